@@ -1,0 +1,195 @@
+/*
+ * sf.h: the one public header of the syndication filter engine.
+ *
+ * The engine turns an HTML byte stream into the cleaned stream, block by
+ * block, with memory fixed at creation time.  It knows nothing of nginx:
+ * the nginx module, the synfilter CLI, the tests and the benchmarks all use
+ * only what is declared here.
+ *
+ * Life cycle:
+ *
+ *     sf_rules_t    compiled once (configuration time), immutable afterwards,
+ *                   shared read-only by any number of streams;
+ *     sf_stream_t   one per response; all of its memory is allocated by
+ *                   sf_stream_create(), sf_stream_feed() never allocates.
+ *
+ * Memory always comes from a caller-given allocator; the engine has no
+ * globals and no thread-locals.
+ */
+
+#ifndef SF_H_INCLUDED
+#define SF_H_INCLUDED
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+/* Return codes, in nginx's vocabulary. */
+#define SF_OK         0     /* done what was asked */
+#define SF_ERROR     -1     /* API misuse or allocation failure, never input */
+#define SF_BUSY      -3     /* output space used up: call again */
+#define SF_DONE       1     /* SF_FINISH: the whole stream has been emitted */
+
+
+/* Flags of sf_stream_feed(). */
+#define SF_FLUSH      0x01  /* emit all that no undecided block needs */
+#define SF_FINISH     0x02  /* no more input: decide and emit everything */
+
+
+typedef struct {
+    void               *(*alloc)(void *ctx, size_t size);
+    /* free may be NULL when the memory goes away with ctx (nginx pools) */
+    void                (*free)(void *ctx, void *p);
+    void                 *ctx;
+} sf_allocator_t;
+
+
+/* Limits: every bound on memory and time the engine enforces. */
+typedef struct {
+    size_t                max_holdback;     /* bytes of one held block */
+    size_t                max_text;         /* normalized text of a block */
+    size_t                max_links;        /* links recorded per block */
+    uint32_t              regex_match_limit;
+    uint32_t              regex_depth_limit;
+    uint32_t              regex_heap_limit; /* KiB */
+} sf_limits_t;
+
+void sf_limits_init(sf_limits_t *limits);
+
+
+/* An error in a rule text: where it is and what it is. */
+typedef struct {
+    unsigned              line;             /* 1-based; 0: not in a file */
+    unsigned              column;           /* 1-based */
+    char                  message[200];
+} sf_error_t;
+
+
+/* Compiled rules. */
+typedef struct sf_rules_s  sf_rules_t;
+
+sf_rules_t *sf_rules_create(const sf_allocator_t *alloc,
+    const sf_limits_t *limits);
+/*
+ * Parse one rule text (a file's contents) and add its rules.  On a syntax
+ * error returns SF_ERROR with err->line and err->column set; the rules
+ * added before stay valid.
+ */
+int sf_rules_add(sf_rules_t *rules, const char *text, size_t len,
+    sf_error_t *err);
+/* Add the built-in pack (the .rules files of conf/rules compiled in). */
+int sf_rules_add_builtin(sf_rules_t *rules, sf_error_t *err);
+/* Build the prefilter and JIT-compile regexes; no sf_rules_add() after. */
+int sf_rules_compile(sf_rules_t *rules, sf_error_t *err);
+size_t sf_rules_count(const sf_rules_t *rules);
+void sf_rules_destroy(sf_rules_t *rules);
+
+
+/* What a stream decided about one block, for report mode and logs. */
+typedef struct {
+    const char           *rule_id;
+    const char           *action;           /* "drop", "drop-source", ... */
+    size_t                bytes;            /* bytes of the block */
+    uint64_t              offset;           /* of the block in the input */
+} sf_decision_t;
+
+typedef void (*sf_decision_pt)(void *ctx, const sf_decision_t *decision);
+
+
+typedef struct {
+    sf_limits_t           limits;
+    unsigned              report:1;         /* change nothing, only decide */
+    unsigned              attribution:1;    /* insert the visible credit */
+    unsigned              canonical:1;      /* rewrite the head canonical */
+
+    /* a source known before the body (syndication_source): may be NULL */
+    const char           *source;
+    size_t                source_len;
+
+    /* the page's own host, so head sources pointing at it are ignored */
+    const char           *page_host;
+    size_t                page_host_len;
+
+    /*
+     * The credit template: "%u" is replaced by the URL (attribute-escaped),
+     * "%n" by the source name (text-escaped), "%%" by "%".  NULL: default.
+     */
+    const char           *credit_template;
+
+    sf_decision_pt        on_decision;      /* may be NULL */
+    void                 *on_decision_ctx;
+} sf_options_t;
+
+void sf_options_init(sf_options_t *options);
+
+
+/* Cursor I/O, as in zlib. */
+typedef struct {
+    const unsigned char  *next_in;
+    size_t                avail_in;
+    unsigned char        *next_out;
+    size_t                avail_out;
+} sf_io_t;
+
+
+/* Why a stream gave up on part of its work and passed bytes through. */
+typedef enum {
+    SF_PASS_HOLDBACK = 0,                   /* a block outgrew max_holdback */
+    SF_PASS_TEXT,                           /* text outgrew max_text */
+    SF_PASS_REGEX,                          /* a regex hit a match limit */
+    SF_PASS_DEPTH,                          /* nesting deeper than tracked */
+    SF_PASS_NREASONS
+} sf_pass_reason_e;
+
+
+typedef struct {
+    uint64_t              bytes_in;
+    uint64_t              bytes_out;
+    unsigned              blocks_held;      /* blocks decided */
+    unsigned              blocks_removed;
+    unsigned              rules_fired;
+    unsigned              credits;          /* credits inserted */
+    unsigned              canonicals;       /* canonicals written */
+    unsigned              passthrough[SF_PASS_NREASONS];
+    size_t                memory;           /* bytes the stream allocated */
+} sf_stats_t;
+
+
+typedef struct sf_stream_s  sf_stream_t;
+
+sf_stream_t *sf_stream_create(const sf_rules_t *rules,
+    const sf_options_t *options, const sf_allocator_t *alloc);
+/*
+ * Consume input and produce output.  Bytes outside undecided blocks are
+ * copied straight to the output; input is consumed only when it has been
+ * emitted or held within the limits, so a caller that stops offering output
+ * space stops the input too.
+ *
+ * Returns SF_OK when all input is consumed (and, with SF_FLUSH, all
+ * releasable output emitted), SF_BUSY when the output space ran out first,
+ * SF_DONE when SF_FINISH completed, SF_ERROR on misuse.
+ */
+int sf_stream_feed(sf_stream_t *stream, sf_io_t *io, unsigned flags);
+/* True while the stream holds bytes it has not emitted. */
+int sf_stream_holding(const sf_stream_t *stream);
+const sf_stats_t *sf_stream_stats(const sf_stream_t *stream);
+/* The source URL used or learned ("" when none); valid until destroy. */
+const char *sf_stream_source(const sf_stream_t *stream, size_t *len);
+/* "rewritten", "unchanged", "reported", "passthrough:holdback", ... */
+const char *sf_stream_status(const sf_stream_t *stream);
+void sf_stream_destroy(sf_stream_t *stream);
+
+
+/* Callback convenience for the CLI, tests and benchmarks. */
+typedef int (*sf_write_pt)(void *ctx, const unsigned char *p, size_t len);
+
+int sf_stream_run(sf_stream_t *stream, const unsigned char *in, size_t len,
+    size_t chunk, size_t out_size, unsigned char *out_buf,
+    sf_write_pt write, void *ctx);
+
+
+/* The default allocator: malloc and free. */
+extern const sf_allocator_t  sf_malloc_allocator;
+
+
+#endif /* SF_H_INCLUDED */

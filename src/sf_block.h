@@ -1,0 +1,154 @@
+/*
+ * sf_block.h: the internal contract between the stream (which finds and
+ * holds blocks) and the rules (which decide them).  Not part of the public
+ * API.
+ *
+ * The stream owns the held bytes and the raw text; the rules own the
+ * normalization and the decision.  Everything here points into memory that
+ * one of the two allocated at create time.
+ */
+
+#ifndef SF_BLOCK_H_INCLUDED
+#define SF_BLOCK_H_INCLUDED
+
+#include "sf.h"
+#include "sf_tag.h"
+
+
+/* A link inside a held block, as it appeared in the markup. */
+typedef struct {
+    const unsigned char  *href;             /* raw value, entities intact */
+    size_t                href_len;
+    const unsigned char  *rel;
+    size_t                rel_len;
+    const unsigned char  *cls;
+    size_t                cls_len;
+    size_t                text_start;       /* range in sf_block_t.text */
+    size_t                text_end;
+} sf_link_t;
+
+
+/* Where a block sits, as far as the stream has seen. */
+#define SF_BLOCK_IN_BLOCKQUOTE   0x0001     /* never removed */
+#define SF_BLOCK_IN_ENTRY        0x0002     /* inside the article body */
+#define SF_BLOCK_FIRST_IN_ENTRY  0x0004     /* first text block of it */
+#define SF_BLOCK_IN_HEAD         0x0008
+#define SF_BLOCK_IN_COMMENTS     0x0010     /* existing comments: kept */
+#define SF_BLOCK_ANONYMOUS       0x0020     /* inline run in a container */
+
+
+typedef struct {
+    sf_tag_e              tag;              /* SF_TAG_NONE when anonymous */
+    const unsigned char  *id;               /* raw attribute values */
+    size_t                id_len;
+    const unsigned char  *cls;
+    size_t                cls_len;
+    const unsigned char  *parent_id;        /* of the enclosing container */
+    size_t                parent_id_len;
+    const unsigned char  *parent_cls;
+    size_t                parent_cls_len;
+
+    /* the held bytes, start tag to end tag inclusive */
+    const unsigned char  *raw;
+    size_t                raw_len;
+
+    /*
+     * The visible text in document order, entities NOT decoded, tags
+     * dropped (a space stands for each block-level or <br> tag), script,
+     * style and comment contents left out.
+     */
+    const unsigned char  *text;
+    size_t                text_len;
+
+    sf_link_t            *links;
+    size_t                nlinks;
+
+    unsigned              flags;            /* SF_BLOCK_* */
+    unsigned              index;            /* block number in the page */
+
+    /* the page title as seen so far (raw text of h1, og:title, title) */
+    const unsigned char  *title;
+    size_t                title_len;
+} sf_block_t;
+
+
+/* What the rules decided. */
+typedef enum {
+    SF_ACT_KEEP = 0,
+    SF_ACT_DROP,                            /* remove the block */
+    SF_ACT_DROP_SOURCE,                     /* remove, take a link as source */
+    SF_ACT_KEEP_SOURCE,                     /* keep (a credit), take source */
+    SF_ACT_REPLACE                          /* replace by the credit */
+} sf_action_e;
+
+
+typedef struct {
+    sf_action_e           action;
+    const char           *rule_id;          /* NULL when no rule fired */
+    /*
+     * The source, validated and normalized by the rules (an absolute
+     * http(s) URL, entities decoded, trimmed), or NULL.  Points into the
+     * scratch memory of sf_match_t and stays valid until the next decide.
+     */
+    const char           *source;
+    size_t                source_len;
+    const char           *source_name;      /* decoded text, or NULL */
+    size_t                source_name_len;
+    unsigned              limit_hit:1;      /* a regex limit: kept unchanged */
+    unsigned              text_overflow:1;  /* text beyond max_text */
+} sf_decision_result_t;
+
+
+/* How a start tag selects the element, before its content is seen. */
+typedef enum {
+    SF_SELECT_NONE = 0,                     /* not a candidate: flows */
+    SF_SELECT_HOLD,                         /* hold and decide at its end */
+    SF_SELECT_DROP                          /* drop whole, holding nothing */
+} sf_select_e;
+
+
+/* Per-stream scratch of the rules: normalized text, match data. */
+typedef struct sf_match_s  sf_match_t;
+
+sf_match_t *sf_match_create(const sf_rules_t *rules,
+    const sf_limits_t *limits, const sf_allocator_t *alloc);
+void sf_match_destroy(sf_match_t *match, const sf_allocator_t *alloc);
+size_t sf_match_memory(const sf_match_t *match);
+
+/*
+ * Decide on a start tag: is it a candidate block, and does a rule decided
+ * by selector alone drop it whole?  rule_id gets the firing rule's id.
+ */
+sf_select_e sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
+    const unsigned char *id, size_t id_len,
+    const unsigned char *cls, size_t cls_len, const char **rule_id);
+
+/* Decide a whole held block. */
+void sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block, sf_decision_result_t *result);
+
+
+/* Validate a candidate source URL (raw attribute value, entities intact):
+ * decoded, trimmed as a browser would, absolute http(s), no userinfo,
+ * at most 2 KiB, not a Google News, share or aggregator-frame link.
+ * Writes the clean URL to out (capacity cap) and returns its length, or 0
+ * when it is not acceptable. */
+size_t sf_url_clean(const unsigned char *raw, size_t len, int decode,
+    char *out, size_t cap);
+
+/* The host part of a clean URL (for "NAME from the URL's host"). */
+size_t sf_url_host(const char *url, size_t len, const char **host);
+
+/* Render the credit: template with %u (attribute-escaped URL) and %n
+ * (text-escaped name).  Returns the length written, or 0 when cap is too
+ * small. */
+size_t sf_credit_render(const char *tmpl, const char *url, size_t url_len,
+    const char *name, size_t name_len, unsigned char *out, size_t cap);
+
+/* Escape for an attribute value (& " ' < >) / for text (& < >). */
+size_t sf_escape_attr(const char *in, size_t len, unsigned char *out,
+    size_t cap);
+size_t sf_escape_text(const char *in, size_t len, unsigned char *out,
+    size_t cap);
+
+#endif /* SF_BLOCK_H_INCLUDED */

@@ -1,0 +1,337 @@
+/*
+ * sf_tag.c: element name lookup and the parser of one complete tag.
+ *
+ * The streaming lexer only finds where a tag ends; by then all of its bytes
+ * sit in one buffer, so attribute parsing here never has to resume.
+ */
+
+#include <string.h>
+
+#include "sf_tag.h"
+
+
+typedef struct {
+    const char           *name;
+    size_t                len;
+    sf_tag_e              tag;
+} sf_tag_name_t;
+
+
+#define sf_tag_n(name, tag)  { name, sizeof(name) - 1, tag }
+
+
+/* Sorted by length, then name: lookup compares only names of equal length. */
+static const sf_tag_name_t  sf_tag_names[] = {
+    sf_tag_n("a", SF_TAG_A), sf_tag_n("b", SF_TAG_B), sf_tag_n("i", SF_TAG_I),
+    sf_tag_n("p", SF_TAG_P),
+    sf_tag_n("br", SF_TAG_BR), sf_tag_n("dd", SF_TAG_DD), sf_tag_n("dl", SF_TAG_DL),
+    sf_tag_n("dt", SF_TAG_DT), sf_tag_n("em", SF_TAG_EM), sf_tag_n("h1", SF_TAG_H1),
+    sf_tag_n("h2", SF_TAG_H2), sf_tag_n("h3", SF_TAG_H3), sf_tag_n("h4", SF_TAG_H4),
+    sf_tag_n("h5", SF_TAG_H5), sf_tag_n("h6", SF_TAG_H6), sf_tag_n("hr", SF_TAG_HR),
+    sf_tag_n("li", SF_TAG_LI), sf_tag_n("ol", SF_TAG_OL), sf_tag_n("td", SF_TAG_TD),
+    sf_tag_n("th", SF_TAG_TH), sf_tag_n("tr", SF_TAG_TR), sf_tag_n("ul", SF_TAG_UL),
+    sf_tag_n("div", SF_TAG_DIV), sf_tag_n("img", SF_TAG_IMG), sf_tag_n("nav", SF_TAG_NAV),
+    sf_tag_n("pre", SF_TAG_PRE), sf_tag_n("xmp", SF_TAG_XMP),
+    sf_tag_n("body", SF_TAG_BODY), sf_tag_n("cite", SF_TAG_CITE),
+    sf_tag_n("form", SF_TAG_FORM), sf_tag_n("head", SF_TAG_HEAD),
+    sf_tag_n("html", SF_TAG_HTML), sf_tag_n("link", SF_TAG_LINK),
+    sf_tag_n("main", SF_TAG_MAIN), sf_tag_n("menu", SF_TAG_MENU),
+    sf_tag_n("meta", SF_TAG_META), sf_tag_n("span", SF_TAG_SPAN),
+    sf_tag_n("aside", SF_TAG_ASIDE), sf_tag_n("input", SF_TAG_INPUT),
+    sf_tag_n("label", SF_TAG_LABEL), sf_tag_n("small", SF_TAG_SMALL),
+    sf_tag_n("style", SF_TAG_STYLE), sf_tag_n("table", SF_TAG_TABLE),
+    sf_tag_n("tbody", SF_TAG_TBODY), sf_tag_n("tfoot", SF_TAG_TFOOT),
+    sf_tag_n("thead", SF_TAG_THEAD), sf_tag_n("title", SF_TAG_TITLE),
+    sf_tag_n("button", SF_TAG_BUTTON), sf_tag_n("center", SF_TAG_CENTER),
+    sf_tag_n("dialog", SF_TAG_DIALOG), sf_tag_n("figure", SF_TAG_FIGURE),
+    sf_tag_n("footer", SF_TAG_FOOTER), sf_tag_n("header", SF_TAG_HEADER),
+    sf_tag_n("hgroup", SF_TAG_HGROUP), sf_tag_n("iframe", SF_TAG_IFRAME),
+    sf_tag_n("script", SF_TAG_SCRIPT), sf_tag_n("select", SF_TAG_SELECT),
+    sf_tag_n("strong", SF_TAG_STRONG),
+    sf_tag_n("address", SF_TAG_ADDRESS), sf_tag_n("article", SF_TAG_ARTICLE),
+    sf_tag_n("caption", SF_TAG_CAPTION), sf_tag_n("details", SF_TAG_DETAILS),
+    sf_tag_n("noembed", SF_TAG_NOEMBED), sf_tag_n("section", SF_TAG_SECTION),
+    sf_tag_n("summary", SF_TAG_SUMMARY),
+    sf_tag_n("fieldset", SF_TAG_FIELDSET), sf_tag_n("noframes", SF_TAG_NOFRAMES),
+    sf_tag_n("noscript", SF_TAG_NOSCRIPT), sf_tag_n("template", SF_TAG_TEMPLATE),
+    sf_tag_n("textarea", SF_TAG_TEXTAREA),
+    sf_tag_n("plaintext", SF_TAG_PLAINTEXT),
+    sf_tag_n("blockquote", SF_TAG_BLOCKQUOTE), sf_tag_n("figcaption", SF_TAG_FIGCAPTION),
+    { NULL, 0, SF_TAG_NONE }
+};
+
+
+/*
+ * Index of the first name of each length in sf_tag_names (test_lexer
+ * checks that every name is found).
+ */
+static const unsigned char  sf_tag_by_len[11] = {
+    0, 0, 4, 22, 27, 37, 47, 58, 65, 70, 71
+};
+
+
+static unsigned char
+sf_tag_lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char) (c | 0x20) : c;
+}
+
+
+static int
+sf_tag_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+
+sf_tag_e
+sf_tag_lookup(const unsigned char *name, size_t len)
+{
+    size_t                 i;
+    const sf_tag_name_t   *n;
+
+    if (len == 0 || len > 10) {
+        return SF_TAG_OTHER;
+    }
+
+    /* the table is sorted by length: start at the names of this length */
+    for (n = &sf_tag_names[sf_tag_by_len[len]]; n->len == len; n++) {
+        if (sf_tag_lower(name[0]) != (unsigned char) n->name[0]) {
+            continue;
+        }
+
+        for (i = 1; i < len; i++) {
+            if (sf_tag_lower(name[i]) != (unsigned char) n->name[i]) {
+                break;
+            }
+        }
+
+        if (i == len) {
+            return n->tag;
+        }
+    }
+
+    return SF_TAG_OTHER;
+}
+
+
+const char *
+sf_tag_name(sf_tag_e tag)
+{
+    const sf_tag_name_t  *n;
+
+    if (tag == SF_TAG_NONE) {
+        return "";
+    }
+
+    for (n = sf_tag_names; n->name != NULL; n++) {
+        if (n->tag == tag) {
+            return n->name;
+        }
+    }
+
+    return "*";
+}
+
+
+int
+sf_tag_is_void(sf_tag_e tag)
+{
+    switch (tag) {
+    case SF_TAG_BR:
+    case SF_TAG_HR:
+    case SF_TAG_IMG:
+    case SF_TAG_INPUT:
+    case SF_TAG_LINK:
+    case SF_TAG_META:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+
+int
+sf_tag_parse(sf_tag_t *tag, const unsigned char *p, size_t len)
+{
+    const unsigned char  *last, *name;
+
+    memset(tag, 0, sizeof(sf_tag_t));
+
+    if (len < 3 || p[0] != '<' || p[len - 1] != '>') {
+        return -1;
+    }
+
+    last = p + len - 1;
+    p++;
+
+    if (*p == '/') {
+        tag->end = 1;
+        p++;
+    }
+
+    /* a tag name starts with an ASCII letter; anything else is not a tag */
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) {
+        return -1;
+    }
+
+    name = p;
+
+    while (p < last && !sf_tag_space(*p) && *p != '/') {
+        p++;
+    }
+
+    tag->name = name;
+    tag->name_len = (size_t) (p - name);
+    tag->tag = sf_tag_lookup(name, tag->name_len);
+
+    if (!tag->end && last > p && last[-1] == '/') {
+        tag->self_closing = 1;
+    }
+
+    tag->attr_pos = p;
+    tag->attr_end = last;
+
+    return 0;
+}
+
+
+int
+sf_tag_next_attr(sf_tag_t *tag, const unsigned char **name, size_t *name_len,
+    const unsigned char **value, size_t *value_len)
+{
+    unsigned char         quote;
+    const unsigned char  *p, *end;
+
+    p = tag->attr_pos;
+    end = tag->attr_end;
+
+    /* skip white space and stray slashes between attributes */
+    while (p < end && (sf_tag_space(*p) || *p == '/')) {
+        p++;
+    }
+
+    if (p == end) {
+        tag->attr_pos = p;
+        return -1;
+    }
+
+    *name = p;
+
+    /* an attribute name may start with '=' (HTML parses it as a name) */
+    p++;
+
+    while (p < end && !sf_tag_space(*p) && *p != '/' && *p != '=') {
+        p++;
+    }
+
+    *name_len = (size_t) (p - *name);
+    *value = p;
+    *value_len = 0;
+
+    while (p < end && sf_tag_space(*p)) {
+        p++;
+    }
+
+    if (p == end || *p != '=') {
+        tag->attr_pos = p;
+        return 0;
+    }
+
+    p++;
+
+    while (p < end && sf_tag_space(*p)) {
+        p++;
+    }
+
+    if (p < end && (*p == '"' || *p == '\'')) {
+        quote = *p++;
+        *value = p;
+
+        while (p < end && *p != quote) {
+            p++;
+        }
+
+        *value_len = (size_t) (p - *value);
+
+        if (p < end) {
+            p++;
+        }
+
+    } else {
+        *value = p;
+
+        while (p < end && !sf_tag_space(*p)) {
+            p++;
+        }
+
+        *value_len = (size_t) (p - *value);
+    }
+
+    tag->attr_pos = p;
+
+    return 0;
+}
+
+
+const unsigned char *
+sf_tag_attr(const sf_tag_t *tag, const char *name, size_t *value_len)
+{
+    size_t                 i, len, name_len;
+    sf_tag_t               cursor;
+    const unsigned char   *n, *v;
+
+    len = strlen(name);
+    cursor = *tag;
+
+    while (sf_tag_next_attr(&cursor, &n, &name_len, &v, value_len) == 0) {
+        if (name_len != len) {
+            continue;
+        }
+
+        for (i = 0; i < len; i++) {
+            if (sf_tag_lower(n[i]) != (unsigned char) name[i]) {
+                break;
+            }
+        }
+
+        if (i == len) {
+            return v;
+        }
+    }
+
+    *value_len = 0;
+
+    return NULL;
+}
+
+
+int
+sf_class_has(const unsigned char *list, size_t list_len,
+    const unsigned char *cls, size_t cls_len)
+{
+    const unsigned char  *p, *end, *word;
+
+    p = list;
+    end = list + list_len;
+
+    while (p < end) {
+        while (p < end && sf_tag_space(*p)) {
+            p++;
+        }
+
+        word = p;
+
+        while (p < end && !sf_tag_space(*p)) {
+            p++;
+        }
+
+        if ((size_t) (p - word) == cls_len && cls_len != 0
+            && memcmp(word, cls, cls_len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
