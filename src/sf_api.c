@@ -1,0 +1,112 @@
+/*
+ * sf_api.c: defaults of limits and options, the malloc allocator and the
+ * callback convenience on top of sf_stream_feed().
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf.h"
+
+
+void
+sf_limits_init(sf_limits_t *limits)
+{
+    limits->max_holdback = 32768;
+    limits->max_text = 4096;
+    limits->max_links = 16;
+    limits->regex_match_limit = 100000;
+    limits->regex_depth_limit = 1000;
+    limits->regex_heap_limit = 256;
+}
+
+
+void
+sf_options_init(sf_options_t *options)
+{
+    memset(options, 0, sizeof(sf_options_t));
+
+    sf_limits_init(&options->limits);
+    options->attribution = 1;
+    options->canonical = 1;
+    /* credit_template NULL: the stream's default credit */
+}
+
+
+static void *
+sf_malloc_alloc(void *ctx, size_t size)
+{
+    (void) ctx;
+
+    return malloc(size);
+}
+
+
+static void
+sf_malloc_free(void *ctx, void *p)
+{
+    (void) ctx;
+
+    free(p);
+}
+
+
+const sf_allocator_t  sf_malloc_allocator = {
+    sf_malloc_alloc, sf_malloc_free, NULL
+};
+
+
+int
+sf_stream_run(sf_stream_t *stream, const unsigned char *in, size_t len,
+    size_t chunk, size_t out_size, unsigned char *out_buf,
+    sf_write_pt write, void *ctx)
+{
+    int       rc;
+    size_t    n;
+    unsigned  flags;
+    sf_io_t   io;
+
+    if (stream == NULL || out_buf == NULL || out_size == 0 || write == NULL
+        || (in == NULL && len > 0))
+    {
+        return SF_ERROR;
+    }
+
+    if (chunk == 0) {
+        chunk = len;
+    }
+
+    io.next_in = in;
+    io.avail_in = 0;
+
+    do {
+        n = len < chunk ? len : chunk;
+        io.next_in = in;
+        io.avail_in = n;
+        in += n;
+        len -= n;
+        flags = (len == 0) ? SF_FINISH : 0;
+
+        do {
+            io.next_out = out_buf;
+            io.avail_out = out_size;
+
+            rc = sf_stream_feed(stream, &io, flags);
+
+            if (rc == SF_ERROR) {
+                return SF_ERROR;
+            }
+
+            if (io.next_out != out_buf
+                && write(ctx, out_buf, (size_t) (io.next_out - out_buf))
+                   != SF_OK)
+            {
+                return SF_ERROR;
+            }
+
+        } while (rc == SF_BUSY);
+
+    } while (len > 0);
+
+    return rc == SF_DONE ? SF_OK : SF_ERROR;
+}

@@ -1,0 +1,557 @@
+/*
+ * sf_lexer.c: the resumable HTML tokenizer.
+ *
+ * One state per place in the HTML grammar the stream cares about; each
+ * state scans as far as it can in the slice it was given and returns at a
+ * token boundary, so the caller acts on one event per call.  Text, raw
+ * text, comments and bogus markup are skipped with memchr(); only tags are
+ * read byte by byte, and tags are short.
+ */
+
+#include <string.h>
+
+#include "sf_lexer.h"
+
+
+enum {
+    SF_LX_DATA = 0,
+    SF_LX_LT,                   /* at a '<' in text */
+    SF_LX_TAG_OPEN,             /* "<" */
+    SF_LX_END_TAG_OPEN,         /* "</" */
+    SF_LX_TAG_NAME,             /* "<a" */
+    SF_LX_ATTRS,                /* "<a " */
+    SF_LX_BEFORE_VALUE,         /* "<a b=" */
+    SF_LX_QUOTED,               /* "<a b='" */
+    SF_LX_UNQUOTED,             /* "<a b=c" */
+    SF_LX_DECL,                 /* "<!" */
+    SF_LX_DECL_DASH,            /* "<!-" */
+    SF_LX_CDATA_OPEN,           /* "<![CD" */
+    SF_LX_COMMENT_START,        /* "<!--" */
+    SF_LX_COMMENT_START_DASH,   /* "<!---" */
+    SF_LX_COMMENT,              /* "<!-- x" */
+    SF_LX_COMMENT_BANG,         /* "<!-- x --!" */
+    SF_LX_CDATA,                /* "<![CDATA[ x" */
+    SF_LX_BOGUS,                /* "<?x", "<!x", "</ x" */
+    SF_LX_RAW,                  /* "<script>x" */
+    SF_LX_RAW_LT,               /* "<script>x</scr" */
+    SF_LX_PLAINTEXT             /* "<plaintext>x": never ends */
+};
+
+
+static const char  sf_lexer_cdata[] = "[CDATA[";
+
+
+static int
+sf_lexer_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+
+static int
+sf_lexer_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+
+void
+sf_lexer_init(sf_lexer_t *lx)
+{
+    memset(lx, 0, sizeof(sf_lexer_t));
+
+    lx->state = SF_LX_DATA;
+    lx->kind = SF_LEX_TEXT;
+}
+
+
+int
+sf_lexer_in_text(const sf_lexer_t *lx)
+{
+    return lx->state == SF_LX_DATA;
+}
+
+
+/* A tag ended at its '>': enter raw text after the start of script &c. */
+static void
+sf_lexer_tag_end(sf_lexer_t *lx)
+{
+    if (!lx->end && sf_tag_is_rawtext(lx->tag)) {
+        lx->raw_tag = lx->tag;
+        lx->raw_name = sf_tag_name(lx->tag);
+        lx->raw_len = (unsigned) strlen(lx->raw_name);
+        lx->state = (lx->tag == SF_TAG_PLAINTEXT) ? SF_LX_PLAINTEXT
+                                                  : SF_LX_RAW;
+        lx->kind = SF_LEX_RAW;
+        return;
+    }
+
+    lx->state = SF_LX_DATA;
+    lx->kind = SF_LEX_TEXT;
+}
+
+
+/* Markup that turned out to be a comment or bogus: no tag to parse. */
+static void
+sf_lexer_opaque(sf_lexer_t *lx, unsigned state)
+{
+    lx->state = state;
+    lx->kind = SF_LEX_OPAQUE;
+    lx->count = 0;
+}
+
+
+size_t
+sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
+    sf_lex_event_e *event)
+{
+    unsigned char         c;
+    const unsigned char  *start, *end, *q;
+
+    start = p;
+    end = p + len;
+    *event = SF_LEX_MORE;
+
+    while (p < end) {
+
+        switch (lx->state) {
+
+        case SF_LX_DATA:
+            /* text: everything up to the next '<' */
+            q = memchr(p, '<', (size_t) (end - p));
+
+            if (q == NULL) {
+                return len;
+            }
+
+            lx->state = SF_LX_LT;
+            lx->kind = SF_LEX_MARKUP;
+            lx->end = 0;
+            lx->name_len = 0;
+            lx->tag = SF_TAG_NONE;
+
+            return (size_t) (q - start);
+
+        case SF_LX_LT:
+            /* the '<' the text stopped at belongs to the markup */
+            lx->state = SF_LX_TAG_OPEN;
+            p++;
+            break;
+
+        case SF_LX_TAG_OPEN:
+            /* "<": a letter, '/', '!' or '?' starts markup */
+            c = *p;
+
+            if (sf_lexer_alpha(c)) {
+                lx->state = SF_LX_TAG_NAME;
+                break;
+            }
+
+            if (c == '/') {
+                lx->state = SF_LX_END_TAG_OPEN;
+                p++;
+                break;
+            }
+
+            if (c == '!') {
+                lx->state = SF_LX_DECL;
+                p++;
+                break;
+            }
+
+            if (c == '?') {
+                sf_lexer_opaque(lx, SF_LX_BOGUS);
+                *event = SF_LEX_RETYPE;
+                return (size_t) (p - start);
+            }
+
+            /* "<3", "< ", "<<": text; the byte is looked at again */
+            lx->state = SF_LX_DATA;
+            lx->kind = SF_LEX_TEXT;
+            *event = SF_LEX_RETYPE;
+            return (size_t) (p - start);
+
+        case SF_LX_END_TAG_OPEN:
+            /* "</" */
+            c = *p;
+
+            if (sf_lexer_alpha(c)) {
+                lx->end = 1;
+                lx->state = SF_LX_TAG_NAME;
+                break;
+            }
+
+            if (c == '>') {
+                /* "</>" is dropped by browsers: a markup token of its own */
+                lx->end = 1;
+                lx->state = SF_LX_DATA;
+                lx->kind = SF_LEX_TEXT;
+                *event = SF_LEX_END;
+                return (size_t) (p + 1 - start);
+            }
+
+            sf_lexer_opaque(lx, SF_LX_BOGUS);
+            *event = SF_LEX_RETYPE;
+            return (size_t) (p - start);
+
+        case SF_LX_TAG_NAME:
+            /* "<na": the name ends at white space, '/' or '>' */
+            while (p < end) {
+                c = *p;
+
+                if (c == '>' || c == '/' || sf_lexer_space(c)) {
+                    break;
+                }
+
+                if (lx->name_len < sizeof(lx->name)) {
+                    lx->name[lx->name_len] = c;
+                }
+
+                lx->name_len++;
+                p++;
+            }
+
+            if (p == end) {
+                return len;
+            }
+
+            /* only raw-text names matter here: script, style, title, ... */
+            c = lx->name[0] | 0x20;
+            lx->tag = (lx->name_len >= 3 && lx->name_len <= 9
+                       && (c == 's' || c == 't' || c == 'x' || c == 'n'
+                           || c == 'i' || c == 'p'))
+                      ? sf_tag_lookup(lx->name, lx->name_len)
+                      : SF_TAG_OTHER;
+
+            if (*p == '>') {
+                sf_lexer_tag_end(lx);
+                *event = SF_LEX_END;
+                return (size_t) (p + 1 - start);
+            }
+
+            lx->state = SF_LX_ATTRS;
+            p++;
+            break;
+
+        case SF_LX_ATTRS:
+            /* between attributes: only '=' and '>' matter */
+            while (p < end && *p != '>' && *p != '=') {
+                p++;
+            }
+
+            if (p == end) {
+                return len;
+            }
+
+            if (*p == '>') {
+                sf_lexer_tag_end(lx);
+                *event = SF_LEX_END;
+                return (size_t) (p + 1 - start);
+            }
+
+            lx->state = SF_LX_BEFORE_VALUE;
+            p++;
+            break;
+
+        case SF_LX_BEFORE_VALUE:
+            /* "b=": a quote here opens a quoted value */
+            c = *p;
+
+            if (sf_lexer_space(c)) {
+                p++;
+                break;
+            }
+
+            if (c == '"' || c == '\'') {
+                lx->quote = c;
+                lx->state = SF_LX_QUOTED;
+                p++;
+                break;
+            }
+
+            if (c == '>') {
+                sf_lexer_tag_end(lx);
+                *event = SF_LEX_END;
+                return (size_t) (p + 1 - start);
+            }
+
+            lx->state = SF_LX_UNQUOTED;
+            break;
+
+        case SF_LX_QUOTED:
+            /* "b='...": nothing but the same quote ends it */
+            q = memchr(p, lx->quote, (size_t) (end - p));
+
+            if (q == NULL) {
+                return len;
+            }
+
+            p = q + 1;
+            lx->state = SF_LX_ATTRS;
+            break;
+
+        case SF_LX_UNQUOTED:
+            /* "b=c": ends at white space or '>' */
+            while (p < end && *p != '>' && !sf_lexer_space(*p)) {
+                p++;
+            }
+
+            if (p == end) {
+                return len;
+            }
+
+            lx->state = SF_LX_ATTRS;
+            break;
+
+        case SF_LX_DECL:
+            /* "<!": "--" opens a comment, "[CDATA[" a CDATA section */
+            c = *p;
+
+            if (c == '-') {
+                lx->state = SF_LX_DECL_DASH;
+                p++;
+                break;
+            }
+
+            if (c == '[') {
+                lx->state = SF_LX_CDATA_OPEN;
+                lx->count = 1;
+                p++;
+                break;
+            }
+
+            /* doctype and other declarations end at the first '>' */
+            sf_lexer_opaque(lx, SF_LX_BOGUS);
+            *event = SF_LEX_RETYPE;
+            return (size_t) (p - start);
+
+        case SF_LX_DECL_DASH:
+            /* "<!-" */
+            if (*p == '-') {
+                sf_lexer_opaque(lx, SF_LX_COMMENT_START);
+                *event = SF_LEX_RETYPE;
+                return (size_t) (p + 1 - start);
+            }
+
+            sf_lexer_opaque(lx, SF_LX_BOGUS);
+            *event = SF_LEX_RETYPE;
+            return (size_t) (p - start);
+
+        case SF_LX_CDATA_OPEN:
+            /* "<![CD" */
+            if (*p != (unsigned char) sf_lexer_cdata[lx->count]) {
+                sf_lexer_opaque(lx, SF_LX_BOGUS);
+                *event = SF_LEX_RETYPE;
+                return (size_t) (p - start);
+            }
+
+            p++;
+
+            if (++lx->count == sizeof(sf_lexer_cdata) - 1) {
+                sf_lexer_opaque(lx, SF_LX_CDATA);
+                *event = SF_LEX_RETYPE;
+                return (size_t) (p - start);
+            }
+
+            break;
+
+        case SF_LX_COMMENT_START:
+            /* "<!--": "<!-->" is a whole comment */
+            c = *p++;
+
+            if (c == '>') {
+                lx->state = SF_LX_DATA;
+                lx->kind = SF_LEX_TEXT;
+                *event = SF_LEX_END;
+                return (size_t) (p - start);
+            }
+
+            if (c == '-') {
+                lx->state = SF_LX_COMMENT_START_DASH;
+                break;
+            }
+
+            lx->state = SF_LX_COMMENT;
+            lx->count = 0;
+            break;
+
+        case SF_LX_COMMENT_START_DASH:
+            /* "<!---": "<!--->" is a whole comment */
+            c = *p++;
+
+            if (c == '>') {
+                lx->state = SF_LX_DATA;
+                lx->kind = SF_LEX_TEXT;
+                *event = SF_LEX_END;
+                return (size_t) (p - start);
+            }
+
+            lx->state = SF_LX_COMMENT;
+            lx->count = (c == '-') ? 2 : 0;
+            break;
+
+        case SF_LX_COMMENT:
+            /* "<!-- x": ends at "-->" or "--!>" */
+            if (lx->count == 0) {
+                q = memchr(p, '-', (size_t) (end - p));
+
+                if (q == NULL) {
+                    return len;
+                }
+
+                p = q;
+            }
+
+            c = *p++;
+
+            if (c == '-') {
+                lx->count++;
+                break;
+            }
+
+            if (lx->count >= 2) {
+                if (c == '>') {
+                    lx->state = SF_LX_DATA;
+                    lx->kind = SF_LEX_TEXT;
+                    *event = SF_LEX_END;
+                    return (size_t) (p - start);
+                }
+
+                if (c == '!') {
+                    lx->state = SF_LX_COMMENT_BANG;
+                    break;
+                }
+            }
+
+            lx->count = 0;
+            break;
+
+        case SF_LX_COMMENT_BANG:
+            /* "<!-- x --!" */
+            c = *p++;
+
+            if (c == '>') {
+                lx->state = SF_LX_DATA;
+                lx->kind = SF_LEX_TEXT;
+                *event = SF_LEX_END;
+                return (size_t) (p - start);
+            }
+
+            lx->state = SF_LX_COMMENT;
+            lx->count = (c == '-') ? 1 : 0;
+            break;
+
+        case SF_LX_CDATA:
+            /* "<![CDATA[ x": ends at "]]>" */
+            if (lx->count == 0) {
+                q = memchr(p, ']', (size_t) (end - p));
+
+                if (q == NULL) {
+                    return len;
+                }
+
+                p = q;
+            }
+
+            c = *p++;
+
+            if (c == ']') {
+                lx->count++;
+                break;
+            }
+
+            if (c == '>' && lx->count >= 2) {
+                lx->state = SF_LX_DATA;
+                lx->kind = SF_LEX_TEXT;
+                *event = SF_LEX_END;
+                return (size_t) (p - start);
+            }
+
+            lx->count = 0;
+            break;
+
+        case SF_LX_BOGUS:
+            /* "<?x", "<!x", "</ x": ends at the first '>' */
+            q = memchr(p, '>', (size_t) (end - p));
+
+            if (q == NULL) {
+                return len;
+            }
+
+            lx->state = SF_LX_DATA;
+            lx->kind = SF_LEX_TEXT;
+            *event = SF_LEX_END;
+            return (size_t) (q + 1 - start);
+
+        case SF_LX_RAW:
+            /* raw text: only "</name" followed by a delimiter ends it */
+            q = memchr(p, '<', (size_t) (end - p));
+
+            if (q == NULL) {
+                return len;
+            }
+
+            lx->state = SF_LX_RAW_LT;
+            lx->kind = SF_LEX_MARKUP;
+            lx->count = 0;
+
+            return (size_t) (q - start);
+
+        case SF_LX_RAW_LT:
+            /* "</scr": count is how much of "</name" matched so far */
+            c = *p;
+
+            if (lx->count == 0) {
+                if (c == '<') {
+                    lx->count = 1;
+                    p++;
+                    break;
+                }
+
+            } else if (lx->count == 1) {
+                if (c == '/') {
+                    lx->count = 2;
+                    p++;
+                    break;
+                }
+
+            } else if (lx->count < lx->raw_len + 2) {
+                if ((c | 0x20) == (unsigned char) lx->raw_name[lx->count - 2]
+                    && sf_lexer_alpha(c))
+                {
+                    lx->count++;
+                    p++;
+                    break;
+                }
+
+            } else if (c == '>' || c == '/' || sf_lexer_space(c)) {
+                lx->tag = lx->raw_tag;
+                lx->end = 1;
+                lx->name_len = 0;
+
+                if (c == '>') {
+                    lx->state = SF_LX_DATA;
+                    lx->kind = SF_LEX_TEXT;
+                    *event = SF_LEX_END;
+                    return (size_t) (p + 1 - start);
+                }
+
+                lx->state = SF_LX_ATTRS;
+                p++;
+                break;
+            }
+
+            /* not the end tag: the bytes were raw text after all */
+            lx->state = SF_LX_RAW;
+            lx->kind = SF_LEX_RAW;
+            *event = SF_LEX_RETYPE;
+            return (size_t) (p - start);
+
+        case SF_LX_PLAINTEXT:
+        default:
+            return len;
+        }
+    }
+
+    return len;
+}

@@ -1,0 +1,72 @@
+/*
+ * sf_lexer.h: the resumable HTML tokenizer of the stream.
+ *
+ * The lexer never copies and never looks back: it is fed any slice of the
+ * input and says how many bytes it consumed and whether a token ended with
+ * the last of them.  The caller keeps the bytes of an unfinished tag
+ * contiguous (sf_tag_parse() parses it when it ends).
+ *
+ * Contract of sf_lexer_scan(): the bytes consumed by one call all have the
+ * kind lx->kind had before the call.  After the call lx->kind is the kind
+ * of the bytes that come next.  The event says what happened at the end of
+ * the consumed bytes:
+ *
+ *     SF_LEX_MORE     the current token goes on (or a text run stopped
+ *                     before a '<');
+ *     SF_LEX_END      a markup or opaque token ended with the last byte;
+ *     SF_LEX_RETYPE   the bytes of the current markup token so far are in
+ *                     fact of kind lx->kind (text or raw text when a '<'
+ *                     started no markup, opaque when "<!--", "<!x", "<?"
+ *                     or "</ " showed a comment or bogus markup).
+ */
+
+#ifndef SF_LEXER_H_INCLUDED
+#define SF_LEXER_H_INCLUDED
+
+#include <stddef.h>
+
+#include "sf_tag.h"
+
+
+typedef enum {
+    SF_LEX_TEXT = 0,        /* page text */
+    SF_LEX_RAW,             /* contents of script, style, title, ... */
+    SF_LEX_MARKUP,          /* a tag, or a '<' that may start one */
+    SF_LEX_OPAQUE           /* comment, doctype, CDATA, bogus markup */
+} sf_lex_kind_e;
+
+
+typedef enum {
+    SF_LEX_MORE = 0,
+    SF_LEX_END,
+    SF_LEX_RETYPE
+} sf_lex_event_e;
+
+
+typedef struct {
+    unsigned              state;
+    sf_lex_kind_e         kind;
+
+    /* the tag being read: lower-case name prefix, id, end tag */
+    unsigned char         name[12];
+    unsigned              name_len;
+    sf_tag_e              tag;
+    unsigned              end:1;
+
+    unsigned char         quote;            /* in a quoted value */
+    unsigned              count;            /* dashes, brackets, matched */
+
+    /* raw text: the element whose end tag ends it */
+    sf_tag_e              raw_tag;
+    const char           *raw_name;
+    unsigned              raw_len;
+} sf_lexer_t;
+
+
+void sf_lexer_init(sf_lexer_t *lx);
+size_t sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
+    sf_lex_event_e *event);
+/* In the data state the lexer keeps nothing: text may be skipped. */
+int sf_lexer_in_text(const sf_lexer_t *lx);
+
+#endif /* SF_LEXER_H_INCLUDED */

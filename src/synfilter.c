@@ -1,0 +1,335 @@
+/*
+ * synfilter.c: the command-line face of the engine.
+ *
+ *     synfilter [-r RULES]... [--no-builtin] [--source URL] [--chunk N]
+ *               [--report] [--host HOST] < page.html > clean.html
+ *
+ * The same rules and the same stream as the nginx module; a one-line
+ * summary goes to stderr, and with --report one line per decision.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf.h"
+
+
+#define SF_CLI_MAX_RULES  64
+
+
+typedef struct {
+    size_t                current;
+    size_t                peak;
+} sf_cli_mem_t;
+
+
+/* Allocations carry their size in front, so the peak can be counted. */
+typedef union {
+    size_t                size;
+    long double           align;
+} sf_cli_head_t;
+
+
+static void *
+sf_cli_alloc(void *ctx, size_t size)
+{
+    sf_cli_mem_t   *mem;
+    sf_cli_head_t  *h;
+
+    mem = ctx;
+    h = malloc(sizeof(sf_cli_head_t) + size);
+
+    if (h == NULL) {
+        return NULL;
+    }
+
+    h->size = size;
+    mem->current += size;
+
+    if (mem->current > mem->peak) {
+        mem->peak = mem->current;
+    }
+
+    return h + 1;
+}
+
+
+static void
+sf_cli_free(void *ctx, void *p)
+{
+    sf_cli_mem_t   *mem;
+    sf_cli_head_t  *h;
+
+    if (p == NULL) {
+        return;
+    }
+
+    mem = ctx;
+    h = (sf_cli_head_t *) p - 1;
+    mem->current -= h->size;
+    free(h);
+}
+
+
+static int
+sf_cli_write(void *ctx, const unsigned char *p, size_t len)
+{
+    return fwrite(p, 1, len, ctx) == len ? SF_OK : SF_ERROR;
+}
+
+
+static void
+sf_cli_decision(void *ctx, const sf_decision_t *d)
+{
+    (void) ctx;
+
+    fprintf(stderr, "synfilter: %s %s bytes=%zu offset=%llu\n",
+            d->rule_id != NULL ? d->rule_id : "-", d->action, d->bytes,
+            (unsigned long long) d->offset);
+}
+
+
+static int
+sf_cli_usage(void)
+{
+    fprintf(stderr, "usage: synfilter [-r RULES]... [--no-builtin] "
+            "[--source URL] [--chunk N] [--report] [--host HOST]\n");
+
+    return 2;
+}
+
+
+static char *
+sf_cli_read(FILE *f, size_t *len)
+{
+    char    *buf, *p;
+    size_t   cap, n;
+
+    cap = 65536;
+    *len = 0;
+    buf = malloc(cap);
+
+    if (buf == NULL) {
+        return NULL;
+    }
+
+    for ( ;; ) {
+        if (*len == cap) {
+            cap *= 2;
+            p = realloc(buf, cap);
+
+            if (p == NULL) {
+                free(buf);
+                return NULL;
+            }
+
+            buf = p;
+        }
+
+        n = fread(buf + *len, 1, cap - *len, f);
+        *len += n;
+
+        if (n == 0) {
+            break;
+        }
+    }
+
+    if (ferror(f)) {
+        free(buf);
+        return NULL;
+    }
+
+    return buf;
+}
+
+
+static int
+sf_cli_rules_file(sf_rules_t *rules, const char *name)
+{
+    int          rc;
+    FILE        *f;
+    char        *text;
+    size_t       len;
+    sf_error_t   err;
+
+    f = fopen(name, "rb");
+
+    if (f == NULL) {
+        fprintf(stderr, "%s: %s\n", name, strerror(errno));
+        return -1;
+    }
+
+    text = sf_cli_read(f, &len);
+    fclose(f);
+
+    if (text == NULL) {
+        fprintf(stderr, "%s: read error\n", name);
+        return -1;
+    }
+
+    memset(&err, 0, sizeof(sf_error_t));
+    rc = sf_rules_add(rules, text, len, &err);
+    free(text);
+
+    if (rc != SF_OK) {
+        fprintf(stderr, "%s:%u:%u: %s\n", name, err.line, err.column,
+                err.message);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+int
+main(int argc, char **argv)
+{
+    int             i, nfiles, builtin, rc;
+    char           *end, *in;
+    size_t          chunk, len, out_size, slen;
+    const char     *files[SF_CLI_MAX_RULES], *src;
+    sf_error_t      err;
+    sf_rules_t     *rules;
+    sf_stream_t    *stream;
+    sf_cli_mem_t    mem;
+    sf_options_t    opt;
+    unsigned char  *out;
+    sf_allocator_t  alloc;
+    const sf_stats_t  *st;
+
+    nfiles = 0;
+    builtin = 1;
+    chunk = 0;
+
+    sf_options_init(&opt);
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
+            if (nfiles == SF_CLI_MAX_RULES) {
+                return sf_cli_usage();
+            }
+
+            files[nfiles++] = argv[++i];
+
+        } else if (strcmp(argv[i], "--no-builtin") == 0) {
+            builtin = 0;
+
+        } else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc) {
+            opt.source = argv[++i];
+            opt.source_len = strlen(opt.source);
+
+        } else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc) {
+            opt.page_host = argv[++i];
+            opt.page_host_len = strlen(opt.page_host);
+
+        } else if (strcmp(argv[i], "--chunk") == 0 && i + 1 < argc) {
+            errno = 0;
+            chunk = strtoul(argv[++i], &end, 10);
+
+            if (errno != 0 || *end != '\0' || chunk == 0) {
+                return sf_cli_usage();
+            }
+
+        } else if (strcmp(argv[i], "--report") == 0) {
+            opt.report = 1;
+            opt.on_decision = sf_cli_decision;
+
+        } else {
+            return sf_cli_usage();
+        }
+    }
+
+    memset(&mem, 0, sizeof(sf_cli_mem_t));
+    alloc.alloc = sf_cli_alloc;
+    alloc.free = sf_cli_free;
+    alloc.ctx = &mem;
+
+    rules = sf_rules_create(&alloc, &opt.limits);
+
+    if (rules == NULL) {
+        fprintf(stderr, "synfilter: out of memory\n");
+        return 1;
+    }
+
+    for (i = 0; i < nfiles; i++) {
+        if (sf_cli_rules_file(rules, files[i]) != 0) {
+            sf_rules_destroy(rules);
+            return 2;
+        }
+    }
+
+    memset(&err, 0, sizeof(sf_error_t));
+
+    if (builtin && sf_rules_add_builtin(rules, &err) != SF_OK) {
+        fprintf(stderr, "builtin:%u:%u: %s\n", err.line, err.column,
+                err.message);
+        sf_rules_destroy(rules);
+        return 2;
+    }
+
+    if (sf_rules_compile(rules, &err) != SF_OK) {
+        fprintf(stderr, "rules:%u:%u: %s\n", err.line, err.column,
+                err.message);
+        sf_rules_destroy(rules);
+        return 2;
+    }
+
+    in = sf_cli_read(stdin, &len);
+
+    if (in == NULL) {
+        fprintf(stderr, "synfilter: cannot read stdin\n");
+        sf_rules_destroy(rules);
+        return 1;
+    }
+
+    stream = sf_stream_create(rules, &opt, &alloc);
+
+    /* --chunk: the boundary torture of a slow upstream and client */
+    out_size = chunk ? 64 : 65536;
+    out = malloc(out_size);
+
+    if (stream == NULL || out == NULL) {
+        fprintf(stderr, "synfilter: out of memory\n");
+        free(out);
+        free(in);
+        sf_stream_destroy(stream);
+        sf_rules_destroy(rules);
+        return 1;
+    }
+
+    rc = sf_stream_run(stream, (unsigned char *) in, len, chunk, out_size,
+                       out, sf_cli_write, stdout);
+
+    if (fflush(stdout) != 0) {
+        rc = SF_ERROR;
+    }
+
+    st = sf_stream_stats(stream);
+    src = sf_stream_source(stream, &slen);
+
+    fprintf(stderr, "synfilter: in=%llu out=%llu held=%u removed=%u "
+            "fired=%u credits=%u canonicals=%u source=%s memory=%zu "
+            "peak=%zu status=%s passthrough=holdback:%u,text:%u,regex:%u,"
+            "depth:%u\n",
+            (unsigned long long) st->bytes_in,
+            (unsigned long long) st->bytes_out, st->blocks_held,
+            st->blocks_removed, st->rules_fired, st->credits,
+            st->canonicals, slen ? src : "-", st->memory, mem.peak,
+            sf_stream_status(stream),
+            st->passthrough[SF_PASS_HOLDBACK], st->passthrough[SF_PASS_TEXT],
+            st->passthrough[SF_PASS_REGEX], st->passthrough[SF_PASS_DEPTH]);
+
+    sf_stream_destroy(stream);
+    sf_rules_destroy(rules);
+    free(out);
+    free(in);
+
+    if (rc != SF_OK) {
+        fprintf(stderr, "synfilter: output error\n");
+        return 1;
+    }
+
+    return 0;
+}

@@ -1,0 +1,255 @@
+/*
+ * test_lexer.c: token boundaries of the resumable lexer, whatever the
+ * chunking.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sf_lexer.h"
+#include "sf_test_util.h"
+
+
+/*
+ * Tokenize in pieces of `chunk` bytes (0: whole) and describe the tokens:
+ * T{text} R{raw} M{tag} O{opaque}, consecutive text or raw runs merged.
+ */
+static void
+lex(const char *in, size_t chunk, char *out, size_t cap)
+{
+    char            kinds[] = "TRMO";
+    size_t          len, pos, n, m, o, cur_len;
+    sf_lexer_t      lx;
+    sf_lex_kind_e   kind, cur_kind, last;
+    sf_lex_event_e  ev;
+    char            cur[4096];
+
+    sf_lexer_init(&lx);
+    len = strlen(in);
+    pos = 0;
+    o = 0;
+    cur_len = 0;
+    cur_kind = SF_LEX_TEXT;
+    last = SF_LEX_MARKUP;
+    out[0] = '\0';
+
+    /* adjacent text or raw runs are one run, however they were found */
+#define FLUSH()                                                              \
+    if (cur_len > 0) {                                                       \
+        if (o > 0 && last == cur_kind                                        \
+            && (cur_kind == SF_LEX_TEXT || cur_kind == SF_LEX_RAW))          \
+        {                                                                    \
+            o--;                                                             \
+            o += (size_t) snprintf(out + o, cap - o, "%.*s}",                \
+                                   (int) cur_len, cur);                      \
+        } else {                                                             \
+            o += (size_t) snprintf(out + o, cap - o, "%c{%.*s}",             \
+                                   kinds[cur_kind], (int) cur_len, cur);     \
+        }                                                                    \
+        last = cur_kind;                                                     \
+        cur_len = 0;                                                         \
+    }
+
+    while (pos < len) {
+        n = chunk ? chunk : len;
+        n = n < len - pos ? n : len - pos;
+
+        while (n > 0) {
+            kind = lx.kind;
+            m = sf_lexer_scan(&lx, (const unsigned char *) in + pos, n, &ev);
+
+            assert_true(m <= n);
+
+            if (kind != cur_kind) {
+                /* a new token starts; text and raw runs end here */
+                if ((cur_kind == SF_LEX_TEXT || cur_kind == SF_LEX_RAW)
+                    || kind == SF_LEX_MARKUP)
+                {
+                    FLUSH();
+                }
+
+                cur_kind = kind;
+            }
+
+            memcpy(cur + cur_len, in + pos, m);
+            cur_len += m;
+            pos += m;
+            n -= m;
+
+            if (ev == SF_LEX_END) {
+                FLUSH();
+                cur_kind = lx.kind;
+
+            } else if (ev == SF_LEX_RETYPE) {
+                cur_kind = lx.kind;
+            }
+        }
+    }
+
+    FLUSH();
+
+#undef FLUSH
+}
+
+
+static void
+check(const char *in, const char *expected)
+{
+    size_t  chunk;
+    char    whole[8192], part[8192];
+
+    lex(in, 0, whole, sizeof(whole));
+
+    if (strcmp(whole, expected) != 0) {
+        fail_msg("input  %s\nwant   %s\ngot    %s", in, expected, whole);
+    }
+
+    for (chunk = 1; chunk <= 9; chunk++) {
+        lex(in, chunk, part, sizeof(part));
+
+        if (strcmp(whole, part) != 0) {
+            fail_msg("input %s\nwhole %s\nchunk %zu: %s", in, whole, chunk,
+                     part);
+        }
+    }
+}
+
+
+static void
+test_text_and_tags(void **state)
+{
+    (void) state;
+
+    check("a<p>b</p>c", "T{a}M{<p>}T{b}M{</p>}T{c}");
+    check("<a title=\">\" href='x>y'>z</a>",
+          "M{<a title=\">\" href='x>y'>}T{z}M{</a>}");
+    check("<a b=c\"d>e", "M{<a b=c\"d>}T{e}");
+    check("<br/><img src=x />", "M{<br/>}M{<img src=x />}");
+    check("1 < 2 <3 <<b>", "T{1 < 2 <3 <}M{<b>}");
+    check("a<", "T{a}M{<}");
+}
+
+
+static void
+test_comments(void **state)
+{
+    (void) state;
+
+    check("a<!-- x > y -- z -->b", "T{a}O{<!-- x > y -- z -->}T{b}");
+    check("<!-->a", "O{<!-->}T{a}");
+    check("<!--->a", "O{<!--->}T{a}");
+    check("<!---->a", "O{<!---->}T{a}");
+    check("<!-- a --!>b", "O{<!-- a --!>}T{b}");
+    check("<!-- <p> -- ->x-->y", "O{<!-- <p> -- ->x-->}T{y}");
+}
+
+
+static void
+test_bogus_doctype_cdata(void **state)
+{
+    (void) state;
+
+    check("<!DOCTYPE html><p>", "O{<!DOCTYPE html>}M{<p>}");
+    check("<?xml version=\"1.0\"?>a", "O{<?xml version=\"1.0\"?>}T{a}");
+    check("</ x>a", "O{</ x>}T{a}");
+    check("<!x>a", "O{<!x>}T{a}");
+    check("<!->a", "O{<!->}T{a}");
+    check("</>a", "M{</>}T{a}");
+    check("<![CDATA[ a > b ]]>c", "O{<![CDATA[ a > b ]]>}T{c}");
+    check("<![CDAT>c", "O{<![CDAT>}T{c}");
+}
+
+
+static void
+test_rawtext(void **state)
+{
+    (void) state;
+
+    check("<script>if (a<b && c</d) x=\"</p>\";</script>z",
+          "M{<script>}R{if (a<b && c</d) x=\"</p>\";}M{</script>}T{z}");
+    check("<SCRIPT>a</scriptx></Script >b",
+          "M{<SCRIPT>}R{a</scriptx>}M{</Script >}T{b}");
+    check("<style>p{}</style/>x", "M{<style>}R{p{}}M{</style/>}T{x}");
+    check("<title>a <b> c</title>", "M{<title>}R{a <b> c}M{</title>}");
+    check("<textarea><p>x</p></textarea>",
+          "M{<textarea>}R{<p>x</p>}M{</textarea>}");
+    check("<script/>a</script>", "M{<script/>}R{a}M{</script>}");
+    check("<xmp><!-- </xmp>", "M{<xmp>}R{<!-- }M{</xmp>}");
+    check("<plaintext></plaintext><p>", "M{<plaintext>}R{</plaintext><p>}");
+    check("<script><</script>", "M{<script>}R{<}M{</script>}");
+    check("<iframe>a</iframe><noscript>b</noscript>",
+          "M{<iframe>}R{a}M{</iframe>}M{<noscript>}R{b}M{</noscript>}");
+    check("<template><p></template>", "M{<template>}R{<p>}M{</template>}");
+    /* the end tag may carry attributes, with quotes */
+    check("<script>a</script x='>'>b", "M{<script>}R{a}M{</script x='>'>}T{b}");
+    /* "<scripts>" is not a raw-text element */
+    check("<scripts>a</scripts>", "M{<scripts>}T{a}M{</scripts>}");
+}
+
+
+static void
+test_unfinished(void **state)
+{
+    (void) state;
+
+    check("<div class=\"a", "M{<div class=\"a}");
+    check("<!-- never ends", "O{<!-- never ends}");
+    check("<script>never ends", "M{<script>}R{never ends}");
+}
+
+
+static void
+test_tag_names(void **state)
+{
+    int             t;
+    size_t          i, len;
+    const char     *name;
+    unsigned char   upper[16];
+
+    (void) state;
+
+    /* every known name is found, in any case; others are OTHER */
+    for (t = SF_TAG_ADDRESS; t < SF_TAG_NTAGS; t++) {
+        name = sf_tag_name((sf_tag_e) t);
+        len = strlen(name);
+        assert_true(len > 0 && len < sizeof(upper));
+
+        assert_int_equal(sf_tag_lookup((const unsigned char *) name, len), t);
+
+        for (i = 0; i < len; i++) {
+            upper[i] = (unsigned char) (name[i] >= 'a' && name[i] <= 'z'
+                                        ? name[i] - 32 : name[i]);
+        }
+
+        assert_int_equal(sf_tag_lookup(upper, len), t);
+    }
+
+    assert_int_equal(sf_tag_lookup((const unsigned char *) "divx", 4),
+                     SF_TAG_OTHER);
+    assert_int_equal(sf_tag_lookup((const unsigned char *) "blockquotes", 11),
+                     SF_TAG_OTHER);
+    assert_int_equal(sf_tag_lookup((const unsigned char *) "", 0),
+                     SF_TAG_OTHER);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_text_and_tags),
+        cmocka_unit_test(test_comments),
+        cmocka_unit_test(test_bogus_doctype_cdata),
+        cmocka_unit_test(test_rawtext),
+        cmocka_unit_test(test_unfinished),
+        cmocka_unit_test(test_tag_names),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,711 @@
+/*
+ * test_stream.c: golden pairs of the hold-back stream.  Every pair runs
+ * whole, byte by byte and at random chunk sizes through 1-, 7- and
+ * 4096-byte output windows (sf_test_check) and must give the same bytes.
+ * The expected outputs follow from the rule semantics of
+ * conf/rules/README.md and the stream model, worked out by hand.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sf.h"
+#include "sf_test_util.h"
+
+
+static const char  rules_text[] =
+    "rule buy\n"
+    "    scope p div li section anon\n"
+    "    contains \"buy now\"\n"
+    "    action drop\n"
+    "end\n"
+    "rule footer\n"
+    "    scope p div anon\n"
+    "    contains \"first appeared on\"\n"
+    "    links >= 2\n"
+    "    action drop-source link 1 name 2\n"
+    "end\n"
+    "rule source-link\n"
+    "    scope anon\n"
+    "    equals \"source link\"\n"
+    "    action drop-source link 1\n"
+    "end\n"
+    "rule respond\n"
+    "    scope \"#respond\"\n"
+    "    action drop\n"
+    "end\n"
+    "rule republished\n"
+    "    scope p\n"
+    "    contains \"republished here\"\n"
+    "    action keep-source link 1\n"
+    "end\n"
+    "rule replace-me\n"
+    "    scope p\n"
+    "    contains \"replace me\"\n"
+    "    action replace link 1\n"
+    "end\n"
+    "rule title-repeat\n"
+    "    scope p\n"
+    "    title\n"
+    "    position first\n"
+    "    action drop\n"
+    "end\n";
+
+
+#define CREDIT(url, name)                                                    \
+    "<p class=\"syndication-source\">Originally published by <a href=\""    \
+    url "\">" name "</a></p>"
+
+
+static sf_rules_t  *rules;
+
+
+static int
+setup(void **state)
+{
+    (void) state;
+
+    rules = sf_test_rules(rules_text, 0);
+
+    return rules == NULL ? -1 : 0;
+}
+
+
+static int
+teardown(void **state)
+{
+    (void) state;
+
+    sf_rules_destroy(rules);
+
+    return 0;
+}
+
+
+static void
+check_out(const sf_options_t *opt, const char *in, const char *expected,
+    sf_test_out_t *out)
+{
+    sf_test_check(rules, opt, in, strlen(in), expected,
+                  expected ? strlen(expected) : 0, out);
+}
+
+
+static void
+test_clean_page_identical(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    static const char  page[] =
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        "<title>A quiet page</title>\n"
+        "<script>var x = \"<p>buy now</p>\";</script></head>\n"
+        "<body class=\"home\">\n<header><h1>Site</h1><nav><ul>"
+        "<li><a href=\"/\">Home</a></li><li><a href=\"/a\">About</a></li>"
+        "</ul></nav></header>\n<main><article><h2>Story</h2>"
+        "<p>Some <em>text</em> &amp; a <a href=\"/x\">link</a>.<br>More."
+        "</p>\n<figure><img src=\"a.jpg\" alt=\"\"><figcaption>Cap"
+        "</figcaption></figure>\n<table><tr><td>1<td>2</tr></table>"
+        "</article></main>\n<!-- comment --><footer><p>&copy; 2024</p>"
+        "</footer>\n</body></html>\n";
+
+    (void) state;
+
+    sf_options_init(&opt);
+    check_out(&opt, page, page, &out);
+
+    assert_string_equal(out.status, "unchanged");
+    assert_int_equal(out.stats.blocks_removed, 0);
+    assert_true(out.stats.blocks_held > 5);
+    assert_int_equal(out.stats.bytes_in, sizeof(page) - 1);
+    assert_int_equal(out.stats.bytes_out, sizeof(page) - 1);
+    sf_test_out_free(&out);
+}
+
+
+static void
+test_drop_and_keep(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+
+    check_out(&opt,
+              "<body><div class=\"c\"><p>Hello <b>you</b></p>"
+              "<p>Buy   NOW, cheap!</p>\n</div></body>",
+              "<body><div class=\"c\"><p>Hello <b>you</b></p>\n</div></body>",
+              &out);
+
+    assert_string_equal(out.status, "rewritten");
+    assert_int_equal(out.stats.blocks_removed, 1);
+    assert_int_equal(out.stats.rules_fired, 1);
+    sf_test_out_free(&out);
+
+    /* kept blocks come out byte for byte, entities and links intact;
+     * inline tags join words */
+    check_out(&opt, "<body><p>A &amp; <a href=\"x\">b</a> buy<b>now</b></p>"
+              "</body>",
+              "<body><p>A &amp; <a href=\"x\">b</a> buy<b>now</b></p>"
+              "</body>",
+              NULL);
+
+    /* while <br> stands for a space */
+    check_out(&opt, "<body><p>A buy<br>now</p></body>", "<body></body>",
+              NULL);
+}
+
+
+static void
+test_container(void **state)
+{
+    sf_options_t  opt;
+
+    (void) state;
+
+    sf_options_init(&opt);
+
+    /* the div holds a block: it flows, its inner p is decided alone */
+    check_out(&opt,
+              "<body><div class=\"x\">Intro <p>buy now</p>tail</div></body>",
+              "<body><div class=\"x\">Intro tail</div></body>", NULL);
+
+    /* nested containers down to the block */
+    check_out(&opt,
+              "<body><div><div><section><p>buy now</p></section></div>"
+              "</div></body>",
+              "<body><div><div><section></section></div></div></body>",
+              NULL);
+
+    /* a section that holds only text is a block of its own */
+    check_out(&opt,
+              "<body><div><section>Buy now</section><p>x</p></div></body>",
+              "<body><div><p>x</p></div></body>", NULL);
+}
+
+
+static void
+test_anonymous_block(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+
+    /* the importer's "<br><a>Source link </a>" after the last paragraph */
+    check_out(&opt,
+              "<body><div class=\"entry\"><p>Text</p>\n"
+              "<br><a href=\"https://src.example/a\">Source link </a>\n"
+              "</div></body>",
+              "<body><div class=\"entry\"><p>Text</p>\n"
+              CREDIT("https://src.example/a", "src.example")
+              "</div></body>",
+              &out);
+
+    assert_string_equal(out.source, "https://src.example/a");
+    assert_int_equal(out.stats.credits, 1);
+    sf_test_out_free(&out);
+
+    /* plain text between blocks is a block too; white space flows */
+    check_out(&opt,
+              "<body><div><p>a</p>  Buy now  <p>b</p>  </div></body>",
+              "<body><div><p>a</p>  <p>b</p>  </div></body>", NULL);
+
+    /* "<" that starts no tag is text */
+    check_out(&opt, "<body><div><p>a</p>< buy now <p>b</p></div></body>",
+              "<body><div><p>a</p><p>b</p></div></body>", NULL);
+
+    /* before <body> nothing is anonymous */
+    check_out(&opt, "buy now<body>x</body>", "buy now<body>x</body>", NULL);
+}
+
+
+static void
+test_implicit_close(void **state)
+{
+    sf_options_t  opt;
+
+    (void) state;
+
+    sf_options_init(&opt);
+
+    check_out(&opt, "<body><p>one<p>buy now<div>x</div></body>",
+              "<body><p>one<div>x</div></body>", NULL);
+
+    check_out(&opt, "<body><ul><li>a<li>buy now</ul><p>c</p></body>",
+              "<body><ul><li>a</ul><p>c</p></body>", NULL);
+
+    /* a p ends at an end tag of a block that is not its own */
+    check_out(&opt, "<body><div><p>buy now</div><p>z</p></body>",
+              "<body><div></div><p>z</p></body>", NULL);
+}
+
+
+static void
+test_select_drop(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+
+    check_out(&opt,
+              "<body><div id=\"comments\"><div id=\"respond\" "
+              "class=\"comment-respond\"><h3>Leave a Comment</h3><div>"
+              "<form><p>x</p><textarea></div></textarea></form></div>"
+              "<script>document.write('</div>')</script>"
+              "</div><!-- #respond --></div><p>after</p></body>",
+              "<body><div id=\"comments\"><!-- #respond --></div>"
+              "<p>after</p></body>",
+              &out);
+
+    assert_int_equal(out.stats.blocks_removed, 1);
+    sf_test_out_free(&out);
+
+    /* an unclosed dropped element ends at its ancestor's end */
+    check_out(&opt,
+              "<body><section><div id=\"respond\"><p>x</section>"
+              "<p>y</p></body>",
+              "<body><section></section><p>y</p></body>", NULL);
+}
+
+
+static void
+test_never_matched(void **state)
+{
+    sf_options_t  opt;
+
+    (void) state;
+
+    sf_options_init(&opt);
+
+    /* scripts, styles, comments and attribute values are not text */
+    check_out(&opt,
+              "<body><div><script>var a=\"buy now\";</script>"
+              "<p title=\"buy now\" data-x='first appeared on'>ok</p>"
+              "<!-- buy now --><style>/* buy now */</style>"
+              "<p>fine<textarea>buy now</textarea></p></div></body>",
+              "<body><div><script>var a=\"buy now\";</script>"
+              "<p title=\"buy now\" data-x='first appeared on'>ok</p>"
+              "<!-- buy now --><style>/* buy now */</style>"
+              "<p>fine<textarea>buy now</textarea></p></div></body>",
+              NULL);
+
+    /* quotes are never removed */
+    check_out(&opt,
+              "<body><blockquote><p>buy now</p>buy now</blockquote></body>",
+              "<body><blockquote><p>buy now</p>buy now</blockquote></body>",
+              NULL);
+
+    /* nor the head */
+    check_out(&opt,
+              "<html><head><title>buy now</title><noscript><p>buy now</p>"
+              "</noscript></head><body></body></html>",
+              "<html><head><title>buy now</title><noscript><p>buy now</p>"
+              "</noscript></head><body></body></html>",
+              NULL);
+}
+
+
+static void
+test_footer_credit(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+
+    check_out(&opt,
+              "<body><article><p>Story.</p>"
+              "<p>The post <a href=\"https://src.example/story\">Story</a> "
+              "first appeared on <a href=\"https://src.example/\">Src "
+              "Times</a>.</p></article><p>side</p></body>",
+              "<body><article><p>Story.</p>"
+              CREDIT("https://src.example/story", "Src Times")
+              "</article><p>side</p></body>",
+              &out);
+
+    assert_string_equal(out.source, "https://src.example/story");
+    assert_int_equal(out.stats.credits, 1);
+    assert_int_equal(out.stats.blocks_removed, 1);
+    sf_test_out_free(&out);
+
+    /* without attribution the footer just goes */
+    opt.attribution = 0;
+    check_out(&opt,
+              "<body><p>The post <a href=\"https://src.example/s\">S</a> "
+              "first appeared on <a href=\"https://src.example/\">Src</a>."
+              "</p></body>",
+              "<body></body>", NULL);
+}
+
+
+static void
+test_credit_placement(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+    opt.source = "https://src.example/a";
+    opt.source_len = strlen(opt.source);
+
+    /* a known source and no footer: before the end of the article */
+    check_out(&opt,
+              "<body><article><p>x</p></article><p>y</p></body>",
+              "<body><article><p>x</p>"
+              CREDIT("https://src.example/a", "src.example")
+              "</article><p>y</p></body>",
+              &out);
+
+    assert_int_equal(out.stats.credits, 1);
+    sf_test_out_free(&out);
+
+    /* no article: before </body> */
+    check_out(&opt, "<body><p>y</p></body>",
+              "<body><p>y</p>" CREDIT("https://src.example/a", "src.example")
+              "</body>", NULL);
+
+    /* a replace rule puts the one credit in its place */
+    check_out(&opt,
+              "<body><article><p>Replace me <a href=\"https://o.example/\">"
+              "o</a></p><p>z</p></article></body>",
+              "<body><article>"
+              CREDIT("https://src.example/a", "src.example")
+              "<p>z</p></article></body>", NULL);
+
+    /* a legitimate credit is kept and counts as the page's credit */
+    opt.source = NULL;
+    opt.source_len = 0;
+    check_out(&opt,
+              "<body><article><p>This <a href=\"https://src.example/s\">"
+              "article</a> is republished here.</p></article></body>",
+              "<body><article><p>This <a href=\"https://src.example/s\">"
+              "article</a> is republished here.</p></article></body>",
+              &out);
+
+    assert_int_equal(out.stats.credits, 0);
+    assert_string_equal(out.source, "https://src.example/s");
+    sf_test_out_free(&out);
+}
+
+
+static void
+test_canonical(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+    opt.attribution = 0;
+    opt.source = "https://src.example/a?x=1&y=2";
+    opt.source_len = strlen(opt.source);
+
+    check_out(&opt,
+              "<html><head><title>T</title>"
+              "<link rel=\"canonical\" href=\"https://agg.example/x\">"
+              "<link rel=canonical href=/again></head>"
+              "<body><p>x</p></body></html>",
+              "<html><head><title>T</title>"
+              "<link rel=\"canonical\" href=\"https://src.example/a?x=1&amp;"
+              "y=2\"></head><body><p>x</p></body></html>",
+              &out);
+
+    assert_int_equal(out.stats.canonicals, 1);
+    sf_test_out_free(&out);
+
+    /* no canonical in the head: one is inserted before </head> */
+    check_out(&opt,
+              "<html><head><title>T</title></head><body></body></html>",
+              "<html><head><title>T</title>"
+              "<link rel=\"canonical\" href=\"https://src.example/a?x=1&amp;"
+              "y=2\"></head><body></body></html>", NULL);
+
+    /* off: untouched */
+    opt.canonical = 0;
+    check_out(&opt,
+              "<html><head><title>T</title></head><body></body></html>",
+              "<html><head><title>T</title></head><body></body></html>",
+              NULL);
+}
+
+
+static void
+test_head_source(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+    opt.attribution = 0;
+    opt.page_host = "agg.example";
+    opt.page_host_len = strlen(opt.page_host);
+
+    /* the head names the source after its canonical: rewritten */
+    check_out(&opt,
+              "<head><link rel=\"canonical\" href=\"https://agg.example/x\">"
+              "\n<meta name=\"original-source\" "
+              "content=\"https://src.example/s\">\n</head><body></body>",
+              "<head><link rel=\"canonical\" href=\"https://src.example/s\">"
+              "\n<meta name=\"original-source\" "
+              "content=\"https://src.example/s\">\n</head><body></body>",
+              &out);
+
+    assert_string_equal(out.source, "https://src.example/s");
+    sf_test_out_free(&out);
+
+    /* og:url pointing at the page itself is no source: unchanged */
+    check_out(&opt,
+              "<head><link rel=\"canonical\" href=\"https://agg.example/x\">"
+              "<meta property=\"og:url\" content=\"https://agg.example/x\">"
+              "</head><body></body>",
+              "<head><link rel=\"canonical\" href=\"https://agg.example/x\">"
+              "<meta property=\"og:url\" content=\"https://agg.example/x\">"
+              "</head><body></body>",
+              &out);
+
+    assert_string_equal(out.source, "");
+    assert_string_equal(out.status, "unchanged");
+    sf_test_out_free(&out);
+}
+
+
+static void
+test_title(void **state)
+{
+    sf_options_t  opt;
+
+    (void) state;
+
+    sf_options_init(&opt);
+
+    /* <title> minus " - SITE" */
+    check_out(&opt,
+              "<head><title>My Story - Site</title></head><body><article>"
+              "<div class=\"entry-content\"><p>My   story</p><p>My story</p>"
+              "</div></article></body>",
+              "<head><title>My Story - Site</title></head><body><article>"
+              "<div class=\"entry-content\"><p>My story</p>"
+              "</div></article></body>", NULL);
+
+    /* the h1 wins over the title; the first block after it is first */
+    check_out(&opt,
+              "<head><title>Other | Site</title></head><body><article>"
+              "<h1>Real title</h1><p>Real title</p><p>Real title</p>"
+              "</article></body>",
+              "<head><title>Other | Site</title></head><body><article>"
+              "<h1>Real title</h1><p>Real title</p>"
+              "</article></body>", NULL);
+}
+
+
+static int  decisions;
+
+
+static void
+on_decision(void *ctx, const sf_decision_t *d)
+{
+    (void) ctx;
+
+    assert_non_null(d->rule_id);
+    assert_true(d->bytes > 0);
+    decisions++;
+}
+
+
+static void
+test_report_mode(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    static const char  page[] =
+        "<html><head><link rel=\"canonical\" href=\"https://agg.example/\">"
+        "</head><body><article><p>Buy now!</p>"
+        "<p>The post <a href=\"https://src.example/s\">S</a> first appeared "
+        "on <a href=\"https://src.example/\">Src</a>.</p></article>"
+        "<div id=\"respond\"><form><p>x</p></form></div></body></html>";
+
+    (void) state;
+
+    sf_options_init(&opt);
+    opt.report = 1;
+    opt.on_decision = on_decision;
+    opt.source = "https://src.example/a";
+    opt.source_len = strlen(opt.source);
+
+    decisions = 0;
+    sf_test_run(rules, &opt, (const unsigned char *) page, sizeof(page) - 1,
+                0, NULL, 4096, &out);
+
+    assert_int_equal(out.rc, SF_OK);
+    assert_int_equal(out.len, sizeof(page) - 1);
+    assert_memory_equal(out.data, page, sizeof(page) - 1);
+    assert_string_equal(out.status, "reported");
+    assert_int_equal(out.stats.blocks_removed, 3);
+    assert_int_equal(decisions, 3);
+    sf_test_out_free(&out);
+
+    check_out(&opt, page, page, NULL);
+}
+
+
+static void
+test_holdback_limit(void **state)
+{
+    size_t          i;
+    char           *page;
+    sf_options_t    opt;
+    sf_test_out_t   out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+    opt.limits.max_holdback = 256;
+
+    page = malloc(4096);
+    assert_non_null(page);
+
+    strcpy(page, "<body><p>buy now ");
+
+    for (i = 0; i < 100; i++) {
+        strcat(page, "and <i>more</i> ");
+    }
+
+    strcat(page, "</p><p>buy now</p><div class=\"");
+
+    for (i = 0; i < 60; i++) {
+        strcat(page, "long ");
+    }
+
+    strcat(page, "\">x</div></body>");
+
+    /* the long block passes whole, the short one is still decided */
+    check_out(&opt, page, NULL, &out);
+
+    assert_int_equal(out.len, strlen(page) - strlen("<p>buy now</p>"));
+    assert_string_equal(out.status, "passthrough:holdback");
+    assert_int_equal(out.stats.passthrough[SF_PASS_HOLDBACK], 2);
+    assert_int_equal(out.stats.blocks_removed, 1);
+    sf_test_out_free(&out);
+    free(page);
+}
+
+
+static void
+test_text_limit(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+    opt.limits.max_text = 16;
+
+    check_out(&opt, "<body><p>this text is longer than sixteen</p></body>",
+              "<body><p>this text is longer than sixteen</p></body>", &out);
+
+    assert_string_equal(out.status, "passthrough:text");
+    sf_test_out_free(&out);
+}
+
+
+static void
+test_fixture_page(void **state)
+{
+    char            path[512];
+    const char     *dir;
+    sf_rules_t     *empty, *builtin;
+    sf_options_t    opt;
+    unsigned char  *page;
+    size_t          len;
+    sf_test_out_t   out;
+
+    (void) state;
+
+    dir = getenv("SF_SHARED_FIXTURES");
+    snprintf(path, sizeof(path), "%s/pages/webtimes-putin-car.html",
+             dir != NULL ? dir : "/work/shared/fixtures");
+
+    page = sf_test_file(path, &len);
+    if (page == NULL) {
+        skip();
+    }
+
+    sf_options_init(&opt);
+
+    /* with no rules the page comes out byte for byte */
+    empty = sf_test_rules(NULL, 0);
+    assert_non_null(empty);
+    sf_test_check(empty, &opt, (const char *) page, len,
+                  (const char *) page, len, &out);
+    assert_string_equal(out.status, "unchanged");
+    sf_test_out_free(&out);
+    sf_rules_destroy(empty);
+
+    /* with the built-in pack: the same output for every chunking */
+    builtin = sf_test_rules(NULL, 1);
+    assert_non_null(builtin);
+    sf_test_check(builtin, &opt, (const char *) page, len, NULL, 0, &out);
+
+    out.data = realloc(out.data, out.len + 1);
+    assert_non_null(out.data);
+    out.data[out.len] = '\0';
+
+    assert_null(strstr((char *) out.data, "id=\"commentform\""));
+    assert_non_null(strstr((char *) out.data, "Recent Posts"));
+    assert_non_null(strstr((char *) out.data,
+                           "FOLLOW US ON GOOGLE NEWS */</script>"));
+    assert_non_null(strstr((char *) out.data, "North Korea&#8217;s state"));
+    sf_test_out_free(&out);
+    sf_rules_destroy(builtin);
+    free(page);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_clean_page_identical),
+        cmocka_unit_test(test_drop_and_keep),
+        cmocka_unit_test(test_container),
+        cmocka_unit_test(test_anonymous_block),
+        cmocka_unit_test(test_implicit_close),
+        cmocka_unit_test(test_select_drop),
+        cmocka_unit_test(test_never_matched),
+        cmocka_unit_test(test_footer_credit),
+        cmocka_unit_test(test_credit_placement),
+        cmocka_unit_test(test_canonical),
+        cmocka_unit_test(test_head_source),
+        cmocka_unit_test(test_title),
+        cmocka_unit_test(test_report_mode),
+        cmocka_unit_test(test_holdback_limit),
+        cmocka_unit_test(test_text_limit),
+        cmocka_unit_test(test_fixture_page),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
