@@ -1,0 +1,170 @@
+/*
+ * sf_credit.c: escaping and the credit template.
+ */
+
+#include <string.h>
+
+#include "sf_block.h"
+
+
+/* The replacement of one byte in an attribute value, or NULL. */
+static const char *
+sf_escape_attr_char(unsigned char c, size_t *len)
+{
+    switch (c) {
+    case '&':
+        *len = 5;
+        return "&amp;";
+    case '"':
+        *len = 6;
+        return "&quot;";
+    case '\'':
+        *len = 5;
+        return "&#39;";
+    case '<':
+        *len = 4;
+        return "&lt;";
+    case '>':
+        *len = 4;
+        return "&gt;";
+    default:
+        return NULL;
+    }
+}
+
+
+static const char *
+sf_escape_text_char(unsigned char c, size_t *len)
+{
+    switch (c) {
+    case '&':
+        *len = 5;
+        return "&amp;";
+    case '<':
+        *len = 4;
+        return "&lt;";
+    case '>':
+        *len = 4;
+        return "&gt;";
+    default:
+        return NULL;
+    }
+}
+
+
+/*
+ * Escapes in into out; returns the length, or (size_t) -1 when out is too
+ * small, so that an empty input (0) stays distinguishable from failure
+ * inside this file.
+ */
+static size_t
+sf_escape(const char *in, size_t len, unsigned char *out, size_t cap,
+    int attr)
+{
+    size_t       i, n, rlen;
+    const char  *r;
+
+    n = 0;
+
+    for (i = 0; i < len; i++) {
+        r = attr ? sf_escape_attr_char((unsigned char) in[i], &rlen)
+                 : sf_escape_text_char((unsigned char) in[i], &rlen);
+
+        if (r == NULL) {
+            if (n + 1 > cap) {
+                return (size_t) -1;
+            }
+
+            out[n++] = (unsigned char) in[i];
+            continue;
+        }
+
+        if (n + rlen > cap) {
+            return (size_t) -1;
+        }
+
+        memcpy(out + n, r, rlen);
+        n += rlen;
+    }
+
+    return n;
+}
+
+
+size_t
+sf_escape_attr(const char *in, size_t len, unsigned char *out, size_t cap)
+{
+    size_t  n;
+
+    n = sf_escape(in, len, out, cap, 1);
+
+    return n == (size_t) -1 ? 0 : n;
+}
+
+
+size_t
+sf_escape_text(const char *in, size_t len, unsigned char *out, size_t cap)
+{
+    size_t  n;
+
+    n = sf_escape(in, len, out, cap, 0);
+
+    return n == (size_t) -1 ? 0 : n;
+}
+
+
+size_t
+sf_credit_render(const char *tmpl, const char *url, size_t url_len,
+    const char *name, size_t name_len, unsigned char *out, size_t cap)
+{
+    size_t       n, k;
+    const char  *p;
+
+    if (tmpl == NULL) {
+        return 0;
+    }
+
+    if (url == NULL) {
+        url = "";
+        url_len = 0;
+    }
+
+    if (name == NULL) {
+        name = "";
+        name_len = 0;
+    }
+
+    n = 0;
+
+    for (p = tmpl; *p != '\0'; p++) {
+
+        if (*p == '%' && (p[1] == 'u' || p[1] == 'n')) {
+            if (p[1] == 'u') {
+                k = sf_escape(url, url_len, out + n, cap - n, 1);
+
+            } else {
+                k = sf_escape(name, name_len, out + n, cap - n, 0);
+            }
+
+            if (k == (size_t) -1) {
+                return 0;
+            }
+
+            n += k;
+            p++;
+            continue;
+        }
+
+        if (*p == '%' && p[1] == '%') {
+            p++;
+        }
+
+        if (n + 1 > cap) {
+            return 0;
+        }
+
+        out[n++] = (unsigned char) *p;
+    }
+
+    return n;
+}

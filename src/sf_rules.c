@@ -1,0 +1,1779 @@
+/*
+ * sf_rules.c: the rule language (conf/rules/README.md): parser and
+ * compiler.
+ *
+ * Parsing is line by line; each rule, condition and phrase is allocated
+ * from an arena of the rules (freed all at once by sf_rules_destroy), and
+ * regexes are compiled as they are read so that their errors point at the
+ * line.  Compiling builds what matching reads: the rule array, the tag
+ * table of candidates, the prefilter over every phrase and JIT code.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_rules.h"
+#include "sf_normalize.h"
+
+
+#define SF_CHUNK_SIZE   8192
+#define SF_MAX_TOKENS   64
+#define SF_LITERAL_MIN  3                   /* shorter: no prefilter gain */
+
+
+typedef struct {
+    const char           *raw;              /* in the line */
+    size_t                raw_len;
+    unsigned char        *val;              /* unescaped (scratch) */
+    size_t                len;
+    unsigned              column;
+    unsigned              quoted:1;
+} sf_token_t;
+
+
+typedef struct {
+    sf_rules_t           *rules;
+    sf_error_t           *err;
+    unsigned              line;
+
+    sf_token_t            tok[SF_MAX_TOKENS];
+    size_t                ntok;
+
+    /* scratch of the text length, three times: tokens, normalization */
+    unsigned char        *scratch;
+    size_t                scratch_used;
+    unsigned char        *norm0;
+    unsigned char        *norm1;
+    size_t                cap;
+
+    sf_rule_t            *cur;
+} sf_parser_t;
+
+
+static int sf_rules_error(sf_parser_t *ps, unsigned column,
+    const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__ ((format (printf, 3, 4)))
+#endif
+    ;
+
+
+/* ---- memory --------------------------------------------------------- */
+
+void *
+sf_rules_alloc(sf_rules_t *rules, size_t size)
+{
+    size_t       csize, off;
+    sf_chunk_t  *c;
+
+    size = (size + 15) & ~(size_t) 15;
+    off = (sizeof(sf_chunk_t) + 15) & ~(size_t) 15;
+
+    c = rules->chunks;
+
+    if (c == NULL || c->size - c->used < size) {
+        csize = off + (size > SF_CHUNK_SIZE ? size : SF_CHUNK_SIZE);
+
+        c = rules->alloc.alloc(rules->alloc.ctx, csize);
+        if (c == NULL) {
+            return NULL;
+        }
+
+        c->size = csize;
+        c->used = off;
+        rules->memory += csize;
+
+        if (rules->chunks != NULL && size > SF_CHUNK_SIZE) {
+            /* a big block: keep filling the current chunk afterwards */
+            c->next = rules->chunks->next;
+            rules->chunks->next = c;
+
+        } else {
+            c->next = rules->chunks;
+            rules->chunks = c;
+        }
+    }
+
+    c->used += size;
+
+    return (unsigned char *) c + c->used - size;
+}
+
+
+static void *
+sf_rules_pcre_malloc(PCRE2_SIZE size, void *data)
+{
+    sf_rules_t  *rules = data;
+
+    return rules->alloc.alloc(rules->alloc.ctx, size);
+}
+
+
+static void
+sf_rules_pcre_free(void *p, void *data)
+{
+    sf_rules_t  *rules = data;
+
+    if (p != NULL && rules->alloc.free != NULL) {
+        rules->alloc.free(rules->alloc.ctx, p);
+    }
+}
+
+
+static void
+sf_rules_free_regexes(sf_rule_t *rule)
+{
+    sf_cond_t  *c;
+
+    for (c = rule->conds; c != NULL; c = c->next) {
+        if (c->re != NULL) {
+            pcre2_code_free(c->re);
+            c->re = NULL;
+        }
+    }
+}
+
+
+/* ---- public life cycle ---------------------------------------------- */
+
+sf_rules_t *
+sf_rules_create(const sf_allocator_t *alloc, const sf_limits_t *limits)
+{
+    sf_rules_t  *rules;
+
+    if (alloc == NULL || alloc->alloc == NULL || limits == NULL) {
+        return NULL;
+    }
+
+    rules = alloc->alloc(alloc->ctx, sizeof(sf_rules_t));
+    if (rules == NULL) {
+        return NULL;
+    }
+
+    memset(rules, 0, sizeof(sf_rules_t));
+    rules->alloc = *alloc;
+    rules->limits = *limits;
+    rules->last = &rules->head;
+    rules->memory = sizeof(sf_rules_t);
+
+    rules->pcre_gctx = pcre2_general_context_create(sf_rules_pcre_malloc,
+                                                    sf_rules_pcre_free,
+                                                    rules);
+    if (rules->pcre_gctx == NULL) {
+        goto failed;
+    }
+
+    rules->pcre_cctx = pcre2_compile_context_create(rules->pcre_gctx);
+    if (rules->pcre_cctx == NULL) {
+        goto failed;
+    }
+
+    return rules;
+
+failed:
+
+    sf_rules_destroy(rules);
+
+    return NULL;
+}
+
+
+size_t
+sf_rules_count(const sf_rules_t *rules)
+{
+    return rules != NULL ? rules->nrules : 0;
+}
+
+
+void
+sf_rules_destroy(sf_rules_t *rules)
+{
+    sf_rule_t   *r;
+    sf_chunk_t  *c, *next;
+
+    if (rules == NULL) {
+        return;
+    }
+
+    for (r = rules->head; r != NULL; r = r->next) {
+        sf_rules_free_regexes(r);
+    }
+
+    sf_prefilter_free(&rules->prefilter, &rules->alloc);
+
+    if (rules->pcre_cctx != NULL) {
+        pcre2_compile_context_free(rules->pcre_cctx);
+    }
+
+    if (rules->pcre_gctx != NULL) {
+        pcre2_general_context_free(rules->pcre_gctx);
+    }
+
+    if (rules->alloc.free == NULL) {
+        return;
+    }
+
+    for (c = rules->chunks; c != NULL; c = next) {
+        next = c->next;
+        rules->alloc.free(rules->alloc.ctx, c);
+    }
+
+    rules->alloc.free(rules->alloc.ctx, rules);
+}
+
+
+/* ---- errors and tokens ---------------------------------------------- */
+
+#include <stdarg.h>
+
+static int
+sf_rules_error(sf_parser_t *ps, unsigned column, const char *fmt, ...)
+{
+    va_list  args;
+
+    if (ps->err != NULL) {
+        ps->err->line = ps->line;
+        ps->err->column = column;
+
+        va_start(args, fmt);
+        vsnprintf(ps->err->message, sizeof(ps->err->message), fmt, args);
+        va_end(args);
+    }
+
+    return SF_ERROR;
+}
+
+
+static int
+sf_rules_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+
+/* Splits one line into tokens; quoted values are unescaped to scratch. */
+static int
+sf_rules_tokenize(sf_parser_t *ps, const char *line, size_t len)
+{
+    size_t          i, start;
+    unsigned char  *v;
+    sf_token_t     *t;
+
+    ps->ntok = 0;
+    ps->scratch_used = 0;
+    i = 0;
+
+    for ( ;; ) {
+        while (i < len && sf_rules_space(line[i])) {
+            i++;
+        }
+
+        if (i == len || line[i] == '#') {
+            return SF_OK;
+        }
+
+        if (ps->ntok == SF_MAX_TOKENS) {
+            return sf_rules_error(ps, (unsigned) i + 1, "too many arguments");
+        }
+
+        t = &ps->tok[ps->ntok++];
+        t->column = (unsigned) i + 1;
+        t->raw = line + i;
+        start = i;
+
+        if (line[i] != '"') {
+            while (i < len && !sf_rules_space(line[i]) && line[i] != '#') {
+                i++;
+            }
+
+            t->quoted = 0;
+            t->raw_len = i - start;
+            t->val = (unsigned char *) (uintptr_t) t->raw;
+            t->len = t->raw_len;
+            continue;
+        }
+
+        t->quoted = 1;
+        v = ps->scratch + ps->scratch_used;
+        t->val = v;
+        i++;
+
+        for ( ;; ) {
+            if (i == len) {
+                return sf_rules_error(ps, t->column, "unterminated string");
+            }
+
+            if (line[i] == '"') {
+                i++;
+                break;
+            }
+
+            if (line[i] == '\\' && i + 1 < len
+                && (line[i + 1] == '"' || line[i + 1] == '\\'))
+            {
+                i++;
+            }
+
+            *v++ = (unsigned char) line[i++];
+        }
+
+        t->len = v - t->val;
+        t->raw_len = i - start;
+        ps->scratch_used += t->len;
+
+        if (i < len && !sf_rules_space(line[i]) && line[i] != '#') {
+            return sf_rules_error(ps, (unsigned) i + 1,
+                                  "unexpected character after string");
+        }
+    }
+}
+
+
+static int
+sf_token_is(const sf_token_t *t, const char *s)
+{
+    return !t->quoted && t->len == strlen(s) && memcmp(t->val, s, t->len) == 0;
+}
+
+
+static int
+sf_rules_number(sf_parser_t *ps, const sf_token_t *t, long min, long max,
+    long *n)
+{
+    int     neg;
+    long    v;
+    size_t  i;
+
+    i = 0;
+    neg = 0;
+    v = 0;
+
+    if (!t->quoted && t->len > 0 && t->val[0] == '-') {
+        neg = 1;
+        i = 1;
+    }
+
+    if (t->quoted || i == t->len || t->len - i > 9) {
+        goto bad;
+    }
+
+    for ( /* void */ ; i < t->len; i++) {
+        if (t->val[i] < '0' || t->val[i] > '9') {
+            goto bad;
+        }
+
+        v = v * 10 + (t->val[i] - '0');
+    }
+
+    if (neg) {
+        v = -v;
+    }
+
+    if (v < min || v > max) {
+        goto bad;
+    }
+
+    *n = v;
+
+    return SF_OK;
+
+bad:
+
+    return sf_rules_error(ps, t->column, "bad number \"%.*s\"",
+                          (int) t->raw_len, t->raw);
+}
+
+
+static int
+sf_rules_args(sf_parser_t *ps, size_t min, size_t max)
+{
+    const sf_token_t  *d;
+
+    d = &ps->tok[0];
+
+    if (ps->ntok - 1 < min) {
+        return sf_rules_error(ps, d->column, "\"%.*s\": missing argument",
+                              (int) d->len, d->val);
+    }
+
+    if (ps->ntok - 1 > max) {
+        return sf_rules_error(ps, ps->tok[max + 1].column,
+                              "\"%.*s\": unexpected argument \"%.*s\"",
+                              (int) d->len, d->val,
+                              (int) ps->tok[max + 1].raw_len,
+                              ps->tok[max + 1].raw);
+    }
+
+    return SF_OK;
+}
+
+
+/* ---- conditions ----------------------------------------------------- */
+
+static sf_cond_t *
+sf_rules_cond(sf_parser_t *ps, sf_cond_type_e type, size_t nphrases)
+{
+    sf_cond_t  *c;
+
+    c = sf_rules_alloc(ps->rules, sizeof(sf_cond_t));
+    if (c == NULL) {
+        return NULL;
+    }
+
+    memset(c, 0, sizeof(sf_cond_t));
+    c->type = type;
+    c->line = ps->line;
+    c->column = ps->tok[0].column;
+
+    if (nphrases > 0) {
+        c->phrases = sf_rules_alloc(ps->rules,
+                                    nphrases * sizeof(sf_rule_phrase_t));
+        if (c->phrases == NULL) {
+            return NULL;
+        }
+    }
+
+    *ps->cur->conds_last = c;
+    ps->cur->conds_last = &c->next;
+
+    return c;
+}
+
+
+static int
+sf_rules_phrase(sf_parser_t *ps, const sf_token_t *t, sf_rule_phrase_t *ph)
+{
+    int                   overflow;
+    size_t                len;
+    const unsigned char  *p;
+
+    if (!t->quoted) {
+        return sf_rules_error(ps, t->column, "expected a quoted phrase, "
+                              "not \"%.*s\"", (int) t->raw_len, t->raw);
+    }
+
+    p = sf_normalize(t->val, t->len, ps->norm0, ps->norm1, ps->cap,
+                     SF_FOLD_CASE, &len, &overflow);
+
+    if (len == 0) {
+        return sf_rules_error(ps, t->column, "empty phrase");
+    }
+
+    ph->data = sf_rules_alloc(ps->rules, len);
+    if (ph->data == NULL) {
+        return sf_rules_error(ps, t->column, "out of memory");
+    }
+
+    memcpy(ph->data, p, len);
+    ph->len = len;
+
+    return SF_OK;
+}
+
+
+/* "contains", "equals", "starts", "ends": phrases from token first. */
+static int
+sf_rules_phrases(sf_parser_t *ps, sf_cond_type_e type, size_t first,
+    sf_cond_t **cond)
+{
+    size_t      i;
+    sf_cond_t  *c;
+
+    c = sf_rules_cond(ps, type, ps->ntok - first);
+    if (c == NULL) {
+        return sf_rules_error(ps, ps->tok[0].column, "out of memory");
+    }
+
+    for (i = first; i < ps->ntok; i++) {
+        if (sf_rules_phrase(ps, &ps->tok[i], &c->phrases[c->nphrases])
+            != SF_OK)
+        {
+            return SF_ERROR;
+        }
+
+        c->nphrases++;
+    }
+
+    if (cond != NULL) {
+        *cond = c;
+    }
+
+    return SF_OK;
+}
+
+
+static int
+sf_rules_regex(sf_parser_t *ps)
+{
+    int          rc;
+    uint32_t     options;
+    sf_cond_t   *c;
+    PCRE2_SIZE   off;
+    sf_token_t  *t;
+    PCRE2_UCHAR  msg[120];
+
+    t = &ps->tok[1];
+
+    if (!t->quoted) {
+        return sf_rules_error(ps, t->column, "regex: expected a quoted "
+                              "pattern");
+    }
+
+    c = sf_rules_cond(ps, SF_COND_REGEX, 0);
+    if (c == NULL) {
+        return sf_rules_error(ps, ps->tok[0].column, "out of memory");
+    }
+
+    options = PCRE2_UTF;
+#ifdef PCRE2_MATCH_INVALID_UTF
+    /* text with invalid UTF-8 bytes is matched, never refused */
+    options |= PCRE2_MATCH_INVALID_UTF;
+#endif
+
+    c->re = pcre2_compile((PCRE2_SPTR) t->val, t->len, options, &rc, &off,
+                          ps->rules->pcre_cctx);
+
+    if (c->re == NULL) {
+        if (rc == PCRE2_ERROR_NOMEMORY) {
+            return sf_rules_error(ps, ps->tok[0].column, "out of memory");
+        }
+
+        pcre2_get_error_message(rc, msg, sizeof(msg));
+
+        return sf_rules_error(ps, ps->tok[0].column, "regex: %s at offset %lu",
+                              (char *) msg, (unsigned long) off);
+    }
+
+    /* the pattern text is needed again for the prefilter literal */
+    c->phrases = sf_rules_alloc(ps->rules, sizeof(sf_rule_phrase_t));
+    if (c->phrases == NULL) {
+        return sf_rules_error(ps, ps->tok[0].column, "out of memory");
+    }
+
+    c->phrases[0].data = sf_rules_alloc(ps->rules, t->len + 1);
+    if (c->phrases[0].data == NULL) {
+        return sf_rules_error(ps, ps->tok[0].column, "out of memory");
+    }
+
+    memcpy(c->phrases[0].data, t->val, t->len);
+    c->phrases[0].data[t->len] = '\0';
+    c->phrases[0].len = t->len;
+
+    /* nphrases stays 0: the pattern is not a phrase of the text */
+
+    return SF_OK;
+}
+
+
+static int
+sf_rules_selector(sf_parser_t *ps, const sf_token_t *t)
+{
+    size_t          i;
+    sf_rule_t      *r;
+    sf_selector_t  *s, *sel;
+
+    r = ps->cur;
+
+    /*
+     * An id selector is written quoted ("#respond"): unquoted, the '#'
+     * would start a comment.
+     */
+    if (t->len == 0) {
+        goto bad;
+    }
+
+    if (r->nsel == r->sel_cap) {
+        sel = sf_rules_alloc(ps->rules,
+                             (r->sel_cap * 2 + 4) * sizeof(sf_selector_t));
+        if (sel == NULL) {
+            return sf_rules_error(ps, t->column, "out of memory");
+        }
+
+        if (r->nsel > 0) {
+            memcpy(sel, r->sel, r->nsel * sizeof(sf_selector_t));
+        }
+
+        r->sel = sel;
+        r->sel_cap = r->sel_cap * 2 + 4;
+    }
+
+    s = &r->sel[r->nsel];
+    memset(s, 0, sizeof(sf_selector_t));
+
+    if (sf_token_is(t, "*")) {
+        s->any = 1;
+        r->nsel++;
+        return SF_OK;
+    }
+
+    if (sf_token_is(t, "anon")) {
+        s->anon = 1;
+        r->nsel++;
+        return SF_OK;
+    }
+
+    for (i = 0; i < t->len; i++) {
+        if (t->val[i] == '.' || t->val[i] == '#') {
+            break;
+        }
+    }
+
+    if (i > 0) {
+        s->tag = sf_tag_lookup(t->val, i);
+
+        if (s->tag == SF_TAG_OTHER || s->tag == SF_TAG_NONE) {
+            goto bad;
+        }
+    }
+
+    if (i < t->len) {
+        if (i + 1 == t->len) {
+            goto bad;
+        }
+
+        if (memchr(t->val + i + 1, '.', t->len - i - 1) != NULL
+            || memchr(t->val + i + 1, '#', t->len - i - 1) != NULL)
+        {
+            goto bad;
+        }
+
+        if (t->val[i] == '.') {
+            s->cls = t->val + i + 1;
+            s->cls_len = t->len - i - 1;
+
+        } else {
+            s->id = t->val + i + 1;
+            s->id_len = t->len - i - 1;
+        }
+
+        /* the token lives in the text, which the caller may free */
+        if (s->cls != NULL) {
+            s->cls = sf_rules_alloc(ps->rules, s->cls_len);
+            if (s->cls == NULL) {
+                return sf_rules_error(ps, t->column, "out of memory");
+            }
+
+            memcpy(s->cls, t->val + i + 1, s->cls_len);
+
+        } else {
+            s->id = sf_rules_alloc(ps->rules, s->id_len);
+            if (s->id == NULL) {
+                return sf_rules_error(ps, t->column, "out of memory");
+            }
+
+            memcpy(s->id, t->val + i + 1, s->id_len);
+        }
+    }
+
+    r->nsel++;
+
+    return SF_OK;
+
+bad:
+
+    return sf_rules_error(ps, t->column, "bad selector \"%.*s\"",
+                          (int) t->raw_len, t->raw);
+}
+
+
+static int
+sf_rules_action(sf_parser_t *ps)
+{
+    long         n;
+    size_t       i;
+    sf_rule_t   *r;
+    sf_token_t  *t;
+
+    r = ps->cur;
+    t = &ps->tok[1];
+
+    if (r->has_action) {
+        return sf_rules_error(ps, ps->tok[0].column, "duplicate action");
+    }
+
+    if (sf_token_is(t, "drop")) {
+        r->action = SF_ACT_DROP;
+        r->action_name = "drop";
+
+    } else if (sf_token_is(t, "drop-source")) {
+        r->action = SF_ACT_DROP_SOURCE;
+        r->action_name = "drop-source";
+
+    } else if (sf_token_is(t, "keep-source")) {
+        r->action = SF_ACT_KEEP_SOURCE;
+        r->action_name = "keep-source";
+
+    } else if (sf_token_is(t, "replace")) {
+        r->action = SF_ACT_REPLACE;
+        r->action_name = "replace";
+
+    } else {
+        return sf_rules_error(ps, t->column, "unknown action \"%.*s\"",
+                              (int) t->raw_len, t->raw);
+    }
+
+    i = 2;
+
+    if (r->action != SF_ACT_DROP) {
+        if (i < ps->ntok && sf_token_is(&ps->tok[i], "link")) {
+            if (i + 1 == ps->ntok) {
+                return sf_rules_error(ps, ps->tok[i].column,
+                                      "\"link\": missing number");
+            }
+
+            if (sf_rules_number(ps, &ps->tok[i + 1], -1000, 1000, &n)
+                != SF_OK)
+            {
+                return SF_ERROR;
+            }
+
+            if (n == 0) {
+                return sf_rules_number(ps, &ps->tok[i + 1], 1, 0, &n);
+            }
+
+            r->link = n;
+            i += 2;
+
+        } else if (r->action != SF_ACT_REPLACE) {
+            return sf_rules_error(ps, t->column, "action \"%.*s\" needs "
+                                  "\"link N\"", (int) t->len, t->val);
+        }
+
+        if (i < ps->ntok && r->link != 0
+            && sf_token_is(&ps->tok[i], "name"))
+        {
+            if (i + 1 == ps->ntok) {
+                return sf_rules_error(ps, ps->tok[i].column,
+                                      "\"name\": missing number");
+            }
+
+            if (sf_rules_number(ps, &ps->tok[i + 1], -1000, 1000, &n)
+                != SF_OK)
+            {
+                return SF_ERROR;
+            }
+
+            if (n == 0) {
+                return sf_rules_number(ps, &ps->tok[i + 1], 1, 0, &n);
+            }
+
+            r->name = n;
+            i += 2;
+
+        } else if (i < ps->ntok && r->link != 0
+                   && sf_token_is(&ps->tok[i], "host"))
+        {
+            i++;
+        }
+    }
+
+    if (i < ps->ntok) {
+        return sf_rules_error(ps, ps->tok[i].column,
+                              "action: unexpected argument \"%.*s\"",
+                              (int) ps->tok[i].raw_len, ps->tok[i].raw);
+    }
+
+    r->has_action = 1;
+
+    return SF_OK;
+}
+
+
+/* One directive inside a rule. */
+static int
+sf_rules_directive(sf_parser_t *ps)
+{
+    long         n;
+    size_t       i;
+    sf_cond_t   *c;
+    sf_token_t  *d;
+
+    d = &ps->tok[0];
+
+    if (sf_token_is(d, "scope")) {
+        if (sf_rules_args(ps, 1, SF_MAX_TOKENS) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        for (i = 1; i < ps->ntok; i++) {
+            if (sf_rules_selector(ps, &ps->tok[i]) != SF_OK) {
+                return SF_ERROR;
+            }
+        }
+
+        return SF_OK;
+    }
+
+    if (sf_token_is(d, "contains")) {
+        if (sf_rules_args(ps, 1, SF_MAX_TOKENS) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        return sf_rules_phrases(ps, SF_COND_CONTAINS, 1, NULL);
+    }
+
+    if (sf_token_is(d, "any")) {
+        if (sf_rules_args(ps, 2, SF_MAX_TOKENS) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        if (sf_rules_number(ps, &ps->tok[1], 1, (long) ps->ntok - 2, &n)
+            != SF_OK)
+        {
+            return SF_ERROR;
+        }
+
+        if (sf_rules_phrases(ps, SF_COND_ANY, 2, &c) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        c->n = n;
+
+        return SF_OK;
+    }
+
+    if (sf_token_is(d, "equals") || sf_token_is(d, "starts")
+        || sf_token_is(d, "ends"))
+    {
+        if (sf_rules_args(ps, 1, 1) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        return sf_rules_phrases(ps, d->val[0] == 'e'
+                                    ? (d->val[1] == 'q' ? SF_COND_EQUALS
+                                                        : SF_COND_ENDS)
+                                    : SF_COND_STARTS, 1, NULL);
+    }
+
+    if (sf_token_is(d, "regex")) {
+        if (sf_rules_args(ps, 1, 1) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        return sf_rules_regex(ps);
+    }
+
+    if (sf_token_is(d, "links")) {
+        if (sf_rules_args(ps, 2, 2) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        if (sf_token_is(&ps->tok[1], "=")) {
+            i = SF_OP_EQ;
+
+        } else if (sf_token_is(&ps->tok[1], ">=")) {
+            i = SF_OP_GE;
+
+        } else if (sf_token_is(&ps->tok[1], "<=")) {
+            i = SF_OP_LE;
+
+        } else {
+            return sf_rules_error(ps, ps->tok[1].column,
+                                  "links: bad operator \"%.*s\"",
+                                  (int) ps->tok[1].raw_len, ps->tok[1].raw);
+        }
+
+        if (sf_rules_number(ps, &ps->tok[2], 0, 100000, &n) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        c = sf_rules_cond(ps, SF_COND_LINKS, 0);
+        if (c == NULL) {
+            return sf_rules_error(ps, d->column, "out of memory");
+        }
+
+        c->op = (int) i;
+        c->n = n;
+
+        return SF_OK;
+    }
+
+    if (sf_token_is(d, "link-text") || sf_token_is(d, "link-href")) {
+        if (sf_rules_args(ps, 2, 2) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        if (sf_rules_number(ps, &ps->tok[1], -1000, 1000, &n) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        if (n == 0) {
+            return sf_rules_number(ps, &ps->tok[1], 1, 0, &n);
+        }
+
+        if (d->val[5] == 't') {
+            if (sf_rules_phrases(ps, SF_COND_LINK_TEXT, 2, &c) != SF_OK) {
+                return SF_ERROR;
+            }
+
+        } else {
+            if (!ps->tok[2].quoted || ps->tok[2].len == 0) {
+                return sf_rules_error(ps, ps->tok[2].column,
+                                      "expected a quoted phrase");
+            }
+
+            c = sf_rules_cond(ps, SF_COND_LINK_HREF, 1);
+            if (c == NULL) {
+                return sf_rules_error(ps, d->column, "out of memory");
+            }
+
+            c->phrases[0].data = sf_rules_alloc(ps->rules, ps->tok[2].len);
+            if (c->phrases[0].data == NULL) {
+                return sf_rules_error(ps, d->column, "out of memory");
+            }
+
+            /* hrefs are compared lower-cased */
+            for (i = 0; i < ps->tok[2].len; i++) {
+                c->phrases[0].data[i] = ps->tok[2].val[i];
+
+                if (c->phrases[0].data[i] >= 'A'
+                    && c->phrases[0].data[i] <= 'Z')
+                {
+                    c->phrases[0].data[i] |= 0x20;
+                }
+            }
+
+            c->phrases[0].len = ps->tok[2].len;
+            c->nphrases = 1;
+        }
+
+        c->n = n;
+
+        return SF_OK;
+    }
+
+    if (sf_token_is(d, "max-length")) {
+        if (sf_rules_args(ps, 1, 1) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        if (sf_rules_number(ps, &ps->tok[1], 1, 100000000, &n) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        c = sf_rules_cond(ps, SF_COND_MAX_LENGTH, 0);
+        if (c == NULL) {
+            return sf_rules_error(ps, d->column, "out of memory");
+        }
+
+        c->n = n;
+
+        return SF_OK;
+    }
+
+    if (sf_token_is(d, "escaped") || sf_token_is(d, "title")) {
+        if (sf_rules_args(ps, 0, 0) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        c = sf_rules_cond(ps, d->val[0] == 'e' ? SF_COND_ESCAPED
+                                               : SF_COND_TITLE, 0);
+        if (c == NULL) {
+            return sf_rules_error(ps, d->column, "out of memory");
+        }
+
+        return SF_OK;
+    }
+
+    if (sf_token_is(d, "position")) {
+        if (sf_rules_args(ps, 1, 1) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        if (!sf_token_is(&ps->tok[1], "first")) {
+            return sf_rules_error(ps, ps->tok[1].column,
+                                  "position: expected \"first\", not "
+                                  "\"%.*s\"", (int) ps->tok[1].raw_len,
+                                  ps->tok[1].raw);
+        }
+
+        c = sf_rules_cond(ps, SF_COND_POSITION, 0);
+        if (c == NULL) {
+            return sf_rules_error(ps, d->column, "out of memory");
+        }
+
+        return SF_OK;
+    }
+
+    if (sf_token_is(d, "action")) {
+        if (sf_rules_args(ps, 1, 6) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        return sf_rules_action(ps);
+    }
+
+    return sf_rules_error(ps, d->column, "unknown directive \"%.*s\"",
+                          (int) d->raw_len, d->raw);
+}
+
+
+static int
+sf_rules_known(const sf_token_t *d)
+{
+    static const char  *names[] = {
+        "scope", "contains", "any", "equals", "starts", "ends", "regex",
+        "links", "link-text", "link-href", "max-length", "escaped",
+        "position", "title", "action", "end", NULL
+    };
+
+    const char  **n;
+
+    for (n = names; *n != NULL; n++) {
+        if (sf_token_is(d, *n)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+sf_rules_begin(sf_parser_t *ps)
+{
+    size_t       i;
+    sf_rule_t   *r;
+    sf_token_t  *t;
+
+    if (ps->cur != NULL) {
+        return sf_rules_error(ps, ps->tok[0].column, "\"end\" missing: "
+                              "rule \"%s\" is still open", ps->cur->id);
+    }
+
+    if (sf_rules_args(ps, 1, 1) != SF_OK) {
+        return SF_ERROR;
+    }
+
+    t = &ps->tok[1];
+
+    for (i = 0; i < t->len; i++) {
+        if (!((t->val[i] >= 'a' && t->val[i] <= 'z')
+              || (t->val[i] >= 'A' && t->val[i] <= 'Z')
+              || (t->val[i] >= '0' && t->val[i] <= '9')
+              || t->val[i] == '-' || t->val[i] == '_' || t->val[i] == '.'))
+        {
+            break;
+        }
+    }
+
+    if (t->quoted || i < t->len || t->len > 100) {
+        return sf_rules_error(ps, t->column, "bad rule id \"%.*s\"",
+                              (int) t->raw_len, t->raw);
+    }
+
+    for (r = ps->rules->head; r != NULL; r = r->next) {
+        if (strlen(r->id) == t->len && memcmp(r->id, t->val, t->len) == 0) {
+            return sf_rules_error(ps, t->column, "duplicate rule id \"%s\"",
+                                  r->id);
+        }
+    }
+
+    r = sf_rules_alloc(ps->rules, sizeof(sf_rule_t));
+    if (r == NULL) {
+        return sf_rules_error(ps, ps->tok[0].column, "out of memory");
+    }
+
+    memset(r, 0, sizeof(sf_rule_t));
+
+    r->id = sf_rules_alloc(ps->rules, t->len + 1);
+    if (r->id == NULL) {
+        return sf_rules_error(ps, ps->tok[0].column, "out of memory");
+    }
+
+    memcpy(r->id, t->val, t->len);
+    r->id[t->len] = '\0';
+    r->line = ps->line;
+    r->column = ps->tok[0].column;
+    r->conds_last = &r->conds;
+    r->action_name = "keep";
+
+    ps->cur = r;
+
+    return SF_OK;
+}
+
+
+static int
+sf_rules_end(sf_parser_t *ps)
+{
+    size_t      i;
+    sf_rule_t  *r;
+    sf_cond_t  *c;
+
+    if (sf_rules_args(ps, 0, 0) != SF_OK) {
+        return SF_ERROR;
+    }
+
+    r = ps->cur;
+
+    if (!r->has_action) {
+        return sf_rules_error(ps, ps->tok[0].column, "rule \"%s\" has no "
+                              "action", r->id);
+    }
+
+    /* a selector rule: only class/id selectors, no condition, drop */
+    r->selector_rule = (r->conds == NULL && r->nsel > 0
+                        && r->action == SF_ACT_DROP);
+
+    for (i = 0; i < r->nsel; i++) {
+        if (r->sel[i].cls == NULL && r->sel[i].id == NULL) {
+            r->selector_rule = 0;
+        }
+    }
+
+    for (c = r->conds; c != NULL; c = c->next) {
+        if (c->type != SF_COND_POSITION) {
+            r->text_conds = 1;
+        }
+
+        if (c->type == SF_COND_MAX_LENGTH
+            && (r->max_length == 0 || (size_t) c->n < r->max_length))
+        {
+            r->max_length = (size_t) c->n;
+        }
+    }
+
+    *ps->rules->last = r;
+    ps->rules->last = &r->next;
+    ps->rules->nrules++;
+    ps->cur = NULL;
+
+    return SF_OK;
+}
+
+
+int
+sf_rules_add(sf_rules_t *rules, const char *text, size_t len,
+    sf_error_t *err)
+{
+    int           rc;
+    size_t        nrules, start, end, n;
+    sf_rule_t   **last, *r;
+    sf_parser_t   ps;
+
+    if (err != NULL) {
+        memset(err, 0, sizeof(sf_error_t));
+    }
+
+    if (rules == NULL || (text == NULL && len > 0)) {
+        return SF_ERROR;
+    }
+
+    memset(&ps, 0, sizeof(sf_parser_t));
+    ps.rules = rules;
+    ps.err = err;
+
+    if (rules->compiled) {
+        return sf_rules_error(&ps, 1, "rules are already compiled");
+    }
+
+    ps.cap = len + 1;
+    ps.scratch = rules->alloc.alloc(rules->alloc.ctx, 3 * ps.cap);
+    if (ps.scratch == NULL) {
+        return sf_rules_error(&ps, 1, "out of memory");
+    }
+
+    ps.norm0 = ps.scratch + ps.cap;
+    ps.norm1 = ps.norm0 + ps.cap;
+
+    nrules = rules->nrules;
+    last = rules->last;
+    rc = SF_OK;
+
+    for (start = 0; start < len; start = end + 1) {
+        ps.line++;
+
+        for (end = start; end < len && text[end] != '\n'; end++) {
+            /* void */
+        }
+
+        n = end - start;
+
+        rc = sf_rules_tokenize(&ps, text + start, n);
+        if (rc != SF_OK || ps.ntok == 0) {
+            if (rc != SF_OK) {
+                break;
+            }
+
+            continue;
+        }
+
+        if (ps.tok[0].quoted) {
+            rc = sf_rules_error(&ps, ps.tok[0].column, "unknown directive "
+                                "\"%.*s\"", (int) ps.tok[0].raw_len,
+                                ps.tok[0].raw);
+            break;
+        }
+
+        if (sf_token_is(&ps.tok[0], "rule")) {
+            rc = sf_rules_begin(&ps);
+
+        } else if (ps.cur == NULL) {
+            rc = sf_rules_error(&ps, ps.tok[0].column,
+                                sf_rules_known(&ps.tok[0])
+                                ? "directive \"%.*s\" outside a rule"
+                                : "unknown directive \"%.*s\"",
+                                (int) ps.tok[0].raw_len, ps.tok[0].raw);
+
+        } else if (sf_token_is(&ps.tok[0], "end")) {
+            rc = sf_rules_end(&ps);
+
+        } else {
+            rc = sf_rules_directive(&ps);
+        }
+
+        if (rc != SF_OK) {
+            break;
+        }
+    }
+
+    if (rc == SF_OK && ps.cur != NULL) {
+        ps.line = ps.cur->line;
+        rc = sf_rules_error(&ps, ps.cur->column, "\"end\" missing: rule "
+                            "\"%s\" is not closed", ps.cur->id);
+    }
+
+    if (rc != SF_OK) {
+        /* only this text's rules go; those added before stay valid */
+        if (ps.cur != NULL) {
+            sf_rules_free_regexes(ps.cur);
+        }
+
+        for (r = *last; r != NULL; r = r->next) {
+            sf_rules_free_regexes(r);
+        }
+
+        *last = NULL;
+        rules->last = last;
+        rules->nrules = nrules;
+    }
+
+    if (rules->alloc.free != NULL) {
+        rules->alloc.free(rules->alloc.ctx, ps.scratch);
+    }
+
+    return rc;
+}
+
+
+int
+sf_rules_add_builtin(sf_rules_t *rules, sf_error_t *err)
+{
+    size_t  i;
+    char    msg[sizeof(err->message)];
+
+    for (i = 0; i < sf_builtin_nfiles; i++) {
+        if (sf_rules_add(rules, sf_builtin_files[i].text,
+                         sf_builtin_files[i].len, err)
+            != SF_OK)
+        {
+            if (err != NULL) {
+                memcpy(msg, err->message, sizeof(msg));
+                snprintf(err->message, sizeof(err->message), "%s: %.150s",
+                         sf_builtin_files[i].name, msg);
+            }
+
+            return SF_ERROR;
+        }
+    }
+
+    return SF_OK;
+}
+
+
+/* ---- compile -------------------------------------------------------- */
+
+/* The length of "{m}", "{m,}", "{m,n}" at p, or 1 for a lone '{'. */
+static size_t
+sf_regex_brace(const unsigned char *p, size_t len)
+{
+    size_t  i;
+
+    for (i = 1; i < len && ((p[i] >= '0' && p[i] <= '9') || p[i] == ',');
+         i++)
+    {
+        /* void */
+    }
+
+    return (i < len && p[i] == '}' && i > 1) ? i + 1 : 1;
+}
+
+
+/*
+ * The longest literal a regex cannot match without: a run of plain
+ * characters at the top level of a pattern without top-level alternation
+ * or option settings.  Only ever too short, never wrong: anything unsure
+ * ends the run.  Writes it to out (pattern length) and returns its length.
+ */
+static size_t
+sf_regex_literal(const unsigned char *p, size_t len, unsigned char *out,
+    unsigned char *run)
+{
+    int     depth;
+    size_t  i, best, n;
+
+    for (i = 0; i + 2 < len; i++) {
+        if (p[i] == '(' && p[i + 1] == '?'
+            && strchr(":=!<>|'P", p[i + 2]) == NULL)
+        {
+            return 0;
+        }
+    }
+
+    depth = 0;
+    best = 0;
+    n = 0;
+    i = 0;
+
+#define sf_run_end()                                                          \
+    if (n > best) {                                                           \
+        memcpy(out, run, n);                                                  \
+        best = n;                                                             \
+    }                                                                         \
+    n = 0
+
+    while (i < len) {
+
+        if (p[i] == '\\') {
+            if (i + 1 == len) {
+                return 0;
+            }
+
+            if (p[i + 1] == 'Q' || p[i + 1] == 'E') {
+                /* \Q...\E: quoted, rare in rules: give up */
+                return 0;
+            }
+
+            if ((p[i + 1] >= 'a' && p[i + 1] <= 'z')
+                || (p[i + 1] >= 'A' && p[i + 1] <= 'Z')
+                || (p[i + 1] >= '0' && p[i + 1] <= '9'))
+            {
+                sf_run_end();
+                i += 2;
+
+                /* arguments of \x{..}, \p{..}, \g{..}, \x41, \012 */
+                while (i < len
+                       && ((p[i] >= '0' && p[i] <= '9')
+                           || ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f')
+                           || p[i] == '{'))
+                {
+                    if (p[i] == '{') {
+                        while (i < len && p[i] != '}') {
+                            i++;
+                        }
+                    }
+
+                    i++;
+                }
+
+                continue;
+            }
+
+            if (depth == 0) {
+                run[n++] = p[i + 1];
+            }
+
+            i += 2;
+            goto quantifier;
+        }
+
+        if (p[i] == '[') {
+            sf_run_end();
+            i++;
+
+            if (i < len && p[i] == '^') {
+                i++;
+            }
+
+            if (i < len && p[i] == ']') {
+                i++;
+            }
+
+            while (i < len && p[i] != ']') {
+                if (p[i] == '\\') {
+                    i++;
+
+                } else if (p[i] == '[' && i + 1 < len && p[i + 1] == ':') {
+                    while (i + 1 < len && !(p[i] == ':' && p[i + 1] == ']')) {
+                        i++;
+                    }
+
+                    i++;
+                }
+
+                i++;
+            }
+
+            i++;
+            continue;
+        }
+
+        if (p[i] == '(') {
+            sf_run_end();
+            depth++;
+            i++;
+            continue;
+        }
+
+        if (p[i] == ')') {
+            if (depth == 0) {
+                return 0;
+            }
+
+            depth--;
+            i++;
+            continue;
+        }
+
+        if (p[i] == '|' && depth == 0) {
+            return 0;
+        }
+
+        if (depth > 0 || p[i] == '.' || p[i] == '^' || p[i] == '$'
+            || p[i] == '|')
+        {
+            sf_run_end();
+            i++;
+            continue;
+        }
+
+        if (p[i] == '?' || p[i] == '*' || p[i] == '+' || p[i] == '{') {
+            sf_run_end();
+            i += (p[i] == '{') ? sf_regex_brace(p + i, len - i) : 1;
+            continue;
+        }
+
+        run[n++] = p[i++];
+
+        /* a multi-byte character is one atom for a quantifier */
+        while (i < len && (p[i] & 0xc0) == 0x80) {
+            run[n++] = p[i++];
+        }
+
+    quantifier:
+
+        if (i < len && depth == 0
+            && (p[i] == '?' || p[i] == '*' || p[i] == '+' || p[i] == '{'))
+        {
+            /* the last character is optional or repeated: not in the run */
+            while (n > 0 && (run[n - 1] & 0xc0) == 0x80) {
+                n--;
+            }
+
+            if (n > 0) {
+                n--;
+            }
+
+            sf_run_end();
+        }
+    }
+
+    sf_run_end();
+
+#undef sf_run_end
+
+    return best;
+}
+
+
+/* The id of a phrase in the table, adding it when new. */
+static int
+sf_rules_phrase_id(sf_phrase_t *table, size_t *n, const unsigned char *data,
+    size_t len, unsigned *id)
+{
+    size_t  i;
+
+    for (i = 0; i < *n; i++) {
+        if (table[i].len == len && memcmp(table[i].data, data, len) == 0) {
+            *id = (unsigned) i;
+            return 0;
+        }
+    }
+
+    table[*n].data = data;
+    table[*n].len = len;
+    *id = (unsigned) (*n)++;
+
+    return 1;
+}
+
+
+/* Conditions, cheapest first: the first failing one ends the rule. */
+static int
+sf_cond_cost(sf_cond_type_e type)
+{
+    switch (type) {
+    case SF_COND_POSITION:
+        return 0;
+    case SF_COND_ESCAPED:
+    case SF_COND_LINKS:
+    case SF_COND_MAX_LENGTH:
+        return 1;
+    case SF_COND_EQUALS:
+    case SF_COND_STARTS:
+    case SF_COND_ENDS:
+        return 2;
+    case SF_COND_CONTAINS:
+    case SF_COND_ANY:
+        return 3;
+    case SF_COND_LINK_TEXT:
+    case SF_COND_LINK_HREF:
+        return 4;
+    case SF_COND_TITLE:
+        return 5;
+    default:
+        return 6;
+    }
+}
+
+
+static void
+sf_rules_sort_conds(sf_rule_t *r)
+{
+    sf_cond_t  *c, *next, *sorted, **pp;
+
+    sorted = NULL;
+
+    for (c = r->conds; c != NULL; c = next) {
+        next = c->next;
+
+        for (pp = &sorted; *pp != NULL; pp = &(*pp)->next) {
+            if (sf_cond_cost((*pp)->type) > sf_cond_cost(c->type)) {
+                break;
+            }
+        }
+
+        c->next = *pp;
+        *pp = c;
+    }
+
+    r->conds = sorted;
+}
+
+
+int
+sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
+{
+    int            rc;
+    size_t         i, j, k, nph, total, nreq, maxpat;
+    unsigned       id;
+    sf_rule_t     *r;
+    sf_cond_t     *c;
+    sf_tag_e       t;
+    sf_phrase_t   *table;
+    unsigned char *lit, *run;
+
+    static const sf_tag_e  defaults[] = {
+        SF_TAG_P, SF_TAG_DIV, SF_TAG_SECTION, SF_TAG_ASIDE, SF_TAG_FOOTER,
+        SF_TAG_HEADER, SF_TAG_H1, SF_TAG_H2, SF_TAG_H3, SF_TAG_H4,
+        SF_TAG_H5, SF_TAG_H6, SF_TAG_LI, SF_TAG_FIGURE, SF_TAG_FIGCAPTION,
+        SF_TAG_TD
+    };
+
+    if (err != NULL) {
+        memset(err, 0, sizeof(sf_error_t));
+    }
+
+    if (rules == NULL || rules->compiled) {
+        return SF_ERROR;
+    }
+
+    table = NULL;
+    lit = NULL;
+    rc = SF_ERROR;
+
+    rules->rules = sf_rules_alloc(rules, (rules->nrules + 1)
+                                         * sizeof(sf_rule_t *));
+    rules->selectors = sf_rules_alloc(rules, (rules->nrules + 1)
+                                             * sizeof(sf_rule_t *));
+    if (rules->rules == NULL || rules->selectors == NULL) {
+        goto nomem;
+    }
+
+    /* count what the tables need */
+    total = 0;
+    nreq = 0;
+    maxpat = 1;
+    k = 0;
+
+    for (r = rules->head; r != NULL; r = r->next) {
+        rules->rules[k++] = r;
+        total += r->nsel;
+
+        for (c = r->conds; c != NULL; c = c->next) {
+            nreq += c->nphrases + 1;
+
+            if (c->type == SF_COND_REGEX && c->phrases[0].len > maxpat) {
+                maxpat = c->phrases[0].len;
+            }
+        }
+    }
+
+    rules->hold_sel = sf_rules_alloc(rules, (total + 1)
+                                            * sizeof(sf_selector_t *));
+    table = rules->alloc.alloc(rules->alloc.ctx,
+                               (nreq + 1) * sizeof(sf_phrase_t));
+    lit = rules->alloc.alloc(rules->alloc.ctx, 2 * maxpat);
+    if (rules->hold_sel == NULL || table == NULL || lit == NULL) {
+        goto nomem;
+    }
+
+    run = lit + maxpat;
+
+    /* candidates */
+    for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+        rules->hold[defaults[i]] = 1;
+    }
+
+    nph = 0;
+
+    for (k = 0; k < rules->nrules; k++) {
+        r = rules->rules[k];
+
+        if (r->selector_rule) {
+            rules->selectors[rules->nselectors++] = r;
+        }
+
+        for (i = 0; i < SF_TAG_NTAGS; i++) {
+            r->scope_tag[i] = (r->nsel == 0);
+        }
+
+        for (i = 0; i < r->nsel; i++) {
+            t = r->sel[i].tag;
+
+            if (r->sel[i].any) {
+                memset(r->scope_tag, 1, SF_TAG_NTAGS);
+
+            } else if (r->sel[i].anon) {
+                r->scope_tag[SF_TAG_NONE] = 1;
+
+            } else if (r->sel[i].cls == NULL && r->sel[i].id == NULL) {
+                r->scope_tag[t] = 1;
+
+            } else {
+                r->scope_attr = 1;
+            }
+
+            if (r->sel[i].cls != NULL || r->sel[i].id != NULL) {
+                if (!r->selector_rule) {
+                    rules->hold_sel[rules->nhold_sel++] = &r->sel[i];
+                }
+
+            } else if (t != SF_TAG_NONE) {
+                rules->hold[t] = 1;
+            }
+        }
+
+        if (r->max_length > rules->max_max_length) {
+            rules->max_max_length = r->max_length;
+        }
+
+        sf_rules_sort_conds(r);
+
+        /* required phrases: one slot per phrase, plus one per regex */
+        j = 1;
+
+        for (c = r->conds; c != NULL; c = c->next) {
+            j += c->nphrases + 1;
+        }
+
+        r->required = sf_rules_alloc(rules, j * sizeof(unsigned));
+        if (r->required == NULL) {
+            goto nomem;
+        }
+
+        for (c = r->conds; c != NULL; c = c->next) {
+            switch (c->type) {
+
+            case SF_COND_CONTAINS:
+            case SF_COND_EQUALS:
+            case SF_COND_STARTS:
+            case SF_COND_ENDS:
+            case SF_COND_LINK_TEXT:
+            case SF_COND_ANY:
+                for (j = 0; j < c->nphrases; j++) {
+                    sf_rules_phrase_id(table, &nph, c->phrases[j].data,
+                                       c->phrases[j].len, &id);
+                    c->phrases[j].id = id;
+
+                    if (c->type != SF_COND_ANY) {
+                        r->required[r->nrequired++] = id;
+                    }
+                }
+
+                r->needs_scan = 1;
+                break;
+
+            case SF_COND_REGEX:
+                if (pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE) < 0) {
+                    /* no JIT here: the interpreter will do */
+                }
+
+                j = sf_regex_literal(c->phrases[0].data, c->phrases[0].len,
+                                     lit, run);
+                if (j < SF_LITERAL_MIN) {
+                    break;
+                }
+
+                c->phrases[0].data = sf_rules_alloc(rules, j);
+                if (c->phrases[0].data == NULL) {
+                    goto nomem;
+                }
+
+                memcpy(c->phrases[0].data, lit, j);
+                c->phrases[0].len = j;
+
+                sf_rules_phrase_id(table, &nph, c->phrases[0].data, j, &id);
+                c->phrases[0].id = id;
+                r->required[r->nrequired++] = id;
+                r->needs_scan = 1;
+                break;
+
+            case SF_COND_TITLE:
+                rules->has_title = 1;
+                break;
+
+            default:
+                break;
+            }
+        }
+    }
+
+    rules->nphrases = nph;
+
+    if (nph > 0) {
+        if (sf_prefilter_build(&rules->prefilter, table, nph, &rules->alloc)
+            != SF_OK)
+        {
+            goto nomem;
+        }
+
+        rules->memory += rules->prefilter.memory;
+    }
+
+    rules->compiled = 1;
+    rc = SF_OK;
+    goto done;
+
+nomem:
+
+    if (err != NULL) {
+        snprintf(err->message, sizeof(err->message), "out of memory");
+    }
+
+done:
+
+    if (rules->alloc.free != NULL) {
+        if (table != NULL) {
+            rules->alloc.free(rules->alloc.ctx, table);
+        }
+
+        if (lit != NULL) {
+            rules->alloc.free(rules->alloc.ctx, lit);
+        }
+    }
+
+    return rc;
+}

@@ -1,0 +1,162 @@
+/*
+ * sf_rules.h: the compiled form of rule files, shared by the parser
+ * (sf_rules.c) and the matcher (sf_match.c).  Internal.
+ *
+ * Everything here is written while rules are added and compiled, and only
+ * read afterwards: streams in many worker processes share it.
+ */
+
+#ifndef SF_RULES_H_INCLUDED
+#define SF_RULES_H_INCLUDED
+
+#define PCRE2_CODE_UNIT_WIDTH  8
+#include <pcre2.h>
+
+#include "sf_block.h"
+#include "sf_prefilter.h"
+
+
+/* One embedded rule file of the built-in pack (sf_builtin_rules.c). */
+typedef struct {
+    const char           *name;
+    const char           *text;
+    size_t                len;
+} sf_builtin_file_t;
+
+extern const sf_builtin_file_t  sf_builtin_files[];
+extern const size_t             sf_builtin_nfiles;
+
+
+typedef enum {
+    SF_COND_CONTAINS = 0,
+    SF_COND_ANY,
+    SF_COND_EQUALS,
+    SF_COND_STARTS,
+    SF_COND_ENDS,
+    SF_COND_REGEX,
+    SF_COND_LINKS,
+    SF_COND_LINK_TEXT,
+    SF_COND_LINK_HREF,
+    SF_COND_MAX_LENGTH,
+    SF_COND_ESCAPED,
+    SF_COND_POSITION,
+    SF_COND_TITLE
+} sf_cond_type_e;
+
+
+#define SF_OP_EQ  0
+#define SF_OP_GE  1
+#define SF_OP_LE  2
+
+
+/* A phrase as a condition uses it: normalized text and prefilter id. */
+typedef struct {
+    unsigned char        *data;
+    size_t                len;
+    unsigned              id;               /* bit in the prefilter */
+} sf_rule_phrase_t;
+
+
+typedef struct sf_cond_s  sf_cond_t;
+
+struct sf_cond_s {
+    sf_cond_t            *next;
+    sf_cond_type_e        type;
+    int                   op;               /* SF_OP_* for links */
+    long                  n;                /* count, link index, length */
+    sf_rule_phrase_t     *phrases;
+    size_t                nphrases;
+    pcre2_code           *re;
+    unsigned              line;
+    unsigned              column;
+};
+
+
+typedef struct {
+    sf_tag_e              tag;              /* SF_TAG_NONE: any tag */
+    unsigned              anon:1;           /* "anon" */
+    unsigned              any:1;            /* "*" */
+    unsigned char        *cls;              /* ".x", "tag.x" */
+    size_t                cls_len;
+    unsigned char        *id;               /* "#x", "tag#x" */
+    size_t                id_len;
+} sf_selector_t;
+
+
+typedef struct sf_rule_s  sf_rule_t;
+
+struct sf_rule_s {
+    sf_rule_t            *next;
+    char                 *id;
+    unsigned              line;
+    unsigned              column;
+
+    sf_selector_t        *sel;              /* NULL: "*" */
+    size_t                nsel;
+    size_t                sel_cap;
+    /* tags a selector without class or id takes (NONE: anonymous) */
+    unsigned char         scope_tag[SF_TAG_NTAGS];
+    unsigned              scope_attr:1;     /* has class or id selectors */
+
+    sf_cond_t            *conds;            /* cheapest first after compile */
+    sf_cond_t           **conds_last;
+
+    sf_action_e           action;
+    const char           *action_name;
+    long                  link;             /* 0: none */
+    long                  name;             /* 0: the URL's host */
+
+    /* phrases the prefilter must have seen for the rule to fire */
+    unsigned             *required;
+    size_t                nrequired;
+
+    size_t                max_length;       /* 0: none */
+    unsigned              has_action:1;
+    unsigned              selector_rule:1;  /* decided at the start tag */
+    unsigned              text_conds:1;     /* looks at the text */
+    unsigned              needs_scan:1;     /* any phrase condition */
+};
+
+
+/* A chunk of the rules' arena: rules are freed all at once. */
+typedef struct sf_chunk_s  sf_chunk_t;
+
+struct sf_chunk_s {
+    sf_chunk_t           *next;
+    size_t                size;
+    size_t                used;
+};
+
+
+struct sf_rules_s {
+    sf_allocator_t        alloc;
+    sf_limits_t           limits;
+
+    sf_chunk_t           *chunks;
+    size_t                memory;
+
+    pcre2_general_context  *pcre_gctx;
+    pcre2_compile_context  *pcre_cctx;
+
+    sf_rule_t            *head;             /* in file order */
+    sf_rule_t           **last;
+    size_t                nrules;
+
+    /* after compile */
+    sf_rule_t           **rules;            /* nrules, in order */
+    sf_rule_t           **selectors;        /* selector rules */
+    size_t                nselectors;
+    sf_selector_t       **hold_sel;         /* class/id candidates */
+    size_t                nhold_sel;
+    unsigned char         hold[SF_TAG_NTAGS];
+    sf_prefilter_t        prefilter;
+    size_t                nphrases;
+    size_t                max_max_length;   /* of rules having one */
+    unsigned              has_title:1;
+    unsigned              compiled:1;
+};
+
+
+void *sf_rules_alloc(sf_rules_t *rules, size_t size);
+
+#endif /* SF_RULES_H_INCLUDED */

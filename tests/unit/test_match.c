@@ -1,0 +1,853 @@
+/*
+ * test_match.c: selection and decision (every directive of
+ * conf/rules/README.md with blocks that must and must not fire), sources
+ * and names, limits, allocation failures, and the cost of a decision.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "sf_rules.h"
+
+
+typedef struct {
+    long                  calls;
+    long                  fail_at;          /* 0: never */
+    long                  live;
+} t_alloc_t;
+
+
+static void *
+t_alloc(void *ctx, size_t size)
+{
+    t_alloc_t  *a = ctx;
+
+    if (++a->calls == a->fail_at) {
+        return NULL;
+    }
+
+    a->live++;
+
+    return malloc(size);
+}
+
+
+static void
+t_free(void *ctx, void *p)
+{
+    t_alloc_t  *a = ctx;
+
+    a->live--;
+    free(p);
+}
+
+
+static t_alloc_t       actx;
+static sf_allocator_t  alloc = { t_alloc, t_free, &actx };
+static sf_limits_t     limits = { 65536, 16384, 64, 100000, 1000, 1024 };
+
+
+/* A held block as the stream would hand it over, from simple markup. */
+typedef struct {
+    sf_block_t            b;
+    sf_link_t             links[32];
+    unsigned char        *text;
+} t_block_t;
+
+
+static t_block_t *
+mk_tag(sf_tag_e tag, const char *html)
+{
+    size_t          i, n, len;
+    sf_tag_t        t;
+    t_block_t      *tb;
+    const char     *end;
+    size_t          hl;
+    const unsigned char  *href;
+
+    tb = calloc(1, sizeof(t_block_t));
+    assert_non_null(tb);
+    len = strlen(html);
+    tb->text = malloc(len + 1);
+    assert_non_null(tb->text);
+
+    n = 0;
+
+    for (i = 0; i < len; i++) {
+        if (html[i] == '<' && (end = strchr(html + i, '>')) != NULL
+            && sf_tag_parse(&t, (const unsigned char *) html + i,
+                            end + 1 - (html + i)) == 0)
+        {
+            if (t.tag == SF_TAG_A && !t.end && tb->b.nlinks < 32) {
+                href = sf_tag_attr(&t, "href", &hl);
+                tb->links[tb->b.nlinks].href = href;
+                tb->links[tb->b.nlinks].href_len = href != NULL ? hl : 0;
+                tb->links[tb->b.nlinks].text_start = n;
+                tb->links[tb->b.nlinks].text_end = n;
+                tb->b.nlinks++;
+
+            } else if (t.tag == SF_TAG_A && t.end && tb->b.nlinks > 0) {
+                tb->links[tb->b.nlinks - 1].text_end = n;
+
+            } else if (sf_tag_is_block(t.tag) || t.tag == SF_TAG_BR) {
+                tb->text[n++] = ' ';
+            }
+
+            i = end - html;
+            continue;
+        }
+
+        tb->text[n++] = (unsigned char) html[i];
+    }
+
+    tb->b.tag = tag;
+    tb->b.raw = (const unsigned char *) html;
+    tb->b.raw_len = len;
+    tb->b.text = tb->text;
+    tb->b.text_len = n;
+    tb->b.links = tb->links;
+    tb->b.flags = SF_BLOCK_IN_ENTRY;
+
+    if (tag == SF_TAG_NONE) {
+        tb->b.flags |= SF_BLOCK_ANONYMOUS;
+    }
+
+    return tb;
+}
+
+
+static t_block_t *
+mk(const char *html)
+{
+    return mk_tag(SF_TAG_P, html);
+}
+
+
+static void
+rm(t_block_t *tb)
+{
+    free(tb->text);
+    free(tb);
+}
+
+
+static sf_rules_t  *rules;
+static sf_match_t  *match;
+
+
+static void
+load(const char *text, int builtin)
+{
+    sf_error_t  err;
+
+    memset(&actx, 0, sizeof(actx));
+    rules = sf_rules_create(&alloc, &limits);
+    assert_non_null(rules);
+
+    if (builtin && sf_rules_add_builtin(rules, &err) != SF_OK) {
+        fail_msg("built-in: %u:%u: %s", err.line, err.column, err.message);
+    }
+
+    if (text != NULL && sf_rules_add(rules, text, strlen(text), &err) != SF_OK)
+    {
+        fail_msg("%u:%u: %s", err.line, err.column, err.message);
+    }
+
+    assert_int_equal(sf_rules_compile(rules, &err), SF_OK);
+
+    match = sf_match_create(rules, &limits, &alloc);
+    assert_non_null(match);
+}
+
+
+static void
+unload(void)
+{
+    sf_match_destroy(match, &alloc);
+    sf_rules_destroy(rules);
+    assert_int_equal(actx.live, 0);
+}
+
+
+static sf_decision_result_t  res;
+
+/* The id of the rule that fires on the block, or "-" */
+static const char *
+fired(t_block_t *tb)
+{
+    sf_rules_decide(rules, match, &tb->b, &res);
+    rm(tb);
+
+    return res.rule_id != NULL ? res.rule_id : "-";
+}
+
+
+static void
+test_select(void **state)
+{
+    const char  *id;
+
+    (void) state;
+
+    load("rule sel\n  scope \"#respond\" form.comment-form\n  action drop\n"
+         "end\n"
+         "rule named\n  scope .gnews ul \"span#x\"\n  contains \"x\"\n"
+         "  action drop\nend\n", 0);
+
+    assert_int_equal(sf_rules_select(rules, SF_TAG_P, NULL, 0, NULL, 0, &id),
+                     SF_SELECT_HOLD);
+    assert_null(id);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_TD, NULL, 0, NULL, 0, &id),
+                     SF_SELECT_HOLD);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_H6, NULL, 0, NULL, 0, &id),
+                     SF_SELECT_HOLD);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_SPAN, NULL, 0, NULL, 0,
+                                     &id), SF_SELECT_NONE);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_TABLE, NULL, 0, NULL, 0,
+                                     &id), SF_SELECT_NONE);
+    /* a tag a scope names is a candidate too */
+    assert_int_equal(sf_rules_select(rules, SF_TAG_UL, NULL, 0, NULL, 0,
+                                     &id), SF_SELECT_HOLD);
+    /* and classes and ids scopes name, on any tag */
+    assert_int_equal(sf_rules_select(rules, SF_TAG_SPAN, NULL, 0,
+                                     (const unsigned char *) "a gnews", 7,
+                                     &id), SF_SELECT_HOLD);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_SPAN, NULL, 0,
+                                     (const unsigned char *) "gnewsx", 6,
+                                     &id), SF_SELECT_NONE);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_SPAN,
+                                     (const unsigned char *) "x", 1, NULL, 0,
+                                     &id), SF_SELECT_HOLD);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_B,
+                                     (const unsigned char *) "x", 1, NULL, 0,
+                                     &id), SF_SELECT_NONE);
+
+    /* selector rules drop at the start tag */
+    assert_int_equal(sf_rules_select(rules, SF_TAG_DIV,
+                                     (const unsigned char *) "respond", 7,
+                                     (const unsigned char *) "c", 1, &id),
+                     SF_SELECT_DROP);
+    assert_string_equal(id, "sel");
+    assert_int_equal(sf_rules_select(rules, SF_TAG_DIV,
+                                     (const unsigned char *) "respond2", 8,
+                                     NULL, 0, &id), SF_SELECT_HOLD);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_FORM, NULL, 0,
+                                     (const unsigned char *) "comment-form",
+                                     12, &id), SF_SELECT_DROP);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_SECTION, NULL, 0,
+                                     (const unsigned char *) "comment-form",
+                                     12, &id), SF_SELECT_HOLD);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_FORM, NULL, 0, NULL, 0,
+                                     &id), SF_SELECT_NONE);
+    unload();
+
+    /* no rules: the default candidates still */
+    load(NULL, 0);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_LI, NULL, 0, NULL, 0, &id),
+                     SF_SELECT_HOLD);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_A, NULL, 0, NULL, 0, &id),
+                     SF_SELECT_NONE);
+    unload();
+}
+
+
+static void
+test_scope(void **state)
+{
+    t_block_t  *tb;
+
+    (void) state;
+
+    load("rule p\n  scope p\n  contains \"one\"\n  action drop\nend\n"
+         "rule anon\n  scope anon\n  contains \"two\"\n  action drop\nend\n"
+         "rule cls\n  scope .gn\n  contains \"three\"\n  action drop\nend\n"
+         "rule divid\n  scope \"div#f\"\n  contains \"four\"\n"
+         "  action drop\nend\n"
+         "rule any\n  contains \"five\"\n  action drop\nend\n", 0);
+
+    assert_string_equal(fired(mk("one")), "p");
+    assert_string_equal(fired(mk_tag(SF_TAG_DIV, "one")), "-");
+    assert_string_equal(fired(mk_tag(SF_TAG_NONE, "two")), "anon");
+    assert_string_equal(fired(mk("two")), "-");
+
+    tb = mk_tag(SF_TAG_SPAN, "three");
+    tb->b.cls = (const unsigned char *) "x gn y";
+    tb->b.cls_len = 6;
+    assert_string_equal(fired(tb), "cls");
+    tb = mk_tag(SF_TAG_SPAN, "three");
+    tb->b.cls = (const unsigned char *) "gnx";
+    tb->b.cls_len = 3;
+    assert_string_equal(fired(tb), "-");
+    /* an anonymous block is content of its container */
+    tb = mk_tag(SF_TAG_NONE, "three");
+    tb->b.parent_cls = (const unsigned char *) "gn";
+    tb->b.parent_cls_len = 2;
+    assert_string_equal(fired(tb), "cls");
+
+    tb = mk_tag(SF_TAG_DIV, "four");
+    tb->b.id = (const unsigned char *) "f";
+    tb->b.id_len = 1;
+    assert_string_equal(fired(tb), "divid");
+    tb = mk_tag(SF_TAG_P, "four");
+    tb->b.id = (const unsigned char *) "f";
+    tb->b.id_len = 1;
+    assert_string_equal(fired(tb), "-");
+
+    /* the default scope is any block */
+    assert_string_equal(fired(mk_tag(SF_TAG_NONE, "five")), "any");
+    assert_string_equal(fired(mk_tag(SF_TAG_LI, "five")), "any");
+    unload();
+}
+
+
+static void
+test_phrases(void **state)
+{
+    (void) state;
+
+    load("rule contains\n  contains \"Le Beitrag\" \"erschien\"\n"
+         "  action drop\nend\n"
+         "rule any\n  any 2 \"denial of responsibility\" \"automatic "
+         "aggregator\" \"within 24 hours\"\n  action drop\nend\n"
+         "rule equals\n  equals \"Follow us on Google News\"\n"
+         "  action drop\nend\n"
+         "rule starts\n  starts \"L\xe2\x80\x99" "article\"\n  action drop\nend\n"
+         "rule ends\n  ends \"read the original\"\n  action drop\nend\n", 0);
+
+    assert_string_equal(fired(mk("Xle  BEITRAG y erschien")), "contains");
+    assert_string_equal(fired(mk("le beitrag y")), "-");
+
+    assert_string_equal(fired(mk("Denial of responsibility! S is an "
+                                 "automatic aggregator")), "any");
+    assert_string_equal(fired(mk("Denial of responsibility! only one")), "-");
+
+    assert_string_equal(fired(mk(" FOLLOW us on <b>Google</b>  News ")),
+                        "equals");
+    assert_string_equal(fired(mk("Follow us on Google News today")), "-");
+
+    assert_string_equal(fired(mk("L&#8217;article X")), "starts");
+    assert_string_equal(fired(mk("l'article X")), "starts");
+    assert_string_equal(fired(mk("Cet l'article")), "-");
+
+    assert_string_equal(fired(mk("Go and Read the original.")), "ends");
+    assert_string_equal(fired(mk("Go and Read the original")), "ends");
+    assert_string_equal(fired(mk("Go and Read the original..")), "-");
+    assert_string_equal(fired(mk("Read the original, then go")), "-");
+    unload();
+}
+
+
+static void
+test_regex(void **state)
+{
+    (void) state;
+
+    /*
+     * The prefilter takes literals out of regexes: optional characters,
+     * counted repeats and groups must not end up required.
+     */
+    load("rule opt\n  regex \"^colou?r of .{1,5} x{2}y\\\\.$\"\n"
+         "  action drop\nend\n"
+         "rule alt\n  regex \"^(read|see) (the )?original( article)?$\"\n"
+         "  action drop\nend\n"
+         "rule esc\n  regex \"^a\\\\.b\\\\d+c [[:alpha:]]+ \\\"q\\\"$\"\n"
+         "  action drop\nend\n"
+         "rule utf\n  regex \"^se publicó primero en \\\\w+\"\n"
+         "  action drop\nend\n"
+         "rule top\n  regex \"^zzz|yyy$\"\n  action drop\nend\n", 0);
+
+    assert_string_equal(fired(mk("Color of blue xxy.")), "opt");
+    assert_string_equal(fired(mk("Colour of blue xxy.")), "opt");
+    assert_string_equal(fired(mk("Colour of blue xy.")), "-");
+    assert_string_equal(fired(mk("See original article")), "alt");
+    assert_string_equal(fired(mk("read the original")), "alt");
+    assert_string_equal(fired(mk("A.B12c word \"q\"")), "esc");
+    assert_string_equal(fired(mk("A.Bc word \"q\"")), "-");
+    assert_string_equal(fired(mk("Se PUBLICÓ primero en Foo")), "utf");
+    assert_string_equal(fired(mk("yyy")), "top");
+    assert_string_equal(fired(mk("zzz yes")), "top");
+    unload();
+}
+
+
+static void
+test_links(void **state)
+{
+    (void) state;
+
+    load("rule eq\n  contains \"eq\"\n  links = 1\n  action drop\nend\n"
+         "rule ge\n  contains \"ge\"\n  links >= 2\n  action drop\nend\n"
+         "rule le\n  contains \"lq\"\n  links <= 1\n  action drop\nend\n"
+         "rule text\n  link-text 1 \"Source link\"\n  action drop\nend\n"
+         "rule last\n  link-text -1 \"here\"\n  action drop\nend\n"
+         "rule href\n  link-href 1 \"news.google.com/publications\"\n"
+         "  action drop\nend\n", 0);
+
+    assert_string_equal(fired(mk("eq <a href=x>a</a>")), "eq");
+    assert_string_equal(fired(mk("eq")), "-");
+    assert_string_equal(fired(mk("eq <a href=x>a</a><a href=y>b</a>")), "-");
+    assert_string_equal(fired(mk("ge <a href=x>a</a><a href=y>b</a>")), "ge");
+    assert_string_equal(fired(mk("ge <a href=x>a</a>")), "-");
+    assert_string_equal(fired(mk("lq")), "le");
+    assert_string_equal(fired(mk("lq <a>a</a> <a>b</a>")), "-");
+
+    assert_string_equal(fired(mk("<br><a href=\"https://s.ex/a\">Source "
+                                 "link </a>")), "text");
+    assert_string_equal(fired(mk("x <a href=\"u\">SOURCE&nbsp;LINK</a> y")),
+                        "text");
+    assert_string_equal(fired(mk("<a href=\"u\">Source links</a>")), "-");
+    assert_string_equal(fired(mk("see <a href=a>this</a> and <a href=b>"
+                                 "here</a>")), "last");
+    assert_string_equal(fired(mk("see <a href=a>here</a> and <a href=b>"
+                                 "this</a>")), "-");
+    assert_string_equal(fired(mk("<a href=\"HTTPS://NEWS.Google.com/"
+                                 "publications/CAA\">Follow</a>")), "href");
+    assert_string_equal(fired(mk("<a href=\"https://news.google.com&#47;"
+                                 "publications\">Follow</a>")), "href");
+    assert_string_equal(fired(mk("<a href=\"https://news.google.com/\">"
+                                 "Follow</a>")), "-");
+    assert_string_equal(fired(mk("news.google.com/publications")), "-");
+    unload();
+}
+
+
+static void
+test_structure(void **state)
+{
+    t_block_t  *tb;
+
+    (void) state;
+
+    load("rule short\n  contains \"short\"\n  max-length 10\n"
+         "  action drop\nend\n"
+         "rule esc\n  escaped\n  contains \"esc\"\n  action drop\nend\n"
+         "rule first\n  position first\n  contains \"first\"\n"
+         "  action drop\nend\n"
+         "rule title\n  scope p anon\n  title\n  action drop\nend\n", 0);
+
+    assert_string_equal(fired(mk("  short  x ")), "short");
+    assert_string_equal(fired(mk("short text")), "short");
+    assert_string_equal(fired(mk("short texts")), "-");
+
+    assert_string_equal(fired(mk("&lt;p&gt;esc&lt;/p&gt;")), "esc");
+    assert_string_equal(fired(mk("&amp;lt;b&amp;gt;esc")), "esc");
+    assert_string_equal(fired(mk("<p>esc</p>")), "-");
+    assert_string_equal(fired(mk("esc &lt; 3")), "-");
+
+    tb = mk("first");
+    tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+    assert_string_equal(fired(tb), "first");
+    assert_string_equal(fired(mk("first")), "-");
+
+    tb = mk("Putin&#8217;s   new car");
+    tb->b.title = (const unsigned char *) "Putin\xe2\x80\x99s New Car - "
+                                          "Web Times";
+    tb->b.title_len = strlen((const char *) tb->b.title);
+    assert_string_equal(fired(tb), "title");
+    tb = mk("Putin's new car");
+    tb->b.title = (const unsigned char *) "Putin's new car | A - B";
+    tb->b.title_len = strlen((const char *) tb->b.title);
+    assert_string_equal(fired(tb), "-");
+    tb = mk("Putin's new car | A");
+    tb->b.title = (const unsigned char *) "Putin's new car | A - B";
+    tb->b.title_len = strlen((const char *) tb->b.title);
+    assert_string_equal(fired(tb), "title");
+    tb = mk("Putin&#39;s new car");
+    tb->b.title = (const unsigned char *) "Putin&#039;s new car";
+    tb->b.title_len = strlen((const char *) tb->b.title);
+    assert_string_equal(fired(tb), "title");
+    tb = mk("Putin's new");
+    tb->b.title = (const unsigned char *) "Putin's new car";
+    tb->b.title_len = strlen((const char *) tb->b.title);
+    assert_string_equal(fired(tb), "-");
+    assert_string_equal(fired(mk("no title known")), "-");
+    unload();
+}
+
+
+static void
+test_sources(void **state)
+{
+    (void) state;
+
+    load("rule footer\n  contains \"appeared first on\"\n  links >= 2\n"
+         "  action drop-source link 1 name 2\nend\n"
+         "rule host\n  starts \"read original\"\n"
+         "  action drop-source link -1\nend\n"
+         "rule keep\n  starts \"originally published\"\n"
+         "  action keep-source link 1 host\nend\n"
+         "rule repl\n  starts \"replace me\"\n  action replace\nend\n"
+         "rule repl2\n  starts \"replace too\"\n"
+         "  action replace link 1 name 1\nend\n", 0);
+
+    assert_string_equal(fired(mk("The post <a href=\"https://www.arabtimes."
+                                 "com/a?x=1&amp;y=2\">Putin&#8217;s car</a> "
+                                 "appeared first on <a href=\" https://www."
+                                 "arabtimes.com/ \">ARAB&nbsp;  TIMES</a>.")),
+                        "footer");
+    assert_int_equal(res.action, SF_ACT_DROP_SOURCE);
+    assert_non_null(res.source);
+    assert_memory_equal(res.source, "https://www.arabtimes.com/a?x=1&y=2",
+                        res.source_len);
+    assert_int_equal(res.source_len, 35);
+    /* the name keeps its case, decoded and collapsed */
+    assert_int_equal(res.source_name_len, 10);
+    assert_memory_equal(res.source_name, "ARAB TIMES", 10);
+
+    /* a refused link: still dropped, no source */
+    assert_string_equal(fired(mk("The post <a href=\"javascript:alert(1)\">"
+                                 "x</a> appeared first on <a href=\"https://"
+                                 "s.ex/\">S</a>")), "footer");
+    assert_int_equal(res.action, SF_ACT_DROP_SOURCE);
+    assert_null(res.source);
+    assert_null(res.source_name);
+
+    /* name from the host by default */
+    assert_string_equal(fired(mk("Read original <a href=\"https://News.Ex:81/"
+                                 "a\">here</a>")), "host");
+    assert_memory_equal(res.source, "https://news.ex:81/a", res.source_len);
+    assert_int_equal(res.source_name_len, 7);
+    assert_memory_equal(res.source_name, "news.ex", 7);
+
+    assert_string_equal(fired(mk("Originally published at <a href=\"http://"
+                                 "o.ex/z\">O</a>")), "keep");
+    assert_int_equal(res.action, SF_ACT_KEEP_SOURCE);
+    assert_memory_equal(res.source, "http://o.ex/z", res.source_len);
+    assert_memory_equal(res.source_name, "o.ex", res.source_name_len);
+
+    assert_string_equal(fired(mk("Replace me <a href=\"http://o.ex/\">O</a>")),
+                        "repl");
+    assert_int_equal(res.action, SF_ACT_REPLACE);
+    assert_null(res.source);
+
+    /* link 1 missing: no source */
+    assert_string_equal(fired(mk("Replace too")), "repl2");
+    assert_int_equal(res.action, SF_ACT_REPLACE);
+    assert_null(res.source);
+
+    /* an empty name falls back to the host */
+    assert_string_equal(fired(mk("Replace too <a href=\"http://o.ex/\"> "
+                                 "</a>")), "repl2");
+    assert_memory_equal(res.source_name, "o.ex", res.source_name_len);
+    unload();
+}
+
+
+static void
+test_escaped_footer(void **state)
+{
+    (void) state;
+
+    load("rule esc\n  regex \"^the post .+ first appeared on .+$\"\n"
+         "  escaped\n  links >= 2\n  action drop-source link 1 name 2\n"
+         "end\n", 0);
+
+    /* All in One SEO's footer, stored escaped, then escaped twice more */
+    assert_string_equal(fired(mk("&amp;amp;lt;p&amp;amp;gt;The post "
+                                 "&amp;amp;lt;a href=&amp;amp;quot;https://"
+                                 "src.ex/a?b=1&amp;amp;amp;amp;c=2&amp;amp;"
+                                 "quot;&amp;amp;gt;Title&amp;amp;lt;/a&amp;"
+                                 "amp;gt; first appeared on &amp;amp;lt;a "
+                                 "href=&amp;amp;quot;https://src.ex/&amp;"
+                                 "amp;quot;&amp;amp;gt;Src Daily&amp;amp;"
+                                 "lt;/a&amp;amp;gt;.&amp;amp;lt;/p&amp;amp;"
+                                 "gt;")), "esc");
+    assert_int_equal(res.action, SF_ACT_DROP_SOURCE);
+    assert_non_null(res.source);
+    assert_memory_equal(res.source, "https://src.ex/a?b=1&c=2",
+                        res.source_len);
+    assert_memory_equal(res.source_name, "Src Daily", res.source_name_len);
+
+    /* escaped markup around live links */
+    assert_string_equal(fired(mk("&lt;p&gt;The post <a href=\"https://s.ex/"
+                                 "1\">T</a> first appeared on <a href=\""
+                                 "https://s.ex/\">S</a>.&lt;/p&gt;")), "esc");
+    assert_memory_equal(res.source, "https://s.ex/1", res.source_len);
+
+    /* live markup only: not escaped */
+    assert_string_equal(fired(mk("The post <a href=\"https://s.ex/1\">T</a> "
+                                 "first appeared on <a href=\"https://s.ex/\">"
+                                 "S</a>.")), "-");
+    unload();
+}
+
+
+static void
+test_catalog_negatives(void **state)
+{
+    t_block_t  *tb;
+
+    (void) state;
+
+    load("rule footer\n  scope p div anon\n"
+         "  regex \"^the post .+ (appeared first|first appeared) on .+$\"\n"
+         "  links >= 2\n  action drop-source link 1 name 2\nend\n", 1);
+
+    /* prose is not a footer, with or without links */
+    assert_string_equal(fired(mk("The post office first appeared on the town "
+                                 "map in 1890.")), "-");
+    assert_string_equal(fired(mk("The post office first appeared on the <a "
+                                 "href=\"https://m.ex/\">town map</a> in "
+                                 "1890.")), "-");
+    assert_string_equal(fired(mk_tag(SF_TAG_NONE, "The post office first "
+                                     "appeared on the town map in 1890.")),
+                        "-");
+
+    /* the real footer fires a rule of the pack (which comes first) */
+    tb = mk("The post <a href=\"https://www.arabtimes.com/x\" rel=\"nofollow\">"
+            "Putin&#8217;s car</a> appeared first on <a href=\"https://www."
+            "arabtimes.com\" rel=\"nofollow\">ARAB TIMES</a>.");
+    sf_rules_decide(rules, match, &tb->b, &res);
+    rm(tb);
+    assert_int_equal(res.action, SF_ACT_DROP_SOURCE);
+    assert_memory_equal(res.source, "https://www.arabtimes.com/x",
+                        res.source_len);
+    assert_memory_equal(res.source_name, "ARAB TIMES", res.source_name_len);
+
+    /* never in a blockquote or in existing comments */
+    tb = mk("The post <a href=\"https://a.ex/x\">X</a> appeared first on "
+            "<a href=\"https://a.ex/\">A</a>.");
+    tb->b.flags |= SF_BLOCK_IN_BLOCKQUOTE;
+    assert_string_equal(fired(tb), "-");
+    tb = mk("The post <a href=\"https://a.ex/x\">X</a> appeared first on "
+            "<a href=\"https://a.ex/\">A</a>.");
+    tb->b.flags |= SF_BLOCK_IN_COMMENTS;
+    assert_string_equal(fired(tb), "-");
+    unload();
+}
+
+
+static void
+test_first_rule_wins(void **state)
+{
+    (void) state;
+
+    load("rule one\n  contains \"x\"\n  action keep-source link 1\nend\n"
+         "rule two\n  contains \"x\"\n  action drop\nend\n", 0);
+    assert_string_equal(fired(mk("x")), "one");
+    assert_int_equal(res.action, SF_ACT_KEEP_SOURCE);
+    unload();
+}
+
+
+static void
+test_regex_limits(void **state)
+{
+    size_t           n;
+    char            *text;
+    clock_t          t0;
+    double           secs;
+    sf_limits_t      big;
+    t_block_t       *tb;
+    sf_error_t       err;
+
+    (void) state;
+
+    big = limits;
+    big.max_text = 64 * 1024;
+    n = 30 * 1024;
+
+    text = malloc(n + 2);
+    assert_non_null(text);
+    memset(text, 'a', n);
+    text[n] = '!';
+    text[n + 1] = '\0';
+
+    memset(&actx, 0, sizeof(actx));
+    rules = sf_rules_create(&alloc, &big);
+    assert_non_null(rules);
+    assert_int_equal(sf_rules_add(rules, "rule bomb\n  regex \"(a+)+$\"\n"
+                                  "  action drop\nend\n", 45, &err), SF_OK);
+    assert_int_equal(sf_rules_compile(rules, &err), SF_OK);
+    match = sf_match_create(rules, &big, &alloc);
+    assert_non_null(match);
+
+    tb = mk(text);
+    t0 = clock();
+    sf_rules_decide(rules, match, &tb->b, &res);
+    secs = (double) (clock() - t0) / CLOCKS_PER_SEC;
+    rm(tb);
+
+    assert_true(res.limit_hit);
+    assert_int_equal(res.action, SF_ACT_KEEP);
+    assert_null(res.rule_id);
+    assert_true(secs < 1.0);
+    print_message("regex bomb on 30 KiB: %.3f s, limit hit\n", secs);
+
+    /* the same pattern on a text it matches at once still fires */
+    tb = mk("aaaa");
+    sf_rules_decide(rules, match, &tb->b, &res);
+    rm(tb);
+    assert_false(res.limit_hit);
+    assert_int_equal(res.action, SF_ACT_DROP);
+
+    unload();
+    free(text);
+}
+
+
+static void
+test_text_overflow(void **state)
+{
+    char         *text;
+    sf_limits_t   small;
+    sf_error_t    err;
+    t_block_t    *tb;
+    const char   *r = "rule txt\n  contains \"x\"\n  action drop\nend\n"
+                      "rule pos\n  scope \"div#f\"\n  position first\n"
+                      "  action drop\nend\n";
+
+    (void) state;
+
+    small = limits;
+    small.max_text = 64;
+
+    memset(&actx, 0, sizeof(actx));
+    rules = sf_rules_create(&alloc, &small);
+    assert_non_null(rules);
+    assert_int_equal(sf_rules_add(rules, r, strlen(r), &err), SF_OK);
+    assert_int_equal(sf_rules_compile(rules, &err), SF_OK);
+    match = sf_match_create(rules, &small, &alloc);
+    assert_non_null(match);
+
+    text = malloc(201);
+    assert_non_null(text);
+    memset(text, 'x', 200);
+    text[200] = '\0';
+
+    /* too long to see whole: kept */
+    tb = mk(text);
+    assert_string_equal(fired(tb), "-");
+    assert_true(res.text_overflow);
+    assert_int_equal(res.action, SF_ACT_KEEP);
+
+    /* a rule of selectors and position needs no text */
+    tb = mk_tag(SF_TAG_DIV, text);
+    tb->b.id = (const unsigned char *) "f";
+    tb->b.id_len = 1;
+    tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+    assert_string_equal(fired(tb), "pos");
+
+    assert_string_equal(fired(mk("x")), "txt");
+    assert_false(res.text_overflow);
+
+    free(text);
+    unload();
+}
+
+
+static void
+test_match_alloc_failures(void **state)
+{
+    long         n, total, base;
+    sf_match_t  *m;
+
+    (void) state;
+
+    load("rule t\n  title\n  regex \"^x\"\n  action drop\nend\n", 0);
+
+    base = actx.calls;
+    m = sf_match_create(rules, &limits, &alloc);
+    assert_non_null(m);
+    total = actx.calls - base;
+    assert_true(sf_match_memory(m) > 2 * limits.max_text);
+    sf_match_destroy(m, &alloc);
+
+    for (n = 1; n <= total; n++) {
+        base = actx.live;
+        actx.fail_at = actx.calls + n;
+        m = sf_match_create(rules, &limits, &alloc);
+        assert_null(m);
+        assert_int_equal(actx.live, base);
+    }
+
+    actx.fail_at = 0;
+    unload();
+}
+
+
+static void
+test_decide_cost(void **state)
+{
+    int             i, runs;
+    double          ns;
+    t_block_t      *para, *footer;
+    struct timespec t0, t1;
+
+    (void) state;
+
+    load(NULL, 1);
+
+    para = mk("The Russian president&#8217;s new limousine, built by a "
+              "state-owned maker, was shown to reporters on Tuesday. It "
+              "weighs more than six tonnes, can drive through water and, "
+              "according to the <a href=\"https://example.com/maker\">maker"
+              "</a>, withstands &ldquo;most kinds&rdquo; of attack. Officials "
+              "declined to say how many had been built or what they cost.");
+    footer = mk("The post <a href=\"https://www.arabtimes.com/x\">Putin&#8217;s "
+                "car</a> appeared first on <a href=\"https://www.arabtimes.com"
+                "\">ARAB TIMES</a>.");
+
+    runs = 20000;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (i = 0; i < runs; i++) {
+        sf_rules_decide(rules, match, &para->b, &res);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+
+    assert_int_equal(res.action, SF_ACT_KEEP);
+    ns = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / runs;
+    print_message("decide, %zu-byte paragraph, %zu rules: %.0f ns\n",
+                  para->b.text_len, sf_rules_count(rules), ns);
+    /* generous: catches a quadratic or a regex per rule, not noise */
+    assert_true(ns < 200000);
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (i = 0; i < runs; i++) {
+        sf_rules_decide(rules, match, &footer->b, &res);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+
+    assert_int_equal(res.action, SF_ACT_DROP_SOURCE);
+    ns = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / runs;
+    print_message("decide, %zu-byte footer (fires): %.0f ns\n",
+                  footer->b.text_len, ns);
+    print_message("rules memory %zu bytes, match memory %zu bytes\n",
+                  rules->memory, sf_match_memory(match));
+
+    rm(para);
+    rm(footer);
+    unload();
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_select),
+        cmocka_unit_test(test_scope),
+        cmocka_unit_test(test_phrases),
+        cmocka_unit_test(test_regex),
+        cmocka_unit_test(test_links),
+        cmocka_unit_test(test_structure),
+        cmocka_unit_test(test_sources),
+        cmocka_unit_test(test_escaped_footer),
+        cmocka_unit_test(test_catalog_negatives),
+        cmocka_unit_test(test_first_rule_wins),
+        cmocka_unit_test(test_regex_limits),
+        cmocka_unit_test(test_text_overflow),
+        cmocka_unit_test(test_match_alloc_failures),
+        cmocka_unit_test(test_decide_cost),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

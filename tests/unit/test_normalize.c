@@ -1,0 +1,355 @@
+/*
+ * test_normalize.c: the text rules see (conf/rules/README.md, "What a rule
+ * sees"): entity rounds, escaped markup, folding, collapsing, case.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sf_normalize.h"
+
+
+#define CAP  4096
+
+static unsigned char  buf0[CAP], buf1[CAP];
+
+
+/* Normalized form of s, NUL-terminated in a static buffer. */
+static const char *
+norm_n(const char *s, size_t len, unsigned flags, int *overflow)
+{
+    static char           res[CAP + 1];
+    int                   ov;
+    size_t                n;
+    const unsigned char  *p;
+
+    p = sf_normalize((const unsigned char *) s, len, buf0, buf1, CAP, flags,
+                     &n, &ov);
+    memcpy(res, p, n);
+    res[n] = '\0';
+
+    if (overflow != NULL) {
+        *overflow = ov;
+    }
+
+    return res;
+}
+
+
+static const char *
+norm(const char *s)
+{
+    return norm_n(s, strlen(s), SF_FOLD_CASE | SF_FOLD_MARKUP, NULL);
+}
+
+
+static void
+test_whitespace(void **state)
+{
+    (void) state;
+
+    assert_string_equal(norm("  The \t\n post\r\n  "), "the post");
+    assert_string_equal(norm(""), "");
+    assert_string_equal(norm(" \t "), "");
+    /* no-break spaces, thin spaces, ideographic space */
+    assert_string_equal(norm("a\xc2\xa0\xc2\xa0" "b\xe2\x80\x89" "c\xe3\x80\x80"
+                             "d"), "a b c d");
+    assert_string_equal(norm("a&nbsp;&nbsp;b&#160;c"), "a b c");
+    /* soft hyphen and zero width space vanish */
+    assert_string_equal(norm("Sou&shy;rce li\xe2\x80\x8bnk"), "source link");
+}
+
+
+static void
+test_nul_and_controls(void **state)
+{
+    (void) state;
+
+    assert_string_equal(norm_n("a\0b\x01\x1f" "c\x7f", 7,
+                               SF_FOLD_CASE, NULL), "a b c");
+    assert_string_equal(norm_n("\0\0\0", 3, SF_FOLD_CASE, NULL), "");
+    /* &#0; is not a NUL in the text */
+    assert_string_equal(norm("a&#0;b"), "a\xef\xbf\xbd" "b");
+}
+
+
+static void
+test_entities(void **state)
+{
+    (void) state;
+
+    assert_string_equal(norm("Caf&eacute; &amp; Bar"), "caf\xc3\xa9 & bar");
+    assert_string_equal(norm("&lt;3 &gt; &quot;x&quot; &apos;y&apos;"),
+                        "<3 > \"x\" 'y'");
+    assert_string_equal(norm("&#8217;&#x2019;&#X2019;&rsquo;&lsquo;"),
+                        "'''''");
+    /* numeric references in 0x80-0x9f mean Windows-1252 */
+    assert_string_equal(norm("a&#150;b&#151;c&#146;d"), "a-b-c'd");
+    assert_string_equal(norm("&hellip;&copy;&reg;&trade;&bull;&middot;"),
+                        "\xe2\x80\xa6\xc2\xa9\xc2\xae\xe2\x84\xa2"
+                        "\xe2\x80\xa2\xc2\xb7");
+    assert_string_equal(norm("&laquo;x&raquo;"), "\xc2\xabx\xc2\xbb");
+    /* unknown names and malformed references are left as they are */
+    assert_string_equal(norm("&foo; &amp &#; &#xZZ; & ; &"),
+                        "&foo; &amp &#; &#xzz; & ; &");
+    /* out of range code points become U+FFFD, never invalid UTF-8 */
+    assert_string_equal(norm("&#x110000;&#xD800;"),
+                        "\xef\xbf\xbd\xef\xbf\xbd");
+    /* a huge number does not overflow */
+    assert_string_equal(norm("&#99999999999999999999;"), "\xef\xbf\xbd");
+}
+
+
+static void
+test_entity_rounds(void **state)
+{
+    (void) state;
+
+    /* one, two, three extra escapes of the same text */
+    assert_string_equal(norm("It&#8217;s"), "it's");
+    assert_string_equal(norm("It&amp;#8217;s"), "it's");
+    assert_string_equal(norm("It&amp;amp;#8217;s"), "it's");
+    assert_string_equal(norm("It&amp;amp;amp;#8217;s"), "it&#8217;s");
+    /* "&amp;amp;" is decoded three times, not more */
+    assert_string_equal(norm("a &amp;amp;amp;amp; b"), "a &amp; b");
+}
+
+
+static void
+test_escaped_markup(void **state)
+{
+    int          ov;
+    size_t       n;
+    sf_elink_t   links[4];
+    sf_markup_t  markup;
+
+    (void) state;
+
+    assert_string_equal(norm("&lt;p&gt;The post X first appeared on Y."
+                             "&lt;/p&gt;"),
+                        "the post x first appeared on y.");
+    assert_string_equal(norm("&amp;lt;p&amp;gt;The post&amp;lt;/p&amp;gt;"
+                             "&amp;lt;p&amp;gt;Next"),
+                        "the post next");
+    assert_string_equal(norm("&amp;amp;lt;p&amp;amp;gt;The post"),
+                        "the post");
+    /* a lone '<' is text */
+    assert_string_equal(norm("a &lt; b and c &lt;3"), "a < b and c <3");
+    /* without SF_FOLD_MARKUP markup stays */
+    assert_string_equal(norm_n("<b>x</b>", 8, 0, NULL), "<b>x</b>");
+
+    /* escaped links are reported with their text range */
+    memset(&markup, 0, sizeof(markup));
+    markup.links = links;
+    markup.cap = 4;
+
+    {
+        const char  *in = "The post <a href=\"https://a.example/x\">Title "
+                          "</a> first appeared on <A HREF='https://a.ex/'>"
+                          "Site</a>.";
+
+        n = sf_fold((const unsigned char *) in, strlen(in), buf0, CAP,
+                    SF_FOLD_CASE | SF_FOLD_MARKUP, NULL, &markup, &ov);
+        assert_int_equal(ov, 0);
+        assert_memory_equal(buf0, "the post title first appeared on site.",
+                            n);
+        assert_true(markup.escaped);
+        assert_int_equal(markup.nlinks, 2);
+        assert_int_equal(links[0].href_len, 19);
+        assert_memory_equal(links[0].href, "https://a.example/x", 19);
+        assert_memory_equal(buf0 + links[0].start, "title", 5);
+        assert_memory_equal(buf0 + links[1].start, "site",
+                            links[1].end - links[1].start);
+        assert_memory_equal(in + links[1].dstart, "Site", 4);
+    }
+}
+
+
+static void
+test_fold_punctuation(void **state)
+{
+    (void) state;
+
+    assert_string_equal(norm("a \xe2\x80\x93 b \xe2\x80\x94 c \xe2\x88\x92 d"),
+                        "a - b - c - d");
+    assert_string_equal(norm("\xe2\x80\x98x\xe2\x80\x99 \xe2\x80\x9a"
+                             "y\xe2\x80\xb2"), "'x' 'y'");
+    assert_string_equal(norm("\xe2\x80\x9cx\xe2\x80\x9d \xe2\x80\x9ey"
+                             "\xe2\x80\x9c"), "\"x\" \"y\"");
+    assert_string_equal(norm("L\xe2\x80\x99" "article"), "l'article");
+    assert_string_equal(norm("&ndash;&mdash;&ldquo;&rdquo;&sbquo;&bdquo;"),
+                        "--\"\"'\"");
+}
+
+
+static void
+test_mojibake(void **state)
+{
+    (void) state;
+
+    /* UTF-8 read as Windows-1252 and encoded again */
+    assert_string_equal(norm("it\xc3\xa2\xe2\x82\xac\xe2\x84\xa2s"), "it's");
+    assert_string_equal(norm("a \xc3\xa2\xe2\x82\xac\xe2\x80\x9c b"),
+                        "a - b");
+    assert_string_equal(norm("a \xc3\xa2\xe2\x82\xac\xe2\x80\x9d b"),
+                        "a - b");
+    assert_string_equal(norm("\xc3\xa2\xe2\x82\xac\xc5\x93q\xc3\xa2\xe2\x82"
+                             "\xac\xc2\x9d"), "\"q\"");
+    /* the lost 0x9d of a closing quote */
+    assert_string_equal(norm("\xc3\xa2\xe2\x82\xac\xc5\x93q\xc3\xa2\xe2\x82"
+                             "\xac"), "\"q\"");
+    assert_string_equal(norm("a\xc3\x82\xc2\xa0" "b"), "a b");
+    /* a real "â" stays */
+    assert_string_equal(norm("p\xc3\xa2t\xc3\xa9"), "p\xc3\xa2t\xc3\xa9");
+}
+
+
+static void
+test_case(void **state)
+{
+    (void) state;
+
+    assert_string_equal(norm("ARAB Times"), "arab times");
+    assert_string_equal(norm("\xc3\x89" "COLE \xc3\x80 \xc3\x9c" "BER"),
+                        "\xc3\xa9" "cole \xc3\xa0 \xc3\xbc" "ber");
+    /* Cyrillic: "СООБЩЕНИЕ Ёж" */
+    assert_string_equal(norm("\xd0\xa1\xd0\x9e\xd0\x9e\xd0\x91\xd0\xa9\xd0\x95"
+                             "\xd0\x9d\xd0\x98\xd0\x95 \xd0\x81\xd0\xb6"),
+                        "\xd1\x81\xd0\xbe\xd0\xbe\xd0\xb1\xd1\x89\xd0\xb5"
+                        "\xd0\xbd\xd0\xb8\xd0\xb5 \xd1\x91\xd0\xb6");
+    /* Greek: "ΑΘΉΝΑ" and final sigma */
+    assert_string_equal(norm("\xce\x91\xce\x98\xce\x89\xce\x9d\xce\x91 "
+                             "\xce\xbb\xcf\x8c\xce\xb3\xce\xbf\xcf\x82"),
+                        "\xce\xb1\xce\xb8\xce\xae\xce\xbd\xce\xb1 "
+                        "\xce\xbb\xcf\x8c\xce\xb3\xce\xbf\xcf\x83");
+    /* Polish "ŁÓDŹ" (Latin Extended-A) */
+    assert_string_equal(norm("\xc5\x81\xc3\x93" "D\xc5\xb9"),
+                        "\xc5\x82\xc3\xb3" "d\xc5\xba");
+    /* without SF_FOLD_CASE the case stays */
+    assert_string_equal(norm_n("ARAB &amp; Times", 16, 0, NULL),
+                        "ARAB & Times");
+}
+
+
+static void
+test_invalid_utf8(void **state)
+{
+    (void) state;
+
+    /* invalid and cut sequences pass byte by byte, never crash */
+    assert_string_equal(norm("a\xff" "b\xfe"), "a\xff" "b\xfe");
+    assert_string_equal(norm("ab\xe2\x80"), "ab\xe2\x80");
+    assert_string_equal(norm("\xd0"), "\xd0");
+    assert_string_equal(norm("\xc0\xaf"), "\xc0\xaf");
+    assert_string_equal(norm("\xed\xa0\x80x"), "\xed\xa0\x80x");
+    /* a cut mojibake prefix */
+    assert_string_equal(norm("x\xc3\xa2\xe2\x82"), "x\xc3\xa2\xe2\x82");
+    assert_string_equal(norm("\xf4\x90\x80\x80"), "\xf4\x90\x80\x80");
+}
+
+
+static void
+test_overflow(void **state)
+{
+    int                   ov;
+    size_t                n;
+    unsigned char         small0[8], small1[8];
+    const unsigned char  *p;
+
+    (void) state;
+
+    p = sf_normalize((const unsigned char *) "Hello world", 11, small0,
+                     small1, 8, SF_FOLD_CASE, &n, &ov);
+    assert_int_equal(ov, 1);
+    assert_int_equal(n, 8);
+    assert_memory_equal(p, "hello wo", 8);
+
+    /* an entity that does not fit */
+    p = sf_normalize((const unsigned char *) "abcdefg&ndash;", 14, small0,
+                     small1, 8, SF_FOLD_CASE, &n, &ov);
+    assert_int_equal(ov, 1);
+    assert_memory_equal(p, "abcdefg", n);
+
+    p = sf_normalize((const unsigned char *) "abcdefgh", 8, small0, small1,
+                     8, SF_FOLD_CASE, &n, &ov);
+    assert_int_equal(ov, 0);
+    assert_int_equal(n, 8);
+
+    /* a multi-byte character is never cut in half */
+    p = sf_normalize((const unsigned char *) "abcdef\xd0\x90\xd0\x90", 10,
+                     small0, small1, 7, SF_FOLD_CASE, &n, &ov);
+    assert_int_equal(ov, 1);
+    assert_int_equal(n, 6);
+    (void) p;
+}
+
+
+static void
+test_marks(void **state)
+{
+    int            ov;
+    size_t         n, pos[4];
+    unsigned       order[4], fl;
+    sf_marks_t     marks;
+    const char    *in = "The post &amp;amp;lt;X&amp;amp;gt; on   Y.";
+
+    (void) state;
+
+    /* marks around "&amp;amp;lt;X&amp;amp;gt;" and "Y" */
+    pos[0] = 9;
+    pos[1] = 34;
+    pos[2] = 40;
+    pos[3] = 41;
+    marks.pos = pos;
+    marks.order = order;
+    marks.n = 4;
+    sf_marks_sort(&marks);
+
+    n = sf_decode((const unsigned char *) in, strlen(in), buf0, CAP, &marks,
+                  &fl);
+    assert_true(fl & SF_DECODE_AMP);
+    n = sf_decode(buf0, n, buf1, CAP, &marks, &fl);
+    n = sf_decode(buf1, n, buf0, CAP, &marks, &fl);
+    assert_memory_equal(buf0, "The post <X> on   Y.", n);
+    assert_int_equal(pos[0], 9);
+    assert_int_equal(pos[1], 12);
+    assert_int_equal(pos[2], 18);
+    assert_int_equal(pos[3], 19);
+
+    /*
+     * A mark after collapsed white space lands before the one space left
+     * (the caller trims link ranges).
+     */
+    n = sf_fold(buf0, n, buf1, CAP, SF_FOLD_CASE, &marks, NULL, &ov);
+    assert_memory_equal(buf1, "the post <x> on y.", n);
+    assert_int_equal(pos[0], 8);
+    assert_memory_equal(buf1 + pos[0], " <x>", 4);
+    assert_int_equal(pos[1], 12);
+    assert_memory_equal(buf1 + pos[2], " y", 2);
+    assert_int_equal(pos[3], 17);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_whitespace),
+        cmocka_unit_test(test_nul_and_controls),
+        cmocka_unit_test(test_entities),
+        cmocka_unit_test(test_entity_rounds),
+        cmocka_unit_test(test_escaped_markup),
+        cmocka_unit_test(test_fold_punctuation),
+        cmocka_unit_test(test_mojibake),
+        cmocka_unit_test(test_case),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_overflow),
+        cmocka_unit_test(test_marks),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,444 @@
+/*
+ * test_rules.c: the rule language parser and compiler: errors with their
+ * exact position, several texts, the built-in pack (and whether
+ * src/sf_builtin_rules.c is stale), allocation failures.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <cmocka.h>
+
+#include "sf_rules.h"
+
+
+/* An allocator that counts, and fails its Nth call when asked. */
+typedef struct {
+    long                  calls;
+    long                  fail_at;          /* 0: never */
+    long                  live;
+} t_alloc_t;
+
+
+static void *
+t_alloc(void *ctx, size_t size)
+{
+    t_alloc_t  *a = ctx;
+
+    if (++a->calls == a->fail_at) {
+        return NULL;
+    }
+
+    a->live++;
+
+    return malloc(size);
+}
+
+
+static void
+t_free(void *ctx, void *p)
+{
+    t_alloc_t  *a = ctx;
+
+    a->live--;
+    free(p);
+}
+
+
+static t_alloc_t       actx;
+static sf_allocator_t  alloc = { t_alloc, t_free, &actx };
+static sf_limits_t     limits = { 65536, 16384, 64, 100000, 1000, 1024 };
+
+
+static sf_rules_t *
+new_rules(void)
+{
+    sf_rules_t  *rules;
+
+    memset(&actx, 0, sizeof(actx));
+    rules = sf_rules_create(&alloc, &limits);
+    assert_non_null(rules);
+
+    return rules;
+}
+
+
+static void
+done_rules(sf_rules_t *rules)
+{
+    sf_rules_destroy(rules);
+    assert_int_equal(actx.live, 0);
+}
+
+
+/* Adds text, expecting an error at line:column with msg in it. */
+static void
+expect_error(const char *text, unsigned line, unsigned column,
+    const char *msg)
+{
+    sf_error_t   err;
+    sf_rules_t  *rules;
+
+    rules = new_rules();
+
+    if (sf_rules_add(rules, text, strlen(text), &err) != SF_ERROR) {
+        fail_msg("no error for:\n%s", text);
+    }
+
+    if (err.line != line || err.column != column
+        || strstr(err.message, msg) == NULL)
+    {
+        fail_msg("got %u:%u: %s\nwant %u:%u: ...%s...", err.line,
+                 err.column, err.message, line, column, msg);
+    }
+
+    assert_int_equal(sf_rules_count(rules), 0);
+    done_rules(rules);
+}
+
+
+static void
+test_errors(void **state)
+{
+    (void) state;
+
+    expect_error("rule a\n    contain \"x\"\n    action drop\nend\n", 2, 5,
+                 "unknown directive \"contain\"");
+    expect_error("# c\nfrobnicate\n", 2, 1, "unknown directive \"frobnicate\"");
+    expect_error("rule a\n    contains \"abc\n    action drop\nend\n", 2, 14,
+                 "unterminated string");
+    expect_error("rule a\n    contains \"a\\\"bc\\\"\n", 2, 14,
+                 "unterminated string");
+    expect_error("rule a\n    links >= x2\n    action drop\nend\n", 2, 14,
+                 "bad number \"x2\"");
+    expect_error("rule a\n  max-length 0\n  action drop\nend\n", 2, 14,
+                 "bad number \"0\"");
+    expect_error("rule a\n  any 3 \"x\" \"y\"\n  action drop\nend\n", 2, 7,
+                 "bad number \"3\"");
+    expect_error("rule a\n  link-text 0 \"x\"\n  action drop\nend\n", 2, 13,
+                 "bad number \"0\"");
+    expect_error("rule a\n  action drop-source link one\nend\n", 2, 27,
+                 "bad number \"one\"");
+    expect_error("rule a\n  links > 2\n  action drop\nend\n", 2, 9,
+                 "bad operator \">\"");
+    expect_error("rule a\n    action drop\n", 1, 1, "\"end\" missing");
+    expect_error("rule a\n  action drop\nrule b\n  action drop\nend\n", 3, 1,
+                 "\"end\" missing");
+    expect_error("contains \"x\"\n", 1, 1,
+                 "directive \"contains\" outside a rule");
+    expect_error("\n  end\n", 2, 3, "directive \"end\" outside a rule");
+    expect_error("rule a\n    regex \"(abc\"\n    action drop\nend\n", 2, 5,
+                 "regex: missing closing parenthesis at offset 4");
+    expect_error("rule a\n  regex \"a{2,1}\"\n  action drop\nend\n", 2, 3,
+                 "regex: ");
+    expect_error("rule a\n    contains \"x\"\nend\n", 3, 1, "has no action");
+    expect_error("rule a\n    scope p foo\n    action drop\nend\n", 2, 13,
+                 "bad selector \"foo\"");
+    expect_error("rule a\n    scope p. \n    action drop\nend\n", 2, 11,
+                 "bad selector \"p.\"");
+    expect_error("rule a\n    scope div.a.b\n    action drop\nend\n", 2, 11,
+                 "bad selector \"div.a.b\"");
+    expect_error("rule a b\n", 1, 8, "unexpected argument \"b\"");
+    expect_error("rule a/b\n", 1, 6, "bad rule id \"a/b\"");
+    expect_error("rule\n", 1, 1, "missing argument");
+    expect_error("rule a\n  contains \"  \"\n  action drop\nend\n", 2, 12,
+                 "empty phrase");
+    expect_error("rule a\n  contains x\n  action drop\nend\n", 2, 12,
+                 "expected a quoted phrase");
+    expect_error("rule a\n  action drop\n  action drop\nend\n", 3, 3,
+                 "duplicate action");
+    expect_error("rule a\n  action explode\nend\n", 2, 10,
+                 "unknown action \"explode\"");
+    expect_error("rule a\n  action drop-source\nend\n", 2, 10,
+                 "needs \"link N\"");
+    expect_error("rule a\n  action drop link 1\nend\n", 2, 15,
+                 "unexpected argument \"link\"");
+    expect_error("rule a\n  position last\n  action drop\nend\n", 2, 12,
+                 "expected \"first\"");
+    expect_error("rule a\n  escaped yes\n  action drop\nend\n", 2, 11,
+                 "unexpected argument");
+    expect_error("rule a\n  contains \"x\"y\n  action drop\nend\n", 2, 15,
+                 "unexpected character after string");
+}
+
+
+static void
+test_duplicate_id(void **state)
+{
+    sf_error_t   err;
+    sf_rules_t  *rules;
+    const char  *one = "rule a\n  action drop\nend\n";
+    const char  *two = "rule b\n  action drop\nend\n\n# again\nrule a\n"
+                       "  action drop\nend\n";
+
+    (void) state;
+
+    /* within one text */
+    expect_error("rule x\n action drop\nend\nrule x\n action drop\nend\n",
+                 4, 6, "duplicate rule id \"x\"");
+
+    /* over several texts; the first text's rules stay */
+    rules = new_rules();
+    assert_int_equal(sf_rules_add(rules, one, strlen(one), &err), SF_OK);
+    assert_int_equal(sf_rules_add(rules, two, strlen(two), &err), SF_ERROR);
+    assert_int_equal(err.line, 6);
+    assert_int_equal(err.column, 6);
+    assert_non_null(strstr(err.message, "duplicate rule id \"a\""));
+    assert_int_equal(sf_rules_count(rules), 1);
+
+    /* b was rolled back with its text: it can come again */
+    assert_int_equal(sf_rules_add(rules, two, 24, &err), SF_OK);
+    assert_int_equal(sf_rules_count(rules), 2);
+    assert_int_equal(sf_rules_compile(rules, &err), SF_OK);
+
+    /* nothing after compile */
+    assert_int_equal(sf_rules_add(rules, one, strlen(one), &err), SF_ERROR);
+    done_rules(rules);
+}
+
+
+static void
+test_readme_example(void **state)
+{
+    sf_error_t   err;
+    sf_rules_t  *rules;
+    const char  *text =
+        "# Yoast SEO RSS footer, English\n"
+        "rule yoast-footer-en\n"
+        "    scope p div anon\n"
+        "    regex \"^the post .+ (appeared first|first appeared) on .+$\"\n"
+        "    links >= 2\n"
+        "    action drop-source link 1 name 2\n"
+        "end\n"
+        "\n"
+        "rule every-directive   # a comment after a directive\n"
+        "    scope * p h2 anon .gnews \"#respond\" div.a \"div#b\" #x y\n"
+        "    contains \"Le Beitrag\" \"L\xe2\x80\x99" "article\" "
+        "\"say \\\"hi\\\" # not a comment\"\n"
+        "    any 1 \"x\" \"y\"\n"
+        "    equals \"x\"\n"
+        "    starts \"x\"\n"
+        "    ends \"x\"\n"
+        "    regex \"a\\\\d\"\n"
+        "    links = 0\n"
+        "    links <= 3\n"
+        "    link-text -1 \"x\"\n"
+        "    link-href 1 \"News.Google.com\"\n"
+        "    max-length 100\n"
+        "    escaped\n"
+        "    position first\n"
+        "    title\n"
+        "    action keep-source link -1 host\n"
+        "end\n"
+        "rule r2\n  action replace\nend\n"
+        "rule r3\n  action replace link 2 name -1\nend\n"
+        "rule r.4_x\r\n  action drop\r\nend\r\n";
+
+    (void) state;
+
+    rules = new_rules();
+    assert_int_equal(sf_rules_add(rules, text, strlen(text), &err), SF_OK);
+    assert_int_equal(sf_rules_count(rules), 5);
+    assert_int_equal(sf_rules_compile(rules, &err), SF_OK);
+
+    /* "#x" unquoted is a comment: only the quoted one is a selector */
+    assert_int_equal(rules->rules[1]->nsel, 8);
+    assert_true(rules->has_title);
+    done_rules(rules);
+
+    /* an empty text and a text of comments add nothing */
+    rules = new_rules();
+    assert_int_equal(sf_rules_add(rules, "", 0, &err), SF_OK);
+    assert_int_equal(sf_rules_add(rules, "# x\n\n   # y", 12, &err), SF_OK);
+    assert_int_equal(sf_rules_compile(rules, &err), SF_OK);
+    assert_int_equal(sf_rules_count(rules), 0);
+    done_rules(rules);
+}
+
+
+static void
+test_builtin(void **state)
+{
+    sf_error_t   err;
+    sf_rules_t  *rules;
+
+    (void) state;
+
+    rules = new_rules();
+
+    if (sf_rules_add_builtin(rules, &err) != SF_OK) {
+        fail_msg("built-in pack: %u:%u: %s", err.line, err.column,
+                 err.message);
+    }
+
+    assert_int_equal(sf_rules_compile(rules, &err), SF_OK);
+
+    if (sf_builtin_nfiles > 0) {
+        assert_true(sf_rules_count(rules) > 0);
+    }
+
+    done_rules(rules);
+}
+
+
+static int
+t_strcmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+
+/* src/sf_builtin_rules.c must embed exactly the files of conf/rules. */
+static void
+test_builtin_fresh(void **state)
+{
+    DIR            *d;
+    FILE           *f;
+    char           *names[256], path[4096], *buf;
+    size_t          n, i, len, nlen;
+    const char     *dir;
+    struct dirent  *e;
+
+    (void) state;
+
+    dir = getenv("SF_RULES_DIR");
+    if (dir == NULL) {
+        dir = "conf/rules";
+    }
+
+    d = opendir(dir);
+    if (d == NULL) {
+        fail_msg("cannot open %s (set SF_RULES_DIR)", dir);
+    }
+
+    n = 0;
+
+    while ((e = readdir(d)) != NULL) {
+        nlen = strlen(e->d_name);
+
+        if (nlen > 6 && strcmp(e->d_name + nlen - 6, ".rules") == 0
+            && n < 256)
+        {
+            names[n++] = strdup(e->d_name);
+        }
+    }
+
+    closedir(d);
+    qsort(names, n, sizeof(char *), t_strcmp);
+
+    if (n != sf_builtin_nfiles) {
+        fail_msg("%s has %zu .rules files, the built-in pack %zu: "
+                 "run \"make rules\"", dir, n, sf_builtin_nfiles);
+    }
+
+    for (i = 0; i < n; i++) {
+        if (strcmp(names[i], sf_builtin_files[i].name) != 0) {
+            fail_msg("built-in file %zu is %s, not %s: run \"make rules\"",
+                     i, sf_builtin_files[i].name, names[i]);
+        }
+
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        f = fopen(path, "rb");
+        assert_non_null(f);
+
+        buf = malloc(1024 * 1024);
+        assert_non_null(buf);
+        len = fread(buf, 1, 1024 * 1024, f);
+        fclose(f);
+
+        if (len != sf_builtin_files[i].len
+            || memcmp(buf, sf_builtin_files[i].text, len) != 0)
+        {
+            fail_msg("%s differs from the built-in pack: run \"make rules\"",
+                     path);
+        }
+
+        free(buf);
+        free(names[i]);
+    }
+}
+
+
+/* Every allocation of create, add and compile may fail: no leak, no crash. */
+static void
+test_alloc_failures(void **state)
+{
+    int          rc;
+    long         n, total;
+    sf_error_t   err;
+    sf_rules_t  *rules;
+    const char  *text =
+        "rule a\n  scope p .x \"#y\"\n  contains \"one\" \"two\"\n"
+        "  regex \"^the post .{2,40} first appeared on .+$\"\n"
+        "  links >= 2\n  action drop-source link 1 name 2\nend\n"
+        "rule b\n  scope \"#respond\"\n  action drop\nend\n"
+        "rule c\n  title\n  any 1 \"x\" \"y\" \"one\"\n  action drop\nend\n";
+
+    (void) state;
+
+    /* count the allocations of a successful run */
+    memset(&actx, 0, sizeof(actx));
+    rules = sf_rules_create(&alloc, &limits);
+    assert_non_null(rules);
+    assert_int_equal(sf_rules_add(rules, text, strlen(text), &err), SF_OK);
+    assert_int_equal(sf_rules_add_builtin(rules, &err), SF_OK);
+    assert_int_equal(sf_rules_compile(rules, &err), SF_OK);
+    total = actx.calls;
+    sf_rules_destroy(rules);
+    assert_int_equal(actx.live, 0);
+    assert_true(total > 10);
+
+    for (n = 1; n <= total; n++) {
+        memset(&actx, 0, sizeof(actx));
+        actx.fail_at = n;
+
+        rules = sf_rules_create(&alloc, &limits);
+        if (rules == NULL) {
+            assert_int_equal(actx.live, 0);
+            continue;
+        }
+
+        rc = sf_rules_add(rules, text, strlen(text), &err);
+
+        if (rc == SF_OK) {
+            rc = sf_rules_add_builtin(rules, &err);
+        }
+
+        if (rc == SF_OK) {
+            rc = sf_rules_compile(rules, &err);
+        }
+
+        /* PCRE2's JIT may shrug off a failure of its own: then OK */
+        if (rc != SF_OK) {
+            assert_non_null(strstr(err.message, "memory"));
+        }
+
+        sf_rules_destroy(rules);
+
+        if (actx.live != 0) {
+            fail_msg("allocation %ld of %ld failed: %ld blocks leaked", n,
+                     total, actx.live);
+        }
+    }
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_duplicate_id),
+        cmocka_unit_test(test_readme_example),
+        cmocka_unit_test(test_builtin),
+        cmocka_unit_test(test_builtin_fresh),
+        cmocka_unit_test(test_alloc_failures),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,305 @@
+/*
+ * test_url.c: source URLs (sf_url_clean, sf_url_host) and the credit
+ * (sf_credit_render, sf_escape_attr, sf_escape_text).
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sf_block.h"
+
+
+static char  out[8192];
+
+
+/* The clean URL, or "" when refused. */
+static const char *
+clean_n(const char *raw, size_t len, int decode)
+{
+    size_t  n;
+
+    memset(out, 'Z', sizeof(out));
+    n = sf_url_clean((const unsigned char *) raw, len, decode, out,
+                     sizeof(out));
+    out[n] = '\0';
+
+    return out;
+}
+
+
+static const char *
+clean(const char *raw)
+{
+    return clean_n(raw, strlen(raw), 1);
+}
+
+
+static void
+test_url_accepts(void **state)
+{
+    (void) state;
+
+    assert_string_equal(clean("https://example.com/a/b?c=1#d"),
+                        "https://example.com/a/b?c=1#d");
+    assert_string_equal(clean("http://example.com"), "http://example.com");
+    /* scheme and host lower-cased, path kept */
+    assert_string_equal(clean("HTTPS://Example.COM:8443/Path"),
+                        "https://example.com:8443/Path");
+    /* entities decoded when asked */
+    assert_string_equal(clean("https://e.com/?a=1&amp;b=2&#38;c=3"),
+                        "https://e.com/?a=1&b=2&c=3");
+    assert_string_equal(clean_n("https://e.com/?a=1&amp;b", 24, 0),
+                        "https://e.com/?a=1&amp;b");
+    /* trimmed as a browser would: C0 controls and spaces at both ends */
+    assert_string_equal(clean_n("\x01\x1f  https://e.com/x \x00 ", 22, 1),
+                        "https://e.com/x");
+    /* DEL is no C0 control: kept, encoded */
+    assert_string_equal(clean("https://e.com/x\x7f"), "https://e.com/x%7F");
+    assert_string_equal(clean("  https://e.com/x\t\n "), "https://e.com/x");
+    assert_string_equal(clean("&#32;&nbsp;https://e.com/"),
+                        "");    /* U+00A0 is not a space to trim */
+}
+
+
+static void
+test_url_tabs_newlines(void **state)
+{
+    (void) state;
+
+    assert_string_equal(clean("ht\ttp://e.c\nom/a\r\nb"), "http://e.com/ab");
+    assert_string_equal(clean("java\tscript:alert(1)"), "");
+    assert_string_equal(clean("&#9;https://e.com/&#10;x"), "https://e.com/x");
+}
+
+
+static void
+test_url_refuses(void **state)
+{
+    (void) state;
+
+    assert_string_equal(clean("javascript:alert(1)"), "");
+    assert_string_equal(clean("  JavaScript:alert(1)"), "");
+    assert_string_equal(clean("&#106;avascript:alert(1)"), "");
+    assert_string_equal(clean("data:text/html,<script>x</script>"), "");
+    assert_string_equal(clean("/relative/path"), "");
+    assert_string_equal(clean("//e.com/x"), "");
+    assert_string_equal(clean("ftp://e.com/x"), "");
+    assert_string_equal(clean("http:/e.com"), "");
+    assert_string_equal(clean("http://"), "");
+    assert_string_equal(clean("http:///x"), "");
+    assert_string_equal(clean("http://:80/x"), "");
+    assert_string_equal(clean(""), "");
+    assert_string_equal(clean("   "), "");
+    /* user info */
+    assert_string_equal(clean("http://user:pw@e.com/"), "");
+    assert_string_equal(clean("http://good.com@evil.com/"), "");
+    assert_string_equal(clean("http://good.com&#64;evil.com/"), "");
+    /* a host with characters no host has */
+    assert_string_equal(clean("http://e.com\\@evil.com/"), "");
+    assert_string_equal(clean("http://e com/"), "");
+    assert_string_equal(clean("http://e.com\"onmouseover=x/"), "");
+}
+
+
+static void
+test_url_blocklist(void **state)
+{
+    (void) state;
+
+    assert_string_equal(clean("https://news.google.com/publications/CAAq"),
+                        "");
+    assert_string_equal(clean("https://NEWS.Google.com/"), "");
+    assert_string_equal(clean("https://www.facebook.com/sharer/sharer.php?u=x"),
+                        "");
+    assert_string_equal(clean("https://twitter.com/intent/tweet?url=x"), "");
+    assert_string_equal(clean("https://x.com/intent/post?url=x"), "");
+    assert_string_equal(clean("https://www.linkedin.com/share?url=x"), "");
+    assert_string_equal(clean("https://www.blogarama.com/x/123-y/"), "");
+    assert_string_equal(clean("https://blogarama.com/"), "");
+
+    /* neighbours of the list are fine */
+    assert_string_equal(clean("https://google.com/news"),
+                        "https://google.com/news");
+    assert_string_equal(clean("https://facebook.com/page"),
+                        "https://facebook.com/page");
+    assert_string_equal(clean("https://twitter.com/user"),
+                        "https://twitter.com/user");
+    assert_string_equal(clean("https://notblogarama.com/"),
+                        "https://notblogarama.com/");
+    assert_string_equal(clean("https://e.com/shared?x"),
+                        "https://e.com/shared?x");
+}
+
+
+static void
+test_url_encoding(void **state)
+{
+    const char  *u;
+
+    (void) state;
+
+    /* the attribute breakout never comes out raw */
+    u = clean("https://e.com/\" onmouseover=\"alert(1)");
+    assert_string_equal(u, "https://e.com/%22%20onmouseover=%22alert(1)");
+
+    u = clean("https://e.com/&quot;&gt;&lt;script&gt;'x`\\");
+    assert_string_equal(u, "https://e.com/%22%3E%3Cscript%3E%27x%60%5C");
+
+    /* non-ASCII in the path is percent-encoded */
+    assert_string_equal(clean("https://e.com/caf\xc3\xa9"),
+                        "https://e.com/caf%C3%A9");
+    /* inner spaces are encoded, trailing ones trimmed */
+    assert_string_equal(clean("https://e.com/a b  "), "https://e.com/a%20b");
+}
+
+
+static void
+test_url_length(void **state)
+{
+    char    *raw;
+    size_t   n, base;
+
+    (void) state;
+
+    raw = malloc(4096);
+    assert_non_null(raw);
+
+    memcpy(raw, "https://e.com/", 14);
+    base = 14;
+
+    /* exactly 2 KiB is fine, one more is not */
+    memset(raw + base, 'a', 2048 - base);
+    n = sf_url_clean((unsigned char *) raw, 2048, 1, out, sizeof(out));
+    assert_int_equal(n, 2048);
+
+    memset(raw + base, 'a', 2049 - base);
+    n = sf_url_clean((unsigned char *) raw, 2049, 1, out, sizeof(out));
+    assert_int_equal(n, 0);
+
+    /* encoding counts: 2040 bytes that grow past 2 KiB */
+    memset(raw + base, '"', 2040 - base);
+    n = sf_url_clean((unsigned char *) raw, 2040, 1, out, sizeof(out));
+    assert_int_equal(n, 0);
+
+    /* a small output buffer refuses rather than truncates */
+    n = sf_url_clean((const unsigned char *) "https://e.com/abcdef", 20, 1,
+                     out, 10);
+    assert_int_equal(n, 0);
+
+    free(raw);
+}
+
+
+static void
+test_url_host(void **state)
+{
+    size_t       n;
+    const char  *h, *u;
+
+    (void) state;
+
+    u = "https://www.arabtimes.com:8080/x?y";
+    n = sf_url_host(u, strlen(u), &h);
+    assert_int_equal(n, 17);
+    assert_memory_equal(h, "www.arabtimes.com", 17);
+
+    u = "http://e.com";
+    n = sf_url_host(u, strlen(u), &h);
+    assert_int_equal(n, 5);
+    assert_memory_equal(h, "e.com", 5);
+
+    u = "http://[::1]:80/";
+    n = sf_url_host(u, strlen(u), &h);
+    assert_int_equal(n, 5);
+    assert_memory_equal(h, "[::1]", 5);
+
+    u = "no-scheme/x";
+    assert_int_equal(sf_url_host(u, strlen(u), &h), 0);
+    u = "http:///x";
+    assert_int_equal(sf_url_host(u, strlen(u), &h), 0);
+}
+
+
+static void
+test_escape(void **state)
+{
+    size_t         n;
+    unsigned char  b[64];
+
+    (void) state;
+
+    n = sf_escape_attr("a&b\"c'd<e>f", 11, b, sizeof(b));
+    assert_int_equal(n, strlen("a&amp;b&quot;c&#39;d&lt;e&gt;f"));
+    assert_memory_equal(b, "a&amp;b&quot;c&#39;d&lt;e&gt;f", n);
+
+    n = sf_escape_text("a&b\"c'd<e>f", 11, b, sizeof(b));
+    assert_int_equal(n, strlen("a&amp;b\"c'd&lt;e&gt;f"));
+    assert_memory_equal(b, "a&amp;b\"c'd&lt;e&gt;f", n);
+
+    /* too small: nothing rather than a cut entity */
+    assert_int_equal(sf_escape_attr("&", 1, b, 4), 0);
+    assert_int_equal(sf_escape_text("ab", 2, b, 1), 0);
+}
+
+
+static void
+test_credit(void **state)
+{
+    size_t          n;
+    unsigned char   b[256];
+    const char     *url = "https://e.com/?a=1&b=\"2\"";
+    const char     *name = "<b>AT&T</b>";
+    const char     *want;
+
+    (void) state;
+
+    n = sf_credit_render("<p class=\"syndication-source\">Originally "
+                         "published by <a href=\"%u\">%n</a> (100%%)</p>",
+                         url, strlen(url), name, strlen(name), b,
+                         sizeof(b));
+
+    want = "<p class=\"syndication-source\">Originally published by "
+           "<a href=\"https://e.com/?a=1&amp;b=&quot;2&quot;\">"
+           "&lt;b&gt;AT&amp;T&lt;/b&gt;</a> (100%)</p>";
+
+    assert_int_equal(n, strlen(want));
+    assert_memory_equal(b, want, n);
+
+    /* a lone '%' and unknown "%x" pass as they are */
+    n = sf_credit_render("50% %x %", url, 5, name, 3, b, sizeof(b));
+    assert_memory_equal(b, "50% %x %", n);
+
+    /* no room: 0, never a cut credit */
+    n = sf_credit_render("<a href=\"%u\">%n</a>", url, strlen(url), name,
+                         strlen(name), b, 20);
+    assert_int_equal(n, 0);
+
+    /* no name: empty */
+    n = sf_credit_render("[%n]", url, strlen(url), NULL, 0, b, sizeof(b));
+    assert_int_equal(n, 2);
+    assert_memory_equal(b, "[]", 2);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_url_accepts),
+        cmocka_unit_test(test_url_tabs_newlines),
+        cmocka_unit_test(test_url_refuses),
+        cmocka_unit_test(test_url_blocklist),
+        cmocka_unit_test(test_url_encoding),
+        cmocka_unit_test(test_url_length),
+        cmocka_unit_test(test_url_host),
+        cmocka_unit_test(test_escape),
+        cmocka_unit_test(test_credit),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
