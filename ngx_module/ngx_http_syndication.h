@@ -1,0 +1,127 @@
+
+/*
+ * ngx_http_syndication.h: types shared by the files of the syndication
+ * filter module (directives and filters, inflate, learned sources).
+ * The engine is reached only through src/sf.h.
+ */
+
+
+#ifndef _NGX_HTTP_SYNDICATION_H_INCLUDED_
+#define _NGX_HTTP_SYNDICATION_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+#include <zlib.h>
+
+#include "sf.h"
+
+
+#define NGX_HTTP_SYNDICATION_REWRITE   0
+#define NGX_HTTP_SYNDICATION_REPORT    1
+
+#define NGX_HTTP_SYNDICATION_MAX_URL   2048
+
+
+typedef struct ngx_http_syndication_loc_conf_s  ngx_http_syndication_loc_conf_t;
+
+struct ngx_http_syndication_loc_conf_s {
+    ngx_flag_t                   enable;
+    ngx_flag_t                   builtin;
+    ngx_flag_t                   attribution;
+    ngx_flag_t                   noindex;
+    ngx_uint_t                   mode;
+
+    size_t                       max_holdback;
+    size_t                       max_inflated;
+    ngx_bufs_t                   bufs;
+
+    ngx_hash_t                   types;
+    ngx_array_t                 *types_keys;
+
+    /* rule file texts of this level, NGX_CONF_UNSET_PTR: inherited */
+    ngx_array_t                 *rules_files;
+
+    /* the level whose rule settings apply here; compiled once, lazily */
+    ngx_http_syndication_loc_conf_t  *rules_owner;
+    sf_rules_t                  *rules;
+
+    ngx_http_complex_value_t    *source;
+    ngx_http_complex_value_t    *page_host;
+
+    ngx_shm_zone_t              *learn_zone;
+    ngx_http_complex_value_t    *learn_key;
+};
+
+
+typedef struct {
+    ngx_str_t                    name;      /* as given, for messages */
+    ngx_str_t                    text;
+} ngx_http_syndication_rules_file_t;
+
+
+typedef struct {
+    sf_stream_t                 *stream;
+    const char                  *status;    /* overrides the engine's */
+    ngx_str_t                    source;    /* known at header time */
+    ngx_str_t                    learn_key;
+
+    /* input: the copied upstream chain and the buffer being consumed */
+    ngx_chain_t                 *in;
+    ngx_buf_t                   *in_buf;
+
+    /* engine input when inflating: bytes of zbuf not yet fed */
+    u_char                      *zbuf;
+    size_t                       zbuf_size;
+    u_char                      *next;
+    size_t                       avail;
+    z_stream                     zstream;
+    off_t                        inflated;
+    u_char                       zhead[2];  /* deflate: format sniffing */
+    ngx_uint_t                   nzhead;
+
+    /* output: a fixed set of buffers, as in the gunzip filter */
+    ngx_chain_t                 *free;
+    ngx_chain_t                 *busy;
+    ngx_chain_t                 *out;
+    ngx_chain_t                **last_out;
+    ngx_buf_t                   *out_buf;
+    ngx_buf_t                   *flush_buf;     /* empty, flush set */
+    ngx_int_t                    bufs;
+
+    unsigned                     inflate:2;     /* 0, GZIP, DEFLATE */
+    unsigned                     zstarted:1;
+    unsigned                     zdone:1;
+    unsigned                     zfull:1;       /* zbuf was filled */
+    unsigned                     flush:1;       /* SF_FLUSH pending */
+    unsigned                     finish:1;      /* SF_FINISH pending */
+    unsigned                     done:1;
+    unsigned                     filtered:1;
+} ngx_http_syndication_ctx_t;
+
+
+#define NGX_HTTP_SYNDICATION_GZIP      1
+#define NGX_HTTP_SYNDICATION_DEFLATE   2
+
+
+ngx_int_t ngx_http_syndication_inflate_init(ngx_http_request_t *r,
+    ngx_http_syndication_ctx_t *ctx);
+ngx_int_t ngx_http_syndication_inflate(ngx_http_request_t *r,
+    ngx_http_syndication_ctx_t *ctx);
+
+char *ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_syndication_learn_get(ngx_http_request_t *r,
+    ngx_http_syndication_loc_conf_t *slcf, ngx_str_t *key, ngx_str_t *url);
+void ngx_http_syndication_learn_put(ngx_http_request_t *r,
+    ngx_http_syndication_loc_conf_t *slcf, ngx_str_t *key, u_char *url,
+    size_t len);
+
+ngx_int_t ngx_http_syndication_valid_url(u_char *p, size_t len);
+
+
+extern ngx_module_t  ngx_http_syndication_filter_module;
+
+
+#endif /* _NGX_HTTP_SYNDICATION_H_INCLUDED_ */

@@ -1,0 +1,149 @@
+"""`make bench-nginx`: requests/s of nginx serving a ~200 KB aggregator page
+plain, through this module, through sub_filter (five literals) and through
+subs_filter (four regexes), static and proxied, normal and minified.
+
+One worker, one wrk thread, 8 connections, BENCH_SECONDS (default 5) per
+cell, a fresh nginx per cell so that the worker's VmHWM is its own.  No
+assertions: figures only.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # noqa: E402
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+SUBS = "/usr/lib/nginx/modules/ngx_http_subs_filter_module.so"
+PAGE = os.path.join(harness.ROOT, "tests", "fixtures",
+                    "webtimes-putin-car.html")
+if not os.path.exists(PAGE):
+    PAGE = "/work/shared/fixtures/pages/webtimes-putin-car.html"
+
+FILTERS = {
+    "plain": "",
+    "module": "syndication_filter on;",
+    # the removals the built-in pack does on this page, as literals
+    "sub_filter": """
+        sub_filter_once off;
+        sub_filter 'FOLLOW US ON GOOGLE NEWS' '';
+        sub_filter 'Read original article here' '';
+        sub_filter 'Denial of responsibility!' '';
+        sub_filter 'first appeared on' '';
+        sub_filter 'Leave a Comment' '';""",
+    "subs_filter": r"""
+        subs_filter '<p>The post .{0,300}? first appeared on .{0,300}?</p>' '' ir;
+        subs_filter '<a [^>]{0,200}>Read original article here</a>' '' ir;
+        subs_filter 'Denial of responsibility!.{0,600}?24 hours\.' '' ir;
+        subs_filter '<a [^>]{0,200}news\.google\.com/publications[^>]{0,200}>.{0,200}?</a>' '' ir;""",
+}
+
+
+def build_pages(www):
+    """~200 KB: the fixture's article repeated, and its minified form."""
+    with open(PAGE, "rb") as f:
+        page = f.read()
+    m = re.search(rb"(?s)<article.*?</article>", page)
+    art = m.group(0) if m else page
+    n = max(1, (200 * 1024 - len(page)) // len(art) + 1)
+    big = page[:m.end()] + art * n + page[m.end():] if m else page * n
+    mini = re.sub(rb">\s+<", b"><", big).replace(b"\n", b" ")
+    os.makedirs(www, exist_ok=True)
+    with open(os.path.join(www, "page.html"), "wb") as f:
+        f.write(big)
+    with open(os.path.join(www, "min.html"), "wb") as f:
+        f.write(mini)
+    return len(big), len(mini)
+
+
+def wrk(url):
+    p = subprocess.run(["wrk", "-t1", "-c8", "-d%ds" % SECONDS, url],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", p.stdout)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", p.stdout)
+    return (float(rps.group(1)) if rps else 0.0,
+            int(errors.group(1)) if errors else 0)
+
+
+def main():
+    if not os.path.exists(harness.MODULE):
+        sys.exit("build the module first (make)")
+    d = os.path.join(harness.ROOT, "build", "bench-nginx")
+    shutil.rmtree(d, ignore_errors=True)
+    www = os.path.join(d, "www")
+    sizes = {"page": 0, "min": 0}
+    sizes["page"], sizes["min"] = build_pages(www)
+
+    bport = harness.free_port()
+    backend = harness.Nginx(os.path.join(d, "backend"), """
+        server {{ listen 127.0.0.1:{p}; root {www}; access_log off; }}
+    """.format(p=bport, www=www), module=None)
+    backend.start([bport])
+
+    extra = [SUBS] if os.path.exists(SUBS) else []
+    rows = []
+    try:
+        for how in ("static", "proxied"):
+            for name, directives in FILTERS.items():
+                if name == "subs_filter" and not extra:
+                    continue
+                for kind in ("page", "min"):
+                    port = harness.free_port()
+                    if how == "static":
+                        src = "root %s;" % www
+                    else:
+                        src = ("proxy_pass http://127.0.0.1:%d; "
+                               "proxy_http_version 1.1; "
+                               "proxy_set_header Connection \"\";" % bport)
+                    conf = """
+        server {{
+            listen 127.0.0.1:{port};
+            access_log off;
+            location / {{
+                {src}
+                {directives}
+            }}
+        }}""".format(port=port, src=src, directives=directives)
+                    cell = harness.Nginx(os.path.join(d, "%s-%s-%s"
+                                                      % (how, name, kind)),
+                                         conf, extra_modules=extra,
+                                         log_level="warn")
+                    cell.start([port])
+                    url = "http://127.0.0.1:%d/%s.html" % (port, kind)
+                    body = subprocess.run(["curl", "-s", url],
+                                          stdout=subprocess.PIPE).stdout
+                    w = cell.workers()[0]
+                    idle = harness.vm_hwm_kb(w)
+                    rps, errors = wrk(url)
+                    hwm = harness.vm_hwm_kb(w)
+                    cell.stop()
+                    rows.append((how, name, kind, rps,
+                                 rps * sizes[kind] / 1e6, len(body),
+                                 idle, hwm, errors))
+                    print("%-8s %-12s %-5s %9.0f req/s" % (how, name, kind,
+                                                         rps), flush=True)
+    finally:
+        backend.stop()
+
+    print("\nnginx %s, one worker, wrk -t1 -c8 -d%ds; page %d bytes, "
+          "minified %d bytes"
+          % (subprocess.run(["nginx", "-v"], stderr=subprocess.PIPE,
+                            text=True).stderr.strip().split("/")[-1],
+             SECONDS, sizes["page"], sizes["min"]))
+    print("| serving | filter | page | req/s | MB/s in | bytes out "
+          "| worker VmHWM KB idle / after |")
+    print("|---|---|---|---:|---:|---:|---:|")
+    for how, name, kind, rps, mbs, out, idle, hwm, errors in rows:
+        print("| %s | %s | %s | %.0f | %.0f | %d | %d / %d%s |"
+              % (how, name, "minified" if kind == "min" else "normal",
+                 rps, mbs, out, idle, hwm,
+                 " (%d errors)" % errors if errors else ""))
+
+
+if __name__ == "__main__":
+    main()
