@@ -15,7 +15,6 @@
 
 #define SF_SOURCE_MAX     2048
 #define SF_NAME_MAX       512
-#define SF_TITLE_MAX      4096
 #define SF_HREF_MAX       2048
 #define SF_ELINKS_MAX     16                /* links in escaped markup */
 
@@ -285,6 +284,41 @@ sf_selector_match(const sf_selector_t *s, sf_tag_e tag,
 }
 
 
+/* Whether a token of the class list may be a class some selector names. */
+static int
+sf_select_bloom(const sf_rules_t *rules, const unsigned char *cls,
+    size_t len)
+{
+    size_t          i, start;
+    unsigned char   c;
+
+    if (rules->cls_bloom == 0) {
+        return 0;
+    }
+
+    start = 0;
+
+    /* one pass: a token ends at white space or at the end */
+    for (i = 0; i <= len; i++) {
+        c = i < len ? cls[i] : ' ';
+
+        if (c > ' ') {
+            continue;
+        }
+
+        if (i > start
+            && (rules->cls_bloom & sf_rules_bloom(cls + start, i - start)))
+        {
+            return 1;
+        }
+
+        start = i + 1;
+    }
+
+    return 0;
+}
+
+
 sf_select_e
 sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
     const unsigned char *id, size_t id_len,
@@ -302,11 +336,17 @@ sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
         return SF_SELECT_NONE;
     }
 
-    if (id_len == 0) {
+    /*
+     * Most tags carry classes, few of them are named by a rule: a bloom
+     * filter of the names keeps the selector checks off the common path.
+     */
+    if (id_len == 0
+        || (rules->id_bloom & sf_rules_bloom(id, id_len)) == 0)
+    {
         id = NULL;
     }
 
-    if (cls_len == 0) {
+    if (cls_len == 0 || !sf_select_bloom(rules, cls, cls_len)) {
         cls = NULL;
     }
 
@@ -415,7 +455,7 @@ static void
 sf_match_normalize(sf_match_t *match, const sf_block_t *b)
 {
     int                   round, ov;
-    size_t                i, n, nl, ne, a, e, k, len;
+    size_t                i, n, nl, ne, a, e, k, len, cap, limit;
     unsigned              fl;
     sf_marks_t            marks;
     sf_markup_t           markup;
@@ -472,12 +512,25 @@ sf_match_normalize(sf_match_t *match, const sf_block_t *b)
     markup.cap = SF_ELINKS_MAX;
     markup.escaped = 0;
 
+    /* no rule fires on a text longer than text_limit: fold no further */
+    cap = match->cap;
+    limit = match->rules->text_limit;
+
+    if (limit != 0 && limit < cap) {
+        cap = limit + 1;
+    }
+
     match->text = match->buf[round & 1];
-    match->len = sf_fold(src, n, match->buf[round & 1], match->cap,
-                         SF_FOLD_CASE | SF_FOLD_MARKUP, &marks, &markup, &ov);
+    match->len = sf_fold(src, n, match->buf[round & 1], cap, SF_FOLD_ALL,
+                         &marks, &markup, &ov);
 
     if (ov) {
         match->overflow = 1;
+    }
+
+    if (limit != 0 && match->len > limit) {
+        /* decided already: too long for every rule, nothing overflowed */
+        match->overflow = 0;
     }
 
     match->escaped = markup.escaped;
@@ -642,8 +695,8 @@ sf_match_title(sf_match_t *match, const sf_block_t *b)
     }
 
     t = sf_normalize(b->title, b->title_len, match->title[0],
-                     match->title[1], match->title_cap,
-                     SF_FOLD_CASE | SF_FOLD_MARKUP, &n, &ov);
+                     match->title[1], match->title_cap, SF_FOLD_ALL, &n,
+                     &ov);
 
     if (ov) {
         return 0;
@@ -790,7 +843,10 @@ sf_match_source(sf_match_t *match, const sf_rule_t *r,
         l = sf_match_link(match, r->name);
 
         if (l != NULL) {
-            /* the name keeps its case: "ARAB TIMES", not "arab times" */
+            /*
+             * The name keeps its case and punctuation: "ARAB TIMES –
+             * KUWAIT NEWS", not "arab times - kuwait news".
+             */
             n = sf_fold(match->decoded + l->dstart, l->dend - l->dstart,
                         match->name, SF_NAME_MAX, SF_FOLD_MARKUP, NULL, NULL,
                         &ov);

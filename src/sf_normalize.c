@@ -830,17 +830,22 @@ sf_fold(const unsigned char *in, size_t len, unsigned char *out,
                 f = c;
             }
 
-            f = sf_fold_cp(f);
+            c = sf_fold_cp(f);
 
-            if (f == SF_CP_SPACE) {
+            if (c == SF_CP_SPACE) {
                 pending = 1;
                 i += n;
                 continue;
             }
 
-            if (f == SF_CP_DROP) {
+            if (c == SF_CP_DROP) {
                 i += n;
                 continue;
+            }
+
+            /* without SF_FOLD_PUNCT a repaired "â€“" is "–" again */
+            if (flags & SF_FOLD_PUNCT) {
+                f = c;
             }
 
             if (flags & SF_FOLD_CASE) {

@@ -49,6 +49,9 @@ typedef struct {
 
 #define SF_FOLD_CASE       0x01             /* fold case */
 #define SF_FOLD_MARKUP     0x02             /* remove markup found in text */
+#define SF_FOLD_PUNCT      0x04             /* dashes to '-', quotes to '\''
+                                               and '"' */
+#define SF_FOLD_ALL        (SF_FOLD_CASE|SF_FOLD_MARKUP|SF_FOLD_PUNCT)
 
 #define SF_DECODE_AMP      0x01             /* an entity produced a '&' */
 #define SF_DECODE_TRUNC    0x02             /* out was too small */

@@ -9,6 +9,7 @@
  * table of candidates, the prefilter over every phrase and JIT code.
  */
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,8 +225,6 @@ sf_rules_destroy(sf_rules_t *rules)
 
 
 /* ---- errors and tokens ---------------------------------------------- */
-
-#include <stdarg.h>
 
 static int
 sf_rules_error(sf_parser_t *ps, unsigned column, const char *fmt, ...)
@@ -454,7 +453,7 @@ sf_rules_phrase(sf_parser_t *ps, const sf_token_t *t, sf_rule_phrase_t *ph)
     }
 
     p = sf_normalize(t->val, t->len, ps->norm0, ps->norm1, ps->cap,
-                     SF_FOLD_CASE, &len, &overflow);
+                     SF_FOLD_CASE | SF_FOLD_PUNCT, &len, &overflow);
 
     if (len == 0) {
         return sf_rules_error(ps, t->column, "empty phrase");
@@ -1098,7 +1097,7 @@ sf_rules_begin(sf_parser_t *ps)
 static int
 sf_rules_end(sf_parser_t *ps)
 {
-    size_t      i;
+    size_t      i, n;
     sf_rule_t  *r;
     sf_cond_t  *c;
 
@@ -1128,10 +1127,14 @@ sf_rules_end(sf_parser_t *ps)
             r->text_conds = 1;
         }
 
-        if (c->type == SF_COND_MAX_LENGTH
-            && (r->max_length == 0 || (size_t) c->n < r->max_length))
-        {
-            r->max_length = (size_t) c->n;
+        /* "equals" and "title" bound the length as "max-length" does */
+        n = c->type == SF_COND_MAX_LENGTH ? (size_t) c->n
+            : c->type == SF_COND_EQUALS ? c->phrases[0].len
+            : c->type == SF_COND_TITLE ? SF_TITLE_MAX
+            : 0;
+
+        if (n != 0 && (r->max_length == 0 || n < r->max_length)) {
+            r->max_length = n;
         }
     }
 
@@ -1182,7 +1185,10 @@ sf_rules_add(sf_rules_t *rules, const char *text, size_t len,
     last = rules->last;
     rc = SF_OK;
 
-    for (start = 0; start < len; start = end + 1) {
+    /* a UTF-8 byte order mark is no directive (columns count after it) */
+    start = (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) ? 3 : 0;
+
+    for ( /* void */ ; start < len; start = end + 1) {
         ps.line++;
 
         for (end = start; end < len && text[end] != '\n'; end++) {
@@ -1556,7 +1562,7 @@ sf_rules_sort_conds(sf_rule_t *r)
 int
 sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
 {
-    int            rc;
+    int            rc, unbounded;
     size_t         i, j, k, nph, total, nreq, maxpat;
     unsigned       id;
     sf_rule_t     *r;
@@ -1583,6 +1589,7 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
     table = NULL;
     lit = NULL;
     rc = SF_ERROR;
+    unbounded = 0;
 
     rules->rules = sf_rules_alloc(rules, (rules->nrules + 1)
                                          * sizeof(sf_rule_t *));
@@ -1656,6 +1663,16 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
                 r->scope_attr = 1;
             }
 
+            if (r->sel[i].cls != NULL) {
+                rules->cls_bloom |= sf_rules_bloom(r->sel[i].cls,
+                                                   r->sel[i].cls_len);
+            }
+
+            if (r->sel[i].id != NULL) {
+                rules->id_bloom |= sf_rules_bloom(r->sel[i].id,
+                                                  r->sel[i].id_len);
+            }
+
             if (r->sel[i].cls != NULL || r->sel[i].id != NULL) {
                 if (!r->selector_rule) {
                     rules->hold_sel[rules->nhold_sel++] = &r->sel[i];
@@ -1668,6 +1685,10 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
 
         if (r->max_length > rules->max_max_length) {
             rules->max_max_length = r->max_length;
+        }
+
+        if (r->text_conds && r->max_length == 0) {
+            unbounded = 1;
         }
 
         sf_rules_sort_conds(r);
@@ -1742,6 +1763,7 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
     }
 
     rules->nphrases = nph;
+    rules->text_limit = unbounded ? 0 : rules->max_max_length;
 
     if (nph > 0) {
         if (sf_prefilter_build(&rules->prefilter, table, nph, &rules->alloc)

@@ -118,6 +118,10 @@ struct sf_rule_s {
 };
 
 
+/* Titles are compared up to this length (normalized). */
+#define SF_TITLE_MAX      4096
+
+
 /* A chunk of the rules' arena: rules are freed all at once. */
 typedef struct sf_chunk_s  sf_chunk_t;
 
@@ -148,15 +152,27 @@ struct sf_rules_s {
     size_t                nselectors;
     sf_selector_t       **hold_sel;         /* class/id candidates */
     size_t                nhold_sel;
+    /* one bit per hash of the classes and ids selectors name */
+    uint64_t              cls_bloom;
+    uint64_t              id_bloom;
     unsigned char         hold[SF_TAG_NTAGS];
     sf_prefilter_t        prefilter;
     size_t                nphrases;
     size_t                max_max_length;   /* of rules having one */
+    /*
+     * The longest normalized text any rule can fire on (0: no bound):
+     * a block's text is normalized no further than this.
+     */
+    size_t                text_limit;
     unsigned              has_title:1;
     unsigned              compiled:1;
 };
 
 
 void *sf_rules_alloc(sf_rules_t *rules, size_t size);
+
+/* The bloom bit of a class or id name. */
+#define sf_rules_bloom(p, len)                                                \
+    ((uint64_t) 1 << (((len) + (p)[0] * 3u + (p)[(len) - 1] * 5u) & 63))
 
 #endif /* SF_RULES_H_INCLUDED */

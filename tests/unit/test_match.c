@@ -318,7 +318,8 @@ test_phrases(void **state)
          "aggregator\" \"within 24 hours\"\n  action drop\nend\n"
          "rule equals\n  equals \"Follow us on Google News\"\n"
          "  action drop\nend\n"
-         "rule starts\n  starts \"L\xe2\x80\x99" "article\"\n  action drop\nend\n"
+         "rule starts\n  starts \"L\xe2\x80\x99" "article\"\n"
+         "  action drop\nend\n"
          "rule ends\n  ends \"read the original\"\n  action drop\nend\n", 0);
 
     assert_string_equal(fired(mk("Xle  BEITRAG y erschien")), "contains");
@@ -490,16 +491,17 @@ test_sources(void **state)
     assert_string_equal(fired(mk("The post <a href=\"https://www.arabtimes."
                                  "com/a?x=1&amp;y=2\">Putin&#8217;s car</a> "
                                  "appeared first on <a href=\" https://www."
-                                 "arabtimes.com/ \">ARAB&nbsp;  TIMES</a>.")),
+                                 "arabtimes.com/ \">ARAB&nbsp;  TIMES &#8211; "
+                                 "KW</a>.")),
                         "footer");
     assert_int_equal(res.action, SF_ACT_DROP_SOURCE);
     assert_non_null(res.source);
     assert_memory_equal(res.source, "https://www.arabtimes.com/a?x=1&y=2",
                         res.source_len);
     assert_int_equal(res.source_len, 35);
-    /* the name keeps its case, decoded and collapsed */
-    assert_int_equal(res.source_name_len, 10);
-    assert_memory_equal(res.source_name, "ARAB TIMES", 10);
+    /* the name keeps its case and dashes, decoded and collapsed */
+    assert_int_equal(res.source_name_len, 17);
+    assert_memory_equal(res.source_name, "ARAB TIMES \xe2\x80\x93 KW", 17);
 
     /* a refused link: still dropped, no source */
     assert_string_equal(fired(mk("The post <a href=\"javascript:alert(1)\">"
@@ -737,6 +739,28 @@ test_text_overflow(void **state)
 
     assert_string_equal(fired(mk("x")), "txt");
     assert_false(res.text_overflow);
+    unload();
+
+    /*
+     * When every rule bounds the text (max-length, equals, title), a long
+     * block is decided by its first bytes: no overflow to report.
+     */
+    r = "rule short\n  contains \"x\"\n  max-length 10\n  action drop\nend\n"
+        "rule eq\n  equals \"xxxxxxxxxxxx\"\n  action drop\nend\n";
+    memset(&actx, 0, sizeof(actx));
+    rules = sf_rules_create(&alloc, &small);
+    assert_non_null(rules);
+    assert_int_equal(sf_rules_add(rules, r, strlen(r), &err), SF_OK);
+    assert_int_equal(sf_rules_compile(rules, &err), SF_OK);
+    assert_int_equal(rules->text_limit, 12);
+    match = sf_match_create(rules, &small, &alloc);
+    assert_non_null(match);
+
+    assert_string_equal(fired(mk(text)), "-");
+    assert_false(res.text_overflow);
+    assert_string_equal(fired(mk("  xxxxxxxxxxxx ")), "eq");
+    assert_string_equal(fired(mk("xxxxxxxxxxxxx")), "-");
+    assert_string_equal(fired(mk("x x")), "short");
 
     free(text);
     unload();
@@ -791,9 +815,9 @@ test_decide_cost(void **state)
               "according to the <a href=\"https://example.com/maker\">maker"
               "</a>, withstands &ldquo;most kinds&rdquo; of attack. Officials "
               "declined to say how many had been built or what they cost.");
-    footer = mk("The post <a href=\"https://www.arabtimes.com/x\">Putin&#8217;s "
-                "car</a> appeared first on <a href=\"https://www.arabtimes.com"
-                "\">ARAB TIMES</a>.");
+    footer = mk("The post <a href=\"https://www.arabtimes.com/x\">Putin&#8217;"
+                "s car</a> appeared first on <a href=\"https://www.arabtimes."
+                "com\">ARAB TIMES</a>.");
 
     runs = 20000;
 
@@ -829,6 +853,119 @@ test_decide_cost(void **state)
 }
 
 
+static uint32_t
+t_rand(uint32_t *seed)
+{
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 17;
+    *seed ^= *seed << 5;
+
+    return *seed;
+}
+
+
+/*
+ * Random blocks and links through the built-in pack: no crash, and every
+ * source that comes out is clean.
+ */
+static void
+test_random_blocks(void **state)
+{
+    int             i;
+    char            text[2048], href[256];
+    size_t          len, n, j, k, nl, a, b;
+    uint32_t        seed, r;
+    sf_link_t       links[8];
+    sf_block_t      blk;
+
+    static const char  *pieces[] = {
+        "The post ", " appeared first on ", " first appeared on ", "Source",
+        "Read original article here", "&lt;p&gt;", "&lt;a href=&quot;",
+        "https://s.ex/", "&quot;&gt;", "&lt;/a&gt;", "&amp;", "\xe2\x80\x99",
+        "Follow us on Google News", "\xc3\xa2\xe2\x82\xac", ". ", " ",
+        "Denial of responsibility!", " is an automatic aggregator ",
+        "javascript:", "\"", "<", "\xff", "Originally published at "
+    };
+
+    static const char  *hrefs[] = {
+        "https://s.ex/a", " javascript:x", "https://news.google.com/x",
+        "http://a.ex/&quot; onmouseover=&quot;x", "http://u@h.ex/",
+        "HTTPS://X.EX/?a=1&amp;b=2", "", "&#104;ttps://h.ex/"
+    };
+
+    (void) state;
+
+    load(NULL, 1);
+    seed = 88172645u;
+
+    for (i = 0; i < 5000; i++) {
+        len = 0;
+        n = t_rand(&seed) % 16;
+
+        for (j = 0; j < n; j++) {
+            r = t_rand(&seed);
+            k = strlen(pieces[r % (sizeof(pieces) / sizeof(pieces[0]))]);
+            memcpy(text + len, pieces[r % (sizeof(pieces)
+                                           / sizeof(pieces[0]))], k);
+            len += k;
+        }
+
+        nl = t_rand(&seed) % 5;
+        a = 0;
+
+        for (j = 0; j < nl; j++) {
+            r = t_rand(&seed);
+            a = len > 0 ? a + (r % (len + 1 - a)) : 0;
+            b = len > 0 ? a + ((r >> 8) % (len + 1 - a)) : 0;
+            strcpy(href, hrefs[(r >> 16) % (sizeof(hrefs)
+                                            / sizeof(hrefs[0]))]);
+            links[j].href = (const unsigned char *) hrefs[(r >> 16)
+                                  % (sizeof(hrefs) / sizeof(hrefs[0]))];
+            links[j].href_len = strlen(href);
+            links[j].text_start = a;
+            links[j].text_end = b;
+            a = b;
+        }
+
+        memset(&blk, 0, sizeof(blk));
+        blk.tag = (t_rand(&seed) & 1) ? SF_TAG_P : SF_TAG_NONE;
+        blk.flags = SF_BLOCK_IN_ENTRY | (t_rand(&seed) & 1
+                                         ? SF_BLOCK_FIRST_IN_ENTRY : 0);
+        if (blk.tag == SF_TAG_NONE) {
+            blk.flags |= SF_BLOCK_ANONYMOUS;
+        }
+
+        blk.text = (const unsigned char *) text;
+        blk.text_len = len;
+        blk.raw = blk.text;
+        blk.raw_len = len;
+        blk.links = links;
+        blk.nlinks = nl;
+        blk.title = (const unsigned char *) text;
+        blk.title_len = len / 2;
+
+        sf_rules_decide(rules, match, &blk, &res);
+
+        if (res.source != NULL) {
+            assert_true(res.source_len > 0 && res.source_len <= 2048);
+            assert_true(strncmp(res.source, "http", 4) == 0);
+
+            for (j = 0; j < res.source_len; j++) {
+                assert_true(res.source[j] > ' ' && res.source[j] != '"'
+                            && res.source[j] != '<' && res.source[j] != '>'
+                            && res.source[j] != '\'');
+            }
+        }
+
+        if (res.action == SF_ACT_KEEP) {
+            assert_null(res.rule_id);
+        }
+    }
+
+    unload();
+}
+
+
 int
 main(void)
 {
@@ -846,6 +983,7 @@ main(void)
         cmocka_unit_test(test_regex_limits),
         cmocka_unit_test(test_text_overflow),
         cmocka_unit_test(test_match_alloc_failures),
+        cmocka_unit_test(test_random_blocks),
         cmocka_unit_test(test_decide_cost),
     };
 

@@ -43,7 +43,7 @@ norm_n(const char *s, size_t len, unsigned flags, int *overflow)
 static const char *
 norm(const char *s)
 {
-    return norm_n(s, strlen(s), SF_FOLD_CASE | SF_FOLD_MARKUP, NULL);
+    return norm_n(s, strlen(s), SF_FOLD_ALL, NULL);
 }
 
 
@@ -153,7 +153,7 @@ test_escaped_markup(void **state)
                           "Site</a>.";
 
         n = sf_fold((const unsigned char *) in, strlen(in), buf0, CAP,
-                    SF_FOLD_CASE | SF_FOLD_MARKUP, NULL, &markup, &ov);
+                    SF_FOLD_ALL, NULL, &markup, &ov);
         assert_int_equal(ov, 0);
         assert_memory_equal(buf0, "the post title first appeared on site.",
                             n);
@@ -232,6 +232,10 @@ test_case(void **state)
     /* without SF_FOLD_CASE the case stays */
     assert_string_equal(norm_n("ARAB &amp; Times", 16, 0, NULL),
                         "ARAB & Times");
+    /* without SF_FOLD_PUNCT dashes and quotes stay, mojibake repaired */
+    assert_string_equal(norm_n("A &#8211; B\xc3\xa2\xe2\x82\xac\xe2\x84\xa2s",
+                               20, SF_FOLD_MARKUP, NULL),
+                        "A \xe2\x80\x93 B\xe2\x80\x99s");
 }
 
 
@@ -334,6 +338,111 @@ test_marks(void **state)
 }
 
 
+static uint32_t
+t_rand(uint32_t *seed)
+{
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 17;
+    *seed ^= *seed << 5;
+
+    return *seed;
+}
+
+
+/* Random text made of the pieces that matter; whatever comes, the output
+ * is bounded, collapsed, case folded and the marks stay ordered. */
+static void
+test_random(void **state)
+{
+    int             ov;
+    char            in[1024];
+    size_t          len, cap, n, i, j, pos[8];
+    uint32_t        seed, r;
+    unsigned        order[8], fl;
+    sf_marks_t      marks;
+    unsigned char   a[1024], b[1024], *out;
+    const unsigned char  *p;
+
+    static const char  *pieces[] = {
+        "&amp;", "&lt;", "&gt;", "&#8217;", "&#x", ";", "&", "<", ">",
+        "<a href=\"u\">", "</a>", "<p>", "\xc3\xa2\xe2\x82\xac", "\xe2\x80",
+        "\xc2\xa0", " ", "\t", "A", "z", "\xd0\x81", "\xce\xa3", "\xff",
+        "&nbsp;", "&amp;amp;lt;", "\xc3\x82", "\0"
+    };
+
+    (void) state;
+
+    seed = 2463534242u;
+
+    for (i = 0; i < 20000; i++) {
+        len = 0;
+        n = t_rand(&seed) % 60;
+
+        for (j = 0; j < n; j++) {
+            r = t_rand(&seed);
+
+            if (r % 4 == 0) {
+                in[len++] = (char) (r >> 8);
+                continue;
+            }
+
+            p = (const unsigned char *) pieces[(r >> 8)
+                                               % (sizeof(pieces)
+                                                  / sizeof(pieces[0]))];
+            if (*p == '\0') {
+                in[len++] = '\0';
+                continue;
+            }
+
+            memcpy(in + len, p, strlen((const char *) p));
+            len += strlen((const char *) p);
+        }
+
+        cap = 1 + t_rand(&seed) % 400;
+
+        p = sf_normalize((const unsigned char *) in, len, a, b, cap,
+                         SF_FOLD_ALL, &n, &ov);
+        assert_true(n <= cap);
+
+        if (cap >= len) {
+            /* normalization never grows the text */
+            assert_int_equal(ov, 0);
+        }
+
+        for (j = 0; j < n; j++) {
+            assert_false(p[j] >= 'A' && p[j] <= 'Z');
+            assert_false(p[j] < 0x20 || p[j] == 0x7f);
+            assert_false(p[j] == ' ' && (j == 0 || j + 1 == n
+                                         || p[j + 1] == ' '));
+        }
+
+        /* marks through one decode and one fold stay ordered and inside */
+        for (j = 0; j < 8; j++) {
+            pos[j] = len > 0 ? t_rand(&seed) % (len + 1) : 0;
+        }
+
+        marks.pos = pos;
+        marks.order = order;
+        marks.n = 8;
+        sf_marks_sort(&marks);
+
+        n = sf_decode((const unsigned char *) in, len, a, sizeof(a), &marks,
+                      &fl);
+        out = b;
+        n = sf_fold(a, n, out, cap, SF_FOLD_ALL | SF_FOLD_MARKUP, &marks,
+                    NULL, &ov);
+
+        for (j = 0; j < 8; j++) {
+            assert_true(pos[order[j]] <= n);
+
+            if (j > 0) {
+                assert_true(pos[order[j - 1]] <= pos[order[j]]);
+            }
+        }
+    }
+}
+
+
 int
 main(void)
 {
@@ -349,6 +458,7 @@ main(void)
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_overflow),
         cmocka_unit_test(test_marks),
+        cmocka_unit_test(test_random),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -251,6 +251,13 @@ test_readme_example(void **state)
     assert_true(rules->has_title);
     done_rules(rules);
 
+    /* a byte order mark is skipped */
+    rules = new_rules();
+    assert_int_equal(sf_rules_add(rules, "\xef\xbb\xbfrule a\naction drop\n"
+                                  "end\n", 26, &err), SF_OK);
+    assert_int_equal(sf_rules_count(rules), 1);
+    done_rules(rules);
+
     /* an empty text and a text of comments add nothing */
     rules = new_rules();
     assert_int_equal(sf_rules_add(rules, "", 0, &err), SF_OK);
