@@ -41,6 +41,17 @@ enum {
 static const char  sf_lexer_cdata[] = "[CDATA[";
 
 
+/* Bytes that end a tag name; bytes that matter between attributes. */
+static const unsigned char  sf_lexer_name_stop[256] = {
+    ['>'] = 1, ['/'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+    ['\f'] = 1
+};
+
+static const unsigned char  sf_lexer_attr_stop[256] = {
+    ['>'] = 1, ['='] = 1
+};
+
+
 static int
 sf_lexer_space(unsigned char c)
 {
@@ -196,15 +207,9 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
 
         case SF_LX_TAG_NAME:
             /* "<na": the name ends at white space, '/' or '>' */
-            while (p < end) {
-                c = *p;
-
-                if (c == '>' || c == '/' || sf_lexer_space(c)) {
-                    break;
-                }
-
+            while (p < end && !sf_lexer_name_stop[*p]) {
                 if (lx->name_len < sizeof(lx->name)) {
-                    lx->name[lx->name_len] = c;
+                    lx->name[lx->name_len] = *p;
                 }
 
                 lx->name_len++;
@@ -235,7 +240,7 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
 
         case SF_LX_ATTRS:
             /* between attributes: only '=' and '>' matter */
-            while (p < end && *p != '>' && *p != '=') {
+            while (p < end && !sf_lexer_attr_stop[*p]) {
                 p++;
             }
 

@@ -120,6 +120,11 @@ struct sf_stream_s {
     unsigned              held_depth;       /* nested elements of its name */
     size_t                h_start;          /* offset in hold */
     size_t                h_tag_len;        /* its start tag */
+    size_t                h_id;             /* its id and class values, */
+    size_t                h_id_len;         /* from the block's start */
+    size_t                h_cls;
+    size_t                h_cls_len;
+    unsigned              h_own;            /* its own SF_BLOCK_* flags */
     uint64_t              h_in_off;         /* offset in the input */
 
     /* the markup token being read */
@@ -445,7 +450,7 @@ sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
 {
     size_t                 cls_len;
     unsigned               flags;
-    const unsigned char   *cls;
+    const unsigned char   *cls, *p, *end, *w;
 
     flags = 0;
     cls = a->cls;
@@ -459,21 +464,42 @@ sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
         flags |= SF_BLOCK_IN_BLOCKQUOTE;
     }
 
-    if (cls != NULL) {
-        if (sf_class_has(cls, cls_len, (const unsigned char *) "entry-content",
-                         13)
-            || sf_class_has(cls, cls_len,
-                            (const unsigned char *) "post-content", 12))
-        {
-            flags |= SF_BLOCK_IN_ENTRY;
+    /* one pass over the class words */
+    p = cls;
+    end = (cls != NULL) ? cls + cls_len : NULL;
+
+    while (p < end) {
+        while (p < end && sf_stream_space(*p)) {
+            p++;
         }
 
-        if (sf_class_has(cls, cls_len,
-                         (const unsigned char *) "comment-list", 12)
-            || sf_class_has(cls, cls_len,
-                            (const unsigned char *) "commentlist", 11))
-        {
-            flags |= SF_BLOCK_IN_COMMENTS;
+        w = p;
+
+        while (p < end && !sf_stream_space(*p)) {
+            p++;
+        }
+
+        switch (p - w) {
+        case 11:
+            if (memcmp(w, "commentlist", 11) == 0) {
+                flags |= SF_BLOCK_IN_COMMENTS;
+            }
+            break;
+        case 12:
+            if (memcmp(w, "comment-list", 12) == 0) {
+                flags |= SF_BLOCK_IN_COMMENTS;
+
+            } else if (memcmp(w, "post-content", 12) == 0) {
+                flags |= SF_BLOCK_IN_ENTRY;
+            }
+            break;
+        case 13:
+            if (memcmp(w, "entry-content", 13) == 0) {
+                flags |= SF_BLOCK_IN_ENTRY;
+            }
+            break;
+        default:
+            break;
         }
     }
 
@@ -1054,15 +1080,54 @@ sf_stream_start_held(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a, int anon)
     s->h_start = s->t_start;
     s->h_tag_len = anon ? 0 : s->hold_len - s->t_start;
     s->h_in_off = s->t_in_off;
+    s->h_id_len = 0;
+    s->h_cls_len = 0;
+    s->h_own = 0;
     s->text_len = 0;
     s->text_over = 0;
     s->nlinks = 0;
     s->link_open = 0;
 
+    if (!anon) {
+        if (a->id != NULL) {
+            s->h_id = (size_t) (a->id - s->hold) - s->h_start;
+            s->h_id_len = a->id_len;
+        }
+
+        if (a->cls != NULL) {
+            s->h_cls = (size_t) (a->cls - s->hold) - s->h_start;
+            s->h_cls_len = a->cls_len;
+        }
+
+        s->h_own = sf_stream_own_flags(tag, a);
+    }
+
     /* a link held as a block by its class is the block's own link 1 */
     if (anon || tag->tag == SF_TAG_A) {
         sf_stream_held_inline(s, tag, a);
     }
+}
+
+
+/* Text directly in a container: an anonymous block starts at start. */
+static void
+sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off)
+{
+    s->mode = SF_MODE_HELD;
+    s->anon = 1;
+    s->held_pass = 0;
+    s->held_tag = SF_TAG_NONE;
+    s->held_depth = 0;
+    s->h_start = start;
+    s->h_tag_len = 0;
+    s->h_in_off = in_off;
+    s->h_id_len = 0;
+    s->h_cls_len = 0;
+    s->h_own = 0;
+    s->text_len = 0;
+    s->text_over = 0;
+    s->nlinks = 0;
+    s->link_open = 0;
 }
 
 
@@ -1110,8 +1175,6 @@ sf_stream_decide(sf_stream_t *s, size_t end)
 {
     size_t                 i, len;
     unsigned               own, flags;
-    sf_tag_t               tag;
-    sf_attrs_t             at;
     sf_elt_t              *parent;
     sf_link_t             *l;
     sf_slink_t            *sl;
@@ -1124,15 +1187,16 @@ sf_stream_decide(sf_stream_t *s, size_t end)
     base = s->hold + s->h_start;
 
     b.tag = s->held_tag;
-    own = 0;
+    own = s->h_own;
 
-    if (!s->anon && sf_tag_parse(&tag, base, s->h_tag_len) == 0) {
-        sf_stream_attrs(&tag, &at);
-        b.id = at.id;
-        b.id_len = at.id_len;
-        b.cls = at.cls;
-        b.cls_len = at.cls_len;
-        own = sf_stream_own_flags(&tag, &at);
+    if (s->h_id_len > 0) {
+        b.id = base + s->h_id;
+        b.id_len = s->h_id_len;
+    }
+
+    if (s->h_cls_len > 0) {
+        b.cls = base + s->h_cls;
+        b.cls_len = s->h_cls_len;
     }
 
     if (s->depth > 0) {
@@ -1741,18 +1805,7 @@ sf_stream_retype(sf_stream_t *s)
     case SF_MODE_PASS:
         if (kind == SF_LEX_TEXT && s->in_body && !s->in_head) {
             /* "<3" in a container: inline content */
-            s->mode = SF_MODE_HELD;
-            s->anon = 1;
-            s->held_pass = 0;
-            s->held_tag = SF_TAG_NONE;
-            s->held_depth = 0;
-            s->h_start = s->t_start;
-            s->h_tag_len = 0;
-            s->h_in_off = s->t_in_off;
-            s->text_len = 0;
-            s->text_over = 0;
-            s->nlinks = 0;
-            s->link_open = 0;
+            sf_stream_start_anon(s, s->t_start, s->t_in_off);
             sf_stream_text_add(s, p, len);
             return;
         }
@@ -1893,18 +1946,7 @@ sf_stream_step(sf_stream_t *s, sf_io_t *io)
 
         if (p[0] != '<') {
             if (!sf_stream_space(p[0])) {
-                s->mode = SF_MODE_HELD;
-                s->anon = 1;
-                s->held_pass = 0;
-                s->held_tag = SF_TAG_NONE;
-                s->held_depth = 0;
-                s->h_start = s->hold_len;
-                s->h_tag_len = 0;
-                s->h_in_off = s->stats.bytes_in;
-                s->text_len = 0;
-                s->text_over = 0;
-                s->nlinks = 0;
-                s->link_open = 0;
+                sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
                 return SF_OK;
             }
 
@@ -2062,7 +2104,7 @@ sf_stream_feed(sf_stream_t *s, sf_io_t *io, unsigned flags)
     }
 
     for ( ;; ) {
-        if (sf_stream_drain(s, io) != SF_OK) {
+        if (s->q_n > 0 && sf_stream_drain(s, io) != SF_OK) {
             return SF_BUSY;
         }
 

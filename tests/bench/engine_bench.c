@@ -1,7 +1,7 @@
 /*
  * engine_bench.c: engine throughput, MB/s on one core.
  *
- *     engine_bench [PAGE.html]...
+ *     engine_bench [--no-builtin] [PAGE.html]...
  *
  * Each page (default: the shared sample page) and a large generated page
  * run through a fresh stream with the built-in pack, whole and in 4 KiB
@@ -167,7 +167,7 @@ generate(size_t target, size_t *len)
 int
 main(int argc, char **argv)
 {
-    int              i, n;
+    int              i, n, builtin;
     size_t           len;
     const char     **paths;
     sf_error_t       err;
@@ -178,10 +178,20 @@ main(int argc, char **argv)
         "/work/shared/fixtures/pages/webtimes-putin-car.html"
     };
 
+    /* --no-builtin: the stream alone, every block kept */
+    builtin = 1;
+
+    if (argc > 1 && strcmp(argv[1], "--no-builtin") == 0) {
+        builtin = 0;
+        argc--;
+        argv++;
+    }
+
     sf_limits_init(&limits);
     rules = sf_rules_create(&sf_malloc_allocator, &limits);
 
-    if (rules == NULL || sf_rules_add_builtin(rules, &err) != SF_OK
+    if (rules == NULL
+        || (builtin && sf_rules_add_builtin(rules, &err) != SF_OK)
         || sf_rules_compile(rules, &err) != SF_OK)
     {
         fprintf(stderr, "engine_bench: rules: %s\n",

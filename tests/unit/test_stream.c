@@ -475,6 +475,37 @@ test_head_source(void **state)
     assert_string_equal(out.source, "https://src.example/s");
     sf_test_out_free(&out);
 
+    /* two canonicals in the head: left as they are */
+    check_out(&opt,
+              "<head><link rel=\"canonical\" href=\"https://agg.example/x\">"
+              "<meta name=\"robots\" content=\"index\">"
+              "<link rel=\"canonical\" href=\"https://agg.example/y\">"
+              "<meta name=\"original-source\" "
+              "content=\"https://src.example/s\"></head><body></body>",
+              "<head><link rel=\"canonical\" href=\"https://agg.example/x\">"
+              "<meta name=\"robots\" content=\"index\">"
+              "<link rel=\"canonical\" href=\"https://agg.example/y\">"
+              "<meta name=\"original-source\" "
+              "content=\"https://src.example/s\"></head><body></body>",
+              NULL);
+
+    /* the head outgrows the hold-back: it passes unchanged */
+    opt.limits.max_holdback = 128;
+    check_out(&opt,
+              "<head><link rel=\"canonical\" href=\"https://agg.example/x\">"
+              "<meta name=\"description\" content=\"a long description of "
+              "the page that does not fit\"><link rel=\"canonical\" "
+              "href=\"https://agg.example/x\"></head><body></body>",
+              "<head><link rel=\"canonical\" href=\"https://agg.example/x\">"
+              "<meta name=\"description\" content=\"a long description of "
+              "the page that does not fit\"><link rel=\"canonical\" "
+              "href=\"https://agg.example/x\"></head><body></body>",
+              &out);
+
+    assert_string_equal(out.status, "passthrough:holdback");
+    sf_test_out_free(&out);
+    sf_limits_init(&opt.limits);
+
     /* og:url pointing at the page itself is no source: unchanged */
     check_out(&opt,
               "<head><link rel=\"canonical\" href=\"https://agg.example/x\">"
@@ -685,6 +716,110 @@ test_fixture_page(void **state)
 }
 
 
+static void
+test_flush_and_finish(void **state)
+{
+    sf_io_t         io;
+    sf_stream_t    *s;
+    sf_options_t    opt;
+    unsigned char   out[256];
+
+    static const char  a[] = "<body><div><p>held until its end";
+    static const char  b[] = "</p>\n";
+    static const char  c[] = "<p>cut off <b>mid-block";
+
+    (void) state;
+
+    sf_options_init(&opt);
+    s = sf_stream_create(rules, &opt, &sf_malloc_allocator);
+    assert_non_null(s);
+
+    /* a flush releases what no undecided block needs */
+    io.next_in = (const unsigned char *) a;
+    io.avail_in = sizeof(a) - 1;
+    io.next_out = out;
+    io.avail_out = sizeof(out);
+
+    assert_int_equal(sf_stream_feed(s, &io, SF_FLUSH), SF_OK);
+    assert_int_equal(io.avail_in, 0);
+    assert_int_equal(io.next_out - out, 11);
+    assert_memory_equal(out, "<body><div>", 11);
+    assert_true(sf_stream_holding(s));
+
+    io.next_in = (const unsigned char *) b;
+    io.avail_in = sizeof(b) - 1;
+    io.next_out = out;
+    io.avail_out = sizeof(out);
+
+    assert_int_equal(sf_stream_feed(s, &io, SF_FLUSH), SF_OK);
+    assert_int_equal(io.next_out - out, 26);
+    assert_memory_equal(out, "<p>held until its end</p>\n", 26);
+    assert_false(sf_stream_holding(s));
+
+    /* the input stops inside a block: it comes out unchanged */
+    io.next_in = (const unsigned char *) c;
+    io.avail_in = sizeof(c) - 1;
+    io.next_out = out;
+    io.avail_out = sizeof(out);
+
+    assert_int_equal(sf_stream_feed(s, &io, 0), SF_OK);
+    assert_int_equal(io.next_out - out, 0);
+
+    assert_int_equal(sf_stream_feed(s, &io, SF_FINISH), SF_DONE);
+    assert_int_equal(io.next_out - out, sizeof(c) - 1);
+    assert_memory_equal(out, c, sizeof(c) - 1);
+    assert_false(sf_stream_holding(s));
+
+    /* the end is the end */
+    io.avail_in = 0;
+    assert_int_equal(sf_stream_feed(s, &io, SF_FINISH), SF_ERROR);
+
+    sf_stream_destroy(s);
+}
+
+
+static int
+collect(void *ctx, const unsigned char *p, size_t len)
+{
+    size_t  *n;
+
+    n = ctx;
+    assert_true(*n + len <= 64);
+    *n += len;
+
+    (void) p;
+
+    return SF_OK;
+}
+
+
+static void
+test_run_callback(void **state)
+{
+    size_t          n;
+    sf_stream_t    *s;
+    sf_options_t    opt;
+    unsigned char   buf[3];
+
+    static const char  page[] = "<body><p>buy now</p><p>ok</p></body>";
+
+    (void) state;
+
+    sf_options_init(&opt);
+    s = sf_stream_create(rules, &opt, &sf_malloc_allocator);
+    assert_non_null(s);
+
+    n = 0;
+    assert_int_equal(sf_stream_run(s, (const unsigned char *) page,
+                                   sizeof(page) - 1, 5, sizeof(buf), buf,
+                                   collect, &n),
+                     SF_OK);
+    assert_int_equal(n, strlen("<body><p>ok</p></body>"));
+    assert_int_equal(sf_stream_stats(s)->bytes_out, n);
+    sf_stream_destroy(s);
+}
+
+
 int
 main(void)
 {
@@ -705,6 +840,8 @@ main(void)
         cmocka_unit_test(test_holdback_limit),
         cmocka_unit_test(test_text_limit),
         cmocka_unit_test(test_fixture_page),
+        cmocka_unit_test(test_flush_and_finish),
+        cmocka_unit_test(test_run_callback),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
