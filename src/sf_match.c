@@ -23,6 +23,10 @@
 typedef struct {
     const unsigned char  *href;             /* raw, entities intact */
     size_t                href_len;
+    const unsigned char  *rel;              /* raw; NULL when escaped */
+    size_t                rel_len;
+    const unsigned char  *cls;
+    size_t                cls_len;
     size_t                dstart;           /* in the decoded text */
     size_t                dend;
     size_t                start;            /* in the normalized text */
@@ -60,6 +64,11 @@ struct sf_match_s {
     size_t                len;
     const unsigned char  *decoded;
     size_t                nlinks;
+    const unsigned char  *tnorm;            /* the page title, normalized */
+    size_t                tlen;
+    size_t                tshort;           /* without " - SITE", or 0 */
+    unsigned              titled:1;         /* tnorm is this block's */
+    unsigned              toolong:1;        /* longer than any rule takes */
     unsigned              normalized:1;
     unsigned              scanned:1;
     unsigned              escaped:1;
@@ -451,6 +460,51 @@ sf_match_scope(const sf_rule_t *r, const sf_block_t *b)
 }
 
 
+/* The page title as the block saw it, normalized once per decision. */
+static size_t
+sf_match_page_title(sf_match_t *match, const sf_block_t *b)
+{
+    int                   ov;
+    size_t                n, i;
+    const unsigned char  *t;
+
+    if (match->titled) {
+        return match->tlen;
+    }
+
+    match->titled = 1;
+    match->tlen = 0;
+    match->tshort = 0;
+
+    if (b->title == NULL || b->title_len == 0 || match->title[0] == NULL) {
+        return 0;
+    }
+
+    t = sf_normalize(b->title, b->title_len, match->title[0],
+                     match->title[1], match->title_cap, SF_FOLD_ALL, &n,
+                     &ov);
+
+    if (ov) {
+        return 0;
+    }
+
+    match->tnorm = t;
+    match->tlen = n;
+
+    /* "TITLE - SITE", "TITLE | SITE": the last separator */
+    for (i = n; i >= 3; i--) {
+        if (t[i - 3] == ' ' && (t[i - 2] == '-' || t[i - 2] == '|')
+            && t[i - 1] == ' ')
+        {
+            match->tshort = i - 3;
+            break;
+        }
+    }
+
+    return n;
+}
+
+
 static void
 sf_match_normalize(sf_match_t *match, const sf_block_t *b)
 {
@@ -464,6 +518,7 @@ sf_match_normalize(sf_match_t *match, const sf_block_t *b)
 
     match->normalized = 1;
     match->overflow = 0;
+    match->toolong = 0;
 
     nl = b->nlinks < match->max_links ? b->nlinks : match->max_links;
     len = b->text_len;
@@ -512,9 +567,21 @@ sf_match_normalize(sf_match_t *match, const sf_block_t *b)
     markup.cap = SF_ELINKS_MAX;
     markup.escaped = 0;
 
-    /* no rule fires on a text longer than text_limit: fold no further */
+    /*
+     * No rule fires on a text longer than text_limit, or than the page
+     * title for the rules bounded by it: fold no further.
+     */
     cap = match->cap;
     limit = match->rules->text_limit;
+
+    /* no pass makes the text longer: a short block needs no title */
+    if (limit != 0 && limit < len && match->rules->title_bound) {
+        i = sf_match_page_title(match, b);
+
+        if (i > limit) {
+            limit = i;
+        }
+    }
 
     if (limit != 0 && limit < cap) {
         cap = limit + 1;
@@ -531,6 +598,7 @@ sf_match_normalize(sf_match_t *match, const sf_block_t *b)
     if (limit != 0 && match->len > limit) {
         /* decided already: too long for every rule, nothing overflowed */
         match->overflow = 0;
+        match->toolong = 1;
     }
 
     match->escaped = markup.escaped;
@@ -548,6 +616,10 @@ sf_match_normalize(sf_match_t *match, const sf_block_t *b)
         {
             l->href = b->links[a].href;
             l->href_len = b->links[a].href_len;
+            l->rel = b->links[a].rel;
+            l->rel_len = b->links[a].rel_len;
+            l->cls = b->links[a].cls;
+            l->cls_len = b->links[a].cls_len;
             l->dstart = match->dpos[2 * a];
             l->dend = match->dpos[2 * a + 1];
             l->start = match->pos[2 * a];
@@ -557,6 +629,10 @@ sf_match_normalize(sf_match_t *match, const sf_block_t *b)
         } else {
             l->href = match->elinks[e].href;
             l->href_len = match->elinks[e].href_len;
+            l->rel = NULL;
+            l->rel_len = 0;
+            l->cls = NULL;
+            l->cls_len = 0;
             l->dstart = match->elinks[e].dstart;
             l->dend = match->elinks[e].dend;
             l->start = match->elinks[e].start;
@@ -686,33 +762,247 @@ sf_match_href(sf_match_t *match, sf_mlink_t *l, const sf_rule_phrase_t *ph)
 static int
 sf_match_title(sf_match_t *match, const sf_block_t *b)
 {
-    int                   ov;
-    size_t                n, i;
-    const unsigned char  *t;
+    size_t  n;
 
-    if (b->title == NULL || b->title_len == 0 || match->len == 0) {
+    n = sf_match_page_title(match, b);
+
+    if (n == 0 || match->len == 0) {
         return 0;
     }
 
-    t = sf_normalize(b->title, b->title_len, match->title[0],
-                     match->title[1], match->title_cap, SF_FOLD_ALL, &n,
-                     &ov);
-
-    if (ov) {
-        return 0;
-    }
-
-    if (n == match->len && memcmp(t, match->text, n) == 0) {
+    if (n == match->len && memcmp(match->tnorm, match->text, n) == 0) {
         return 1;
     }
 
-    /* "TITLE - SITE", "TITLE | SITE": the last separator */
-    for (i = n; i >= 3; i--) {
-        if (t[i - 3] == ' ' && (t[i - 2] == '-' || t[i - 2] == '|')
-            && t[i - 1] == ' ')
+    return match->tshort != 0 && match->tshort == match->len
+           && memcmp(match->tnorm, match->text, match->len) == 0;
+}
+
+
+/* Whether a space-separated list holds word, ASCII case-insensitively. */
+static int
+sf_match_word(const unsigned char *list, size_t len,
+    const unsigned char *word, size_t wlen)
+{
+    size_t         i, j, start, k;
+    unsigned char  c;
+
+    if (list == NULL) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i = start + k) {
+        while (i < len && (list[i] == ' ' || list[i] == '\t'
+                           || list[i] == '\n' || list[i] == '\r'
+                           || list[i] == '\f'))
         {
-            return i - 3 == match->len
-                   && memcmp(t, match->text, match->len) == 0;
+            i++;
+        }
+
+        start = i;
+
+        for (k = 0; start + k < len && list[start + k] > ' '; k++) {
+            /* void */
+        }
+
+        if (k == 0) {
+            break;
+        }
+
+        if (k != wlen) {
+            continue;
+        }
+
+        for (j = 0; j < k; j++) {
+            c = list[start + j];
+
+            if (c >= 'A' && c <= 'Z') {
+                c |= 0x20;
+            }
+
+            if (c != word[j]) {
+                break;
+            }
+        }
+
+        if (j == k) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* "%*" stands for a word at least: a letter or digit, in any script. */
+static int
+sf_match_wordy(const unsigned char *p, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (p[i] >= 0x80 || (p[i] >= '0' && p[i] <= '9')
+            || (p[i] >= 'a' && p[i] <= 'z'))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * Whether text[pos..len) is the template from segment i on.  "%*" tries
+ * each place where the literal after it occurs: few segments, short text.
+ */
+static int
+sf_match_segs(sf_match_t *match, const sf_template_t *tm, size_t i,
+    size_t pos, size_t len)
+{
+    size_t                n, k, end;
+    sf_mlink_t           *l;
+    const sf_seg_t       *s, *next;
+    const unsigned char  *d;
+
+    for ( /* void */ ; i < tm->nsegs; i++) {
+        s = &tm->segs[i];
+
+        switch (s->type) {
+
+        case SF_SEG_TEXT:
+            d = s->data;
+            n = s->len;
+
+            /*
+             * White space next to a placeholder is optional on either
+             * side: "<a> Name&nbsp;</a>." shows as "name ." and still is
+             * the footer.
+             */
+            if (i > 0 && tm->segs[i - 1].type != SF_SEG_TEXT && pos < len) {
+                if (d[0] == ' ' && match->text[pos] != ' ') {
+                    d++;
+                    n--;
+
+                } else if (d[0] != ' ' && match->text[pos] == ' ') {
+                    pos++;
+                }
+            }
+
+            if (n > 0 && d[n - 1] == ' ' && i + 1 < tm->nsegs
+                && len - pos >= n - 1 && (len - pos == n - 1
+                                          || match->text[pos + n - 1] != ' '))
+            {
+                n--;
+            }
+
+            if (len - pos < n || memcmp(match->text + pos, d, n) != 0) {
+                return 0;
+            }
+
+            pos += n;
+            break;
+
+        case SF_SEG_LINK:
+            l = sf_match_link(match, s->n);
+
+            if (l == NULL) {
+                return 0;
+            }
+
+            n = l->end - l->start;
+
+            if (n == 0 || n > SF_SLOT_MAX || len - pos < n
+                || memcmp(match->text + pos, match->text + l->start, n) != 0)
+            {
+                return 0;
+            }
+
+            pos += n;
+            break;
+
+        case SF_SEG_TITLE:
+            if (match->tlen == 0) {
+                return 0;
+            }
+
+            /* the whole title, or the title without its " - SITE" */
+            n = match->tshort;
+
+            if (n != 0 && len - pos >= n
+                && memcmp(match->text + pos, match->tnorm, n) == 0
+                && sf_match_segs(match, tm, i + 1, pos + n, len))
+            {
+                return 1;
+            }
+
+            n = match->tlen;
+
+            if (len - pos < n
+                || memcmp(match->text + pos, match->tnorm, n) != 0)
+            {
+                return 0;
+            }
+
+            pos += n;
+            break;
+
+        case SF_SEG_ANY:
+            /* the rest of the text, or up to the text that follows */
+            if (i + 1 == tm->nsegs) {
+                return len > pos && len - pos <= SF_SLOT_MAX
+                       && sf_match_wordy(match->text + pos, len - pos);
+            }
+
+            next = &tm->segs[i + 1];
+            end = pos + SF_SLOT_MAX < len ? pos + SF_SLOT_MAX : len;
+
+            for (k = pos + 1; k + next->len <= len && k <= end; k++) {
+                if (match->text[k] == next->data[0]
+                    && memcmp(match->text + k, next->data, next->len) == 0
+                    && sf_match_wordy(match->text + pos, k - pos)
+                    && sf_match_segs(match, tm, i + 1, k, len))
+                {
+                    return 1;
+                }
+            }
+
+            return 0;
+        }
+    }
+
+    return pos == len || (pos + 1 == len && match->text[pos] == ' ');
+}
+
+
+static int
+sf_match_template(sf_match_t *match, const sf_block_t *b,
+    const sf_cond_t *c)
+{
+    size_t                i, j;
+    const sf_template_t  *tm;
+
+    for (i = 0; i < c->ntmpls; i++) {
+        tm = &c->tmpls[i];
+
+        /* its longest literal is not in the text (the prefilter knows) */
+        if (tm->has_lit && !sf_bit_test(match->bits, tm->lit_id)) {
+            continue;
+        }
+
+        for (j = 0; j < tm->nsegs; j++) {
+            if (tm->segs[j].type == SF_SEG_TITLE) {
+                sf_match_page_title(match, b);
+                break;
+            }
+        }
+
+        /* the final '.' is optional */
+        if (sf_match_segs(match, tm, 0, 0, match->len)
+            || (match->len > 0 && match->text[match->len - 1] == '.'
+                && sf_match_segs(match, tm, 0, 0, match->len - 1)))
+        {
+            return 1;
         }
     }
 
@@ -792,6 +1082,21 @@ sf_match_cond(const sf_rules_t *rules, sf_match_t *match,
         l = sf_match_link(match, c->n);
 
         return l != NULL && sf_match_href(match, l, ph);
+
+    case SF_COND_LINK_REL:
+        l = sf_match_link(match, c->n);
+
+        return l != NULL && sf_match_word(l->rel, l->rel_len, ph->data,
+                                          ph->len);
+
+    case SF_COND_LINK_CLASS:
+        l = sf_match_link(match, c->n);
+
+        return l != NULL && l->cls != NULL
+               && sf_class_has(l->cls, l->cls_len, ph->data, ph->len);
+
+    case SF_COND_TEMPLATE:
+        return sf_match_template(match, b, c);
 
     case SF_COND_TITLE:
         return sf_match_title(match, b);
@@ -892,6 +1197,7 @@ sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
 
     match->normalized = 0;
     match->scanned = 0;
+    match->titled = 0;
 
     for (k = 0; k < rules->nrules; k++) {
         r = rules->rules[k];
@@ -909,7 +1215,7 @@ sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
                 }
             }
 
-            if (match->overflow) {
+            if (match->overflow || match->toolong) {
                 continue;
             }
 

@@ -565,6 +565,209 @@ sf_rules_regex(sf_parser_t *ps)
 }
 
 
+/*
+ * One template: literal pieces are normalized as phrases are, keeping one
+ * space where the piece had white space next to a placeholder; one final
+ * '.' is left out (the match ignores it on the text as well).
+ */
+static int
+sf_rules_template(sf_parser_t *ps, const sf_token_t *t, sf_template_t *tm)
+{
+    int                   overflow, neg;
+    long                  n;
+    size_t                i, start, end, len, nsegs, lead, trail;
+    sf_seg_t             *s;
+    const unsigned char  *v, *p;
+
+    if (!t->quoted) {
+        return sf_rules_error(ps, t->column, "expected a quoted template, "
+                              "not \"%.*s\"", (int) t->raw_len, t->raw);
+    }
+
+    v = t->val;
+
+    /* at most one literal and one placeholder per '%' */
+    nsegs = 1;
+
+    for (i = 0; i < t->len; i++) {
+        if (v[i] == '%') {
+            nsegs += 2;
+        }
+    }
+
+    tm->segs = sf_rules_alloc(ps->rules, nsegs * sizeof(sf_seg_t));
+    if (tm->segs == NULL) {
+        return sf_rules_error(ps, t->column, "out of memory");
+    }
+
+    tm->nsegs = 0;
+    tm->bound = 1;                          /* the optional final '.' */
+    tm->lit_id = 0;
+    tm->has_lit = 0;
+    start = 0;
+    i = 0;
+
+    for ( ;; ) {
+        /* the literal piece up to the next placeholder ("%%" is '%') */
+        for (end = start; end < t->len; end++) {
+            if (v[end] == '%' && (end + 1 == t->len || v[end + 1] != '%')) {
+                break;
+            }
+
+            if (v[end] == '%') {
+                end++;
+            }
+        }
+
+        lead = (start > 0 && start < end && sf_rules_space((char) v[start]));
+        trail = (end < t->len && end > start
+                 && sf_rules_space((char) v[end - 1]));
+
+        p = sf_normalize(v + start, end - start, ps->norm0, ps->norm1,
+                         ps->cap, SF_FOLD_CASE | SF_FOLD_PUNCT, &len,
+                         &overflow);
+
+        /* "%%" came out of normalization as two '%': make them one */
+        for (i = 0; i + 1 < len; i++) {
+            if (p[i] == '%' && p[i + 1] == '%') {
+                memmove((unsigned char *) p + i + 1, p + i + 2,
+                        len - i - 2);
+                len--;
+            }
+        }
+
+        if (end == t->len && len > 0 && p[len - 1] == '.') {
+            len--;
+
+            while (len > 0 && p[len - 1] == ' ') {
+                len--;
+            }
+        }
+
+        if (len > 0 || lead || trail) {
+            if (len == 0) {
+                trail = 0;
+            }
+
+            s = &tm->segs[tm->nsegs++];
+            s->type = SF_SEG_TEXT;
+            s->n = 0;
+            s->len = lead + len + trail;
+            s->data = sf_rules_alloc(ps->rules, s->len);
+            if (s->data == NULL) {
+                return sf_rules_error(ps, t->column, "out of memory");
+            }
+
+            if (lead) {
+                s->data[0] = ' ';
+            }
+
+            memcpy(s->data + lead, p, len);
+
+            if (trail) {
+                s->data[lead + len] = ' ';
+            }
+
+            tm->bound += s->len;
+        }
+
+        if (end == t->len) {
+            break;
+        }
+
+        /* the placeholder at end */
+        s = &tm->segs[tm->nsegs];
+        s->data = NULL;
+        s->len = 0;
+        s->n = 0;
+        i = end + 1;
+
+        if (i < t->len && v[i] == 't') {
+            s->type = SF_SEG_TITLE;
+            tm->bound += SF_TITLE_MAX;
+            i++;
+
+        } else if (i < t->len && v[i] == '*') {
+            s->type = SF_SEG_ANY;
+            tm->bound += SF_SLOT_MAX;
+            i++;
+
+        } else {
+            n = 0;
+            neg = (i < t->len && v[i] == '-');
+            i += neg;
+
+            while (i < t->len && v[i] >= '0' && v[i] <= '9' && n < 1000) {
+                n = n * 10 + (v[i++] - '0');
+            }
+
+            if (n == 0 || n > 1000 || (i < t->len && v[i] >= '0'
+                                       && v[i] <= '9'))
+            {
+                return sf_rules_error(ps, t->column, "template: bad "
+                                      "placeholder at offset %lu (%%1, "
+                                      "%%-1, %%t, %%* or %%%%)",
+                                      (unsigned long) end);
+            }
+
+            s->type = SF_SEG_LINK;
+            s->n = neg ? -n : n;
+            tm->bound += SF_SLOT_MAX;
+        }
+
+        /* "%*" must be followed by text: it is found by what follows */
+        if (tm->nsegs > 0 && tm->segs[tm->nsegs - 1].type == SF_SEG_ANY) {
+            return sf_rules_error(ps, t->column, "template: \"%%*\" must be "
+                                  "followed by text");
+        }
+
+        tm->nsegs++;
+        start = i;
+    }
+
+    if (tm->nsegs == 0) {
+        return sf_rules_error(ps, t->column, "empty template");
+    }
+
+    return SF_OK;
+}
+
+
+static int
+sf_rules_templates(sf_parser_t *ps)
+{
+    size_t      i;
+    sf_cond_t  *c;
+
+    c = sf_rules_cond(ps, SF_COND_TEMPLATE, 0);
+    if (c == NULL) {
+        return sf_rules_error(ps, ps->tok[0].column, "out of memory");
+    }
+
+    c->tmpls = sf_rules_alloc(ps->rules,
+                              (ps->ntok - 1) * sizeof(sf_template_t));
+    if (c->tmpls == NULL) {
+        return sf_rules_error(ps, ps->tok[0].column, "out of memory");
+    }
+
+    for (i = 1; i < ps->ntok; i++) {
+        if (sf_rules_template(ps, &ps->tok[i], &c->tmpls[c->ntmpls])
+            != SF_OK)
+        {
+            return SF_ERROR;
+        }
+
+        if (c->tmpls[c->ntmpls].bound > (size_t) c->n) {
+            c->n = (long) c->tmpls[c->ntmpls].bound;
+        }
+
+        c->ntmpls++;
+    }
+
+    return SF_OK;
+}
+
+
 static int
 sf_rules_selector(sf_parser_t *ps, const sf_token_t *t)
 {
@@ -888,6 +1091,70 @@ sf_rules_directive(sf_parser_t *ps)
         return SF_OK;
     }
 
+    if (sf_token_is(d, "template")) {
+        if (sf_rules_args(ps, 1, SF_MAX_TOKENS) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        return sf_rules_templates(ps);
+    }
+
+    if (sf_token_is(d, "link-rel") || sf_token_is(d, "link-class")) {
+        if (sf_rules_args(ps, 2, 2) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        if (sf_rules_number(ps, &ps->tok[1], -1000, 1000, &n) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        if (n == 0) {
+            return sf_rules_number(ps, &ps->tok[1], 1, 0, &n);
+        }
+
+        if (!ps->tok[2].quoted || ps->tok[2].len == 0) {
+            return sf_rules_error(ps, ps->tok[2].column,
+                                  "expected a quoted word");
+        }
+
+        for (i = 0; i < ps->tok[2].len; i++) {
+            if (sf_rules_space((char) ps->tok[2].val[i])
+                || ps->tok[2].val[i] == '\n')
+            {
+                return sf_rules_error(ps, ps->tok[2].column,
+                                      "expected one word, without spaces");
+            }
+        }
+
+        c = sf_rules_cond(ps, d->val[5] == 'r' ? SF_COND_LINK_REL
+                                               : SF_COND_LINK_CLASS, 1);
+        if (c == NULL) {
+            return sf_rules_error(ps, d->column, "out of memory");
+        }
+
+        c->phrases[0].data = sf_rules_alloc(ps->rules, ps->tok[2].len);
+        if (c->phrases[0].data == NULL) {
+            return sf_rules_error(ps, d->column, "out of memory");
+        }
+
+        /* rel values are ASCII case-insensitive, classes are not */
+        for (i = 0; i < ps->tok[2].len; i++) {
+            c->phrases[0].data[i] = ps->tok[2].val[i];
+
+            if (d->val[5] == 'r' && c->phrases[0].data[i] >= 'A'
+                && c->phrases[0].data[i] <= 'Z')
+            {
+                c->phrases[0].data[i] |= 0x20;
+            }
+        }
+
+        c->phrases[0].len = ps->tok[2].len;
+        c->nphrases = 1;
+        c->n = n;
+
+        return SF_OK;
+    }
+
     if (sf_token_is(d, "link-text") || sf_token_is(d, "link-href")) {
         if (sf_rules_args(ps, 2, 2) != SF_OK) {
             return SF_ERROR;
@@ -1013,7 +1280,8 @@ sf_rules_known(const sf_token_t *d)
 {
     static const char  *names[] = {
         "scope", "contains", "any", "equals", "starts", "ends", "regex",
-        "links", "link-text", "link-href", "max-length", "escaped",
+        "links", "link-text", "link-href", "link-rel", "link-class",
+        "template", "max-length", "escaped",
         "position", "title", "action", "end", NULL
     };
 
@@ -1097,6 +1365,7 @@ sf_rules_begin(sf_parser_t *ps)
 static int
 sf_rules_end(sf_parser_t *ps)
 {
+    int         title;
     size_t      i, n;
     sf_rule_t  *r;
     sf_cond_t  *c;
@@ -1122,20 +1391,35 @@ sf_rules_end(sf_parser_t *ps)
         }
     }
 
+    title = 0;
+
     for (c = r->conds; c != NULL; c = c->next) {
         if (c->type != SF_COND_POSITION) {
             r->text_conds = 1;
         }
 
-        /* "equals" and "title" bound the length as "max-length" does */
+        if (c->type == SF_COND_TITLE) {
+            title = 1;
+        }
+
+        /* "equals" and "template" bound the length as "max-length" does */
         n = c->type == SF_COND_MAX_LENGTH ? (size_t) c->n
             : c->type == SF_COND_EQUALS ? c->phrases[0].len
-            : c->type == SF_COND_TITLE ? SF_TITLE_MAX
+            : c->type == SF_COND_TEMPLATE ? (size_t) c->n
             : 0;
 
         if (n != 0 && (r->max_length == 0 || n < r->max_length)) {
             r->max_length = n;
         }
+    }
+
+    /*
+     * "title" bounds the text by the page's title, which each block
+     * knows: the matcher takes that length instead of SF_TITLE_MAX.
+     */
+    if (title && (r->max_length == 0 || r->max_length > SF_TITLE_MAX)) {
+        r->max_length = SF_TITLE_MAX;
+        r->title_bound = 1;
     }
 
     *ps->rules->last = r;
@@ -1506,6 +1790,42 @@ sf_rules_phrase_id(sf_phrase_t *table, size_t *n, const unsigned char *data,
 }
 
 
+/* The longest literal of a template, trimmed of spaces, if long enough. */
+static size_t
+sf_template_literal(const sf_template_t *tm, sf_seg_t *out)
+{
+    size_t          i, len;
+    unsigned char  *p;
+
+    out->len = 0;
+
+    for (i = 0; i < tm->nsegs; i++) {
+        if (tm->segs[i].type != SF_SEG_TEXT) {
+            continue;
+        }
+
+        p = tm->segs[i].data;
+        len = tm->segs[i].len;
+
+        while (len > 0 && p[0] == ' ') {
+            p++;
+            len--;
+        }
+
+        while (len > 0 && p[len - 1] == ' ') {
+            len--;
+        }
+
+        if (len > out->len) {
+            out->data = p;
+            out->len = len;
+        }
+    }
+
+    return out->len >= SF_LITERAL_MIN ? out->len : 0;
+}
+
+
 /* Conditions, cheapest first: the first failing one ends the rule. */
 static int
 sf_cond_cost(sf_cond_type_e type)
@@ -1526,7 +1846,11 @@ sf_cond_cost(sf_cond_type_e type)
         return 3;
     case SF_COND_LINK_TEXT:
     case SF_COND_LINK_HREF:
+    case SF_COND_LINK_REL:
+    case SF_COND_LINK_CLASS:
         return 4;
+    case SF_COND_TEMPLATE:
+        return 5;
     case SF_COND_TITLE:
         return 5;
     default:
@@ -1568,6 +1892,7 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
     sf_rule_t     *r;
     sf_cond_t     *c;
     sf_tag_e       t;
+    sf_seg_t       lit_seg;
     sf_phrase_t   *table;
     unsigned char *lit, *run;
 
@@ -1610,7 +1935,7 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
         total += r->nsel;
 
         for (c = r->conds; c != NULL; c = c->next) {
-            nreq += c->nphrases + 1;
+            nreq += c->nphrases + c->ntmpls + 1;
 
             if (c->type == SF_COND_REGEX && c->phrases[0].len > maxpat) {
                 maxpat = c->phrases[0].len;
@@ -1683,7 +2008,10 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
             }
         }
 
-        if (r->max_length > rules->max_max_length) {
+        if (r->title_bound) {
+            rules->title_bound = 1;
+
+        } else if (r->max_length > rules->max_max_length) {
             rules->max_max_length = r->max_length;
         }
 
@@ -1754,6 +2082,38 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
 
             case SF_COND_TITLE:
                 rules->has_title = 1;
+                break;
+
+            case SF_COND_TEMPLATE:
+                for (j = 0; j < c->ntmpls; j++) {
+                    for (i = 0; i < c->tmpls[j].nsegs; i++) {
+                        if (c->tmpls[j].segs[i].type == SF_SEG_TITLE) {
+                            rules->has_title = 1;
+                        }
+                    }
+                }
+
+                /*
+                 * A template's longest literal must be in the text for it
+                 * to match, which the prefilter tells before it is tried;
+                 * with a single template the rule requires it.
+                 */
+                for (j = 0; j < c->ntmpls; j++) {
+                    if (sf_template_literal(&c->tmpls[j], &lit_seg) == 0) {
+                        continue;
+                    }
+
+                    sf_rules_phrase_id(table, &nph, lit_seg.data,
+                                       lit_seg.len, &id);
+                    c->tmpls[j].lit_id = id;
+                    c->tmpls[j].has_lit = 1;
+                    r->needs_scan = 1;
+
+                    if (c->ntmpls == 1) {
+                        r->required[r->nrequired++] = id;
+                    }
+                }
+
                 break;
 
             default:

@@ -37,6 +37,9 @@ typedef enum {
     SF_COND_LINKS,
     SF_COND_LINK_TEXT,
     SF_COND_LINK_HREF,
+    SF_COND_LINK_REL,
+    SF_COND_LINK_CLASS,
+    SF_COND_TEMPLATE,
     SF_COND_MAX_LENGTH,
     SF_COND_ESCAPED,
     SF_COND_POSITION,
@@ -57,6 +60,37 @@ typedef struct {
 } sf_rule_phrase_t;
 
 
+/* A piece of a "template": literal text or a placeholder. */
+typedef enum {
+    SF_SEG_TEXT = 0,                        /* normalized literal */
+    SF_SEG_LINK,                            /* %N: link N's text */
+    SF_SEG_TITLE,                           /* %t: the page title */
+    SF_SEG_ANY                              /* %*: any text */
+} sf_seg_type_e;
+
+
+typedef struct {
+    sf_seg_type_e         type;
+    long                  n;                /* link index of %N */
+    unsigned char        *data;             /* SF_SEG_TEXT */
+    size_t                len;
+} sf_seg_t;
+
+
+typedef struct {
+    sf_seg_t             *segs;
+    size_t                nsegs;
+    size_t                bound;            /* longest text it can equal */
+    unsigned              lit_id;           /* prefilter bit of its longest
+                                               literal, when has_lit */
+    unsigned              has_lit:1;
+} sf_template_t;
+
+
+/* A placeholder %N or %* stands for at most this many bytes of text. */
+#define SF_SLOT_MAX       512
+
+
 typedef struct sf_cond_s  sf_cond_t;
 
 struct sf_cond_s {
@@ -67,6 +101,8 @@ struct sf_cond_s {
     sf_rule_phrase_t     *phrases;
     size_t                nphrases;
     pcre2_code           *re;
+    sf_template_t        *tmpls;            /* "template": any of them */
+    size_t                ntmpls;
     unsigned              line;
     unsigned              column;
 };
@@ -112,6 +148,8 @@ struct sf_rule_s {
 
     size_t                max_length;       /* 0: none */
     unsigned              has_action:1;
+    /* bounded by "title" alone: by the page's title, known per block */
+    unsigned              title_bound:1;
     unsigned              selector_rule:1;  /* decided at the start tag */
     unsigned              text_conds:1;     /* looks at the text */
     unsigned              needs_scan:1;     /* any phrase condition */
@@ -160,10 +198,12 @@ struct sf_rules_s {
     size_t                nphrases;
     size_t                max_max_length;   /* of rules having one */
     /*
-     * The longest normalized text any rule can fire on (0: no bound):
-     * a block's text is normalized no further than this.
+     * The longest normalized text any rule can fire on (0: no bound),
+     * leaving out the rules bounded by the page title alone: a block's
+     * text is normalized no further than this or the title's length.
      */
     size_t                text_limit;
+    unsigned              title_bound:1;    /* some rule is title_bound */
     unsigned              has_title:1;
     unsigned              compiled:1;
 };

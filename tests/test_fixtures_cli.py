@@ -151,8 +151,10 @@ def test_footer_wording_in_prose_kept(locale, wording):
 # The forms an importer makes of one AIOSEO footer: links stripped, escaped
 # once, twice, three times (the engine decodes up to three rounds).
 ESCAPED = [
-    ("stripped", "<p>The post Ferry service starts in spring with two "
-                 "boats first appeared on Source Daily.</p>", False),
+    # links stripped: the words between the phrases are the page title
+    # ("Ein Titel - Site" less its site suffix)
+    ("stripped", "<p>The post Ein Titel first appeared on Source "
+                 "Daily.</p>", False),
     ("escaped-1", "<p>&lt;p&gt;The post Ferry service starts in spring "
                   "first appeared on Source Daily.&lt;/p&gt;</p>", False),
     ("escaped-2-links", "<p>&amp;lt;p&amp;gt;The post &amp;lt;a href="
@@ -200,3 +202,97 @@ def test_footer_wording_escaped(locale, wording):
     exp = {"removed": [text], "kept": ["two electric boats built in Bergen"]}
     assert fixture_check.check(page, out, exp) \
         + fixture_check.check_learned(summary, exp) == []
+
+
+# Two-link prose in the footer's words stays: the template wants the text
+# between the phrases to be exactly link 1 and what follows exactly link 2.
+PROSE_TWO_LINKS = [
+    ("aioseo", "<p>The post <a href=\"https://a.example/po\">office</a> "
+               "first appeared on the <a href=\"https://a.example/map\">"
+               "town map</a> in 1890.</p>"),
+    ("yoast", "<p>The post <a href=\"https://a.example/po\">office</a> "
+              "appeared first on <a href=\"https://a.example/map\">the "
+              "town map</a> of 1890, drawn by the parish surveyor.</p>"),
+    ("de", "<p>Der Beitrag <a href=\"https://a.example/po\">zur Post</a> "
+           "erschien zuerst auf <a href=\"https://a.example/map\">der "
+           "Karte</a> von 1890.</p>"),
+    ("stripped-not-title", "<p>The post of harbour master first appeared "
+                           "on the council minutes.</p>"),
+]
+
+
+@pytest.mark.parametrize("case,para", PROSE_TWO_LINKS,
+                         ids=[c[0] for c in PROSE_TWO_LINKS])
+def test_footer_words_in_prose_with_links_kept(case, para):
+    if not os.access(SYNFILTER, os.X_OK):
+        pytest.fail("%s is not built" % SYNFILTER)
+    page = PAGE.format(footer=para).encode("utf-8")
+    out, summary = run(page)
+    assert out == page
+    assert fixture_check.check_learned(summary, {}) == []
+
+
+# A real footer whose link texts carry extra spaces, line breaks and
+# entities (&nbsp;, &#32;, &amp;, &#8211;) is still the footer.
+def test_footer_links_with_spaces_and_entities():
+    if not os.access(SYNFILTER, os.X_OK):
+        pytest.fail("%s is not built" % SYNFILTER)
+    footer = ("<p>The post <a href=\"%s\">\n  Ferry&nbsp;service starts "
+              "&#8211; &amp;   more </a>\n first appeared on\n "
+              "<a href=\"%s\"> Source&#32;Daily&nbsp;</a>.</p>" % (SRC, HOME))
+    page = PAGE.format(footer=footer).encode("utf-8")
+    out, summary = run(page)
+    exp = {"removed": ["first appeared on"],
+           "kept": ["two electric boats built in Bergen"],
+           "source": SRC, "source_name": "Source Daily"}
+    assert fixture_check.check(page, out, exp) \
+        + fixture_check.check_learned(summary, exp) == []
+
+
+# Links stripped: removed when the words between the phrases are the page
+# title (whole, or without its " - SITE" suffix), kept when they are not.
+STRIPPED = [
+    ("title-short", "Ein Titel - Site", True),
+    ("title-whole", "Ein Titel", True),
+    ("other-title", "Ein anderer Titel - Site", False),
+    ("no-title", "", False),
+]
+
+
+@pytest.mark.parametrize("case,title,removed", STRIPPED,
+                         ids=[c[0] for c in STRIPPED])
+def test_footer_stripped_title(case, title, removed):
+    if not os.access(SYNFILTER, os.X_OK):
+        pytest.fail("%s is not built" % SYNFILTER)
+    footer = "<p>The post Ein Titel appeared first on Source Daily.</p>"
+    page = PAGE.format(footer=footer).replace(
+        "<title>Ein Titel - Site</title>",
+        "<title>%s</title>" % title if title else "").encode("utf-8")
+    out, summary = run(page)
+    if removed:
+        exp = {"removed": ["appeared first on Source Daily"],
+               "kept": ["two electric boats built in Bergen"]}
+        assert fixture_check.check(page, out, exp) \
+            + fixture_check.check_learned(summary, exp) == []
+    else:
+        assert out == page
+
+
+@pytest.mark.parametrize("locale,wording", WORDINGS,
+                         ids=[w[0] for w in WORDINGS])
+def test_footer_wording_stripped(locale, wording):
+    """Links stripped by an importer: removed when the words in link 1's
+    place are the page title, kept when they are not."""
+    if not os.access(SYNFILTER, os.X_OK):
+        pytest.fail("%s is not built" % SYNFILTER)
+    text = wording.format(a="Ein Titel", b="Source Daily")
+    page = PAGE.format(footer="<p>%s</p>" % text).encode("utf-8")
+    out, summary = run(page)
+    exp = {"removed": [text], "kept": ["two electric boats built in Bergen"]}
+    assert fixture_check.check(page, out, exp) \
+        + fixture_check.check_learned(summary, exp) == []
+
+    other = wording.format(a="the harbour council report", b="Source Daily")
+    page = PAGE.format(footer="<p>%s</p>" % other).encode("utf-8")
+    out, summary = run(page)
+    assert out == page

@@ -89,6 +89,12 @@ mk_tag(sf_tag_e tag, const char *html)
                 href = sf_tag_attr(&t, "href", &hl);
                 tb->links[tb->b.nlinks].href = href;
                 tb->links[tb->b.nlinks].href_len = href != NULL ? hl : 0;
+                href = sf_tag_attr(&t, "rel", &hl);
+                tb->links[tb->b.nlinks].rel = href;
+                tb->links[tb->b.nlinks].rel_len = href != NULL ? hl : 0;
+                href = sf_tag_attr(&t, "class", &hl);
+                tb->links[tb->b.nlinks].cls = href;
+                tb->links[tb->b.nlinks].cls_len = href != NULL ? hl : 0;
                 tb->links[tb->b.nlinks].text_start = n;
                 tb->links[tb->b.nlinks].text_end = n;
                 tb->b.nlinks++;
@@ -767,6 +773,194 @@ test_text_overflow(void **state)
 }
 
 
+/* A block with a page title, as the stream hands it over. */
+static t_block_t *
+mk_titled(const char *html, const char *title)
+{
+    t_block_t  *tb;
+
+    tb = mk(html);
+    tb->b.title = (const unsigned char *) title;
+    tb->b.title_len = strlen(title);
+
+    return tb;
+}
+
+
+static void
+test_template(void **state)
+{
+    (void) state;
+
+    load("rule two\n  template \"the post %1 first appeared on %2.\"\n"
+         "  action drop-source link 1 name 2\nend\n"
+         "rule last\n  template \"source by %-1\"\n  action drop\nend\n"
+         "rule alt\n  template \"a %1 b\" \"c %1 d\"\n  action drop\nend\n"
+         "rule tr\n  template \"sonrası %1 %2 ilk ortaya çıktı.\"\n"
+         "  action drop\nend\n"
+         "rule stripped\n  template \"the post %t appeared first on %*.\"\n"
+         "  links = 0\n  action drop\nend\n"
+         "rule mid\n  template \"%* yazısı ilk önce %* üzerinde\"\n"
+         "  links = 0\n  action drop\nend\n"
+         "rule pct\n  template \"100%% of %1\"\n  action drop\nend\n", 0);
+
+    /* the footer: the text between the phrases is link 1, then link 2 */
+    assert_string_equal(fired(mk("The post <a href=\"https://s.ex/a\">Office"
+                                 "</a> first appeared on <a href=\"https://"
+                                 "s.ex/\">Town Map</a>.")), "two");
+    assert_string_equal(res.source, "https://s.ex/a");
+    assert_string_equal(fired(mk("The post <a href=x>Office</a> first "
+                                 "appeared on <a href=y>Town Map</a>")),
+                        "two");
+
+    /* prose with two links in the same words: not the template */
+    assert_string_equal(fired(mk("The post <a href=x>office</a> first "
+                                 "appeared on the <a href=y>town map</a> in "
+                                 "1890.")), "-");
+    assert_string_equal(fired(mk("The post office <a href=x>records</a> "
+                                 "first appeared on <a href=y>maps</a>.")),
+                        "-");
+    assert_string_equal(fired(mk("The post <a href=x>office</a> first "
+                                 "appeared on <a href=y>maps</a>. Then "
+                                 "more.")), "-");
+    assert_string_equal(fired(mk("The post office first appeared on the "
+                                 "town map.")), "-");
+
+    /* extra spaces, entities and a space before the final '.' */
+    assert_string_equal(fired(mk("The post <a href=x>\n  Office&nbsp;&amp; "
+                                 " Co </a>\n first appeared on\n <a href=y>"
+                                 " Town&#32;Map&nbsp;</a>.")), "two");
+    assert_string_equal(fired(mk("THE POST <a href=x>caf&eacute;</a> FIRST "
+                                 "APPEARED ON <a href=y>x</a>.")), "two");
+
+    /* negative link index, alternatives, adjacent placeholders, "%%" */
+    assert_string_equal(fired(mk("<a href=x>Source</a> by <a href=y>Ann "
+                                 "Lee</a>")), "last");
+    assert_string_equal(fired(mk("c <a href=x>q</a> d")), "alt");
+    assert_string_equal(fired(mk("c <a href=x>q</a> e")), "-");
+    assert_string_equal(fired(mk("Sonras\xc4\xb1 <a href=x>Ba\xc5\x9fl\xc4\xb1"
+                                 "k</a> <a href=y>Site</a> ilk ortaya "
+                                 "\xc3\xa7\xc4\xb1kt\xc4\xb1.")), "tr");
+    assert_string_equal(fired(mk("100% of <a href=x>it</a>")), "pct");
+
+    /* %t: the page title, whole or without its " - SITE" */
+    assert_string_equal(fired(mk_titled("The post Ferry service starts "
+                                        "appeared first on Source Daily.",
+                                        "Ferry service starts - Daily")),
+                        "stripped");
+    assert_string_equal(fired(mk_titled("The post Ferry service starts "
+                                        "appeared first on Source Daily.",
+                                        "Ferry &amp; service starts")), "-");
+    assert_string_equal(fired(mk_titled("The post Ferry service starts "
+                                        "appeared first on Source Daily.",
+                                        "Ferry service starts")),
+                        "stripped");
+    assert_string_equal(fired(mk_titled("The post office appeared first on "
+                                        "the town map.",
+                                        "Ferry service starts")), "-");
+    assert_string_equal(fired(mk("The post Ferry service starts appeared "
+                                 "first on Source Daily.")), "-");
+    assert_string_equal(fired(mk_titled("The post Ferry service starts "
+                                        "appeared first on .",
+                                        "Ferry service starts")), "-");
+
+    /* %* in the middle, found by the text that follows it */
+    assert_string_equal(fired(mk("Ba\xc5\x9fl\xc4\xb1k yaz\xc4\xb1s\xc4\xb1 "
+                                 "ilk \xc3\xb6nce Site \xc3\xbczerinde")),
+                        "mid");
+    assert_string_equal(fired(mk("yaz\xc4\xb1s\xc4\xb1 ilk \xc3\xb6nce Site "
+                                 "\xc3\xbczerinde")), "-");
+    unload();
+}
+
+
+static void
+test_link_attrs(void **state)
+{
+    (void) state;
+
+    load("rule rel\n  equals \"source\"\n  link-rel 1 \"nofollow\"\n"
+         "  action drop\nend\n"
+         "rule cls\n  equals \"read more\"\n"
+         "  link-class -1 \"feedzy-rss-link-icon\"\n  action drop\nend\n",
+         0);
+
+    assert_string_equal(fired(mk("<a href=x rel=\"nofollow\">Source</a>")),
+                        "rel");
+    assert_string_equal(fired(mk("<a href=x rel=\"noopener NoFollow\">"
+                                 "Source</a>")), "rel");
+    assert_string_equal(fired(mk("<a href=x rel=\"nofollowing\">Source</a>")),
+                        "-");
+    assert_string_equal(fired(mk("<a href=x>Source</a>")), "-");
+    assert_string_equal(fired(mk("<a href=x class=\"btn feedzy-rss-link-icon"
+                                 "\">Read more</a>")), "cls");
+    assert_string_equal(fired(mk("<a href=x class=\"Feedzy-rss-link-icon\">"
+                                 "Read more</a>")), "-");
+    assert_string_equal(fired(mk("<a href=x class=\"feedzy\">Read more</a>")),
+                        "-");
+
+    /* links found in escaped markup have no rel or class */
+    assert_string_equal(fired(mk("&lt;a href=\"x\" rel=\"nofollow\"&gt;Source"
+                                 "&lt;/a&gt;")), "-");
+    unload();
+}
+
+
+/*
+ * With the built-in pack every rule bounds its text, so a long prose
+ * block is normalized only up to the bound, and no rule sees the rest.
+ */
+static void
+test_builtin_fast_path(void **state)
+{
+    size_t       i, len;
+    char        *text;
+    t_block_t   *tb;
+
+    static const char  para[] = "The council said on Tuesday that the new "
+        "ferry service &amp; the harbour works would start in spring, with "
+        "two electric boats built in Bergen carrying 140 passengers. ";
+
+    (void) state;
+
+    load(NULL, 1);
+
+    assert_true(rules->text_limit > 0);
+    assert_true(rules->text_limit <= 1000);
+
+    for (i = 0; i < rules->nrules; i++) {
+        if (rules->rules[i]->text_conds) {
+            assert_true(rules->rules[i]->max_length > 0);
+        }
+    }
+
+    /* a 3.5 KB paragraph is decided, without overflow, and kept */
+    len = 0;
+    text = malloc(4096);
+    assert_non_null(text);
+
+    while (len + sizeof(para) < 3600) {
+        memcpy(text + len, para, sizeof(para) - 1);
+        len += sizeof(para) - 1;
+    }
+
+    text[len] = '\0';
+    tb = mk(text);
+    sf_rules_decide(rules, match, &tb->b, &res);
+    assert_int_equal(res.action, SF_ACT_KEEP);
+    assert_false(res.text_overflow);
+    rm(tb);
+
+    /* a title-bound rule still sees a block as long as the title */
+    tb = mk_titled(text, text);
+    tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+    assert_string_equal(fired(tb), "title-repeated");
+
+    free(text);
+    unload();
+}
+
+
 static void
 test_match_alloc_failures(void **state)
 {
@@ -982,6 +1176,9 @@ main(void)
         cmocka_unit_test(test_first_rule_wins),
         cmocka_unit_test(test_regex_limits),
         cmocka_unit_test(test_text_overflow),
+        cmocka_unit_test(test_template),
+        cmocka_unit_test(test_link_attrs),
+        cmocka_unit_test(test_builtin_fast_path),
         cmocka_unit_test(test_match_alloc_failures),
         cmocka_unit_test(test_random_blocks),
         cmocka_unit_test(test_decide_cost),

@@ -164,6 +164,22 @@ test_errors(void **state)
                  "unexpected argument");
     expect_error("rule a\n  contains \"x\"y\n  action drop\nend\n", 2, 15,
                  "unexpected character after string");
+    expect_error("rule a\n  template \"the post %x\"\n  action drop\nend\n",
+                 2, 12, "template: bad placeholder at offset 9");
+    expect_error("rule a\n  template \"the post %\"\n  action drop\nend\n",
+                 2, 12, "template: bad placeholder");
+    expect_error("rule a\n  template \"%0 x\"\n  action drop\nend\n",
+                 2, 12, "template: bad placeholder");
+    expect_error("rule a\n  template \"on %*%1\"\n  action drop\nend\n",
+                 2, 12, "\"%*\" must be followed by text");
+    expect_error("rule a\n  template \" . \"\n  action drop\nend\n",
+                 2, 12, "empty template");
+    expect_error("rule a\n  template x\n  action drop\nend\n",
+                 2, 12, "expected a quoted template");
+    expect_error("rule a\n  link-rel 1 \"no follow\"\n  action drop\nend\n",
+                 2, 14, "expected one word");
+    expect_error("rule a\n  link-class 0 \"x\"\n  action drop\nend\n",
+                 2, 14, "bad number \"0\"");
 }
 
 
