@@ -128,6 +128,46 @@ quality: $(BUILD)/synfilter
 fixtures-cli: $(BUILD)/synfilter
 	$(PYTEST) -q tests/test_fixtures_cli.py
 
+# The same tests against nginx itself built with AddressSanitizer and the
+# module compiled in (--add-module: the static build path of `config`).
+# nginx's source comes from Debian's source package (apt-get source, with a
+# private deb-src list); not part of `make test`.
+ASAN_NGX    := $(BUILD)/nginx-asan
+ASAN_NGX_CC := -O1 -g -fsanitize=address -fno-omit-frame-pointer \
+               -DNGX_DEBUG_PALLOC=1
+ASAN_NGX_V  := $(shell dpkg-query -W -f='$${Version}' nginx 2>/dev/null \
+                 | sed 's/-.*//')
+
+$(ASAN_NGX)/src/objs/nginx: config $(MODULE_C) $(MODULE_H) $(ENGINE_SRC) \
+                            $(ENGINE_HDR)
+	@mkdir -p $(ASAN_NGX)/parts $(ASAN_NGX)/lists/partial
+	test -d $(ASAN_NGX)/src || { \
+	    sed 's/^Types: deb$$/Types: deb-src/' \
+	        /etc/apt/sources.list.d/debian.sources \
+	        > $(ASAN_NGX)/parts/src.sources; \
+	    apt_o="-o Dir::Etc::SourceList=/dev/null \
+	        -o Dir::Etc::SourceParts=$(abspath $(ASAN_NGX))/parts \
+	        -o Dir::State::Lists=$(abspath $(ASAN_NGX))/lists"; \
+	    apt-get $$apt_o update >/dev/null; \
+	    cd $(ASAN_NGX) && { apt-get $$apt_o source --download-only \
+	        nginx=$(ASAN_NGX_V) >/dev/null 2>&1 || true; }; \
+	    mkdir src && tar xzf nginx_$(ASAN_NGX_V).orig.tar.gz -C src \
+	        --strip-components=1; }
+	cd $(ASAN_NGX)/src && ./configure --prefix=$(abspath $(ASAN_NGX)) \
+	    --with-debug --with-compat --with-http_v2_module --with-threads \
+	    --with-cc-opt='$(ASAN_NGX_CC)' --with-ld-opt='-fsanitize=address' \
+	    --add-module=$(CURDIR) > configure.log && $(MAKE) >make.log
+
+.PHONY: integration-asan
+
+integration-asan: $(ASAN_NGX)/src/objs/nginx
+	rm -rf $(ASAN_NGX)/log && mkdir -p $(ASAN_NGX)/log
+	SF_NGINX=$(abspath $<) SF_MODULE=static \
+	ASAN_OPTIONS=detect_odr_violation=0:detect_leaks=0:log_path=$(abspath \
+	    $(ASAN_NGX))/log/asan $(PYTEST) -q tests/integration
+	@if ls $(ASAN_NGX)/log/asan* >/dev/null 2>&1; then \
+	    cat $(ASAN_NGX)/log/asan*; exit 1; fi
+
 # ---- run the sample site cleaned --------------------------------------------
 
 DEPS_PKGS := nginx nginx-dev libpcre2-dev libcmocka-dev zlib1g-dev python3 \
@@ -156,6 +196,20 @@ $(BUILD)/engine_bench: tests/bench/engine_bench.c $(BUILD)/libsf.a $(ENGINE_HDR)
 bench-engine: $(BUILD)/engine_bench
 	./$(BUILD)/engine_bench
 
+# ---- fuzzing: libFuzzer on the stream (clang) -----------------------------
+
+$(BUILD)/fuzz_stream: tests/fuzz/fuzz_stream.c $(ENGINE_SRC) $(ENGINE_HDR)
+	@mkdir -p $(@D)
+	clang -std=c99 -D_DEFAULT_SOURCE -g -O1 \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -Isrc -o $@ \
+	    tests/fuzz/fuzz_stream.c $(ENGINE_SRC) $(LIBS)
+
+fuzz: $(BUILD)/fuzz_stream
+	@mkdir -p $(BUILD)/fuzz-corpus
+	./$(BUILD)/fuzz_stream -max_total_time=$${FUZZ_SECONDS:-60} \
+	    -max_len=4096 $(BUILD)/fuzz-corpus tests/fuzz/corpus
+
 # ---- nginx benchmark: plain, this module, sub_filter, subs_filter ----------
 
 bench-nginx: $(MODULE_SO)
@@ -172,7 +226,7 @@ rules:
 
 # ---- everything -----------------------------------------------------------
 
-test: all unit integration
+test: all unit fixtures-cli integration
 
 clean:
 	rm -rf $(BUILD)
