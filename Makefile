@@ -109,7 +109,9 @@ $(NGX_BUILD)/Makefile: config $(NGX_BUILD)/sources
 $(MODULE_SO): $(NGX_BUILD)/Makefile $(MODULE_C) $(MODULE_H) $(ENGINE_SRC) \
               $(ENGINE_HDR)
 	cd $(NGX_SRC) && $(MAKE) -f $(abspath $(NGX_BUILD))/Makefile modules
-	cp $(NGX_BUILD)/ngx_http_syndication_filter_module.so $@
+	@# a new inode: an nginx running the old .so (tests) keeps its mapping
+	cp $(NGX_BUILD)/ngx_http_syndication_filter_module.so $@.tmp
+	mv -f $@.tmp $@
 
 FORCE:
 

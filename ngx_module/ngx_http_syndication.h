@@ -70,6 +70,7 @@ typedef struct {
     /* input: the copied upstream chain and the buffer being consumed */
     ngx_chain_t                 *in;
     ngx_buf_t                   *in_buf;
+    unsigned                     last_flags;    /* of a used-up in_buf */
 
     /* engine input when inflating: bytes of zbuf not yet fed */
     u_char                      *zbuf;

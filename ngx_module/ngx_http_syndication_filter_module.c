@@ -276,8 +276,15 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
     options.report = (slcf->mode == NGX_HTTP_SYNDICATION_REPORT);
     options.attribution = slcf->attribution ? 1 : 0;
     options.canonical = 1;
-    options.on_decision = ngx_http_syndication_decision;
-    options.on_decision_ctx = r;
+
+    /* decisions are logged in report mode, or with debug logging on */
+
+    if (slcf->mode == NGX_HTTP_SYNDICATION_REPORT
+        || (r->connection->log->log_level & NGX_LOG_DEBUG_HTTP))
+    {
+        options.on_decision = ngx_http_syndication_decision;
+        options.on_decision_ctx = r;
+    }
 
     if (ctx->source.len) {
         options.source = (const char *) ctx->source.data;
@@ -688,7 +695,7 @@ ngx_http_syndication_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         }
 
         ngx_chain_update_chains(r->pool, &ctx->free, &ctx->busy, &ctx->out,
-                                (ngx_buf_tag_t) &ngx_http_syndication_filter_module);
+                           (ngx_buf_tag_t) &ngx_http_syndication_filter_module);
         ctx->last_out = &ctx->out;
 
         if (rc == NGX_AGAIN && ctx->free != NULL) {
@@ -861,6 +868,11 @@ ngx_http_syndication_process(ngx_http_request_t *r,
 /*
  * Make engine input ready in ctx->next/avail, or a pending SF_FLUSH or
  * SF_FINISH; NGX_AGAIN when the copied chain is used up.
+ *
+ * An upstream buffer is forgotten as soon as its bytes are taken: the
+ * upstream may reuse a consumed buffer for new data before the next call.
+ * Its flags wait in ctx->last_flags until zlib has given all the output
+ * of its bytes.
  */
 
 static ngx_int_t
@@ -876,7 +888,35 @@ ngx_http_syndication_input(ngx_http_request_t *r,
             return NGX_OK;
         }
 
+        if (ctx->inflate && ctx->zfull) {
+            /* zlib has more output of the bytes it took */
+            if (ngx_http_syndication_inflate(r, ctx) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            continue;
+        }
+
         if (ctx->in_buf == NULL) {
+
+            if (ctx->last_flags) {
+                if (ctx->last_flags & SF_FINISH) {
+                    if (ctx->inflate && !ctx->zdone) {
+                        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                                      "syndication filter: compressed body "
+                                      "ends before its compressed stream");
+                    }
+
+                    ctx->finish = 1;
+
+                } else {
+                    ctx->flush = 1;
+                }
+
+                ctx->last_flags = 0;
+                continue;
+            }
+
             if (ctx->in == NULL) {
                 return NGX_AGAIN;
             }
@@ -896,34 +936,31 @@ ngx_http_syndication_input(ngx_http_request_t *r,
 
         b = ctx->in_buf;
 
-        if (ctx->inflate) {
-            if (b->pos < b->last || ctx->zfull) {
-                if (ngx_http_syndication_inflate(r, ctx) != NGX_OK) {
-                    return NGX_ERROR;
-                }
+        if (b->pos < b->last) {
 
+            if (!ctx->inflate) {
+                /* fed straight from the upstream buffer, zero-copy */
+                ctx->next = b->pos;
+                ctx->avail = b->last - b->pos;
+                return NGX_OK;
+            }
+
+            if (ngx_http_syndication_inflate(r, ctx) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            if (b->pos < b->last) {
                 continue;
             }
-
-        } else if (b->pos < b->last) {
-            ctx->next = b->pos;
-            ctx->avail = b->last - b->pos;
-            return NGX_OK;
         }
 
-        /* the buffer is used up: its flags apply now */
+        /* the buffer is used up: its flags apply after its bytes */
 
         if (b->last_buf || b->last_in_chain) {
-            if (ctx->inflate && !ctx->zdone) {
-                ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                              "syndication filter: compressed body ends "
-                              "before its compressed stream");
-            }
-
-            ctx->finish = 1;
+            ctx->last_flags = SF_FINISH;
 
         } else if (b->flush) {
-            ctx->flush = 1;
+            ctx->last_flags = SF_FLUSH;
         }
 
         ctx->in_buf = NULL;

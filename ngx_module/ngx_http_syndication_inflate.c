@@ -69,8 +69,9 @@ ngx_http_syndication_inflate_start(ngx_http_request_t *r,
 
 
 /*
- * Inflate from ctx->in_buf into zbuf, which must be empty (ctx->avail is
- * 0); the produced bytes become the engine input.  Corrupt data and a body
+ * Inflate from ctx->in_buf (NULL: only drain what zlib holds) into zbuf,
+ * which must be empty (ctx->avail is 0); the produced bytes become the
+ * engine input.  Corrupt data and a body
  * beyond syndication_max_inflated are errors: identity bytes may already
  * have been sent, so the response can only be cut, as nginx cuts a broken
  * upstream.
@@ -88,6 +89,11 @@ ngx_http_syndication_inflate(ngx_http_request_t *r,
 
     b = ctx->in_buf;
     head = 0;
+
+    if (b == NULL && !ctx->zstarted) {
+        ctx->zfull = 0;
+        return NGX_OK;
+    }
 
     if (!ctx->zstarted) {
         while (ctx->nzhead < 2 && b->pos < b->last) {
@@ -112,6 +118,11 @@ ngx_http_syndication_inflate(ngx_http_request_t *r,
         ctx->zstream.next_in = ctx->zhead;
         ctx->zstream.avail_in = 2;
         head = 1;
+
+    } else if (b == NULL) {
+        /* draining: the output of bytes zlib has already taken */
+        ctx->zstream.next_in = Z_NULL;
+        ctx->zstream.avail_in = 0;
 
     } else if (ctx->zdone) {
 
@@ -158,7 +169,7 @@ ngx_http_syndication_inflate(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    if (!head) {
+    if (b != NULL && !head) {
         b->pos = ctx->zstream.next_in;
 
     } else if (ctx->zstream.avail_in) {
@@ -180,7 +191,9 @@ ngx_http_syndication_inflate(ngx_http_request_t *r,
         ctx->zfull = 0;
     }
 
-    if (rc == Z_BUF_ERROR && !head && produced == 0 && b->pos < b->last) {
+    if (rc == Z_BUF_ERROR && b != NULL && !head && produced == 0
+        && b->pos < b->last)
+    {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "syndication filter: inflate() made no progress");
         return NGX_ERROR;

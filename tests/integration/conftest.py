@@ -4,6 +4,7 @@ Nothing is built here (make does that).  SF_MODULE overrides the module path.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,7 +19,11 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 import harness  # noqa: E402
 import upstream  # noqa: E402
 
+# SF_MODULE=static: the module is compiled into $NGINX (e.g. an ASan build
+# made with --add-module), nothing to load
 MODULE = os.environ.get("SF_MODULE", harness.MODULE)
+if MODULE == "static":
+    MODULE = None
 FIXTURE_DIRS = [os.path.join(ROOT, "tests", "fixtures"),
                 "/work/shared/fixtures/pages"]
 
@@ -53,6 +58,11 @@ HTTP = """
 
         location /nb/ {{
             proxy_pass http://up/page/;
+            proxy_buffering off;
+        }}
+
+        location = /nbbig {{
+            proxy_pass http://up/big;
             proxy_buffering off;
         }}
 
@@ -118,13 +128,14 @@ class Site:
 
 @pytest.fixture(scope="session")
 def site():
-    if not os.path.exists(MODULE):
+    if MODULE is not None and not os.path.exists(MODULE):
         pytest.exit("%s is missing: run make first" % MODULE, 2)
     tmp = tempfile.mkdtemp(prefix="sf-integration-")
     os.chmod(tmp, 0o755)
     srv = upstream.start(0, FIXTURE_DIRS)
     s = Site()
     s.dir = tmp
+    s.module = MODULE
     s.upstream = srv
     s.up = srv.server_port
     s.port = harness.free_port()
@@ -163,6 +174,9 @@ def site():
     bad = harness.bad_lines(s.nginx.log_text())
     assert rc == 0, "nginx exit code %r" % rc
     assert not bad, "error.log:\n" + "\n".join(bad)
+    # kept for a look when something failed above, or with SF_KEEP=1
+    if not os.environ.get("SF_KEEP"):
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

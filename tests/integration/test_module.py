@@ -6,19 +6,17 @@ import re
 import socket
 import subprocess
 import time
-import zlib
 
 import pytest
 
-from conftest import FIXTURE_DIRS, ROOT, curl  # noqa: F401
+from conftest import FIXTURE_DIRS, curl
 import fixture_check
 import harness
 
-NAMES = sorted(upstream_names for upstream_names in
-               {n for d in FIXTURE_DIRS if os.path.isdir(d)
-                for n in (f[:-5] for f in os.listdir(d)
-                          if f.endswith(".json"))
-                if os.path.exists(os.path.join(d, n + ".html"))})
+# every fixture with both its page and its expectations
+NAMES = sorted({f[:-5] for d in FIXTURE_DIRS if os.path.isdir(d)
+                for f in os.listdir(d) if f.endswith(".json")
+                and os.path.exists(os.path.join(d, f[:-5] + ".html"))})
 
 MAIN = "webtimes-putin-car"
 
@@ -315,6 +313,34 @@ def test_stalled_upstream_streams(site):
 
 # ---- memory ---------------------------------------------------------------
 
+def test_slow_client_back_pressure(site):
+    """A client that stops reading: the filter stops taking input, the
+    worker does not swallow the 20 MB page."""
+    w = site.nginx.workers()[0]
+    before = harness.vm_hwm_kb(w)
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+    s.connect(("127.0.0.1", site.port))
+    s.sendall(b"GET /nbbig HTTP/1.1\r\nHost: aggregator.test\r\n"
+              b"Connection: close\r\n\r\n")
+    got = s.recv(65536)
+    time.sleep(2)
+    stalled = harness.vm_hwm_kb(w)
+    n = len(got)
+    s.settimeout(30)
+    while True:
+        data = s.recv(1 << 20)
+        if not data:
+            break
+        n += len(data)
+    s.close()
+    print("\nslow client: worker VmHWM %d KB before, %d KB while the "
+          "client did not read, %d bytes received in the end"
+          % (before, stalled, n))
+    assert stalled - before < 4096
+    assert n > 15 * 1024 * 1024
+
+
 def _hwm(site, path, tag):
     d = os.path.join(site.dir, "hwm-" + tag)
     os.makedirs(d, exist_ok=True)
@@ -328,7 +354,7 @@ def _hwm(site, path, tag):
         }}
     }}
     """.format(port=port, up=site.up, on="on" if tag == "filter" else "off")
-    n = harness.Nginx(d, conf, module=site.nginx.modules[0])
+    n = harness.Nginx(d, conf, module=site.module)
     n.start([port])
     try:
         curl("http://127.0.0.1:%d/page/%s" % (port, MAIN))
@@ -384,7 +410,7 @@ def test_learn_zone(site):
 def _nginx_t(site, tag, http):
     d = os.path.join(site.dir, "t-" + tag)
     os.makedirs(d, exist_ok=True)
-    n = harness.Nginx(d, http.replace("DIR", d), module=site.nginx.modules[0])
+    n = harness.Nginx(d, http.replace("DIR", d), module=site.module)
     rc, out = n.test_conf()
     return rc, out, d
 

@@ -16,7 +16,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 MODULE = os.path.join(ROOT, "build", "ngx_http_syndication_filter_module.so")
-NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
+NGINX = os.environ.get("SF_NGINX", "/usr/sbin/nginx")
 
 
 def free_port():
@@ -42,6 +42,7 @@ MAIN = """
 {load_modules}
 {user}
 worker_processes 1;
+worker_rlimit_core 1g;
 daemon off;
 master_process on;
 pid {dir}/nginx.pid;
@@ -57,8 +58,7 @@ http {{
     default_type application/octet-stream;
 
     log_format syn '$request $status $body_bytes_sent '
-                   'st=$syndication_status rm=$syndication_removed '
-                   'src=$syndication_source';
+                   {log_vars};
     access_log {dir}/access.log syn;
 
     client_body_temp_path {dir}/tmp/body;
@@ -85,6 +85,9 @@ class Nginx:
         self.modules = ([module] if module else []) + list(extra_modules)
         self.log_level = log_level
         self.proc = None
+        # the module's variables exist when it is loaded or compiled in
+        self.has_vars = module is not None or os.environ.get(
+            "SF_MODULE") == "static"
 
     @property
     def error_log(self):
@@ -94,7 +97,13 @@ class Nginx:
         os.makedirs(os.path.join(self.dir, "tmp"), exist_ok=True)
         loads = "\n".join("load_module %s;" % m for m in self.modules)
         user = "user root;" if os.geteuid() == 0 else ""
+        if self.has_vars:
+            log_vars = ("'st=$syndication_status rm=$syndication_removed '\n"
+                        "                   'src=$syndication_source'")
+        else:
+            log_vars = "''"
         conf = MAIN.format(load_modules=loads, user=user, dir=self.dir,
+                           log_vars=log_vars,
                            http=self.http, log_level=self.log_level)
         path = os.path.join(self.dir, "nginx.conf")
         with open(path, "w") as f:

@@ -37,7 +37,6 @@ HTTP = """
             syndication_filter on;
             syndication_learn zone=learned:1m;
             gzip on;
-            add_header X-Syndication-Status $syndication_status always;
             proxy_pass {upstream};
         }}
     }}
