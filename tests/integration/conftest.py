@@ -24,8 +24,7 @@ import upstream  # noqa: E402
 MODULE = os.environ.get("SF_MODULE", harness.MODULE)
 if MODULE == "static":
     MODULE = None
-FIXTURE_DIRS = [os.path.join(ROOT, "tests", "fixtures"),
-                "/work/shared/fixtures/pages"]
+FIXTURE_DIRS = [os.path.join(ROOT, "tests", "fixtures")]
 
 CUSTOM_RULES = """\
 # integration test: a site rule on top of nothing else

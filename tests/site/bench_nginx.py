@@ -21,8 +21,6 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 SUBS = "/usr/lib/nginx/modules/ngx_http_subs_filter_module.so"
 PAGE = os.path.join(harness.ROOT, "tests", "fixtures",
                     "webtimes-putin-car.html")
-if not os.path.exists(PAGE):
-    PAGE = "/work/shared/fixtures/pages/webtimes-putin-car.html"
 
 FILTERS = {
     "plain": "",

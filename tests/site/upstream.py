@@ -1,6 +1,6 @@
 """The sample aggregator site: a small HTTP/1.1 upstream (Python stdlib).
 
-It serves the fixture pages (tests/fixtures/, /work/shared-style pages
+It serves the fixture pages (tests/fixtures/, or the page
 directories given on the command line) in every way an upstream can send a
 body, chosen by query parameters:
 
@@ -36,8 +36,7 @@ import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-DEFAULT_DIRS = [os.path.join(ROOT, "tests", "fixtures"),
-                "/work/shared/fixtures/pages"]
+DEFAULT_DIRS = [os.path.join(ROOT, "tests", "fixtures")]
 
 BIG_SIZE = 20 * 1024 * 1024
 
