@@ -88,9 +88,9 @@ static void
 sf_lexer_tag_end(sf_lexer_t *lx)
 {
     if (!lx->end && sf_tag_is_rawtext(lx->tag)) {
+        /* the name stays in lx->name: the end tag is matched against it */
         lx->raw_tag = lx->tag;
-        lx->raw_name = sf_tag_name(lx->tag);
-        lx->raw_len = (unsigned) strlen(lx->raw_name);
+        lx->raw_len = lx->name_len;
         lx->state = (lx->tag == SF_TAG_PLAINTEXT) ? SF_LX_PLAINTEXT
                                                   : SF_LX_RAW;
         lx->kind = SF_LEX_RAW;
@@ -102,13 +102,117 @@ sf_lexer_tag_end(sf_lexer_t *lx)
 }
 
 
+/* Back to text after a token: the event and the bytes it took. */
+static size_t
+sf_lexer_done(sf_lexer_t *lx, sf_lex_event_e *event, size_t n)
+{
+    lx->state = SF_LX_DATA;
+    lx->kind = SF_LEX_TEXT;
+    *event = SF_LEX_END;
+
+    return n;
+}
+
+
 /* Markup that turned out to be a comment or bogus: no tag to parse. */
-static void
-sf_lexer_opaque(sf_lexer_t *lx, unsigned state)
+static size_t
+sf_lexer_opaque(sf_lexer_t *lx, unsigned state, sf_lex_event_e *event,
+    size_t n)
 {
     lx->state = state;
     lx->kind = SF_LEX_OPAQUE;
     lx->count = 0;
+    *event = SF_LEX_RETYPE;
+
+    return n;
+}
+
+
+/*
+ * The attributes of a tag, up to its '>' (returned) or the end of the
+ * slice (end returned, the state kept for the next slice).  One local loop
+ * rather than a trip through sf_lexer_scan()'s switch per attribute: most
+ * tags end within the slice they start in.
+ */
+static const unsigned char *
+sf_lexer_attrs(sf_lexer_t *lx, const unsigned char *p,
+    const unsigned char *end)
+{
+    unsigned              state;
+    const unsigned char  *q;
+
+    state = lx->state;
+
+    while (p < end) {
+
+        switch (state) {
+
+        case SF_LX_ATTRS:
+            /* between attributes: only '=' and '>' matter */
+            while (p < end && !sf_lexer_attr_stop[*p]) {
+                p++;
+            }
+
+            if (p == end || *p == '>') {
+                lx->state = state;
+                return p;
+            }
+
+            state = SF_LX_BEFORE_VALUE;
+            p++;
+            break;
+
+        case SF_LX_BEFORE_VALUE:
+            /* "b=": a quote here opens a quoted value */
+            while (p < end && sf_lexer_space(*p)) {
+                p++;
+            }
+
+            if (p == end || *p == '>') {
+                lx->state = state;
+                return p;
+            }
+
+            if (*p == '"' || *p == '\'') {
+                lx->quote = *p++;
+                state = SF_LX_QUOTED;
+
+            } else {
+                state = SF_LX_UNQUOTED;
+            }
+
+            break;
+
+        case SF_LX_QUOTED:
+            /* "b='...": nothing but the same quote ends it */
+            q = memchr(p, lx->quote, (size_t) (end - p));
+
+            if (q == NULL) {
+                lx->state = state;
+                return end;
+            }
+
+            p = q + 1;
+            state = SF_LX_ATTRS;
+            break;
+
+        default: /* SF_LX_UNQUOTED */
+            /* "b=c": ends at white space or '>', not at the slice's end */
+            while (p < end && *p != '>' && !sf_lexer_space(*p)) {
+                p++;
+            }
+
+            if (p < end) {
+                state = SF_LX_ATTRS;
+            }
+
+            break;
+        }
+    }
+
+    lx->state = state;
+
+    return p;
 }
 
 
@@ -147,7 +251,12 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
             /* the '<' the text stopped at belongs to the markup */
             lx->state = SF_LX_TAG_OPEN;
             p++;
-            break;
+
+            if (p == end) {
+                return len;
+            }
+
+            /* fall through */
 
         case SF_LX_TAG_OPEN:
             /* "<": a letter, '/', '!' or '?' starts markup */
@@ -155,7 +264,7 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
 
             if (sf_lexer_alpha(c)) {
                 lx->state = SF_LX_TAG_NAME;
-                break;
+                goto name;
             }
 
             if (c == '/') {
@@ -171,9 +280,8 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
             }
 
             if (c == '?') {
-                sf_lexer_opaque(lx, SF_LX_BOGUS);
-                *event = SF_LEX_RETYPE;
-                return (size_t) (p - start);
+                return sf_lexer_opaque(lx, SF_LX_BOGUS, event,
+                                       (size_t) (p - start));
             }
 
             /* "<3", "< ", "<<": text; the byte is looked at again */
@@ -185,27 +293,23 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
         case SF_LX_END_TAG_OPEN:
             /* "</" */
             c = *p;
+            lx->end = 1;
 
             if (sf_lexer_alpha(c)) {
-                lx->end = 1;
                 lx->state = SF_LX_TAG_NAME;
                 break;
             }
 
             if (c == '>') {
                 /* "</>" is dropped by browsers: a markup token of its own */
-                lx->end = 1;
-                lx->state = SF_LX_DATA;
-                lx->kind = SF_LEX_TEXT;
-                *event = SF_LEX_END;
-                return (size_t) (p + 1 - start);
+                return sf_lexer_done(lx, event, (size_t) (p + 1 - start));
             }
 
-            sf_lexer_opaque(lx, SF_LX_BOGUS);
-            *event = SF_LEX_RETYPE;
-            return (size_t) (p - start);
+            return sf_lexer_opaque(lx, SF_LX_BOGUS, event,
+                                   (size_t) (p - start));
 
         case SF_LX_TAG_NAME:
+        name:
             /* "<na": the name ends at white space, '/' or '>' */
             while (p < end && !sf_lexer_name_stop[*p]) {
                 if (lx->name_len < sizeof(lx->name)) {
@@ -220,93 +324,35 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
                 return len;
             }
 
-            /* only raw-text names matter here: script, style, title, ... */
-            c = lx->name[0] | 0x20;
-            lx->tag = (lx->name_len >= 3 && lx->name_len <= 9
-                       && (c == 's' || c == 't' || c == 'x' || c == 'n'
-                           || c == 'i' || c == 'p'))
-                      ? sf_tag_lookup(lx->name, lx->name_len)
-                      : SF_TAG_OTHER;
+            /* the stream takes the element id from here (sf_tag_parse_id) */
+            lx->tag = sf_tag_lookup(lx->name, lx->name_len);
 
-            if (*p == '>') {
-                sf_lexer_tag_end(lx);
-                *event = SF_LEX_END;
-                return (size_t) (p + 1 - start);
+            if (*p != '>') {
+                lx->state = SF_LX_ATTRS;
+                p = sf_lexer_attrs(lx, p + 1, end);
+
+                if (p == end) {
+                    return len;
+                }
             }
 
-            lx->state = SF_LX_ATTRS;
-            p++;
-            break;
+            sf_lexer_tag_end(lx);
+            *event = SF_LEX_END;
+            return (size_t) (p + 1 - start);
 
         case SF_LX_ATTRS:
-            /* between attributes: only '=' and '>' matter */
-            while (p < end && !sf_lexer_attr_stop[*p]) {
-                p++;
-            }
-
-            if (p == end) {
-                return len;
-            }
-
-            if (*p == '>') {
-                sf_lexer_tag_end(lx);
-                *event = SF_LEX_END;
-                return (size_t) (p + 1 - start);
-            }
-
-            lx->state = SF_LX_BEFORE_VALUE;
-            p++;
-            break;
-
         case SF_LX_BEFORE_VALUE:
-            /* "b=": a quote here opens a quoted value */
-            c = *p;
-
-            if (sf_lexer_space(c)) {
-                p++;
-                break;
-            }
-
-            if (c == '"' || c == '\'') {
-                lx->quote = c;
-                lx->state = SF_LX_QUOTED;
-                p++;
-                break;
-            }
-
-            if (c == '>') {
-                sf_lexer_tag_end(lx);
-                *event = SF_LEX_END;
-                return (size_t) (p + 1 - start);
-            }
-
-            lx->state = SF_LX_UNQUOTED;
-            break;
-
         case SF_LX_QUOTED:
-            /* "b='...": nothing but the same quote ends it */
-            q = memchr(p, lx->quote, (size_t) (end - p));
-
-            if (q == NULL) {
-                return len;
-            }
-
-            p = q + 1;
-            lx->state = SF_LX_ATTRS;
-            break;
-
         case SF_LX_UNQUOTED:
-            /* "b=c": ends at white space or '>' */
-            while (p < end && *p != '>' && !sf_lexer_space(*p)) {
-                p++;
-            }
+            p = sf_lexer_attrs(lx, p, end);
 
             if (p == end) {
                 return len;
             }
 
-            lx->state = SF_LX_ATTRS;
-            break;
+            sf_lexer_tag_end(lx);
+            *event = SF_LEX_END;
+            return (size_t) (p + 1 - start);
 
         case SF_LX_DECL:
             /* "<!": "--" opens a comment, "[CDATA[" a CDATA section */
@@ -326,73 +372,51 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
             }
 
             /* doctype and other declarations end at the first '>' */
-            sf_lexer_opaque(lx, SF_LX_BOGUS);
-            *event = SF_LEX_RETYPE;
-            return (size_t) (p - start);
+            return sf_lexer_opaque(lx, SF_LX_BOGUS, event,
+                                   (size_t) (p - start));
 
         case SF_LX_DECL_DASH:
             /* "<!-" */
             if (*p == '-') {
-                sf_lexer_opaque(lx, SF_LX_COMMENT_START);
-                *event = SF_LEX_RETYPE;
-                return (size_t) (p + 1 - start);
+                return sf_lexer_opaque(lx, SF_LX_COMMENT_START, event,
+                                       (size_t) (p + 1 - start));
             }
 
-            sf_lexer_opaque(lx, SF_LX_BOGUS);
-            *event = SF_LEX_RETYPE;
-            return (size_t) (p - start);
+            return sf_lexer_opaque(lx, SF_LX_BOGUS, event,
+                                   (size_t) (p - start));
 
         case SF_LX_CDATA_OPEN:
             /* "<![CD" */
             if (*p != (unsigned char) sf_lexer_cdata[lx->count]) {
-                sf_lexer_opaque(lx, SF_LX_BOGUS);
-                *event = SF_LEX_RETYPE;
-                return (size_t) (p - start);
+                return sf_lexer_opaque(lx, SF_LX_BOGUS, event,
+                                       (size_t) (p - start));
             }
 
             p++;
 
             if (++lx->count == sizeof(sf_lexer_cdata) - 1) {
-                sf_lexer_opaque(lx, SF_LX_CDATA);
-                *event = SF_LEX_RETYPE;
-                return (size_t) (p - start);
+                return sf_lexer_opaque(lx, SF_LX_CDATA, event,
+                                       (size_t) (p - start));
             }
 
             break;
 
         case SF_LX_COMMENT_START:
-            /* "<!--": "<!-->" is a whole comment */
+        case SF_LX_COMMENT_START_DASH:
+            /* "<!--" or "<!---": '>' makes a whole comment of it */
             c = *p++;
 
             if (c == '>') {
-                lx->state = SF_LX_DATA;
-                lx->kind = SF_LEX_TEXT;
-                *event = SF_LEX_END;
-                return (size_t) (p - start);
+                return sf_lexer_done(lx, event, (size_t) (p - start));
             }
 
-            if (c == '-') {
+            if (c == '-' && lx->state == SF_LX_COMMENT_START) {
                 lx->state = SF_LX_COMMENT_START_DASH;
                 break;
             }
 
-            lx->state = SF_LX_COMMENT;
-            lx->count = 0;
-            break;
-
-        case SF_LX_COMMENT_START_DASH:
-            /* "<!---": "<!--->" is a whole comment */
-            c = *p++;
-
-            if (c == '>') {
-                lx->state = SF_LX_DATA;
-                lx->kind = SF_LEX_TEXT;
-                *event = SF_LEX_END;
-                return (size_t) (p - start);
-            }
-
-            lx->state = SF_LX_COMMENT;
             lx->count = (c == '-') ? 2 : 0;
+            lx->state = SF_LX_COMMENT;
             break;
 
         case SF_LX_COMMENT:
@@ -416,10 +440,7 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
 
             if (lx->count >= 2) {
                 if (c == '>') {
-                    lx->state = SF_LX_DATA;
-                    lx->kind = SF_LEX_TEXT;
-                    *event = SF_LEX_END;
-                    return (size_t) (p - start);
+                    return sf_lexer_done(lx, event, (size_t) (p - start));
                 }
 
                 if (c == '!') {
@@ -436,10 +457,7 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
             c = *p++;
 
             if (c == '>') {
-                lx->state = SF_LX_DATA;
-                lx->kind = SF_LEX_TEXT;
-                *event = SF_LEX_END;
-                return (size_t) (p - start);
+                return sf_lexer_done(lx, event, (size_t) (p - start));
             }
 
             lx->state = SF_LX_COMMENT;
@@ -466,10 +484,7 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
             }
 
             if (c == '>' && lx->count >= 2) {
-                lx->state = SF_LX_DATA;
-                lx->kind = SF_LEX_TEXT;
-                *event = SF_LEX_END;
-                return (size_t) (p - start);
+                return sf_lexer_done(lx, event, (size_t) (p - start));
             }
 
             lx->count = 0;
@@ -483,10 +498,7 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
                 return len;
             }
 
-            lx->state = SF_LX_DATA;
-            lx->kind = SF_LEX_TEXT;
-            *event = SF_LEX_END;
-            return (size_t) (q + 1 - start);
+            return sf_lexer_done(lx, event, (size_t) (q + 1 - start));
 
         case SF_LX_RAW:
             /* raw text: only "</name" followed by a delimiter ends it */
@@ -521,7 +533,7 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
                 }
 
             } else if (lx->count < lx->raw_len + 2) {
-                if ((c | 0x20) == (unsigned char) lx->raw_name[lx->count - 2]
+                if ((c | 0x20) == (lx->name[lx->count - 2] | 0x20)
                     && sf_lexer_alpha(c))
                 {
                     lx->count++;
@@ -531,14 +543,11 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
 
             } else if (c == '>' || c == '/' || sf_lexer_space(c)) {
                 lx->tag = lx->raw_tag;
+                lx->name_len = lx->raw_len;
                 lx->end = 1;
-                lx->name_len = 0;
 
                 if (c == '>') {
-                    lx->state = SF_LX_DATA;
-                    lx->kind = SF_LEX_TEXT;
-                    *event = SF_LEX_END;
-                    return (size_t) (p + 1 - start);
+                    return sf_lexer_done(lx, event, (size_t) (p + 1 - start));
                 }
 
                 lx->state = SF_LX_ATTRS;

@@ -47,7 +47,7 @@ typedef struct {
     unsigned              state;
     sf_lex_kind_e         kind;
 
-    /* the tag being read: lower-case name prefix, id, end tag */
+    /* the tag being read: name prefix as written, id, end tag */
     unsigned char         name[12];
     unsigned              name_len;
     sf_tag_e              tag;
@@ -56,9 +56,8 @@ typedef struct {
     unsigned char         quote;            /* in a quoted value */
     unsigned              count;            /* dashes, brackets, matched */
 
-    /* raw text: the element whose end tag ends it */
+    /* raw text: the element whose end tag ends it (its name in name) */
     sf_tag_e              raw_tag;
-    const char           *raw_name;
     unsigned              raw_len;
 } sf_lexer_t;
 

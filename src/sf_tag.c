@@ -20,7 +20,7 @@ typedef struct {
 #define sf_tag_n(name, tag)  { name, sizeof(name) - 1, tag }
 
 
-/* Sorted by length, then name: lookup compares only names of equal length. */
+/* The names the engine knows, by length, then name. */
 static const sf_tag_name_t  sf_tag_names[] = {
     sf_tag_n("a", SF_TAG_A), sf_tag_n("b", SF_TAG_B), sf_tag_n("i", SF_TAG_I),
     sf_tag_n("p", SF_TAG_P),
@@ -69,11 +69,33 @@ static const sf_tag_name_t  sf_tag_names[] = {
 
 
 /*
- * Index of the first name of each length in sf_tag_names (test_lexer
- * checks that every name is found).
+ * A perfect hash of the names above (sf_tag_hash()): the index + 1 of the
+ * one name a hash can stand for, 0 for none.  Generated from the table; a
+ * new name needs a new table (and maybe new factors), which test_lexer
+ * checks by looking every name up:
+ *
+ *     for each name i: sf_tag_by_hash[sf_tag_hash(name)] = i + 1
  */
-static const unsigned char  sf_tag_by_len[11] = {
-    0, 0, 4, 22, 27, 37, 47, 58, 65, 70, 71
+static const unsigned char  sf_tag_by_hash[256] = {
+    16, 67, 0, 26, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 19, 73, 0, 59, 0, 49, 0, 0, 0,
+    68, 0, 10, 0, 0, 0, 54, 55, 0, 0, 0, 0, 0, 0, 0, 0, 53, 0, 0, 0, 0, 0, 0,
+    62, 0, 21, 9, 18, 42, 0, 0, 0, 29, 0, 0, 0, 69, 0, 0, 8, 0, 11, 0, 0, 0, 0,
+    51, 0, 0, 0, 0, 22, 0, 0, 0, 0, 0, 25, 28, 0, 0, 0, 46, 41, 0, 0, 30, 0, 0,
+    0, 56, 0, 0, 58, 4, 0, 0, 0, 0, 0, 12, 0, 50, 0, 0, 72, 0, 40, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 61, 0, 0, 35, 47, 0, 0, 57, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 13, 0, 0, 66, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0, 34, 0, 0, 32, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 20, 3, 0, 0, 0, 0, 23, 17, 0, 0, 37, 14, 63, 0, 0,
+    0, 0, 0, 0, 44, 24, 0, 27, 0, 0, 36, 0, 0, 0, 48, 0, 52, 0, 60, 0, 0, 6, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 38, 1, 15, 0, 0, 33, 0, 0, 0, 70, 0, 0, 0, 0,
+    5, 0, 0, 0, 0, 71, 0, 39, 0, 31, 0, 0, 43, 2, 0, 0, 0, 0, 0, 0, 64, 0, 65,
+    0
+};
+
+
+/* Bytes that end an attribute name: white space, '/' and '='. */
+static const unsigned char  sf_tag_name_end[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['/'] = 1,
+    ['='] = 1
 };
 
 
@@ -91,34 +113,47 @@ sf_tag_space(unsigned char c)
 }
 
 
+/*
+ * The hash of a name of 1 to 10 bytes: its first, second and last bytes,
+ * ASCII case folded, and its length.  Factors found by a search for the
+ * smallest ones without a collision among the known names.
+ */
+#define sf_tag_hash(name, len)                                               \
+    ((((name)[0] | 0x20) * 4 + ((len) > 1 ? ((name)[1] | 0x20) : 0) * 17     \
+      + ((name)[(len) - 1] | 0x20) * 22 + (len)) & 0xff)
+
+
 sf_tag_e
 sf_tag_lookup(const unsigned char *name, size_t len)
 {
     size_t                 i;
+    unsigned               k;
     const sf_tag_name_t   *n;
 
     if (len == 0 || len > 10) {
         return SF_TAG_OTHER;
     }
 
-    /* the table is sorted by length: start at the names of this length */
-    for (n = &sf_tag_names[sf_tag_by_len[len]]; n->len == len; n++) {
-        if (sf_tag_lower(name[0]) != (unsigned char) n->name[0]) {
-            continue;
-        }
+    k = sf_tag_by_hash[sf_tag_hash(name, len)];
 
-        for (i = 1; i < len; i++) {
-            if (sf_tag_lower(name[i]) != (unsigned char) n->name[i]) {
-                break;
-            }
-        }
+    if (k == 0) {
+        return SF_TAG_OTHER;
+    }
 
-        if (i == len) {
-            return n->tag;
+    /* the one candidate: compare it whole */
+    n = &sf_tag_names[k - 1];
+
+    if (n->len != len) {
+        return SF_TAG_OTHER;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (sf_tag_lower(name[i]) != (unsigned char) n->name[i]) {
+            return SF_TAG_OTHER;
         }
     }
 
-    return SF_TAG_OTHER;
+    return n->tag;
 }
 
 
@@ -161,9 +196,21 @@ sf_tag_is_void(sf_tag_e tag)
 int
 sf_tag_parse(sf_tag_t *tag, const unsigned char *p, size_t len)
 {
-    const unsigned char  *last, *name;
+    if (sf_tag_parse_id(tag, p, len, SF_TAG_NONE, 0) != 0) {
+        return -1;
+    }
 
-    memset(tag, 0, sizeof(sf_tag_t));
+    tag->tag = sf_tag_lookup(tag->name, tag->name_len);
+
+    return 0;
+}
+
+
+int
+sf_tag_parse_id(sf_tag_t *tag, const unsigned char *p, size_t len,
+    sf_tag_e id, size_t name_len)
+{
+    const unsigned char  *last, *name;
 
     if (len < 3 || p[0] != '<' || p[len - 1] != '>') {
         return -1;
@@ -171,6 +218,9 @@ sf_tag_parse(sf_tag_t *tag, const unsigned char *p, size_t len)
 
     last = p + len - 1;
     p++;
+
+    tag->end = 0;
+    tag->self_closing = 0;
 
     if (*p == '/') {
         tag->end = 1;
@@ -184,13 +234,18 @@ sf_tag_parse(sf_tag_t *tag, const unsigned char *p, size_t len)
 
     name = p;
 
-    while (p < last && !sf_tag_space(*p) && *p != '/') {
-        p++;
+    if (name_len > 0 && name_len <= (size_t) (last - p)) {
+        p += name_len;
+
+    } else {
+        while (p < last && !sf_tag_space(*p) && *p != '/') {
+            p++;
+        }
     }
 
+    tag->tag = id;
     tag->name = name;
     tag->name_len = (size_t) (p - name);
-    tag->tag = sf_tag_lookup(name, tag->name_len);
 
     if (!tag->end && last > p && last[-1] == '/') {
         tag->self_closing = 1;
@@ -208,13 +263,13 @@ sf_tag_next_attr(sf_tag_t *tag, const unsigned char **name, size_t *name_len,
     const unsigned char **value, size_t *value_len)
 {
     unsigned char         quote;
-    const unsigned char  *p, *end;
+    const unsigned char  *p, *q, *end;
 
     p = tag->attr_pos;
     end = tag->attr_end;
 
     /* skip white space and stray slashes between attributes */
-    while (p < end && (sf_tag_space(*p) || *p == '/')) {
+    while (p < end && sf_tag_name_end[*p] && *p != '=') {
         p++;
     }
 
@@ -228,7 +283,7 @@ sf_tag_next_attr(sf_tag_t *tag, const unsigned char **name, size_t *name_len,
     /* an attribute name may start with '=' (HTML parses it as a name) */
     p++;
 
-    while (p < end && !sf_tag_space(*p) && *p != '/' && *p != '=') {
+    while (p < end && !sf_tag_name_end[*p]) {
         p++;
     }
 
@@ -254,10 +309,8 @@ sf_tag_next_attr(sf_tag_t *tag, const unsigned char **name, size_t *name_len,
     if (p < end && (*p == '"' || *p == '\'')) {
         quote = *p++;
         *value = p;
-
-        while (p < end && *p != quote) {
-            p++;
-        }
+        q = memchr(p, quote, (size_t) (end - p));
+        p = (q != NULL) ? q : end;
 
         *value_len = (size_t) (p - *value);
 

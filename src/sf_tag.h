@@ -70,6 +70,12 @@ typedef struct {
  * (a comment, doctype, processing instruction or bogus markup).
  */
 int sf_tag_parse(sf_tag_t *tag, const unsigned char *p, size_t len);
+/*
+ * The same, for a tag whose id and name length are known (the lexer read
+ * the name and looked it up); name_len 0: unknown.
+ */
+int sf_tag_parse_id(sf_tag_t *tag, const unsigned char *p, size_t len,
+    sf_tag_e id, size_t name_len);
 
 /*
  * Next attribute: name and raw value (entities intact, quotes removed; an

@@ -1,11 +1,14 @@
 /*
  * engine_bench.c: engine throughput, MB/s on one core.
  *
- *     engine_bench [--no-builtin] [PAGE.html]...
+ *     engine_bench [--no-builtin] [--seconds S] [PAGE.html]...
  *
- * Each page (default: the shared sample page) and a large generated page
- * run through a fresh stream with the built-in pack, whole and in 4 KiB
- * chunks, through a 16 KiB output window, repeated for about a second.
+ * Each page (default: the shared sample page), a large generated article
+ * and the same article minified to a single line run through a fresh
+ * stream, with the built-in pack and without rules (--no-builtin: only
+ * without), whole and in 4 KiB chunks, through a 16 KiB output window,
+ * repeated for S seconds (default 0.5) per row.  Each row also gives the
+ * output size and the memory one stream allocated (stats.memory).
  */
 
 #include <stdio.h>
@@ -42,8 +45,8 @@ sink(void *ctx, const unsigned char *p, size_t len)
 
 
 static void
-bench(const sf_rules_t *rules, const char *name, const unsigned char *in,
-    size_t len)
+bench(const sf_rules_t *rules, const char *label, const char *name,
+    const unsigned char *in, size_t len, double seconds)
 {
     size_t          i, k, runs, total, memory;
     double          t0, t;
@@ -62,7 +65,7 @@ bench(const sf_rules_t *rules, const char *name, const unsigned char *in,
         t0 = now();
 
         do {
-            for (i = 0; i < 16; i++) {
+            for (i = 0; i < 4; i++) {
                 s = sf_stream_create(rules, &opt, &sf_malloc_allocator);
 
                 if (s == NULL
@@ -80,11 +83,11 @@ bench(const sf_rules_t *rules, const char *name, const unsigned char *in,
 
             t = now() - t0;
 
-        } while (t < 1.0);
+        } while (t < seconds);
 
-        printf("%-28s %9zu bytes  chunk %-5zu %8.1f MB/s  out %zu  "
-               "memory %zu\n", name, len, chunks[k],
-               (double) len * runs / t / 1e6, total / runs, memory);
+        printf("%-26s %9zu  %-7s %5s %9.1f %9zu %7zu\n", name, len, label,
+               chunks[k] ? "4K" : "whole", (double) len * runs / t / 1e6,
+               total / runs, memory);
     }
 }
 
@@ -164,28 +167,28 @@ generate(size_t target, size_t *len)
 }
 
 
-int
-main(int argc, char **argv)
+/* The same page on one line, as minifiers and some aggregators send it. */
+static void
+minify(unsigned char *p, size_t *len)
 {
-    int              i, n, builtin;
-    size_t           len;
-    const char     **paths;
-    sf_error_t       err;
-    sf_limits_t      limits;
-    sf_rules_t      *rules;
-    unsigned char   *page;
-    const char      *def[] = {
-        "/work/shared/fixtures/pages/webtimes-putin-car.html"
-    };
+    size_t  i, n;
 
-    /* --no-builtin: the stream alone, every block kept */
-    builtin = 1;
-
-    if (argc > 1 && strcmp(argv[1], "--no-builtin") == 0) {
-        builtin = 0;
-        argc--;
-        argv++;
+    for (i = 0, n = 0; i < *len; i++) {
+        if (p[i] != '\n') {
+            p[n++] = p[i];
+        }
     }
+
+    *len = n;
+}
+
+
+static sf_rules_t *
+compile(int builtin)
+{
+    sf_error_t    err;
+    sf_limits_t   limits;
+    sf_rules_t   *rules;
 
     sf_limits_init(&limits);
     rules = sf_rules_create(&sf_malloc_allocator, &limits);
@@ -196,33 +199,104 @@ main(int argc, char **argv)
     {
         fprintf(stderr, "engine_bench: rules: %s\n",
                 rules ? err.message : "no memory");
-        return 1;
+        exit(1);
     }
+
+    return rules;
+}
+
+
+int
+main(int argc, char **argv)
+{
+    int              i, r, n, builtin;
+    size_t           len, big_len;
+    double           seconds;
+    const char     **paths, *name;
+    sf_rules_t      *rules[2];
+    unsigned char   *page, *big;
+    const char      *labels[2] = { "pack", "none" };
+    const char      *def[] = {
+        "/work/shared/fixtures/pages/webtimes-putin-car.html"
+    };
+
+    builtin = 1;
+    seconds = 0.5;
+
+    while (argc > 1 && argv[1][0] == '-' && argv[1][1] == '-') {
+        if (strcmp(argv[1], "--no-builtin") == 0) {
+            builtin = 0;
+
+        } else if (strcmp(argv[1], "--seconds") == 0 && argc > 2) {
+            seconds = atof(argv[2]);
+            argc--;
+            argv++;
+
+        } else {
+            fprintf(stderr, "usage: engine_bench [--no-builtin] "
+                    "[--seconds S] [PAGE.html]...\n");
+            return 1;
+        }
+
+        argc--;
+        argv++;
+    }
+
+    rules[0] = builtin ? compile(1) : NULL;
+    rules[1] = compile(0);
 
     paths = argc > 1 ? (const char **) argv + 1 : def;
     n = argc > 1 ? argc - 1 : 1;
 
-    for (i = 0; i < n; i++) {
-        page = load(paths[i], &len);
+    printf("%-26s %9s  %-7s %5s %9s %9s %7s\n", "page", "bytes", "rules",
+           "chunk", "MB/s", "out", "memory");
 
-        if (page == NULL) {
-            fprintf(stderr, "engine_bench: cannot read %s\n", paths[i]);
+    big = generate(8 * 1024 * 1024, &big_len);
+
+    for (i = 0; i < n + 2; i++) {
+        if (i < n) {
+            page = load(paths[i], &len);
+            name = strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1
+                                          : paths[i];
+
+            if (page == NULL) {
+                fprintf(stderr, "engine_bench: cannot read %s\n", paths[i]);
+                continue;
+            }
+
+        } else if (big != NULL) {
+            page = big;
+            name = "generated 8 MiB article";
+
+            if (i == n + 1) {
+                minify(big, &big_len);
+                name = "generated, minified";
+            }
+
+            len = big_len;
+
+        } else {
             continue;
         }
 
-        bench(rules, strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1
-                                            : paths[i], page, len);
-        free(page);
+        for (r = 0; r < 2; r++) {
+            if (rules[r] != NULL) {
+                bench(rules[r], labels[r], name, page, len, seconds);
+            }
+        }
+
+        if (page != big) {
+            free(page);
+        }
     }
 
-    page = generate(8 * 1024 * 1024, &len);
+    free(big);
 
-    if (page != NULL) {
-        bench(rules, "generated 8 MiB article", page, len);
-        free(page);
+    if (rules[0] != NULL) {
+        sf_rules_destroy(rules[0]);
     }
 
-    sf_rules_destroy(rules);
+    sf_rules_destroy(rules[1]);
 
     return 0;
 }

@@ -130,6 +130,8 @@ test_text_and_tags(void **state)
     check("<a title=\">\" href='x>y'>z</a>",
           "M{<a title=\">\" href='x>y'>}T{z}M{</a>}");
     check("<a b=c\"d>e", "M{<a b=c\"d>}T{e}");
+    /* an unquoted value cut by a chunk goes on: its '="' opens nothing */
+    check("<a b=cd=\"e>f", "M{<a b=cd=\"e>}T{f}");
     check("<br/><img src=x />", "M{<br/>}M{<img src=x />}");
     check("1 < 2 <3 <<b>", "T{1 < 2 <3 <}M{<b>}");
     check("a<", "T{a}M{<}");

@@ -404,6 +404,57 @@ test_credit_placement(void **state)
     assert_int_equal(out.stats.credits, 0);
     assert_string_equal(out.source, "https://src.example/s");
     sf_test_out_free(&out);
+
+    /* the input ends before the page does */
+    opt.source = "https://src.example/a";
+    opt.source_len = strlen(opt.source);
+
+    /* no </article> nor </body>: the credit comes at the very end */
+    check_out(&opt, "<body><article><p>x</p>\n",
+              "<body><article><p>x</p>\n"
+              CREDIT("https://src.example/a", "src.example"),
+              &out);
+
+    assert_int_equal(out.stats.credits, 1);
+    sf_test_out_free(&out);
+
+    /* cut inside a tag or a comment: a credit there would not show */
+    check_out(&opt, "<body><p>x</p><a href=\"y",
+              "<body><p>x</p><a href=\"y", NULL);
+    check_out(&opt, "<body><p>x</p><!-- c", "<body><p>x</p><!-- c", NULL);
+
+    /* nor after a fragment with no body content at all */
+    check_out(&opt, "just <b>text</b>", "just <b>text</b>", NULL);
+
+    /* an unfinished held block leaves unchanged, the credit after it */
+    check_out(&opt, "<body><p>buy now and more",
+              "<body><p>buy now and more"
+              CREDIT("https://src.example/a", "src.example"),
+              &out);
+
+    assert_int_equal(out.stats.blocks_removed, 0);
+    sf_test_out_free(&out);
+
+#define FOOTER                                                               \
+    "<body><p>The post <a href=\"https://src.example/s\">S</a> first "      \
+    "appeared on <a href=\"https://src.example/\">Src</a>."
+
+    /* a footer learned on the way credits in its place, once; unfinished,
+     * it is not decided: kept, no source, no credit */
+    opt.source = NULL;
+    opt.source_len = 0;
+    check_out(&opt, FOOTER "</p><p>more</p>",
+              "<body>" CREDIT("https://src.example/s", "Src") "<p>more</p>",
+              &out);
+    assert_int_equal(out.stats.credits, 1);
+    sf_test_out_free(&out);
+
+    check_out(&opt, FOOTER, FOOTER, &out);
+    assert_string_equal(out.source, "");
+    assert_int_equal(out.stats.credits + out.stats.blocks_removed, 0);
+    sf_test_out_free(&out);
+
+#undef FOOTER
 }
 
 
@@ -452,8 +503,30 @@ test_canonical(void **state)
 static void
 test_head_source(void **state)
 {
+    size_t         i;
     sf_options_t   opt;
     sf_test_out_t  out;
+
+    static const struct {
+        const char  *in;
+        const char  *out;
+        unsigned     canonicals;
+    } no_add[] = {
+        { "<head><meta name=\"original-source\" "
+          "content=\"https://src.example/s\"><title>T</title></head>"
+          "<body></body>",
+          "<head><meta name=\"original-source\" "
+          "content=\"https://src.example/s\"><title>T</title></head>"
+          "<body></body>", 0 },
+        { "<head><meta name=\"original-source\" "
+          "content=\"https://src.example/s\">"
+          "<link rel=\"canonical\" href=\"https://agg.example/x\">"
+          "</head><body></body>",
+          "<head><meta name=\"original-source\" "
+          "content=\"https://src.example/s\">"
+          "<link rel=\"canonical\" href=\"https://src.example/s\">"
+          "</head><body></body>", 1 }
+    };
 
     (void) state;
 
@@ -519,6 +592,26 @@ test_head_source(void **state)
     assert_string_equal(out.source, "");
     assert_string_equal(out.status, "unchanged");
     sf_test_out_free(&out);
+
+    /*
+     * A head source replaces a head canonical but never adds one: without
+     * a canonical in the head, the page keeps having none.
+     */
+    for (i = 0; i < sizeof(no_add) / sizeof(no_add[0]); i++) {
+        check_out(&opt, no_add[i].in, no_add[i].out, &out);
+        assert_string_equal(out.source, "https://src.example/s");
+        assert_int_equal(out.stats.canonicals, no_add[i].canonicals);
+        sf_test_out_free(&out);
+    }
+
+    /* a source given at create time is inserted when the head had none */
+    opt.source = "https://src.example/g";
+    opt.source_len = strlen(opt.source);
+    check_out(&opt, "<head><title>T</title></head><body></body>",
+              "<head><title>T</title>"
+              "<link rel=\"canonical\" href=\"https://src.example/g\">"
+              "</head><body></body>",
+              NULL);
 }
 
 

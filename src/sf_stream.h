@@ -1,0 +1,287 @@
+/*
+ * sf_stream.h: the stream's own state, shared by the files of the stream
+ * and by nothing else (the public API is sf.h).
+ *
+ *     sf_stream.c         the feed loop, the output queue, tokens, life cycle
+ *     sf_stream_elt.c     open block-level elements and their attributes
+ *     sf_stream_block.c   held blocks, their decision, elements dropped whole
+ *     sf_stream_head.c    the head: canonical, head sources, the page title
+ *     sf_stream_source.c  the source learned and the credit
+ */
+
+#ifndef SF_STREAM_H_INCLUDED
+#define SF_STREAM_H_INCLUDED
+
+#include <stddef.h>
+#include <string.h>
+
+#include "sf_block.h"
+#include "sf_lexer.h"
+
+
+#define SF_STACK_MAX      64        /* open block-level elements tracked */
+#define SF_ARENA_SIZE     2048      /* their id and class values */
+#define SF_TITLE_SIZE     512
+#define SF_SOURCE_SIZE    2049      /* a clean URL is at most 2 KiB */
+#define SF_NAME_SIZE      256
+#define SF_RENDER_SIZE    4096      /* credit or canonical, plus template */
+#define SF_QUEUE_MAX      8
+#define SF_BUF_MAX        (1U << 30)  /* hold-back and text buffers */
+
+
+typedef enum {
+    SF_MODE_PASS = 0,               /* outside blocks: bytes flow */
+    SF_MODE_HELD,                   /* inside a held block */
+    SF_MODE_HEADHOLD,               /* after the head canonical */
+    SF_MODE_DROP                    /* inside an element dropped whole */
+} sf_mode_e;
+
+
+typedef struct {
+    const unsigned char  *p;
+    size_t                len;
+} sf_seg_t;
+
+
+/* An open block-level element; offsets are small: the arena is 2 KiB. */
+typedef struct {
+    sf_tag_e              tag;
+    unsigned              flags;    /* SF_BLOCK_*, inherited and own */
+    uint16_t              mark;     /* arena length before it */
+    uint16_t              id;       /* id and class values in the arena */
+    uint16_t              id_len;
+    uint16_t              cls;
+    uint16_t              cls_len;
+} sf_elt_t;
+
+
+/* An attribute value, raw (entities intact); data NULL when absent. */
+typedef struct {
+    const unsigned char  *data;
+    size_t                len;
+} sf_stream_val_t;
+
+
+/*
+ * The attributes the stream looks at, found in one pass over a tag, and
+ * only when some use asks for them (sf_stream_attrs()): most tags are end
+ * tags, inline tags or head tags whose attributes decide nothing.
+ */
+typedef struct {
+    const sf_tag_t       *tag;
+    unsigned              parsed;
+    sf_stream_val_t       id;
+    sf_stream_val_t       cls;
+    sf_stream_val_t       href;
+    sf_stream_val_t       rel;
+    sf_stream_val_t       itemprop;
+    sf_stream_val_t       content;          /* of meta */
+    sf_stream_val_t       property;
+    sf_stream_val_t       name;
+} sf_attrs_t;
+
+
+/* A word and what it stands for, in the stream's small lookup tables. */
+typedef struct {
+    const char           *word;
+    size_t                len;
+    size_t                value;            /* a flag, an offset */
+} sf_stream_word_t;
+
+
+/*
+ * A link of the held block, as offsets from the block's start (the block
+ * may move to the buffer's start while it is held); 32 bits suffice, the
+ * buffers are capped at SF_BUF_MAX.
+ */
+typedef struct {
+    uint32_t              href;
+    uint32_t              href_len;
+    uint32_t              rel;
+    uint32_t              rel_len;
+    uint32_t              cls;
+    uint32_t              cls_len;
+    uint32_t              text_start;
+    uint32_t              text_end;
+} sf_slink_t;
+
+
+struct sf_stream_s {
+    const sf_rules_t     *rules;
+    sf_options_t          opt;
+    sf_allocator_t        alloc;
+    sf_lexer_t            lx;
+    sf_match_t           *match;
+    sf_stats_t            stats;
+
+    /* hold-back buffer: the held block, then the markup token being read */
+    unsigned char        *hold;
+    size_t                hold_cap;
+    size_t                hold_len;
+
+    unsigned char        *text;
+    size_t                text_cap;
+    size_t                text_len;
+
+    sf_slink_t           *slinks;
+    sf_link_t            *links;
+    size_t                nlinks;
+    size_t                link_open;        /* index + 1 of an open <a> */
+
+    unsigned char        *render;
+    size_t                render_cap;
+
+    sf_seg_t              queue[SF_QUEUE_MAX];
+    unsigned              q_head;
+    unsigned              q_n;
+
+    sf_mode_e             mode;
+
+    /* the held block */
+    sf_tag_e              held_tag;
+    unsigned              held_depth;       /* nested elements of its name */
+    size_t                h_start;          /* offset in hold */
+    size_t                h_tag_len;        /* its start tag */
+    size_t                h_id;             /* its id and class values, */
+    size_t                h_id_len;         /* from the block's start */
+    size_t                h_cls;
+    size_t                h_cls_len;
+    unsigned              h_own;            /* its own SF_BLOCK_* flags */
+    uint64_t              h_in_off;         /* offset in the input */
+
+    /* the markup token being read */
+    size_t                t_start;
+    uint64_t              t_in_off;
+
+    /* the element dropped whole */
+    sf_tag_e              drop_tag;
+    unsigned              drop_depth;
+    const char           *drop_rule;
+    size_t                drop_bytes;
+    uint64_t              drop_in_off;
+
+    size_t                canon_len;        /* canonical at the head hold */
+
+    unsigned              blocks;           /* block index */
+    unsigned              first_limit;      /* reason + 1 of the first */
+    unsigned              depth;
+    unsigned              deep;             /* nesting beyond the stack */
+    size_t                arena_len;
+
+    size_t                title_len;
+    unsigned              title_level;      /* 1 title, 2 og, 3-4 h1 */
+
+    size_t                src_len;
+    size_t                name_len;
+
+    unsigned              tok:1;            /* a token is in hold */
+    unsigned              tok_over:1;       /* ... and outgrew it */
+    unsigned              anon:1;           /* the held block is anonymous */
+    unsigned              held_pass:1;      /* it outgrew the hold-back */
+    unsigned              text_over:1;
+    unsigned              in_head:1;
+    unsigned              head_seen:1;
+    unsigned              in_body:1;
+    unsigned              canon_seen:1;
+    unsigned              credit_done:1;
+    unsigned              src_given:1;      /* the source came with options */
+    unsigned              first_done:1;
+    unsigned              title_capture:1;
+    unsigned              finished:1;
+    unsigned              done:1;
+
+    sf_elt_t              stack[SF_STACK_MAX];
+    unsigned char         arena[SF_ARENA_SIZE];
+    unsigned char         title[SF_TITLE_SIZE];
+    char                  src[SF_SOURCE_SIZE];
+    char                  name[SF_NAME_SIZE];
+};
+
+
+/* The credit when the options give no template. */
+extern const char  sf_stream_default_credit[];
+extern const size_t  sf_stream_default_credit_len;
+
+
+static inline int
+sf_stream_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+
+/*
+ * The next word of a space-separated list (class, rel) at or after *p,
+ * *p moved past it; NULL when no word is left.
+ */
+static inline const unsigned char *
+sf_stream_word(const unsigned char **p, const unsigned char *end,
+    size_t *len)
+{
+    const unsigned char  *q, *word;
+
+    q = *p;
+
+    while (q < end && sf_stream_space(*q)) {
+        q++;
+    }
+
+    word = q;
+
+    while (q < end && !sf_stream_space(*q)) {
+        q++;
+    }
+
+    *p = q;
+    *len = (size_t) (q - word);
+
+    return (q > word) ? word : NULL;
+}
+
+
+/* sf_stream.c */
+void sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len);
+void sf_stream_queue_token(sf_stream_t *s);
+void sf_stream_pass(sf_stream_t *s, sf_pass_reason_e reason);
+void sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
+
+/* sf_stream_elt.c */
+sf_attrs_t *sf_stream_attrs(sf_attrs_t *a);
+unsigned sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a);
+unsigned sf_stream_flags(sf_stream_t *s);
+void sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
+int sf_stream_open(sf_stream_t *s, sf_tag_e t);
+void sf_stream_pop(sf_stream_t *s, sf_tag_e t);
+int sf_stream_closes(sf_tag_e open, sf_tag_e t);
+void sf_stream_implicit_close(sf_stream_t *s, sf_tag_e t);
+
+/* sf_stream_block.c */
+void sf_stream_text_add(sf_stream_t *s, const unsigned char *p, size_t len);
+void sf_stream_start_held(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
+    int anon);
+void sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off);
+void sf_stream_block_end(sf_stream_t *s, int with_token);
+void sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
+void sf_stream_drop_end(sf_stream_t *s);
+void sf_stream_drop_token(sf_stream_t *s);
+void sf_stream_start_drop(sf_stream_t *s, sf_tag_t *tag, const char *rule_id);
+void sf_stream_drop_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
+
+/* sf_stream_head.c */
+void sf_stream_title_set(sf_stream_t *s, const unsigned char *p, size_t len,
+    unsigned level);
+void sf_stream_title_end(sf_stream_t *s);
+void sf_stream_title_add(sf_stream_t *s, const unsigned char *p, size_t len);
+void sf_stream_meta(sf_stream_t *s, sf_attrs_t *a);
+void sf_stream_head_end(sf_stream_t *s);
+int sf_stream_canonical(sf_stream_t *s, sf_attrs_t *a);
+int sf_stream_ends_head(sf_tag_t *tag);
+void sf_stream_headhold_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
+
+/* sf_stream_source.c */
+void sf_stream_learn(sf_stream_t *s, const char *url, size_t len,
+    const char *name, size_t name_len);
+void sf_stream_credit(sf_stream_t *s);
+
+
+#endif /* SF_STREAM_H_INCLUDED */

@@ -1,0 +1,557 @@
+/*
+ * sf_stream_block.c: held blocks and elements dropped whole.
+ *
+ * A held block collects its bytes in the hold-back buffer and its visible
+ * text and links on the side; at its end the rules decide and the block is
+ * emitted, dropped or replaced by the credit.  A rule decided by selector
+ * alone drops an element at its start tag, holding nothing back.
+ */
+
+#include "sf_stream.h"
+
+
+static void sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag,
+    sf_attrs_t *a);
+static int sf_stream_has_text(sf_stream_t *s);
+static void sf_stream_report(sf_stream_t *s, const char *rule_id,
+    sf_action_e action, size_t bytes, uint64_t offset);
+static void sf_stream_decide(sf_stream_t *s, size_t end);
+static void sf_stream_container(sf_stream_t *s);
+static int sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
+
+
+void
+sf_stream_text_add(sf_stream_t *s, const unsigned char *p, size_t len)
+{
+    size_t  n;
+
+    n = s->text_cap - s->text_len;
+
+    if (len > n) {
+        s->text_over = 1;
+        len = n;
+    }
+
+    memcpy(s->text + s->text_len, p, len);
+    s->text_len += len;
+}
+
+
+/* What an inline tag inside a held block adds: a link, a space. */
+static void
+sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+{
+    size_t                 base;
+    sf_slink_t            *l;
+
+    if (tag->tag == SF_TAG_BR || tag->tag == SF_TAG_HR) {
+        sf_stream_text_add(s, (const unsigned char *) " ", 1);
+        return;
+    }
+
+    if (tag->tag != SF_TAG_A) {
+        return;
+    }
+
+    if (tag->end) {
+        if (s->link_open > 0) {
+            s->slinks[s->link_open - 1].text_end = (uint32_t) s->text_len;
+            s->link_open = 0;
+        }
+
+        return;
+    }
+
+    s->link_open = 0;
+
+    if (s->nlinks == s->opt.limits.max_links) {
+        return;
+    }
+
+    a = sf_stream_attrs(a);
+
+    l = &s->slinks[s->nlinks];
+    memset(l, 0, sizeof(sf_slink_t));
+    base = s->h_start;
+
+    if (a->href.data != NULL) {
+        l->href = (uint32_t) ((size_t) (a->href.data - s->hold) - base);
+        l->href_len = (uint32_t) a->href.len;
+    }
+
+    if (a->rel.data != NULL) {
+        l->rel = (uint32_t) ((size_t) (a->rel.data - s->hold) - base);
+        l->rel_len = (uint32_t) a->rel.len;
+    }
+
+    if (a->cls.data != NULL) {
+        l->cls = (uint32_t) ((size_t) (a->cls.data - s->hold) - base);
+        l->cls_len = (uint32_t) a->cls.len;
+    }
+
+    l->text_start = (uint32_t) s->text_len;
+    l->text_end = UINT32_MAX;
+
+    s->nlinks++;
+    s->link_open = s->nlinks;
+}
+
+
+void
+sf_stream_start_held(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a, int anon)
+{
+    sf_stream_start_anon(s, s->t_start, s->t_in_off);
+
+    if (!anon) {
+        s->anon = 0;
+        s->held_tag = tag->tag;
+        s->h_tag_len = s->hold_len - s->t_start;
+
+        a = sf_stream_attrs(a);
+
+        if (a->id.data != NULL) {
+            s->h_id = (size_t) (a->id.data - s->hold) - s->h_start;
+            s->h_id_len = a->id.len;
+        }
+
+        if (a->cls.data != NULL) {
+            s->h_cls = (size_t) (a->cls.data - s->hold) - s->h_start;
+            s->h_cls_len = a->cls.len;
+        }
+
+        s->h_own = sf_stream_own_flags(tag, a);
+    }
+
+    /* a link held as a block by its class is the block's own link 1 */
+    if (anon || tag->tag == SF_TAG_A) {
+        sf_stream_held_inline(s, tag, a);
+    }
+}
+
+
+/*
+ * Text directly in a container: an anonymous block starts at start.  Also
+ * the common start of every held block (sf_stream_start_held()).
+ */
+void
+sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off)
+{
+    s->mode = SF_MODE_HELD;
+    s->anon = 1;
+    s->held_pass = 0;
+    s->held_tag = SF_TAG_NONE;
+    s->held_depth = 0;
+
+    /* where it is: no start tag, no id nor class of its own */
+    s->h_start = start;
+    s->h_in_off = in_off;
+    s->h_tag_len = s->h_id_len = s->h_cls_len = 0;
+    s->h_own = 0;
+
+    /* what it says: text and links come as its bytes do */
+    s->text_len = s->nlinks = s->link_open = 0;
+    s->text_over = 0;
+}
+
+
+static int
+sf_stream_has_text(sf_stream_t *s)
+{
+    size_t  i;
+
+    for (i = 0; i < s->text_len; i++) {
+        if (!sf_stream_space(s->text[i])) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static void
+sf_stream_report(sf_stream_t *s, const char *rule_id, sf_action_e action,
+    size_t bytes, uint64_t offset)
+{
+    sf_decision_t  d;
+
+    static const char  *names[] = {
+        "keep", "drop", "drop-source", "keep-source", "replace"
+    };
+
+    if (s->opt.on_decision == NULL) {
+        return;
+    }
+
+    d.rule_id = rule_id;
+    d.action = (unsigned) action < 5 ? names[action] : "?";
+    d.bytes = bytes;
+    d.offset = offset;
+
+    s->opt.on_decision(s->opt.on_decision_ctx, &d);
+}
+
+
+/* Decide the held block [h_start, end) and act on it. */
+static void
+sf_stream_decide(sf_stream_t *s, size_t end)
+{
+    size_t                 i, len;
+    unsigned               own, flags;
+    sf_elt_t              *parent;
+    sf_link_t             *l;
+    sf_slink_t            *sl;
+    sf_block_t             b;
+    sf_action_e            act;
+    const unsigned char   *base;
+    sf_decision_result_t   res;
+
+    memset(&b, 0, sizeof(sf_block_t));
+    base = s->hold + s->h_start;
+
+    b.tag = s->held_tag;
+    own = s->h_own;
+
+    if (s->h_id_len > 0) {
+        b.id = base + s->h_id;
+        b.id_len = s->h_id_len;
+    }
+
+    if (s->h_cls_len > 0) {
+        b.cls = base + s->h_cls;
+        b.cls_len = s->h_cls_len;
+    }
+
+    if (s->depth > 0) {
+        parent = &s->stack[s->depth - 1];
+
+        if (parent->id_len > 0) {
+            b.parent_id = s->arena + parent->id;
+            b.parent_id_len = parent->id_len;
+        }
+
+        if (parent->cls_len > 0) {
+            b.parent_cls = s->arena + parent->cls;
+            b.parent_cls_len = parent->cls_len;
+        }
+    }
+
+    b.raw = base;
+    b.raw_len = end - s->h_start;
+    b.text = s->text;
+    b.text_len = s->text_len;
+
+    for (i = 0; i < s->nlinks; i++) {
+        sl = &s->slinks[i];
+        l = &s->links[i];
+
+        l->href = sl->href_len ? base + sl->href : NULL;
+        l->href_len = sl->href_len;
+        l->rel = sl->rel_len ? base + sl->rel : NULL;
+        l->rel_len = sl->rel_len;
+        l->cls = sl->cls_len ? base + sl->cls : NULL;
+        l->cls_len = sl->cls_len;
+        l->text_start = sl->text_start;
+        l->text_end = sl->text_end > s->text_len ? s->text_len
+                                                 : sl->text_end;
+    }
+
+    b.links = s->links;
+    b.nlinks = s->nlinks;
+
+    flags = sf_stream_flags(s) | own;
+
+    if (s->anon) {
+        flags |= SF_BLOCK_ANONYMOUS;
+    }
+
+    if ((flags & SF_BLOCK_IN_ENTRY) && s->held_tag != SF_TAG_H1
+        && !s->first_done && sf_stream_has_text(s))
+    {
+        flags |= SF_BLOCK_FIRST_IN_ENTRY;
+        s->first_done = 1;
+    }
+
+    b.flags = flags;
+    b.index = s->blocks++;
+    b.title = s->title_len ? s->title : NULL;
+    b.title_len = s->title_len;
+
+    sf_rules_decide(s->rules, s->match, &b, &res);
+
+    s->stats.blocks_held++;
+
+    if (res.limit_hit) {
+        sf_stream_pass(s, SF_PASS_REGEX);
+    }
+
+    act = res.action;
+
+    /* whatever a rule says, quotes and existing comments stay */
+    if (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)) {
+        act = SF_ACT_KEEP;
+    }
+
+    if (s->text_over && act == SF_ACT_KEEP) {
+        sf_stream_pass(s, SF_PASS_TEXT);
+    }
+
+    if (res.rule_id != NULL && act != SF_ACT_KEEP) {
+        s->stats.rules_fired++;
+        sf_stream_report(s, res.rule_id, act, b.raw_len, s->h_in_off);
+    }
+
+    if (act != SF_ACT_KEEP && act != SF_ACT_DROP && res.source != NULL) {
+        sf_stream_learn(s, res.source, res.source_len, res.source_name,
+                        res.source_name_len);
+    }
+
+    if (s->held_tag == SF_TAG_H1) {
+        if (flags & SF_BLOCK_IN_ENTRY) {
+            s->first_done = 0;
+        }
+
+        len = s->text_len;
+        sf_stream_title_set(s, s->text, len,
+                            (flags & SF_BLOCK_IN_ENTRY) ? 4 : 3);
+    }
+
+    if (act != SF_ACT_KEEP && act != SF_ACT_KEEP_SOURCE) {
+        s->stats.blocks_removed++;
+    }
+
+    if (act == SF_ACT_KEEP_SOURCE) {
+        s->credit_done = 1;
+    }
+
+    if (s->opt.report || act == SF_ACT_KEEP || act == SF_ACT_KEEP_SOURCE) {
+        sf_stream_queue(s, base, b.raw_len);
+        return;
+    }
+
+    if (act == SF_ACT_DROP_SOURCE || act == SF_ACT_REPLACE) {
+        sf_stream_credit(s);
+    }
+}
+
+
+/* The held block ends: with or without the token that ended it. */
+void
+sf_stream_block_end(sf_stream_t *s, int with_token)
+{
+    size_t  end;
+
+    end = with_token ? s->hold_len : s->t_start;
+
+    if (s->held_pass) {
+        if (with_token) {
+            sf_stream_queue_token(s);
+        }
+
+    } else {
+        sf_stream_decide(s, end);
+    }
+
+    s->mode = SF_MODE_PASS;
+    s->held_pass = 0;
+    s->anon = 0;
+}
+
+
+/* A block-level element opened inside the held one: it is a container. */
+static void
+sf_stream_container(sf_stream_t *s)
+{
+    sf_tag_t    tag;
+    sf_attrs_t  a;
+
+    if (sf_tag_is_block(s->held_tag)
+        && sf_tag_parse(&tag, s->hold + s->h_start, s->h_tag_len) == 0)
+    {
+        a.tag = &tag;
+        a.parsed = 0;
+        sf_stream_push(s, &tag, &a);
+    }
+
+    if (!s->held_pass) {
+        sf_stream_queue(s, s->hold + s->h_start, s->t_start - s->h_start);
+    }
+
+    s->mode = SF_MODE_PASS;
+    s->held_pass = 0;
+}
+
+
+/*
+ * Whether a rule's scope names this inline element by class or id: it is
+ * then a block of its own even inside a held block (a WP RSS Aggregator
+ * <span class="feed-source"> in a meta <div>).
+ */
+static int
+sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+{
+    const char  *rule_id;
+
+    a = sf_stream_attrs(a);
+
+    if (a->id.data == NULL && a->cls.data == NULL) {
+        return 0;
+    }
+
+    return sf_rules_select(s->rules, tag->tag, a->id.data, a->id.len,
+                           a->cls.data, a->cls.len, &rule_id)
+           != SF_SELECT_NONE;
+}
+
+
+void
+sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+{
+    sf_tag_e  t;
+
+    t = tag->tag;
+
+    if (!tag->end && !sf_tag_is_block(t) && sf_stream_named(s, tag, a)) {
+        /* an inline element does not close the held one: split around it */
+        if (s->anon) {
+            sf_stream_block_end(s, 0);
+
+        } else {
+            sf_stream_container(s);
+        }
+
+        sf_stream_pass_tag(s, tag, a);
+        return;
+    }
+
+    if (!tag->end) {
+        if (sf_tag_is_block(t)) {
+            if (s->anon || sf_stream_closes(s->held_tag, t)
+                || !sf_tag_is_block(s->held_tag))
+            {
+                if (!s->anon && !sf_tag_is_block(s->held_tag)) {
+                    sf_stream_container(s);
+                } else {
+                    sf_stream_block_end(s, 0);
+                }
+
+            } else {
+                sf_stream_container(s);
+            }
+
+            sf_stream_pass_tag(s, tag, a);
+            return;
+        }
+
+        if (t == s->held_tag && !sf_tag_is_void(t) && !s->anon) {
+            s->held_depth++;
+        }
+
+    } else {
+        if (!s->anon && t == s->held_tag) {
+            if (s->held_depth == 0) {
+                sf_stream_block_end(s, 1);
+                return;
+            }
+
+            s->held_depth--;
+
+        } else if (sf_tag_is_block(t)) {
+            /* an ancestor's end, or a stray one: the block is over */
+            sf_stream_block_end(s, 0);
+            sf_stream_pass_tag(s, tag, a);
+            return;
+        }
+    }
+
+    if (s->held_pass) {
+        sf_stream_queue_token(s);
+        return;
+    }
+
+    sf_stream_held_inline(s, tag, a);
+}
+
+
+void
+sf_stream_drop_end(sf_stream_t *s)
+{
+    s->mode = SF_MODE_PASS;
+    sf_stream_report(s, s->drop_rule, SF_ACT_DROP, s->drop_bytes,
+                     s->drop_in_off);
+}
+
+
+/* The current token goes with the dropped element. */
+void
+sf_stream_drop_token(sf_stream_t *s)
+{
+    s->drop_bytes += s->hold_len - s->t_start;
+
+    if (s->opt.report) {
+        sf_stream_queue_token(s);
+        return;
+    }
+
+    s->hold_len = s->t_start;
+}
+
+
+void
+sf_stream_start_drop(sf_stream_t *s, sf_tag_t *tag, const char *rule_id)
+{
+    s->mode = SF_MODE_DROP;
+    s->drop_tag = tag->tag;
+    s->drop_depth = 0;
+    s->drop_rule = rule_id;
+    s->drop_bytes = 0;
+    s->drop_in_off = s->t_in_off;
+    s->stats.blocks_removed++;
+    s->stats.rules_fired++;
+
+    sf_stream_drop_token(s);
+
+    if (sf_tag_is_void(tag->tag)) {
+        sf_stream_drop_end(s);
+    }
+}
+
+
+void
+sf_stream_drop_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+{
+    sf_tag_e  t;
+
+    t = tag->tag;
+
+    if (!tag->end) {
+        if (t == s->drop_tag) {
+            s->drop_depth++;
+        }
+
+        sf_stream_drop_token(s);
+        return;
+    }
+
+    if (t == s->drop_tag) {
+        sf_stream_drop_token(s);
+
+        if (s->drop_depth == 0) {
+            sf_stream_drop_end(s);
+            return;
+        }
+
+        s->drop_depth--;
+        return;
+    }
+
+    if (t == SF_TAG_BODY || t == SF_TAG_HTML
+        || (sf_tag_is_block(t) && sf_stream_open(s, t)))
+    {
+        sf_stream_drop_end(s);
+        sf_stream_pass_tag(s, tag, a);
+        return;
+    }
+
+    sf_stream_drop_token(s);
+}

@@ -1,0 +1,81 @@
+/*
+ * sf_stream_source.c: the source of the page and its credit.
+ *
+ * The first source wins: one given at create time, found in the head, or
+ * taken from a footer link by a rule.  The credit is rendered once, where
+ * the footer was or before the end of the article or body.
+ */
+
+#include "sf_stream.h"
+
+
+const char  sf_stream_default_credit[] =
+    "<p class=\"syndication-source\">Originally published by "
+    "<a href=\"%u\">%n</a></p>";
+
+const size_t  sf_stream_default_credit_len =
+    sizeof(sf_stream_default_credit) - 1;
+
+
+void
+sf_stream_learn(sf_stream_t *s, const char *url, size_t len,
+    const char *name, size_t name_len)
+{
+    const char  *host;
+
+    if (s->src_len > 0 || len == 0 || len >= SF_SOURCE_SIZE) {
+        return;
+    }
+
+    memcpy(s->src, url, len);
+    s->src[len] = '\0';
+    s->src_len = len;
+
+    if (name == NULL || name_len == 0) {
+        name_len = sf_url_host(url, len, &host);
+        name = host;
+    }
+
+    if (name == NULL) {
+        name_len = 0;
+    }
+
+    if (name_len >= SF_NAME_SIZE) {
+        name_len = SF_NAME_SIZE - 1;
+    }
+
+    if (name_len > 0) {
+        memcpy(s->name, name, name_len);
+    }
+
+    s->name[name_len] = '\0';
+    s->name_len = name_len;
+}
+
+
+void
+sf_stream_credit(sf_stream_t *s)
+{
+    size_t       n;
+    const char  *tmpl;
+
+    if (!s->opt.attribution || s->opt.report || s->credit_done
+        || s->src_len == 0)
+    {
+        return;
+    }
+
+    tmpl = s->opt.credit_template != NULL ? s->opt.credit_template
+                                          : sf_stream_default_credit;
+
+    n = sf_credit_render(tmpl, s->src, s->src_len, s->name, s->name_len,
+                         s->render, s->render_cap);
+
+    if (n == 0) {
+        return;
+    }
+
+    sf_stream_queue(s, s->render, n);
+    s->credit_done = 1;
+    s->stats.credits++;
+}
