@@ -3,7 +3,7 @@
  *
  *     engine_bench [--no-builtin] [--seconds S] [PAGE.html]...
  *
- * Each page (default: the shared sample page), a large generated article
+ * Each page (default: the sample page of tests/fixtures), a large generated article
  * and the same article minified to a single line run through a fresh
  * stream, with the built-in pack and without rules (--no-builtin: only
  * without), whole and in 4 KiB chunks, through a 16 KiB output window,
@@ -217,7 +217,7 @@ main(int argc, char **argv)
     unsigned char   *page, *big;
     const char      *labels[2] = { "pack", "none" };
     const char      *def[] = {
-        "/work/shared/fixtures/pages/webtimes-putin-car.html"
+        "tests/fixtures/webtimes-putin-car.html"
     };
 
     builtin = 1;
