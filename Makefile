@@ -217,6 +217,11 @@ fuzz: $(BUILD)/fuzz_stream
 bench-nginx: $(MODULE_SO)
 	/usr/bin/python3 tests/site/bench_nginx.py
 
+# one run, both tables: the engine alone, then nginx side by side
+bench: bench-engine bench-nginx
+	@echo "machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo \
+	    | sed 's/.*: //'), $$(nginx -v 2>&1 | sed 's/.*: //')"
+
 # ---- built-in rule pack ----------------------------------------------------
 
 # regenerate src/sf_builtin_rules.c from conf/rules/*.rules (committed, so

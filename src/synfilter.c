@@ -91,13 +91,14 @@ sf_cli_decision(void *ctx, const sf_decision_t *d)
 }
 
 
+/* Usage goes to stdout with status 0 when asked for, else to stderr. */
 static int
-sf_cli_usage(void)
+sf_cli_usage(FILE *f)
 {
-    fprintf(stderr, "usage: synfilter [-r RULES]... [--no-builtin] "
+    fprintf(f, "usage: synfilter [-r RULES]... [--no-builtin] "
             "[--source URL] [--chunk N] [--report] [--host HOST]\n");
 
-    return 2;
+    return (f == stdout) ? 0 : 2;
 }
 
 
@@ -208,7 +209,7 @@ main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
             if (nfiles == SF_CLI_MAX_RULES) {
-                return sf_cli_usage();
+                return sf_cli_usage(stderr);
             }
 
             files[nfiles++] = argv[++i];
@@ -229,15 +230,20 @@ main(int argc, char **argv)
             chunk = strtoul(argv[++i], &end, 10);
 
             if (errno != 0 || *end != '\0' || chunk == 0) {
-                return sf_cli_usage();
+                return sf_cli_usage(stderr);
             }
+
+        } else if (strcmp(argv[i], "-h") == 0
+                   || strcmp(argv[i], "--help") == 0)
+        {
+            return sf_cli_usage(stdout);
 
         } else if (strcmp(argv[i], "--report") == 0) {
             opt.report = 1;
             opt.on_decision = sf_cli_decision;
 
         } else {
-            return sf_cli_usage();
+            return sf_cli_usage(stderr);
         }
     }
 
