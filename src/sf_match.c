@@ -5,6 +5,10 @@
  * A stream's sf_match_t holds every byte a decision needs (normalized
  * text, link table, prefilter bits, PCRE2 match data), allocated once by
  * sf_match_create; the rules themselves are only read.
+ *
+ * Most blocks are prose that no rule takes: sf_match_reject tells so from
+ * the raw text, without normalizing, whenever it can; the full way
+ * (normalization, prefilter, conditions) decides the rest.
  */
 
 #include <string.h>
@@ -49,7 +53,7 @@ struct sf_match_s {
     sf_elink_t           *elinks;
     sf_mlink_t           *links;            /* max_links + SF_ELINKS_MAX */
     unsigned char        *bits;
-    unsigned char        *title[2];
+    unsigned char        *title;            /* normalized in place */
     size_t                title_cap;
     unsigned char        *href;
     char                 *source;
@@ -73,6 +77,7 @@ struct sf_match_s {
     unsigned              scanned:1;
     unsigned              escaped:1;
     unsigned              overflow:1;
+    unsigned              slow:1;           /* no raw-text reject (tests) */
 };
 
 
@@ -152,7 +157,7 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     match->cap = limits->max_text > 0 ? limits->max_text : 1;
     match->max_links = limits->max_links;
     match->title_cap = match->cap < SF_TITLE_MAX ? match->cap : SF_TITLE_MAX;
-    nbits = (rules->nphrases + 7) / 8 + 1;
+    nbits = sf_bits_size(rules->nphrases);
 
     match->buf[0] = sf_match_get(match, match->cap);
     match->buf[1] = sf_match_get(match, match->cap);
@@ -166,7 +171,7 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     match->links = sf_match_get(match, (match->max_links + SF_ELINKS_MAX)
                                        * sizeof(sf_mlink_t));
     match->bits = sf_match_get(match, nbits);
-    match->href = sf_match_get(match, 2 * SF_HREF_MAX);
+    match->href = sf_match_get(match, SF_HREF_MAX);
     match->source = sf_match_get(match, SF_SOURCE_MAX + 1);
     match->name = sf_match_get(match, SF_NAME_MAX);
 
@@ -180,10 +185,9 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     }
 
     if (rules->has_title) {
-        match->title[0] = sf_match_get(match, match->title_cap);
-        match->title[1] = sf_match_get(match, match->title_cap);
+        match->title = sf_match_get(match, match->title_cap);
 
-        if (match->title[0] == NULL || match->title[1] == NULL) {
+        if (match->title == NULL) {
             goto failed;
         }
     }
@@ -253,8 +257,7 @@ sf_match_destroy(sf_match_t *match, const sf_allocator_t *alloc)
     sf_match_put(match, match->elinks);
     sf_match_put(match, match->links);
     sf_match_put(match, match->bits);
-    sf_match_put(match, match->title[0]);
-    sf_match_put(match, match->title[1]);
+    sf_match_put(match, match->title);
     sf_match_put(match, match->href);
     sf_match_put(match, match->source);
     sf_match_put(match, match->name);
@@ -266,6 +269,13 @@ size_t
 sf_match_memory(const sf_match_t *match)
 {
     return match != NULL ? match->memory : 0;
+}
+
+
+void
+sf_match_fast(sf_match_t *match, int on)
+{
+    match->slow = !on;
 }
 
 
@@ -460,6 +470,25 @@ sf_match_scope(const sf_rule_t *r, const sf_block_t *b)
 }
 
 
+/* The rules whose scope may take the block, in order. */
+static sf_rule_t **
+sf_match_candidates(const sf_rules_t *rules, const sf_block_t *b,
+    size_t *n)
+{
+    sf_tag_e  tag;
+
+    tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
+
+    if ((unsigned) tag < SF_TAG_NTAGS) {
+        *n = rules->nscoped[tag];
+        return rules->scoped[tag];
+    }
+
+    *n = rules->nrules;
+    return rules->rules;
+}
+
+
 /* The page title as the block saw it, normalized once per decision. */
 static size_t
 sf_match_page_title(sf_match_t *match, const sf_block_t *b)
@@ -476,13 +505,13 @@ sf_match_page_title(sf_match_t *match, const sf_block_t *b)
     match->tlen = 0;
     match->tshort = 0;
 
-    if (b->title == NULL || b->title_len == 0 || match->title[0] == NULL) {
+    if (b->title == NULL || b->title_len == 0 || match->title == NULL) {
         return 0;
     }
 
-    t = sf_normalize(b->title, b->title_len, match->title[0],
-                     match->title[1], match->title_cap, SF_FOLD_ALL, &n,
-                     &ov);
+    n = sf_normalize_in(b->title, b->title_len, match->title,
+                        match->title_cap, SF_FOLD_ALL, &ov);
+    t = match->title;
 
     if (ov) {
         return 0;
@@ -722,21 +751,21 @@ sf_match_href(sf_match_t *match, sf_mlink_t *l, const sf_rule_phrase_t *ph)
     int                   round;
     size_t                n, i;
     unsigned              fl;
-    unsigned char        *buf[2];
+    unsigned char        *buf;
     const unsigned char  *src;
 
     if (l->href == NULL || l->href_len == 0) {
         return 0;
     }
 
-    buf[0] = match->href;
-    buf[1] = match->href + SF_HREF_MAX;
+    buf = match->href;
     src = l->href;
     n = l->href_len < SF_HREF_MAX ? l->href_len : SF_HREF_MAX;
 
+    /* the rounds after the first decode in place */
     for (round = 0; round < 3 && memchr(src, '&', n) != NULL; round++) {
-        n = sf_decode(src, n, buf[round & 1], SF_HREF_MAX, NULL, &fl);
-        src = buf[round & 1];
+        n = sf_decode(src, n, buf, SF_HREF_MAX, NULL, &fl);
+        src = buf;
 
         if (!(fl & SF_DECODE_AMP)) {
             break;
@@ -745,17 +774,16 @@ sf_match_href(sf_match_t *match, sf_mlink_t *l, const sf_rule_phrase_t *ph)
 
     /* lower-case into a buffer of ours (src may be the block's bytes) */
     if (src == l->href) {
-        memcpy(buf[0], src, n);
-        src = buf[0];
+        memcpy(buf, src, n);
     }
 
     for (i = 0; i < n; i++) {
-        if (src[i] >= 'A' && src[i] <= 'Z') {
-            ((unsigned char *) src)[i] |= 0x20;
+        if (buf[i] >= 'A' && buf[i] <= 'Z') {
+            buf[i] |= 0x20;
         }
     }
 
-    return sf_match_has(src, n, ph->data, ph->len);
+    return sf_match_has(buf, n, ph->data, ph->len);
 }
 
 
@@ -1173,13 +1201,568 @@ sf_match_source(sf_match_t *match, const sf_rule_t *r,
 }
 
 
+
+/* ---- the raw-text reject -------------------------------------------- */
+
+/*
+ * Most blocks are plain prose that no rule fires on, and most rules need a
+ * phrase the prose lacks.  When the raw text is such that its normalized
+ * form is only its bytes case folded with white space collapsed, as far as
+ * ASCII letters and digits go, a phrase's anchor (sf_rules.h) occurs in the
+ * raw text whenever the phrase occurs in the normalized one: the anchors
+ * found give a superset of the phrases the prefilter would find, enough to
+ * reject rules without normalizing.  Whatever this cannot reject goes the
+ * full way.
+ */
+
+/* Lead bytes of what the normalization turns into or drops next to ASCII
+ * letters: entities, escaped markup, U+00AD, U+0130 (a dotted 'I' folds to
+ * 'i'), U+200B-U+200F, U+2060, U+FEFF and the mojibake of U+20xx. */
+static const unsigned char  sf_hazard[256] = {
+    ['&'] = 1, ['<'] = 1, [0xc2] = 1, [0xc4] = 1, [0xe2] = 1, [0xef] = 1
+};
+
+
+static int
+sf_match_hazard(const unsigned char *p, size_t n)
+{
+    switch (p[0]) {
+
+    case 0xc2:
+        return n >= 2 && p[1] == 0xad;
+
+    case 0xc4:
+        return n >= 2 && p[1] == 0xb0;
+
+    case 0xe2:
+        return n >= 3 && ((p[1] == 0x80 && p[2] >= 0x8b && p[2] <= 0x8f)
+                          || (p[1] == 0x81 && p[2] == 0xa0)
+                          || p[1] == 0x82);
+
+    case 0xef:
+        return n >= 3 && p[1] == 0xbb && p[2] == 0xbf;
+    }
+
+    /* '<' */
+    return 1;
+}
+
+
+/* Whether text[i..] holds the anchor, ASCII case aside. */
+static int
+sf_match_anchor_at(const unsigned char *text, size_t len, size_t i,
+    const sf_anchor_t *a)
+{
+    size_t         j;
+    unsigned char  c;
+
+    if (len - i < a->len) {
+        return 0;
+    }
+
+    for (j = 0; j < a->len; j++) {
+        c = text[i + j];
+
+        if (c >= 'A' && c <= 'Z') {
+            c |= 0x20;
+        }
+
+        if (c != a->data[j]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+#define SF_ONES   0x0101010101010101ull
+#define SF_HIGH   0x8080808080808080ull
+
+/* Bytes of an ASCII word equal to b: their high bits, exactly. */
+#define sf_eq_bytes(q, b)                                                     \
+    (~(((((q) ^ (SF_ONES * (b))) & ~SF_HIGH) + ~SF_HIGH)                      \
+       | ((q) ^ (SF_ONES * (b)))) & SF_HIGH)
+
+#define sf_has_byte(q, b)    (sf_eq_bytes(q, b) != 0)
+#define sf_count_byte(q, b)  sf_popcount(sf_eq_bytes(q, b))
+
+
+static size_t
+sf_popcount(uint64_t x)
+{
+    /* high bits only: one per byte, summed by a multiplication */
+    return (size_t) (((x >> 7) * SF_ONES) >> 56);
+}
+
+
+static size_t
+sf_popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+
+    return (size_t) ((x * SF_ONES) >> 56);
+}
+
+
+static int
+sf_match_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9');
+}
+
+
+/*
+ * An entity that decodes to a character which, like white space, only
+ * separates letters: the raw text around it tells as much as the decoded
+ * one.  Not '<' (markup), nor a '&' that a second round decodes further.
+ * *lead gets the first byte it decodes to.
+ */
+static int
+sf_match_separator(const unsigned char *p, size_t n, size_t *used,
+    unsigned char *lead)
+{
+    size_t          k;
+    uint32_t        cp;
+    unsigned char   tmp[4];
+
+    k = sf_entity(p, p + n, tmp, used);
+
+    if (k == 0) {
+        /* a plain '&' */
+        *used = 1;
+        *lead = '&';
+        return 1;
+    }
+
+    *lead = tmp[0];
+
+    cp = k == 1 ? tmp[0]
+         : k == 2 ? ((uint32_t) (tmp[0] & 0x1f) << 6) | (tmp[1] & 0x3f)
+         : k == 3 ? ((uint32_t) (tmp[0] & 0x0f) << 12)
+                    | ((uint32_t) (tmp[1] & 0x3f) << 6) | (tmp[2] & 0x3f)
+         : 0;
+
+    if (cp == '&') {
+        /*
+         * "&amp;": a second round decodes the '&' with what follows, a
+         * name of up to 8 letters or digits and ';', or '#'.  Neither
+         * there, the '&' stays plain.  (A separator before the ';' stops
+         * the name in the raw text as in the decoded one.)
+         */
+        p += *used;
+        n -= *used;
+
+        if (n > 0 && p[0] == '#') {
+            return 0;
+        }
+
+        for (k = 0; k < n && k < 8 && sf_match_alnum(p[k]); k++) {
+            /* void */
+        }
+
+        return !(k > 0 && k < n && p[k] == ';');
+    }
+
+    switch (cp) {
+    case '"': case '\'': case '>': case 0xa0: case 0xa9: case 0xab:
+    case 0xae: case 0xbb: case 0x2013: case 0x2014: case 0x2018:
+    case 0x2019: case 0x201c: case 0x201d: case 0x2022: case 0x2026:
+        return 1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Sets in bits[] the phrases that may occur in the normalized text, and in
+ * *lower a lower bound of its length.  Returns 0 when the text is not one
+ * this can tell about.
+ */
+static int
+sf_match_anchors(const sf_rules_t *rules, const unsigned char *text,
+    size_t len, unsigned char *bits, size_t *lower)
+{
+    size_t                i, k, lo, used, stop;
+    uint32_t              w, h;
+    uint64_t              seen, q;
+    unsigned char         c;
+    const sf_anchor_t    *a;
+    const unsigned char  *map;
+
+    /*
+     * Every printable ASCII byte outside an entity stays one byte of the
+     * normalized text.
+     */
+    lo = 0;
+    seen = 0;
+    i = 0;
+
+    while (i < len) {
+        /*
+         * Eight bytes at a time while they are ASCII without '&' or '<',
+         * counting the printable ones (0x21-0x7e); a word that is not
+         * goes byte by byte.
+         */
+        stop = len;
+
+        if (i + 8 <= len) {
+            memcpy(&q, text + i, 8);
+
+            if ((q & SF_HIGH) == 0 && !sf_has_byte(q, '&')
+                && !sf_has_byte(q, '<'))
+            {
+                lo += sf_popcount((q + SF_ONES * 0x5f) & SF_HIGH)
+                      - sf_count_byte(q, 0x7f);
+                i += 8;
+                continue;
+            }
+
+            stop = i + 8;
+        }
+
+        for ( /* void */ ; i < stop; i++) {
+            c = text[i];
+
+            if (sf_hazard[c]) {
+                if (c == '&') {
+                    if (!sf_match_separator(text + i, len - i, &used, &c)) {
+                        return 0;
+                    }
+
+                    /* the lead byte of what it decodes to, if not ASCII */
+                    if (c >= 0xc0) {
+                        seen |= (uint64_t) 1 << (c & 63);
+                    }
+
+                    /* '&', '"', '\'' and '>' stay one byte */
+                    lo += c < 0x80;
+                    i += used - 1;
+                    continue;
+                }
+
+                if (sf_match_hazard(text + i, len - i)) {
+                    return 0;
+                }
+            }
+
+            if (c >= 0xc0) {
+                seen |= (uint64_t) 1 << (c & 63);
+            }
+
+            lo += (unsigned char) (c - 0x21) < 0x5e;
+        }
+    }
+
+    *lower = lo;
+    memcpy(bits, rules->anchor_free, sf_bits_size(rules->nphrases));
+
+    for (k = 0; k < rules->nlead_phrases; k++) {
+        i = rules->lead_phrases[k];
+
+        if ((rules->anchor_leads[i] & seen) == 0) {
+            bits[i >> 3] &= (unsigned char) ~(1u << (i & 7));
+        }
+    }
+
+    if (len < 4 || rules->nanchors == 0) {
+        return 1;
+    }
+
+    map = rules->anchor_map;
+
+    /*
+     * Every other position: an anchor at an odd one shows as its bytes
+     * 1-4 at the next.
+     */
+    for (i = 0; i + 4 <= len; i += 2) {
+        memcpy(&w, text + i, 4);
+        w |= 0x20202020u;
+        h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+
+        if ((map[h >> 3] & (1u << (h & 7))) == 0) {
+            continue;
+        }
+
+        for (k = 0; k < rules->nanchors; k++) {
+            a = &rules->anchors[k];
+
+            if ((a->key == w && sf_match_anchor_at(text, len, i, a))
+                || (a->key1 == w && i > 0
+                    && sf_match_anchor_at(text, len, i - 1, a)))
+            {
+                sf_bit_set(bits, a->phrase);
+            }
+        }
+    }
+
+    return 1;
+}
+
+
+#define SF_PRE_FALSE    0
+#define SF_PRE_TRUE     1
+#define SF_PRE_MAYBE    2                   /* no side effect either way */
+#define SF_PRE_UNKNOWN  3                   /* the full way must tell */
+
+/* A condition on what the raw text tells: nl links, bits maybe found. */
+static int
+sf_match_pre_cond(sf_match_t *match, const sf_block_t *b,
+    const sf_cond_t *c, size_t nl, size_t lo, uint64_t maybe)
+{
+    long                     n1;
+    size_t                   i, n;
+    sf_mlink_t               l;
+    const sf_link_t         *bl;
+    const sf_rule_phrase_t  *ph;
+
+    /* phrases by one word of bits, when the condition has one */
+    if (c->pmask_ok) {
+        switch (c->type) {
+
+        case SF_COND_TEMPLATE:
+            return (maybe & c->pmask) != 0 ? SF_PRE_MAYBE : SF_PRE_FALSE;
+
+        case SF_COND_ANY:
+            return sf_popcount64(maybe & c->pmask) >= (size_t) c->n
+                   ? SF_PRE_MAYBE : SF_PRE_FALSE;
+
+        case SF_COND_EQUALS:
+            if (lo > c->phrases->len) {
+                return SF_PRE_FALSE;
+            }
+
+            /* fall through */
+
+        case SF_COND_CONTAINS:
+        case SF_COND_STARTS:
+        case SF_COND_ENDS:
+            return (maybe & c->pmask) == c->pmask ? SF_PRE_MAYBE
+                                                  : SF_PRE_FALSE;
+
+        default:
+            break;
+        }
+    }
+
+    ph = c->phrases;
+    bl = NULL;
+
+    /* no escaped markup: link N is the block's, as sf_match_link has it */
+    n1 = c->n;
+
+    if (n1 > 0 && (size_t) n1 <= nl) {
+        bl = &b->links[n1 - 1];
+
+    } else if (n1 < 0 && (size_t) -n1 <= nl) {
+        bl = &b->links[nl - (size_t) -n1];
+    }
+
+    switch (c->type) {
+
+    case SF_COND_POSITION:
+        return (b->flags & SF_BLOCK_FIRST_IN_ENTRY) ? SF_PRE_TRUE
+                                                    : SF_PRE_FALSE;
+
+    case SF_COND_ESCAPED:
+        /* escaped markup needs a '<' or an entity, both hazards */
+        return SF_PRE_FALSE;
+
+    case SF_COND_LINKS:
+        n = (size_t) c->n;
+        return (c->op == SF_OP_EQ ? nl == n
+                : c->op == SF_OP_GE ? nl >= n
+                : nl <= n) ? SF_PRE_TRUE : SF_PRE_FALSE;
+
+    case SF_COND_MAX_LENGTH:
+        /* no pass makes the text longer */
+        return b->text_len <= (size_t) c->n ? SF_PRE_TRUE
+               : lo > (size_t) c->n ? SF_PRE_FALSE : SF_PRE_MAYBE;
+
+    case SF_COND_LINK_HREF:
+        if (bl == NULL) {
+            return SF_PRE_FALSE;
+        }
+
+        l.href = bl->href;
+        l.href_len = bl->href_len;
+
+        return sf_match_href(match, &l, ph) ? SF_PRE_TRUE : SF_PRE_FALSE;
+
+    case SF_COND_LINK_REL:
+        return bl != NULL && sf_match_word(bl->rel, bl->rel_len, ph->data,
+                                           ph->len)
+               ? SF_PRE_TRUE : SF_PRE_FALSE;
+
+    case SF_COND_LINK_CLASS:
+        return bl != NULL && bl->cls != NULL
+               && sf_class_has(bl->cls, bl->cls_len, ph->data, ph->len)
+               ? SF_PRE_TRUE : SF_PRE_FALSE;
+
+    case SF_COND_EQUALS:
+        if (lo > ph->len) {
+            return SF_PRE_FALSE;
+        }
+
+        /* fall through */
+
+    case SF_COND_CONTAINS:
+    case SF_COND_STARTS:
+    case SF_COND_ENDS:
+    case SF_COND_LINK_TEXT:
+        if (c->type == SF_COND_LINK_TEXT && bl == NULL) {
+            return SF_PRE_FALSE;
+        }
+
+        for (i = 0; i < c->nphrases; i++) {
+            if (!sf_bit_test(match->bits, ph[i].id)) {
+                return SF_PRE_FALSE;
+            }
+        }
+
+        return SF_PRE_MAYBE;
+
+    case SF_COND_ANY:
+        n = 0;
+
+        for (i = 0; i < c->nphrases; i++) {
+            if (sf_bit_test(match->bits, ph[i].id)) {
+                n++;
+            }
+        }
+
+        return n >= (size_t) c->n ? SF_PRE_MAYBE : SF_PRE_FALSE;
+
+    case SF_COND_TEMPLATE:
+        for (i = 0; i < c->ntmpls; i++) {
+            if (!c->tmpls[i].has_lit
+                || sf_bit_test(match->bits, c->tmpls[i].lit_id))
+            {
+                return SF_PRE_MAYBE;
+            }
+        }
+
+        return SF_PRE_FALSE;
+
+    case SF_COND_REGEX:
+        /* may hit a limit, which the decision reports */
+        return SF_PRE_UNKNOWN;
+
+    default:
+        return SF_PRE_MAYBE;
+    }
+}
+
+
+/*
+ * The decision without normalizing, when every rule can be rejected on the
+ * raw text: returns 1 when the block is kept for sure, 0 when the full way
+ * must decide.  Rules go in order as in sf_rules_decide, so a rule this
+ * cannot reject stops it before any later one could matter.
+ */
+static int
+sf_match_reject(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *b)
+{
+    int               rc;
+    size_t            k, i, n, nl, lo;
+    uint64_t          maybe;
+    sf_tag_e          tag;
+    sf_rule_t        *r, **list;
+    const sf_cond_t  *c;
+
+    /*
+     * Within these bounds nothing overflows and nothing is too long:
+     * the full way would keep text_overflow clear.
+     */
+    if (b->text_len > match->cap
+        || (rules->text_limit != 0 && b->text_len > rules->text_limit))
+    {
+        return 0;
+    }
+
+    lo = 0;
+
+    if (b->text_len > 0
+        && !sf_match_anchors(rules, b->text, b->text_len, match->bits, &lo))
+    {
+        return 0;
+    }
+
+    if (b->text_len == 0) {
+        memcpy(match->bits, rules->anchor_free,
+               sf_bits_size(rules->nphrases));
+    }
+
+    /* no escaped markup, so no link but the block's */
+    nl = b->nlinks < match->max_links ? b->nlinks : match->max_links;
+    memcpy(&maybe, match->bits, sizeof(maybe));
+
+    list = sf_match_candidates(rules, b, &n);
+    tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
+
+    for (k = 0; k < n; k++) {
+        r = list[k];
+
+        /* in the list by its tag: in scope (sf_match_scope's first test) */
+        if (!((unsigned) tag < SF_TAG_NTAGS && r->scope_tag[tag])
+            && !sf_match_scope(r, b))
+        {
+            continue;
+        }
+
+        if (r->text_conds) {
+            if (r->max_length != 0 && lo > r->max_length) {
+                continue;
+            }
+
+            if (r->req_short) {
+                if ((maybe & r->req_mask) != r->req_mask) {
+                    continue;
+                }
+
+            } else {
+                for (i = 0; i < r->nrequired; i++) {
+                    if (!sf_bit_test(match->bits, r->required[i])) {
+                        break;
+                    }
+                }
+
+                if (i < r->nrequired) {
+                    continue;
+                }
+            }
+        }
+
+        for (c = r->conds; c != NULL; c = c->next) {
+            rc = sf_match_pre_cond(match, b, c, nl, lo, maybe);
+
+            if (rc == SF_PRE_FALSE || rc == SF_PRE_UNKNOWN) {
+                break;
+            }
+        }
+
+        if (c == NULL || rc == SF_PRE_UNKNOWN) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 void
 sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, sf_decision_result_t *result)
 {
     int               rc;
-    size_t            k, i;
-    sf_rule_t        *r;
+    size_t            k, i, n;
+    sf_tag_e          tag;
+    sf_rule_t        *r, **list;
     const sf_cond_t  *c;
 
     memset(result, 0, sizeof(sf_decision_result_t));
@@ -1195,14 +1778,25 @@ sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
         return;
     }
 
+    if (!match->slow && rules->anchor_map != NULL
+        && sf_match_reject(rules, match, block))
+    {
+        return;
+    }
+
     match->normalized = 0;
     match->scanned = 0;
     match->titled = 0;
 
-    for (k = 0; k < rules->nrules; k++) {
-        r = rules->rules[k];
+    list = sf_match_candidates(rules, block, &n);
+    tag = (block->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : block->tag;
 
-        if (!sf_match_scope(r, block)) {
+    for (k = 0; k < n; k++) {
+        r = list[k];
+
+        if (!((unsigned) tag < SF_TAG_NTAGS && r->scope_tag[tag])
+            && !sf_match_scope(r, block))
+        {
             continue;
         }
 

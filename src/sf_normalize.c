@@ -286,15 +286,19 @@ sf_entity(const unsigned char *p, const unsigned char *end,
 
     n = q - (p + 1);
 
+    /* the first letter first: most names differ there */
     for (e = sf_entity_names; e->name != NULL; e++) {
-        if (strlen(e->name) == n && memcmp(e->name, p + 1, n) == 0) {
+        if ((unsigned char) e->name[0] == p[1] && strlen(e->name) == n
+            && memcmp(e->name, p + 1, n) == 0)
+        {
             *used = n + 2;
             return sf_utf8_put(e->cp, out);
         }
     }
 
     for (i = 0; i < 96; i++) {
-        if (strlen(sf_latin1_names[i]) == n
+        if ((unsigned char) sf_latin1_names[i][0] == p[1]
+            && strlen(sf_latin1_names[i]) == n
             && memcmp(sf_latin1_names[i], p + 1, n) == 0)
         {
             *used = n + 2;
@@ -387,7 +391,8 @@ sf_decode(const unsigned char *in, size_t len, unsigned char *out,
                 break;
             }
 
-            memcpy(out + o, in + i, n);
+            /* out may be in: a round in place (sf_normalize_in) */
+            memmove(out + o, in + i, n);
             o += n;
             i += n;
             continue;
@@ -938,4 +943,47 @@ sf_normalize(const unsigned char *in, size_t in_len, unsigned char *buf0,
     *len = n;
 
     return bufs[round & 1];
+}
+
+
+size_t
+sf_normalize_in(const unsigned char *in, size_t in_len, unsigned char *buf,
+    size_t cap, unsigned flags, int *overflow)
+{
+    int                   round, trunc;
+    size_t                n;
+    unsigned              dflags;
+    const unsigned char  *src;
+
+    src = in;
+    n = in_len;
+    trunc = 0;
+
+    /*
+     * Each pass writes no more than it has read, so a pass can write the
+     * buffer it reads: the rounds after the first and the fold run in
+     * place.
+     */
+    if (memchr(in, '&', in_len) != NULL) {
+        for (round = 0; round < 3; round++) {
+            n = sf_decode(src, n, buf, cap, NULL, &dflags);
+            src = buf;
+
+            if (dflags & SF_DECODE_TRUNC) {
+                trunc = 1;
+            }
+
+            if (!(dflags & SF_DECODE_AMP)) {
+                break;
+            }
+        }
+    }
+
+    n = sf_fold(src, n, buf, cap, flags, NULL, NULL, overflow);
+
+    if (trunc) {
+        *overflow = 1;
+    }
+
+    return n;
 }

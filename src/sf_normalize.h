@@ -68,14 +68,16 @@ size_t sf_entity(const unsigned char *p, const unsigned char *end,
 /* Sorts marks->order by position (insertion sort: few marks). */
 void sf_marks_sort(sf_marks_t *marks);
 
-/* One round of entity decoding.  Returns the output length. */
+/* One round of entity decoding.  Returns the output length.  out may be
+ * in itself (the output never overtakes the input). */
 size_t sf_decode(const unsigned char *in, size_t len, unsigned char *out,
     size_t cap, sf_marks_t *marks, unsigned *flags);
 
 /*
  * Fold in[] into out[]; *overflow is set when out was too small (the
  * output is then a valid prefix).  markup may be NULL (markup is still
- * removed with SF_FOLD_MARKUP, links are not recorded).
+ * removed with SF_FOLD_MARKUP, links are not recorded); then out may be
+ * in itself.
  */
 size_t sf_fold(const unsigned char *in, size_t len, unsigned char *out,
     size_t cap, unsigned flags, sf_marks_t *marks, sf_markup_t *markup,
@@ -89,5 +91,13 @@ size_t sf_fold(const unsigned char *in, size_t len, unsigned char *out,
 const unsigned char *sf_normalize(const unsigned char *in, size_t in_len,
     unsigned char *buf0, unsigned char *buf1, size_t cap, unsigned flags,
     size_t *len, int *overflow);
+
+/*
+ * The same as sf_normalize() in one buffer of cap bytes (the result is
+ * there, its length returned), without markup links: each pass writes
+ * behind where it reads.
+ */
+size_t sf_normalize_in(const unsigned char *in, size_t in_len,
+    unsigned char *buf, size_t cap, unsigned flags, int *overflow);
 
 #endif /* SF_NORMALIZE_H_INCLUDED */

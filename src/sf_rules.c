@@ -1790,6 +1790,271 @@ sf_rules_phrase_id(sf_phrase_t *table, size_t *n, const unsigned char *data,
 }
 
 
+/*
+ * The lead bytes, as a mask of bit (lead - 0xc0), of every character that
+ * folds to one starting with the phrase's first non-ASCII byte; 0 when
+ * there is no such byte.  Folding changes characters below U+0500 and
+ * U+1E9E only; any other keeps its lead byte.
+ */
+static uint64_t
+sf_rules_leads(const unsigned char *d, size_t len)
+{
+    int                   ov;
+    size_t                i, n, k;
+    uint32_t              y;
+    uint64_t              mask;
+    unsigned char         lead, in[4], b0[8], b1[8];
+    const unsigned char  *out;
+
+    for (i = 0; i < len && d[i] < 0x80; i++) {
+        /* void */
+    }
+
+    if (i == len || d[i] < 0xc0) {
+        /* ASCII only, or a cut character: nothing to tell by */
+        return 0;
+    }
+
+    lead = d[i];
+    mask = (uint64_t) 1 << (lead & 63);
+
+    for (y = 0x80; y < 0x501; y++) {
+        if (y == 0x500) {
+            y = 0x1e9e;
+        }
+
+        if (y < 0x800) {
+            in[0] = (unsigned char) (0xc0 | (y >> 6));
+            in[1] = (unsigned char) (0x80 | (y & 0x3f));
+            k = 2;
+
+        } else {
+            in[0] = (unsigned char) (0xe0 | (y >> 12));
+            in[1] = (unsigned char) (0x80 | ((y >> 6) & 0x3f));
+            in[2] = (unsigned char) (0x80 | (y & 0x3f));
+            k = 3;
+        }
+
+        out = sf_normalize(in, k, b0, b1, sizeof(b0), SF_FOLD_ALL, &n, &ov);
+
+        if (n > 0 && out[0] == lead) {
+            mask |= (uint64_t) 1 << (in[0] & 63);
+        }
+
+        if (y == 0x1e9e) {
+            break;
+        }
+    }
+
+    return mask;
+}
+
+
+/* A condition's phrases as one word of phrase bits (sf_rules.h). */
+static void
+sf_rules_pmask(sf_cond_t *c)
+{
+    size_t          i;
+    unsigned        id;
+    unsigned char   mb[SF_BITS_MIN];
+
+    memset(mb, 0, sizeof(mb));
+    c->pmask_ok = 0;
+
+    switch (c->type) {
+
+    case SF_COND_CONTAINS:
+    case SF_COND_ANY:
+    case SF_COND_EQUALS:
+    case SF_COND_STARTS:
+    case SF_COND_ENDS:
+    case SF_COND_LINK_TEXT:
+        for (i = 0; i < c->nphrases; i++) {
+            id = c->phrases[i].id;
+
+            /* "any" counts a phrase given twice twice: no word for it */
+            if (id >= 8 * SF_BITS_MIN
+                || (c->type == SF_COND_ANY && sf_bit_test(mb, id)))
+            {
+                return;
+            }
+
+            sf_bit_set(mb, id);
+        }
+
+        break;
+
+    case SF_COND_TEMPLATE:
+        for (i = 0; i < c->ntmpls; i++) {
+            id = c->tmpls[i].lit_id;
+
+            if (!c->tmpls[i].has_lit || id >= 8 * SF_BITS_MIN) {
+                return;
+            }
+
+            sf_bit_set(mb, id);
+        }
+
+        break;
+
+    default:
+        return;
+    }
+
+    memcpy(&c->pmask, mb, sizeof(mb));
+    c->pmask_ok = 1;
+}
+
+
+/*
+ * For each tag, the rules whose scope may take it: by the tag, or by a
+ * class or id.  The matcher then checks only these, still in order.
+ */
+static int
+sf_rules_scoped(sf_rules_t *rules)
+{
+    size_t          t, k, n, i;
+    sf_rule_t      *r;
+    sf_cond_t      *c;
+    unsigned char   mb[SF_BITS_MIN];
+
+    /* the required phrases as one word, for the common small packs */
+    for (k = 0; k < rules->nrules; k++) {
+        r = rules->rules[k];
+        memset(mb, 0, sizeof(mb));
+        r->req_short = 1;
+
+        for (i = 0; i < r->nrequired; i++) {
+            if (r->required[i] >= 8 * SF_BITS_MIN) {
+                r->req_short = 0;
+                break;
+            }
+
+            sf_bit_set(mb, r->required[i]);
+        }
+
+        memcpy(&r->req_mask, mb, sizeof(mb));
+
+        for (c = r->conds; c != NULL; c = c->next) {
+            sf_rules_pmask(c);
+        }
+    }
+
+    for (t = 0; t < SF_TAG_NTAGS; t++) {
+        n = 0;
+
+        for (k = 0; k < rules->nrules; k++) {
+            r = rules->rules[k];
+            n += r->scope_tag[t] || r->scope_attr;
+        }
+
+        rules->scoped[t] = sf_rules_alloc(rules,
+                                          (n + 1) * sizeof(sf_rule_t *));
+        if (rules->scoped[t] == NULL) {
+            return SF_ERROR;
+        }
+
+        n = 0;
+
+        for (k = 0; k < rules->nrules; k++) {
+            r = rules->rules[k];
+
+            if (r->scope_tag[t] || r->scope_attr) {
+                rules->scoped[t][n++] = r;
+            }
+        }
+
+        rules->nscoped[t] = n;
+    }
+
+    return SF_OK;
+}
+
+
+/* Anchors of the phrases for the raw-text reject (see sf_rules.h). */
+static int
+sf_rules_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
+{
+    size_t                i, j, start, best, blen;
+    uint32_t              key, h;
+    sf_anchor_t          *a;
+    const unsigned char  *d;
+
+    rules->anchors = sf_rules_alloc(rules, (nph + 1) * sizeof(sf_anchor_t));
+    rules->anchor_leads = sf_rules_alloc(rules, (nph + 1) * sizeof(uint64_t));
+    rules->anchor_free = sf_rules_alloc(rules, sf_bits_size(nph));
+    rules->anchor_map = sf_rules_alloc(rules,
+                                       ((size_t) 1 << SF_ANCHOR_BITS) / 8);
+
+    if (rules->anchors == NULL || rules->anchor_free == NULL
+        || rules->anchor_map == NULL || rules->anchor_leads == NULL)
+    {
+        return SF_ERROR;
+    }
+
+    memset(rules->anchor_leads, 0, (nph + 1) * sizeof(uint64_t));
+
+    memset(rules->anchor_free, 0, sf_bits_size(nph));
+    memset(rules->anchor_map, 0, ((size_t) 1 << SF_ANCHOR_BITS) / 8);
+    rules->nanchors = 0;
+    rules->nlead_phrases = 0;
+
+    rules->lead_phrases = sf_rules_alloc(rules, (nph + 1) * sizeof(unsigned));
+    if (rules->lead_phrases == NULL) {
+        return SF_ERROR;
+    }
+
+    for (i = 0; i < nph; i++) {
+        d = table[i].data;
+        best = 0;
+        blen = 0;
+        start = 0;
+
+        for (j = 0; j <= table[i].len; j++) {
+            if (j < table[i].len
+                && ((d[j] >= 'a' && d[j] <= 'z')
+                    || (d[j] >= '0' && d[j] <= '9')))
+            {
+                continue;
+            }
+
+            if (j - start > blen) {
+                best = start;
+                blen = j - start;
+            }
+
+            start = j + 1;
+        }
+
+        if (blen < 5) {
+            sf_bit_set(rules->anchor_free, i);
+            rules->anchor_leads[i] = sf_rules_leads(d, table[i].len);
+
+            if (rules->anchor_leads[i] != 0) {
+                rules->lead_phrases[rules->nlead_phrases++] = (unsigned) i;
+            }
+            continue;
+        }
+
+        a = &rules->anchors[rules->nanchors++];
+        a->phrase = (unsigned) i;
+        a->data = d + best;
+        a->len = blen;
+        memcpy(&key, a->data, 4);
+        a->key = key | 0x20202020u;
+        memcpy(&key, a->data + 1, 4);
+        a->key1 = key | 0x20202020u;
+
+        h = (a->key * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+        rules->anchor_map[h >> 3] |= (unsigned char) (1u << (h & 7));
+        h = (a->key1 * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+        rules->anchor_map[h >> 3] |= (unsigned char) (1u << (h & 7));
+    }
+
+    return SF_OK;
+}
+
+
 /* The longest literal of a template, trimmed of spaces, if long enough. */
 static size_t
 sf_template_literal(const sf_template_t *tm, sf_seg_t *out)
@@ -2133,6 +2398,12 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
         }
 
         rules->memory += rules->prefilter.memory;
+    }
+
+    if (sf_rules_anchors(rules, table, nph) != SF_OK
+        || sf_rules_scoped(rules) != SF_OK)
+    {
+        goto nomem;
     }
 
     rules->compiled = 1;

@@ -103,6 +103,13 @@ struct sf_cond_s {
     pcre2_code           *re;
     sf_template_t        *tmpls;            /* "template": any of them */
     size_t                ntmpls;
+    /*
+     * Its phrases (of a template: the literals) as the first 8 bytes of
+     * phrase bits, when pmask_ok: every id below 64 and, for a template,
+     * every template with a literal.
+     */
+    uint64_t              pmask;
+    unsigned              pmask_ok:1;
     unsigned              line;
     unsigned              column;
 };
@@ -145,6 +152,8 @@ struct sf_rule_s {
     /* phrases the prefilter must have seen for the rule to fire */
     unsigned             *required;
     size_t                nrequired;
+    /* the same as the first 8 bytes of phrase bits, when req_short */
+    uint64_t              req_mask;
 
     size_t                max_length;       /* 0: none */
     unsigned              has_action:1;
@@ -153,11 +162,41 @@ struct sf_rule_s {
     unsigned              selector_rule:1;  /* decided at the start tag */
     unsigned              text_conds:1;     /* looks at the text */
     unsigned              needs_scan:1;     /* any phrase condition */
+    unsigned              req_short:1;      /* required ids all below 64 */
 };
+
+
+/* Phrase bits take at least this many bytes (one 64-bit word). */
+#define SF_BITS_MIN       8
+
+#define sf_bits_size(nphrases)                                                \
+    ((nphrases) + 7 < 8 * SF_BITS_MIN ? SF_BITS_MIN : ((nphrases) + 7) / 8)
 
 
 /* Titles are compared up to this length (normalized). */
 #define SF_TITLE_MAX      4096
+
+
+/*
+ * The raw-text reject (sf_match.c): a phrase's anchor is its longest run
+ * of [a-z0-9], 5 bytes at least.  A phrase can occur in the normalized
+ * text of a block only if its anchor occurs, case aside, in the raw text,
+ * as long as that text holds nothing the normalization could turn into or
+ * drop between ASCII letters (see sf_match_hazard).  Anchors hash their
+ * bytes 0-3 and 1-4 into a bitmap of SF_ANCHOR_BITS bits, so that a scan
+ * testing every other position still meets each anchor.  A phrase without
+ * an anchor but with a non-ASCII character needs one of the lead bytes
+ * that character can be folded from.
+ */
+#define SF_ANCHOR_BITS    15
+
+typedef struct {
+    uint32_t              key;              /* first 4 bytes | 0x20202020 */
+    uint32_t              key1;             /* bytes 1 to 4, the same */
+    unsigned              phrase;           /* its prefilter id */
+    const unsigned char  *data;
+    size_t                len;
+} sf_anchor_t;
 
 
 /* A chunk of the rules' arena: rules are freed all at once. */
@@ -203,6 +242,19 @@ struct sf_rules_s {
      * text is normalized no further than this or the title's length.
      */
     size_t                text_limit;
+    /* per tag (NONE: anonymous), the rules that may take it, in order */
+    sf_rule_t           **scoped[SF_TAG_NTAGS];
+    size_t                nscoped[SF_TAG_NTAGS];
+    /* phrases with anchor_leads */
+    unsigned             *lead_phrases;
+    size_t                nlead_phrases;
+    sf_anchor_t          *anchors;
+    size_t                nanchors;
+    unsigned char        *anchor_free;      /* phrase bits: no anchor */
+    /* per phrase without anchor: raw lead bytes (0xc0 + bit) its first
+       non-ASCII character can come from; 0: no such character */
+    uint64_t             *anchor_leads;
+    unsigned char        *anchor_map;       /* 1 << SF_ANCHOR_BITS bits */
     unsigned              title_bound:1;    /* some rule is title_bound */
     unsigned              has_title:1;
     unsigned              compiled:1;
@@ -210,6 +262,9 @@ struct sf_rules_s {
 
 
 void *sf_rules_alloc(sf_rules_t *rules, size_t size);
+
+/* Tests: with on == 0 every decision takes the slow path. */
+void sf_match_fast(sf_match_t *match, int on);
 
 /* The bloom bit of a class or id name. */
 #define sf_rules_bloom(p, len)                                                \

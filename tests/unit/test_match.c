@@ -1113,6 +1113,8 @@ test_random_blocks(void **state)
             b = len > 0 ? a + ((r >> 8) % (len + 1 - a)) : 0;
             strcpy(href, hrefs[(r >> 16) % (sizeof(hrefs)
                                             / sizeof(hrefs[0]))]);
+            /* no rel, no class (the stream gives NULL for none) */
+            memset(&links[j], 0, sizeof(sf_link_t));
             links[j].href = (const unsigned char *) hrefs[(r >> 16)
                                   % (sizeof(hrefs) / sizeof(hrefs[0]))];
             links[j].href_len = strlen(href);
@@ -1160,6 +1162,356 @@ test_random_blocks(void **state)
 }
 
 
+/*
+ * The raw-text reject (a decision without normalizing, for blocks no rule
+ * can take) must decide exactly as the full way: random blocks made of
+ * rule phrases in every case and spacing, entities, the characters the
+ * normalization drops or folds into letters, scripts whose case folds,
+ * links and titles, through both ways, under the built-in pack and under
+ * rules using every kind of condition.
+ */
+static void
+t_same(sf_match_t *slow, const sf_block_t *blk)
+{
+    sf_decision_result_t  a, b;
+
+    sf_rules_decide(rules, match, blk, &a);
+    sf_rules_decide(rules, slow, blk, &b);
+
+    if (a.action != b.action || a.limit_hit != b.limit_hit
+        || a.text_overflow != b.text_overflow
+        || (a.rule_id == NULL) != (b.rule_id == NULL)
+        || (a.rule_id != NULL && strcmp(a.rule_id, b.rule_id) != 0)
+        || a.source_len != b.source_len
+        || (a.source_len > 0 && memcmp(a.source, b.source, a.source_len) != 0)
+        || a.source_name_len != b.source_name_len
+        || (a.source_name_len > 0
+            && memcmp(a.source_name, b.source_name, a.source_name_len) != 0))
+    {
+        fail_msg("fast %s/%d, slow %s/%d on \"%.*s\"",
+                 a.rule_id != NULL ? a.rule_id : "-", (int) a.action,
+                 b.rule_id != NULL ? b.rule_id : "-", (int) b.action,
+                 (int) blk->text_len, blk->text);
+    }
+}
+
+
+static void
+t_differential(uint32_t seed, int rounds, size_t *fired_n)
+{
+    int             i;
+    char            text[4096], title[256];
+    size_t          len, n, j, k, nl, a, b, tl;
+    uint32_t        r;
+    sf_link_t       links[6];
+    sf_block_t      blk;
+    sf_match_t     *slow;
+
+    static const char  *pieces[] = {
+        "The post ", "the  POST\n", " appeared first on ", "APPEARED\tfirst",
+        " first appeared on ", "Source", "source link", "SOURCE:",
+        "Read original article here", "read more", "Read More \xc2\xbb",
+        "Follow us on Google News", "FOLLOW US ON GOOGLE  NEWS",
+        "Denial of responsibility!", " is an automatic aggregator ",
+        "all trademarks belong to their rightful owners",
+        "will be deleted within 24 hours", "Originally published at ",
+        "This article is republished from The Conversation",
+        "Der Beitrag ", " erschien zuerst auf ", "L\xe2\x80\x99" "article ",
+        " est apparu en premier sur ", "l&#8217;article ",
+        "\xd0\xa1\xd0\x9e\xd0\x9e\xd0\x91\xd0\xa9\xd0\x95\xd0\x9d\xd0\x98"
+        "\xd0\x95 ", "\xd1\x81\xd0\xbe\xd0\xbe\xd0\xb1\xd1\x89\xd0\xb5\xd0"
+        "\xbd\xd0\xb8\xd0\xb5 ", " \xd0\xbf\xd0\xbe\xd1\x8f\xd0\xb2\xd0\xb8"
+        "\xd0\xbb\xd0\xb8\xd1\x81\xd1\x8c \xd1\x81\xd0\xbd\xd0\xb0\xd1\x87"
+        "\xd0\xb0\xd0\xbb\xd0\xb0 \xd0\xbd\xd0\xb0 ",
+        "\xd8\xb8\xd9\x87\xd8\xb1\xd8\xaa \xd8\xa7\xd9\x84\xd9\x85\xd9\x82"
+        "\xd8\xa7\xd9\x84\xd8\xa9 ", " \xd8\xa3\xd9\x88\xd9\x84\xd8\xa7\xd9"
+        "\x8b \xd8\xb9\xd9\x84\xd9\x89 ",
+        "Big page", "Site", "Lorem ipsum dolor sit amet, ", ". ", " ", "\n\t",
+        "&nbsp;", "&amp;", "&lt;p&gt;",
+        "&lt;a href=&quot;https://s.ex/&quot;&gt;",
+        "&lt;/a&gt;", "&#8211;", "&hellip;", "&#112;ost", "&foo;", "AT&T",
+        "\xe2\x80\x99", "\xe2\x80\x9c", "\xc2\xa0", "\xc2\xad", "\xc4\xb0",
+        "\xe2\x80\x8b", "\xe2\x81\xa0", "\xef\xbb\xbf", "\xc3\xa2\xe2\x82\xac",
+        "\xc3\xa2\xe2\x82\xac\xe2\x80\x9c", "\xc3\x82\xc2\xa0", "\xff", "<",
+        "pos", "t", "appe", "ared", "sou", "rce", "a", "b", "x", "1", "24",
+        "\x7f", "\x01", "Follow us on Goo\xc2\xadgle News",
+        "Denial of respons\xc4\xb0" "bility", "is an auto\xe2\x80\x8bmatic",
+        " aggre\xef\xbb\xbfgator ", "Goog&#108;e News",
+        "First07 ", "FIRST66", "second66", " Second07", "AGGREGATOR",
+        "Q&amp;A", "R&amp;D ", "&amp;lt;p&amp;gt;", "&amp;#60;", "&amp;",
+        "&amp;nbsp;", "&#38;lt;", "&amp;amp;lt;", "Goo&amp;shy;gle", ";",
+        "#", "&quot;", "&#39;", "&gt;", "&copy;", "&raquo;"
+    };
+
+    static const char  *hrefs[] = {
+        "https://s.ex/a", "https://news.google.com/publications/x",
+        "https://theconversation.com/a", "HTTPS://X.EX/?a=1&amp;b=2",
+        "javascript:x", "", "&#104;ttps://h.ex/"
+    };
+
+    static const char  *rels[] = { NULL, "nofollow", "noopener NoFollow" };
+    static const char  *classes[] = { NULL, "x", "feedzy-rss-link-icon" };
+
+    static const sf_tag_e  tags[] = {
+        SF_TAG_P, SF_TAG_DIV, SF_TAG_NONE, SF_TAG_LI, SF_TAG_H2,
+        SF_TAG_ASIDE, SF_TAG_A, SF_TAG_SPAN, SF_TAG_FIGURE, SF_TAG_TD
+    };
+
+#define t_pick(array)                                                         \
+    array[t_rand(&seed) % (sizeof(array) / sizeof(array[0]))]
+
+    slow = sf_match_create(rules, &limits, &alloc);
+    assert_non_null(slow);
+    sf_match_fast(slow, 0);
+
+    for (i = 0; i < rounds; i++) {
+        len = 0;
+        r = t_rand(&seed);
+        /* mostly short blocks, some near or past the length bounds */
+        n = (r & 7) == 0 ? 40 + t_rand(&seed) % 120 : t_rand(&seed) % 14;
+
+        for (j = 0; j < n; j++) {
+            const char  *pc = t_pick(pieces);
+
+            k = strlen(pc);
+
+            if (len + k >= sizeof(text)) {
+                break;
+            }
+
+            memcpy(text + len, pc, k);
+            len += k;
+        }
+
+        nl = t_rand(&seed) % 4;
+        a = 0;
+
+        for (j = 0; j < nl; j++) {
+            r = t_rand(&seed);
+            a = len > 0 ? a + (r % (len + 1 - a)) : 0;
+            b = len > 0 ? a + ((r >> 8) % (len + 1 - a)) : 0;
+            memset(&links[j], 0, sizeof(sf_link_t));
+            links[j].href = (const unsigned char *) t_pick(hrefs);
+            links[j].href_len = strlen((const char *) links[j].href);
+            links[j].rel = (const unsigned char *) t_pick(rels);
+            links[j].rel_len = links[j].rel != NULL
+                               ? strlen((const char *) links[j].rel) : 0;
+            links[j].cls = (const unsigned char *) t_pick(classes);
+            links[j].cls_len = links[j].cls != NULL
+                               ? strlen((const char *) links[j].cls) : 0;
+            links[j].text_start = a;
+            links[j].text_end = b;
+            a = b;
+        }
+
+        memset(&blk, 0, sizeof(blk));
+        blk.tag = t_pick(tags);
+        blk.flags = SF_BLOCK_IN_ENTRY | (t_rand(&seed) & 1
+                                         ? SF_BLOCK_FIRST_IN_ENTRY : 0);
+        if (blk.tag == SF_TAG_NONE) {
+            blk.flags |= SF_BLOCK_ANONYMOUS;
+        }
+
+        if ((t_rand(&seed) & 3) == 0) {
+            blk.cls = (const unsigned char *)
+                      "feedzy-rss-link-icon feed-source";
+            blk.cls_len = strlen((const char *) blk.cls);
+        }
+
+        blk.text = (const unsigned char *) text;
+        blk.text_len = len;
+        blk.raw = blk.text;
+        blk.raw_len = len;
+        blk.links = links;
+        blk.nlinks = nl;
+
+        /* the title: a piece of the text, or a fixed one */
+        tl = 0;
+
+        if (t_rand(&seed) & 1) {
+            tl = len < sizeof(title) ? len : sizeof(title);
+            tl = tl > 0 ? t_rand(&seed) % (tl + 1) : 0;
+            memcpy(title, text, tl);
+
+        } else {
+            tl = strlen("Big page - Site");
+            memcpy(title, "Big page - Site", tl);
+        }
+
+        blk.title = (const unsigned char *) title;
+        blk.title_len = tl;
+
+        t_same(slow, &blk);
+        sf_rules_decide(rules, match, &blk, &res);
+
+        if (res.rule_id != NULL) {
+            (*fired_n)++;
+        }
+    }
+
+#undef t_pick
+
+    sf_match_destroy(slow, &alloc);
+}
+
+
+static void
+test_fast_same_as_slow(void **state)
+{
+    int     i;
+    char    pack[16384];
+    size_t  fired_n, len;
+
+    (void) state;
+
+    /* the built-in pack */
+    load(NULL, 1);
+    fired_n = 0;
+    t_differential(2463534242u, 60000, &fired_n);
+    print_message("built-in pack: %zu of 60000 random blocks fired\n",
+                  fired_n);
+    /* the blocks do reach the rules: not a test of keeping everything */
+    assert_true(fired_n > 100);
+    unload();
+
+    /* every kind of condition, in orders the compiler keeps */
+    load("rule c1\n  scope p li anon\n  contains \"source link\"\n"
+         "  links <= 1\n  action drop\nend\n"
+         "rule c2\n  scope p div\n  any 1 \"lorem ipsum\" \"big page\"\n"
+         "  max-length 60\n  action drop\nend\n"
+         "rule c3\n  scope *\n  equals \"source\"\n  action drop\nend\n"
+         "rule c4\n  scope p\n  starts \"the post\"\n  ends \"site\"\n"
+         "  action drop\nend\n"
+         "rule c5\n  scope p div anon\n  link-text 1 \"big page\"\n"
+         "  link-href 1 \"s.ex\"\n  action drop-source link 1\nend\n"
+         "rule c6\n  scope li\n  link-rel -1 \"nofollow\"\n  links >= 1\n"
+         "  action keep-source link -1 host\nend\n"
+         "rule c7\n  scope a.feedzy-rss-link-icon span.x\n"
+         "  link-class 1 \"x\"\n  action drop\nend\n"
+         "rule c8\n  scope p h2\n  position first\n  title\n  action drop\n"
+         "end\n"
+         "rule c9\n  scope div\n  escaped\n  links >= 1\n  action drop\nend\n"
+         "rule c10\n  scope p anon\n  template \"%1 appeared first on %2.\"\n"
+         "  action drop\nend\n"
+         "rule c11\n  scope aside\n  regex \"^(read|follow) .* news$\"\n"
+         "  action drop\nend\n"
+         "rule c12\n  scope td\n  max-length 10\n  action drop\nend\n"
+         "rule c13\n  scope p\n  contains \"\xd1\x81\xd0\xbe\xd0\xbe\xd0\xb1"
+         "\xd1\x89\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5\"\n  action drop\nend\n"
+         "rule c14\n  scope li\n  any 2 \"source\" \"source\"\n"
+         "  action drop\nend\n",
+         0);
+    fired_n = 0;
+    t_differential(88172645u, 60000, &fired_n);
+    print_message("condition rules: %zu of 60000 random blocks fired\n",
+                  fired_n);
+    assert_true(fired_n > 100);
+    unload();
+
+    /* more phrases than one word of bits holds */
+    len = 0;
+
+    for (i = 0; i < 70; i++) {
+        len += (size_t) snprintf(pack + len, sizeof(pack) - len,
+                                 "rule w%d\n  scope p li anon\n"
+                                 "  contains \"first%02d\"\n"
+                                 "  any 1 \"aggregator\" \"second%02d\"\n"
+                                 "  action drop\nend\n", i, i, i);
+    }
+
+    load(pack, 1);
+    fired_n = 0;
+    t_differential(1234567u, 30000, &fired_n);
+    print_message("70 more rules: %zu of 30000 random blocks fired\n",
+                  fired_n);
+    assert_true(fired_n > 100);
+    unload();
+}
+
+
+/*
+ * What the normalization drops inside a word or folds into a letter, and
+ * case that changes a character's lead byte: the raw-text reject must let
+ * these footers through to the rules.
+ */
+static void
+test_fast_hazards(void **state)
+{
+    t_block_t  *tb;
+
+    (void) state;
+
+    load(NULL, 1);
+
+    /* a soft hyphen, zero-width space, word joiner, BOM inside a word */
+    assert_string_equal(fired(mk("Follow us on Goo\xc2\xadgle News")),
+                        "google-news-follow-text");
+    assert_string_equal(fired(mk("FOLLOW US ON GOO\xe2\x80\x8bGLE NEWS")),
+                        "google-news-follow-text");
+    assert_string_equal(fired(mk("Follow us on Goog\xe2\x81\xa0le News")),
+                        "google-news-follow-text");
+    assert_string_equal(fired(mk("Follow us on Go\xef\xbb\xbfogle News")),
+                        "google-news-follow-text");
+    assert_string_equal(fired(mk("Follow us on Goo&shy;gle News")),
+                        "google-news-follow-text");
+    assert_string_equal(fired(mk("Follow us on Goo&#x67;le News")),
+                        "google-news-follow-text");
+    /* mojibake of U+200B between letters */
+    assert_string_equal(fired(mk("Follow us on Goo\xc3\xa2\xe2\x82\xac"
+                                 "\xe2\x80\xb9gle News")),
+                        "google-news-follow-text");
+    /* a second round of decoding */
+    assert_string_equal(fired(mk("Follow us on Goo&amp;#103;le News")),
+                        "google-news-follow-text");
+    assert_string_equal(fired(mk("Follow us on Goo&amp;shy;gle News")),
+                        "google-news-follow-text");
+    assert_string_equal(fired(mk("Follow us on Goo&amp;amp;shy;gle News")),
+                        "google-news-follow-text");
+    assert_string_equal(fired(mk("Follow us on Google News &amp; more")),
+                        "-");
+    /* a dotted capital I folds to 'i' */
+    assert_string_equal(fired(mk("Denial of respons\xc4\xb0" "b\xc4\xb0l"
+                                 "\xc4\xb0ty! X is an automat\xc4\xb0"
+                                 "c aggregator.")),
+                        "aggregator-disclaimer");
+    /* white space of any kind, any case, entities that only separate */
+    assert_string_equal(fired(mk("\n  Follow\tus  on\r\nGOOGLE&nbsp;News "
+                                 "&#8211; &hellip;")),
+                        "google-news-follow-text");
+    /* upper-case Cyrillic: other lead bytes than the rule's lower case */
+    assert_string_equal(fired(mk("\xd0\xa1\xd0\x9e\xd0\x9e\xd0\x91\xd0\xa9"
+                                 "\xd0\x95\xd0\x9d\xd0\x98\xd0\x95 <a href="
+                                 "\"https://s.ex/a\">X</a> \xd0\x9f\xd0\x9e"
+                                 "\xd0\xaf\xd0\x92\xd0\x98\xd0\x9b\xd0\x98"
+                                 "\xd0\xa1\xd0\xac \xd0\xa1\xd0\x9d\xd0\x90"
+                                 "\xd0\xa7\xd0\x90\xd0\x9b\xd0\x90 \xd0\x9d"
+                                 "\xd0\x90 <a href=\"https://s.ex/\">Y</a>.")),
+                        "yoast-footer-ru");
+    /* one template of several, the page title in it */
+    tb = mk("The post Big page first appeared on Site.");
+    tb->b.title = (const unsigned char *) "Big page - Site";
+    tb->b.title_len = strlen("Big page - Site");
+    assert_string_equal(fired(tb), "seo-footer-stripped");
+
+    /* and plain prose still is kept */
+    assert_string_equal(fired(mk("Follow the money, said the Google "
+                                 "spokesman, whose news came late.")), "-");
+
+    unload();
+
+    /* any one of the templates, each with its own literal */
+    load("rule two\n  scope p\n  template \"%1 appeared first on %2.\" "
+         "\"%1 was first seen on %2.\"\n  action drop\nend\n", 0);
+    assert_string_equal(fired(mk("<a href=\"https://s.ex/\">X</a> was first "
+                                 "seen on <a href=\"https://s.ex/\">Y</a>.")),
+                        "two");
+    assert_string_equal(fired(mk("<a href=\"https://s.ex/\">X</a> appeared "
+                                 "first on <a href=\"https://s.ex/\">Y</a>.")),
+                        "two");
+    unload();
+}
+
+
 int
 main(void)
 {
@@ -1181,6 +1533,8 @@ main(void)
         cmocka_unit_test(test_builtin_fast_path),
         cmocka_unit_test(test_match_alloc_failures),
         cmocka_unit_test(test_random_blocks),
+        cmocka_unit_test(test_fast_same_as_slow),
+        cmocka_unit_test(test_fast_hazards),
         cmocka_unit_test(test_decide_cost),
     };
 

@@ -443,6 +443,72 @@ test_random(void **state)
 }
 
 
+/*
+ * In place, in one buffer (page titles, hrefs), the result is the one of
+ * two buffers: random text of entities in up to three rounds, escaped
+ * markup, mojibake, white space and scripts, with room and without.
+ */
+static void
+test_in_place(void **state)
+{
+    int             i, ov1, ov2;
+    char            text[1024];
+    size_t          len, n, j, k, cap, n1, n2;
+    uint32_t        seed;
+    unsigned char   one[CAP];
+    const unsigned char  *p;
+
+    static const char  *pieces[] = {
+        "The Post ", "&amp;", "&amp;amp;", "&amp;lt;b&amp;gt;", "&lt;p&gt;",
+        "&#8217;", "&#x10FFFF;", "&#0;", "&#128;", "&#xd800;", "&nbsp;",
+        "&eacute;", "&Eacute;", "&shy;", "&not", "&", ";", "#", "&#", "x",
+        "<a href=\"https://s.ex/\">", "</a>", "<br>", "<", ">",
+        "\xc3\xa2\xe2\x82\xac\xe2\x84\xa2", "\xc3\xa2\xe2\x82\xac",
+        "\xc3\x82\xc2\xa0", "\xd0\xa1\xd0\x9e", "\xc4\xb0", "\xe1\xba\x9e",
+        "\xe2\x80\x8b", "\xff", "\xe2\x80", " ", "\n\t  ", "A", "z"
+    };
+
+    (void) state;
+
+    seed = 2463534242u;
+
+    for (i = 0; i < 20000; i++) {
+        len = 0;
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        n = seed % 40;
+
+        for (j = 0; j < n; j++) {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            k = strlen(pieces[seed % (sizeof(pieces) / sizeof(pieces[0]))]);
+
+            if (len + k > sizeof(text)) {
+                break;
+            }
+
+            memcpy(text + len,
+                   pieces[seed % (sizeof(pieces) / sizeof(pieces[0]))], k);
+            len += k;
+        }
+
+        /* often room enough, sometimes less than the text */
+        cap = (seed >> 8) % 4 == 0 ? 1 + (seed >> 12) % (len + 1) : CAP;
+
+        p = sf_normalize((const unsigned char *) text, len, buf0, buf1, cap,
+                         SF_FOLD_ALL, &n1, &ov1);
+        n2 = sf_normalize_in((const unsigned char *) text, len, one, cap,
+                             SF_FOLD_ALL, &ov2);
+
+        assert_int_equal(n1, n2);
+        assert_int_equal(ov1, ov2);
+        assert_memory_equal(p, one, n1);
+    }
+}
+
+
 int
 main(void)
 {
@@ -459,6 +525,7 @@ main(void)
         cmocka_unit_test(test_overflow),
         cmocka_unit_test(test_marks),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_in_place),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
