@@ -191,9 +191,12 @@ run: deps
 
 # ---- engine benchmark: MB/s of the stream with the built-in pack ----------
 
-$(BUILD)/engine_bench: tests/bench/engine_bench.c $(BUILD)/libsf.a $(ENGINE_HDR)
-	$(CC) $(CFLAGS_ENGINE) $(OPT) -o $@ tests/bench/engine_bench.c \
-	    $(BUILD)/libsf.a $(LIBS)
+# the unit tests' harness (sf_test_util.c) gives it files, time and rules
+$(BUILD)/engine_bench: tests/bench/engine_bench.c $(UNIT_SUPPORT) \
+                       $(BUILD)/libsf.a $(ENGINE_HDR)
+	$(CC) $(CFLAGS_ENGINE) $(OPT) -Itests/unit -o $@ \
+	    tests/bench/engine_bench.c $(UNIT_SUPPORT) $(BUILD)/libsf.a \
+	    $(LIBS) -lcmocka
 
 bench-engine: $(BUILD)/engine_bench
 	./$(BUILD)/engine_bench

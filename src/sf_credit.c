@@ -7,45 +7,29 @@
 #include "sf_block.h"
 
 
-/* The replacement of one byte in an attribute value, or NULL. */
+/*
+ * The replacement of one byte, or NULL: text escapes &, < and >; an
+ * attribute value (attr) escapes both quotes too.
+ */
 static const char *
-sf_escape_attr_char(unsigned char c, size_t *len)
+sf_escape_char(unsigned char c, int attr, size_t *len)
 {
     switch (c) {
     case '&':
         *len = 5;
         return "&amp;";
+    case '<':
+        *len = 4;
+        return "&lt;";
+    case '>':
+        *len = 4;
+        return "&gt;";
     case '"':
         *len = 6;
-        return "&quot;";
+        return attr ? "&quot;" : NULL;
     case '\'':
         *len = 5;
-        return "&#39;";
-    case '<':
-        *len = 4;
-        return "&lt;";
-    case '>':
-        *len = 4;
-        return "&gt;";
-    default:
-        return NULL;
-    }
-}
-
-
-static const char *
-sf_escape_text_char(unsigned char c, size_t *len)
-{
-    switch (c) {
-    case '&':
-        *len = 5;
-        return "&amp;";
-    case '<':
-        *len = 4;
-        return "&lt;";
-    case '>':
-        *len = 4;
-        return "&gt;";
+        return attr ? "&#39;" : NULL;
     default:
         return NULL;
     }
@@ -67,8 +51,7 @@ sf_escape(const char *in, size_t len, unsigned char *out, size_t cap,
     n = 0;
 
     for (i = 0; i < len; i++) {
-        r = attr ? sf_escape_attr_char((unsigned char) in[i], &rlen)
-                 : sf_escape_text_char((unsigned char) in[i], &rlen);
+        r = sf_escape_char((unsigned char) in[i], attr, &rlen);
 
         if (r == NULL) {
             if (n + 1 > cap) {

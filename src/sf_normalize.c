@@ -335,27 +335,50 @@ sf_marks_sort(sf_marks_t *marks)
 
 
 /*
- * Moves the marks at or before input position i to output position o;
- * next caches the position of the next mark, so that a byte costs one
+ * The marks along one pass (sf_decode, sf_fold): k of them are moved,
+ * next caches the position of the next one, so that a byte costs one
  * comparison.
  */
-#define sf_marks_step(marks, k, next, i, o)                                   \
-    if ((i) >= (next)) {                                                      \
-        while ((k) < (marks)->n && (marks)->pos[(marks)->order[k]] <= (i)) {  \
-            (marks)->pos[(marks)->order[k]] = (o);                            \
-            (k)++;                                                            \
+typedef struct {
+    sf_marks_t           *marks;            /* may be NULL */
+    size_t                k;
+    size_t                next;             /* (size_t) -1: no more */
+} sf_marks_walk_t;
+
+
+/* Moves the marks at or before input position i to output position o. */
+#define sf_marks_step(w, i, o)                                                \
+    if ((i) >= (w).next) {                                                    \
+        while ((w).k < (w).marks->n                                           \
+               && (w).marks->pos[(w).marks->order[(w).k]] <= (i))             \
+        {                                                                     \
+            (w).marks->pos[(w).marks->order[(w).k]] = (o);                    \
+            (w).k++;                                                          \
         }                                                                     \
                                                                               \
-        (next) = (k) < (marks)->n ? (marks)->pos[(marks)->order[k]]           \
-                                  : (size_t) -1;                              \
+        (w).next = (w).k < (w).marks->n                                       \
+                   ? (w).marks->pos[(w).marks->order[(w).k]] : (size_t) -1;   \
     }
 
 
-static size_t
-sf_marks_first(sf_marks_t *marks)
+static void
+sf_marks_start(sf_marks_walk_t *w, sf_marks_t *marks)
 {
-    return (marks != NULL && marks->n > 0) ? marks->pos[marks->order[0]]
-                                           : (size_t) -1;
+    w->marks = marks;
+    w->k = 0;
+    w->next = (marks != NULL && marks->n > 0) ? marks->pos[marks->order[0]]
+                                              : (size_t) -1;
+}
+
+
+/* The marks past the input's end go to the output's end. */
+static void
+sf_marks_finish(sf_marks_walk_t *w, size_t o)
+{
+    if (w->marks != NULL) {
+        w->next = 0;
+        sf_marks_step(*w, (size_t) -1, o);
+    }
 }
 
 
@@ -363,27 +386,27 @@ size_t
 sf_decode(const unsigned char *in, size_t len, unsigned char *out,
     size_t cap, sf_marks_t *marks, unsigned *flags)
 {
-    size_t                i, o, k, n, used, next;
+    size_t                i, o, n, used;
     unsigned char         tmp[4];
+    sf_marks_walk_t       mw;
     const unsigned char  *amp, *end;
 
     *flags = 0;
     i = 0;
     o = 0;
-    k = 0;
     end = in + len;
-    next = sf_marks_first(marks);
+    sf_marks_start(&mw, marks);
 
     while (i < len) {
-        sf_marks_step(marks, k, next, i, o);
+        sf_marks_step(mw, i, o);
 
         if (in[i] != '&') {
             /* copy the run up to the next '&' in one go */
             amp = memchr(in + i, '&', len - i);
             n = (amp != NULL ? (size_t) (amp - in) : len) - i;
 
-            if (next < i + n) {
-                n = next - i;
+            if (mw.next < i + n) {
+                n = mw.next - i;
             }
 
             if (o + n > cap) {
@@ -419,10 +442,7 @@ sf_decode(const unsigned char *in, size_t len, unsigned char *out,
         i += used;
     }
 
-    if (marks != NULL) {
-        next = 0;
-        sf_marks_step(marks, k, next, (size_t) -1, o);
-    }
+    sf_marks_finish(&mw, o);
 
     return o;
 }
@@ -665,10 +685,11 @@ sf_fold(const unsigned char *in, size_t len, unsigned char *out,
     int *overflow)
 {
     int                   pending, open, fold;
-    size_t                i, o, k, n, need, hl, stop, next;
+    size_t                i, o, n, need, hl, stop;
     uint32_t              c, f;
     sf_tag_t              tag;
     sf_elink_t           *l;
+    sf_marks_walk_t       mw;
     const unsigned char  *end, *href;
 
     *overflow = 0;
@@ -677,12 +698,11 @@ sf_fold(const unsigned char *in, size_t len, unsigned char *out,
     open = -1;
     i = 0;
     o = 0;
-    k = 0;
     end = in + len;
-    next = sf_marks_first(marks);
+    sf_marks_start(&mw, marks);
 
     while (i < len) {
-        sf_marks_step(marks, k, next, i, o);
+        sf_marks_step(mw, i, o);
 
         c = in[i];
 
@@ -763,7 +783,7 @@ sf_fold(const unsigned char *in, size_t len, unsigned char *out,
              * The common case, a run of printable ASCII, in a tight loop
              * up to the next mark or the end of the output space.
              */
-            stop = next < len ? next : len;
+            stop = mw.next < len ? mw.next : len;
 
             if (stop > i && stop - i > cap - o) {
                 stop = i + (cap - o);
@@ -883,10 +903,7 @@ sf_fold(const unsigned char *in, size_t len, unsigned char *out,
         i += n;
     }
 
-    if (marks != NULL) {
-        next = 0;
-        sf_marks_step(marks, k, next, (size_t) -1, o);
-    }
+    sf_marks_finish(&mw, o);
 
     if (open >= 0) {
         l = &markup->links[open];

@@ -3,12 +3,14 @@
  *
  *     engine_bench [--no-builtin] [--seconds S] [PAGE.html]...
  *
- * Each page (default: the sample page of tests/fixtures), a large generated article
- * and the same article minified to a single line run through a fresh
- * stream, with the built-in pack and without rules (--no-builtin: only
- * without), whole and in 4 KiB chunks, through a 16 KiB output window,
- * repeated for S seconds (default 0.5) per row.  Each row also gives the
- * output size and the memory one stream allocated (stats.memory).
+ * Each page (default: the sample page of tests/fixtures), a large
+ * generated article and the same article minified to a single line run
+ * through a fresh stream, with the built-in pack and without rules
+ * (--no-builtin: only without), whole and in 4 KiB chunks, through a
+ * 16 KiB output window, repeated for S seconds (default 0.5) per row.
+ * Each row also gives the output size and the memory one stream allocated
+ * (stats.memory).  Files, time and rules come from the unit tests' harness
+ * (tests/unit/sf_test_util.c).
  */
 
 #include <stdio.h>
@@ -17,17 +19,7 @@
 #include <time.h>
 
 #include "sf.h"
-
-
-static double
-now(void)
-{
-    struct timespec  ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-
-    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
+#include "sf_test_util.h"
 
 
 static int
@@ -62,7 +54,7 @@ bench(const sf_rules_t *rules, const char *label, const char *name,
         runs = 0;
         total = 0;
         memory = 0;
-        t0 = now();
+        t0 = sf_test_now();
 
         do {
             for (i = 0; i < 4; i++) {
@@ -81,7 +73,7 @@ bench(const sf_rules_t *rules, const char *label, const char *name,
                 runs++;
             }
 
-            t = now() - t0;
+            t = sf_test_now() - t0;
 
         } while (t < seconds);
 
@@ -89,36 +81,6 @@ bench(const sf_rules_t *rules, const char *label, const char *name,
                chunks[k] ? "4K" : "whole", (double) len * runs / t / 1e6,
                total / runs, memory);
     }
-}
-
-
-static unsigned char *
-load(const char *path, size_t *len)
-{
-    FILE           *f;
-    long            n;
-    unsigned char  *p;
-
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    p = malloc((size_t) n + 1);
-
-    if (p == NULL || fread(p, 1, (size_t) n, f) != (size_t) n) {
-        free(p);
-        fclose(f);
-        return NULL;
-    }
-
-    fclose(f);
-    *len = (size_t) n;
-
-    return p;
 }
 
 
@@ -186,19 +148,12 @@ minify(unsigned char *p, size_t *len)
 static sf_rules_t *
 compile(int builtin)
 {
-    sf_error_t    err;
-    sf_limits_t   limits;
-    sf_rules_t   *rules;
+    sf_rules_t  *rules;
 
-    sf_limits_init(&limits);
-    rules = sf_rules_create(&sf_malloc_allocator, &limits);
+    rules = sf_test_rules(NULL, builtin);
 
-    if (rules == NULL
-        || (builtin && sf_rules_add_builtin(rules, &err) != SF_OK)
-        || sf_rules_compile(rules, &err) != SF_OK)
-    {
-        fprintf(stderr, "engine_bench: rules: %s\n",
-                rules ? err.message : "no memory");
+    if (rules == NULL) {
+        fprintf(stderr, "engine_bench: rules failed\n");
         exit(1);
     }
 
@@ -255,7 +210,7 @@ main(int argc, char **argv)
 
     for (i = 0; i < n + 2; i++) {
         if (i < n) {
-            page = load(paths[i], &len);
+            page = sf_test_file(paths[i], &len);
             name = strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1
                                           : paths[i];
 

@@ -15,6 +15,37 @@
 #include "sf_test_util.h"
 
 
+void *
+sf_test_alloc(void *ctx, size_t size)
+{
+    sf_test_alloc_t  *a;
+
+    a = ctx;
+
+    if (++a->calls == a->fail_at) {
+        return NULL;
+    }
+
+    a->live++;
+
+    return malloc(size);
+}
+
+
+void
+sf_test_free(void *ctx, void *p)
+{
+    sf_test_alloc_t  *a;
+
+    a = ctx;
+
+    if (p != NULL) {
+        a->live--;
+        free(p);
+    }
+}
+
+
 sf_rules_t *
 sf_test_rules(const char *text, int builtin)
 {

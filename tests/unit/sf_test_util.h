@@ -1,11 +1,12 @@
 /*
  * sf_test_util.h: the shared harness of the unit tests.
  *
- * Any test may use it: rules from a string, a stream run over a chosen
- * chunking and output size, and sf_test_check(), which runs one input
- * whole, byte by byte and at random chunk sizes through output buffers of
- * 1, 7 and 4096 bytes and demands the same output every time.  The seed of
- * the random chunking is printed on failure; SF_TEST_SEED sets it.
+ * Any test may use it: a counting allocator, rules from a string, a
+ * stream run over a chosen chunking and output size, and sf_test_check(),
+ * which runs one input whole, byte by byte and at random chunk sizes
+ * through output buffers of 1, 7 and 4096 bytes and demands the same
+ * output every time.  The seed of the random chunking is printed on
+ * failure; SF_TEST_SEED sets it.
  */
 
 #ifndef SF_TEST_UTIL_H_INCLUDED
@@ -24,6 +25,21 @@ typedef struct {
     char                  source[2100];
     int                   rc;               /* SF_OK or what went wrong */
 } sf_test_out_t;
+
+
+/*
+ * An allocator over malloc() that counts its calls and the blocks alive,
+ * and fails its Nth call when fail_at is N (0: never); for the bounds on
+ * allocation and the paths that handle a failed one.
+ */
+typedef struct {
+    long                  calls;
+    long                  fail_at;          /* 0: never */
+    long                  live;
+} sf_test_alloc_t;
+
+void *sf_test_alloc(void *ctx, size_t size);
+void sf_test_free(void *ctx, void *p);
 
 
 /* Compiled rules from a rule text (builtin pack added when asked). */

@@ -15,43 +15,12 @@
 #include <cmocka.h>
 
 #include "sf_rules.h"
+#include "sf_test_util.h"
 
 
-typedef struct {
-    long                  calls;
-    long                  fail_at;          /* 0: never */
-    long                  live;
-} t_alloc_t;
-
-
-static void *
-t_alloc(void *ctx, size_t size)
-{
-    t_alloc_t  *a = ctx;
-
-    if (++a->calls == a->fail_at) {
-        return NULL;
-    }
-
-    a->live++;
-
-    return malloc(size);
-}
-
-
-static void
-t_free(void *ctx, void *p)
-{
-    t_alloc_t  *a = ctx;
-
-    a->live--;
-    free(p);
-}
-
-
-static t_alloc_t       actx;
-static sf_allocator_t  alloc = { t_alloc, t_free, &actx };
-static sf_limits_t     limits = { 65536, 16384, 64, 100000, 1000, 1024 };
+static sf_test_alloc_t  actx;
+static sf_allocator_t   alloc = { sf_test_alloc, sf_test_free, &actx };
+static sf_limits_t      limits = { 65536, 16384, 64, 100000, 1000, 1024 };
 
 
 /* A held block as the stream would hand it over, from simple markup. */
@@ -195,6 +164,32 @@ fired(t_block_t *tb)
 }
 
 
+/* A block of markup and the id of the rule that must fire on it, or "-". */
+typedef struct {
+    const char           *html;
+    const char           *id;
+} t_fires_t;
+
+
+/* Decides each block in turn (the order counts: "position first"). */
+static void
+expect_fires(const t_fires_t *cases, size_t n)
+{
+    size_t       i;
+    const char  *id;
+
+    for (i = 0; i < n; i++) {
+        id = fired(mk(cases[i].html));
+
+        if (strcmp(id, cases[i].id) != 0) {
+            print_message("block \"%s\"\n", cases[i].html);
+        }
+
+        assert_string_equal(id, cases[i].id);
+    }
+}
+
+
 static void
 test_select(void **state)
 {
@@ -267,7 +262,31 @@ test_select(void **state)
 static void
 test_scope(void **state)
 {
+    size_t      i;
     t_block_t  *tb;
+
+    static const struct {
+        sf_tag_e     tag;
+        const char  *html;
+        const char  *id;                    /* attributes, NULL: none */
+        const char  *cls;
+        const char  *parent_cls;
+        const char  *rule;
+    } cases[] = {
+        { SF_TAG_P, "one", NULL, NULL, NULL, "p" },
+        { SF_TAG_DIV, "one", NULL, NULL, NULL, "-" },
+        { SF_TAG_NONE, "two", NULL, NULL, NULL, "anon" },
+        { SF_TAG_P, "two", NULL, NULL, NULL, "-" },
+        { SF_TAG_SPAN, "three", NULL, "x gn y", NULL, "cls" },
+        { SF_TAG_SPAN, "three", NULL, "gnx", NULL, "-" },
+        /* an anonymous block is content of its container */
+        { SF_TAG_NONE, "three", NULL, NULL, "gn", "cls" },
+        { SF_TAG_DIV, "four", "f", NULL, NULL, "divid" },
+        { SF_TAG_P, "four", "f", NULL, NULL, "-" },
+        /* the default scope is any block */
+        { SF_TAG_NONE, "five", NULL, NULL, NULL, "any" },
+        { SF_TAG_LI, "five", NULL, NULL, NULL, "any" }
+    };
 
     (void) state;
 
@@ -278,37 +297,27 @@ test_scope(void **state)
          "  action drop\nend\n"
          "rule any\n  contains \"five\"\n  action drop\nend\n", 0);
 
-    assert_string_equal(fired(mk("one")), "p");
-    assert_string_equal(fired(mk_tag(SF_TAG_DIV, "one")), "-");
-    assert_string_equal(fired(mk_tag(SF_TAG_NONE, "two")), "anon");
-    assert_string_equal(fired(mk("two")), "-");
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        tb = mk_tag(cases[i].tag, cases[i].html);
 
-    tb = mk_tag(SF_TAG_SPAN, "three");
-    tb->b.cls = (const unsigned char *) "x gn y";
-    tb->b.cls_len = 6;
-    assert_string_equal(fired(tb), "cls");
-    tb = mk_tag(SF_TAG_SPAN, "three");
-    tb->b.cls = (const unsigned char *) "gnx";
-    tb->b.cls_len = 3;
-    assert_string_equal(fired(tb), "-");
-    /* an anonymous block is content of its container */
-    tb = mk_tag(SF_TAG_NONE, "three");
-    tb->b.parent_cls = (const unsigned char *) "gn";
-    tb->b.parent_cls_len = 2;
-    assert_string_equal(fired(tb), "cls");
+        if (cases[i].id != NULL) {
+            tb->b.id = (const unsigned char *) cases[i].id;
+            tb->b.id_len = strlen(cases[i].id);
+        }
 
-    tb = mk_tag(SF_TAG_DIV, "four");
-    tb->b.id = (const unsigned char *) "f";
-    tb->b.id_len = 1;
-    assert_string_equal(fired(tb), "divid");
-    tb = mk_tag(SF_TAG_P, "four");
-    tb->b.id = (const unsigned char *) "f";
-    tb->b.id_len = 1;
-    assert_string_equal(fired(tb), "-");
+        if (cases[i].cls != NULL) {
+            tb->b.cls = (const unsigned char *) cases[i].cls;
+            tb->b.cls_len = strlen(cases[i].cls);
+        }
 
-    /* the default scope is any block */
-    assert_string_equal(fired(mk_tag(SF_TAG_NONE, "five")), "any");
-    assert_string_equal(fired(mk_tag(SF_TAG_LI, "five")), "any");
+        if (cases[i].parent_cls != NULL) {
+            tb->b.parent_cls = (const unsigned char *) cases[i].parent_cls;
+            tb->b.parent_cls_len = strlen(cases[i].parent_cls);
+        }
+
+        assert_string_equal(fired(tb), cases[i].rule);
+    }
+
     unload();
 }
 
@@ -316,6 +325,22 @@ test_scope(void **state)
 static void
 test_phrases(void **state)
 {
+    static const t_fires_t  cases[] = {
+        { "Xle  BEITRAG y erschien", "contains" },
+        { "le beitrag y", "-" },
+        { "Denial of responsibility! S is an automatic aggregator", "any" },
+        { "Denial of responsibility! only one", "-" },
+        { " FOLLOW us on <b>Google</b>  News ", "equals" },
+        { "Follow us on Google News today", "-" },
+        { "L&#8217;article X", "starts" },
+        { "l'article X", "starts" },
+        { "Cet l'article", "-" },
+        { "Go and Read the original.", "ends" },
+        { "Go and Read the original", "ends" },
+        { "Go and Read the original..", "-" },
+        { "Read the original, then go", "-" }
+    };
+
     (void) state;
 
     load("rule contains\n  contains \"Le Beitrag\" \"erschien\"\n"
@@ -328,25 +353,7 @@ test_phrases(void **state)
          "  action drop\nend\n"
          "rule ends\n  ends \"read the original\"\n  action drop\nend\n", 0);
 
-    assert_string_equal(fired(mk("Xle  BEITRAG y erschien")), "contains");
-    assert_string_equal(fired(mk("le beitrag y")), "-");
-
-    assert_string_equal(fired(mk("Denial of responsibility! S is an "
-                                 "automatic aggregator")), "any");
-    assert_string_equal(fired(mk("Denial of responsibility! only one")), "-");
-
-    assert_string_equal(fired(mk(" FOLLOW us on <b>Google</b>  News ")),
-                        "equals");
-    assert_string_equal(fired(mk("Follow us on Google News today")), "-");
-
-    assert_string_equal(fired(mk("L&#8217;article X")), "starts");
-    assert_string_equal(fired(mk("l'article X")), "starts");
-    assert_string_equal(fired(mk("Cet l'article")), "-");
-
-    assert_string_equal(fired(mk("Go and Read the original.")), "ends");
-    assert_string_equal(fired(mk("Go and Read the original")), "ends");
-    assert_string_equal(fired(mk("Go and Read the original..")), "-");
-    assert_string_equal(fired(mk("Read the original, then go")), "-");
+    expect_fires(cases, sizeof(cases) / sizeof(cases[0]));
     unload();
 }
 
@@ -354,6 +361,19 @@ test_phrases(void **state)
 static void
 test_regex(void **state)
 {
+    static const t_fires_t  cases[] = {
+        { "Color of blue xxy.", "opt" },
+        { "Colour of blue xxy.", "opt" },
+        { "Colour of blue xy.", "-" },
+        { "See original article", "alt" },
+        { "read the original", "alt" },
+        { "A.B12c word \"q\"", "esc" },
+        { "A.Bc word \"q\"", "-" },
+        { "Se PUBLICÓ primero en Foo", "utf" },
+        { "yyy", "top" },
+        { "zzz yes", "top" }
+    };
+
     (void) state;
 
     /*
@@ -370,16 +390,7 @@ test_regex(void **state)
          "  action drop\nend\n"
          "rule top\n  regex \"^zzz|yyy$\"\n  action drop\nend\n", 0);
 
-    assert_string_equal(fired(mk("Color of blue xxy.")), "opt");
-    assert_string_equal(fired(mk("Colour of blue xxy.")), "opt");
-    assert_string_equal(fired(mk("Colour of blue xy.")), "-");
-    assert_string_equal(fired(mk("See original article")), "alt");
-    assert_string_equal(fired(mk("read the original")), "alt");
-    assert_string_equal(fired(mk("A.B12c word \"q\"")), "esc");
-    assert_string_equal(fired(mk("A.Bc word \"q\"")), "-");
-    assert_string_equal(fired(mk("Se PUBLICÓ primero en Foo")), "utf");
-    assert_string_equal(fired(mk("yyy")), "top");
-    assert_string_equal(fired(mk("zzz yes")), "top");
+    expect_fires(cases, sizeof(cases) / sizeof(cases[0]));
     unload();
 }
 
@@ -387,6 +398,27 @@ test_regex(void **state)
 static void
 test_links(void **state)
 {
+    static const t_fires_t  cases[] = {
+        { "eq <a href=x>a</a>", "eq" },
+        { "eq", "-" },
+        { "eq <a href=x>a</a><a href=y>b</a>", "-" },
+        { "ge <a href=x>a</a><a href=y>b</a>", "ge" },
+        { "ge <a href=x>a</a>", "-" },
+        { "lq", "le" },
+        { "lq <a>a</a> <a>b</a>", "-" },
+        { "<br><a href=\"https://s.ex/a\">Source link </a>", "text" },
+        { "x <a href=\"u\">SOURCE&nbsp;LINK</a> y", "text" },
+        { "<a href=\"u\">Source links</a>", "-" },
+        { "see <a href=a>this</a> and <a href=b>here</a>", "last" },
+        { "see <a href=a>here</a> and <a href=b>this</a>", "-" },
+        { "<a href=\"HTTPS://NEWS.Google.com/"
+          "publications/CAA\">Follow</a>", "href" },
+        { "<a href=\"https://news.google.com&#47;"
+          "publications\">Follow</a>", "href" },
+        { "<a href=\"https://news.google.com/\">Follow</a>", "-" },
+        { "news.google.com/publications", "-" }
+    };
+
     (void) state;
 
     load("rule eq\n  contains \"eq\"\n  links = 1\n  action drop\nend\n"
@@ -397,30 +429,7 @@ test_links(void **state)
          "rule href\n  link-href 1 \"news.google.com/publications\"\n"
          "  action drop\nend\n", 0);
 
-    assert_string_equal(fired(mk("eq <a href=x>a</a>")), "eq");
-    assert_string_equal(fired(mk("eq")), "-");
-    assert_string_equal(fired(mk("eq <a href=x>a</a><a href=y>b</a>")), "-");
-    assert_string_equal(fired(mk("ge <a href=x>a</a><a href=y>b</a>")), "ge");
-    assert_string_equal(fired(mk("ge <a href=x>a</a>")), "-");
-    assert_string_equal(fired(mk("lq")), "le");
-    assert_string_equal(fired(mk("lq <a>a</a> <a>b</a>")), "-");
-
-    assert_string_equal(fired(mk("<br><a href=\"https://s.ex/a\">Source "
-                                 "link </a>")), "text");
-    assert_string_equal(fired(mk("x <a href=\"u\">SOURCE&nbsp;LINK</a> y")),
-                        "text");
-    assert_string_equal(fired(mk("<a href=\"u\">Source links</a>")), "-");
-    assert_string_equal(fired(mk("see <a href=a>this</a> and <a href=b>"
-                                 "here</a>")), "last");
-    assert_string_equal(fired(mk("see <a href=a>here</a> and <a href=b>"
-                                 "this</a>")), "-");
-    assert_string_equal(fired(mk("<a href=\"HTTPS://NEWS.Google.com/"
-                                 "publications/CAA\">Follow</a>")), "href");
-    assert_string_equal(fired(mk("<a href=\"https://news.google.com&#47;"
-                                 "publications\">Follow</a>")), "href");
-    assert_string_equal(fired(mk("<a href=\"https://news.google.com/\">"
-                                 "Follow</a>")), "-");
-    assert_string_equal(fired(mk("news.google.com/publications")), "-");
+    expect_fires(cases, sizeof(cases) / sizeof(cases[0]));
     unload();
 }
 
@@ -429,6 +438,16 @@ static void
 test_structure(void **state)
 {
     t_block_t  *tb;
+
+    static const t_fires_t  cases[] = {
+        { "  short  x ", "short" },
+        { "short text", "short" },
+        { "short texts", "-" },
+        { "&lt;p&gt;esc&lt;/p&gt;", "esc" },
+        { "&amp;lt;b&amp;gt;esc", "esc" },
+        { "<p>esc</p>", "-" },
+        { "esc &lt; 3", "-" }
+    };
 
     (void) state;
 
@@ -439,14 +458,7 @@ test_structure(void **state)
          "  action drop\nend\n"
          "rule title\n  scope p anon\n  title\n  action drop\nend\n", 0);
 
-    assert_string_equal(fired(mk("  short  x ")), "short");
-    assert_string_equal(fired(mk("short text")), "short");
-    assert_string_equal(fired(mk("short texts")), "-");
-
-    assert_string_equal(fired(mk("&lt;p&gt;esc&lt;/p&gt;")), "esc");
-    assert_string_equal(fired(mk("&amp;lt;b&amp;gt;esc")), "esc");
-    assert_string_equal(fired(mk("<p>esc</p>")), "-");
-    assert_string_equal(fired(mk("esc &lt; 3")), "-");
+    expect_fires(cases, sizeof(cases) / sizeof(cases[0]));
 
     tb = mk("first");
     tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;

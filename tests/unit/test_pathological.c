@@ -37,46 +37,6 @@ static const char  rules_text[] =
 static sf_rules_t  *rules;
 
 
-/* Counts live allocations and fails the Nth one when asked. */
-typedef struct {
-    long                  live;
-    long                  calls;
-    long                  fail_at;          /* 0: never */
-} counting_t;
-
-
-static void *
-counting_alloc(void *ctx, size_t size)
-{
-    counting_t  *c;
-
-    c = ctx;
-    c->calls++;
-
-    if (c->fail_at != 0 && c->calls == c->fail_at) {
-        return NULL;
-    }
-
-    c->live++;
-
-    return malloc(size);
-}
-
-
-static void
-counting_free(void *ctx, void *p)
-{
-    counting_t  *c;
-
-    c = ctx;
-
-    if (p != NULL) {
-        c->live--;
-        free(p);
-    }
-}
-
-
 static int
 setup(void **state)
 {
@@ -112,10 +72,10 @@ pass_whole(const char *name, const unsigned char *in, size_t len,
     double           t0, t;
     unsigned         seed, flags;
     sf_io_t          io;
-    counting_t       cnt;
     sf_stream_t     *s;
     sf_options_t     opt;
     sf_allocator_t   alloc;
+    sf_test_alloc_t  cnt;
     unsigned char   *out;
 
     static const size_t  chunks[] = { 0, 4096, (size_t) -1 };
@@ -126,9 +86,9 @@ pass_whole(const char *name, const unsigned char *in, size_t len,
     seed = 12345;
 
     for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
-        memset(&cnt, 0, sizeof(counting_t));
-        alloc.alloc = counting_alloc;
-        alloc.free = counting_free;
+        memset(&cnt, 0, sizeof(sf_test_alloc_t));
+        alloc.alloc = sf_test_alloc;
+        alloc.free = sf_test_free;
         alloc.ctx = &cnt;
 
         s = sf_stream_create(rules, &opt, &alloc);
@@ -374,22 +334,22 @@ test_unclosed_script(void **state)
 static void
 test_alloc_failure(void **state)
 {
-    long            n;
-    counting_t      cnt;
-    sf_stream_t    *s;
-    sf_options_t    opt;
-    sf_allocator_t  alloc;
+    long             n;
+    sf_stream_t     *s;
+    sf_options_t     opt;
+    sf_allocator_t   alloc;
+    sf_test_alloc_t  cnt;
 
     (void) state;
 
     sf_options_init(&opt);
-    alloc.alloc = counting_alloc;
-    alloc.free = counting_free;
+    alloc.alloc = sf_test_alloc;
+    alloc.free = sf_test_free;
     alloc.ctx = &cnt;
 
     /* fail the Nth allocation for every N until create needs no more */
     for (n = 1; ; n++) {
-        memset(&cnt, 0, sizeof(counting_t));
+        memset(&cnt, 0, sizeof(sf_test_alloc_t));
         cnt.fail_at = n;
 
         s = sf_stream_create(rules, &opt, &alloc);

@@ -15,44 +15,12 @@
 #include <cmocka.h>
 
 #include "sf_rules.h"
+#include "sf_test_util.h"
 
 
-/* An allocator that counts, and fails its Nth call when asked. */
-typedef struct {
-    long                  calls;
-    long                  fail_at;          /* 0: never */
-    long                  live;
-} t_alloc_t;
-
-
-static void *
-t_alloc(void *ctx, size_t size)
-{
-    t_alloc_t  *a = ctx;
-
-    if (++a->calls == a->fail_at) {
-        return NULL;
-    }
-
-    a->live++;
-
-    return malloc(size);
-}
-
-
-static void
-t_free(void *ctx, void *p)
-{
-    t_alloc_t  *a = ctx;
-
-    a->live--;
-    free(p);
-}
-
-
-static t_alloc_t       actx;
-static sf_allocator_t  alloc = { t_alloc, t_free, &actx };
-static sf_limits_t     limits = { 65536, 16384, 64, 100000, 1000, 1024 };
+static sf_test_alloc_t  actx;
+static sf_allocator_t   alloc = { sf_test_alloc, sf_test_free, &actx };
+static sf_limits_t      limits = { 65536, 16384, 64, 100000, 1000, 1024 };
 
 
 static sf_rules_t *
@@ -105,81 +73,93 @@ expect_error(const char *text, unsigned line, unsigned column,
 static void
 test_errors(void **state)
 {
+    size_t  i;
+
+    static const struct {
+        const char  *text;
+        unsigned     line;
+        unsigned     column;
+        const char  *msg;
+    } cases[] = {
+        { "rule a\n    contain \"x\"\n    action drop\nend\n",
+          2, 5, "unknown directive \"contain\"" },
+        { "# c\nfrobnicate\n", 2, 1, "unknown directive \"frobnicate\"" },
+        { "rule a\n    contains \"abc\n    action drop\nend\n",
+          2, 14, "unterminated string" },
+        { "rule a\n    contains \"a\\\"bc\\\"\n",
+          2, 14, "unterminated string" },
+        { "rule a\n    links >= x2\n    action drop\nend\n",
+          2, 14, "bad number \"x2\"" },
+        { "rule a\n  max-length 0\n  action drop\nend\n",
+          2, 14, "bad number \"0\"" },
+        { "rule a\n  any 3 \"x\" \"y\"\n  action drop\nend\n",
+          2, 7, "bad number \"3\"" },
+        { "rule a\n  link-text 0 \"x\"\n  action drop\nend\n",
+          2, 13, "bad number \"0\"" },
+        { "rule a\n  action drop-source link one\nend\n",
+          2, 27, "bad number \"one\"" },
+        { "rule a\n  links > 2\n  action drop\nend\n",
+          2, 9, "bad operator \">\"" },
+        { "rule a\n    action drop\n", 1, 1, "\"end\" missing" },
+        { "rule a\n  action drop\nrule b\n  action drop\nend\n",
+          3, 1, "\"end\" missing" },
+        { "contains \"x\"\n", 1, 1, "directive \"contains\" outside a rule" },
+        { "\n  end\n", 2, 3, "directive \"end\" outside a rule" },
+        { "rule a\n    regex \"(abc\"\n    action drop\nend\n",
+          2, 5, "regex: missing closing parenthesis at offset 4" },
+        { "rule a\n  regex \"a{2,1}\"\n  action drop\nend\n",
+          2, 3, "regex: " },
+        { "rule a\n    contains \"x\"\nend\n", 3, 1, "has no action" },
+        { "rule a\n    scope p foo\n    action drop\nend\n",
+          2, 13, "bad selector \"foo\"" },
+        { "rule a\n    scope p. \n    action drop\nend\n",
+          2, 11, "bad selector \"p.\"" },
+        { "rule a\n    scope div.a.b\n    action drop\nend\n",
+          2, 11, "bad selector \"div.a.b\"" },
+        { "rule a b\n", 1, 8, "unexpected argument \"b\"" },
+        { "rule a/b\n", 1, 6, "bad rule id \"a/b\"" },
+        { "rule\n", 1, 1, "missing argument" },
+        { "rule a\n  contains \"  \"\n  action drop\nend\n",
+          2, 12, "empty phrase" },
+        { "rule a\n  contains x\n  action drop\nend\n",
+          2, 12, "expected a quoted phrase" },
+        { "rule a\n  action drop\n  action drop\nend\n",
+          3, 3, "duplicate action" },
+        { "rule a\n  action explode\nend\n",
+          2, 10, "unknown action \"explode\"" },
+        { "rule a\n  action drop-source\nend\n", 2, 10, "needs \"link N\"" },
+        { "rule a\n  action drop link 1\nend\n",
+          2, 15, "unexpected argument \"link\"" },
+        { "rule a\n  position last\n  action drop\nend\n",
+          2, 12, "expected \"first\"" },
+        { "rule a\n  escaped yes\n  action drop\nend\n",
+          2, 11, "unexpected argument" },
+        { "rule a\n  contains \"x\"y\n  action drop\nend\n",
+          2, 15, "unexpected character after string" },
+        { "rule a\n  template \"the post %x\"\n  action drop\nend\n",
+          2, 12, "template: bad placeholder at offset 9" },
+        { "rule a\n  template \"the post %\"\n  action drop\nend\n",
+          2, 12, "template: bad placeholder" },
+        { "rule a\n  template \"%0 x\"\n  action drop\nend\n",
+          2, 12, "template: bad placeholder" },
+        { "rule a\n  template \"on %*%1\"\n  action drop\nend\n",
+          2, 12, "\"%*\" must be followed by text" },
+        { "rule a\n  template \" . \"\n  action drop\nend\n",
+          2, 12, "empty template" },
+        { "rule a\n  template x\n  action drop\nend\n",
+          2, 12, "expected a quoted template" },
+        { "rule a\n  link-rel 1 \"no follow\"\n  action drop\nend\n",
+          2, 14, "expected one word" },
+        { "rule a\n  link-class 0 \"x\"\n  action drop\nend\n",
+          2, 14, "bad number \"0\"" }
+    };
+
     (void) state;
 
-    expect_error("rule a\n    contain \"x\"\n    action drop\nend\n", 2, 5,
-                 "unknown directive \"contain\"");
-    expect_error("# c\nfrobnicate\n", 2, 1, "unknown directive \"frobnicate\"");
-    expect_error("rule a\n    contains \"abc\n    action drop\nend\n", 2, 14,
-                 "unterminated string");
-    expect_error("rule a\n    contains \"a\\\"bc\\\"\n", 2, 14,
-                 "unterminated string");
-    expect_error("rule a\n    links >= x2\n    action drop\nend\n", 2, 14,
-                 "bad number \"x2\"");
-    expect_error("rule a\n  max-length 0\n  action drop\nend\n", 2, 14,
-                 "bad number \"0\"");
-    expect_error("rule a\n  any 3 \"x\" \"y\"\n  action drop\nend\n", 2, 7,
-                 "bad number \"3\"");
-    expect_error("rule a\n  link-text 0 \"x\"\n  action drop\nend\n", 2, 13,
-                 "bad number \"0\"");
-    expect_error("rule a\n  action drop-source link one\nend\n", 2, 27,
-                 "bad number \"one\"");
-    expect_error("rule a\n  links > 2\n  action drop\nend\n", 2, 9,
-                 "bad operator \">\"");
-    expect_error("rule a\n    action drop\n", 1, 1, "\"end\" missing");
-    expect_error("rule a\n  action drop\nrule b\n  action drop\nend\n", 3, 1,
-                 "\"end\" missing");
-    expect_error("contains \"x\"\n", 1, 1,
-                 "directive \"contains\" outside a rule");
-    expect_error("\n  end\n", 2, 3, "directive \"end\" outside a rule");
-    expect_error("rule a\n    regex \"(abc\"\n    action drop\nend\n", 2, 5,
-                 "regex: missing closing parenthesis at offset 4");
-    expect_error("rule a\n  regex \"a{2,1}\"\n  action drop\nend\n", 2, 3,
-                 "regex: ");
-    expect_error("rule a\n    contains \"x\"\nend\n", 3, 1, "has no action");
-    expect_error("rule a\n    scope p foo\n    action drop\nend\n", 2, 13,
-                 "bad selector \"foo\"");
-    expect_error("rule a\n    scope p. \n    action drop\nend\n", 2, 11,
-                 "bad selector \"p.\"");
-    expect_error("rule a\n    scope div.a.b\n    action drop\nend\n", 2, 11,
-                 "bad selector \"div.a.b\"");
-    expect_error("rule a b\n", 1, 8, "unexpected argument \"b\"");
-    expect_error("rule a/b\n", 1, 6, "bad rule id \"a/b\"");
-    expect_error("rule\n", 1, 1, "missing argument");
-    expect_error("rule a\n  contains \"  \"\n  action drop\nend\n", 2, 12,
-                 "empty phrase");
-    expect_error("rule a\n  contains x\n  action drop\nend\n", 2, 12,
-                 "expected a quoted phrase");
-    expect_error("rule a\n  action drop\n  action drop\nend\n", 3, 3,
-                 "duplicate action");
-    expect_error("rule a\n  action explode\nend\n", 2, 10,
-                 "unknown action \"explode\"");
-    expect_error("rule a\n  action drop-source\nend\n", 2, 10,
-                 "needs \"link N\"");
-    expect_error("rule a\n  action drop link 1\nend\n", 2, 15,
-                 "unexpected argument \"link\"");
-    expect_error("rule a\n  position last\n  action drop\nend\n", 2, 12,
-                 "expected \"first\"");
-    expect_error("rule a\n  escaped yes\n  action drop\nend\n", 2, 11,
-                 "unexpected argument");
-    expect_error("rule a\n  contains \"x\"y\n  action drop\nend\n", 2, 15,
-                 "unexpected character after string");
-    expect_error("rule a\n  template \"the post %x\"\n  action drop\nend\n",
-                 2, 12, "template: bad placeholder at offset 9");
-    expect_error("rule a\n  template \"the post %\"\n  action drop\nend\n",
-                 2, 12, "template: bad placeholder");
-    expect_error("rule a\n  template \"%0 x\"\n  action drop\nend\n",
-                 2, 12, "template: bad placeholder");
-    expect_error("rule a\n  template \"on %*%1\"\n  action drop\nend\n",
-                 2, 12, "\"%*\" must be followed by text");
-    expect_error("rule a\n  template \" . \"\n  action drop\nend\n",
-                 2, 12, "empty template");
-    expect_error("rule a\n  template x\n  action drop\nend\n",
-                 2, 12, "expected a quoted template");
-    expect_error("rule a\n  link-rel 1 \"no follow\"\n  action drop\nend\n",
-                 2, 14, "expected one word");
-    expect_error("rule a\n  link-class 0 \"x\"\n  action drop\nend\n",
-                 2, 14, "bad number \"0\"");
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        expect_error(cases[i].text, cases[i].line, cases[i].column,
+                     cases[i].msg);
+    }
 }
 
 
