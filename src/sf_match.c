@@ -82,33 +82,6 @@ struct sf_match_s {
 
 
 static void *
-sf_match_pcre_malloc(PCRE2_SIZE size, void *data)
-{
-    sf_match_t  *match = data;
-    void        *p;
-
-    p = match->alloc.alloc(match->alloc.ctx, size);
-
-    if (p != NULL) {
-        match->memory += size;
-    }
-
-    return p;
-}
-
-
-static void
-sf_match_pcre_free(void *p, void *data)
-{
-    sf_match_t  *match = data;
-
-    if (p != NULL && match->alloc.free != NULL) {
-        match->alloc.free(match->alloc.ctx, p);
-    }
-}
-
-
-static void *
 sf_match_get(sf_match_t *match, size_t size)
 {
     void  *p;
@@ -129,6 +102,21 @@ sf_match_put(sf_match_t *match, void *p)
     if (p != NULL && match->alloc.free != NULL) {
         match->alloc.free(match->alloc.ctx, p);
     }
+}
+
+
+/* PCRE2's memory goes through the same allocator and count. */
+static void *
+sf_match_pcre_malloc(PCRE2_SIZE size, void *data)
+{
+    return sf_match_get(data, size);
+}
+
+
+static void
+sf_match_pcre_free(void *p, void *data)
+{
+    sf_match_put(data, p);
 }
 
 
@@ -308,33 +296,35 @@ static int
 sf_select_bloom(const sf_rules_t *rules, const unsigned char *cls,
     size_t len)
 {
-    size_t          i, start;
-    unsigned char   c;
+    const unsigned char  *p, *end, *start;
 
     if (rules->cls_bloom == 0) {
         return 0;
     }
 
-    start = 0;
+    p = cls;
+    end = cls + len;
 
-    /* one pass: a token ends at white space or at the end */
-    for (i = 0; i <= len; i++) {
-        c = i < len ? cls[i] : ' ';
-
-        if (c > ' ') {
-            continue;
+    /* one pass: a token is a run of bytes above ' ' */
+    for ( ;; ) {
+        while (p < end && *p <= ' ') {
+            p++;
         }
 
-        if (i > start
-            && (rules->cls_bloom & sf_rules_bloom(cls + start, i - start)))
-        {
+        if (p == end) {
+            return 0;
+        }
+
+        start = p;
+
+        while (p < end && *p > ' ') {
+            p++;
+        }
+
+        if (rules->cls_bloom & sf_rules_bloom(start, (size_t) (p - start))) {
             return 1;
         }
-
-        start = i + 1;
     }
-
-    return 0;
 }
 
 
@@ -745,6 +735,45 @@ sf_match_ends(const unsigned char *text, size_t len,
 }
 
 
+/* sf_match_has() of text with ASCII letters lower-cased. */
+static int
+sf_match_has_lower(const unsigned char *text, size_t len,
+    const unsigned char *p, size_t plen)
+{
+    size_t         i, j;
+    unsigned char  c, c0, c1;
+
+    if (plen == 0) {
+        return 1;
+    }
+
+    /* the first byte as it may be written: p[0] or its capital */
+    c0 = p[0];
+    c1 = (unsigned) (c0 - 'a') < 26 ? (unsigned char) (c0 - 0x20) : c0;
+
+    for (i = 0; i + plen <= len; i++) {
+        if (text[i] != c0 && text[i] != c1) {
+            continue;
+        }
+
+        for (j = 1; j < plen; j++) {
+            c = text[i + j];
+            c = (unsigned char) (c + ((unsigned) (c - 'A') < 26 ? 0x20 : 0));
+
+            if (c != p[j]) {
+                break;
+            }
+        }
+
+        if (j == plen) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 static int
 sf_match_href(sf_match_t *match, sf_mlink_t *l, const sf_rule_phrase_t *ph)
 {
@@ -772,9 +801,9 @@ sf_match_href(sf_match_t *match, sf_mlink_t *l, const sf_rule_phrase_t *ph)
         }
     }
 
-    /* lower-case into a buffer of ours (src may be the block's bytes) */
+    /* nothing decoded: compare the block's bytes lower-cased on the fly */
     if (src == l->href) {
-        memcpy(buf, src, n);
+        return sf_match_has_lower(src, n, ph->data, ph->len);
     }
 
     for (i = 0; i < n; i++) {
@@ -1279,20 +1308,27 @@ sf_match_anchor_at(const unsigned char *text, size_t len, size_t i,
 #define SF_ONES   0x0101010101010101ull
 #define SF_HIGH   0x8080808080808080ull
 
-/* Bytes of an ASCII word equal to b: their high bits, exactly. */
-#define sf_eq_bytes(q, b)                                                     \
-    (~(((((q) ^ (SF_ONES * (b))) & ~SF_HIGH) + ~SF_HIGH)                      \
-       | ((q) ^ (SF_ONES * (b)))) & SF_HIGH)
-
-#define sf_has_byte(q, b)    (sf_eq_bytes(q, b) != 0)
-#define sf_count_byte(q, b)  sf_popcount(sf_eq_bytes(q, b))
-
 
 static size_t
 sf_popcount(uint64_t x)
 {
     /* high bits only: one per byte, summed by a multiplication */
     return (size_t) (((x >> 7) * SF_ONES) >> 56);
+}
+
+
+/* The index of the lowest bit set in x, not 0 (de Bruijn). */
+static size_t
+sf_ctz64(uint64_t x)
+{
+    static const unsigned char  idx[64] = {
+         0,  1,  2, 53,  3,  7, 54, 27,  4, 38, 41,  8, 34, 55, 48, 28,
+        62,  5, 39, 46, 44, 42, 22,  9, 24, 35, 59, 56, 49, 18, 29, 11,
+        63, 52,  6, 26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+        51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12
+    };
+
+    return idx[((x & -x) * 0x022fdd63cc95386dull) >> 58];
 }
 
 
@@ -1378,6 +1414,29 @@ sf_match_separator(const unsigned char *p, size_t n, size_t *used,
 }
 
 
+/* The anchors whose key w, of hash h, is at text[i]: those there. */
+static void
+sf_match_anchor_key(const sf_rules_t *rules, const unsigned char *text,
+    size_t len, size_t i, uint32_t w, uint32_t h, unsigned char *bits)
+{
+    size_t                  e, last;
+    const sf_anchor_key_t  *ak;
+
+    h >>= SF_ANCHOR_BITS - 8;
+    last = rules->anchor_first[h + 1];
+
+    for (e = rules->anchor_first[h]; e < last; e++) {
+        ak = &rules->anchor_keys[e];
+
+        if (ak->key == w && i >= ak->off
+            && sf_match_anchor_at(text, len, i - ak->off, ak->anchor))
+        {
+            sf_bit_set(bits, ak->anchor->phrase);
+        }
+    }
+}
+
+
 /*
  * Sets in bits[] the phrases that may occur in the normalized text, and in
  * *lower a lower bound of its length.  Returns 0 when the text is not one
@@ -1387,11 +1446,10 @@ static int
 sf_match_anchors(const sf_rules_t *rules, const unsigned char *text,
     size_t len, unsigned char *bits, size_t *lower)
 {
-    size_t                i, k, lo, used, stop;
-    uint32_t              w, h;
-    uint64_t              seen, q;
+    size_t                i, k, lo, used, stop, stride;
+    uint32_t              w, w2, h, h2;
+    uint64_t              seen, q, bad;
     unsigned char         c;
-    const sf_anchor_t    *a;
     const unsigned char  *map;
 
     /*
@@ -1413,11 +1471,17 @@ sf_match_anchors(const sf_rules_t *rules, const unsigned char *text,
         if (i + 8 <= len) {
             memcpy(&q, text + i, 8);
 
-            if ((q & SF_HIGH) == 0 && !sf_has_byte(q, '&')
-                && !sf_has_byte(q, '<'))
-            {
-                lo += sf_popcount((q + SF_ONES * 0x5f) & SF_HIGH)
-                      - sf_count_byte(q, 0x7f);
+            /*
+             * Of an ASCII word, x - 0x01 sets a byte's high bit only
+             * where x has a zero byte (or one below it has): where q has
+             * '&' or '<'; q + 0x01 where q has 0x7f.  Other bytes are
+             * counted when above ' '.
+             */
+            bad = q | (q + SF_ONES) | ((q ^ (SF_ONES * '&')) - SF_ONES)
+                  | ((q ^ (SF_ONES * '<')) - SF_ONES);
+
+            if ((bad & SF_HIGH) == 0) {
+                lo += sf_popcount((q + SF_ONES * 0x5f) & SF_HIGH);
                 i += 8;
                 continue;
             }
@@ -1474,29 +1538,41 @@ sf_match_anchors(const sf_rules_t *rules, const unsigned char *text,
     }
 
     map = rules->anchor_map;
+    stride = rules->anchor_stride;
 
     /*
-     * Every other position: an anchor at an odd one shows as its bytes
-     * 1-4 at the next.
+     * Every stride-th position: an anchor starting up to stride - 1
+     * bytes before shows there as one of its keys.  Two positions a
+     * round, as most rounds find neither in the map.
      */
-    for (i = 0; i + 4 <= len; i += 2) {
+    for (i = 0; i + stride + 4 <= len; i += 2 * stride) {
+        memcpy(&w, text + i, 4);
+        memcpy(&w2, text + i + stride, 4);
+        w |= 0x20202020u;
+        w2 |= 0x20202020u;
+        h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+        h2 = (w2 * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+
+        if ((map[h] | map[h2]) == 0) {
+            continue;
+        }
+
+        if (map[h]) {
+            sf_match_anchor_key(rules, text, len, i, w, h, bits);
+        }
+
+        if (map[h2]) {
+            sf_match_anchor_key(rules, text, len, i + stride, w2, h2, bits);
+        }
+    }
+
+    for ( /* void */ ; i + 4 <= len; i += stride) {
         memcpy(&w, text + i, 4);
         w |= 0x20202020u;
         h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
 
-        if ((map[h >> 3] & (1u << (h & 7))) == 0) {
-            continue;
-        }
-
-        for (k = 0; k < rules->nanchors; k++) {
-            a = &rules->anchors[k];
-
-            if ((a->key == w && sf_match_anchor_at(text, len, i, a))
-                || (a->key1 == w && i > 0
-                    && sf_match_anchor_at(text, len, i - 1, a)))
-            {
-                sf_bit_set(bits, a->phrase);
-            }
+        if (map[h]) {
+            sf_match_anchor_key(rules, text, len, i, w, h, bits);
         }
     }
 
@@ -1670,7 +1746,7 @@ sf_match_reject(const sf_rules_t *rules, sf_match_t *match,
 {
     int               rc;
     size_t            k, i, n, nl, lo;
-    uint64_t          maybe;
+    uint64_t          maybe, cand, m;
     sf_tag_e          tag;
     sf_rule_t        *r, **list;
     const sf_cond_t  *c;
@@ -1702,11 +1778,47 @@ sf_match_reject(const sf_rules_t *rules, sf_match_t *match,
     nl = b->nlinks < match->max_links ? b->nlinks : match->max_links;
     memcpy(&maybe, match->bits, sizeof(maybe));
 
-    list = sf_match_candidates(rules, b, &n);
     tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
 
-    for (k = 0; k < n; k++) {
-        r = list[k];
+    if (rules->cand_ok) {
+        /*
+         * The rules that have their key phrase or none, in order: the
+         * others fail the test of their required phrases below.
+         */
+        cand = rules->cand_always;
+
+        for (m = maybe; m != 0; m &= m - 1) {
+            cand |= rules->cand_phrase[sf_ctz64(m)];
+        }
+
+        if ((unsigned) tag < SF_TAG_NTAGS) {
+            cand &= rules->cand_tag[tag];
+        }
+
+        list = NULL;
+        n = 0;
+
+    } else {
+        cand = 0;
+        list = sf_match_candidates(rules, b, &n);
+    }
+
+    for (k = 0; /* void */ ; k++) {
+        if (list == NULL) {
+            if (cand == 0) {
+                break;
+            }
+
+            r = rules->rules[sf_ctz64(cand)];
+            cand &= cand - 1;
+
+        } else {
+            if (k == n) {
+                break;
+            }
+
+            r = list[k];
+        }
 
         /* in the list by its tag: in scope (sf_match_scope's first test) */
         if (!((unsigned) tag < SF_TAG_NTAGS && r->scope_tag[tag])

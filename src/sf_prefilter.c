@@ -32,7 +32,8 @@ sf_prefilter_build(sf_prefilter_t *pf, const sf_phrase_t *phrases,
     size_t n, const sf_allocator_t *alloc)
 {
     size_t     i, j, max, ncls, nst, head, tail, size;
-    uint32_t   s, t, f, c, *fail, *queue;
+    uint32_t   s, t, f, c, *fail, *queue, *tree, *child, *sibling, *edge;
+    uint32_t  *row, *frow;
 
     memset(pf, 0, sizeof(sf_prefilter_t));
 
@@ -70,20 +71,29 @@ sf_prefilter_build(sf_prefilter_t *pf, const sf_phrase_t *phrases,
     pf->phrase = sf_prefilter_alloc(alloc, max * sizeof(uint32_t));
     fail = sf_prefilter_alloc(alloc, max * sizeof(uint32_t));
     queue = sf_prefilter_alloc(alloc, max * sizeof(uint32_t));
+    /* per state: its first child, its next sibling, the class into it */
+    tree = sf_prefilter_alloc(alloc, 3 * max * sizeof(uint32_t));
 
     if (pf->delta == NULL || pf->out == NULL || pf->next == NULL
-        || pf->phrase == NULL || fail == NULL || queue == NULL)
+        || pf->phrase == NULL || fail == NULL || queue == NULL
+        || tree == NULL)
     {
         sf_prefilter_release(alloc, fail);
         sf_prefilter_release(alloc, queue);
+        sf_prefilter_release(alloc, tree);
         sf_prefilter_free(pf, alloc);
         return SF_ERROR;
     }
+
+    child = tree;
+    sibling = tree + max;
+    edge = tree + 2 * max;
 
     memset(pf->delta, 0, size);
     memset(pf->out, 0, max * sizeof(uint32_t));
     memset(pf->next, 0, max * sizeof(uint32_t));
     memset(pf->phrase, 0, max * sizeof(uint32_t));
+    memset(child, 0, max * sizeof(uint32_t));
 
     /* the trie; state 0 is the root, so 0 as a target means "none yet" */
     nst = 1;
@@ -98,6 +108,9 @@ sf_prefilter_build(sf_prefilter_t *pf, const sf_phrase_t *phrases,
             if (t == 0) {
                 t = (uint32_t) nst++;
                 pf->delta[s * ncls + c] = t;
+                edge[t] = c;
+                sibling[t] = child[s];
+                child[s] = t;
             }
 
             s = t;
@@ -107,17 +120,18 @@ sf_prefilter_build(sf_prefilter_t *pf, const sf_phrase_t *phrases,
         pf->out[s] = s;
     }
 
-    /* breadth first: fail links, missing transitions, output chains */
+    /*
+     * Breadth first: fail links, missing transitions, output chains.  A
+     * state's fail state is shallower, so its row is complete by then:
+     * the children give the fail links, and every other entry of the row
+     * is the fail state's (a loop without branches).
+     */
     head = 0;
     tail = 0;
 
-    for (c = 0; c < ncls; c++) {
-        t = pf->delta[c];
-
-        if (t != 0) {
-            fail[t] = 0;
-            queue[tail++] = t;
-        }
+    for (t = child[0]; t != 0; t = sibling[t]) {
+        fail[t] = 0;
+        queue[tail++] = t;
     }
 
     while (head < tail) {
@@ -132,31 +146,35 @@ sf_prefilter_build(sf_prefilter_t *pf, const sf_phrase_t *phrases,
             pf->out[s] = pf->out[f];
         }
 
+        row = pf->delta + (size_t) s * ncls;
+        frow = pf->delta + (size_t) f * ncls;
+
+        for (t = child[s]; t != 0; t = sibling[t]) {
+            fail[t] = frow[edge[t]];
+            queue[tail++] = t;
+        }
+
         for (c = 0; c < ncls; c++) {
-            t = pf->delta[s * ncls + c];
-
-            if (t != 0) {
-                fail[t] = pf->delta[f * ncls + c];
-                queue[tail++] = t;
-
-            } else {
-                pf->delta[s * ncls + c] = pf->delta[f * ncls + c];
-            }
+            row[c] = row[c] != 0 ? row[c] : frow[c];
         }
     }
-
-    sf_prefilter_release(alloc, fail);
-    sf_prefilter_release(alloc, queue);
 
     /*
      * Entries become the offset of the target's row, shifted left, with
      * bit 0 set when the target has output: the scan then costs one load
-     * per byte and no multiplication.
+     * per byte and no multiplication.  Each state's entry is made once.
      */
-    for (i = 0; i < nst * ncls; i++) {
-        t = pf->delta[i];
-        pf->delta[i] = (uint32_t) ((t * ncls) << 1) | (pf->out[t] != 0);
+    for (t = 0; t < nst; t++) {
+        fail[t] = (uint32_t) ((t * ncls) << 1) | (pf->out[t] != 0);
     }
+
+    for (i = 0; i < nst * ncls; i++) {
+        pf->delta[i] = fail[pf->delta[i]];
+    }
+
+    sf_prefilter_release(alloc, fail);
+    sf_prefilter_release(alloc, queue);
+    sf_prefilter_release(alloc, tree);
 
     pf->nstates = nst;
     pf->nclasses = ncls;

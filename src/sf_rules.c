@@ -879,6 +879,39 @@ bad:
 }
 
 
+/*
+ * A link's position in a block: from 1, or from the end when negative;
+ * 0 names no link.
+ */
+static int
+sf_rules_link_index(sf_parser_t *ps, const sf_token_t *t, long *n)
+{
+    if (sf_rules_number(ps, t, -1000, 1000, n) != SF_OK) {
+        return SF_ERROR;
+    }
+
+    if (*n == 0) {
+        /* min above max: reports the 0 as a bad number */
+        return sf_rules_number(ps, t, 1, 0, n);
+    }
+
+    return SF_OK;
+}
+
+
+/* The link position after "link" or "name" (tok[i]) of an action. */
+static int
+sf_rules_link_number(sf_parser_t *ps, size_t i, const char *what, long *n)
+{
+    if (i + 1 == ps->ntok) {
+        return sf_rules_error(ps, ps->tok[i].column,
+                              "\"%s\": missing number", what);
+    }
+
+    return sf_rules_link_index(ps, &ps->tok[i + 1], n);
+}
+
+
 static int
 sf_rules_action(sf_parser_t *ps)
 {
@@ -919,19 +952,8 @@ sf_rules_action(sf_parser_t *ps)
 
     if (r->action != SF_ACT_DROP) {
         if (i < ps->ntok && sf_token_is(&ps->tok[i], "link")) {
-            if (i + 1 == ps->ntok) {
-                return sf_rules_error(ps, ps->tok[i].column,
-                                      "\"link\": missing number");
-            }
-
-            if (sf_rules_number(ps, &ps->tok[i + 1], -1000, 1000, &n)
-                != SF_OK)
-            {
+            if (sf_rules_link_number(ps, i, "link", &n) != SF_OK) {
                 return SF_ERROR;
-            }
-
-            if (n == 0) {
-                return sf_rules_number(ps, &ps->tok[i + 1], 1, 0, &n);
             }
 
             r->link = n;
@@ -945,19 +967,8 @@ sf_rules_action(sf_parser_t *ps)
         if (i < ps->ntok && r->link != 0
             && sf_token_is(&ps->tok[i], "name"))
         {
-            if (i + 1 == ps->ntok) {
-                return sf_rules_error(ps, ps->tok[i].column,
-                                      "\"name\": missing number");
-            }
-
-            if (sf_rules_number(ps, &ps->tok[i + 1], -1000, 1000, &n)
-                != SF_OK)
-            {
+            if (sf_rules_link_number(ps, i, "name", &n) != SF_OK) {
                 return SF_ERROR;
-            }
-
-            if (n == 0) {
-                return sf_rules_number(ps, &ps->tok[i + 1], 1, 0, &n);
             }
 
             r->name = n;
@@ -979,6 +990,48 @@ sf_rules_action(sf_parser_t *ps)
     r->has_action = 1;
 
     return SF_OK;
+}
+
+
+/*
+ * A condition of one phrase, tok[2] (a link's rel, class or href), with
+ * ASCII letters lower-cased when lower; NULL on error (reported).
+ */
+static sf_cond_t *
+sf_rules_word(sf_parser_t *ps, sf_cond_type_e type, int lower)
+{
+    size_t              i;
+    sf_cond_t          *c;
+    unsigned char      *p;
+    const sf_token_t   *t;
+
+    t = &ps->tok[2];
+
+    c = sf_rules_cond(ps, type, 1);
+    if (c == NULL) {
+        sf_rules_error(ps, ps->tok[0].column, "out of memory");
+        return NULL;
+    }
+
+    p = sf_rules_alloc(ps->rules, t->len);
+    if (p == NULL) {
+        sf_rules_error(ps, ps->tok[0].column, "out of memory");
+        return NULL;
+    }
+
+    for (i = 0; i < t->len; i++) {
+        p[i] = t->val[i];
+
+        if (lower && p[i] >= 'A' && p[i] <= 'Z') {
+            p[i] |= 0x20;
+        }
+    }
+
+    c->phrases[0].data = p;
+    c->phrases[0].len = t->len;
+    c->nphrases = 1;
+
+    return c;
 }
 
 
@@ -1104,12 +1157,8 @@ sf_rules_directive(sf_parser_t *ps)
             return SF_ERROR;
         }
 
-        if (sf_rules_number(ps, &ps->tok[1], -1000, 1000, &n) != SF_OK) {
+        if (sf_rules_link_index(ps, &ps->tok[1], &n) != SF_OK) {
             return SF_ERROR;
-        }
-
-        if (n == 0) {
-            return sf_rules_number(ps, &ps->tok[1], 1, 0, &n);
         }
 
         if (!ps->tok[2].quoted || ps->tok[2].len == 0) {
@@ -1126,30 +1175,18 @@ sf_rules_directive(sf_parser_t *ps)
             }
         }
 
-        c = sf_rules_cond(ps, d->val[5] == 'r' ? SF_COND_LINK_REL
-                                               : SF_COND_LINK_CLASS, 1);
-        if (c == NULL) {
-            return sf_rules_error(ps, d->column, "out of memory");
-        }
-
-        c->phrases[0].data = sf_rules_alloc(ps->rules, ps->tok[2].len);
-        if (c->phrases[0].data == NULL) {
-            return sf_rules_error(ps, d->column, "out of memory");
-        }
-
         /* rel values are ASCII case-insensitive, classes are not */
-        for (i = 0; i < ps->tok[2].len; i++) {
-            c->phrases[0].data[i] = ps->tok[2].val[i];
+        if (d->val[5] == 'r') {
+            c = sf_rules_word(ps, SF_COND_LINK_REL, 1);
 
-            if (d->val[5] == 'r' && c->phrases[0].data[i] >= 'A'
-                && c->phrases[0].data[i] <= 'Z')
-            {
-                c->phrases[0].data[i] |= 0x20;
-            }
+        } else {
+            c = sf_rules_word(ps, SF_COND_LINK_CLASS, 0);
         }
 
-        c->phrases[0].len = ps->tok[2].len;
-        c->nphrases = 1;
+        if (c == NULL) {
+            return SF_ERROR;
+        }
+
         c->n = n;
 
         return SF_OK;
@@ -1160,12 +1197,8 @@ sf_rules_directive(sf_parser_t *ps)
             return SF_ERROR;
         }
 
-        if (sf_rules_number(ps, &ps->tok[1], -1000, 1000, &n) != SF_OK) {
+        if (sf_rules_link_index(ps, &ps->tok[1], &n) != SF_OK) {
             return SF_ERROR;
-        }
-
-        if (n == 0) {
-            return sf_rules_number(ps, &ps->tok[1], 1, 0, &n);
         }
 
         if (d->val[5] == 't') {
@@ -1179,29 +1212,11 @@ sf_rules_directive(sf_parser_t *ps)
                                       "expected a quoted phrase");
             }
 
-            c = sf_rules_cond(ps, SF_COND_LINK_HREF, 1);
-            if (c == NULL) {
-                return sf_rules_error(ps, d->column, "out of memory");
-            }
-
-            c->phrases[0].data = sf_rules_alloc(ps->rules, ps->tok[2].len);
-            if (c->phrases[0].data == NULL) {
-                return sf_rules_error(ps, d->column, "out of memory");
-            }
-
             /* hrefs are compared lower-cased */
-            for (i = 0; i < ps->tok[2].len; i++) {
-                c->phrases[0].data[i] = ps->tok[2].val[i];
-
-                if (c->phrases[0].data[i] >= 'A'
-                    && c->phrases[0].data[i] <= 'Z')
-                {
-                    c->phrases[0].data[i] |= 0x20;
-                }
+            c = sf_rules_word(ps, SF_COND_LINK_HREF, 1);
+            if (c == NULL) {
+                return SF_ERROR;
             }
-
-            c->phrases[0].len = ps->tok[2].len;
-            c->nphrases = 1;
         }
 
         c->n = n;
@@ -1794,15 +1809,17 @@ sf_rules_phrase_id(sf_phrase_t *table, size_t *n, const unsigned char *data,
  * The lead bytes, as a mask of bit (lead - 0xc0), of every character that
  * folds to one starting with the phrase's first non-ASCII byte; 0 when
  * there is no such byte.  Folding changes characters below U+0500 and
- * U+1E9E only; any other keeps its lead byte.
+ * U+1E9E only; any other keeps its lead byte.  folds[] holds, by the lead
+ * byte a character folds to, the lead bytes it may come from: filled at
+ * the first call (*folded clear), as it is the same for every phrase.
  */
 static uint64_t
-sf_rules_leads(const unsigned char *d, size_t len)
+sf_rules_leads(const unsigned char *d, size_t len, uint64_t *folds,
+    int *folded)
 {
     int                   ov;
     size_t                i, n, k;
     uint32_t              y;
-    uint64_t              mask;
     unsigned char         lead, in[4], b0[8], b1[8];
     const unsigned char  *out;
 
@@ -1816,9 +1833,8 @@ sf_rules_leads(const unsigned char *d, size_t len)
     }
 
     lead = d[i];
-    mask = (uint64_t) 1 << (lead & 63);
 
-    for (y = 0x80; y < 0x501; y++) {
+    for (y = 0x80; !*folded && y < 0x501; y++) {
         if (y == 0x500) {
             y = 0x1e9e;
         }
@@ -1837,8 +1853,9 @@ sf_rules_leads(const unsigned char *d, size_t len)
 
         out = sf_normalize(in, k, b0, b1, sizeof(b0), SF_FOLD_ALL, &n, &ov);
 
-        if (n > 0 && out[0] == lead) {
-            mask |= (uint64_t) 1 << (in[0] & 63);
+        /* a lead byte is told by its low 6 bits */
+        if (n > 0 && out[0] >= 0xc0) {
+            folds[out[0] & 63] |= (uint64_t) 1 << (in[0] & 63);
         }
 
         if (y == 0x1e9e) {
@@ -1846,7 +1863,9 @@ sf_rules_leads(const unsigned char *d, size_t len)
         }
     }
 
-    return mask;
+    *folded = 1;
+
+    return ((uint64_t) 1 << (lead & 63)) | folds[lead & 63];
 }
 
 
@@ -1907,6 +1926,113 @@ sf_rules_pmask(sf_cond_t *c)
 
 
 /*
+ * For a rule without required phrases, the phrases one of which the
+ * raw-text reject must have seen (in *key) for it not to reject the rule:
+ * those of the first condition that tells by them alone, if no regex,
+ * which may leave the decision to the full way, comes before.  Returns 0
+ * when there is no such condition.
+ */
+static int
+sf_rules_cand_key(const sf_rule_t *r, uint64_t *key)
+{
+    const sf_cond_t  *c;
+
+    for (c = r->conds; c != NULL; c = c->next) {
+        if (c->type == SF_COND_REGEX) {
+            return 0;
+        }
+
+        if (!c->pmask_ok) {
+            continue;
+        }
+
+        switch (c->type) {
+
+        case SF_COND_ANY:
+            if (c->n < 1) {
+                break;
+            }
+
+            /* fall through */
+
+        case SF_COND_TEMPLATE:
+            /* none of them there: the condition fails */
+            *key = c->pmask;
+            return 1;
+
+        case SF_COND_CONTAINS:
+        case SF_COND_STARTS:
+        case SF_COND_ENDS:
+        case SF_COND_EQUALS:
+            if (c->pmask != 0) {
+                /* all needed: any one of them will do as the key */
+                *key = c->pmask & (~c->pmask + 1);
+                return 1;
+            }
+
+            break;
+
+        default:
+            break;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * The raw-text reject's candidates as bit masks (sf_rules.h): a rule whose
+ * required phrases are not all there is rejected whatever else, so one of
+ * them missing, the rule need not be looked at.
+ */
+static void
+sf_rules_candidates(sf_rules_t *rules)
+{
+    size_t       t, k, p;
+    uint64_t     bit, key;
+    sf_rule_t   *r;
+
+    rules->cand_ok = 0;
+
+    if (rules->nrules > 64) {
+        return;
+    }
+
+    rules->cand_always = 0;
+    memset(rules->cand_phrase, 0, sizeof(rules->cand_phrase));
+    memset(rules->cand_tag, 0, sizeof(rules->cand_tag));
+
+    for (k = 0; k < rules->nrules; k++) {
+        r = rules->rules[k];
+        bit = (uint64_t) 1 << k;
+
+        if (r->text_conds && r->req_short && r->nrequired > 0) {
+            rules->cand_phrase[r->required[0]] |= bit;
+
+        } else if (sf_rules_cand_key(r, &key)) {
+            for (p = 0; p < 64; p++) {
+                if (key & ((uint64_t) 1 << p)) {
+                    rules->cand_phrase[p] |= bit;
+                }
+            }
+
+        } else {
+            rules->cand_always |= bit;
+        }
+
+        for (t = 0; t < SF_TAG_NTAGS; t++) {
+            if (r->scope_tag[t] || r->scope_attr) {
+                rules->cand_tag[t] |= bit;
+            }
+        }
+    }
+
+    rules->cand_ok = 1;
+}
+
+
+/*
  * For each tag, the rules whose scope may take it: by the tag, or by a
  * class or id.  The matcher then checks only these, still in order.
  */
@@ -1940,6 +2066,8 @@ sf_rules_scoped(sf_rules_t *rules)
         }
     }
 
+    sf_rules_candidates(rules);
+
     for (t = 0; t < SF_TAG_NTAGS; t++) {
         n = 0;
 
@@ -1971,20 +2099,95 @@ sf_rules_scoped(sf_rules_t *rules)
 }
 
 
+/*
+ * The keys of the anchors at the stride their shortest allows, listed by
+ * bucket (a counting sort), and their bits in the map.
+ */
+static int
+sf_rules_anchor_keys(sf_rules_t *rules)
+{
+    size_t                i, k, n, stride, b;
+    uint32_t              key, h, *first;
+    sf_anchor_t          *a;
+    sf_anchor_key_t      *keys;
+
+    stride = SF_ANCHOR_STRIDE;
+
+    for (i = 0; i < rules->nanchors; i++) {
+        if (rules->anchors[i].len - 3 < stride) {
+            stride = rules->anchors[i].len - 3;
+        }
+    }
+
+    n = rules->nanchors * stride;
+
+    rules->anchor_stride = stride;
+    rules->anchor_keys = sf_rules_alloc(rules,
+                                        (n + 1) * sizeof(sf_anchor_key_t));
+    rules->anchor_first = sf_rules_alloc(rules,
+                                  (SF_ANCHOR_BUCKETS + 1) * sizeof(uint32_t));
+
+    if (rules->anchor_keys == NULL || rules->anchor_first == NULL) {
+        return SF_ERROR;
+    }
+
+    first = rules->anchor_first;
+    keys = rules->anchor_keys;
+    memset(first, 0, (SF_ANCHOR_BUCKETS + 1) * sizeof(uint32_t));
+
+    /* counts per bucket, then where each bucket ends, then fill back */
+    for (i = 0; i < rules->nanchors; i++) {
+        a = &rules->anchors[i];
+
+        for (k = 0; k < stride; k++) {
+            memcpy(&key, a->data + k, 4);
+            key |= 0x20202020u;
+            h = (key * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+            rules->anchor_map[h] = 1;
+            first[h >> (SF_ANCHOR_BITS - 8)]++;
+        }
+    }
+
+    for (b = 1; b <= SF_ANCHOR_BUCKETS; b++) {
+        first[b] += first[b - 1];
+    }
+
+    for (i = 0; i < rules->nanchors; i++) {
+        a = &rules->anchors[i];
+
+        for (k = 0; k < stride; k++) {
+            memcpy(&key, a->data + k, 4);
+            key |= 0x20202020u;
+            h = (key * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+            b = --first[h >> (SF_ANCHOR_BITS - 8)];
+            keys[b].key = key;
+            keys[b].off = (unsigned) k;
+            keys[b].anchor = a;
+        }
+    }
+
+    return SF_OK;
+}
+
+
 /* Anchors of the phrases for the raw-text reject (see sf_rules.h). */
 static int
 sf_rules_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
 {
+    int                   folded;
     size_t                i, j, start, best, blen;
-    uint32_t              key, h;
+    uint32_t              key;
+    uint64_t              folds[64];
     sf_anchor_t          *a;
     const unsigned char  *d;
+
+    folded = 0;
+    memset(folds, 0, sizeof(folds));
 
     rules->anchors = sf_rules_alloc(rules, (nph + 1) * sizeof(sf_anchor_t));
     rules->anchor_leads = sf_rules_alloc(rules, (nph + 1) * sizeof(uint64_t));
     rules->anchor_free = sf_rules_alloc(rules, sf_bits_size(nph));
-    rules->anchor_map = sf_rules_alloc(rules,
-                                       ((size_t) 1 << SF_ANCHOR_BITS) / 8);
+    rules->anchor_map = sf_rules_alloc(rules, (size_t) 1 << SF_ANCHOR_BITS);
 
     if (rules->anchors == NULL || rules->anchor_free == NULL
         || rules->anchor_map == NULL || rules->anchor_leads == NULL)
@@ -1995,7 +2198,7 @@ sf_rules_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
     memset(rules->anchor_leads, 0, (nph + 1) * sizeof(uint64_t));
 
     memset(rules->anchor_free, 0, sf_bits_size(nph));
-    memset(rules->anchor_map, 0, ((size_t) 1 << SF_ANCHOR_BITS) / 8);
+    memset(rules->anchor_map, 0, (size_t) 1 << SF_ANCHOR_BITS);
     rules->nanchors = 0;
     rules->nlead_phrases = 0;
 
@@ -2028,7 +2231,8 @@ sf_rules_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
 
         if (blen < 5) {
             sf_bit_set(rules->anchor_free, i);
-            rules->anchor_leads[i] = sf_rules_leads(d, table[i].len);
+            rules->anchor_leads[i] = sf_rules_leads(d, table[i].len, folds,
+                                                    &folded);
 
             if (rules->anchor_leads[i] != 0) {
                 rules->lead_phrases[rules->nlead_phrases++] = (unsigned) i;
@@ -2044,14 +2248,9 @@ sf_rules_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
         a->key = key | 0x20202020u;
         memcpy(&key, a->data + 1, 4);
         a->key1 = key | 0x20202020u;
-
-        h = (a->key * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-        rules->anchor_map[h >> 3] |= (unsigned char) (1u << (h & 7));
-        h = (a->key1 * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-        rules->anchor_map[h >> 3] |= (unsigned char) (1u << (h & 7));
     }
 
-    return SF_OK;
+    return sf_rules_anchor_keys(rules);
 }
 
 

@@ -182,13 +182,19 @@ struct sf_rule_s {
  * of [a-z0-9], 5 bytes at least.  A phrase can occur in the normalized
  * text of a block only if its anchor occurs, case aside, in the raw text,
  * as long as that text holds nothing the normalization could turn into or
- * drop between ASCII letters (see sf_match_hazard).  Anchors hash their
- * bytes 0-3 and 1-4 into a bitmap of SF_ANCHOR_BITS bits, so that a scan
- * testing every other position still meets each anchor.  A phrase without
- * an anchor but with a non-ASCII character needs one of the lead bytes
- * that character can be folded from.
+ * drop between ASCII letters (see sf_match_hazard).  With the shortest
+ * anchor L bytes long, the scan tests every (L - 3)th position (the
+ * stride, at most SF_ANCHOR_STRIDE): each anchor gives a key of its bytes
+ * k to k + 3 for every k below the stride, so that a scan position meets
+ * one of them wherever the anchor is.  Keys are hashed to SF_ANCHOR_BITS
+ * bits, marked in a map of a byte per hash value (a byte tests in fewer
+ * instructions than a bit) and listed by the top 8 bits of the hash.  A
+ * phrase without an anchor but with a non-ASCII character needs one of
+ * the lead bytes that character can be folded from.
  */
-#define SF_ANCHOR_BITS    15
+#define SF_ANCHOR_BITS    13
+#define SF_ANCHOR_STRIDE  8
+#define SF_ANCHOR_BUCKETS 256
 
 typedef struct {
     uint32_t              key;              /* first 4 bytes | 0x20202020 */
@@ -197,6 +203,14 @@ typedef struct {
     const unsigned char  *data;
     size_t                len;
 } sf_anchor_t;
+
+
+/* One key of an anchor: bytes off to off + 3, | 0x20202020. */
+typedef struct {
+    uint32_t              key;
+    unsigned              off;
+    const sf_anchor_t    *anchor;
+} sf_anchor_key_t;
 
 
 /* A chunk of the rules' arena: rules are freed all at once. */
@@ -254,7 +268,23 @@ struct sf_rules_s {
     /* per phrase without anchor: raw lead bytes (0xc0 + bit) its first
        non-ASCII character can come from; 0: no such character */
     uint64_t             *anchor_leads;
-    unsigned char        *anchor_map;       /* 1 << SF_ANCHOR_BITS bits */
+    unsigned char        *anchor_map;       /* 1 << SF_ANCHOR_BITS bytes */
+    size_t                anchor_stride;
+    /* keys by bucket: those of bucket b from anchor_first[b] on */
+    sf_anchor_key_t      *anchor_keys;
+    uint32_t             *anchor_first;     /* SF_ANCHOR_BUCKETS + 1 */
+    /*
+     * The raw-text reject's candidates, when nrules <= 64 (cand_ok): bit k
+     * for rules[k].  A rule that needs its required phrases (all below
+     * 64) is a candidate only when the first of them is maybe there, one
+     * with a condition on phrases only when one of its key phrases is
+     * (sf_rules_cand_key), by cand_phrase[] of the phrase; other rules
+     * always are (cand_always).
+     */
+    uint64_t              cand_tag[SF_TAG_NTAGS];
+    uint64_t              cand_always;
+    uint64_t              cand_phrase[64];
+    unsigned              cand_ok:1;
     unsigned              title_bound:1;    /* some rule is title_bound */
     unsigned              has_title:1;
     unsigned              compiled:1;
