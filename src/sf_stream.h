@@ -282,6 +282,8 @@ void sf_stream_headhold_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 void sf_stream_learn(sf_stream_t *s, const char *url, size_t len,
     const char *name, size_t name_len);
 void sf_stream_credit(sf_stream_t *s);
+void sf_stream_credit_for(sf_stream_t *s, const char *url, size_t len,
+    const char *name, size_t name_len);
 
 
 #endif /* SF_STREAM_H_INCLUDED */

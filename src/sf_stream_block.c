@@ -330,7 +330,13 @@ sf_stream_decide(sf_stream_t *s, size_t end)
     }
 
     if (act == SF_ACT_DROP_SOURCE || act == SF_ACT_REPLACE) {
-        sf_stream_credit(s);
+        if (res.source != NULL) {
+            sf_stream_credit_for(s, res.source, res.source_len,
+                                 res.source_name, res.source_name_len);
+
+        } else {
+            sf_stream_credit(s);
+        }
     }
 }
 

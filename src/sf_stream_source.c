@@ -1,9 +1,12 @@
 /*
  * sf_stream_source.c: the source of the page and its credit.
  *
- * The first source wins: one given at create time, found in the head, or
- * taken from a footer link by a rule.  The credit is rendered once, where
- * the footer was or before the end of the article or body.
+ * The first source wins for the canonical and for sf_stream_source(): one
+ * given at create time, found in the head, or taken from a footer link by
+ * a rule.  The credit is rendered once, where the footer was or before the
+ * end of the article or body; a footer that names its source is credited
+ * with that source even when another one was given, because the credit
+ * replaces what the page itself said.
  */
 
 #include "sf_stream.h"
@@ -56,20 +59,34 @@ sf_stream_learn(sf_stream_t *s, const char *url, size_t len,
 void
 sf_stream_credit(sf_stream_t *s)
 {
+    sf_stream_credit_for(s, s->src, s->src_len, s->name, s->name_len);
+}
+
+
+void
+sf_stream_credit_for(sf_stream_t *s, const char *url, size_t len,
+    const char *name, size_t name_len)
+{
     size_t       n;
     const char  *tmpl;
 
-    if (!s->opt.attribution || s->opt.report || s->credit_done
-        || s->src_len == 0)
-    {
+    if (!s->opt.attribution || s->opt.report || s->credit_done || len == 0) {
         return;
+    }
+
+    if (name == NULL || name_len == 0) {
+        name_len = sf_url_host(url, len, &name);
+
+        if (name == NULL) {
+            name_len = 0;
+        }
     }
 
     tmpl = s->opt.credit_template != NULL ? s->opt.credit_template
                                           : sf_stream_default_credit;
 
-    n = sf_credit_render(tmpl, s->src, s->src_len, s->name, s->name_len,
-                         s->render, s->render_cap);
+    n = sf_credit_render(tmpl, url, len, name, name_len, s->render,
+                         s->render_cap);
 
     if (n == 0) {
         return;

@@ -379,13 +379,30 @@ test_credit_placement(void **state)
               "<body><p>y</p>" CREDIT("https://src.example/a", "src.example")
               "</body>", NULL);
 
-    /* a replace rule puts the one credit in its place */
+    /*
+     * A replace rule puts the one credit in its place, crediting the source
+     * the page names itself; the given one is only for pages naming none.
+     */
     check_out(&opt,
               "<body><article><p>Replace me <a href=\"https://o.example/\">"
               "o</a></p><p>z</p></article></body>",
               "<body><article>"
-              CREDIT("https://src.example/a", "src.example")
+              CREDIT("https://o.example/", "o.example")
               "<p>z</p></article></body>", NULL);
+
+    /* so does a footer; the canonical source stays the given one */
+    check_out(&opt,
+              "<body><article><p>x</p>"
+              "<p>The post <a href=\"https://f.example/s\">S</a> first "
+              "appeared on <a href=\"https://f.example/\">F News</a>.</p>"
+              "</article></body>",
+              "<body><article><p>x</p>"
+              CREDIT("https://f.example/s", "F News")
+              "</article></body>", &out);
+
+    assert_string_equal(out.source, "https://src.example/a");
+    assert_int_equal(out.stats.credits, 1);
+    sf_test_out_free(&out);
 
     /* a legitimate credit is kept and counts as the page's credit */
     opt.source = NULL;
