@@ -120,6 +120,11 @@ sf_stream_compact(sf_stream_t *s)
 {
     size_t  base;
 
+    /* an empty buffer, the common case between tokens: nothing to move */
+    if (s->hold_len == 0) {
+        return;
+    }
+
     base = s->hold_len;
 
     if ((s->mode == SF_MODE_HELD && !s->held_pass)

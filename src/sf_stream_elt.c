@@ -19,9 +19,20 @@ static int sf_stream_heading(sf_tag_e t);
 static int
 sf_stream_name_is(const unsigned char *n, const char *name, size_t len)
 {
-    size_t  i;
+    size_t    i;
+    uint32_t  a, b;
 
-    for (i = 0; i < len; i++) {
+    /* four bytes at a time, folded alike: most names are 4 to 8 long */
+    for (i = 0; i + 4 <= len; i += 4) {
+        memcpy(&a, n + i, 4);
+        memcpy(&b, name + i, 4);
+
+        if ((a | 0x20202020) != b) {
+            return 0;
+        }
+    }
+
+    for ( /* void */ ; i < len; i++) {
         if ((n[i] | 0x20) != (unsigned char) name[i]) {
             return 0;
         }

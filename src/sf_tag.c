@@ -92,13 +92,6 @@ static const unsigned char  sf_tag_by_hash[256] = {
 };
 
 
-/* Bytes that end an attribute name: white space, '/' and '='. */
-static const unsigned char  sf_tag_name_end[256] = {
-    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['/'] = 1,
-    ['='] = 1
-};
-
-
 static unsigned char
 sf_tag_lower(unsigned char c)
 {
@@ -128,6 +121,7 @@ sf_tag_lookup(const unsigned char *name, size_t len)
 {
     size_t                 i;
     unsigned               k;
+    unsigned char          c, t;
     const sf_tag_name_t   *n;
 
     if (len == 0 || len > 10) {
@@ -147,8 +141,16 @@ sf_tag_lookup(const unsigned char *name, size_t len)
         return SF_TAG_OTHER;
     }
 
+    /*
+     * The known names are lower-case letters and digits: a byte matches
+     * as it is, or as the upper case of a letter; most pages write lower
+     * case, and the first test settles it.
+     */
     for (i = 0; i < len; i++) {
-        if (sf_tag_lower(name[i]) != (unsigned char) n->name[i]) {
+        c = name[i];
+        t = (unsigned char) n->name[i];
+
+        if (c != t && ((c | 0x20) != t || t < 'a')) {
             return SF_TAG_OTHER;
         }
     }
@@ -253,82 +255,6 @@ sf_tag_parse_id(sf_tag_t *tag, const unsigned char *p, size_t len,
 
     tag->attr_pos = p;
     tag->attr_end = last;
-
-    return 0;
-}
-
-
-int
-sf_tag_next_attr(sf_tag_t *tag, const unsigned char **name, size_t *name_len,
-    const unsigned char **value, size_t *value_len)
-{
-    unsigned char         quote;
-    const unsigned char  *p, *q, *end;
-
-    p = tag->attr_pos;
-    end = tag->attr_end;
-
-    /* skip white space and stray slashes between attributes */
-    while (p < end && sf_tag_name_end[*p] && *p != '=') {
-        p++;
-    }
-
-    if (p == end) {
-        tag->attr_pos = p;
-        return -1;
-    }
-
-    *name = p;
-
-    /* an attribute name may start with '=' (HTML parses it as a name) */
-    p++;
-
-    while (p < end && !sf_tag_name_end[*p]) {
-        p++;
-    }
-
-    *name_len = (size_t) (p - *name);
-    *value = p;
-    *value_len = 0;
-
-    while (p < end && sf_tag_space(*p)) {
-        p++;
-    }
-
-    if (p == end || *p != '=') {
-        tag->attr_pos = p;
-        return 0;
-    }
-
-    p++;
-
-    while (p < end && sf_tag_space(*p)) {
-        p++;
-    }
-
-    if (p < end && (*p == '"' || *p == '\'')) {
-        quote = *p++;
-        *value = p;
-        q = memchr(p, quote, (size_t) (end - p));
-        p = (q != NULL) ? q : end;
-
-        *value_len = (size_t) (p - *value);
-
-        if (p < end) {
-            p++;
-        }
-
-    } else {
-        *value = p;
-
-        while (p < end && !sf_tag_space(*p)) {
-            p++;
-        }
-
-        *value_len = (size_t) (p - *value);
-    }
-
-    tag->attr_pos = p;
 
     return 0;
 }

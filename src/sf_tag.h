@@ -7,6 +7,7 @@
 #define SF_TAG_H_INCLUDED
 
 #include <stddef.h>
+#include <string.h>
 
 
 typedef enum {
@@ -80,8 +81,10 @@ int sf_tag_parse_id(sf_tag_t *tag, const unsigned char *p, size_t len,
 /*
  * Next attribute: name and raw value (entities intact, quotes removed; an
  * attribute without value has value_len 0).  Returns 0, or -1 at the end.
+ * Inline: the stream walks the attributes of most tags it holds, and a
+ * call per attribute cost as much as the walk itself.
  */
-int sf_tag_next_attr(sf_tag_t *tag, const unsigned char **name,
+static inline int sf_tag_next_attr(sf_tag_t *tag, const unsigned char **name,
     size_t *name_len, const unsigned char **value, size_t *value_len);
 
 /* The raw value of a named attribute (lower-case name), or NULL. */
@@ -92,5 +95,107 @@ const unsigned char *sf_tag_attr(const sf_tag_t *tag, const char *name,
  * HTML classes are). */
 int sf_class_has(const unsigned char *list, size_t list_len,
     const unsigned char *cls, size_t cls_len);
+
+
+/*
+ * White space, and the bytes that end an attribute name (white space, '/'
+ * and '='), as bits of a word: a test per byte without a table.
+ */
+#define SF_TAG_SPACE_BITS                                                    \
+    ((1ULL << ' ') | (1ULL << '\t') | (1ULL << '\n') | (1ULL << '\r')        \
+     | (1ULL << '\f'))
+
+#define SF_TAG_NAME_END_BITS                                                 \
+    (SF_TAG_SPACE_BITS | (1ULL << '/') | (1ULL << '='))
+
+
+static inline int
+sf_tag_attr_space(unsigned char c)
+{
+    return c < 64 && ((SF_TAG_SPACE_BITS >> c) & 1);
+}
+
+
+static inline int
+sf_tag_attr_name_end(unsigned char c)
+{
+    return c < 64 && ((SF_TAG_NAME_END_BITS >> c) & 1);
+}
+
+
+static inline int
+sf_tag_next_attr(sf_tag_t *tag, const unsigned char **name, size_t *name_len,
+    const unsigned char **value, size_t *value_len)
+{
+    unsigned char         quote;
+    const unsigned char  *p, *q, *end;
+
+    p = tag->attr_pos;
+    end = tag->attr_end;
+
+    /* skip white space and stray slashes between attributes */
+    while (p < end && sf_tag_attr_name_end(*p) && *p != '=') {
+        p++;
+    }
+
+    if (p == end) {
+        tag->attr_pos = p;
+        return -1;
+    }
+
+    *name = p;
+
+    /* an attribute name may start with '=' (HTML parses it as a name) */
+    p++;
+
+    while (p < end && !sf_tag_attr_name_end(*p)) {
+        p++;
+    }
+
+    *name_len = (size_t) (p - *name);
+    *value = p;
+    *value_len = 0;
+
+    while (p < end && sf_tag_attr_space(*p)) {
+        p++;
+    }
+
+    if (p == end || *p != '=') {
+        tag->attr_pos = p;
+        return 0;
+    }
+
+    p++;
+
+    while (p < end && sf_tag_attr_space(*p)) {
+        p++;
+    }
+
+    if (p < end && (*p == '"' || *p == '\'')) {
+        quote = *p++;
+        *value = p;
+        q = memchr(p, quote, (size_t) (end - p));
+        p = (q != NULL) ? q : end;
+
+        *value_len = (size_t) (p - *value);
+
+        if (p < end) {
+            p++;
+        }
+
+    } else {
+        *value = p;
+
+        while (p < end && !sf_tag_attr_space(*p)) {
+            p++;
+        }
+
+        *value_len = (size_t) (p - *value);
+    }
+
+    tag->attr_pos = p;
+
+    return 0;
+}
 
 #endif /* SF_TAG_H_INCLUDED */
