@@ -183,6 +183,8 @@ sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
             sf_stream_head_end(s);
 
         } else {
+            sf_stream_jsonld_tag(s, tag);
+
             if (!tag->end) {
                 if (t == SF_TAG_LINK && sf_stream_canonical(s, a)) {
                     return;
@@ -382,6 +384,10 @@ sf_stream_retype(sf_stream_t *s)
             sf_stream_title_add(s, p, len);
         }
 
+        if (kind == SF_LEX_RAW && s->js_state != 0) {
+            sf_stream_jsonld(s, p, len);
+        }
+
         sf_stream_queue(s, p, len);
         return;
 
@@ -398,6 +404,10 @@ sf_stream_retype(sf_stream_t *s)
     case SF_MODE_HEADHOLD:
         if (kind == SF_LEX_RAW && s->title_capture) {
             sf_stream_title_add(s, p, len);
+        }
+
+        if (kind == SF_LEX_RAW && s->js_state != 0) {
+            sf_stream_jsonld(s, p, len);
         }
 
         return;
@@ -572,6 +582,11 @@ sf_stream_step(sf_stream_t *s, sf_io_t *io)
 
     if (kind == SF_LEX_RAW && s->title_capture) {
         sf_stream_title_add(s, p, m);
+    }
+
+    /* a head JSON-LD script: its bytes are read, never changed */
+    if (kind == SF_LEX_RAW && s->js_state != 0) {
+        sf_stream_jsonld(s, p, m);
     }
 
     if (s->mode == SF_MODE_DROP && kind != SF_LEX_MARKUP) {

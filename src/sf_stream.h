@@ -24,6 +24,8 @@
 #define SF_TITLE_SIZE     512
 #define SF_SOURCE_SIZE    2049      /* a clean URL is at most 2 KiB */
 #define SF_NAME_SIZE      256
+#define SF_JSURL_SIZE     2048      /* a JSON-LD isBasedOn URL */
+#define SF_JSKEY_SIZE     10        /* longer than any key looked for */
 #define SF_RENDER_SIZE    4096      /* credit or canonical, plus template */
 #define SF_QUEUE_MAX      8
 #define SF_BUF_MAX        (1U << 30)  /* hold-back and text buffers */
@@ -174,6 +176,14 @@ struct sf_stream_s {
     size_t                src_len;
     size_t                name_len;
 
+    /* the isBasedOn matcher of a head JSON-LD script (sf_stream_head.c) */
+    unsigned              js_state;
+    unsigned              js_depth;         /* in the isBasedOn object */
+    unsigned              js_hex;           /* a \uXXXX escape so far */
+    unsigned              js_nhex;
+    size_t                js_klen;
+    size_t                js_ulen;
+
     unsigned              tok:1;            /* a token is in hold */
     unsigned              tok_over:1;       /* ... and outgrew it */
     unsigned              anon:1;           /* the held block is anonymous */
@@ -195,6 +205,8 @@ struct sf_stream_s {
     unsigned char         title[SF_TITLE_SIZE];
     char                  src[SF_SOURCE_SIZE];
     char                  name[SF_NAME_SIZE];
+    unsigned char         js_key[SF_JSKEY_SIZE];
+    unsigned char         js_url[SF_JSURL_SIZE];
 };
 
 
@@ -277,6 +289,8 @@ void sf_stream_head_end(sf_stream_t *s);
 int sf_stream_canonical(sf_stream_t *s, sf_attrs_t *a);
 int sf_stream_ends_head(sf_tag_t *tag);
 void sf_stream_headhold_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
+void sf_stream_jsonld_tag(sf_stream_t *s, sf_tag_t *tag);
+void sf_stream_jsonld(sf_stream_t *s, const unsigned char *p, size_t len);
 
 /* sf_stream_source.c */
 void sf_stream_learn(sf_stream_t *s, const char *url, size_t len,

@@ -5,7 +5,8 @@
  * time; when the head names the source after its canonical, the canonical
  * and what follows it are held (up to the hold-back limit) until the head
  * ends.  The title (of <title>, og:title or the first h1) is what the
- * rules compare a block's text with.
+ * rules compare a block's text with.  The isBasedOn of a JSON-LD script
+ * in the head is one more head source, read as the script streams by.
  */
 
 #include "sf_stream.h"
@@ -17,8 +18,28 @@ static int sf_stream_list_has(const unsigned char *v, size_t len,
     const char *word);
 static int sf_stream_host_is_page(sf_stream_t *s, const char *url, size_t len);
 static void sf_stream_head_source(sf_stream_t *s, const unsigned char *v,
-    size_t len, int need_host);
+    size_t len, int need_host, int decode);
 static void sf_stream_queue_canonical(sf_stream_t *s);
+static int sf_stream_js_key(sf_stream_t *s);
+static unsigned sf_stream_js_put(sf_stream_t *s, unsigned char c);
+
+
+/*
+ * The states of the isBasedOn matcher, one byte at a time: the script
+ * comes in pieces of any size, so everything it needs to go on is here
+ * and in the stream (js_*), nothing on the C stack.
+ */
+enum {
+    SF_JS_OFF = 0,          /* not in a head JSON-LD script */
+    SF_JS_OUT,              /* between JSON strings */
+    SF_JS_KEY,              /* in a string, perhaps a key looked for */
+    SF_JS_KEY_ESC,          /* ... after its backslash */
+    SF_JS_COLON,            /* after a key looked for: its ':' */
+    SF_JS_VALUE,            /* after the ':': what value */
+    SF_JS_URL,              /* in the string value: the URL */
+    SF_JS_URL_ESC,          /* ... after its backslash */
+    SF_JS_URL_HEX           /* ... in a \uXXXX escape */
+};
 
 
 static int
@@ -175,7 +196,7 @@ sf_stream_host_is_page(sf_stream_t *s, const char *url, size_t len)
 /* A candidate source from the head: only when it is not the page itself. */
 static void
 sf_stream_head_source(sf_stream_t *s, const unsigned char *v, size_t len,
-    int need_host)
+    int need_host, int decode)
 {
     size_t  n;
     char    url[SF_SOURCE_SIZE];
@@ -190,7 +211,7 @@ sf_stream_head_source(sf_stream_t *s, const unsigned char *v, size_t len,
         return;
     }
 
-    n = sf_url_clean(v, len, 1, url, sizeof(url));
+    n = sf_url_clean(v, len, decode, url, sizeof(url));
 
     if (n == 0) {
         return;
@@ -228,10 +249,10 @@ sf_stream_meta(sf_stream_t *s, sf_attrs_t *a)
         sf_stream_title_set(s, v, len, 2);
 
     } else if (sf_stream_value_is(prop, plen, "og:url")) {
-        sf_stream_head_source(s, v, len, 1);
+        sf_stream_head_source(s, v, len, 1, 1);
 
     } else if (sf_stream_value_is(name, nlen, "original-source")) {
-        sf_stream_head_source(s, v, len, 0);
+        sf_stream_head_source(s, v, len, 0, 1);
     }
 }
 
@@ -276,6 +297,7 @@ sf_stream_head_end(sf_stream_t *s)
 {
     s->in_head = 0;
     s->title_capture = 0;
+    s->js_state = SF_JS_OFF;
 
     if (s->opt.canonical && !s->opt.report && !s->canon_seen
         && s->src_given)
@@ -323,7 +345,7 @@ sf_stream_canonical(sf_stream_t *s, sf_attrs_t *a)
     }
 
     /* a canonical pointing elsewhere is itself the source */
-    sf_stream_head_source(s, a->href.data, a->href.len, 1);
+    sf_stream_head_source(s, a->href.data, a->href.len, 1, 1);
 
     if (s->src_len > 0) {
         return 0;
@@ -375,6 +397,8 @@ sf_stream_headhold_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
         return;
     }
 
+    sf_stream_jsonld_tag(s, tag);
+
     if (tag->end) {
         if (tag->tag == SF_TAG_TITLE && s->title_capture) {
             sf_stream_title_end(s);
@@ -400,5 +424,273 @@ sf_stream_headhold_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
     } else if (tag->tag == SF_TAG_TITLE && s->title_level == 0) {
         s->title_capture = 1;
         s->title_len = 0;
+    }
+}
+
+
+/*
+ * A tag in the head: a <script type="application/ld+json"> starts the
+ * isBasedOn matcher; any other tag (its </script> first) stops it, as no
+ * tag can appear inside the script's raw text.
+ */
+void
+sf_stream_jsonld_tag(sf_stream_t *s, sf_tag_t *tag)
+{
+    size_t                 len, i;
+    unsigned char          c;
+    const unsigned char   *v;
+
+    static const char  type[] = "application/ld+json";
+
+    s->js_state = SF_JS_OFF;
+
+    /* the first source wins: once known, no script needs reading */
+    if (tag->end || tag->tag != SF_TAG_SCRIPT || s->src_len > 0) {
+        return;
+    }
+
+    v = sf_tag_attr(tag, "type", &len);
+
+    if (v == NULL) {
+        return;
+    }
+
+    while (len > 0 && sf_stream_space(*v)) {
+        v++;
+        len--;
+    }
+
+    /* a MIME type: parameters after ';' and space around do not count */
+    for (i = 0; i < len && v[i] != ';'; i++) { /* void */ }
+
+    len = i;
+
+    while (len > 0 && sf_stream_space(v[len - 1])) {
+        len--;
+    }
+
+    if (len != sizeof(type) - 1) {
+        return;
+    }
+
+    for (i = 0; i < len; i++) {
+        c = v[i];
+
+        if (c >= 'A' && c <= 'Z') {
+            c |= 0x20;
+        }
+
+        if (c != (unsigned char) type[i]) {
+            return;
+        }
+    }
+
+    s->js_state = SF_JS_OUT;
+    s->js_depth = 0;
+}
+
+
+/*
+ * The string just closed is a key looked for: "isBasedOn" anywhere but in
+ * its own value, "@id" or "url" right in an isBasedOn object.  JSON-LD
+ * terms are case-sensitive.
+ */
+static int
+sf_stream_js_key(sf_stream_t *s)
+{
+    size_t  n;
+
+    n = s->js_klen;
+
+    if (s->js_depth == 0) {
+        return n == 9 && memcmp(s->js_key, "isBasedOn", 9) == 0;
+    }
+
+    if (s->js_depth == 1) {
+        return (n == 3 && memcmp(s->js_key, "@id", 3) == 0)
+               || (n == 3 && memcmp(s->js_key, "url", 3) == 0);
+    }
+
+    return 0;
+}
+
+
+/*
+ * One more URL byte; a URL that does not fit is refused: the rest of its
+ * string is then skipped as a string that is no key.
+ */
+static unsigned
+sf_stream_js_put(sf_stream_t *s, unsigned char c)
+{
+    if (s->js_ulen == SF_JSURL_SIZE) {
+        s->js_klen = SF_JSKEY_SIZE;
+        return SF_JS_KEY;
+    }
+
+    s->js_url[s->js_ulen++] = c;
+
+    return SF_JS_URL;
+}
+
+
+/*
+ * Raw text of the head JSON-LD script, as it streams by (the bytes are
+ * only looked at).  Each byte moves the matcher by one state; a byte that
+ * ends what a state expected (a value that is no string) is looked at
+ * again in the next state, without moving on.
+ */
+void
+sf_stream_jsonld(sf_stream_t *s, const unsigned char *p, size_t len)
+{
+    unsigned              d;
+    unsigned char         c;
+    const unsigned char  *end;
+
+    end = p + len;
+
+    while (p < end && s->js_state != SF_JS_OFF) {
+        c = *p;
+
+        switch (s->js_state) {
+
+        case SF_JS_OUT:
+            if (c == '"') {
+                s->js_state = SF_JS_KEY;
+                s->js_klen = 0;
+
+            } else if (s->js_depth > 0) {
+                /* nesting counts only inside the isBasedOn object */
+                if (c == '{' || c == '[') {
+                    s->js_depth++;
+
+                } else if (c == '}' || c == ']') {
+                    s->js_depth--;
+                }
+            }
+
+            break;
+
+        case SF_JS_KEY:
+            if (c == '\\') {
+                s->js_state = SF_JS_KEY_ESC;
+
+            } else if (c == '"') {
+                s->js_state = sf_stream_js_key(s) ? SF_JS_COLON : SF_JS_OUT;
+
+            } else if (s->js_klen < SF_JSKEY_SIZE) {
+                s->js_key[s->js_klen++] = c;
+            }
+
+            break;
+
+        case SF_JS_KEY_ESC:
+            /* an escaped key is none of ours */
+            s->js_klen = SF_JSKEY_SIZE;
+            s->js_state = SF_JS_KEY;
+            break;
+
+        case SF_JS_COLON:
+            if (c == ':') {
+                s->js_state = SF_JS_VALUE;
+
+            } else if (!sf_stream_space(c)) {
+                /* a string value that reads like a key */
+                s->js_state = SF_JS_OUT;
+                continue;
+            }
+
+            break;
+
+        case SF_JS_VALUE:
+            if (c == '"') {
+                s->js_state = SF_JS_URL;
+                s->js_ulen = 0;
+
+            } else if (c == '{' && s->js_depth == 0) {
+                s->js_depth = 1;
+                s->js_state = SF_JS_OUT;
+
+            } else if (c == '[' && s->js_depth == 0) {
+                /* a list of sources: its first one is looked at */
+
+            } else if (!sf_stream_space(c)) {
+                s->js_state = SF_JS_OUT;
+                continue;
+            }
+
+            break;
+
+        case SF_JS_URL:
+            if (c == '"') {
+                sf_stream_head_source(s, s->js_url, s->js_ulen, 1, 0);
+                s->js_state = (s->src_len > 0) ? SF_JS_OFF : SF_JS_OUT;
+
+            } else if (c == '\\') {
+                s->js_state = SF_JS_URL_ESC;
+
+            } else if (c < 0x20) {
+                /* no raw control bytes in JSON strings: refuse */
+                s->js_klen = SF_JSKEY_SIZE;
+                s->js_state = SF_JS_KEY;
+
+            } else {
+                s->js_state = sf_stream_js_put(s, c);
+            }
+
+            break;
+
+        case SF_JS_URL_ESC:
+            if (c == '/') {
+                s->js_state = sf_stream_js_put(s, c);
+
+            } else if (c == 'u') {
+                s->js_hex = 0;
+                s->js_nhex = 0;
+                s->js_state = SF_JS_URL_HEX;
+
+            } else {
+                /* escapes no URL needs: refuse, skip the string */
+                s->js_klen = SF_JSKEY_SIZE;
+                s->js_state = SF_JS_KEY;
+            }
+
+            break;
+
+        case SF_JS_URL_HEX:
+            if (c >= '0' && c <= '9') {
+                d = c - '0';
+
+            } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+                d = (c | 0x20) - 'a' + 10;
+
+            } else {
+                s->js_klen = SF_JSKEY_SIZE;
+                s->js_state = SF_JS_KEY;
+                continue;
+            }
+
+            s->js_hex = s->js_hex * 16 + d;
+
+            if (++s->js_nhex < 4) {
+                break;
+            }
+
+            /* "\u0026" is how some encoders write '&'; nothing else */
+            if (s->js_hex == 0x26) {
+                s->js_state = sf_stream_js_put(s, '&');
+
+            } else {
+                s->js_klen = SF_JSKEY_SIZE;
+                s->js_state = SF_JS_KEY;
+            }
+
+            break;
+
+        default:
+            s->js_state = SF_JS_OFF;
+            break;
+        }
+
+        p++;
     }
 }

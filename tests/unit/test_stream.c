@@ -608,6 +608,113 @@ test_head_source(void **state)
 }
 
 
+/* JSON-LD isBasedOn of a head script is a head source like the others. */
+static void
+test_jsonld_source(void **state)
+{
+    size_t         i;
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    static const struct {
+        const char  *script;
+        const char  *source;
+    } found[] = {
+        /* a key in a string value, and one inside an escaped string */
+        { "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+          "\"description\":\"isBasedOn\",\"text\":\"a \\\"isBasedOn\\\": "
+          "\\\"https://bad.example/\\\" </p> b\",\"isBasedOn\" :\n "
+          "\"https:\\/\\/src.example\\/s?a=1\\u0026b=2\"}</script>",
+          "https://src.example/s?a=1&b=2" },
+        /* the object form: its own @id, not its author's url */
+        { "<script type=\" Application/LD+JSON; charset=utf-8 \">"
+          "{\"isBasedOn\":{\"@type\":\"NewsArticle\",\"author\":{\"url\":"
+          "\"https://person.example/\"},\"url\":\"https://agg.example/z\","
+          "\"@id\":\"https://src.example/o\"}}</script>",
+          "https://src.example/o" },
+        /* a list: its first source */
+        { "<script type=application/ld+json>{\"@graph\":[{\"isBasedOn\":"
+          "[ \"https://src.example/l\" ]}]}</script>",
+          "https://src.example/l" }
+    };
+
+    static const char  *ignored[] = {
+        /* the page's own host */
+        "<script type=\"application/ld+json\">"
+        "{\"isBasedOn\":\"https://agg.example/y\"}</script>",
+        /* not JSON-LD */
+        "<script type=\"application/json\">"
+        "{\"isBasedOn\":\"https://src.example/s\"}</script>",
+        "<script>var x = {\"isBasedOn\":\"https://src.example/s\"};</script>",
+        /* an escape no URL needs */
+        "<script type=\"application/ld+json\">"
+        "{\"isBasedOn\":\"https://src.example/s\\n\"}</script>",
+        /* a value that is no URL string */
+        "<script type=\"application/ld+json\">"
+        "{\"isBasedOn\":42,\"url\":\"https://src.example/s\"}</script>"
+    };
+
+    char  in[1024], expected[1024];
+
+    (void) state;
+
+    sf_options_init(&opt);
+    opt.attribution = 0;
+    opt.page_host = "agg.example";
+    opt.page_host_len = strlen(opt.page_host);
+
+    /* after the canonical: the held canonical is rewritten */
+    for (i = 0; i < sizeof(found) / sizeof(found[0]); i++) {
+        snprintf(in, sizeof(in),
+                 "<head><link rel=\"canonical\" href=\"https://agg.example/x\">"
+                 "%s</head><body></body>", found[i].script);
+        snprintf(expected, sizeof(expected),
+                 "<head><link rel=\"canonical\" href=\"%s\">"
+                 "%s</head><body></body>",
+                 i == 0 ? "https://src.example/s?a=1&amp;b=2"
+                        : found[i].source,
+                 found[i].script);
+
+        check_out(&opt, in, expected, &out);
+        assert_string_equal(out.source, found[i].source);
+        assert_int_equal(out.stats.canonicals, 1);
+        sf_test_out_free(&out);
+    }
+
+    /* before the canonical: the canonical is rewritten on sight */
+    check_out(&opt,
+              "<head><script type=\"application/ld+json\">"
+              "{\"isBasedOn\":\"https://src.example/b\"}</script>"
+              "<link rel=\"canonical\" href=\"https://agg.example/x\">"
+              "</head><body></body>",
+              "<head><script type=\"application/ld+json\">"
+              "{\"isBasedOn\":\"https://src.example/b\"}</script>"
+              "<link rel=\"canonical\" href=\"https://src.example/b\">"
+              "</head><body></body>", &out);
+    assert_string_equal(out.source, "https://src.example/b");
+    sf_test_out_free(&out);
+
+    for (i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++) {
+        snprintf(in, sizeof(in),
+                 "<head><link rel=\"canonical\" href=\"https://agg.example/x\">"
+                 "%s</head><body></body>", ignored[i]);
+
+        check_same(&opt, in, &out);
+        assert_string_equal(out.source, "");
+        sf_test_out_free(&out);
+    }
+
+    /* the body's JSON-LD is not read */
+    check_same(&opt,
+               "<head><link rel=\"canonical\" href=\"https://agg.example/x\">"
+               "</head><body><script type=\"application/ld+json\">"
+               "{\"isBasedOn\":\"https://src.example/s\"}</script></body>",
+               &out);
+    assert_string_equal(out.source, "");
+    sf_test_out_free(&out);
+}
+
+
 static void
 test_title(void **state)
 {
@@ -920,6 +1027,7 @@ main(void)
         cmocka_unit_test(test_credit_placement),
         cmocka_unit_test(test_canonical),
         cmocka_unit_test(test_head_source),
+        cmocka_unit_test(test_jsonld_source),
         cmocka_unit_test(test_title),
         cmocka_unit_test(test_report_mode),
         cmocka_unit_test(test_holdback_limit),
