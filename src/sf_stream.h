@@ -262,6 +262,8 @@ sf_attrs_t *sf_stream_attrs(sf_attrs_t *a);
 unsigned sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a);
 unsigned sf_stream_flags(sf_stream_t *s);
 void sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
+void sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
+    size_t id_len, const unsigned char *cls, size_t cls_len, unsigned own);
 int sf_stream_open(sf_stream_t *s, sf_tag_e t);
 void sf_stream_pop(sf_stream_t *s, sf_tag_e t);
 int sf_stream_closes(sf_tag_e open, sf_tag_e t);

@@ -368,11 +368,21 @@ sf_stream_block_end(sf_stream_t *s, int with_token)
 static void
 sf_stream_container(sf_stream_t *s)
 {
-    sf_tag_t    tag;
-    sf_attrs_t  a;
+    sf_tag_t              tag;
+    sf_attrs_t            a;
+    const unsigned char  *base;
 
-    if (sf_tag_is_block(s->held_tag)
-        && sf_tag_parse(&tag, s->hold + s->h_start, s->h_tag_len) == 0)
+    if (sf_tag_is_block(s->held_tag) && !s->held_pass) {
+        /* the start tag was read when the block started: no second read */
+        base = s->hold + s->h_start;
+        sf_stream_push_elt(s, s->held_tag,
+                           s->h_id_len > 0 ? base + s->h_id : NULL,
+                           s->h_id_len,
+                           s->h_cls_len > 0 ? base + s->h_cls : NULL,
+                           s->h_cls_len, s->h_own);
+
+    } else if (sf_tag_is_block(s->held_tag)
+               && sf_tag_parse(&tag, s->hold + s->h_start, s->h_tag_len) == 0)
     {
         a.tag = &tag;
         a.parsed = 0;

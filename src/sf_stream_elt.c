@@ -185,11 +185,6 @@ sf_stream_flags(sf_stream_t *s)
 void
 sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 {
-    size_t                 id_len, cls_len;
-    unsigned               own;
-    sf_elt_t              *e;
-    const unsigned char   *id, *cls;
-
     if (sf_tag_is_void(tag->tag)) {
         return;
     }
@@ -201,14 +196,34 @@ sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
     }
 
     a = sf_stream_attrs(a);
-    id = a->id.data;
-    id_len = a->id.len;
-    cls = a->cls.data;
-    cls_len = a->cls.len;
-    own = sf_stream_own_flags(tag, a);
+
+    sf_stream_push_elt(s, tag->tag, a->id.data, a->id.len, a->cls.data,
+                       a->cls.len, sf_stream_own_flags(tag, a));
+}
+
+
+/*
+ * An element opens with what is already known of it: a held block that
+ * turns out to be a container has its id, class and flags at hand.
+ */
+void
+sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
+    size_t id_len, const unsigned char *cls, size_t cls_len, unsigned own)
+{
+    sf_elt_t  *e;
+
+    if (sf_tag_is_void(t)) {
+        return;
+    }
+
+    if (s->depth == SF_STACK_MAX) {
+        s->deep++;
+        sf_stream_pass(s, SF_PASS_DEPTH);
+        return;
+    }
 
     e = &s->stack[s->depth];
-    e->tag = tag->tag;
+    e->tag = t;
     e->flags = sf_stream_flags(s) | own;
     e->mark = (uint16_t) s->arena_len;
     e->id_len = 0;
