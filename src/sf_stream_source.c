@@ -24,8 +24,6 @@ void
 sf_stream_learn(sf_stream_t *s, const char *url, size_t len,
     const char *name, size_t name_len)
 {
-    const char  *host;
-
     if (s->src_len > 0 || len == 0 || len >= SF_SOURCE_SIZE) {
         return;
     }
@@ -34,17 +32,9 @@ sf_stream_learn(sf_stream_t *s, const char *url, size_t len,
     s->src[len] = '\0';
     s->src_len = len;
 
-    if (name == NULL || name_len == 0) {
-        name_len = sf_url_host(url, len, &host);
-        name = host;
-    }
-
-    if (name == NULL) {
-        name_len = 0;
-    }
-
-    if (name_len >= SF_NAME_SIZE) {
-        name_len = SF_NAME_SIZE - 1;
+    /* no name: the credit falls back to the URL's host when it is drawn */
+    if (name == NULL || name_len >= SF_NAME_SIZE) {
+        name_len = (name == NULL) ? 0 : SF_NAME_SIZE - 1;
     }
 
     if (name_len > 0) {
@@ -80,6 +70,11 @@ sf_stream_credit_for(sf_stream_t *s, const char *url, size_t len,
         if (name == NULL) {
             name_len = 0;
         }
+    }
+
+    /* footer names and hosts are shown at most SF_NAME_SIZE - 1 bytes long */
+    if (name_len >= SF_NAME_SIZE) {
+        name_len = SF_NAME_SIZE - 1;
     }
 
     tmpl = s->opt.credit_template != NULL ? s->opt.credit_template
