@@ -29,7 +29,7 @@ MODULE_SO  := $(BUILD)/ngx_http_syndication_filter_module.so
 
 .PHONY: all engine module test unit unit-opt unit-asan integration run \
         bench quality fixtures-cli fuzz clean deps rules bench-nginx \
-        bench-engine FORCE
+        bench-engine golden FORCE
 
 all: engine module
 
@@ -128,7 +128,12 @@ quality: $(BUILD)/synfilter
 	/usr/bin/python3 tests/quality.py
 
 fixtures-cli: $(BUILD)/synfilter
-	$(PYTEST) -q tests/test_fixtures_cli.py
+	$(PYTEST) -q tests/test_fixtures_cli.py tests/test_engine_golden.py
+
+# rewrite tests/golden/expected.txt from build/synfilter: only from an
+# engine whose outputs are trusted (see tests/test_engine_golden.py)
+golden: $(BUILD)/synfilter
+	/usr/bin/python3 tests/test_engine_golden.py
 
 # The same tests against nginx itself built with AddressSanitizer and the
 # module compiled in (--add-module: the static build path of `config`).
