@@ -217,6 +217,59 @@ sf_lexer_attrs(sf_lexer_t *lx, const unsigned char *p,
 
 
 size_t
+sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
+{
+    size_t                n;
+    unsigned              end;
+    const unsigned char  *q, *stop, *name;
+
+    stop = p + len;
+    q = p + 1;
+    end = 0;
+
+    if (q < stop && *q == '/') {
+        end = 1;
+        q++;
+    }
+
+    if (q == stop || !sf_lexer_alpha(*q)) {
+        return 0;
+    }
+
+    name = q;
+
+    while (q < stop && !sf_lexer_name_stop[*q]) {
+        q++;
+    }
+
+    if (q == stop) {
+        return 0;
+    }
+
+    n = (size_t) (q - name);
+
+    if (*q != '>') {
+        lx->state = SF_LX_ATTRS;
+        q = sf_lexer_attrs(lx, q + 1, stop);
+
+        if (q == stop) {
+            /* the tag goes on: sf_lexer_scan() reads it from its '<' */
+            lx->state = SF_LX_DATA;
+            return 0;
+        }
+    }
+
+    lx->end = end;
+    lx->name_len = (unsigned) n;
+    memcpy(lx->name, name, n < sizeof(lx->name) ? n : sizeof(lx->name));
+    lx->tag = sf_tag_lookup(lx->name, n);
+    sf_lexer_tag_end(lx);
+
+    return (size_t) (q + 1 - p);
+}
+
+
+size_t
 sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
     sf_lex_event_e *event)
 {

@@ -65,6 +65,15 @@ typedef struct {
 void sf_lexer_init(sf_lexer_t *lx);
 size_t sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
     sf_lex_event_e *event);
+/*
+ * A whole start or end tag at p[0] == '<', taken at once in the data state
+ * when it ends within len: returns its length and leaves the lexer as
+ * sf_lexer_scan() leaves it after the tag's '>' (name, id, end, raw text
+ * entered).  Returns 0, the lexer untouched, for anything else (comments,
+ * doctypes, "</>", text such as "<3") and for a tag that goes on past len:
+ * sf_lexer_scan() takes those.  The fast path of the stream's feed loop.
+ */
+size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
 /* In the data state the lexer keeps nothing: text may be skipped. */
 int sf_lexer_in_text(const sf_lexer_t *lx);
 

@@ -32,6 +32,8 @@ static int sf_stream_drain(sf_stream_t *s, sf_io_t *io);
 static void sf_stream_compact(sf_stream_t *s);
 static void sf_stream_token_as_is(sf_stream_t *s);
 static void sf_stream_token(sf_stream_t *s);
+static void sf_stream_tag(sf_stream_t *s, sf_tag_t *tag);
+static int sf_stream_fast(sf_stream_t *s, sf_io_t *io);
 static void sf_stream_retype(sf_stream_t *s);
 static void sf_stream_overflow(sf_stream_t *s);
 static int sf_stream_step(sf_stream_t *s, sf_io_t *io);
@@ -317,8 +319,7 @@ sf_stream_token_as_is(sf_stream_t *s)
 static void
 sf_stream_token(sf_stream_t *s)
 {
-    sf_tag_t    tag;
-    sf_attrs_t  a;
+    sf_tag_t  tag;
 
     s->tok = 0;
 
@@ -330,6 +331,19 @@ sf_stream_token(sf_stream_t *s)
         sf_stream_token_as_is(s);
         return;
     }
+
+    sf_stream_tag(s, &tag);
+}
+
+
+/* A start or end tag, parsed: where it goes depends on the mode. */
+static void
+sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
+{
+    sf_tag_t    tag;
+    sf_attrs_t  a;
+
+    tag = *tag_in;
 
     /* attributes are parsed at their first use */
     a.tag = &tag;
@@ -473,6 +487,138 @@ sf_stream_overflow(sf_stream_t *s)
         s->tok = 0;
         s->tok_over = 1;
     }
+}
+
+
+/*
+ * The fused loop's common cases, in the lexer's data state: a text run up
+ * to the next '<' moves in one copy to where the mode sends it, and a tag
+ * that ends within the input (and the hold-back room) is read at once and
+ * acted on, without the lexer's byte states.  Returns 0 when none applies:
+ * a tag cut by the input's end or the room, comments, raw text, an output
+ * window used up; sf_stream_step() takes those, from the same place.
+ */
+static int
+sf_stream_fast(sf_stream_t *s, sf_io_t *io)
+{
+    size_t                 n, m, room, len;
+    unsigned               to;
+    sf_tag_t               tag;
+    const unsigned char   *p, *q;
+
+    if (s->tok || s->tok_over || !sf_lexer_in_text(&s->lx)) {
+        return 0;
+    }
+
+    p = io->next_in;
+    n = io->avail_in;
+    room = s->hold_cap - s->hold_len;
+
+    if (*p != '<') {
+        if (s->mode == SF_MODE_PASS && s->in_body && !s->in_head) {
+            /* white space between blocks flows; anything else is inline */
+            m = 0;
+            len = n < io->avail_out ? n : io->avail_out;
+
+            while (m < len && sf_stream_space(p[m])) {
+                m++;
+            }
+
+            if (m == 0) {
+                if (sf_stream_space(*p)) {
+                    return 0;
+                }
+
+                sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
+                return 1;
+            }
+
+            to = SF_TO_OUT;
+
+        } else {
+            if (s->mode == SF_MODE_DROP) {
+                to = s->opt.report ? SF_TO_OUT : SF_TO_NONE;
+
+            } else if (s->mode == SF_MODE_PASS
+                       || (s->mode == SF_MODE_HELD && s->held_pass))
+            {
+                to = SF_TO_OUT;
+
+            } else {
+                to = SF_TO_HOLD;
+            }
+
+            len = n;
+
+            if (to == SF_TO_OUT && len > io->avail_out) {
+                len = io->avail_out;
+
+            } else if (to == SF_TO_HOLD && len > room) {
+                len = room;
+            }
+
+            if (len == 0) {
+                return 0;
+            }
+
+            q = memchr(p, '<', len);
+            m = (q != NULL) ? (size_t) (q - p) : len;
+        }
+
+        if (to == SF_TO_OUT) {
+            memcpy(io->next_out, p, m);
+            io->next_out += m;
+            io->avail_out -= m;
+            s->stats.bytes_out += m;
+
+        } else if (to == SF_TO_HOLD) {
+            memcpy(s->hold + s->hold_len, p, m);
+            s->hold_len += m;
+
+            if (s->mode == SF_MODE_HELD) {
+                sf_stream_text_add(s, p, m);
+            }
+        }
+
+        if (s->mode == SF_MODE_DROP) {
+            s->drop_bytes += m;
+        }
+
+        io->next_in += m;
+        io->avail_in -= m;
+        s->stats.bytes_in += m;
+
+        return 1;
+    }
+
+    m = sf_lexer_tag(&s->lx, p, n < room ? n : room);
+
+    if (m == 0) {
+        return 0;
+    }
+
+    s->t_start = s->hold_len;
+    s->t_in_off = s->stats.bytes_in;
+    memcpy(s->hold + s->hold_len, p, m);
+    s->hold_len += m;
+    io->next_in += m;
+    io->avail_in -= m;
+    s->stats.bytes_in += m;
+
+    /* what sf_tag_parse_id() would find again: the lexer has it all */
+    p = s->hold + s->t_start;
+    tag.tag = s->lx.tag;
+    tag.end = s->lx.end;
+    tag.name = p + 1 + tag.end;
+    tag.name_len = s->lx.name_len;
+    tag.attr_pos = tag.name + tag.name_len;
+    tag.attr_end = p + m - 1;
+    tag.self_closing = !tag.end && tag.attr_end > tag.attr_pos
+                       && tag.attr_end[-1] == '/';
+
+    sf_stream_tag(s, &tag);
+
+    return 1;
 }
 
 
@@ -680,6 +826,10 @@ sf_stream_feed(sf_stream_t *s, sf_io_t *io, unsigned flags)
 
         if (s->finished) {
             return SF_ERROR;
+        }
+
+        if (sf_stream_fast(s, io)) {
+            continue;
         }
 
         if (sf_stream_step(s, io) == SF_BUSY) {
