@@ -262,7 +262,7 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
     lx->end = end;
     lx->name_len = (unsigned) n;
     memcpy(lx->name, name, n < sizeof(lx->name) ? n : sizeof(lx->name));
-    lx->tag = sf_tag_lookup(lx->name, n);
+    lx->tag = sf_tag_lookup12(lx->name, n);
     sf_lexer_tag_end(lx);
 
     return (size_t) (q + 1 - p);
@@ -378,7 +378,7 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
             }
 
             /* the stream takes the element id from here (sf_tag_parse_id) */
-            lx->tag = sf_tag_lookup(lx->name, lx->name_len);
+            lx->tag = sf_tag_lookup12(lx->name, lx->name_len);
 
             if (*p != '>') {
                 lx->state = SF_LX_ATTRS;

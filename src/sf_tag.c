@@ -5,13 +5,15 @@
  * sit in one buffer, so attribute parsing here never has to resume.
  */
 
+#include <stdint.h>
 #include <string.h>
 
 #include "sf_tag.h"
 
 
 typedef struct {
-    const char           *name;
+    /* zero-padded: sf_tag_lookup12() compares 8 bytes at once */
+    char                  name[16];
     size_t                len;
     sf_tag_e              tag;
 } sf_tag_name_t;
@@ -64,7 +66,7 @@ static const sf_tag_name_t  sf_tag_names[] = {
     sf_tag_n("plaintext", SF_TAG_PLAINTEXT),
     sf_tag_n("blockquote", SF_TAG_BLOCKQUOTE),
     sf_tag_n("figcaption", SF_TAG_FIGCAPTION),
-    { NULL, 0, SF_TAG_NONE }
+    { "", 0, SF_TAG_NONE }
 };
 
 
@@ -159,6 +161,85 @@ sf_tag_lookup(const unsigned char *name, size_t len)
 }
 
 
+/*
+ * The lexer's copy of a name (12 readable bytes): its first eight bytes,
+ * folded to lower case, are the key of a second perfect hash, so one
+ * multiplication finds the one candidate and one comparison settles most
+ * names; the three longer than eight finish byte by byte.  Generated like
+ * sf_tag_by_hash, for the smallest-index factor found by a random search:
+ *
+ *     for each name i: sf_tag_by_key[(key(name) * SF_TAG_KEY_FACTOR) >> 56]
+ *                      = i + 1
+ */
+#define SF_TAG_KEY_FACTOR  0x7A57378CB8962A95ULL
+
+static const unsigned char  sf_tag_by_key[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 49, 0, 0, 0, 0, 0, 33, 12, 0, 0, 71,
+    0, 0, 15, 0, 52, 0, 38, 0, 44, 31, 0, 0, 0, 0, 0, 0, 0, 0, 0, 23, 0, 0, 3,
+    0, 0, 48, 0, 0, 59, 0, 46, 0, 30, 25, 0, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0,
+    0, 21, 26, 0, 0, 0, 0, 0, 0, 0, 8, 40, 0, 0, 65, 0, 73, 0, 0, 0, 0, 0, 1,
+    0, 0, 0, 0, 0, 41, 17, 34, 0, 10, 0, 9, 0, 0, 13, 0, 0, 0, 50, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 0, 4, 0, 0, 0, 16,
+    61, 0, 0, 0, 0, 0, 0, 47, 0, 0, 7, 0, 0, 0, 0, 54, 0, 0, 0, 60, 0, 51, 37,
+    72, 0, 0, 0, 0, 0, 0, 0, 24, 0, 5, 66, 35, 0, 0, 68, 0, 0, 0, 22, 0, 70,
+    0, 0, 0, 64, 11, 0, 0, 57, 0, 14, 63, 0, 0, 0, 29, 0, 0, 27, 0, 67, 0, 0,
+    0, 0, 0, 0, 53, 55, 0, 2, 0, 18, 0, 0, 0, 6, 28, 0, 20, 0, 0, 62, 0, 0, 0,
+    0, 0, 0, 0, 39, 69, 0, 42, 45, 0, 0, 43, 56, 0, 0, 0, 0, 58, 0, 0, 0, 0,
+    0, 0, 36, 0, 0
+};
+
+
+sf_tag_e
+sf_tag_lookup12(const unsigned char name[12], size_t len)
+{
+    size_t                 i;
+    unsigned               k;
+    uint64_t               x, key, upper;
+    const sf_tag_name_t   *n;
+
+    if (len == 0 || len > 10) {
+        return SF_TAG_OTHER;
+    }
+
+    memcpy(&x, name, 8);
+
+    if (len < 8) {
+        x &= ((uint64_t) 1 << (8 * len)) - 1;
+    }
+
+    /* the known names are ASCII: no byte of theirs has the high bit */
+    if (x & 0x8080808080808080ULL) {
+        return SF_TAG_OTHER;
+    }
+
+    /* 'A'-'Z' only: + 0x3f sets the high bit from 'A' on, + 0x25 from '[' */
+    upper = (x + 0x3f3f3f3f3f3f3f3fULL) & ~(x + 0x2525252525252525ULL)
+            & 0x8080808080808080ULL;
+    x |= upper >> 2;
+
+    k = sf_tag_by_key[(x * SF_TAG_KEY_FACTOR) >> 56];
+
+    if (k == 0) {
+        return SF_TAG_OTHER;
+    }
+
+    n = &sf_tag_names[k - 1];
+    memcpy(&key, n->name, 8);
+
+    if (n->len != len || x != key) {
+        return SF_TAG_OTHER;
+    }
+
+    for (i = 8; i < len; i++) {
+        if (sf_tag_lower(name[i]) != (unsigned char) n->name[i]) {
+            return SF_TAG_OTHER;
+        }
+    }
+
+    return n->tag;
+}
+
+
 const char *
 sf_tag_name(sf_tag_e tag)
 {
@@ -168,7 +249,7 @@ sf_tag_name(sf_tag_e tag)
         return "";
     }
 
-    for (n = sf_tag_names; n->name != NULL; n++) {
+    for (n = sf_tag_names; n->len != 0; n++) {
         if (n->tag == tag) {
             return n->name;
         }

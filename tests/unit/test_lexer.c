@@ -241,6 +241,66 @@ test_tag_names(void **state)
 }
 
 
+/*
+ * The lexer's 8-byte lookup agrees with the byte-wise one: every known
+ * name in lower, upper and mixed case with junk after it in the buffer,
+ * and random names over an alphabet of letters, the bytes next to them
+ * ('@', '[', '`', '{'), digits and high bytes.
+ */
+static void
+test_tag_names_lookup12(void **state)
+{
+    int             t;
+    size_t          i, len, k;
+    uint64_t        seed;
+    const char     *name;
+    unsigned char   buf[12];
+
+    static const unsigned char  alphabet[] = "abdhilpstvAHLPSTZ@[`{16\x80\xc1";
+
+    (void) state;
+
+    for (t = SF_TAG_ADDRESS; t < SF_TAG_NTAGS; t++) {
+        name = sf_tag_name((sf_tag_e) t);
+        len = strlen(name);
+
+        for (k = 0; k < 3; k++) {
+            memset(buf, k == 0 ? 'x' : 0xff, sizeof(buf));
+
+            for (i = 0; i < len; i++) {
+                buf[i] = (unsigned char) name[i];
+
+                if (k == 1 || (k == 2 && i % 2 == 0)) {
+                    if (buf[i] >= 'a' && buf[i] <= 'z') {
+                        buf[i] -= 32;
+                    }
+                }
+            }
+
+            assert_int_equal(sf_tag_lookup12(buf, len), t);
+        }
+    }
+
+    seed = 88172645463325252ULL;
+
+    for (k = 0; k < 300000; k++) {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        len = 1 + seed % 12;
+
+        for (i = 0; i < sizeof(buf); i++) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            buf[i] = alphabet[seed % (sizeof(alphabet) - 1)];
+        }
+
+        assert_int_equal(sf_tag_lookup12(buf, len), sf_tag_lookup(buf, len));
+    }
+}
+
+
 int
 main(void)
 {
@@ -251,6 +311,7 @@ main(void)
         cmocka_unit_test(test_rawtext),
         cmocka_unit_test(test_unfinished),
         cmocka_unit_test(test_tag_names),
+        cmocka_unit_test(test_tag_names_lookup12),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
