@@ -34,6 +34,7 @@ static void sf_stream_token_as_is(sf_stream_t *s);
 static void sf_stream_token(sf_stream_t *s);
 static void sf_stream_tag(sf_stream_t *s, sf_tag_t *tag);
 static int sf_stream_fast(sf_stream_t *s, sf_io_t *io);
+static int sf_stream_feed_io(sf_stream_t *s, sf_io_t *io, unsigned flags);
 static void sf_stream_retype(sf_stream_t *s);
 static void sf_stream_overflow(sf_stream_t *s);
 static int sf_stream_step(sf_stream_t *s, sf_io_t *io);
@@ -50,6 +51,30 @@ sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len)
 
     if (len == 0) {
         return;
+    }
+
+    /*
+     * Nothing waits before these bytes: they go straight to the caller's
+     * output as far as it has room, and only the rest waits.
+     */
+    if (s->q_n == 0 && s->io != NULL && s->io->avail_out > 0) {
+        sf_io_t  *io;
+        size_t    n;
+
+        io = s->io;
+        n = len < io->avail_out ? len : io->avail_out;
+
+        memcpy(io->next_out, p, n);
+        io->next_out += n;
+        io->avail_out -= n;
+        s->stats.bytes_out += n;
+
+        if (n == len) {
+            return;
+        }
+
+        p += n;
+        len -= n;
     }
 
     /* the queue never holds more than a block, a credit and a tag */
@@ -806,12 +831,26 @@ sf_stream_end_input(sf_stream_t *s)
 int
 sf_stream_feed(sf_stream_t *s, sf_io_t *io, unsigned flags)
 {
+    int  rc;
+
     if (s == NULL || io == NULL || s->done
         || (io->avail_in > 0 && io->next_in == NULL)
         || (io->avail_out > 0 && io->next_out == NULL))
     {
         return SF_ERROR;
     }
+
+    s->io = io;
+    rc = sf_stream_feed_io(s, io, flags);
+    s->io = NULL;
+
+    return rc;
+}
+
+
+static int
+sf_stream_feed_io(sf_stream_t *s, sf_io_t *io, unsigned flags)
+{
 
     for ( ;; ) {
         if (s->q_n > 0 && sf_stream_drain(s, io) != SF_OK) {

@@ -133,6 +133,9 @@ struct sf_stream_s {
     unsigned char        *render;
     size_t                render_cap;
 
+    /* the caller's cursor while sf_stream_feed() runs, NULL otherwise */
+    sf_io_t              *io;
+
     sf_seg_t              queue[SF_QUEUE_MAX];
     unsigned              q_head;
     unsigned              q_n;
