@@ -29,7 +29,7 @@ MODULE_SO  := $(BUILD)/ngx_http_syndication_filter_module.so
 
 .PHONY: all engine module test unit unit-opt unit-asan integration run \
         bench quality fixtures-cli fuzz clean deps rules bench-nginx \
-        bench-engine golden FORCE
+        bench-engine bench-instr golden FORCE
 
 all: engine module
 
@@ -178,7 +178,8 @@ integration-asan: $(ASAN_NGX)/src/objs/nginx
 # ---- run the sample site cleaned --------------------------------------------
 
 DEPS_PKGS := nginx nginx-dev libpcre2-dev libcmocka-dev zlib1g-dev python3 \
-             python3-pytest curl make gcc wrk libnginx-mod-http-subs-filter
+             python3-pytest curl make gcc wrk libnginx-mod-http-subs-filter \
+             valgrind
 
 deps:
 	@missing=$$(for p in $(DEPS_PKGS); do \
@@ -225,8 +226,14 @@ fuzz: $(BUILD)/fuzz_stream
 bench-nginx: $(MODULE_SO)
 	/usr/bin/python3 tests/site/bench_nginx.py
 
-# one run, both tables: the engine alone, then nginx side by side
-bench: bench-engine bench-nginx
+# instructions per input byte (callgrind): the same count on a loaded or a
+# quiet machine, so figures of two builds compare
+bench-instr: $(BUILD)/synfilter
+	/usr/bin/python3 tests/bench/instr.py
+
+# one run, all tables: instructions per byte, the engine alone, then nginx
+# side by side
+bench: bench-instr bench-engine bench-nginx
 	@echo "machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo \
 	    | sed 's/.*: //'), $$(nginx -v 2>&1 | sed 's/.*: //')"
 
