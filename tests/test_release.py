@@ -1,5 +1,5 @@
-"""One version everywhere: the header, the CLI, CHANGES and the man page
-must name the same release (a bump that misses one of
+"""One version everywhere: the header, the CLI, CHANGES, the man page and
+debian/changelog must name the same release (a bump that misses one of
 them fails here)."""
 
 import os
@@ -34,6 +34,12 @@ def test_man_page_names_version():
     with open(os.path.join(ROOT, "doc", "synfilter.1")) as f:
         th = [line for line in f if line.startswith(".TH ")][0]
     assert '"synfilter %s"' % version() in th
+
+
+def test_debian_changelog_names_version():
+    with open(os.path.join(ROOT, "debian", "changelog")) as f:
+        m = re.match(r"\S+ \(([^)-]+)-[^)]+\)", f.readline())
+    assert m and m.group(1) == version()
 
 
 def test_licence_is_bsd_2_clause():
