@@ -10,6 +10,7 @@
 #   make deb        the Debian packages in build/deb (debian/, dh nginx)
 #   make deb-test   install that .deb on this machine's nginx and try it
 #   make cross-test aarch64 and armhf under qemu-user, against native
+#                   (make cross-deps installs the toolchains, as root)
 #
 # CC, CFLAGS, CPPFLAGS and LDFLAGS are honoured (CFLAGS replaces -O2 -g of
 # the optimised build; the warnings stay), also by `make module`.
@@ -58,10 +59,10 @@ $(BUILD)/asan/%.o: src/%.c $(ENGINE_HDR)
 	$(CC) $(CFLAGS_ENGINE) $(SAN) -c -o $@ $<
 
 $(BUILD)/libsf.a: $(ENGINE_OPT)
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(BUILD)/libsf-asan.a: $(ENGINE_SAN)
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(BUILD)/synfilter: src/synfilter.c $(BUILD)/libsf.a $(ENGINE_HDR)
 	$(CC) $(CFLAGS_ENGINE) $(OPT) $(LDFLAGS) -o $@ src/synfilter.c \
@@ -311,6 +312,25 @@ deb:
 # Not part of `make test`: it changes the system.
 deb-test: deb
 	$(PYTEST) -v tests/deb
+
+# ---- other architectures: aarch64 and armhf under qemu-user ----------------
+
+CROSS_TARGETS ?= aarch64-linux-gnu arm-linux-gnueabihf
+CROSS_PKGS    := gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf \
+                 qemu-user-static libpcre2-dev:arm64 libcmocka-dev:arm64 \
+                 libpcre2-dev:armhf libcmocka-dev:armhf
+
+.PHONY: cross-test cross-deps
+
+cross-deps:
+	dpkg --add-architecture arm64
+	dpkg --add-architecture armhf
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	    --no-install-recommends $(CROSS_PKGS)
+
+cross-test: $(BUILD)/synfilter
+	sh tools/cross-test.sh $(BUILD) $(BUILD)/synfilter $(CROSS_TARGETS)
 
 # ---- everything -----------------------------------------------------------
 
