@@ -144,6 +144,9 @@ ngx_int_t ngx_http_syndication_check_sub_filter(ngx_conf_t *cf,
 ngx_int_t ngx_http_syndication_bypass(ngx_http_request_t *r,
     ngx_http_syndication_loc_conf_t *slcf);
 
+void ngx_http_syndication_lint(ngx_conf_t *cf, ngx_str_t *name,
+    ngx_str_t *text);
+
 char *ngx_http_syndication_stats(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_syndication_stats_init(ngx_conf_t *cf);

@@ -1380,6 +1380,8 @@ ngx_http_syndication_rules(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     sf_rules_destroy(rules);
 
+    ngx_http_syndication_lint(cf, &file->name, &file->text);
+
     return NGX_CONF_OK;
 }
 

@@ -55,11 +55,40 @@ HTTP = """
             proxy_pass http://up/page/;
         }}
 
+        # syndication_rules at a lower level replaces the inherited files
+        location /inh/ {{
+            syndication_rules {dir}/a.rules;
+            proxy_pass http://up/page/;
+
+            location /inh/own/ {{
+                syndication_rules {dir}/b.rules;
+                proxy_pass http://up/page/;
+            }}
+        }}
+
         location = /stats {{
             syndication_filter off;
             syndication_stats;
         }}
     }}
+"""
+
+
+A_RULES = """\
+rule a-recent-posts
+    scope h2 h3 div
+    equals "Recent Posts"
+    action drop
+end
+"""
+
+B_RULES = """\
+rule b-built-with
+    scope div
+    contains "built with"
+    max-length 200
+    action drop
+end
 """
 
 
@@ -73,7 +102,11 @@ def ops(site):
     d = os.path.join(site.dir, "ops")
     os.makedirs(d, exist_ok=True)
     port = harness.free_port()
-    n = harness.Nginx(d, HTTP.format(up=site.up, port=port),
+    with open(os.path.join(d, "a.rules"), "w") as f:
+        f.write(A_RULES)
+    with open(os.path.join(d, "b.rules"), "w") as f:
+        f.write(B_RULES)
+    n = harness.Nginx(d, HTTP.format(up=site.up, port=port, dir=d),
                       module=site.module)
     n.start([port])
     n.base = "http://127.0.0.1:%d" % port
@@ -330,3 +363,53 @@ def test_operator_directives_pass(site):
                          syndication_last_modified off; }
             location = /s { syndication_stats; } }""")
     assert rc == 0, out
+
+
+# ---- syndication_rules inheritance ---------------------------------------------
+
+def test_rules_replace_inherited_files_keep_builtin(ops):
+    outer = curl(ops.base + "/inh/" + MAIN).body
+    inner = curl(ops.base + "/inh/own/" + MAIN).body
+    for body in (outer, inner):
+        assert b"news.google.com/publications" not in body   # built-in
+        assert b'class="syndication-source"' in body
+    assert b"Recent Posts" not in outer             # a.rules
+    assert b"Built with" in outer
+    assert b"Recent Posts" in inner                 # a.rules not inherited
+    assert b"Built with" not in inner               # b.rules
+
+
+# ---- a rule that reads text without a bound --------------------------------------
+
+def test_unbounded_rule_warns(site):
+    d = os.path.join(site.dir, "t-op-lint")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "lint.rules"), "w") as f:
+        f.write("# line 1\n"
+                "rule loose-phrase\n"
+                "    contains \"read more\"\n"
+                "    action drop\n"
+                "end\n"
+                "rule bounded-phrase\n"
+                "    contains \"read more\"\n"
+                "    max-length 40\n"
+                "    action drop\n"
+                "end\n"
+                "rule exact\n"
+                "    equals \"read more\"\n"
+                "    action drop\n"
+                "end\n"
+                "rule by-class\n"
+                "    scope .share-box\n"
+                "    action drop\n"
+                "end\n")
+    n = harness.Nginx(d, """server { listen 127.0.0.1:1; location / {
+        syndication_filter on; syndication_rules %s/lint.rules; } }""" % d,
+                      module=site.module)
+    rc, out = n.test_conf()
+    assert rc == 0, out
+    warns = [line for line in out.splitlines() if "[warn]" in line]
+    assert len(warns) == 1, out
+    assert re.search(r'lint\.rules:2: rule "loose-phrase" reads the block '
+                     r'text without "max-length".* in %s:\d+'
+                     % re.escape(os.path.join(d, "nginx.conf")), warns[0])
