@@ -9,6 +9,7 @@
 #                   (PREFIX=/usr/local, DESTDIR)
 #   make deb        the Debian packages in build/deb (debian/, dh nginx)
 #   make deb-test   install that .deb on this machine's nginx and try it
+#   make clang-check the engine, CLI and module built with clang
 #   make cross-test aarch64 and armhf under qemu-user, against native
 #                   (make cross-deps installs the toolchains, as root)
 #
@@ -331,6 +332,16 @@ cross-deps:
 
 cross-test: $(BUILD)/synfilter
 	sh tools/cross-test.sh $(BUILD) $(BUILD)/synfilter $(CROSS_TARGETS)
+
+# ---- clang, with nginx's clang warnings -------------------------------------
+
+# nginx's configure gives clang -Wconditional-uninitialized -Werror; the
+# engine and the CLI get it here too.  Not part of make test.
+.PHONY: clang-check
+
+clang-check:
+	$(MAKE) BUILD=$(BUILD)/clang CC=clang \
+	    CFLAGS="-O2 -g -Wconditional-uninitialized" all
 
 # ---- everything -----------------------------------------------------------
 

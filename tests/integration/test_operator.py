@@ -413,3 +413,28 @@ def test_unbounded_rule_warns(site):
     assert re.search(r'lint\.rules:2: rule "loose-phrase" reads the block '
                      r'text without "max-length".* in %s:\d+'
                      % re.escape(os.path.join(d, "nginx.conf")), warns[0])
+
+
+# ---- the example configuration ----------------------------------------------------
+
+def test_example_config_passes_nginx_t(site):
+    d = os.path.join(site.dir, "t-op-example")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(ROOT, "conf", "nginx-mirror.conf")) as f:
+        conf = f.read()
+    load = "load_module %s;" % site.module if site.module else ""
+    conf = conf.replace("include /etc/nginx/modules-enabled/*.conf;", load)
+    conf = conf.replace("include mime.types;",
+                        "include /etc/nginx/mime.types;")
+    conf = conf.replace("/var/log/nginx/", d + "/")
+    conf = conf.replace("listen 80;", "listen 127.0.0.1:%d;"
+                        % harness.free_port())
+    conf = "pid %s/nginx.pid;\n" % d + conf
+    path = os.path.join(d, "nginx.conf")
+    with open(path, "w") as f:
+        f.write(conf)
+    p = subprocess.run([harness.NGINX, "-p", d + "/", "-c", path, "-e",
+                        d + "/error.log", "-t"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    assert p.returncode == 0, p.stdout
+    assert "syndication_page_host" in conf
