@@ -5,14 +5,28 @@
 #   make run        install what is missing, build, serve the sample site cleaned
 #   make bench      engine MB/s and nginx requests/s side by side
 #   make quality    figures of the built-in pack over the fixture corpus
+#   make install    synfilter, its man page and the rule pack docs
+#                   (PREFIX=/usr/local, DESTDIR)
+#   make deb        the Debian packages in build/deb (debian/, dh nginx)
+#   make deb-test   install that .deb on this machine's nginx and try it
+#   make clang-check the engine, CLI and module built with clang
+#   make cross-test aarch64 and armhf under qemu-user, against native
+#                   (make cross-deps installs the toolchains, as root)
+#
+# CC, CFLAGS, CPPFLAGS and LDFLAGS are honoured (CFLAGS replaces -O2 -g of
+# the optimised build; the warnings stay), also by `make module`.
 
 CC        ?= cc
 BUILD     := build
 WARN      := -Wall -Wextra -Werror -Wpointer-arith -Wshadow -Wstrict-prototypes
-OPT       := -O2 -g
+CFLAGS    ?= -O2 -g
+OPT        = $(CFLAGS)
 SAN       := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
-CFLAGS_ENGINE := -std=c99 -D_DEFAULT_SOURCE $(WARN) -Isrc
+# large-file interfaces: 32-bit readdir() fails with EOVERFLOW on 64-bit
+# directory cookies (armhf under qemu-user on ext4) without them
+CFLAGS_ENGINE := -std=c99 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
+                 -Isrc $(CPPFLAGS)
 LIBS      := -lpcre2-8
 
 ENGINE_SRC := $(filter-out src/synfilter.c, $(wildcard src/*.c))
@@ -29,7 +43,7 @@ MODULE_SO  := $(BUILD)/ngx_http_syndication_filter_module.so
 
 .PHONY: all engine module test unit unit-opt unit-asan integration run \
         bench quality fixtures-cli fuzz clean deps rules bench-nginx \
-        bench-engine bench-instr golden FORCE
+        bench-engine bench-instr golden release-check FORCE
 
 all: engine module
 
@@ -46,28 +60,30 @@ $(BUILD)/asan/%.o: src/%.c $(ENGINE_HDR)
 	$(CC) $(CFLAGS_ENGINE) $(SAN) -c -o $@ $<
 
 $(BUILD)/libsf.a: $(ENGINE_OPT)
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(BUILD)/libsf-asan.a: $(ENGINE_SAN)
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(BUILD)/synfilter: src/synfilter.c $(BUILD)/libsf.a $(ENGINE_HDR)
-	$(CC) $(CFLAGS_ENGINE) $(OPT) -o $@ src/synfilter.c $(BUILD)/libsf.a $(LIBS)
+	$(CC) $(CFLAGS_ENGINE) $(OPT) $(LDFLAGS) -o $@ src/synfilter.c \
+	    $(BUILD)/libsf.a $(LIBS)
 
 $(BUILD)/synfilter-asan: src/synfilter.c $(BUILD)/libsf-asan.a $(ENGINE_HDR)
-	$(CC) $(CFLAGS_ENGINE) $(SAN) -o $@ src/synfilter.c $(BUILD)/libsf-asan.a $(LIBS)
+	$(CC) $(CFLAGS_ENGINE) $(SAN) $(LDFLAGS) -o $@ src/synfilter.c \
+	    $(BUILD)/libsf-asan.a $(LIBS)
 
 # ---- unit tests -----------------------------------------------------------
 
 $(BUILD)/opt/test_%: tests/unit/test_%.c $(UNIT_SUPPORT) $(BUILD)/libsf.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ENGINE) $(OPT) -Itests/unit -o $@ $< $(UNIT_SUPPORT) \
-	    $(BUILD)/libsf.a $(LIBS) -lcmocka
+	$(CC) $(CFLAGS_ENGINE) $(OPT) $(LDFLAGS) -Itests/unit -o $@ $< \
+	    $(UNIT_SUPPORT) $(BUILD)/libsf.a $(LIBS) -lcmocka
 
 $(BUILD)/asan/test_%: tests/unit/test_%.c $(UNIT_SUPPORT) $(BUILD)/libsf-asan.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ENGINE) $(SAN) -Itests/unit -o $@ $< $(UNIT_SUPPORT) \
-	    $(BUILD)/libsf-asan.a $(LIBS) -lcmocka
+	$(CC) $(CFLAGS_ENGINE) $(SAN) $(LDFLAGS) -Itests/unit -o $@ $< \
+	    $(UNIT_SUPPORT) $(BUILD)/libsf-asan.a $(LIBS) -lcmocka
 
 unit-opt: $(UNIT_OPT)
 	@set -e; for t in $(UNIT_OPT); do echo "== $$t"; \
@@ -93,16 +109,22 @@ NGX_BUILD   := $(BUILD)/nginx
 MODULE_C    := $(wildcard ngx_module/*.c)
 MODULE_H    := $(wildcard ngx_module/*.h)
 MODULE_LIST := $(sort $(MODULE_C) $(ENGINE_SRC))
+# the compiler and flags given to nginx's configure (it adds its own
+# warnings and -Werror; clang gets -Wconditional-uninitialized there)
+MODULE_CONF := --with-cc='$(CC)' --with-cc-opt='$(CFLAGS) $(CPPFLAGS)' \
+               --with-ld-opt='$(LDFLAGS)'
 
 $(NGX_BUILD)/sources: FORCE
 	@mkdir -p $(@D)
-	@echo '$(MODULE_LIST)' | cmp -s - $@ || echo '$(MODULE_LIST)' > $@
+	@echo "$(MODULE_LIST) $(MODULE_CONF)" | cmp -s - $@ \
+	    || echo "$(MODULE_LIST) $(MODULE_CONF)" > $@
 
 $(NGX_BUILD)/Makefile: config $(NGX_BUILD)/sources
 	@test -f $(NGX_SRC)/conf_flags || { echo "nginx-dev is missing \
 	    ($(NGX_SRC)/conf_flags): run 'make deps' as root"; exit 1; }
 	cd $(NGX_SRC) && bash -c '. ./conf_flags && ./configure \
 	    "$${NGX_CONF_FLAGS[@]}" --builddir=$(abspath $(NGX_BUILD)) \
+	    $(subst ','"'"',$(MODULE_CONF)) \
 	    --add-dynamic-module=$(CURDIR)' > $(abspath $(NGX_BUILD))/configure.log
 	@touch $@
 
@@ -134,6 +156,10 @@ fixtures-cli: $(BUILD)/synfilter
 # engine whose outputs are trusted (see tests/test_engine_golden.py)
 golden: $(BUILD)/synfilter
 	/usr/bin/python3 tests/test_engine_golden.py
+
+# one version string in the header, the CLI, CHANGES, man page and debian/
+release-check: $(BUILD)/synfilter
+	$(PYTEST) -q tests/test_release.py
 
 # The same tests against nginx itself built with AddressSanitizer and the
 # module compiled in (--add-module: the static build path of `config`).
@@ -200,7 +226,7 @@ run: deps
 # the unit tests' harness (sf_test_util.c) gives it files, time and rules
 $(BUILD)/engine_bench: tests/bench/engine_bench.c $(UNIT_SUPPORT) \
                        $(BUILD)/libsf.a $(ENGINE_HDR)
-	$(CC) $(CFLAGS_ENGINE) $(OPT) -Itests/unit -o $@ \
+	$(CC) $(CFLAGS_ENGINE) $(OPT) $(LDFLAGS) -Itests/unit -o $@ \
 	    tests/bench/engine_bench.c $(UNIT_SUPPORT) $(BUILD)/libsf.a \
 	    $(LIBS) -lcmocka
 
@@ -246,9 +272,92 @@ rules:
 	sh tools/embed-rules.sh conf/rules > $(BUILD)/sf_builtin_rules.c.tmp
 	mv $(BUILD)/sf_builtin_rules.c.tmp src/sf_builtin_rules.c
 
+# ---- install: synfilter, its man page, the rule pack docs -----------------
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/synfilter
+INSTALL ?= install
+
+.PHONY: install uninstall
+
+install: $(BUILD)/synfilter
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(DOCDIR)/rules
+	$(INSTALL) -m 755 $(BUILD)/synfilter $(DESTDIR)$(BINDIR)/synfilter
+	$(INSTALL) -m 644 doc/synfilter.1 $(DESTDIR)$(MANDIR)/man1/synfilter.1
+	$(INSTALL) -m 644 conf/rules/README.md conf/rules/*.rules \
+	    $(DESTDIR)$(DOCDIR)/rules/
+	$(INSTALL) -m 644 README.md CHANGES LICENSE $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/synfilter $(DESTDIR)$(MANDIR)/man1/synfilter.1
+	rm -rf $(DESTDIR)$(DOCDIR)
+
+# ---- Debian packages --------------------------------------------------------
+
+# Built from a copy of the tracked (and new, not ignored) files, so that the
+# work tree stays clean and dpkg-buildpackage's output (it writes to ..)
+# lands in build/deb.  dh-sequence-nginx (nginx-dev) builds the module
+# against this machine's nginx; the packages depend on its ABI.
+DEB_DIR  := $(BUILD)/deb
+DEB_PKGS := debhelper dpkg-dev nginx-dev libpcre2-dev zlib1g-dev
+
+.PHONY: deb deb-test
+
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	    git ls-files -z -c -o --exclude-standard | xargs -0 tar cf - \
+	        | tar xf - -C $(DEB_DIR)/src; \
+	else \
+	    tar cf - --exclude=./$(BUILD) . | tar xf - -C $(DEB_DIR)/src; \
+	fi
+	cd $(DEB_DIR)/src && dpkg-checkbuilddeps || { echo "make deb needs:" \
+	    "$(DEB_PKGS) (apt-get install them as root)"; exit 1; }
+	cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc > ../build.log 2>&1 \
+	    || { tail -40 $(DEB_DIR)/build.log; exit 1; }
+	@ls -l $(DEB_DIR)/*.deb
+
+# Installs the package on this machine's nginx (as root), loads it through
+# /etc/nginx/modules-enabled, fetches a cleaned page, then purges it again.
+# Not part of `make test`: it changes the system.
+deb-test: deb
+	$(PYTEST) -v tests/deb
+
+# ---- other architectures: aarch64 and armhf under qemu-user ----------------
+
+CROSS_TARGETS ?= aarch64-linux-gnu arm-linux-gnueabihf
+CROSS_PKGS    := gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf \
+                 qemu-user-static libpcre2-dev:arm64 libcmocka-dev:arm64 \
+                 libpcre2-dev:armhf libcmocka-dev:armhf
+
+.PHONY: cross-test cross-deps
+
+cross-deps:
+	dpkg --add-architecture arm64
+	dpkg --add-architecture armhf
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	    --no-install-recommends $(CROSS_PKGS)
+
+cross-test: $(BUILD)/synfilter
+	sh tools/cross-test.sh $(BUILD) $(BUILD)/synfilter $(CROSS_TARGETS)
+
+# ---- clang, with nginx's clang warnings -------------------------------------
+
+# nginx's configure gives clang -Wconditional-uninitialized -Werror; the
+# engine and the CLI get it here too.  Not part of make test.
+.PHONY: clang-check
+
+clang-check:
+	$(MAKE) BUILD=$(BUILD)/clang CC=clang \
+	    CFLAGS="-O2 -g -Wconditional-uninitialized" all
+
 # ---- everything -----------------------------------------------------------
 
-test: all unit fixtures-cli integration
+test: all unit fixtures-cli release-check integration
 
 clean:
 	rm -rf $(BUILD)

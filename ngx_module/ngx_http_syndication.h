@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "sf.h"
+#include "sf_version.h"
 
 
 #define NGX_HTTP_SYNDICATION_REWRITE   0
@@ -31,7 +32,14 @@ struct ngx_http_syndication_loc_conf_s {
     ngx_flag_t                   builtin;
     ngx_flag_t                   attribution;
     ngx_flag_t                   noindex;
+    ngx_flag_t                   last_modified;
     ngx_uint_t                   mode;
+
+    /* where "syndication_filter" was set, for the sub_filter check */
+    ngx_str_t                    enable_file;
+    ngx_uint_t                   enable_line;
+
+    ngx_array_t                 *bypass;    /* syndication_bypass */
 
     size_t                       max_holdback;
     size_t                       max_inflated;
@@ -53,6 +61,11 @@ struct ngx_http_syndication_loc_conf_s {
     ngx_shm_zone_t              *learn_zone;
     ngx_http_complex_value_t    *learn_key;
 };
+
+
+typedef struct {
+    ngx_shm_zone_t              *stats_zone;    /* syndication_stats */
+} ngx_http_syndication_main_conf_t;
 
 
 typedef struct {
@@ -90,6 +103,7 @@ typedef struct {
     ngx_buf_t                   *out_buf;
     ngx_buf_t                   *flush_buf;     /* empty, flush set */
     ngx_int_t                    bufs;
+    ngx_uint_t                   rule_removed;  /* decisions with an id */
 
     unsigned                     inflate:2;     /* 0, GZIP, DEFLATE */
     unsigned                     zstarted:1;
@@ -120,6 +134,24 @@ void ngx_http_syndication_learn_put(ngx_http_request_t *r,
     size_t len);
 
 ngx_int_t ngx_http_syndication_valid_url(u_char *p, size_t len);
+const char *ngx_http_syndication_status(ngx_http_request_t *r);
+
+char *ngx_http_syndication_filter_flag(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_syndication_check_sub_filter(ngx_conf_t *cf,
+    ngx_http_syndication_loc_conf_t *slcf);
+
+ngx_int_t ngx_http_syndication_bypass(ngx_http_request_t *r,
+    ngx_http_syndication_loc_conf_t *slcf);
+
+void ngx_http_syndication_lint(ngx_conf_t *cf, ngx_str_t *name,
+    ngx_str_t *text);
+
+char *ngx_http_syndication_stats(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_syndication_stats_init(ngx_conf_t *cf);
+void ngx_http_syndication_stats_decision(ngx_http_request_t *r,
+    const sf_decision_t *decision);
 
 
 extern ngx_module_t  ngx_http_syndication_filter_module;

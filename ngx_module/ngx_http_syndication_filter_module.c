@@ -43,6 +43,8 @@ static ngx_int_t ngx_http_syndication_removed_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_syndication_source_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_syndication_version_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 
 static char *ngx_http_syndication_rules(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -51,6 +53,7 @@ static ngx_int_t ngx_http_syndication_read_file(ngx_conf_t *cf,
 static ngx_int_t ngx_http_syndication_compile(ngx_conf_t *cf,
     ngx_http_syndication_loc_conf_t *owner);
 static ngx_int_t ngx_http_syndication_add_variables(ngx_conf_t *cf);
+static void *ngx_http_syndication_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_syndication_create_conf(ngx_conf_t *cf);
 static char *ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -68,7 +71,7 @@ static ngx_command_t  ngx_http_syndication_filter_commands[] = {
 
     { ngx_string("syndication_filter"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
-      ngx_conf_set_flag_slot,
+      ngx_http_syndication_filter_flag,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_syndication_loc_conf_t, enable),
       NULL },
@@ -150,6 +153,27 @@ static ngx_command_t  ngx_http_syndication_filter_commands[] = {
       offsetof(ngx_http_syndication_loc_conf_t, page_host),
       NULL },
 
+    { ngx_string("syndication_last_modified"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_syndication_loc_conf_t, last_modified),
+      NULL },
+
+    { ngx_string("syndication_bypass"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_set_predicate_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_syndication_loc_conf_t, bypass),
+      NULL },
+
+    { ngx_string("syndication_stats"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_syndication_stats,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("syndication_learn"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF
                         |NGX_CONF_TAKE12,
@@ -166,7 +190,7 @@ static ngx_http_module_t  ngx_http_syndication_filter_module_ctx = {
     ngx_http_syndication_add_variables,    /* preconfiguration */
     ngx_http_syndication_filter_init,      /* postconfiguration */
 
-    NULL,                                  /* create main configuration */
+    ngx_http_syndication_create_main_conf, /* create main configuration */
     NULL,                                  /* init main configuration */
 
     NULL,                                  /* create server configuration */
@@ -207,6 +231,9 @@ static ngx_http_variable_t  ngx_http_syndication_vars[] = {
       ngx_http_syndication_source_variable, 0,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
+    { ngx_string("syndication_version"), NULL,
+      ngx_http_syndication_version_variable, 0, 0, 0 },
+
       ngx_http_null_variable
 };
 
@@ -222,14 +249,27 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
     ngx_str_t                         value;
     sf_options_t                      options;
     sf_allocator_t                    alloc;
-    ngx_pool_cleanup_t               *cln;
-    ngx_http_syndication_ctx_t       *ctx;
-    ngx_http_syndication_loc_conf_t  *slcf;
+    ngx_pool_cleanup_t                *cln;
+    ngx_http_syndication_ctx_t        *ctx;
+    ngx_http_syndication_loc_conf_t   *slcf;
+    ngx_http_syndication_main_conf_t  *smcf;
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_syndication_filter_module);
 
     if (!slcf->enable || slcf->rules == NULL) {
         return ngx_http_next_header_filter(r);
+    }
+
+    switch (ngx_http_syndication_bypass(r, slcf)) {
+
+    case NGX_OK:
+        break;
+
+    case NGX_DECLINED:
+        return ngx_http_next_header_filter(r);
+
+    default:
+        return NGX_ERROR;
     }
 
     if (ngx_http_syndication_skip(r, slcf) != NGX_OK) {
@@ -277,10 +317,16 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
     options.attribution = slcf->attribution ? 1 : 0;
     options.canonical = 1;
 
-    /* decisions are logged in report mode, or with debug logging on */
+    /*
+     * decisions are logged in report mode, or with debug logging on, and
+     * counted by rule when syndication_stats keeps counters
+     */
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_syndication_filter_module);
 
     if (slcf->mode == NGX_HTTP_SYNDICATION_REPORT
-        || (r->connection->log->log_level & NGX_LOG_DEBUG_HTTP))
+        || (r->connection->log->log_level & NGX_LOG_DEBUG_HTTP)
+        || smcf->stats_zone != NULL)
     {
         options.on_decision = ngx_http_syndication_decision;
         options.on_decision_ctx = r;
@@ -348,7 +394,10 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
         ngx_http_clear_content_length(r);
         ngx_http_clear_accept_ranges(r);
         ngx_http_weak_etag(r);
-        ngx_http_clear_last_modified(r);
+
+        if (!slcf->last_modified) {
+            ngx_http_clear_last_modified(r);
+        }
     }
 
     if (ctx->source.len && slcf->mode == NGX_HTTP_SYNDICATION_REWRITE) {
@@ -637,6 +686,8 @@ ngx_http_syndication_decision(void *data, const sf_decision_t *decision)
     ngx_http_request_t               *r = data;
     ngx_uint_t                        level;
     ngx_http_syndication_loc_conf_t  *slcf;
+
+    ngx_http_syndication_stats_decision(r, decision);
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_syndication_filter_module);
 
@@ -1140,9 +1191,10 @@ ngx_http_syndication_rules_cleanup(void *data)
 }
 
 
-static ngx_int_t
-ngx_http_syndication_status_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
+/* $syndication_status, also the label of the syndication_stats counters */
+
+const char *
+ngx_http_syndication_status(ngx_http_request_t *r)
 {
     const char                  *status;
     ngx_http_syndication_ctx_t  *ctx;
@@ -1161,6 +1213,18 @@ ngx_http_syndication_status_variable(ngx_http_request_t *r,
     } else {
         status = "skipped";
     }
+
+    return status;
+}
+
+
+static ngx_int_t
+ngx_http_syndication_status_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    const char  *status;
+
+    status = ngx_http_syndication_status(r);
 
     v->len = ngx_strlen(status);
     v->valid = 1;
@@ -1236,6 +1300,20 @@ ngx_http_syndication_source_variable(ngx_http_request_t *r,
 }
 
 
+static ngx_int_t
+ngx_http_syndication_version_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    v->len = sizeof(SF_VERSION) - 1;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = (u_char *) SF_VERSION;
+
+    return NGX_OK;
+}
+
+
 /*
  * syndication_rules FILE: the file is read and checked here, so that an
  * error points at both the rule file and this directive; the rules are
@@ -1301,6 +1379,8 @@ ngx_http_syndication_rules(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     sf_rules_destroy(rules);
+
+    ngx_http_syndication_lint(cf, &file->name, &file->text);
 
     return NGX_CONF_OK;
 }
@@ -1471,6 +1551,19 @@ ngx_http_syndication_add_variables(ngx_conf_t *cf)
 
 
 static void *
+ngx_http_syndication_create_main_conf(ngx_conf_t *cf)
+{
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     smcf->stats_zone = NULL;
+     */
+
+    return ngx_pcalloc(cf->pool, sizeof(ngx_http_syndication_main_conf_t));
+}
+
+
+static void *
 ngx_http_syndication_create_conf(ngx_conf_t *cf)
 {
     ngx_http_syndication_loc_conf_t  *conf;
@@ -1492,12 +1585,16 @@ ngx_http_syndication_create_conf(ngx_conf_t *cf)
      *     conf->page_host = NULL;
      *     conf->learn_zone = NULL;
      *     conf->learn_key = NULL;
+     *     conf->enable_file = { 0, NULL };
+     *     conf->enable_line = 0;
      */
 
     conf->enable = NGX_CONF_UNSET;
     conf->builtin = NGX_CONF_UNSET;
     conf->attribution = NGX_CONF_UNSET;
     conf->noindex = NGX_CONF_UNSET;
+    conf->last_modified = NGX_CONF_UNSET;
+    conf->bypass = NGX_CONF_UNSET_PTR;
     conf->mode = NGX_CONF_UNSET_UINT;
     conf->max_holdback = NGX_CONF_UNSET_SIZE;
     conf->max_inflated = NGX_CONF_UNSET_SIZE;
@@ -1518,9 +1615,16 @@ ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent, void *child)
 
     sf_limits_init(&limits);
 
+    if (conf->enable == NGX_CONF_UNSET) {
+        conf->enable_file = prev->enable_file;
+        conf->enable_line = prev->enable_line;
+    }
+
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_value(conf->attribution, prev->attribution, 1);
     ngx_conf_merge_value(conf->noindex, prev->noindex, 0);
+    ngx_conf_merge_value(conf->last_modified, prev->last_modified, 0);
+    ngx_conf_merge_ptr_value(conf->bypass, prev->bypass, NULL);
     ngx_conf_merge_uint_value(conf->mode, prev->mode,
                               NGX_HTTP_SYNDICATION_REWRITE);
     ngx_conf_merge_size_value(conf->max_holdback, prev->max_holdback,
@@ -1570,6 +1674,10 @@ ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     if (conf->enable) {
+        if (ngx_http_syndication_check_sub_filter(cf, conf) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+
         if (ngx_http_syndication_compile(cf, conf->rules_owner) != NGX_OK) {
             return NGX_CONF_ERROR;
         }
@@ -1590,5 +1698,5 @@ ngx_http_syndication_filter_init(ngx_conf_t *cf)
     ngx_http_next_body_filter = ngx_http_top_body_filter;
     ngx_http_top_body_filter = ngx_http_syndication_body_filter;
 
-    return NGX_OK;
+    return ngx_http_syndication_stats_init(cf);
 }

@@ -3,6 +3,7 @@
  *
  *     synfilter [-r RULES]... [--no-builtin] [--source URL] [--chunk N]
  *               [--report] [--host HOST] < page.html > clean.html
+ *     synfilter --version | --help
  *
  * The same rules and the same stream as the nginx module; a one-line
  * summary goes to stderr, and with --report one line per decision.
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "sf.h"
+#include "sf_version.h"
 
 
 #define SF_CLI_MAX_RULES  64
@@ -96,7 +98,10 @@ static int
 sf_cli_usage(FILE *f)
 {
     fprintf(f, "usage: synfilter [-r RULES]... [--no-builtin] "
-            "[--source URL] [--chunk N] [--report] [--host HOST]\n");
+            "[--source URL] [--chunk N] [--report] [--host HOST]\n"
+            "       synfilter --version | --help\n"
+            "Reads a page on stdin, writes it cleaned on stdout and a "
+            "summary on stderr\n(see synfilter(1)).\n");
 
     return (f == stdout) ? 0 : 2;
 }
@@ -237,6 +242,12 @@ main(int argc, char **argv)
                    || strcmp(argv[i], "--help") == 0)
         {
             return sf_cli_usage(stdout);
+
+        } else if (strcmp(argv[i], "-V") == 0
+                   || strcmp(argv[i], "--version") == 0)
+        {
+            printf("synfilter %s\n", SF_VERSION);
+            return 0;
 
         } else if (strcmp(argv[i], "--report") == 0) {
             opt.report = 1;
