@@ -99,6 +99,7 @@ typedef struct {
     unsigned                     finish:1;      /* SF_FINISH pending */
     unsigned                     done:1;
     unsigned                     filtered:1;
+    unsigned                     broken:1;      /* cut after the flush */
 } ngx_http_syndication_ctx_t;
 
 

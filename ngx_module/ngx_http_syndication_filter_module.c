@@ -658,6 +658,7 @@ static ngx_int_t
 ngx_http_syndication_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 {
     ngx_int_t                    rc, ret;
+    ngx_uint_t                   level;
     ngx_http_syndication_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_syndication_filter_module);
@@ -709,19 +710,25 @@ ngx_http_syndication_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         break;
     }
 
+    if (ctx->broken && !ctx->flush && ctx->out == NULL) {
+        goto failed;
+    }
+
     if (ctx->done) {
         ngx_http_syndication_done(r, ctx);
     }
 
     /*
-     * While input or an undecided block waits here, the request must not
-     * be taken as finished.  The bit is the one sub_filter uses: nginx has
-     * no free bit for third-party filters (see README.md).
+     * While input waits here, the request must not be taken as finished.
+     * An undecided block the engine holds does not count: only more input
+     * or the last buffer can release it, and when the upstream failed
+     * neither comes, so the request must be free to end (broken) at once
+     * instead of waiting for send_timeout.  The bit is the one sub_filter
+     * uses: nginx has no free bit for third-party filters (see README.md).
      */
 
     if (!ctx->done
-        && (ctx->in != NULL || ctx->in_buf != NULL || ctx->avail
-            || sf_stream_holding(ctx->stream)))
+        && (ctx->in != NULL || ctx->in_buf != NULL || ctx->avail))
     {
         r->buffered |= NGX_HTTP_SUB_BUFFERED;
 
@@ -737,7 +744,11 @@ failed:
     ctx->status = "error";
     r->buffered &= ~NGX_HTTP_SUB_BUFFERED;
 
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+    /* a client that went away is no fault of ours: nginx logs it at info */
+
+    level = r->connection->error ? NGX_LOG_INFO : NGX_LOG_ERR;
+
+    ngx_log_error(level, r->connection->log, 0,
                   "syndication filter failed, response cut");
 
     return NGX_ERROR;
@@ -901,10 +912,21 @@ ngx_http_syndication_input(ngx_http_request_t *r,
 
             if (ctx->last_flags) {
                 if (ctx->last_flags & SF_FINISH) {
+                    /*
+                     * The upstream framing is complete but the compressed
+                     * stream is not: a broken body.  What is safe goes
+                     * out (a flush), then the response is cut, never
+                     * finished.
+                     */
+
                     if (ctx->inflate && !ctx->zdone) {
                         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                                       "syndication filter: compressed body "
                                       "ends before its compressed stream");
+                        ctx->broken = 1;
+                        ctx->flush = 1;
+                        ctx->last_flags = 0;
+                        continue;
                     }
 
                     ctx->finish = 1;

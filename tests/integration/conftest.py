@@ -65,6 +65,17 @@ HTTP = """
             proxy_buffering off;
         }}
 
+        location /timeout/ {{
+            proxy_pass http://up/page/;
+            proxy_read_timeout 1s;
+        }}
+
+        location /timeoutnb/ {{
+            proxy_pass http://up/page/;
+            proxy_read_timeout 1s;
+            proxy_buffering off;
+        }}
+
         location /plain/ {{
             syndication_filter off;
             proxy_pass http://up/;

@@ -10,13 +10,16 @@ body, chosen by query parameters:
         &chunk=N|random   chunk size in bytes (default 4096), or random 1..4096
         &pause=MS         pause between chunks
         &stall=S&at=N     after N bytes, stop for S seconds, then the rest
-        &enc=gzip|deflate|rawdeflate|br|corrupt
+        &enc=gzip|deflate|rawdeflate|br|corrupt|trunc
                           Content-Encoding (br: the identity body labelled
-                          "br"; corrupt: gzip with damaged deflate data)
+                          "br"; corrupt: gzip with damaged deflate data;
+                          trunc: gzip whose last two thirds are missing,
+                          the length announced is the shortened one)
         &cut=N            announce the whole length, send N bytes, close
         &status=CODE      another status (206 adds Content-Range)
         &type=MIME        Content-Type (default text/html; charset=utf-8)
         &cc=VALUE         Cache-Control
+        &addh=NAME:VALUE  one more response header
     /big                  a 20 MB single-line page (no newline at all)
     /source               echo of the headers, for X-Source style tests
 
@@ -128,6 +131,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             for i in range(len(z) // 3, len(z) // 3 + 64):
                 z[i] ^= 0x5a
             body = bytes(z)
+        elif enc == "trunc":
+            z = gzip.compress(body)
+            body = z[:len(z) // 3]
         status = int(q.get("status", "200"))
         self.send_response(status)
         self.send_header("Content-Type",
@@ -137,10 +143,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Accept-Ranges", "bytes")
         if enc:
             self.send_header("Content-Encoding",
-                             {"corrupt": "gzip",
+                             {"corrupt": "gzip", "trunc": "gzip",
                               "rawdeflate": "deflate"}.get(enc, enc))
         if "cc" in q:
             self.send_header("Cache-Control", q["cc"])
+        if "addh" in q:
+            name, value = q["addh"].split(":", 1)
+            self.send_header(name.strip(), value.strip())
         if status == 206:
             self.send_header("Content-Range",
                              "bytes 0-%d/%d" % (len(body) - 1, len(body)))
