@@ -150,6 +150,8 @@ typedef struct {
     unsigned              rules_fired;
     unsigned              credits;          /* credits inserted */
     unsigned              canonicals;       /* canonicals written */
+    unsigned              inserts_failed;   /* a credit or canonical that
+                                               did not fit: left out */
     unsigned              passthrough[SF_PASS_NREASONS];
     size_t                memory;           /* bytes the stream allocated */
 } sf_stats_t;
