@@ -29,7 +29,7 @@ MODULE_SO  := $(BUILD)/ngx_http_syndication_filter_module.so
 
 .PHONY: all engine module test unit unit-opt unit-asan integration run \
         bench quality fixtures-cli fuzz clean deps rules bench-nginx \
-        bench-engine FORCE
+        bench-engine clang-warn FORCE
 
 all: engine module
 
@@ -234,9 +234,22 @@ rules:
 	sh tools/embed-rules.sh conf/rules > $(BUILD)/sf_builtin_rules.c.tmp
 	mv $(BUILD)/sf_builtin_rules.c.tmp src/sf_builtin_rules.c
 
+# ---- clang warnings nginx turns on (a clang-built nginx uses -Werror) ------
+
+CLANG_WARN := -Wall -Wextra -Werror -Wconditional-uninitialized \
+              -Wno-unused-parameter
+
+clang-warn:
+	@if command -v clang >/dev/null 2>&1; then \
+	    for f in $(ENGINE_SRC); do \
+	        clang -std=c99 -D_DEFAULT_SOURCE -Isrc $(CLANG_WARN) \
+	            -fsyntax-only $$f || exit 1; \
+	    done; echo "clang-warn: engine clean"; \
+	else echo "clang-warn: no clang, skipped"; fi
+
 # ---- everything -----------------------------------------------------------
 
-test: all unit fixtures-cli integration
+test: all unit fixtures-cli clang-warn integration
 
 clean:
 	rm -rf $(BUILD)

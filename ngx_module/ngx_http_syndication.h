@@ -52,6 +52,7 @@ struct ngx_http_syndication_loc_conf_s {
 
     ngx_shm_zone_t              *learn_zone;
     ngx_http_complex_value_t    *learn_key;
+    time_t                       learn_ttl;
 };
 
 
@@ -100,6 +101,7 @@ typedef struct {
     unsigned                     done:1;
     unsigned                     filtered:1;
     unsigned                     broken:1;      /* cut after the flush */
+    unsigned                     source_given:1;    /* not from the zone */
 } ngx_http_syndication_ctx_t;
 
 
@@ -120,7 +122,11 @@ void ngx_http_syndication_learn_put(ngx_http_request_t *r,
     ngx_http_syndication_loc_conf_t *slcf, ngx_str_t *key, u_char *url,
     size_t len);
 
-ngx_int_t ngx_http_syndication_valid_url(u_char *p, size_t len);
+ngx_int_t ngx_http_syndication_link(ngx_http_request_t *r, u_char *url,
+    size_t len);
+
+void ngx_http_syndication_log_value(ngx_pool_t *pool, ngx_str_t *value,
+    ngx_str_t *out);
 
 
 extern ngx_module_t  ngx_http_syndication_filter_module;

@@ -168,6 +168,7 @@ sf_escape_name(const char *in, size_t len, unsigned char *out, size_t cap)
     p = (const unsigned char *) in;
     n = 0;
     i = 0;
+    cp = 0;
 
     while (i < len) {
         seq = (p[i] >= 0x80) ? sf_utf8_seq(p + i, len - i, &cp) : 0;

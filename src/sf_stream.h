@@ -217,6 +217,10 @@ struct sf_stream_s {
     unsigned char         js_key[SF_JSKEY_SIZE];
     unsigned char         js_url[SF_JSURL_SIZE];
     unsigned char         canon[SF_CANON_SIZE];
+
+    /* the first source a footer named, whatever the page's source is */
+    size_t                foot_len;
+    char                  foot[SF_SOURCE_SIZE];
 };
 
 

@@ -134,11 +134,24 @@ void
 sf_stream_learn(sf_stream_t *s, const char *url, size_t len,
     const char *name, size_t name_len)
 {
-    if (s->src_len > 0 || len == 0 || len >= SF_SOURCE_SIZE) {
+    if (len == 0 || len >= SF_SOURCE_SIZE) {
         return;
     }
 
-    if (s->mode == SF_MODE_HELD && sf_stream_in_comments(s)) {
+    if (s->mode == SF_MODE_HELD) {
+        /* a block, decided by a rule: a footer */
+        if (sf_stream_in_comments(s)) {
+            return;
+        }
+
+        if (s->foot_len == 0) {
+            memcpy(s->foot, url, len);
+            s->foot[len] = '\0';
+            s->foot_len = len;
+        }
+    }
+
+    if (s->src_len > 0) {
         return;
     }
 
@@ -213,4 +226,15 @@ sf_stream_credit_for(sf_stream_t *s, const char *url, size_t len,
     sf_stream_queue(s, s->render, n);
     s->credit_done = 1;
     s->stats.credits++;
+}
+
+
+const char *
+sf_stream_footer_source(const sf_stream_t *s, size_t *len)
+{
+    if (len != NULL) {
+        *len = s->foot_len;
+    }
+
+    return s->foot_len > 0 ? s->foot : "";
 }

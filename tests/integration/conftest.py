@@ -107,6 +107,29 @@ HTTP = """
             proxy_pass http://up/page/;
         }}
 
+        location /learnfoot/ {{
+            syndication_learn zone=learned:1m key=$scheme://$host$uri;
+            proxy_pass http://up/foot/;
+        }}
+
+        location /learnttl/ {{
+            syndication_learn zone=learned:1m key=$scheme://$host$uri
+                              ttl=1s;
+            proxy_pass http://up/foot/;
+        }}
+
+        location /learnfull/ {{
+            syndication_learn zone=full:64k key=$scheme://$host$uri;
+            proxy_pass http://up/foot/;
+        }}
+
+        location /u/ {{
+            set $s "x$uri";
+            rewrite ^ /page/webtimes-putin-car break;
+            syndication_source $s;
+            proxy_pass http://up;
+        }}
+
         location /gz/ {{
             gzip on;
             gzip_min_length 1;

@@ -138,13 +138,27 @@ def test_source_from_request_header(site):
 
 
 @pytest.mark.parametrize("bad", [
-    "https://ex.org/a>b<c", "https://ex.org/a\"b", "ftp://ex.org/",
-    "https:///path", "//ex.org/a", "https://ex.org/a b",
+    "ftp://ex.org/", "https:///path", "//ex.org/a", "javascript:alert(1)",
+    "https://user@ex.org/a",
 ])
 def test_source_refused(site, bad):
     r = curl(site.base + "/hsrc/" + MAIN, "-H", "X-Source: " + bad)
     assert r.status == 200
     assert r.header("link") is None
+
+
+# the engine's validator: what could end the header or an attribute is
+# percent-encoded, as in the page's canonical
+@pytest.mark.parametrize("given,clean", [
+    ("https://ex.org/a>b<c", "https://ex.org/a%3Eb%3Cc"),
+    ("https://ex.org/a\"b", "https://ex.org/a%22b"),
+    ("https://ex.org/a b", "https://ex.org/a%20b"),
+])
+def test_source_encoded(site, given, clean):
+    r = curl(site.base + "/hsrc/" + MAIN, "-H", "X-Source: " + given)
+    assert r.status == 200
+    assert r.header("link") == '<%s>; rel="canonical"' % clean
+    assert ('href="%s"' % clean).encode() in r.body
 
 
 @pytest.mark.parametrize("query,why", [
@@ -456,6 +470,8 @@ def test_missing_rule_file_fails_nginx_t(site):
     "syndication_max_holdback 12q;",
     "syndication_learn key=$host;",
     "syndication_learn zone=z:1;",
+    "syndication_learn zone=z:1m ttl=0;",
+    "syndication_learn zone=z:1m ttl=soon;",
     "syndication_source;",
 ])
 def test_bad_directive_fails_nginx_t(site, directive):
@@ -472,7 +488,7 @@ def test_good_config_passes_nginx_t(site):
         syndication_max_holdback 16k;
         syndication_mode report;
         syndication_attribution off;
-        syndication_learn zone=z:1m key=$host$uri;
+        syndication_learn zone=z:1m key=$host$uri ttl=12h;
         server { listen 127.0.0.1:1; location / {
             syndication_mode rewrite; syndication_builtin_rules on; } }""")
     assert rc == 0, out

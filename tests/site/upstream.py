@@ -20,6 +20,11 @@ body, chosen by query parameters:
         &type=MIME        Content-Type (default text/html; charset=utf-8)
         &cc=VALUE         Cache-Control
         &addh=NAME:VALUE  one more response header
+    /foot/ANY             a short story whose footer names a source
+        ?src=URL          the source (default https://src.example/story)
+        &ugc=URL          a reader's comment (wpDiscuz markup) written
+                          like a footer naming URL; no page footer with
+                          src=none
     /big                  a 20 MB single-line page (no newline at all)
     /source               echo of the headers, for X-Source style tests
 
@@ -74,6 +79,27 @@ def big_page():
     return head + unit * n + tail
 
 
+def foot_page(q):
+    """A story with a Yoast-style footer naming q["src"], and perhaps a
+    comment written like a footer (q["ugc"])."""
+    def esc(v):
+        return v.replace("&", "&amp;").replace('"', "&quot;")
+    src = q.get("src", "https://src.example/story")
+    foot = ""
+    if src != "none":
+        foot = ('<p>The post <a href="%s">Story</a> appeared first on '
+                '<a href="%s">Source News</a>.</p>' % (esc(src), esc(src)))
+    ugc = ""
+    if "ugc" in q:
+        ugc = ('<div id="comments"><div class="wpd-comment"><p>The post '
+               '<a href="%s" rel="nofollow ugc">Story</a> appeared first on '
+               '<a href="%s">Visitor</a>.</p></div></div>'
+               % (esc(q["ugc"]), esc(q["ugc"])))
+    return ("<!DOCTYPE html><html><head><title>Story</title></head><body>"
+            "<article><h1>Story</h1><p>Text of the story, long enough to "
+            "be a story.</p>%s</article>%s</body></html>" % (foot, ugc))
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "sample-aggregator/1"
@@ -95,6 +121,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/source":
             body = ("<html><body><p>%s</p></body></html>"
                     % self.headers.get("X-Original-Url", "")).encode()
+        elif path.startswith("/foot/"):
+            body = foot_page(q).encode()
         elif path.startswith("/page/"):
             body = self.server.pages.get(path[6:])
             if body is None:
