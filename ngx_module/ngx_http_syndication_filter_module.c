@@ -413,11 +413,14 @@ ngx_http_syndication_skip(ngx_http_request_t *r,
 
     cs = &r->headers_out.charset;
 
-    if (cs->len >= 6
-        && (ngx_strncasecmp(cs->data, (u_char *) "utf-16", 6) == 0
-            || ngx_strncasecmp(cs->data, (u_char *) "utf-32", 6) == 0
-            || ngx_strncasecmp(cs->data, (u_char *) "ucs-2", 5) == 0
-            || ngx_strncasecmp(cs->data, (u_char *) "ucs-4", 5) == 0))
+    /* utf-16, utf-16le, ..., utf-32*, ucs-2, ucs-4: no ASCII bytes */
+
+    if ((cs->len >= 6
+         && (ngx_strncasecmp(cs->data, (u_char *) "utf-16", 6) == 0
+             || ngx_strncasecmp(cs->data, (u_char *) "utf-32", 6) == 0))
+        || (cs->len >= 5
+            && (ngx_strncasecmp(cs->data, (u_char *) "ucs-2", 5) == 0
+                || ngx_strncasecmp(cs->data, (u_char *) "ucs-4", 5) == 0)))
     {
         return NGX_DECLINED;
     }

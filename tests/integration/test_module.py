@@ -167,6 +167,8 @@ def test_source_encoded(site, given, clean):
     ("cc=public,%20no-transform", "no-transform"),
     ("status=206", "partial content"),
     ("type=text/html;%20charset=utf-16", "utf-16"),
+    ("type=text/html;%20charset=UCS-2", "ucs-2"),
+    ("type=text/html;%20charset=ucs-4", "ucs-4"),
 ])
 def test_not_filtered(site, query, why):
     raw = site.pages[MAIN]
