@@ -29,7 +29,7 @@ MODULE_SO  := $(BUILD)/ngx_http_syndication_filter_module.so
 
 .PHONY: all engine module test unit unit-opt unit-asan integration run \
         bench quality fixtures-cli fuzz clean deps rules bench-nginx \
-        bench-engine clang-warn FORCE
+        bench-engine clang-warn fuzz-check FORCE
 
 all: engine module
 
@@ -215,6 +215,27 @@ fuzz: $(BUILD)/fuzz_stream
 	./$(BUILD)/fuzz_stream -max_total_time=$${FUZZ_SECONDS:-60} \
 	    -max_len=4096 $(BUILD)/fuzz-corpus tests/fuzz/corpus
 
+# make test: the committed corpus (seeds and regression inputs) replayed,
+# then FUZZ_CHECK_SECONDS of fuzzing; needs clang with libFuzzer
+# (clang, libclang-rt-dev), as .ci/run installs
+FUZZ_CHECK_SECONDS ?= 30
+
+fuzz-check:
+	@if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) \
+	        { return 0; }' | clang -x c -fsanitize=fuzzer -o /dev/null - \
+	        2>/dev/null; then \
+	    echo "fuzz-check: clang with libFuzzer is missing" \
+	         "(apt-get install clang libclang-rt-dev)"; exit 1; fi
+	$(MAKE) $(BUILD)/fuzz_stream
+	./$(BUILD)/fuzz_stream -runs=0 -artifact_prefix=$(BUILD)/ \
+	    tests/fuzz/corpus
+	@mkdir -p $(BUILD)/fuzz-corpus
+	./$(BUILD)/fuzz_stream -max_total_time=$(FUZZ_CHECK_SECONDS) \
+	    -max_len=4096 -print_final_stats=1 -artifact_prefix=$(BUILD)/ \
+	    $(BUILD)/fuzz-corpus tests/fuzz/corpus > $(BUILD)/fuzz-check.log \
+	    2>&1 || { tail -40 $(BUILD)/fuzz-check.log; exit 1; }
+	@grep -E '^stat::number_of_executed_units' $(BUILD)/fuzz-check.log
+
 # ---- nginx benchmark: plain, this module, sub_filter, subs_filter ----------
 
 bench-nginx: $(MODULE_SO)
@@ -249,7 +270,7 @@ clang-warn:
 
 # ---- everything -----------------------------------------------------------
 
-test: all unit fixtures-cli clang-warn integration
+test: all unit fixtures-cli clang-warn fuzz-check integration
 
 clean:
 	rm -rf $(BUILD)
