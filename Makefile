@@ -29,7 +29,7 @@ MODULE_SO  := $(BUILD)/ngx_http_syndication_filter_module.so
 
 .PHONY: all engine module test unit unit-opt unit-asan integration run \
         bench quality fixtures-cli fuzz clean deps rules bench-nginx \
-        bench-engine clang-warn fuzz-check FORCE
+        bench-engine clang-warn fuzz-check soak FORCE
 
 all: engine module
 
@@ -240,6 +240,11 @@ fuzz-check:
 
 bench-nginx: $(MODULE_SO)
 	/usr/bin/python3 tests/site/bench_nginx.py
+
+# minutes of load, filter off and on: 0 non-2xx, no alerts, RSS back to
+# its baseline (not in make test)
+soak: $(MODULE_SO)
+	/usr/bin/python3 tests/site/soak.py
 
 # one run, both tables: the engine alone, then nginx side by side
 bench: bench-engine bench-nginx
