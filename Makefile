@@ -43,7 +43,8 @@ MODULE_SO  := $(BUILD)/ngx_http_syndication_filter_module.so
 
 .PHONY: all engine module test unit unit-opt unit-asan integration run \
         bench quality fixtures-cli fuzz clean deps rules bench-nginx \
-        bench-engine bench-instr golden release-check FORCE
+        bench-engine bench-instr golden release-check clang-warn \
+        fuzz-check soak FORCE
 
 all: engine module
 
@@ -247,10 +248,36 @@ fuzz: $(BUILD)/fuzz_stream
 	./$(BUILD)/fuzz_stream -max_total_time=$${FUZZ_SECONDS:-60} \
 	    -max_len=4096 $(BUILD)/fuzz-corpus tests/fuzz/corpus
 
+# make test: the committed corpus (seeds and regression inputs) replayed,
+# then FUZZ_CHECK_SECONDS of fuzzing; needs clang with libFuzzer
+# (clang, libclang-rt-dev), as .ci/run installs
+FUZZ_CHECK_SECONDS ?= 30
+
+fuzz-check:
+	@if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) \
+	        { return 0; }' | clang -x c -fsanitize=fuzzer -o /dev/null - \
+	        2>/dev/null; then \
+	    echo "fuzz-check: clang with libFuzzer is missing" \
+	         "(apt-get install clang libclang-rt-dev)"; exit 1; fi
+	$(MAKE) $(BUILD)/fuzz_stream
+	./$(BUILD)/fuzz_stream -runs=0 -artifact_prefix=$(BUILD)/ \
+	    tests/fuzz/corpus
+	@mkdir -p $(BUILD)/fuzz-corpus
+	./$(BUILD)/fuzz_stream -max_total_time=$(FUZZ_CHECK_SECONDS) \
+	    -max_len=4096 -print_final_stats=1 -artifact_prefix=$(BUILD)/ \
+	    $(BUILD)/fuzz-corpus tests/fuzz/corpus > $(BUILD)/fuzz-check.log \
+	    2>&1 || { tail -40 $(BUILD)/fuzz-check.log; exit 1; }
+	@grep -E '^stat::number_of_executed_units' $(BUILD)/fuzz-check.log
+
 # ---- nginx benchmark: plain, this module, sub_filter, subs_filter ----------
 
 bench-nginx: $(MODULE_SO)
 	/usr/bin/python3 tests/site/bench_nginx.py
+
+# minutes of load, filter off and on: 0 non-2xx, no alerts, RSS back to
+# its baseline (not in make test)
+soak: $(MODULE_SO)
+	/usr/bin/python3 tests/site/soak.py
 
 # instructions per input byte (callgrind): the same count on a loaded or a
 # quiet machine, so figures of two builds compare
@@ -355,9 +382,22 @@ clang-check:
 	$(MAKE) BUILD=$(BUILD)/clang CC=clang \
 	    CFLAGS="-O2 -g -Wconditional-uninitialized" all
 
+# ---- clang warnings nginx turns on (a clang-built nginx uses -Werror) ------
+
+CLANG_WARN := -Wall -Wextra -Werror -Wconditional-uninitialized \
+              -Wno-unused-parameter
+
+clang-warn:
+	@if command -v clang >/dev/null 2>&1; then \
+	    for f in $(ENGINE_SRC); do \
+	        clang -std=c99 -D_DEFAULT_SOURCE -Isrc $(CLANG_WARN) \
+	            -fsyntax-only $$f || exit 1; \
+	    done; echo "clang-warn: engine clean"; \
+	else echo "clang-warn: no clang, skipped"; fi
+
 # ---- everything -----------------------------------------------------------
 
-test: all unit fixtures-cli release-check integration
+test: all unit fixtures-cli release-check clang-warn fuzz-check integration
 
 clean:
 	rm -rf $(BUILD)

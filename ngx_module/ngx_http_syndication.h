@@ -60,6 +60,7 @@ struct ngx_http_syndication_loc_conf_s {
 
     ngx_shm_zone_t              *learn_zone;
     ngx_http_complex_value_t    *learn_key;
+    time_t                       learn_ttl;
 };
 
 
@@ -113,6 +114,8 @@ typedef struct {
     unsigned                     finish:1;      /* SF_FINISH pending */
     unsigned                     done:1;
     unsigned                     filtered:1;
+    unsigned                     broken:1;      /* cut after the flush */
+    unsigned                     source_given:1;    /* not from the zone */
 } ngx_http_syndication_ctx_t;
 
 
@@ -133,7 +136,6 @@ void ngx_http_syndication_learn_put(ngx_http_request_t *r,
     ngx_http_syndication_loc_conf_t *slcf, ngx_str_t *key, u_char *url,
     size_t len);
 
-ngx_int_t ngx_http_syndication_valid_url(u_char *p, size_t len);
 const char *ngx_http_syndication_status(ngx_http_request_t *r);
 
 char *ngx_http_syndication_filter_flag(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -152,6 +154,12 @@ char *ngx_http_syndication_stats(ngx_conf_t *cf, ngx_command_t *cmd,
 ngx_int_t ngx_http_syndication_stats_init(ngx_conf_t *cf);
 void ngx_http_syndication_stats_decision(ngx_http_request_t *r,
     const sf_decision_t *decision);
+
+ngx_int_t ngx_http_syndication_link(ngx_http_request_t *r, u_char *url,
+    size_t len);
+
+void ngx_http_syndication_log_value(ngx_pool_t *pool, ngx_str_t *value,
+    ngx_str_t *out);
 
 
 extern ngx_module_t  ngx_http_syndication_filter_module;

@@ -176,7 +176,7 @@ static ngx_command_t  ngx_http_syndication_filter_commands[] = {
 
     { ngx_string("syndication_learn"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF
-                        |NGX_CONF_TAKE12,
+                        |NGX_CONF_TAKE123,
       ngx_http_syndication_learn,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
@@ -400,16 +400,17 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
         }
     }
 
+    /*
+     * The Link header carries the very URL the engine writes into the
+     * head canonical: its clean copy of the source.
+     */
+
     if (ctx->source.len && slcf->mode == NGX_HTTP_SYNDICATION_REWRITE) {
-        value.len = sizeof("<>; rel=\"canonical\"") - 1 + ctx->source.len;
-        value.data = ngx_pnalloc(r->pool, value.len);
-        if (value.data == NULL) {
-            return NGX_ERROR;
-        }
+        value.data = (u_char *) sf_stream_source(ctx->stream, &value.len);
 
-        ngx_sprintf(value.data, "<%V>; rel=\"canonical\"", &ctx->source);
-
-        if (ngx_http_syndication_add_header(r, "Link", &value) != NGX_OK) {
+        if (value.len
+            && ngx_http_syndication_link(r, value.data, value.len) != NGX_OK)
+        {
             return NGX_ERROR;
         }
     }
@@ -461,11 +462,14 @@ ngx_http_syndication_skip(ngx_http_request_t *r,
 
     cs = &r->headers_out.charset;
 
-    if (cs->len >= 6
-        && (ngx_strncasecmp(cs->data, (u_char *) "utf-16", 6) == 0
-            || ngx_strncasecmp(cs->data, (u_char *) "utf-32", 6) == 0
-            || ngx_strncasecmp(cs->data, (u_char *) "ucs-2", 5) == 0
-            || ngx_strncasecmp(cs->data, (u_char *) "ucs-4", 5) == 0))
+    /* utf-16, utf-16le, ..., utf-32*, ucs-2, ucs-4: no ASCII bytes */
+
+    if ((cs->len >= 6
+         && (ngx_strncasecmp(cs->data, (u_char *) "utf-16", 6) == 0
+             || ngx_strncasecmp(cs->data, (u_char *) "utf-32", 6) == 0))
+        || (cs->len >= 5
+            && (ngx_strncasecmp(cs->data, (u_char *) "ucs-2", 5) == 0
+                || ngx_strncasecmp(cs->data, (u_char *) "ucs-4", 5) == 0)))
     {
         return NGX_DECLINED;
     }
@@ -577,7 +581,7 @@ static ngx_int_t
 ngx_http_syndication_find_source(ngx_http_request_t *r,
     ngx_http_syndication_loc_conf_t *slcf, ngx_http_syndication_ctx_t *ctx)
 {
-    ngx_str_t  source;
+    ngx_str_t  source, clean, logged;
 
     if (slcf->source != NULL) {
         if (ngx_http_complex_value(r, slcf->source, &source) != NGX_OK) {
@@ -585,16 +589,28 @@ ngx_http_syndication_find_source(ngx_http_request_t *r,
         }
 
         if (source.len) {
-            if (ngx_http_syndication_valid_url(source.data, source.len)
-                == NGX_OK)
-            {
-                ctx->source = source;
+            /* the engine's validator: what it refuses, no header gets */
+
+            clean.data = ngx_pnalloc(r->pool, SF_URL_CLEAN_MAX + 1);
+            if (clean.data == NULL) {
+                return NGX_ERROR;
+            }
+
+            clean.len = sf_url_clean(source.data, source.len, 0,
+                                     (char *) clean.data,
+                                     SF_URL_CLEAN_MAX + 1);
+
+            if (clean.len) {
+                ctx->source = clean;
+                ctx->source_given = 1;
                 return NGX_OK;
             }
 
+            ngx_http_syndication_log_value(r->pool, &source, &logged);
+
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                           "syndication filter: invalid source \"%V\" "
-                          "ignored", &source);
+                          "ignored", &logged);
         }
     }
 
@@ -610,49 +626,6 @@ ngx_http_syndication_find_source(ngx_http_request_t *r,
 
     return ngx_http_syndication_learn_get(r, slcf, &ctx->learn_key,
                                           &ctx->source);
-}
-
-
-/*
- * An absolute http(s) URL that can stand between "<" and ">" in a Link
- * header and in an attribute: no controls, spaces, quotes or angle
- * brackets, at most 2 KiB.
- */
-
-ngx_int_t
-ngx_http_syndication_valid_url(u_char *p, size_t len)
-{
-    u_char  *last;
-
-    if (len > NGX_HTTP_SYNDICATION_MAX_URL) {
-        return NGX_DECLINED;
-    }
-
-    if (len > 7 && ngx_strncasecmp(p, (u_char *) "http://", 7) == 0) {
-        p += 7;
-        len -= 7;
-
-    } else if (len > 8 && ngx_strncasecmp(p, (u_char *) "https://", 8) == 0) {
-        p += 8;
-        len -= 8;
-
-    } else {
-        return NGX_DECLINED;
-    }
-
-    if (*p == '/' || *p == '?' || *p == '#') {
-        return NGX_DECLINED;
-    }
-
-    for (last = p + len; p < last; p++) {
-        if (*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == '"'
-            || *p == '\\')
-        {
-            return NGX_DECLINED;
-        }
-    }
-
-    return NGX_OK;
 }
 
 
@@ -709,6 +682,7 @@ static ngx_int_t
 ngx_http_syndication_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 {
     ngx_int_t                    rc, ret;
+    ngx_uint_t                   level;
     ngx_http_syndication_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_syndication_filter_module);
@@ -760,19 +734,25 @@ ngx_http_syndication_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         break;
     }
 
+    if (ctx->broken && !ctx->flush && ctx->out == NULL) {
+        goto failed;
+    }
+
     if (ctx->done) {
         ngx_http_syndication_done(r, ctx);
     }
 
     /*
-     * While input or an undecided block waits here, the request must not
-     * be taken as finished.  The bit is the one sub_filter uses: nginx has
-     * no free bit for third-party filters (see README.md).
+     * While input waits here, the request must not be taken as finished.
+     * An undecided block the engine holds does not count: only more input
+     * or the last buffer can release it, and when the upstream failed
+     * neither comes, so the request must be free to end (broken) at once
+     * instead of waiting for send_timeout.  The bit is the one sub_filter
+     * uses: nginx has no free bit for third-party filters (see README.md).
      */
 
     if (!ctx->done
-        && (ctx->in != NULL || ctx->in_buf != NULL || ctx->avail
-            || sf_stream_holding(ctx->stream)))
+        && (ctx->in != NULL || ctx->in_buf != NULL || ctx->avail))
     {
         r->buffered |= NGX_HTTP_SUB_BUFFERED;
 
@@ -788,7 +768,11 @@ failed:
     ctx->status = "error";
     r->buffered &= ~NGX_HTTP_SUB_BUFFERED;
 
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+    /* a client that went away is no fault of ours: nginx logs it at info */
+
+    level = r->connection->error ? NGX_LOG_INFO : NGX_LOG_ERR;
+
+    ngx_log_error(level, r->connection->log, 0,
                   "syndication filter failed, response cut");
 
     return NGX_ERROR;
@@ -952,10 +936,21 @@ ngx_http_syndication_input(ngx_http_request_t *r,
 
             if (ctx->last_flags) {
                 if (ctx->last_flags & SF_FINISH) {
+                    /*
+                     * The upstream framing is complete but the compressed
+                     * stream is not: a broken body.  What is safe goes
+                     * out (a flush), then the response is cut, never
+                     * finished.
+                     */
+
                     if (ctx->inflate && !ctx->zdone) {
                         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                                       "syndication filter: compressed body "
                                       "ends before its compressed stream");
+                        ctx->broken = 1;
+                        ctx->flush = 1;
+                        ctx->last_flags = 0;
+                        continue;
                     }
 
                     ctx->finish = 1;
@@ -1126,7 +1121,13 @@ ngx_http_syndication_emit(ngx_http_request_t *r,
 }
 
 
-/* The stream has finished: remember a source it learned from a footer. */
+/*
+ * The stream has finished: remember the source the page named.  A footer
+ * counts even when the zone gave this response its source, so that a page
+ * that now names another source replaces the stored one; without a
+ * footer a source found in the head is remembered, but never replaces a
+ * stored one.
+ */
 
 static void
 ngx_http_syndication_done(ngx_http_request_t *r,
@@ -1138,18 +1139,25 @@ ngx_http_syndication_done(ngx_http_request_t *r,
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_syndication_filter_module);
 
-    if (slcf->learn_zone == NULL || ctx->source.len || ctx->stream == NULL
+    if (slcf->learn_zone == NULL || ctx->source_given || ctx->stream == NULL
         || ctx->status != NULL)
     {
         return;
     }
 
-    source = sf_stream_source(ctx->stream, &len);
+    source = sf_stream_footer_source(ctx->stream, &len);
 
-    if (len == 0
-        || ngx_http_syndication_valid_url((u_char *) source, len) != NGX_OK)
-    {
-        return;
+    if (len == 0) {
+        if (ctx->source.len) {
+            /* from the zone, and the page said nothing newer */
+            return;
+        }
+
+        source = sf_stream_source(ctx->stream, &len);
+
+        if (len == 0) {
+            return;
+        }
     }
 
     ngx_http_syndication_learn_put(r, slcf, &ctx->learn_key,
@@ -1587,6 +1595,7 @@ ngx_http_syndication_create_conf(ngx_conf_t *cf)
      *     conf->learn_key = NULL;
      *     conf->enable_file = { 0, NULL };
      *     conf->enable_line = 0;
+     *     conf->learn_ttl = 0;
      */
 
     conf->enable = NGX_CONF_UNSET;
@@ -1652,6 +1661,7 @@ ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent, void *child)
     if (conf->learn_zone == NULL) {
         conf->learn_zone = prev->learn_zone;
         conf->learn_key = prev->learn_key;
+        conf->learn_ttl = prev->learn_ttl;
     }
 
     inherit = (conf->rules_files == NGX_CONF_UNSET_PTR

@@ -4,16 +4,24 @@
  * shared memory zone so that the next response for the same page gets the
  * canonical in its head and in a Link header.  A red-black tree keyed by
  * the page key and an LRU queue: when the zone is full the least recently
- * used entries make room.  The zone survives reloads.
+ * used entries make room.  The zone survives reloads; an entry lives for
+ * the ttl= of the directive (a day by default) after the page last named
+ * it, and a page that names another source replaces it.  Keys longer than
+ * NGX_HTTP_SYNDICATION_LEARN_KEY are not stored: a free-form URI must not
+ * flush the zone.
  */
 
 
 #include "ngx_http_syndication.h"
 
 
+#define NGX_HTTP_SYNDICATION_LEARN_KEY  2048
+
+
 typedef struct {
     ngx_rbtree_node_t                 node;
     ngx_queue_t                       queue;
+    time_t                            expire;
     u_short                           key_len;
     u_short                           url_len;
     u_char                            data[1];  /* key, then URL */
@@ -42,7 +50,7 @@ static ngx_http_syndication_learn_node_t *
     ngx_str_t *key, uint32_t hash);
 
 
-/* syndication_learn zone=NAME:SIZE [key=VALUE]; */
+/* syndication_learn zone=NAME:SIZE [key=VALUE] [ttl=TIME]; */
 
 char *
 ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -51,6 +59,7 @@ ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     u_char                            *p;
     ssize_t                            size;
+    time_t                             ttl;
     ngx_str_t                         *value, name, s, key;
     ngx_uint_t                         i;
     ngx_shm_zone_t                    *shm_zone;
@@ -66,6 +75,7 @@ ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_str_null(&name);
     ngx_str_set(&key, "$scheme://$host$request_uri");
     size = 0;
+    ttl = 86400;
 
     for (i = 1; i < cf->args->nelts; i++) {
 
@@ -109,6 +119,21 @@ ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             if (key.len == 0) {
                 ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                    "empty key in \"%V\"", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "ttl=", 4) == 0) {
+            s.data = value[i].data + 4;
+            s.len = value[i].len - 4;
+
+            ttl = ngx_parse_time(&s, 1);
+
+            if (ttl == (time_t) NGX_ERROR || ttl == 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid ttl \"%V\"", &value[i]);
                 return NGX_CONF_ERROR;
             }
 
@@ -161,6 +186,7 @@ ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     slcf->learn_zone = shm_zone;
+    slcf->learn_ttl = ttl;
 
     return NGX_CONF_OK;
 }
@@ -302,7 +328,7 @@ ngx_http_syndication_learn_get(ngx_http_request_t *r,
     ngx_http_syndication_learn_ctx_t   *ctx;
     ngx_http_syndication_learn_node_t  *n;
 
-    if (key->len == 0 || key->len > 65535) {
+    if (key->len == 0 || key->len > NGX_HTTP_SYNDICATION_LEARN_KEY) {
         return NGX_OK;
     }
 
@@ -312,6 +338,13 @@ ngx_http_syndication_learn_get(ngx_http_request_t *r,
     ngx_shmtx_lock(&ctx->shpool->mutex);
 
     n = ngx_http_syndication_learn_lookup(ctx, key, hash);
+
+    if (n != NULL && n->expire <= ngx_time()) {
+        ngx_queue_remove(&n->queue);
+        ngx_rbtree_delete(&ctx->sh->rbtree, &n->node);
+        ngx_slab_free_locked(ctx->shpool, n);
+        n = NULL;
+    }
 
     if (n != NULL) {
         ngx_queue_remove(&n->queue);
@@ -341,19 +374,28 @@ ngx_http_syndication_learn_put(ngx_http_request_t *r,
     size_t len)
 {
     size_t                              size;
+    time_t                              now;
     uint32_t                            hash;
     ngx_uint_t                          i;
     ngx_queue_t                        *q;
     ngx_http_syndication_learn_ctx_t   *ctx;
     ngx_http_syndication_learn_node_t  *n, *old;
 
-    if (key->len == 0 || key->len > 65535 || len > 65535) {
+    if (key->len == 0 || len == 0 || len > NGX_HTTP_SYNDICATION_MAX_URL) {
+        return;
+    }
+
+    if (key->len > NGX_HTTP_SYNDICATION_LEARN_KEY) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "syndication filter: learn key of %uz bytes "
+                      "not stored", key->len);
         return;
     }
 
     ctx = slcf->learn_zone->data;
     hash = ngx_crc32_short(key->data, key->len);
     size = offsetof(ngx_http_syndication_learn_node_t, data) + key->len + len;
+    now = ngx_time();
 
     ngx_shmtx_lock(&ctx->shpool->mutex);
 
@@ -363,41 +405,47 @@ ngx_http_syndication_learn_put(ngx_http_request_t *r,
         if (n->url_len == len
             && ngx_memcmp(n->data + n->key_len, url, len) == 0)
         {
+            /* named again: it lives on */
+            n->expire = now + slcf->learn_ttl;
             ngx_queue_remove(&n->queue);
             ngx_queue_insert_head(&ctx->sh->queue, &n->queue);
             goto done;
         }
 
+        /* the page names another source now */
         ngx_queue_remove(&n->queue);
         ngx_rbtree_delete(&ctx->sh->rbtree, &n->node);
         ngx_slab_free_locked(ctx->shpool, n);
     }
 
-    /* make room from the least recently used end, a few entries at most */
+    /*
+     * Make room from the least recently used end, a few entries at most;
+     * an expired entry there goes first anyway.
+     */
 
-    for (i = 0; i < 8; i++) {
-        n = ngx_slab_alloc_locked(ctx->shpool, size);
+    n = ngx_slab_alloc_locked(ctx->shpool, size);
 
-        if (n != NULL || ngx_queue_empty(&ctx->sh->queue)) {
-            break;
-        }
-
+    for (i = 0; n == NULL && i < 8 && !ngx_queue_empty(&ctx->sh->queue); i++)
+    {
         q = ngx_queue_last(&ctx->sh->queue);
         old = ngx_queue_data(q, ngx_http_syndication_learn_node_t, queue);
 
         ngx_queue_remove(q);
         ngx_rbtree_delete(&ctx->sh->rbtree, &old->node);
         ngx_slab_free_locked(ctx->shpool, old);
+
+        n = ngx_slab_alloc_locked(ctx->shpool, size);
     }
 
     if (n == NULL) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "syndication filter: no room in the learn zone "
-                      "for \"%V\"", key);
+                      "for a key of %uz bytes", key->len);
         goto done;
     }
 
     n->node.key = hash;
+    n->expire = now + slcf->learn_ttl;
     n->key_len = (u_short) key->len;
     n->url_len = (u_short) len;
     ngx_memcpy(n->data, key->data, key->len);

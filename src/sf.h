@@ -150,6 +150,8 @@ typedef struct {
     unsigned              rules_fired;
     unsigned              credits;          /* credits inserted */
     unsigned              canonicals;       /* canonicals written */
+    unsigned              inserts_failed;   /* a credit or canonical that
+                                               did not fit: left out */
     unsigned              passthrough[SF_PASS_NREASONS];
     size_t                memory;           /* bytes the stream allocated */
 } sf_stats_t;
@@ -175,6 +177,12 @@ int sf_stream_holding(const sf_stream_t *stream);
 const sf_stats_t *sf_stream_stats(const sf_stream_t *stream);
 /* The source URL used or learned ("" when none); valid until destroy. */
 const char *sf_stream_source(const sf_stream_t *stream, size_t *len);
+/*
+ * The first source a footer of the page named ("" when none), even when
+ * another one was given or found first: what the page says now, for a
+ * caller that remembers sources across responses.  Valid until destroy.
+ */
+const char *sf_stream_footer_source(const sf_stream_t *stream, size_t *len);
 /* "rewritten", "unchanged", "reported", "passthrough:holdback", ... */
 const char *sf_stream_status(const sf_stream_t *stream);
 void sf_stream_destroy(sf_stream_t *stream);
@@ -186,6 +194,25 @@ typedef int (*sf_write_pt)(void *ctx, const unsigned char *p, size_t len);
 int sf_stream_run(sf_stream_t *stream, const unsigned char *in, size_t len,
     size_t chunk, size_t out_size, unsigned char *out_buf,
     sf_write_pt write, void *ctx);
+
+
+/*
+ * The one validator of source URLs, for the page and for anything else
+ * that carries the source (the module's Link header, its learn zone).
+ * raw is a candidate (with decode set: an attribute value, entities
+ * intact); it is trimmed as a browser would, must be absolute http(s)
+ * with a plain host (no userinfo), at most 2 KiB, and not a Google News,
+ * share or aggregator-frame link.  Bytes unsafe in an attribute or a
+ * header (controls, space, quotes, backslash, backtick, <, >, non-ASCII)
+ * are percent-encoded; tab, CR and LF are dropped.  Writes the clean URL
+ * to out (cap bytes, NUL-terminated when there is room) and returns its
+ * length, or 0 when it is not acceptable.  Cleaning a clean URL gives it
+ * back unchanged.
+ */
+#define SF_URL_CLEAN_MAX  2048
+
+size_t sf_url_clean(const unsigned char *raw, size_t len, int decode,
+    char *out, size_t cap);
 
 
 /* The default allocator: malloc and free. */

@@ -128,13 +128,7 @@ void sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, sf_decision_result_t *result);
 
 
-/* Validate a candidate source URL (raw attribute value, entities intact):
- * decoded, trimmed as a browser would, absolute http(s), no userinfo,
- * at most 2 KiB, not a Google News, share or aggregator-frame link.
- * Writes the clean URL to out (capacity cap) and returns its length, or 0
- * when it is not acceptable. */
-size_t sf_url_clean(const unsigned char *raw, size_t len, int decode,
-    char *out, size_t cap);
+/* sf_url_clean() is public: sf.h. */
 
 /* The host part of a clean URL (for "NAME from the URL's host"). */
 size_t sf_url_host(const char *url, size_t len, const char **host);

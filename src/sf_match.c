@@ -1744,7 +1744,7 @@ static int
 sf_match_reject(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *b)
 {
-    int               rc;
+    int               rc = SF_PRE_UNKNOWN;  /* read only when c is set */
     size_t            k, i, n, nl, lo;
     uint64_t          maybe, cand, m;
     sf_tag_e          tag;

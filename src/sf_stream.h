@@ -28,6 +28,15 @@
 #define SF_JSKEY_SIZE     10        /* longer than any key looked for */
 #define SF_RENDER_SIZE    4096      /* credit or canonical, plus template */
 #define SF_QUEUE_MAX      8
+
+/*
+ * Our head canonical, apart from the credit's render buffer (both may wait
+ * in the queue at once): room for the longest clean URL with every byte
+ * an '&' escaped to "&amp;", so a clean source always fits.
+ */
+#define SF_CANON_SIZE                                                        \
+    (sizeof("<link rel=\"canonical\" href=\"\">") - 1                       \
+     + 5 * (SF_SOURCE_SIZE - 1))
 #define SF_BUF_MAX        (1U << 30)  /* hold-back and text buffers */
 
 
@@ -210,6 +219,11 @@ struct sf_stream_s {
     char                  name[SF_NAME_SIZE];
     unsigned char         js_key[SF_JSKEY_SIZE];
     unsigned char         js_url[SF_JSURL_SIZE];
+    unsigned char         canon[SF_CANON_SIZE];
+
+    /* the first source a footer named, whatever the page's source is */
+    size_t                foot_len;
+    char                  foot[SF_SOURCE_SIZE];
 };
 
 

@@ -16,10 +16,12 @@ static int sf_stream_value_is(const unsigned char *v, size_t len,
     const char *word);
 static int sf_stream_list_has(const unsigned char *v, size_t len,
     const char *word);
+static size_t sf_stream_host_base(const char *host, size_t len,
+    const char **base);
 static int sf_stream_host_is_page(sf_stream_t *s, const char *url, size_t len);
 static void sf_stream_head_source(sf_stream_t *s, const unsigned char *v,
     size_t len, int need_host, int decode);
-static void sf_stream_queue_canonical(sf_stream_t *s);
+static int sf_stream_queue_canonical(sf_stream_t *s);
 static int sf_stream_js_key(sf_stream_t *s);
 static unsigned sf_stream_js_put(sf_stream_t *s, unsigned char c);
 
@@ -167,11 +169,36 @@ sf_stream_title_add(sf_stream_t *s, const unsigned char *p, size_t len)
 }
 
 
+/*
+ * A host without a trailing dot (the root of the DNS, same host) and
+ * without a leading "www." (the same site, as aggregators serve it both
+ * ways).
+ */
+static size_t
+sf_stream_host_base(const char *host, size_t len, const char **base)
+{
+    if (len > 0 && host[len - 1] == '.') {
+        len--;
+    }
+
+    if (len > 4 && (host[0] | 0x20) == 'w' && (host[1] | 0x20) == 'w'
+        && (host[2] | 0x20) == 'w' && host[3] == '.')
+    {
+        host += 4;
+        len -= 4;
+    }
+
+    *base = host;
+
+    return len;
+}
+
+
 static int
 sf_stream_host_is_page(sf_stream_t *s, const char *url, size_t len)
 {
-    size_t       n, i;
-    const char  *host;
+    size_t       n, m, i;
+    const char  *host, *page;
 
     if (s->opt.page_host == NULL || s->opt.page_host_len == 0) {
         return 1;
@@ -179,12 +206,19 @@ sf_stream_host_is_page(sf_stream_t *s, const char *url, size_t len)
 
     n = sf_url_host(url, len, &host);
 
-    if (host == NULL || n != s->opt.page_host_len) {
+    if (host == NULL) {
+        return 0;
+    }
+
+    n = sf_stream_host_base(host, n, &host);
+    m = sf_stream_host_base(s->opt.page_host, s->opt.page_host_len, &page);
+
+    if (n != m) {
         return 0;
     }
 
     for (i = 0; i < n; i++) {
-        if ((host[i] | 0x20) != (s->opt.page_host[i] | 0x20)) {
+        if ((host[i] | 0x20) != (page[i] | 0x20)) {
             return 0;
         }
     }
@@ -252,13 +286,18 @@ sf_stream_meta(sf_stream_t *s, sf_attrs_t *a)
         sf_stream_head_source(s, v, len, 1, 1);
 
     } else if (sf_stream_value_is(name, nlen, "original-source")) {
-        sf_stream_head_source(s, v, len, 0, 1);
+        /* as for og:url: without the page's host, no head source counts */
+        sf_stream_head_source(s, v, len, 1, 1);
     }
 }
 
 
-/* <link rel="canonical" href="SRC"> in the render buffer. */
-static void
+/*
+ * <link rel="canonical" href="SRC"> in its own buffer: the credit may be
+ * rendered while this one still waits in the queue.  Returns 0 when it
+ * did not fit (counted): the caller then leaves the page's own canonical.
+ */
+static int
 sf_stream_queue_canonical(sf_stream_t *s)
 {
     size_t  n, k;
@@ -266,21 +305,24 @@ sf_stream_queue_canonical(sf_stream_t *s)
     static const char  head[] = "<link rel=\"canonical\" href=\"";
 
     n = sizeof(head) - 1;
-    memcpy(s->render, head, n);
+    memcpy(s->canon, head, n);
 
-    k = sf_escape_attr(s->src, s->src_len, s->render + n,
-                       s->render_cap - n - 2);
+    k = sf_escape_attr(s->src, s->src_len, s->canon + n,
+                       sizeof(s->canon) - n - 2);
 
     if (k == 0) {
-        return;
+        s->stats.inserts_failed++;
+        return 0;
     }
 
     n += k;
-    s->render[n++] = '"';
-    s->render[n++] = '>';
+    s->canon[n++] = '"';
+    s->canon[n++] = '>';
 
-    sf_stream_queue(s, s->render, n);
+    sf_stream_queue(s, s->canon, n);
     s->stats.canonicals++;
+
+    return 1;
 }
 
 
@@ -302,7 +344,7 @@ sf_stream_head_end(sf_stream_t *s)
     if (s->opt.canonical && !s->opt.report && !s->canon_seen
         && s->src_given)
     {
-        sf_stream_queue_canonical(s);
+        (void) sf_stream_queue_canonical(s);
         s->canon_seen = 1;
     }
 }
@@ -339,7 +381,11 @@ sf_stream_canonical(sf_stream_t *s, sf_attrs_t *a)
     s->canon_seen = 1;
 
     if (s->src_len > 0) {
-        sf_stream_queue_canonical(s);
+        if (!sf_stream_queue_canonical(s)) {
+            /* ours did not fit: the page keeps its own */
+            return 0;
+        }
+
         s->hold_len = s->t_start;
         return 1;
     }
@@ -384,8 +430,7 @@ sf_stream_headhold_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
     if (sf_stream_ends_head(tag)) {
         rest = s->h_start + s->canon_len;
 
-        if (s->src_len > 0) {
-            sf_stream_queue_canonical(s);
+        if (s->src_len > 0 && sf_stream_queue_canonical(s)) {
             sf_stream_queue(s, s->hold + rest, s->t_start - rest);
 
         } else {

@@ -7,9 +7,20 @@
  * end of the article or body; a footer that names its source is credited
  * with that source even when another one was given, because the credit
  * replaces what the page itself said.
+ *
+ * Nothing is learned or credited from a block inside a comment area: what
+ * a reader wrote there is no statement of the page about its source, and
+ * a learned source outlives the response (the module's learn zone).
  */
 
+#include <strings.h>
+
 #include "sf_stream.h"
+
+
+static int sf_stream_comment_word(const unsigned char *w, size_t len);
+static int sf_stream_comment_list(const unsigned char *v, size_t len);
+static int sf_stream_in_comments(sf_stream_t *s);
 
 
 const char  sf_stream_default_credit[] =
@@ -20,11 +31,127 @@ const size_t  sf_stream_default_credit_len =
     sizeof(sf_stream_default_credit) - 1;
 
 
+/*
+ * An id or a class word that names comments: any "comment" in it
+ * (comments, comments-area, comment-list, wc-comment, fb-comments, ...),
+ * wpDiscuz's containers (wpd-*, wpd_*, wpdcom, wpdiscuz*), Disqus.
+ */
+static int
+sf_stream_comment_word(const unsigned char *w, size_t len)
+{
+    size_t  i, j;
+
+    static const char  comment[] = "comment";
+
+    if (len >= 4 && strncasecmp((const char *) w, "wpd", 3) == 0
+        && (w[3] == '-' || w[3] == '_'
+            || (len >= 6 && strncasecmp((const char *) w + 3, "com", 3) == 0)
+            || (len >= 8 && strncasecmp((const char *) w + 3, "iscuz", 5)
+                            == 0)))
+    {
+        return 1;
+    }
+
+    if (len >= 6 && strncasecmp((const char *) w, "disqus", 6) == 0) {
+        return 1;
+    }
+
+    for (i = 0; i + sizeof(comment) - 1 <= len; i++) {
+        for (j = 0; j < sizeof(comment) - 1; j++) {
+            if ((w[i + j] | 0x20) != (unsigned char) comment[j]) {
+                break;
+            }
+        }
+
+        if (j == sizeof(comment) - 1) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+sf_stream_comment_list(const unsigned char *v, size_t len)
+{
+    size_t                 n;
+    const unsigned char   *p, *w;
+
+    p = v;
+
+    while ((w = sf_stream_word(&p, v + len, &n)) != NULL) {
+        if (sf_stream_comment_word(w, n)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * The held block or an element around it is a comment area (by id or
+ * class).  <html> and <body> do not count: a theme's body class such as
+ * "comments-open" says nothing about where a block sits.
+ */
+static int
+sf_stream_in_comments(sf_stream_t *s)
+{
+    unsigned               i;
+    sf_elt_t              *e;
+    const unsigned char   *base;
+
+    if (s->mode == SF_MODE_HELD) {
+        base = s->hold + s->h_start;
+
+        if (sf_stream_comment_list(base + s->h_id, s->h_id_len)
+            || sf_stream_comment_list(base + s->h_cls, s->h_cls_len))
+        {
+            return 1;
+        }
+    }
+
+    for (i = 0; i < s->depth; i++) {
+        e = &s->stack[i];
+
+        if (e->tag == SF_TAG_HTML || e->tag == SF_TAG_BODY) {
+            continue;
+        }
+
+        if (sf_stream_comment_list(s->arena + e->id, e->id_len)
+            || sf_stream_comment_list(s->arena + e->cls, e->cls_len))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 void
 sf_stream_learn(sf_stream_t *s, const char *url, size_t len,
     const char *name, size_t name_len)
 {
-    if (s->src_len > 0 || len == 0 || len >= SF_SOURCE_SIZE) {
+    if (len == 0 || len >= SF_SOURCE_SIZE) {
+        return;
+    }
+
+    if (s->mode == SF_MODE_HELD) {
+        /* a block, decided by a rule: a footer */
+        if (sf_stream_in_comments(s)) {
+            return;
+        }
+
+        if (s->foot_len == 0) {
+            memcpy(s->foot, url, len);
+            s->foot[len] = '\0';
+            s->foot_len = len;
+        }
+    }
+
+    if (s->src_len > 0) {
         return;
     }
 
@@ -64,6 +191,12 @@ sf_stream_credit_for(sf_stream_t *s, const char *url, size_t len,
         return;
     }
 
+    /* a footer in a comment is credited no more than it is learned */
+    if (s->mode == SF_MODE_HELD && url != s->src && sf_stream_in_comments(s))
+    {
+        return;
+    }
+
     if (name == NULL || name_len == 0) {
         name_len = sf_url_host(url, len, &name);
 
@@ -84,10 +217,24 @@ sf_stream_credit_for(sf_stream_t *s, const char *url, size_t len,
                          s->render_cap);
 
     if (n == 0) {
+        /* too long for the render buffer: left out, counted, not retried */
+        s->stats.inserts_failed++;
+        s->credit_done = 1;
         return;
     }
 
     sf_stream_queue(s, s->render, n);
     s->credit_done = 1;
     s->stats.credits++;
+}
+
+
+const char *
+sf_stream_footer_source(const sf_stream_t *s, size_t *len)
+{
+    if (len != NULL) {
+        *len = s->foot_len;
+    }
+
+    return s->foot_len > 0 ? s->foot : "";
 }

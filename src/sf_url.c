@@ -14,7 +14,7 @@
 #include "sf_normalize.h"
 
 
-#define SF_URL_MAX  2048
+#define SF_URL_MAX  SF_URL_CLEAN_MAX
 
 
 /* Bytes copied as they are once the URL has started: none of the ones
@@ -97,6 +97,7 @@ sf_url_clean(const unsigned char *raw, size_t len, int decode, char *out,
     o = 0;
     keep = 0;
     i = 0;
+    used = 0;
 
     while (i < len) {
         c = raw[i];

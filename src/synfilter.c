@@ -327,13 +327,14 @@ main(int argc, char **argv)
     src = sf_stream_source(stream, &slen);
 
     fprintf(stderr, "synfilter: in=%llu out=%llu held=%u removed=%u "
-            "fired=%u credits=%u canonicals=%u source=%s memory=%zu "
-            "peak=%zu status=%s passthrough=holdback:%u,text:%u,regex:%u,"
-            "depth:%u\n",
+            "fired=%u credits=%u canonicals=%u not-inserted=%u source=%s "
+            "memory=%zu peak=%zu status=%s passthrough=holdback:%u,text:%u,"
+            "regex:%u,depth:%u\n",
             (unsigned long long) st->bytes_in,
             (unsigned long long) st->bytes_out, st->blocks_held,
             st->blocks_removed, st->rules_fired, st->credits,
-            st->canonicals, slen ? src : "-", st->memory, mem.peak,
+            st->canonicals, st->inserts_failed, slen ? src : "-",
+            st->memory, mem.peak,
             sf_stream_status(stream),
             st->passthrough[SF_PASS_HOLDBACK], st->passthrough[SF_PASS_TEXT],
             st->passthrough[SF_PASS_REGEX], st->passthrough[SF_PASS_DEPTH]);

@@ -65,6 +65,17 @@ HTTP = """
             proxy_buffering off;
         }}
 
+        location /timeout/ {{
+            proxy_pass http://up/page/;
+            proxy_read_timeout 1s;
+        }}
+
+        location /timeoutnb/ {{
+            proxy_pass http://up/page/;
+            proxy_read_timeout 1s;
+            proxy_buffering off;
+        }}
+
         location /plain/ {{
             syndication_filter off;
             proxy_pass http://up/;
@@ -94,6 +105,29 @@ HTTP = """
         location /learn/ {{
             syndication_learn zone=learned:1m;
             proxy_pass http://up/page/;
+        }}
+
+        location /learnfoot/ {{
+            syndication_learn zone=learned:1m key=$scheme://$host$uri;
+            proxy_pass http://up/foot/;
+        }}
+
+        location /learnttl/ {{
+            syndication_learn zone=learned:1m key=$scheme://$host$uri
+                              ttl=1s;
+            proxy_pass http://up/foot/;
+        }}
+
+        location /learnfull/ {{
+            syndication_learn zone=full:64k key=$scheme://$host$uri;
+            proxy_pass http://up/foot/;
+        }}
+
+        location /u/ {{
+            set $s "x$uri";
+            rewrite ^ /page/webtimes-putin-car break;
+            syndication_source $s;
+            proxy_pass http://up;
         }}
 
         location /gz/ {{

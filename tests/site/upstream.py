@@ -10,13 +10,21 @@ body, chosen by query parameters:
         &chunk=N|random   chunk size in bytes (default 4096), or random 1..4096
         &pause=MS         pause between chunks
         &stall=S&at=N     after N bytes, stop for S seconds, then the rest
-        &enc=gzip|deflate|rawdeflate|br|corrupt
+        &enc=gzip|deflate|rawdeflate|br|corrupt|trunc
                           Content-Encoding (br: the identity body labelled
-                          "br"; corrupt: gzip with damaged deflate data)
+                          "br"; corrupt: gzip with damaged deflate data;
+                          trunc: gzip whose last two thirds are missing,
+                          the length announced is the shortened one)
         &cut=N            announce the whole length, send N bytes, close
         &status=CODE      another status (206 adds Content-Range)
         &type=MIME        Content-Type (default text/html; charset=utf-8)
         &cc=VALUE         Cache-Control
+        &addh=NAME:VALUE  one more response header
+    /foot/ANY             a short story whose footer names a source
+        ?src=URL          the source (default https://src.example/story)
+        &ugc=URL          a reader's comment (wpDiscuz markup) written
+                          like a footer naming URL; no page footer with
+                          src=none
     /big                  a 20 MB single-line page (no newline at all)
     /source               echo of the headers, for X-Source style tests
 
@@ -71,6 +79,27 @@ def big_page():
     return head + unit * n + tail
 
 
+def foot_page(q):
+    """A story with a Yoast-style footer naming q["src"], and perhaps a
+    comment written like a footer (q["ugc"])."""
+    def esc(v):
+        return v.replace("&", "&amp;").replace('"', "&quot;")
+    src = q.get("src", "https://src.example/story")
+    foot = ""
+    if src != "none":
+        foot = ('<p>The post <a href="%s">Story</a> appeared first on '
+                '<a href="%s">Source News</a>.</p>' % (esc(src), esc(src)))
+    ugc = ""
+    if "ugc" in q:
+        ugc = ('<div id="comments"><div class="wpd-comment"><p>The post '
+               '<a href="%s" rel="nofollow ugc">Story</a> appeared first on '
+               '<a href="%s">Visitor</a>.</p></div></div>'
+               % (esc(q["ugc"]), esc(q["ugc"])))
+    return ("<!DOCTYPE html><html><head><title>Story</title></head><body>"
+            "<article><h1>Story</h1><p>Text of the story, long enough to "
+            "be a story.</p>%s</article>%s</body></html>" % (foot, ugc))
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "sample-aggregator/1"
@@ -92,6 +121,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/source":
             body = ("<html><body><p>%s</p></body></html>"
                     % self.headers.get("X-Original-Url", "")).encode()
+        elif path.startswith("/foot/"):
+            body = foot_page(q).encode()
         elif path.startswith("/page/"):
             body = self.server.pages.get(path[6:])
             if body is None:
@@ -128,6 +159,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             for i in range(len(z) // 3, len(z) // 3 + 64):
                 z[i] ^= 0x5a
             body = bytes(z)
+        elif enc == "trunc":
+            z = gzip.compress(body)
+            body = z[:len(z) // 3]
         status = int(q.get("status", "200"))
         self.send_response(status)
         self.send_header("Content-Type",
@@ -137,10 +171,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Accept-Ranges", "bytes")
         if enc:
             self.send_header("Content-Encoding",
-                             {"corrupt": "gzip",
+                             {"corrupt": "gzip", "trunc": "gzip",
                               "rawdeflate": "deflate"}.get(enc, enc))
         if "cc" in q:
             self.send_header("Cache-Control", q["cc"])
+        if "addh" in q:
+            name, value = q["addh"].split(":", 1)
+            self.send_header(name.strip(), value.strip())
         if status == 206:
             self.send_header("Content-Range",
                              "bytes 0-%d/%d" % (len(body) - 1, len(body)))

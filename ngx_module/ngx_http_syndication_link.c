@@ -1,0 +1,304 @@
+
+/*
+ * ngx_http_syndication_link.c: the canonical Link header.  The module's
+ * "Link: <SOURCE>; rel="canonical"" replaces any canonical the upstream
+ * sent in its own Link headers, so that a response never names two
+ * canonicals; the upstream's other links (preload, shortlink, ...) stay.
+ */
+
+
+#include "ngx_http_syndication.h"
+
+
+static ngx_int_t ngx_http_syndication_link_strip(ngx_http_request_t *r,
+    ngx_table_elt_t *h);
+static u_char *ngx_http_syndication_link_value(u_char *p, u_char *last,
+    ngx_uint_t *canonical);
+static ngx_uint_t ngx_http_syndication_rel_canonical(u_char *p, size_t len);
+
+
+ngx_int_t
+ngx_http_syndication_link(ngx_http_request_t *r, u_char *url, size_t len)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_out.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].hash == 0
+            || h[i].key.len != sizeof("Link") - 1
+            || ngx_strncasecmp(h[i].key.data, (u_char *) "Link",
+                               sizeof("Link") - 1)
+               != 0)
+        {
+            continue;
+        }
+
+        if (ngx_http_syndication_link_strip(r, &h[i]) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->value.len = sizeof("<>; rel=\"canonical\"") - 1 + len;
+    h->value.data = ngx_pnalloc(r->pool, h->value.len);
+    if (h->value.data == NULL) {
+        h->hash = 0;
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(h->value.data, "<%*s>; rel=\"canonical\"", len, url);
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Link");
+    h->lowcase_key = NULL;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+
+    return NGX_OK;
+}
+
+
+/*
+ * One upstream Link header without its canonical link-values (RFC 8288:
+ * "<URI>" and ";"-parameters, link-values separated by ","); removed when
+ * nothing else is left.  A value that cannot be parsed goes whole if it
+ * mentions a canonical at all: a lenient reader might find one in it.
+ */
+
+static ngx_int_t
+ngx_http_syndication_link_strip(ngx_http_request_t *r, ngx_table_elt_t *h)
+{
+    u_char      *p, *last, *start, *end, *out, *o;
+    ngx_uint_t   canonical, dropped;
+
+    p = h->value.data;
+    last = p + h->value.len;
+
+    out = ngx_pnalloc(r->pool, h->value.len);
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    o = out;
+    dropped = 0;
+
+    for ( ;; ) {
+
+        while (p < last && (*p == ' ' || *p == '\t' || *p == ',')) {
+            p++;
+        }
+
+        if (p == last) {
+            break;
+        }
+
+        start = p;
+        end = ngx_http_syndication_link_value(p, last, &canonical);
+
+        if (end == NULL) {
+            if (ngx_strlcasestrn(h->value.data, last,
+                                 (u_char *) "canonical",
+                                 sizeof("canonical") - 2)
+                != NULL)
+            {
+                h->hash = 0;
+            }
+
+            return NGX_OK;
+        }
+
+        p = end;
+
+        while (end > start && (end[-1] == ' ' || end[-1] == '\t')) {
+            end--;
+        }
+
+        if (canonical) {
+            dropped = 1;
+            continue;
+        }
+
+        if (o > out) {
+            *o++ = ',';
+            *o++ = ' ';
+        }
+
+        o = ngx_cpymem(o, start, end - start);
+    }
+
+    if (!dropped) {
+        return NGX_OK;
+    }
+
+    if (o == out) {
+        h->hash = 0;
+        return NGX_OK;
+    }
+
+    h->value.data = out;
+    h->value.len = o - out;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The link-value at p: the end (its "," or last), NULL when it is none;
+ * *canonical tells whether a rel parameter holds "canonical".
+ */
+
+static u_char *
+ngx_http_syndication_link_value(u_char *p, u_char *last,
+    ngx_uint_t *canonical)
+{
+    u_char  *name, *value;
+    size_t   nlen, vlen;
+
+    *canonical = 0;
+
+    if (*p != '<') {
+        return NULL;
+    }
+
+    p = ngx_strlchr(p, last, '>');
+    if (p == NULL) {
+        return NULL;
+    }
+
+    p++;
+
+    for ( ;; ) {
+
+        while (p < last && (*p == ' ' || *p == '\t')) {
+            p++;
+        }
+
+        if (p == last || *p == ',') {
+            return p;
+        }
+
+        if (*p != ';') {
+            return NULL;
+        }
+
+        p++;
+
+        while (p < last && (*p == ' ' || *p == '\t')) {
+            p++;
+        }
+
+        name = p;
+
+        while (p < last && *p != '=' && *p != ';' && *p != ','
+               && *p != ' ' && *p != '\t')
+        {
+            p++;
+        }
+
+        nlen = p - name;
+
+        while (p < last && (*p == ' ' || *p == '\t')) {
+            p++;
+        }
+
+        if (p == last || *p != '=') {
+            continue;
+        }
+
+        p++;
+
+        while (p < last && (*p == ' ' || *p == '\t')) {
+            p++;
+        }
+
+        if (p < last && *p == '"') {
+            value = ++p;
+
+            while (p < last && *p != '"') {
+                if (*p == '\\' && p + 1 < last) {
+                    p++;
+                }
+
+                p++;
+            }
+
+            if (p == last) {
+                return NULL;
+            }
+
+            vlen = p - value;
+            p++;
+
+        } else {
+            value = p;
+
+            while (p < last && *p != ';' && *p != ',' && *p != ' '
+                   && *p != '\t')
+            {
+                p++;
+            }
+
+            vlen = p - value;
+        }
+
+        if (nlen == 3 && ngx_strncasecmp(name, (u_char *) "rel", 3) == 0
+            && ngx_http_syndication_rel_canonical(value, vlen))
+        {
+            *canonical = 1;
+        }
+    }
+}
+
+
+/* A rel value (space-separated relation types) holds "canonical". */
+
+static ngx_uint_t
+ngx_http_syndication_rel_canonical(u_char *p, size_t len)
+{
+    u_char  *last, *word;
+
+    last = p + len;
+
+    while (p < last) {
+
+        while (p < last && (*p == ' ' || *p == '\t')) {
+            p++;
+        }
+
+        word = p;
+
+        while (p < last && *p != ' ' && *p != '\t') {
+            p++;
+        }
+
+        if (p - word == sizeof("canonical") - 1
+            && ngx_strncasecmp(word, (u_char *) "canonical",
+                               sizeof("canonical") - 1)
+               == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}

@@ -1,0 +1,165 @@
+"""The source of a response: one validator for the Link header and the
+page, the upstream's own canonical Link replaced, learned sources that
+refresh, expire and cannot be planted by readers or flush the zone, and
+values escaped in error.log."""
+
+import http.client
+import re
+import time
+import urllib.parse
+
+import pytest
+
+from conftest import curl
+
+MAIN = "webtimes-putin-car"
+
+
+def link_canonicals(r):
+    """URLs of the canonical links in the Link headers of r."""
+    urls = []
+    for v in r.headers.get("link", []):
+        for part in re.findall(r'<([^>]*)>([^,]*)', v):
+            if re.search(r'rel\s*=\s*"?[^";,]*\bcanonical\b', part[1], re.I):
+                urls.append(part[0])
+    return urls
+
+
+def head_canonicals(body):
+    return [m.decode("latin-1").replace("&amp;", "&") for m in re.findall(
+        rb'<link[^>]+rel=["\']?canonical["\']?[^>]*?href="([^"]*)"', body,
+        re.I)]
+
+
+# ---- one validator: the Link header and the head canonical agree -------
+
+@pytest.mark.parametrize("given,clean", [
+    ("https://user:pw@evil.example/x", None),
+    ("https://news.google.com/articles/abc", None),
+    ("https://src.example/a'b`c", "https://src.example/a%27b%60c"),
+    ("https://src.example/caf\u00e9", "https://src.example/caf%C3%A9"),
+    ("https://SRC.example/ok", "https://src.example/ok"),
+])
+def test_link_header_agrees_with_page(site, given, clean):
+    r = curl(site.base + "/hsrc/" + MAIN, "-H",
+             b"X-Source: " + given.encode("utf-8"))
+    assert r.status == 200
+    links = link_canonicals(r)
+    heads = head_canonicals(r.body)
+    if clean is None:
+        assert links == []
+        host = urllib.parse.urlsplit(given).hostname
+        assert not [h for h in heads if host in h], heads
+    else:
+        assert links == [clean]
+        assert heads == [clean]
+
+
+@pytest.mark.parametrize("upstream_link,kept", [
+    ('<https://agg.test/self>; rel="canonical"', None),
+    ('<https://agg.test/self>; rel=canonical', None),
+    ('<https://cdn.test/a.css>; rel=preload; as=style, '
+     '<https://agg.test/self>; rel="canonical"',
+     '<https://cdn.test/a.css>; rel=preload; as=style'),
+    ('<https://agg.test/s>; rel="shortlink"', '<https://agg.test/s>; '
+     'rel="shortlink"'),
+])
+def test_upstream_canonical_link_replaced(site, upstream_link, kept):
+    q = urllib.parse.quote("Link: " + upstream_link)
+    r = curl(site.base + "/hsrc/%s?addh=%s" % (MAIN, q),
+             "-H", "X-Source: https://src.example/a")
+    assert link_canonicals(r) == ["https://src.example/a"]
+    others = [v for v in r.headers.get("link", [])
+              if "src.example/a" not in v]
+    assert others == ([kept] if kept else [])
+    # without a source of ours the upstream's header is left alone
+    r = curl(site.base + "/hsrc/%s?addh=%s" % (MAIN, q))
+    assert r.headers.get("link") == [upstream_link]
+
+
+# ---- learned sources ------------------------------------------------------
+
+def test_learned_source_replaced_by_later_footer(site):
+    url = site.base + "/learnfoot/refresh"
+    r = curl(url + "?src=https://first.example/story")
+    assert link_canonicals(r) == []
+    r = curl(url + "?src=https://first.example/story")
+    assert link_canonicals(r) == ["https://first.example/story"]
+    # the page now names another source: the next response has it
+    r = curl(url + "?src=https://second.example/story")
+    assert b"https://second.example/story" in r.body
+    r = curl(url + "?src=https://second.example/story")
+    assert link_canonicals(r) == ["https://second.example/story"]
+    assert head_canonicals(r.body) == ["https://second.example/story"]
+    # a response without a footer keeps what was learned
+    r = curl(url + "?src=none")
+    r = curl(url + "?src=none")
+    assert link_canonicals(r) == ["https://second.example/story"]
+
+
+def test_learned_source_expires(site):
+    url = site.base + "/learnttl/expire?src=none"
+    r = curl(site.base + "/learnttl/expire?src=https://old.example/s")
+    r = curl(url)
+    assert link_canonicals(r) == ["https://old.example/s"]
+    time.sleep(2.2)  # ttl=1s
+    r = curl(url)
+    assert link_canonicals(r) == []
+    assert b"old.example" not in r.body
+
+
+def test_comment_teaches_no_source(site):
+    """A reader's comment written like a footer (wpDiscuz) is no source:
+    nothing learned, nothing credited."""
+    url = site.base + "/learnfoot/ugc?src=none&ugc=https://evil.example/x"
+    r = curl(url)
+    assert b"evil.example/x\">Visitor" not in r.body.replace(b"\n", b"")
+    assert b"syndication-source" not in r.body
+    r = curl(url)
+    assert link_canonicals(r) == []
+    assert b"evil.example" not in b"".join(
+        re.findall(rb"<head>.*</head>", r.body, re.S))
+
+
+def _has_link(conn, path):
+    conn.request("GET", path, headers={"Host": "aggregator.test"})
+    resp = conn.getresponse()
+    resp.read()
+    return any("rel=\"canonical\"" in v for k, v in resp.getheaders()
+               if k.lower() == "link")
+
+
+def test_oversized_keys_evict_nothing(site):
+    """Keys too long to store are refused without pushing out the entries
+    that are there."""
+    conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=10)
+    # 1.5 KB keys (the default key holds the URI): the 64k zone holds a
+    # few dozen of them
+    keys = ["/learnfull/k%d/%s" % (i, "p" * 1500) for i in range(80)]
+    # fill the zone past what it holds
+    for k in keys:
+        _has_link(conn, k)
+    # counted without a footer in the page: counting learns nothing
+    before = sum(_has_link(conn, k + "?src=none") for k in keys)
+    assert 20 < before < len(keys), "the zone should be full"
+    for i in range(10):
+        _has_link(conn, "/learnfull/big%d/%s" % (i, "x" * 6000))
+    after = sum(_has_link(conn, k + "?src=none") for k in keys)
+    conn.close()
+    assert after == before
+
+
+# ---- error.log ------------------------------------------------------------
+
+def test_invalid_source_logged_escaped(site):
+    start = site.nginx.log_size()
+    forged = "2026/01/01 00:00:00 [notice] 1#1: FORGED"
+    r = curl(site.base + "/u/a" + urllib.parse.quote("\r\n" + forged))
+    assert r.status == 200
+    time.sleep(0.2)
+    log = site.nginx.log_since(start)
+    assert "invalid source" in log
+    for line in log.splitlines():
+        if "FORGED" in line:
+            assert "invalid source" in line, line
+            assert "\\x0d\\x0a" in line, line
