@@ -188,6 +188,37 @@ int sf_stream_run(sf_stream_t *stream, const unsigned char *in, size_t len,
     sf_write_pt write, void *ctx);
 
 
+/*
+ * One stream for many small documents (the items of a feed): forget all
+ * that was read, keep the memory.  The stream is as sf_stream_create()
+ * left it (stats included), with the same options.
+ */
+int sf_stream_reset(sf_stream_t *stream);
+/*
+ * The page title the rules compare blocks with, given rather than read
+ * from <title> or <h1> (a feed item's <title>): raw HTML text, entities
+ * intact.  Call before the first sf_stream_feed() after create or reset.
+ */
+void sf_stream_set_title(sf_stream_t *stream, const char *title,
+    size_t len);
+/*
+ * The language of the page (a BCP 47 tag such as "de-DE", as in <html
+ * lang>), for the wording of the built-in credit; a <html lang> in the
+ * input overrides it.  Unknown languages get the English credit.
+ */
+void sf_stream_set_lang(sf_stream_t *stream, const char *lang, size_t len);
+
+/*
+ * A credit template as operators write it (syndication_credit): "%s" the
+ * source name, "%u" its URL, "%%" a percent sign; the engine's own "%n"
+ * is accepted for "%s".  Checks it and writes the engine's form (NUL
+ * terminated) to out, which needs len + 1 bytes.  Returns SF_OK, or
+ * SF_ERROR with err->column and err->message set.
+ */
+int sf_credit_template(const char *tmpl, size_t len, char *out, size_t cap,
+    sf_error_t *err);
+
+
 /* The default allocator: malloc and free. */
 extern const sf_allocator_t  sf_malloc_allocator;
 
