@@ -2,7 +2,10 @@
  * synfilter.c: the command-line face of the engine.
  *
  *     synfilter [-r RULES]... [--no-builtin] [--source URL] [--chunk N]
- *               [--report] [--host HOST] < page.html > clean.html
+ *               [--report] [--host HOST] [--credit TEMPLATE]
+ *               < page.html > clean.html
+ *
+ * An RSS or Atom feed (told by its root element) is cleaned item by item.
  *
  * The same rules and the same stream as the nginx module; a one-line
  * summary goes to stderr, and with --report one line per decision.
@@ -96,7 +99,8 @@ static int
 sf_cli_usage(FILE *f)
 {
     fprintf(f, "usage: synfilter [-r RULES]... [--no-builtin] "
-            "[--source URL] [--chunk N] [--report] [--host HOST]\n");
+            "[--source URL] [--chunk N] [--report] [--host HOST] "
+            "[--credit TEMPLATE]\n");
 
     return (f == stdout) ? 0 : 2;
 }
@@ -194,6 +198,8 @@ main(int argc, char **argv)
     sf_error_t      err;
     sf_rules_t     *rules;
     sf_stream_t    *stream;
+    sf_feed_t      *feed;
+    char           *credit;
     sf_cli_mem_t    mem;
     sf_options_t    opt;
     unsigned char  *out;
@@ -203,6 +209,8 @@ main(int argc, char **argv)
     nfiles = 0;
     builtin = 1;
     chunk = 0;
+    feed = NULL;
+    credit = NULL;
 
     sf_options_init(&opt);
 
@@ -237,6 +245,23 @@ main(int argc, char **argv)
                    || strcmp(argv[i], "--help") == 0)
         {
             return sf_cli_usage(stdout);
+
+        } else if (strcmp(argv[i], "--credit") == 0 && i + 1 < argc) {
+            i++;
+            len = strlen(argv[i]);
+            credit = malloc(len + 1);
+
+            if (credit == NULL
+                || sf_credit_template(argv[i], len, credit, len + 1, &err)
+                   != SF_OK)
+            {
+                fprintf(stderr, "synfilter: --credit: %s\n",
+                        credit == NULL ? "out of memory" : err.message);
+                free(credit);
+                return 2;
+            }
+
+            opt.credit_template = credit;
 
         } else if (strcmp(argv[i], "--report") == 0) {
             opt.report = 1;
@@ -290,30 +315,44 @@ main(int argc, char **argv)
         return 1;
     }
 
-    stream = sf_stream_create(rules, &opt, &alloc);
+    stream = NULL;
+
+    if (sf_feed_detect((unsigned char *) in, len) == SF_FEED_YES) {
+        feed = sf_feed_create(rules, &opt, &alloc, 0);
+
+    } else {
+        stream = sf_stream_create(rules, &opt, &alloc);
+    }
 
     /* --chunk: the boundary torture of a slow upstream and client */
     out_size = chunk ? 64 : 65536;
     out = malloc(out_size);
 
-    if (stream == NULL || out == NULL) {
+    if ((stream == NULL && feed == NULL) || out == NULL) {
         fprintf(stderr, "synfilter: out of memory\n");
         free(out);
         free(in);
+        sf_feed_destroy(feed);
         sf_stream_destroy(stream);
         sf_rules_destroy(rules);
         return 1;
     }
 
-    rc = sf_stream_run(stream, (unsigned char *) in, len, chunk, out_size,
-                       out, sf_cli_write, stdout);
+    if (feed != NULL) {
+        rc = sf_feed_run(feed, (unsigned char *) in, len, chunk, out_size,
+                         out, sf_cli_write, stdout);
+    } else {
+        rc = sf_stream_run(stream, (unsigned char *) in, len, chunk,
+                           out_size, out, sf_cli_write, stdout);
+    }
 
     if (fflush(stdout) != 0) {
         rc = SF_ERROR;
     }
 
-    st = sf_stream_stats(stream);
-    src = sf_stream_source(stream, &slen);
+    st = feed ? sf_feed_stats(feed) : sf_stream_stats(stream);
+    src = feed ? "" : sf_stream_source(stream, &slen);
+    slen = feed ? 0 : slen;
 
     fprintf(stderr, "synfilter: in=%llu out=%llu held=%u removed=%u "
             "fired=%u credits=%u canonicals=%u source=%s memory=%zu "
@@ -323,11 +362,17 @@ main(int argc, char **argv)
             (unsigned long long) st->bytes_out, st->blocks_held,
             st->blocks_removed, st->rules_fired, st->credits,
             st->canonicals, slen ? src : "-", st->memory, mem.peak,
-            sf_stream_status(stream),
+            feed ? sf_feed_status(feed) : sf_stream_status(stream),
             st->passthrough[SF_PASS_HOLDBACK], st->passthrough[SF_PASS_TEXT],
             st->passthrough[SF_PASS_REGEX], st->passthrough[SF_PASS_DEPTH]);
 
+    if (feed != NULL) {
+        fprintf(stderr, "synfilter: feed items=%u\n", sf_feed_items(feed));
+    }
+
+    sf_feed_destroy(feed);
     sf_stream_destroy(stream);
+    free(credit);
     sf_rules_destroy(rules);
     free(out);
     free(in);
