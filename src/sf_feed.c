@@ -31,6 +31,7 @@
  * was opened, and the rest of the element passes through as it is.
  */
 
+#include <stdint.h>
 #include <string.h>
 
 #include "sf.h"
@@ -45,6 +46,7 @@
 #define SF_FEED_NEED         36
 #define SF_FEED_ENT_SIZE     12     /* "&#x10FFFF;" and a little more */
 #define SF_FEED_QUEUE_MAX    4
+#define SF_FEED_EXCEPT_MAX   128    /* spellings off the learned ones */
 
 
 /* Where the reader is. */
@@ -102,6 +104,22 @@ typedef struct {
 } sf_feed_seg_t;
 
 
+/*
+ * A character spelled otherwise than the feed's learned spelling ("&#60;"
+ * in a feed that spells '<' "&lt;", raw UTF-8 in one that spells it as
+ * numbers): where it is in the decoded HTML, and its spelling.  While the
+ * stream has changed nothing, its output is its input, offset for offset,
+ * and each such character goes out as it came.
+ */
+typedef struct {
+    uint64_t              off;
+    unsigned char         dlen;             /* its bytes in the HTML */
+    unsigned char         raw;              /* as it is in the HTML */
+    unsigned char         len;
+    unsigned char         bytes[SF_FEED_ENT_SIZE];
+} sf_feed_except_t;
+
+
 struct sf_feed_s {
     sf_allocator_t        alloc;
     sf_stream_t          *stream;
@@ -156,6 +174,9 @@ struct sf_feed_s {
     size_t                ws_len;
     unsigned              brackets;         /* ']' just written in CDATA */
     unsigned char         u8[4];            /* a character being encoded */
+    unsigned char         spill[24];        /* a spelling cut by the output */
+    size_t                spill_pos;
+    size_t                spill_len;
     unsigned              u8_len;
     unsigned              u8_need;
 
@@ -176,11 +197,25 @@ struct sf_feed_s {
     sf_feed_seg_t         queue[SF_FEED_QUEUE_MAX];
     unsigned              q_n;
 
+    /* the element's exceptions, in order; offsets in its decoded HTML */
+    sf_feed_except_t      except[SF_FEED_EXCEPT_MAX];
+    unsigned              x_head;
+    unsigned              x_n;
+    uint64_t              doff;             /* decoded so far */
+    uint64_t              eoff;             /* cleaned HTML encoded so far */
+    unsigned              e_raw;            /* bytes to copy as they are */
+    unsigned              e_drop;           /* bytes spelled already */
+    unsigned              changed:1;        /* the stream changed something */
+
     /* spellings learned from the feed's escaped text */
     unsigned char         spell[128];
     unsigned char         width[128];
     unsigned char         spell_u8;         /* for non-ASCII characters */
 };
+
+
+static sf_feed_except_t *sf_feed_except_at(sf_feed_t *f);
+static void sf_feed_except_pop(sf_feed_t *f);
 
 
 static const char  sf_feed_cdata_open[] = "<![CDATA[";
@@ -376,17 +411,60 @@ sf_feed_drain_queue(sf_feed_t *f, sf_io_t *io)
 }
 
 
+/* What did not fit of the last spelling goes out before anything else. */
 static int
-sf_feed_put(sf_feed_t *f, sf_io_t *io, const void *p, size_t len)
+sf_feed_drain_spill(sf_feed_t *f, sf_io_t *io)
 {
-    if (io->avail_out < len) {
+    size_t  n;
+
+    n = f->spill_len - f->spill_pos;
+    n = n < io->avail_out ? n : io->avail_out;
+
+    memcpy(io->next_out, f->spill + f->spill_pos, n);
+    io->next_out += n;
+    io->avail_out -= n;
+    f->stats.bytes_out += n;
+    f->spill_pos += n;
+
+    if (f->spill_pos < f->spill_len) {
         return SF_BUSY;
     }
 
-    memcpy(io->next_out, p, len);
-    io->next_out += len;
-    io->avail_out -= len;
-    f->stats.bytes_out += len;
+    f->spill_pos = f->spill_len = 0;
+
+    return SF_OK;
+}
+
+
+/*
+ * Out go len bytes (len <= the spill's size): SF_OK when all of them are
+ * taken, what did not fit kept in the spill; SF_BUSY when none could be.
+ */
+static int
+sf_feed_put(sf_feed_t *f, sf_io_t *io, const void *p, size_t len)
+{
+    size_t  n;
+
+    if (f->spill_len > 0 && sf_feed_drain_spill(f, io) != SF_OK) {
+        return SF_BUSY;
+    }
+
+    if (io->avail_out == 0) {
+        return SF_BUSY;
+    }
+
+    n = len < io->avail_out ? len : io->avail_out;
+
+    memcpy(io->next_out, p, n);
+    io->next_out += n;
+    io->avail_out -= n;
+    f->stats.bytes_out += n;
+
+    if (n < len) {
+        memcpy(f->spill, (const unsigned char *) p + n, len - n);
+        f->spill_pos = 0;
+        f->spill_len = len - n;
+    }
 
     return SF_OK;
 }
@@ -554,8 +632,15 @@ sf_feed_put_u8(sf_feed_t *f, sf_io_t *io)
 static int
 sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 {
-    size_t          n;
-    unsigned char   b, buf[24];
+    size_t             n;
+    unsigned char      b, buf[24];
+    sf_feed_except_t  *x;
+
+    if (f->u8_need > 0 && f->u8_len == f->u8_need
+        && sf_feed_put_u8(f, io) != SF_OK)
+    {
+        return SF_BUSY;
+    }
 
     while (f->opos < f->olen) {
         b = f->obuf[f->opos];
@@ -574,19 +659,52 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
                 continue;
             }
 
-            if (io->avail_out == 0) {
+            if (sf_feed_put(f, io, &b, 1) != SF_OK) {
                 return SF_BUSY;
             }
 
-            *io->next_out++ = b;
-            io->avail_out--;
-            f->stats.bytes_out++;
             f->brackets = (b == ']') ? f->brackets + 1 : 0;
             f->opos++;
             continue;
         }
 
         /* escaped text: whole characters, spelled as the feed spells them */
+
+        if (f->e_drop > 0) {
+            f->e_drop--;
+            f->opos++;
+            f->eoff++;
+            continue;
+        }
+
+        if (f->e_raw > 0) {
+            if (sf_feed_put(f, io, &b, 1) != SF_OK) {
+                return SF_BUSY;
+            }
+
+            f->e_raw--;
+            f->brackets = 0;
+            f->opos++;
+            f->eoff++;
+            continue;
+        }
+
+        if (f->u8_need == 0 && (x = sf_feed_except_at(f)) != NULL) {
+            if (x->raw) {
+                f->e_raw = x->dlen;
+
+            } else {
+                if (sf_feed_put(f, io, x->bytes, x->len) != SF_OK) {
+                    return SF_BUSY;
+                }
+
+                f->e_drop = x->dlen;
+                f->brackets = 0;
+            }
+
+            sf_feed_except_pop(f);
+            continue;
+        }
 
         if (f->u8_need == 0
             && (b < 0x80 || f->spell_u8 == SF_SP_UNKNOWN
@@ -605,6 +723,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 
             f->brackets = (b == ']') ? f->brackets + 1 : 0;
             f->opos++;
+            f->eoff++;
             continue;
         }
 
@@ -624,6 +743,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
             } else {
                 f->u8[f->u8_len++] = b;
                 f->opos++;
+                f->eoff++;
 
                 if (f->u8_len < f->u8_need) {
                     continue;
@@ -694,6 +814,13 @@ sf_feed_html_start(sf_feed_t *f)
     f->eng_fed = 0;
     f->close_len = 0;
     f->html_pass = 0;
+    f->x_n = 0;
+    f->x_head = 0;
+    f->doff = 0;
+    f->eoff = 0;
+    f->e_raw = 0;
+    f->e_drop = 0;
+    f->changed = 0;
     f->nhtml++;
     f->state = SF_FX_H_TEXT;
 }
@@ -704,6 +831,58 @@ static void
 sf_feed_html_byte(sf_feed_t *f, unsigned char c)
 {
     f->dbuf[f->dlen++] = c;
+    f->doff++;
+}
+
+
+/* The character starting at doff is spelled otherwise: remember how. */
+static void
+sf_feed_except_add(sf_feed_t *f, const unsigned char *bytes, size_t len,
+    size_t dlen, int raw)
+{
+    sf_feed_except_t  *x;
+
+    if (f->x_n == SF_FEED_EXCEPT_MAX || len > SF_FEED_ENT_SIZE) {
+        /* too many in flight: this one goes out as learned */
+        return;
+    }
+
+    x = &f->except[(f->x_head + f->x_n) % SF_FEED_EXCEPT_MAX];
+    x->off = f->doff;
+    x->dlen = (unsigned char) dlen;
+    x->raw = (unsigned char) raw;
+    x->len = (unsigned char) len;
+    memcpy(x->bytes, bytes, len);
+    f->x_n++;
+}
+
+
+/* The exception for the character at eoff, when the output is aligned. */
+static sf_feed_except_t *
+sf_feed_except_at(sf_feed_t *f)
+{
+    sf_feed_except_t  *x;
+
+    while (f->x_n > 0) {
+        x = &f->except[f->x_head];
+
+        if (x->off >= f->eoff) {
+            return (x->off == f->eoff && !f->changed) ? x : NULL;
+        }
+
+        f->x_head = (f->x_head + 1) % SF_FEED_EXCEPT_MAX;
+        f->x_n--;
+    }
+
+    return NULL;
+}
+
+
+static void
+sf_feed_except_pop(sf_feed_t *f)
+{
+    f->x_head = (f->x_head + 1) % SF_FEED_EXCEPT_MAX;
+    f->x_n--;
 }
 
 
@@ -722,6 +901,8 @@ sf_feed_room(sf_feed_t *f)
 static int
 sf_feed_ws_flush(sf_feed_t *f)
 {
+    size_t  k;
+
     if (f->ws_len == 0) {
         return 1;
     }
@@ -730,8 +911,10 @@ sf_feed_ws_flush(sf_feed_t *f)
         return 0;
     }
 
-    memcpy(f->dbuf + f->dlen, f->ws, f->ws_len);
-    f->dlen += f->ws_len;
+    for (k = 0; k < f->ws_len; k++) {
+        sf_feed_html_byte(f, f->ws[k]);
+    }
+
     f->ws_len = 0;
 
     return 1;
@@ -784,9 +967,9 @@ sf_feed_learn(sf_feed_t *f, unsigned c, unsigned sp, unsigned width)
 static void
 sf_feed_entity(sf_feed_t *f)
 {
-    size_t          i, n, digits;
+    size_t          i, n, k, digits;
     unsigned        c, sp;
-    unsigned char  *e;
+    unsigned char  *e, spelled[24];
 
     e = f->ent;
     n = f->ent_len;
@@ -865,16 +1048,47 @@ sf_feed_entity(sf_feed_t *f)
         goto literal;
     }
 
-    /* "&#60;" with no leading zero: no width to keep */
     sf_feed_learn(f, c, sp, (unsigned) digits);
+
+    /* spelled otherwise than the learned spelling: an exception */
+    k = sf_feed_spell(f, c, spelled);
+
+    if (k != n || memcmp(spelled, e, n) != 0) {
+        sf_feed_except_add(f, e, n, c < 0x80 ? 1 : c < 0x800 ? 2
+                                    : c < 0x10000 ? 3 : 4, 0);
+    }
+
     sf_feed_utf8(f, c);
     f->ent_len = 0;
     return;
 
 literal:
 
+    /* not XML: its '&' goes out raw, as it came */
+    sf_feed_except_add(f, e, 1, 1, 1);
+
     for (i = 0; i < n; i++) {
         sf_feed_html_byte(f, e[i]);
+    }
+
+    f->ent_len = 0;
+}
+
+
+/* An '&' that starts no entity: it and what follows go out as they came. */
+static void
+sf_feed_ent_literal(sf_feed_t *f)
+{
+    size_t  k;
+
+    if (f->ent_len == 0) {
+        return;
+    }
+
+    sf_feed_except_add(f, f->ent, 1, 1, 1);
+
+    for (k = 0; k < f->ent_len; k++) {
+        sf_feed_html_byte(f, f->ent[k]);
     }
 
     f->ent_len = 0;
@@ -1626,8 +1840,17 @@ sf_feed_inner(sf_feed_t *f, sf_io_t *io)
             if (c >= 0x80) {
                 sf_feed_learn(f, 0x80, SF_SP_RAW, 0);
 
+                if (f->spell_u8 != SF_SP_RAW && (c >= 0xc0 || c < 0x80)) {
+                    sf_feed_except_add(f, &c, 1, c >= 0xf0 ? 4 : c >= 0xe0
+                                                 ? 3 : 2, 1);
+                }
+
             } else {
                 sf_feed_learn(f, c, SF_SP_RAW, 0);
+
+                if (f->spell[c] != SF_SP_RAW) {
+                    sf_feed_except_add(f, &c, 1, 1, 1);
+                }
             }
 
             sf_feed_html_byte(f, c);
@@ -1636,13 +1859,7 @@ sf_feed_inner(sf_feed_t *f, sf_io_t *io)
         case SF_FX_H_ENT:
             if (c == '<' || c == '&' || sf_feed_space(c)) {
                 /* no entity after all: the bytes as they are */
-                size_t  k;
-
-                for (k = 0; k < f->ent_len; k++) {
-                    sf_feed_html_byte(f, f->ent[k]);
-                }
-
-                f->ent_len = 0;
+                sf_feed_ent_literal(f);
                 f->state = SF_FX_H_TEXT;
                 i--;
                 break;
@@ -1745,8 +1962,9 @@ out:
 static int
 sf_feed_engine(sf_feed_t *f, unsigned flags)
 {
-    int      rc;
-    sf_io_t  e;
+    int                rc;
+    sf_io_t            e;
+    const sf_stats_t  *st;
 
     e.next_in = f->dbuf + f->dpos;
     e.avail_in = f->dlen - f->dpos;
@@ -1762,6 +1980,13 @@ sf_feed_engine(sf_feed_t *f, unsigned flags)
     f->dpos = (size_t) (e.next_in - f->dbuf);
     f->opos = 0;
     f->olen = (size_t) (e.next_out - f->obuf);
+
+    st = sf_stream_stats(f->stream);
+
+    if (st->blocks_removed > 0 || st->credits > 0 || st->canonicals > 0) {
+        /* its output is no longer its input, offset for offset */
+        f->changed = 1;
+    }
 
     if (f->dpos == f->dlen) {
         f->dpos = f->dlen = 0;
@@ -1783,11 +2008,17 @@ sf_feed_pending(sf_feed_t *f, sf_io_t *io, unsigned flags, int more_input)
 {
     int  rc;
 
+    if (f->spill_len > 0 && sf_feed_drain_spill(f, io) != SF_OK) {
+        return SF_BUSY;
+    }
+
     if (f->q_n > 0 && sf_feed_drain_queue(f, io) != SF_OK) {
         return SF_BUSY;
     }
 
-    if (f->opos < f->olen && sf_feed_drain_html(f, io) != SF_OK) {
+    if ((f->opos < f->olen || (f->u8_need > 0 && f->u8_len == f->u8_need))
+        && sf_feed_drain_html(f, io) != SF_OK)
+    {
         return SF_BUSY;
     }
 
@@ -1883,19 +2114,13 @@ sf_feed_loop(sf_feed_t *f, sf_io_t *io, unsigned flags)
 static int
 sf_feed_truncate(sf_feed_t *f)
 {
-    size_t  k;
-
     if (f->state >= SF_FX_H_TEXT) {
         if (f->fin) {
             return 1;
         }
 
         /* the loop left dbuf empty: the held bytes fit */
-        for (k = 0; k < f->ent_len; k++) {
-            sf_feed_html_byte(f, f->ent[k]);
-        }
-
-        f->ent_len = 0;
+        sf_feed_ent_literal(f);
 
         if (f->ws_len > 0) {
             (void) sf_feed_ws_flush(f);
@@ -2021,9 +2246,14 @@ sf_feed_feed(sf_feed_t *f, sf_io_t *io, unsigned flags)
 int
 sf_feed_holding(const sf_feed_t *f)
 {
+    if (f->done) {
+        return 0;
+    }
+
     return f->q_n > 0 || f->opos < f->olen || f->dpos < f->dlen
            || f->ent_len > 0 || f->ws_len > 0 || f->replay_len > 0
-           || f->fin || f->run > 0
+           || f->fin || f->spill_len > 0 || f->u8_len > 0
+           || (f->state == SF_FX_H_CDATA && f->run > 0)
            || (f->state == SF_FX_SNIFF && f->sniff_len > 0)
            || ((f->state == SF_FX_MARKUP || f->state == SF_FX_TAG
                 || f->state == SF_FX_H_MARKUP) && f->tok_len > 0)
