@@ -92,7 +92,7 @@ static ngx_command_t  ngx_http_syndication_filter_commands[] = {
       ngx_http_types_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_syndication_loc_conf_t, types_keys),
-      &ngx_http_html_default_types[0] },
+      &ngx_http_syndication_default_types[0] },
 
     { ngx_string("syndication_max_holdback"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -148,6 +148,13 @@ static ngx_command_t  ngx_http_syndication_filter_commands[] = {
       ngx_http_set_complex_value_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_syndication_loc_conf_t, page_host),
+      NULL },
+
+    { ngx_string("syndication_credit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_syndication_credit,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
       NULL },
 
     { ngx_string("syndication_learn"),
@@ -319,9 +326,10 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
-    ctx->stream = sf_stream_create(slcf->rules, &options, &alloc);
-
-    if (ctx->stream == NULL) {
+    if (ngx_http_syndication_engine_create(r, ctx, slcf->rules, &options,
+                                           &alloc)
+        != NGX_OK)
+    {
         /* fail open: the page goes out as the upstream sent it */
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "syndication filter: stream not created, "
@@ -721,7 +729,7 @@ ngx_http_syndication_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 
     if (!ctx->done
         && (ctx->in != NULL || ctx->in_buf != NULL || ctx->avail
-            || sf_stream_holding(ctx->stream)))
+            || ngx_http_syndication_engine_holding(ctx)))
     {
         r->buffered |= NGX_HTTP_SUB_BUFFERED;
 
@@ -792,7 +800,7 @@ ngx_http_syndication_process(ngx_http_request_t *r,
         /* the input sets a flag only when all its bytes are fed */
         flags = ctx->finish ? SF_FINISH : (ctx->flush ? SF_FLUSH : 0);
 
-        rc = sf_stream_feed(ctx->stream, &io, flags);
+        rc = ngx_http_syndication_engine_feed(ctx, &io, flags);
 
         consumed = ctx->avail - io.avail_in;
         produced = io.next_out - b->last;
@@ -1125,11 +1133,7 @@ ngx_http_syndication_cleanup(void *data)
 
     /* the variables are read in the log phase, before the pool goes */
 
-    if (ctx->stream != NULL) {
-        sf_stream_destroy(ctx->stream);
-        ctx->stream = NULL;
-        ctx->filtered = 0;
-    }
+    ngx_http_syndication_engine_destroy(ctx);
 }
 
 
@@ -1155,8 +1159,8 @@ ngx_http_syndication_status_variable(ngx_http_request_t *r,
     } else if (ctx->status != NULL) {
         status = ctx->status;
 
-    } else if (ctx->stream != NULL) {
-        status = sf_stream_status(ctx->stream);
+    } else if (ngx_http_syndication_engine_status(ctx) != NULL) {
+        status = ngx_http_syndication_engine_status(ctx);
 
     } else {
         status = "skipped";
@@ -1184,8 +1188,8 @@ ngx_http_syndication_removed_variable(ngx_http_request_t *r,
 
     n = 0;
 
-    if (ctx != NULL && ctx->stream != NULL) {
-        n = sf_stream_stats(ctx->stream)->blocks_removed;
+    if (ctx != NULL) {
+        n = ngx_http_syndication_engine_removed(ctx);
     }
 
     p = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
@@ -1490,6 +1494,7 @@ ngx_http_syndication_create_conf(ngx_conf_t *cf)
      *     conf->rules = NULL;
      *     conf->source = NULL;
      *     conf->page_host = NULL;
+     *     conf->credit = { 0, NULL };
      *     conf->learn_zone = NULL;
      *     conf->learn_key = NULL;
      */
@@ -1531,7 +1536,7 @@ ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (ngx_http_merge_types(cf, &conf->types_keys, &conf->types,
                              &prev->types_keys, &prev->types,
-                             ngx_http_html_default_types)
+                             ngx_http_syndication_default_types)
         != NGX_OK)
     {
         return NGX_CONF_ERROR;
@@ -1543,6 +1548,10 @@ ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (conf->page_host == NULL) {
         conf->page_host = prev->page_host;
+    }
+
+    if (conf->credit.data == NULL) {
+        conf->credit = prev->credit;
     }
 
     if (conf->learn_zone == NULL) {
