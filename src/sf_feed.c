@@ -46,6 +46,7 @@
 #define SF_FEED_NEED         36
 #define SF_FEED_ENT_SIZE     12     /* "&#x10FFFF;" and a little more */
 #define SF_FEED_QUEUE_MAX    4
+#define SF_FEED_TAIL         7      /* "</body>" */
 #define SF_FEED_EXCEPT_MAX   128    /* spellings off the learned ones */
 
 
@@ -206,6 +207,18 @@ struct sf_feed_s {
     unsigned              e_raw;            /* bytes to copy as they are */
     unsigned              e_drop;           /* bytes spelled already */
     unsigned              changed:1;        /* the stream changed something */
+
+    /*
+     * The stream reads the element's HTML as "<body>" HTML "</body>": a
+     * document, so that inline content at its end is decided (and its
+     * credit placed) as at the end of a page's body.  Neither tag goes out.
+     */
+    unsigned              o_skip;           /* bytes of "<body>" to drop */
+    unsigned char         tail[8];
+    unsigned              tail_h;
+    unsigned              tail_n;
+    unsigned              tail_flush:1;     /* the tail was no "</body>" */
+    unsigned              suffixed:1;       /* "</body>" given */
 
     /* spellings learned from the feed's escaped text */
     unsigned char         spell[128];
@@ -625,6 +638,36 @@ sf_feed_put_u8(sf_feed_t *f, sf_io_t *io)
 }
 
 
+static int
+sf_feed_tail_is(sf_feed_t *f, const char *s)
+{
+    unsigned  i;
+
+    for (i = 0; i < f->tail_n; i++) {
+        if (f->tail[(f->tail_h + i) % 8] != (unsigned char) s[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* The byte at the head of the tail has gone out (or into u8). */
+static void
+sf_feed_advance(sf_feed_t *f)
+{
+    if (!f->tail_flush) {
+        f->tail[(f->tail_h + SF_FEED_TAIL) % 8] = f->obuf[f->opos++];
+
+    } else {
+        f->tail_n--;
+    }
+
+    f->tail_h = (f->tail_h + 1) % 8;
+}
+
+
 /*
  * The cleaned HTML goes out escaped as it came.  Returns SF_BUSY when the
  * output space ran out first.
@@ -642,8 +685,26 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
         return SF_BUSY;
     }
 
-    while (f->opos < f->olen) {
-        b = f->obuf[f->opos];
+    for ( ;; ) {
+        /* the "<body>" the stream was given first is not the item's */
+        while (f->o_skip > 0 && f->opos < f->olen) {
+            f->o_skip--;
+            f->opos++;
+        }
+
+        /* nor is the "</body>" given last: the last 7 bytes wait */
+        while (!f->tail_flush && f->tail_n < SF_FEED_TAIL
+               && f->opos < f->olen)
+        {
+            f->tail[(f->tail_h + f->tail_n) % 8] = f->obuf[f->opos++];
+            f->tail_n++;
+        }
+
+        if (f->tail_flush ? f->tail_n == 0 : f->opos == f->olen) {
+            break;
+        }
+
+        b = f->tail[f->tail_h];
 
         if (f->enc == SF_FE_CDATA) {
             if (b == '>' && f->brackets >= 2) {
@@ -655,7 +716,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
                 }
 
                 f->brackets = 0;
-                f->opos++;
+                sf_feed_advance(f);
                 continue;
             }
 
@@ -664,7 +725,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
             }
 
             f->brackets = (b == ']') ? f->brackets + 1 : 0;
-            f->opos++;
+            sf_feed_advance(f);
             continue;
         }
 
@@ -672,7 +733,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 
         if (f->e_drop > 0) {
             f->e_drop--;
-            f->opos++;
+            sf_feed_advance(f);
             f->eoff++;
             continue;
         }
@@ -684,7 +745,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 
             f->e_raw--;
             f->brackets = 0;
-            f->opos++;
+            sf_feed_advance(f);
             f->eoff++;
             continue;
         }
@@ -722,7 +783,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
             }
 
             f->brackets = (b == ']') ? f->brackets + 1 : 0;
-            f->opos++;
+            sf_feed_advance(f);
             f->eoff++;
             continue;
         }
@@ -742,7 +803,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 
             } else {
                 f->u8[f->u8_len++] = b;
-                f->opos++;
+                sf_feed_advance(f);
                 f->eoff++;
 
                 if (f->u8_len < f->u8_need) {
@@ -756,8 +817,10 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
         }
     }
 
-    f->opos = 0;
-    f->olen = 0;
+    if (f->opos == f->olen) {
+        f->opos = 0;
+        f->olen = 0;
+    }
 
     return SF_OK;
 }
@@ -821,8 +884,28 @@ sf_feed_html_start(sf_feed_t *f)
     f->e_raw = 0;
     f->e_drop = 0;
     f->changed = 0;
+    f->o_skip = 0;
+    f->tail_h = 0;
+    f->tail_n = 0;
+    f->tail_flush = 0;
+    f->suffixed = 0;
     f->nhtml++;
     f->state = SF_FX_H_TEXT;
+}
+
+
+/* The element's HTML starts: the stream first reads "<body>". */
+static void
+sf_feed_html_begin(sf_feed_t *f)
+{
+    if (f->eng_fed) {
+        return;
+    }
+
+    f->eng_fed = 1;
+    memcpy(f->dbuf + f->dlen, "<body>", 6);
+    f->dlen += 6;
+    f->o_skip = 6;
 }
 
 
@@ -1828,7 +1911,7 @@ sf_feed_inner(sf_feed_t *f, sf_io_t *io)
                 f->enc = SF_FE_TEXT;
             }
 
-            f->eng_fed = 1;
+            sf_feed_html_begin(f);
 
             if (c == '&') {
                 f->ent[0] = '&';
@@ -1896,7 +1979,7 @@ sf_feed_inner(sf_feed_t *f, sf_io_t *io)
             break;
 
         case SF_FX_H_CDATA:
-            f->eng_fed = 1;
+            sf_feed_html_begin(f);
 
             if (c == '>' && f->run >= 2) {
                 while (f->run > 2) {
@@ -2016,7 +2099,8 @@ sf_feed_pending(sf_feed_t *f, sf_io_t *io, unsigned flags, int more_input)
         return SF_BUSY;
     }
 
-    if ((f->opos < f->olen || (f->u8_need > 0 && f->u8_len == f->u8_need))
+    if ((f->opos < f->olen || (f->u8_need > 0 && f->u8_len == f->u8_need)
+         || (f->tail_flush && f->tail_n > 0))
         && sf_feed_drain_html(f, io) != SF_OK)
     {
         return SF_BUSY;
@@ -2029,6 +2113,14 @@ sf_feed_pending(sf_feed_t *f, sf_io_t *io, unsigned flags, int more_input)
                                                     : SF_FEED_AGAIN;
         }
 
+        if (f->eng_fed && !f->suffixed) {
+            memcpy(f->dbuf, "</body>", 7);
+            f->dpos = 0;
+            f->dlen = 7;
+            f->suffixed = 1;
+            return SF_FEED_AGAIN;
+        }
+
         if (!f->eng_done && f->eng_fed) {
             rc = sf_feed_engine(f, SF_FINISH);
 
@@ -2038,6 +2130,20 @@ sf_feed_pending(sf_feed_t *f, sf_io_t *io, unsigned flags, int more_input)
 
             if (rc == SF_DONE) {
                 f->eng_done = 1;
+            }
+
+            return SF_FEED_AGAIN;
+        }
+
+        if (f->tail_n > 0 && !f->tail_flush) {
+            if (f->tail_n == SF_FEED_TAIL
+                && sf_feed_tail_is(f, "</body>"))
+            {
+                f->tail_n = 0;
+
+            } else {
+                /* not what was given: out it goes, as it is */
+                f->tail_flush = 1;
             }
 
             return SF_FEED_AGAIN;
@@ -2120,6 +2226,12 @@ sf_feed_truncate(sf_feed_t *f)
         }
 
         /* the loop left dbuf empty: the held bytes fit */
+        if (f->ent_len > 0 || f->ws_len > 0
+            || (f->run > 0 && f->state == SF_FX_H_CDATA))
+        {
+            sf_feed_html_begin(f);
+        }
+
         sf_feed_ent_literal(f);
 
         if (f->ws_len > 0) {
@@ -2129,10 +2241,6 @@ sf_feed_truncate(sf_feed_t *f)
         while (f->run > 0 && f->state == SF_FX_H_CDATA) {
             sf_feed_html_byte(f, ']');
             f->run--;
-        }
-
-        if (f->dlen > 0) {
-            f->eng_fed = 1;
         }
 
         f->trunc = 1;
