@@ -128,7 +128,7 @@ quality: $(BUILD)/synfilter
 	/usr/bin/python3 tests/quality.py
 
 fixtures-cli: $(BUILD)/synfilter
-	$(PYTEST) -q tests/test_fixtures_cli.py
+	$(PYTEST) -q tests/test_fixtures_cli.py tests/test_feeds_cli.py
 
 # The same tests against nginx itself built with AddressSanitizer and the
 # module compiled in (--add-module: the static build path of `config`).
