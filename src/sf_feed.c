@@ -485,7 +485,8 @@ sf_feed_put(sf_feed_t *f, sf_io_t *io, const void *p, size_t len)
 
 /* The spelling of code point c in escaped text, written to buf. */
 static size_t
-sf_feed_spell(sf_feed_t *f, unsigned c, unsigned char *buf)
+sf_feed_spell(sf_feed_t *f, unsigned c, unsigned char *buf,
+    unsigned brackets)
 {
     unsigned     sp, w;
     const char  *named;
@@ -529,7 +530,7 @@ sf_feed_spell(sf_feed_t *f, unsigned c, unsigned char *buf)
 
     /* never raw: '<' and '&' would be markup, "]]>" is not allowed */
     if (sp == SF_SP_RAW
-        && (c == '<' || c == '&' || (c == '>' && f->brackets >= 2)))
+        && (c == '<' || c == '&' || (c == '>' && brackets >= 2)))
     {
         sp = SF_SP_NAMED;
     }
@@ -618,7 +619,7 @@ sf_feed_put_u8(sf_feed_t *f, sf_io_t *io)
             c = (c << 6) | (f->u8[i] & 0x3f);
         }
 
-        n = sf_feed_spell(f, c, buf);
+        n = sf_feed_spell(f, c, buf, f->brackets);
     }
 
     if (n == 0) {
@@ -771,7 +772,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
             && (b < 0x80 || f->spell_u8 == SF_SP_UNKNOWN
                 || f->spell_u8 == SF_SP_RAW))
         {
-            n = (b < 0x80) ? sf_feed_spell(f, b, buf) : 0;
+            n = (b < 0x80) ? sf_feed_spell(f, b, buf, f->brackets) : 0;
 
             if (n == 0) {
                 buf[0] = b;
@@ -1134,7 +1135,8 @@ sf_feed_entity(sf_feed_t *f)
     sf_feed_learn(f, c, sp, (unsigned) digits);
 
     /* spelled otherwise than the learned spelling: an exception */
-    k = sf_feed_spell(f, c, spelled);
+    /* as the encoder spells it, "]]>" aside (never raw in the input) */
+    k = sf_feed_spell(f, c, spelled, 0);
 
     if (k != n || memcmp(spelled, e, n) != 0) {
         sf_feed_except_add(f, e, n, c < 0x80 ? 1 : c < 0x800 ? 2

@@ -19,6 +19,8 @@
 
 
 static sf_rules_t  *builtin;
+static sf_rules_t  *norules;
+static sf_rules_t  *active;         /* run() with these, NULL: builtin */
 
 
 typedef struct {
@@ -60,7 +62,8 @@ run(const sf_options_t *opt, unsigned flags, const char *in, size_t len,
     sf_feed_t      *feed;
     unsigned char  *ob;
 
-    feed = sf_feed_create(builtin, opt, &sf_malloc_allocator, flags);
+    feed = sf_feed_create(active != NULL ? active : builtin, opt,
+                          &sf_malloc_allocator, flags);
     assert_non_null(feed);
 
     ob = malloc(out_size);
@@ -825,13 +828,156 @@ test_credit_template(void **state)
 }
 
 
+
+/* ---- random clean feeds: with no rule, the output is the input --------- */
+
+
+static void
+rnd_add(buf_t *b, const char *s)
+{
+    buf_add(b, (const unsigned char *) s, strlen(s));
+}
+
+
+/* Escaped text: every spelling a generator may use, mixed at random. */
+static void
+rnd_escaped(buf_t *b, unsigned *seed)
+{
+    size_t       i, n;
+    static const char  *parts[] = {
+        "&lt;p&gt;", "&lt;/p&gt;", "&#60;b&#62;", "&#x3C;/b&#x3E;",
+        "&lt;a href=&quot;https://x.example/?a=1&amp;amp;b=2&quot;&gt;",
+        "&lt;/a&gt;", "&amp;amp;", "&amp;#8217;", "&#8217;", "&#x2019;",
+        "caf\xc3\xa9", "\xe6\x97\xa5\xe6\x9c\xac", "&#233;", "&#039;", "'",
+        "&apos;", "\"", "&quot;", ">", "&gt;", "]]&gt;", "]x", "]]y",
+        " ", "\n", "\t", "word", "Harbour", "&#10;", "&#xA;", "&#0039;",
+        "&amp;nbsp;", "&lt;br /&gt;", "&lt;!-- c --&gt;",
+        "&lt;script&gt;a &amp;lt; b&lt;/script&gt;", "&lt;div&gt;",
+        "&lt;/div&gt;", "&lt;li&gt;item", "\xf0\x9f\x8c\x8a"
+    };
+
+    n = 1 + rand_r(seed) % 40;
+
+    for (i = 0; i < n; i++) {
+        rnd_add(b, parts[rand_r(seed) % (sizeof(parts) / sizeof(parts[0]))]);
+    }
+}
+
+
+static void
+rnd_cdata(buf_t *b, unsigned *seed)
+{
+    size_t       i, n;
+    static const char  *parts[] = {
+        "<p>", "</p>", "<b>x</b>", "a[b[0]]]]><![CDATA[>c", "]]]]><![CDATA[>",
+        "&amp;", "&lt;", "<a href=\"https://y.example/\">y</a>", "\n",
+        "caf\xc3\xa9", "<!-- more -->", "<script>if (a < b) {}</script>",
+        "<div class=\"w\">", "</div>", "<br>", "text ", "]", "]]"
+    };
+
+    rnd_add(b, "<![CDATA[");
+    n = 1 + rand_r(seed) % 30;
+
+    for (i = 0; i < n; i++) {
+        rnd_add(b, parts[rand_r(seed) % (sizeof(parts) / sizeof(parts[0]))]);
+    }
+
+    rnd_add(b, "]]>");
+}
+
+
+static void
+rnd_feed(buf_t *b, unsigned *seed)
+{
+    size_t       i, n;
+    static const char  *ws[] = { "", " ", "\n\t\t", "\r\n  " };
+
+    memset(b, 0, sizeof(buf_t));
+    rnd_add(b, (rand_r(seed) & 1) ? "\xef\xbb\xbf" : "");
+    rnd_add(b, "<?xml version=\"1.0\"?>\n<!-- x -->\n<rss version=\"2.0\" "
+            "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">"
+            "<channel><title>T &amp; <![CDATA[U]]></title>");
+    n = rand_r(seed) % 6;
+
+    for (i = 0; i < n; i++) {
+        rnd_add(b, "<item>");
+        rnd_add(b, ws[rand_r(seed) % 4]);
+        rnd_add(b, "<title>Item &#8211; <![CDATA[one & two]]></title>");
+        rnd_add(b, "<link>https://agg.example/?p=1&amp;q=2</link>");
+        rnd_add(b, "<description>");
+        rnd_add(b, ws[rand_r(seed) % 4]);
+
+        if (rand_r(seed) & 1) {
+            rnd_cdata(b, seed);
+
+        } else {
+            rnd_escaped(b, seed);
+        }
+
+        rnd_add(b, ws[rand_r(seed) % 4]);
+        rnd_add(b, "</description><content:encoded>");
+
+        if (rand_r(seed) % 3 == 0) {
+            rnd_cdata(b, seed);
+
+        } else {
+            rnd_escaped(b, seed);
+        }
+
+        rnd_add(b, "</content:encoded><description/>");
+        rnd_add(b, ws[rand_r(seed) % 4]);
+        rnd_add(b, "</item>");
+    }
+
+    rnd_add(b, "</channel></rss>\n");
+}
+
+
+static void
+test_random_feeds_identical(void **state)
+{
+    int           i;
+    buf_t         in, out;
+    unsigned      seed;
+    const char   *env;
+
+    (void) state;
+
+    env = getenv("SF_TEST_SEED");
+    seed = env ? (unsigned) strtoul(env, NULL, 10) : 20240312;
+
+    for (i = 0; i < 300; i++) {
+        unsigned  s0 = seed;
+
+        rnd_feed(&in, &seed);
+
+        /* no rule: nothing to change; the built-in pack: nothing to find */
+        active = (i & 1) ? builtin : norules;
+        out = check_all(NULL, (i & 2) ? SF_FEED_SNIFF : 0,
+                        (const char *) in.data, NULL);
+
+        if (out.len != in.len || memcmp(out.data, in.data, in.len) != 0) {
+            fprintf(stderr, "feed %d (seed before it %u) not identical:\n"
+                    "%s\n---\n%s\n", i, s0, in.data, out.data);
+            fail();
+        }
+
+        free(out.data);
+        free(in.data);
+    }
+
+    active = NULL;
+}
+
+
 static int
 setup(void **state)
 {
     (void) state;
     builtin = sf_test_rules(NULL, 1);
+    norules = sf_test_rules(NULL, 0);
 
-    return builtin == NULL ? -1 : 0;
+    return (builtin == NULL || norules == NULL) ? -1 : 0;
 }
 
 
@@ -840,6 +986,7 @@ teardown(void **state)
 {
     (void) state;
     sf_rules_destroy(builtin);
+    sf_rules_destroy(norules);
 
     return 0;
 }
@@ -863,6 +1010,7 @@ main(void)
         cmocka_unit_test(test_stream_reset),
         cmocka_unit_test(test_given_title),
         cmocka_unit_test(test_credit_template),
+        cmocka_unit_test(test_random_feeds_identical),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
