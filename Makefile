@@ -151,7 +151,8 @@ quality: $(BUILD)/synfilter
 	/usr/bin/python3 tests/quality.py
 
 fixtures-cli: $(BUILD)/synfilter
-	$(PYTEST) -q tests/test_fixtures_cli.py tests/test_engine_golden.py
+	$(PYTEST) -q tests/test_fixtures_cli.py tests/test_feeds_cli.py \
+	    tests/test_engine_golden.py
 
 # rewrite tests/golden/expected.txt from build/synfilter: only from an
 # engine whose outputs are trusted (see tests/test_engine_golden.py)

@@ -58,6 +58,9 @@ struct ngx_http_syndication_loc_conf_s {
     ngx_http_complex_value_t    *source;
     ngx_http_complex_value_t    *page_host;
 
+    /* syndication_credit in the engine's syntax; data NULL: unset */
+    ngx_str_t                    credit;
+
     ngx_shm_zone_t              *learn_zone;
     ngx_http_complex_value_t    *learn_key;
     time_t                       learn_ttl;
@@ -77,6 +80,7 @@ typedef struct {
 
 typedef struct {
     sf_stream_t                 *stream;
+    sf_feed_t                   *feed;      /* an XML type: instead */
     const char                  *status;    /* overrides the engine's */
     ngx_str_t                    source;    /* known at header time */
     ngx_str_t                    learn_key;
@@ -160,6 +164,23 @@ ngx_int_t ngx_http_syndication_link(ngx_http_request_t *r, u_char *url,
 
 void ngx_http_syndication_log_value(ngx_pool_t *pool, ngx_str_t *value,
     ngx_str_t *out);
+
+extern ngx_str_t  ngx_http_syndication_default_types[];
+
+ngx_int_t ngx_http_syndication_engine_create(ngx_http_request_t *r,
+    ngx_http_syndication_ctx_t *ctx, sf_rules_t *rules,
+    sf_options_t *options, sf_allocator_t *alloc);
+int ngx_http_syndication_engine_feed(ngx_http_syndication_ctx_t *ctx,
+    sf_io_t *io, unsigned flags);
+ngx_int_t ngx_http_syndication_engine_holding(
+    ngx_http_syndication_ctx_t *ctx);
+const char *ngx_http_syndication_engine_status(
+    ngx_http_syndication_ctx_t *ctx);
+ngx_uint_t ngx_http_syndication_engine_removed(
+    ngx_http_syndication_ctx_t *ctx);
+void ngx_http_syndication_engine_destroy(ngx_http_syndication_ctx_t *ctx);
+char *ngx_http_syndication_credit(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 
 
 extern ngx_module_t  ngx_http_syndication_filter_module;

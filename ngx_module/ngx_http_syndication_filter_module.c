@@ -95,7 +95,7 @@ static ngx_command_t  ngx_http_syndication_filter_commands[] = {
       ngx_http_types_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_syndication_loc_conf_t, types_keys),
-      &ngx_http_html_default_types[0] },
+      &ngx_http_syndication_default_types[0] },
 
     { ngx_string("syndication_max_holdback"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -170,6 +170,13 @@ static ngx_command_t  ngx_http_syndication_filter_commands[] = {
     { ngx_string("syndication_stats"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_syndication_stats,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("syndication_credit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_syndication_credit,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -365,9 +372,10 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
-    ctx->stream = sf_stream_create(slcf->rules, &options, &alloc);
-
-    if (ctx->stream == NULL) {
+    if (ngx_http_syndication_engine_create(r, ctx, slcf->rules, &options,
+                                           &alloc)
+        != NGX_OK)
+    {
         /* fail open: the page goes out as the upstream sent it */
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "syndication filter: stream not created, "
@@ -827,7 +835,7 @@ ngx_http_syndication_process(ngx_http_request_t *r,
         /* the input sets a flag only when all its bytes are fed */
         flags = ctx->finish ? SF_FINISH : (ctx->flush ? SF_FLUSH : 0);
 
-        rc = sf_stream_feed(ctx->stream, &io, flags);
+        rc = ngx_http_syndication_engine_feed(ctx, &io, flags);
 
         consumed = ctx->avail - io.avail_in;
         produced = io.next_out - b->last;
@@ -1184,11 +1192,7 @@ ngx_http_syndication_cleanup(void *data)
 
     /* the variables are read in the log phase, before the pool goes */
 
-    if (ctx->stream != NULL) {
-        sf_stream_destroy(ctx->stream);
-        ctx->stream = NULL;
-        ctx->filtered = 0;
-    }
+    ngx_http_syndication_engine_destroy(ctx);
 }
 
 
@@ -1215,8 +1219,8 @@ ngx_http_syndication_status(ngx_http_request_t *r)
     } else if (ctx->status != NULL) {
         status = ctx->status;
 
-    } else if (ctx->stream != NULL) {
-        status = sf_stream_status(ctx->stream);
+    } else if (ngx_http_syndication_engine_status(ctx) != NULL) {
+        status = ngx_http_syndication_engine_status(ctx);
 
     } else {
         status = "skipped";
@@ -1256,8 +1260,8 @@ ngx_http_syndication_removed_variable(ngx_http_request_t *r,
 
     n = 0;
 
-    if (ctx != NULL && ctx->stream != NULL) {
-        n = sf_stream_stats(ctx->stream)->blocks_removed;
+    if (ctx != NULL) {
+        n = ngx_http_syndication_engine_removed(ctx);
     }
 
     p = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
@@ -1591,6 +1595,7 @@ ngx_http_syndication_create_conf(ngx_conf_t *cf)
      *     conf->rules = NULL;
      *     conf->source = NULL;
      *     conf->page_host = NULL;
+     *     conf->credit = { 0, NULL };
      *     conf->learn_zone = NULL;
      *     conf->learn_key = NULL;
      *     conf->enable_file = { 0, NULL };
@@ -1644,7 +1649,7 @@ ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (ngx_http_merge_types(cf, &conf->types_keys, &conf->types,
                              &prev->types_keys, &prev->types,
-                             ngx_http_html_default_types)
+                             ngx_http_syndication_default_types)
         != NGX_OK)
     {
         return NGX_CONF_ERROR;
@@ -1656,6 +1661,10 @@ ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (conf->page_host == NULL) {
         conf->page_host = prev->page_host;
+    }
+
+    if (conf->credit.data == NULL) {
+        conf->credit = prev->credit;
     }
 
     if (conf->learn_zone == NULL) {

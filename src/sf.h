@@ -215,6 +215,88 @@ size_t sf_url_clean(const unsigned char *raw, size_t len, int decode,
     char *out, size_t cap);
 
 
+/*
+ * One stream for many small documents (the items of a feed): forget all
+ * that was read, keep the memory.  The stream is as sf_stream_create()
+ * left it (stats included), with the same options.
+ */
+int sf_stream_reset(sf_stream_t *stream);
+/*
+ * The page title the rules compare blocks with, given rather than read
+ * from <title> or <h1> (a feed item's <title>): raw HTML text, entities
+ * intact.  Call before the first sf_stream_feed() after create or reset.
+ */
+void sf_stream_set_title(sf_stream_t *stream, const char *title,
+    size_t len);
+/*
+ * The language of the page (a BCP 47 tag such as "de-DE", as in <html
+ * lang>), for the wording of the built-in credit; a <html lang> in the
+ * input overrides it.  Unknown languages get the English credit.
+ */
+void sf_stream_set_lang(sf_stream_t *stream, const char *lang, size_t len);
+
+/*
+ * A credit template as operators write it (syndication_credit): "%s" the
+ * source name, "%u" its URL, "%%" a percent sign; the engine's own "%n"
+ * is accepted for "%s".  Checks it and writes the engine's form (NUL
+ * terminated) to out, which needs len + 1 bytes.  Returns SF_OK, or
+ * SF_ERROR with err->column and err->message set.
+ */
+int sf_credit_template(const char *tmpl, size_t len, char *out, size_t cap,
+    sf_error_t *err);
+
+
+/*
+ * Feeds: RSS 2.0, RSS 1.0 and Atom.  Everything outside the HTML of the
+ * items passes byte for byte; the HTML of each item (<description>,
+ * <content:encoded>, Atom <summary> and <content> of type "html"), escaped
+ * as text or in CDATA, is unescaped, cleaned by one sf_stream_t reset per
+ * element with the item's <title> as the page title, and escaped again
+ * the way it came.  Memory is fixed at create time: a few KiB plus one
+ * stream, whatever the size of the feed or of an item.
+ */
+typedef struct sf_feed_s  sf_feed_t;
+
+/* sf_feed_detect(): what the first bytes of a body are. */
+#define SF_FEED_NO        0     /* not a feed */
+#define SF_FEED_YES       1     /* root <rss>, <feed> or <rdf:RDF> */
+#define SF_FEED_MORE      2     /* undecided: more bytes needed */
+
+/* Bytes after which an undecided body is taken for no feed. */
+#define SF_FEED_SNIFF_MAX 2048
+
+/*
+ * Looks past a byte order mark, the XML declaration, comments, processing
+ * instructions and a doctype for the root element.
+ */
+int sf_feed_detect(const unsigned char *p, size_t len);
+
+/* Flags of sf_feed_create(). */
+#define SF_FEED_SNIFF     0x01  /* decide from the first bytes; a body that
+                                   is no feed passes through unchanged */
+
+sf_feed_t *sf_feed_create(const sf_rules_t *rules,
+    const sf_options_t *options, const sf_allocator_t *alloc,
+    unsigned flags);
+/* The cursor contract and return codes of sf_stream_feed(). */
+int sf_feed_feed(sf_feed_t *feed, sf_io_t *io, unsigned flags);
+int sf_feed_holding(const sf_feed_t *feed);
+/*
+ * The sums over the items' streams; bytes_in and bytes_out are the feed's
+ * own, memory all that the feed allocated (its stream included).
+ */
+const sf_stats_t *sf_feed_stats(const sf_feed_t *feed);
+/* Items seen and HTML elements cleaned; 0 when the body was no feed. */
+unsigned sf_feed_items(const sf_feed_t *feed);
+/* As sf_stream_status(); "passthrough:notfeed" for a sniffed non-feed. */
+const char *sf_feed_status(const sf_feed_t *feed);
+void sf_feed_destroy(sf_feed_t *feed);
+
+int sf_feed_run(sf_feed_t *feed, const unsigned char *in, size_t len,
+    size_t chunk, size_t out_size, unsigned char *out_buf,
+    sf_write_pt write, void *ctx);
+
+
 /* The default allocator: malloc and free. */
 extern const sf_allocator_t  sf_malloc_allocator;
 

@@ -258,6 +258,7 @@ sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
         /* fall through */
 
     case SF_TAG_HTML:
+        sf_stream_lang_tag(s, tag);
         sf_stream_queue_token(s);
         return;
 
@@ -968,7 +969,7 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
     }
 
     tl = s->opt.credit_template != NULL ? strlen(s->opt.credit_template)
-                                        : sf_stream_default_credit_len;
+                                        : sf_credit_lang_max();
 
     s->hold_cap = s->opt.limits.max_holdback;
     s->text_cap = s->opt.limits.max_text;

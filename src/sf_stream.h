@@ -188,6 +188,9 @@ struct sf_stream_s {
     size_t                src_len;
     size_t                name_len;
 
+    /* the built-in credit in the page's language, NULL: English */
+    const char           *lang_credit;
+
     /* the isBasedOn matcher of a head JSON-LD script (sf_stream_head.c) */
     unsigned              js_state;
     unsigned              js_depth;         /* in the isBasedOn object */
@@ -317,6 +320,10 @@ void sf_stream_learn(sf_stream_t *s, const char *url, size_t len,
 void sf_stream_credit(sf_stream_t *s);
 void sf_stream_credit_for(sf_stream_t *s, const char *url, size_t len,
     const char *name, size_t name_len);
+
+/* sf_credit_lang.c */
+void sf_stream_lang_tag(sf_stream_t *s, sf_tag_t *tag);
+size_t sf_credit_lang_max(void);
 
 
 #endif /* SF_STREAM_H_INCLUDED */

@@ -211,7 +211,8 @@ sf_stream_credit_for(sf_stream_t *s, const char *url, size_t len,
     }
 
     tmpl = s->opt.credit_template != NULL ? s->opt.credit_template
-                                          : sf_stream_default_credit;
+           : s->lang_credit != NULL ? s->lang_credit
+           : sf_stream_default_credit;
 
     n = sf_credit_render(tmpl, url, len, name, name_len, s->render,
                          s->render_cap);

@@ -2,8 +2,11 @@
  * synfilter.c: the command-line face of the engine.
  *
  *     synfilter [-r RULES]... [--no-builtin] [--source URL] [--chunk N]
- *               [--report] [--host HOST] < page.html > clean.html
+ *               [--report] [--host HOST] [--credit TEMPLATE]
+ *               < page.html > clean.html
  *     synfilter --version | --help
+ *
+ * An RSS or Atom feed (told by its root element) is cleaned item by item.
  *
  * The same rules and the same stream as the nginx module; a one-line
  * summary goes to stderr, and with --report one line per decision.
@@ -98,10 +101,11 @@ static int
 sf_cli_usage(FILE *f)
 {
     fprintf(f, "usage: synfilter [-r RULES]... [--no-builtin] "
-            "[--source URL] [--chunk N] [--report] [--host HOST]\n"
+            "[--source URL] [--chunk N] [--report] [--host HOST] "
+            "[--credit TEMPLATE]\n"
             "       synfilter --version | --help\n"
-            "Reads a page on stdin, writes it cleaned on stdout and a "
-            "summary on stderr\n(see synfilter(1)).\n");
+            "Reads a page or a feed on stdin, writes it cleaned on stdout "
+            "and a summary on\nstderr (see synfilter(1)).\n");
 
     return (f == stdout) ? 0 : 2;
 }
@@ -199,6 +203,8 @@ main(int argc, char **argv)
     sf_error_t      err;
     sf_rules_t     *rules;
     sf_stream_t    *stream;
+    sf_feed_t      *feed;
+    char           *credit;
     sf_cli_mem_t    mem;
     sf_options_t    opt;
     unsigned char  *out;
@@ -208,6 +214,8 @@ main(int argc, char **argv)
     nfiles = 0;
     builtin = 1;
     chunk = 0;
+    feed = NULL;
+    credit = NULL;
 
     sf_options_init(&opt);
 
@@ -248,6 +256,22 @@ main(int argc, char **argv)
         {
             printf("synfilter %s\n", SF_VERSION);
             return 0;
+        } else if (strcmp(argv[i], "--credit") == 0 && i + 1 < argc) {
+            i++;
+            len = strlen(argv[i]);
+            credit = malloc(len + 1);
+
+            if (credit == NULL
+                || sf_credit_template(argv[i], len, credit, len + 1, &err)
+                   != SF_OK)
+            {
+                fprintf(stderr, "synfilter: --credit: %s\n",
+                        credit == NULL ? "out of memory" : err.message);
+                free(credit);
+                return 2;
+            }
+
+            opt.credit_template = credit;
 
         } else if (strcmp(argv[i], "--report") == 0) {
             opt.report = 1;
@@ -301,30 +325,44 @@ main(int argc, char **argv)
         return 1;
     }
 
-    stream = sf_stream_create(rules, &opt, &alloc);
+    stream = NULL;
+
+    if (sf_feed_detect((unsigned char *) in, len) == SF_FEED_YES) {
+        feed = sf_feed_create(rules, &opt, &alloc, 0);
+
+    } else {
+        stream = sf_stream_create(rules, &opt, &alloc);
+    }
 
     /* --chunk: the boundary torture of a slow upstream and client */
     out_size = chunk ? 64 : 65536;
     out = malloc(out_size);
 
-    if (stream == NULL || out == NULL) {
+    if ((stream == NULL && feed == NULL) || out == NULL) {
         fprintf(stderr, "synfilter: out of memory\n");
         free(out);
         free(in);
+        sf_feed_destroy(feed);
         sf_stream_destroy(stream);
         sf_rules_destroy(rules);
         return 1;
     }
 
-    rc = sf_stream_run(stream, (unsigned char *) in, len, chunk, out_size,
-                       out, sf_cli_write, stdout);
+    if (feed != NULL) {
+        rc = sf_feed_run(feed, (unsigned char *) in, len, chunk, out_size,
+                         out, sf_cli_write, stdout);
+    } else {
+        rc = sf_stream_run(stream, (unsigned char *) in, len, chunk,
+                           out_size, out, sf_cli_write, stdout);
+    }
 
     if (fflush(stdout) != 0) {
         rc = SF_ERROR;
     }
 
-    st = sf_stream_stats(stream);
-    src = sf_stream_source(stream, &slen);
+    st = feed ? sf_feed_stats(feed) : sf_stream_stats(stream);
+    src = feed ? "" : sf_stream_source(stream, &slen);
+    slen = feed ? 0 : slen;
 
     fprintf(stderr, "synfilter: in=%llu out=%llu held=%u removed=%u "
             "fired=%u credits=%u canonicals=%u not-inserted=%u source=%s "
@@ -335,11 +373,17 @@ main(int argc, char **argv)
             st->blocks_removed, st->rules_fired, st->credits,
             st->canonicals, st->inserts_failed, slen ? src : "-",
             st->memory, mem.peak,
-            sf_stream_status(stream),
+            feed ? sf_feed_status(feed) : sf_stream_status(stream),
             st->passthrough[SF_PASS_HOLDBACK], st->passthrough[SF_PASS_TEXT],
             st->passthrough[SF_PASS_REGEX], st->passthrough[SF_PASS_DEPTH]);
 
+    if (feed != NULL) {
+        fprintf(stderr, "synfilter: feed items=%u\n", sf_feed_items(feed));
+    }
+
+    sf_feed_destroy(feed);
     sf_stream_destroy(stream);
+    free(credit);
     sf_rules_destroy(rules);
     free(out);
     free(in);

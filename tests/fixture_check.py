@@ -238,6 +238,12 @@ def check(inp, out, exp):
         if not ok:
             fails.append("source: no link %r with credit %r"
                          % (src, exp.get("source_name")))
+    if exp.get("credit_text"):
+        # the credit around the source link is in the page's language
+        boxes = [t for h, t in parse(out).links if h == exp.get("source")]
+        if not any(norm(exp["credit_text"]) in norm(t) for t in boxes):
+            fails.append("credit_text: no credit %r around a link to %r"
+                         % (exp["credit_text"], exp.get("source")))
     for raw in exp.get("kept_raw", []):
         if raw.encode("utf-8") not in out:
             fails.append("kept_raw: missing: %r" % raw)
@@ -299,6 +305,9 @@ def selfcheck(inp, exp):
     for p in exp.get("kept_raw", []):
         if p.encode("utf-8") not in raw:
             fails.append("kept_raw not in the input: %r" % p)
+    if exp.get("credit_text") and _count(text, exp["credit_text"]) > 0:
+        fails.append("credit_text already in the input: %r"
+                     % exp["credit_text"])
     if exp.get("title_once") and _count(text, exp["title_once"]) == 0:
         fails.append("title_once: title not in the input")
     if exp.get("identical") and (exp.get("removed") or exp.get("source")):

@@ -1,0 +1,2579 @@
+/*
+ * sf_feed.c: RSS and Atom feeds, cleaned item by item.
+ *
+ * An aggregator's feed carries the same footers as its pages, inside the
+ * HTML of each item, escaped as XML text ("&lt;p&gt;The post ...") or in
+ * CDATA.  The feed is read as XML, byte by byte as it streams; all of it
+ * passes through unchanged except the content of the elements that hold
+ * an item's HTML:
+ *
+ *     RSS     <description>, <content:encoded> (any prefix: "*:encoded")
+ *     Atom    <summary>, <content> with type="html"
+ *
+ * directly inside an <item> or <entry>.  Their content is unescaped
+ * (entities decoded, CDATA opened), cleaned by the stream, reset for each
+ * element with the item's <title> as the page title, and escaped again:
+ *
+ *   - content that starts with CDATA goes out in one CDATA section; a
+ *     "]]>" in the cleaned HTML is split as "]]]]><![CDATA[>", the way
+ *     WordPress splits it, so that its own splits come out unchanged;
+ *   - content escaped as text is escaped again with the spelling the feed
+ *     used for each character ("&lt;" or "&#60;", "'" or "&#039;", raw
+ *     UTF-8 or "&#8217;"), learned from the first time each appears, so
+ *     that a feed whose items have no boilerplate comes out byte for byte
+ *     as it came.
+ *
+ * Memory is allocated once, in sf_feed_create(): one markup token, the
+ * decoded and the cleaned HTML in transit, the item title, and one stream.
+ * Nothing grows with the feed or with an item.  Markup the feed layer does
+ * not expect inside an HTML element (a comment, a child element) ends the
+ * cleaning of that element: what was cleaned goes out, closed the way it
+ * was opened, and the rest of the element passes through as it is.
+ */
+
+#include <stdint.h>
+#include <string.h>
+
+#include "sf.h"
+
+
+#define SF_FEED_TOKEN_SIZE   4096   /* one tag of the feed, whole */
+#define SF_FEED_TITLE_SIZE   512    /* the item title, raw */
+#define SF_FEED_LANG_SIZE    36     /* a language tag */
+#define SF_FEED_HTML_SIZE    4096   /* decoded HTML, cleaned HTML */
+#define SF_FEED_WS_SIZE      32     /* white space after a CDATA section */
+/* room in dbuf before a byte is read: an entity or the white space */
+#define SF_FEED_NEED         36
+#define SF_FEED_ENT_SIZE     12     /* "&#x10FFFF;" and a little more */
+#define SF_FEED_QUEUE_MAX    4
+#define SF_FEED_TAIL         7      /* "</body>" */
+#define SF_FEED_EXCEPT_MAX   128    /* spellings off the learned ones */
+
+
+/* Where the reader is. */
+typedef enum {
+    SF_FX_SNIFF = 0,        /* collecting the first bytes (SF_FEED_SNIFF) */
+    SF_FX_RAW,              /* no feed: everything passes */
+    SF_FX_TEXT,             /* text between tags */
+    SF_FX_MARKUP,           /* a token from '<' until it is known */
+    SF_FX_TAG,              /* a start or end tag, held until '>' */
+    SF_FX_LONGTAG,          /* a tag longer than the token buffer */
+    SF_FX_COMMENT,          /* passing until "-->" */
+    SF_FX_CDATA,            /* passing until "]]>" */
+    SF_FX_PI,               /* passing until "?>" */
+    SF_FX_DECL,             /* <!DOCTYPE ...>, passing until its '>' */
+
+    /* inside an HTML element of an item */
+    SF_FX_H_TEXT,           /* text: entities decoded into the HTML */
+    SF_FX_H_ENT,            /* an entity reference being read */
+    SF_FX_H_MARKUP,         /* '<': CDATA, the element's end, or else */
+    SF_FX_H_CDATA,          /* CDATA content: the HTML itself */
+    SF_FX_H_AFTER           /* white space after a CDATA section */
+} sf_feed_state_e;
+
+
+/* How the HTML of the element came, and goes out again. */
+typedef enum {
+    SF_FE_UNDECIDED = 0,    /* only white space so far */
+    SF_FE_TEXT,             /* escaped text */
+    SF_FE_CDATA             /* CDATA sections */
+} sf_feed_enc_e;
+
+
+/* The spelling of a character in escaped text. */
+enum {
+    SF_SP_UNKNOWN = 0,
+    SF_SP_RAW,
+    SF_SP_NAMED,            /* &lt; &gt; &amp; &quot; &apos; */
+    SF_SP_DEC,              /* &#60; (width: digits, leading zeros kept) */
+    SF_SP_HEX_LOWER,        /* &#x3c; */
+    SF_SP_HEX_UPPER         /* &#x3C; */
+};
+
+
+/* What is captured from plain text of the feed. */
+enum {
+    SF_CAP_NONE = 0,
+    SF_CAP_TITLE,
+    SF_CAP_LANG
+};
+
+
+typedef struct {
+    const unsigned char  *p;
+    size_t                len;
+} sf_feed_seg_t;
+
+
+/*
+ * A character spelled otherwise than the feed's learned spelling ("&#60;"
+ * in a feed that spells '<' "&lt;", raw UTF-8 in one that spells it as
+ * numbers): where it is in the decoded HTML, and its spelling.  While the
+ * stream has changed nothing, its output is its input, offset for offset,
+ * and each such character goes out as it came.
+ */
+typedef struct {
+    uint64_t              off;
+    unsigned char         dlen;             /* its bytes in the HTML */
+    unsigned char         raw;              /* as it is in the HTML */
+    unsigned char         len;
+    unsigned char         bytes[SF_FEED_ENT_SIZE];
+} sf_feed_except_t;
+
+
+struct sf_feed_s {
+    sf_allocator_t        alloc;
+    sf_stream_t          *stream;
+    sf_stats_t            stats;
+    unsigned              nitems;
+    unsigned              nhtml;
+    unsigned              sniff:1;
+    unsigned              notfeed:1;
+    unsigned              finished:1;
+    unsigned              done:1;
+    unsigned              report:1;
+
+    sf_feed_state_e       state;
+    sf_feed_state_e       back;             /* after an entity */
+
+    /* the markup token (also the first bytes while sniffing) */
+    unsigned char        *tok;
+    size_t                tok_len;
+    unsigned              quote;            /* in a tag: open quote char */
+    unsigned              run;              /* ']' or '-' seen in a row */
+    unsigned              tag_end:1;        /* a long tag: "</" */
+    unsigned              tag_slash:1;      /* a long tag: last byte '/' */
+
+    /* element depth, the open item and the HTML element in it */
+    unsigned              depth;
+    unsigned              item_depth;       /* 0: not in an item */
+    unsigned              html_depth;       /* 0: not in an HTML element */
+    unsigned              html_pass:1;      /* it passes as it is */
+
+    unsigned              cap;              /* SF_CAP_* */
+    unsigned              cap_depth;
+    unsigned char         title[SF_FEED_TITLE_SIZE];
+    size_t                title_len;
+    char                  lang[SF_FEED_LANG_SIZE];   /* of the feed */
+    size_t                lang_len;
+    char                  ilang[SF_FEED_LANG_SIZE];  /* of the item */
+    size_t                ilang_len;
+    char                  cap_lang[SF_FEED_LANG_SIZE];
+    size_t                cap_lang_len;
+
+    /* the element's HTML in transit: decoded, then cleaned */
+    sf_feed_enc_e         enc;
+    unsigned char        *dbuf;
+    size_t                dpos;
+    size_t                dlen;
+    unsigned char        *obuf;
+    size_t                opos;
+    size_t                olen;
+    unsigned char         ent[SF_FEED_ENT_SIZE];
+    size_t                ent_len;
+    unsigned char         ws[SF_FEED_WS_SIZE];
+    size_t                ws_len;
+    unsigned              brackets;         /* ']' just written in CDATA */
+    unsigned char         u8[4];            /* a character being encoded */
+    unsigned char         spill[24];        /* a spelling cut by the output */
+    size_t                spill_pos;
+    size_t                spill_len;
+    unsigned              u8_len;
+    unsigned              u8_need;
+
+    unsigned              fin:1;            /* finishing the stream */
+    unsigned              trunc:1;          /* ... because the input ended */
+    unsigned              eng_done:1;
+    unsigned              eng_fed:1;        /* the stream has seen input */
+
+    /* the closing of the element, after the stream finished */
+    size_t                close_len;        /* end tag bytes in tok */
+
+    /* the first bytes, while sniffing, and read again after */
+    unsigned char        *sniffed;
+    size_t                sniff_len;
+    const unsigned char  *replay;
+    size_t                replay_len;
+
+    sf_feed_seg_t         queue[SF_FEED_QUEUE_MAX];
+    unsigned              q_n;
+
+    /* the element's exceptions, in order; offsets in its decoded HTML */
+    sf_feed_except_t      except[SF_FEED_EXCEPT_MAX];
+    unsigned              x_head;
+    unsigned              x_n;
+    uint64_t              doff;             /* decoded so far */
+    uint64_t              eoff;             /* cleaned HTML encoded so far */
+    unsigned              e_raw;            /* bytes to copy as they are */
+    unsigned              e_drop;           /* bytes spelled already */
+    unsigned              changed:1;        /* the stream changed something */
+
+    /*
+     * The stream reads the element's HTML as "<body>" HTML "</body>": a
+     * document, so that inline content at its end is decided (and its
+     * credit placed) as at the end of a page's body.  Neither tag goes out.
+     */
+    unsigned              o_skip;           /* bytes of "<body>" to drop */
+    unsigned char         tail[8];
+    unsigned              tail_h;
+    unsigned              tail_n;
+    unsigned              tail_flush:1;     /* the tail was no "</body>" */
+    unsigned              suffixed:1;       /* "</body>" given */
+
+    /* spellings learned from the feed's escaped text */
+    unsigned char         spell[128];
+    unsigned char         width[128];
+    unsigned char         spell_u8;         /* for non-ASCII characters */
+};
+
+
+static sf_feed_except_t *sf_feed_except_at(sf_feed_t *f);
+static void sf_feed_except_pop(sf_feed_t *f);
+
+
+static const char  sf_feed_cdata_open[] = "<![CDATA[";
+static const char  sf_feed_cdata_close[] = "]]>";
+static const char  sf_feed_cdata_split[] = "]]><![CDATA[>";
+
+
+static int
+sf_feed_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+
+/* ---- sniffing ----------------------------------------------------------- */
+
+
+static int
+sf_feed_name_is(const unsigned char *p, const unsigned char *end,
+    const char *name)
+{
+    size_t  n;
+
+    n = strlen(name);
+
+    if ((size_t) (end - p) < n + 1) {
+        return (size_t) (end - p) <= n && memcmp(p, name, end - p) == 0
+               ? -1 : 0;
+    }
+
+    if (memcmp(p, name, n) != 0) {
+        return 0;
+    }
+
+    p += n;
+
+    return sf_feed_space(*p) || *p == '>' || *p == '/';
+}
+
+
+int
+sf_feed_detect(const unsigned char *p, size_t len)
+{
+    int                   r, rr;
+    const unsigned char  *end, *q;
+
+    end = p + len;
+
+    if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+        p += 3;
+
+    } else if (len < 3 && len > 0 && p[0] == 0xef) {
+        return SF_FEED_MORE;
+    }
+
+    for ( ;; ) {
+        while (p < end && sf_feed_space(*p)) {
+            p++;
+        }
+
+        if (p == end) {
+            return SF_FEED_MORE;
+        }
+
+        if (*p != '<') {
+            return SF_FEED_NO;
+        }
+
+        if (end - p < 2) {
+            return SF_FEED_MORE;
+        }
+
+        if (p[1] == '?') {
+            for (q = p + 2; q + 1 < end && !(q[0] == '?' && q[1] == '>');
+                 q++)
+            {
+                /* void */
+            }
+
+            if (q + 1 >= end) {
+                return SF_FEED_MORE;
+            }
+
+            p = q + 2;
+            continue;
+        }
+
+        if (p[1] == '!') {
+            if (end - p < 4) {
+                return SF_FEED_MORE;
+            }
+
+            if (p[2] == '-' && p[3] == '-') {
+                for (q = p + 4; q + 2 < end
+                     && !(q[0] == '-' && q[1] == '-' && q[2] == '>'); q++)
+                {
+                    /* void */
+                }
+
+                if (q + 2 >= end) {
+                    return SF_FEED_MORE;
+                }
+
+                p = q + 3;
+                continue;
+            }
+
+            /* <!DOCTYPE ...>, perhaps with an internal subset */
+            rr = 0;
+
+            for (q = p + 2; q < end; q++) {
+                if (*q == '[') {
+                    rr++;
+
+                } else if (*q == ']' && rr > 0) {
+                    rr--;
+
+                } else if (*q == '>' && rr == 0) {
+                    break;
+                }
+            }
+
+            if (q == end) {
+                return SF_FEED_MORE;
+            }
+
+            p = q + 1;
+            continue;
+        }
+
+        p++;
+
+        r = sf_feed_name_is(p, end, "rss");
+
+        if (r == 0) {
+            r = sf_feed_name_is(p, end, "feed");
+        }
+
+        if (r == 0) {
+            r = sf_feed_name_is(p, end, "rdf:RDF");
+        }
+
+        return r == 1 ? SF_FEED_YES : r == -1 ? SF_FEED_MORE : SF_FEED_NO;
+    }
+}
+
+
+/* ---- output --------------------------------------------------------------- */
+
+
+static void
+sf_feed_queue(sf_feed_t *f, const void *p, size_t len)
+{
+    if (len == 0 || f->q_n == SF_FEED_QUEUE_MAX) {
+        return;
+    }
+
+    f->queue[f->q_n].p = p;
+    f->queue[f->q_n].len = len;
+    f->q_n++;
+}
+
+
+static int
+sf_feed_drain_queue(sf_feed_t *f, sf_io_t *io)
+{
+    size_t          n;
+    sf_feed_seg_t  *seg;
+
+    while (f->q_n > 0) {
+        seg = &f->queue[0];
+        n = seg->len < io->avail_out ? seg->len : io->avail_out;
+
+        if (n == 0) {
+            return SF_BUSY;
+        }
+
+        memcpy(io->next_out, seg->p, n);
+        io->next_out += n;
+        io->avail_out -= n;
+        f->stats.bytes_out += n;
+        seg->p += n;
+        seg->len -= n;
+
+        if (seg->len == 0) {
+            memmove(&f->queue[0], &f->queue[1],
+                    (f->q_n - 1) * sizeof(sf_feed_seg_t));
+            f->q_n--;
+        }
+    }
+
+    return SF_OK;
+}
+
+
+/* What did not fit of the last spelling goes out before anything else. */
+static int
+sf_feed_drain_spill(sf_feed_t *f, sf_io_t *io)
+{
+    size_t  n;
+
+    n = f->spill_len - f->spill_pos;
+    n = n < io->avail_out ? n : io->avail_out;
+
+    memcpy(io->next_out, f->spill + f->spill_pos, n);
+    io->next_out += n;
+    io->avail_out -= n;
+    f->stats.bytes_out += n;
+    f->spill_pos += n;
+
+    if (f->spill_pos < f->spill_len) {
+        return SF_BUSY;
+    }
+
+    f->spill_pos = f->spill_len = 0;
+
+    return SF_OK;
+}
+
+
+/*
+ * Out go len bytes (len <= the spill's size): SF_OK when all of them are
+ * taken, what did not fit kept in the spill; SF_BUSY when none could be.
+ */
+static int
+sf_feed_put(sf_feed_t *f, sf_io_t *io, const void *p, size_t len)
+{
+    size_t  n;
+
+    if (f->spill_len > 0 && sf_feed_drain_spill(f, io) != SF_OK) {
+        return SF_BUSY;
+    }
+
+    if (io->avail_out == 0) {
+        return SF_BUSY;
+    }
+
+    n = len < io->avail_out ? len : io->avail_out;
+
+    memcpy(io->next_out, p, n);
+    io->next_out += n;
+    io->avail_out -= n;
+    f->stats.bytes_out += n;
+
+    if (n < len) {
+        memcpy(f->spill, (const unsigned char *) p + n, len - n);
+        f->spill_pos = 0;
+        f->spill_len = len - n;
+    }
+
+    return SF_OK;
+}
+
+
+/* The spelling of code point c in escaped text, written to buf. */
+static size_t
+sf_feed_spell(sf_feed_t *f, unsigned c, unsigned char *buf,
+    unsigned brackets)
+{
+    unsigned     sp, w;
+    const char  *named;
+    char         digits[12];
+    size_t       n, k;
+
+    if (c < 128) {
+        sp = f->spell[c];
+        w = f->width[c];
+
+    } else {
+        sp = f->spell_u8;
+        w = 0;
+    }
+
+    named = NULL;
+
+    switch (c) {
+    case '<':
+        named = "&lt;";
+        break;
+    case '>':
+        named = "&gt;";
+        break;
+    case '&':
+        named = "&amp;";
+        break;
+    case '"':
+        named = "&quot;";
+        break;
+    case '\'':
+        named = "&apos;";
+        break;
+    default:
+        break;
+    }
+
+    if (sp == SF_SP_UNKNOWN) {
+        sp = (c == '<' || c == '&' || c == '>') ? SF_SP_NAMED : SF_SP_RAW;
+    }
+
+    /* never raw: '<' and '&' would be markup, "]]>" is not allowed */
+    if (sp == SF_SP_RAW
+        && (c == '<' || c == '&' || (c == '>' && brackets >= 2)))
+    {
+        sp = SF_SP_NAMED;
+    }
+
+    if (sp == SF_SP_NAMED && named == NULL) {
+        sp = SF_SP_DEC;
+    }
+
+    switch (sp) {
+
+    case SF_SP_NAMED:
+        n = strlen(named);
+        memcpy(buf, named, n);
+        return n;
+
+    case SF_SP_DEC:
+        k = 0;
+
+        do {
+            digits[k++] = (char) ('0' + c % 10);
+            c /= 10;
+        } while (c > 0);
+
+        while (k < w && k < 8) {
+            digits[k++] = '0';
+        }
+
+        buf[0] = '&';
+        buf[1] = '#';
+        n = 2;
+
+        while (k > 0) {
+            buf[n++] = (unsigned char) digits[--k];
+        }
+
+        buf[n++] = ';';
+        return n;
+
+    case SF_SP_HEX_LOWER:
+    case SF_SP_HEX_UPPER:
+        k = 0;
+
+        do {
+            digits[k++] = (sp == SF_SP_HEX_LOWER ? "0123456789abcdef"
+                                                 : "0123456789ABCDEF")
+                          [c & 15];
+            c >>= 4;
+        } while (c > 0);
+
+        while (k < w && k < 8) {
+            digits[k++] = '0';
+        }
+
+        buf[0] = '&';
+        buf[1] = '#';
+        buf[2] = 'x';
+        n = 3;
+
+        while (k > 0) {
+            buf[n++] = (unsigned char) digits[--k];
+        }
+
+        buf[n++] = ';';
+        return n;
+
+    default:
+        return 0;       /* raw: the caller copies the bytes */
+    }
+}
+
+
+/* The character in u8 (whole, or what there is of it) goes out. */
+static int
+sf_feed_put_u8(sf_feed_t *f, sf_io_t *io)
+{
+    unsigned        c, i;
+    size_t          n;
+    unsigned char   buf[24];
+
+    n = 0;
+
+    if (f->u8_len > 1 && f->u8_len == f->u8_need) {
+        c = f->u8[0] & (0xff >> (f->u8_len + 1));
+
+        for (i = 1; i < f->u8_len; i++) {
+            c = (c << 6) | (f->u8[i] & 0x3f);
+        }
+
+        n = sf_feed_spell(f, c, buf, f->brackets);
+    }
+
+    if (n == 0) {
+        memcpy(buf, f->u8, f->u8_len);
+        n = f->u8_len;
+    }
+
+    if (sf_feed_put(f, io, buf, n) != SF_OK) {
+        return SF_BUSY;
+    }
+
+    f->brackets = 0;
+    f->u8_need = 0;
+    f->u8_len = 0;
+
+    return SF_OK;
+}
+
+
+static int
+sf_feed_tail_is(sf_feed_t *f, const char *s)
+{
+    unsigned  i;
+
+    for (i = 0; i < f->tail_n; i++) {
+        if (f->tail[(f->tail_h + i) % 8] != (unsigned char) s[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* The byte at the head of the tail has gone out (or into u8). */
+static void
+sf_feed_advance(sf_feed_t *f)
+{
+    if (!f->tail_flush) {
+        f->tail[(f->tail_h + SF_FEED_TAIL) % 8] = f->obuf[f->opos++];
+
+    } else {
+        f->tail_n--;
+    }
+
+    f->tail_h = (f->tail_h + 1) % 8;
+}
+
+
+/*
+ * The cleaned HTML goes out escaped as it came.  Returns SF_BUSY when the
+ * output space ran out first.
+ */
+static int
+sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
+{
+    size_t             n;
+    unsigned char      b, buf[24];
+    sf_feed_except_t  *x;
+
+    if (f->u8_need > 0 && f->u8_len == f->u8_need
+        && sf_feed_put_u8(f, io) != SF_OK)
+    {
+        return SF_BUSY;
+    }
+
+    for ( ;; ) {
+        /* the "<body>" the stream was given first is not the item's */
+        while (f->o_skip > 0 && f->opos < f->olen) {
+            f->o_skip--;
+            f->opos++;
+        }
+
+        /* nor is the "</body>" given last: the last 7 bytes wait */
+        while (!f->tail_flush && f->tail_n < SF_FEED_TAIL
+               && f->opos < f->olen)
+        {
+            f->tail[(f->tail_h + f->tail_n) % 8] = f->obuf[f->opos++];
+            f->tail_n++;
+        }
+
+        if (f->tail_flush ? f->tail_n == 0 : f->opos == f->olen) {
+            break;
+        }
+
+        b = f->tail[f->tail_h];
+
+        if (f->enc == SF_FE_CDATA) {
+            if (b == '>' && f->brackets >= 2) {
+                if (sf_feed_put(f, io, sf_feed_cdata_split,
+                                sizeof(sf_feed_cdata_split) - 1)
+                    != SF_OK)
+                {
+                    return SF_BUSY;
+                }
+
+                f->brackets = 0;
+                sf_feed_advance(f);
+                continue;
+            }
+
+            if (sf_feed_put(f, io, &b, 1) != SF_OK) {
+                return SF_BUSY;
+            }
+
+            f->brackets = (b == ']') ? f->brackets + 1 : 0;
+            sf_feed_advance(f);
+            continue;
+        }
+
+        /* escaped text: whole characters, spelled as the feed spells them */
+
+        if (f->e_drop > 0) {
+            f->e_drop--;
+            sf_feed_advance(f);
+            f->eoff++;
+            continue;
+        }
+
+        if (f->e_raw > 0) {
+            if (sf_feed_put(f, io, &b, 1) != SF_OK) {
+                return SF_BUSY;
+            }
+
+            f->e_raw--;
+            f->brackets = 0;
+            sf_feed_advance(f);
+            f->eoff++;
+            continue;
+        }
+
+        if (f->u8_need == 0 && (x = sf_feed_except_at(f)) != NULL) {
+            if (x->raw) {
+                f->e_raw = x->dlen;
+
+            } else {
+                if (sf_feed_put(f, io, x->bytes, x->len) != SF_OK) {
+                    return SF_BUSY;
+                }
+
+                f->e_drop = x->dlen;
+                f->brackets = 0;
+            }
+
+            sf_feed_except_pop(f);
+            continue;
+        }
+
+        if (f->u8_need == 0
+            && (b < 0x80 || f->spell_u8 == SF_SP_UNKNOWN
+                || f->spell_u8 == SF_SP_RAW))
+        {
+            n = (b < 0x80) ? sf_feed_spell(f, b, buf, f->brackets) : 0;
+
+            if (n == 0) {
+                buf[0] = b;
+                n = 1;
+            }
+
+            if (sf_feed_put(f, io, buf, n) != SF_OK) {
+                return SF_BUSY;
+            }
+
+            f->brackets = (b == ']') ? f->brackets + 1 : 0;
+            sf_feed_advance(f);
+            f->eoff++;
+            continue;
+        }
+
+        /* a non-ASCII character the feed spells as a number: whole first */
+
+        if (f->u8_need == 0) {
+            f->u8_need = (b >= 0xf0) ? 4 : (b >= 0xe0) ? 3 : (b >= 0xc0) ? 2
+                                                                        : 1;
+            f->u8_len = 0;
+        }
+
+        if (f->u8_len < f->u8_need) {
+            if (f->u8_len > 0 && (b & 0xc0) != 0x80) {
+                /* not UTF-8: the bytes so far as they are */
+                f->u8_need = f->u8_len;
+
+            } else {
+                f->u8[f->u8_len++] = b;
+                sf_feed_advance(f);
+                f->eoff++;
+
+                if (f->u8_len < f->u8_need) {
+                    continue;
+                }
+            }
+        }
+
+        if (sf_feed_put_u8(f, io) != SF_OK) {
+            return SF_BUSY;
+        }
+    }
+
+    if (f->opos == f->olen) {
+        f->opos = 0;
+        f->olen = 0;
+    }
+
+    return SF_OK;
+}
+
+
+/* ---- the stream of one HTML element ------------------------------------- */
+
+
+static void
+sf_feed_stats_add(sf_feed_t *f)
+{
+    unsigned           i;
+    const sf_stats_t  *st;
+
+    st = sf_stream_stats(f->stream);
+
+    f->stats.blocks_held += st->blocks_held;
+    f->stats.blocks_removed += st->blocks_removed;
+    f->stats.rules_fired += st->rules_fired;
+    f->stats.credits += st->credits;
+
+    for (i = 0; i < SF_PASS_NREASONS; i++) {
+        f->stats.passthrough[i] += st->passthrough[i];
+    }
+}
+
+
+static void
+sf_feed_html_start(sf_feed_t *f)
+{
+    sf_stream_reset(f->stream);
+
+    if (f->title_len > 0) {
+        sf_stream_set_title(f->stream, (const char *) f->title,
+                            f->title_len);
+    }
+
+    if (f->ilang_len > 0) {
+        sf_stream_set_lang(f->stream, f->ilang, f->ilang_len);
+
+    } else if (f->lang_len > 0) {
+        sf_stream_set_lang(f->stream, f->lang, f->lang_len);
+    }
+
+    f->enc = SF_FE_UNDECIDED;
+    f->dpos = f->dlen = 0;
+    f->opos = f->olen = 0;
+    f->ent_len = 0;
+    f->ws_len = 0;
+    f->brackets = 0;
+    f->u8_len = f->u8_need = 0;
+    f->fin = 0;
+    f->eng_done = 0;
+    f->eng_fed = 0;
+    f->close_len = 0;
+    f->html_pass = 0;
+    f->x_n = 0;
+    f->x_head = 0;
+    f->doff = 0;
+    f->eoff = 0;
+    f->e_raw = 0;
+    f->e_drop = 0;
+    f->changed = 0;
+    f->o_skip = 0;
+    f->tail_h = 0;
+    f->tail_n = 0;
+    f->tail_flush = 0;
+    f->suffixed = 0;
+    f->nhtml++;
+    f->state = SF_FX_H_TEXT;
+}
+
+
+/* The element's HTML starts: the stream first reads "<body>". */
+static void
+sf_feed_html_begin(sf_feed_t *f)
+{
+    if (f->eng_fed) {
+        return;
+    }
+
+    f->eng_fed = 1;
+    memcpy(f->dbuf + f->dlen, "<body>", 6);
+    f->dlen += 6;
+    f->o_skip = 6;
+}
+
+
+/* One decoded byte of HTML; the caller made sure there is room. */
+static void
+sf_feed_html_byte(sf_feed_t *f, unsigned char c)
+{
+    f->dbuf[f->dlen++] = c;
+    f->doff++;
+}
+
+
+/* The character starting at doff is spelled otherwise: remember how. */
+static void
+sf_feed_except_add(sf_feed_t *f, const unsigned char *bytes, size_t len,
+    size_t dlen, int raw)
+{
+    sf_feed_except_t  *x;
+
+    if (f->x_n == SF_FEED_EXCEPT_MAX || len > SF_FEED_ENT_SIZE) {
+        /* too many in flight: this one goes out as learned */
+        return;
+    }
+
+    x = &f->except[(f->x_head + f->x_n) % SF_FEED_EXCEPT_MAX];
+    x->off = f->doff;
+    x->dlen = (unsigned char) dlen;
+    x->raw = (unsigned char) raw;
+    x->len = (unsigned char) len;
+    memcpy(x->bytes, bytes, len);
+    f->x_n++;
+}
+
+
+/* The exception for the character at eoff, when the output is aligned. */
+static sf_feed_except_t *
+sf_feed_except_at(sf_feed_t *f)
+{
+    sf_feed_except_t  *x;
+
+    while (f->x_n > 0) {
+        x = &f->except[f->x_head];
+
+        if (x->off >= f->eoff) {
+            return (x->off == f->eoff && !f->changed) ? x : NULL;
+        }
+
+        f->x_head = (f->x_head + 1) % SF_FEED_EXCEPT_MAX;
+        f->x_n--;
+    }
+
+    return NULL;
+}
+
+
+static void
+sf_feed_except_pop(sf_feed_t *f)
+{
+    f->x_head = (f->x_head + 1) % SF_FEED_EXCEPT_MAX;
+    f->x_n--;
+}
+
+
+static size_t
+sf_feed_room(sf_feed_t *f)
+{
+    if (f->dpos == f->dlen) {
+        f->dpos = f->dlen = 0;
+    }
+
+    return SF_FEED_HTML_SIZE - f->dlen;
+}
+
+
+/* White space held after a CDATA section becomes HTML after all. */
+static int
+sf_feed_ws_flush(sf_feed_t *f)
+{
+    size_t  k;
+
+    if (f->ws_len == 0) {
+        return 1;
+    }
+
+    if (sf_feed_room(f) < f->ws_len) {
+        return 0;
+    }
+
+    for (k = 0; k < f->ws_len; k++) {
+        sf_feed_html_byte(f, f->ws[k]);
+    }
+
+    f->ws_len = 0;
+
+    return 1;
+}
+
+
+static void
+sf_feed_utf8(sf_feed_t *f, unsigned c)
+{
+    if (c < 0x80) {
+        sf_feed_html_byte(f, (unsigned char) c);
+
+    } else if (c < 0x800) {
+        sf_feed_html_byte(f, (unsigned char) (0xc0 | (c >> 6)));
+        sf_feed_html_byte(f, (unsigned char) (0x80 | (c & 0x3f)));
+
+    } else if (c < 0x10000) {
+        sf_feed_html_byte(f, (unsigned char) (0xe0 | (c >> 12)));
+        sf_feed_html_byte(f, (unsigned char) (0x80 | ((c >> 6) & 0x3f)));
+        sf_feed_html_byte(f, (unsigned char) (0x80 | (c & 0x3f)));
+
+    } else {
+        sf_feed_html_byte(f, (unsigned char) (0xf0 | (c >> 18)));
+        sf_feed_html_byte(f, (unsigned char) (0x80 | ((c >> 12) & 0x3f)));
+        sf_feed_html_byte(f, (unsigned char) (0x80 | ((c >> 6) & 0x3f)));
+        sf_feed_html_byte(f, (unsigned char) (0x80 | (c & 0x3f)));
+    }
+}
+
+
+static void
+sf_feed_learn(sf_feed_t *f, unsigned c, unsigned sp, unsigned width)
+{
+    if (c < 128) {
+        if (f->spell[c] == SF_SP_UNKNOWN) {
+            f->spell[c] = (unsigned char) sp;
+            f->width[c] = (unsigned char) (width < 9 ? width : 0);
+        }
+
+    } else if (f->spell_u8 == SF_SP_UNKNOWN) {
+        f->spell_u8 = (unsigned char) sp;
+    }
+}
+
+
+/*
+ * An entity reference "&...;" in ent: decoded into the HTML (room for 4
+ * bytes was made sure of); one that is not XML goes in as it is.
+ */
+static void
+sf_feed_entity(sf_feed_t *f)
+{
+    size_t          i, n, k, digits;
+    unsigned        c, sp;
+    unsigned char  *e, spelled[24];
+
+    e = f->ent;
+    n = f->ent_len;
+    c = 0;
+    sp = SF_SP_NAMED;
+    digits = 0;
+
+    if (n >= 4 && e[1] == '#') {
+        if (e[2] == 'x' || e[2] == 'X') {
+            sp = SF_SP_HEX_LOWER;
+
+            for (i = 3; i < n - 1; i++) {
+                unsigned char  d = e[i];
+
+                if (d >= '0' && d <= '9') {
+                    c = c * 16 + (d - '0');
+
+                } else if ((d | 0x20) >= 'a' && (d | 0x20) <= 'f') {
+                    c = c * 16 + ((d | 0x20) - 'a' + 10);
+
+                    if (d <= 'F') {
+                        sp = SF_SP_HEX_UPPER;
+                    }
+
+                } else {
+                    c = 0x110000;
+                    break;
+                }
+
+                if (c >= 0x110000) {
+                    break;
+                }
+            }
+
+            digits = n - 4;
+
+        } else {
+            sp = SF_SP_DEC;
+
+            for (i = 2; i < n - 1; i++) {
+                if (e[i] < '0' || e[i] > '9') {
+                    c = 0x110000;
+                    break;
+                }
+
+                c = c * 10 + (e[i] - '0');
+
+                if (c >= 0x110000) {
+                    break;
+                }
+            }
+
+            digits = n - 3;
+        }
+
+        if (c == 0 || c >= 0x110000 || (c >= 0xd800 && c <= 0xdfff)) {
+            goto literal;
+        }
+
+    } else if (n == 4 && memcmp(e, "&lt;", 4) == 0) {
+        c = '<';
+
+    } else if (n == 4 && memcmp(e, "&gt;", 4) == 0) {
+        c = '>';
+
+    } else if (n == 5 && memcmp(e, "&amp;", 5) == 0) {
+        c = '&';
+
+    } else if (n == 6 && memcmp(e, "&quot;", 6) == 0) {
+        c = '"';
+
+    } else if (n == 6 && memcmp(e, "&apos;", 6) == 0) {
+        c = '\'';
+
+    } else {
+        goto literal;
+    }
+
+    sf_feed_learn(f, c, sp, (unsigned) digits);
+
+    /* spelled otherwise than the learned spelling: an exception */
+    /* as the encoder spells it, "]]>" aside (never raw in the input) */
+    k = sf_feed_spell(f, c, spelled, 0);
+
+    if (k != n || memcmp(spelled, e, n) != 0) {
+        sf_feed_except_add(f, e, n, c < 0x80 ? 1 : c < 0x800 ? 2
+                                    : c < 0x10000 ? 3 : 4, 0);
+    }
+
+    sf_feed_utf8(f, c);
+    f->ent_len = 0;
+    return;
+
+literal:
+
+    /* not XML: its '&' goes out raw, as it came */
+    sf_feed_except_add(f, e, 1, 1, 1);
+
+    for (i = 0; i < n; i++) {
+        sf_feed_html_byte(f, e[i]);
+    }
+
+    f->ent_len = 0;
+}
+
+
+/* An '&' that starts no entity: it and what follows go out as they came. */
+static void
+sf_feed_ent_literal(sf_feed_t *f)
+{
+    size_t  k;
+
+    if (f->ent_len == 0) {
+        return;
+    }
+
+    sf_feed_except_add(f, f->ent, 1, 1, 1);
+
+    for (k = 0; k < f->ent_len; k++) {
+        sf_feed_html_byte(f, f->ent[k]);
+    }
+
+    f->ent_len = 0;
+}
+
+
+/* ---- tags of the feed ----------------------------------------------------- */
+
+
+/* The element name of a tag in tok: after '<' or "</". */
+static const unsigned char *
+sf_feed_tag_name(sf_feed_t *f, size_t *len)
+{
+    size_t                 i;
+    const unsigned char   *p;
+
+    i = (f->tok_len > 1 && f->tok[1] == '/') ? 2 : 1;
+    p = f->tok + i;
+
+    while (i < f->tok_len && !sf_feed_space(f->tok[i]) && f->tok[i] != '>'
+           && f->tok[i] != '/')
+    {
+        i++;
+    }
+
+    *len = (size_t) (f->tok + i - p);
+
+    return p;
+}
+
+
+static int
+sf_feed_is(const unsigned char *p, size_t len, const char *name)
+{
+    return len == strlen(name) && memcmp(p, name, len) == 0;
+}
+
+
+/* The value of an attribute of the tag in tok, or NULL. */
+static const unsigned char *
+sf_feed_attr(sf_feed_t *f, const char *name, size_t *len)
+{
+    size_t                 n, nl;
+    unsigned char          q;
+    const unsigned char   *p, *end, *a, *v;
+
+    nl = strlen(name);
+    p = f->tok + 1;
+    end = f->tok + f->tok_len;
+
+    /* past the element name */
+    while (p < end && !sf_feed_space(*p) && *p != '>' && *p != '/') {
+        p++;
+    }
+
+    for ( ;; ) {
+        while (p < end && (sf_feed_space(*p) || *p == '/')) {
+            p++;
+        }
+
+        if (p >= end || *p == '>') {
+            return NULL;
+        }
+
+        a = p;
+
+        while (p < end && *p != '=' && !sf_feed_space(*p) && *p != '>') {
+            p++;
+        }
+
+        n = (size_t) (p - a);
+
+        while (p < end && sf_feed_space(*p)) {
+            p++;
+        }
+
+        if (p >= end || *p != '=') {
+            continue;
+        }
+
+        p++;
+
+        while (p < end && sf_feed_space(*p)) {
+            p++;
+        }
+
+        if (p >= end || (*p != '"' && *p != '\'')) {
+            return NULL;
+        }
+
+        q = *p++;
+        v = p;
+
+        while (p < end && *p != q) {
+            p++;
+        }
+
+        if (n == nl && memcmp(a, name, n) == 0) {
+            *len = (size_t) (p - v);
+            return v;
+        }
+
+        p++;
+    }
+}
+
+
+/* The element holds HTML: its name, and for Atom its type. */
+static int
+sf_feed_html_element(sf_feed_t *f, const unsigned char *name, size_t len)
+{
+    size_t                 n;
+    const unsigned char   *type;
+
+    if (sf_feed_is(name, len, "description")) {
+        return 1;
+    }
+
+    if (len > 8 && memcmp(name + len - 8, ":encoded", 8) == 0) {
+        return 1;
+    }
+
+    if (sf_feed_is(name, len, "summary") || sf_feed_is(name, len, "content")) {
+        type = sf_feed_attr(f, "type", &n);
+
+        return type != NULL
+               && ((n == 4 && memcmp(type, "html", 4) == 0)
+                   || (n == 9 && memcmp(type, "text/html", 9) == 0));
+    }
+
+    return 0;
+}
+
+
+static void
+sf_feed_copy_lang(char *to, size_t *to_len, const unsigned char *v,
+    size_t n)
+{
+    if (n >= SF_FEED_LANG_SIZE) {
+        n = 0;
+    }
+
+    memcpy(to, v, n);
+    *to_len = n;
+}
+
+
+/* A complete start or end tag in tok, outside HTML elements. */
+static void
+sf_feed_tag(sf_feed_t *f)
+{
+    int                    self;
+    size_t                 len, n;
+    const unsigned char   *name, *v;
+
+    name = sf_feed_tag_name(f, &len);
+    sf_feed_queue(f, f->tok, f->tok_len);
+
+    if (f->tok[1] == '/') {
+        if (f->cap != SF_CAP_NONE && f->depth == f->cap_depth) {
+            if (f->cap == SF_CAP_LANG && f->item_depth == 0) {
+                memcpy(f->lang, f->cap_lang, f->cap_lang_len);
+                f->lang_len = f->cap_lang_len;
+            }
+
+            f->cap = SF_CAP_NONE;
+        }
+
+        if (f->html_depth != 0 && f->depth == f->html_depth) {
+            f->html_depth = 0;
+            f->html_pass = 0;
+        }
+
+        if (f->item_depth != 0 && f->depth == f->item_depth) {
+            f->item_depth = 0;
+        }
+
+        if (f->depth > 0) {
+            f->depth--;
+        }
+
+        return;
+    }
+
+    self = f->tok_len >= 2 && f->tok[f->tok_len - 2] == '/';
+
+    if (self) {
+        return;
+    }
+
+    f->depth++;
+
+    if (f->html_depth != 0) {
+        /* inside an element that passes as it is */
+        return;
+    }
+
+    v = sf_feed_attr(f, "xml:lang", &n);
+
+    if (f->item_depth == 0) {
+        if (v != NULL) {
+            sf_feed_copy_lang(f->lang, &f->lang_len, v, n);
+        }
+
+        if (sf_feed_is(name, len, "item") || sf_feed_is(name, len, "entry")) {
+            f->item_depth = f->depth;
+            f->title_len = 0;
+            f->ilang_len = 0;
+            f->nitems++;
+
+            if (v != NULL) {
+                sf_feed_copy_lang(f->ilang, &f->ilang_len, v, n);
+            }
+
+        } else if (sf_feed_is(name, len, "language")
+                   || sf_feed_is(name, len, "dc:language"))
+        {
+            f->cap = SF_CAP_LANG;
+            f->cap_depth = f->depth;
+            f->cap_lang_len = 0;
+        }
+
+        return;
+    }
+
+    if (f->depth != f->item_depth + 1) {
+        return;
+    }
+
+    if (sf_feed_is(name, len, "title")) {
+        f->cap = SF_CAP_TITLE;
+        f->cap_depth = f->depth;
+        f->title_len = 0;
+        return;
+    }
+
+    if (sf_feed_html_element(f, name, len)) {
+        f->html_depth = f->depth;
+        sf_feed_html_start(f);
+    }
+}
+
+
+/* Text of the feed outside HTML elements: the title or language. */
+static void
+sf_feed_capture(sf_feed_t *f, const unsigned char *p, size_t len)
+{
+    size_t  n;
+
+    if (f->cap == SF_CAP_TITLE) {
+        n = SF_FEED_TITLE_SIZE - f->title_len;
+        n = len < n ? len : n;
+        memcpy(f->title + f->title_len, p, n);
+        f->title_len += n;
+
+    } else if (f->cap == SF_CAP_LANG) {
+        n = SF_FEED_LANG_SIZE - 1 - f->cap_lang_len;
+        n = len < n ? len : n;
+        memcpy(f->cap_lang + f->cap_lang_len, p, n);
+        f->cap_lang_len += n;
+    }
+}
+
+
+/*
+ * What the token in tok is, as far as its first bytes tell: sets the
+ * state.  Returns 0 while it cannot tell yet.
+ */
+static int
+sf_feed_classify(sf_feed_t *f)
+{
+    size_t  n;
+
+    n = f->tok_len;
+
+    if (n < 2) {
+        return 0;
+    }
+
+    if (f->tok[1] == '?') {
+        f->state = SF_FX_PI;
+        f->run = 0;
+        sf_feed_queue(f, f->tok, n);
+        return 1;
+    }
+
+    if (f->tok[1] != '!') {
+        f->state = SF_FX_TAG;
+        f->quote = 0;
+        return 1;
+    }
+
+    if (n <= 4 && memcmp(f->tok, "<!--", n) == 0) {
+        if (n < 4) {
+            return 0;
+        }
+
+        f->state = SF_FX_COMMENT;
+        f->run = 0;
+        sf_feed_queue(f, f->tok, n);
+        return 1;
+    }
+
+    if (n <= 9 && memcmp(f->tok, sf_feed_cdata_open, n) == 0) {
+        if (n < 9) {
+            return 0;
+        }
+
+        f->state = SF_FX_CDATA;
+        f->run = 0;
+        sf_feed_queue(f, f->tok, n);
+        return 1;
+    }
+
+    f->state = SF_FX_DECL;
+    f->quote = 0;
+    f->run = 0;
+    sf_feed_queue(f, f->tok, n);
+
+    return 1;
+}
+
+
+/* ---- the HTML element's end, and giving up on it ------------------------ */
+
+
+/* Finish the element's stream; then the closing goes out. */
+static void
+sf_feed_html_finish(sf_feed_t *f)
+{
+    f->fin = 1;
+}
+
+
+/* Called when the stream finished and its output left. */
+static void
+sf_feed_html_closed(sf_feed_t *f)
+{
+    f->fin = 0;
+
+    if (f->eng_fed) {
+        sf_feed_stats_add(f);
+    }
+
+    if (f->trunc) {
+        /* the input ended inside the element: nothing is made up */
+        if (f->state == SF_FX_H_MARKUP) {
+            sf_feed_queue(f, f->tok, f->tok_len);
+        }
+
+        f->trunc = 0;
+        f->state = SF_FX_TEXT;
+        return;
+    }
+
+    if (f->enc == SF_FE_CDATA) {
+        sf_feed_queue(f, sf_feed_cdata_close, sizeof(sf_feed_cdata_close) - 1);
+    }
+
+    if (f->ws_len > 0) {
+        sf_feed_queue(f, f->ws, f->ws_len);
+    }
+
+    if (f->html_pass) {
+        /* the token that ended the cleaning: the outer reader goes on */
+        f->state = SF_FX_MARKUP;
+
+        if (sf_feed_classify(f) && f->state == SF_FX_TAG) {
+            /* read on until '>' */
+        }
+
+        return;
+    }
+
+    /* the element's end tag */
+    sf_feed_queue(f, f->tok, f->close_len);
+    f->tok_len = 0;
+    f->html_depth = 0;
+
+    if (f->depth > 0) {
+        f->depth--;
+    }
+
+    f->state = SF_FX_TEXT;
+}
+
+
+/* Markup inside the HTML element, from '<': is it known yet? */
+static void
+sf_feed_h_markup(sf_feed_t *f)
+{
+    size_t                 n, len;
+    const unsigned char   *name;
+
+    n = f->tok_len;
+
+    if (n <= 9 && memcmp(f->tok, sf_feed_cdata_open, n) == 0) {
+        if (n < 9) {
+            return;
+        }
+
+        f->tok_len = 0;
+        f->run = 0;
+
+        if (f->enc == SF_FE_UNDECIDED) {
+            /* the opening goes out as it came */
+            f->enc = SF_FE_CDATA;
+            sf_feed_queue(f, sf_feed_cdata_open, 9);
+
+        } else {
+            /* white space between two sections: HTML after all */
+            (void) sf_feed_ws_flush(f);
+        }
+
+        f->state = SF_FX_H_CDATA;
+        return;
+    }
+
+    if (n >= 2 && f->tok[1] == '/') {
+        if (f->tok[n - 1] != '>') {
+            if (n < SF_FEED_TOKEN_SIZE) {
+                return;
+            }
+
+        } else {
+            name = sf_feed_tag_name(f, &len);
+            (void) name;
+
+            /* the only end tag here is the element's own */
+            f->close_len = n;
+            sf_feed_html_finish(f);
+            return;
+        }
+    }
+
+    if (n < 2) {
+        return;
+    }
+
+    /* a comment, an element, a PI: the rest passes as it is */
+    f->html_pass = 1;
+    sf_feed_html_finish(f);
+}
+
+
+/* ---- the reader ------------------------------------------------------------ */
+
+
+/* Outside HTML elements: as much input as can go. */
+static int
+sf_feed_outer(sf_feed_t *f, sf_io_t *io)
+{
+    size_t                 i, n, m;
+    unsigned char          c;
+    const unsigned char   *p, *lt;
+
+    p = io->next_in;
+    n = io->avail_in;
+
+    switch (f->state) {
+
+    case SF_FX_RAW:
+    case SF_FX_TEXT:
+        m = n < io->avail_out ? n : io->avail_out;
+
+        if (m == 0) {
+            return SF_BUSY;
+        }
+
+        if (f->state == SF_FX_TEXT) {
+            lt = memchr(p, '<', m);
+
+            if (lt == p) {
+                f->state = SF_FX_MARKUP;
+                f->tok[0] = '<';
+                f->tok_len = 1;
+                io->next_in++;
+                io->avail_in--;
+                f->stats.bytes_in++;
+                return SF_OK;
+            }
+
+            if (lt != NULL) {
+                m = (size_t) (lt - p);
+            }
+
+            sf_feed_capture(f, p, m);
+        }
+
+        memcpy(io->next_out, p, m);
+        io->next_out += m;
+        io->avail_out -= m;
+        io->next_in += m;
+        io->avail_in -= m;
+        f->stats.bytes_in += m;
+        f->stats.bytes_out += m;
+        return SF_OK;
+
+    case SF_FX_MARKUP:
+        f->tok[f->tok_len++] = p[0];
+        io->next_in++;
+        io->avail_in--;
+        f->stats.bytes_in++;
+        sf_feed_classify(f);
+
+        if (f->state == SF_FX_TAG && f->tok[f->tok_len - 1] == '>'
+            && f->tok_len > 2)
+        {
+            sf_feed_tag(f);
+            f->tok_len = 0;
+
+            if (f->state == SF_FX_TAG) {
+                f->state = SF_FX_TEXT;
+            }
+        }
+
+        return SF_OK;
+
+    case SF_FX_TAG:
+        for (i = 0; i < n; i++) {
+            c = p[i];
+
+            if (f->tok_len == SF_FEED_TOKEN_SIZE) {
+                /* too long to look at: out it goes, unread */
+                sf_feed_queue(f, f->tok, f->tok_len);
+                f->tag_end = f->tok[1] == '/';
+                f->tag_slash = 0;
+                f->state = SF_FX_LONGTAG;
+                break;
+            }
+
+            f->tok[f->tok_len++] = c;
+
+            if (f->quote) {
+                if (c == f->quote) {
+                    f->quote = 0;
+                }
+
+            } else if (c == '"' || c == '\'') {
+                f->quote = c;
+
+            } else if (c == '>') {
+                i++;
+                sf_feed_tag(f);
+                f->tok_len = 0;
+
+                if (f->state == SF_FX_TAG) {
+                    f->state = SF_FX_TEXT;
+                }
+
+                break;
+            }
+        }
+
+        io->next_in += i;
+        io->avail_in -= i;
+        f->stats.bytes_in += i;
+        return SF_OK;
+
+    default:
+        break;
+    }
+
+    /* the states that pass bytes while looking for their end */
+
+    m = n < io->avail_out ? n : io->avail_out;
+
+    if (m == 0) {
+        return SF_BUSY;
+    }
+
+    for (i = 0; i < m; i++) {
+        c = p[i];
+
+        switch (f->state) {
+
+        case SF_FX_LONGTAG:
+            if (f->quote) {
+                if (c == f->quote) {
+                    f->quote = 0;
+                }
+
+            } else if (c == '"' || c == '\'') {
+                f->quote = c;
+
+            } else if (c == '>') {
+                if (f->tag_end) {
+                    if (f->depth > 0) {
+                        f->depth--;
+                    }
+
+                } else if (!f->tag_slash) {
+                    f->depth++;
+                }
+
+                f->state = SF_FX_TEXT;
+                i++;
+                goto done;
+            }
+
+            f->tag_slash = (c == '/');
+            break;
+
+        case SF_FX_COMMENT:
+            if (c == '>' && f->run >= 2) {
+                f->state = SF_FX_TEXT;
+                i++;
+                goto done;
+            }
+
+            f->run = (c == '-') ? f->run + 1 : 0;
+            break;
+
+        case SF_FX_CDATA:
+            if (c == '>' && f->run >= 2) {
+                /* the title's CDATA: all of it but the "]]" */
+                f->state = SF_FX_TEXT;
+                i++;
+                goto done;
+            }
+
+            if (c == ']') {
+                f->run++;
+
+            } else {
+                while (f->run > 0) {
+                    sf_feed_capture(f, (const unsigned char *) "]", 1);
+                    f->run--;
+                }
+
+                sf_feed_capture(f, &c, 1);
+            }
+
+            break;
+
+        case SF_FX_PI:
+            if (c == '>' && f->run) {
+                f->state = SF_FX_TEXT;
+                i++;
+                goto done;
+            }
+
+            f->run = (c == '?');
+            break;
+
+        default: /* SF_FX_DECL */
+            if (f->quote) {
+                if (c == f->quote) {
+                    f->quote = 0;
+                }
+
+            } else if (c == '"' || c == '\'') {
+                f->quote = c;
+
+            } else if (c == '[') {
+                f->run++;
+
+            } else if (c == ']' && f->run > 0) {
+                f->run--;
+
+            } else if (c == '>' && f->run == 0) {
+                f->state = SF_FX_TEXT;
+                i++;
+                goto done;
+            }
+
+            break;
+        }
+    }
+
+done:
+
+    if (f->state == SF_FX_CDATA && f->run > 0 && i == m) {
+        /* the "]" run stays counted for the next call */
+    }
+
+    memcpy(io->next_out, p, i);
+    io->next_out += i;
+    io->avail_out -= i;
+    io->next_in += i;
+    io->avail_in -= i;
+    f->stats.bytes_in += i;
+    f->stats.bytes_out += i;
+    f->tok_len = 0;
+
+    return SF_OK;
+}
+
+
+/* Inside an HTML element: decode input into dbuf as far as it has room. */
+static int
+sf_feed_inner(sf_feed_t *f, sf_io_t *io)
+{
+    size_t                 i, n, room;
+    unsigned char          c;
+    const unsigned char   *p;
+
+    p = io->next_in;
+    n = io->avail_in;
+
+    room = sf_feed_room(f);
+
+    /* 4 bytes of room: an entity decodes to at most 4, or ent_len bytes */
+    if (room < SF_FEED_NEED) {
+        return SF_BUSY;
+    }
+
+    for (i = 0; i < n && sf_feed_room(f) >= SF_FEED_NEED; i++) {
+        c = p[i];
+
+        switch (f->state) {
+
+        case SF_FX_H_TEXT:
+            if (c == '<') {
+                f->tok[0] = '<';
+                f->tok_len = 1;
+                f->state = SF_FX_H_MARKUP;
+                break;
+            }
+
+            if (f->enc == SF_FE_UNDECIDED) {
+                if (sf_feed_space(c)) {
+                    /* leading white space goes out as it came */
+                    if (io->avail_out == 0) {
+                        io->next_in += i;
+                        io->avail_in -= i;
+                        f->stats.bytes_in += i;
+                        return SF_BUSY;
+                    }
+
+                    *io->next_out++ = c;
+                    io->avail_out--;
+                    f->stats.bytes_out++;
+                    break;
+                }
+
+                f->enc = SF_FE_TEXT;
+            }
+
+            sf_feed_html_begin(f);
+
+            if (c == '&') {
+                f->ent[0] = '&';
+                f->ent_len = 1;
+                f->state = SF_FX_H_ENT;
+                break;
+            }
+
+            if (c >= 0x80) {
+                sf_feed_learn(f, 0x80, SF_SP_RAW, 0);
+
+                if (f->spell_u8 != SF_SP_RAW && (c >= 0xc0 || c < 0x80)) {
+                    sf_feed_except_add(f, &c, 1, c >= 0xf0 ? 4 : c >= 0xe0
+                                                 ? 3 : 2, 1);
+                }
+
+            } else {
+                sf_feed_learn(f, c, SF_SP_RAW, 0);
+
+                if (f->spell[c] != SF_SP_RAW) {
+                    sf_feed_except_add(f, &c, 1, 1, 1);
+                }
+            }
+
+            sf_feed_html_byte(f, c);
+            break;
+
+        case SF_FX_H_ENT:
+            if (c == '<' || c == '&' || sf_feed_space(c)) {
+                /* no entity after all: the bytes as they are */
+                sf_feed_ent_literal(f);
+                f->state = SF_FX_H_TEXT;
+                i--;
+                break;
+            }
+
+            f->ent[f->ent_len++] = c;
+
+            if (c == ';') {
+                sf_feed_entity(f);
+                f->state = SF_FX_H_TEXT;
+
+            } else if (f->ent_len == SF_FEED_ENT_SIZE) {
+                sf_feed_entity(f);      /* no ';': literal */
+                f->state = SF_FX_H_TEXT;
+            }
+
+            break;
+
+        case SF_FX_H_MARKUP:
+            if (f->tok_len == SF_FEED_TOKEN_SIZE) {
+                f->html_pass = 1;
+                sf_feed_html_finish(f);
+                goto out;
+            }
+
+            f->tok[f->tok_len++] = c;
+            sf_feed_h_markup(f);
+
+            if (f->fin) {
+                i++;
+                goto out;
+            }
+
+            break;
+
+        case SF_FX_H_CDATA:
+            sf_feed_html_begin(f);
+
+            if (c == '>' && f->run >= 2) {
+                while (f->run > 2) {
+                    sf_feed_html_byte(f, ']');
+                    f->run--;
+                }
+
+                f->run = 0;
+                f->ws_len = 0;
+                f->state = (f->enc == SF_FE_CDATA) ? SF_FX_H_AFTER
+                                                   : SF_FX_H_TEXT;
+                break;
+            }
+
+            if (c == ']') {
+                f->run++;
+                break;
+            }
+
+            while (f->run > 0) {
+                sf_feed_html_byte(f, ']');
+                f->run--;
+            }
+
+            sf_feed_html_byte(f, c);
+            break;
+
+        default: /* SF_FX_H_AFTER */
+            if (sf_feed_space(c) && f->ws_len < SF_FEED_WS_SIZE) {
+                f->ws[f->ws_len++] = c;
+                break;
+            }
+
+            if (c == '<') {
+                f->tok[0] = '<';
+                f->tok_len = 1;
+                f->state = SF_FX_H_MARKUP;
+                break;
+            }
+
+            /* text after the CDATA: HTML, still in the CDATA going out */
+            if (!sf_feed_ws_flush(f)) {
+                goto out;
+            }
+
+            f->state = SF_FX_H_TEXT;
+            i--;
+            break;
+        }
+    }
+
+out:
+
+    io->next_in += i;
+    io->avail_in -= i;
+    f->stats.bytes_in += i;
+
+    return SF_OK;
+}
+
+
+/* The stream takes what was decoded; its output goes to obuf. */
+static int
+sf_feed_engine(sf_feed_t *f, unsigned flags)
+{
+    int                rc;
+    sf_io_t            e;
+    const sf_stats_t  *st;
+
+    e.next_in = f->dbuf + f->dpos;
+    e.avail_in = f->dlen - f->dpos;
+    e.next_out = f->obuf;
+    e.avail_out = SF_FEED_HTML_SIZE;
+
+    rc = sf_stream_feed(f->stream, &e, flags);
+
+    if (rc == SF_ERROR) {
+        return SF_ERROR;
+    }
+
+    f->dpos = (size_t) (e.next_in - f->dbuf);
+    f->opos = 0;
+    f->olen = (size_t) (e.next_out - f->obuf);
+
+    st = sf_stream_stats(f->stream);
+
+    if (st->blocks_removed > 0 || st->credits > 0 || st->canonicals > 0) {
+        /* its output is no longer its input, offset for offset */
+        f->changed = 1;
+    }
+
+    if (f->dpos == f->dlen) {
+        f->dpos = f->dlen = 0;
+    }
+
+    return rc;
+}
+
+
+/*
+ * The work that the bytes already taken still need: the queue, the
+ * cleaned HTML, the stream's end.  SF_OK: nothing left; SF_BUSY: output
+ * space ran out; SF_AGAIN (internal): progress, call again.
+ */
+#define SF_FEED_AGAIN  2
+
+static int
+sf_feed_pending(sf_feed_t *f, sf_io_t *io, unsigned flags, int more_input)
+{
+    int  rc;
+
+    if (f->spill_len > 0 && sf_feed_drain_spill(f, io) != SF_OK) {
+        return SF_BUSY;
+    }
+
+    if (f->q_n > 0 && sf_feed_drain_queue(f, io) != SF_OK) {
+        return SF_BUSY;
+    }
+
+    if ((f->opos < f->olen || (f->u8_need > 0 && f->u8_len == f->u8_need)
+         || (f->tail_flush && f->tail_n > 0))
+        && sf_feed_drain_html(f, io) != SF_OK)
+    {
+        return SF_BUSY;
+    }
+
+    if (f->fin) {
+        /* the element ended: the stream takes the rest, then finishes */
+        if (f->dpos < f->dlen) {
+            return sf_feed_engine(f, 0) == SF_ERROR ? SF_ERROR
+                                                    : SF_FEED_AGAIN;
+        }
+
+        if (f->eng_fed && !f->suffixed) {
+            memcpy(f->dbuf, "</body>", 7);
+            f->dpos = 0;
+            f->dlen = 7;
+            f->suffixed = 1;
+            return SF_FEED_AGAIN;
+        }
+
+        if (!f->eng_done && f->eng_fed) {
+            rc = sf_feed_engine(f, SF_FINISH);
+
+            if (rc == SF_ERROR) {
+                return SF_ERROR;
+            }
+
+            if (rc == SF_DONE) {
+                f->eng_done = 1;
+            }
+
+            return SF_FEED_AGAIN;
+        }
+
+        if (f->tail_n > 0 && !f->tail_flush) {
+            if (f->tail_n == SF_FEED_TAIL
+                && sf_feed_tail_is(f, "</body>"))
+            {
+                f->tail_n = 0;
+
+            } else {
+                /* not what was given: out it goes, as it is */
+                f->tail_flush = 1;
+            }
+
+            return SF_FEED_AGAIN;
+        }
+
+        if (f->u8_need > 0) {
+            /* a character cut at the very end: its bytes as they are */
+            if (sf_feed_put_u8(f, io) != SF_OK) {
+                return SF_BUSY;
+            }
+        }
+
+        sf_feed_html_closed(f);
+
+        return SF_FEED_AGAIN;
+    }
+
+    if (f->state >= SF_FX_H_TEXT && f->dpos < f->dlen
+        && (sf_feed_room(f) < SF_FEED_NEED || !more_input))
+    {
+        rc = sf_feed_engine(f, more_input ? 0 : (flags & SF_FLUSH));
+
+        return rc == SF_ERROR ? SF_ERROR : SF_FEED_AGAIN;
+    }
+
+    return SF_OK;
+}
+
+
+static int
+sf_feed_loop(sf_feed_t *f, sf_io_t *io, unsigned flags)
+{
+    int  rc;
+
+    for ( ;; ) {
+        rc = sf_feed_pending(f, io, flags, io->avail_in > 0);
+
+        if (rc == SF_FEED_AGAIN) {
+            continue;
+        }
+
+        if (rc != SF_OK) {
+            return rc;
+        }
+
+        if (io->avail_in == 0) {
+            return SF_OK;
+        }
+
+        rc = (f->state >= SF_FX_H_TEXT) ? sf_feed_inner(f, io)
+                                        : sf_feed_outer(f, io);
+
+        if (rc == SF_BUSY) {
+            if (f->state >= SF_FX_H_TEXT && f->dpos < f->dlen) {
+                /* dbuf is full: the stream makes room */
+                if (sf_feed_engine(f, 0) == SF_ERROR) {
+                    return SF_ERROR;
+                }
+
+                continue;
+            }
+
+            return SF_BUSY;
+        }
+    }
+}
+
+
+/*
+ * The input ended: what is half read goes out as it is, an element cut
+ * short is finished without a made-up end.  Returns 1 when there is work
+ * for the loop.
+ */
+static int
+sf_feed_truncate(sf_feed_t *f)
+{
+    if (f->state >= SF_FX_H_TEXT) {
+        if (f->fin) {
+            return 1;
+        }
+
+        /* the loop left dbuf empty: the held bytes fit */
+        if (f->ent_len > 0 || f->ws_len > 0
+            || (f->run > 0 && f->state == SF_FX_H_CDATA))
+        {
+            sf_feed_html_begin(f);
+        }
+
+        sf_feed_ent_literal(f);
+
+        if (f->ws_len > 0) {
+            (void) sf_feed_ws_flush(f);
+        }
+
+        while (f->run > 0 && f->state == SF_FX_H_CDATA) {
+            sf_feed_html_byte(f, ']');
+            f->run--;
+        }
+
+        f->trunc = 1;
+        f->fin = 1;
+        return 1;
+    }
+
+    if ((f->state == SF_FX_MARKUP || f->state == SF_FX_TAG)
+        && f->tok_len > 0)
+    {
+        sf_feed_queue(f, f->tok, f->tok_len);
+        f->tok_len = 0;
+        f->state = SF_FX_TEXT;
+        return 1;
+    }
+
+    return 0;
+}
+
+
+/* The first bytes are all read: a feed, or bytes to pass. */
+static void
+sf_feed_sniff_end(sf_feed_t *f, int feed)
+{
+    if (feed) {
+        f->state = SF_FX_TEXT;
+
+    } else {
+        f->state = SF_FX_RAW;
+        f->notfeed = 1;
+    }
+
+    f->replay = f->sniffed;
+    f->replay_len = f->sniff_len;
+}
+
+
+int
+sf_feed_feed(sf_feed_t *f, sf_io_t *io, unsigned flags)
+{
+    int      rc, r;
+    size_t   n;
+    sf_io_t  rio;
+
+    if (f == NULL || io == NULL || f->done
+        || (io->avail_in > 0 && io->next_in == NULL)
+        || (io->avail_out > 0 && io->next_out == NULL)
+        || (f->finished && io->avail_in > 0))
+    {
+        return SF_ERROR;
+    }
+
+    if (f->state == SF_FX_SNIFF) {
+        n = SF_FEED_SNIFF_MAX - f->sniff_len;
+        n = io->avail_in < n ? io->avail_in : n;
+        memcpy(f->sniffed + f->sniff_len, io->next_in, n);
+        f->sniff_len += n;
+        io->next_in += n;
+        io->avail_in -= n;
+
+        r = sf_feed_detect(f->sniffed, f->sniff_len);
+
+        if (r == SF_FEED_MORE && f->sniff_len < SF_FEED_SNIFF_MAX
+            && !(flags & SF_FINISH))
+        {
+            return SF_OK;
+        }
+
+        sf_feed_sniff_end(f, r == SF_FEED_YES);
+    }
+
+    while (f->replay_len > 0) {
+        rio = *io;
+        rio.next_in = f->replay;
+        rio.avail_in = f->replay_len;
+
+        rc = sf_feed_loop(f, &rio, 0);
+
+        io->next_out = rio.next_out;
+        io->avail_out = rio.avail_out;
+        f->replay = rio.next_in;
+        f->replay_len = rio.avail_in;
+
+        if (rc != SF_OK) {
+            return rc;
+        }
+    }
+
+    rc = sf_feed_loop(f, io, flags);
+
+    if (rc != SF_OK || !(flags & SF_FINISH)) {
+        return rc;
+    }
+
+    f->finished = 1;
+
+    while (sf_feed_truncate(f)) {
+        rc = sf_feed_loop(f, io, flags);
+
+        if (rc != SF_OK) {
+            return rc;
+        }
+    }
+
+    f->done = 1;
+
+    return SF_DONE;
+}
+
+
+int
+sf_feed_holding(const sf_feed_t *f)
+{
+    if (f->done) {
+        return 0;
+    }
+
+    return f->q_n > 0 || f->opos < f->olen || f->dpos < f->dlen
+           || f->ent_len > 0 || f->ws_len > 0 || f->replay_len > 0
+           || f->fin || f->spill_len > 0 || f->u8_len > 0
+           || (f->state == SF_FX_H_CDATA && f->run > 0)
+           || (f->state == SF_FX_SNIFF && f->sniff_len > 0)
+           || ((f->state == SF_FX_MARKUP || f->state == SF_FX_TAG
+                || f->state == SF_FX_H_MARKUP) && f->tok_len > 0)
+           || (f->state >= SF_FX_H_TEXT && sf_stream_holding(f->stream));
+}
+
+
+const sf_stats_t *
+sf_feed_stats(const sf_feed_t *f)
+{
+    return &f->stats;
+}
+
+
+unsigned
+sf_feed_items(const sf_feed_t *f)
+{
+    return f->nitems;
+}
+
+
+const char *
+sf_feed_status(const sf_feed_t *f)
+{
+    unsigned            i;
+    static const char  *reasons[SF_PASS_NREASONS] = {
+        "passthrough:holdback", "passthrough:text", "passthrough:regex",
+        "passthrough:depth"
+    };
+
+    if (f->notfeed) {
+        return "passthrough:notfeed";
+    }
+
+    for (i = 0; i < SF_PASS_NREASONS; i++) {
+        if (f->stats.passthrough[i] > 0) {
+            return reasons[i];
+        }
+    }
+
+    if (f->report) {
+        return "reported";
+    }
+
+    if (f->stats.blocks_removed > 0 || f->stats.credits > 0) {
+        return "rewritten";
+    }
+
+    return "unchanged";
+}
+
+
+static void *
+sf_feed_alloc(sf_feed_t *f, size_t size)
+{
+    void  *p;
+
+    p = f->alloc.alloc(f->alloc.ctx, size);
+
+    if (p != NULL) {
+        f->stats.memory += size;
+    }
+
+    return p;
+}
+
+
+sf_feed_t *
+sf_feed_create(const sf_rules_t *rules, const sf_options_t *options,
+    const sf_allocator_t *alloc, unsigned flags)
+{
+    sf_feed_t     *f;
+    sf_options_t   opt;
+
+    if (rules == NULL || alloc == NULL || alloc->alloc == NULL) {
+        return NULL;
+    }
+
+    if (options != NULL) {
+        opt = *options;
+
+    } else {
+        sf_options_init(&opt);
+    }
+
+    /*
+     * A source given for the response is the feed's, not each item's; an
+     * item has no head to hold a canonical.
+     */
+    opt.source = NULL;
+    opt.source_len = 0;
+    opt.canonical = 0;
+
+    f = alloc->alloc(alloc->ctx, sizeof(sf_feed_t));
+    if (f == NULL) {
+        return NULL;
+    }
+
+    memset(f, 0, sizeof(sf_feed_t));
+
+    f->alloc = *alloc;
+    f->report = opt.report;
+    f->stats.memory = sizeof(sf_feed_t);
+    f->state = (flags & SF_FEED_SNIFF) ? SF_FX_SNIFF : SF_FX_TEXT;
+
+    f->tok = sf_feed_alloc(f, SF_FEED_TOKEN_SIZE);
+    f->dbuf = sf_feed_alloc(f, SF_FEED_HTML_SIZE);
+    f->obuf = sf_feed_alloc(f, SF_FEED_HTML_SIZE);
+
+    if (f->tok == NULL || f->dbuf == NULL || f->obuf == NULL) {
+        goto failed;
+    }
+
+    if (flags & SF_FEED_SNIFF) {
+        f->sniffed = sf_feed_alloc(f, SF_FEED_SNIFF_MAX);
+
+        if (f->sniffed == NULL) {
+            goto failed;
+        }
+    }
+
+    f->stream = sf_stream_create(rules, &opt, alloc);
+
+    if (f->stream == NULL) {
+        goto failed;
+    }
+
+    f->stats.memory += sf_stream_stats(f->stream)->memory;
+
+    return f;
+
+failed:
+
+    sf_feed_destroy(f);
+
+    return NULL;
+}
+
+
+void
+sf_feed_destroy(sf_feed_t *f)
+{
+    sf_allocator_t  alloc;
+
+    if (f == NULL) {
+        return;
+    }
+
+    alloc = f->alloc;
+
+    sf_stream_destroy(f->stream);
+
+    if (alloc.free != NULL) {
+        alloc.free(alloc.ctx, f->sniffed);
+        alloc.free(alloc.ctx, f->obuf);
+        alloc.free(alloc.ctx, f->dbuf);
+        alloc.free(alloc.ctx, f->tok);
+        alloc.free(alloc.ctx, f);
+    }
+}
+
+
+int
+sf_feed_run(sf_feed_t *feed, const unsigned char *in, size_t len,
+    size_t chunk, size_t out_size, unsigned char *out_buf,
+    sf_write_pt write, void *ctx)
+{
+    int       rc;
+    size_t    n;
+    unsigned  flags;
+    sf_io_t   io;
+
+    if (feed == NULL || out_buf == NULL || out_size == 0 || write == NULL
+        || (in == NULL && len > 0))
+    {
+        return SF_ERROR;
+    }
+
+    if (chunk == 0) {
+        chunk = len;
+    }
+
+    do {
+        n = len < chunk ? len : chunk;
+        io.next_in = in;
+        io.avail_in = n;
+        in += n;
+        len -= n;
+        flags = (len == 0) ? SF_FINISH : 0;
+
+        do {
+            io.next_out = out_buf;
+            io.avail_out = out_size;
+
+            rc = sf_feed_feed(feed, &io, flags);
+
+            if (rc == SF_ERROR) {
+                return SF_ERROR;
+            }
+
+            if (io.next_out != out_buf
+                && write(ctx, out_buf, (size_t) (io.next_out - out_buf))
+                   != SF_OK)
+            {
+                return SF_ERROR;
+            }
+
+        } while (rc == SF_BUSY);
+
+    } while (len > 0);
+
+    return rc == SF_DONE ? SF_OK : SF_ERROR;
+}
