@@ -2600,7 +2600,8 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
     }
 
     if (sf_rules_anchors(rules, table, nph) != SF_OK
-        || sf_rules_scoped(rules) != SF_OK)
+        || sf_rules_scoped(rules) != SF_OK
+        || sf_reject_compile(rules) != SF_OK)
     {
         goto nomem;
     }
