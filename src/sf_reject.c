@@ -379,21 +379,13 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
 
 /*
  * Sets in bits[] the phrases that may occur in the normalized text of a
- * text sf_reject_scan() accepted: those without an anchor (but for a
- * non-ASCII lead byte not seen) and those whose anchor is there.  Returns
- * whether an anchor is.
+ * text sf_reject_scan() accepted, as far as no anchor is there: those
+ * without an anchor but for a non-ASCII lead byte not seen.
  */
-static int
-sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
-    size_t len, uint64_t seen, unsigned char *bits)
+static void
+sf_reject_bits(const sf_rules_t *rules, uint64_t seen, unsigned char *bits)
 {
-    int                   hit;
-    size_t                i, k, stride;
-    uint32_t              w, w2, h, h2;
-    const unsigned char  *map;
-#if (SF_REJECT_LE)
-    uint64_t              q;
-#endif
+    size_t  k, i;
 
     memcpy(bits, rules->anchor_free, sf_bits_size(rules->nphrases));
 
@@ -404,77 +396,111 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
             bits[i >> 3] &= (unsigned char) ~(1u << (i & 7));
         }
     }
+}
+
+
+#if (SF_REJECT_LE)
+
+/*
+ * From position i on, every stride-th one, two a round from one 8-byte
+ * load: the first round (i + 8 <= len) where either key is in the map, or
+ * the first past the last such round.  Kept apart from the rest, and with
+ * the stride a constant, it runs in registers.
+ */
+static inline size_t
+sf_reject_next(const unsigned char *map, const unsigned char *text,
+    size_t len, size_t i, unsigned stride)
+{
+    uint64_t  q;
+    uint32_t  h, h2;
+
+    for ( /* void */ ; i + 8 <= len; i += 2 * stride) {
+        memcpy(&q, text + i, 8);
+        q |= 0x2020202020202020ull;
+        h = ((uint32_t) q * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+        h2 = ((uint32_t) (q >> (8 * stride)) * 0x9e3779b1u)
+             >> (32 - SF_ANCHOR_BITS);
+
+        if ((map[h] | map[h2]) != 0) {
+            break;
+        }
+    }
+
+    return i;
+}
+
+#endif
+
+
+/* The anchors whose key is at text[i]: bits set up on the first there. */
+static void
+sf_reject_key(const sf_rules_t *rules, const unsigned char *text, size_t len,
+    size_t i, uint64_t seen, unsigned char *bits, int *hit)
+{
+    uint32_t  w, h;
+
+    memcpy(&w, text + i, 4);
+    w |= 0x20202020u;
+    h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+
+    if (!rules->anchor_map[h]) {
+        return;
+    }
+
+    if (!*hit) {
+        /* a key in the map: the bits from here on */
+        sf_reject_bits(rules, seen, bits);
+        *hit = 1;
+    }
+
+    sf_match_anchor_key(rules, text, len, i, w, h, bits);
+}
+
+
+/*
+ * Probes the anchors in a text sf_reject_scan() accepted.  Returns 0 when
+ * no key of any is there (bits[] left alone), 1 when bits[] holds the
+ * phrases that may occur in the normalized text: those without an anchor
+ * (but for a non-ASCII lead byte not seen) and those whose anchor is there.
+ */
+static int
+sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
+    size_t len, uint64_t seen, unsigned char *bits)
+{
+    int                   hit;
+    size_t                i, stride;
 
     if (len < 4 || rules->nanchors == 0) {
         return 0;
     }
 
-    map = rules->anchor_map;
     stride = rules->anchor_stride;
     hit = 0;
     i = 0;
 
-#if (SF_REJECT_LE)
     /*
      * Every stride-th position: an anchor starting up to stride - 1
-     * bytes before shows there as one of its keys.  Two positions a
-     * round from one 8-byte load, as most rounds find neither in the map.
+     * bytes before shows there as one of its keys.
      */
-    if (stride <= 4) {
-        for ( /* void */ ; i + 8 <= len; i += 2 * stride) {
-            memcpy(&q, text + i, 8);
-            q |= 0x2020202020202020ull;
-            w = (uint32_t) q;
-            w2 = (uint32_t) (q >> (8 * stride));
-            h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-            h2 = (w2 * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+#if (SF_REJECT_LE)
+    if (stride == 3 || stride == 4) {
+        for ( ;; ) {
+            i = stride == 3 ? sf_reject_next(rules->anchor_map, text, len, i, 3)
+                            : sf_reject_next(rules->anchor_map, text, len, i, 4);
 
-            if ((map[h] | map[h2]) == 0) {
-                continue;
+            if (i + 8 > len) {
+                break;
             }
 
-            if (map[h]) {
-                hit |= sf_match_anchor_key(rules, text, len, i, w, h, bits);
-            }
-
-            if (map[h2]) {
-                hit |= sf_match_anchor_key(rules, text, len, i + stride, w2,
-                                           h2, bits);
-            }
+            sf_reject_key(rules, text, len, i, seen, bits, &hit);
+            sf_reject_key(rules, text, len, i + stride, seen, bits, &hit);
+            i += 2 * stride;
         }
     }
 #endif
 
-    for ( /* void */ ; i + stride + 4 <= len; i += 2 * stride) {
-        memcpy(&w, text + i, 4);
-        memcpy(&w2, text + i + stride, 4);
-        w |= 0x20202020u;
-        w2 |= 0x20202020u;
-        h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-        h2 = (w2 * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-
-        if ((map[h] | map[h2]) == 0) {
-            continue;
-        }
-
-        if (map[h]) {
-            hit |= sf_match_anchor_key(rules, text, len, i, w, h, bits);
-        }
-
-        if (map[h2]) {
-            hit |= sf_match_anchor_key(rules, text, len, i + stride, w2, h2,
-                                       bits);
-        }
-    }
-
     for ( /* void */ ; i + 4 <= len; i += stride) {
-        memcpy(&w, text + i, 4);
-        w |= 0x20202020u;
-        h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-
-        if (map[h]) {
-            hit |= sf_match_anchor_key(rules, text, len, i, w, h, bits);
-        }
+        sf_reject_key(rules, text, len, i, seen, bits, &hit);
     }
 
     return hit;
@@ -1149,15 +1175,17 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
     }
 
-    if (!sf_reject_probe(rules, b->text, b->text_len, seen, match->bits)
-        && rules->rej_ok)
-    {
-        /* none with only the phrases that need no anchor */
-        m &= rules->rej_none[nlc][first];
+    if (!sf_reject_probe(rules, b->text, b->text_len, seen, match->bits)) {
+        if (rules->rej_ok) {
+            /* none with only the phrases that need no anchor */
+            m &= rules->rej_none[nlc][first];
 
-        if (m == 0) {
-            return 1;
+            if (m == 0) {
+                return 1;
+            }
         }
+
+        sf_reject_bits(rules, seen, match->bits);
     }
 
     return sf_reject_rules(rules, match, b, m, nl, lo);
