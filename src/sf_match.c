@@ -79,6 +79,7 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     match->memory = sizeof(sf_match_t);
     match->cap = limits->max_text > 0 ? limits->max_text : 1;
     match->max_links = limits->max_links;
+    match->work_limit = limits->regex_match_limit;
     match->title_cap = match->cap < SF_TITLE_MAX ? match->cap : SF_TITLE_MAX;
     nbits = sf_bits_size(rules->nphrases);
 
@@ -843,13 +844,17 @@ sf_match_wordy(const unsigned char *p, size_t len)
 
 
 /*
- * Whether text[pos..len) is the template from segment i on.  "%*" tries
- * each place where the literal after it occurs: few segments, short text.
+ * Whether text[pos..len) is the template from segment i on: 1, 0, or -1
+ * when the tries are used up.  "%*" tries each place where the literal
+ * after it occurs, and a template with k of them up to 512^k places: each
+ * try counts against match->work, as a regex's steps against its match
+ * limit.
  */
 static int
 sf_match_segs(sf_match_t *match, const sf_template_t *tm, size_t i,
     size_t pos, size_t len)
 {
+    int                   rc;
     size_t                n, k, end;
     sf_mlink_t           *l;
     const sf_seg_t       *s, *next;
@@ -920,10 +925,13 @@ sf_match_segs(sf_match_t *match, const sf_template_t *tm, size_t i,
             n = match->tshort;
 
             if (n != 0 && len - pos >= n
-                && memcmp(match->text + pos, match->tnorm, n) == 0
-                && sf_match_segs(match, tm, i + 1, pos + n, len))
+                && memcmp(match->text + pos, match->tnorm, n) == 0)
             {
-                return 1;
+                rc = sf_match_segs(match, tm, i + 1, pos + n, len);
+
+                if (rc != 0) {
+                    return rc;
+                }
             }
 
             n = match->tlen;
@@ -948,12 +956,21 @@ sf_match_segs(sf_match_t *match, const sf_template_t *tm, size_t i,
             end = pos + SF_SLOT_MAX < len ? pos + SF_SLOT_MAX : len;
 
             for (k = pos + 1; k + next->len <= len && k <= end; k++) {
+                if (match->work == 0) {
+                    return -1;
+                }
+
+                match->work--;
+
                 if (match->text[k] == next->data[0]
                     && memcmp(match->text + k, next->data, next->len) == 0
-                    && sf_match_wordy(match->text + pos, k - pos)
-                    && sf_match_segs(match, tm, i + 1, k, len))
+                    && sf_match_wordy(match->text + pos, k - pos))
                 {
-                    return 1;
+                    rc = sf_match_segs(match, tm, i + 1, k, len);
+
+                    if (rc != 0) {
+                        return rc;
+                    }
                 }
             }
 
@@ -965,12 +982,16 @@ sf_match_segs(sf_match_t *match, const sf_template_t *tm, size_t i,
 }
 
 
+/* 1: a template of the condition matches, 0: none, -1: tries used up. */
 static int
 sf_match_template(sf_match_t *match, const sf_block_t *b,
     const sf_cond_t *c)
 {
+    int                   rc;
     size_t                i, j;
     const sf_template_t  *tm;
+
+    match->work = match->work_limit;
 
     for (i = 0; i < c->ntmpls; i++) {
         tm = &c->tmpls[i];
@@ -988,11 +1009,15 @@ sf_match_template(sf_match_t *match, const sf_block_t *b,
         }
 
         /* the final '.' is optional */
-        if (sf_match_segs(match, tm, 0, 0, match->len)
-            || (match->len > 0 && match->text[match->len - 1] == '.'
-                && sf_match_segs(match, tm, 0, 0, match->len - 1)))
+        rc = sf_match_segs(match, tm, 0, 0, match->len);
+
+        if (rc == 0 && match->len > 0 && match->text[match->len - 1] == '.')
         {
-            return 1;
+            rc = sf_match_segs(match, tm, 0, 0, match->len - 1);
+        }
+
+        if (rc != 0) {
+            return rc;
         }
     }
 

@@ -65,6 +65,8 @@ struct sf_match_s {
     const unsigned char  *tnorm;            /* the page title, normalized */
     size_t                tlen;
     size_t                tshort;           /* without " - SITE", or 0 */
+    uint32_t              work_limit;       /* of a template condition */
+    uint32_t              work;             /* tries left */
     unsigned              titled:1;         /* tnorm is this block's */
     unsigned              toolong:1;        /* longer than any rule takes */
     unsigned              normalized:1;
