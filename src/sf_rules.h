@@ -110,6 +110,8 @@ struct sf_cond_s {
      */
     uint64_t              pmask;
     unsigned              pmask_ok:1;
+    /* a regex: phrases[0] is no longer the pattern but its literal */
+    unsigned              literal:1;
     unsigned              line;
     unsigned              column;
 };
