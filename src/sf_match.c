@@ -1195,6 +1195,7 @@ sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
 {
     int               rc;
     size_t            k, i, n;
+    uint64_t          may;
     sf_tag_e          tag;
     sf_rule_t        *r, **list;
     const sf_cond_t  *c;
@@ -1212,8 +1213,10 @@ sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
         return;
     }
 
+    may = ~(uint64_t) 0;
+
     if (!match->slow && rules->anchor_map != NULL
-        && sf_reject_block(rules, match, block))
+        && sf_reject_block(rules, match, block, &may))
     {
         return;
     }
@@ -1222,11 +1225,31 @@ sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
     match->scanned = 0;
     match->titled = 0;
 
-    list = sf_match_candidates(rules, block, &n);
     tag = (block->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : block->tag;
+    n = 0;
+    list = NULL;
 
-    for (k = 0; k < n; k++) {
-        r = list[k];
+    /* the rules the reject left, or those the tag may take */
+    if (may == ~(uint64_t) 0 || !rules->cand_ok) {
+        list = sf_match_candidates(rules, block, &n);
+    }
+
+    for (k = 0; /* void */ ; k++) {
+        if (list == NULL) {
+            if (may == 0) {
+                break;
+            }
+
+            r = rules->rules[sf_ctz64(may)];
+            may &= may - 1;
+
+        } else {
+            if (k == n) {
+                break;
+            }
+
+            r = list[k];
+        }
 
         if (!((unsigned) tag < SF_TAG_NTAGS && r->scope_tag[tag])
             && !sf_match_scope(r, block))

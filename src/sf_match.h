@@ -77,6 +77,21 @@ struct sf_match_s {
 };
 
 
+/* The index of the lowest bit set in x, not 0 (de Bruijn). */
+static inline size_t
+sf_ctz64(uint64_t x)
+{
+    static const unsigned char  idx[64] = {
+         0,  1,  2, 53,  3,  7, 54, 27,  4, 38, 41,  8, 34, 55, 48, 28,
+        62,  5, 39, 46, 44, 42, 22,  9, 24, 35, 59, 56, 49, 18, 29, 11,
+        63, 52,  6, 26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+        51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12
+    };
+
+    return idx[((x & -x) * 0x022fdd63cc95386dull) >> 58];
+}
+
+
 /* Whether the rule's selectors take the block. */
 int sf_match_scope(const sf_rule_t *r, const sf_block_t *b);
 
@@ -94,9 +109,10 @@ int sf_match_word(const unsigned char *list, size_t len,
 
 /*
  * The decision without normalizing (sf_reject.c): 1 when the block is
- * kept for sure, 0 when the full way must decide.
+ * kept for sure, 0 when the full way must decide; then *may has bit k
+ * set for each rules[k] that may fire (all bits: not known).
  */
 int sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
-    const sf_block_t *b);
+    const sf_block_t *b, uint64_t *may);
 
 #endif /* SF_MATCH_H_INCLUDED */

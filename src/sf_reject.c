@@ -120,21 +120,6 @@ sf_popcount(uint64_t x)
 }
 
 
-/* The index of the lowest bit set in x, not 0 (de Bruijn). */
-static size_t
-sf_ctz64(uint64_t x)
-{
-    static const unsigned char  idx[64] = {
-         0,  1,  2, 53,  3,  7, 54, 27,  4, 38, 41,  8, 34, 55, 48, 28,
-        62,  5, 39, 46, 44, 42, 22,  9, 24, 35, 59, 56, 49, 18, 29, 11,
-        63, 52,  6, 26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
-        51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12
-    };
-
-    return idx[((x & -x) * 0x022fdd63cc95386dull) >> 58];
-}
-
-
 static size_t
 sf_popcount64(uint64_t x)
 {
@@ -1115,7 +1100,7 @@ sf_reject_scope(const sf_rules_t *rules, const sf_block_t *b, sf_tag_e tag,
 
 int
 sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
-    const sf_block_t *b)
+    const sf_block_t *b, uint64_t *may)
 {
     size_t    nl, nlc, lo, k;
     uint64_t  m, x, seen;
@@ -1125,6 +1110,7 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
     first = (b->flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
     m = ~(uint64_t) 0;
+    *may = m;
 
     /*
      * Within these bounds nothing overflows and nothing is too long:
@@ -1187,6 +1173,9 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
 
         sf_reject_bits(rules, seen, match->bits);
     }
+
+    /* within the bounds, the full way need look at no other rule */
+    *may = m;
 
     return sf_reject_rules(rules, match, b, m, nl, lo);
 }
