@@ -6,79 +6,14 @@
  * text, link table, prefilter bits, PCRE2 match data), allocated once by
  * sf_match_create; the rules themselves are only read.
  *
- * Most blocks are prose that no rule takes: sf_match_reject tells so from
- * the raw text, without normalizing, whenever it can; the full way
- * (normalization, prefilter, conditions) decides the rest.
+ * Most blocks are prose that no rule takes: sf_reject_block (sf_reject.c)
+ * tells so from the raw text, without normalizing, whenever it can; the
+ * full way (normalization, prefilter, conditions) decides the rest.
  */
 
 #include <string.h>
 
-#include "sf_rules.h"
-#include "sf_normalize.h"
-
-
-#define SF_SOURCE_MAX     2048
-#define SF_NAME_MAX       512
-#define SF_HREF_MAX       2048
-#define SF_ELINKS_MAX     16                /* links in escaped markup */
-
-
-/* A link of the block being decided, in every coordinate it needs. */
-typedef struct {
-    const unsigned char  *href;             /* raw, entities intact */
-    size_t                href_len;
-    const unsigned char  *rel;              /* raw; NULL when escaped */
-    size_t                rel_len;
-    const unsigned char  *cls;
-    size_t                cls_len;
-    size_t                dstart;           /* in the decoded text */
-    size_t                dend;
-    size_t                start;            /* in the normalized text */
-    size_t                end;
-} sf_mlink_t;
-
-
-struct sf_match_s {
-    const sf_rules_t     *rules;
-    sf_allocator_t        alloc;
-    size_t                memory;
-    size_t                max_links;
-
-    unsigned char        *buf[2];
-    size_t                cap;
-
-    size_t               *pos;              /* 2 x max_links marks */
-    size_t               *dpos;
-    unsigned             *order;
-    sf_elink_t           *elinks;
-    sf_mlink_t           *links;            /* max_links + SF_ELINKS_MAX */
-    unsigned char        *bits;
-    unsigned char        *title;            /* normalized in place */
-    size_t                title_cap;
-    unsigned char        *href;
-    char                 *source;
-    unsigned char        *name;
-
-    pcre2_general_context  *gctx;
-    pcre2_match_context    *mctx;
-    pcre2_match_data       *md;
-
-    /* the block being decided */
-    const unsigned char  *text;
-    size_t                len;
-    const unsigned char  *decoded;
-    size_t                nlinks;
-    const unsigned char  *tnorm;            /* the page title, normalized */
-    size_t                tlen;
-    size_t                tshort;           /* without " - SITE", or 0 */
-    unsigned              titled:1;         /* tnorm is this block's */
-    unsigned              toolong:1;        /* longer than any rule takes */
-    unsigned              normalized:1;
-    unsigned              scanned:1;
-    unsigned              escaped:1;
-    unsigned              overflow:1;
-    unsigned              slow:1;           /* no raw-text reject (tests) */
-};
+#include "sf_match.h"
 
 
 static void *
@@ -144,6 +79,7 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     match->memory = sizeof(sf_match_t);
     match->cap = limits->max_text > 0 ? limits->max_text : 1;
     match->max_links = limits->max_links;
+    match->work_limit = limits->regex_match_limit;
     match->title_cap = match->cap < SF_TITLE_MAX ? match->cap : SF_TITLE_MAX;
     nbits = sf_bits_size(rules->nphrases);
 
@@ -291,14 +227,13 @@ sf_selector_match(const sf_selector_t *s, sf_tag_e tag,
 }
 
 
-/* Whether a token of the class list may be a class some selector names. */
-static int
-sf_select_bloom(const sf_rules_t *rules, const unsigned char *cls,
-    size_t len)
+/* Whether a token of the class list may be a class of the bloom's. */
+int
+sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls, size_t len)
 {
     const unsigned char  *p, *end, *start;
 
-    if (rules->cls_bloom == 0) {
+    if (bloom == 0) {
         return 0;
     }
 
@@ -321,7 +256,7 @@ sf_select_bloom(const sf_rules_t *rules, const unsigned char *cls,
             p++;
         }
 
-        if (rules->cls_bloom & sf_rules_bloom(start, (size_t) (p - start))) {
+        if (bloom & sf_rules_bloom(start, (size_t) (p - start))) {
             return 1;
         }
     }
@@ -355,7 +290,7 @@ sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
         id = NULL;
     }
 
-    if (cls_len == 0 || !sf_select_bloom(rules, cls, cls_len)) {
+    if (cls_len == 0 || !sf_rules_bloom_list(rules->cls_bloom, cls, cls_len)) {
         cls = NULL;
     }
 
@@ -398,7 +333,7 @@ sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
 
 /* ---- the block ------------------------------------------------------ */
 
-static int
+int
 sf_match_scope(const sf_rule_t *r, const sf_block_t *b)
 {
     size_t                i, id_len, cls_len;
@@ -774,7 +709,7 @@ sf_match_has_lower(const unsigned char *text, size_t len,
 }
 
 
-static int
+int
 sf_match_href(sf_match_t *match, sf_mlink_t *l, const sf_rule_phrase_t *ph)
 {
     int                   round;
@@ -836,8 +771,7 @@ sf_match_title(sf_match_t *match, const sf_block_t *b)
 }
 
 
-/* Whether a space-separated list holds word, ASCII case-insensitively. */
-static int
+int
 sf_match_word(const unsigned char *list, size_t len,
     const unsigned char *word, size_t wlen)
 {
@@ -910,13 +844,17 @@ sf_match_wordy(const unsigned char *p, size_t len)
 
 
 /*
- * Whether text[pos..len) is the template from segment i on.  "%*" tries
- * each place where the literal after it occurs: few segments, short text.
+ * Whether text[pos..len) is the template from segment i on: 1, 0, or -1
+ * when the tries are used up.  "%*" tries each place where the literal
+ * after it occurs, and a template with k of them up to 512^k places: each
+ * try counts against match->work, as a regex's steps against its match
+ * limit.
  */
 static int
 sf_match_segs(sf_match_t *match, const sf_template_t *tm, size_t i,
     size_t pos, size_t len)
 {
+    int                   rc;
     size_t                n, k, end;
     sf_mlink_t           *l;
     const sf_seg_t       *s, *next;
@@ -987,10 +925,13 @@ sf_match_segs(sf_match_t *match, const sf_template_t *tm, size_t i,
             n = match->tshort;
 
             if (n != 0 && len - pos >= n
-                && memcmp(match->text + pos, match->tnorm, n) == 0
-                && sf_match_segs(match, tm, i + 1, pos + n, len))
+                && memcmp(match->text + pos, match->tnorm, n) == 0)
             {
-                return 1;
+                rc = sf_match_segs(match, tm, i + 1, pos + n, len);
+
+                if (rc != 0) {
+                    return rc;
+                }
             }
 
             n = match->tlen;
@@ -1015,12 +956,21 @@ sf_match_segs(sf_match_t *match, const sf_template_t *tm, size_t i,
             end = pos + SF_SLOT_MAX < len ? pos + SF_SLOT_MAX : len;
 
             for (k = pos + 1; k + next->len <= len && k <= end; k++) {
+                if (match->work == 0) {
+                    return -1;
+                }
+
+                match->work--;
+
                 if (match->text[k] == next->data[0]
                     && memcmp(match->text + k, next->data, next->len) == 0
-                    && sf_match_wordy(match->text + pos, k - pos)
-                    && sf_match_segs(match, tm, i + 1, k, len))
+                    && sf_match_wordy(match->text + pos, k - pos))
                 {
-                    return 1;
+                    rc = sf_match_segs(match, tm, i + 1, k, len);
+
+                    if (rc != 0) {
+                        return rc;
+                    }
                 }
             }
 
@@ -1032,12 +982,16 @@ sf_match_segs(sf_match_t *match, const sf_template_t *tm, size_t i,
 }
 
 
+/* 1: a template of the condition matches, 0: none, -1: tries used up. */
 static int
 sf_match_template(sf_match_t *match, const sf_block_t *b,
     const sf_cond_t *c)
 {
+    int                   rc;
     size_t                i, j;
     const sf_template_t  *tm;
+
+    match->work = match->work_limit;
 
     for (i = 0; i < c->ntmpls; i++) {
         tm = &c->tmpls[i];
@@ -1055,11 +1009,15 @@ sf_match_template(sf_match_t *match, const sf_block_t *b,
         }
 
         /* the final '.' is optional */
-        if (sf_match_segs(match, tm, 0, 0, match->len)
-            || (match->len > 0 && match->text[match->len - 1] == '.'
-                && sf_match_segs(match, tm, 0, 0, match->len - 1)))
+        rc = sf_match_segs(match, tm, 0, 0, match->len);
+
+        if (rc == 0 && match->len > 0 && match->text[match->len - 1] == '.')
         {
-            return 1;
+            rc = sf_match_segs(match, tm, 0, 0, match->len - 1);
+        }
+
+        if (rc != 0) {
+            return rc;
         }
     }
 
@@ -1231,648 +1189,13 @@ sf_match_source(sf_match_t *match, const sf_rule_t *r,
 
 
 
-/* ---- the raw-text reject -------------------------------------------- */
-
-/*
- * Most blocks are plain prose that no rule fires on, and most rules need a
- * phrase the prose lacks.  When the raw text is such that its normalized
- * form is only its bytes case folded with white space collapsed, as far as
- * ASCII letters and digits go, a phrase's anchor (sf_rules.h) occurs in the
- * raw text whenever the phrase occurs in the normalized one: the anchors
- * found give a superset of the phrases the prefilter would find, enough to
- * reject rules without normalizing.  Whatever this cannot reject goes the
- * full way.
- */
-
-/* Lead bytes of what the normalization turns into or drops next to ASCII
- * letters: entities, escaped markup, U+00AD, U+0130 (a dotted 'I' folds to
- * 'i'), U+200B-U+200F, U+2060, U+FEFF and the mojibake of U+20xx. */
-static const unsigned char  sf_hazard[256] = {
-    ['&'] = 1, ['<'] = 1, [0xc2] = 1, [0xc4] = 1, [0xe2] = 1, [0xef] = 1
-};
-
-
-static int
-sf_match_hazard(const unsigned char *p, size_t n)
-{
-    switch (p[0]) {
-
-    case 0xc2:
-        return n >= 2 && p[1] == 0xad;
-
-    case 0xc4:
-        return n >= 2 && p[1] == 0xb0;
-
-    case 0xe2:
-        return n >= 3 && ((p[1] == 0x80 && p[2] >= 0x8b && p[2] <= 0x8f)
-                          || (p[1] == 0x81 && p[2] == 0xa0)
-                          || p[1] == 0x82);
-
-    case 0xef:
-        return n >= 3 && p[1] == 0xbb && p[2] == 0xbf;
-    }
-
-    /* '<' */
-    return 1;
-}
-
-
-/* Whether text[i..] holds the anchor, ASCII case aside. */
-static int
-sf_match_anchor_at(const unsigned char *text, size_t len, size_t i,
-    const sf_anchor_t *a)
-{
-    size_t         j;
-    unsigned char  c;
-
-    if (len - i < a->len) {
-        return 0;
-    }
-
-    for (j = 0; j < a->len; j++) {
-        c = text[i + j];
-
-        if (c >= 'A' && c <= 'Z') {
-            c |= 0x20;
-        }
-
-        if (c != a->data[j]) {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
-#define SF_ONES   0x0101010101010101ull
-#define SF_HIGH   0x8080808080808080ull
-
-
-static size_t
-sf_popcount(uint64_t x)
-{
-    /* high bits only: one per byte, summed by a multiplication */
-    return (size_t) (((x >> 7) * SF_ONES) >> 56);
-}
-
-
-/* The index of the lowest bit set in x, not 0 (de Bruijn). */
-static size_t
-sf_ctz64(uint64_t x)
-{
-    static const unsigned char  idx[64] = {
-         0,  1,  2, 53,  3,  7, 54, 27,  4, 38, 41,  8, 34, 55, 48, 28,
-        62,  5, 39, 46, 44, 42, 22,  9, 24, 35, 59, 56, 49, 18, 29, 11,
-        63, 52,  6, 26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
-        51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12
-    };
-
-    return idx[((x & -x) * 0x022fdd63cc95386dull) >> 58];
-}
-
-
-static size_t
-sf_popcount64(uint64_t x)
-{
-    x = x - ((x >> 1) & 0x5555555555555555ull);
-    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-
-    return (size_t) ((x * SF_ONES) >> 56);
-}
-
-
-static int
-sf_match_alnum(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-           || (c >= '0' && c <= '9');
-}
-
-
-/*
- * An entity that decodes to a character which, like white space, only
- * separates letters: the raw text around it tells as much as the decoded
- * one.  Not '<' (markup), nor a '&' that a second round decodes further.
- * *lead gets the first byte it decodes to.
- */
-static int
-sf_match_separator(const unsigned char *p, size_t n, size_t *used,
-    unsigned char *lead)
-{
-    size_t          k;
-    uint32_t        cp;
-    unsigned char   tmp[4];
-
-    k = sf_entity(p, p + n, tmp, used);
-
-    if (k == 0) {
-        /* a plain '&' */
-        *used = 1;
-        *lead = '&';
-        return 1;
-    }
-
-    *lead = tmp[0];
-
-    cp = k == 1 ? tmp[0]
-         : k == 2 ? ((uint32_t) (tmp[0] & 0x1f) << 6) | (tmp[1] & 0x3f)
-         : k == 3 ? ((uint32_t) (tmp[0] & 0x0f) << 12)
-                    | ((uint32_t) (tmp[1] & 0x3f) << 6) | (tmp[2] & 0x3f)
-         : 0;
-
-    if (cp == '&') {
-        /*
-         * "&amp;": a second round decodes the '&' with what follows, a
-         * name of up to 8 letters or digits and ';', or '#'.  Neither
-         * there, the '&' stays plain.  (A separator before the ';' stops
-         * the name in the raw text as in the decoded one.)
-         */
-        p += *used;
-        n -= *used;
-
-        if (n > 0 && p[0] == '#') {
-            return 0;
-        }
-
-        for (k = 0; k < n && k < 8 && sf_match_alnum(p[k]); k++) {
-            /* void */
-        }
-
-        return !(k > 0 && k < n && p[k] == ';');
-    }
-
-    switch (cp) {
-    case '"': case '\'': case '>': case 0xa0: case 0xa9: case 0xab:
-    case 0xae: case 0xbb: case 0x2013: case 0x2014: case 0x2018:
-    case 0x2019: case 0x201c: case 0x201d: case 0x2022: case 0x2026:
-        return 1;
-    }
-
-    return 0;
-}
-
-
-/* The anchors whose key w, of hash h, is at text[i]: those there. */
-static void
-sf_match_anchor_key(const sf_rules_t *rules, const unsigned char *text,
-    size_t len, size_t i, uint32_t w, uint32_t h, unsigned char *bits)
-{
-    size_t                  e, last;
-    const sf_anchor_key_t  *ak;
-
-    h >>= SF_ANCHOR_BITS - 8;
-    last = rules->anchor_first[h + 1];
-
-    for (e = rules->anchor_first[h]; e < last; e++) {
-        ak = &rules->anchor_keys[e];
-
-        if (ak->key == w && i >= ak->off
-            && sf_match_anchor_at(text, len, i - ak->off, ak->anchor))
-        {
-            sf_bit_set(bits, ak->anchor->phrase);
-        }
-    }
-}
-
-
-/*
- * Sets in bits[] the phrases that may occur in the normalized text, and in
- * *lower a lower bound of its length.  Returns 0 when the text is not one
- * this can tell about.
- */
-static int
-sf_match_anchors(const sf_rules_t *rules, const unsigned char *text,
-    size_t len, unsigned char *bits, size_t *lower)
-{
-    size_t                i, k, lo, used, stop, stride;
-    uint32_t              w, w2, h, h2;
-    uint64_t              seen, q, bad;
-    unsigned char         c;
-    const unsigned char  *map;
-
-    /*
-     * Every printable ASCII byte outside an entity stays one byte of the
-     * normalized text.
-     */
-    lo = 0;
-    seen = 0;
-    i = 0;
-
-    while (i < len) {
-        /*
-         * Eight bytes at a time while they are ASCII without '&' or '<',
-         * counting the printable ones (0x21-0x7e); a word that is not
-         * goes byte by byte.
-         */
-        stop = len;
-
-        if (i + 8 <= len) {
-            memcpy(&q, text + i, 8);
-
-            /*
-             * Of an ASCII word, x - 0x01 sets a byte's high bit only
-             * where x has a zero byte (or one below it has): where q has
-             * '&' or '<'; q + 0x01 where q has 0x7f.  Other bytes are
-             * counted when above ' '.
-             */
-            bad = q | (q + SF_ONES) | ((q ^ (SF_ONES * '&')) - SF_ONES)
-                  | ((q ^ (SF_ONES * '<')) - SF_ONES);
-
-            if ((bad & SF_HIGH) == 0) {
-                lo += sf_popcount((q + SF_ONES * 0x5f) & SF_HIGH);
-                i += 8;
-                continue;
-            }
-
-            stop = i + 8;
-        }
-
-        for ( /* void */ ; i < stop; i++) {
-            c = text[i];
-
-            if (sf_hazard[c]) {
-                if (c == '&') {
-                    if (!sf_match_separator(text + i, len - i, &used, &c)) {
-                        return 0;
-                    }
-
-                    /* the lead byte of what it decodes to, if not ASCII */
-                    if (c >= 0xc0) {
-                        seen |= (uint64_t) 1 << (c & 63);
-                    }
-
-                    /* '&', '"', '\'' and '>' stay one byte */
-                    lo += c < 0x80;
-                    i += used - 1;
-                    continue;
-                }
-
-                if (sf_match_hazard(text + i, len - i)) {
-                    return 0;
-                }
-            }
-
-            if (c >= 0xc0) {
-                seen |= (uint64_t) 1 << (c & 63);
-            }
-
-            lo += (unsigned char) (c - 0x21) < 0x5e;
-        }
-    }
-
-    *lower = lo;
-    memcpy(bits, rules->anchor_free, sf_bits_size(rules->nphrases));
-
-    for (k = 0; k < rules->nlead_phrases; k++) {
-        i = rules->lead_phrases[k];
-
-        if ((rules->anchor_leads[i] & seen) == 0) {
-            bits[i >> 3] &= (unsigned char) ~(1u << (i & 7));
-        }
-    }
-
-    if (len < 4 || rules->nanchors == 0) {
-        return 1;
-    }
-
-    map = rules->anchor_map;
-    stride = rules->anchor_stride;
-
-    /*
-     * Every stride-th position: an anchor starting up to stride - 1
-     * bytes before shows there as one of its keys.  Two positions a
-     * round, as most rounds find neither in the map.
-     */
-    for (i = 0; i + stride + 4 <= len; i += 2 * stride) {
-        memcpy(&w, text + i, 4);
-        memcpy(&w2, text + i + stride, 4);
-        w |= 0x20202020u;
-        w2 |= 0x20202020u;
-        h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-        h2 = (w2 * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-
-        if ((map[h] | map[h2]) == 0) {
-            continue;
-        }
-
-        if (map[h]) {
-            sf_match_anchor_key(rules, text, len, i, w, h, bits);
-        }
-
-        if (map[h2]) {
-            sf_match_anchor_key(rules, text, len, i + stride, w2, h2, bits);
-        }
-    }
-
-    for ( /* void */ ; i + 4 <= len; i += stride) {
-        memcpy(&w, text + i, 4);
-        w |= 0x20202020u;
-        h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-
-        if (map[h]) {
-            sf_match_anchor_key(rules, text, len, i, w, h, bits);
-        }
-    }
-
-    return 1;
-}
-
-
-#define SF_PRE_FALSE    0
-#define SF_PRE_TRUE     1
-#define SF_PRE_MAYBE    2                   /* no side effect either way */
-#define SF_PRE_UNKNOWN  3                   /* the full way must tell */
-
-/* A condition on what the raw text tells: nl links, bits maybe found. */
-static int
-sf_match_pre_cond(sf_match_t *match, const sf_block_t *b,
-    const sf_cond_t *c, size_t nl, size_t lo, uint64_t maybe)
-{
-    long                     n1;
-    size_t                   i, n;
-    sf_mlink_t               l;
-    const sf_link_t         *bl;
-    const sf_rule_phrase_t  *ph;
-
-    /* phrases by one word of bits, when the condition has one */
-    if (c->pmask_ok) {
-        switch (c->type) {
-
-        case SF_COND_TEMPLATE:
-            return (maybe & c->pmask) != 0 ? SF_PRE_MAYBE : SF_PRE_FALSE;
-
-        case SF_COND_ANY:
-            return sf_popcount64(maybe & c->pmask) >= (size_t) c->n
-                   ? SF_PRE_MAYBE : SF_PRE_FALSE;
-
-        case SF_COND_EQUALS:
-            if (lo > c->phrases->len) {
-                return SF_PRE_FALSE;
-            }
-
-            /* fall through */
-
-        case SF_COND_CONTAINS:
-        case SF_COND_STARTS:
-        case SF_COND_ENDS:
-            return (maybe & c->pmask) == c->pmask ? SF_PRE_MAYBE
-                                                  : SF_PRE_FALSE;
-
-        default:
-            break;
-        }
-    }
-
-    ph = c->phrases;
-    bl = NULL;
-
-    /* no escaped markup: link N is the block's, as sf_match_link has it */
-    n1 = c->n;
-
-    if (n1 > 0 && (size_t) n1 <= nl) {
-        bl = &b->links[n1 - 1];
-
-    } else if (n1 < 0 && (size_t) -n1 <= nl) {
-        bl = &b->links[nl - (size_t) -n1];
-    }
-
-    switch (c->type) {
-
-    case SF_COND_POSITION:
-        return (b->flags & SF_BLOCK_FIRST_IN_ENTRY) ? SF_PRE_TRUE
-                                                    : SF_PRE_FALSE;
-
-    case SF_COND_ESCAPED:
-        /* escaped markup needs a '<' or an entity, both hazards */
-        return SF_PRE_FALSE;
-
-    case SF_COND_LINKS:
-        n = (size_t) c->n;
-        return (c->op == SF_OP_EQ ? nl == n
-                : c->op == SF_OP_GE ? nl >= n
-                : nl <= n) ? SF_PRE_TRUE : SF_PRE_FALSE;
-
-    case SF_COND_MAX_LENGTH:
-        /* no pass makes the text longer */
-        return b->text_len <= (size_t) c->n ? SF_PRE_TRUE
-               : lo > (size_t) c->n ? SF_PRE_FALSE : SF_PRE_MAYBE;
-
-    case SF_COND_LINK_HREF:
-        if (bl == NULL) {
-            return SF_PRE_FALSE;
-        }
-
-        l.href = bl->href;
-        l.href_len = bl->href_len;
-
-        return sf_match_href(match, &l, ph) ? SF_PRE_TRUE : SF_PRE_FALSE;
-
-    case SF_COND_LINK_REL:
-        return bl != NULL && sf_match_word(bl->rel, bl->rel_len, ph->data,
-                                           ph->len)
-               ? SF_PRE_TRUE : SF_PRE_FALSE;
-
-    case SF_COND_LINK_CLASS:
-        return bl != NULL && bl->cls != NULL
-               && sf_class_has(bl->cls, bl->cls_len, ph->data, ph->len)
-               ? SF_PRE_TRUE : SF_PRE_FALSE;
-
-    case SF_COND_EQUALS:
-        if (lo > ph->len) {
-            return SF_PRE_FALSE;
-        }
-
-        /* fall through */
-
-    case SF_COND_CONTAINS:
-    case SF_COND_STARTS:
-    case SF_COND_ENDS:
-    case SF_COND_LINK_TEXT:
-        if (c->type == SF_COND_LINK_TEXT && bl == NULL) {
-            return SF_PRE_FALSE;
-        }
-
-        for (i = 0; i < c->nphrases; i++) {
-            if (!sf_bit_test(match->bits, ph[i].id)) {
-                return SF_PRE_FALSE;
-            }
-        }
-
-        return SF_PRE_MAYBE;
-
-    case SF_COND_ANY:
-        n = 0;
-
-        for (i = 0; i < c->nphrases; i++) {
-            if (sf_bit_test(match->bits, ph[i].id)) {
-                n++;
-            }
-        }
-
-        return n >= (size_t) c->n ? SF_PRE_MAYBE : SF_PRE_FALSE;
-
-    case SF_COND_TEMPLATE:
-        for (i = 0; i < c->ntmpls; i++) {
-            if (!c->tmpls[i].has_lit
-                || sf_bit_test(match->bits, c->tmpls[i].lit_id))
-            {
-                return SF_PRE_MAYBE;
-            }
-        }
-
-        return SF_PRE_FALSE;
-
-    case SF_COND_REGEX:
-        /* may hit a limit, which the decision reports */
-        return SF_PRE_UNKNOWN;
-
-    default:
-        return SF_PRE_MAYBE;
-    }
-}
-
-
-/*
- * The decision without normalizing, when every rule can be rejected on the
- * raw text: returns 1 when the block is kept for sure, 0 when the full way
- * must decide.  Rules go in order as in sf_rules_decide, so a rule this
- * cannot reject stops it before any later one could matter.
- */
-static int
-sf_match_reject(const sf_rules_t *rules, sf_match_t *match,
-    const sf_block_t *b)
-{
-    int               rc = SF_PRE_UNKNOWN;  /* read only when c is set */
-    size_t            k, i, n, nl, lo;
-    uint64_t          maybe, cand, m;
-    sf_tag_e          tag;
-    sf_rule_t        *r, **list;
-    const sf_cond_t  *c;
-
-    /*
-     * Within these bounds nothing overflows and nothing is too long:
-     * the full way would keep text_overflow clear.
-     */
-    if (b->text_len > match->cap
-        || (rules->text_limit != 0 && b->text_len > rules->text_limit))
-    {
-        return 0;
-    }
-
-    lo = 0;
-
-    if (b->text_len > 0
-        && !sf_match_anchors(rules, b->text, b->text_len, match->bits, &lo))
-    {
-        return 0;
-    }
-
-    if (b->text_len == 0) {
-        memcpy(match->bits, rules->anchor_free,
-               sf_bits_size(rules->nphrases));
-    }
-
-    /* no escaped markup, so no link but the block's */
-    nl = b->nlinks < match->max_links ? b->nlinks : match->max_links;
-    memcpy(&maybe, match->bits, sizeof(maybe));
-
-    tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
-
-    if (rules->cand_ok) {
-        /*
-         * The rules that have their key phrase or none, in order: the
-         * others fail the test of their required phrases below.
-         */
-        cand = rules->cand_always;
-
-        for (m = maybe; m != 0; m &= m - 1) {
-            cand |= rules->cand_phrase[sf_ctz64(m)];
-        }
-
-        if ((unsigned) tag < SF_TAG_NTAGS) {
-            cand &= rules->cand_tag[tag];
-        }
-
-        list = NULL;
-        n = 0;
-
-    } else {
-        cand = 0;
-        list = sf_match_candidates(rules, b, &n);
-    }
-
-    for (k = 0; /* void */ ; k++) {
-        if (list == NULL) {
-            if (cand == 0) {
-                break;
-            }
-
-            r = rules->rules[sf_ctz64(cand)];
-            cand &= cand - 1;
-
-        } else {
-            if (k == n) {
-                break;
-            }
-
-            r = list[k];
-        }
-
-        /* in the list by its tag: in scope (sf_match_scope's first test) */
-        if (!((unsigned) tag < SF_TAG_NTAGS && r->scope_tag[tag])
-            && !sf_match_scope(r, b))
-        {
-            continue;
-        }
-
-        if (r->text_conds) {
-            if (r->max_length != 0 && lo > r->max_length) {
-                continue;
-            }
-
-            if (r->req_short) {
-                if ((maybe & r->req_mask) != r->req_mask) {
-                    continue;
-                }
-
-            } else {
-                for (i = 0; i < r->nrequired; i++) {
-                    if (!sf_bit_test(match->bits, r->required[i])) {
-                        break;
-                    }
-                }
-
-                if (i < r->nrequired) {
-                    continue;
-                }
-            }
-        }
-
-        for (c = r->conds; c != NULL; c = c->next) {
-            rc = sf_match_pre_cond(match, b, c, nl, lo, maybe);
-
-            if (rc == SF_PRE_FALSE || rc == SF_PRE_UNKNOWN) {
-                break;
-            }
-        }
-
-        if (c == NULL || rc == SF_PRE_UNKNOWN) {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
 void
 sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, sf_decision_result_t *result)
 {
     int               rc;
     size_t            k, i, n;
+    uint64_t          may;
     sf_tag_e          tag;
     sf_rule_t        *r, **list;
     const sf_cond_t  *c;
@@ -1890,8 +1213,10 @@ sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
         return;
     }
 
+    may = ~(uint64_t) 0;
+
     if (!match->slow && rules->anchor_map != NULL
-        && sf_match_reject(rules, match, block))
+        && sf_reject_block(rules, match, block, &may))
     {
         return;
     }
@@ -1900,11 +1225,31 @@ sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
     match->scanned = 0;
     match->titled = 0;
 
-    list = sf_match_candidates(rules, block, &n);
     tag = (block->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : block->tag;
+    n = 0;
+    list = NULL;
 
-    for (k = 0; k < n; k++) {
-        r = list[k];
+    /* the rules the reject left, or those the tag may take */
+    if (may == ~(uint64_t) 0 || !rules->cand_ok) {
+        list = sf_match_candidates(rules, block, &n);
+    }
+
+    for (k = 0; /* void */ ; k++) {
+        if (list == NULL) {
+            if (may == 0) {
+                break;
+            }
+
+            r = rules->rules[sf_ctz64(may)];
+            may &= may - 1;
+
+        } else {
+            if (k == n) {
+                break;
+            }
+
+            r = list[k];
+        }
 
         if (!((unsigned) tag < SF_TAG_NTAGS && r->scope_tag[tag])
             && !sf_match_scope(r, block))

@@ -9,6 +9,13 @@
 #include <string.h>
 
 #include "sf_normalize.h"
+
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+#include <emmintrin.h>
+#define SF_NORMALIZE_SSE2  1
+#else
+#define SF_NORMALIZE_SSE2  0
+#endif
 #include "sf_tag.h"
 
 
@@ -679,6 +686,72 @@ sf_fold_tag(const unsigned char *in, size_t len, sf_tag_t *tag)
 }
 
 
+/*
+ * The start of a run of plain ASCII (0x20-0x7e but '<', a space only
+ * before another such byte), 16 bytes at a time with SSE2 while a whole
+ * 16 and the byte after them are such: copied, A-Z lower-cased when fold.
+ * Returns where the byte-by-byte loop takes over (*o moved as far).
+ */
+static size_t
+sf_fold_run16(const unsigned char *in, size_t i, size_t stop,
+    unsigned char *out, size_t *o, int fold)
+{
+#if (SF_NORMALIZE_SSE2)
+    size_t   k;
+    __m128i  v, nx, bad, lt, del, sp, sp1, a1, z1, up;
+
+    lt = _mm_set1_epi8('<');
+    del = _mm_set1_epi8(0x7f);
+    sp = _mm_set1_epi8(' ');
+    sp1 = _mm_set1_epi8(' ' + 1);
+    a1 = _mm_set1_epi8('A' - 1);
+    z1 = _mm_set1_epi8('Z' + 1);
+    up = _mm_set1_epi8(0x20);
+    k = *o;
+
+    while (i + 17 <= stop) {
+        v = _mm_loadu_si128((const __m128i *) (in + i));
+        nx = _mm_loadu_si128((const __m128i *) (in + i + 1));
+
+        /* signed: a byte >= 0x80 is below ' ' too */
+        bad = _mm_or_si128(_mm_cmplt_epi8(v, sp),
+                           _mm_or_si128(_mm_cmpeq_epi8(v, del),
+                                        _mm_cmpeq_epi8(v, lt)));
+
+        /* a space before one that is not plain or is a space */
+        bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(v, sp),
+                  _mm_or_si128(_mm_cmplt_epi8(nx, sp1),
+                               _mm_or_si128(_mm_cmpeq_epi8(nx, del),
+                                            _mm_cmpeq_epi8(nx, lt)))));
+
+        if (_mm_movemask_epi8(bad) != 0) {
+            break;
+        }
+
+        if (fold) {
+            v = _mm_or_si128(v, _mm_and_si128(up,
+                    _mm_and_si128(_mm_cmpgt_epi8(v, a1),
+                                  _mm_cmplt_epi8(v, z1))));
+        }
+
+        _mm_storeu_si128((__m128i *) (out + k), v);
+        i += 16;
+        k += 16;
+    }
+
+    *o = k;
+#else
+    (void) in;
+    (void) stop;
+    (void) out;
+    (void) o;
+    (void) fold;
+#endif
+
+    return i;
+}
+
+
 size_t
 sf_fold(const unsigned char *in, size_t len, unsigned char *out,
     size_t cap, unsigned flags, sf_marks_t *marks, sf_markup_t *markup,
@@ -788,6 +861,8 @@ sf_fold(const unsigned char *in, size_t len, unsigned char *out,
             if (stop > i && stop - i > cap - o) {
                 stop = i + (cap - o);
             }
+
+            i = sf_fold_run16(in, i, stop, out, &o, fold);
 
             if (fold) {
                 while (i < stop) {

@@ -2380,6 +2380,32 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
     rc = SF_ERROR;
     unbounded = 0;
 
+    /*
+     * What an earlier compile that failed may have left: start again from
+     * what the rule texts gave (a regex keeps the literal it was given).
+     */
+    rules->nselectors = 0;
+    rules->nhold_sel = 0;
+    rules->cls_bloom = 0;
+    rules->id_bloom = 0;
+    rules->title_bound = 0;
+    rules->has_title = 0;
+    rules->max_max_length = 0;
+    memset(rules->hold, 0, sizeof(rules->hold));
+
+    if (rules->prefilter.delta != NULL) {
+        rules->memory -= rules->prefilter.memory;
+    }
+
+    sf_prefilter_free(&rules->prefilter, &rules->alloc);
+    memset(&rules->prefilter, 0, sizeof(sf_prefilter_t));
+
+    for (r = rules->head; r != NULL; r = r->next) {
+        r->nrequired = 0;
+        r->needs_scan = 0;
+        r->scope_attr = 0;
+    }
+
     rules->rules = sf_rules_alloc(rules, (rules->nrules + 1)
                                          * sizeof(sf_rule_t *));
     rules->selectors = sf_rules_alloc(rules, (rules->nrules + 1)
@@ -2520,24 +2546,30 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
                 break;
 
             case SF_COND_REGEX:
-                if (pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE) < 0) {
-                    /* no JIT here: the interpreter will do */
+                if (!c->literal) {
+                    if (pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE) < 0) {
+                        /* no JIT here: the interpreter will do */
+                    }
+
+                    j = sf_regex_literal(c->phrases[0].data,
+                                         c->phrases[0].len, lit, run);
+                    if (j < SF_LITERAL_MIN) {
+                        break;
+                    }
+
+                    run = sf_rules_alloc(rules, j);
+                    if (run == NULL) {
+                        goto nomem;
+                    }
+
+                    memcpy(run, lit, j);
+                    c->phrases[0].data = run;
+                    c->phrases[0].len = j;
+                    c->literal = 1;
+                    run = lit + maxpat;
                 }
 
-                j = sf_regex_literal(c->phrases[0].data, c->phrases[0].len,
-                                     lit, run);
-                if (j < SF_LITERAL_MIN) {
-                    break;
-                }
-
-                c->phrases[0].data = sf_rules_alloc(rules, j);
-                if (c->phrases[0].data == NULL) {
-                    goto nomem;
-                }
-
-                memcpy(c->phrases[0].data, lit, j);
-                c->phrases[0].len = j;
-
+                j = c->phrases[0].len;
                 sf_rules_phrase_id(table, &nph, c->phrases[0].data, j, &id);
                 c->phrases[0].id = id;
                 r->required[r->nrequired++] = id;
@@ -2600,7 +2632,8 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
     }
 
     if (sf_rules_anchors(rules, table, nph) != SF_OK
-        || sf_rules_scoped(rules) != SF_OK)
+        || sf_rules_scoped(rules) != SF_OK
+        || sf_reject_compile(rules) != SF_OK)
     {
         goto nomem;
     }

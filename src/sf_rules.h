@@ -110,6 +110,8 @@ struct sf_cond_s {
      */
     uint64_t              pmask;
     unsigned              pmask_ok:1;
+    /* a regex: phrases[0] is no longer the pattern but its literal */
+    unsigned              literal:1;
     unsigned              line;
     unsigned              column;
 };
@@ -213,6 +215,10 @@ typedef struct {
 } sf_anchor_key_t;
 
 
+/* Link counts the reject's tables tell apart: 0, 1, 2 and more. */
+#define SF_REJECT_NLC     4
+
+
 /* A chunk of the rules' arena: rules are freed all at once. */
 typedef struct sf_chunk_s  sf_chunk_t;
 
@@ -285,6 +291,24 @@ struct sf_rules_s {
     uint64_t              cand_always;
     uint64_t              cand_phrase[64];
     unsigned              cand_ok:1;
+    /*
+     * The reject's tables (sf_reject.c), when rej_ok (cand_ok): bit k for
+     * rules[k], the rules a block may leave to the full way, by whether it
+     * is first in the entry, for any text (rej_any); by its link count too
+     * (0, 1, 2, 3 or more) for a text without hazards (rej_all) and one
+     * without hazards or anchors (rej_none).  A rule in scope by the tag
+     * alone is in rej_tag[tag], one with class or id selectors in rej_attr;
+     * rej_lo[k] is the length of text (lower bound) above which rule k
+     * cannot fire.
+     */
+    uint64_t              rej_any[2];
+    uint64_t              rej_all[SF_REJECT_NLC][2];
+    uint64_t              rej_none[SF_REJECT_NLC][2];
+    uint64_t              rej_tag[SF_TAG_NTAGS];
+    uint64_t              rej_attr;
+    size_t                rej_lo[64];
+    unsigned              rej_ok:1;
+    unsigned              rej_nobloom:1;    /* a selector name has a space */
     unsigned              title_bound:1;    /* some rule is title_bound */
     unsigned              has_title:1;
     unsigned              compiled:1;
@@ -292,6 +316,9 @@ struct sf_rules_s {
 
 
 void *sf_rules_alloc(sf_rules_t *rules, size_t size);
+
+/* The raw-text reject's tables (sf_reject.c), once the rest is compiled. */
+int sf_reject_compile(sf_rules_t *rules);
 
 /* Tests: with on == 0 every decision takes the slow path. */
 void sf_match_fast(sf_match_t *match, int on);

@@ -713,6 +713,47 @@ test_regex_limits(void **state)
 }
 
 
+/*
+ * Each "%*" of a template tries every place (up to 512 bytes on) where the
+ * text after it occurs, so k of them cost up to 512^k tries on a long
+ * block: the tries count against the regex match limit, and past it the
+ * block is kept unchanged and reported as a limit hit, as a regex is.
+ */
+static void
+test_template_budget(void **state)
+{
+    size_t   i, n;
+    char    *text;
+
+    (void) state;
+
+    load("rule many\n  template \"%* b %* b %* c\"\n  action drop\nend\n", 0);
+
+    /* "a b a b ... a b": " b " everywhere, " c" nowhere; within the
+     * longest text the template can equal (3 x 512 and its literals) */
+    n = 300;
+    text = malloc(4 * n + 1);
+    assert_non_null(text);
+
+    for (i = 0; i < n; i++) {
+        memcpy(text + 4 * i, "a b ", 4);
+    }
+
+    text[4 * n - 1] = '\0';
+
+    assert_string_equal(fired(mk(text)), "-");
+    assert_true(res.limit_hit);
+    assert_int_equal(res.action, SF_ACT_KEEP);
+
+    /* within the limit the template still matches */
+    assert_string_equal(fired(mk("a b a b a c")), "many");
+    assert_false(res.limit_hit);
+
+    free(text);
+    unload();
+}
+
+
 static void
 test_text_overflow(void **state)
 {
@@ -1548,6 +1589,7 @@ main(void)
         cmocka_unit_test(test_fast_same_as_slow),
         cmocka_unit_test(test_fast_hazards),
         cmocka_unit_test(test_decide_cost),
+        cmocka_unit_test(test_template_budget),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -431,6 +431,116 @@ test_alloc_failures(void **state)
 }
 
 
+/* The page cleaned by rules, whole, as the stream gives it. */
+static void
+t_clean(const sf_rules_t *r, const char *page, sf_test_out_t *out)
+{
+    unsigned      seed;
+    sf_options_t  opt;
+
+    seed = 1;
+    sf_options_init(&opt);
+    assert_int_equal(sf_test_run(r, &opt, (const unsigned char *) page,
+                                 strlen(page), 0, &seed, 65536, out), SF_OK);
+}
+
+
+/*
+ * A compile that failed (out of memory at any of its allocations) can be
+ * tried again: the second try succeeds and the rules clean a page exactly
+ * as rules compiled at the first try.
+ */
+static void
+test_compile_retry(void **state)
+{
+    long            n, before, total;
+    sf_error_t      err;
+    sf_rules_t     *rules, *fresh;
+    sf_test_out_t   want, got;
+    const char     *text =
+        "rule a\n  scope p .x \"#y\"\n  contains \"one\" \"two\"\n"
+        "  regex \"^the post .{2,40} first appeared on .+$\"\n"
+        "  links >= 2\n  action drop-source link 1 name 2\nend\n"
+        "rule b\n  scope \"#respond\"\n  action drop\nend\n"
+        "rule c\n  title\n  any 1 \"x\" \"y\" \"one\"\n  action drop\nend\n";
+    const char     *page =
+        "<html><head><title>T</title></head><body><article>"
+        "<p>Prose that stays, with <a href=\"https://a.ex/\">a link</a>.</p>"
+        "<div id=\"respond\"><form><p>Leave a reply</p></form></div>"
+        "<p>The post <a href=\"https://src.ex/a\">A story</a> first appeared"
+        " on <a href=\"https://src.ex/\">Src</a>.</p>"
+        "<p>Follow us on Google News</p>"
+        "<p>one and two: the post <a href=\"https://s.ex/1\">Big news</a>"
+        " first appeared on <a href=\"https://s.ex/\">S</a></p>"
+        "</article></body></html>";
+
+    (void) state;
+
+    fresh = sf_test_rules(text, 1);
+    assert_non_null(fresh);
+    t_clean(fresh, page, &want);
+    /* the comment form, the footer and the "follow us" line */
+    assert_int_equal(want.stats.blocks_removed, 3);
+
+    /* the allocations of a compile alone */
+    memset(&actx, 0, sizeof(actx));
+    rules = sf_rules_create(&alloc, &limits);
+    assert_non_null(rules);
+    assert_int_equal(sf_rules_add(rules, text, strlen(text), &err), SF_OK);
+    assert_int_equal(sf_rules_add_builtin(rules, &err), SF_OK);
+    before = actx.calls;
+    assert_int_equal(sf_rules_compile(rules, &err), SF_OK);
+    total = actx.calls - before;
+    sf_rules_destroy(rules);
+    assert_true(total > 3);
+
+    for (n = 1; n <= total; n++) {
+        memset(&actx, 0, sizeof(actx));
+        rules = sf_rules_create(&alloc, &limits);
+        assert_non_null(rules);
+        assert_int_equal(sf_rules_add(rules, text, strlen(text), &err),
+                         SF_OK);
+        assert_int_equal(sf_rules_add_builtin(rules, &err), SF_OK);
+
+        actx.fail_at = actx.calls + n;
+
+        if (sf_rules_compile(rules, &err) == SF_OK) {
+            /* PCRE2's JIT may shrug off a failure of its own */
+            sf_rules_destroy(rules);
+            continue;
+        }
+
+        actx.fail_at = 0;
+
+        if (sf_rules_compile(rules, &err) != SF_OK) {
+            fail_msg("allocation %ld of %ld failed: the retry fails: %s",
+                     n, total, err.message);
+        }
+
+        t_clean(rules, page, &got);
+
+        if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0
+            || got.stats.blocks_removed != want.stats.blocks_removed)
+        {
+            fail_msg("allocation %ld of %ld failed: after the retry the page"
+                     " comes out as\n%.*s\nnot\n%.*s", n, total,
+                     (int) got.len, got.data, (int) want.len, want.data);
+        }
+
+        sf_test_out_free(&got);
+        sf_rules_destroy(rules);
+
+        if (actx.live != 0) {
+            fail_msg("allocation %ld of %ld failed: %ld blocks leaked", n,
+                     total, actx.live);
+        }
+    }
+
+    sf_test_out_free(&want);
+    sf_rules_destroy(fresh);
+}
+
+
 int
 main(void)
 {
@@ -441,6 +551,7 @@ main(void)
         cmocka_unit_test(test_builtin),
         cmocka_unit_test(test_builtin_fresh),
         cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_compile_retry),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

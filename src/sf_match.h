@@ -1,0 +1,118 @@
+/*
+ * sf_match.h: the per-stream scratch of the rules (sf_match_t), shared by
+ * the decision (sf_match.c) and the raw-text reject (sf_reject.c).
+ * Internal.
+ */
+
+#ifndef SF_MATCH_H_INCLUDED
+#define SF_MATCH_H_INCLUDED
+
+#include "sf_rules.h"
+#include "sf_normalize.h"
+
+
+#define SF_SOURCE_MAX     2048
+#define SF_NAME_MAX       512
+#define SF_HREF_MAX       2048
+#define SF_ELINKS_MAX     16                /* links in escaped markup */
+
+
+/* A link of the block being decided, in every coordinate it needs. */
+typedef struct {
+    const unsigned char  *href;             /* raw, entities intact */
+    size_t                href_len;
+    const unsigned char  *rel;              /* raw; NULL when escaped */
+    size_t                rel_len;
+    const unsigned char  *cls;
+    size_t                cls_len;
+    size_t                dstart;           /* in the decoded text */
+    size_t                dend;
+    size_t                start;            /* in the normalized text */
+    size_t                end;
+} sf_mlink_t;
+
+
+struct sf_match_s {
+    const sf_rules_t     *rules;
+    sf_allocator_t        alloc;
+    size_t                memory;
+    size_t                max_links;
+
+    unsigned char        *buf[2];
+    size_t                cap;
+
+    size_t               *pos;              /* 2 x max_links marks */
+    size_t               *dpos;
+    unsigned             *order;
+    sf_elink_t           *elinks;
+    sf_mlink_t           *links;            /* max_links + SF_ELINKS_MAX */
+    unsigned char        *bits;
+    unsigned char        *title;            /* normalized in place */
+    size_t                title_cap;
+    unsigned char        *href;
+    char                 *source;
+    unsigned char        *name;
+
+    pcre2_general_context  *gctx;
+    pcre2_match_context    *mctx;
+    pcre2_match_data       *md;
+
+    /* the block being decided */
+    const unsigned char  *text;
+    size_t                len;
+    const unsigned char  *decoded;
+    size_t                nlinks;
+    const unsigned char  *tnorm;            /* the page title, normalized */
+    size_t                tlen;
+    size_t                tshort;           /* without " - SITE", or 0 */
+    uint32_t              work_limit;       /* of a template condition */
+    uint32_t              work;             /* tries left */
+    unsigned              titled:1;         /* tnorm is this block's */
+    unsigned              toolong:1;        /* longer than any rule takes */
+    unsigned              normalized:1;
+    unsigned              scanned:1;
+    unsigned              escaped:1;
+    unsigned              overflow:1;
+    unsigned              slow:1;           /* no raw-text reject (tests) */
+};
+
+
+/* The index of the lowest bit set in x, not 0 (de Bruijn). */
+static inline size_t
+sf_ctz64(uint64_t x)
+{
+    static const unsigned char  idx[64] = {
+         0,  1,  2, 53,  3,  7, 54, 27,  4, 38, 41,  8, 34, 55, 48, 28,
+        62,  5, 39, 46, 44, 42, 22,  9, 24, 35, 59, 56, 49, 18, 29, 11,
+        63, 52,  6, 26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+        51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12
+    };
+
+    return idx[((x & -x) * 0x022fdd63cc95386dull) >> 58];
+}
+
+
+/* Whether the rule's selectors take the block. */
+int sf_match_scope(const sf_rule_t *r, const sf_block_t *b);
+
+/* Whether a token of the class list may be a class of the bloom's. */
+int sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls,
+    size_t len);
+
+/* Whether link l's href, decoded and lower-cased, holds the phrase. */
+int sf_match_href(sf_match_t *match, sf_mlink_t *l,
+    const sf_rule_phrase_t *ph);
+
+/* Whether a space-separated list holds word, ASCII case-insensitively. */
+int sf_match_word(const unsigned char *list, size_t len,
+    const unsigned char *word, size_t wlen);
+
+/*
+ * The decision without normalizing (sf_reject.c): 1 when the block is
+ * kept for sure, 0 when the full way must decide; then *may has bit k
+ * set for each rules[k] that may fire (all bits: not known).
+ */
+int sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *b, uint64_t *may);
+
+#endif /* SF_MATCH_H_INCLUDED */

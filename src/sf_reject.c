@@ -1,0 +1,1181 @@
+/*
+ * sf_reject.c: the raw-text reject, the decision on a held block without
+ * normalizing it.
+ *
+ * Most blocks are plain prose that no rule fires on, and most rules need a
+ * phrase the prose lacks.  When the raw text is such that its normalized
+ * form is only its bytes case folded with white space collapsed, as far as
+ * ASCII letters and digits go, a phrase's anchor (sf_rules.h) occurs in the
+ * raw text whenever the phrase occurs in the normalized one: the anchors
+ * found give a superset of the phrases the prefilter would find, enough to
+ * reject rules without normalizing.  Whatever this cannot reject goes the
+ * full way.
+ *
+ * Cheapest first: tables made at compile time tell, by the block's scope,
+ * link count and position alone, which rules may fire on it at all (for
+ * most blocks none); then one pass over the text counts what it keeps and
+ * looks for hazards; then the anchors are probed; only a block that still
+ * has a candidate rule has its conditions looked at one by one.
+ */
+
+#include <string.h>
+
+#include "sf_match.h"
+
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+#include <emmintrin.h>
+#define SF_REJECT_SSE2  1
+#else
+#define SF_REJECT_SSE2  0
+#endif
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SF_REJECT_LE    1
+#else
+#define SF_REJECT_LE    0
+#endif
+
+
+/*
+ * Most blocks are plain prose that no rule fires on, and most rules need a
+ * phrase the prose lacks.  When the raw text is such that its normalized
+ * form is only its bytes case folded with white space collapsed, as far as
+ * ASCII letters and digits go, a phrase's anchor (sf_rules.h) occurs in the
+ * raw text whenever the phrase occurs in the normalized one: the anchors
+ * found give a superset of the phrases the prefilter would find, enough to
+ * reject rules without normalizing.  Whatever this cannot reject goes the
+ * full way.
+ */
+
+/* Lead bytes of what the normalization turns into or drops next to ASCII
+ * letters: entities, escaped markup, U+00AD, U+0130 (a dotted 'I' folds to
+ * 'i'), U+200B-U+200F, U+2060, U+FEFF and the mojibake of U+20xx. */
+static const unsigned char  sf_hazard[256] = {
+    ['&'] = 1, ['<'] = 1, [0xc2] = 1, [0xc4] = 1, [0xe2] = 1, [0xef] = 1
+};
+
+
+static int
+sf_match_hazard(const unsigned char *p, size_t n)
+{
+    switch (p[0]) {
+
+    case 0xc2:
+        return n >= 2 && p[1] == 0xad;
+
+    case 0xc4:
+        return n >= 2 && p[1] == 0xb0;
+
+    case 0xe2:
+        return n >= 3 && ((p[1] == 0x80 && p[2] >= 0x8b && p[2] <= 0x8f)
+                          || (p[1] == 0x81 && p[2] == 0xa0)
+                          || p[1] == 0x82);
+
+    case 0xef:
+        return n >= 3 && p[1] == 0xbb && p[2] == 0xbf;
+    }
+
+    /* '<' */
+    return 1;
+}
+
+
+/* Whether text[i..] holds the anchor, ASCII case aside. */
+static int
+sf_match_anchor_at(const unsigned char *text, size_t len, size_t i,
+    const sf_anchor_t *a)
+{
+    size_t         j;
+    unsigned char  c;
+
+    if (len - i < a->len) {
+        return 0;
+    }
+
+    for (j = 0; j < a->len; j++) {
+        c = text[i + j];
+
+        if (c >= 'A' && c <= 'Z') {
+            c |= 0x20;
+        }
+
+        if (c != a->data[j]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+#define SF_ONES   0x0101010101010101ull
+#define SF_HIGH   0x8080808080808080ull
+
+
+static size_t
+sf_popcount(uint64_t x)
+{
+    /* high bits only: one per byte, summed by a multiplication */
+    return (size_t) (((x >> 7) * SF_ONES) >> 56);
+}
+
+
+static size_t
+sf_popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+
+    return (size_t) ((x * SF_ONES) >> 56);
+}
+
+
+static int
+sf_match_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9');
+}
+
+
+/*
+ * An entity that decodes to a character which, like white space, only
+ * separates letters: the raw text around it tells as much as the decoded
+ * one.  Not '<' (markup), nor a '&' that a second round decodes further.
+ * *lead gets the first byte it decodes to.
+ */
+static int
+sf_match_separator(const unsigned char *p, size_t n, size_t *used,
+    unsigned char *lead)
+{
+    size_t          k;
+    uint32_t        cp;
+    unsigned char   tmp[4];
+
+    k = sf_entity(p, p + n, tmp, used);
+
+    if (k == 0) {
+        /* a plain '&' */
+        *used = 1;
+        *lead = '&';
+        return 1;
+    }
+
+    *lead = tmp[0];
+
+    cp = k == 1 ? tmp[0]
+         : k == 2 ? ((uint32_t) (tmp[0] & 0x1f) << 6) | (tmp[1] & 0x3f)
+         : k == 3 ? ((uint32_t) (tmp[0] & 0x0f) << 12)
+                    | ((uint32_t) (tmp[1] & 0x3f) << 6) | (tmp[2] & 0x3f)
+         : 0;
+
+    if (cp == '&') {
+        /*
+         * "&amp;": a second round decodes the '&' with what follows, a
+         * name of up to 8 letters or digits and ';', or '#'.  Neither
+         * there, the '&' stays plain.  (A separator before the ';' stops
+         * the name in the raw text as in the decoded one.)
+         */
+        p += *used;
+        n -= *used;
+
+        if (n > 0 && p[0] == '#') {
+            return 0;
+        }
+
+        for (k = 0; k < n && k < 8 && sf_match_alnum(p[k]); k++) {
+            /* void */
+        }
+
+        return !(k > 0 && k < n && p[k] == ';');
+    }
+
+    switch (cp) {
+    case '"': case '\'': case '>': case 0xa0: case 0xa9: case 0xab:
+    case 0xae: case 0xbb: case 0x2013: case 0x2014: case 0x2018:
+    case 0x2019: case 0x201c: case 0x201d: case 0x2022: case 0x2026:
+        return 1;
+    }
+
+    return 0;
+}
+
+
+/* The anchors whose key w, of hash h, is at text[i]: those there.
+ * Returns whether there is one. */
+static int
+sf_match_anchor_key(const sf_rules_t *rules, const unsigned char *text,
+    size_t len, size_t i, uint32_t w, uint32_t h, unsigned char *bits)
+{
+    int                     hit;
+    size_t                  e, last;
+    const sf_anchor_key_t  *ak;
+
+    hit = 0;
+    h >>= SF_ANCHOR_BITS - 8;
+    last = rules->anchor_first[h + 1];
+
+    for (e = rules->anchor_first[h]; e < last; e++) {
+        ak = &rules->anchor_keys[e];
+
+        if (ak->key == w && i >= ak->off
+            && sf_match_anchor_at(text, len, i - ak->off, ak->anchor))
+        {
+            sf_bit_set(bits, ak->anchor->phrase);
+            hit = 1;
+        }
+    }
+
+    return hit;
+}
+
+
+/*
+ * Counts into *lower the bytes the normalized text keeps at least, and
+ * into *seen the lead bytes (0xc0 + bit) of its non-ASCII characters.
+ * Returns 0 when the text is not one this can tell about.
+ *
+ * Every printable ASCII byte outside an entity stays one byte of the
+ * normalized text.  Runs without '&', '<', 0x7f or a byte >= 0x80 are
+ * counted 16 (SSE2) or 8 bytes at a time; the rest byte by byte.
+ */
+static int
+sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
+    uint64_t *seenp)
+{
+    size_t          i, lo, used, stop;
+    uint64_t        seen, q, bad;
+    unsigned char   c;
+#if (SF_REJECT_SSE2)
+    unsigned        rounds;
+    __m128i         v, acc, sum, amp, lt, del, sp, zero;
+
+    amp = _mm_set1_epi8('&');
+    lt = _mm_set1_epi8('<');
+    del = _mm_set1_epi8(0x7f);
+    sp = _mm_set1_epi8(' ');
+    zero = _mm_setzero_si128();
+    acc = zero;
+    sum = zero;
+    rounds = 0;
+#endif
+
+    lo = 0;
+    seen = 0;
+    i = 0;
+
+    while (i < len) {
+        stop = len;
+
+#if (SF_REJECT_SSE2)
+        if (i + 16 <= len) {
+            v = _mm_loadu_si128((const __m128i *) (text + i));
+
+            /* the high bit of any byte, or '&', '<', 0x7f: byte by byte */
+            if (_mm_movemask_epi8(_mm_or_si128(v,
+                    _mm_or_si128(_mm_cmpeq_epi8(v, del),
+                        _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                     _mm_cmpeq_epi8(v, lt))))) == 0)
+            {
+                /* all below 0x80: a signed compare counts those above ' ' */
+                acc = _mm_sub_epi8(acc, _mm_cmpgt_epi8(v, sp));
+                i += 16;
+
+                if (++rounds == 255) {
+                    sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
+                    acc = zero;
+                    rounds = 0;
+                }
+
+                continue;
+            }
+
+            stop = i + 16;
+
+        } else
+#endif
+        if (i + 8 <= len) {
+            memcpy(&q, text + i, 8);
+
+            /*
+             * Of an ASCII word, x - 0x01 sets a byte's high bit only
+             * where x has a zero byte (or one below it has): where q has
+             * '&' or '<'; q + 0x01 where q has 0x7f.  Other bytes are
+             * counted when above ' '.
+             */
+            bad = q | (q + SF_ONES) | ((q ^ (SF_ONES * '&')) - SF_ONES)
+                  | ((q ^ (SF_ONES * '<')) - SF_ONES);
+
+            if ((bad & SF_HIGH) == 0) {
+                lo += sf_popcount((q + SF_ONES * 0x5f) & SF_HIGH);
+                i += 8;
+                continue;
+            }
+
+            stop = i + 8;
+        }
+
+        for ( /* void */ ; i < stop; i++) {
+            c = text[i];
+
+            if (sf_hazard[c]) {
+                if (c == '&') {
+                    if (!sf_match_separator(text + i, len - i, &used, &c)) {
+                        return 0;
+                    }
+
+                    /* the lead byte of what it decodes to, if not ASCII */
+                    if (c >= 0xc0) {
+                        seen |= (uint64_t) 1 << (c & 63);
+                    }
+
+                    /* '&', '"', '\'' and '>' stay one byte */
+                    lo += c < 0x80;
+                    i += used - 1;
+                    continue;
+                }
+
+                if (sf_match_hazard(text + i, len - i)) {
+                    return 0;
+                }
+            }
+
+            if (c >= 0xc0) {
+                seen |= (uint64_t) 1 << (c & 63);
+            }
+
+            lo += (unsigned char) (c - 0x21) < 0x5e;
+        }
+    }
+
+#if (SF_REJECT_SSE2)
+    sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
+    lo += (size_t) _mm_cvtsi128_si32(sum)
+          + (size_t) _mm_cvtsi128_si32(_mm_unpackhi_epi64(sum, sum));
+#endif
+
+    *lower = lo;
+    *seenp = seen;
+
+    return 1;
+}
+
+
+/*
+ * Sets in bits[] the phrases that may occur in the normalized text of a
+ * text sf_reject_scan() accepted, as far as no anchor is there: those
+ * without an anchor but for a non-ASCII lead byte not seen.
+ */
+static void
+sf_reject_bits(const sf_rules_t *rules, uint64_t seen, unsigned char *bits)
+{
+    size_t  k, i;
+
+    memcpy(bits, rules->anchor_free, sf_bits_size(rules->nphrases));
+
+    for (k = 0; k < rules->nlead_phrases; k++) {
+        i = rules->lead_phrases[k];
+
+        if ((rules->anchor_leads[i] & seen) == 0) {
+            bits[i >> 3] &= (unsigned char) ~(1u << (i & 7));
+        }
+    }
+}
+
+
+#if (SF_REJECT_LE)
+
+/*
+ * From position i on, every stride-th one, two a round from one 8-byte
+ * load: the first round (i + 8 <= len) where either key is in the map, or
+ * the first past the last such round.  Kept apart from the rest, and with
+ * the stride a constant, it runs in registers.
+ */
+static inline size_t
+sf_reject_next(const unsigned char *map, const unsigned char *text,
+    size_t len, size_t i, unsigned stride)
+{
+    uint64_t  q;
+    uint32_t  h, h2;
+
+    for ( /* void */ ; i + 8 <= len; i += 2 * stride) {
+        memcpy(&q, text + i, 8);
+        q |= 0x2020202020202020ull;
+        h = ((uint32_t) q * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+        h2 = ((uint32_t) (q >> (8 * stride)) * 0x9e3779b1u)
+             >> (32 - SF_ANCHOR_BITS);
+
+        if ((map[h] | map[h2]) != 0) {
+            break;
+        }
+    }
+
+    return i;
+}
+
+#endif
+
+
+/* The anchors whose key is at text[i]: bits set up on the first there. */
+static void
+sf_reject_key(const sf_rules_t *rules, const unsigned char *text, size_t len,
+    size_t i, uint64_t seen, unsigned char *bits, int *hit)
+{
+    uint32_t  w, h;
+
+    memcpy(&w, text + i, 4);
+    w |= 0x20202020u;
+    h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+
+    if (!rules->anchor_map[h]) {
+        return;
+    }
+
+    if (!*hit) {
+        /* a key in the map: the bits from here on */
+        sf_reject_bits(rules, seen, bits);
+        *hit = 1;
+    }
+
+    sf_match_anchor_key(rules, text, len, i, w, h, bits);
+}
+
+
+/*
+ * Probes the anchors in a text sf_reject_scan() accepted.  Returns 0 when
+ * no key of any is there (bits[] left alone), 1 when bits[] holds the
+ * phrases that may occur in the normalized text: those without an anchor
+ * (but for a non-ASCII lead byte not seen) and those whose anchor is there.
+ */
+static int
+sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
+    size_t len, uint64_t seen, unsigned char *bits)
+{
+    int                   hit;
+    size_t                i, stride;
+
+    if (len < 4 || rules->nanchors == 0) {
+        return 0;
+    }
+
+    stride = rules->anchor_stride;
+    hit = 0;
+    i = 0;
+
+    /*
+     * Every stride-th position: an anchor starting up to stride - 1
+     * bytes before shows there as one of its keys.
+     */
+#if (SF_REJECT_LE)
+    if (stride == 3 || stride == 4) {
+        for ( ;; ) {
+            i = stride == 3 ? sf_reject_next(rules->anchor_map, text, len, i, 3)
+                            : sf_reject_next(rules->anchor_map, text, len, i, 4);
+
+            if (i + 8 > len) {
+                break;
+            }
+
+            sf_reject_key(rules, text, len, i, seen, bits, &hit);
+            sf_reject_key(rules, text, len, i + stride, seen, bits, &hit);
+            i += 2 * stride;
+        }
+    }
+#endif
+
+    for ( /* void */ ; i + 4 <= len; i += stride) {
+        sf_reject_key(rules, text, len, i, seen, bits, &hit);
+    }
+
+    return hit;
+}
+
+
+#define SF_PRE_FALSE    0
+#define SF_PRE_TRUE     1
+#define SF_PRE_MAYBE    2                   /* no side effect either way */
+#define SF_PRE_UNKNOWN  3                   /* the full way must tell */
+
+/* A condition on what the raw text tells: nl links, bits maybe found. */
+static int
+sf_reject_cond(sf_match_t *match, const sf_block_t *b,
+    const sf_cond_t *c, size_t nl, size_t lo, uint64_t maybe)
+{
+    long                     n1;
+    size_t                   i, n;
+    sf_mlink_t               l;
+    const sf_link_t         *bl;
+    const sf_rule_phrase_t  *ph;
+
+    /* phrases by one word of bits, when the condition has one */
+    if (c->pmask_ok) {
+        switch (c->type) {
+
+        case SF_COND_TEMPLATE:
+            return (maybe & c->pmask) != 0 ? SF_PRE_MAYBE : SF_PRE_FALSE;
+
+        case SF_COND_ANY:
+            return sf_popcount64(maybe & c->pmask) >= (size_t) c->n
+                   ? SF_PRE_MAYBE : SF_PRE_FALSE;
+
+        case SF_COND_EQUALS:
+            if (lo > c->phrases->len) {
+                return SF_PRE_FALSE;
+            }
+
+            /* fall through */
+
+        case SF_COND_CONTAINS:
+        case SF_COND_STARTS:
+        case SF_COND_ENDS:
+            return (maybe & c->pmask) == c->pmask ? SF_PRE_MAYBE
+                                                  : SF_PRE_FALSE;
+
+        default:
+            break;
+        }
+    }
+
+    ph = c->phrases;
+    bl = NULL;
+
+    /* no escaped markup: link N is the block's, as sf_match_link has it */
+    n1 = c->n;
+
+    if (n1 > 0 && (size_t) n1 <= nl) {
+        bl = &b->links[n1 - 1];
+
+    } else if (n1 < 0 && (size_t) -n1 <= nl) {
+        bl = &b->links[nl - (size_t) -n1];
+    }
+
+    switch (c->type) {
+
+    case SF_COND_POSITION:
+        return (b->flags & SF_BLOCK_FIRST_IN_ENTRY) ? SF_PRE_TRUE
+                                                    : SF_PRE_FALSE;
+
+    case SF_COND_ESCAPED:
+        /* escaped markup needs a '<' or an entity, both hazards */
+        return SF_PRE_FALSE;
+
+    case SF_COND_LINKS:
+        n = (size_t) c->n;
+        return (c->op == SF_OP_EQ ? nl == n
+                : c->op == SF_OP_GE ? nl >= n
+                : nl <= n) ? SF_PRE_TRUE : SF_PRE_FALSE;
+
+    case SF_COND_MAX_LENGTH:
+        /* no pass makes the text longer */
+        return b->text_len <= (size_t) c->n ? SF_PRE_TRUE
+               : lo > (size_t) c->n ? SF_PRE_FALSE : SF_PRE_MAYBE;
+
+    case SF_COND_LINK_HREF:
+        if (bl == NULL) {
+            return SF_PRE_FALSE;
+        }
+
+        l.href = bl->href;
+        l.href_len = bl->href_len;
+
+        return sf_match_href(match, &l, ph) ? SF_PRE_TRUE : SF_PRE_FALSE;
+
+    case SF_COND_LINK_REL:
+        return bl != NULL && sf_match_word(bl->rel, bl->rel_len, ph->data,
+                                           ph->len)
+               ? SF_PRE_TRUE : SF_PRE_FALSE;
+
+    case SF_COND_LINK_CLASS:
+        return bl != NULL && bl->cls != NULL
+               && sf_class_has(bl->cls, bl->cls_len, ph->data, ph->len)
+               ? SF_PRE_TRUE : SF_PRE_FALSE;
+
+    case SF_COND_EQUALS:
+        if (lo > ph->len) {
+            return SF_PRE_FALSE;
+        }
+
+        /* fall through */
+
+    case SF_COND_CONTAINS:
+    case SF_COND_STARTS:
+    case SF_COND_ENDS:
+    case SF_COND_LINK_TEXT:
+        if (c->type == SF_COND_LINK_TEXT && bl == NULL) {
+            return SF_PRE_FALSE;
+        }
+
+        for (i = 0; i < c->nphrases; i++) {
+            if (!sf_bit_test(match->bits, ph[i].id)) {
+                return SF_PRE_FALSE;
+            }
+        }
+
+        return SF_PRE_MAYBE;
+
+    case SF_COND_ANY:
+        n = 0;
+
+        for (i = 0; i < c->nphrases; i++) {
+            if (sf_bit_test(match->bits, ph[i].id)) {
+                n++;
+            }
+        }
+
+        return n >= (size_t) c->n ? SF_PRE_MAYBE : SF_PRE_FALSE;
+
+    case SF_COND_TEMPLATE:
+        for (i = 0; i < c->ntmpls; i++) {
+            if (!c->tmpls[i].has_lit
+                || sf_bit_test(match->bits, c->tmpls[i].lit_id))
+            {
+                return SF_PRE_MAYBE;
+            }
+        }
+
+        return SF_PRE_FALSE;
+
+    case SF_COND_REGEX:
+        /* may hit a limit, which the decision reports */
+        return SF_PRE_UNKNOWN;
+
+    default:
+        return SF_PRE_MAYBE;
+    }
+}
+
+
+/* ---- the tables, at compile time ------------------------------------ */
+
+/*
+ * What sf_reject_cond() can tell of a condition before the block is seen:
+ * nl links (at least nl when atleast), first in the entry or not, bits
+ * (and maybe, their first word) the phrases that may be there; with
+ * hazard, a text that may hold anything.  Never SF_PRE_FALSE where
+ * sf_reject_cond(), or the full way for hazard, could say otherwise.
+ */
+static int
+sf_reject_static_cond(const sf_cond_t *c, size_t nl, int atleast,
+    unsigned first, const unsigned char *bits, uint64_t maybe, int hazard)
+{
+    int       bl;
+    long      n1;
+    size_t    i, n;
+
+    if (c->type == SF_COND_POSITION) {
+        return first ? SF_PRE_TRUE : SF_PRE_FALSE;
+    }
+
+    if (c->type == SF_COND_REGEX) {
+        return SF_PRE_UNKNOWN;
+    }
+
+    if (hazard) {
+        return SF_PRE_MAYBE;
+    }
+
+    if (c->pmask_ok) {
+        switch (c->type) {
+
+        case SF_COND_TEMPLATE:
+            return (maybe & c->pmask) != 0 ? SF_PRE_MAYBE : SF_PRE_FALSE;
+
+        case SF_COND_ANY:
+            return sf_popcount64(maybe & c->pmask) >= (size_t) c->n
+                   ? SF_PRE_MAYBE : SF_PRE_FALSE;
+
+        case SF_COND_EQUALS:
+        case SF_COND_CONTAINS:
+        case SF_COND_STARTS:
+        case SF_COND_ENDS:
+            return (maybe & c->pmask) == c->pmask ? SF_PRE_MAYBE
+                                                  : SF_PRE_FALSE;
+
+        default:
+            break;
+        }
+    }
+
+    /* link N: there for sure, or not at all, or not known */
+    n1 = c->n < 0 ? -c->n : c->n;
+    bl = n1 > 0 && (size_t) n1 <= nl;
+
+    if (atleast && n1 > 0 && (size_t) n1 > nl) {
+        bl = -1;
+    }
+
+    switch (c->type) {
+
+    case SF_COND_ESCAPED:
+        return SF_PRE_FALSE;
+
+    case SF_COND_LINKS:
+        n = (size_t) c->n;
+
+        if (atleast && n >= nl) {
+            return SF_PRE_MAYBE;
+        }
+
+        return (c->op == SF_OP_EQ ? nl == n
+                : c->op == SF_OP_GE ? nl >= n
+                : nl <= n) ? SF_PRE_TRUE : SF_PRE_FALSE;
+
+    case SF_COND_LINK_HREF:
+    case SF_COND_LINK_REL:
+    case SF_COND_LINK_CLASS:
+        return bl == 0 ? SF_PRE_FALSE : SF_PRE_MAYBE;
+
+    case SF_COND_LINK_TEXT:
+        if (bl == 0) {
+            return SF_PRE_FALSE;
+        }
+
+        /* fall through */
+
+    case SF_COND_EQUALS:
+    case SF_COND_CONTAINS:
+    case SF_COND_STARTS:
+    case SF_COND_ENDS:
+        for (i = 0; i < c->nphrases; i++) {
+            if (!sf_bit_test(bits, c->phrases[i].id)) {
+                return SF_PRE_FALSE;
+            }
+        }
+
+        return SF_PRE_MAYBE;
+
+    case SF_COND_ANY:
+        n = 0;
+
+        for (i = 0; i < c->nphrases; i++) {
+            if (sf_bit_test(bits, c->phrases[i].id)) {
+                n++;
+            }
+        }
+
+        return n >= (size_t) c->n ? SF_PRE_MAYBE : SF_PRE_FALSE;
+
+    case SF_COND_TEMPLATE:
+        for (i = 0; i < c->ntmpls; i++) {
+            if (!c->tmpls[i].has_lit
+                || sf_bit_test(bits, c->tmpls[i].lit_id))
+            {
+                return SF_PRE_MAYBE;
+            }
+        }
+
+        return SF_PRE_FALSE;
+
+    default:
+        return SF_PRE_MAYBE;
+    }
+}
+
+
+/* Whether sf_reject_rules() may not reject rule k (see above). */
+static int
+sf_reject_static_rule(const sf_rules_t *rules, size_t k, size_t nl,
+    int atleast, unsigned first, const unsigned char *bits, int hazard)
+{
+    int               rc;
+    size_t            i;
+    uint64_t          maybe, cand, m;
+    const sf_rule_t  *r;
+    const sf_cond_t  *c;
+
+    r = rules->rules[k];
+    memcpy(&maybe, bits, sizeof(maybe));
+
+    if (!hazard) {
+        cand = rules->cand_always;
+
+        for (m = maybe; m != 0; m &= m - 1) {
+            cand |= rules->cand_phrase[sf_ctz64(m)];
+        }
+
+        if ((cand & ((uint64_t) 1 << k)) == 0) {
+            return 0;
+        }
+
+        if (r->text_conds) {
+            for (i = 0; i < r->nrequired; i++) {
+                if (!sf_bit_test(bits, r->required[i])) {
+                    return 0;
+                }
+            }
+        }
+    }
+
+    for (c = r->conds; c != NULL; c = c->next) {
+        rc = sf_reject_static_cond(c, nl, atleast, first, bits, maybe,
+                                   hazard);
+
+        if (rc == SF_PRE_FALSE) {
+            return 0;
+        }
+
+        if (rc == SF_PRE_UNKNOWN) {
+            return 1;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * The reject's tables (sf_rules.h): per first-in-entry and link count, the
+ * rules a block may leave unrejected, for a text that may hold anything,
+ * for one without hazards and for one without hazards or anchors.
+ */
+int
+sf_reject_compile(sf_rules_t *rules)
+{
+    size_t          k, n, nb, nl, s, i;
+    unsigned        first;
+    uint64_t        bit;
+    sf_rule_t      *r;
+    unsigned char  *all, *none;
+
+    rules->rej_ok = 0;
+
+    if (!rules->cand_ok || rules->anchor_free == NULL) {
+        return SF_OK;
+    }
+
+    nb = sf_bits_size(rules->nphrases);
+    all = rules->alloc.alloc(rules->alloc.ctx, 2 * nb);
+    if (all == NULL) {
+        return SF_ERROR;
+    }
+
+    none = all + nb;
+    memset(all, 0xff, nb);
+    memcpy(none, rules->anchor_free, nb);
+
+    memset(rules->rej_any, 0, sizeof(rules->rej_any));
+    memset(rules->rej_all, 0, sizeof(rules->rej_all));
+    memset(rules->rej_none, 0, sizeof(rules->rej_none));
+    memset(rules->rej_tag, 0, sizeof(rules->rej_tag));
+    rules->rej_attr = 0;
+    rules->rej_nobloom = 0;
+
+    for (k = 0; k < rules->nrules; k++) {
+        r = rules->rules[k];
+        bit = (uint64_t) 1 << k;
+
+        rules->rej_lo[k] = r->text_conds && r->max_length != 0
+                           ? r->max_length : (size_t) -1;
+
+        for (i = 0; i < SF_TAG_NTAGS; i++) {
+            if (r->scope_tag[i]) {
+                rules->rej_tag[i] |= bit;
+            }
+        }
+
+        if (r->scope_attr) {
+            rules->rej_attr |= bit;
+        }
+
+        /* a name the bloom of class tokens would not see */
+        for (s = 0; s < r->nsel; s++) {
+            for (i = 0; i < r->sel[s].cls_len; i++) {
+                rules->rej_nobloom |= r->sel[s].cls[i] <= ' ';
+            }
+
+            rules->rej_nobloom |= r->sel[s].id != NULL
+                                  && r->sel[s].id_len == 0;
+            rules->rej_nobloom |= r->sel[s].cls != NULL
+                                  && r->sel[s].cls_len == 0;
+        }
+
+        for (first = 0; first < 2; first++) {
+            if (sf_reject_static_rule(rules, k, 0, 1, first, all, 1)) {
+                rules->rej_any[first] |= bit;
+            }
+
+            for (nl = 0; nl < SF_REJECT_NLC; nl++) {
+                n = nl == SF_REJECT_NLC - 1;
+
+                if (sf_reject_static_rule(rules, k, nl, (int) n, first, all,
+                                          0))
+                {
+                    rules->rej_all[nl][first] |= bit;
+                }
+
+                if (sf_reject_static_rule(rules, k, nl, (int) n, first, none,
+                                          0))
+                {
+                    rules->rej_none[nl][first] |= bit;
+                }
+            }
+        }
+    }
+
+    if (rules->alloc.free != NULL) {
+        rules->alloc.free(rules->alloc.ctx, all);
+    }
+
+    rules->rej_ok = 1;
+
+    return SF_OK;
+}
+
+
+/* ---- the decision --------------------------------------------------- */
+
+/*
+ * The rules of mask (all of them when the reject has no tables) in order,
+ * each rejected on the raw text or not: 1 when all are, 0 as soon as one
+ * is not, as in sf_rules_decide a rule this cannot reject stops it before
+ * any later one could matter.
+ */
+static int
+sf_reject_rules(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *b, uint64_t mask, size_t nl, size_t lo)
+{
+    int               rc = SF_PRE_UNKNOWN;  /* read only when c is set */
+    size_t            k, i, n;
+    uint64_t          maybe, cand, m;
+    sf_tag_e          tag;
+    sf_rule_t        *r, **list;
+    const sf_cond_t  *c;
+
+    memcpy(&maybe, match->bits, sizeof(maybe));
+
+    tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
+
+    if (rules->cand_ok) {
+        /*
+         * The rules that have their key phrase or none, in order: the
+         * others fail the test of their required phrases below.
+         */
+        cand = rules->cand_always;
+
+        for (m = maybe; m != 0; m &= m - 1) {
+            cand |= rules->cand_phrase[sf_ctz64(m)];
+        }
+
+        if ((unsigned) tag < SF_TAG_NTAGS) {
+            cand &= rules->cand_tag[tag];
+        }
+
+        cand &= mask;
+        list = NULL;
+        n = 0;
+
+    } else {
+        cand = 0;
+
+        if ((unsigned) tag < SF_TAG_NTAGS) {
+            n = rules->nscoped[tag];
+            list = rules->scoped[tag];
+
+        } else {
+            n = rules->nrules;
+            list = rules->rules;
+        }
+    }
+
+    for (k = 0; /* void */ ; k++) {
+        if (list == NULL) {
+            if (cand == 0) {
+                break;
+            }
+
+            r = rules->rules[sf_ctz64(cand)];
+            cand &= cand - 1;
+
+        } else {
+            if (k == n) {
+                break;
+            }
+
+            r = list[k];
+        }
+
+        /* in the list by its tag: in scope (sf_match_scope's first test) */
+        if (!((unsigned) tag < SF_TAG_NTAGS && r->scope_tag[tag])
+            && !sf_match_scope(r, b))
+        {
+            continue;
+        }
+
+        if (r->text_conds) {
+            if (r->max_length != 0 && lo > r->max_length) {
+                continue;
+            }
+
+            if (r->req_short) {
+                if ((maybe & r->req_mask) != r->req_mask) {
+                    continue;
+                }
+
+            } else {
+                for (i = 0; i < r->nrequired; i++) {
+                    if (!sf_bit_test(match->bits, r->required[i])) {
+                        break;
+                    }
+                }
+
+                if (i < r->nrequired) {
+                    continue;
+                }
+            }
+        }
+
+        for (c = r->conds; c != NULL; c = c->next) {
+            rc = sf_reject_cond(match, b, c, nl, lo, maybe);
+
+            if (rc == SF_PRE_FALSE || rc == SF_PRE_UNKNOWN) {
+                break;
+            }
+        }
+
+        if (c == NULL || rc == SF_PRE_UNKNOWN) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* Whether the block (its container, when anonymous) may have a class or
+ * an id that some selector names. */
+static int
+sf_reject_attr(const sf_rules_t *rules, const sf_block_t *b)
+{
+    size_t                id_len, cls_len;
+    const unsigned char  *id, *cls;
+
+    if (b->flags & SF_BLOCK_ANONYMOUS) {
+        id = b->parent_id;
+        id_len = b->parent_id_len;
+        cls = b->parent_cls;
+        cls_len = b->parent_cls_len;
+
+    } else {
+        id = b->id;
+        id_len = b->id_len;
+        cls = b->cls;
+        cls_len = b->cls_len;
+    }
+
+    if (rules->rej_nobloom) {
+        return (id != NULL && id_len > 0) || (cls != NULL && cls_len > 0);
+    }
+
+    return (id != NULL && id_len > 0
+            && (rules->id_bloom & sf_rules_bloom(id, id_len)) != 0)
+           || (cls != NULL && cls_len > 0
+               && sf_rules_bloom_list(rules->cls_bloom, cls, cls_len));
+}
+
+
+/* The rules of m whose scope takes the block. */
+static uint64_t
+sf_reject_scope(const sf_rules_t *rules, const sf_block_t *b, sf_tag_e tag,
+    uint64_t m)
+{
+    uint64_t  in, a, x;
+
+    in = m & rules->rej_tag[tag];
+    a = m & rules->rej_attr & ~in;
+
+    if (a == 0 || !sf_reject_attr(rules, b)) {
+        return in;
+    }
+
+    for (x = a; x != 0; x &= x - 1) {
+        if (sf_match_scope(rules->rules[sf_ctz64(x)], b)) {
+            in |= x & -x;
+        }
+    }
+
+    return in;
+}
+
+
+int
+sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *b, uint64_t *may)
+{
+    size_t    nl, nlc, lo, k;
+    uint64_t  m, x, seen;
+    sf_tag_e  tag;
+    unsigned  first;
+
+    tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
+    first = (b->flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
+    m = ~(uint64_t) 0;
+    *may = m;
+
+    /*
+     * Within these bounds nothing overflows and nothing is too long:
+     * the full way would keep text_overflow clear.
+     */
+    if (b->text_len > match->cap
+        || (rules->text_limit != 0 && b->text_len > rules->text_limit))
+    {
+        return 0;
+    }
+
+    if (rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS) {
+        /* no rule can take the block whatever its text */
+        m = sf_reject_scope(rules, b, tag, rules->rej_any[first]);
+
+        if (m == 0) {
+            return 1;
+        }
+    }
+
+    lo = 0;
+    seen = 0;
+
+    if (b->text_len > 0
+        && !sf_reject_scan(b->text, b->text_len, &lo, &seen))
+    {
+        return 0;
+    }
+
+    /* no escaped markup, so no link but the block's */
+    nl = b->nlinks < match->max_links ? b->nlinks : match->max_links;
+    nlc = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
+
+    if (rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS) {
+        /* none whatever phrases the text has */
+        m &= rules->rej_all[nlc][first];
+
+        for (x = m; x != 0; x &= x - 1) {
+            k = sf_ctz64(x);
+
+            if (lo > rules->rej_lo[k]) {
+                m &= ~(x & -x);
+            }
+        }
+
+        if (m == 0) {
+            return 1;
+        }
+    }
+
+    if (!sf_reject_probe(rules, b->text, b->text_len, seen, match->bits)) {
+        if (rules->rej_ok) {
+            /* none with only the phrases that need no anchor */
+            m &= rules->rej_none[nlc][first];
+
+            if (m == 0) {
+                return 1;
+            }
+        }
+
+        sf_reject_bits(rules, seen, match->bits);
+    }
+
+    /* within the bounds, the full way need look at no other rule */
+    *may = m;
+
+    return sf_reject_rules(rules, match, b, m, nl, lo);
+}
