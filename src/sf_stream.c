@@ -277,8 +277,8 @@ sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
         s->in_body = 1;
         s->head_seen = 1;
 
-    } else if (!s->in_body || sf_tag_is_rawtext(t) || t == SF_TAG_LINK
-               || t == SF_TAG_META)
+    } else if (!s->in_body || sf_tag_is_rawtext(t) || t == SF_TAG_TEMPLATE
+               || t == SF_TAG_LINK || t == SF_TAG_META)
     {
         sf_stream_queue_token(s);
         return;
@@ -367,6 +367,12 @@ sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
 {
     sf_tag_t    tag;
     sf_attrs_t  a;
+
+    /* a template's contents are no page content: its tags act on nothing */
+    if (s->lx.inert) {
+        sf_stream_token_as_is(s);
+        return;
+    }
 
     tag = *tag_in;
 

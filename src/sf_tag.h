@@ -27,8 +27,11 @@ typedef enum {
 
     /* raw text: contents are never markup nor page text */
     SF_TAG_SCRIPT, SF_TAG_STYLE, SF_TAG_TEXTAREA, SF_TAG_TITLE, SF_TAG_XMP,
-    SF_TAG_NOSCRIPT, SF_TAG_TEMPLATE, SF_TAG_IFRAME, SF_TAG_NOEMBED,
-    SF_TAG_NOFRAMES, SF_TAG_PLAINTEXT,
+    SF_TAG_NOSCRIPT, SF_TAG_IFRAME, SF_TAG_NOEMBED, SF_TAG_NOFRAMES,
+    SF_TAG_PLAINTEXT,
+
+    /* contents that are markup but no page content (see sf_lexer.h) */
+    SF_TAG_TEMPLATE,
 
     /* inline or void elements the engine looks at */
     SF_TAG_A, SF_TAG_BR, SF_TAG_IMG, SF_TAG_LINK, SF_TAG_META, SF_TAG_SPAN,

@@ -316,6 +316,60 @@ test_never_matched(void **state)
 }
 
 
+#define REAL_FOOTER                                                          \
+    "<p>The post <a href=\"https://real.example/r\">R</a> first appeared "   \
+    "on <a href=\"https://real.example/\">Real</a>.</p>"
+
+/*
+ * Raw text ends where browsers end it: not at "</script>" in a script's
+ * double-escaped text ("<!--<script>"), nor at "</template>" in a script
+ * inside a template; markup in such a script is JavaScript, never a block.
+ * A template's contents are no page content either.  Issue 8 (D11).
+ */
+static void
+test_raw_text_ends(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+
+    check_out(&opt,
+              "<body><article><p>a</p><script><!--<script>x=\"</script>\"; "
+              "y='" REAL_FOOTER "';</script>--></article></body>",
+              "<body><article><p>a</p><script><!--<script>x=\"</script>\"; "
+              "y='" REAL_FOOTER "';</script>--></article></body>", &out);
+
+    assert_string_equal(out.source, "");
+    assert_int_equal(out.stats.blocks_removed, 0);
+    sf_test_out_free(&out);
+
+    /* "-->" ends the double escape: the next "</script>" ends the script */
+    check_out(&opt,
+              "<body><script><!--<script></script>--></script>"
+              "<p>buy now</p></body>",
+              "<body><script><!--<script></script>--></script></body>", NULL);
+
+    check_out(&opt,
+              "<body><article><template><script>var q=\"</template>\"; "
+              "y='" REAL_FOOTER "';</script><p>buy now</p></template>"
+              "<p>buy now</p></article></body>",
+              "<body><article><template><script>var q=\"</template>\"; "
+              "y='" REAL_FOOTER "';</script><p>buy now</p></template>"
+              "</article></body>", &out);
+
+    assert_string_equal(out.source, "");
+    sf_test_out_free(&out);
+
+    /* a template in a held block: its text is not the block's */
+    check_same(&opt,
+               "<body><p>ok<template>buy now<div>x</div></template> fine</p>"
+               "</body>", NULL);
+}
+
+
 static void
 test_footer_credit(void **state)
 {
@@ -1023,6 +1077,7 @@ main(void)
         cmocka_unit_test(test_implicit_close),
         cmocka_unit_test(test_select_drop),
         cmocka_unit_test(test_never_matched),
+        cmocka_unit_test(test_raw_text_ends),
         cmocka_unit_test(test_footer_credit),
         cmocka_unit_test(test_credit_placement),
         cmocka_unit_test(test_canonical),
