@@ -236,7 +236,10 @@ sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 
     if (tag->end) {
         if (sf_tag_is_block(t) && t != SF_TAG_HEAD) {
-            if (t == SF_TAG_ARTICLE || t == SF_TAG_BODY || t == SF_TAG_HTML) {
+            /* a credit goes after the article, not into a code sample */
+            if ((t == SF_TAG_ARTICLE || t == SF_TAG_BODY || t == SF_TAG_HTML)
+                && !sf_stream_in_code(s))
+            {
                 sf_stream_credit(s);
             }
 
@@ -288,6 +291,11 @@ sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
     a = sf_stream_attrs(a);
     sel = sf_rules_select(s->rules, t, a->id.data, a->id.len, a->cls.data,
                           a->cls.len, &rule_id);
+
+    if (sel == SF_SELECT_DROP && sf_stream_in_code(s)) {
+        /* markup shown as a sample: held, and kept by sf_stream_decide() */
+        sel = SF_SELECT_HOLD;
+    }
 
     if (sel == SF_SELECT_DROP) {
         sf_stream_start_drop(s, tag, rule_id);
@@ -376,6 +384,15 @@ sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
 
     tag = *tag_in;
 
+    if (tag.tag == SF_TAG_CODE) {
+        if (!tag.end) {
+            s->code += (s->code < (unsigned) -1);
+
+        } else if (s->code > 0) {
+            s->code--;
+        }
+    }
+
     /* attributes are parsed at their first use */
     a.tag = &tag;
     a.parsed = 0;
@@ -393,6 +410,11 @@ sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
     case SF_MODE_DROP:
         sf_stream_drop_tag(s, &tag, &a);
         break;
+    }
+
+    /* a block that holds a code sample, or part of one, is one */
+    if (s->mode == SF_MODE_HELD && s->code > 0) {
+        s->h_code = 1;
     }
 }
 
