@@ -35,6 +35,8 @@ typedef struct {
 #define SF_BLOCK_IN_HEAD         0x0008
 #define SF_BLOCK_IN_COMMENTS     0x0010     /* existing comments: kept */
 #define SF_BLOCK_ANONYMOUS       0x0020     /* inline run in a container */
+#define SF_BLOCK_IN_CODE         0x0040     /* a code sample (<pre>, <code>):
+                                               kept, never a source */
 
 
 typedef struct {

@@ -34,11 +34,18 @@ enum {
     SF_LX_BOGUS,                /* "<?x", "<!x", "</ x" */
     SF_LX_RAW,                  /* "<script>x" */
     SF_LX_RAW_LT,               /* "<script>x</scr" */
+    SF_LX_ESC_START,            /* "<script><!", "<script><!-" */
+    SF_LX_ESC,                  /* "<script><!-- x" */
+    SF_LX_DBL_START,            /* "<script><!-- <scr" */
+    SF_LX_DBL,                  /* "<script><!-- <script> x" */
+    SF_LX_DBL_LT,               /* "<script><!-- <script> x<" */
+    SF_LX_DBL_END,              /* "<script><!-- <script> x</scr" */
     SF_LX_PLAINTEXT             /* "<plaintext>x": never ends */
 };
 
 
 static const char  sf_lexer_cdata[] = "[CDATA[";
+static const char  sf_lexer_script[] = "script";
 
 
 /* Bytes that end a tag name; bytes that matter between attributes. */
@@ -79,15 +86,38 @@ sf_lexer_init(sf_lexer_t *lx)
 int
 sf_lexer_in_text(const sf_lexer_t *lx)
 {
-    return lx->state == SF_LX_DATA;
+    return lx->state == SF_LX_DATA && lx->tmpl == 0;
 }
 
 
-/* A tag ended at its '>': enter raw text after the start of script &c. */
+/* The data state: page text, or the inert text of a template. */
+static void
+sf_lexer_text(sf_lexer_t *lx)
+{
+    lx->state = SF_LX_DATA;
+    lx->kind = (lx->tmpl > 0) ? SF_LEX_RAW : SF_LEX_TEXT;
+}
+
+
+/*
+ * A tag ended at its '>': enter raw text after the start of script &c.,
+ * count the templates open.
+ */
 static void
 sf_lexer_tag_end(sf_lexer_t *lx)
 {
-    if (!lx->end && sf_tag_is_rawtext(lx->tag)) {
+    lx->inert = (lx->tmpl > 0);
+
+    if (lx->tag == SF_TAG_TEMPLATE) {
+        /* a stray </template> closes nothing, as in browsers */
+        if (!lx->end && lx->tmpl < (unsigned) -1) {
+            lx->tmpl++;
+
+        } else if (lx->end && lx->tmpl > 0) {
+            lx->tmpl--;
+        }
+
+    } else if (!lx->end && sf_tag_is_rawtext(lx->tag)) {
         /* the name stays in lx->name: the end tag is matched against it */
         lx->raw_tag = lx->tag;
         lx->raw_len = lx->name_len;
@@ -97,8 +127,7 @@ sf_lexer_tag_end(sf_lexer_t *lx)
         return;
     }
 
-    lx->state = SF_LX_DATA;
-    lx->kind = SF_LEX_TEXT;
+    sf_lexer_text(lx);
 }
 
 
@@ -106,8 +135,9 @@ sf_lexer_tag_end(sf_lexer_t *lx)
 static size_t
 sf_lexer_done(sf_lexer_t *lx, sf_lex_event_e *event, size_t n)
 {
-    lx->state = SF_LX_DATA;
-    lx->kind = SF_LEX_TEXT;
+    lx->inert = (lx->tmpl > 0);
+    lx->esc = 0;
+    sf_lexer_text(lx);
     *event = SF_LEX_END;
 
     return n;
@@ -213,6 +243,338 @@ sf_lexer_attrs(sf_lexer_t *lx, const unsigned char *p,
     lx->state = state;
 
     return p;
+}
+
+
+/*
+ * The '<' and what followed it in raw text started no end tag: those
+ * bytes are raw text, and the scan goes on in state.
+ */
+static void
+sf_lexer_raw(sf_lexer_t *lx, unsigned state, sf_lex_event_e *event)
+{
+    lx->state = state;
+    lx->kind = SF_LEX_RAW;
+    lx->count = 0;
+    lx->esc = 0;
+    *event = SF_LEX_RETYPE;
+}
+
+
+/*
+ * Where a script's escaped text ("<!-- ... -->" inside it) needs a look:
+ * at a '-' or a '<'.  Returns end when neither comes.
+ */
+static const unsigned char *
+sf_lexer_esc_skip(const unsigned char *p, const unsigned char *end)
+{
+    while (p < end && *p != '-' && *p != '<') {
+        p++;
+    }
+
+    return p;
+}
+
+
+/*
+ * A name after "<" or "</" in a script's escape: lx->count is the letters
+ * of "script" matched so far.  "script" and a delimiter go to state yes,
+ * the delimiter taken; another name to state no, where the byte is looked
+ * at again.  Returns the bytes taken, 0 or 1.
+ */
+static size_t
+sf_lexer_script_name(sf_lexer_t *lx, unsigned char c, unsigned yes,
+    unsigned no)
+{
+    if (lx->count < sizeof(sf_lexer_script) - 1 && sf_lexer_alpha(c)
+        && (c | 0x20) == (unsigned char) sf_lexer_script[lx->count])
+    {
+        lx->count++;
+        return 1;
+    }
+
+    if (lx->count == sizeof(sf_lexer_script) - 1
+        && (c == '>' || c == '/' || sf_lexer_space(c)))
+    {
+        lx->state = yes;
+        lx->count = 0;
+        return 1;
+    }
+
+    lx->state = no;
+    lx->count = 0;
+
+    return 0;
+}
+
+
+/*
+ * A script's escaped text, after "<!--" in it (HTML's "script data escape"
+ * states): "-->" goes back to plain script text, while "<script" and a
+ * delimiter double-escape it; then "</script" is script text too, until
+ * "</script" and a delimiter again or "-->".  All of it is raw text; only
+ * a '<' in the escaped (not double-escaped) text may start the end tag,
+ * and is read by SF_LX_RAW_LT with lx->esc set.
+ *
+ * Scans from *pp while the state is one of these; returns 1 when the scan
+ * stops at *pp (the slice's end, or a '<' that may start the end tag), 0
+ * when plain raw text goes on at *pp.
+ */
+static int
+sf_lexer_script_esc(sf_lexer_t *lx, const unsigned char **pp,
+    const unsigned char *end)
+{
+    unsigned char         c;
+    const unsigned char  *p;
+
+    p = *pp;
+
+    while (p < end) {
+
+        switch (lx->state) {
+
+        case SF_LX_ESC_START:
+            /* "<script><!" (count 0), "<script><!-" (count 1) */
+            if (*p != '-') {
+                /* plain script text; the byte is looked at again */
+                lx->state = SF_LX_RAW;
+                *pp = p;
+                return 0;
+            }
+
+            p++;
+
+            if (++lx->count == 2) {
+                /* "<!--": as after two dashes in it, so "<!-->" ends it */
+                lx->state = SF_LX_ESC;
+            }
+
+            break;
+
+        case SF_LX_ESC:
+            /* "<script><!-- x": count is the dashes just read, up to 2 */
+            if (lx->count == 0) {
+                p = sf_lexer_esc_skip(p, end);
+
+                if (p == end) {
+                    break;
+                }
+            }
+
+            c = *p;
+
+            if (c == '<') {
+                /* "</script" may end the script here */
+                lx->state = SF_LX_RAW_LT;
+                lx->kind = SF_LEX_MARKUP;
+                lx->count = 0;
+                lx->esc = 1;
+                *pp = p;
+                return 1;
+            }
+
+            p++;
+
+            if (c == '-') {
+                lx->count += (lx->count < 2);
+                break;
+            }
+
+            if (c == '>' && lx->count == 2) {
+                /* "-->": plain script text again */
+                lx->state = SF_LX_RAW;
+                lx->count = 0;
+                *pp = p;
+                return 0;
+            }
+
+            lx->count = 0;
+            break;
+
+        case SF_LX_DBL_START:
+            /* "<!-- <scr": "<script" double-escapes, another name not */
+            p += sf_lexer_script_name(lx, *p, SF_LX_DBL, SF_LX_ESC);
+            break;
+
+        case SF_LX_DBL:
+            /* "<!-- <script> x": count is the dashes just read, up to 2 */
+            if (lx->count == 0) {
+                p = sf_lexer_esc_skip(p, end);
+
+                if (p == end) {
+                    break;
+                }
+            }
+
+            c = *p++;
+
+            if (c == '-') {
+                lx->count += (lx->count < 2);
+                break;
+            }
+
+            if (c == '>' && lx->count == 2) {
+                /* "-->": plain script text again */
+                lx->state = SF_LX_RAW;
+                lx->count = 0;
+                *pp = p;
+                return 0;
+            }
+
+            lx->state = (c == '<') ? SF_LX_DBL_LT : SF_LX_DBL;
+            lx->count = 0;
+            break;
+
+        case SF_LX_DBL_LT:
+            /* "<!-- <script> x<": a '/' may start "</script" */
+            if (*p == '/') {
+                lx->state = SF_LX_DBL_END;
+                p++;
+
+            } else {
+                /* the byte is looked at again */
+                lx->state = SF_LX_DBL;
+            }
+
+            lx->count = 0;
+            break;
+
+        default: /* SF_LX_DBL_END */
+            /*
+             * "<!-- <script> x</scr": "</script" goes back to escaped
+             * text, where the next "</script" ends the script
+             */
+            p += sf_lexer_script_name(lx, *p, SF_LX_ESC, SF_LX_DBL);
+            break;
+        }
+    }
+
+    *pp = p;
+
+    return 1;
+}
+
+
+/*
+ * Raw text: the contents of script, style, title, ... up to "</name" and a
+ * delimiter; a script's escapes are sf_lexer_script_esc()'s.  Scans from
+ * *pp while the state is one of raw text; returns 1 when the scan stops at
+ * *pp (the slice's end or a token boundary, *event set), 0 when the end
+ * tag goes on with attributes at *pp (SF_LX_ATTRS).
+ */
+static int
+sf_lexer_rawtext(sf_lexer_t *lx, const unsigned char **pp,
+    const unsigned char *end, sf_lex_event_e *event)
+{
+    unsigned char         c;
+    const unsigned char  *p, *q;
+
+    p = *pp;
+
+    while (p < end) {
+
+        switch (lx->state) {
+
+        case SF_LX_RAW:
+            /* "<script>x": only "</name" and a delimiter end it */
+            q = memchr(p, '<', (size_t) (end - p));
+
+            if (q == NULL) {
+                p = end;
+                break;
+            }
+
+            lx->state = SF_LX_RAW_LT;
+            lx->kind = SF_LEX_MARKUP;
+            lx->count = 0;
+            lx->esc = 0;
+            *pp = q;
+            return 1;
+
+        case SF_LX_RAW_LT:
+            /*
+             * "</scr": count is how much of "</name" matched so far; esc:
+             * in a script's escaped text, where "<s" may start "<script".
+             */
+            c = *p;
+
+            if (lx->count == 0) {
+                if (c == '<') {
+                    lx->count = 1;
+                    p++;
+                    break;
+                }
+
+            } else if (lx->count == 1) {
+                if (c == '/') {
+                    lx->count = 2;
+                    p++;
+                    break;
+                }
+
+                if (lx->raw_tag == SF_TAG_SCRIPT && !lx->esc && c == '!') {
+                    /* "<script><!": raw text, and maybe an escape */
+                    sf_lexer_raw(lx, SF_LX_ESC_START, event);
+                    *pp = p + 1;
+                    return 1;
+                }
+
+                if (lx->esc && sf_lexer_alpha(c)) {
+                    /* "<!-- <s": raw text, and maybe "<script" */
+                    sf_lexer_raw(lx, SF_LX_DBL_START, event);
+                    *pp = p;
+                    return 1;
+                }
+
+            } else if (lx->count < lx->raw_len + 2) {
+                if ((c | 0x20) == (lx->name[lx->count - 2] | 0x20)
+                    && sf_lexer_alpha(c))
+                {
+                    lx->count++;
+                    p++;
+                    break;
+                }
+
+            } else if (c == '>' || c == '/' || sf_lexer_space(c)) {
+                lx->tag = lx->raw_tag;
+                lx->name_len = lx->raw_len;
+                lx->end = 1;
+                lx->esc = 0;
+
+                if (c == '>') {
+                    *pp = p + 1;
+                    (void) sf_lexer_done(lx, event, 0);
+                    return 1;
+                }
+
+                lx->state = SF_LX_ATTRS;
+                *pp = p + 1;
+                return 0;
+            }
+
+            /* not the end tag: the bytes were raw text after all */
+            sf_lexer_raw(lx, lx->esc ? SF_LX_ESC : SF_LX_RAW, event);
+            *pp = p;
+            return 1;
+
+        case SF_LX_PLAINTEXT:
+            /* "<plaintext>x": never ends */
+            p = end;
+            break;
+
+        default:
+            if (sf_lexer_script_esc(lx, &p, end)) {
+                *pp = p;
+                return 1;
+            }
+
+            break;
+        }
+    }
+
+    *pp = p;
+
+    return 1;
 }
 
 
@@ -338,8 +700,7 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
             }
 
             /* "<3", "< ", "<<": text; the byte is looked at again */
-            lx->state = SF_LX_DATA;
-            lx->kind = SF_LEX_TEXT;
+            sf_lexer_text(lx);
             *event = SF_LEX_RETYPE;
             return (size_t) (p - start);
 
@@ -553,70 +914,13 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
 
             return sf_lexer_done(lx, event, (size_t) (q + 1 - start));
 
-        case SF_LX_RAW:
-            /* raw text: only "</name" followed by a delimiter ends it */
-            q = memchr(p, '<', (size_t) (end - p));
-
-            if (q == NULL) {
-                return len;
-            }
-
-            lx->state = SF_LX_RAW_LT;
-            lx->kind = SF_LEX_MARKUP;
-            lx->count = 0;
-
-            return (size_t) (q - start);
-
-        case SF_LX_RAW_LT:
-            /* "</scr": count is how much of "</name" matched so far */
-            c = *p;
-
-            if (lx->count == 0) {
-                if (c == '<') {
-                    lx->count = 1;
-                    p++;
-                    break;
-                }
-
-            } else if (lx->count == 1) {
-                if (c == '/') {
-                    lx->count = 2;
-                    p++;
-                    break;
-                }
-
-            } else if (lx->count < lx->raw_len + 2) {
-                if ((c | 0x20) == (lx->name[lx->count - 2] | 0x20)
-                    && sf_lexer_alpha(c))
-                {
-                    lx->count++;
-                    p++;
-                    break;
-                }
-
-            } else if (c == '>' || c == '/' || sf_lexer_space(c)) {
-                lx->tag = lx->raw_tag;
-                lx->name_len = lx->raw_len;
-                lx->end = 1;
-
-                if (c == '>') {
-                    return sf_lexer_done(lx, event, (size_t) (p + 1 - start));
-                }
-
-                lx->state = SF_LX_ATTRS;
-                p++;
-                break;
-            }
-
-            /* not the end tag: the bytes were raw text after all */
-            lx->state = SF_LX_RAW;
-            lx->kind = SF_LEX_RAW;
-            *event = SF_LEX_RETYPE;
-            return (size_t) (p - start);
-
-        case SF_LX_PLAINTEXT:
         default:
-            return len;
+            /* raw text, and the escapes of a script */
+            if (sf_lexer_rawtext(lx, &p, end, event)) {
+                return (size_t) (p - start);
+            }
+
+            break;
         }
     }
 

@@ -30,7 +30,8 @@
 
 typedef enum {
     SF_LEX_TEXT = 0,        /* page text */
-    SF_LEX_RAW,             /* contents of script, style, title, ... */
+    SF_LEX_RAW,             /* contents of script, style, title, ...,
+                               text in a template */
     SF_LEX_MARKUP,          /* a tag, or a '<' that may start one */
     SF_LEX_OPAQUE           /* comment, doctype, CDATA, bogus markup */
 } sf_lex_kind_e;
@@ -59,6 +60,18 @@ typedef struct {
     /* raw text: the element whose end tag ends it (its name in name) */
     sf_tag_e              raw_tag;
     unsigned              raw_len;
+    unsigned              esc:1;            /* "</" read in an escaped
+                                               script ("<!--" seen) */
+
+    /*
+     * Open <template> elements.  Their contents are tokenized as markup
+     * (a script inside one is raw text up to its own end tag), but none of
+     * it is page content: text in them is of kind SF_LEX_RAW, and a tag
+     * read there says so in inert.
+     */
+    unsigned              tmpl;
+    unsigned              inert:1;          /* the tag read last is inside
+                                               a template */
 } sf_lexer_t;
 
 
@@ -74,7 +87,10 @@ size_t sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
  * sf_lexer_scan() takes those.  The fast path of the stream's feed loop.
  */
 size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
-/* In the data state the lexer keeps nothing: text may be skipped. */
+/*
+ * In the data state outside templates the lexer keeps nothing: page text
+ * may be skipped.
+ */
 int sf_lexer_in_text(const sf_lexer_t *lx);
 
 #endif /* SF_LEXER_H_INCLUDED */

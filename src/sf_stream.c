@@ -236,7 +236,10 @@ sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 
     if (tag->end) {
         if (sf_tag_is_block(t) && t != SF_TAG_HEAD) {
-            if (t == SF_TAG_ARTICLE || t == SF_TAG_BODY || t == SF_TAG_HTML) {
+            /* a credit goes after the article, not into a code sample */
+            if ((t == SF_TAG_ARTICLE || t == SF_TAG_BODY || t == SF_TAG_HTML)
+                && !sf_stream_in_code(s))
+            {
                 sf_stream_credit(s);
             }
 
@@ -278,8 +281,8 @@ sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
         s->in_body = 1;
         s->head_seen = 1;
 
-    } else if (!s->in_body || sf_tag_is_rawtext(t) || t == SF_TAG_LINK
-               || t == SF_TAG_META)
+    } else if (!s->in_body || sf_tag_is_rawtext(t) || t == SF_TAG_TEMPLATE
+               || t == SF_TAG_LINK || t == SF_TAG_META)
     {
         sf_stream_queue_token(s);
         return;
@@ -289,6 +292,11 @@ sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
     a = sf_stream_attrs(a);
     sel = sf_rules_select(s->rules, t, a->id.data, a->id.len, a->cls.data,
                           a->cls.len, &rule_id);
+
+    if (sel == SF_SELECT_DROP && sf_stream_in_code(s)) {
+        /* markup shown as a sample: held, and kept by sf_stream_decide() */
+        sel = SF_SELECT_HOLD;
+    }
 
     if (sel == SF_SELECT_DROP) {
         sf_stream_start_drop(s, tag, rule_id);
@@ -369,7 +377,22 @@ sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
     sf_tag_t    tag;
     sf_attrs_t  a;
 
+    /* a template's contents are no page content: its tags act on nothing */
+    if (s->lx.inert) {
+        sf_stream_token_as_is(s);
+        return;
+    }
+
     tag = *tag_in;
+
+    if (tag.tag == SF_TAG_CODE) {
+        if (!tag.end) {
+            s->code += (s->code < (unsigned) -1);
+
+        } else if (s->code > 0) {
+            s->code--;
+        }
+    }
 
     /* attributes are parsed at their first use */
     a.tag = &tag;
@@ -388,6 +411,11 @@ sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
     case SF_MODE_DROP:
         sf_stream_drop_tag(s, &tag, &a);
         break;
+    }
+
+    /* a block that holds a code sample, or part of one, is one */
+    if (s->mode == SF_MODE_HELD && s->code > 0) {
+        s->h_code = 1;
     }
 }
 

@@ -176,6 +176,8 @@ struct sf_stream_s {
 
     size_t                canon_len;        /* canonical at the head hold */
 
+    unsigned              code;             /* open <code> elements */
+
     unsigned              blocks;           /* block index */
     unsigned              first_limit;      /* reason + 1 of the first */
     unsigned              depth;
@@ -202,6 +204,7 @@ struct sf_stream_s {
     unsigned              tok:1;            /* a token is in hold */
     unsigned              tok_over:1;       /* ... and outgrew it */
     unsigned              anon:1;           /* the held block is anonymous */
+    unsigned              h_code:1;         /* ... touched a <code> */
     unsigned              held_pass:1;      /* it outgrew the hold-back */
     unsigned              text_over:1;
     unsigned              in_head:1;
@@ -287,6 +290,7 @@ void sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
 int sf_stream_open(sf_stream_t *s, sf_tag_e t);
 void sf_stream_pop(sf_stream_t *s, sf_tag_e t);
 int sf_stream_closes(sf_tag_e open, sf_tag_e t);
+int sf_stream_in_code(sf_stream_t *s);
 void sf_stream_implicit_close(sf_stream_t *s, sf_tag_e t);
 
 /* sf_stream_block.c */

@@ -147,6 +147,7 @@ sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off)
     s->h_in_off = in_off;
     s->h_tag_len = s->h_id_len = s->h_cls_len = 0;
     s->h_own = 0;
+    s->h_code = (s->code > 0);
 
     /* what it says: text and links come as its bytes do */
     s->text_len = s->nlinks = s->link_open = 0;
@@ -265,6 +266,10 @@ sf_stream_decide(sf_stream_t *s, size_t end)
         flags |= SF_BLOCK_ANONYMOUS;
     }
 
+    if (s->h_code) {
+        flags |= SF_BLOCK_IN_CODE;
+    }
+
     if ((flags & SF_BLOCK_IN_ENTRY) && s->held_tag != SF_TAG_H1
         && !s->first_done && sf_stream_has_text(s))
     {
@@ -287,8 +292,10 @@ sf_stream_decide(sf_stream_t *s, size_t end)
 
     act = res.action;
 
-    /* whatever a rule says, quotes and existing comments stay */
-    if (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)) {
+    /* whatever a rule says, quotes, comments and code samples stay */
+    if (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS
+                 | SF_BLOCK_IN_CODE))
+    {
         act = SF_ACT_KEEP;
     }
 

@@ -148,6 +148,10 @@ sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
         flags |= SF_BLOCK_IN_BLOCKQUOTE;
     }
 
+    if (tag->tag == SF_TAG_PRE) {
+        flags |= SF_BLOCK_IN_CODE;
+    }
+
     /* one pass over the class words */
     p = a->cls.data;
 
@@ -179,6 +183,18 @@ unsigned
 sf_stream_flags(sf_stream_t *s)
 {
     return s->depth > 0 ? s->stack[s->depth - 1].flags : 0;
+}
+
+
+/*
+ * Inside a code sample: an open <pre> (a block on the stack) or <code>
+ * (inline, counted by sf_stream_tag()).  An article quoting a footer as an
+ * example shows it there; nothing in it is removed, credited or learned.
+ */
+int
+sf_stream_in_code(sf_stream_t *s)
+{
+    return s->code > 0 || (sf_stream_flags(s) & SF_BLOCK_IN_CODE);
 }
 
 

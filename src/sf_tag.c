@@ -39,10 +39,11 @@ static const sf_tag_name_t  sf_tag_names[] = {
     sf_tag_n("nav", SF_TAG_NAV), sf_tag_n("pre", SF_TAG_PRE),
     sf_tag_n("xmp", SF_TAG_XMP),
     sf_tag_n("body", SF_TAG_BODY), sf_tag_n("cite", SF_TAG_CITE),
-    sf_tag_n("form", SF_TAG_FORM), sf_tag_n("head", SF_TAG_HEAD),
-    sf_tag_n("html", SF_TAG_HTML), sf_tag_n("link", SF_TAG_LINK),
-    sf_tag_n("main", SF_TAG_MAIN), sf_tag_n("menu", SF_TAG_MENU),
-    sf_tag_n("meta", SF_TAG_META), sf_tag_n("span", SF_TAG_SPAN),
+    sf_tag_n("code", SF_TAG_CODE), sf_tag_n("form", SF_TAG_FORM),
+    sf_tag_n("head", SF_TAG_HEAD), sf_tag_n("html", SF_TAG_HTML),
+    sf_tag_n("link", SF_TAG_LINK), sf_tag_n("main", SF_TAG_MAIN),
+    sf_tag_n("menu", SF_TAG_MENU), sf_tag_n("meta", SF_TAG_META),
+    sf_tag_n("span", SF_TAG_SPAN),
     sf_tag_n("aside", SF_TAG_ASIDE), sf_tag_n("input", SF_TAG_INPUT),
     sf_tag_n("label", SF_TAG_LABEL), sf_tag_n("small", SF_TAG_SMALL),
     sf_tag_n("style", SF_TAG_STYLE), sf_tag_n("table", SF_TAG_TABLE),
@@ -72,25 +73,25 @@ static const sf_tag_name_t  sf_tag_names[] = {
 
 /*
  * A perfect hash of the names above (sf_tag_hash()): the index + 1 of the
- * one name a hash can stand for, 0 for none.  Generated from the table; a
- * new name needs a new table (and maybe new factors), which test_lexer
- * checks by looking every name up:
+ * one name a hash can stand for, 0 for none.  Generated from the table by
+ * tools/sf_tag_tables.py; a new name needs a new table (and maybe new
+ * factors), which test_lexer checks by looking every name up:
  *
  *     for each name i: sf_tag_by_hash[sf_tag_hash(name)] = i + 1
  */
 static const unsigned char  sf_tag_by_hash[256] = {
-    16, 67, 0, 26, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 19, 73, 0, 59, 0, 49, 0, 0, 0,
-    68, 0, 10, 0, 0, 0, 54, 55, 0, 0, 0, 0, 0, 0, 0, 0, 53, 0, 0, 0, 0, 0, 0,
-    62, 0, 21, 9, 18, 42, 0, 0, 0, 29, 0, 0, 0, 69, 0, 0, 8, 0, 11, 0, 0, 0, 0,
-    51, 0, 0, 0, 0, 22, 0, 0, 0, 0, 0, 25, 28, 0, 0, 0, 46, 41, 0, 0, 30, 0, 0,
-    0, 56, 0, 0, 58, 4, 0, 0, 0, 0, 0, 12, 0, 50, 0, 0, 72, 0, 40, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 61, 0, 0, 35, 47, 0, 0, 57, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 13, 0, 0, 66, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0, 34, 0, 0, 32, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 20, 3, 0, 0, 0, 0, 23, 17, 0, 0, 37, 14, 63, 0, 0,
-    0, 0, 0, 0, 44, 24, 0, 27, 0, 0, 36, 0, 0, 0, 48, 0, 52, 0, 60, 0, 0, 6, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 38, 1, 15, 0, 0, 33, 0, 0, 0, 70, 0, 0, 0, 0,
-    5, 0, 0, 0, 0, 71, 0, 39, 0, 31, 0, 0, 43, 2, 0, 0, 0, 0, 0, 0, 64, 0, 65,
-    0
+    0, 0, 0, 0, 0, 0, 0, 0, 10, 72, 70, 0, 0, 0, 0, 0, 0, 0, 0, 62, 0, 0, 7,
+    63, 0, 2, 40, 48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 42, 45, 3,
+    0, 43, 0, 55, 52, 0, 0, 0, 11, 0, 0, 32, 0, 0, 0, 0, 51, 0, 64, 4, 57, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 58, 0, 0, 0, 0, 0, 0, 49, 0, 0, 0, 65, 0, 0, 21, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 12, 53, 71, 9, 0, 22, 66, 0, 0, 37, 35, 0, 0, 0, 0,
+    46, 0, 0, 0, 0, 0, 54, 0, 0, 27, 0, 0, 0, 0, 0, 59, 0, 0, 0, 8, 0, 0, 0, 0,
+    38, 56, 0, 20, 0, 0, 0, 13, 0, 0, 0, 31, 18, 0, 0, 0, 67, 0, 0, 0, 0, 0,
+    36, 23, 0, 17, 0, 6, 74, 68, 60, 0, 0, 0, 0, 0, 0, 0, 61, 0, 0, 39, 0, 16,
+    0, 0, 73, 26, 0, 0, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0, 29, 0, 0, 50, 0, 33, 1,
+    0, 0, 0, 69, 0, 0, 0, 0, 19, 0, 25, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 30,
+    0, 0, 0, 0, 0, 0, 0, 47, 15, 0, 0, 0, 0, 44, 0, 0, 28, 0, 34, 0, 41, 0, 0,
+    0, 24, 0
 };
 
 
@@ -111,11 +112,11 @@ sf_tag_space(unsigned char c)
 /*
  * The hash of a name of 1 to 10 bytes: its first, second and last bytes,
  * ASCII case folded, and its length.  Factors found by a search for the
- * smallest ones without a collision among the known names.
+ * smallest ones (by their sum) without a collision among the known names.
  */
 #define sf_tag_hash(name, len)                                               \
-    ((((name)[0] | 0x20) * 4 + ((len) > 1 ? ((name)[1] | 0x20) : 0) * 17     \
-      + ((name)[(len) - 1] | 0x20) * 22 + (len)) & 0xff)
+    ((((name)[0] | 0x20) * 35 + ((len) > 1 ? ((name)[1] | 0x20) : 0) * 5     \
+      + ((name)[(len) - 1] | 0x20) * 41 + (len)) & 0xff)
 
 
 sf_tag_e
@@ -166,7 +167,7 @@ sf_tag_lookup(const unsigned char *name, size_t len)
  * folded to lower case, are the key of a second perfect hash, so one
  * multiplication finds the one candidate and one comparison settles most
  * names; the three longer than eight finish byte by byte.  Generated like
- * sf_tag_by_hash, for the smallest-index factor found by a random search:
+ * sf_tag_by_hash, for a factor found by a random search:
  *
  *     for each name i: sf_tag_by_key[(key(name) * SF_TAG_KEY_FACTOR) >> 56]
  *                      = i + 1
@@ -174,18 +175,18 @@ sf_tag_lookup(const unsigned char *name, size_t len)
 #define SF_TAG_KEY_FACTOR  0x7A57378CB8962A95ULL
 
 static const unsigned char  sf_tag_by_key[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 49, 0, 0, 0, 0, 0, 33, 12, 0, 0, 71,
-    0, 0, 15, 0, 52, 0, 38, 0, 44, 31, 0, 0, 0, 0, 0, 0, 0, 0, 0, 23, 0, 0, 3,
-    0, 0, 48, 0, 0, 59, 0, 46, 0, 30, 25, 0, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0,
-    0, 21, 26, 0, 0, 0, 0, 0, 0, 0, 8, 40, 0, 0, 65, 0, 73, 0, 0, 0, 0, 0, 1,
-    0, 0, 0, 0, 0, 41, 17, 34, 0, 10, 0, 9, 0, 0, 13, 0, 0, 0, 50, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 0, 4, 0, 0, 0, 16,
-    61, 0, 0, 0, 0, 0, 0, 47, 0, 0, 7, 0, 0, 0, 0, 54, 0, 0, 0, 60, 0, 51, 37,
-    72, 0, 0, 0, 0, 0, 0, 0, 24, 0, 5, 66, 35, 0, 0, 68, 0, 0, 0, 22, 0, 70,
-    0, 0, 0, 64, 11, 0, 0, 57, 0, 14, 63, 0, 0, 0, 29, 0, 0, 27, 0, 67, 0, 0,
-    0, 0, 0, 0, 53, 55, 0, 2, 0, 18, 0, 0, 0, 6, 28, 0, 20, 0, 0, 62, 0, 0, 0,
-    0, 0, 0, 0, 39, 69, 0, 42, 45, 0, 0, 43, 56, 0, 0, 0, 0, 58, 0, 0, 0, 0,
-    0, 0, 36, 0, 0
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0, 0, 0, 0, 34, 12, 0, 0, 72, 0,
+    0, 15, 0, 53, 0, 39, 0, 45, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 23, 0, 0, 3, 0,
+    0, 49, 0, 0, 60, 0, 47, 0, 31, 25, 0, 0, 0, 0, 33, 0, 0, 0, 0, 0, 0, 0, 0,
+    21, 26, 0, 0, 0, 0, 0, 0, 0, 8, 41, 0, 0, 66, 0, 74, 0, 0, 30, 0, 0, 1, 0,
+    0, 0, 0, 0, 42, 17, 35, 0, 10, 0, 9, 0, 0, 13, 0, 0, 0, 51, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 0, 4, 0, 0, 0, 16, 62,
+    0, 0, 0, 0, 0, 0, 48, 0, 0, 7, 0, 0, 0, 0, 55, 0, 0, 0, 61, 0, 52, 38, 73,
+    0, 0, 0, 0, 0, 0, 0, 24, 0, 5, 67, 36, 0, 0, 69, 0, 0, 0, 22, 0, 71, 0, 0,
+    0, 65, 11, 0, 0, 58, 0, 14, 64, 0, 0, 0, 29, 0, 0, 27, 0, 68, 0, 0, 0, 0,
+    0, 0, 54, 56, 0, 2, 0, 18, 0, 0, 0, 6, 28, 0, 20, 0, 0, 63, 0, 0, 0, 0, 0,
+    0, 0, 40, 70, 0, 43, 46, 0, 0, 44, 57, 0, 0, 0, 0, 59, 0, 0, 0, 0, 0, 0,
+    37, 0, 0
 };
 
 

@@ -27,8 +27,14 @@ typedef enum {
 
     /* raw text: contents are never markup nor page text */
     SF_TAG_SCRIPT, SF_TAG_STYLE, SF_TAG_TEXTAREA, SF_TAG_TITLE, SF_TAG_XMP,
-    SF_TAG_NOSCRIPT, SF_TAG_TEMPLATE, SF_TAG_IFRAME, SF_TAG_NOEMBED,
-    SF_TAG_NOFRAMES, SF_TAG_PLAINTEXT,
+    SF_TAG_NOSCRIPT, SF_TAG_IFRAME, SF_TAG_NOEMBED, SF_TAG_NOFRAMES,
+    SF_TAG_PLAINTEXT,
+
+    /*
+     * Contents that are markup but no page content: a template's (inert,
+     * see sf_lexer.h); a code sample's (kept as it is, never a source).
+     */
+    SF_TAG_TEMPLATE, SF_TAG_CODE,
 
     /* inline or void elements the engine looks at */
     SF_TAG_A, SF_TAG_BR, SF_TAG_IMG, SF_TAG_LINK, SF_TAG_META, SF_TAG_SPAN,

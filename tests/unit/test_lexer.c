@@ -19,9 +19,11 @@
 /*
  * Tokenize in pieces of `chunk` bytes (0: whole) and describe the tokens:
  * T{text} R{raw} M{tag} O{opaque}, consecutive text or raw runs merged.
+ * fast: as the stream's feed loop does, a tag at a '<' in page text is
+ * first offered to sf_lexer_tag() whole.
  */
 static void
-lex(const char *in, size_t chunk, char *out, size_t cap)
+lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
 {
     char            kinds[] = "TRMO";
     size_t          len, pos, n, m, o, cur_len;
@@ -61,6 +63,22 @@ lex(const char *in, size_t chunk, char *out, size_t cap)
         n = n < len - pos ? n : len - pos;
 
         while (n > 0) {
+            if (fast && sf_lexer_in_text(&lx) && in[pos] == '<') {
+                m = sf_lexer_tag(&lx, (const unsigned char *) in + pos, n);
+
+                if (m > 0) {
+                    FLUSH();
+                    cur_kind = SF_LEX_MARKUP;
+                    memcpy(cur, in + pos, m);
+                    cur_len = m;
+                    FLUSH();
+                    cur_kind = lx.kind;
+                    pos += m;
+                    n -= m;
+                    continue;
+                }
+            }
+
             kind = lx.kind;
             m = sf_lexer_scan(&lx, (const unsigned char *) in + pos, n, &ev);
 
@@ -101,21 +119,24 @@ lex(const char *in, size_t chunk, char *out, size_t cap)
 static void
 check(const char *in, const char *expected)
 {
+    int     fast;
     size_t  chunk;
     char    whole[8192], part[8192];
 
-    lex(in, 0, whole, sizeof(whole));
+    lex(in, 0, 0, whole, sizeof(whole));
 
     if (strcmp(whole, expected) != 0) {
         fail_msg("input  %s\nwant   %s\ngot    %s", in, expected, whole);
     }
 
-    for (chunk = 1; chunk <= 9; chunk++) {
-        lex(in, chunk, part, sizeof(part));
+    for (fast = 0; fast <= 1; fast++) {
+        for (chunk = fast ? 0 : 1; chunk <= 9; chunk++) {
+            lex(in, chunk, fast, part, sizeof(part));
 
-        if (strcmp(whole, part) != 0) {
-            fail_msg("input %s\nwhole %s\nchunk %zu: %s", in, whole, chunk,
-                     part);
+            if (strcmp(whole, part) != 0) {
+                fail_msg("input %s\nwhole %s\nchunk %zu%s: %s", in, whole,
+                         chunk, fast ? " (tags whole)" : "", part);
+            }
         }
     }
 }
@@ -187,11 +208,82 @@ test_rawtext(void **state)
     check("<script><</script>", "M{<script>}R{<}M{</script>}");
     check("<iframe>a</iframe><noscript>b</noscript>",
           "M{<iframe>}R{a}M{</iframe>}M{<noscript>}R{b}M{</noscript>}");
-    check("<template><p></template>", "M{<template>}R{<p>}M{</template>}");
     /* the end tag may carry attributes, with quotes */
     check("<script>a</script x='>'>b", "M{<script>}R{a}M{</script x='>'>}T{b}");
     /* "<scripts>" is not a raw-text element */
     check("<scripts>a</scripts>", "M{<scripts>}T{a}M{</scripts>}");
+}
+
+
+/*
+ * A script's "<!--" escapes (HTML's script data escape states): "</script"
+ * ends the script in escaped text, not in double-escaped text (after
+ * "<script" in the escape), and "-->" ends either escape.  Other raw-text
+ * elements have no escapes.
+ */
+static void
+test_script_escapes(void **state)
+{
+    (void) state;
+
+    check("<script><!--<script>x=\"</script>\"; y</script>-->z</script>",
+          "M{<script>}R{<!--<script>x=\"</script>\"; y}M{</script>}"
+          "T{-->z}M{</script>}");
+    check("<script><!--<script>x</script>-->y</script>z",
+          "M{<script>}R{<!--<script>x</script>-->y}M{</script>}T{z}");
+    check("<script><!-- a </script>b", "M{<script>}R{<!-- a }M{</script>}T{b}");
+    /* "<!-->" closes the escape at once: "<script" after it is nothing */
+    check("<script><!--><script></script>x",
+          "M{<script>}R{<!--><script>}M{</script>}T{x}");
+    check("<script><!--<SCRIPT >--></script>x",
+          "M{<script>}R{<!--<SCRIPT >-->}M{</script>}T{x}");
+    check("<script><!--<script/>--></script>x",
+          "M{<script>}R{<!--<script/>-->}M{</script>}T{x}");
+    /* names that only start like "script" change nothing */
+    check("<script><!--<scripts></script>x",
+          "M{<script>}R{<!--<scripts>}M{</script>}T{x}");
+    check("<script><!--<script></scriptx></script>--></script>",
+          "M{<script>}R{<!--<script></scriptx></script>-->}M{</script>}");
+    check("<script><!--<script>--!></script></script>",
+          "M{<script>}R{<!--<script>--!></script>}M{</script>}");
+    check("<script><!-- --- > -- > --> </script>",
+          "M{<script>}R{<!-- --- > -- > --> }M{</script>}");
+    check("<script><!<!--</script>", "M{<script>}R{<!<!--}M{</script>}");
+    check("<script><!-<!--</script x>y",
+          "M{<script>}R{<!-<!--}M{</script x>}T{y}");
+    /* the end tag may come in escaped text with attributes */
+    check("<script><!--<script>--></script a='>'>b",
+          "M{<script>}R{<!--<script>-->}M{</script a='>'>}T{b}");
+    /* no escapes in style, title, textarea */
+    check("<style><!--<script></style>x",
+          "M{<style>}R{<!--<script>}M{</style>}T{x}");
+    check("<title><!--<script></title>x",
+          "M{<title>}R{<!--<script>}M{</title>}T{x}");
+}
+
+
+/*
+ * A template's contents are markup (a script in it is raw text up to its
+ * own end tag, "</template>" in it included), but no page text: raw.
+ */
+static void
+test_template(void **state)
+{
+    (void) state;
+
+    check("<template><p>a</p><script>q=\"</template>\"</script></template>b",
+          "M{<template>}M{<p>}R{a}M{</p>}M{<script>}R{q=\"</template>\"}"
+          "M{</script>}M{</template>}T{b}");
+    check("<template><template>a</template>b</template>c",
+          "M{<template>}M{<template>}R{a}M{</template>}R{b}M{</template>}"
+          "T{c}");
+    check("<template><!-- </template> -->x</template>y",
+          "M{<template>}O{<!-- </template> -->}R{x}M{</template>}T{y}");
+    check("<template><p title=\"</template>\">x</TEMPLATE>y",
+          "M{<template>}M{<p title=\"</template>\">}R{x}M{</TEMPLATE>}T{y}");
+    check("<template>1 < 2</template>", "M{<template>}R{1 < 2}M{</template>}");
+    /* a stray end tag closes nothing */
+    check("</template>x<template>y", "M{</template>}T{x}M{<template>}R{y}");
 }
 
 
@@ -309,6 +401,8 @@ main(void)
         cmocka_unit_test(test_comments),
         cmocka_unit_test(test_bogus_doctype_cdata),
         cmocka_unit_test(test_rawtext),
+        cmocka_unit_test(test_script_escapes),
+        cmocka_unit_test(test_template),
         cmocka_unit_test(test_unfinished),
         cmocka_unit_test(test_tag_names),
         cmocka_unit_test(test_tag_names_lookup12),

@@ -316,6 +316,129 @@ test_never_matched(void **state)
 }
 
 
+#define SAMPLE_FOOTER(esc_lt, esc_gt)                                        \
+    "The post " esc_lt "a href=\"https://sample.example/s\"" esc_gt "S"      \
+    esc_lt "/a" esc_gt " first appeared on " esc_lt                          \
+    "a href=\"https://sample.example/\"" esc_gt "Sample" esc_lt "/a"         \
+    esc_gt "."
+
+#define REAL_FOOTER                                                          \
+    "<p>The post <a href=\"https://real.example/r\">R</a> first appeared "   \
+    "on <a href=\"https://real.example/\">Real</a>.</p>"
+
+
+/*
+ * A footer shown as a code sample (<code>, <pre>, escaped or as markup)
+ * stays as it is and names no source; the page's real footer still goes,
+ * with its own source.  Issue 8 (D9).
+ */
+static void
+test_code_samples(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+
+    check_out(&opt,
+              "<body><article><p><code>" SAMPLE_FOOTER("&lt;", "&gt;")
+              "</code></p></article></body>",
+              "<body><article><p><code>" SAMPLE_FOOTER("&lt;", "&gt;")
+              "</code></p></article></body>", &out);
+
+    assert_string_equal(out.source, "");
+    assert_int_equal(out.stats.blocks_removed, 0);
+    assert_int_equal(out.stats.credits, 0);
+    sf_test_out_free(&out);
+
+    check_out(&opt,
+              "<body><article><pre><code>&lt;p&gt;" SAMPLE_FOOTER("&lt;", "&gt;")
+              "&lt;/p&gt;</code></pre>\n<pre>" SAMPLE_FOOTER("<", ">")
+              "</pre>\n<pre><p>" SAMPLE_FOOTER("<", ">") "</p></pre>\n"
+              REAL_FOOTER "</article></body>",
+              "<body><article><pre><code>&lt;p&gt;" SAMPLE_FOOTER("&lt;", "&gt;")
+              "&lt;/p&gt;</code></pre>\n<pre>" SAMPLE_FOOTER("<", ">")
+              "</pre>\n<pre><p>" SAMPLE_FOOTER("<", ">") "</p></pre>\n"
+              CREDIT("https://real.example/r", "Real") "</article></body>",
+              &out);
+
+    assert_string_equal(out.source, "https://real.example/r");
+    assert_int_equal(out.stats.blocks_removed, 1);
+    sf_test_out_free(&out);
+
+    /* a code sample around blocks, and a selector rule inside one */
+    check_same(&opt,
+               "<body><code><p>buy now</p></code><pre><div id=\"respond\">"
+               "<p>x</p></div>buy now</pre></body>", NULL);
+
+    /* after the sample, blocks are blocks again */
+    check_out(&opt,
+              "<body><p><code>x</code></p><p>buy now</p><pre>a</pre>"
+              "<p>buy now</p><div id=\"respond\">y</div></body>",
+              "<body><p><code>x</code></p><pre>a</pre></body>", NULL);
+
+    /* no credit for a known source inside a sample: after it */
+    opt.source = "https://src.example/a";
+    opt.source_len = strlen(opt.source);
+    check_out(&opt,
+              "<body><pre><article><p>x</p></article></pre></body>",
+              "<body><pre><article><p>x</p></article></pre>"
+              CREDIT("https://src.example/a", "src.example") "</body>", NULL);
+}
+
+
+/*
+ * Raw text ends where browsers end it: not at "</script>" in a script's
+ * double-escaped text ("<!--<script>"), nor at "</template>" in a script
+ * inside a template; markup in such a script is JavaScript, never a block.
+ * A template's contents are no page content either.  Issue 8 (D11).
+ */
+static void
+test_raw_text_ends(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+
+    check_out(&opt,
+              "<body><article><p>a</p><script><!--<script>x=\"</script>\"; "
+              "y='" REAL_FOOTER "';</script>--></article></body>",
+              "<body><article><p>a</p><script><!--<script>x=\"</script>\"; "
+              "y='" REAL_FOOTER "';</script>--></article></body>", &out);
+
+    assert_string_equal(out.source, "");
+    assert_int_equal(out.stats.blocks_removed, 0);
+    sf_test_out_free(&out);
+
+    /* "-->" ends the double escape: the next "</script>" ends the script */
+    check_out(&opt,
+              "<body><script><!--<script></script>--></script>"
+              "<p>buy now</p></body>",
+              "<body><script><!--<script></script>--></script></body>", NULL);
+
+    check_out(&opt,
+              "<body><article><template><script>var q=\"</template>\"; "
+              "y='" REAL_FOOTER "';</script><p>buy now</p></template>"
+              "<p>buy now</p></article></body>",
+              "<body><article><template><script>var q=\"</template>\"; "
+              "y='" REAL_FOOTER "';</script><p>buy now</p></template>"
+              "</article></body>", &out);
+
+    assert_string_equal(out.source, "");
+    sf_test_out_free(&out);
+
+    /* a template in a held block: its text is not the block's */
+    check_same(&opt,
+               "<body><p>ok<template>buy now<div>x</div></template> fine</p>"
+               "</body>", NULL);
+}
+
+
 static void
 test_footer_credit(void **state)
 {
@@ -1023,6 +1146,8 @@ main(void)
         cmocka_unit_test(test_implicit_close),
         cmocka_unit_test(test_select_drop),
         cmocka_unit_test(test_never_matched),
+        cmocka_unit_test(test_code_samples),
+        cmocka_unit_test(test_raw_text_ends),
         cmocka_unit_test(test_footer_credit),
         cmocka_unit_test(test_credit_placement),
         cmocka_unit_test(test_canonical),

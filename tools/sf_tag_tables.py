@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Rewrite the two perfect-hash tables of src/sf_tag.c from its name list.
+
+    python3 tools/sf_tag_tables.py [src/sf_tag.c]
+
+Run after adding a name to sf_tag_names[].  Keeps the factors of
+sf_tag_hash() and SF_TAG_KEY_FACTOR while they give no collision; otherwise
+looks for new ones (the smallest sum of the three hash factors; a random
+odd key factor from a fixed seed) and writes them too.  test_lexer looks
+every name up through both tables.
+"""
+
+import random
+import re
+import struct
+import sys
+
+PATH = sys.argv[1] if len(sys.argv) > 1 else "src/sf_tag.c"
+MASK = (1 << 64) - 1
+HASH_RE = re.compile(
+    r"(\(name\)\[0\] \| 0x20\) \* )(\d+)"
+    r"( \+ \(\(len\) > 1 \? \(\(name\)\[1\] \| 0x20\) : 0\) \* )(\d+)"
+    r"(\s*\\\n\s*\+ \(\(name\)\[\(len\) - 1\] \| 0x20\) \* )(\d+)")
+KEY_RE = re.compile(r"(#define SF_TAG_KEY_FACTOR\s+)0x([0-9A-Fa-f]+)ULL")
+
+
+def by_hash(names, a, b, c):
+    table = [0] * 256
+    for i, n in enumerate(names):
+        second = (ord(n[1]) | 0x20) if len(n) > 1 else 0
+        k = ((ord(n[0]) | 0x20) * a + second * b + (ord(n[-1]) | 0x20) * c
+             + len(n)) & 0xff
+        if table[k]:
+            return None
+        table[k] = i + 1
+    return table
+
+
+def by_key(names, factor):
+    table = [0] * 256
+    for i, n in enumerate(names):
+        key = struct.unpack("<Q", n[:8].encode().ljust(8, b"\0"))[0]
+        k = ((key * factor) & MASK) >> 56
+        if table[k]:
+            return None
+        table[k] = i + 1
+    return table
+
+
+def hash_factors(names, a, b, c):
+    if by_hash(names, a, b, c):
+        return a, b, c
+    for total in range(3, 192):
+        for a in range(1, 64):
+            for b in range(1, 64):
+                c = total - a - b
+                if 1 <= c < 64 and by_hash(names, a, b, c):
+                    return a, b, c
+    sys.exit("no hash factors below 64 without a collision")
+
+
+def key_factor(names, factor):
+    rnd = random.Random(1)
+    while not by_key(names, factor):
+        factor = rnd.getrandbits(64) | 1
+    return factor
+
+
+def body(table):
+    lines, line = [], "   "
+    for v in table:
+        item = " %d," % v
+        if len(line) + len(item) > 79:
+            lines.append(line)
+            line = "   "
+        line += item
+    lines.append(line.rstrip(","))
+    return "\n".join(lines)
+
+
+def put_table(src, name, table):
+    pat = re.compile(r"(static const unsigned char  %s\[256\] = \{\n).*?"
+                     r"(\n\};)" % name, re.S)
+    return pat.sub(lambda m: m.group(1) + body(table) + m.group(2), src)
+
+
+def main():
+    src = open(PATH).read()
+    names = re.findall(r'sf_tag_n\("([a-z0-9]+)"', src)
+    m = HASH_RE.search(src)
+    a, b, c = hash_factors(names, int(m.group(2)), int(m.group(4)),
+                           int(m.group(6)))
+    src = HASH_RE.sub(lambda m: "%s%d%s%d%s%d" % (m.group(1), a, m.group(3),
+                                                  b, m.group(5), c), src)
+    f = key_factor(names, int(KEY_RE.search(src).group(2), 16))
+    src = KEY_RE.sub(lambda m: "%s0x%016XULL" % (m.group(1), f), src)
+    src = put_table(src, "sf_tag_by_hash", by_hash(names, a, b, c))
+    src = put_table(src, "sf_tag_by_key", by_key(names, f))
+    open(PATH, "w").write(src)
+    print("%d names; hash factors %d %d %d; key factor 0x%016X"
+          % (len(names), a, b, c, f))
+
+
+if __name__ == "__main__":
+    main()
