@@ -57,6 +57,70 @@ def fixtures():
     return out
 
 
+# The pages the splices are cut from: the corpus as it was when the
+# expectations were first written, so that a new fixture adds cases of its
+# own and leaves the splices as they were.
+SPLICE_SOURCES = [
+    "aioseo-double-escaped",
+    "aioseo-escaped",
+    "aioseo-live",
+    "aioseo-mojibake",
+    "aioseo-stripped",
+    "aioseo-stripped-title-mismatch",
+    "blogarama",
+    "comment-form-existing-comments",
+    "credit-originally-published",
+    "credit-read-original-on",
+    "credit-republication-tracker",
+    "credit-the-conversation",
+    "disclaimer-split-read-original",
+    "feedzy-read-more",
+    "google-news-variants",
+    "negative-archive-page",
+    "negative-blockquote",
+    "negative-hidden-phrases",
+    "negative-plain-de-minified",
+    "negative-plain-page",
+    "negative-post-office-links",
+    "negative-post-office-prose",
+    "rankmath-en",
+    "seo-framework-source",
+    "title-repeat",
+    "webtimes-minified",
+    "webtimes-putin-car",
+    "wp-automatic-de-disclaimer",
+    "wp-automatic-source-by",
+    "wp-automatic-source-link",
+    "wprss-aggregator-list",
+    "yoast-ar",
+    "yoast-ar-2014",
+    "yoast-de",
+    "yoast-de-stripped",
+    "yoast-en-astra-comment-form",
+    "yoast-en-nofollow",
+    "yoast-en-spaced-links",
+    "yoast-es",
+    "yoast-es-2014",
+    "yoast-fr",
+    "yoast-fr-2014",
+    "yoast-fr-escaped",
+    "yoast-id",
+    "yoast-id-2014",
+    "yoast-it",
+    "yoast-it-2014",
+    "yoast-nl",
+    "yoast-pl",
+    "yoast-pl-2014",
+    "yoast-pt-2013",
+    "yoast-pt-br",
+    "yoast-pt-pt",
+    "yoast-ru",
+    "yoast-ru-2013-minified",
+    "yoast-tr",
+    "yoast-tr-2013",
+]
+
+
 def splices(pages, count, seed):
     rnd = random.Random(seed)
     out = []
@@ -83,5 +147,6 @@ def inputs():
                 re.sub(rb">\s+<", b"><", page).replace(b"\n", b" ")))
     out.append(("dense-tags", b"<html><body><div>"
                 + b"<p>x</p>" * 8000 + b"</div></body></html>"))
-    out += splices(pages, 40, 20261204)
+    out += splices([p for p in pages if p[0] in SPLICE_SOURCES], 40,
+                   20261204)
     return out
