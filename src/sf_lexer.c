@@ -585,11 +585,16 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
     unsigned              end;
     const unsigned char  *q, *stop, *name;
 
+    /* "<a>" is the shortest tag: less room than that is the slow path's */
+    if (len < 3) {
+        return 0;
+    }
+
     stop = p + len;
     q = p + 1;
     end = 0;
 
-    if (q < stop && *q == '/') {
+    if (*q == '/') {
         end = 1;
         q++;
     }

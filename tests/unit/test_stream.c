@@ -960,6 +960,37 @@ test_holdback_limit(void **state)
 }
 
 
+/*
+ * A held block that fills the hold-back to the byte just before a tag:
+ * the tag finds no room, the block passes whole, nothing is written past
+ * the buffer (the fast path once read a tag into no room at all).
+ */
+static void
+test_holdback_full_at_tag(void **state)
+{
+    size_t          n;
+    char            page[256];
+    sf_options_t    opt;
+    sf_test_out_t   out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+    opt.limits.max_holdback = 64;
+
+    /* "<p>" and 61 bytes of text: 64 held when "<b>" comes */
+    strcpy(page, "<body><p>");
+    n = strlen(page);
+    memset(page + n, 'x', 61);
+    strcpy(page + n + 61, "<b>y</b></p><p>z</p></body>");
+
+    check_same(&opt, page, &out);
+    assert_string_equal(out.status, "passthrough:holdback");
+    assert_int_equal(out.stats.passthrough[SF_PASS_HOLDBACK], 1);
+    sf_test_out_free(&out);
+}
+
+
 static void
 test_text_limit(void **state)
 {
@@ -1156,6 +1187,7 @@ main(void)
         cmocka_unit_test(test_title),
         cmocka_unit_test(test_report_mode),
         cmocka_unit_test(test_holdback_limit),
+        cmocka_unit_test(test_holdback_full_at_tag),
         cmocka_unit_test(test_text_limit),
         cmocka_unit_test(test_fixture_page),
         cmocka_unit_test(test_flush_and_finish),
