@@ -166,7 +166,8 @@ release-check: $(BUILD)/synfilter
 # The same tests against nginx itself built with AddressSanitizer and the
 # module compiled in (--add-module: the static build path of `config`).
 # nginx's source comes from Debian's source package (apt-get source, with a
-# private deb-src list); not part of `make test`.
+# private deb-src list); not part of `make test`.  The sub module is in, as in Debian's
+# nginx, for the test that nginx -t refuses sub_filter beside the filter.
 ASAN_NGX    := $(BUILD)/nginx-asan
 ASAN_NGX_CC := -O1 -g -fsanitize=address -fno-omit-frame-pointer \
                -DNGX_DEBUG_PALLOC=1
@@ -190,6 +191,7 @@ $(ASAN_NGX)/src/objs/nginx: config $(MODULE_C) $(MODULE_H) $(ENGINE_SRC) \
 	        --strip-components=1; }
 	cd $(ASAN_NGX)/src && ./configure --prefix=$(abspath $(ASAN_NGX)) \
 	    --with-debug --with-compat --with-http_v2_module --with-threads \
+	    --with-http_sub_module \
 	    --with-cc-opt='$(ASAN_NGX_CC)' --with-ld-opt='-fsanitize=address' \
 	    --add-module=$(CURDIR) > configure.log && $(MAKE) >make.log
 
@@ -337,8 +339,8 @@ DEB_PKGS := debhelper dpkg-dev nginx-dev libpcre2-dev zlib1g-dev
 deb:
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
-	    git ls-files -z -c -o --exclude-standard | xargs -0 tar cf - \
-	        | tar xf - -C $(DEB_DIR)/src; \
+	    git ls-files -z -c -o --exclude-standard \
+	        | tar cf - --null -T - | tar xf - -C $(DEB_DIR)/src; \
 	else \
 	    tar cf - --exclude=./$(BUILD) . | tar xf - -C $(DEB_DIR)/src; \
 	fi
