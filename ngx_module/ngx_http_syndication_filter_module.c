@@ -1088,6 +1088,16 @@ ngx_http_syndication_done(ngx_http_request_t *r,
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_syndication_filter_module);
 
+    /* a credit too long for its buffer was left out: say so */
+
+    if (ctx->stream != NULL && sf_stream_stats(ctx->stream)->inserts_failed) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "syndication filter: %ui insert(s) too long, "
+                      "left out",
+                      (ngx_uint_t) sf_stream_stats(ctx->stream)
+                                   ->inserts_failed);
+    }
+
     if (slcf->learn_zone == NULL || ctx->source_given || ctx->stream == NULL
         || ctx->status != NULL)
     {

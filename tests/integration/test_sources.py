@@ -163,3 +163,21 @@ def test_invalid_source_logged_escaped(site):
         if "FORGED" in line:
             assert "invalid source" in line, line
             assert "\\x0d\\x0a" in line, line
+
+
+def test_insert_too_long_reported(site):
+    """A source whose credit does not fit its buffer: the canonical (which
+    always fits) and the Link header agree, the credit is left out and
+    error.log says so."""
+    given = "https://src.example/a?" + "&" * 1000
+    start = site.nginx.log_size()
+    # a page without a footer of its own: the credit would be ours
+    r = curl(site.base + "/hsrc/negative-plain-page", "-H",
+             "X-Source: " + given)
+    assert r.status == 200
+    assert link_canonicals(r) == [given]
+    assert head_canonicals(r.body) == [given]
+    assert b"syndication-source" not in r.body
+    time.sleep(0.2)
+    assert re.search(r"\[warn\].*syndication filter: 1 insert\(s\) too "
+                     r"long, left out", site.nginx.log_since(start))
