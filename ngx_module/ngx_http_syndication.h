@@ -121,6 +121,7 @@ ngx_int_t ngx_http_syndication_learn_get(ngx_http_request_t *r,
 void ngx_http_syndication_learn_put(ngx_http_request_t *r,
     ngx_http_syndication_loc_conf_t *slcf, ngx_str_t *key, u_char *url,
     size_t len);
+void ngx_http_syndication_learn_save(ngx_cycle_t *cycle);
 
 ngx_int_t ngx_http_syndication_link(ngx_http_request_t *r, u_char *url,
     size_t len);

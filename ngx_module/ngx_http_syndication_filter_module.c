@@ -152,7 +152,7 @@ static ngx_command_t  ngx_http_syndication_filter_commands[] = {
 
     { ngx_string("syndication_learn"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF
-                        |NGX_CONF_TAKE123,
+                        |NGX_CONF_TAKE1234,
       ngx_http_syndication_learn,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
@@ -188,7 +188,7 @@ ngx_module_t  ngx_http_syndication_filter_module = {
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     NULL,                                  /* exit process */
-    NULL,                                  /* exit master */
+    ngx_http_syndication_learn_save,       /* exit master */
     NGX_MODULE_V1_PADDING
 };
 
