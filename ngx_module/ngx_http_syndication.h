@@ -102,6 +102,7 @@ typedef struct {
     unsigned                     filtered:1;
     unsigned                     broken:1;      /* cut after the flush */
     unsigned                     source_given:1;    /* not from the zone */
+    unsigned                     pending:1;     /* engine output waits */
 } ngx_http_syndication_ctx_t;
 
 

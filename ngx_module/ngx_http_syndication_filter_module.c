@@ -692,16 +692,20 @@ ngx_http_syndication_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     }
 
     /*
-     * While input waits here, the request must not be taken as finished.
-     * An undecided block the engine holds does not count: only more input
-     * or the last buffer can release it, and when the upstream failed
-     * neither comes, so the request must be free to end (broken) at once
-     * instead of waiting for send_timeout.  The bit is the one sub_filter
-     * uses: nginx has no free bit for third-party filters (see README.md).
+     * While input (or its flush or last flag) waits here, or output the
+     * engine could not give yet, the request must not be taken as
+     * finished.  An undecided block the engine holds does not count: only
+     * more input or the last buffer can release it, and when the upstream
+     * failed neither comes, so the request must be free to end (broken) at
+     * once instead of waiting for send_timeout.  The bit is the one
+     * sub_filter uses: nginx has no free bit for third-party filters (see
+     * README.md).
      */
 
     if (!ctx->done
-        && (ctx->in != NULL || ctx->in_buf != NULL || ctx->avail))
+        && (ctx->in != NULL || ctx->in_buf != NULL || ctx->avail
+            || ctx->last_flags || ctx->flush || ctx->finish || ctx->zfull
+            || ctx->pending))
     {
         r->buffered |= NGX_HTTP_SUB_BUFFERED;
 
@@ -789,6 +793,9 @@ ngx_http_syndication_process(ngx_http_request_t *r,
             /* the upstream buffer is released only as the engine takes it */
             ctx->in_buf->pos = ctx->next;
         }
+
+        /* SF_BUSY: the engine has output waiting for space */
+        ctx->pending = (rc == SF_BUSY);
 
         switch (rc) {
 
