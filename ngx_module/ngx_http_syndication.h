@@ -120,6 +120,7 @@ typedef struct {
     unsigned                     filtered:1;
     unsigned                     broken:1;      /* cut after the flush */
     unsigned                     source_given:1;    /* not from the zone */
+    unsigned                     pending:1;     /* engine output waits */
 } ngx_http_syndication_ctx_t;
 
 
@@ -139,6 +140,7 @@ ngx_int_t ngx_http_syndication_learn_get(ngx_http_request_t *r,
 void ngx_http_syndication_learn_put(ngx_http_request_t *r,
     ngx_http_syndication_loc_conf_t *slcf, ngx_str_t *key, u_char *url,
     size_t len);
+void ngx_http_syndication_learn_save(ngx_cycle_t *cycle);
 
 const char *ngx_http_syndication_status(ngx_http_request_t *r);
 

@@ -183,7 +183,7 @@ static ngx_command_t  ngx_http_syndication_filter_commands[] = {
 
     { ngx_string("syndication_learn"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF
-                        |NGX_CONF_TAKE123,
+                        |NGX_CONF_TAKE1234,
       ngx_http_syndication_learn,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
@@ -219,7 +219,7 @@ ngx_module_t  ngx_http_syndication_filter_module = {
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     NULL,                                  /* exit process */
-    NULL,                                  /* exit master */
+    ngx_http_syndication_learn_save,       /* exit master */
     NGX_MODULE_V1_PADDING
 };
 
@@ -751,16 +751,20 @@ ngx_http_syndication_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     }
 
     /*
-     * While input waits here, the request must not be taken as finished.
-     * An undecided block the engine holds does not count: only more input
-     * or the last buffer can release it, and when the upstream failed
-     * neither comes, so the request must be free to end (broken) at once
-     * instead of waiting for send_timeout.  The bit is the one sub_filter
-     * uses: nginx has no free bit for third-party filters (see README.md).
+     * While input (or its flush or last flag) waits here, or output the
+     * engine could not give yet, the request must not be taken as
+     * finished.  An undecided block the engine holds does not count: only
+     * more input or the last buffer can release it, and when the upstream
+     * failed neither comes, so the request must be free to end (broken) at
+     * once instead of waiting for send_timeout.  The bit is the one
+     * sub_filter uses: nginx has no free bit for third-party filters (see
+     * README.md).
      */
 
     if (!ctx->done
-        && (ctx->in != NULL || ctx->in_buf != NULL || ctx->avail))
+        && (ctx->in != NULL || ctx->in_buf != NULL || ctx->avail
+            || ctx->last_flags || ctx->flush || ctx->finish || ctx->zfull
+            || ctx->pending))
     {
         r->buffered |= NGX_HTTP_SUB_BUFFERED;
 
@@ -848,6 +852,9 @@ ngx_http_syndication_process(ngx_http_request_t *r,
             /* the upstream buffer is released only as the engine takes it */
             ctx->in_buf->pos = ctx->next;
         }
+
+        /* SF_BUSY: the engine has output waiting for space */
+        ctx->pending = (rc == SF_BUSY);
 
         switch (rc) {
 
@@ -1146,6 +1153,16 @@ ngx_http_syndication_done(ngx_http_request_t *r,
     ngx_http_syndication_loc_conf_t  *slcf;
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_syndication_filter_module);
+
+    /* a credit too long for its buffer was left out: say so */
+
+    if (ctx->stream != NULL && sf_stream_stats(ctx->stream)->inserts_failed) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "syndication filter: %ui insert(s) too long, "
+                      "left out",
+                      (ngx_uint_t) sf_stream_stats(ctx->stream)
+                                   ->inserts_failed);
+    }
 
     if (slcf->learn_zone == NULL || ctx->source_given || ctx->stream == NULL
         || ctx->status != NULL)

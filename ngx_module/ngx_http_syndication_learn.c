@@ -8,7 +8,9 @@
  * the ttl= of the directive (a day by default) after the page last named
  * it, and a page that names another source replaces it.  Keys longer than
  * NGX_HTTP_SYNDICATION_LEARN_KEY are not stored: a free-form URI must not
- * flush the zone.
+ * flush the zone.  With state=FILE the entries are written to FILE when
+ * nginx stops (by the master, which keeps the zone mapped to the end) and
+ * read back when the zone is created at the next start.
  */
 
 
@@ -38,7 +40,17 @@ typedef struct {
 typedef struct {
     ngx_http_syndication_learn_shctx_t  *sh;
     ngx_slab_pool_t                     *shpool;
+    ngx_str_t                            state;     /* file, or empty */
 } ngx_http_syndication_learn_ctx_t;
+
+
+/*
+ * The state file: the magic, then per entry its expiry (8 bytes), key
+ * and URL lengths (2 bytes each, host order: the file is for this host),
+ * the key, the URL; the most recently used first.
+ */
+#define NGX_HTTP_SYNDICATION_STATE_MAGIC  "sflearn1"
+#define NGX_HTTP_SYNDICATION_STATE_HEAD   12
 
 
 static ngx_int_t ngx_http_syndication_learn_init_zone(
@@ -48,9 +60,13 @@ static void ngx_http_syndication_learn_insert(ngx_rbtree_node_t *temp,
 static ngx_http_syndication_learn_node_t *
     ngx_http_syndication_learn_lookup(ngx_http_syndication_learn_ctx_t *ctx,
     ngx_str_t *key, uint32_t hash);
+static void ngx_http_syndication_learn_load(ngx_shm_zone_t *shm_zone,
+    ngx_http_syndication_learn_ctx_t *ctx);
+static ngx_int_t ngx_http_syndication_learn_save_zone(ngx_cycle_t *cycle,
+    ngx_shm_zone_t *shm_zone);
 
 
-/* syndication_learn zone=NAME:SIZE [key=VALUE] [ttl=TIME]; */
+/* syndication_learn zone=NAME:SIZE [key=VALUE] [ttl=TIME] [state=FILE]; */
 
 char *
 ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -60,7 +76,7 @@ ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     u_char                            *p;
     ssize_t                            size;
     time_t                             ttl;
-    ngx_str_t                         *value, name, s, key;
+    ngx_str_t                         *value, name, s, key, state;
     ngx_uint_t                         i;
     ngx_shm_zone_t                    *shm_zone;
     ngx_http_syndication_learn_ctx_t  *ctx;
@@ -76,6 +92,7 @@ ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_str_set(&key, "$scheme://$host$request_uri");
     size = 0;
     ttl = 86400;
+    ngx_str_null(&state);
 
     for (i = 1; i < cf->args->nelts; i++) {
 
@@ -140,6 +157,23 @@ ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
+        if (ngx_strncmp(value[i].data, "state=", 6) == 0) {
+            state.data = value[i].data + 6;
+            state.len = value[i].len - 6;
+
+            if (state.len == 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "empty file in \"%V\"", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            if (ngx_conf_full_name(cf->cycle, &state, 0) != NGX_OK) {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid parameter \"%V\"", &value[i]);
         return NGX_CONF_ERROR;
@@ -168,6 +202,22 @@ ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         shm_zone->init = ngx_http_syndication_learn_init_zone;
         shm_zone->data = ctx;
+    }
+
+    ctx = shm_zone->data;
+
+    if (state.len) {
+        if (ctx->state.len
+            && (ctx->state.len != state.len
+                || ngx_strncmp(ctx->state.data, state.data, state.len) != 0))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "zone \"%V\" already has the state file "
+                               "\"%V\"", &name, &ctx->state);
+            return NGX_CONF_ERROR;
+        }
+
+        ctx->state = state;
     }
 
     slcf->learn_key = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
@@ -240,7 +290,310 @@ ngx_http_syndication_learn_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
     ctx->shpool->log_nomem = 0;
 
+    if (ctx->state.len) {
+        ngx_http_syndication_learn_load(shm_zone, ctx);
+    }
+
     return NGX_OK;
+}
+
+
+/*
+ * A new zone takes the entries of the state file that have not expired
+ * and fit; a missing file is a first start, a damaged one is used up to
+ * the damage.  The URLs go through the engine's validator again: the
+ * file is outside nginx's hands between two runs.
+ */
+
+static void
+ngx_http_syndication_learn_load(ngx_shm_zone_t *shm_zone,
+    ngx_http_syndication_learn_ctx_t *ctx)
+{
+    u_char                             *buf, *p, *last;
+    char                                url[NGX_HTTP_SYNDICATION_MAX_URL + 1];
+    size_t                              size;
+    int64_t                             expire;
+    uint16_t                            klen, ulen;
+    ssize_t                             n;
+    ngx_fd_t                            fd;
+    ngx_uint_t                          loaded;
+    ngx_file_info_t                     fi;
+    ngx_http_syndication_learn_node_t  *node;
+
+    fd = ngx_open_file(ctx->state.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        if (ngx_errno != NGX_ENOENT) {
+            ngx_log_error(NGX_LOG_WARN, shm_zone->shm.log, ngx_errno,
+                          ngx_open_file_n " \"%V\" failed", &ctx->state);
+        }
+
+        return;
+    }
+
+    buf = NULL;
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        goto done;
+    }
+
+    size = (size_t) ngx_file_size(&fi);
+
+    if (size < NGX_HTTP_SYNDICATION_STATE_HEAD
+        || size > shm_zone->shm.size * 2)
+    {
+        goto damaged;
+    }
+
+    buf = ngx_alloc(size, shm_zone->shm.log);
+    if (buf == NULL) {
+        goto done;
+    }
+
+    n = ngx_read_fd(fd, buf, size);
+
+    if (n != (ssize_t) size
+        || ngx_memcmp(buf, NGX_HTTP_SYNDICATION_STATE_MAGIC,
+                      sizeof(NGX_HTTP_SYNDICATION_STATE_MAGIC) - 1)
+           != 0)
+    {
+        goto damaged;
+    }
+
+    p = buf + NGX_HTTP_SYNDICATION_STATE_HEAD;
+    last = buf + size;
+    loaded = 0;
+
+    while (p < last) {
+
+        if ((size_t) (last - p) < 12) {
+            goto damaged;
+        }
+
+        ngx_memcpy(&expire, p, 8);
+        ngx_memcpy(&klen, p + 8, 2);
+        ngx_memcpy(&ulen, p + 10, 2);
+        p += 12;
+
+        if (klen == 0 || klen > NGX_HTTP_SYNDICATION_LEARN_KEY
+            || ulen == 0 || ulen > NGX_HTTP_SYNDICATION_MAX_URL
+            || (size_t) (last - p) < (size_t) klen + ulen)
+        {
+            goto damaged;
+        }
+
+        if (expire <= (int64_t) ngx_time()
+            || sf_url_clean(p + klen, ulen, 0, url, sizeof(url)) != ulen
+            || ngx_memcmp(url, p + klen, ulen) != 0)
+        {
+            p += klen + ulen;
+            continue;
+        }
+
+        node = ngx_slab_alloc(ctx->shpool,
+                              offsetof(ngx_http_syndication_learn_node_t,
+                                       data) + klen + ulen);
+        if (node == NULL) {
+            /* a smaller zone than last time: the most recent are in */
+            break;
+        }
+
+        node->node.key = ngx_crc32_short(p, klen);
+        node->expire = (time_t) expire;
+        node->key_len = klen;
+        node->url_len = ulen;
+        ngx_memcpy(node->data, p, klen + ulen);
+        p += klen + ulen;
+
+        ngx_rbtree_insert(&ctx->sh->rbtree, &node->node);
+        ngx_queue_insert_tail(&ctx->sh->queue, &node->queue);
+        loaded++;
+    }
+
+    ngx_log_error(NGX_LOG_NOTICE, shm_zone->shm.log, 0,
+                  "syndication_learn zone \"%V\": %ui entries from \"%V\"",
+                  &shm_zone->shm.name, loaded, &ctx->state);
+
+    goto done;
+
+damaged:
+
+    ngx_log_error(NGX_LOG_WARN, shm_zone->shm.log, 0,
+                  "syndication_learn zone \"%V\": state file \"%V\" is "
+                  "damaged, used as far as it goes",
+                  &shm_zone->shm.name, &ctx->state);
+
+done:
+
+    if (buf != NULL) {
+        ngx_free(buf);
+    }
+
+    (void) ngx_close_file(fd);
+}
+
+
+/* exit master: every learn zone with a state file writes it */
+
+void
+ngx_http_syndication_learn_save(ngx_cycle_t *cycle)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_shm_zone_t   *shm_zone;
+
+    part = &cycle->shared_memory.part;
+    shm_zone = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            shm_zone = part->elts;
+            i = 0;
+        }
+
+        if (shm_zone[i].tag != &ngx_http_syndication_filter_module
+            || shm_zone[i].data == NULL)
+        {
+            continue;
+        }
+
+        (void) ngx_http_syndication_learn_save_zone(cycle, &shm_zone[i]);
+    }
+}
+
+
+/*
+ * Written to FILE.tmp and renamed: a stop in the middle leaves the old
+ * file.  The workers are gone; a lock a crashed one left taken means the
+ * tree may be half changed, so nothing is written then.
+ */
+
+static ngx_int_t
+ngx_http_syndication_learn_save_zone(ngx_cycle_t *cycle,
+    ngx_shm_zone_t *shm_zone)
+{
+    u_char                             *buf, *p, *tmp;
+    size_t                              size;
+    int64_t                             expire;
+    uint16_t                            klen, ulen;
+    ngx_fd_t                            fd;
+    ngx_int_t                           rc;
+    ngx_queue_t                        *q;
+    ngx_http_syndication_learn_ctx_t   *ctx;
+    ngx_http_syndication_learn_node_t  *n;
+
+    ctx = shm_zone->data;
+
+    if (ctx->state.len == 0 || ctx->sh == NULL) {
+        return NGX_OK;
+    }
+
+    if (!ngx_shmtx_trylock(&ctx->shpool->mutex)) {
+        ngx_log_error(NGX_LOG_WARN, cycle->log, 0,
+                      "syndication_learn zone \"%V\" is locked, "
+                      "\"%V\" not written", &shm_zone->shm.name,
+                      &ctx->state);
+        return NGX_DECLINED;
+    }
+
+    size = NGX_HTTP_SYNDICATION_STATE_HEAD;
+
+    for (q = ngx_queue_head(&ctx->sh->queue);
+         q != ngx_queue_sentinel(&ctx->sh->queue);
+         q = ngx_queue_next(q))
+    {
+        n = ngx_queue_data(q, ngx_http_syndication_learn_node_t, queue);
+        size += 12 + n->key_len + n->url_len;
+    }
+
+    rc = NGX_ERROR;
+    fd = NGX_INVALID_FILE;
+
+    buf = ngx_alloc(size, cycle->log);
+    tmp = ngx_alloc(ctx->state.len + sizeof(".tmp"), cycle->log);
+
+    if (buf == NULL || tmp == NULL) {
+        goto done;
+    }
+
+    p = ngx_cpymem(buf, NGX_HTTP_SYNDICATION_STATE_MAGIC,
+                   sizeof(NGX_HTTP_SYNDICATION_STATE_MAGIC) - 1);
+    ngx_memzero(p, NGX_HTTP_SYNDICATION_STATE_HEAD
+                   - (sizeof(NGX_HTTP_SYNDICATION_STATE_MAGIC) - 1));
+    p = buf + NGX_HTTP_SYNDICATION_STATE_HEAD;
+
+    for (q = ngx_queue_head(&ctx->sh->queue);
+         q != ngx_queue_sentinel(&ctx->sh->queue);
+         q = ngx_queue_next(q))
+    {
+        n = ngx_queue_data(q, ngx_http_syndication_learn_node_t, queue);
+
+        expire = n->expire;
+        klen = n->key_len;
+        ulen = n->url_len;
+
+        p = ngx_cpymem(p, &expire, 8);
+        p = ngx_cpymem(p, &klen, 2);
+        p = ngx_cpymem(p, &ulen, 2);
+        p = ngx_cpymem(p, n->data, klen + ulen);
+    }
+
+    ngx_sprintf(tmp, "%V.tmp%Z", &ctx->state);
+
+    fd = ngx_open_file(tmp, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
+                       NGX_FILE_DEFAULT_ACCESS);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_log_error(NGX_LOG_ALERT, cycle->log, ngx_errno,
+                      ngx_open_file_n " \"%s\" failed", tmp);
+        goto done;
+    }
+
+    if (ngx_write_fd(fd, buf, size) != (ssize_t) size) {
+        ngx_log_error(NGX_LOG_ALERT, cycle->log, ngx_errno,
+                      ngx_write_fd_n " \"%s\" failed", tmp);
+        goto done;
+    }
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        fd = NGX_INVALID_FILE;
+        goto done;
+    }
+
+    fd = NGX_INVALID_FILE;
+
+    if (ngx_rename_file(tmp, ctx->state.data) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, cycle->log, ngx_errno,
+                      ngx_rename_file_n " \"%s\" to \"%V\" failed", tmp,
+                      &ctx->state);
+        goto done;
+    }
+
+    rc = NGX_OK;
+
+done:
+
+    ngx_shmtx_unlock(&ctx->shpool->mutex);
+
+    if (fd != NGX_INVALID_FILE) {
+        (void) ngx_close_file(fd);
+    }
+
+    if (buf != NULL) {
+        ngx_free(buf);
+    }
+
+    if (tmp != NULL) {
+        ngx_free(tmp);
+    }
+
+    return rc;
 }
 
 

@@ -65,6 +65,14 @@ HTTP = """
             proxy_buffering off;
         }}
 
+        # a client abort is found by a failed write, not by the check of
+        # the upstream module, whatever the timing
+        location = /nbbig-abort {{
+            proxy_pass http://up/big;
+            proxy_buffering off;
+            proxy_ignore_client_abort on;
+        }}
+
         location /timeout/ {{
             proxy_pass http://up/page/;
             proxy_read_timeout 1s;

@@ -163,7 +163,8 @@ def test_client_abort_logged_at_info(site):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
     s.connect(("127.0.0.1", site.port))
-    s.sendall(b"GET /nbbig HTTP/1.1\r\nHost: aggregator.test\r\n\r\n")
+    s.sendall(b"GET /nbbig-abort HTTP/1.1\r\nHost: aggregator.test\r\n"
+              b"\r\n")
     s.recv(65536)
     # reset, not a clean close: the next write of nginx fails
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,

@@ -474,6 +474,7 @@ def test_missing_rule_file_fails_nginx_t(site):
     "syndication_learn zone=z:1;",
     "syndication_learn zone=z:1m ttl=0;",
     "syndication_learn zone=z:1m ttl=soon;",
+    "syndication_learn zone=z:1m state=;",
     "syndication_source;",
 ])
 def test_bad_directive_fails_nginx_t(site, directive):

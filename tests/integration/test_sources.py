@@ -4,6 +4,7 @@ refresh, expire and cannot be planted by readers or flush the zone, and
 values escaped in error.log."""
 
 import http.client
+import os
 import re
 import time
 import urllib.parse
@@ -11,6 +12,7 @@ import urllib.parse
 import pytest
 
 from conftest import curl
+import harness
 
 MAIN = "webtimes-putin-car"
 
@@ -163,3 +165,92 @@ def test_invalid_source_logged_escaped(site):
         if "FORGED" in line:
             assert "invalid source" in line, line
             assert "\\x0d\\x0a" in line, line
+
+
+def test_insert_too_long_reported(site):
+    """A source whose credit does not fit its buffer: the canonical (which
+    always fits) and the Link header agree, the credit is left out and
+    error.log says so."""
+    given = "https://src.example/a?" + "&" * 1000
+    start = site.nginx.log_size()
+    # a page without a footer of its own: the credit would be ours
+    r = curl(site.base + "/hsrc/negative-plain-page", "-H",
+             "X-Source: " + given)
+    assert r.status == 200
+    assert link_canonicals(r) == [given]
+    assert head_canonicals(r.body) == [given]
+    assert b"syndication-source" not in r.body
+    time.sleep(0.2)
+    assert re.search(r"\[warn\].*syndication filter: 1 insert\(s\) too "
+                     r"long, left out", site.nginx.log_since(start))
+
+
+def _state_nginx(site, d, ttl="1d"):
+    port = harness.free_port()
+    conf = """
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            syndication_filter on;
+            syndication_learn zone=st:1m key=$uri ttl={ttl}
+                              state={d}/learn.state;
+            proxy_pass http://127.0.0.1:{up}/foot/;
+        }}
+    }}
+    """.format(port=port, up=site.up, d=d, ttl=ttl)
+    n = harness.Nginx(d, conf, module=site.module)
+    n.start([port])
+    return n, "http://127.0.0.1:%d" % port
+
+
+def test_learn_state_file_survives_restart(site, tmp_path):
+    d = str(tmp_path)
+    n, base = _state_nginx(site, d)
+    try:
+        curl(base + "/a?src=https://kept.example/a")
+        curl(base + "/b?src=https://kept.example/b")
+    finally:
+        assert n.stop() == 0
+    assert os.path.exists(os.path.join(d, "learn.state"))
+    n, base = _state_nginx(site, d)
+    try:
+        r = curl(base + "/a?src=none")
+        assert link_canonicals(r) == ["https://kept.example/a"]
+        r = curl(base + "/b?src=none")
+        assert link_canonicals(r) == ["https://kept.example/b"]
+        r = curl(base + "/c?src=none")
+        assert link_canonicals(r) == []
+    finally:
+        assert n.stop() == 0
+    assert not harness.bad_lines(n.log_text())
+    assert "2 entries from" in n.log_text()
+
+
+def test_learn_state_file_drops_expired(site, tmp_path):
+    d = str(tmp_path)
+    n, base = _state_nginx(site, d, ttl="1s")
+    try:
+        curl(base + "/a?src=https://old.example/a")
+    finally:
+        assert n.stop() == 0
+    time.sleep(2.2)
+    n, base = _state_nginx(site, d, ttl="1s")
+    try:
+        r = curl(base + "/a?src=none")
+        assert link_canonicals(r) == []
+    finally:
+        assert n.stop() == 0
+
+
+def test_learn_state_file_damaged(site, tmp_path):
+    d = str(tmp_path)
+    with open(os.path.join(d, "learn.state"), "wb") as f:
+        f.write(b"sflearn1\0\0\0\0" + b"\xff" * 40)
+    n, base = _state_nginx(site, d)
+    try:
+        r = curl(base + "/a?src=https://new.example/a")
+        assert r.status == 200
+    finally:
+        assert n.stop() == 0
+    assert "is damaged" in n.log_text()
+    assert not harness.bad_lines(n.log_text())
