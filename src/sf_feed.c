@@ -189,6 +189,8 @@ struct sf_feed_s {
     /* the closing of the element, after the stream finished */
     size_t                close_len;        /* end tag bytes in tok */
 
+    unsigned char        *scratch;          /* report mode: output dropped */
+
     /* the first bytes, while sniffing, and read again after */
     unsigned char        *sniffed;
     size_t                sniff_len;
@@ -2280,20 +2282,12 @@ sf_feed_sniff_end(sf_feed_t *f, int feed)
 }
 
 
-int
-sf_feed_feed(sf_feed_t *f, sf_io_t *io, unsigned flags)
+static int
+sf_feed_machine(sf_feed_t *f, sf_io_t *io, unsigned flags)
 {
     int      rc, r;
     size_t   n;
     sf_io_t  rio;
-
-    if (f == NULL || io == NULL || f->done
-        || (io->avail_in > 0 && io->next_in == NULL)
-        || (io->avail_out > 0 && io->next_out == NULL)
-        || (f->finished && io->avail_in > 0))
-    {
-        return SF_ERROR;
-    }
 
     if (f->state == SF_FX_SNIFF) {
         n = SF_FEED_SNIFF_MAX - f->sniff_len;
@@ -2353,10 +2347,84 @@ sf_feed_feed(sf_feed_t *f, sf_io_t *io, unsigned flags)
 }
 
 
+/*
+ * Report mode promises an unchanged body: the input goes out as it is,
+ * and the reader runs on the same bytes with its output thrown away, so
+ * that the stream still decides (and reports) every item.
+ */
+static int
+sf_feed_report(sf_feed_t *f, sf_io_t *io, unsigned flags)
+{
+    int      rc;
+    size_t   n, used, made;
+    sf_io_t  m;
+
+    for ( ;; ) {
+        n = io->avail_in < io->avail_out ? io->avail_in : io->avail_out;
+
+        m.next_in = io->next_in;
+        m.avail_in = n;
+        m.next_out = f->scratch;
+        m.avail_out = SF_FEED_HTML_SIZE;
+
+        rc = sf_feed_machine(f, &m, n == io->avail_in ? flags
+                                                     : flags & ~SF_FINISH);
+
+        if (rc == SF_ERROR) {
+            return SF_ERROR;
+        }
+
+        used = (size_t) (m.next_in - io->next_in);
+        made = (size_t) (m.next_out - f->scratch);
+
+        memcpy(io->next_out, io->next_in, used);
+        io->next_out += used;
+        io->avail_out -= used;
+        io->next_in += used;
+        io->avail_in -= used;
+        f->stats.bytes_out += used;
+        f->stats.bytes_out -= made;
+
+        if (rc == SF_BUSY) {
+            continue;
+        }
+
+        if (rc == SF_DONE) {
+            return SF_DONE;
+        }
+
+        if (io->avail_in == 0) {
+            return SF_OK;
+        }
+
+        if (io->avail_out == 0) {
+            return SF_BUSY;
+        }
+    }
+}
+
+
+int
+sf_feed_feed(sf_feed_t *f, sf_io_t *io, unsigned flags)
+{
+    if (f == NULL || io == NULL || f->done
+        || (io->avail_in > 0 && io->next_in == NULL)
+        || (io->avail_out > 0 && io->next_out == NULL)
+        || (f->finished && io->avail_in > 0))
+    {
+        return SF_ERROR;
+    }
+
+    return f->report ? sf_feed_report(f, io, flags)
+                     : sf_feed_machine(f, io, flags);
+}
+
+
 int
 sf_feed_holding(const sf_feed_t *f)
 {
-    if (f->done) {
+    /* done, or in report mode where all input leaves as it is taken */
+    if (f->done || f->report) {
         return 0;
     }
 
@@ -2477,6 +2545,14 @@ sf_feed_create(const sf_rules_t *rules, const sf_options_t *options,
         goto failed;
     }
 
+    if (f->report) {
+        f->scratch = sf_feed_alloc(f, SF_FEED_HTML_SIZE);
+
+        if (f->scratch == NULL) {
+            goto failed;
+        }
+    }
+
     if (flags & SF_FEED_SNIFF) {
         f->sniffed = sf_feed_alloc(f, SF_FEED_SNIFF_MAX);
 
@@ -2518,6 +2594,7 @@ sf_feed_destroy(sf_feed_t *f)
 
     if (alloc.free != NULL) {
         alloc.free(alloc.ctx, f->sniffed);
+        alloc.free(alloc.ctx, f->scratch);
         alloc.free(alloc.ctx, f->obuf);
         alloc.free(alloc.ctx, f->dbuf);
         alloc.free(alloc.ctx, f->tok);

@@ -455,6 +455,34 @@ test_truncated(void **state)
 }
 
 
+/* Report mode changes no byte, even where re-escaping would. */
+static void
+test_report_mode(void **state)
+{
+    buf_t          out;
+    sf_stats_t     st;
+    sf_options_t   opt;
+    const char    *in;
+
+    (void) state;
+
+    sf_options_init(&opt);
+    opt.report = 1;
+
+    out = check_all(&opt, 0, footer_feed, &st);
+    assert_same(footer_feed, &out);
+    assert_int_equal(st.rules_fired, 2);
+    free(out.data);
+
+    /* CDATA sections with white space between: merged when cleaning */
+    in = RSS_HEAD "<item><title>T</title><description><![CDATA[<p>a</p>]]> "
+         "<![CDATA[<p>b</p>]]></description></item>" RSS_TAIL;
+    out = check_all(&opt, SF_FEED_SNIFF, in, NULL);
+    assert_same(in, &out);
+    free(out.data);
+}
+
+
 static void
 test_sniff(void **state)
 {
@@ -1003,6 +1031,7 @@ main(void)
         cmocka_unit_test(test_unexpected_markup_passes),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_report_mode),
         cmocka_unit_test(test_detect),
         cmocka_unit_test(test_memory_bounded),
         cmocka_unit_test(test_create_failures),
