@@ -216,10 +216,7 @@ struct sf_feed_s {
      * credit placed) as at the end of a page's body.  Neither tag goes out.
      */
     unsigned              o_skip;           /* bytes of "<body>" to drop */
-    unsigned char         tail[8];
-    unsigned              tail_h;
-    unsigned              tail_n;
-    unsigned              tail_flush:1;     /* the tail was no "</body>" */
+    unsigned              tail_final:1;     /* the last 7 bytes may go */
     unsigned              suffixed:1;       /* "</body>" given */
 
     /* spellings learned from the feed's escaped text */
@@ -641,33 +638,68 @@ sf_feed_put_u8(sf_feed_t *f, sf_io_t *io)
 }
 
 
-static int
-sf_feed_tail_is(sf_feed_t *f, const char *s)
+/*
+ * How far the cleaned HTML may go out: all of it but its last 7 bytes,
+ * which may be the "</body>" the stream was given, until it is done.
+ */
+static size_t
+sf_feed_limit(sf_feed_t *f)
 {
-    unsigned  i;
-
-    for (i = 0; i < f->tail_n; i++) {
-        if (f->tail[(f->tail_h + i) % 8] != (unsigned char) s[i]) {
-            return 0;
-        }
+    if (f->tail_final) {
+        return f->olen;
     }
 
-    return 1;
+    return f->olen - f->opos > SF_FEED_TAIL ? f->olen - SF_FEED_TAIL
+                                            : f->opos;
 }
 
 
-/* The byte at the head of the tail has gone out (or into u8). */
-static void
-sf_feed_advance(sf_feed_t *f)
+/* Is c spelled as it is, and not one of the characters looked at? */
+static int
+sf_feed_plain(sf_feed_t *f, unsigned char c)
 {
-    if (!f->tail_flush) {
-        f->tail[(f->tail_h + SF_FEED_TAIL) % 8] = f->obuf[f->opos++];
+    unsigned  sp;
 
-    } else {
-        f->tail_n--;
+    if (c >= 0x80) {
+        return f->spell_u8 == SF_SP_UNKNOWN || f->spell_u8 == SF_SP_RAW;
     }
 
-    f->tail_h = (f->tail_h + 1) % 8;
+    if (c == '<' || c == '&' || c == '>' || c == ']') {
+        return 0;
+    }
+
+    sp = f->spell[c];
+
+    return sp == SF_SP_UNKNOWN || sp == SF_SP_RAW;
+}
+
+
+/* A run of bytes that go out as they are, as much as there is room for. */
+static int
+sf_feed_put_run(sf_feed_t *f, sf_io_t *io, size_t n)
+{
+    if (f->spill_len > 0 && sf_feed_drain_spill(f, io) != SF_OK) {
+        return SF_BUSY;
+    }
+
+    n = n < io->avail_out ? n : io->avail_out;
+
+    if (n == 0) {
+        return SF_BUSY;
+    }
+
+    memcpy(io->next_out, f->obuf + f->opos, n);
+    io->next_out += n;
+    io->avail_out -= n;
+    f->stats.bytes_out += n;
+    f->opos += n;
+    f->brackets = 0;
+
+    if (f->enc != SF_FE_CDATA) {
+        f->eoff += n;
+    }
+
+    return SF_OK;
 }
 
 
@@ -678,7 +710,7 @@ sf_feed_advance(sf_feed_t *f)
 static int
 sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 {
-    size_t             n;
+    size_t             n, k, limit;
     unsigned char      b, buf[24];
     sf_feed_except_t  *x;
 
@@ -688,28 +720,37 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
         return SF_BUSY;
     }
 
-    for ( ;; ) {
+    limit = sf_feed_limit(f);
+
+    while (f->opos < limit) {
+
         /* the "<body>" the stream was given first is not the item's */
-        while (f->o_skip > 0 && f->opos < f->olen) {
-            f->o_skip--;
-            f->opos++;
+        if (f->o_skip > 0) {
+            n = limit - f->opos;
+            n = n < f->o_skip ? n : f->o_skip;
+            f->o_skip -= (unsigned) n;
+            f->opos += n;
+            continue;
         }
 
-        /* nor is the "</body>" given last: the last 7 bytes wait */
-        while (!f->tail_flush && f->tail_n < SF_FEED_TAIL
-               && f->opos < f->olen)
-        {
-            f->tail[(f->tail_h + f->tail_n) % 8] = f->obuf[f->opos++];
-            f->tail_n++;
-        }
-
-        if (f->tail_flush ? f->tail_n == 0 : f->opos == f->olen) {
-            break;
-        }
-
-        b = f->tail[f->tail_h];
+        b = f->obuf[f->opos];
 
         if (f->enc == SF_FE_CDATA) {
+            if (b != ']' && b != '>') {
+                for (k = f->opos + 1;
+                     k < limit && f->obuf[k] != ']' && f->obuf[k] != '>';
+                     k++)
+                {
+                    /* void */
+                }
+
+                if (sf_feed_put_run(f, io, k - f->opos) != SF_OK) {
+                    return SF_BUSY;
+                }
+
+                continue;
+            }
+
             if (b == '>' && f->brackets >= 2) {
                 if (sf_feed_put(f, io, sf_feed_cdata_split,
                                 sizeof(sf_feed_cdata_split) - 1)
@@ -719,7 +760,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
                 }
 
                 f->brackets = 0;
-                sf_feed_advance(f);
+                f->opos++;
                 continue;
             }
 
@@ -728,7 +769,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
             }
 
             f->brackets = (b == ']') ? f->brackets + 1 : 0;
-            sf_feed_advance(f);
+            f->opos++;
             continue;
         }
 
@@ -736,7 +777,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 
         if (f->e_drop > 0) {
             f->e_drop--;
-            sf_feed_advance(f);
+            f->opos++;
             f->eoff++;
             continue;
         }
@@ -748,7 +789,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 
             f->e_raw--;
             f->brackets = 0;
-            sf_feed_advance(f);
+            f->opos++;
             f->eoff++;
             continue;
         }
@@ -770,6 +811,30 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
             continue;
         }
 
+        if (f->u8_need == 0 && sf_feed_plain(f, b)) {
+            /* a run of plain bytes, up to the next exception */
+            n = limit;
+
+            if (!f->changed && f->x_n > 0
+                && f->except[f->x_head].off - f->eoff
+                   < (uint64_t) (limit - f->opos))
+            {
+                n = f->opos
+                    + (size_t) (f->except[f->x_head].off - f->eoff);
+            }
+
+            for (k = f->opos + 1; k < n && sf_feed_plain(f, f->obuf[k]); k++)
+            {
+                /* void */
+            }
+
+            if (sf_feed_put_run(f, io, k - f->opos) != SF_OK) {
+                return SF_BUSY;
+            }
+
+            continue;
+        }
+
         if (f->u8_need == 0
             && (b < 0x80 || f->spell_u8 == SF_SP_UNKNOWN
                 || f->spell_u8 == SF_SP_RAW))
@@ -786,7 +851,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
             }
 
             f->brackets = (b == ']') ? f->brackets + 1 : 0;
-            sf_feed_advance(f);
+            f->opos++;
             f->eoff++;
             continue;
         }
@@ -806,7 +871,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 
             } else {
                 f->u8[f->u8_len++] = b;
-                sf_feed_advance(f);
+                f->opos++;
                 f->eoff++;
 
                 if (f->u8_len < f->u8_need) {
@@ -888,9 +953,7 @@ sf_feed_html_start(sf_feed_t *f)
     f->e_drop = 0;
     f->changed = 0;
     f->o_skip = 0;
-    f->tail_h = 0;
-    f->tail_n = 0;
-    f->tail_flush = 0;
+    f->tail_final = 0;
     f->suffixed = 0;
     f->nhtml++;
     f->state = SF_FX_H_TEXT;
@@ -1865,13 +1928,28 @@ done:
 }
 
 
+/*
+ * A byte of escaped text that is plain HTML and already known to be
+ * spelled raw: no entity, no markup, nothing to learn or remember.
+ */
+static int
+sf_feed_known_raw(sf_feed_t *f, unsigned char c)
+{
+    if (c >= 0x80) {
+        return f->spell_u8 == SF_SP_RAW;
+    }
+
+    return c != '<' && c != '&' && f->spell[c] == SF_SP_RAW;
+}
+
+
 /* Inside an HTML element: decode input into dbuf as far as it has room. */
 static int
 sf_feed_inner(sf_feed_t *f, sf_io_t *io)
 {
-    size_t                 i, n, room;
+    size_t                 i, n, k, max, room;
     unsigned char          c;
-    const unsigned char   *p;
+    const unsigned char   *p, *q;
 
     p = io->next_in;
     n = io->avail_in;
@@ -1885,6 +1963,39 @@ sf_feed_inner(sf_feed_t *f, sf_io_t *io)
 
     for (i = 0; i < n && sf_feed_room(f) >= SF_FEED_NEED; i++) {
         c = p[i];
+
+        /* runs of bytes that need no look: copied whole */
+
+        if (f->state == SF_FX_H_CDATA && f->run == 0 && c != ']') {
+            sf_feed_html_begin(f);
+            max = sf_feed_room(f) - SF_FEED_NEED + 1;
+            max = (n - i) < max ? (n - i) : max;
+            q = memchr(p + i, ']', max);
+            k = (q != NULL) ? (size_t) (q - (p + i)) : max;
+
+            memcpy(f->dbuf + f->dlen, p + i, k);
+            f->dlen += k;
+            f->doff += k;
+            i += k - 1;
+            continue;
+        }
+
+        if (f->state == SF_FX_H_TEXT && f->enc != SF_FE_UNDECIDED
+            && sf_feed_known_raw(f, c))
+        {
+            max = sf_feed_room(f) - SF_FEED_NEED + 1;
+            max = (n - i) < max ? (n - i) : max;
+
+            for (k = 1; k < max && sf_feed_known_raw(f, p[i + k]); k++) {
+                /* void */
+            }
+
+            memcpy(f->dbuf + f->dlen, p + i, k);
+            f->dlen += k;
+            f->doff += k;
+            i += k - 1;
+            continue;
+        }
 
         switch (f->state) {
 
@@ -2053,10 +2164,17 @@ sf_feed_engine(sf_feed_t *f, unsigned flags)
     sf_io_t            e;
     const sf_stats_t  *st;
 
+    /* what waits of the cleaned HTML (its last bytes) moves to the front */
+    if (f->opos > 0) {
+        memmove(f->obuf, f->obuf + f->opos, f->olen - f->opos);
+        f->olen -= f->opos;
+        f->opos = 0;
+    }
+
     e.next_in = f->dbuf + f->dpos;
     e.avail_in = f->dlen - f->dpos;
-    e.next_out = f->obuf;
-    e.avail_out = SF_FEED_HTML_SIZE;
+    e.next_out = f->obuf + f->olen;
+    e.avail_out = SF_FEED_HTML_SIZE - f->olen;
 
     rc = sf_stream_feed(f->stream, &e, flags);
 
@@ -2065,7 +2183,6 @@ sf_feed_engine(sf_feed_t *f, unsigned flags)
     }
 
     f->dpos = (size_t) (e.next_in - f->dbuf);
-    f->opos = 0;
     f->olen = (size_t) (e.next_out - f->obuf);
 
     st = sf_stream_stats(f->stream);
@@ -2103,8 +2220,8 @@ sf_feed_pending(sf_feed_t *f, sf_io_t *io, unsigned flags, int more_input)
         return SF_BUSY;
     }
 
-    if ((f->opos < f->olen || (f->u8_need > 0 && f->u8_len == f->u8_need)
-         || (f->tail_flush && f->tail_n > 0))
+    if ((f->opos < sf_feed_limit(f)
+         || (f->u8_need > 0 && f->u8_len == f->u8_need))
         && sf_feed_drain_html(f, io) != SF_OK)
     {
         return SF_BUSY;
@@ -2139,15 +2256,15 @@ sf_feed_pending(sf_feed_t *f, sf_io_t *io, unsigned flags, int more_input)
             return SF_FEED_AGAIN;
         }
 
-        if (f->tail_n > 0 && !f->tail_flush) {
-            if (f->tail_n == SF_FEED_TAIL
-                && sf_feed_tail_is(f, "</body>"))
+        if (!f->tail_final) {
+            if (f->olen - f->opos == SF_FEED_TAIL
+                && memcmp(f->obuf + f->opos, "</body>", SF_FEED_TAIL) == 0)
             {
-                f->tail_n = 0;
+                f->opos = f->olen = 0;
 
             } else {
                 /* not what was given: out it goes, as it is */
-                f->tail_flush = 1;
+                f->tail_final = 1;
             }
 
             return SF_FEED_AGAIN;
