@@ -208,7 +208,14 @@ struct sf_feed_s {
     uint64_t              eoff;             /* cleaned HTML encoded so far */
     unsigned              e_raw;            /* bytes to copy as they are */
     unsigned              e_drop;           /* bytes spelled already */
-    unsigned              changed:1;        /* the stream changed something */
+    /*
+     * The stream's input offset of its first change (a block dropped or
+     * replaced), from its decisions: before it, its output is its input,
+     * offset for offset, whatever the chunking.
+     */
+    uint64_t              first_change;
+    sf_decision_pt        on_decision;      /* the caller's */
+    void                 *on_decision_ctx;
 
     /*
      * The stream reads the element's HTML as "<body>" HTML "</body>": a
@@ -227,6 +234,7 @@ struct sf_feed_s {
 
 
 static sf_feed_except_t *sf_feed_except_at(sf_feed_t *f);
+static int sf_feed_aligned(sf_feed_t *f);
 static void sf_feed_except_pop(sf_feed_t *f);
 
 
@@ -815,7 +823,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
             /* a run of plain bytes, up to the next exception */
             n = limit;
 
-            if (!f->changed && f->x_n > 0
+            if (sf_feed_aligned(f) && f->x_n > 0
                 && f->except[f->x_head].off - f->eoff
                    < (uint64_t) (limit - f->opos))
             {
@@ -951,7 +959,7 @@ sf_feed_html_start(sf_feed_t *f)
     f->eoff = 0;
     f->e_raw = 0;
     f->e_drop = 0;
-    f->changed = 0;
+    f->first_change = UINT64_MAX;
     f->o_skip = 0;
     f->tail_final = 0;
     f->suffixed = 0;
@@ -1006,6 +1014,37 @@ sf_feed_except_add(sf_feed_t *f, const unsigned char *bytes, size_t len,
 }
 
 
+/*
+ * Is the cleaned HTML at eoff still the decoded HTML at the same offset?
+ * The stream's output starts with the 6 bytes of "<body>" it was given.
+ */
+static int
+sf_feed_aligned(sf_feed_t *f)
+{
+    return f->eoff + 6 < f->first_change;
+}
+
+
+/* The stream decided a block: its first change is remembered. */
+static void
+sf_feed_decision(void *ctx, const sf_decision_t *d)
+{
+    sf_feed_t  *f = ctx;
+
+    if (d->offset < f->first_change
+        && (strcmp(d->action, "drop") == 0
+            || strcmp(d->action, "drop-source") == 0
+            || strcmp(d->action, "replace") == 0))
+    {
+        f->first_change = d->offset;
+    }
+
+    if (f->on_decision != NULL) {
+        f->on_decision(f->on_decision_ctx, d);
+    }
+}
+
+
 /* The exception for the character at eoff, when the output is aligned. */
 static sf_feed_except_t *
 sf_feed_except_at(sf_feed_t *f)
@@ -1016,7 +1055,7 @@ sf_feed_except_at(sf_feed_t *f)
         x = &f->except[f->x_head];
 
         if (x->off >= f->eoff) {
-            return (x->off == f->eoff && !f->changed) ? x : NULL;
+            return (x->off == f->eoff && sf_feed_aligned(f)) ? x : NULL;
         }
 
         f->x_head = (f->x_head + 1) % SF_FEED_EXCEPT_MAX;
@@ -2162,7 +2201,6 @@ sf_feed_engine(sf_feed_t *f, unsigned flags)
 {
     int                rc;
     sf_io_t            e;
-    const sf_stats_t  *st;
 
     /* what waits of the cleaned HTML (its last bytes) moves to the front */
     if (f->opos > 0) {
@@ -2185,12 +2223,6 @@ sf_feed_engine(sf_feed_t *f, unsigned flags)
     f->dpos = (size_t) (e.next_in - f->dbuf);
     f->olen = (size_t) (e.next_out - f->obuf);
 
-    st = sf_stream_stats(f->stream);
-
-    if (st->blocks_removed > 0 || st->credits > 0 || st->canonicals > 0) {
-        /* its output is no longer its input, offset for offset */
-        f->changed = 1;
-    }
 
     if (f->dpos == f->dlen) {
         f->dpos = f->dlen = 0;
@@ -2620,8 +2652,10 @@ sf_feed_t *
 sf_feed_create(const sf_rules_t *rules, const sf_options_t *options,
     const sf_allocator_t *alloc, unsigned flags)
 {
-    sf_feed_t     *f;
-    sf_options_t   opt;
+    void           *on_decision_ctx;
+    sf_feed_t      *f;
+    sf_options_t    opt;
+    sf_decision_pt  on_decision;
 
     if (rules == NULL || alloc == NULL || alloc->alloc == NULL) {
         return NULL;
@@ -2642,6 +2676,10 @@ sf_feed_create(const sf_rules_t *rules, const sf_options_t *options,
     opt.source_len = 0;
     opt.canonical = 0;
 
+    /* the stream's decisions tell where its output stops being its input */
+    on_decision = opt.on_decision;
+    on_decision_ctx = opt.on_decision_ctx;
+
     f = alloc->alloc(alloc->ctx, sizeof(sf_feed_t));
     if (f == NULL) {
         return NULL;
@@ -2651,6 +2689,11 @@ sf_feed_create(const sf_rules_t *rules, const sf_options_t *options,
 
     f->alloc = *alloc;
     f->report = opt.report;
+    f->on_decision = on_decision;
+    f->on_decision_ctx = on_decision_ctx;
+    f->first_change = UINT64_MAX;
+    opt.on_decision = sf_feed_decision;
+    opt.on_decision_ctx = f;
     f->stats.memory = sizeof(sf_feed_t);
     f->state = (flags & SF_FEED_SNIFF) ? SF_FX_SNIFF : SF_FX_TEXT;
 

@@ -334,6 +334,37 @@ test_footers_removed_and_credited(void **state)
 }
 
 
+/*
+ * Characters spelled otherwise than the feed's usual way, before a footer
+ * that is removed: kept as they came, under every chunking (the stream's
+ * first change is where its output stops being its input, whenever the
+ * reader learns of it).
+ */
+static void
+test_mixed_spellings_before_a_footer(void **state)
+{
+    buf_t        out;
+    sf_stats_t   st;
+    const char  *in;
+
+    (void) state;
+
+    in = RSS_HEAD
+         "<item><title>Quay works</title><description>&lt;p&gt;Tides "
+         "type=\"high\">low &#62; &#x3E; caf&#233; caf\xc3\xa9&lt;/p&gt;"
+         "&lt;p&gt;The post &lt;a href=\"https://q.example/w\"&gt;Quay "
+         "works&lt;/a&gt; appeared first on &lt;a href=\"https://q.example"
+         "\"&gt;Q&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;after &#62; >&lt;/p&gt;"
+         "</description></item>" RSS_TAIL;
+
+    out = check_all(NULL, 0, in, &st);
+    assert_int_equal(st.blocks_removed, 1);
+    assert_contains(&out, "&lt;p&gt;Tides type=\"high\">low &#62; &#x3E; "
+                    "caf&#233; caf\xc3\xa9&lt;/p&gt;&lt;p class=");
+    free(out.data);
+}
+
+
 /* The stripped footer is told by the item's title: each item its own. */
 static const char  stripped_feed[] =
     RSS_HEAD
@@ -1027,6 +1058,7 @@ main(void)
         cmocka_unit_test(test_clean_feeds_identical),
         cmocka_unit_test(test_footers_removed_and_credited),
         cmocka_unit_test(test_item_title_is_the_page_title),
+        cmocka_unit_test(test_mixed_spellings_before_a_footer),
         cmocka_unit_test(test_atom_and_feed_language),
         cmocka_unit_test(test_unexpected_markup_passes),
         cmocka_unit_test(test_truncated),
