@@ -42,9 +42,9 @@ UNIT_SAN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/%)
 MODULE_SO  := $(BUILD)/ngx_http_syndication_filter_module.so
 
 .PHONY: all engine module test unit unit-opt unit-asan integration run \
-        bench quality fixtures-cli fuzz clean deps rules bench-nginx \
-        bench-engine bench-instr golden release-check clang-warn \
-        fuzz-check soak FORCE
+        bench quality fixtures-cli fuzz fuzz-feed clean deps rules \
+        bench-nginx bench-engine bench-instr golden release-check \
+        clang-warn fuzz-check soak FORCE
 
 all: engine module
 
@@ -271,6 +271,19 @@ fuzz-check:
 	    $(BUILD)/fuzz-corpus tests/fuzz/corpus > $(BUILD)/fuzz-check.log \
 	    2>&1 || { tail -40 $(BUILD)/fuzz-check.log; exit 1; }
 	@grep -E '^stat::number_of_executed_units' $(BUILD)/fuzz-check.log
+
+# the feed layer: chunking, report mode and sniffing (tests/fuzz/fuzz_feed.c)
+$(BUILD)/fuzz_feed: tests/fuzz/fuzz_feed.c $(ENGINE_SRC) $(ENGINE_HDR)
+	@mkdir -p $(@D)
+	clang -std=c99 -D_DEFAULT_SOURCE -g -O1 \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -Isrc -o $@ \
+	    tests/fuzz/fuzz_feed.c $(ENGINE_SRC) $(LIBS)
+
+fuzz-feed: $(BUILD)/fuzz_feed
+	@mkdir -p $(BUILD)/fuzz-feed-corpus
+	./$(BUILD)/fuzz_feed -max_total_time=$${FUZZ_SECONDS:-60} \
+	    -max_len=8192 $(BUILD)/fuzz-feed-corpus tests/fixtures/feeds
 
 # ---- nginx benchmark: plain, this module, sub_filter, subs_filter ----------
 

@@ -189,6 +189,8 @@ struct sf_feed_s {
     /* the closing of the element, after the stream finished */
     size_t                close_len;        /* end tag bytes in tok */
 
+    unsigned char        *scratch;          /* report mode: output dropped */
+
     /* the first bytes, while sniffing, and read again after */
     unsigned char        *sniffed;
     size_t                sniff_len;
@@ -206,7 +208,14 @@ struct sf_feed_s {
     uint64_t              eoff;             /* cleaned HTML encoded so far */
     unsigned              e_raw;            /* bytes to copy as they are */
     unsigned              e_drop;           /* bytes spelled already */
-    unsigned              changed:1;        /* the stream changed something */
+    /*
+     * The stream's input offset of its first change (a block dropped or
+     * replaced), from its decisions: before it, its output is its input,
+     * offset for offset, whatever the chunking.
+     */
+    uint64_t              first_change;
+    sf_decision_pt        on_decision;      /* the caller's */
+    void                 *on_decision_ctx;
 
     /*
      * The stream reads the element's HTML as "<body>" HTML "</body>": a
@@ -214,10 +223,7 @@ struct sf_feed_s {
      * credit placed) as at the end of a page's body.  Neither tag goes out.
      */
     unsigned              o_skip;           /* bytes of "<body>" to drop */
-    unsigned char         tail[8];
-    unsigned              tail_h;
-    unsigned              tail_n;
-    unsigned              tail_flush:1;     /* the tail was no "</body>" */
+    unsigned              tail_final:1;     /* the last 7 bytes may go */
     unsigned              suffixed:1;       /* "</body>" given */
 
     /* spellings learned from the feed's escaped text */
@@ -228,6 +234,7 @@ struct sf_feed_s {
 
 
 static sf_feed_except_t *sf_feed_except_at(sf_feed_t *f);
+static int sf_feed_aligned(sf_feed_t *f);
 static void sf_feed_except_pop(sf_feed_t *f);
 
 
@@ -639,33 +646,68 @@ sf_feed_put_u8(sf_feed_t *f, sf_io_t *io)
 }
 
 
-static int
-sf_feed_tail_is(sf_feed_t *f, const char *s)
+/*
+ * How far the cleaned HTML may go out: all of it but its last 7 bytes,
+ * which may be the "</body>" the stream was given, until it is done.
+ */
+static size_t
+sf_feed_limit(sf_feed_t *f)
 {
-    unsigned  i;
-
-    for (i = 0; i < f->tail_n; i++) {
-        if (f->tail[(f->tail_h + i) % 8] != (unsigned char) s[i]) {
-            return 0;
-        }
+    if (f->tail_final) {
+        return f->olen;
     }
 
-    return 1;
+    return f->olen - f->opos > SF_FEED_TAIL ? f->olen - SF_FEED_TAIL
+                                            : f->opos;
 }
 
 
-/* The byte at the head of the tail has gone out (or into u8). */
-static void
-sf_feed_advance(sf_feed_t *f)
+/* Is c spelled as it is, and not one of the characters looked at? */
+static int
+sf_feed_plain(sf_feed_t *f, unsigned char c)
 {
-    if (!f->tail_flush) {
-        f->tail[(f->tail_h + SF_FEED_TAIL) % 8] = f->obuf[f->opos++];
+    unsigned  sp;
 
-    } else {
-        f->tail_n--;
+    if (c >= 0x80) {
+        return f->spell_u8 == SF_SP_UNKNOWN || f->spell_u8 == SF_SP_RAW;
     }
 
-    f->tail_h = (f->tail_h + 1) % 8;
+    if (c == '<' || c == '&' || c == '>' || c == ']') {
+        return 0;
+    }
+
+    sp = f->spell[c];
+
+    return sp == SF_SP_UNKNOWN || sp == SF_SP_RAW;
+}
+
+
+/* A run of bytes that go out as they are, as much as there is room for. */
+static int
+sf_feed_put_run(sf_feed_t *f, sf_io_t *io, size_t n)
+{
+    if (f->spill_len > 0 && sf_feed_drain_spill(f, io) != SF_OK) {
+        return SF_BUSY;
+    }
+
+    n = n < io->avail_out ? n : io->avail_out;
+
+    if (n == 0) {
+        return SF_BUSY;
+    }
+
+    memcpy(io->next_out, f->obuf + f->opos, n);
+    io->next_out += n;
+    io->avail_out -= n;
+    f->stats.bytes_out += n;
+    f->opos += n;
+    f->brackets = 0;
+
+    if (f->enc != SF_FE_CDATA) {
+        f->eoff += n;
+    }
+
+    return SF_OK;
 }
 
 
@@ -676,7 +718,7 @@ sf_feed_advance(sf_feed_t *f)
 static int
 sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 {
-    size_t             n;
+    size_t             n, k, limit;
     unsigned char      b, buf[24];
     sf_feed_except_t  *x;
 
@@ -686,28 +728,37 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
         return SF_BUSY;
     }
 
-    for ( ;; ) {
+    limit = sf_feed_limit(f);
+
+    while (f->opos < limit) {
+
         /* the "<body>" the stream was given first is not the item's */
-        while (f->o_skip > 0 && f->opos < f->olen) {
-            f->o_skip--;
-            f->opos++;
+        if (f->o_skip > 0) {
+            n = limit - f->opos;
+            n = n < f->o_skip ? n : f->o_skip;
+            f->o_skip -= (unsigned) n;
+            f->opos += n;
+            continue;
         }
 
-        /* nor is the "</body>" given last: the last 7 bytes wait */
-        while (!f->tail_flush && f->tail_n < SF_FEED_TAIL
-               && f->opos < f->olen)
-        {
-            f->tail[(f->tail_h + f->tail_n) % 8] = f->obuf[f->opos++];
-            f->tail_n++;
-        }
-
-        if (f->tail_flush ? f->tail_n == 0 : f->opos == f->olen) {
-            break;
-        }
-
-        b = f->tail[f->tail_h];
+        b = f->obuf[f->opos];
 
         if (f->enc == SF_FE_CDATA) {
+            if (b != ']' && b != '>') {
+                for (k = f->opos + 1;
+                     k < limit && f->obuf[k] != ']' && f->obuf[k] != '>';
+                     k++)
+                {
+                    /* void */
+                }
+
+                if (sf_feed_put_run(f, io, k - f->opos) != SF_OK) {
+                    return SF_BUSY;
+                }
+
+                continue;
+            }
+
             if (b == '>' && f->brackets >= 2) {
                 if (sf_feed_put(f, io, sf_feed_cdata_split,
                                 sizeof(sf_feed_cdata_split) - 1)
@@ -717,7 +768,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
                 }
 
                 f->brackets = 0;
-                sf_feed_advance(f);
+                f->opos++;
                 continue;
             }
 
@@ -726,7 +777,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
             }
 
             f->brackets = (b == ']') ? f->brackets + 1 : 0;
-            sf_feed_advance(f);
+            f->opos++;
             continue;
         }
 
@@ -734,7 +785,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 
         if (f->e_drop > 0) {
             f->e_drop--;
-            sf_feed_advance(f);
+            f->opos++;
             f->eoff++;
             continue;
         }
@@ -746,7 +797,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 
             f->e_raw--;
             f->brackets = 0;
-            sf_feed_advance(f);
+            f->opos++;
             f->eoff++;
             continue;
         }
@@ -768,6 +819,30 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
             continue;
         }
 
+        if (f->u8_need == 0 && sf_feed_plain(f, b)) {
+            /* a run of plain bytes, up to the next exception */
+            n = limit;
+
+            if (sf_feed_aligned(f) && f->x_n > 0
+                && f->except[f->x_head].off - f->eoff
+                   < (uint64_t) (limit - f->opos))
+            {
+                n = f->opos
+                    + (size_t) (f->except[f->x_head].off - f->eoff);
+            }
+
+            for (k = f->opos + 1; k < n && sf_feed_plain(f, f->obuf[k]); k++)
+            {
+                /* void */
+            }
+
+            if (sf_feed_put_run(f, io, k - f->opos) != SF_OK) {
+                return SF_BUSY;
+            }
+
+            continue;
+        }
+
         if (f->u8_need == 0
             && (b < 0x80 || f->spell_u8 == SF_SP_UNKNOWN
                 || f->spell_u8 == SF_SP_RAW))
@@ -784,7 +859,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
             }
 
             f->brackets = (b == ']') ? f->brackets + 1 : 0;
-            sf_feed_advance(f);
+            f->opos++;
             f->eoff++;
             continue;
         }
@@ -804,7 +879,7 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 
             } else {
                 f->u8[f->u8_len++] = b;
-                sf_feed_advance(f);
+                f->opos++;
                 f->eoff++;
 
                 if (f->u8_len < f->u8_need) {
@@ -884,11 +959,9 @@ sf_feed_html_start(sf_feed_t *f)
     f->eoff = 0;
     f->e_raw = 0;
     f->e_drop = 0;
-    f->changed = 0;
+    f->first_change = UINT64_MAX;
     f->o_skip = 0;
-    f->tail_h = 0;
-    f->tail_n = 0;
-    f->tail_flush = 0;
+    f->tail_final = 0;
     f->suffixed = 0;
     f->nhtml++;
     f->state = SF_FX_H_TEXT;
@@ -941,6 +1014,37 @@ sf_feed_except_add(sf_feed_t *f, const unsigned char *bytes, size_t len,
 }
 
 
+/*
+ * Is the cleaned HTML at eoff still the decoded HTML at the same offset?
+ * The stream's output starts with the 6 bytes of "<body>" it was given.
+ */
+static int
+sf_feed_aligned(sf_feed_t *f)
+{
+    return f->eoff + 6 < f->first_change;
+}
+
+
+/* The stream decided a block: its first change is remembered. */
+static void
+sf_feed_decision(void *ctx, const sf_decision_t *d)
+{
+    sf_feed_t  *f = ctx;
+
+    if (d->offset < f->first_change
+        && (strcmp(d->action, "drop") == 0
+            || strcmp(d->action, "drop-source") == 0
+            || strcmp(d->action, "replace") == 0))
+    {
+        f->first_change = d->offset;
+    }
+
+    if (f->on_decision != NULL) {
+        f->on_decision(f->on_decision_ctx, d);
+    }
+}
+
+
 /* The exception for the character at eoff, when the output is aligned. */
 static sf_feed_except_t *
 sf_feed_except_at(sf_feed_t *f)
@@ -951,7 +1055,7 @@ sf_feed_except_at(sf_feed_t *f)
         x = &f->except[f->x_head];
 
         if (x->off >= f->eoff) {
-            return (x->off == f->eoff && !f->changed) ? x : NULL;
+            return (x->off == f->eoff && sf_feed_aligned(f)) ? x : NULL;
         }
 
         f->x_head = (f->x_head + 1) % SF_FEED_EXCEPT_MAX;
@@ -1863,13 +1967,28 @@ done:
 }
 
 
+/*
+ * A byte of escaped text that is plain HTML and already known to be
+ * spelled raw: no entity, no markup, nothing to learn or remember.
+ */
+static int
+sf_feed_known_raw(sf_feed_t *f, unsigned char c)
+{
+    if (c >= 0x80) {
+        return f->spell_u8 == SF_SP_RAW;
+    }
+
+    return c != '<' && c != '&' && f->spell[c] == SF_SP_RAW;
+}
+
+
 /* Inside an HTML element: decode input into dbuf as far as it has room. */
 static int
 sf_feed_inner(sf_feed_t *f, sf_io_t *io)
 {
-    size_t                 i, n, room;
+    size_t                 i, n, k, max, room;
     unsigned char          c;
-    const unsigned char   *p;
+    const unsigned char   *p, *q;
 
     p = io->next_in;
     n = io->avail_in;
@@ -1883,6 +2002,39 @@ sf_feed_inner(sf_feed_t *f, sf_io_t *io)
 
     for (i = 0; i < n && sf_feed_room(f) >= SF_FEED_NEED; i++) {
         c = p[i];
+
+        /* runs of bytes that need no look: copied whole */
+
+        if (f->state == SF_FX_H_CDATA && f->run == 0 && c != ']') {
+            sf_feed_html_begin(f);
+            max = sf_feed_room(f) - SF_FEED_NEED + 1;
+            max = (n - i) < max ? (n - i) : max;
+            q = memchr(p + i, ']', max);
+            k = (q != NULL) ? (size_t) (q - (p + i)) : max;
+
+            memcpy(f->dbuf + f->dlen, p + i, k);
+            f->dlen += k;
+            f->doff += k;
+            i += k - 1;
+            continue;
+        }
+
+        if (f->state == SF_FX_H_TEXT && f->enc != SF_FE_UNDECIDED
+            && sf_feed_known_raw(f, c))
+        {
+            max = sf_feed_room(f) - SF_FEED_NEED + 1;
+            max = (n - i) < max ? (n - i) : max;
+
+            for (k = 1; k < max && sf_feed_known_raw(f, p[i + k]); k++) {
+                /* void */
+            }
+
+            memcpy(f->dbuf + f->dlen, p + i, k);
+            f->dlen += k;
+            f->doff += k;
+            i += k - 1;
+            continue;
+        }
 
         switch (f->state) {
 
@@ -2049,12 +2201,18 @@ sf_feed_engine(sf_feed_t *f, unsigned flags)
 {
     int                rc;
     sf_io_t            e;
-    const sf_stats_t  *st;
+
+    /* what waits of the cleaned HTML (its last bytes) moves to the front */
+    if (f->opos > 0) {
+        memmove(f->obuf, f->obuf + f->opos, f->olen - f->opos);
+        f->olen -= f->opos;
+        f->opos = 0;
+    }
 
     e.next_in = f->dbuf + f->dpos;
     e.avail_in = f->dlen - f->dpos;
-    e.next_out = f->obuf;
-    e.avail_out = SF_FEED_HTML_SIZE;
+    e.next_out = f->obuf + f->olen;
+    e.avail_out = SF_FEED_HTML_SIZE - f->olen;
 
     rc = sf_stream_feed(f->stream, &e, flags);
 
@@ -2063,15 +2221,8 @@ sf_feed_engine(sf_feed_t *f, unsigned flags)
     }
 
     f->dpos = (size_t) (e.next_in - f->dbuf);
-    f->opos = 0;
     f->olen = (size_t) (e.next_out - f->obuf);
 
-    st = sf_stream_stats(f->stream);
-
-    if (st->blocks_removed > 0 || st->credits > 0 || st->canonicals > 0) {
-        /* its output is no longer its input, offset for offset */
-        f->changed = 1;
-    }
 
     if (f->dpos == f->dlen) {
         f->dpos = f->dlen = 0;
@@ -2101,8 +2252,8 @@ sf_feed_pending(sf_feed_t *f, sf_io_t *io, unsigned flags, int more_input)
         return SF_BUSY;
     }
 
-    if ((f->opos < f->olen || (f->u8_need > 0 && f->u8_len == f->u8_need)
-         || (f->tail_flush && f->tail_n > 0))
+    if ((f->opos < sf_feed_limit(f)
+         || (f->u8_need > 0 && f->u8_len == f->u8_need))
         && sf_feed_drain_html(f, io) != SF_OK)
     {
         return SF_BUSY;
@@ -2137,15 +2288,15 @@ sf_feed_pending(sf_feed_t *f, sf_io_t *io, unsigned flags, int more_input)
             return SF_FEED_AGAIN;
         }
 
-        if (f->tail_n > 0 && !f->tail_flush) {
-            if (f->tail_n == SF_FEED_TAIL
-                && sf_feed_tail_is(f, "</body>"))
+        if (!f->tail_final) {
+            if (f->olen - f->opos == SF_FEED_TAIL
+                && memcmp(f->obuf + f->opos, "</body>", SF_FEED_TAIL) == 0)
             {
-                f->tail_n = 0;
+                f->opos = f->olen = 0;
 
             } else {
                 /* not what was given: out it goes, as it is */
-                f->tail_flush = 1;
+                f->tail_final = 1;
             }
 
             return SF_FEED_AGAIN;
@@ -2280,20 +2431,12 @@ sf_feed_sniff_end(sf_feed_t *f, int feed)
 }
 
 
-int
-sf_feed_feed(sf_feed_t *f, sf_io_t *io, unsigned flags)
+static int
+sf_feed_machine(sf_feed_t *f, sf_io_t *io, unsigned flags)
 {
     int      rc, r;
     size_t   n;
     sf_io_t  rio;
-
-    if (f == NULL || io == NULL || f->done
-        || (io->avail_in > 0 && io->next_in == NULL)
-        || (io->avail_out > 0 && io->next_out == NULL)
-        || (f->finished && io->avail_in > 0))
-    {
-        return SF_ERROR;
-    }
 
     if (f->state == SF_FX_SNIFF) {
         n = SF_FEED_SNIFF_MAX - f->sniff_len;
@@ -2353,10 +2496,84 @@ sf_feed_feed(sf_feed_t *f, sf_io_t *io, unsigned flags)
 }
 
 
+/*
+ * Report mode promises an unchanged body: the input goes out as it is,
+ * and the reader runs on the same bytes with its output thrown away, so
+ * that the stream still decides (and reports) every item.
+ */
+static int
+sf_feed_report(sf_feed_t *f, sf_io_t *io, unsigned flags)
+{
+    int      rc;
+    size_t   n, used, made;
+    sf_io_t  m;
+
+    for ( ;; ) {
+        n = io->avail_in < io->avail_out ? io->avail_in : io->avail_out;
+
+        m.next_in = io->next_in;
+        m.avail_in = n;
+        m.next_out = f->scratch;
+        m.avail_out = SF_FEED_HTML_SIZE;
+
+        rc = sf_feed_machine(f, &m, n == io->avail_in ? flags
+                                                     : flags & ~SF_FINISH);
+
+        if (rc == SF_ERROR) {
+            return SF_ERROR;
+        }
+
+        used = (size_t) (m.next_in - io->next_in);
+        made = (size_t) (m.next_out - f->scratch);
+
+        memcpy(io->next_out, io->next_in, used);
+        io->next_out += used;
+        io->avail_out -= used;
+        io->next_in += used;
+        io->avail_in -= used;
+        f->stats.bytes_out += used;
+        f->stats.bytes_out -= made;
+
+        if (rc == SF_BUSY) {
+            continue;
+        }
+
+        if (rc == SF_DONE) {
+            return SF_DONE;
+        }
+
+        if (io->avail_in == 0) {
+            return SF_OK;
+        }
+
+        if (io->avail_out == 0) {
+            return SF_BUSY;
+        }
+    }
+}
+
+
+int
+sf_feed_feed(sf_feed_t *f, sf_io_t *io, unsigned flags)
+{
+    if (f == NULL || io == NULL || f->done
+        || (io->avail_in > 0 && io->next_in == NULL)
+        || (io->avail_out > 0 && io->next_out == NULL)
+        || (f->finished && io->avail_in > 0))
+    {
+        return SF_ERROR;
+    }
+
+    return f->report ? sf_feed_report(f, io, flags)
+                     : sf_feed_machine(f, io, flags);
+}
+
+
 int
 sf_feed_holding(const sf_feed_t *f)
 {
-    if (f->done) {
+    /* done, or in report mode where all input leaves as it is taken */
+    if (f->done || f->report) {
         return 0;
     }
 
@@ -2435,8 +2652,10 @@ sf_feed_t *
 sf_feed_create(const sf_rules_t *rules, const sf_options_t *options,
     const sf_allocator_t *alloc, unsigned flags)
 {
-    sf_feed_t     *f;
-    sf_options_t   opt;
+    void           *on_decision_ctx;
+    sf_feed_t      *f;
+    sf_options_t    opt;
+    sf_decision_pt  on_decision;
 
     if (rules == NULL || alloc == NULL || alloc->alloc == NULL) {
         return NULL;
@@ -2457,6 +2676,10 @@ sf_feed_create(const sf_rules_t *rules, const sf_options_t *options,
     opt.source_len = 0;
     opt.canonical = 0;
 
+    /* the stream's decisions tell where its output stops being its input */
+    on_decision = opt.on_decision;
+    on_decision_ctx = opt.on_decision_ctx;
+
     f = alloc->alloc(alloc->ctx, sizeof(sf_feed_t));
     if (f == NULL) {
         return NULL;
@@ -2466,6 +2689,11 @@ sf_feed_create(const sf_rules_t *rules, const sf_options_t *options,
 
     f->alloc = *alloc;
     f->report = opt.report;
+    f->on_decision = on_decision;
+    f->on_decision_ctx = on_decision_ctx;
+    f->first_change = UINT64_MAX;
+    opt.on_decision = sf_feed_decision;
+    opt.on_decision_ctx = f;
     f->stats.memory = sizeof(sf_feed_t);
     f->state = (flags & SF_FEED_SNIFF) ? SF_FX_SNIFF : SF_FX_TEXT;
 
@@ -2475,6 +2703,14 @@ sf_feed_create(const sf_rules_t *rules, const sf_options_t *options,
 
     if (f->tok == NULL || f->dbuf == NULL || f->obuf == NULL) {
         goto failed;
+    }
+
+    if (f->report) {
+        f->scratch = sf_feed_alloc(f, SF_FEED_HTML_SIZE);
+
+        if (f->scratch == NULL) {
+            goto failed;
+        }
     }
 
     if (flags & SF_FEED_SNIFF) {
@@ -2518,6 +2754,7 @@ sf_feed_destroy(sf_feed_t *f)
 
     if (alloc.free != NULL) {
         alloc.free(alloc.ctx, f->sniffed);
+        alloc.free(alloc.ctx, f->scratch);
         alloc.free(alloc.ctx, f->obuf);
         alloc.free(alloc.ctx, f->dbuf);
         alloc.free(alloc.ctx, f->tok);

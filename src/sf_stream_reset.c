@@ -19,37 +19,77 @@
 int
 sf_stream_reset(sf_stream_t *s)
 {
-    sf_stream_t  keep;
+    size_t               memory, hold_cap, text_cap, render_cap;
+    size_t               src_len, name_len;
+    unsigned             src_given;
+    sf_link_t           *links;
+    sf_match_t          *match;
+    sf_slink_t          *slinks;
+    sf_options_t         opt;
+    unsigned char       *hold, *text, *render;
+    sf_allocator_t       alloc;
+    const sf_rules_t    *rules;
+    char                 src[SF_SOURCE_SIZE], name[SF_NAME_SIZE];
 
     if (s == NULL) {
         return SF_ERROR;
     }
 
-    memcpy(&keep, s, sizeof(sf_stream_t));
+    /* what create allocated and set */
+    rules = s->rules;
+    opt = s->opt;
+    alloc = s->alloc;
+    match = s->match;
+    hold = s->hold;
+    hold_cap = s->hold_cap;
+    text = s->text;
+    text_cap = s->text_cap;
+    slinks = s->slinks;
+    links = s->links;
+    render = s->render;
+    render_cap = s->render_cap;
+    memory = s->stats.memory;
+    src_given = s->src_given;
+    src_len = s->src_len;
+    name_len = s->name_len;
+
+    /*
+     * All of the state cleared, as create clears it, so that a field added
+     * later starts from zero here too; a source given with the options
+     * (rare: a feed gives none) stays the source.
+     */
+    if (src_given) {
+        memcpy(src, s->src, sizeof(src));
+        memcpy(name, s->name, sizeof(name));
+    }
+
     memset(s, 0, sizeof(sf_stream_t));
 
-    s->rules = keep.rules;
-    s->opt = keep.opt;
-    s->alloc = keep.alloc;
-    s->match = keep.match;
-    s->hold = keep.hold;
-    s->hold_cap = keep.hold_cap;
-    s->text = keep.text;
-    s->text_cap = keep.text_cap;
-    s->slinks = keep.slinks;
-    s->links = keep.links;
-    s->render = keep.render;
-    s->render_cap = keep.render_cap;
-    s->stats.memory = keep.stats.memory;
+    if (src_given) {
+        memcpy(s->src, src, sizeof(src));
+        memcpy(s->name, name, sizeof(name));
 
-    /* a source given with the options stays the source */
-    if (keep.src_given) {
-        memcpy(s->src, keep.src, keep.src_len + 1);
-        s->src_len = keep.src_len;
-        memcpy(s->name, keep.name, keep.name_len + 1);
-        s->name_len = keep.name_len;
-        s->src_given = 1;
+    } else {
+        src_len = 0;
+        name_len = 0;
     }
+
+    s->rules = rules;
+    s->opt = opt;
+    s->alloc = alloc;
+    s->match = match;
+    s->hold = hold;
+    s->hold_cap = hold_cap;
+    s->text = text;
+    s->text_cap = text_cap;
+    s->slinks = slinks;
+    s->links = links;
+    s->render = render;
+    s->render_cap = render_cap;
+    s->stats.memory = memory;
+    s->src_given = src_given;
+    s->src_len = src_len;
+    s->name_len = name_len;
 
     sf_lexer_init(&s->lx);
 

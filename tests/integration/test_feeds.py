@@ -83,6 +83,15 @@ def test_generic_xml_type_is_told_by_its_root(site, feeds, name, mime):
         assert r.body != body
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_report_mode_feed_is_byte_identical(site, feeds, name):
+    body, _ = feeds[name]
+    r = curl(site.base + "/report/feed--%s?type=%s"
+             % (name, _q(_feed_type(body))))
+    assert r.rc == 0 and r.status == 200
+    assert r.body == body
+
+
 def test_xml_that_is_no_feed_passes_unchanged(site):
     """A sitemap-like document whose elements happen to be called item and
     description, footer words included: not a feed, not touched."""

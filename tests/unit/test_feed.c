@@ -334,6 +334,37 @@ test_footers_removed_and_credited(void **state)
 }
 
 
+/*
+ * Characters spelled otherwise than the feed's usual way, before a footer
+ * that is removed: kept as they came, under every chunking (the stream's
+ * first change is where its output stops being its input, whenever the
+ * reader learns of it).
+ */
+static void
+test_mixed_spellings_before_a_footer(void **state)
+{
+    buf_t        out;
+    sf_stats_t   st;
+    const char  *in;
+
+    (void) state;
+
+    in = RSS_HEAD
+         "<item><title>Quay works</title><description>&lt;p&gt;Tides "
+         "type=\"high\">low &#62; &#x3E; caf&#233; caf\xc3\xa9&lt;/p&gt;"
+         "&lt;p&gt;The post &lt;a href=\"https://q.example/w\"&gt;Quay "
+         "works&lt;/a&gt; appeared first on &lt;a href=\"https://q.example"
+         "\"&gt;Q&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;after &#62; >&lt;/p&gt;"
+         "</description></item>" RSS_TAIL;
+
+    out = check_all(NULL, 0, in, &st);
+    assert_int_equal(st.blocks_removed, 1);
+    assert_contains(&out, "&lt;p&gt;Tides type=\"high\">low &#62; &#x3E; "
+                    "caf&#233; caf\xc3\xa9&lt;/p&gt;&lt;p class=");
+    free(out.data);
+}
+
+
 /* The stripped footer is told by the item's title: each item its own. */
 static const char  stripped_feed[] =
     RSS_HEAD
@@ -452,6 +483,34 @@ test_truncated(void **state)
         assert_same(cuts[i], &out);
         free(out.data);
     }
+}
+
+
+/* Report mode changes no byte, even where re-escaping would. */
+static void
+test_report_mode(void **state)
+{
+    buf_t          out;
+    sf_stats_t     st;
+    sf_options_t   opt;
+    const char    *in;
+
+    (void) state;
+
+    sf_options_init(&opt);
+    opt.report = 1;
+
+    out = check_all(&opt, 0, footer_feed, &st);
+    assert_same(footer_feed, &out);
+    assert_int_equal(st.rules_fired, 2);
+    free(out.data);
+
+    /* CDATA sections with white space between: merged when cleaning */
+    in = RSS_HEAD "<item><title>T</title><description><![CDATA[<p>a</p>]]> "
+         "<![CDATA[<p>b</p>]]></description></item>" RSS_TAIL;
+    out = check_all(&opt, SF_FEED_SNIFF, in, NULL);
+    assert_same(in, &out);
+    free(out.data);
 }
 
 
@@ -999,10 +1058,12 @@ main(void)
         cmocka_unit_test(test_clean_feeds_identical),
         cmocka_unit_test(test_footers_removed_and_credited),
         cmocka_unit_test(test_item_title_is_the_page_title),
+        cmocka_unit_test(test_mixed_spellings_before_a_footer),
         cmocka_unit_test(test_atom_and_feed_language),
         cmocka_unit_test(test_unexpected_markup_passes),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_report_mode),
         cmocka_unit_test(test_detect),
         cmocka_unit_test(test_memory_bounded),
         cmocka_unit_test(test_create_failures),
