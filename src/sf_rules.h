@@ -341,6 +341,20 @@ struct sf_rules_s {
 
 void *sf_rules_alloc(sf_rules_t *rules, size_t size);
 
+/* Frees the compiled regexes of a rule (the rest is in the arena). */
+void sf_rules_free_regexes(sf_rule_t *rule);
+
+/* A regex literal shorter than this brings the prefilter nothing. */
+#define SF_LITERAL_MIN    3
+
+/*
+ * The longest literal a regex (pattern p, len bytes) cannot match without,
+ * written to out (len bytes; run is scratch of len bytes): its length, or 0
+ * when there is none to tell (sf_regex_literal.c).
+ */
+size_t sf_regex_literal(const unsigned char *p, size_t len,
+    unsigned char *out, unsigned char *run);
+
 /* The raw-text reject's anchors of the phrases table[0, nph) and, once
  * the rest is compiled, its tables (sf_reject.c). */
 int sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table,
