@@ -867,254 +867,307 @@ sf_rules_word(sf_parser_t *ps, sf_cond_type_e type, int lower)
 }
 
 
+/*
+ * The directives inside a rule, each read by its handler once the count
+ * of its arguments is right (conf/rules/README.md).
+ */
+typedef struct sf_directive_s  sf_directive_t;
+
+typedef int (*sf_directive_pt)(sf_parser_t *ps, const sf_directive_t *dir);
+
+struct sf_directive_s {
+    const char           *name;
+    size_t                min;              /* arguments */
+    size_t                max;
+    sf_cond_type_e        type;             /* of the condition it adds */
+    sf_directive_pt       handler;
+};
+
+
+static int
+sf_dir_scope(sf_parser_t *ps, const sf_directive_t *dir)
+{
+    size_t  i;
+
+    (void) dir;
+
+    for (i = 1; i < ps->ntok; i++) {
+        if (sf_rules_selector(ps, &ps->tok[i]) != SF_OK) {
+            return SF_ERROR;
+        }
+    }
+
+    return SF_OK;
+}
+
+
+/* contains, equals, starts, ends */
+static int
+sf_dir_phrases(sf_parser_t *ps, const sf_directive_t *dir)
+{
+    return sf_rules_phrases(ps, dir->type, 1, NULL);
+}
+
+
+static int
+sf_dir_any(sf_parser_t *ps, const sf_directive_t *dir)
+{
+    long        n;
+    sf_cond_t  *c;
+
+    if (sf_rules_number(ps, &ps->tok[1], 1, (long) ps->ntok - 2, &n)
+        != SF_OK)
+    {
+        return SF_ERROR;
+    }
+
+    if (sf_rules_phrases(ps, dir->type, 2, &c) != SF_OK) {
+        return SF_ERROR;
+    }
+
+    c->n = n;
+
+    return SF_OK;
+}
+
+
+static int
+sf_dir_regex(sf_parser_t *ps, const sf_directive_t *dir)
+{
+    (void) dir;
+
+    return sf_rules_regex(ps);
+}
+
+
+static int
+sf_dir_links(sf_parser_t *ps, const sf_directive_t *dir)
+{
+    int         op;
+    long        n;
+    sf_cond_t  *c;
+
+    if (sf_token_is(&ps->tok[1], "=")) {
+        op = SF_OP_EQ;
+
+    } else if (sf_token_is(&ps->tok[1], ">=")) {
+        op = SF_OP_GE;
+
+    } else if (sf_token_is(&ps->tok[1], "<=")) {
+        op = SF_OP_LE;
+
+    } else {
+        return sf_rules_error(ps, ps->tok[1].column,
+                              "links: bad operator \"%.*s\"",
+                              (int) ps->tok[1].raw_len, ps->tok[1].raw);
+    }
+
+    if (sf_rules_number(ps, &ps->tok[2], 0, 100000, &n) != SF_OK) {
+        return SF_ERROR;
+    }
+
+    c = sf_rules_cond(ps, dir->type, 0);
+    if (c == NULL) {
+        return sf_rules_error(ps, ps->tok[0].column, "out of memory");
+    }
+
+    c->op = op;
+    c->n = n;
+
+    return SF_OK;
+}
+
+
+static int
+sf_dir_template(sf_parser_t *ps, const sf_directive_t *dir)
+{
+    (void) dir;
+
+    return sf_rules_templates(ps);
+}
+
+
+/* link-rel, link-class: one word */
+static int
+sf_dir_link_word(sf_parser_t *ps, const sf_directive_t *dir)
+{
+    long        n;
+    size_t      i;
+    sf_cond_t  *c;
+
+    if (sf_rules_link_index(ps, &ps->tok[1], &n) != SF_OK) {
+        return SF_ERROR;
+    }
+
+    if (!ps->tok[2].quoted || ps->tok[2].len == 0) {
+        return sf_rules_error(ps, ps->tok[2].column,
+                              "expected a quoted word");
+    }
+
+    for (i = 0; i < ps->tok[2].len; i++) {
+        if (sf_rules_space((char) ps->tok[2].val[i])
+            || ps->tok[2].val[i] == '\n')
+        {
+            return sf_rules_error(ps, ps->tok[2].column,
+                                  "expected one word, without spaces");
+        }
+    }
+
+    /* rel values are ASCII case-insensitive, classes are not */
+    c = sf_rules_word(ps, dir->type, dir->type == SF_COND_LINK_REL);
+    if (c == NULL) {
+        return SF_ERROR;
+    }
+
+    c->n = n;
+
+    return SF_OK;
+}
+
+
+static int
+sf_dir_link_text(sf_parser_t *ps, const sf_directive_t *dir)
+{
+    long        n;
+    sf_cond_t  *c;
+
+    if (sf_rules_link_index(ps, &ps->tok[1], &n) != SF_OK) {
+        return SF_ERROR;
+    }
+
+    if (sf_rules_phrases(ps, dir->type, 2, &c) != SF_OK) {
+        return SF_ERROR;
+    }
+
+    c->n = n;
+
+    return SF_OK;
+}
+
+
+static int
+sf_dir_link_href(sf_parser_t *ps, const sf_directive_t *dir)
+{
+    long        n;
+    sf_cond_t  *c;
+
+    if (sf_rules_link_index(ps, &ps->tok[1], &n) != SF_OK) {
+        return SF_ERROR;
+    }
+
+    if (!ps->tok[2].quoted || ps->tok[2].len == 0) {
+        return sf_rules_error(ps, ps->tok[2].column,
+                              "expected a quoted phrase");
+    }
+
+    /* hrefs are compared lower-cased */
+    c = sf_rules_word(ps, dir->type, 1);
+    if (c == NULL) {
+        return SF_ERROR;
+    }
+
+    c->n = n;
+
+    return SF_OK;
+}
+
+
+static int
+sf_dir_max_length(sf_parser_t *ps, const sf_directive_t *dir)
+{
+    long        n;
+    sf_cond_t  *c;
+
+    if (sf_rules_number(ps, &ps->tok[1], 1, 100000000, &n) != SF_OK) {
+        return SF_ERROR;
+    }
+
+    c = sf_rules_cond(ps, dir->type, 0);
+    if (c == NULL) {
+        return sf_rules_error(ps, ps->tok[0].column, "out of memory");
+    }
+
+    c->n = n;
+
+    return SF_OK;
+}
+
+
+/* escaped, title: no argument */
+static int
+sf_dir_flag(sf_parser_t *ps, const sf_directive_t *dir)
+{
+    if (sf_rules_cond(ps, dir->type, 0) == NULL) {
+        return sf_rules_error(ps, ps->tok[0].column, "out of memory");
+    }
+
+    return SF_OK;
+}
+
+
+static int
+sf_dir_position(sf_parser_t *ps, const sf_directive_t *dir)
+{
+    if (!sf_token_is(&ps->tok[1], "first")) {
+        return sf_rules_error(ps, ps->tok[1].column,
+                              "position: expected \"first\", not "
+                              "\"%.*s\"", (int) ps->tok[1].raw_len,
+                              ps->tok[1].raw);
+    }
+
+    return sf_dir_flag(ps, dir);
+}
+
+
+static int
+sf_dir_action(sf_parser_t *ps, const sf_directive_t *dir)
+{
+    (void) dir;
+
+    return sf_rules_action(ps);
+}
+
+
+static const sf_directive_t  sf_directives[] = {
+    { "scope", 1, SF_MAX_TOKENS, SF_COND_CONTAINS, sf_dir_scope },
+    { "contains", 1, SF_MAX_TOKENS, SF_COND_CONTAINS, sf_dir_phrases },
+    { "any", 2, SF_MAX_TOKENS, SF_COND_ANY, sf_dir_any },
+    { "equals", 1, 1, SF_COND_EQUALS, sf_dir_phrases },
+    { "starts", 1, 1, SF_COND_STARTS, sf_dir_phrases },
+    { "ends", 1, 1, SF_COND_ENDS, sf_dir_phrases },
+    { "regex", 1, 1, SF_COND_REGEX, sf_dir_regex },
+    { "links", 2, 2, SF_COND_LINKS, sf_dir_links },
+    { "template", 1, SF_MAX_TOKENS, SF_COND_TEMPLATE, sf_dir_template },
+    { "link-rel", 2, 2, SF_COND_LINK_REL, sf_dir_link_word },
+    { "link-class", 2, 2, SF_COND_LINK_CLASS, sf_dir_link_word },
+    { "link-text", 2, 2, SF_COND_LINK_TEXT, sf_dir_link_text },
+    { "link-href", 2, 2, SF_COND_LINK_HREF, sf_dir_link_href },
+    { "max-length", 1, 1, SF_COND_MAX_LENGTH, sf_dir_max_length },
+    { "escaped", 0, 0, SF_COND_ESCAPED, sf_dir_flag },
+    { "title", 0, 0, SF_COND_TITLE, sf_dir_flag },
+    { "position", 1, 1, SF_COND_POSITION, sf_dir_position },
+    { "action", 1, 6, SF_COND_CONTAINS, sf_dir_action },
+    { NULL, 0, 0, SF_COND_CONTAINS, NULL }
+};
+
+
 /* One directive inside a rule. */
 static int
 sf_rules_directive(sf_parser_t *ps)
 {
-    long         n;
-    size_t       i;
-    sf_cond_t   *c;
-    sf_token_t  *d;
+    sf_token_t            *d;
+    const sf_directive_t  *dir;
 
     d = &ps->tok[0];
 
-    if (sf_token_is(d, "scope")) {
-        if (sf_rules_args(ps, 1, SF_MAX_TOKENS) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        for (i = 1; i < ps->ntok; i++) {
-            if (sf_rules_selector(ps, &ps->tok[i]) != SF_OK) {
-                return SF_ERROR;
-            }
-        }
-
-        return SF_OK;
-    }
-
-    if (sf_token_is(d, "contains")) {
-        if (sf_rules_args(ps, 1, SF_MAX_TOKENS) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        return sf_rules_phrases(ps, SF_COND_CONTAINS, 1, NULL);
-    }
-
-    if (sf_token_is(d, "any")) {
-        if (sf_rules_args(ps, 2, SF_MAX_TOKENS) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        if (sf_rules_number(ps, &ps->tok[1], 1, (long) ps->ntok - 2, &n)
-            != SF_OK)
-        {
-            return SF_ERROR;
-        }
-
-        if (sf_rules_phrases(ps, SF_COND_ANY, 2, &c) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        c->n = n;
-
-        return SF_OK;
-    }
-
-    if (sf_token_is(d, "equals") || sf_token_is(d, "starts")
-        || sf_token_is(d, "ends"))
-    {
-        if (sf_rules_args(ps, 1, 1) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        return sf_rules_phrases(ps, d->val[0] == 'e'
-                                    ? (d->val[1] == 'q' ? SF_COND_EQUALS
-                                                        : SF_COND_ENDS)
-                                    : SF_COND_STARTS, 1, NULL);
-    }
-
-    if (sf_token_is(d, "regex")) {
-        if (sf_rules_args(ps, 1, 1) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        return sf_rules_regex(ps);
-    }
-
-    if (sf_token_is(d, "links")) {
-        if (sf_rules_args(ps, 2, 2) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        if (sf_token_is(&ps->tok[1], "=")) {
-            i = SF_OP_EQ;
-
-        } else if (sf_token_is(&ps->tok[1], ">=")) {
-            i = SF_OP_GE;
-
-        } else if (sf_token_is(&ps->tok[1], "<=")) {
-            i = SF_OP_LE;
-
-        } else {
-            return sf_rules_error(ps, ps->tok[1].column,
-                                  "links: bad operator \"%.*s\"",
-                                  (int) ps->tok[1].raw_len, ps->tok[1].raw);
-        }
-
-        if (sf_rules_number(ps, &ps->tok[2], 0, 100000, &n) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        c = sf_rules_cond(ps, SF_COND_LINKS, 0);
-        if (c == NULL) {
-            return sf_rules_error(ps, d->column, "out of memory");
-        }
-
-        c->op = (int) i;
-        c->n = n;
-
-        return SF_OK;
-    }
-
-    if (sf_token_is(d, "template")) {
-        if (sf_rules_args(ps, 1, SF_MAX_TOKENS) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        return sf_rules_templates(ps);
-    }
-
-    if (sf_token_is(d, "link-rel") || sf_token_is(d, "link-class")) {
-        if (sf_rules_args(ps, 2, 2) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        if (sf_rules_link_index(ps, &ps->tok[1], &n) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        if (!ps->tok[2].quoted || ps->tok[2].len == 0) {
-            return sf_rules_error(ps, ps->tok[2].column,
-                                  "expected a quoted word");
-        }
-
-        for (i = 0; i < ps->tok[2].len; i++) {
-            if (sf_rules_space((char) ps->tok[2].val[i])
-                || ps->tok[2].val[i] == '\n')
-            {
-                return sf_rules_error(ps, ps->tok[2].column,
-                                      "expected one word, without spaces");
-            }
-        }
-
-        /* rel values are ASCII case-insensitive, classes are not */
-        if (d->val[5] == 'r') {
-            c = sf_rules_word(ps, SF_COND_LINK_REL, 1);
-
-        } else {
-            c = sf_rules_word(ps, SF_COND_LINK_CLASS, 0);
-        }
-
-        if (c == NULL) {
-            return SF_ERROR;
-        }
-
-        c->n = n;
-
-        return SF_OK;
-    }
-
-    if (sf_token_is(d, "link-text") || sf_token_is(d, "link-href")) {
-        if (sf_rules_args(ps, 2, 2) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        if (sf_rules_link_index(ps, &ps->tok[1], &n) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        if (d->val[5] == 't') {
-            if (sf_rules_phrases(ps, SF_COND_LINK_TEXT, 2, &c) != SF_OK) {
+    for (dir = sf_directives; dir->name != NULL; dir++) {
+        if (sf_token_is(d, dir->name)) {
+            if (sf_rules_args(ps, dir->min, dir->max) != SF_OK) {
                 return SF_ERROR;
             }
 
-        } else {
-            if (!ps->tok[2].quoted || ps->tok[2].len == 0) {
-                return sf_rules_error(ps, ps->tok[2].column,
-                                      "expected a quoted phrase");
-            }
-
-            /* hrefs are compared lower-cased */
-            c = sf_rules_word(ps, SF_COND_LINK_HREF, 1);
-            if (c == NULL) {
-                return SF_ERROR;
-            }
+            return dir->handler(ps, dir);
         }
-
-        c->n = n;
-
-        return SF_OK;
-    }
-
-    if (sf_token_is(d, "max-length")) {
-        if (sf_rules_args(ps, 1, 1) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        if (sf_rules_number(ps, &ps->tok[1], 1, 100000000, &n) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        c = sf_rules_cond(ps, SF_COND_MAX_LENGTH, 0);
-        if (c == NULL) {
-            return sf_rules_error(ps, d->column, "out of memory");
-        }
-
-        c->n = n;
-
-        return SF_OK;
-    }
-
-    if (sf_token_is(d, "escaped") || sf_token_is(d, "title")) {
-        if (sf_rules_args(ps, 0, 0) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        c = sf_rules_cond(ps, d->val[0] == 'e' ? SF_COND_ESCAPED
-                                               : SF_COND_TITLE, 0);
-        if (c == NULL) {
-            return sf_rules_error(ps, d->column, "out of memory");
-        }
-
-        return SF_OK;
-    }
-
-    if (sf_token_is(d, "position")) {
-        if (sf_rules_args(ps, 1, 1) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        if (!sf_token_is(&ps->tok[1], "first")) {
-            return sf_rules_error(ps, ps->tok[1].column,
-                                  "position: expected \"first\", not "
-                                  "\"%.*s\"", (int) ps->tok[1].raw_len,
-                                  ps->tok[1].raw);
-        }
-
-        c = sf_rules_cond(ps, SF_COND_POSITION, 0);
-        if (c == NULL) {
-            return sf_rules_error(ps, d->column, "out of memory");
-        }
-
-        return SF_OK;
-    }
-
-    if (sf_token_is(d, "action")) {
-        if (sf_rules_args(ps, 1, 6) != SF_OK) {
-            return SF_ERROR;
-        }
-
-        return sf_rules_action(ps);
     }
 
     return sf_rules_error(ps, d->column, "unknown directive \"%.*s\"",
@@ -1122,25 +1175,19 @@ sf_rules_directive(sf_parser_t *ps)
 }
 
 
+/* A directive (or "end"): a line that does not start a new rule. */
 static int
 sf_rules_known(const sf_token_t *d)
 {
-    static const char  *names[] = {
-        "scope", "contains", "any", "equals", "starts", "ends", "regex",
-        "links", "link-text", "link-href", "link-rel", "link-class",
-        "template", "max-length", "escaped",
-        "position", "title", "action", "end", NULL
-    };
+    const sf_directive_t  *dir;
 
-    const char  **n;
-
-    for (n = names; *n != NULL; n++) {
-        if (sf_token_is(d, *n)) {
+    for (dir = sf_directives; dir->name != NULL; dir++) {
+        if (sf_token_is(d, dir->name)) {
             return 1;
         }
     }
 
-    return 0;
+    return sf_token_is(d, "end");
 }
 
 
