@@ -357,43 +357,25 @@ sf_rules_sort_conds(sf_rule_t *r)
 }
 
 
-int
-sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
+/* What a compile needs while it runs. */
+typedef struct {
+    sf_rules_t           *rules;
+    sf_phrase_t          *table;            /* of every phrase */
+    size_t                nph;
+    unsigned char        *lit;              /* 2 x maxpat: literal, run */
+    size_t                maxpat;           /* longest regex pattern */
+} sf_compiler_t;
+
+
+/*
+ * What an earlier compile that failed may have left: start again from
+ * what the rule texts gave (a regex keeps the literal it was given).
+ */
+static void
+sf_compile_reset(sf_rules_t *rules)
 {
-    int            rc, unbounded;
-    size_t         i, j, k, nph, total, nreq, maxpat;
-    unsigned       id;
-    sf_rule_t     *r;
-    sf_cond_t     *c;
-    sf_tag_e       t;
-    sf_seg_t       lit_seg;
-    sf_phrase_t   *table;
-    unsigned char *lit, *run;
+    sf_rule_t  *r;
 
-    static const sf_tag_e  defaults[] = {
-        SF_TAG_P, SF_TAG_DIV, SF_TAG_SECTION, SF_TAG_ASIDE, SF_TAG_FOOTER,
-        SF_TAG_HEADER, SF_TAG_H1, SF_TAG_H2, SF_TAG_H3, SF_TAG_H4,
-        SF_TAG_H5, SF_TAG_H6, SF_TAG_LI, SF_TAG_FIGURE, SF_TAG_FIGCAPTION,
-        SF_TAG_TD
-    };
-
-    if (err != NULL) {
-        memset(err, 0, sizeof(sf_error_t));
-    }
-
-    if (rules == NULL || rules->compiled) {
-        return SF_ERROR;
-    }
-
-    table = NULL;
-    lit = NULL;
-    rc = SF_ERROR;
-    unbounded = 0;
-
-    /*
-     * What an earlier compile that failed may have left: start again from
-     * what the rule texts gave (a regex keeps the literal it was given).
-     */
     rules->nselectors = 0;
     rules->nhold_sel = 0;
     rules->cls_bloom = 0;
@@ -415,19 +397,227 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
         r->needs_scan = 0;
         r->scope_attr = 0;
     }
+}
 
+
+/* The tags a rule's selectors take, and what the stream must hold. */
+static void
+sf_compile_scope(sf_rules_t *rules, sf_rule_t *r)
+{
+    size_t          i;
+    sf_tag_e        t;
+    sf_selector_t  *sel;
+
+    if (r->selector_rule) {
+        rules->selectors[rules->nselectors++] = r;
+    }
+
+    for (i = 0; i < SF_TAG_NTAGS; i++) {
+        r->scope_tag[i] = (r->nsel == 0);
+    }
+
+    for (i = 0; i < r->nsel; i++) {
+        sel = &r->sel[i];
+        t = sel->tag;
+
+        if (sel->any) {
+            memset(r->scope_tag, 1, SF_TAG_NTAGS);
+
+        } else if (sel->anon) {
+            r->scope_tag[SF_TAG_NONE] = 1;
+
+        } else if (sel->cls == NULL && sel->id == NULL) {
+            r->scope_tag[t] = 1;
+
+        } else {
+            r->scope_attr = 1;
+        }
+
+        if (sel->cls != NULL) {
+            rules->cls_bloom |= sf_rules_bloom(sel->cls, sel->cls_len);
+        }
+
+        if (sel->id != NULL) {
+            rules->id_bloom |= sf_rules_bloom(sel->id, sel->id_len);
+        }
+
+        if (sel->cls != NULL || sel->id != NULL) {
+            if (!r->selector_rule) {
+                rules->hold_sel[rules->nhold_sel++] = sel;
+            }
+
+        } else if (t != SF_TAG_NONE) {
+            rules->hold[t] = 1;
+        }
+    }
+}
+
+
+/* A regex: JIT code, and its literal as a required phrase. */
+static int
+sf_compile_regex(sf_compiler_t *cc, sf_rule_t *r, sf_cond_t *c)
+{
+    size_t          j;
+    unsigned        id;
+    unsigned char  *p;
+
+    if (!c->literal) {
+        if (pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE) < 0) {
+            /* no JIT here: the interpreter will do */
+        }
+
+        j = sf_regex_literal(c->phrases[0].data, c->phrases[0].len,
+                             cc->lit, cc->lit + cc->maxpat);
+        if (j < SF_LITERAL_MIN) {
+            return SF_OK;
+        }
+
+        p = sf_rules_alloc(cc->rules, j);
+        if (p == NULL) {
+            return SF_ERROR;
+        }
+
+        memcpy(p, cc->lit, j);
+        c->phrases[0].data = p;
+        c->phrases[0].len = j;
+        c->literal = 1;
+    }
+
+    sf_rules_phrase_id(cc->table, &cc->nph, c->phrases[0].data,
+                       c->phrases[0].len, &id);
+    c->phrases[0].id = id;
+    r->required[r->nrequired++] = id;
+    r->needs_scan = 1;
+
+    return SF_OK;
+}
+
+
+static void
+sf_compile_template(sf_compiler_t *cc, sf_rule_t *r, sf_cond_t *c)
+{
+    size_t     i, j;
+    unsigned   id;
+    sf_seg_t   lit_seg;
+
+    for (j = 0; j < c->ntmpls; j++) {
+        for (i = 0; i < c->tmpls[j].nsegs; i++) {
+            if (c->tmpls[j].segs[i].type == SF_SEG_TITLE) {
+                cc->rules->has_title = 1;
+            }
+        }
+    }
+
+    /*
+     * A template's longest literal must be in the text for it to match,
+     * which the prefilter tells before it is tried; with a single
+     * template the rule requires it.
+     */
+    for (j = 0; j < c->ntmpls; j++) {
+        if (sf_template_literal(&c->tmpls[j], &lit_seg) == 0) {
+            continue;
+        }
+
+        sf_rules_phrase_id(cc->table, &cc->nph, lit_seg.data, lit_seg.len,
+                           &id);
+        c->tmpls[j].lit_id = id;
+        c->tmpls[j].has_lit = 1;
+        r->needs_scan = 1;
+
+        if (c->ntmpls == 1) {
+            r->required[r->nrequired++] = id;
+        }
+    }
+}
+
+
+/* The phrases of a rule's conditions in the table, and those required. */
+static int
+sf_compile_phrases(sf_compiler_t *cc, sf_rule_t *r)
+{
+    size_t      j;
+    unsigned    id;
+    sf_cond_t  *c;
+
+    /* required phrases: one slot per phrase, plus one per regex */
+    j = 1;
+
+    for (c = r->conds; c != NULL; c = c->next) {
+        j += c->nphrases + 1;
+    }
+
+    r->required = sf_rules_alloc(cc->rules, j * sizeof(unsigned));
+    if (r->required == NULL) {
+        return SF_ERROR;
+    }
+
+    for (c = r->conds; c != NULL; c = c->next) {
+        switch (c->type) {
+
+        case SF_COND_CONTAINS:
+        case SF_COND_EQUALS:
+        case SF_COND_STARTS:
+        case SF_COND_ENDS:
+        case SF_COND_LINK_TEXT:
+        case SF_COND_ANY:
+            for (j = 0; j < c->nphrases; j++) {
+                sf_rules_phrase_id(cc->table, &cc->nph, c->phrases[j].data,
+                                   c->phrases[j].len, &id);
+                c->phrases[j].id = id;
+
+                if (c->type != SF_COND_ANY) {
+                    r->required[r->nrequired++] = id;
+                }
+            }
+
+            r->needs_scan = 1;
+            break;
+
+        case SF_COND_REGEX:
+            if (sf_compile_regex(cc, r, c) != SF_OK) {
+                return SF_ERROR;
+            }
+
+            break;
+
+        case SF_COND_TITLE:
+            cc->rules->has_title = 1;
+            break;
+
+        case SF_COND_TEMPLATE:
+            sf_compile_template(cc, r, c);
+            break;
+
+        default:
+            break;
+        }
+    }
+
+    return SF_OK;
+}
+
+
+/* The rule array, and the room the compile's tables need. */
+static int
+sf_compile_tables(sf_compiler_t *cc)
+{
+    size_t        k, total, nreq;
+    sf_rule_t    *r;
+    sf_cond_t    *c;
+    sf_rules_t   *rules;
+
+    rules = cc->rules;
     rules->rules = sf_rules_alloc(rules, (rules->nrules + 1)
                                          * sizeof(sf_rule_t *));
     rules->selectors = sf_rules_alloc(rules, (rules->nrules + 1)
                                              * sizeof(sf_rule_t *));
     if (rules->rules == NULL || rules->selectors == NULL) {
-        goto nomem;
+        return SF_ERROR;
     }
 
-    /* count what the tables need */
     total = 0;
     nreq = 0;
-    maxpat = 1;
+    cc->maxpat = 1;
     k = 0;
 
     for (r = rules->head; r != NULL; r = r->next) {
@@ -437,76 +627,69 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
         for (c = r->conds; c != NULL; c = c->next) {
             nreq += c->nphrases + c->ntmpls + 1;
 
-            if (c->type == SF_COND_REGEX && c->phrases[0].len > maxpat) {
-                maxpat = c->phrases[0].len;
+            if (c->type == SF_COND_REGEX && c->phrases[0].len > cc->maxpat) {
+                cc->maxpat = c->phrases[0].len;
             }
         }
     }
 
     rules->hold_sel = sf_rules_alloc(rules, (total + 1)
                                             * sizeof(sf_selector_t *));
-    table = rules->alloc.alloc(rules->alloc.ctx,
-                               (nreq + 1) * sizeof(sf_phrase_t));
-    lit = rules->alloc.alloc(rules->alloc.ctx, 2 * maxpat);
-    if (rules->hold_sel == NULL || table == NULL || lit == NULL) {
-        goto nomem;
+    cc->table = rules->alloc.alloc(rules->alloc.ctx,
+                                   (nreq + 1) * sizeof(sf_phrase_t));
+    cc->lit = rules->alloc.alloc(rules->alloc.ctx, 2 * cc->maxpat);
+
+    if (rules->hold_sel == NULL || cc->table == NULL || cc->lit == NULL) {
+        return SF_ERROR;
     }
 
-    run = lit + maxpat;
+    return SF_OK;
+}
+
+
+int
+sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
+{
+    int            rc, unbounded;
+    size_t         i, k;
+    sf_rule_t     *r;
+    sf_compiler_t  cc;
+
+    static const sf_tag_e  defaults[] = {
+        SF_TAG_P, SF_TAG_DIV, SF_TAG_SECTION, SF_TAG_ASIDE, SF_TAG_FOOTER,
+        SF_TAG_HEADER, SF_TAG_H1, SF_TAG_H2, SF_TAG_H3, SF_TAG_H4,
+        SF_TAG_H5, SF_TAG_H6, SF_TAG_LI, SF_TAG_FIGURE, SF_TAG_FIGCAPTION,
+        SF_TAG_TD
+    };
+
+    if (err != NULL) {
+        memset(err, 0, sizeof(sf_error_t));
+    }
+
+    if (rules == NULL || rules->compiled) {
+        return SF_ERROR;
+    }
+
+    memset(&cc, 0, sizeof(sf_compiler_t));
+    cc.rules = rules;
+    rc = SF_ERROR;
+    unbounded = 0;
+
+    sf_compile_reset(rules);
+
+    if (sf_compile_tables(&cc) != SF_OK) {
+        goto nomem;
+    }
 
     /* candidates */
     for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
         rules->hold[defaults[i]] = 1;
     }
 
-    nph = 0;
-
     for (k = 0; k < rules->nrules; k++) {
         r = rules->rules[k];
 
-        if (r->selector_rule) {
-            rules->selectors[rules->nselectors++] = r;
-        }
-
-        for (i = 0; i < SF_TAG_NTAGS; i++) {
-            r->scope_tag[i] = (r->nsel == 0);
-        }
-
-        for (i = 0; i < r->nsel; i++) {
-            t = r->sel[i].tag;
-
-            if (r->sel[i].any) {
-                memset(r->scope_tag, 1, SF_TAG_NTAGS);
-
-            } else if (r->sel[i].anon) {
-                r->scope_tag[SF_TAG_NONE] = 1;
-
-            } else if (r->sel[i].cls == NULL && r->sel[i].id == NULL) {
-                r->scope_tag[t] = 1;
-
-            } else {
-                r->scope_attr = 1;
-            }
-
-            if (r->sel[i].cls != NULL) {
-                rules->cls_bloom |= sf_rules_bloom(r->sel[i].cls,
-                                                   r->sel[i].cls_len);
-            }
-
-            if (r->sel[i].id != NULL) {
-                rules->id_bloom |= sf_rules_bloom(r->sel[i].id,
-                                                  r->sel[i].id_len);
-            }
-
-            if (r->sel[i].cls != NULL || r->sel[i].id != NULL) {
-                if (!r->selector_rule) {
-                    rules->hold_sel[rules->nhold_sel++] = &r->sel[i];
-                }
-
-            } else if (t != SF_TAG_NONE) {
-                rules->hold[t] = 1;
-            }
-        }
+        sf_compile_scope(rules, r);
 
         if (r->title_bound) {
             rules->title_bound = 1;
@@ -521,118 +704,17 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
 
         sf_rules_sort_conds(r);
 
-        /* required phrases: one slot per phrase, plus one per regex */
-        j = 1;
-
-        for (c = r->conds; c != NULL; c = c->next) {
-            j += c->nphrases + 1;
-        }
-
-        r->required = sf_rules_alloc(rules, j * sizeof(unsigned));
-        if (r->required == NULL) {
+        if (sf_compile_phrases(&cc, r) != SF_OK) {
             goto nomem;
-        }
-
-        for (c = r->conds; c != NULL; c = c->next) {
-            switch (c->type) {
-
-            case SF_COND_CONTAINS:
-            case SF_COND_EQUALS:
-            case SF_COND_STARTS:
-            case SF_COND_ENDS:
-            case SF_COND_LINK_TEXT:
-            case SF_COND_ANY:
-                for (j = 0; j < c->nphrases; j++) {
-                    sf_rules_phrase_id(table, &nph, c->phrases[j].data,
-                                       c->phrases[j].len, &id);
-                    c->phrases[j].id = id;
-
-                    if (c->type != SF_COND_ANY) {
-                        r->required[r->nrequired++] = id;
-                    }
-                }
-
-                r->needs_scan = 1;
-                break;
-
-            case SF_COND_REGEX:
-                if (!c->literal) {
-                    if (pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE) < 0) {
-                        /* no JIT here: the interpreter will do */
-                    }
-
-                    j = sf_regex_literal(c->phrases[0].data,
-                                         c->phrases[0].len, lit, run);
-                    if (j < SF_LITERAL_MIN) {
-                        break;
-                    }
-
-                    run = sf_rules_alloc(rules, j);
-                    if (run == NULL) {
-                        goto nomem;
-                    }
-
-                    memcpy(run, lit, j);
-                    c->phrases[0].data = run;
-                    c->phrases[0].len = j;
-                    c->literal = 1;
-                    run = lit + maxpat;
-                }
-
-                j = c->phrases[0].len;
-                sf_rules_phrase_id(table, &nph, c->phrases[0].data, j, &id);
-                c->phrases[0].id = id;
-                r->required[r->nrequired++] = id;
-                r->needs_scan = 1;
-                break;
-
-            case SF_COND_TITLE:
-                rules->has_title = 1;
-                break;
-
-            case SF_COND_TEMPLATE:
-                for (j = 0; j < c->ntmpls; j++) {
-                    for (i = 0; i < c->tmpls[j].nsegs; i++) {
-                        if (c->tmpls[j].segs[i].type == SF_SEG_TITLE) {
-                            rules->has_title = 1;
-                        }
-                    }
-                }
-
-                /*
-                 * A template's longest literal must be in the text for it
-                 * to match, which the prefilter tells before it is tried;
-                 * with a single template the rule requires it.
-                 */
-                for (j = 0; j < c->ntmpls; j++) {
-                    if (sf_template_literal(&c->tmpls[j], &lit_seg) == 0) {
-                        continue;
-                    }
-
-                    sf_rules_phrase_id(table, &nph, lit_seg.data,
-                                       lit_seg.len, &id);
-                    c->tmpls[j].lit_id = id;
-                    c->tmpls[j].has_lit = 1;
-                    r->needs_scan = 1;
-
-                    if (c->ntmpls == 1) {
-                        r->required[r->nrequired++] = id;
-                    }
-                }
-
-                break;
-
-            default:
-                break;
-            }
         }
     }
 
-    rules->nphrases = nph;
+    rules->nphrases = cc.nph;
     rules->text_limit = unbounded ? 0 : rules->max_max_length;
 
-    if (nph > 0) {
-        if (sf_prefilter_build(&rules->prefilter, table, nph, &rules->alloc)
+    if (cc.nph > 0) {
+        if (sf_prefilter_build(&rules->prefilter, cc.table, cc.nph,
+                               &rules->alloc)
             != SF_OK)
         {
             goto nomem;
@@ -641,7 +723,7 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
         rules->memory += rules->prefilter.memory;
     }
 
-    if (sf_reject_anchors(rules, table, nph) != SF_OK
+    if (sf_reject_anchors(rules, cc.table, cc.nph) != SF_OK
         || sf_rules_scoped(rules) != SF_OK
         || sf_reject_compile(rules) != SF_OK)
     {
@@ -661,12 +743,12 @@ nomem:
 done:
 
     if (rules->alloc.free != NULL) {
-        if (table != NULL) {
-            rules->alloc.free(rules->alloc.ctx, table);
+        if (cc.table != NULL) {
+            rules->alloc.free(rules->alloc.ctx, cc.table);
         }
 
-        if (lit != NULL) {
-            rules->alloc.free(rules->alloc.ctx, lit);
+        if (cc.lit != NULL) {
+            rules->alloc.free(rules->alloc.ctx, cc.lit);
         }
     }
 
