@@ -1215,7 +1215,7 @@ sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
 
     may = ~(uint64_t) 0;
 
-    if (!match->slow && rules->anchor_map != NULL
+    if (!match->slow && rules->anchor_all.map != NULL
         && sf_reject_block(rules, match, block, &may))
     {
         return;

@@ -202,10 +202,10 @@ sf_match_separator(const unsigned char *p, size_t n, size_t *used,
 }
 
 
-/* The anchors whose key w, of hash h, is at text[i]: those there.
- * Returns whether there is one. */
+/* The anchors of set whose key w, of hash h, is at text[i]: those there
+ * set in bits.  Returns whether there is one (bits NULL: at the first). */
 static int
-sf_match_anchor_key(const sf_rules_t *rules, const unsigned char *text,
+sf_match_anchor_key(const sf_anchor_set_t *set, const unsigned char *text,
     size_t len, size_t i, uint32_t w, uint32_t h, unsigned char *bits)
 {
     int                     hit;
@@ -214,14 +214,18 @@ sf_match_anchor_key(const sf_rules_t *rules, const unsigned char *text,
 
     hit = 0;
     h >>= SF_ANCHOR_BITS - 8;
-    last = rules->anchor_first[h + 1];
+    last = set->first[h + 1];
 
-    for (e = rules->anchor_first[h]; e < last; e++) {
-        ak = &rules->anchor_keys[e];
+    for (e = set->first[h]; e < last; e++) {
+        ak = &set->keys[e];
 
         if (ak->key == w && i >= ak->off
             && sf_match_anchor_at(text, len, i - ak->off, ak->anchor))
         {
+            if (bits == NULL) {
+                return 1;
+            }
+
             sf_bit_set(bits, ak->anchor->phrase);
             hit = 1;
         }
@@ -229,6 +233,16 @@ sf_match_anchor_key(const sf_rules_t *rules, const unsigned char *text,
 
     return hit;
 }
+
+
+#if (SF_REJECT_SSE2)
+/* From sf_reject_tail + n, 16 bytes whose last n are 0xff. */
+static const unsigned char  sf_reject_tail[32] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
+#endif
 
 
 /*
@@ -249,7 +263,7 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
     unsigned char   c;
 #if (SF_REJECT_SSE2)
     unsigned        rounds;
-    __m128i         v, acc, sum, amp, lt, del, sp, zero;
+    __m128i         v, acc, sum, amp, lt, del, sp, zero, tail, vbad;
 
     amp = _mm_set1_epi8('&');
     lt = _mm_set1_epi8('<');
@@ -292,6 +306,23 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
             }
 
             stop = i + 16;
+
+        } else if (len >= 16) {
+            /* the last bytes: the 16 that end the text, the others masked */
+            v = _mm_loadu_si128((const __m128i *) (text + len - 16));
+            tail = _mm_loadu_si128((const __m128i *) (sf_reject_tail
+                                                      + (len - i)));
+
+            vbad = _mm_or_si128(_mm_or_si128(v, _mm_cmpeq_epi8(v, del)),
+                                _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                             _mm_cmpeq_epi8(v, lt)));
+
+            if (_mm_movemask_epi8(_mm_and_si128(tail, vbad)) == 0) {
+                acc = _mm_sub_epi8(acc,
+                                   _mm_and_si128(tail, _mm_cmpgt_epi8(v, sp)));
+                i = len;
+                continue;
+            }
 
         } else
 #endif
@@ -417,6 +448,62 @@ sf_reject_next(const unsigned char *map, const unsigned char *text,
 #endif
 
 
+/* Whether an anchor of set has its key at text[i]. */
+static int
+sf_reject_found(const sf_anchor_set_t *set, const unsigned char *text,
+    size_t len, size_t i)
+{
+    uint32_t  w, h;
+
+    memcpy(&w, text + i, 4);
+    w |= 0x20202020u;
+    h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+
+    return set->map[h] && sf_match_anchor_key(set, text, len, i, w, h, NULL);
+}
+
+
+/*
+ * Whether a long anchor (SF_ANCHOR_LONG bytes or more) is in the text, at
+ * their own stride (5 or more): two positions a round, from two loads.
+ */
+static int
+sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
+    size_t len)
+{
+    size_t                  i, stride;
+    uint32_t                w, w2, h, h2;
+    const unsigned char    *map;
+    const sf_anchor_set_t  *set;
+
+    set = &rules->anchor_long;
+    map = set->map;
+    stride = set->stride;
+
+    for (i = 0; i + stride + 4 <= len; i += 2 * stride) {
+        memcpy(&w, text + i, 4);
+        memcpy(&w2, text + i + stride, 4);
+        h = ((w | 0x20202020u) * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+        h2 = ((w2 | 0x20202020u) * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+
+        if ((map[h] | map[h2]) != 0
+            && (sf_reject_found(set, text, len, i)
+                || sf_reject_found(set, text, len, i + stride)))
+        {
+            return 1;
+        }
+    }
+
+    for ( /* void */ ; i + 4 <= len; i += stride) {
+        if (sf_reject_found(set, text, len, i)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /* The anchors whose key is at text[i]: bits set up on the first there. */
 static void
 sf_reject_key(const sf_rules_t *rules, const unsigned char *text, size_t len,
@@ -428,7 +515,7 @@ sf_reject_key(const sf_rules_t *rules, const unsigned char *text, size_t len,
     w |= 0x20202020u;
     h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
 
-    if (!rules->anchor_map[h]) {
+    if (!rules->anchor_all.map[h]) {
         return;
     }
 
@@ -438,7 +525,7 @@ sf_reject_key(const sf_rules_t *rules, const unsigned char *text, size_t len,
         *hit = 1;
     }
 
-    sf_match_anchor_key(rules, text, len, i, w, h, bits);
+    sf_match_anchor_key(&rules->anchor_all, text, len, i, w, h, bits);
 }
 
 
@@ -459,7 +546,7 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
         return 0;
     }
 
-    stride = rules->anchor_stride;
+    stride = rules->anchor_all.stride;
     hit = 0;
     i = 0;
 
@@ -470,8 +557,9 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
 #if (SF_REJECT_LE)
     if (stride == 3 || stride == 4) {
         for ( ;; ) {
-            i = stride == 3 ? sf_reject_next(rules->anchor_map, text, len, i, 3)
-                            : sf_reject_next(rules->anchor_map, text, len, i, 4);
+            i = stride == 3
+                ? sf_reject_next(rules->anchor_all.map, text, len, i, 3)
+                : sf_reject_next(rules->anchor_all.map, text, len, i, 4);
 
             if (i + 8 > len) {
                 break;
@@ -646,7 +734,260 @@ sf_reject_cond(sf_match_t *match, const sf_block_t *b,
 }
 
 
-/* ---- the tables, at compile time ------------------------------------ */
+/* ---- the anchors and the tables, at compile time ------------------- */
+
+/*
+ * The lead bytes, as a mask of bit (lead - 0xc0), of every character that
+ * folds to one starting with the phrase's first non-ASCII byte; 0 when
+ * there is no such byte.  Folding changes characters below U+0500 and
+ * U+1E9E only; any other keeps its lead byte.  folds[] holds, by the lead
+ * byte a character folds to, the lead bytes it may come from: filled at
+ * the first call (*folded clear), as it is the same for every phrase.
+ */
+static uint64_t
+sf_reject_leads(const unsigned char *d, size_t len, uint64_t *folds,
+    int *folded)
+{
+    int                   ov;
+    size_t                i, n, k;
+    uint32_t              y;
+    unsigned char         lead, in[4], b0[8], b1[8];
+    const unsigned char  *out;
+
+    for (i = 0; i < len && d[i] < 0x80; i++) {
+        /* void */
+    }
+
+    if (i == len || d[i] < 0xc0) {
+        /* ASCII only, or a cut character: nothing to tell by */
+        return 0;
+    }
+
+    lead = d[i];
+
+    for (y = 0x80; !*folded && y < 0x501; y++) {
+        if (y == 0x500) {
+            y = 0x1e9e;
+        }
+
+        if (y < 0x800) {
+            in[0] = (unsigned char) (0xc0 | (y >> 6));
+            in[1] = (unsigned char) (0x80 | (y & 0x3f));
+            k = 2;
+
+        } else {
+            in[0] = (unsigned char) (0xe0 | (y >> 12));
+            in[1] = (unsigned char) (0x80 | ((y >> 6) & 0x3f));
+            in[2] = (unsigned char) (0x80 | (y & 0x3f));
+            k = 3;
+        }
+
+        out = sf_normalize(in, k, b0, b1, sizeof(b0), SF_FOLD_ALL, &n, &ov);
+
+        /* a lead byte is told by its low 6 bits */
+        if (n > 0 && out[0] >= 0xc0) {
+            folds[out[0] & 63] |= (uint64_t) 1 << (in[0] & 63);
+        }
+
+        if (y == 0x1e9e) {
+            break;
+        }
+    }
+
+    *folded = 1;
+
+    return ((uint64_t) 1 << (lead & 63)) | folds[lead & 63];
+}
+
+
+/*
+ * The keys of the anchors of min bytes or more, at the stride their
+ * shortest allows, listed by bucket (a counting sort), and their bits in
+ * the map.
+ */
+static int
+sf_reject_keys(sf_rules_t *rules, size_t min, sf_anchor_set_t *set)
+{
+    size_t                i, k, n, stride, b;
+    uint32_t              key, h, *first;
+    sf_anchor_t          *a;
+    sf_anchor_key_t      *keys;
+
+    stride = SF_ANCHOR_STRIDE;
+    n = 0;
+    set->minlen = (size_t) -1;
+
+    for (i = 0; i < rules->nanchors; i++) {
+        if (rules->anchors[i].len < min) {
+            continue;
+        }
+
+        n++;
+
+        if (rules->anchors[i].len < set->minlen) {
+            set->minlen = rules->anchors[i].len;
+        }
+
+        if (rules->anchors[i].len - 3 < stride) {
+            stride = rules->anchors[i].len - 3;
+        }
+    }
+
+    set->nanchors = n;
+    set->stride = stride;
+    n *= stride;
+
+    set->map = sf_rules_alloc(rules, (size_t) 1 << SF_ANCHOR_BITS);
+    set->keys = sf_rules_alloc(rules, (n + 1) * sizeof(sf_anchor_key_t));
+    set->first = sf_rules_alloc(rules,
+                                (SF_ANCHOR_BUCKETS + 1) * sizeof(uint32_t));
+
+    if (set->map == NULL || set->keys == NULL || set->first == NULL) {
+        set->map = NULL;
+        return SF_ERROR;
+    }
+
+    first = set->first;
+    keys = set->keys;
+    memset(set->map, 0, (size_t) 1 << SF_ANCHOR_BITS);
+    memset(first, 0, (SF_ANCHOR_BUCKETS + 1) * sizeof(uint32_t));
+
+    /* counts per bucket, then where each bucket ends, then fill back */
+    for (i = 0; i < rules->nanchors; i++) {
+        a = &rules->anchors[i];
+
+        for (k = 0; a->len >= min && k < stride; k++) {
+            memcpy(&key, a->data + k, 4);
+            key |= 0x20202020u;
+            h = (key * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+            set->map[h] = 1;
+            first[h >> (SF_ANCHOR_BITS - 8)]++;
+        }
+    }
+
+    for (b = 1; b <= SF_ANCHOR_BUCKETS; b++) {
+        first[b] += first[b - 1];
+    }
+
+    for (i = 0; i < rules->nanchors; i++) {
+        a = &rules->anchors[i];
+
+        for (k = 0; a->len >= min && k < stride; k++) {
+            memcpy(&key, a->data + k, 4);
+            key |= 0x20202020u;
+            h = (key * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+            b = --first[h >> (SF_ANCHOR_BITS - 8)];
+            keys[b].key = key;
+            keys[b].off = (unsigned) k;
+            keys[b].anchor = a;
+        }
+    }
+
+    return SF_OK;
+}
+
+
+/* Anchors of the phrases for the raw-text reject (see sf_rules.h). */
+int
+sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
+{
+    int                   folded;
+    size_t                i, j, start, best, blen;
+    uint32_t              key;
+    uint64_t              folds[64];
+    sf_anchor_t          *a;
+    const unsigned char  *d;
+
+    folded = 0;
+    memset(folds, 0, sizeof(folds));
+
+    rules->anchors = sf_rules_alloc(rules, (nph + 1) * sizeof(sf_anchor_t));
+    rules->anchor_leads = sf_rules_alloc(rules, (nph + 1) * sizeof(uint64_t));
+    rules->anchor_free = sf_rules_alloc(rules, sf_bits_size(nph));
+    rules->anchor_short = sf_rules_alloc(rules, sf_bits_size(nph));
+
+    if (rules->anchors == NULL || rules->anchor_free == NULL
+        || rules->anchor_short == NULL || rules->anchor_leads == NULL)
+    {
+        return SF_ERROR;
+    }
+
+    memset(rules->anchor_leads, 0, (nph + 1) * sizeof(uint64_t));
+
+    memset(rules->anchor_free, 0, sf_bits_size(nph));
+    memset(rules->anchor_short, 0, sf_bits_size(nph));
+    rules->nanchors = 0;
+    rules->nlead_phrases = 0;
+
+    rules->lead_phrases = sf_rules_alloc(rules, (nph + 1) * sizeof(unsigned));
+    if (rules->lead_phrases == NULL) {
+        return SF_ERROR;
+    }
+
+    for (i = 0; i < nph; i++) {
+        d = table[i].data;
+        best = 0;
+        blen = 0;
+        start = 0;
+
+        for (j = 0; j <= table[i].len; j++) {
+            if (j < table[i].len
+                && ((d[j] >= 'a' && d[j] <= 'z')
+                    || (d[j] >= '0' && d[j] <= '9')))
+            {
+                continue;
+            }
+
+            if (j - start > blen) {
+                best = start;
+                blen = j - start;
+            }
+
+            start = j + 1;
+        }
+
+        if (blen < 5) {
+            sf_bit_set(rules->anchor_free, i);
+            rules->anchor_leads[i] = sf_reject_leads(d, table[i].len, folds,
+                                                     &folded);
+
+            if (rules->anchor_leads[i] != 0) {
+                rules->lead_phrases[rules->nlead_phrases++] = (unsigned) i;
+            }
+            continue;
+        }
+
+        if (blen < SF_ANCHOR_LONG) {
+            sf_bit_set(rules->anchor_short, i);
+        }
+
+        a = &rules->anchors[rules->nanchors++];
+        a->phrase = (unsigned) i;
+        a->data = d + best;
+        a->len = blen;
+        memcpy(&key, a->data, 4);
+        a->key = key | 0x20202020u;
+        memcpy(&key, a->data + 1, 4);
+        a->key1 = key | 0x20202020u;
+    }
+
+    memset(&rules->anchor_long, 0, sizeof(sf_anchor_set_t));
+
+    if (sf_reject_keys(rules, 0, &rules->anchor_all) != SF_OK) {
+        return SF_ERROR;
+    }
+
+    /* a longer stride only when there are shorter anchors to leave out */
+    for (i = 0; i < rules->nanchors; i++) {
+        if (rules->anchors[i].len < SF_ANCHOR_LONG) {
+            return sf_reject_keys(rules, SF_ANCHOR_LONG, &rules->anchor_long);
+        }
+    }
+
+    return SF_OK;
+}
+
+
 
 /*
  * What sf_reject_cond() can tell of a condition before the block is seen:
@@ -824,6 +1165,34 @@ sf_reject_static_rule(const sf_rules_t *rules, size_t k, size_t nl,
 }
 
 
+/* Rule bit cannot fire on a text keeping more than max bytes. */
+static void
+sf_reject_lo_add(sf_rules_t *rules, size_t max, uint64_t bit)
+{
+    size_t  j, k;
+
+    for (j = 0; j < rules->rej_lo_n && rules->rej_lo_val[j] < max; j++) {
+        /* void */
+    }
+
+    if (j == rules->rej_lo_n || rules->rej_lo_val[j] != max) {
+        for (k = rules->rej_lo_n; k > j; k--) {
+            rules->rej_lo_val[k] = rules->rej_lo_val[k - 1];
+            rules->rej_lo_mask[k] = rules->rej_lo_mask[k - 1];
+        }
+
+        rules->rej_lo_val[j] = max;
+        rules->rej_lo_mask[j] = j > 0 ? rules->rej_lo_mask[j - 1] : 0;
+        rules->rej_lo_n++;
+    }
+
+    /* in the masks of its value and every greater one */
+    for (k = j; k < rules->rej_lo_n; k++) {
+        rules->rej_lo_mask[k] |= bit;
+    }
+}
+
+
 /*
  * The reject's tables (sf_rules.h): per first-in-entry and link count, the
  * rules a block may leave unrejected, for a text that may hold anything,
@@ -836,7 +1205,7 @@ sf_reject_compile(sf_rules_t *rules)
     unsigned        first;
     uint64_t        bit;
     sf_rule_t      *r;
-    unsigned char  *all, *none;
+    unsigned char  *all, *none, *shrt, *plain;
 
     rules->rej_ok = 0;
 
@@ -845,28 +1214,42 @@ sf_reject_compile(sf_rules_t *rules)
     }
 
     nb = sf_bits_size(rules->nphrases);
-    all = rules->alloc.alloc(rules->alloc.ctx, 2 * nb);
+    all = rules->alloc.alloc(rules->alloc.ctx, 4 * nb);
     if (all == NULL) {
         return SF_ERROR;
     }
 
     none = all + nb;
+    shrt = all + 2 * nb;
+    plain = all + 3 * nb;
     memset(all, 0xff, nb);
     memcpy(none, rules->anchor_free, nb);
+
+    /* no long anchor there: the phrases with none, or a shorter one */
+    for (i = 0; i < nb; i++) {
+        shrt[i] = rules->anchor_free[i] | rules->anchor_short[i];
+    }
+
+    /* ASCII without anchors: nor a phrase that needs a non-ASCII lead */
+    sf_reject_bits(rules, 0, plain);
 
     memset(rules->rej_any, 0, sizeof(rules->rej_any));
     memset(rules->rej_all, 0, sizeof(rules->rej_all));
     memset(rules->rej_none, 0, sizeof(rules->rej_none));
+    memset(rules->rej_long, 0, sizeof(rules->rej_long));
+    memset(rules->rej_plain, 0, sizeof(rules->rej_plain));
     memset(rules->rej_tag, 0, sizeof(rules->rej_tag));
     rules->rej_attr = 0;
     rules->rej_nobloom = 0;
+    rules->rej_lo_n = 0;
 
     for (k = 0; k < rules->nrules; k++) {
         r = rules->rules[k];
         bit = (uint64_t) 1 << k;
 
-        rules->rej_lo[k] = r->text_conds && r->max_length != 0
-                           ? r->max_length : (size_t) -1;
+        if (r->text_conds && r->max_length != 0) {
+            sf_reject_lo_add(rules, r->max_length, bit);
+        }
 
         for (i = 0; i < SF_TAG_NTAGS; i++) {
             if (r->scope_tag[i]) {
@@ -908,6 +1291,18 @@ sf_reject_compile(sf_rules_t *rules)
                                           0))
                 {
                     rules->rej_none[nl][first] |= bit;
+                }
+
+                if (sf_reject_static_rule(rules, k, nl, (int) n, first, shrt,
+                                          0))
+                {
+                    rules->rej_long[nl][first] |= bit;
+                }
+
+                if (sf_reject_static_rule(rules, k, nl, (int) n, first,
+                                          plain, 0))
+                {
+                    rules->rej_plain[nl][first] |= bit;
                 }
             }
         }
@@ -1148,15 +1543,30 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         /* none whatever phrases the text has */
         m &= rules->rej_all[nlc][first];
 
-        for (x = m; x != 0; x &= x - 1) {
-            k = sf_ctz64(x);
+        /* too short a text for any anchor: as one without */
+        if (b->text_len < rules->anchor_all.minlen) {
+            m &= seen == 0 ? rules->rej_plain[nlc][first]
+                           : rules->rej_none[nlc][first];
+        }
 
-            if (lo > rules->rej_lo[k]) {
-                m &= ~(x & -x);
-            }
+        /* none that takes a text as long */
+        for (k = 0; k < rules->rej_lo_n && rules->rej_lo_val[k] < lo; k++) {
+            x = rules->rej_lo_mask[k];
+        }
+
+        if (k > 0) {
+            m &= ~x;
         }
 
         if (m == 0) {
+            return 1;
+        }
+
+        /* the rules left need a long anchor: none there, none fires */
+        if ((m & rules->rej_long[nlc][first]) == 0
+            && rules->anchor_long.map != NULL
+            && !sf_reject_probe_long(rules, b->text, b->text_len))
+        {
             return 1;
         }
     }
@@ -1164,7 +1574,8 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     if (!sf_reject_probe(rules, b->text, b->text_len, seen, match->bits)) {
         if (rules->rej_ok) {
             /* none with only the phrases that need no anchor */
-            m &= rules->rej_none[nlc][first];
+            m &= seen == 0 ? rules->rej_plain[nlc][first]
+                           : rules->rej_none[nlc][first];
 
             if (m == 0) {
                 return 1;

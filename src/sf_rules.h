@@ -219,6 +219,26 @@ typedef struct {
 #define SF_REJECT_NLC     4
 
 
+/*
+ * The anchors (all of them, or those of SF_ANCHOR_LONG bytes or more) as
+ * the probe looks them up: the keys of each at the stride the shortest
+ * allows, hashed into a map, listed by bucket.
+ */
+typedef struct {
+    unsigned char        *map;              /* 1 << SF_ANCHOR_BITS bytes */
+    size_t                stride;
+    size_t                nanchors;
+    size_t                minlen;           /* of the shortest, or -1 */
+    /* keys by bucket: those of bucket b from first[b] on */
+    sf_anchor_key_t      *keys;
+    uint32_t             *first;            /* SF_ANCHOR_BUCKETS + 1 */
+} sf_anchor_set_t;
+
+/* Anchors this long or longer also go to a set probed at stride 5 or
+ * more: blocks whose candidate rules need none shorter take that one. */
+#define SF_ANCHOR_LONG    8
+
+
 /* A chunk of the rules' arena: rules are freed all at once. */
 typedef struct sf_chunk_s  sf_chunk_t;
 
@@ -274,11 +294,10 @@ struct sf_rules_s {
     /* per phrase without anchor: raw lead bytes (0xc0 + bit) its first
        non-ASCII character can come from; 0: no such character */
     uint64_t             *anchor_leads;
-    unsigned char        *anchor_map;       /* 1 << SF_ANCHOR_BITS bytes */
-    size_t                anchor_stride;
-    /* keys by bucket: those of bucket b from anchor_first[b] on */
-    sf_anchor_key_t      *anchor_keys;
-    uint32_t             *anchor_first;     /* SF_ANCHOR_BUCKETS + 1 */
+    sf_anchor_set_t       anchor_all;
+    sf_anchor_set_t       anchor_long;      /* map NULL: none */
+    /* phrase bits: those with an anchor shorter than SF_ANCHOR_LONG */
+    unsigned char        *anchor_short;
     /*
      * The raw-text reject's candidates, when nrules <= 64 (cand_ok): bit k
      * for rules[k].  A rule that needs its required phrases (all below
@@ -297,16 +316,21 @@ struct sf_rules_s {
      * is first in the entry, for any text (rej_any); by its link count too
      * (0, 1, 2, 3 or more) for a text without hazards (rej_all) and one
      * without hazards or anchors (rej_none).  A rule in scope by the tag
-     * alone is in rej_tag[tag], one with class or id selectors in rej_attr;
-     * rej_lo[k] is the length of text (lower bound) above which rule k
-     * cannot fire.
+     * alone is in rej_tag[tag], one with class or id selectors in
+     * rej_attr.
      */
     uint64_t              rej_any[2];
     uint64_t              rej_all[SF_REJECT_NLC][2];
     uint64_t              rej_none[SF_REJECT_NLC][2];
+    uint64_t              rej_long[SF_REJECT_NLC][2];
+    uint64_t              rej_plain[SF_REJECT_NLC][2];
     uint64_t              rej_tag[SF_TAG_NTAGS];
     uint64_t              rej_attr;
-    size_t                rej_lo[64];
+    /* rej_lo_mask[j]: the rules that cannot fire on a text keeping more
+     * than rej_lo_val[j] bytes, by increasing rej_lo_val (rej_lo_n) */
+    size_t                rej_lo_val[64];
+    uint64_t              rej_lo_mask[64];
+    size_t                rej_lo_n;
     unsigned              rej_ok:1;
     unsigned              rej_nobloom:1;    /* a selector name has a space */
     unsigned              title_bound:1;    /* some rule is title_bound */
@@ -317,7 +341,24 @@ struct sf_rules_s {
 
 void *sf_rules_alloc(sf_rules_t *rules, size_t size);
 
-/* The raw-text reject's tables (sf_reject.c), once the rest is compiled. */
+/* Frees the compiled regexes of a rule (the rest is in the arena). */
+void sf_rules_free_regexes(sf_rule_t *rule);
+
+/* A regex literal shorter than this brings the prefilter nothing. */
+#define SF_LITERAL_MIN    3
+
+/*
+ * The longest literal a regex (pattern p, len bytes) cannot match without,
+ * written to out (len bytes; run is scratch of len bytes): its length, or 0
+ * when there is none to tell (sf_regex_literal.c).
+ */
+size_t sf_regex_literal(const unsigned char *p, size_t len,
+    unsigned char *out, unsigned char *run);
+
+/* The raw-text reject's anchors of the phrases table[0, nph) and, once
+ * the rest is compiled, its tables (sf_reject.c). */
+int sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table,
+    size_t nph);
 int sf_reject_compile(sf_rules_t *rules);
 
 /* Tests: with on == 0 every decision takes the slow path. */
