@@ -406,6 +406,12 @@ sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
     if (tag.tag == SF_TAG_CODE) {
         if (!tag.end) {
             s->code += (s->code < (unsigned) -1);
+            /*
+             * the held block touched a code sample (a block started later
+             * sets h_code anew): even when this tag splits it, keeping
+             * it is the safe side
+             */
+            s->h_code = 1;
 
         } else if (s->code > 0) {
             s->code--;
@@ -429,11 +435,6 @@ sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
     case SF_MODE_DROP:
         sf_stream_drop_tag(s, &tag, &a);
         break;
-    }
-
-    /* a block that holds a code sample, or part of one, is one */
-    if (s->mode == SF_MODE_HELD && s->code > 0) {
-        s->h_code = 1;
     }
 }
 
