@@ -138,6 +138,8 @@ typedef enum {
     SF_PASS_TEXT,                           /* text outgrew max_text */
     SF_PASS_REGEX,                          /* a regex hit a match limit */
     SF_PASS_DEPTH,                          /* nesting deeper than tracked */
+    SF_PASS_QUEUE,                          /* an insertion left out: the
+                                               output queue was full */
     SF_PASS_NREASONS
 } sf_pass_reason_e;
 

@@ -14,7 +14,8 @@
 
 
 enum {
-    SF_LX_DATA = 0,
+    SF_LX_DATA = 0,             /* 0: see sf_lexer_in_text() */
+    SF_LX_TMPL_DATA,            /* "<template>x" */
     SF_LX_LT,                   /* at a '<' in text */
     SF_LX_TAG_OPEN,             /* "<" */
     SF_LX_END_TAG_OPEN,         /* "</" */
@@ -83,31 +84,28 @@ sf_lexer_init(sf_lexer_t *lx)
 }
 
 
-int
-sf_lexer_in_text(const sf_lexer_t *lx)
-{
-    return lx->state == SF_LX_DATA && lx->tmpl == 0;
-}
-
-
 /* The data state: page text, or the inert text of a template. */
 static void
 sf_lexer_text(sf_lexer_t *lx)
 {
-    lx->state = SF_LX_DATA;
-    lx->kind = (lx->tmpl > 0) ? SF_LEX_RAW : SF_LEX_TEXT;
+    if (lx->tmpl == 0) {
+        lx->state = SF_LX_DATA;
+        lx->kind = SF_LEX_TEXT;
+
+    } else {
+        lx->state = SF_LX_TMPL_DATA;
+        lx->kind = SF_LEX_RAW;
+    }
 }
 
 
 /*
- * A tag ended at its '>': enter raw text after the start of script &c.,
- * count the templates open.
+ * The end of a tag of script ... plaintext or template: enter raw text
+ * after the start of script &c., count the templates open.
  */
 static void
-sf_lexer_tag_end(sf_lexer_t *lx)
+sf_lexer_tag_special(sf_lexer_t *lx)
 {
-    lx->inert = (lx->tmpl > 0);
-
     if (lx->tag == SF_TAG_TEMPLATE) {
         /* a stray </template> closes nothing, as in browsers */
         if (!lx->end && lx->tmpl < (unsigned) -1) {
@@ -117,13 +115,28 @@ sf_lexer_tag_end(sf_lexer_t *lx)
             lx->tmpl--;
         }
 
-    } else if (!lx->end && sf_tag_is_rawtext(lx->tag)) {
+    } else if (!lx->end) {
         /* the name stays in lx->name: the end tag is matched against it */
         lx->raw_tag = lx->tag;
         lx->raw_len = lx->name_len;
         lx->state = (lx->tag == SF_TAG_PLAINTEXT) ? SF_LX_PLAINTEXT
                                                   : SF_LX_RAW;
         lx->kind = SF_LEX_RAW;
+        return;
+    }
+
+    sf_lexer_text(lx);
+}
+
+
+/* A tag ended at its '>'; most tags are neither raw text nor template. */
+static void
+sf_lexer_tag_end(sf_lexer_t *lx)
+{
+    lx->inert = (lx->tmpl > 0);
+
+    if (sf_tag_is_rawtext(lx->tag) || lx->tag == SF_TAG_TEMPLATE) {
+        sf_lexer_tag_special(lx);
         return;
     }
 
@@ -578,6 +591,263 @@ sf_lexer_rawtext(sf_lexer_t *lx, const unsigned char **pp,
 }
 
 
+/*
+ * "<!" and what follows, up to what it turns out to be: a comment, a CDATA
+ * section or bogus markup (the doctype too), each an opaque token from its
+ * '<' on.  Stops the scan at *pp: at the slice's end, or retyped.
+ */
+static void
+sf_lexer_decl(sf_lexer_t *lx, const unsigned char **pp,
+    const unsigned char *end, sf_lex_event_e *event)
+{
+    unsigned              state;
+    const unsigned char  *p;
+
+    p = *pp;
+    state = SF_LX_BOGUS;
+
+    while (p < end) {
+
+        switch (lx->state) {
+
+        case SF_LX_DECL:
+            /* "<!": "--" opens a comment, "[CDATA[" a CDATA section */
+            if (*p == '-') {
+                lx->state = SF_LX_DECL_DASH;
+                p++;
+                break;
+            }
+
+            if (*p == '[') {
+                lx->state = SF_LX_CDATA_OPEN;
+                lx->count = 1;
+                p++;
+                break;
+            }
+
+            /* doctype and other declarations end at the first '>' */
+            goto opaque;
+
+        case SF_LX_DECL_DASH:
+            /* "<!-" */
+            if (*p == '-') {
+                state = SF_LX_COMMENT_START;
+                p++;
+            }
+
+            goto opaque;
+
+        default: /* SF_LX_CDATA_OPEN */
+            /* "<![CD" */
+            if (*p != (unsigned char) sf_lexer_cdata[lx->count]) {
+                goto opaque;
+            }
+
+            p++;
+
+            if (++lx->count == sizeof(sf_lexer_cdata) - 1) {
+                state = SF_LX_CDATA;
+                goto opaque;
+            }
+
+            break;
+        }
+    }
+
+    *pp = p;
+    return;
+
+opaque:
+
+    (void) sf_lexer_opaque(lx, state, event, 0);
+    *pp = p;
+}
+
+
+/*
+ * The inside of a comment, a CDATA section or bogus markup, up to its end
+ * (event SF_LEX_END) or the slice's end.  Stops the scan at *pp.
+ */
+static void
+sf_lexer_opaque_text(sf_lexer_t *lx, const unsigned char **pp,
+    const unsigned char *end, sf_lex_event_e *event)
+{
+    unsigned char         c;
+    const unsigned char  *p, *q;
+
+    p = *pp;
+
+    while (p < end) {
+
+        switch (lx->state) {
+
+        case SF_LX_COMMENT_START:
+        case SF_LX_COMMENT_START_DASH:
+            /* "<!--" or "<!---": '>' makes a whole comment of it */
+            c = *p++;
+
+            if (c == '>') {
+                goto done;
+            }
+
+            if (c == '-' && lx->state == SF_LX_COMMENT_START) {
+                lx->state = SF_LX_COMMENT_START_DASH;
+                break;
+            }
+
+            lx->count = (c == '-') ? 2 : 0;
+            lx->state = SF_LX_COMMENT;
+            break;
+
+        case SF_LX_COMMENT:
+            /* "<!-- x": ends at "-->" or "--!>" */
+            if (lx->count == 0) {
+                q = memchr(p, '-', (size_t) (end - p));
+
+                if (q == NULL) {
+                    p = end;
+                    break;
+                }
+
+                p = q;
+            }
+
+            c = *p++;
+
+            if (c == '-') {
+                lx->count++;
+                break;
+            }
+
+            if (lx->count >= 2) {
+                if (c == '>') {
+                    goto done;
+                }
+
+                if (c == '!') {
+                    lx->state = SF_LX_COMMENT_BANG;
+                    break;
+                }
+            }
+
+            lx->count = 0;
+            break;
+
+        case SF_LX_COMMENT_BANG:
+            /* "<!-- x --!" */
+            c = *p++;
+
+            if (c == '>') {
+                goto done;
+            }
+
+            lx->state = SF_LX_COMMENT;
+            lx->count = (c == '-') ? 1 : 0;
+            break;
+
+        case SF_LX_CDATA:
+            /* "<![CDATA[ x": ends at "]]>" */
+            if (lx->count == 0) {
+                q = memchr(p, ']', (size_t) (end - p));
+
+                if (q == NULL) {
+                    p = end;
+                    break;
+                }
+
+                p = q;
+            }
+
+            c = *p++;
+
+            if (c == ']') {
+                lx->count++;
+                break;
+            }
+
+            if (c == '>' && lx->count >= 2) {
+                goto done;
+            }
+
+            lx->count = 0;
+            break;
+
+        default: /* SF_LX_BOGUS */
+            /* "<?x", "<!x", "</ x": ends at the first '>' */
+            q = memchr(p, '>', (size_t) (end - p));
+
+            if (q == NULL) {
+                p = end;
+                break;
+            }
+
+            p = q + 1;
+            goto done;
+        }
+    }
+
+    *pp = p;
+    return;
+
+done:
+
+    (void) sf_lexer_done(lx, event, 0);
+    *pp = p;
+}
+
+
+/*
+ * The name of a tag and its attributes, up to its '>' (event SF_LEX_END)
+ * or the slice's end.  Stops the scan at *pp.
+ */
+static void
+sf_lexer_tag_rest(sf_lexer_t *lx, const unsigned char **pp,
+    const unsigned char *end, sf_lex_event_e *event)
+{
+    const unsigned char  *p;
+
+    p = *pp;
+
+    if (lx->state == SF_LX_TAG_NAME) {
+        /* "<na": the name ends at white space, '/' or '>' */
+        while (p < end && !sf_lexer_name_stop[*p]) {
+            if (lx->name_len < sizeof(lx->name)) {
+                lx->name[lx->name_len] = *p;
+            }
+
+            lx->name_len++;
+            p++;
+        }
+
+        if (p == end) {
+            *pp = end;
+            return;
+        }
+
+        /* the stream takes the element id from here (sf_tag_parse_id) */
+        lx->tag = sf_tag_lookup12(lx->name, lx->name_len);
+
+        if (*p != '>') {
+            lx->state = SF_LX_ATTRS;
+            p++;
+        }
+    }
+
+    if (lx->state != SF_LX_TAG_NAME) {
+        p = sf_lexer_attrs(lx, p, end);
+
+        if (p == end) {
+            *pp = end;
+            return;
+        }
+    }
+
+    sf_lexer_tag_end(lx);
+    *event = SF_LEX_END;
+    *pp = p + 1;
+}
+
+
 size_t
 sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 {
@@ -652,6 +922,7 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
         switch (lx->state) {
 
         case SF_LX_DATA:
+        case SF_LX_TMPL_DATA:
             /* text: everything up to the next '<' */
             q = memchr(p, '<', (size_t) (end - p));
 
@@ -684,7 +955,7 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
 
             if (sf_lexer_alpha(c)) {
                 lx->state = SF_LX_TAG_NAME;
-                goto name;
+                break;
             }
 
             if (c == '/') {
@@ -728,196 +999,27 @@ sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
                                    (size_t) (p - start));
 
         case SF_LX_TAG_NAME:
-        name:
-            /* "<na": the name ends at white space, '/' or '>' */
-            while (p < end && !sf_lexer_name_stop[*p]) {
-                if (lx->name_len < sizeof(lx->name)) {
-                    lx->name[lx->name_len] = *p;
-                }
-
-                lx->name_len++;
-                p++;
-            }
-
-            if (p == end) {
-                return len;
-            }
-
-            /* the stream takes the element id from here (sf_tag_parse_id) */
-            lx->tag = sf_tag_lookup12(lx->name, lx->name_len);
-
-            if (*p != '>') {
-                lx->state = SF_LX_ATTRS;
-                p = sf_lexer_attrs(lx, p + 1, end);
-
-                if (p == end) {
-                    return len;
-                }
-            }
-
-            sf_lexer_tag_end(lx);
-            *event = SF_LEX_END;
-            return (size_t) (p + 1 - start);
-
         case SF_LX_ATTRS:
         case SF_LX_BEFORE_VALUE:
         case SF_LX_QUOTED:
         case SF_LX_UNQUOTED:
-            p = sf_lexer_attrs(lx, p, end);
-
-            if (p == end) {
-                return len;
-            }
-
-            sf_lexer_tag_end(lx);
-            *event = SF_LEX_END;
-            return (size_t) (p + 1 - start);
+            sf_lexer_tag_rest(lx, &p, end, event);
+            return (size_t) (p - start);
 
         case SF_LX_DECL:
-            /* "<!": "--" opens a comment, "[CDATA[" a CDATA section */
-            c = *p;
-
-            if (c == '-') {
-                lx->state = SF_LX_DECL_DASH;
-                p++;
-                break;
-            }
-
-            if (c == '[') {
-                lx->state = SF_LX_CDATA_OPEN;
-                lx->count = 1;
-                p++;
-                break;
-            }
-
-            /* doctype and other declarations end at the first '>' */
-            return sf_lexer_opaque(lx, SF_LX_BOGUS, event,
-                                   (size_t) (p - start));
-
         case SF_LX_DECL_DASH:
-            /* "<!-" */
-            if (*p == '-') {
-                return sf_lexer_opaque(lx, SF_LX_COMMENT_START, event,
-                                       (size_t) (p + 1 - start));
-            }
-
-            return sf_lexer_opaque(lx, SF_LX_BOGUS, event,
-                                   (size_t) (p - start));
-
         case SF_LX_CDATA_OPEN:
-            /* "<![CD" */
-            if (*p != (unsigned char) sf_lexer_cdata[lx->count]) {
-                return sf_lexer_opaque(lx, SF_LX_BOGUS, event,
-                                       (size_t) (p - start));
-            }
-
-            p++;
-
-            if (++lx->count == sizeof(sf_lexer_cdata) - 1) {
-                return sf_lexer_opaque(lx, SF_LX_CDATA, event,
-                                       (size_t) (p - start));
-            }
-
-            break;
+            sf_lexer_decl(lx, &p, end, event);
+            return (size_t) (p - start);
 
         case SF_LX_COMMENT_START:
         case SF_LX_COMMENT_START_DASH:
-            /* "<!--" or "<!---": '>' makes a whole comment of it */
-            c = *p++;
-
-            if (c == '>') {
-                return sf_lexer_done(lx, event, (size_t) (p - start));
-            }
-
-            if (c == '-' && lx->state == SF_LX_COMMENT_START) {
-                lx->state = SF_LX_COMMENT_START_DASH;
-                break;
-            }
-
-            lx->count = (c == '-') ? 2 : 0;
-            lx->state = SF_LX_COMMENT;
-            break;
-
         case SF_LX_COMMENT:
-            /* "<!-- x": ends at "-->" or "--!>" */
-            if (lx->count == 0) {
-                q = memchr(p, '-', (size_t) (end - p));
-
-                if (q == NULL) {
-                    return len;
-                }
-
-                p = q;
-            }
-
-            c = *p++;
-
-            if (c == '-') {
-                lx->count++;
-                break;
-            }
-
-            if (lx->count >= 2) {
-                if (c == '>') {
-                    return sf_lexer_done(lx, event, (size_t) (p - start));
-                }
-
-                if (c == '!') {
-                    lx->state = SF_LX_COMMENT_BANG;
-                    break;
-                }
-            }
-
-            lx->count = 0;
-            break;
-
         case SF_LX_COMMENT_BANG:
-            /* "<!-- x --!" */
-            c = *p++;
-
-            if (c == '>') {
-                return sf_lexer_done(lx, event, (size_t) (p - start));
-            }
-
-            lx->state = SF_LX_COMMENT;
-            lx->count = (c == '-') ? 1 : 0;
-            break;
-
         case SF_LX_CDATA:
-            /* "<![CDATA[ x": ends at "]]>" */
-            if (lx->count == 0) {
-                q = memchr(p, ']', (size_t) (end - p));
-
-                if (q == NULL) {
-                    return len;
-                }
-
-                p = q;
-            }
-
-            c = *p++;
-
-            if (c == ']') {
-                lx->count++;
-                break;
-            }
-
-            if (c == '>' && lx->count >= 2) {
-                return sf_lexer_done(lx, event, (size_t) (p - start));
-            }
-
-            lx->count = 0;
-            break;
-
         case SF_LX_BOGUS:
-            /* "<?x", "<!x", "</ x": ends at the first '>' */
-            q = memchr(p, '>', (size_t) (end - p));
-
-            if (q == NULL) {
-                return len;
-            }
-
-            return sf_lexer_done(lx, event, (size_t) (q + 1 - start));
+            sf_lexer_opaque_text(lx, &p, end, event);
+            return (size_t) (p - start);
 
         default:
             /* raw text, and the escapes of a script */

@@ -88,9 +88,13 @@ size_t sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
  */
 size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
 /*
- * In the data state outside templates the lexer keeps nothing: page text
- * may be skipped.
+ * In the data state outside templates (state 0) the lexer keeps nothing:
+ * page text may be skipped.  Inline: the feed loop asks before each step.
  */
-int sf_lexer_in_text(const sf_lexer_t *lx);
+static inline int
+sf_lexer_in_text(const sf_lexer_t *lx)
+{
+    return lx->state == 0;
+}
 
 #endif /* SF_LEXER_H_INCLUDED */

@@ -43,14 +43,21 @@ static void *sf_stream_alloc(sf_stream_t *s, size_t size);
 static void sf_stream_free(const sf_allocator_t *alloc, void *p);
 
 
-void
+/*
+ * Bytes to send after those already queued.  Returns 0, or -1 when they
+ * were left out: an insertion refused to keep the page's slots (counted as
+ * a pass-through: the page goes on unchanged), or page bytes that found no
+ * slot, which the reserve rules out (sf_stream.h) and which make the
+ * stream fail (SF_ERROR) rather than send a page with a hole in it.
+ */
+int
 sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len)
 {
     unsigned   i;
     sf_seg_t  *seg;
 
     if (len == 0) {
-        return;
+        return 0;
     }
 
     /*
@@ -70,16 +77,11 @@ sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len)
         s->stats.bytes_out += n;
 
         if (n == len) {
-            return;
+            return 0;
         }
 
         p += n;
         len -= n;
-    }
-
-    /* the queue never holds more than a block, a credit and a tag */
-    if (s->q_n == SF_QUEUE_MAX) {
-        return;
     }
 
     i = (s->q_head + s->q_n) % SF_QUEUE_MAX;
@@ -90,15 +92,31 @@ sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len)
 
         last = &s->queue[(i + SF_QUEUE_MAX - 1) % SF_QUEUE_MAX];
 
+        /* right after the last segment's bytes: no new slot */
         if (last->p + last->len == p) {
             last->len += len;
-            return;
+            return 0;
         }
+    }
+
+    if ((uintptr_t) p - (uintptr_t) s->render < s->render_cap) {
+        /* an insertion: never in a slot the page's bytes may need */
+        if (s->q_n + 1 + SF_QUEUE_PAGE > SF_QUEUE_MAX) {
+            sf_stream_pass(s, SF_PASS_QUEUE);
+            return -1;
+        }
+
+    } else if (s->q_n == SF_QUEUE_MAX) {
+        sf_stream_pass(s, SF_PASS_QUEUE);
+        s->broken = 1;
+        return -1;
     }
 
     seg->p = p;
     seg->len = len;
     s->q_n++;
+
+    return 0;
 }
 
 
@@ -106,7 +124,8 @@ sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len)
 void
 sf_stream_queue_token(sf_stream_t *s)
 {
-    sf_stream_queue(s, s->hold + s->t_start, s->hold_len - s->t_start);
+    (void) sf_stream_queue(s, s->hold + s->t_start,
+                           s->hold_len - s->t_start);
 }
 
 
@@ -388,6 +407,12 @@ sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
     if (tag.tag == SF_TAG_CODE) {
         if (!tag.end) {
             s->code += (s->code < (unsigned) -1);
+            /*
+             * the held block touched a code sample (a block started later
+             * sets h_code anew): even when this tag splits it, keeping
+             * it is the safe side
+             */
+            s->h_code = 1;
 
         } else if (s->code > 0) {
             s->code--;
@@ -411,11 +436,6 @@ sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
     case SF_MODE_DROP:
         sf_stream_drop_tag(s, &tag, &a);
         break;
-    }
-
-    /* a block that holds a code sample, or part of one, is one */
-    if (s->mode == SF_MODE_HELD && s->code > 0) {
-        s->h_code = 1;
     }
 }
 
@@ -869,11 +889,16 @@ sf_stream_feed(sf_stream_t *s, sf_io_t *io, unsigned flags)
         return SF_ERROR;
     }
 
+    if (s->broken) {
+        return SF_ERROR;
+    }
+
     s->io = io;
     rc = sf_stream_feed_io(s, io, flags);
     s->io = NULL;
 
-    return rc;
+    /* bytes of the page were lost: the output must not pass as whole */
+    return s->broken ? SF_ERROR : rc;
 }
 
 
@@ -1094,7 +1119,7 @@ sf_stream_status(const sf_stream_t *s)
 {
     static const char  *reasons[SF_PASS_NREASONS] = {
         "passthrough:holdback", "passthrough:text", "passthrough:regex",
-        "passthrough:depth"
+        "passthrough:depth", "passthrough:queue"
     };
 
     if (s->first_limit != 0) {

@@ -27,7 +27,27 @@
 #define SF_JSURL_SIZE     2048      /* a JSON-LD isBasedOn URL */
 #define SF_JSKEY_SIZE     10        /* longer than any key looked for */
 #define SF_RENDER_SIZE    4096      /* credit or canonical, plus template */
+
+/*
+ * The output queue (sf_stream_queue()).  The feed loop drains it before it
+ * reads the next token, and one token queues at most 4 segments: a
+ * released block or head hold, the canonical, the credit, the token.
+ * Page bytes never lose their slot: an insertion (the canonical or the
+ * credit, bytes in s->render) is queued only while SF_QUEUE_PAGE slots
+ * stay free after it, more than the page segments of one token (2).
+ * tests/unit/queue builds the engine with a smaller queue to reach the
+ * guards.
+ */
+#ifndef SF_QUEUE_MAX
 #define SF_QUEUE_MAX      8
+#endif
+#ifndef SF_QUEUE_PAGE
+#define SF_QUEUE_PAGE     4
+#endif
+
+#if SF_QUEUE_PAGE >= SF_QUEUE_MAX
+#error "SF_QUEUE_PAGE must leave room for an insertion"
+#endif
 
 /*
  * Our head canonical, apart from the credit's render buffer (both may wait
@@ -217,6 +237,7 @@ struct sf_stream_s {
     unsigned              title_capture:1;
     unsigned              finished:1;
     unsigned              done:1;
+    unsigned              broken:1;         /* page bytes found no slot */
 
     sf_elt_t              stack[SF_STACK_MAX];
     unsigned char         arena[SF_ARENA_SIZE];
@@ -275,7 +296,7 @@ sf_stream_word(const unsigned char **p, const unsigned char *end,
 
 
 /* sf_stream.c */
-void sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len);
+int sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len);
 void sf_stream_queue_token(sf_stream_t *s);
 void sf_stream_pass(sf_stream_t *s, sf_pass_reason_e reason);
 void sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);

@@ -279,6 +279,15 @@ sf_test_check(const sf_rules_t *rules, const sf_options_t *opt,
                 fail_msg("chunked run differs (rc %d)", o.rc);
             }
 
+            /* the output queue's invariant (sf_stream.h): never full */
+            if (o.stats.passthrough[SF_PASS_QUEUE] != 0) {
+                fprintf(stderr, "chunk %ld, out %zu, SF_TEST_SEED=%u\n",
+                        (long) chunks[j], outs[i], s0);
+                sf_test_out_free(&o);
+                sf_test_out_free(&whole);
+                fail_msg("the output queue was full");
+            }
+
             if (memcmp(&o.stats, &whole.stats, sizeof(sf_stats_t)) != 0
                 || strcmp(o.status, whole.status) != 0)
             {

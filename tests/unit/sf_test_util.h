@@ -56,7 +56,7 @@ void sf_test_out_free(sf_test_out_t *out);
 
 /*
  * Run in every chunking; each output must equal expected (when not NULL)
- * and the whole run's output.  The whole run's result is left in out
+ * and the whole run's output, and no run may find the output queue full.  The whole run's result is left in out
  * (may be NULL).  Fails the current cmocka test on a mismatch.
  */
 void sf_test_check(const sf_rules_t *rules, const sf_options_t *opt,
