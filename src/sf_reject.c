@@ -1498,7 +1498,7 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *b, uint64_t *may)
 {
     size_t    nl, nlc, lo, k;
-    uint64_t  m, x, seen;
+    uint64_t  m, x = 0, seen;  /* x: read only when k > 0 */
     sf_tag_e  tag;
     unsigned  first;
 
