@@ -457,7 +457,9 @@ ngx_http_syndication_learn_save(ngx_cycle_t *cycle)
             i = 0;
         }
 
+        /* the module's other zone (syndication_stats) has the same tag */
         if (shm_zone[i].tag != &ngx_http_syndication_filter_module
+            || shm_zone[i].init != ngx_http_syndication_learn_init_zone
             || shm_zone[i].data == NULL)
         {
             continue;

@@ -92,9 +92,14 @@ ngx_http_syndication_stats(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                          ngx_pagesize)
                + 8 * ngx_pagesize;
 
+        /*
+         * A tag of its own: a syndication_learn zone given the same name is
+         * then refused by nginx ("already declared for a different use")
+         * instead of sharing the memory.
+         */
         smcf->stats_zone = ngx_shared_memory_add(cf,
                                   &ngx_http_syndication_stats_zone_name, size,
-                                  &ngx_http_syndication_filter_module);
+                                  &ngx_http_syndication_stats_zone_name);
         if (smcf->stats_zone == NULL) {
             return NGX_CONF_ERROR;
         }

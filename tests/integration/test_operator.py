@@ -365,6 +365,46 @@ def test_operator_directives_pass(site):
     assert rc == 0, out
 
 
+def test_learn_zone_cannot_take_the_stats_zone(site):
+    """A learn zone named like the stats zone is refused at nginx -t, not
+    silently given the counters' memory."""
+    rc, out, _ = nginx_t(site, "shmname", """
+        syndication_learn zone=syndication_stats:1m;
+        server { listen 127.0.0.1:1;
+            location / { syndication_filter on; }
+            location = /s { syndication_stats; } }""")
+    assert rc != 0, out
+    assert "syndication_stats" in out and "different use" in out, out
+
+
+def test_stats_and_learn_state_survive_reload_and_stop(site):
+    """With both zones, traffic, a reload and a stop: nginx exits 0 (the
+    master once took the stats zone for a learn zone when saving the
+    learned sources, and crashed)."""
+    d = os.path.join(site.dir, "statelearn")
+    os.makedirs(d, exist_ok=True)
+    port = harness.free_port()
+    n = harness.Nginx(d, """
+        syndication_learn zone=lz:1m state=%s/learn.state;
+        server {
+            listen 127.0.0.1:%d;
+            syndication_filter on;
+            location /page/ { proxy_pass http://127.0.0.1:%d/page/; }
+            location = /stats { syndication_filter off; syndication_stats; }
+        }""" % (d, port, site.up), module=site.module)
+    n.start([port])
+    try:
+        base = "http://127.0.0.1:%d" % port
+        assert curl(base + "/page/webtimes-putin-car").rc == 0
+        assert curl(base + "/stats").rc == 0
+        n.reload()
+        assert curl(base + "/page/webtimes-putin-car").rc == 0
+    finally:
+        rc = n.stop()
+    assert rc == 0, n.log_text()[-3000:]
+    assert not harness.bad_lines(n.log_text())
+
+
 # ---- syndication_rules inheritance ---------------------------------------------
 
 def test_rules_replace_inherited_files_keep_builtin(ops):
