@@ -87,14 +87,16 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(UNIT_SUPPORT) $(BUILD)/libsf-asan.a
 	    $(UNIT_SUPPORT) $(BUILD)/libsf-asan.a $(LIBS) -lcmocka
 
 # The output queue's guards (src/sf_stream.h), out of reach with the real
-# queue size: the engine built again, under ASan, with a queue of 2.
-QUEUE_TEST := $(BUILD)/asan/queue/test_queue
+# queue size: the engine built again, under ASan, with a queue of 2 (1 slot
+# kept for page bytes), and of 1 (none kept).
+QUEUE_TEST := $(BUILD)/asan/queue/test_queue2 $(BUILD)/asan/queue/test_queue1
 
-$(QUEUE_TEST): tests/unit/queue/test_queue.c $(UNIT_SUPPORT) $(ENGINE_SRC) \
-               $(ENGINE_HDR)
+$(BUILD)/asan/queue/test_queue%: tests/unit/queue/test_queue.c \
+                                 $(UNIT_SUPPORT) $(ENGINE_SRC) $(ENGINE_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ENGINE) $(SAN) -DSF_QUEUE_MAX=2 -DSF_QUEUE_PAGE=1 \
-	    -Itests/unit -o $@ $< $(UNIT_SUPPORT) $(ENGINE_SRC) $(LIBS) -lcmocka
+	$(CC) $(CFLAGS_ENGINE) $(SAN) -DSF_QUEUE_MAX=$* \
+	    -DSF_QUEUE_PAGE=$$(($* - 1)) -Itests/unit -o $@ $< \
+	    $(UNIT_SUPPORT) $(ENGINE_SRC) $(LIBS) -lcmocka
 
 unit-opt: $(UNIT_OPT)
 	@set -e; for t in $(UNIT_OPT); do echo "== $$t"; \

@@ -15,6 +15,7 @@ static void sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag,
 static int sf_stream_has_text(sf_stream_t *s);
 static void sf_stream_report(sf_stream_t *s, const char *rule_id,
     sf_action_e action, size_t bytes, uint64_t offset);
+static unsigned sf_stream_held_flags(sf_stream_t *s, unsigned own);
 static void sf_stream_decide(sf_stream_t *s, size_t end);
 static void sf_stream_container(sf_stream_t *s);
 static int sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
@@ -193,6 +194,33 @@ sf_stream_report(sf_stream_t *s, const char *rule_id, sf_action_e action,
 }
 
 
+/* Where the held block sits: its ancestors' flags, its own, and more. */
+static unsigned
+sf_stream_held_flags(sf_stream_t *s, unsigned own)
+{
+    unsigned  flags;
+
+    flags = sf_stream_flags(s) | own;
+
+    if (s->anon) {
+        flags |= SF_BLOCK_ANONYMOUS;
+    }
+
+    if (s->h_code) {
+        flags |= SF_BLOCK_IN_CODE;
+    }
+
+    if ((flags & SF_BLOCK_IN_ENTRY) && s->held_tag != SF_TAG_H1
+        && !s->first_done && sf_stream_has_text(s))
+    {
+        flags |= SF_BLOCK_FIRST_IN_ENTRY;
+        s->first_done = 1;
+    }
+
+    return flags;
+}
+
+
 /* Decide the held block [h_start, end) and act on it. */
 static void
 sf_stream_decide(sf_stream_t *s, size_t end)
@@ -260,23 +288,7 @@ sf_stream_decide(sf_stream_t *s, size_t end)
     b.links = s->links;
     b.nlinks = s->nlinks;
 
-    flags = sf_stream_flags(s) | own;
-
-    if (s->anon) {
-        flags |= SF_BLOCK_ANONYMOUS;
-    }
-
-    if (s->h_code) {
-        flags |= SF_BLOCK_IN_CODE;
-    }
-
-    if ((flags & SF_BLOCK_IN_ENTRY) && s->held_tag != SF_TAG_H1
-        && !s->first_done && sf_stream_has_text(s))
-    {
-        flags |= SF_BLOCK_FIRST_IN_ENTRY;
-        s->first_done = 1;
-    }
-
+    flags = sf_stream_held_flags(s, own);
     b.flags = flags;
     b.index = s->blocks++;
     b.title = s->title_len ? s->title : NULL;

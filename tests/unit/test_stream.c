@@ -354,11 +354,13 @@ test_code_samples(void **state)
     sf_test_out_free(&out);
 
     check_out(&opt,
-              "<body><article><pre><code>&lt;p&gt;" SAMPLE_FOOTER("&lt;", "&gt;")
+              "<body><article><pre><code>&lt;p&gt;"
+              SAMPLE_FOOTER("&lt;", "&gt;")
               "&lt;/p&gt;</code></pre>\n<pre>" SAMPLE_FOOTER("<", ">")
               "</pre>\n<pre><p>" SAMPLE_FOOTER("<", ">") "</p></pre>\n"
               REAL_FOOTER "</article></body>",
-              "<body><article><pre><code>&lt;p&gt;" SAMPLE_FOOTER("&lt;", "&gt;")
+              "<body><article><pre><code>&lt;p&gt;"
+              SAMPLE_FOOTER("&lt;", "&gt;")
               "&lt;/p&gt;</code></pre>\n<pre>" SAMPLE_FOOTER("<", ">")
               "</pre>\n<pre><p>" SAMPLE_FOOTER("<", ">") "</p></pre>\n"
               CREDIT("https://real.example/r", "Real") "</article></body>",

@@ -1,11 +1,15 @@
 /*
  * test_queue.c: the output queue's guards (sf_stream.h), which the real
- * queue size puts out of reach: this test links an engine built with a
- * queue of 2 segments, 1 of them kept for page bytes (SF_QUEUE_MAX=2,
- * SF_QUEUE_PAGE=1; see the Makefile), so one token that queues a kept
- * block, the credit and itself through a 1-byte output window overflows
- * it.  No byte of the page may be lost: the insertion is left out instead
- * and the page goes on unchanged.
+ * queue size puts out of reach.  Built twice (see the Makefile), linked
+ * with an engine whose queue is tiny, so that one token that queues a
+ * kept block, the credit and itself through a 1-byte output window
+ * overflows it:
+ *
+ *   SF_QUEUE_MAX=2, SF_QUEUE_PAGE=1: no byte of the page is lost; the
+ *   insertion is left out and the page goes on unchanged;
+ *   SF_QUEUE_MAX=1, SF_QUEUE_PAGE=0: page bytes themselves find no slot
+ *   (what the reserve rules out with the real sizes): the stream fails
+ *   rather than end a page with a hole in it as if it were whole.
  */
 
 #include <stdarg.h>
@@ -53,7 +57,7 @@ teardown(void **state)
 
 
 static void
-run(const char *in, size_t chunk, size_t out_size, sf_test_out_t *out)
+run_rc(const char *in, size_t chunk, size_t out_size, sf_test_out_t *out)
 {
     unsigned      seed;
     sf_options_t  opt;
@@ -65,7 +69,13 @@ run(const char *in, size_t chunk, size_t out_size, sf_test_out_t *out)
 
     sf_test_run(rules, &opt, (const unsigned char *) in, strlen(in), chunk,
                 &seed, out_size, out);
+}
 
+
+static void
+run(const char *in, size_t chunk, size_t out_size, sf_test_out_t *out)
+{
+    run_rc(in, chunk, out_size, out);
     assert_int_equal(out->rc, SF_OK);
 }
 
@@ -81,6 +91,8 @@ expect(sf_test_out_t *out, const char *want)
     }
 }
 
+
+#if SF_QUEUE_MAX == 2
 
 /*
  * "</article>" releases the kept "<p>kept" block, queues the credit and
@@ -131,12 +143,51 @@ test_insertion_within_reserve(void **state)
 }
 
 
+#else /* SF_QUEUE_MAX == 1 */
+
+/*
+ * "</body>" queues the credit into the only slot (the output is full: the
+ * window went to the page before it), and then itself, which follows no
+ * queued byte: no slot.  The run fails (SF_ERROR, which the module turns
+ * into a cut response) instead of ending the page without its "</body>"
+ * as if it were whole; what came out is the start of the right output.
+ */
+static void
+test_page_bytes_without_slot_fail(void **state)
+{
+    sf_test_out_t  out;
+
+    static const char  page[] = "<body><p>x</p></body>";
+    static const char  whole[] = "<body><p>x</p>" CREDIT "</body>";
+
+    (void) state;
+
+    run_rc(page, 0, 1, &out);
+
+    assert_int_equal(out.rc, SF_ERROR);
+    assert_true(out.len < sizeof(whole) - 1);
+    assert_memory_equal(out.data, whole, out.len);
+    sf_test_out_free(&out);
+
+    /* nothing waits with room in the output: the page is whole */
+    run(page, 0, 4096, &out);
+    expect(&out, whole);
+    sf_test_out_free(&out);
+}
+
+#endif
+
+
 int
 main(void)
 {
     const struct CMUnitTest  tests[] = {
+#if SF_QUEUE_MAX == 2
         cmocka_unit_test(test_full_queue_loses_no_page_byte),
         cmocka_unit_test(test_insertion_within_reserve),
+#else
+        cmocka_unit_test(test_page_bytes_without_slot_fail),
+#endif
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
