@@ -178,8 +178,9 @@ release-check: $(BUILD)/synfilter
 # The same tests against nginx itself built with AddressSanitizer and the
 # module compiled in (--add-module: the static build path of `config`).
 # nginx's source comes from Debian's source package (apt-get source, with a
-# private deb-src list); not part of `make test`.  The sub module is in, as in Debian's
-# nginx, for the test that nginx -t refuses sub_filter beside the filter.
+# private deb-src list); not part of `make test`.  The sub module is in, as
+# in Debian's nginx, for the test that nginx -t refuses sub_filter beside
+# the filter.
 ASAN_NGX    := $(BUILD)/nginx-asan
 ASAN_NGX_CC := -O1 -g -fsanitize=address -fno-omit-frame-pointer \
                -DNGX_DEBUG_PALLOC=1

@@ -143,7 +143,7 @@ def test_last_modified_kept(ops):
     assert r.header("content-length") is None
 
 
-# ---- syndication_bypass ------------------------------------------------------
+# ---- syndication_bypass -----------------------------------------------------
 
 @pytest.mark.parametrize("how", [
     ("?raw=1",), ("?raw=yes",), ("", "-b", "nofilter=1"),
@@ -167,7 +167,7 @@ def test_no_bypass_for_empty_or_zero(ops, how):
     assert access_status(ops, "/bp/" + MAIN + how[0]) == "rewritten"
 
 
-# ---- $syndication_version ------------------------------------------------------
+# ---- $syndication_version ---------------------------------------------------
 
 def test_version_variable(ops):
     r = curl(ops.base + "/off/" + MAIN)
@@ -177,7 +177,7 @@ def test_version_variable(ops):
     assert cli.stdout.split() == ["synfilter", version()]
 
 
-# ---- syndication_stats -----------------------------------------------------------
+# ---- syndication_stats ------------------------------------------------------
 
 SAMPLE = re.compile(r'^([a-z_]+)(?:\{([a-z]+)="([^"\\\n]*)"\})? (\d+)$')
 
@@ -276,7 +276,7 @@ def test_stats_not_allowed_method(ops):
     assert r.status == 405
 
 
-# ---- nginx -t --------------------------------------------------------------------
+# ---- nginx -t ---------------------------------------------------------------
 
 def nginx_t(site, tag, http):
     d = os.path.join(site.dir, "t-op-" + tag)
@@ -405,7 +405,7 @@ def test_stats_and_learn_state_survive_reload_and_stop(site):
     assert not harness.bad_lines(n.log_text())
 
 
-# ---- syndication_rules inheritance ---------------------------------------------
+# ---- syndication_rules inheritance ------------------------------------------
 
 def test_rules_replace_inherited_files_keep_builtin(ops):
     outer = curl(ops.base + "/inh/" + MAIN).body
@@ -419,7 +419,7 @@ def test_rules_replace_inherited_files_keep_builtin(ops):
     assert b"Built with" not in inner               # b.rules
 
 
-# ---- a rule that reads text without a bound --------------------------------------
+# ---- a rule that reads text without a bound ---------------------------------
 
 def test_unbounded_rule_warns(site):
     d = os.path.join(site.dir, "t-op-lint")
@@ -455,7 +455,7 @@ def test_unbounded_rule_warns(site):
                      % re.escape(os.path.join(d, "nginx.conf")), warns[0])
 
 
-# ---- the example configuration ----------------------------------------------------
+# ---- the example configuration ----------------------------------------------
 
 def test_example_config_passes_nginx_t(site):
     d = os.path.join(site.dir, "t-op-example")
