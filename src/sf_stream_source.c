@@ -20,7 +20,6 @@
 
 static int sf_stream_part_end(const unsigned char *w, size_t len, size_t i);
 static int sf_stream_comment_word(const unsigned char *w, size_t len);
-static int sf_stream_comment_list(const unsigned char *v, size_t len);
 static int sf_stream_in_comments(sf_stream_t *s);
 
 
@@ -98,7 +97,12 @@ sf_stream_comment_word(const unsigned char *w, size_t len)
 }
 
 
-static int
+/*
+ * An id or class value (a list of words) names a comment area.  Also for
+ * sf_stream_elt.c: flagging such elements SF_BLOCK_IN_COMMENTS would keep
+ * a comment written like a footer, not only refuse to learn from it.
+ */
+int
 sf_stream_comment_list(const unsigned char *v, size_t len)
 {
     size_t                 n;
