@@ -215,7 +215,13 @@ ngx_http_syndication_inflate(ngx_http_request_t *r,
 static void *
 ngx_http_syndication_zalloc(void *opaque, u_int items, u_int size)
 {
-    return ngx_palloc(opaque, items * size);
+    /* the product in size_t: zlib's requests are small, but say so */
+
+    if (size != 0 && items > (size_t) -1 / size) {
+        return Z_NULL;
+    }
+
+    return ngx_palloc(opaque, (size_t) items * size);
 }
 
 

@@ -106,13 +106,18 @@ typedef struct {
     const char           *source;
     size_t                source_len;
 
-    /* the page's own host, so head sources pointing at it are ignored */
+    /*
+     * The page's own host, so head sources pointing at it are ignored.
+     * Borrowed: the stream keeps the pointer, the caller keeps the bytes
+     * alive until sf_stream_destroy() (as credit_template below).
+     */
     const char           *page_host;
     size_t                page_host_len;
 
     /*
      * The credit template: "%u" is replaced by the URL (attribute-escaped),
      * "%n" by the source name (text-escaped), "%%" by "%".  NULL: default.
+     * Borrowed like page_host; source is copied (cleaned) at create time.
      */
     const char           *credit_template;
 

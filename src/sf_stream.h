@@ -345,6 +345,7 @@ void sf_stream_learn(sf_stream_t *s, const char *url, size_t len,
 void sf_stream_credit(sf_stream_t *s);
 void sf_stream_credit_for(sf_stream_t *s, const char *url, size_t len,
     const char *name, size_t name_len);
+int sf_stream_comment_list(const unsigned char *v, size_t len);
 
 /* sf_credit_lang.c */
 void sf_stream_lang_tag(sf_stream_t *s, sf_tag_t *tag);

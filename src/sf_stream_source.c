@@ -18,8 +18,8 @@
 #include "sf_stream.h"
 
 
+static int sf_stream_part_end(const unsigned char *w, size_t len, size_t i);
 static int sf_stream_comment_word(const unsigned char *w, size_t len);
-static int sf_stream_comment_list(const unsigned char *v, size_t len);
 static int sf_stream_in_comments(sf_stream_t *s);
 
 
@@ -31,15 +31,26 @@ const size_t  sf_stream_default_credit_len =
     sizeof(sf_stream_default_credit) - 1;
 
 
+/* The end of a word part: the word's end, '-', '_' or a digit. */
+static int
+sf_stream_part_end(const unsigned char *w, size_t len, size_t i)
+{
+    return i == len || w[i] == '-' || w[i] == '_'
+           || (w[i] >= '0' && w[i] <= '9');
+}
+
+
 /*
- * An id or a class word that names comments: any "comment" in it
- * (comments, comments-area, comment-list, wc-comment, fb-comments, ...),
- * wpDiscuz's containers (wpd-*, wpd_*, wpdcom, wpdiscuz*), Disqus.
+ * An id or a class word that names comments: "comment" or "comments" as a
+ * part of it between '-', '_' or digits (comments, comments-area,
+ * comment-list, wc-comment, fb-comments, comment-123; not commentary or
+ * category-commentary), wpDiscuz's containers (wpd-*, wpd_*, wpdcom,
+ * wpdiscuz*), Disqus.
  */
 static int
 sf_stream_comment_word(const unsigned char *w, size_t len)
 {
-    size_t  i, j;
+    size_t  i, j, k;
 
     static const char  comment[] = "comment";
 
@@ -57,13 +68,27 @@ sf_stream_comment_word(const unsigned char *w, size_t len)
     }
 
     for (i = 0; i + sizeof(comment) - 1 <= len; i++) {
+        if (i > 0 && w[i - 1] != '-' && w[i - 1] != '_') {
+            continue;
+        }
+
         for (j = 0; j < sizeof(comment) - 1; j++) {
             if ((w[i + j] | 0x20) != (unsigned char) comment[j]) {
                 break;
             }
         }
 
-        if (j == sizeof(comment) - 1) {
+        if (j < sizeof(comment) - 1) {
+            continue;
+        }
+
+        k = i + j;
+
+        if (k < len && (w[k] | 0x20) == 's') {
+            k++;
+        }
+
+        if (sf_stream_part_end(w, len, k)) {
             return 1;
         }
     }
@@ -72,7 +97,12 @@ sf_stream_comment_word(const unsigned char *w, size_t len)
 }
 
 
-static int
+/*
+ * An id or class value (a list of words) names a comment area.  Also for
+ * sf_stream_elt.c: flagging such elements SF_BLOCK_IN_COMMENTS would keep
+ * a comment written like a footer, not only refuse to learn from it.
+ */
+int
 sf_stream_comment_list(const unsigned char *v, size_t len)
 {
     size_t                 n;

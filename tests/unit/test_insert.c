@@ -277,6 +277,19 @@ test_comment_area_teaches_nothing(void **state)
         sf_test_out_free(&out);
     }
 
+    /* a commentary is no comment area: its footer is the page's own */
+    check_out(&opt,
+              "<body><article class=\"post category-commentary\">"
+              "<p>Story.</p><p>The post <a href=\"https://src.example/x\">T"
+              "</a> first appeared on <a href=\"https://src.example/\">Src"
+              "</a>.</p></article></body>",
+              "<body><article class=\"post category-commentary\">"
+              "<p>Story.</p>" CREDIT("https://src.example/x", "Src")
+              "</article></body>",
+              &out);
+    assert_string_equal(out.source, "https://src.example/x");
+    sf_test_out_free(&out);
+
     /* the same footer outside is the page's own */
     check_out(&opt,
               "<body><article><p>Story.</p></article><div id=\"main\">"
