@@ -362,6 +362,27 @@ test_mixed_spellings_before_a_footer(void **state)
     assert_contains(&out, "&lt;p&gt;Tides type=\"high\">low &#62; &#x3E; "
                     "caf&#233; caf\xc3\xa9&lt;/p&gt;&lt;p class=");
     free(out.data);
+
+    /*
+     * A character first spelled after the footer ('"' as "&quot;"), one
+     * in a reference that is no XML ("&#0x'"): the credit is spelled with
+     * what was read up to the footer's end, whatever the reader had read
+     * ahead of the output.
+     */
+    in = RSS_HEAD
+         "<item><title>Quay works</title><description>&lt;p&gt;a &#0x' b "
+         "&#039;&lt;/p&gt;&lt;p&gt;The post &lt;a href='https://q.example/w"
+         "'&gt;Quay works&lt;/a&gt; appeared first on &lt;a href='https://"
+         "q.example'&gt;Q&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;&quot;late&quot;"
+         "&lt;/p&gt;</description></item>" RSS_TAIL;
+
+    out = check_all(NULL, 0, in, &st);
+    assert_int_equal(st.blocks_removed, 1);
+    assert_contains(&out, "&lt;p&gt;a &#0x' b &#039;&lt;/p&gt;&lt;p class="
+                    "\"syndication-source\"&gt;");
+    /* first spelled after the change: the default spelling, every time */
+    assert_contains(&out, "&lt;p&gt;\"late\"&lt;/p&gt;");
+    free(out.data);
 }
 
 
