@@ -52,7 +52,13 @@
 #define SF_FEED_ENT_SIZE     12     /* "&#x10FFFF;" and a little more */
 #define SF_FEED_QUEUE_MAX    4
 #define SF_FEED_TAIL         7      /* "</body>" */
-#define SF_FEED_EXCEPT_MAX   128    /* spellings off the learned ones */
+/*
+ * Characters spelled otherwise than the learned spelling, per element: a
+ * fixed number, counted in reading order, so that the output does not
+ * depend on how far the reader is ahead of the writer; beyond it they are
+ * spelled the learned way (equivalent XML, no longer byte for byte).
+ */
+#define SF_FEED_EXCEPT_MAX   256
 
 
 /* Where the reader is. */
@@ -234,6 +240,7 @@ struct sf_feed_s {
     sf_feed_except_t      except[SF_FEED_EXCEPT_MAX];
     unsigned              x_head;
     unsigned              x_n;
+    unsigned              x_added;          /* in this element */
     uint64_t              doff;             /* decoded so far */
     uint64_t              eoff;             /* cleaned HTML encoded so far */
     unsigned              e_raw;            /* bytes to copy as they are */
@@ -1000,6 +1007,7 @@ sf_feed_html_start(sf_feed_t *f)
     f->html_pass = 0;
     f->x_n = 0;
     f->x_head = 0;
+    f->x_added = 0;
     f->doff = 0;
     f->eoff = 0;
     f->e_raw = 0;
@@ -1047,10 +1055,12 @@ sf_feed_except_add(sf_feed_t *f, const unsigned char *bytes, size_t len,
 {
     sf_feed_except_t  *x;
 
-    if (f->x_n == SF_FEED_EXCEPT_MAX || len > SF_FEED_ENT_SIZE) {
-        /* too many in flight: this one goes out as learned */
+    if (f->x_added == SF_FEED_EXCEPT_MAX || len > SF_FEED_ENT_SIZE) {
+        /* too many in this element: this one goes out as learned */
         return;
     }
+
+    f->x_added++;
 
     x = &f->except[(f->x_head + f->x_n) % SF_FEED_EXCEPT_MAX];
     x->off = f->doff;

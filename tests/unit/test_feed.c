@@ -400,6 +400,61 @@ static const char  stripped_feed[] =
     RSS_TAIL;
 
 
+/*
+ * Many characters against the learned spelling in one element: the first
+ * 256 keep theirs, the rest are spelled the learned way, the same under
+ * every chunking; an element with fewer comes out byte for byte.
+ */
+static void
+test_many_spellings(void **state)
+{
+    int     i;
+    buf_t   in, out;
+
+    (void) state;
+
+    memset(&in, 0, sizeof(buf_t));
+    buf_add(&in, (const unsigned char *) RSS_HEAD, sizeof(RSS_HEAD) - 1);
+    buf_add(&in, (const unsigned char *) "<item><title>Q</title>"
+            "<description>&lt;p&gt;\"", 45);
+
+    for (i = 0; i < 200; i++) {
+        buf_add(&in, (const unsigned char *) " &quot;", 7);
+    }
+
+    buf_add(&in, (const unsigned char *) "&lt;/p&gt;</description></item>"
+            RSS_TAIL, 31 + sizeof(RSS_TAIL) - 1);
+
+    out = check_all(NULL, 0, (const char *) in.data, NULL);
+    assert_same((const char *) in.data, &out);
+    free(out.data);
+    free(in.data);
+
+    memset(&in, 0, sizeof(buf_t));
+    buf_add(&in, (const unsigned char *) RSS_HEAD, sizeof(RSS_HEAD) - 1);
+    buf_add(&in, (const unsigned char *) "<item><title>Q</title>"
+            "<description>&lt;p&gt;\"", 45);
+
+    for (i = 0; i < 700; i++) {
+        buf_add(&in, (const unsigned char *) " &quot;", 7);
+    }
+
+    buf_add(&in, (const unsigned char *) "&lt;/p&gt;&lt;p&gt;The post "
+            "&lt;a href=\"https://q.example/w\"&gt;Q&lt;/a&gt; appeared "
+            "first on &lt;a href=\"https://q.example\"&gt;Q&lt;/a&gt;."
+            "&lt;/p&gt;</description></item>" RSS_TAIL,
+            strlen("&lt;/p&gt;&lt;p&gt;The post &lt;a href=\"https://"
+                   "q.example/w\"&gt;Q&lt;/a&gt; appeared first on &lt;a "
+                   "href=\"https://q.example\"&gt;Q&lt;/a&gt;.&lt;/p&gt;"
+                   "</description></item>" RSS_TAIL));
+
+    out = check_all(NULL, 0, (const char *) in.data, NULL);
+    assert_lacks(&out, "appeared first");
+    free(out.data);
+    free(in.data);
+}
+
+
 static void
 test_item_title_is_the_page_title(void **state)
 {
@@ -1080,6 +1135,7 @@ main(void)
         cmocka_unit_test(test_footers_removed_and_credited),
         cmocka_unit_test(test_item_title_is_the_page_title),
         cmocka_unit_test(test_mixed_spellings_before_a_footer),
+        cmocka_unit_test(test_many_spellings),
         cmocka_unit_test(test_atom_and_feed_language),
         cmocka_unit_test(test_unexpected_markup_passes),
         cmocka_unit_test(test_truncated),
