@@ -19,9 +19,14 @@
  *     WordPress splits it, so that its own splits come out unchanged;
  *   - content escaped as text is escaped again with the spelling the feed
  *     used for each character ("&lt;" or "&#60;", "'" or "&#039;", raw
- *     UTF-8 or "&#8217;"), learned from the first time each appears, so
- *     that a feed whose items have no boilerplate comes out byte for byte
- *     as it came.
+ *     UTF-8 or "&#8217;"), learned from the first time each appears; a
+ *     character spelled otherwise is remembered by its offset and goes out
+ *     as it came while the stream has changed nothing before it (its
+ *     output is then its input, offset for offset), so that a feed whose
+ *     items have no boilerplate comes out byte for byte as it came.  After
+ *     the stream's first change in an element (known from its decisions,
+ *     whatever the chunking), the spellings learned up to the end of the
+ *     changed block are used, the same under every chunking.
  *
  * Memory is allocated once, in sf_feed_create(): one markup token, the
  * decoded and the cleaned HTML in transit, the item title, and one stream.
@@ -47,7 +52,13 @@
 #define SF_FEED_ENT_SIZE     12     /* "&#x10FFFF;" and a little more */
 #define SF_FEED_QUEUE_MAX    4
 #define SF_FEED_TAIL         7      /* "</body>" */
-#define SF_FEED_EXCEPT_MAX   128    /* spellings off the learned ones */
+/*
+ * Characters spelled otherwise than the learned spelling, per element: a
+ * fixed number, counted in reading order, so that the output does not
+ * depend on how far the reader is ahead of the writer; beyond it they are
+ * spelled the learned way (equivalent XML, no longer byte for byte).
+ */
+#define SF_FEED_EXCEPT_MAX   256
 
 
 /* Where the reader is. */
@@ -103,6 +114,31 @@ typedef struct {
     const unsigned char  *p;
     size_t                len;
 } sf_feed_seg_t;
+
+
+/* How the feed spells each ASCII character, and all non-ASCII ones. */
+typedef struct {
+    unsigned char         spell[128];
+    unsigned char         width[128];
+    unsigned char         u8;
+} sf_feed_spelling_t;
+
+
+/*
+ * A spelling learned at an offset of the element's decoded HTML.  The
+ * decoder learns as it reads; the encoder, which lags behind by what the
+ * stream holds, applies what was learned before the offset it has reached,
+ * so that its output does not depend on how far ahead the decoder is.
+ * A character is learned once per feed: 129 at most.
+ */
+typedef struct {
+    uint64_t              off;
+    unsigned char         c;                /* 0x80: non-ASCII */
+    unsigned char         sp;
+    unsigned char         width;
+} sf_feed_learned_t;
+
+#define SF_FEED_LEARNED_MAX  130
 
 
 /*
@@ -204,6 +240,7 @@ struct sf_feed_s {
     sf_feed_except_t      except[SF_FEED_EXCEPT_MAX];
     unsigned              x_head;
     unsigned              x_n;
+    unsigned              x_added;          /* in this element */
     uint64_t              doff;             /* decoded so far */
     uint64_t              eoff;             /* cleaned HTML encoded so far */
     unsigned              e_raw;            /* bytes to copy as they are */
@@ -214,6 +251,7 @@ struct sf_feed_s {
      * offset for offset, whatever the chunking.
      */
     uint64_t              first_change;
+    uint64_t              first_change_end; /* the end of its block */
     sf_decision_pt        on_decision;      /* the caller's */
     void                 *on_decision_ctx;
 
@@ -226,15 +264,18 @@ struct sf_feed_s {
     unsigned              tail_final:1;     /* the last 7 bytes may go */
     unsigned              suffixed:1;       /* "</body>" given */
 
-    /* spellings learned from the feed's escaped text */
-    unsigned char         spell[128];
-    unsigned char         width[128];
-    unsigned char         spell_u8;         /* for non-ASCII characters */
+    /* spellings learned from the feed's escaped text: read, written */
+    sf_feed_spelling_t    sp_dec;
+    sf_feed_spelling_t    sp_enc;
+    sf_feed_learned_t     learned[SF_FEED_LEARNED_MAX];
+    unsigned              l_head;
+    unsigned              l_n;
 };
 
 
 static sf_feed_except_t *sf_feed_except_at(sf_feed_t *f);
 static int sf_feed_aligned(sf_feed_t *f);
+static void sf_feed_catch_up(sf_feed_t *f);
 static void sf_feed_except_pop(sf_feed_t *f);
 
 
@@ -492,7 +533,7 @@ sf_feed_put(sf_feed_t *f, sf_io_t *io, const void *p, size_t len)
 
 /* The spelling of code point c in escaped text, written to buf. */
 static size_t
-sf_feed_spell(sf_feed_t *f, unsigned c, unsigned char *buf,
+sf_feed_spell(const sf_feed_spelling_t *t, unsigned c, unsigned char *buf,
     unsigned brackets)
 {
     unsigned     sp, w;
@@ -501,11 +542,11 @@ sf_feed_spell(sf_feed_t *f, unsigned c, unsigned char *buf,
     size_t       n, k;
 
     if (c < 128) {
-        sp = f->spell[c];
-        w = f->width[c];
+        sp = t->spell[c];
+        w = t->width[c];
 
     } else {
-        sp = f->spell_u8;
+        sp = t->u8;
         w = 0;
     }
 
@@ -626,7 +667,7 @@ sf_feed_put_u8(sf_feed_t *f, sf_io_t *io)
             c = (c << 6) | (f->u8[i] & 0x3f);
         }
 
-        n = sf_feed_spell(f, c, buf, f->brackets);
+        n = sf_feed_spell(&f->sp_enc, c, buf, f->brackets);
     }
 
     if (n == 0) {
@@ -669,14 +710,14 @@ sf_feed_plain(sf_feed_t *f, unsigned char c)
     unsigned  sp;
 
     if (c >= 0x80) {
-        return f->spell_u8 == SF_SP_UNKNOWN || f->spell_u8 == SF_SP_RAW;
+        return f->sp_enc.u8 == SF_SP_UNKNOWN || f->sp_enc.u8 == SF_SP_RAW;
     }
 
     if (c == '<' || c == '&' || c == '>' || c == ']') {
         return 0;
     }
 
-    sp = f->spell[c];
+    sp = f->sp_enc.spell[c];
 
     return sp == SF_SP_UNKNOWN || sp == SF_SP_RAW;
 }
@@ -783,6 +824,8 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 
         /* escaped text: whole characters, spelled as the feed spells them */
 
+        sf_feed_catch_up(f);
+
         if (f->e_drop > 0) {
             f->e_drop--;
             f->opos++;
@@ -825,10 +868,19 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 
             if (sf_feed_aligned(f) && f->x_n > 0
                 && f->except[f->x_head].off - f->eoff
-                   < (uint64_t) (limit - f->opos))
+                   < (uint64_t) (n - f->opos))
             {
                 n = f->opos
                     + (size_t) (f->except[f->x_head].off - f->eoff);
+            }
+
+            /* ... and up to the next spelling the encoder learns */
+            if (sf_feed_aligned(f) && f->l_n > 0
+                && f->learned[f->l_head].off - f->eoff
+                   < (uint64_t) (n - f->opos))
+            {
+                n = f->opos
+                    + (size_t) (f->learned[f->l_head].off - f->eoff);
             }
 
             for (k = f->opos + 1; k < n && sf_feed_plain(f, f->obuf[k]); k++)
@@ -844,10 +896,10 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
         }
 
         if (f->u8_need == 0
-            && (b < 0x80 || f->spell_u8 == SF_SP_UNKNOWN
-                || f->spell_u8 == SF_SP_RAW))
+            && (b < 0x80 || f->sp_enc.u8 == SF_SP_UNKNOWN
+                || f->sp_enc.u8 == SF_SP_RAW))
         {
-            n = (b < 0x80) ? sf_feed_spell(f, b, buf, f->brackets) : 0;
+            n = (b < 0x80) ? sf_feed_spell(&f->sp_enc, b, buf, f->brackets) : 0;
 
             if (n == 0) {
                 buf[0] = b;
@@ -955,11 +1007,15 @@ sf_feed_html_start(sf_feed_t *f)
     f->html_pass = 0;
     f->x_n = 0;
     f->x_head = 0;
+    f->x_added = 0;
     f->doff = 0;
     f->eoff = 0;
     f->e_raw = 0;
     f->e_drop = 0;
     f->first_change = UINT64_MAX;
+    f->sp_enc = f->sp_dec;
+    f->l_head = 0;
+    f->l_n = 0;
     f->o_skip = 0;
     f->tail_final = 0;
     f->suffixed = 0;
@@ -999,10 +1055,12 @@ sf_feed_except_add(sf_feed_t *f, const unsigned char *bytes, size_t len,
 {
     sf_feed_except_t  *x;
 
-    if (f->x_n == SF_FEED_EXCEPT_MAX || len > SF_FEED_ENT_SIZE) {
-        /* too many in flight: this one goes out as learned */
+    if (f->x_added == SF_FEED_EXCEPT_MAX || len > SF_FEED_ENT_SIZE) {
+        /* too many in this element: this one goes out as learned */
         return;
     }
+
+    f->x_added++;
 
     x = &f->except[(f->x_head + f->x_n) % SF_FEED_EXCEPT_MAX];
     x->off = f->doff;
@@ -1031,12 +1089,13 @@ sf_feed_decision(void *ctx, const sf_decision_t *d)
 {
     sf_feed_t  *f = ctx;
 
-    if (d->offset < f->first_change
+    if (f->first_change == UINT64_MAX
         && (strcmp(d->action, "drop") == 0
             || strcmp(d->action, "drop-source") == 0
             || strcmp(d->action, "replace") == 0))
     {
         f->first_change = d->offset;
+        f->first_change_end = d->offset + d->bytes;
     }
 
     if (f->on_decision != NULL) {
@@ -1136,15 +1195,99 @@ sf_feed_utf8(sf_feed_t *f, unsigned c)
 static void
 sf_feed_learn(sf_feed_t *f, unsigned c, unsigned sp, unsigned width)
 {
+    sf_feed_learned_t  *l;
+
     if (c < 128) {
-        if (f->spell[c] == SF_SP_UNKNOWN) {
-            f->spell[c] = (unsigned char) sp;
-            f->width[c] = (unsigned char) (width < 9 ? width : 0);
+        if (f->sp_dec.spell[c] != SF_SP_UNKNOWN) {
+            return;
         }
 
-    } else if (f->spell_u8 == SF_SP_UNKNOWN) {
-        f->spell_u8 = (unsigned char) sp;
+        f->sp_dec.spell[c] = (unsigned char) sp;
+        f->sp_dec.width[c] = (unsigned char) (width < 9 ? width : 0);
+
+    } else {
+        if (f->sp_dec.u8 != SF_SP_UNKNOWN) {
+            return;
+        }
+
+        f->sp_dec.u8 = (unsigned char) sp;
+        c = 0x80;
     }
+
+    /* at most 129 per feed: the ring cannot fill */
+    l = &f->learned[(f->l_head + f->l_n) % SF_FEED_LEARNED_MAX];
+    l->off = f->doff;
+    l->c = (unsigned char) c;
+    l->sp = (unsigned char) sp;
+    l->width = f->sp_dec.width[c & 0x7f];
+    f->l_n++;
+}
+
+
+/*
+ * The encoder takes what the decoder had learned before the offset it has
+ * reached; once the stream changed something, what it had learned up to
+ * the end of the first block changed (a footer's '"' spelled "&quot;"
+ * spells the credit's), and nothing after: the same whatever the chunking.
+ */
+static void
+sf_feed_catch_up(sf_feed_t *f)
+{
+    uint64_t            upto;
+    sf_feed_learned_t  *l;
+
+    if (sf_feed_aligned(f)) {
+        upto = f->eoff;
+
+    } else {
+        upto = f->first_change_end > 6 ? f->first_change_end - 6 : 0;
+    }
+
+    while (f->l_n > 0) {
+        l = &f->learned[f->l_head];
+
+        if (!sf_feed_aligned(f) ? l->off >= upto : l->off > upto) {
+            return;
+        }
+
+        if (l->c == 0x80) {
+            f->sp_enc.u8 = l->sp;
+
+        } else {
+            f->sp_enc.spell[l->c] = l->sp;
+            f->sp_enc.width[l->c] = l->width;
+        }
+
+        f->l_head = (f->l_head + 1) % SF_FEED_LEARNED_MAX;
+        f->l_n--;
+    }
+}
+
+
+/*
+ * A byte of escaped text as it is: learned, remembered when the feed
+ * spells it otherwise elsewhere, and put into the HTML.
+ */
+static void
+sf_feed_raw_byte(sf_feed_t *f, unsigned char c)
+{
+    if (c >= 0x80) {
+        sf_feed_learn(f, 0x80, SF_SP_RAW, 0);
+
+        if (f->sp_dec.u8 != SF_SP_RAW && c >= 0xc0) {
+            sf_feed_except_add(f, &c, 1, c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2,
+                               1);
+        }
+
+    } else {
+        sf_feed_learn(f, c, SF_SP_RAW, 0);
+
+        if (f->sp_dec.spell[c] != SF_SP_RAW) {
+            sf_feed_except_add(f, &c, 1, 1, 1);
+        }
+    }
+
+    sf_feed_html_byte(f, c);
 }
 
 
@@ -1240,7 +1383,7 @@ sf_feed_entity(sf_feed_t *f)
 
     /* spelled otherwise than the learned spelling: an exception */
     /* as the encoder spells it, "]]>" aside (never raw in the input) */
-    k = sf_feed_spell(f, c, spelled, 0);
+    k = sf_feed_spell(&f->sp_dec, c, spelled, 0);
 
     if (k != n || memcmp(spelled, e, n) != 0) {
         sf_feed_except_add(f, e, n, c < 0x80 ? 1 : c < 0x800 ? 2
@@ -1253,11 +1396,12 @@ sf_feed_entity(sf_feed_t *f)
 
 literal:
 
-    /* not XML: its '&' goes out raw, as it came */
+    /* not XML: its '&' goes out raw, as it came, and the rest as text */
     sf_feed_except_add(f, e, 1, 1, 1);
+    sf_feed_html_byte(f, e[0]);
 
-    for (i = 0; i < n; i++) {
-        sf_feed_html_byte(f, e[i]);
+    for (i = 1; i < n; i++) {
+        sf_feed_raw_byte(f, e[i]);
     }
 
     f->ent_len = 0;
@@ -1275,9 +1419,10 @@ sf_feed_ent_literal(sf_feed_t *f)
     }
 
     sf_feed_except_add(f, f->ent, 1, 1, 1);
+    sf_feed_html_byte(f, f->ent[0]);
 
-    for (k = 0; k < f->ent_len; k++) {
-        sf_feed_html_byte(f, f->ent[k]);
+    for (k = 1; k < f->ent_len; k++) {
+        sf_feed_raw_byte(f, f->ent[k]);
     }
 
     f->ent_len = 0;
@@ -1645,9 +1790,7 @@ sf_feed_html_closed(sf_feed_t *f)
         /* the token that ended the cleaning: the outer reader goes on */
         f->state = SF_FX_MARKUP;
 
-        if (sf_feed_classify(f) && f->state == SF_FX_TAG) {
-            /* read on until '>' */
-        }
+        (void) sf_feed_classify(f);
 
         return;
     }
@@ -1669,8 +1812,7 @@ sf_feed_html_closed(sf_feed_t *f)
 static void
 sf_feed_h_markup(sf_feed_t *f)
 {
-    size_t                 n, len;
-    const unsigned char   *name;
+    size_t  n;
 
     n = f->tok_len;
 
@@ -1703,9 +1845,6 @@ sf_feed_h_markup(sf_feed_t *f)
             }
 
         } else {
-            name = sf_feed_tag_name(f, &len);
-            (void) name;
-
             /* the only end tag here is the element's own */
             f->close_len = n;
             sf_feed_html_finish(f);
@@ -1950,10 +2089,6 @@ sf_feed_outer(sf_feed_t *f, sf_io_t *io)
 
 done:
 
-    if (f->state == SF_FX_CDATA && f->run > 0 && i == m) {
-        /* the "]" run stays counted for the next call */
-    }
-
     memcpy(io->next_out, p, i);
     io->next_out += i;
     io->avail_out -= i;
@@ -1975,10 +2110,10 @@ static int
 sf_feed_known_raw(sf_feed_t *f, unsigned char c)
 {
     if (c >= 0x80) {
-        return f->spell_u8 == SF_SP_RAW;
+        return f->sp_dec.u8 == SF_SP_RAW;
     }
 
-    return c != '<' && c != '&' && f->spell[c] == SF_SP_RAW;
+    return c != '<' && c != '&' && f->sp_dec.spell[c] == SF_SP_RAW;
 }
 
 
@@ -2074,23 +2209,7 @@ sf_feed_inner(sf_feed_t *f, sf_io_t *io)
                 break;
             }
 
-            if (c >= 0x80) {
-                sf_feed_learn(f, 0x80, SF_SP_RAW, 0);
-
-                if (f->spell_u8 != SF_SP_RAW && (c >= 0xc0 || c < 0x80)) {
-                    sf_feed_except_add(f, &c, 1, c >= 0xf0 ? 4 : c >= 0xe0
-                                                 ? 3 : 2, 1);
-                }
-
-            } else {
-                sf_feed_learn(f, c, SF_SP_RAW, 0);
-
-                if (f->spell[c] != SF_SP_RAW) {
-                    sf_feed_except_add(f, &c, 1, 1, 1);
-                }
-            }
-
-            sf_feed_html_byte(f, c);
+            sf_feed_raw_byte(f, c);
             break;
 
         case SF_FX_H_ENT:

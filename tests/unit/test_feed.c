@@ -362,6 +362,27 @@ test_mixed_spellings_before_a_footer(void **state)
     assert_contains(&out, "&lt;p&gt;Tides type=\"high\">low &#62; &#x3E; "
                     "caf&#233; caf\xc3\xa9&lt;/p&gt;&lt;p class=");
     free(out.data);
+
+    /*
+     * A character first spelled after the footer ('"' as "&quot;"), one
+     * in a reference that is no XML ("&#0x'"): the credit is spelled with
+     * what was read up to the footer's end, whatever the reader had read
+     * ahead of the output.
+     */
+    in = RSS_HEAD
+         "<item><title>Quay works</title><description>&lt;p&gt;a &#0x' b "
+         "&#039;&lt;/p&gt;&lt;p&gt;The post &lt;a href='https://q.example/w"
+         "'&gt;Quay works&lt;/a&gt; appeared first on &lt;a href='https://"
+         "q.example'&gt;Q&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;&quot;late&quot;"
+         "&lt;/p&gt;</description></item>" RSS_TAIL;
+
+    out = check_all(NULL, 0, in, &st);
+    assert_int_equal(st.blocks_removed, 1);
+    assert_contains(&out, "&lt;p&gt;a &#0x' b &#039;&lt;/p&gt;&lt;p class="
+                    "\"syndication-source\"&gt;");
+    /* first spelled after the change: the default spelling, every time */
+    assert_contains(&out, "&lt;p&gt;\"late\"&lt;/p&gt;");
+    free(out.data);
 }
 
 
@@ -377,6 +398,61 @@ static const char  stripped_feed[] =
     "<p>The post Lighthouse reopens appeared first on Coast Post.</p>]]>"
     "</description></item>\n"
     RSS_TAIL;
+
+
+/*
+ * Many characters against the learned spelling in one element: the first
+ * 256 keep theirs, the rest are spelled the learned way, the same under
+ * every chunking; an element with fewer comes out byte for byte.
+ */
+static void
+test_many_spellings(void **state)
+{
+    int     i;
+    buf_t   in, out;
+
+    (void) state;
+
+    memset(&in, 0, sizeof(buf_t));
+    buf_add(&in, (const unsigned char *) RSS_HEAD, sizeof(RSS_HEAD) - 1);
+    buf_add(&in, (const unsigned char *) "<item><title>Q</title>"
+            "<description>&lt;p&gt;\"", 45);
+
+    for (i = 0; i < 200; i++) {
+        buf_add(&in, (const unsigned char *) " &quot;", 7);
+    }
+
+    buf_add(&in, (const unsigned char *) "&lt;/p&gt;</description></item>"
+            RSS_TAIL, 31 + sizeof(RSS_TAIL) - 1);
+
+    out = check_all(NULL, 0, (const char *) in.data, NULL);
+    assert_same((const char *) in.data, &out);
+    free(out.data);
+    free(in.data);
+
+    memset(&in, 0, sizeof(buf_t));
+    buf_add(&in, (const unsigned char *) RSS_HEAD, sizeof(RSS_HEAD) - 1);
+    buf_add(&in, (const unsigned char *) "<item><title>Q</title>"
+            "<description>&lt;p&gt;\"", 45);
+
+    for (i = 0; i < 700; i++) {
+        buf_add(&in, (const unsigned char *) " &quot;", 7);
+    }
+
+    buf_add(&in, (const unsigned char *) "&lt;/p&gt;&lt;p&gt;The post "
+            "&lt;a href=\"https://q.example/w\"&gt;Q&lt;/a&gt; appeared "
+            "first on &lt;a href=\"https://q.example\"&gt;Q&lt;/a&gt;."
+            "&lt;/p&gt;</description></item>" RSS_TAIL,
+            strlen("&lt;/p&gt;&lt;p&gt;The post &lt;a href=\"https://"
+                   "q.example/w\"&gt;Q&lt;/a&gt; appeared first on &lt;a "
+                   "href=\"https://q.example\"&gt;Q&lt;/a&gt;.&lt;/p&gt;"
+                   "</description></item>" RSS_TAIL));
+
+    out = check_all(NULL, 0, (const char *) in.data, NULL);
+    assert_lacks(&out, "appeared first");
+    free(out.data);
+    free(in.data);
+}
 
 
 static void
@@ -1059,6 +1135,7 @@ main(void)
         cmocka_unit_test(test_footers_removed_and_credited),
         cmocka_unit_test(test_item_title_is_the_page_title),
         cmocka_unit_test(test_mixed_spellings_before_a_footer),
+        cmocka_unit_test(test_many_spellings),
         cmocka_unit_test(test_atom_and_feed_language),
         cmocka_unit_test(test_unexpected_markup_passes),
         cmocka_unit_test(test_truncated),
