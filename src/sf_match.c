@@ -459,15 +459,85 @@ sf_match_page_title(sf_match_t *match, const sf_block_t *b)
 }
 
 
+/*
+ * The block's nl links (marks in match->pos, match->dpos) and the ne found
+ * in escaped markup (match->elinks), in text order, trimmed of spaces.
+ */
+static void
+sf_match_links(sf_match_t *match, const sf_block_t *b, size_t nl,
+    size_t ne)
+{
+    size_t       a, e, k;
+    sf_mlink_t  *l;
+
+    a = 0;
+    e = 0;
+    k = 0;
+
+    while (a < nl || e < ne) {
+        l = &match->links[k++];
+
+        if (e == ne || (a < nl && match->pos[2 * a] <= match->elinks[e].start))
+        {
+            l->href = b->links[a].href;
+            l->href_len = b->links[a].href_len;
+            l->rel = b->links[a].rel;
+            l->rel_len = b->links[a].rel_len;
+            l->cls = b->links[a].cls;
+            l->cls_len = b->links[a].cls_len;
+            l->dstart = match->dpos[2 * a];
+            l->dend = match->dpos[2 * a + 1];
+            l->start = match->pos[2 * a];
+            l->end = match->pos[2 * a + 1];
+            a++;
+
+        } else {
+            l->href = match->elinks[e].href;
+            l->href_len = match->elinks[e].href_len;
+            l->rel = NULL;
+            l->rel_len = 0;
+            l->cls = NULL;
+            l->cls_len = 0;
+            l->dstart = match->elinks[e].dstart;
+            l->dend = match->elinks[e].dend;
+            l->start = match->elinks[e].start;
+            l->end = match->elinks[e].end;
+            e++;
+        }
+
+        if (l->end > match->len) {
+            l->end = match->len;
+        }
+
+        if (l->start > l->end) {
+            l->start = l->end;
+        }
+
+        while (l->start < l->end && match->text[l->start] == ' ') {
+            l->start++;
+        }
+
+        while (l->end > l->start && match->text[l->end - 1] == ' ') {
+            l->end--;
+        }
+
+        if (l->dend < l->dstart) {
+            l->dend = l->dstart;
+        }
+    }
+
+    match->nlinks = k;
+}
+
+
 static void
 sf_match_normalize(sf_match_t *match, const sf_block_t *b)
 {
     int                   round, ov;
-    size_t                i, n, nl, ne, a, e, k, len, cap, limit;
+    size_t                i, n, nl, len, cap, limit;
     unsigned              fl;
     sf_marks_t            marks;
     sf_markup_t           markup;
-    sf_mlink_t           *l;
     const unsigned char  *src;
 
     match->normalized = 1;
@@ -557,65 +627,7 @@ sf_match_normalize(sf_match_t *match, const sf_block_t *b)
 
     match->escaped = markup.escaped;
 
-    /* the block's links and the escaped ones, in text order */
-    ne = markup.nlinks;
-    a = 0;
-    e = 0;
-    k = 0;
-
-    while (a < nl || e < ne) {
-        l = &match->links[k++];
-
-        if (e == ne || (a < nl && match->pos[2 * a] <= match->elinks[e].start))
-        {
-            l->href = b->links[a].href;
-            l->href_len = b->links[a].href_len;
-            l->rel = b->links[a].rel;
-            l->rel_len = b->links[a].rel_len;
-            l->cls = b->links[a].cls;
-            l->cls_len = b->links[a].cls_len;
-            l->dstart = match->dpos[2 * a];
-            l->dend = match->dpos[2 * a + 1];
-            l->start = match->pos[2 * a];
-            l->end = match->pos[2 * a + 1];
-            a++;
-
-        } else {
-            l->href = match->elinks[e].href;
-            l->href_len = match->elinks[e].href_len;
-            l->rel = NULL;
-            l->rel_len = 0;
-            l->cls = NULL;
-            l->cls_len = 0;
-            l->dstart = match->elinks[e].dstart;
-            l->dend = match->elinks[e].dend;
-            l->start = match->elinks[e].start;
-            l->end = match->elinks[e].end;
-            e++;
-        }
-
-        if (l->end > match->len) {
-            l->end = match->len;
-        }
-
-        if (l->start > l->end) {
-            l->start = l->end;
-        }
-
-        while (l->start < l->end && match->text[l->start] == ' ') {
-            l->start++;
-        }
-
-        while (l->end > l->start && match->text[l->end - 1] == ' ') {
-            l->end--;
-        }
-
-        if (l->dend < l->dstart) {
-            l->dend = l->dstart;
-        }
-    }
-
-    match->nlinks = k;
+    sf_match_links(match, b, nl, markup.nlinks);
 }
 
 
