@@ -9,6 +9,51 @@
 #include "sf_match.h"
 
 
+/* The page title as the block saw it, normalized once per decision. */
+size_t
+sf_match_page_title(sf_match_t *match, const sf_block_t *b)
+{
+    int                   ov;
+    size_t                n, i;
+    const unsigned char  *t;
+
+    if (match->titled) {
+        return match->tlen;
+    }
+
+    match->titled = 1;
+    match->tlen = 0;
+    match->tshort = 0;
+
+    if (b->title == NULL || b->title_len == 0 || match->title == NULL) {
+        return 0;
+    }
+
+    n = sf_normalize_in(b->title, b->title_len, match->title,
+                        match->title_cap, SF_FOLD_ALL, &ov);
+    t = match->title;
+
+    if (ov) {
+        return 0;
+    }
+
+    match->tnorm = t;
+    match->tlen = n;
+
+    /* "TITLE - SITE", "TITLE | SITE": the last separator */
+    for (i = n; i >= 3; i--) {
+        if (t[i - 3] == ' ' && (t[i - 2] == '-' || t[i - 2] == '|')
+            && t[i - 1] == ' ')
+        {
+            match->tshort = i - 3;
+            break;
+        }
+    }
+
+    return n;
+}
+
+
 sf_mlink_t *
 sf_match_link(sf_match_t *match, long n)
 {

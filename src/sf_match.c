@@ -223,51 +223,6 @@ sf_match_candidates(const sf_rules_t *rules, const sf_block_t *b,
 }
 
 
-/* The page title as the block saw it, normalized once per decision. */
-size_t
-sf_match_page_title(sf_match_t *match, const sf_block_t *b)
-{
-    int                   ov;
-    size_t                n, i;
-    const unsigned char  *t;
-
-    if (match->titled) {
-        return match->tlen;
-    }
-
-    match->titled = 1;
-    match->tlen = 0;
-    match->tshort = 0;
-
-    if (b->title == NULL || b->title_len == 0 || match->title == NULL) {
-        return 0;
-    }
-
-    n = sf_normalize_in(b->title, b->title_len, match->title,
-                        match->title_cap, SF_FOLD_ALL, &ov);
-    t = match->title;
-
-    if (ov) {
-        return 0;
-    }
-
-    match->tnorm = t;
-    match->tlen = n;
-
-    /* "TITLE - SITE", "TITLE | SITE": the last separator */
-    for (i = n; i >= 3; i--) {
-        if (t[i - 3] == ' ' && (t[i - 2] == '-' || t[i - 2] == '|')
-            && t[i - 1] == ' ')
-        {
-            match->tshort = i - 3;
-            break;
-        }
-    }
-
-    return n;
-}
-
-
 /*
  * The block's nl links (marks in match->pos, match->dpos) and the ne found
  * in escaped markup (match->elinks), in text order, trimmed of spaces.
