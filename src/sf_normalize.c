@@ -992,12 +992,26 @@ sf_fold(const unsigned char *in, size_t len, unsigned char *out,
             continue;
         }
 
-        f = sf_fold_char(in + i, end, flags, &n);
+        if (c >= 0xc8 && c <= 0xdf && i + 1 < len
+            && (in[i + 1] & 0xc0) == 0x80)
+        {
+            /*
+             * U+0200-U+07FF (Greek, Cyrillic, Hebrew, Arabic...): no
+             * repair, space, drop or punctuation fold is one of them, and
+             * case folds them within the range.
+             */
+            f = ((c & 0x1f) << 6) | (in[i + 1] & 0x3f);
+            f = fold ? sf_fold_case(f) : f;
+            n = 2;
 
-        if (f == SF_CP_SPACE || f == SF_CP_DROP) {
-            pending |= (f == SF_CP_SPACE);
-            i += n;
-            continue;
+        } else {
+            f = sf_fold_char(in + i, end, flags, &n);
+
+            if (f == SF_CP_SPACE || f == SF_CP_DROP) {
+                pending |= (f == SF_CP_SPACE);
+                i += n;
+                continue;
+            }
         }
 
         need = (f == SF_BAD_CP) ? 1 : (f < 0x80 ? 1 : f < 0x800 ? 2
