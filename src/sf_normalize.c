@@ -553,6 +553,23 @@ sf_fold_case(uint32_t c)
 }
 
 
+/* sf_fold_case() of U+0200-U+07FF, which it maps within the range, with
+ * the common letters (Cyrillic, and those without case) inline. */
+static inline uint32_t
+sf_fold_case2(uint32_t c)
+{
+    if (c < 0x370 || (c >= 0x430 && c < 0x460) || c >= 0x500) {
+        return c;
+    }
+
+    if (c >= 0x400 && c < 0x430) {
+        return c < 0x410 ? c + 0x50 : c + 0x20;
+    }
+
+    return sf_fold_case(c);
+}
+
+
 /* What a code point becomes: itself, or one of these. */
 #define SF_CP_SPACE   0xfffffff0
 #define SF_CP_DROP    0xfffffff1
@@ -1001,8 +1018,26 @@ sf_fold(const unsigned char *in, size_t len, unsigned char *out,
              * case folds them within the range.
              */
             f = ((c & 0x1f) << 6) | (in[i + 1] & 0x3f);
-            f = fold ? sf_fold_case(f) : f;
-            n = 2;
+
+            if (fold) {
+                f = sf_fold_case2(f);
+            }
+
+            need = 2 + (pending && o > 0);
+            if (o + need > cap) {
+                *overflow = 1;
+                break;
+            }
+
+            if (pending && o > 0) {
+                out[o++] = ' ';
+            }
+
+            pending = 0;
+            out[o++] = (unsigned char) (0xc0 | (f >> 6));
+            out[o++] = (unsigned char) (0x80 | (f & 0x3f));
+            i += 2;
+            continue;
 
         } else {
             f = sf_fold_char(in + i, end, flags, &n);
