@@ -32,6 +32,37 @@ sf_selector_match(const sf_selector_t *s, sf_tag_e tag,
 }
 
 
+/*
+ * The end of a run of bytes above ' ' from p: eight bytes at a time while
+ * none is ' ' or below (x - 0x21 borrows into the high bit of the first
+ * such byte; a byte >= 0x80 has its own high bit masked off by ~x).
+ */
+static const unsigned char *
+sf_select_word_end(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t  q, t;
+
+    while (end - p >= 8) {
+        memcpy(&q, p, 8);
+        t = (q - 0x2121212121212121ull) & ~q & 0x8080808080808080ull;
+
+        if (t != 0) {
+            return p + (sf_ctz64(t) >> 3);
+        }
+
+        p += 8;
+    }
+#endif
+
+    while (p < end && *p > ' ') {
+        p++;
+    }
+
+    return p;
+}
+
+
 /* Whether a token of the class list may be a class of the bloom's. */
 int
 sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls, size_t len)
@@ -56,10 +87,7 @@ sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls, size_t len)
         }
 
         start = p;
-
-        while (p < end && *p > ' ') {
-            p++;
-        }
+        p = sf_select_word_end(p, end);
 
         if (bloom & sf_rules_bloom(start, (size_t) (p - start))) {
             return 1;
