@@ -99,6 +99,17 @@ int sf_match_scope(const sf_rule_t *r, const sf_block_t *b);
 int sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls,
     size_t len);
 
+/* The page title as the block saw it, normalized once per decision. */
+size_t sf_match_page_title(sf_match_t *match, const sf_block_t *b);
+
+/* Link n of the block (1-based, negative from the end), or NULL. */
+sf_mlink_t *sf_match_link(sf_match_t *match, long n);
+
+/* 1: the condition holds, 0: it does not, -1: a regex or template limit
+ * was hit (sf_cond.c). */
+int sf_match_cond(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *b, const sf_cond_t *c);
+
 /* Whether link l's href, decoded and lower-cased, holds the phrase. */
 int sf_match_href(sf_match_t *match, sf_mlink_t *l,
     const sf_rule_phrase_t *ph);

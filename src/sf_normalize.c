@@ -553,6 +553,23 @@ sf_fold_case(uint32_t c)
 }
 
 
+/* sf_fold_case() of U+0200-U+07FF, which it maps within the range, with
+ * the common letters (Cyrillic, and those without case) inline. */
+static inline uint32_t
+sf_fold_case2(uint32_t c)
+{
+    if (c < 0x370 || (c >= 0x430 && c < 0x460) || c >= 0x500) {
+        return c;
+    }
+
+    if (c >= 0x400 && c < 0x430) {
+        return c < 0x410 ? c + 0x50 : c + 0x20;
+    }
+
+    return sf_fold_case(c);
+}
+
+
 /* What a code point becomes: itself, or one of these. */
 #define SF_CP_SPACE   0xfffffff0
 #define SF_CP_DROP    0xfffffff1
@@ -688,7 +705,7 @@ sf_fold_tag(const unsigned char *in, size_t len, sf_tag_t *tag)
 
 /*
  * The start of a run of plain ASCII (0x20-0x7e but '<', a space only
- * before another such byte), 16 bytes at a time with SSE2 while a whole
+ * before another plain byte), 16 bytes at a time with SSE2 while a whole
  * 16 and the byte after them are such: copied, A-Z lower-cased when fold.
  * Returns where the byte-by-byte loop takes over (*o moved as far).
  */
@@ -752,18 +769,183 @@ sf_fold_run16(const unsigned char *in, size_t i, size_t stop,
 }
 
 
+/*
+ * The rest of a run of printable ASCII after its first byte, up to stop:
+ * copied (case folded when fold) while plain.  Returns where it ends.
+ */
+static size_t
+sf_fold_run(const unsigned char *in, size_t i, size_t stop,
+    unsigned char *out, size_t *op, int fold)
+{
+    size_t    o;
+    uint32_t  c, f;
+
+    i = sf_fold_run16(in, i, stop, out, op, fold);
+    o = *op;
+
+    if (fold) {
+        while (i < stop) {
+            f = sf_ascii_fold[in[i]];
+
+            /* a space is plain only between two plain bytes */
+            if (f == ' ' && (i + 1 == stop
+                             || sf_ascii_fold[in[i + 1]] <= ' '))
+            {
+                break;
+            }
+
+            if (f == 0) {
+                break;
+            }
+
+            out[o++] = (unsigned char) f;
+            i++;
+        }
+
+    } else {
+        while (i < stop) {
+            c = in[i];
+
+            if (c == ' ' && (i + 1 == stop
+                             || sf_ascii_fold[in[i + 1]] <= ' '))
+            {
+                break;
+            }
+
+            if (sf_ascii_fold[c] == 0) {
+                break;
+            }
+
+            out[o++] = (unsigned char) c;
+            i++;
+        }
+    }
+
+    *op = o;
+
+    return i;
+}
+
+
+/*
+ * Escaped markup at in[i] ('<'): its length when it is a tag, 0 when the
+ * '<' is plain text.  A link's start and end are recorded in markup (its
+ * text from output offset o on, after the pending space if any); *pending
+ * is set by a block-level tag or <br>.
+ */
+static size_t
+sf_fold_markup(const unsigned char *in, size_t len, size_t i, size_t o,
+    int *pending, int *open, sf_markup_t *markup)
+{
+    size_t               n, hl;
+    sf_tag_t             tag;
+    sf_elink_t          *l;
+    const unsigned char  *href;
+
+    n = sf_fold_tag(in + i, len - i, &tag);
+
+    if (n == 0) {
+        return 0;
+    }
+
+    if (markup != NULL) {
+        markup->escaped = 1;
+    }
+
+    if (tag.tag == SF_TAG_A && markup != NULL) {
+        if (!tag.end && *open < 0 && markup->nlinks < markup->cap) {
+            href = sf_tag_attr(&tag, "href", &hl);
+
+            if (href != NULL) {
+                *open = (int) markup->nlinks++;
+                l = &markup->links[*open];
+                l->href = href;
+                l->href_len = hl;
+                l->dstart = i + n;
+                l->dend = i + n;
+                /* after the space still to come, if any */
+                l->start = o + (*pending && o > 0);
+                l->end = l->start;
+            }
+
+        } else if (tag.end && *open >= 0) {
+            l = &markup->links[*open];
+            l->dend = i;
+            l->end = o > l->start ? o : l->start;
+            *open = -1;
+        }
+
+    } else if (sf_tag_is_block(tag.tag) || tag.tag == SF_TAG_BR) {
+        *pending = 1;
+    }
+
+    return n;
+}
+
+
+/*
+ * The character (not ASCII) at p as the output takes it: SF_CP_SPACE,
+ * SF_CP_DROP, SF_BAD_CP for an invalid byte that passes as it is, or a
+ * code point; *n gets the bytes it takes.
+ */
+static uint32_t
+sf_fold_char(const unsigned char *p, const unsigned char *end,
+    unsigned flags, size_t *n)
+{
+    uint32_t  c, f;
+
+    c = sf_utf8_get(p, end, n);
+
+    if (c == SF_BAD_CP) {
+        return SF_BAD_CP;
+    }
+
+    if (c == 0xe2) {
+        f = sf_mojibake(p, end, n);
+        if (f == SF_BAD_CP) {
+            *n = 2;
+            f = c;
+        }
+
+    } else if (c == 0xc2 && end - p >= 4 && p[2] == 0xc2 && p[3] == 0xa0) {
+        /* "Â " is a no-break space passed through Windows-1252 */
+        *n = 4;
+        f = 0xa0;
+
+    } else {
+        f = c;
+    }
+
+    c = sf_fold_cp(f);
+
+    if (c == SF_CP_SPACE || c == SF_CP_DROP) {
+        return c;
+    }
+
+    /* without SF_FOLD_PUNCT a repaired "â€“" is "–" again */
+    if (flags & SF_FOLD_PUNCT) {
+        f = c;
+    }
+
+    if (flags & SF_FOLD_CASE) {
+        f = sf_fold_case(f);
+    }
+
+    return f;
+}
+
+
 size_t
 sf_fold(const unsigned char *in, size_t len, unsigned char *out,
     size_t cap, unsigned flags, sf_marks_t *marks, sf_markup_t *markup,
     int *overflow)
 {
     int                   pending, open, fold;
-    size_t                i, o, n, need, hl, stop;
+    size_t                i, o, n, need, stop;
     uint32_t              c, f;
-    sf_tag_t              tag;
     sf_elink_t           *l;
     sf_marks_walk_t       mw;
-    const unsigned char  *end, *href;
+    const unsigned char  *end;
 
     *overflow = 0;
     fold = (flags & SF_FOLD_CASE) != 0;
@@ -780,52 +962,13 @@ sf_fold(const unsigned char *in, size_t len, unsigned char *out,
         c = in[i];
 
         if (c < 0x80) {
-            n = 1;
-
             if (c == '<' && (flags & SF_FOLD_MARKUP)) {
-                n = sf_fold_tag(in + i, len - i, &tag);
+                n = sf_fold_markup(in, len, i, o, &pending, &open, markup);
 
                 if (n != 0) {
-                    if (markup != NULL) {
-                        markup->escaped = 1;
-                    }
-
-                    if (tag.tag == SF_TAG_A && markup != NULL) {
-                        if (!tag.end && open < 0
-                            && markup->nlinks < markup->cap)
-                        {
-                            href = sf_tag_attr(&tag, "href", &hl);
-
-                            if (href != NULL) {
-                                open = (int) markup->nlinks++;
-                                l = &markup->links[open];
-                                l->href = href;
-                                l->href_len = hl;
-                                l->dstart = i + n;
-                                l->dend = i + n;
-                                /* after the space still to come, if any */
-                                l->start = o + (pending && o > 0);
-                                l->end = l->start;
-                            }
-
-                        } else if (tag.end && open >= 0) {
-                            l = &markup->links[open];
-                            l->dend = i;
-                            l->end = o > l->start ? o : l->start;
-                            open = -1;
-                        }
-
-                    } else if (sf_tag_is_block(tag.tag)
-                               || tag.tag == SF_TAG_BR)
-                    {
-                        pending = 1;
-                    }
-
                     i += n;
                     continue;
                 }
-
-                n = 1;
             }
 
             if (sf_fold_is_space((unsigned char) c)) {
@@ -862,94 +1005,47 @@ sf_fold(const unsigned char *in, size_t len, unsigned char *out,
                 stop = i + (cap - o);
             }
 
-            i = sf_fold_run16(in, i, stop, out, &o, fold);
-
-            if (fold) {
-                while (i < stop) {
-                    f = sf_ascii_fold[in[i]];
-
-                    /* a space is plain only between two plain bytes */
-                    if (f == ' ' && (i + 1 == stop
-                                     || sf_ascii_fold[in[i + 1]] <= ' '))
-                    {
-                        break;
-                    }
-
-                    if (f == 0) {
-                        break;
-                    }
-
-                    out[o++] = (unsigned char) f;
-                    i++;
-                }
-
-            } else {
-                while (i < stop) {
-                    c = in[i];
-
-                    if (c == ' ' && (i + 1 == stop
-                                     || sf_ascii_fold[in[i + 1]] <= ' '))
-                    {
-                        break;
-                    }
-
-                    if (sf_ascii_fold[c] == 0) {
-                        break;
-                    }
-
-                    out[o++] = (unsigned char) c;
-                    i++;
-                }
-            }
-
+            i = sf_fold_run(in, i, stop, out, &o, fold);
             continue;
         }
 
-        c = sf_utf8_get(in + i, end, &n);
+        if (c >= 0xc8 && c <= 0xdf && i + 1 < len
+            && (in[i + 1] & 0xc0) == 0x80)
+        {
+            /*
+             * U+0200-U+07FF (Greek, Cyrillic, Hebrew, Arabic...): no
+             * repair, space, drop or punctuation fold is one of them, and
+             * case folds them within the range.
+             */
+            f = ((c & 0x1f) << 6) | (in[i + 1] & 0x3f);
 
-        if (c == SF_BAD_CP) {
-            /* an invalid byte passes as it is */
-            f = SF_BAD_CP;
+            if (fold) {
+                f = sf_fold_case2(f);
+            }
+
+            need = 2 + (pending && o > 0);
+            if (o + need > cap) {
+                *overflow = 1;
+                break;
+            }
+
+            if (pending && o > 0) {
+                out[o++] = ' ';
+            }
+
+            pending = 0;
+            out[o++] = (unsigned char) (0xc0 | (f >> 6));
+            out[o++] = (unsigned char) (0x80 | (f & 0x3f));
+            i += 2;
+            continue;
 
         } else {
-            if (c == 0xe2) {
-                f = sf_mojibake(in + i, end, &n);
-                if (f == SF_BAD_CP) {
-                    n = 2;
-                    f = c;
-                }
+            f = sf_fold_char(in + i, end, flags, &n);
 
-            } else if (c == 0xc2 && end - (in + i) >= 4
-                       && in[i + 2] == 0xc2 && in[i + 3] == 0xa0)
-            {
-                /* "Â " is a no-break space passed through Windows-1252 */
-                n = 4;
-                f = 0xa0;
-
-            } else {
-                f = c;
-            }
-
-            c = sf_fold_cp(f);
-
-            if (c == SF_CP_SPACE) {
-                pending = 1;
+            if (f == SF_CP_SPACE || f == SF_CP_DROP) {
+                pending |= (f == SF_CP_SPACE);
                 i += n;
                 continue;
-            }
-
-            if (c == SF_CP_DROP) {
-                i += n;
-                continue;
-            }
-
-            /* without SF_FOLD_PUNCT a repaired "â€“" is "–" again */
-            if (flags & SF_FOLD_PUNCT) {
-                f = c;
-            }
-
-            if (flags & SF_FOLD_CASE) {
-                f = sf_fold_case(f);
             }
         }
 

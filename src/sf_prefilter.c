@@ -27,13 +27,61 @@ sf_prefilter_release(const sf_allocator_t *alloc, void *p)
 }
 
 
+/*
+ * Breadth first: fail links, missing transitions, output chains.  A
+ * state's fail state is shallower, so its row is complete by then: the
+ * children give the fail links, and every other entry of the row is the
+ * fail state's (a loop without branches).
+ */
+static void
+sf_prefilter_links(sf_prefilter_t *pf, size_t ncls, const uint32_t *child,
+    const uint32_t *sibling, const uint32_t *edge, uint32_t *fail,
+    uint32_t *queue)
+{
+    size_t     head, tail, c;
+    uint32_t   s, t, f, *row, *frow;
+
+    head = 0;
+    tail = 0;
+
+    for (t = child[0]; t != 0; t = sibling[t]) {
+        fail[t] = 0;
+        queue[tail++] = t;
+    }
+
+    while (head < tail) {
+        s = queue[head++];
+
+        /* a terminal chains to the next terminal of its fail chain */
+        f = fail[s];
+        if (pf->out[s] == s) {
+            pf->next[s] = pf->out[f];
+
+        } else {
+            pf->out[s] = pf->out[f];
+        }
+
+        row = pf->delta + (size_t) s * ncls;
+        frow = pf->delta + (size_t) f * ncls;
+
+        for (t = child[s]; t != 0; t = sibling[t]) {
+            fail[t] = frow[edge[t]];
+            queue[tail++] = t;
+        }
+
+        for (c = 0; c < ncls; c++) {
+            row[c] = row[c] != 0 ? row[c] : frow[c];
+        }
+    }
+}
+
+
 int
 sf_prefilter_build(sf_prefilter_t *pf, const sf_phrase_t *phrases,
     size_t n, const sf_allocator_t *alloc)
 {
-    size_t     i, j, max, ncls, nst, head, tail, size;
-    uint32_t   s, t, f, c, *fail, *queue, *tree, *child, *sibling, *edge;
-    uint32_t  *row, *frow;
+    size_t     i, j, max, ncls, nst, size;
+    uint32_t   s, t, c, *fail, *queue, *tree, *child, *sibling, *edge;
 
     memset(pf, 0, sizeof(sf_prefilter_t));
 
@@ -120,44 +168,7 @@ sf_prefilter_build(sf_prefilter_t *pf, const sf_phrase_t *phrases,
         pf->out[s] = s;
     }
 
-    /*
-     * Breadth first: fail links, missing transitions, output chains.  A
-     * state's fail state is shallower, so its row is complete by then:
-     * the children give the fail links, and every other entry of the row
-     * is the fail state's (a loop without branches).
-     */
-    head = 0;
-    tail = 0;
-
-    for (t = child[0]; t != 0; t = sibling[t]) {
-        fail[t] = 0;
-        queue[tail++] = t;
-    }
-
-    while (head < tail) {
-        s = queue[head++];
-
-        /* a terminal chains to the next terminal of its fail chain */
-        f = fail[s];
-        if (pf->out[s] == s) {
-            pf->next[s] = pf->out[f];
-
-        } else {
-            pf->out[s] = pf->out[f];
-        }
-
-        row = pf->delta + (size_t) s * ncls;
-        frow = pf->delta + (size_t) f * ncls;
-
-        for (t = child[s]; t != 0; t = sibling[t]) {
-            fail[t] = frow[edge[t]];
-            queue[tail++] = t;
-        }
-
-        for (c = 0; c < ncls; c++) {
-            row[c] = row[c] != 0 ? row[c] : frow[c];
-        }
-    }
+    sf_prefilter_links(pf, ncls, child, sibling, edge, fail, queue);
 
     /*
      * Entries become the offset of the target's row, shifted left, with

@@ -25,6 +25,60 @@ sf_regex_brace(const unsigned char *p, size_t len)
 }
 
 
+/* After an escape's letter or digit at p[i - 1]: past its arguments
+ * (\x{..}, \p{..}, \g{..}, \x41, \012). */
+static size_t
+sf_regex_escape(const unsigned char *p, size_t len, size_t i)
+{
+    while (i < len
+           && ((p[i] >= '0' && p[i] <= '9')
+               || ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f')
+               || p[i] == '{'))
+    {
+        if (p[i] == '{') {
+            while (i < len && p[i] != '}') {
+                i++;
+            }
+        }
+
+        i++;
+    }
+
+    return i;
+}
+
+
+/* After the '[' of a character class at p[i - 1]: past its ']'. */
+static size_t
+sf_regex_class(const unsigned char *p, size_t len, size_t i)
+{
+    if (i < len && p[i] == '^') {
+        i++;
+    }
+
+    if (i < len && p[i] == ']') {
+        i++;
+    }
+
+    while (i < len && p[i] != ']') {
+        if (p[i] == '\\') {
+            i++;
+
+        } else if (p[i] == '[' && i + 1 < len && p[i + 1] == ':') {
+            while (i + 1 < len && !(p[i] == ':' && p[i + 1] == ']')) {
+                i++;
+            }
+
+            i++;
+        }
+
+        i++;
+    }
+
+    return i + 1;
+}
+
+
 /*
  * The longest literal a regex cannot match without: a run of plain
  * characters at the top level of a pattern without top-level alternation
@@ -75,23 +129,7 @@ sf_regex_literal(const unsigned char *p, size_t len, unsigned char *out,
                 || (p[i + 1] >= '0' && p[i + 1] <= '9'))
             {
                 sf_run_end();
-                i += 2;
-
-                /* arguments of \x{..}, \p{..}, \g{..}, \x41, \012 */
-                while (i < len
-                       && ((p[i] >= '0' && p[i] <= '9')
-                           || ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f')
-                           || p[i] == '{'))
-                {
-                    if (p[i] == '{') {
-                        while (i < len && p[i] != '}') {
-                            i++;
-                        }
-                    }
-
-                    i++;
-                }
-
+                i = sf_regex_escape(p, len, i + 2);
                 continue;
             }
 
@@ -105,32 +143,7 @@ sf_regex_literal(const unsigned char *p, size_t len, unsigned char *out,
 
         if (p[i] == '[') {
             sf_run_end();
-            i++;
-
-            if (i < len && p[i] == '^') {
-                i++;
-            }
-
-            if (i < len && p[i] == ']') {
-                i++;
-            }
-
-            while (i < len && p[i] != ']') {
-                if (p[i] == '\\') {
-                    i++;
-
-                } else if (p[i] == '[' && i + 1 < len && p[i + 1] == ':') {
-                    while (i + 1 < len && !(p[i] == ':' && p[i + 1] == ']')) {
-                        i++;
-                    }
-
-                    i++;
-                }
-
-                i++;
-            }
-
-            i++;
+            i = sf_regex_class(p, len, i + 1);
             continue;
         }
 

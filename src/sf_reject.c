@@ -245,6 +245,71 @@ static const unsigned char  sf_reject_tail[32] = {
 #endif
 
 
+#if (SF_REJECT_SSE2)
+
+/*
+ * 16 bytes at p, some of them >= 0x80 or 0x7f but none '&' or '<', with
+ * two more bytes readable after them: when none starts a hazard
+ * (sf_match_hazard), counts their printable ASCII bytes into acc, adds
+ * their lead bytes to *seen and returns 1; else 0 (byte by byte then).
+ */
+static int
+sf_reject_utf8(const unsigned char *p, __m128i *acc, uint64_t *seen)
+{
+    int      m;
+    __m128i  v, v1, v2, h, e2, x;
+
+    v = _mm_loadu_si128((const __m128i *) p);
+    v1 = _mm_loadu_si128((const __m128i *) (p + 1));
+    v2 = _mm_loadu_si128((const __m128i *) (p + 2));
+
+#define sf_eq(a, c)  _mm_cmpeq_epi8(a, _mm_set1_epi8((char) (c)))
+
+    /* U+00AD, U+0130, U+FEFF */
+    h = _mm_or_si128(_mm_and_si128(sf_eq(v, 0xc2), sf_eq(v1, 0xad)),
+                     _mm_and_si128(sf_eq(v, 0xc4), sf_eq(v1, 0xb0)));
+    h = _mm_or_si128(h, _mm_and_si128(_mm_and_si128(sf_eq(v, 0xef),
+                                                    sf_eq(v1, 0xbb)),
+                                      sf_eq(v2, 0xbf)));
+
+    /* U+200B-U+200F, U+2060, U+20xx */
+    e2 = sf_eq(v, 0xe2);
+
+    if (_mm_movemask_epi8(e2) != 0) {
+        x = _mm_max_epu8(_mm_min_epu8(v2, _mm_set1_epi8((char) 0x8f)),
+                         _mm_set1_epi8((char) 0x8b));
+        x = _mm_or_si128(_mm_and_si128(sf_eq(v1, 0x80), _mm_cmpeq_epi8(x, v2)),
+                         _mm_or_si128(_mm_and_si128(sf_eq(v1, 0x81),
+                                                    sf_eq(v2, 0xa0)),
+                                      sf_eq(v1, 0x82)));
+        h = _mm_or_si128(h, _mm_and_si128(e2, x));
+    }
+
+    if (_mm_movemask_epi8(h) != 0) {
+        return 0;
+    }
+
+    /* printable ASCII: above ' ' as signed bytes, and not 0x7f */
+    *acc = _mm_sub_epi8(*acc, _mm_andnot_si128(sf_eq(v, 0x7f),
+                                 _mm_cmpgt_epi8(v, _mm_set1_epi8(' '))));
+
+    /* lead bytes: 0xc0 and above, -64 to -1 as signed bytes */
+    m = _mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8((char) 0xbf)));
+    m &= _mm_movemask_epi8(v);
+
+#undef sf_eq
+
+    while (m != 0) {
+        *seen |= (uint64_t) 1 << (p[sf_ctz64((uint64_t) m)] & 63);
+        m &= m - 1;
+    }
+
+    return 1;
+}
+
+#endif
+
+
 /*
  * Counts into *lower the bytes the normalized text keeps at least, and
  * into *seen the lead bytes (0xc0 + bit) of its non-ASCII characters.
@@ -285,27 +350,32 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
 #if (SF_REJECT_SSE2)
         if (i + 16 <= len) {
             v = _mm_loadu_si128((const __m128i *) (text + i));
+            vbad = _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                _mm_cmpeq_epi8(v, lt));
 
-            /* the high bit of any byte, or '&', '<', 0x7f: byte by byte */
-            if (_mm_movemask_epi8(_mm_or_si128(v,
-                    _mm_or_si128(_mm_cmpeq_epi8(v, del),
-                        _mm_or_si128(_mm_cmpeq_epi8(v, amp),
-                                     _mm_cmpeq_epi8(v, lt))))) == 0)
+            /* the high bit of any byte, or '&', '<', 0x7f: not plain */
+            if (_mm_movemask_epi8(_mm_or_si128(vbad, _mm_or_si128(v,
+                                      _mm_cmpeq_epi8(v, del)))) == 0)
             {
                 /* all below 0x80: a signed compare counts those above ' ' */
                 acc = _mm_sub_epi8(acc, _mm_cmpgt_epi8(v, sp));
-                i += 16;
 
-                if (++rounds == 255) {
-                    sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
-                    acc = zero;
-                    rounds = 0;
-                }
-
-                continue;
+            } else if (i + 18 > len || _mm_movemask_epi8(vbad) != 0
+                       || !sf_reject_utf8(text + i, &acc, &seen))
+            {
+                stop = i + 16;
+                goto bytes;
             }
 
-            stop = i + 16;
+            i += 16;
+
+            if (++rounds == 255) {
+                sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
+                acc = zero;
+                rounds = 0;
+            }
+
+            continue;
 
         } else if (len >= 16) {
             /* the last bytes: the 16 that end the text, the others masked */
@@ -346,6 +416,10 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
 
             stop = i + 8;
         }
+
+#if (SF_REJECT_SSE2)
+    bytes:
+#endif
 
         for ( /* void */ ; i < stop; i++) {
             c = text[i];

@@ -398,6 +398,62 @@ sf_rules_regex(sf_parser_t *ps)
 
 
 /*
+ * The placeholder of a template at t->val[end] ('%'): %N, %-N, %t or %*,
+ * made the next segment of tm.  Returns the offset after it, 0 on error.
+ */
+static size_t
+sf_rules_placeholder(sf_parser_t *ps, const sf_token_t *t, sf_template_t *tm,
+    size_t end)
+{
+    int                   neg;
+    long                  n;
+    size_t                i;
+    sf_seg_t             *s;
+    const unsigned char  *v;
+
+    v = t->val;
+    s = &tm->segs[tm->nsegs];
+    s->data = NULL;
+    s->len = 0;
+    s->n = 0;
+    i = end + 1;
+
+    if (i < t->len && v[i] == 't') {
+        s->type = SF_SEG_TITLE;
+        tm->bound += SF_TITLE_MAX;
+        return i + 1;
+    }
+
+    if (i < t->len && v[i] == '*') {
+        s->type = SF_SEG_ANY;
+        tm->bound += SF_SLOT_MAX;
+        return i + 1;
+    }
+
+    n = 0;
+    neg = (i < t->len && v[i] == '-');
+    i += neg;
+
+    while (i < t->len && v[i] >= '0' && v[i] <= '9' && n < 1000) {
+        n = n * 10 + (v[i++] - '0');
+    }
+
+    if (n == 0 || n > 1000 || (i < t->len && v[i] >= '0' && v[i] <= '9')) {
+        sf_rules_error(ps, t->column, "template: bad placeholder at offset "
+                       "%lu (%%1, %%-1, %%t, %%* or %%%%)",
+                       (unsigned long) end);
+        return 0;
+    }
+
+    s->type = SF_SEG_LINK;
+    s->n = neg ? -n : n;
+    tm->bound += SF_SLOT_MAX;
+
+    return i;
+}
+
+
+/*
  * One template: literal pieces are normalized as phrases are, keeping one
  * space where the piece had white space next to a placeholder; one final
  * '.' is left out (the match ignores it on the text as well).
@@ -405,8 +461,7 @@ sf_rules_regex(sf_parser_t *ps)
 static int
 sf_rules_template(sf_parser_t *ps, const sf_token_t *t, sf_template_t *tm)
 {
-    int                   overflow, neg;
-    long                  n;
+    int                   overflow;
     size_t                i, start, end, len, nsegs, lead, trail;
     sf_seg_t             *s;
     const unsigned char  *v, *p;
@@ -508,43 +563,9 @@ sf_rules_template(sf_parser_t *ps, const sf_token_t *t, sf_template_t *tm)
         }
 
         /* the placeholder at end */
-        s = &tm->segs[tm->nsegs];
-        s->data = NULL;
-        s->len = 0;
-        s->n = 0;
-        i = end + 1;
-
-        if (i < t->len && v[i] == 't') {
-            s->type = SF_SEG_TITLE;
-            tm->bound += SF_TITLE_MAX;
-            i++;
-
-        } else if (i < t->len && v[i] == '*') {
-            s->type = SF_SEG_ANY;
-            tm->bound += SF_SLOT_MAX;
-            i++;
-
-        } else {
-            n = 0;
-            neg = (i < t->len && v[i] == '-');
-            i += neg;
-
-            while (i < t->len && v[i] >= '0' && v[i] <= '9' && n < 1000) {
-                n = n * 10 + (v[i++] - '0');
-            }
-
-            if (n == 0 || n > 1000 || (i < t->len && v[i] >= '0'
-                                       && v[i] <= '9'))
-            {
-                return sf_rules_error(ps, t->column, "template: bad "
-                                      "placeholder at offset %lu (%%1, "
-                                      "%%-1, %%t, %%* or %%%%)",
-                                      (unsigned long) end);
-            }
-
-            s->type = SF_SEG_LINK;
-            s->n = neg ? -n : n;
-            tm->bound += SF_SLOT_MAX;
+        i = sf_rules_placeholder(ps, t, tm, end);
+        if (i == 0) {
+            return SF_ERROR;
         }
 
         /* "%*" must be followed by text: it is found by what follows */

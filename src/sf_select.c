@@ -1,0 +1,228 @@
+/*
+ * sf_select.c: which rules a tag or a block is in scope of: the decision at
+ * a start tag (hold, drop whole, or let it flow) and the scope test of a
+ * held block, by tag, class and id, with a bloom filter of the names the
+ * selectors use in front.
+ */
+
+#include <string.h>
+
+#include "sf_match.h"
+
+
+static int
+sf_selector_match(const sf_selector_t *s, sf_tag_e tag,
+    const unsigned char *id, size_t id_len,
+    const unsigned char *cls, size_t cls_len)
+{
+    if (s->tag != SF_TAG_NONE && s->tag != tag) {
+        return 0;
+    }
+
+    if (s->cls != NULL) {
+        return cls != NULL && sf_class_has(cls, cls_len, s->cls, s->cls_len);
+    }
+
+    if (s->id != NULL) {
+        return id != NULL && id_len == s->id_len
+               && memcmp(id, s->id, id_len) == 0;
+    }
+
+    return s->tag != SF_TAG_NONE;
+}
+
+
+/*
+ * The end of a run of bytes above ' ' from p: eight bytes at a time while
+ * none is ' ' or below (x - 0x21 borrows into the high bit of the first
+ * such byte; a byte >= 0x80 has its own high bit masked off by ~x).
+ */
+static const unsigned char *
+sf_select_word_end(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t  q, t;
+
+    while (end - p >= 8) {
+        memcpy(&q, p, 8);
+        t = (q - 0x2121212121212121ull) & ~q & 0x8080808080808080ull;
+
+        if (t != 0) {
+            return p + (sf_ctz64(t) >> 3);
+        }
+
+        p += 8;
+    }
+#endif
+
+    while (p < end && *p > ' ') {
+        p++;
+    }
+
+    return p;
+}
+
+
+/* Whether a token of the class list may be a class of the bloom's. */
+int
+sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls, size_t len)
+{
+    const unsigned char  *p, *end, *start;
+
+    if (bloom == 0) {
+        return 0;
+    }
+
+    p = cls;
+    end = cls + len;
+
+    /* one pass: a token is a run of bytes above ' ' */
+    for ( ;; ) {
+        while (p < end && *p <= ' ') {
+            p++;
+        }
+
+        if (p == end) {
+            return 0;
+        }
+
+        start = p;
+        p = sf_select_word_end(p, end);
+
+        if (bloom & sf_rules_bloom(start, (size_t) (p - start))) {
+            return 1;
+        }
+    }
+}
+
+
+sf_select_e
+sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
+    const unsigned char *id, size_t id_len,
+    const unsigned char *cls, size_t cls_len, const char **rule_id)
+{
+    size_t      i, j;
+    sf_rule_t  *r;
+
+    if (rule_id != NULL) {
+        *rule_id = NULL;
+    }
+
+    if (rules == NULL || !rules->compiled || (unsigned) tag >= SF_TAG_NTAGS)
+    {
+        return SF_SELECT_NONE;
+    }
+
+    /*
+     * Most tags carry classes, few of them are named by a rule: a bloom
+     * filter of the names keeps the selector checks off the common path.
+     */
+    if (id_len == 0
+        || (rules->id_bloom & sf_rules_bloom(id, id_len)) == 0)
+    {
+        id = NULL;
+    }
+
+    if (cls_len == 0 || !sf_rules_bloom_list(rules->cls_bloom, cls, cls_len)) {
+        cls = NULL;
+    }
+
+    /* class and id checks only for tags that have them */
+    if (id != NULL || cls != NULL) {
+        for (i = 0; i < rules->nselectors; i++) {
+            r = rules->selectors[i];
+
+            for (j = 0; j < r->nsel; j++) {
+                if (sf_selector_match(&r->sel[j], tag, id, id_len, cls,
+                                      cls_len))
+                {
+                    if (rule_id != NULL) {
+                        *rule_id = r->id;
+                    }
+
+                    return SF_SELECT_DROP;
+                }
+            }
+        }
+    }
+
+    if (rules->hold[tag]) {
+        return SF_SELECT_HOLD;
+    }
+
+    if (id != NULL || cls != NULL) {
+        for (i = 0; i < rules->nhold_sel; i++) {
+            if (sf_selector_match(rules->hold_sel[i], tag, id, id_len, cls,
+                                  cls_len))
+            {
+                return SF_SELECT_HOLD;
+            }
+        }
+    }
+
+    return SF_SELECT_NONE;
+}
+
+
+/* ---- the block ------------------------------------------------------ */
+
+int
+sf_match_scope(const sf_rule_t *r, const sf_block_t *b)
+{
+    size_t                i, id_len, cls_len;
+    sf_tag_e              tag;
+    const unsigned char  *id, *cls;
+    const sf_selector_t  *s;
+
+    tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
+
+    if ((unsigned) tag < SF_TAG_NTAGS && r->scope_tag[tag]) {
+        return 1;
+    }
+
+    if (!r->scope_attr) {
+        return 0;
+    }
+
+    /* an anonymous block is inline content of its container */
+    if (tag == SF_TAG_NONE) {
+        id = b->parent_id;
+        id_len = b->parent_id_len;
+        cls = b->parent_cls;
+        cls_len = b->parent_cls_len;
+
+    } else {
+        id = b->id;
+        id_len = b->id_len;
+        cls = b->cls;
+        cls_len = b->cls_len;
+    }
+
+    for (i = 0; i < r->nsel; i++) {
+        s = &r->sel[i];
+
+        if (s->any || (s->anon && tag == SF_TAG_NONE)) {
+            return 1;
+        }
+
+        if (s->anon) {
+            continue;
+        }
+
+        if (s->tag == SF_TAG_NONE && s->cls == NULL && s->id == NULL) {
+            continue;
+        }
+
+        if (s->tag != SF_TAG_NONE && s->tag != tag) {
+            continue;
+        }
+
+        if (sf_selector_match(s, s->tag == SF_TAG_NONE ? tag : s->tag, id,
+                              id_len, cls, cls_len))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
