@@ -258,8 +258,22 @@ static const char  sf_builtin_0[] =
     "end\n"
     ;
 
-/* 20-aioseo.rules */
+/* 15-shape.rules */
 static const char  sf_builtin_1[] =
+    "# The repost footer told by its shape, in any language and any wording\n"
+    "# (src/sf_shape.c): a block of two or three links, one to a deep URL whose\n"
+    "# text is the page title (the post: the source), one to the home page or\n"
+    "# the folder of the same registered domain (the site: the source's name),\n"
+    "# an optional third (an author), and at most 25 words / 200 bytes of text\n"
+    "# around them that hold some letters.  It decides only blocks that no\n"
+    "# rule of the pack took, so the catalogued footers keep their own rule\n"
+    "# ids.  A rule file that says \042detector shape-footer off\042 switches it off\n"
+    "# (the last word counts).\n"
+    "detector shape-footer on\n"
+    ;
+
+/* 20-aioseo.rules */
+static const char  sf_builtin_2[] =
     "# All in One SEO 4.x: the RSS footer of the source site, \042The post\n"
     "# #post_link first appeared on #site_link.\042 (always English, whatever the\n"
     "# site's language; stored escaped as &lt;p&gt;...&lt;/p&gt;, so importers\n"
@@ -311,7 +325,7 @@ static const char  sf_builtin_1[] =
     ;
 
 /* 30-seo-framework.rules */
-static const char  sf_builtin_2[] =
+static const char  sf_builtin_3[] =
     "# The SEO Framework: on by default, each feed item becomes an excerpt plus a\n"
     "# backlink, <p><a href=\042PERMALINK\042 rel=\042nofollow\042>Source</a></p>.  The\n"
     "# block is the one link and nothing else, and the link carries the\n"
@@ -330,7 +344,7 @@ static const char  sf_builtin_2[] =
     ;
 
 /* 40-wp-automatic.rules */
-static const char  sf_builtin_3[] =
+static const char  sf_builtin_4[] =
     "# WP Automatic (ValvePress): the importer's template appended to each\n"
     "# imported post, after the last paragraph, usually as inline content\n"
     "# directly in the entry container (an anonymous block).\n"
@@ -358,7 +372,7 @@ static const char  sf_builtin_3[] =
     ;
 
 /* 50-feedzy.rules */
-static const char  sf_builtin_4[] =
+static const char  sf_builtin_5[] =
     "# Feedzy RSS Feeds (Themeisle), Feed to Post: <a href=\042ITEM_URL\042\n"
     "# target=\042_blank\042 class=\042feedzy-rss-link-icon\042>Read More</a> after the item.\n"
     "# A bare \042Read More\042 link is also a theme's excerpt link to the page\n"
@@ -375,7 +389,7 @@ static const char  sf_builtin_4[] =
     ;
 
 /* 60-wp-rss-aggregator.rules */
-static const char  sf_builtin_5[] =
+static const char  sf_builtin_6[] =
     "# WP RSS Aggregator (RebelCode), feed item lists:\n"
     "# <span class=\042feed-source\042>Source: <a ...>NAME</a></span>.  The link goes\n"
     "# to the feed's site, not to an article, and a list holds many items: the\n"
@@ -392,7 +406,7 @@ static const char  sf_builtin_5[] =
     ;
 
 /* 70-blogarama.rules */
-static const char  sf_builtin_6[] =
+static const char  sf_builtin_7[] =
     "# Blogarama: \042This post first appeared on <a>BLOG</a>, please read the\n"
     "# originial post: <a>here</a>\042 (sic).  Both links go to a Blogarama frame,\n"
     "# not to the source: the block goes, no source is taken.\n"
@@ -408,7 +422,7 @@ static const char  sf_builtin_6[] =
     ;
 
 /* 80-aggregator-theme.rules */
-static const char  sf_builtin_7[] =
+static const char  sf_builtin_8[] =
     "# Aggregator importers and themes: the chrome that a \042Web Times\042-style\n"
     "# network adds around each repost.\n"
     "\n"
@@ -475,7 +489,7 @@ static const char  sf_builtin_7[] =
     ;
 
 /* 90-credits.rules */
-static const char  sf_builtin_8[] =
+static const char  sf_builtin_9[] =
     "# Legitimate republication credits: kept as they are, and their link is the\n"
     "# page's source (no other credit is added).\n"
     "\n"
@@ -526,15 +540,16 @@ static const char  sf_builtin_8[] =
 
 const sf_builtin_file_t  sf_builtin_files[] = {
     { "10-yoast.rules", sf_builtin_0, sizeof(sf_builtin_0) - 1 },
-    { "20-aioseo.rules", sf_builtin_1, sizeof(sf_builtin_1) - 1 },
-    { "30-seo-framework.rules", sf_builtin_2, sizeof(sf_builtin_2) - 1 },
-    { "40-wp-automatic.rules", sf_builtin_3, sizeof(sf_builtin_3) - 1 },
-    { "50-feedzy.rules", sf_builtin_4, sizeof(sf_builtin_4) - 1 },
-    { "60-wp-rss-aggregator.rules", sf_builtin_5, sizeof(sf_builtin_5) - 1 },
-    { "70-blogarama.rules", sf_builtin_6, sizeof(sf_builtin_6) - 1 },
-    { "80-aggregator-theme.rules", sf_builtin_7, sizeof(sf_builtin_7) - 1 },
-    { "90-credits.rules", sf_builtin_8, sizeof(sf_builtin_8) - 1 },
+    { "15-shape.rules", sf_builtin_1, sizeof(sf_builtin_1) - 1 },
+    { "20-aioseo.rules", sf_builtin_2, sizeof(sf_builtin_2) - 1 },
+    { "30-seo-framework.rules", sf_builtin_3, sizeof(sf_builtin_3) - 1 },
+    { "40-wp-automatic.rules", sf_builtin_4, sizeof(sf_builtin_4) - 1 },
+    { "50-feedzy.rules", sf_builtin_5, sizeof(sf_builtin_5) - 1 },
+    { "60-wp-rss-aggregator.rules", sf_builtin_6, sizeof(sf_builtin_6) - 1 },
+    { "70-blogarama.rules", sf_builtin_7, sizeof(sf_builtin_7) - 1 },
+    { "80-aggregator-theme.rules", sf_builtin_8, sizeof(sf_builtin_8) - 1 },
+    { "90-credits.rules", sf_builtin_9, sizeof(sf_builtin_9) - 1 },
     { NULL, NULL, 0 }
 };
 
-const size_t  sf_builtin_nfiles = 9;
+const size_t  sf_builtin_nfiles = 10;

@@ -253,6 +253,9 @@ struct sf_rules_s {
     sf_allocator_t        alloc;
     sf_limits_t           limits;
 
+    /* "detector shape-footer on": footers told by shape (sf_shape.c) */
+    unsigned              shape:1;
+
     sf_chunk_t           *chunks;
     size_t                memory;
 

@@ -1346,6 +1346,35 @@ sf_rules_end(sf_parser_t *ps)
 }
 
 
+/*
+ * "detector shape-footer on|off", outside rules: the built-in detectors
+ * are named like rules and switched like them, the last word counting.
+ */
+static int
+sf_rules_detector(sf_parser_t *ps)
+{
+    int  on;
+
+    if (ps->ntok != 3 || !sf_token_is(&ps->tok[1], "shape-footer")) {
+        return sf_rules_error(ps, ps->tok[0].column, "\"detector\" takes "
+                              "a detector and on or off: \"detector "
+                              "shape-footer on\"");
+    }
+
+    on = sf_token_is(&ps->tok[2], "on");
+
+    if (!on && !sf_token_is(&ps->tok[2], "off")) {
+        return sf_rules_error(ps, ps->tok[2].column, "\"on\" or \"off\" "
+                              "expected, not \"%.*s\"",
+                              (int) ps->tok[2].raw_len, ps->tok[2].raw);
+    }
+
+    ps->rules->shape = on;
+
+    return SF_OK;
+}
+
+
 int
 sf_rules_add(sf_rules_t *rules, const char *text, size_t len,
     sf_error_t *err)
@@ -1414,6 +1443,9 @@ sf_rules_add(sf_rules_t *rules, const char *text, size_t len,
 
         if (sf_token_is(&ps.tok[0], "rule")) {
             rc = sf_rules_begin(&ps);
+
+        } else if (ps.cur == NULL && sf_token_is(&ps.tok[0], "detector")) {
+            rc = sf_rules_detector(&ps);
 
         } else if (ps.cur == NULL) {
             rc = sf_rules_error(&ps, ps.tok[0].column,

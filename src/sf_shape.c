@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sf_normalize.h"
+#include "sf_rules.h"
 #include "sf_shape.h"
 
 
@@ -42,6 +43,55 @@ static void sf_shape_classify(const sf_block_t *b, size_t i,
     const unsigned char *title, size_t title_len, size_t title_short,
     unsigned char *buf, size_t cap, sf_shape_link_t *l);
 static size_t sf_shape_domain(const char *host, size_t len, char *out);
+
+
+int
+sf_shape_enabled(const sf_rules_t *rules)
+{
+    return rules != NULL && rules->shape;
+}
+
+
+int
+sf_shape_decide(const sf_block_t *b, unsigned char *scratch,
+    sf_decision_result_t *res)
+{
+    int               ov;
+    size_t            n, m;
+    sf_shape_t        shape;
+    const sf_link_t  *post, *site;
+
+    if (b->nlinks < 2 || b->nlinks > 3
+        || !sf_shape_footer(b, scratch, SF_SHAPE_CAP, &shape))
+    {
+        return 0;
+    }
+
+    post = &b->links[shape.post];
+    site = &b->links[shape.site];
+
+    n = sf_url_clean(post->href, post->href_len, 1, (char *) scratch,
+                     SF_SHAPE_CAP);
+
+    if (n == 0) {
+        return 0;
+    }
+
+    /* the name as the page shows it: entities decoded, case kept */
+    m = sf_normalize_in(b->text + site->text_start,
+                        site->text_end - site->text_start,
+                        scratch + SF_SHAPE_CAP, SF_SHAPE_CAP, 0, &ov);
+
+    res->action = SF_ACT_DROP_SOURCE;
+    res->rule_id = "shape-footer";
+    res->source = (const char *) scratch;
+    res->source_len = n;
+    res->source_name = (ov || m == 0) ? NULL
+                       : (const char *) scratch + SF_SHAPE_CAP;
+    res->source_name_len = (ov || m == 0) ? 0 : m;
+
+    return 1;
+}
 
 
 int

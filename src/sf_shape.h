@@ -28,6 +28,22 @@ typedef struct {
 } sf_shape_t;
 
 
+/* Bytes of each of the three scratch buffers: a clean URL fits. */
+#define SF_SHAPE_CAP          2304
+
+
+/* Whether the rules switched the detector on ("detector shape-footer"). */
+int sf_shape_enabled(const sf_rules_t *rules);
+
+/*
+ * The detector's decision on a block no rule took: on a footer by shape,
+ * res becomes "drop-source" by rule "shape-footer" with the post's clean
+ * URL as the source and the home link's text as its name (both in
+ * scratch, 3 * SF_SHAPE_CAP bytes); otherwise res is left alone.
+ */
+int sf_shape_decide(const sf_block_t *b, unsigned char *scratch,
+    sf_decision_result_t *res);
+
 /*
  * Whether block b has the shape of a repost footer.  scratch holds three
  * buffers of cap bytes each (normalized title, link text, clean URLs).

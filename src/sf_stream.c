@@ -18,6 +18,7 @@
  * happens outside blocks, the life cycle.
  */
 
+#include "sf_shape.h"
 #include "sf_stream.h"
 
 
@@ -1054,6 +1055,13 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
         goto failed;
     }
 
+    if (sf_shape_enabled(rules)) {
+        s->shape = sf_stream_alloc(s, 3 * SF_SHAPE_CAP);
+        if (s->shape == NULL) {
+            goto failed;
+        }
+    }
+
     s->match = sf_match_create(rules, &s->opt.limits, alloc);
     if (s->match == NULL) {
         goto failed;
@@ -1155,6 +1163,7 @@ sf_stream_destroy(sf_stream_t *s)
         sf_match_destroy(s->match, &alloc);
     }
 
+    sf_stream_free(&alloc, s->shape);
     sf_stream_free(&alloc, s->render);
     sf_stream_free(&alloc, s->links);
     sf_stream_free(&alloc, s->slinks);

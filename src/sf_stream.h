@@ -159,6 +159,9 @@ struct sf_stream_s {
     size_t                nlinks;
     size_t                link_open;        /* index + 1 of an open <a> */
 
+    /* the shape detector's scratch (sf_shape.h), NULL when it is off */
+    unsigned char        *shape;
+
     unsigned char        *render;
     size_t                render_cap;
 

@@ -7,6 +7,7 @@
  * alone drops an element at its start tag, holding nothing back.
  */
 
+#include "sf_shape.h"
 #include "sf_stream.h"
 
 
@@ -295,6 +296,13 @@ sf_stream_decide(sf_stream_t *s, size_t end)
     b.title_len = s->title_len;
 
     sf_rules_decide(s->rules, s->match, &b, &res);
+
+    /* a footer no rule names, told by its shape */
+    if (res.action == SF_ACT_KEEP && res.rule_id == NULL && s->shape != NULL
+        && !res.limit_hit && !s->text_over)
+    {
+        (void) sf_shape_decide(&b, s->shape, &res);
+    }
 
     s->stats.blocks_held++;
 

@@ -26,7 +26,7 @@ sf_stream_reset(sf_stream_t *s)
     sf_match_t          *match;
     sf_slink_t          *slinks;
     sf_options_t         opt;
-    unsigned char       *hold, *text, *render;
+    unsigned char       *hold, *text, *render, *shape;
     sf_allocator_t       alloc;
     const sf_rules_t    *rules;
     char                 src[SF_SOURCE_SIZE], name[SF_NAME_SIZE];
@@ -48,6 +48,7 @@ sf_stream_reset(sf_stream_t *s)
     links = s->links;
     render = s->render;
     render_cap = s->render_cap;
+    shape = s->shape;
     memory = s->stats.memory;
     src_given = s->src_given;
     src_len = s->src_len;
@@ -86,6 +87,7 @@ sf_stream_reset(sf_stream_t *s)
     s->links = links;
     s->render = render;
     s->render_cap = render_cap;
+    s->shape = shape;
     s->stats.memory = memory;
     s->src_given = src_given;
     s->src_len = src_len;

@@ -66,6 +66,10 @@ def builtin_stale():
             "'make rules' and rebuild, or use --rules-from conf/rules")
 
 
+# Built-in detectors: they decide blocks like rules, under these ids.
+DETECTORS = {"shape-footer"}
+
+
 def rule_ids(directory):
     """The ids of the rules in directory/*.rules, in file order."""
     ids = []
@@ -131,6 +135,7 @@ def main():
     failed = []
     wrong = 0
     fired = set()
+    removed_by = {"catalogue": 0, "shape": 0}
     for name, html_path, json_path in fixtures:
         with open(html_path, "rb") as f:
             inp = f.read()
@@ -162,6 +167,9 @@ def main():
             if len(words) >= 3 and words[0] == "synfilter:" \
                     and "=" not in words[1]:
                 fired.add(words[1])
+                if words[2] != "keep-source":
+                    by = "shape" if words[1] in DETECTORS else "catalogue"
+                    removed_by[by] += 1
         if problems:
             failed.append((name, problems))
         if args.verbose:
@@ -178,6 +186,9 @@ def main():
         perfect = perfect and ok == total
         print("%-28s %4d/%-4d (%s)" % (label, ok, total, pct(ok, total)))
     print("%-28s %4d" % ("sources taken, none expected", wrong))
+    print("%-28s %4d by the catalogue's rules, %d by the shape "
+          "detector" % ("blocks removed", removed_by["catalogue"],
+                        removed_by["shape"]))
     perfect = perfect and wrong == 0
     ids = rule_ids(args.rules_from or os.path.join(HERE, "..", "conf",
                                                    "rules"))

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "sf_shape.h"
+#include "sf_test_util.h"
 
 
 #define TITLE      "Night trains return to the Alps"
@@ -228,6 +229,110 @@ test_shape_traps(void **state)
 }
 
 
+static sf_rules_t *
+compile(int builtin, const char *text, sf_error_t *err)
+{
+    sf_limits_t   limits;
+    sf_rules_t   *rules;
+
+    sf_limits_init(&limits);
+    rules = sf_rules_create(&sf_malloc_allocator, &limits);
+    assert_non_null(rules);
+
+    if ((builtin && sf_rules_add_builtin(rules, err) != SF_OK)
+        || (text != NULL
+            && sf_rules_add(rules, text, strlen(text), err) != SF_OK)
+        || sf_rules_compile(rules, err) != SF_OK)
+    {
+        sf_rules_destroy(rules);
+        return NULL;
+    }
+
+    return rules;
+}
+
+
+/* The built-in pack switches the detector on; a rule file may say off. */
+static void
+test_shape_switch(void **state)
+{
+    sf_error_t   err;
+    sf_rules_t  *rules;
+
+    (void) state;
+
+    rules = compile(1, NULL, &err);
+    assert_non_null(rules);
+    assert_true(sf_shape_enabled(rules));
+    sf_rules_destroy(rules);
+
+    rules = compile(1, "detector shape-footer off\n", &err);
+    assert_non_null(rules);
+    assert_false(sf_shape_enabled(rules));
+    sf_rules_destroy(rules);
+
+    rules = compile(0, NULL, &err);
+    assert_non_null(rules);
+    assert_false(sf_shape_enabled(rules));
+    sf_rules_destroy(rules);
+
+    rules = compile(0, "# mine\ndetector shape-footer on\n", &err);
+    assert_non_null(rules);
+    assert_true(sf_shape_enabled(rules));
+    sf_rules_destroy(rules);
+
+    assert_null(compile(0, "\ndetector shape-footer maybe\n", &err));
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 23);
+    assert_non_null(strstr(err.message, "\"maybe\""));
+
+    assert_null(compile(0, "detector title-repeat on\n", &err));
+    assert_int_equal(err.line, 1);
+    assert_non_null(strstr(err.message, "shape-footer"));
+}
+
+
+/* Through a stream: the footer goes and is credited, or stays when off. */
+static void
+test_shape_stream(void **state)
+{
+    sf_error_t      err;
+    sf_rules_t     *rules;
+    sf_options_t    opt;
+    sf_test_out_t   out;
+
+    static const char  page[] =
+        "<html><head><title>" TITLE "</title></head><body><article>"
+        "<p>The sleeper carriages are back on the line.</p>"
+        "<p>Inl\xc3\xa4gget " A_POST " d\xc3\xb6k f\xc3\xb6rst upp "
+        "p\xc3\xa5 " A_HOME ".</p></article></body></html>";
+    static const char  cleaned[] =
+        "<html><head><title>" TITLE "</title></head><body><article>"
+        "<p>The sleeper carriages are back on the line.</p>"
+        "<p class=\"syndication-source\">Originally published by <a href=\""
+        POST "\">Alpine Rail</a></p></article></body></html>";
+
+    (void) state;
+
+    sf_options_init(&opt);
+
+    rules = compile(1, NULL, &err);
+    assert_non_null(rules);
+    sf_test_check(rules, &opt, page, strlen(page), cleaned, strlen(cleaned),
+                  &out);
+    assert_int_equal(out.stats.blocks_removed, 1);
+    sf_test_out_free(&out);
+    sf_rules_destroy(rules);
+
+    rules = compile(1, "detector shape-footer off\n", &err);
+    assert_non_null(rules);
+    sf_test_check(rules, &opt, page, strlen(page), page, strlen(page), &out);
+    assert_int_equal(out.stats.blocks_removed, 0);
+    sf_test_out_free(&out);
+    sf_rules_destroy(rules);
+}
+
+
 int
 main(void)
 {
@@ -235,6 +340,8 @@ main(void)
         cmocka_unit_test(test_shape_wordings),
         cmocka_unit_test(test_shape_title_forms),
         cmocka_unit_test(test_shape_traps),
+        cmocka_unit_test(test_shape_switch),
+        cmocka_unit_test(test_shape_stream),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
