@@ -94,7 +94,12 @@ ngx_http_syndication_link_strip(ngx_http_request_t *r, ngx_table_elt_t *h)
     p = h->value.data;
     last = p + h->value.len;
 
-    out = ngx_pnalloc(r->pool, h->value.len);
+    /*
+     * the values kept are joined with ", ": where the upstream wrote a bare
+     * ",", one more byte each, so at most twice the original length
+     */
+
+    out = ngx_pnalloc(r->pool, h->value.len * 2);
     if (out == NULL) {
         return NGX_ERROR;
     }

@@ -65,6 +65,18 @@ def test_link_header_agrees_with_page(site, given, clean):
      '<https://cdn.test/a.css>; rel=preload; as=style'),
     ('<https://agg.test/s>; rel="shortlink"', '<https://agg.test/s>; '
      'rel="shortlink"'),
+    # bare commas: kept values are joined with ", " (longer than before)
+    ('<https://a.test/1>;rel=preload,<https://a.test/2>;rel=preload,'
+     '<https://a.test/3>;rel=preload,<https://a.test/4>;rel=preload',
+     '<https://a.test/1>;rel=preload,<https://a.test/2>;rel=preload,'
+     '<https://a.test/3>;rel=preload,<https://a.test/4>;rel=preload'),
+    ('<https://a.test/1>;rel=preload,<https://a.test/2>;rel=preload,'
+     '<https://a.test/3>;rel=preload,<https://agg.test/x>;rel=canonical',
+     '<https://a.test/1>;rel=preload, <https://a.test/2>;rel=preload, '
+     '<https://a.test/3>;rel=preload'),
+    ('<https://agg.test/x>;rel="alternate canonical";title="a, b",'
+     '<https://a.test/1>;rel=preload',
+     '<https://a.test/1>;rel=preload'),
 ])
 def test_upstream_canonical_link_replaced(site, upstream_link, kept):
     q = urllib.parse.quote("Link: " + upstream_link)
