@@ -15,6 +15,7 @@
 #define SF_NAME_MAX       512
 #define SF_HREF_MAX       2048
 #define SF_ELINKS_MAX     16                /* links in escaped markup */
+#define SF_SOURCE_RAW     512               /* hrefs the source cache keeps */
 
 
 /* A link of the block being decided, in every coordinate it needs. */
@@ -51,6 +52,15 @@ struct sf_match_s {
     size_t                title_cap;
     unsigned char        *href;
     char                 *source;
+    /*
+     * source holds sf_url_clean() of the raw href src_raw (src_raw_len
+     * bytes; src_len its clean length, 0: rejected) when src_ok: a page
+     * names its source in several blocks, cleaned once.
+     */
+    unsigned char        *src_raw;
+    size_t                src_raw_len;
+    size_t                src_len;
+    unsigned              src_ok:1;
     unsigned char        *name;
 
     pcre2_general_context  *gctx;
