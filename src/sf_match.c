@@ -113,8 +113,9 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
 
     if (rules->has_title) {
         match->title = sf_match_get(match, match->title_cap);
+        match->traw = sf_match_get(match, SF_TITLE_RAW);
 
-        if (match->title == NULL) {
+        if (match->title == NULL || match->traw == NULL) {
             goto failed;
         }
     }
@@ -188,6 +189,7 @@ sf_match_destroy(sf_match_t *match, const sf_allocator_t *alloc)
     sf_match_put(match, match->href);
     sf_match_put(match, match->source);
     sf_match_put(match, match->src_raw);
+    sf_match_put(match, match->traw);
     sf_match_put(match, match->name);
     sf_match_put(match, match);
 }

@@ -16,6 +16,7 @@
 #define SF_HREF_MAX       2048
 #define SF_ELINKS_MAX     16                /* links in escaped markup */
 #define SF_SOURCE_RAW     512               /* hrefs the source cache keeps */
+#define SF_TITLE_RAW      256               /* titles the title cache keeps */
 
 
 /* A link of the block being decided, in every coordinate it needs. */
@@ -61,6 +62,13 @@ struct sf_match_s {
     size_t                src_raw_len;
     size_t                src_len;
     unsigned              src_ok:1;
+    /* the raw page title (traw_len bytes) that tlen and tshort are of,
+     * when traw_ok: normalized once while it stays the same */
+    unsigned char        *traw;
+    size_t                traw_len;
+    size_t                traw_tlen;
+    size_t                traw_tshort;
+    unsigned              traw_ok:1;
     unsigned char        *name;
 
     pcre2_general_context  *gctx;
