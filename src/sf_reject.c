@@ -1279,7 +1279,7 @@ sf_reject_compile(sf_rules_t *rules)
     unsigned        first;
     uint64_t        bit;
     sf_rule_t      *r;
-    unsigned char  *all, *none, *shrt, *plain;
+    unsigned char  *all, *none, *shrt, *plain, *lplain;
 
     rules->rej_ok = 0;
 
@@ -1288,7 +1288,7 @@ sf_reject_compile(sf_rules_t *rules)
     }
 
     nb = sf_bits_size(rules->nphrases);
-    all = rules->alloc.alloc(rules->alloc.ctx, 4 * nb);
+    all = rules->alloc.alloc(rules->alloc.ctx, 5 * nb);
     if (all == NULL) {
         return SF_ERROR;
     }
@@ -1296,6 +1296,7 @@ sf_reject_compile(sf_rules_t *rules)
     none = all + nb;
     shrt = all + 2 * nb;
     plain = all + 3 * nb;
+    lplain = all + 4 * nb;
     memset(all, 0xff, nb);
     memcpy(none, rules->anchor_free, nb);
 
@@ -1304,14 +1305,24 @@ sf_reject_compile(sf_rules_t *rules)
         shrt[i] = rules->anchor_free[i] | rules->anchor_short[i];
     }
 
-    /* ASCII without anchors: nor a phrase that needs a non-ASCII lead */
+    /* without the leads: nor a phrase that needs a non-ASCII lead */
     sf_reject_bits(rules, 0, plain);
+    rules->lead_mask = 0;
+
+    for (i = 0; i < nb; i++) {
+        lplain[i] = shrt[i] & (plain[i] | rules->anchor_short[i]);
+    }
+
+    for (i = 0; i < rules->nlead_phrases; i++) {
+        rules->lead_mask |= rules->anchor_leads[rules->lead_phrases[i]];
+    }
 
     memset(rules->rej_any, 0, sizeof(rules->rej_any));
     memset(rules->rej_all, 0, sizeof(rules->rej_all));
     memset(rules->rej_none, 0, sizeof(rules->rej_none));
     memset(rules->rej_long, 0, sizeof(rules->rej_long));
     memset(rules->rej_plain, 0, sizeof(rules->rej_plain));
+    memset(rules->rej_long_plain, 0, sizeof(rules->rej_long_plain));
     memset(rules->rej_tag, 0, sizeof(rules->rej_tag));
     rules->rej_attr = 0;
     rules->rej_nobloom = 0;
@@ -1377,6 +1388,12 @@ sf_reject_compile(sf_rules_t *rules)
                                           plain, 0))
                 {
                     rules->rej_plain[nl][first] |= bit;
+                }
+
+                if (sf_reject_static_rule(rules, k, nl, (int) n, first,
+                                          lplain, 0))
+                {
+                    rules->rej_long_plain[nl][first] |= bit;
                 }
             }
         }
@@ -1619,8 +1636,8 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
 
         /* too short a text for any anchor: as one without */
         if (b->text_len < rules->anchor_all.minlen) {
-            m &= seen == 0 ? rules->rej_plain[nlc][first]
-                           : rules->rej_none[nlc][first];
+            m &= (seen & rules->lead_mask) == 0
+                 ? rules->rej_plain[nlc][first] : rules->rej_none[nlc][first];
         }
 
         /* none that takes a text as long */
@@ -1637,7 +1654,9 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
 
         /* the rules left need a long anchor: none there, none fires */
-        if ((m & rules->rej_long[nlc][first]) == 0
+        if ((m & ((seen & rules->lead_mask) == 0
+                  ? rules->rej_long_plain[nlc][first]
+                  : rules->rej_long[nlc][first])) == 0
             && rules->anchor_long.map != NULL
             && !sf_reject_probe_long(rules, b->text, b->text_len))
         {
@@ -1648,8 +1667,8 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     if (!sf_reject_probe(rules, b->text, b->text_len, seen, match->bits)) {
         if (rules->rej_ok) {
             /* none with only the phrases that need no anchor */
-            m &= seen == 0 ? rules->rej_plain[nlc][first]
-                           : rules->rej_none[nlc][first];
+            m &= (seen & rules->lead_mask) == 0
+                 ? rules->rej_plain[nlc][first] : rules->rej_none[nlc][first];
 
             if (m == 0) {
                 return 1;
