@@ -236,6 +236,13 @@ sf_match_anchor_key(const sf_anchor_set_t *set, const unsigned char *text,
 
 
 #if (SF_REJECT_SSE2)
+/* From sf_reject_head + 16 - n, 16 bytes whose first n are 0xff. */
+static const unsigned char  sf_reject_head[32] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
 /* From sf_reject_tail + n, 16 bytes whose last n are 0xff. */
 static const unsigned char  sf_reject_tail[32] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -327,6 +334,8 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
     uint64_t        seen, q, bad;
     unsigned char   c;
 #if (SF_REJECT_SSE2)
+    int             mark;
+    size_t          k;
     unsigned        rounds;
     __m128i         v, acc, sum, amp, lt, del, sp, zero, tail, vbad;
 
@@ -352,6 +361,7 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
             v = _mm_loadu_si128((const __m128i *) (text + i));
             vbad = _mm_or_si128(_mm_cmpeq_epi8(v, amp),
                                 _mm_cmpeq_epi8(v, lt));
+            k = 17;                         /* all 16 taken */
 
             /* the high bit of any byte, or '&', '<', 0x7f: not plain */
             if (_mm_movemask_epi8(_mm_or_si128(vbad, _mm_or_si128(v,
@@ -360,14 +370,27 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
                 /* all below 0x80: a signed compare counts those above ' ' */
                 acc = _mm_sub_epi8(acc, _mm_cmpgt_epi8(v, sp));
 
-            } else if (i + 18 > len || _mm_movemask_epi8(vbad) != 0
+            } else if ((mark = _mm_movemask_epi8(vbad)) != 0 || i + 18 > len
                        || !sf_reject_utf8(text + i, &acc, &seen))
             {
                 stop = i + 16;
-                goto bytes;
-            }
+                k = mark != 0 ? sf_ctz64((uint64_t) mark) : 16;
 
-            i += 16;
+                /*
+                 * Plain ASCII up to an '&' or '<': those bytes counted at
+                 * once, the entity or markup byte by byte from there.
+                 */
+                if (k < 16 && (_mm_movemask_epi8(_mm_or_si128(v,
+                                   _mm_cmpeq_epi8(v, del)))
+                               & ((1 << k) - 1)) == 0)
+                {
+                    acc = _mm_sub_epi8(acc, _mm_and_si128(_mm_cmpgt_epi8(v, sp),
+                              _mm_loadu_si128((const __m128i *)
+                                              (sf_reject_head + 16 - k))));
+                    i += k;
+                    stop = i + 1;
+                }
+            }
 
             if (++rounds == 255) {
                 sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
@@ -375,6 +398,11 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
                 rounds = 0;
             }
 
+            if (k != 17) {
+                goto bytes;
+            }
+
+            i += 16;
             continue;
 
         } else if (len >= 16) {
