@@ -357,6 +357,28 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
         stop = len;
 
 #if (SF_REJECT_SSE2)
+        /* the common case: runs of plain ASCII, in a loop of their own */
+        while (i + 16 <= len) {
+            v = _mm_loadu_si128((const __m128i *) (text + i));
+
+            if (_mm_movemask_epi8(_mm_or_si128(
+                    _mm_or_si128(v, _mm_cmpeq_epi8(v, del)),
+                    _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                 _mm_cmpeq_epi8(v, lt)))) != 0)
+            {
+                break;
+            }
+
+            acc = _mm_sub_epi8(acc, _mm_cmpgt_epi8(v, sp));
+            i += 16;
+
+            if (++rounds == 255) {
+                sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
+                acc = zero;
+                rounds = 0;
+            }
+        }
+
         if (i + 16 <= len) {
             v = _mm_loadu_si128((const __m128i *) (text + i));
             vbad = _mm_or_si128(_mm_cmpeq_epi8(v, amp),
