@@ -1336,7 +1336,8 @@ t_differential(uint32_t seed, int rounds, size_t *fired_n)
             len += k;
         }
 
-        nl = t_rand(&seed) % 4;
+        /* up to 5: the reject's tables tell 0, 1, 2 and 3 or more apart */
+        nl = t_rand(&seed) % 6;
         a = 0;
 
         for (j = 0; j < nl; j++) {
@@ -1369,6 +1370,17 @@ t_differential(uint32_t seed, int rounds, size_t *fired_n)
             blk.cls = (const unsigned char *)
                       "feedzy-rss-link-icon feed-source";
             blk.cls_len = strlen((const char *) blk.cls);
+        }
+
+        /* an anonymous block takes its container's class and id */
+        if ((t_rand(&seed) & 3) == 0) {
+            blk.parent_cls = (const unsigned char *) "x comment-respond";
+            blk.parent_cls_len = strlen((const char *) blk.parent_cls);
+        }
+
+        if ((t_rand(&seed) & 7) == 0) {
+            blk.parent_id = (const unsigned char *) "respond";
+            blk.parent_id_len = 7;
         }
 
         blk.text = (const unsigned char *) text;
@@ -1452,6 +1464,13 @@ test_fast_same_as_slow(void **state)
          "rule c13\n  scope p\n  contains \"\xd1\x81\xd0\xbe\xd0\xbe\xd0\xb1"
          "\xd1\x89\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5\"\n  action drop\nend\n"
          "rule c14\n  scope li\n  any 2 \"source\" \"source\"\n"
+         "  action drop\nend\n"
+         /* link counts past those the reject's tables tell apart */
+         "rule c15\n  scope p li\n  links = 4\n  max-length 200\n"
+         "  action drop\nend\n"
+         "rule c16\n  scope div anon\n  links <= 3\n  links >= 3\n"
+         "  link-href -3 \"google\"\n  action drop\nend\n"
+         "rule c17\n  scope h2 aside\n  link-href 5 \"s.ex\"\n"
          "  action drop\nend\n",
          0);
     fired_n = 0;
