@@ -478,6 +478,25 @@ sf_match_source(sf_match_t *match, const sf_rule_t *r,
 
 
 
+int
+sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block)
+{
+    if (rules == NULL || match == NULL || block == NULL || !rules->compiled)
+    {
+        return 1;
+    }
+
+    /* quoted text and existing comments are never touched */
+    if (block->flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)) {
+        return 1;
+    }
+
+    return !match->slow && rules->anchor_all.map != NULL
+           && sf_reject_block(rules, match, block, NULL);
+}
+
+
 void
 sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, sf_decision_result_t *result)

@@ -139,7 +139,8 @@ int sf_match_word(const unsigned char *list, size_t len,
 /*
  * The decision without normalizing (sf_reject.c): 1 when the block is
  * kept for sure, 0 when the full way must decide; then *may has bit k
- * set for each rules[k] that may fire (all bits: not known).
+ * set for each rules[k] that may fire (all bits: not known).  With may
+ * NULL, b->links is not looked at (sf_rules_keep).
  */
 int sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *b, uint64_t *may);

@@ -1646,7 +1646,10 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
     first = (b->flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
     m = ~(uint64_t) 0;
-    *may = m;
+
+    if (may != NULL) {
+        *may = m;
+    }
 
     /*
      * Within these bounds nothing overflows and nothing is too long:
@@ -1729,7 +1732,14 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     }
 
     /* within the bounds, the full way need look at no other rule */
-    *may = m;
+    if (may != NULL) {
+        *may = m;
+    }
+
+    /* the conditions may look at the links: not when there are none yet */
+    if (may == NULL) {
+        return 0;
+    }
 
     return sf_reject_rules(rules, match, b, m, nl, lo);
 }
