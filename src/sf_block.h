@@ -129,6 +129,16 @@ sf_select_e sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
 void sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, sf_decision_result_t *result);
 
+/*
+ * Whether the block is kept for sure, told from what the stream has before
+ * it builds the link table: tag, flags, id and class (the container's for
+ * an anonymous block), text and nlinks; block->links is not read.  1: the
+ * decision is "keep", with no rule, source or limit hit; 0: build the whole
+ * block and call sf_rules_decide.  Most prose blocks are told here.
+ */
+int sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block);
+
 
 /* sf_url_clean() is public: sf.h. */
 

@@ -29,11 +29,31 @@ sf_match_page_title(sf_match_t *match, const sf_block_t *b)
         return 0;
     }
 
+    /* the same title as the last decision's: normalized already */
+    if (match->traw_ok && b->title_len == match->traw_len
+        && memcmp(b->title, match->traw, b->title_len) == 0)
+    {
+        match->tnorm = match->title;
+        match->tlen = match->traw_tlen;
+        match->tshort = match->traw_tshort;
+        return match->tlen;
+    }
+
+    match->traw_ok = 0;
+
     n = sf_normalize_in(b->title, b->title_len, match->title,
                         match->title_cap, SF_FOLD_ALL, &ov);
     t = match->title;
 
+    if (b->title_len <= SF_TITLE_RAW) {
+        memcpy(match->traw, b->title, b->title_len);
+        match->traw_len = b->title_len;
+        match->traw_ok = 1;
+    }
+
     if (ov) {
+        match->traw_tlen = 0;
+        match->traw_tshort = 0;
         return 0;
     }
 
@@ -49,6 +69,9 @@ sf_match_page_title(sf_match_t *match, const sf_block_t *b)
             break;
         }
     }
+
+    match->traw_tlen = n;
+    match->traw_tshort = match->tshort;
 
     return n;
 }

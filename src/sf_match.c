@@ -99,20 +99,23 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     match->href = sf_match_get(match, SF_HREF_MAX);
     match->source = sf_match_get(match, SF_SOURCE_MAX + 1);
     match->name = sf_match_get(match, SF_NAME_MAX);
+    match->src_raw = sf_match_get(match, SF_SOURCE_RAW);
 
     if (match->buf[0] == NULL || match->buf[1] == NULL || match->pos == NULL
         || match->dpos == NULL || match->order == NULL
         || match->elinks == NULL || match->links == NULL
         || match->bits == NULL || match->href == NULL
-        || match->source == NULL || match->name == NULL)
+        || match->source == NULL || match->name == NULL
+        || match->src_raw == NULL)
     {
         goto failed;
     }
 
     if (rules->has_title) {
         match->title = sf_match_get(match, match->title_cap);
+        match->traw = sf_match_get(match, SF_TITLE_RAW);
 
-        if (match->title == NULL) {
+        if (match->title == NULL || match->traw == NULL) {
             goto failed;
         }
     }
@@ -185,6 +188,8 @@ sf_match_destroy(sf_match_t *match, const sf_allocator_t *alloc)
     sf_match_put(match, match->title);
     sf_match_put(match, match->href);
     sf_match_put(match, match->source);
+    sf_match_put(match, match->src_raw);
+    sf_match_put(match, match->traw);
     sf_match_put(match, match->name);
     sf_match_put(match, match);
 }
@@ -395,6 +400,32 @@ sf_match_normalize(sf_match_t *match, const sf_block_t *b)
 }
 
 
+/* sf_url_clean() of a raw href into match->source, the last one kept. */
+static size_t
+sf_match_clean(sf_match_t *match, const unsigned char *href, size_t len)
+{
+    size_t  n;
+
+    if (match->src_ok && len == match->src_raw_len
+        && memcmp(href, match->src_raw, len) == 0)
+    {
+        return match->src_len;
+    }
+
+    n = sf_url_clean(href, len, 1, match->source, SF_SOURCE_MAX + 1);
+
+    match->src_ok = len <= SF_SOURCE_RAW;
+
+    if (match->src_ok) {
+        memcpy(match->src_raw, href, len);
+        match->src_raw_len = len;
+        match->src_len = n;
+    }
+
+    return n;
+}
+
+
 static void
 sf_match_source(sf_match_t *match, const sf_rule_t *r,
     sf_decision_result_t *result)
@@ -409,8 +440,7 @@ sf_match_source(sf_match_t *match, const sf_rule_t *r,
         return;
     }
 
-    n = sf_url_clean(l->href, l->href_len, 1, match->source,
-                     SF_SOURCE_MAX + 1);
+    n = sf_match_clean(match, l->href, l->href_len);
     if (n == 0) {
         return;
     }
@@ -446,6 +476,25 @@ sf_match_source(sf_match_t *match, const sf_rule_t *r,
     }
 }
 
+
+
+int
+sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block)
+{
+    if (rules == NULL || match == NULL || block == NULL || !rules->compiled)
+    {
+        return 1;
+    }
+
+    /* quoted text and existing comments are never touched */
+    if (block->flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)) {
+        return 1;
+    }
+
+    return !match->slow && rules->anchor_all.map != NULL
+           && sf_reject_block(rules, match, block, NULL);
+}
 
 
 void

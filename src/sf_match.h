@@ -15,6 +15,8 @@
 #define SF_NAME_MAX       512
 #define SF_HREF_MAX       2048
 #define SF_ELINKS_MAX     16                /* links in escaped markup */
+#define SF_SOURCE_RAW     512               /* hrefs the source cache keeps */
+#define SF_TITLE_RAW      256               /* titles the title cache keeps */
 
 
 /* A link of the block being decided, in every coordinate it needs. */
@@ -51,6 +53,22 @@ struct sf_match_s {
     size_t                title_cap;
     unsigned char        *href;
     char                 *source;
+    /*
+     * source holds sf_url_clean() of the raw href src_raw (src_raw_len
+     * bytes; src_len its clean length, 0: rejected) when src_ok: a page
+     * names its source in several blocks, cleaned once.
+     */
+    unsigned char        *src_raw;
+    size_t                src_raw_len;
+    size_t                src_len;
+    unsigned              src_ok:1;
+    /* the raw page title (traw_len bytes) that tlen and tshort are of,
+     * when traw_ok: normalized once while it stays the same */
+    unsigned char        *traw;
+    size_t                traw_len;
+    size_t                traw_tlen;
+    size_t                traw_tshort;
+    unsigned              traw_ok:1;
     unsigned char        *name;
 
     pcre2_general_context  *gctx;
@@ -121,7 +139,8 @@ int sf_match_word(const unsigned char *list, size_t len,
 /*
  * The decision without normalizing (sf_reject.c): 1 when the block is
  * kept for sure, 0 when the full way must decide; then *may has bit k
- * set for each rules[k] that may fire (all bits: not known).
+ * set for each rules[k] that may fire (all bits: not known).  With may
+ * NULL, b->links is not looked at (sf_rules_keep).
  */
 int sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *b, uint64_t *may);

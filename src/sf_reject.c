@@ -236,6 +236,13 @@ sf_match_anchor_key(const sf_anchor_set_t *set, const unsigned char *text,
 
 
 #if (SF_REJECT_SSE2)
+/* From sf_reject_head + 16 - n, 16 bytes whose first n are 0xff. */
+static const unsigned char  sf_reject_head[32] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
 /* From sf_reject_tail + n, 16 bytes whose last n are 0xff. */
 static const unsigned char  sf_reject_tail[32] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -327,6 +334,8 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
     uint64_t        seen, q, bad;
     unsigned char   c;
 #if (SF_REJECT_SSE2)
+    int             mark;
+    size_t          k;
     unsigned        rounds;
     __m128i         v, acc, sum, amp, lt, del, sp, zero, tail, vbad;
 
@@ -348,10 +357,33 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
         stop = len;
 
 #if (SF_REJECT_SSE2)
+        /* the common case: runs of plain ASCII, in a loop of their own */
+        while (i + 16 <= len) {
+            v = _mm_loadu_si128((const __m128i *) (text + i));
+
+            if (_mm_movemask_epi8(_mm_or_si128(
+                    _mm_or_si128(v, _mm_cmpeq_epi8(v, del)),
+                    _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                 _mm_cmpeq_epi8(v, lt)))) != 0)
+            {
+                break;
+            }
+
+            acc = _mm_sub_epi8(acc, _mm_cmpgt_epi8(v, sp));
+            i += 16;
+
+            if (++rounds == 255) {
+                sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
+                acc = zero;
+                rounds = 0;
+            }
+        }
+
         if (i + 16 <= len) {
             v = _mm_loadu_si128((const __m128i *) (text + i));
             vbad = _mm_or_si128(_mm_cmpeq_epi8(v, amp),
                                 _mm_cmpeq_epi8(v, lt));
+            k = 17;                         /* all 16 taken */
 
             /* the high bit of any byte, or '&', '<', 0x7f: not plain */
             if (_mm_movemask_epi8(_mm_or_si128(vbad, _mm_or_si128(v,
@@ -360,14 +392,27 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
                 /* all below 0x80: a signed compare counts those above ' ' */
                 acc = _mm_sub_epi8(acc, _mm_cmpgt_epi8(v, sp));
 
-            } else if (i + 18 > len || _mm_movemask_epi8(vbad) != 0
+            } else if ((mark = _mm_movemask_epi8(vbad)) != 0 || i + 18 > len
                        || !sf_reject_utf8(text + i, &acc, &seen))
             {
                 stop = i + 16;
-                goto bytes;
-            }
+                k = mark != 0 ? sf_ctz64((uint64_t) mark) : 16;
 
-            i += 16;
+                /*
+                 * Plain ASCII up to an '&' or '<': those bytes counted at
+                 * once, the entity or markup byte by byte from there.
+                 */
+                if (k < 16 && (_mm_movemask_epi8(_mm_or_si128(v,
+                                   _mm_cmpeq_epi8(v, del)))
+                               & ((1 << k) - 1)) == 0)
+                {
+                    acc = _mm_sub_epi8(acc, _mm_and_si128(_mm_cmpgt_epi8(v, sp),
+                              _mm_loadu_si128((const __m128i *)
+                                              (sf_reject_head + 16 - k))));
+                    i += k;
+                    stop = i + 1;
+                }
+            }
 
             if (++rounds == 255) {
                 sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
@@ -375,6 +420,11 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
                 rounds = 0;
             }
 
+            if (k != 17) {
+                goto bytes;
+            }
+
+            i += 16;
             continue;
 
         } else if (len >= 16) {
@@ -1279,7 +1329,7 @@ sf_reject_compile(sf_rules_t *rules)
     unsigned        first;
     uint64_t        bit;
     sf_rule_t      *r;
-    unsigned char  *all, *none, *shrt, *plain;
+    unsigned char  *all, *none, *shrt, *plain, *lplain;
 
     rules->rej_ok = 0;
 
@@ -1288,7 +1338,7 @@ sf_reject_compile(sf_rules_t *rules)
     }
 
     nb = sf_bits_size(rules->nphrases);
-    all = rules->alloc.alloc(rules->alloc.ctx, 4 * nb);
+    all = rules->alloc.alloc(rules->alloc.ctx, 5 * nb);
     if (all == NULL) {
         return SF_ERROR;
     }
@@ -1296,6 +1346,7 @@ sf_reject_compile(sf_rules_t *rules)
     none = all + nb;
     shrt = all + 2 * nb;
     plain = all + 3 * nb;
+    lplain = all + 4 * nb;
     memset(all, 0xff, nb);
     memcpy(none, rules->anchor_free, nb);
 
@@ -1304,14 +1355,24 @@ sf_reject_compile(sf_rules_t *rules)
         shrt[i] = rules->anchor_free[i] | rules->anchor_short[i];
     }
 
-    /* ASCII without anchors: nor a phrase that needs a non-ASCII lead */
+    /* without the leads: nor a phrase that needs a non-ASCII lead */
     sf_reject_bits(rules, 0, plain);
+    rules->lead_mask = 0;
+
+    for (i = 0; i < nb; i++) {
+        lplain[i] = shrt[i] & (plain[i] | rules->anchor_short[i]);
+    }
+
+    for (i = 0; i < rules->nlead_phrases; i++) {
+        rules->lead_mask |= rules->anchor_leads[rules->lead_phrases[i]];
+    }
 
     memset(rules->rej_any, 0, sizeof(rules->rej_any));
     memset(rules->rej_all, 0, sizeof(rules->rej_all));
     memset(rules->rej_none, 0, sizeof(rules->rej_none));
     memset(rules->rej_long, 0, sizeof(rules->rej_long));
     memset(rules->rej_plain, 0, sizeof(rules->rej_plain));
+    memset(rules->rej_long_plain, 0, sizeof(rules->rej_long_plain));
     memset(rules->rej_tag, 0, sizeof(rules->rej_tag));
     rules->rej_attr = 0;
     rules->rej_nobloom = 0;
@@ -1377,6 +1438,12 @@ sf_reject_compile(sf_rules_t *rules)
                                           plain, 0))
                 {
                     rules->rej_plain[nl][first] |= bit;
+                }
+
+                if (sf_reject_static_rule(rules, k, nl, (int) n, first,
+                                          lplain, 0))
+                {
+                    rules->rej_long_plain[nl][first] |= bit;
                 }
             }
         }
@@ -1579,7 +1646,10 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
     first = (b->flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
     m = ~(uint64_t) 0;
-    *may = m;
+
+    if (may != NULL) {
+        *may = m;
+    }
 
     /*
      * Within these bounds nothing overflows and nothing is too long:
@@ -1619,8 +1689,8 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
 
         /* too short a text for any anchor: as one without */
         if (b->text_len < rules->anchor_all.minlen) {
-            m &= seen == 0 ? rules->rej_plain[nlc][first]
-                           : rules->rej_none[nlc][first];
+            m &= (seen & rules->lead_mask) == 0
+                 ? rules->rej_plain[nlc][first] : rules->rej_none[nlc][first];
         }
 
         /* none that takes a text as long */
@@ -1637,7 +1707,9 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
 
         /* the rules left need a long anchor: none there, none fires */
-        if ((m & rules->rej_long[nlc][first]) == 0
+        if ((m & ((seen & rules->lead_mask) == 0
+                  ? rules->rej_long_plain[nlc][first]
+                  : rules->rej_long[nlc][first])) == 0
             && rules->anchor_long.map != NULL
             && !sf_reject_probe_long(rules, b->text, b->text_len))
         {
@@ -1648,8 +1720,8 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     if (!sf_reject_probe(rules, b->text, b->text_len, seen, match->bits)) {
         if (rules->rej_ok) {
             /* none with only the phrases that need no anchor */
-            m &= seen == 0 ? rules->rej_plain[nlc][first]
-                           : rules->rej_none[nlc][first];
+            m &= (seen & rules->lead_mask) == 0
+                 ? rules->rej_plain[nlc][first] : rules->rej_none[nlc][first];
 
             if (m == 0) {
                 return 1;
@@ -1660,7 +1732,14 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     }
 
     /* within the bounds, the full way need look at no other rule */
-    *may = m;
+    if (may != NULL) {
+        *may = m;
+    }
+
+    /* the conditions may look at the links: not when there are none yet */
+    if (may == NULL) {
+        return 0;
+    }
 
     return sf_reject_rules(rules, match, b, m, nl, lo);
 }

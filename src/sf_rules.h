@@ -327,6 +327,8 @@ struct sf_rules_s {
     uint64_t              rej_none[SF_REJECT_NLC][2];
     uint64_t              rej_long[SF_REJECT_NLC][2];
     uint64_t              rej_plain[SF_REJECT_NLC][2];
+    uint64_t              rej_long_plain[SF_REJECT_NLC][2];
+    uint64_t              lead_mask;        /* every anchor_leads[] */
     uint64_t              rej_tag[SF_TAG_NTAGS];
     uint64_t              rej_attr;
     /* rej_lo_mask[j]: the rules that cannot fire on a text keeping more

@@ -1223,13 +1223,37 @@ test_random_blocks(void **state)
  * links and titles, through both ways, under the built-in pack and under
  * rules using every kind of condition.
  */
+static size_t  t_kept;                  /* blocks sf_rules_keep told */
+
 static void
 t_same(sf_match_t *slow, const sf_block_t *blk)
 {
+    sf_block_t            nolinks;
     sf_decision_result_t  a, b;
 
     sf_rules_decide(rules, match, blk, &a);
     sf_rules_decide(rules, slow, blk, &b);
+
+    /*
+     * What the stream may ask before it builds the link table: "kept for
+     * sure" only where the decision keeps it, without reading the links.
+     */
+    nolinks = *blk;
+    nolinks.links = NULL;
+
+    if (!sf_rules_keep(rules, match, &nolinks)) {
+        /* void */
+
+    } else if (b.action != SF_ACT_KEEP || b.rule_id != NULL || b.limit_hit
+               || b.source != NULL)
+    {
+        fail_msg("kept early, but rule %s/%d fires on \"%.*s\"",
+                 b.rule_id != NULL ? b.rule_id : "-", (int) b.action,
+                 (int) blk->text_len, blk->text);
+
+    } else {
+        t_kept++;
+    }
 
     if (a.action != b.action || a.limit_hit != b.limit_hit
         || a.text_overflow != b.text_overflow
@@ -1336,7 +1360,8 @@ t_differential(uint32_t seed, int rounds, size_t *fired_n)
             len += k;
         }
 
-        nl = t_rand(&seed) % 4;
+        /* up to 5: the reject's tables tell 0, 1, 2 and 3 or more apart */
+        nl = t_rand(&seed) % 6;
         a = 0;
 
         for (j = 0; j < nl; j++) {
@@ -1369,6 +1394,17 @@ t_differential(uint32_t seed, int rounds, size_t *fired_n)
             blk.cls = (const unsigned char *)
                       "feedzy-rss-link-icon feed-source";
             blk.cls_len = strlen((const char *) blk.cls);
+        }
+
+        /* an anonymous block takes its container's class and id */
+        if ((t_rand(&seed) & 3) == 0) {
+            blk.parent_cls = (const unsigned char *) "x comment-respond";
+            blk.parent_cls_len = strlen((const char *) blk.parent_cls);
+        }
+
+        if ((t_rand(&seed) & 7) == 0) {
+            blk.parent_id = (const unsigned char *) "respond";
+            blk.parent_id_len = 7;
         }
 
         blk.text = (const unsigned char *) text;
@@ -1420,11 +1456,14 @@ test_fast_same_as_slow(void **state)
     /* the built-in pack */
     load(NULL, 1);
     fired_n = 0;
+    t_kept = 0;
     t_differential(2463534242u, 60000, &fired_n);
-    print_message("built-in pack: %zu of 60000 random blocks fired\n",
-                  fired_n);
+    print_message("built-in pack: %zu of 60000 random blocks fired, %zu "
+                  "kept before their links\n", fired_n, t_kept);
     /* the blocks do reach the rules: not a test of keeping everything */
     assert_true(fired_n > 100);
+    /* nor of keeping nothing early */
+    assert_true(t_kept > 1000);
     unload();
 
     /* every kind of condition, in orders the compiler keeps */
@@ -1452,6 +1491,13 @@ test_fast_same_as_slow(void **state)
          "rule c13\n  scope p\n  contains \"\xd1\x81\xd0\xbe\xd0\xbe\xd0\xb1"
          "\xd1\x89\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5\"\n  action drop\nend\n"
          "rule c14\n  scope li\n  any 2 \"source\" \"source\"\n"
+         "  action drop\nend\n"
+         /* link counts past those the reject's tables tell apart */
+         "rule c15\n  scope p li\n  links = 4\n  max-length 200\n"
+         "  action drop\nend\n"
+         "rule c16\n  scope div anon\n  links <= 3\n  links >= 3\n"
+         "  link-href -3 \"google\"\n  action drop\nend\n"
+         "rule c17\n  scope h2 aside\n  link-href 5 \"s.ex\"\n"
          "  action drop\nend\n",
          0);
     fired_n = 0;
