@@ -34,6 +34,7 @@ static void sf_stream_compact(sf_stream_t *s);
 static void sf_stream_token_as_is(sf_stream_t *s);
 static void sf_stream_token(sf_stream_t *s);
 static void sf_stream_tag(sf_stream_t *s, sf_tag_t *tag);
+static unsigned sf_stream_route(sf_stream_t *s);
 static int sf_stream_fast(sf_stream_t *s, sf_io_t *io);
 static int sf_stream_feed_io(sf_stream_t *s, sf_io_t *io, unsigned flags);
 static void sf_stream_retype(sf_stream_t *s);
@@ -565,6 +566,23 @@ sf_stream_overflow(sf_stream_t *s)
 }
 
 
+/* Where the mode sends bytes that are not a tag being read. */
+static unsigned
+sf_stream_route(sf_stream_t *s)
+{
+    if (s->mode == SF_MODE_DROP) {
+        return s->opt.report ? SF_TO_OUT : SF_TO_NONE;
+    }
+
+    if (s->mode == SF_MODE_PASS || (s->mode == SF_MODE_HELD && s->held_pass))
+    {
+        return SF_TO_OUT;
+    }
+
+    return SF_TO_HOLD;
+}
+
+
 /*
  * The fused loop's common cases, in the lexer's data state: a text run up
  * to the next '<' moves in one copy to where the mode sends it, and a tag
@@ -611,17 +629,7 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
             to = SF_TO_OUT;
 
         } else {
-            if (s->mode == SF_MODE_DROP) {
-                to = s->opt.report ? SF_TO_OUT : SF_TO_NONE;
-
-            } else if (s->mode == SF_MODE_PASS
-                       || (s->mode == SF_MODE_HELD && s->held_pass))
-            {
-                to = SF_TO_OUT;
-
-            } else {
-                to = SF_TO_HOLD;
-            }
+            to = sf_stream_route(s);
 
             len = n;
 
@@ -750,16 +758,8 @@ sf_stream_step(sf_stream_t *s, sf_io_t *io)
             s->t_in_off = s->stats.bytes_in;
         }
 
-    } else if (s->mode == SF_MODE_DROP) {
-        to = s->opt.report ? SF_TO_OUT : SF_TO_NONE;
-
-    } else if (s->mode == SF_MODE_PASS
-               || (s->mode == SF_MODE_HELD && s->held_pass))
-    {
-        to = SF_TO_OUT;
-
     } else {
-        to = SF_TO_HOLD;
+        to = sf_stream_route(s);
     }
 
     if (to == SF_TO_OUT) {
