@@ -858,6 +858,70 @@ sf_reject_cond(sf_match_t *match, const sf_block_t *b,
 }
 
 
+/*
+ * The wide anchors (sf_rules.h) in a text sf_reject_scan() accepted: the
+ * bits of their phrases set.  Returns whether there is one.  Every
+ * 2 x wide_stride bytes, the 2-byte letter there (or whose continuation
+ * byte is there) and the next give a key: a run of wide_stride + 1
+ * letters or more shows one of its first keys at one of these places.
+ */
+static int
+sf_reject_wide(const sf_rules_t *rules, const unsigned char *text,
+    size_t len, unsigned char *bits)
+{
+    int                   hit;
+    size_t                q, p, j, k, l, key, start;
+    const sf_wide_t      *w;
+    const unsigned char  *map;
+
+    map = rules->wide_map;
+    hit = 0;
+
+    for (q = 0; q + 4 <= len; q += 2 * rules->wide_stride) {
+        p = q - (q > 0 && (text[q] & 0xc0) == 0x80);
+
+        if ((unsigned) (text[p] - 0xc2) > 0xdf - 0xc2) {
+            continue;
+        }
+
+        key = (text[p + 1] & 0xdf) | ((size_t) (text[p + 3] & 0xdf) << 8);
+
+        if ((map[key >> 3] & (1u << (key & 7))) == 0) {
+            continue;
+        }
+
+        /* the anchors that may start j letters before */
+        for (k = 0; k < rules->nwide; k++) {
+            w = &rules->wide[k];
+
+            for (j = 0; j < rules->wide_stride && 2 * j <= p; j++) {
+                start = p - 2 * j;
+
+                if (start + 2 * (size_t) w->n > len) {
+                    continue;
+                }
+
+                for (l = 0; l < w->n; l++) {
+                    if ((unsigned) (text[start + 2 * l] - 0xc2) > 0xdf - 0xc2
+                        || (text[start + 2 * l + 1] & 0xc0) != 0x80
+                        || (text[start + 2 * l + 1] & 0xdf) != w->keys[l])
+                    {
+                        break;
+                    }
+                }
+
+                if (l == w->n) {
+                    sf_bit_set(bits, w->phrase);
+                    hit = 1;
+                }
+            }
+        }
+    }
+
+    return hit;
+}
+
+
 /* ---- the anchors and the tables, at compile time ------------------- */
 
 /*
@@ -1011,12 +1075,172 @@ sf_reject_keys(sf_rules_t *rules, size_t min, sf_anchor_set_t *set)
 }
 
 
+/*
+ * The 2-byte letters (U+0080-U+07FF) of which raw text can hold only a
+ * 2-byte letter with the same continuation byte, bit 0x20 aside: each
+ * character that folds to one (folding changes those below U+0500 and
+ * U+1E9E only) is 2-byte with such a continuation.  ok[] gets a byte per
+ * code point below U+0800.
+ */
+static void
+sf_reject_keyletters(unsigned char *ok)
+{
+    int                   ov;
+    size_t                n, k;
+    uint32_t              y, x;
+    unsigned char         in[4], b0[8], b1[8];
+    const unsigned char  *out;
+
+    memset(ok, 0, 0x800);
+
+    for (y = 0x80; y < 0x800; y++) {
+        ok[y] = 1;
+    }
+
+    for (y = 0x80; y < 0x501; y++) {
+        if (y == 0x500) {
+            y = 0x1e9e;
+        }
+
+        if (y < 0x800) {
+            in[0] = (unsigned char) (0xc0 | (y >> 6));
+            in[1] = (unsigned char) (0x80 | (y & 0x3f));
+            k = 2;
+
+        } else {
+            in[0] = (unsigned char) (0xe0 | (y >> 12));
+            in[1] = (unsigned char) (0x80 | ((y >> 6) & 0x3f));
+            in[2] = (unsigned char) (0x80 | (y & 0x3f));
+            k = 3;
+        }
+
+        out = sf_normalize(in, k, b0, b1, sizeof(b0), SF_FOLD_ALL, &n, &ov);
+
+        /* what y becomes must not be a key letter unless y looks like it */
+        if (n == 2 && out[0] >= 0xc2 && out[0] <= 0xdf) {
+            x = ((uint32_t) (out[0] & 0x1f) << 6) | (out[1] & 0x3f);
+
+            if (k != 2 || ((in[1] ^ out[1]) & 0xdf) != 0) {
+                ok[x] = 0;
+            }
+        }
+
+        /* and y itself, when it does not stay as it is */
+        if (k == 2 && (n != 2 || out[0] != in[0] || out[1] != in[1])) {
+            ok[y] = 0;
+        }
+
+        if (y == 0x1e9e) {
+            break;
+        }
+    }
+}
+
+
+/*
+ * The wide anchor of a phrase (sf_rules.h), its longest run of key letters
+ * of 3 letters or more.  Returns 0 when it has none.
+ */
+static int
+sf_reject_wide_of(sf_rules_t *rules, const unsigned char *ok,
+    const unsigned char *d, size_t len, unsigned phrase)
+{
+    size_t      i, start, run, best, blen;
+    uint32_t    x;
+    sf_wide_t  *w;
+
+    best = 0;
+    blen = 0;
+    run = 0;
+    start = 0;
+
+    i = 0;
+
+    while (i < len) {
+        if (i + 1 < len && d[i] >= 0xc2 && d[i] <= 0xdf
+            && (d[i + 1] & 0xc0) == 0x80)
+        {
+            x = ((uint32_t) (d[i] & 0x1f) << 6) | (d[i + 1] & 0x3f);
+
+            if (ok[x]) {
+                if (run == 0) {
+                    start = i;
+                }
+
+                run++;
+                i += 2;
+
+                if (run > blen) {
+                    blen = run;
+                    best = start;
+                }
+
+                continue;
+            }
+        }
+
+        run = 0;
+        i++;
+    }
+
+    if (blen < 3) {
+        return 0;
+    }
+
+    w = &rules->wide[rules->nwide];
+    w->keys = sf_rules_alloc(rules, blen);
+    if (w->keys == NULL) {
+        return -1;
+    }
+
+    for (i = 0; i < blen; i++) {
+        w->keys[i] = d[best + 2 * i + 1] & 0xdf;
+    }
+
+    /* a capital may have another lead byte (Cyrillic): any 2-byte lead */
+    rules->wide_leads = ((uint64_t) 1 << 32) - ((uint64_t) 1 << 2);
+
+    w->phrase = phrase;
+    w->n = (unsigned) blen;
+    rules->nwide++;
+
+    return 1;
+}
+
+
+/* The wide anchors' keys in the map, at the stride the shortest allows. */
+static void
+sf_reject_wide_map(sf_rules_t *rules)
+{
+    size_t      i, j, key;
+    sf_wide_t  *w;
+
+    rules->wide_stride = 4;
+
+    for (i = 0; i < rules->nwide; i++) {
+        if (rules->wide[i].n - 1 < rules->wide_stride) {
+            rules->wide_stride = rules->wide[i].n - 1;
+        }
+    }
+
+    for (i = 0; i < rules->nwide; i++) {
+        w = &rules->wide[i];
+
+        for (j = 0; j < rules->wide_stride; j++) {
+            key = w->keys[j] | ((size_t) w->keys[j + 1] << 8);
+            rules->wide_map[key >> 3] |= (unsigned char) (1u << (key & 7));
+        }
+    }
+}
+
+
 /* Anchors of the phrases for the raw-text reject (see sf_rules.h). */
 int
 sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
 {
-    int                   folded;
+    int                   folded, rc;
     size_t                i, j, start, best, blen;
+    unsigned char        *ok;
     uint32_t              key;
     uint64_t              folds[64];
     sf_anchor_t          *a;
@@ -1029,12 +1253,27 @@ sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
     rules->anchor_leads = sf_rules_alloc(rules, (nph + 1) * sizeof(uint64_t));
     rules->anchor_free = sf_rules_alloc(rules, sf_bits_size(nph));
     rules->anchor_short = sf_rules_alloc(rules, sf_bits_size(nph));
+    rules->wide = sf_rules_alloc(rules, (nph + 1) * sizeof(sf_wide_t));
+    rules->wide_map = sf_rules_alloc(rules, 8192);
+    rules->lead_phrases = sf_rules_alloc(rules, (nph + 1) * sizeof(unsigned));
+    ok = rules->alloc.alloc(rules->alloc.ctx, 0x800);
 
     if (rules->anchors == NULL || rules->anchor_free == NULL
-        || rules->anchor_short == NULL || rules->anchor_leads == NULL)
+        || rules->anchor_short == NULL || rules->anchor_leads == NULL
+        || rules->wide == NULL || rules->wide_map == NULL
+        || rules->lead_phrases == NULL || ok == NULL)
     {
+        if (ok != NULL && rules->alloc.free != NULL) {
+            rules->alloc.free(rules->alloc.ctx, ok);
+        }
+
         return SF_ERROR;
     }
+
+    sf_reject_keyletters(ok);
+    memset(rules->wide_map, 0, 8192);
+    rules->nwide = 0;
+    rules->wide_leads = 0;
 
     memset(rules->anchor_leads, 0, (nph + 1) * sizeof(uint64_t));
 
@@ -1043,10 +1282,6 @@ sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
     rules->nanchors = 0;
     rules->nlead_phrases = 0;
 
-    rules->lead_phrases = sf_rules_alloc(rules, (nph + 1) * sizeof(unsigned));
-    if (rules->lead_phrases == NULL) {
-        return SF_ERROR;
-    }
 
     for (i = 0; i < nph; i++) {
         d = table[i].data;
@@ -1071,6 +1306,18 @@ sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
         }
 
         if (blen < 5) {
+            /* a run of letters of another script, if any, instead */
+            rc = sf_reject_wide_of(rules, ok, d, table[i].len, (unsigned) i);
+
+            if (rc < 0) {
+                break;
+            }
+
+            if (rc > 0) {
+                sf_bit_set(rules->anchor_short, i);
+                continue;
+            }
+
             sf_bit_set(rules->anchor_free, i);
             rules->anchor_leads[i] = sf_reject_leads(d, table[i].len, folds,
                                                      &folded);
@@ -1095,10 +1342,27 @@ sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
         a->key1 = key | 0x20202020u;
     }
 
+    if (rules->alloc.free != NULL) {
+        rules->alloc.free(rules->alloc.ctx, ok);
+    }
+
+    if (i < nph) {
+        return SF_ERROR;
+    }
+
     memset(&rules->anchor_long, 0, sizeof(sf_anchor_set_t));
 
     if (sf_reject_keys(rules, 0, &rules->anchor_all) != SF_OK) {
         return SF_ERROR;
+    }
+
+    sf_reject_wide_map(rules);
+
+    /* no anchor fits a text shorter than the shortest, wide ones too */
+    for (i = 0; i < rules->nwide; i++) {
+        if (2 * (size_t) rules->wide[i].n < rules->anchor_all.minlen) {
+            rules->anchor_all.minlen = 2 * (size_t) rules->wide[i].n;
+        }
     }
 
     /* a longer stride only when there are shorter anchors to leave out */
@@ -1638,6 +1902,7 @@ int
 sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *b, uint64_t *may)
 {
+    int       hit;
     size_t    nl, nlc, lo, k;
     uint64_t  m, x, seen;
     sf_tag_e  tag;
@@ -1717,7 +1982,18 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
     }
 
-    if (!sf_reject_probe(rules, b->text, b->text_len, seen, match->bits)) {
+    hit = sf_reject_probe(rules, b->text, b->text_len, seen, match->bits);
+
+    /* letters of other scripts: only a text with their lead bytes */
+    if (rules->nwide > 0 && (seen & rules->wide_leads) != 0) {
+        if (!hit) {
+            sf_reject_bits(rules, seen, match->bits);
+        }
+
+        hit |= sf_reject_wide(rules, b->text, b->text_len, match->bits);
+    }
+
+    if (!hit) {
         if (rules->rej_ok) {
             /* none with only the phrases that need no anchor */
             m &= (seen & rules->lead_mask) == 0

@@ -239,6 +239,20 @@ typedef struct {
 #define SF_ANCHOR_LONG    8
 
 
+/*
+ * A wide anchor: a phrase's longest run of 2-byte letters (U+0080-U+07FF)
+ * that raw text can only hold as 2-byte letters whose continuation bytes,
+ * bit 0x20 aside, are those of the run (a Cyrillic, Greek or Latin-1
+ * letter and its capital; a letter without case): keys[] are those bytes
+ * & 0xdf.  For phrases without an ASCII anchor (sf_reject.c).
+ */
+typedef struct {
+    unsigned              phrase;
+    unsigned              n;                /* letters, 3 at least */
+    unsigned char        *keys;
+} sf_wide_t;
+
+
 /* A chunk of the rules' arena: rules are freed all at once. */
 typedef struct sf_chunk_s  sf_chunk_t;
 
@@ -298,6 +312,13 @@ struct sf_rules_s {
     sf_anchor_set_t       anchor_long;      /* map NULL: none */
     /* phrase bits: those with an anchor shorter than SF_ANCHOR_LONG */
     unsigned char        *anchor_short;
+    sf_wide_t            *wide;
+    size_t                nwide;
+    uint64_t              wide_leads;       /* lead bytes of their letters */
+    /* keys j and j + 1 of a wide anchor, j below wide_stride (letters,
+     * the shortest's less one, at most 4): bit k[j] | k[j + 1] << 8 */
+    unsigned char        *wide_map;         /* 8 KiB */
+    size_t                wide_stride;
     /*
      * The raw-text reject's candidates, when nrules <= 64 (cand_ok): bit k
      * for rules[k].  A rule that needs its required phrases (all below
