@@ -539,9 +539,14 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
     }
 
 #if (SF_REJECT_SSE2)
-    ct.sum = _mm_add_epi64(ct.sum, _mm_sad_epu8(ct.acc, _mm_setzero_si128()));
-    lo += (size_t) _mm_cvtsi128_si32(ct.sum)
-          + (size_t) _mm_cvtsi128_si32(_mm_unpackhi_epi64(ct.sum, ct.sum));
+    /* a text under 16 bytes went without SSE2 */
+    if (len >= 16) {
+        ct.sum = _mm_add_epi64(ct.sum,
+                               _mm_sad_epu8(ct.acc, _mm_setzero_si128()));
+        lo += (size_t) _mm_cvtsi128_si32(ct.sum)
+              + (size_t) _mm_cvtsi128_si32(_mm_unpackhi_epi64(ct.sum,
+                                                               ct.sum));
+    }
 #endif
 
     *lower = lo;
