@@ -918,7 +918,7 @@ sf_reject_wide(const sf_rules_t *rules, const unsigned char *text,
             continue;
         }
 
-        key = (text[p + 1] & 0xdf) | ((size_t) (text[p + 3] & 0xdf) << 8);
+        key = sf_wide_key(text[p + 1], text[p + 3]);
 
         if ((map[key >> 3] & (1u << (key & 7))) == 0) {
             continue;

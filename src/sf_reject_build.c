@@ -319,7 +319,7 @@ sf_reject_wide_map(sf_rules_t *rules)
         w = &rules->wide[i];
 
         for (j = 0; j < rules->wide_stride; j++) {
-            key = w->keys[j] | ((size_t) w->keys[j + 1] << 8);
+            key = sf_wide_key(w->keys[j], w->keys[j + 1]);
             rules->wide_map[key >> 3] |= (unsigned char) (1u << (key & 7));
         }
     }
@@ -346,7 +346,7 @@ sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
     rules->anchor_free = sf_rules_alloc(rules, sf_bits_size(nph));
     rules->anchor_short = sf_rules_alloc(rules, sf_bits_size(nph));
     rules->wide = sf_rules_alloc(rules, (nph + 1) * sizeof(sf_wide_t));
-    rules->wide_map = sf_rules_alloc(rules, 8192);
+    rules->wide_map = sf_rules_alloc(rules, SF_WIDE_MAP);
     rules->lead_phrases = sf_rules_alloc(rules, (nph + 1) * sizeof(unsigned));
     ok = rules->alloc.alloc(rules->alloc.ctx, 0x800);
 
@@ -363,7 +363,7 @@ sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
     }
 
     sf_reject_keyletters(ok);
-    memset(rules->wide_map, 0, 8192);
+    memset(rules->wide_map, 0, SF_WIDE_MAP);
     rules->nwide = 0;
     rules->wide_leads = 0;
 

@@ -258,6 +258,12 @@ typedef struct {
 } sf_wide_t;
 
 
+/* Two continuation bytes (keys) as a bit of the wide map: a key is 0x80
+ * to 0x9f, 5 bits each. */
+#define sf_wide_key(k0, k1)   (((k0) & 0x1fu) | (((k1) & 0x1fu) << 5))
+#define SF_WIDE_MAP           (1024 / 8)
+
+
 /* A chunk of the rules' arena: rules are freed all at once. */
 typedef struct sf_chunk_s  sf_chunk_t;
 
@@ -321,8 +327,8 @@ struct sf_rules_s {
     size_t                nwide;
     uint64_t              wide_leads;       /* lead bytes of their letters */
     /* keys j and j + 1 of a wide anchor, j below wide_stride (letters,
-     * the shortest's less one, at most 4): bit k[j] | k[j + 1] << 8 */
-    unsigned char        *wide_map;         /* 8 KiB */
+     * the shortest's less one, at most 4): bit sf_wide_key() */
+    unsigned char        *wide_map;         /* SF_WIDE_MAP bytes */
     size_t                wide_stride;
     /*
      * The raw-text reject's candidates, when nrules <= 64 (cand_ok): bit k
