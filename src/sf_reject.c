@@ -20,7 +20,7 @@
 
 #include <string.h>
 
-#include "sf_match.h"
+#include "sf_reject.h"
 
 #if defined(__SSE2__) && !defined(SF_NO_SIMD)
 #include <emmintrin.h>
@@ -117,17 +117,6 @@ sf_popcount(uint64_t x)
 {
     /* high bits only: one per byte, summed by a multiplication */
     return (size_t) (((x >> 7) * SF_ONES) >> 56);
-}
-
-
-static size_t
-sf_popcount64(uint64_t x)
-{
-    x = x - ((x >> 1) & 0x5555555555555555ull);
-    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-
-    return (size_t) ((x * SF_ONES) >> 56);
 }
 
 
@@ -254,6 +243,28 @@ static const unsigned char  sf_reject_tail[32] = {
 
 #if (SF_REJECT_SSE2)
 
+/* Printable ASCII counted a byte per lane, summed every 255 rounds. */
+typedef struct {
+    __m128i               acc;
+    __m128i               sum;
+    unsigned              rounds;
+} sf_count_t;
+
+
+static inline void
+sf_count_add(sf_count_t *ct, __m128i lanes)
+{
+    ct->acc = _mm_sub_epi8(ct->acc, lanes);
+
+    if (++ct->rounds == 255) {
+        ct->sum = _mm_add_epi64(ct->sum,
+                                _mm_sad_epu8(ct->acc, _mm_setzero_si128()));
+        ct->acc = _mm_setzero_si128();
+        ct->rounds = 0;
+    }
+}
+
+
 /*
  * 16 bytes at p, some of them >= 0x80 or 0x7f but none '&' or '<', with
  * two more bytes readable after them: when none starts a hazard
@@ -261,7 +272,7 @@ static const unsigned char  sf_reject_tail[32] = {
  * their lead bytes to *seen and returns 1; else 0 (byte by byte then).
  */
 static int
-sf_reject_utf8(const unsigned char *p, __m128i *acc, uint64_t *seen)
+sf_reject_utf8(const unsigned char *p, sf_count_t *ct, uint64_t *seen)
 {
     int      m;
     __m128i  v, v1, v2, h, e2, x;
@@ -297,8 +308,8 @@ sf_reject_utf8(const unsigned char *p, __m128i *acc, uint64_t *seen)
     }
 
     /* printable ASCII: above ' ' as signed bytes, and not 0x7f */
-    *acc = _mm_sub_epi8(*acc, _mm_andnot_si128(sf_eq(v, 0x7f),
-                                 _mm_cmpgt_epi8(v, _mm_set1_epi8(' '))));
+    sf_count_add(ct, _mm_andnot_si128(sf_eq(v, 0x7f),
+                                      _mm_cmpgt_epi8(v, _mm_set1_epi8(' '))));
 
     /* lead bytes: 0xc0 and above, -64 to -1 as signed bytes */
     m = _mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8((char) 0xbf)));
@@ -317,36 +328,169 @@ sf_reject_utf8(const unsigned char *p, __m128i *acc, uint64_t *seen)
 #endif
 
 
+#if (SF_REJECT_SSE2)
+
+/*
+ * From i on (a text of 16 bytes or more), what SSE2 takes: plain ASCII,
+ * UTF-8 without hazards (sf_reject_utf8), plain ASCII before an '&' or
+ * '<', the masked last bytes.  Returns where the byte loop starts, *stop
+ * where it ends (the same: nothing for it).
+ */
+static size_t
+sf_reject_simd(const unsigned char *text, size_t len, size_t i,
+    sf_count_t *ct, uint64_t *seen, size_t *stop)
+{
+    int      mark;
+    size_t   k;
+    __m128i  v, amp, lt, del, sp, vbad, tail;
+
+    amp = _mm_set1_epi8('&');
+    lt = _mm_set1_epi8('<');
+    del = _mm_set1_epi8(0x7f);
+    sp = _mm_set1_epi8(' ');
+
+    /* the common case: runs of plain ASCII, in a loop of their own */
+    while (i + 16 <= len) {
+        v = _mm_loadu_si128((const __m128i *) (text + i));
+
+        if (_mm_movemask_epi8(_mm_or_si128(
+                _mm_or_si128(v, _mm_cmpeq_epi8(v, del)),
+                _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                             _mm_cmpeq_epi8(v, lt)))) != 0)
+        {
+            break;
+        }
+
+        /* all below 0x80: a signed compare counts those above ' ' */
+        sf_count_add(ct, _mm_cmpgt_epi8(v, sp));
+        i += 16;
+    }
+
+    if (i + 16 > len) {
+        /* the last bytes: the 16 that end the text, the others masked */
+        *stop = len;
+
+        if (i == len) {
+            return len;
+        }
+
+        v = _mm_loadu_si128((const __m128i *) (text + len - 16));
+        tail = _mm_loadu_si128((const __m128i *) (sf_reject_tail
+                                                  + (len - i)));
+        vbad = _mm_or_si128(_mm_or_si128(v, _mm_cmpeq_epi8(v, del)),
+                            _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                         _mm_cmpeq_epi8(v, lt)));
+
+        if (_mm_movemask_epi8(_mm_and_si128(tail, vbad)) == 0) {
+            sf_count_add(ct, _mm_and_si128(tail, _mm_cmpgt_epi8(v, sp)));
+            return len;
+        }
+
+        return i;
+    }
+
+    /* a chunk that is not plain ASCII */
+    v = _mm_loadu_si128((const __m128i *) (text + i));
+    mark = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                          _mm_cmpeq_epi8(v, lt)));
+
+    if (mark == 0 && i + 18 <= len && sf_reject_utf8(text + i, ct, seen)) {
+        *stop = i + 16;
+        return i + 16;
+    }
+
+    *stop = i + 16;
+    k = mark != 0 ? sf_ctz64((uint64_t) mark) : 16;
+
+    /*
+     * Plain ASCII up to an '&' or '<': those bytes counted at once, the
+     * entity or markup byte by byte from there.
+     */
+    if (k < 16 && (_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, del)))
+                   & ((1 << k) - 1)) == 0)
+    {
+        sf_count_add(ct, _mm_and_si128(_mm_cmpgt_epi8(v, sp),
+                         _mm_loadu_si128((const __m128i *)
+                                         (sf_reject_head + 16 - k))));
+        i += k;
+        *stop = i + 1;
+    }
+
+    return i;
+}
+
+#endif
+
+
+/*
+ * Bytes i to stop one by one: *lo and *seen as sf_reject_scan has them.
+ * Returns where it ends (stop, or past an entity), or (size_t) -1 for a
+ * hazard.
+ */
+static size_t
+sf_reject_bytes(const unsigned char *text, size_t len, size_t i, size_t stop,
+    size_t *lo, uint64_t *seen)
+{
+    size_t         used;
+    unsigned char  c;
+
+    for ( /* void */ ; i < stop; i++) {
+        c = text[i];
+
+        if (sf_hazard[c]) {
+            if (c == '&') {
+                if (!sf_match_separator(text + i, len - i, &used, &c)) {
+                    return (size_t) -1;
+                }
+
+                /* the lead byte of what it decodes to, if not ASCII */
+                if (c >= 0xc0) {
+                    *seen |= (uint64_t) 1 << (c & 63);
+                }
+
+                /* '&', '"', '\'' and '>' stay one byte */
+                *lo += c < 0x80;
+                i += used - 1;
+                continue;
+            }
+
+            if (sf_match_hazard(text + i, len - i)) {
+                return (size_t) -1;
+            }
+        }
+
+        if (c >= 0xc0) {
+            *seen |= (uint64_t) 1 << (c & 63);
+        }
+
+        *lo += (unsigned char) (c - 0x21) < 0x5e;
+    }
+
+    return i;
+}
+
+
 /*
  * Counts into *lower the bytes the normalized text keeps at least, and
  * into *seen the lead bytes (0xc0 + bit) of its non-ASCII characters.
  * Returns 0 when the text is not one this can tell about.
  *
  * Every printable ASCII byte outside an entity stays one byte of the
- * normalized text.  Runs without '&', '<', 0x7f or a byte >= 0x80 are
- * counted 16 (SSE2) or 8 bytes at a time; the rest byte by byte.
+ * normalized text.  What sf_reject_simd (SSE2) or an 8-byte word at a
+ * time can take goes so, the rest byte by byte.
  */
 static int
 sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
     uint64_t *seenp)
 {
-    size_t          i, lo, used, stop;
+    size_t          i, lo, stop;
     uint64_t        seen, q, bad;
-    unsigned char   c;
 #if (SF_REJECT_SSE2)
-    int             mark;
-    size_t          k;
-    unsigned        rounds;
-    __m128i         v, acc, sum, amp, lt, del, sp, zero, tail, vbad;
+    sf_count_t      ct;
 
-    amp = _mm_set1_epi8('&');
-    lt = _mm_set1_epi8('<');
-    del = _mm_set1_epi8(0x7f);
-    sp = _mm_set1_epi8(' ');
-    zero = _mm_setzero_si128();
-    acc = zero;
-    sum = zero;
-    rounds = 0;
+    ct.acc = _mm_setzero_si128();
+    ct.sum = _mm_setzero_si128();
+    ct.rounds = 0;
 #endif
 
     lo = 0;
@@ -357,90 +501,10 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
         stop = len;
 
 #if (SF_REJECT_SSE2)
-        /* the common case: runs of plain ASCII, in a loop of their own */
-        while (i + 16 <= len) {
-            v = _mm_loadu_si128((const __m128i *) (text + i));
+        if (len >= 16) {
+            i = sf_reject_simd(text, len, i, &ct, &seen, &stop);
 
-            if (_mm_movemask_epi8(_mm_or_si128(
-                    _mm_or_si128(v, _mm_cmpeq_epi8(v, del)),
-                    _mm_or_si128(_mm_cmpeq_epi8(v, amp),
-                                 _mm_cmpeq_epi8(v, lt)))) != 0)
-            {
-                break;
-            }
-
-            acc = _mm_sub_epi8(acc, _mm_cmpgt_epi8(v, sp));
-            i += 16;
-
-            if (++rounds == 255) {
-                sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
-                acc = zero;
-                rounds = 0;
-            }
-        }
-
-        if (i + 16 <= len) {
-            v = _mm_loadu_si128((const __m128i *) (text + i));
-            vbad = _mm_or_si128(_mm_cmpeq_epi8(v, amp),
-                                _mm_cmpeq_epi8(v, lt));
-            k = 17;                         /* all 16 taken */
-
-            /* the high bit of any byte, or '&', '<', 0x7f: not plain */
-            if (_mm_movemask_epi8(_mm_or_si128(vbad, _mm_or_si128(v,
-                                      _mm_cmpeq_epi8(v, del)))) == 0)
-            {
-                /* all below 0x80: a signed compare counts those above ' ' */
-                acc = _mm_sub_epi8(acc, _mm_cmpgt_epi8(v, sp));
-
-            } else if ((mark = _mm_movemask_epi8(vbad)) != 0 || i + 18 > len
-                       || !sf_reject_utf8(text + i, &acc, &seen))
-            {
-                stop = i + 16;
-                k = mark != 0 ? sf_ctz64((uint64_t) mark) : 16;
-
-                /*
-                 * Plain ASCII up to an '&' or '<': those bytes counted at
-                 * once, the entity or markup byte by byte from there.
-                 */
-                if (k < 16 && (_mm_movemask_epi8(_mm_or_si128(v,
-                                   _mm_cmpeq_epi8(v, del)))
-                               & ((1 << k) - 1)) == 0)
-                {
-                    acc = _mm_sub_epi8(acc, _mm_and_si128(_mm_cmpgt_epi8(v, sp),
-                              _mm_loadu_si128((const __m128i *)
-                                              (sf_reject_head + 16 - k))));
-                    i += k;
-                    stop = i + 1;
-                }
-            }
-
-            if (++rounds == 255) {
-                sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
-                acc = zero;
-                rounds = 0;
-            }
-
-            if (k != 17) {
-                goto bytes;
-            }
-
-            i += 16;
-            continue;
-
-        } else if (len >= 16) {
-            /* the last bytes: the 16 that end the text, the others masked */
-            v = _mm_loadu_si128((const __m128i *) (text + len - 16));
-            tail = _mm_loadu_si128((const __m128i *) (sf_reject_tail
-                                                      + (len - i)));
-
-            vbad = _mm_or_si128(_mm_or_si128(v, _mm_cmpeq_epi8(v, del)),
-                                _mm_or_si128(_mm_cmpeq_epi8(v, amp),
-                                             _mm_cmpeq_epi8(v, lt)));
-
-            if (_mm_movemask_epi8(_mm_and_si128(tail, vbad)) == 0) {
-                acc = _mm_sub_epi8(acc,
-                                   _mm_and_si128(tail, _mm_cmpgt_epi8(v, sp)));
-                i = len;
+            if (i == stop) {
                 continue;
             }
 
@@ -467,47 +531,22 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
             stop = i + 8;
         }
 
-#if (SF_REJECT_SSE2)
-    bytes:
-#endif
+        i = sf_reject_bytes(text, len, i, stop, &lo, &seen);
 
-        for ( /* void */ ; i < stop; i++) {
-            c = text[i];
-
-            if (sf_hazard[c]) {
-                if (c == '&') {
-                    if (!sf_match_separator(text + i, len - i, &used, &c)) {
-                        return 0;
-                    }
-
-                    /* the lead byte of what it decodes to, if not ASCII */
-                    if (c >= 0xc0) {
-                        seen |= (uint64_t) 1 << (c & 63);
-                    }
-
-                    /* '&', '"', '\'' and '>' stay one byte */
-                    lo += c < 0x80;
-                    i += used - 1;
-                    continue;
-                }
-
-                if (sf_match_hazard(text + i, len - i)) {
-                    return 0;
-                }
-            }
-
-            if (c >= 0xc0) {
-                seen |= (uint64_t) 1 << (c & 63);
-            }
-
-            lo += (unsigned char) (c - 0x21) < 0x5e;
+        if (i == (size_t) -1) {
+            return 0;
         }
     }
 
 #if (SF_REJECT_SSE2)
-    sum = _mm_add_epi64(sum, _mm_sad_epu8(acc, zero));
-    lo += (size_t) _mm_cvtsi128_si32(sum)
-          + (size_t) _mm_cvtsi128_si32(_mm_unpackhi_epi64(sum, sum));
+    /* a text under 16 bytes went without SSE2 */
+    if (len >= 16) {
+        ct.sum = _mm_add_epi64(ct.sum,
+                               _mm_sad_epu8(ct.acc, _mm_setzero_si128()));
+        lo += (size_t) _mm_cvtsi128_si32(ct.sum)
+              + (size_t) _mm_cvtsi128_si32(_mm_unpackhi_epi64(ct.sum,
+                                                               ct.sum));
+    }
 #endif
 
     *lower = lo;
@@ -522,7 +561,7 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
  * text sf_reject_scan() accepted, as far as no anchor is there: those
  * without an anchor but for a non-ASCII lead byte not seen.
  */
-static void
+void
 sf_reject_bits(const sf_rules_t *rules, uint64_t seen, unsigned char *bits)
 {
     size_t  k, i;
@@ -704,11 +743,6 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
 }
 
 
-#define SF_PRE_FALSE    0
-#define SF_PRE_TRUE     1
-#define SF_PRE_MAYBE    2                   /* no side effect either way */
-#define SF_PRE_UNKNOWN  3                   /* the full way must tell */
-
 /* A condition on what the raw text tells: nl links, bits maybe found. */
 static int
 sf_reject_cond(sf_match_t *match, const sf_block_t *b,
@@ -858,604 +892,67 @@ sf_reject_cond(sf_match_t *match, const sf_block_t *b,
 }
 
 
-/* ---- the anchors and the tables, at compile time ------------------- */
-
 /*
- * The lead bytes, as a mask of bit (lead - 0xc0), of every character that
- * folds to one starting with the phrase's first non-ASCII byte; 0 when
- * there is no such byte.  Folding changes characters below U+0500 and
- * U+1E9E only; any other keeps its lead byte.  folds[] holds, by the lead
- * byte a character folds to, the lead bytes it may come from: filled at
- * the first call (*folded clear), as it is the same for every phrase.
- */
-static uint64_t
-sf_reject_leads(const unsigned char *d, size_t len, uint64_t *folds,
-    int *folded)
-{
-    int                   ov;
-    size_t                i, n, k;
-    uint32_t              y;
-    unsigned char         lead, in[4], b0[8], b1[8];
-    const unsigned char  *out;
-
-    for (i = 0; i < len && d[i] < 0x80; i++) {
-        /* void */
-    }
-
-    if (i == len || d[i] < 0xc0) {
-        /* ASCII only, or a cut character: nothing to tell by */
-        return 0;
-    }
-
-    lead = d[i];
-
-    for (y = 0x80; !*folded && y < 0x501; y++) {
-        if (y == 0x500) {
-            y = 0x1e9e;
-        }
-
-        if (y < 0x800) {
-            in[0] = (unsigned char) (0xc0 | (y >> 6));
-            in[1] = (unsigned char) (0x80 | (y & 0x3f));
-            k = 2;
-
-        } else {
-            in[0] = (unsigned char) (0xe0 | (y >> 12));
-            in[1] = (unsigned char) (0x80 | ((y >> 6) & 0x3f));
-            in[2] = (unsigned char) (0x80 | (y & 0x3f));
-            k = 3;
-        }
-
-        out = sf_normalize(in, k, b0, b1, sizeof(b0), SF_FOLD_ALL, &n, &ov);
-
-        /* a lead byte is told by its low 6 bits */
-        if (n > 0 && out[0] >= 0xc0) {
-            folds[out[0] & 63] |= (uint64_t) 1 << (in[0] & 63);
-        }
-
-        if (y == 0x1e9e) {
-            break;
-        }
-    }
-
-    *folded = 1;
-
-    return ((uint64_t) 1 << (lead & 63)) | folds[lead & 63];
-}
-
-
-/*
- * The keys of the anchors of min bytes or more, at the stride their
- * shortest allows, listed by bucket (a counting sort), and their bits in
- * the map.
+ * The wide anchors (sf_rules.h) in a text sf_reject_scan() accepted: the
+ * bits of their phrases set.  Returns whether there is one.  Every
+ * 2 x wide_stride bytes, the 2-byte letter there (or whose continuation
+ * byte is there) and the next give a key: a run of wide_stride + 1
+ * letters or more shows one of its first keys at one of these places.
  */
 static int
-sf_reject_keys(sf_rules_t *rules, size_t min, sf_anchor_set_t *set)
+sf_reject_wide(const sf_rules_t *rules, const unsigned char *text,
+    size_t len, unsigned char *bits)
 {
-    size_t                i, k, n, stride, b;
-    uint32_t              key, h, *first;
-    sf_anchor_t          *a;
-    sf_anchor_key_t      *keys;
+    int                   hit;
+    size_t                q, p, j, k, l, key, start;
+    const sf_wide_t      *w;
+    const unsigned char  *map;
 
-    stride = SF_ANCHOR_STRIDE;
-    n = 0;
-    set->minlen = (size_t) -1;
+    map = rules->wide_map;
+    hit = 0;
 
-    for (i = 0; i < rules->nanchors; i++) {
-        if (rules->anchors[i].len < min) {
+    for (q = 0; q + 4 <= len; q += 2 * rules->wide_stride) {
+        p = q - (q > 0 && (text[q] & 0xc0) == 0x80);
+
+        if ((unsigned) (text[p] - 0xc2) > 0xdf - 0xc2) {
             continue;
         }
 
-        n++;
+        key = sf_wide_key(text[p + 1], text[p + 3]);
 
-        if (rules->anchors[i].len < set->minlen) {
-            set->minlen = rules->anchors[i].len;
-        }
-
-        if (rules->anchors[i].len - 3 < stride) {
-            stride = rules->anchors[i].len - 3;
-        }
-    }
-
-    set->nanchors = n;
-    set->stride = stride;
-    n *= stride;
-
-    set->map = sf_rules_alloc(rules, (size_t) 1 << SF_ANCHOR_BITS);
-    set->keys = sf_rules_alloc(rules, (n + 1) * sizeof(sf_anchor_key_t));
-    set->first = sf_rules_alloc(rules,
-                                (SF_ANCHOR_BUCKETS + 1) * sizeof(uint32_t));
-
-    if (set->map == NULL || set->keys == NULL || set->first == NULL) {
-        set->map = NULL;
-        return SF_ERROR;
-    }
-
-    first = set->first;
-    keys = set->keys;
-    memset(set->map, 0, (size_t) 1 << SF_ANCHOR_BITS);
-    memset(first, 0, (SF_ANCHOR_BUCKETS + 1) * sizeof(uint32_t));
-
-    /* counts per bucket, then where each bucket ends, then fill back */
-    for (i = 0; i < rules->nanchors; i++) {
-        a = &rules->anchors[i];
-
-        for (k = 0; a->len >= min && k < stride; k++) {
-            memcpy(&key, a->data + k, 4);
-            key |= 0x20202020u;
-            h = (key * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-            set->map[h] = 1;
-            first[h >> (SF_ANCHOR_BITS - 8)]++;
-        }
-    }
-
-    for (b = 1; b <= SF_ANCHOR_BUCKETS; b++) {
-        first[b] += first[b - 1];
-    }
-
-    for (i = 0; i < rules->nanchors; i++) {
-        a = &rules->anchors[i];
-
-        for (k = 0; a->len >= min && k < stride; k++) {
-            memcpy(&key, a->data + k, 4);
-            key |= 0x20202020u;
-            h = (key * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-            b = --first[h >> (SF_ANCHOR_BITS - 8)];
-            keys[b].key = key;
-            keys[b].off = (unsigned) k;
-            keys[b].anchor = a;
-        }
-    }
-
-    return SF_OK;
-}
-
-
-/* Anchors of the phrases for the raw-text reject (see sf_rules.h). */
-int
-sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
-{
-    int                   folded;
-    size_t                i, j, start, best, blen;
-    uint32_t              key;
-    uint64_t              folds[64];
-    sf_anchor_t          *a;
-    const unsigned char  *d;
-
-    folded = 0;
-    memset(folds, 0, sizeof(folds));
-
-    rules->anchors = sf_rules_alloc(rules, (nph + 1) * sizeof(sf_anchor_t));
-    rules->anchor_leads = sf_rules_alloc(rules, (nph + 1) * sizeof(uint64_t));
-    rules->anchor_free = sf_rules_alloc(rules, sf_bits_size(nph));
-    rules->anchor_short = sf_rules_alloc(rules, sf_bits_size(nph));
-
-    if (rules->anchors == NULL || rules->anchor_free == NULL
-        || rules->anchor_short == NULL || rules->anchor_leads == NULL)
-    {
-        return SF_ERROR;
-    }
-
-    memset(rules->anchor_leads, 0, (nph + 1) * sizeof(uint64_t));
-
-    memset(rules->anchor_free, 0, sf_bits_size(nph));
-    memset(rules->anchor_short, 0, sf_bits_size(nph));
-    rules->nanchors = 0;
-    rules->nlead_phrases = 0;
-
-    rules->lead_phrases = sf_rules_alloc(rules, (nph + 1) * sizeof(unsigned));
-    if (rules->lead_phrases == NULL) {
-        return SF_ERROR;
-    }
-
-    for (i = 0; i < nph; i++) {
-        d = table[i].data;
-        best = 0;
-        blen = 0;
-        start = 0;
-
-        for (j = 0; j <= table[i].len; j++) {
-            if (j < table[i].len
-                && ((d[j] >= 'a' && d[j] <= 'z')
-                    || (d[j] >= '0' && d[j] <= '9')))
-            {
-                continue;
-            }
-
-            if (j - start > blen) {
-                best = start;
-                blen = j - start;
-            }
-
-            start = j + 1;
-        }
-
-        if (blen < 5) {
-            sf_bit_set(rules->anchor_free, i);
-            rules->anchor_leads[i] = sf_reject_leads(d, table[i].len, folds,
-                                                     &folded);
-
-            if (rules->anchor_leads[i] != 0) {
-                rules->lead_phrases[rules->nlead_phrases++] = (unsigned) i;
-            }
+        if ((map[key >> 3] & (1u << (key & 7))) == 0) {
             continue;
         }
 
-        if (blen < SF_ANCHOR_LONG) {
-            sf_bit_set(rules->anchor_short, i);
-        }
+        /* the anchors that may start j letters before */
+        for (k = 0; k < rules->nwide; k++) {
+            w = &rules->wide[k];
 
-        a = &rules->anchors[rules->nanchors++];
-        a->phrase = (unsigned) i;
-        a->data = d + best;
-        a->len = blen;
-        memcpy(&key, a->data, 4);
-        a->key = key | 0x20202020u;
-        memcpy(&key, a->data + 1, 4);
-        a->key1 = key | 0x20202020u;
-    }
+            for (j = 0; j < rules->wide_stride && 2 * j <= p; j++) {
+                start = p - 2 * j;
 
-    memset(&rules->anchor_long, 0, sizeof(sf_anchor_set_t));
+                if (start + 2 * (size_t) w->n > len) {
+                    continue;
+                }
 
-    if (sf_reject_keys(rules, 0, &rules->anchor_all) != SF_OK) {
-        return SF_ERROR;
-    }
+                for (l = 0; l < w->n; l++) {
+                    if ((unsigned) (text[start + 2 * l] - 0xc2) > 0xdf - 0xc2
+                        || (text[start + 2 * l + 1] & 0xc0) != 0x80
+                        || (text[start + 2 * l + 1] & 0xdf) != w->keys[l])
+                    {
+                        break;
+                    }
+                }
 
-    /* a longer stride only when there are shorter anchors to leave out */
-    for (i = 0; i < rules->nanchors; i++) {
-        if (rules->anchors[i].len < SF_ANCHOR_LONG) {
-            return sf_reject_keys(rules, SF_ANCHOR_LONG, &rules->anchor_long);
-        }
-    }
-
-    return SF_OK;
-}
-
-
-
-/*
- * What sf_reject_cond() can tell of a condition before the block is seen:
- * nl links (at least nl when atleast), first in the entry or not, bits
- * (and maybe, their first word) the phrases that may be there; with
- * hazard, a text that may hold anything.  Never SF_PRE_FALSE where
- * sf_reject_cond(), or the full way for hazard, could say otherwise.
- */
-static int
-sf_reject_static_cond(const sf_cond_t *c, size_t nl, int atleast,
-    unsigned first, const unsigned char *bits, uint64_t maybe, int hazard)
-{
-    int       bl;
-    long      n1;
-    size_t    i, n;
-
-    if (c->type == SF_COND_POSITION) {
-        return first ? SF_PRE_TRUE : SF_PRE_FALSE;
-    }
-
-    if (c->type == SF_COND_REGEX) {
-        return SF_PRE_UNKNOWN;
-    }
-
-    if (hazard) {
-        return SF_PRE_MAYBE;
-    }
-
-    if (c->pmask_ok) {
-        switch (c->type) {
-
-        case SF_COND_TEMPLATE:
-            return (maybe & c->pmask) != 0 ? SF_PRE_MAYBE : SF_PRE_FALSE;
-
-        case SF_COND_ANY:
-            return sf_popcount64(maybe & c->pmask) >= (size_t) c->n
-                   ? SF_PRE_MAYBE : SF_PRE_FALSE;
-
-        case SF_COND_EQUALS:
-        case SF_COND_CONTAINS:
-        case SF_COND_STARTS:
-        case SF_COND_ENDS:
-            return (maybe & c->pmask) == c->pmask ? SF_PRE_MAYBE
-                                                  : SF_PRE_FALSE;
-
-        default:
-            break;
-        }
-    }
-
-    /* link N: there for sure, or not at all, or not known */
-    n1 = c->n < 0 ? -c->n : c->n;
-    bl = n1 > 0 && (size_t) n1 <= nl;
-
-    if (atleast && n1 > 0 && (size_t) n1 > nl) {
-        bl = -1;
-    }
-
-    switch (c->type) {
-
-    case SF_COND_ESCAPED:
-        return SF_PRE_FALSE;
-
-    case SF_COND_LINKS:
-        n = (size_t) c->n;
-
-        if (atleast && n >= nl) {
-            return SF_PRE_MAYBE;
-        }
-
-        return (c->op == SF_OP_EQ ? nl == n
-                : c->op == SF_OP_GE ? nl >= n
-                : nl <= n) ? SF_PRE_TRUE : SF_PRE_FALSE;
-
-    case SF_COND_LINK_HREF:
-    case SF_COND_LINK_REL:
-    case SF_COND_LINK_CLASS:
-        return bl == 0 ? SF_PRE_FALSE : SF_PRE_MAYBE;
-
-    case SF_COND_LINK_TEXT:
-        if (bl == 0) {
-            return SF_PRE_FALSE;
-        }
-
-        /* fall through */
-
-    case SF_COND_EQUALS:
-    case SF_COND_CONTAINS:
-    case SF_COND_STARTS:
-    case SF_COND_ENDS:
-        for (i = 0; i < c->nphrases; i++) {
-            if (!sf_bit_test(bits, c->phrases[i].id)) {
-                return SF_PRE_FALSE;
-            }
-        }
-
-        return SF_PRE_MAYBE;
-
-    case SF_COND_ANY:
-        n = 0;
-
-        for (i = 0; i < c->nphrases; i++) {
-            if (sf_bit_test(bits, c->phrases[i].id)) {
-                n++;
-            }
-        }
-
-        return n >= (size_t) c->n ? SF_PRE_MAYBE : SF_PRE_FALSE;
-
-    case SF_COND_TEMPLATE:
-        for (i = 0; i < c->ntmpls; i++) {
-            if (!c->tmpls[i].has_lit
-                || sf_bit_test(bits, c->tmpls[i].lit_id))
-            {
-                return SF_PRE_MAYBE;
-            }
-        }
-
-        return SF_PRE_FALSE;
-
-    default:
-        return SF_PRE_MAYBE;
-    }
-}
-
-
-/* Whether sf_reject_rules() may not reject rule k (see above). */
-static int
-sf_reject_static_rule(const sf_rules_t *rules, size_t k, size_t nl,
-    int atleast, unsigned first, const unsigned char *bits, int hazard)
-{
-    int               rc;
-    size_t            i;
-    uint64_t          maybe, cand, m;
-    const sf_rule_t  *r;
-    const sf_cond_t  *c;
-
-    r = rules->rules[k];
-    memcpy(&maybe, bits, sizeof(maybe));
-
-    if (!hazard) {
-        cand = rules->cand_always;
-
-        for (m = maybe; m != 0; m &= m - 1) {
-            cand |= rules->cand_phrase[sf_ctz64(m)];
-        }
-
-        if ((cand & ((uint64_t) 1 << k)) == 0) {
-            return 0;
-        }
-
-        if (r->text_conds) {
-            for (i = 0; i < r->nrequired; i++) {
-                if (!sf_bit_test(bits, r->required[i])) {
-                    return 0;
+                if (l == w->n) {
+                    sf_bit_set(bits, w->phrase);
+                    hit = 1;
                 }
             }
         }
     }
 
-    for (c = r->conds; c != NULL; c = c->next) {
-        rc = sf_reject_static_cond(c, nl, atleast, first, bits, maybe,
-                                   hazard);
-
-        if (rc == SF_PRE_FALSE) {
-            return 0;
-        }
-
-        if (rc == SF_PRE_UNKNOWN) {
-            return 1;
-        }
-    }
-
-    return 1;
-}
-
-
-/* Rule bit cannot fire on a text keeping more than max bytes. */
-static void
-sf_reject_lo_add(sf_rules_t *rules, size_t max, uint64_t bit)
-{
-    size_t  j, k;
-
-    for (j = 0; j < rules->rej_lo_n && rules->rej_lo_val[j] < max; j++) {
-        /* void */
-    }
-
-    if (j == rules->rej_lo_n || rules->rej_lo_val[j] != max) {
-        for (k = rules->rej_lo_n; k > j; k--) {
-            rules->rej_lo_val[k] = rules->rej_lo_val[k - 1];
-            rules->rej_lo_mask[k] = rules->rej_lo_mask[k - 1];
-        }
-
-        rules->rej_lo_val[j] = max;
-        rules->rej_lo_mask[j] = j > 0 ? rules->rej_lo_mask[j - 1] : 0;
-        rules->rej_lo_n++;
-    }
-
-    /* in the masks of its value and every greater one */
-    for (k = j; k < rules->rej_lo_n; k++) {
-        rules->rej_lo_mask[k] |= bit;
-    }
-}
-
-
-/*
- * The reject's tables (sf_rules.h): per first-in-entry and link count, the
- * rules a block may leave unrejected, for a text that may hold anything,
- * for one without hazards and for one without hazards or anchors.
- */
-int
-sf_reject_compile(sf_rules_t *rules)
-{
-    size_t          k, n, nb, nl, s, i;
-    unsigned        first;
-    uint64_t        bit;
-    sf_rule_t      *r;
-    unsigned char  *all, *none, *shrt, *plain, *lplain;
-
-    rules->rej_ok = 0;
-
-    if (!rules->cand_ok || rules->anchor_free == NULL) {
-        return SF_OK;
-    }
-
-    nb = sf_bits_size(rules->nphrases);
-    all = rules->alloc.alloc(rules->alloc.ctx, 5 * nb);
-    if (all == NULL) {
-        return SF_ERROR;
-    }
-
-    none = all + nb;
-    shrt = all + 2 * nb;
-    plain = all + 3 * nb;
-    lplain = all + 4 * nb;
-    memset(all, 0xff, nb);
-    memcpy(none, rules->anchor_free, nb);
-
-    /* no long anchor there: the phrases with none, or a shorter one */
-    for (i = 0; i < nb; i++) {
-        shrt[i] = rules->anchor_free[i] | rules->anchor_short[i];
-    }
-
-    /* without the leads: nor a phrase that needs a non-ASCII lead */
-    sf_reject_bits(rules, 0, plain);
-    rules->lead_mask = 0;
-
-    for (i = 0; i < nb; i++) {
-        lplain[i] = shrt[i] & (plain[i] | rules->anchor_short[i]);
-    }
-
-    for (i = 0; i < rules->nlead_phrases; i++) {
-        rules->lead_mask |= rules->anchor_leads[rules->lead_phrases[i]];
-    }
-
-    memset(rules->rej_any, 0, sizeof(rules->rej_any));
-    memset(rules->rej_all, 0, sizeof(rules->rej_all));
-    memset(rules->rej_none, 0, sizeof(rules->rej_none));
-    memset(rules->rej_long, 0, sizeof(rules->rej_long));
-    memset(rules->rej_plain, 0, sizeof(rules->rej_plain));
-    memset(rules->rej_long_plain, 0, sizeof(rules->rej_long_plain));
-    memset(rules->rej_tag, 0, sizeof(rules->rej_tag));
-    rules->rej_attr = 0;
-    rules->rej_nobloom = 0;
-    rules->rej_lo_n = 0;
-
-    for (k = 0; k < rules->nrules; k++) {
-        r = rules->rules[k];
-        bit = (uint64_t) 1 << k;
-
-        if (r->text_conds && r->max_length != 0) {
-            sf_reject_lo_add(rules, r->max_length, bit);
-        }
-
-        for (i = 0; i < SF_TAG_NTAGS; i++) {
-            if (r->scope_tag[i]) {
-                rules->rej_tag[i] |= bit;
-            }
-        }
-
-        if (r->scope_attr) {
-            rules->rej_attr |= bit;
-        }
-
-        /* a name the bloom of class tokens would not see */
-        for (s = 0; s < r->nsel; s++) {
-            for (i = 0; i < r->sel[s].cls_len; i++) {
-                rules->rej_nobloom |= r->sel[s].cls[i] <= ' ';
-            }
-
-            rules->rej_nobloom |= r->sel[s].id != NULL
-                                  && r->sel[s].id_len == 0;
-            rules->rej_nobloom |= r->sel[s].cls != NULL
-                                  && r->sel[s].cls_len == 0;
-        }
-
-        for (first = 0; first < 2; first++) {
-            if (sf_reject_static_rule(rules, k, 0, 1, first, all, 1)) {
-                rules->rej_any[first] |= bit;
-            }
-
-            for (nl = 0; nl < SF_REJECT_NLC; nl++) {
-                n = nl == SF_REJECT_NLC - 1;
-
-                if (sf_reject_static_rule(rules, k, nl, (int) n, first, all,
-                                          0))
-                {
-                    rules->rej_all[nl][first] |= bit;
-                }
-
-                if (sf_reject_static_rule(rules, k, nl, (int) n, first, none,
-                                          0))
-                {
-                    rules->rej_none[nl][first] |= bit;
-                }
-
-                if (sf_reject_static_rule(rules, k, nl, (int) n, first, shrt,
-                                          0))
-                {
-                    rules->rej_long[nl][first] |= bit;
-                }
-
-                if (sf_reject_static_rule(rules, k, nl, (int) n, first,
-                                          plain, 0))
-                {
-                    rules->rej_plain[nl][first] |= bit;
-                }
-
-                if (sf_reject_static_rule(rules, k, nl, (int) n, first,
-                                          lplain, 0))
-                {
-                    rules->rej_long_plain[nl][first] |= bit;
-                }
-            }
-        }
-    }
-
-    if (rules->alloc.free != NULL) {
-        rules->alloc.free(rules->alloc.ctx, all);
-    }
-
-    rules->rej_ok = 1;
-
-    return SF_OK;
+    return hit;
 }
 
 
@@ -1638,6 +1135,7 @@ int
 sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *b, uint64_t *may)
 {
+    int       hit;
     size_t    nl, nlc, lo, k;
     uint64_t  m, x = 0, seen;  /* x: read only when k > 0 */
     sf_tag_e  tag;
@@ -1717,7 +1215,18 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
     }
 
-    if (!sf_reject_probe(rules, b->text, b->text_len, seen, match->bits)) {
+    hit = sf_reject_probe(rules, b->text, b->text_len, seen, match->bits);
+
+    /* letters of other scripts: only a text with their lead bytes */
+    if (rules->nwide > 0 && (seen & rules->wide_leads) != 0) {
+        if (!hit) {
+            sf_reject_bits(rules, seen, match->bits);
+        }
+
+        hit |= sf_reject_wide(rules, b->text, b->text_len, match->bits);
+    }
+
+    if (!hit) {
         if (rules->rej_ok) {
             /* none with only the phrases that need no anchor */
             m &= (seen & rules->lead_mask) == 0

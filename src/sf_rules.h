@@ -1,6 +1,9 @@
 /*
- * sf_rules.h: the compiled form of rule files, shared by the parser
- * (sf_rules.c) and the matcher (sf_match.c).  Internal.
+ * sf_rules.h: the compiled form of rule files (the one model header):
+ * written by the parser (sf_rules_parse.c) and the compiler
+ * (sf_rules_compile.c, sf_reject_build.c), read by selection
+ * (sf_select.c), the raw-text reject (sf_reject.c), the conditions
+ * (sf_cond.c) and the decision (sf_match.c).  Internal.
  *
  * Everything here is written while rules are added and compiled, and only
  * read afterwards: streams in many worker processes share it.
@@ -180,19 +183,21 @@ struct sf_rule_s {
 
 
 /*
- * The raw-text reject (sf_match.c): a phrase's anchor is its longest run
- * of [a-z0-9], 5 bytes at least.  A phrase can occur in the normalized
- * text of a block only if its anchor occurs, case aside, in the raw text,
- * as long as that text holds nothing the normalization could turn into or
- * drop between ASCII letters (see sf_match_hazard).  With the shortest
+ * The raw-text reject (sf_reject.c, sf_reject_build.c): a phrase's anchor
+ * is its longest run of [a-z0-9], 5 bytes at least.  A phrase can occur
+ * in the normalized text of a block only if its anchor occurs, case
+ * aside, in the raw text, as long as that text holds nothing the
+ * normalization could turn into or drop between ASCII letters (see
+ * sf_match_hazard).  With the shortest
  * anchor L bytes long, the scan tests every (L - 3)th position (the
  * stride, at most SF_ANCHOR_STRIDE): each anchor gives a key of its bytes
  * k to k + 3 for every k below the stride, so that a scan position meets
  * one of them wherever the anchor is.  Keys are hashed to SF_ANCHOR_BITS
  * bits, marked in a map of a byte per hash value (a byte tests in fewer
  * instructions than a bit) and listed by the top 8 bits of the hash.  A
- * phrase without an anchor but with a non-ASCII character needs one of
- * the lead bytes that character can be folded from.
+ * phrase without an anchor has a wide anchor (sf_wide_t) when it has a run
+ * of 2-byte letters, else it needs one of the lead bytes its first
+ * non-ASCII character can be folded from.
  */
 #define SF_ANCHOR_BITS    13
 #define SF_ANCHOR_STRIDE  8
@@ -237,6 +242,26 @@ typedef struct {
 /* Anchors this long or longer also go to a set probed at stride 5 or
  * more: blocks whose candidate rules need none shorter take that one. */
 #define SF_ANCHOR_LONG    8
+
+
+/*
+ * A wide anchor: a phrase's longest run of 2-byte letters (U+0080-U+07FF)
+ * that raw text can only hold as 2-byte letters whose continuation bytes,
+ * bit 0x20 aside, are those of the run (a Cyrillic, Greek or Latin-1
+ * letter and its capital; a letter without case): keys[] are those bytes
+ * & 0xdf.  For phrases without an ASCII anchor (sf_reject.c).
+ */
+typedef struct {
+    unsigned              phrase;
+    unsigned              n;                /* letters, 3 at least */
+    unsigned char        *keys;
+} sf_wide_t;
+
+
+/* Two continuation bytes (keys) as a bit of the wide map: a key is 0x80
+ * to 0x9f, 5 bits each. */
+#define sf_wide_key(k0, k1)   (((k0) & 0x1fu) | (((k1) & 0x1fu) << 5))
+#define SF_WIDE_MAP           (1024 / 8)
 
 
 /* A chunk of the rules' arena: rules are freed all at once. */
@@ -301,6 +326,13 @@ struct sf_rules_s {
     sf_anchor_set_t       anchor_long;      /* map NULL: none */
     /* phrase bits: those with an anchor shorter than SF_ANCHOR_LONG */
     unsigned char        *anchor_short;
+    sf_wide_t            *wide;
+    size_t                nwide;
+    uint64_t              wide_leads;       /* lead bytes of their letters */
+    /* keys j and j + 1 of a wide anchor, j below wide_stride (letters,
+     * the shortest's less one, at most 4): bit sf_wide_key() */
+    unsigned char        *wide_map;         /* SF_WIDE_MAP bytes */
+    size_t                wide_stride;
     /*
      * The raw-text reject's candidates, when nrules <= 64 (cand_ok): bit k
      * for rules[k].  A rule that needs its required phrases (all below
