@@ -139,6 +139,17 @@ void sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
 int sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block);
 
+/*
+ * sf_rules_decide() in two steps: sf_rules_prejudge() runs the reject on
+ * the whole block (links included) and, when it returns 0, gives the
+ * rules it left in *may; sf_rules_decide_rest() decides from those
+ * without running the reject again.
+ */
+int sf_rules_prejudge(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block, uint64_t *may);
+void sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block, uint64_t may, sf_decision_result_t *result);
+
 
 /* sf_url_clean() is public: sf.h. */
 

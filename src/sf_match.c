@@ -492,8 +492,30 @@ sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
         return 1;
     }
 
+    /* no rules left to try (may NULL): the links are not looked at */
     return !match->slow && rules->anchor_all.map != NULL
            && sf_reject_block(rules, match, block, NULL);
+}
+
+
+int
+sf_rules_prejudge(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block, uint64_t *may)
+{
+    *may = ~(uint64_t) 0;
+
+    if (rules == NULL || match == NULL || block == NULL || !rules->compiled)
+    {
+        return 1;
+    }
+
+    /* quoted text and existing comments are never touched */
+    if (block->flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)) {
+        return 1;
+    }
+
+    return !match->slow && rules->anchor_all.map != NULL
+           && sf_reject_block(rules, match, block, may);
 }
 
 
@@ -501,33 +523,30 @@ void
 sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, sf_decision_result_t *result)
 {
+    uint64_t  may;
+
+    if (sf_rules_prejudge(rules, match, block, &may)) {
+        memset(result, 0, sizeof(sf_decision_result_t));
+        result->action = SF_ACT_KEEP;
+        return;
+    }
+
+    sf_rules_decide_rest(rules, match, block, may, result);
+}
+
+
+void
+sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block, uint64_t may, sf_decision_result_t *result)
+{
     int               rc;
     size_t            k, i, n;
-    uint64_t          may;
     sf_tag_e          tag;
     sf_rule_t        *r, **list;
     const sf_cond_t  *c;
 
     memset(result, 0, sizeof(sf_decision_result_t));
     result->action = SF_ACT_KEEP;
-
-    if (rules == NULL || match == NULL || block == NULL || !rules->compiled)
-    {
-        return;
-    }
-
-    /* quoted text and existing comments are never touched */
-    if (block->flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)) {
-        return;
-    }
-
-    may = ~(uint64_t) 0;
-
-    if (!match->slow && rules->anchor_all.map != NULL
-        && sf_reject_block(rules, match, block, &may))
-    {
-        return;
-    }
 
     match->normalized = 0;
     match->scanned = 0;

@@ -17,6 +17,7 @@ static int sf_stream_has_text(sf_stream_t *s);
 static void sf_stream_report(sf_stream_t *s, const char *rule_id,
     sf_action_e action, size_t bytes, uint64_t offset);
 static unsigned sf_stream_held_flags(sf_stream_t *s, unsigned own);
+static void sf_stream_links(sf_stream_t *s, const unsigned char *base);
 static void sf_stream_decide(sf_stream_t *s, size_t end);
 static void sf_stream_container(sf_stream_t *s);
 static int sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
@@ -222,35 +223,57 @@ sf_stream_held_flags(sf_stream_t *s, unsigned own)
 }
 
 
+/* The held block's links in the coordinates the rules read. */
+static void
+sf_stream_links(sf_stream_t *s, const unsigned char *base)
+{
+    size_t       i;
+    sf_link_t   *l;
+    sf_slink_t  *sl;
+
+    for (i = 0; i < s->nlinks; i++) {
+        sl = &s->slinks[i];
+        l = &s->links[i];
+
+        l->href = sl->href_len ? base + sl->href : NULL;
+        l->href_len = sl->href_len;
+        l->rel = sl->rel_len ? base + sl->rel : NULL;
+        l->rel_len = sl->rel_len;
+        l->cls = sl->cls_len ? base + sl->cls : NULL;
+        l->cls_len = sl->cls_len;
+        l->text_start = sl->text_start;
+        l->text_end = sl->text_end > s->text_len ? s->text_len
+                                                 : sl->text_end;
+    }
+}
+
+
 /* Decide the held block [h_start, end) and act on it. */
 static void
 sf_stream_decide(sf_stream_t *s, size_t end)
 {
-    size_t                 i, len;
-    unsigned               own, flags;
+    int                    kept;
+    size_t                 len;
+    uint64_t               may;
+    unsigned               flags;
     sf_elt_t              *parent;
-    sf_link_t             *l;
-    sf_slink_t            *sl;
     sf_block_t             b;
     sf_action_e            act;
     const unsigned char   *base;
     sf_decision_result_t   res;
 
-    memset(&b, 0, sizeof(sf_block_t));
     base = s->hold + s->h_start;
 
+    /* every field set here: no memset of the whole block on the hot path */
     b.tag = s->held_tag;
-    own = s->h_own;
-
-    if (s->h_id_len > 0) {
-        b.id = base + s->h_id;
-        b.id_len = s->h_id_len;
-    }
-
-    if (s->h_cls_len > 0) {
-        b.cls = base + s->h_cls;
-        b.cls_len = s->h_cls_len;
-    }
+    b.id = s->h_id_len > 0 ? base + s->h_id : NULL;
+    b.id_len = s->h_id_len;
+    b.cls = s->h_cls_len > 0 ? base + s->h_cls : NULL;
+    b.cls_len = s->h_cls_len;
+    b.parent_id = NULL;
+    b.parent_id_len = 0;
+    b.parent_cls = NULL;
+    b.parent_cls_len = 0;
 
     if (s->depth > 0) {
         parent = &s->stack[s->depth - 1];
@@ -270,32 +293,29 @@ sf_stream_decide(sf_stream_t *s, size_t end)
     b.raw_len = end - s->h_start;
     b.text = s->text;
     b.text_len = s->text_len;
-
-    for (i = 0; i < s->nlinks; i++) {
-        sl = &s->slinks[i];
-        l = &s->links[i];
-
-        l->href = sl->href_len ? base + sl->href : NULL;
-        l->href_len = sl->href_len;
-        l->rel = sl->rel_len ? base + sl->rel : NULL;
-        l->rel_len = sl->rel_len;
-        l->cls = sl->cls_len ? base + sl->cls : NULL;
-        l->cls_len = sl->cls_len;
-        l->text_start = sl->text_start;
-        l->text_end = sl->text_end > s->text_len ? s->text_len
-                                                 : sl->text_end;
-    }
-
+    sf_stream_links(s, base);
     b.links = s->links;
     b.nlinks = s->nlinks;
 
-    flags = sf_stream_held_flags(s, own);
+    flags = sf_stream_held_flags(s, s->h_own);
     b.flags = flags;
     b.index = s->blocks++;
     b.title = s->title_len ? s->title : NULL;
     b.title_len = s->title_len;
 
-    sf_rules_decide(s->rules, s->match, &b, &res);
+    /*
+     * Most blocks are kept for sure by the reject (sf_rules_prejudge); the
+     * rest goes on from the rules it left.  The shape detector looks at
+     * the blocks of two or three links no rule took.
+     */
+    kept = sf_rules_prejudge(s->rules, s->match, &b, &may);
+
+    memset(&res, 0, sizeof(sf_decision_result_t));
+    res.action = SF_ACT_KEEP;
+
+    if (!kept) {
+        sf_rules_decide_rest(s->rules, s->match, &b, may, &res);
+    }
 
     /* a footer no rule names, told by its shape */
     if (res.action == SF_ACT_KEEP && res.rule_id == NULL && s->shape != NULL
