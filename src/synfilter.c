@@ -361,8 +361,8 @@ main(int argc, char **argv)
     }
 
     st = feed ? sf_feed_stats(feed) : sf_stream_stats(stream);
+    slen = 0;
     src = feed ? "" : sf_stream_source(stream, &slen);
-    slen = feed ? 0 : slen;
 
     fprintf(stderr, "synfilter: in=%llu out=%llu held=%u removed=%u "
             "fired=%u credits=%u canonicals=%u not-inserted=%u source=%s "
