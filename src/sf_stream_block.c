@@ -332,9 +332,14 @@ sf_stream_decide(sf_stream_t *s, size_t end)
 
     act = res.action;
 
-    /* whatever a rule says, quotes, comments and code samples stay */
-    if (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS
-                 | SF_BLOCK_IN_CODE))
+    /*
+     * Whatever a rule says, quotes, comments and code samples stay; a
+     * reader's comment written like a footer, in any comment plugin's
+     * markup (wpDiscuz, #comments, .comments-area), too.
+     */
+    if ((flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS
+                  | SF_BLOCK_IN_CODE))
+        || (act != SF_ACT_KEEP && sf_stream_in_comments(s)))
     {
         act = SF_ACT_KEEP;
     }

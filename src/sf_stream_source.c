@@ -20,7 +20,6 @@
 
 static int sf_stream_part_end(const unsigned char *w, size_t len, size_t i);
 static int sf_stream_comment_word(const unsigned char *w, size_t len);
-static int sf_stream_in_comments(sf_stream_t *s);
 
 
 const char  sf_stream_default_credit[] =
@@ -125,7 +124,7 @@ sf_stream_comment_list(const unsigned char *v, size_t len)
  * class).  <html> and <body> do not count: a theme's body class such as
  * "comments-open" says nothing about where a block sits.
  */
-static int
+int
 sf_stream_in_comments(sf_stream_t *s)
 {
     unsigned               i;
