@@ -139,6 +139,14 @@ typedef struct {
     unsigned              cond_line;
     const char           *failed;           /* "text is 412 bytes" */
 
+    /*
+     * Kept, no rule fired, a detector on: the detector and why it left the
+     * block; NULL when it was not tried or the block has not the two or
+     * three links it looks for.
+     */
+    const char           *detector_id;
+    const char           *detector_failed;
+
     /* why the block was kept anyway, or no rule tried it; NULL: none */
     const char           *note;
 } sf_explain_t;

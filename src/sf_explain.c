@@ -17,11 +17,13 @@
 
 #include "sf_explain.h"
 #include "sf_match.h"
+#include "sf_shape.h"
 
 
 #define SF_EXPLAIN_STR    320           /* each of cond, failed, note */
 #define SF_EXPLAIN_ATTR   256           /* id or class of a dropped element */
 #define SF_EXPLAIN_QUOTE  72            /* bytes of text quoted in a reason */
+#define SF_EXPLAIN_LINE   100           /* bytes of a rule line quoted */
 
 
 struct sf_explainer_s {
@@ -33,6 +35,8 @@ struct sf_explainer_s {
     unsigned short       *file;
     /* the conditions of one rule in the order they are written */
     const sf_cond_t     **conds;
+    /* the shape detector's scratch, NULL when it is off */
+    unsigned char        *shape;
 
     char                  cond[SF_EXPLAIN_STR];
     char                  failed[SF_EXPLAIN_STR];
@@ -61,10 +65,14 @@ static void sf_explain_rule(sf_explainer_t *e, sf_explain_t *x, size_t k);
 static size_t sf_explain_sort(sf_explainer_t *e, const sf_rule_t *r);
 static void sf_explain_prepare(sf_explainer_t *e, const sf_block_t *b);
 static unsigned sf_explain_try(sf_explainer_t *e, const sf_rule_t *r,
-    const sf_block_t *b, const sf_cond_t **failed, int *rc);
+    const sf_block_t *b, const sf_cond_t **failed, int *rc,
+    unsigned *held);
 static void sf_explain_nearest(sf_explainer_t *e, sf_explain_t *x,
     const sf_block_t *b);
-static void sf_explain_cond(sf_explainer_t *e, const sf_cond_t *c);
+static unsigned sf_explain_narrow(const sf_rule_t *r, const sf_block_t *b);
+static void sf_explain_cond(sf_explainer_t *e, size_t k,
+    const sf_cond_t *c);
+static int sf_explain_line(sf_explainer_t *e, size_t k, unsigned line);
 static void sf_explain_why(sf_explainer_t *e, const sf_block_t *b,
     const sf_cond_t *c, int rc);
 static void sf_str_init(sf_str_t *s, char *buf, size_t cap);
@@ -129,6 +137,15 @@ sf_explain_create(const sf_rules_t *rules, const sf_limits_t *limits,
 
     e->memory += n;
 
+    if (sf_shape_enabled(rules)) {
+        e->shape = alloc->alloc(alloc->ctx, 3 * SF_SHAPE_CAP);
+        if (e->shape == NULL) {
+            goto failed;
+        }
+
+        e->memory += 3 * SF_SHAPE_CAP;
+    }
+
     e->match = sf_match_create(rules, limits, alloc);
     if (e->match == NULL) {
         goto failed;
@@ -169,6 +186,10 @@ sf_explain_destroy(sf_explainer_t *e, const sf_allocator_t *alloc)
 
     if (e->conds != NULL) {
         alloc->free(alloc->ctx, (void *) e->conds);
+    }
+
+    if (e->shape != NULL) {
+        alloc->free(alloc->ctx, e->shape);
     }
 
     alloc->free(alloc->ctx, e);
@@ -346,6 +367,14 @@ sf_explain_block(sf_explainer_t *e, const sf_options_t *opt,
             sf_explain_nearest(e, &x, b);
         }
 
+        /* the detector tries what no rule took (sf_stream_decide) */
+        if (res->rule_id == NULL && e->shape != NULL && !text_over
+            && b->nlinks >= 2 && b->nlinks <= 3)
+        {
+            x.detector_id = "shape-footer";
+            x.detector_failed = sf_shape_why(b, e->shape);
+        }
+
         if ((b->flags & SF_BLOCK_IN_CODE) && res->rule_id != NULL
             && act == SF_ACT_KEEP)
         {
@@ -357,9 +386,6 @@ sf_explain_block(sf_explainer_t *e, const sf_options_t *opt,
         } else if (text_over) {
             sf_str_fmt(&note, "its text outgrew max_text: only its start "
                        "was read");
-
-        } else if (x.rule_id == NULL) {
-            sf_str_fmt(&note, "no rule in scope");
         }
     }
 
@@ -428,13 +454,15 @@ sf_explain_prepare(sf_explainer_t *e, const sf_block_t *b)
  */
 static unsigned
 sf_explain_try(sf_explainer_t *e, const sf_rule_t *r, const sf_block_t *b,
-    const sf_cond_t **failed, int *rc)
+    const sf_cond_t **failed, int *rc, unsigned *held)
 {
+    int       c;
     size_t    i, n;
     unsigned  passed;
 
     *failed = NULL;
     *rc = 1;
+    *held = 0;
 
     /* the decision does not read a text it has only part of */
     if (r->text_conds && e->match->overflow) {
@@ -445,14 +473,16 @@ sf_explain_try(sf_explainer_t *e, const sf_rule_t *r, const sf_block_t *b,
     passed = 0;
 
     for (i = 0; i < n; i++) {
-        *rc = sf_match_cond(e->rules, e->match, b, e->conds[i]);
+        c = sf_match_cond(e->rules, e->match, b, e->conds[i]);
 
-        if (*rc != 1) {
+        if (c == 1) {
+            (*held)++;
+            passed += (*failed == NULL);
+
+        } else if (*failed == NULL) {
             *failed = e->conds[i];
-            return passed;
+            *rc = c;
         }
-
-        passed++;
     }
 
     return passed;
@@ -465,7 +495,7 @@ sf_explain_nearest(sf_explainer_t *e, sf_explain_t *x, const sf_block_t *b)
 {
     int               rc;
     size_t            k, best;
-    unsigned          passed, most;
+    unsigned          passed, held, narrow, most, most_held, most_narrow;
     sf_str_t          s;
     sf_match_t       *m;
     const sf_rule_t  *r;
@@ -474,6 +504,8 @@ sf_explain_nearest(sf_explainer_t *e, sf_explain_t *x, const sf_block_t *b)
     m = e->match;
     best = e->rules->nrules;
     most = 0;
+    most_held = 0;
+    most_narrow = 0;
 
     for (k = 0; k < e->rules->nrules; k++) {
         r = e->rules->rules[k];
@@ -486,11 +518,23 @@ sf_explain_nearest(sf_explainer_t *e, sf_explain_t *x, const sf_block_t *b)
             sf_explain_prepare(e, b);
         }
 
-        passed = sf_explain_try(e, r, b, &c, &rc);
+        passed = sf_explain_try(e, r, b, &c, &rc, &held);
+        narrow = sf_explain_narrow(r, b);
 
-        if (best == e->rules->nrules || passed > most) {
+        /*
+         * A tie goes to the rule that names the block more narrowly (a
+         * site rule on "h2.widget-title" rather than one on every "p"),
+         * then to the one holding more conditions in all.
+         */
+        if (best == e->rules->nrules || passed > most
+            || (passed == most && (narrow > most_narrow
+                                   || (narrow == most_narrow
+                                       && held > most_held))))
+        {
             best = k;
             most = passed;
+            most_held = held;
+            most_narrow = narrow;
         }
     }
 
@@ -500,10 +544,10 @@ sf_explain_nearest(sf_explainer_t *e, sf_explain_t *x, const sf_block_t *b)
 
     r = e->rules->rules[best];
     sf_explain_rule(e, x, best);
-    x->passed = sf_explain_try(e, r, b, &c, &rc);
+    x->passed = sf_explain_try(e, r, b, &c, &rc, &held);
 
     if (c != NULL) {
-        sf_explain_cond(e, c);
+        sf_explain_cond(e, best, c);
         sf_explain_why(e, b, c, rc);
         x->cond = e->cond;
         x->cond_line = c->line;
@@ -533,9 +577,35 @@ sf_explain_nearest(sf_explainer_t *e, sf_explain_t *x, const sf_block_t *b)
 }
 
 
-/* The condition as it is written (phrases as normalized). */
+/* How narrowly r's scope takes b: by class or id 2, by tag 1, by "*" 0. */
+static unsigned
+sf_explain_narrow(const sf_rule_t *r, const sf_block_t *b)
+{
+    size_t    i;
+    sf_tag_e  tag;
+
+    tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
+
+    for (i = 0; i < r->nsel; i++) {
+        if (r->sel[i].any) {
+            return 0;
+        }
+    }
+
+    if (r->nsel == 0) {
+        return 0;
+    }
+
+    return ((unsigned) tag < SF_TAG_NTAGS && r->scope_tag[tag]) ? 1 : 2;
+}
+
+
+/*
+ * The condition as it is written: its line of the built-in pack, or
+ * rebuilt from the compiled rule (phrases as normalized).
+ */
 static void
-sf_explain_cond(sf_explainer_t *e, const sf_cond_t *c)
+sf_explain_cond(sf_explainer_t *e, size_t k, const sf_cond_t *c)
 {
     size_t                 i, j;
     sf_str_t               s;
@@ -543,6 +613,10 @@ sf_explain_cond(sf_explainer_t *e, const sf_cond_t *c)
     const sf_template_t   *tm;
 
     static const char  *ops[] = { "=", ">=", "<=" };
+
+    if (sf_explain_line(e, k, c->line)) {
+        return;
+    }
 
     sf_str_init(&s, e->cond, sizeof(e->cond));
 
@@ -644,6 +718,81 @@ sf_explain_cond(sf_explainer_t *e, const sf_cond_t *c)
 }
 
 
+/* Line n of rule k's built-in file into e->cond, trimmed of its comment. */
+static int
+sf_explain_line(sf_explainer_t *e, size_t k, unsigned line)
+{
+    int          quoted;
+    size_t       i, start, end, len;
+    unsigned     n;
+    const char  *t;
+
+    if (e->file[k] == 0 || line == 0) {
+        return 0;
+    }
+
+    t = sf_builtin_files[e->file[k] - 1].text;
+    len = sf_builtin_files[e->file[k] - 1].len;
+
+    for (i = 0, n = 1; i < len && n < line; i++) {
+        n += (t[i] == '\n');
+    }
+
+    if (n != line) {
+        return 0;
+    }
+
+    while (i < len && (t[i] == ' ' || t[i] == '\t')) {
+        i++;
+    }
+
+    start = i;
+    quoted = 0;
+
+    for (end = i; end < len && t[end] != '\n'; end++) {
+        if (t[end] == '\\' && quoted && end + 1 < len) {
+            end++;
+
+        } else if (t[end] == '"') {
+            quoted = !quoted;
+
+        } else if (t[end] == '#' && !quoted) {
+            break;
+        }
+    }
+
+    while (end > start && (t[end - 1] == ' ' || t[end - 1] == '\t'
+                           || t[end - 1] == '\r'))
+    {
+        end--;
+    }
+
+    if (end == start) {
+        return 0;
+    }
+
+    len = end - start;
+
+    if (len > SF_EXPLAIN_LINE) {
+        /* a long regex: its start, cut between characters */
+        len = SF_EXPLAIN_LINE;
+
+        while (len > 0 && (t[start + len] & 0xc0) == 0x80) {
+            len--;
+        }
+
+        memcpy(e->cond + len, "...", 4);
+
+    } else {
+        e->cond[len] = '\0';
+    }
+
+    memcpy(e->cond, t + start, len);
+
+    return 1;
+}
+
+
 /* What the block had instead of what condition c asks. */
 static void
 sf_explain_why(sf_explainer_t *e, const sf_block_t *b, const sf_cond_t *c,
@@ -708,7 +857,15 @@ sf_explain_why(sf_explainer_t *e, const sf_block_t *b, const sf_cond_t *c,
             if (c->ntmpls == 1 && tm->has_lit
                 && !sf_bit_test(m->bits, tm->lit_id) && lit != NULL)
             {
-                sf_str_quote(&s, lit->data, lit->len);
+                for (i = 0, n = lit->len; i < n && lit->data[i] == ' '; i++) {
+                    /* void */
+                }
+
+                while (n > i && lit->data[n - 1] == ' ') {
+                    n--;
+                }
+
+                sf_str_quote(&s, lit->data + i, n - i);
                 sf_str_fmt(&s, " not found");
                 return;
             }

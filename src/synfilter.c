@@ -139,8 +139,7 @@ sf_cli_explain(void *ctx, const sf_explain_t *x)
             (unsigned long long) x->offset, x->bytes);
 
     if (strcmp(x->tag, "anon") == 0) {
-        fprintf(stderr, "anonymous, in <%s", x->id_len || x->cls_len
-                                             ? "element" : "container");
+        fprintf(stderr, "text directly in a container");
     } else {
         fprintf(stderr, "<%s", x->tag);
     }
@@ -153,7 +152,8 @@ sf_cli_explain(void *ctx, const sf_explain_t *x)
         fprintf(stderr, " class=\"%.*s\"", (int) x->cls_len, x->cls);
     }
 
-    fprintf(stderr, ">%s\n", x->whole ? ", the whole element" : "");
+    fprintf(stderr, "%s%s\n", strcmp(x->tag, "anon") == 0 ? "" : ">",
+            x->whole ? ", the whole element" : "");
 
     file = x->rule_id != NULL && !x->detector ? sf_cli_rule_file(cx, x)
                                               : NULL;
@@ -171,9 +171,13 @@ sf_cli_explain(void *ctx, const sf_explain_t *x)
         }
 
     } else if (x->rule_id == NULL) {
-        fprintf(stderr, "  kept: no rule in scope\n");
+        fprintf(stderr, "  kept: %s\n",
+                x->note != NULL ? x->note : "no rule in scope");
 
-    } else if (x->cond == NULL && x->failed == NULL) {
+    } else if (x->detector) {
+        fprintf(stderr, "  kept: detector %s took it\n", x->rule_id);
+
+    } else if (x->failed == NULL) {
         fprintf(stderr, "  kept: rule %s (%s:%u) matched\n", x->rule_id,
                 file, x->rule_line);
 
@@ -190,9 +194,13 @@ sf_cli_explain(void *ctx, const sf_explain_t *x)
         }
     }
 
-    if (x->note != NULL && !(x->rule_id == NULL
-                             && strcmp(x->note, "no rule in scope") == 0))
-    {
+    if (x->detector_id != NULL) {
+        fprintf(stderr, "  detector %s: %s\n", x->detector_id,
+                x->detector_failed != NULL ? x->detector_failed
+                                           : "would take it");
+    }
+
+    if (x->note != NULL && x->rule_id != NULL) {
         fprintf(stderr, "  note: %s\n", x->note);
     }
 
