@@ -37,6 +37,10 @@ struct sf_explainer_s {
     const sf_cond_t     **conds;
     /* the shape detector's scratch, NULL when it is off */
     unsigned char        *shape;
+    /* the whole text normalized, for its length when the decision
+       stopped short of it (longer than any rule takes) */
+    unsigned char        *whole;
+    size_t                whole_cap;
 
     char                  cond[SF_EXPLAIN_STR];
     char                  failed[SF_EXPLAIN_STR];
@@ -146,6 +150,14 @@ sf_explain_create(const sf_rules_t *rules, const sf_limits_t *limits,
         e->memory += 3 * SF_SHAPE_CAP;
     }
 
+    e->whole_cap = limits->max_text > 0 ? limits->max_text : 1;
+    e->whole = alloc->alloc(alloc->ctx, e->whole_cap);
+    if (e->whole == NULL) {
+        goto failed;
+    }
+
+    e->memory += e->whole_cap;
+
     e->match = sf_match_create(rules, limits, alloc);
     if (e->match == NULL) {
         goto failed;
@@ -190,6 +202,10 @@ sf_explain_destroy(sf_explainer_t *e, const sf_allocator_t *alloc)
 
     if (e->shape != NULL) {
         alloc->free(alloc->ctx, e->shape);
+    }
+
+    if (e->whole != NULL) {
+        alloc->free(alloc->ctx, e->whole);
     }
 
     alloc->free(alloc->ctx, e);
@@ -564,6 +580,7 @@ sf_explain_nearest(sf_explainer_t *e, sf_explain_t *x, const sf_block_t *b)
     } else if (m->toolong) {
         sf_str_fmt(&s, "its text is more than %zu bytes, longer than any "
                    "rule takes", e->rules->text_limit);
+        /* (no condition says so: a bound the compiler derived) */
 
     } else if (r->max_length != 0 && m->len > r->max_length) {
         sf_str_fmt(&s, "its text is %zu bytes, longer than the rule takes "
@@ -798,6 +815,7 @@ static void
 sf_explain_why(sf_explainer_t *e, const sf_block_t *b, const sf_cond_t *c,
     int rc)
 {
+    int                     ov;
     size_t                  i, n;
     sf_str_t                s;
     sf_mlink_t             *l;
@@ -927,8 +945,15 @@ sf_explain_why(sf_explainer_t *e, const sf_block_t *b, const sf_cond_t *c,
         return;
 
     case SF_COND_MAX_LENGTH:
-        sf_str_fmt(&s, "text is %s%zu bytes", m->toolong ? "more than " : "",
-                   m->toolong ? e->rules->text_limit : m->len);
+        if (!m->toolong) {
+            sf_str_fmt(&s, "text is %zu bytes", m->len);
+            return;
+        }
+
+        /* the decision stopped folding past the longest bound */
+        n = sf_normalize_in(b->text, b->text_len, e->whole, e->whole_cap,
+                            SF_FOLD_ALL, &ov);
+        sf_str_fmt(&s, "text is %s%zu bytes", ov ? "more than " : "", n);
         return;
 
     case SF_COND_ESCAPED:
