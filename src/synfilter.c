@@ -213,8 +213,9 @@ static int
 sf_cli_usage(FILE *f)
 {
     fprintf(f, "usage: synfilter [-r RULES]... [--no-builtin] "
-            "[--source URL] [--chunk N] [--report] [--explain]\n"
-            "                 [--host HOST] [--credit TEMPLATE]\n"
+            "[--source URL] [--chunk N]\n"
+            "                 [--report] [--explain] [--host HOST] "
+            "[--credit TEMPLATE]\n"
             "       synfilter --version | --help\n"
             "Reads a page or a feed on stdin, writes it cleaned on stdout "
             "and a summary on\nstderr (see synfilter(1)).  --explain also "
