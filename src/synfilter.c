@@ -329,6 +329,7 @@ main(int argc, char **argv)
     const sf_stats_t  *st;
 
     nfiles = 0;
+    slen = 0;
     builtin = 1;
     chunk = 0;
     feed = NULL;
