@@ -274,16 +274,18 @@ sf_explain_files(sf_explainer_t *e)
 }
 
 
-/* The index of a rule by its id, or nrules. */
+/*
+ * The index of the rule whose id this is (the decision hands over the
+ * rule's own pointer), or nrules: a detector's id, even one that a rule
+ * happens to share.
+ */
 static size_t
 sf_explain_index(sf_explainer_t *e, const char *rule_id)
 {
     size_t  k;
 
     for (k = 0; k < e->rules->nrules; k++) {
-        if (e->rules->rules[k]->id == rule_id
-            || strcmp(e->rules->rules[k]->id, rule_id) == 0)
-        {
+        if (e->rules->rules[k]->id == rule_id) {
             break;
         }
     }
@@ -369,10 +371,12 @@ sf_explain_block(sf_explainer_t *e, const sf_options_t *opt,
     }
 
     if (b->flags & SF_BLOCK_IN_BLOCKQUOTE) {
-        sf_str_fmt(&note, "in a blockquote: no rule is tried");
+        sf_str_fmt(&note, "in a blockquote: no rule is tried, nothing is "
+                   "removed");
 
     } else if (b->flags & SF_BLOCK_IN_COMMENTS) {
-        sf_str_fmt(&note, "in the existing comments: no rule is tried");
+        sf_str_fmt(&note, "in the existing comments: no rule is tried, "
+                   "nothing is removed");
 
     } else if (res->limit_hit) {
         sf_str_fmt(&note, "a regex limit was hit: kept unchanged, the rules "
@@ -394,7 +398,8 @@ sf_explain_block(sf_explainer_t *e, const sf_options_t *opt,
         if ((b->flags & SF_BLOCK_IN_CODE) && res->rule_id != NULL
             && act == SF_ACT_KEEP)
         {
-            sf_str_fmt(&note, "in a code sample: kept whatever a rule says");
+            sf_str_fmt(&note, "in a code sample: kept whatever the rules "
+                       "say");
 
         } else if (b->flags & SF_BLOCK_IN_CODE) {
             sf_str_fmt(&note, "in a code sample: kept in any case");
@@ -866,7 +871,8 @@ sf_explain_why(sf_explainer_t *e, const sf_block_t *b, const sf_cond_t *c,
             for (i = 0; i < tm->nsegs; i++) {
                 g = &tm->segs[i];
 
-                if (g->type == SF_SEG_TEXT && (lit == NULL || g->len > lit->len))
+                if (g->type == SF_SEG_TEXT
+                    && (lit == NULL || g->len > lit->len))
                 {
                     lit = g;
                 }

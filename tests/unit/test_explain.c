@@ -305,7 +305,7 @@ test_near_miss(void **state)
 }
 
 
-/* A block that no rule's scope takes, and one in a quotation. */
+/* A block that no rule's scope takes; one in a quote, one in a sample. */
 static void
 test_no_rule_in_scope(void **state)
 {
@@ -315,7 +315,9 @@ test_no_rule_in_scope(void **state)
 
     static const char  page[] =
         "<html><body><div class=\"box\">Some words</div>"
-        "<blockquote><p>Read more</p></blockquote></body></html>";
+        "<blockquote><p>Read more</p></blockquote>"
+        "<div class=\"tutorial\"><p>Read <code>more</code></p></div>"
+        "</body></html>";
 
     (void) state;
 
@@ -323,7 +325,7 @@ test_no_rule_in_scope(void **state)
     assert_non_null(rules);
     explain(rules, page, &all);
 
-    assert_int_equal(all.n, 2);
+    assert_int_equal(all.n, 3);
 
     x = at(&all, offset_of(page, "<div"));
     assert_string_equal(x->tag, "div");
@@ -337,7 +339,18 @@ test_no_rule_in_scope(void **state)
     x = at(&all, offset_of(page, "<p>Read"));
     assert_string_equal(x->action, "keep");
     assert_string_equal(x->rule_id, "");
-    assert_string_equal(x->note, "in a blockquote: no rule is tried");
+    assert_string_equal(x->note,
+                        "in a blockquote: no rule is tried, nothing is "
+                        "removed");
+
+    /* a code sample: the rule fires, the block stays */
+    x = at(&all, offset_of(page, "<p>Read <code>"));
+    assert_string_equal(x->action, "keep");
+    assert_string_equal(x->rule_id, "site-read-more");
+    assert_int_equal(x->passed, 2);
+    assert_string_equal(x->failed, "");
+    assert_string_equal(x->note,
+                        "in a code sample: kept whatever the rules say");
 
     sf_rules_destroy(rules);
 }
