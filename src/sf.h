@@ -105,6 +105,9 @@ typedef void (*sf_decision_pt)(void *ctx, const sf_decision_t *decision);
  * this: it evaluates the rules a second time for every block it keeps.
  */
 typedef struct {
+    /* in a feed: the item (from 1), and offset counts from the start of
+       the item's HTML element, unescaped; 0 in a page */
+    unsigned              item;
     uint64_t              offset;           /* of the block in the input */
     size_t                bytes;            /* of the block, or element */
     const char           *tag;              /* "p", "div", ...; "anon" */

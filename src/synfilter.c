@@ -135,6 +135,10 @@ sf_cli_explain(void *ctx, const sf_explain_t *x)
 
     cx = ctx;
 
+    if (x->item > 0) {
+        fprintf(stderr, "item %u, ", x->item);
+    }
+
     fprintf(stderr, "block at %llu, %zu bytes: ",
             (unsigned long long) x->offset, x->bytes);
 

@@ -46,7 +46,9 @@ def summary(err):
 
 
 def paragraphs(err):
-    return [p for p in err.split("\n\n") if p.startswith("block at ")]
+    """The explanations ("item N, " first in a feed)."""
+    return [p for p in err.split("\n\n")
+            if re.match(r"(item \d+, )?block at \d+, ", p)]
 
 
 def rule_line(path, rule_id):

@@ -23,6 +23,7 @@
 
 /* One explanation, copied out of the callback (its pointers die there). */
 typedef struct {
+    unsigned              item;
     uint64_t              offset;
     size_t                bytes;
     char                  tag[16];
@@ -84,6 +85,7 @@ on_explain(void *ctx, const sf_explain_t *x)
     e = &all->x[all->n++];
     memset(e, 0, sizeof(ex_t));
 
+    e->item = x->item;
     e->offset = x->offset;
     e->bytes = x->bytes;
     copy_str(e->tag, x->tag);
@@ -480,6 +482,66 @@ test_builtin_file(void **state)
 }
 
 
+static int
+discard(void *ctx, const unsigned char *p, size_t len)
+{
+    (void) ctx;
+    (void) p;
+    (void) len;
+
+    return SF_OK;
+}
+
+
+/* In a feed, an explanation names its item; offsets are in its HTML. */
+static void
+test_feed_items(void **state)
+{
+    exs_t           all;
+    sf_feed_t      *f;
+    sf_rules_t     *rules;
+    sf_options_t    opt;
+    unsigned char   out[256];
+
+    static const char  feed[] =
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"
+        "<item><title>One</title>"
+        "<description>&lt;p&gt;First.&lt;/p&gt;</description></item>"
+        "<item><title>Two</title>"
+        "<description>&lt;p&gt;Read more&lt;/p&gt;</description></item>"
+        "</channel></rss>";
+
+    (void) state;
+
+    rules = sf_test_rules(site_rules, 0);
+    assert_non_null(rules);
+
+    memset(&all, 0, sizeof(exs_t));
+    sf_options_init(&opt);
+    opt.on_explain = on_explain;
+    opt.on_explain_ctx = &all;
+
+    f = sf_feed_create(rules, &opt, &sf_malloc_allocator, 0);
+    assert_non_null(f);
+    assert_int_equal(sf_feed_run(f, (const unsigned char *) feed,
+                                 sizeof(feed) - 1, 0, sizeof(out), out,
+                                 discard, NULL),
+                     SF_OK);
+    sf_feed_destroy(f);
+
+    assert_int_equal(all.n, 2);
+    assert_int_equal(all.x[0].item, 1);
+    assert_int_equal(all.x[0].offset, 0);
+    assert_string_equal(all.x[0].action, "keep");
+    assert_int_equal(all.x[1].item, 2);
+    assert_int_equal(all.x[1].offset, 0);
+    assert_int_equal(all.x[1].bytes, strlen("<p>Read more</p>"));
+    assert_string_equal(all.x[1].rule_id, "site-read-more");
+
+    sf_rules_destroy(rules);
+}
+
+
 /* Creating a stream with explanations fails cleanly at every allocation. */
 static void
 test_alloc_failures(void **state)
@@ -535,6 +597,7 @@ main(void)
         cmocka_unit_test(test_whole_element),
         cmocka_unit_test(test_shape_footer),
         cmocka_unit_test(test_builtin_file),
+        cmocka_unit_test(test_feed_items),
         cmocka_unit_test(test_alloc_failures),
     };
 
