@@ -109,7 +109,9 @@ typedef struct {
        the item's HTML element, unescaped; 0 in a page */
     unsigned              item;
     uint64_t              offset;           /* of the block in the input */
-    size_t                bytes;            /* of the block, or element */
+    size_t                bytes;            /* of the block, or element;
+                                               held so far when it outgrew
+                                               max_holdback (note says) */
     const char           *tag;              /* "p", "div", ...; "anon" */
     /* raw attribute values (of the container for "anon"); len 0: none */
     const unsigned char  *id;
@@ -119,6 +121,8 @@ typedef struct {
     unsigned              whole:1;          /* dropped whole at its start
                                                tag by a selector rule */
     unsigned              detector:1;       /* decided by a detector */
+    unsigned              unchecked:1;      /* outgrew max_holdback: sent
+                                               undecided */
     const char           *action;           /* what was done: "keep",
                                                "drop", "drop-source", ... */
 

@@ -976,6 +976,38 @@ sf_explain_why(sf_explainer_t *e, const sf_block_t *b, const sf_cond_t *c,
 
 
 void
+sf_explain_pass(sf_explainer_t *e, const sf_options_t *opt, sf_tag_e tag,
+    const unsigned char *id, size_t id_len,
+    const unsigned char *cls, size_t cls_len, uint64_t offset, size_t bytes)
+{
+    sf_str_t      note;
+    sf_explain_t  x;
+
+    if (opt->on_explain == NULL) {
+        return;
+    }
+
+    memset(&x, 0, sizeof(sf_explain_t));
+    sf_str_init(&note, e->note, sizeof(e->note));
+    sf_str_fmt(&note, "it outgrew max_holdback (%zu bytes): sent unchecked "
+               "from there", opt->limits.max_holdback);
+
+    x.offset = offset;
+    x.bytes = bytes;
+    x.tag = tag == SF_TAG_NONE ? "anon" : sf_tag_name(tag);
+    x.id = id;
+    x.id_len = id != NULL ? id_len : 0;
+    x.cls = cls;
+    x.cls_len = cls != NULL ? cls_len : 0;
+    x.action = "keep";
+    x.unchecked = 1;
+    x.note = e->note;
+
+    opt->on_explain(opt->on_explain_ctx, &x);
+}
+
+
+void
 sf_explain_drop_start(sf_explainer_t *e, sf_tag_e tag,
     const unsigned char *id, size_t id_len,
     const unsigned char *cls, size_t cls_len)

@@ -32,6 +32,14 @@ void sf_explain_block(sf_explainer_t *e, const sf_options_t *opt,
     const sf_block_t *b, const sf_decision_result_t *res, sf_action_e act,
     unsigned text_over, uint64_t offset);
 
+/*
+ * A held block that outgrew max_holdback after bytes: sent unchecked.  id
+ * and cls as in its start tag (NULL for an anonymous block).
+ */
+void sf_explain_pass(sf_explainer_t *e, const sf_options_t *opt,
+    sf_tag_e tag, const unsigned char *id, size_t id_len,
+    const unsigned char *cls, size_t cls_len, uint64_t offset, size_t bytes);
+
 /* An element dropped whole: at its start tag, then at its end. */
 void sf_explain_drop_start(sf_explainer_t *e, sf_tag_e tag,
     const unsigned char *id, size_t id_len,

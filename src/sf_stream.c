@@ -543,6 +543,16 @@ sf_stream_overflow(sf_stream_t *s)
 
         } else {
             s->held_pass = 1;
+
+            if (s->explain != NULL) {
+                sf_explain_pass(s->explain, &s->opt,
+                                s->anon ? SF_TAG_NONE : s->held_tag,
+                                s->h_id_len ? s->hold + s->h_start + s->h_id
+                                            : NULL, s->h_id_len,
+                                s->h_cls_len ? s->hold + s->h_start + s->h_cls
+                                             : NULL, s->h_cls_len,
+                                s->h_in_off, upto - s->h_start);
+            }
         }
 
         return;

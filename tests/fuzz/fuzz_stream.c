@@ -118,7 +118,8 @@ sf_fuzz_explain(void *ctx, const sf_explain_t *x)
         abort();
     }
 
-    if (!x->whole) {
+    /* a block sent unchecked is explained, never decided */
+    if (!x->whole && !x->unchecked) {
         fx->held++;
     }
 }

@@ -31,6 +31,7 @@ typedef struct {
     char                  cls[64];
     unsigned              whole;
     unsigned              detector;
+    unsigned              unchecked;
     char                  action[16];
     char                  rule_id[64];      /* "" for NULL */
     char                  rule_file[64];
@@ -93,6 +94,7 @@ on_explain(void *ctx, const sf_explain_t *x)
     copy(e->cls, sizeof(e->cls), x->cls, x->cls_len);
     e->whole = x->whole;
     e->detector = x->detector;
+    e->unchecked = x->unchecked;
     copy_str(e->action, x->action);
     copy_str(e->rule_id, x->rule_id);
     copy_str(e->rule_file, x->rule_file);
@@ -482,6 +484,66 @@ test_builtin_file(void **state)
 }
 
 
+/* A block longer than max_holdback goes out undecided, and says so. */
+static void
+test_unchecked(void **state)
+{
+    size_t          i, n;
+    exs_t           all;
+    char           *page;
+    sf_rules_t     *rules;
+    sf_options_t    opt;
+    sf_test_out_t   out;
+    unsigned        seed;
+
+    (void) state;
+
+    rules = sf_test_rules(site_rules, 0);
+    assert_non_null(rules);
+
+    page = malloc(2048);
+    assert_non_null(page);
+    n = (size_t) sprintf(page, "<html><body><p class=\"long\">");
+
+    for (i = 0; i < 200; i++) {
+        n += (size_t) sprintf(page + n, "words ");
+    }
+
+    n += (size_t) sprintf(page + n, "</p><p>Read more</p></body></html>");
+
+    memset(&all, 0, sizeof(exs_t));
+    sf_options_init(&opt);
+    opt.limits.max_holdback = 256;
+    opt.on_explain = on_explain;
+    opt.on_explain_ctx = &all;
+    seed = 1;
+
+    assert_int_equal(sf_test_run(rules, &opt, (const unsigned char *) page,
+                                 n, 0, &seed, 4096, &out), SF_OK);
+    assert_int_equal(out.len, n - strlen("<p>Read more</p>"));
+    assert_int_equal(out.stats.passthrough[SF_PASS_HOLDBACK], 1);
+
+    assert_int_equal(all.n, 2);
+    assert_true(all.x[0].unchecked);
+    assert_int_equal(all.x[0].offset, strlen("<html><body>"));
+    assert_int_equal(all.x[0].bytes, 256);     /* held when it outgrew */
+    assert_string_equal(all.x[0].cls, "long");
+    assert_string_equal(all.x[0].action, "keep");
+    assert_string_equal(all.x[0].rule_id, "");
+    assert_string_equal(all.x[0].note, "it outgrew max_holdback (256 bytes): "
+                                       "sent unchecked from there");
+
+    /* the next block is decided as usual */
+    assert_false(all.x[1].unchecked);
+    assert_string_equal(all.x[1].rule_id, "site-read-more");
+    assert_string_equal(all.x[1].action, "drop");
+
+    sf_test_out_free(&out);
+    free(page);
+    sf_rules_destroy(rules);
+}
+
+
 static int
 discard(void *ctx, const unsigned char *p, size_t len)
 {
@@ -598,6 +660,7 @@ main(void)
         cmocka_unit_test(test_shape_footer),
         cmocka_unit_test(test_builtin_file),
         cmocka_unit_test(test_feed_items),
+        cmocka_unit_test(test_unchecked),
         cmocka_unit_test(test_alloc_failures),
     };
 
