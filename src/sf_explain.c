@@ -5,10 +5,12 @@
  * A block removed names its rule or detector.  A block kept is tried
  * again against every rule whose scope takes it, condition by condition
  * in the order they are written, with scratch of the explainer's own: the
- * rule that held the most conditions before one failed is the nearest,
+ * rule that held the most conditions before one failed is the nearest (a
+ * tie goes to the narrower scope, then to more conditions held in all),
  * and the failed condition is told with what the block had instead.  This
  * costs a second evaluation of the rules per block, paid only by a stream
- * created with on_explain.
+ * created with on_explain; the stream's own scratch is never touched, so
+ * its decisions and output are the same with or without it.
  */
 
 #include <stdarg.h>
