@@ -105,8 +105,10 @@ typedef void (*sf_decision_pt)(void *ctx, const sf_decision_t *decision);
  * this: it evaluates the rules a second time for every block it keeps.
  */
 typedef struct {
-    /* in a feed: the item (from 1), and offset counts from the start of
-       the item's HTML element, unescaped; 0 in a page */
+    /*
+     * In a feed, the item (from 1), and offset counts from the start of
+     * the item's HTML element, unescaped; 0 in a page.
+     */
     unsigned              item;
     uint64_t              offset;           /* of the block in the input */
     size_t                bytes;            /* of the block, or element;
@@ -129,16 +131,18 @@ typedef struct {
     /*
      * The rule (or detector) that decided, or for a block kept the
      * nearest one: in scope, the most conditions held (in the order they
-     * are written) before one failed.  NULL: no rule in scope.
+     * are written) before one failed.  NULL: no rule in scope, or none
+     * was tried (note says why).  rule_file: the built-in pack's file
+     * ("10-yoast.rules") when the rule is found in it at rule_line, NULL
+     * otherwise (the caller knows which files it added in which order).
      */
     const char           *rule_id;
-    /* the built-in pack's file ("10-yoast.rules") when the rule is
-       found in it at rule_line; NULL otherwise */
     const char           *rule_file;
     unsigned              rule_index;       /* in the order rules were
                                                added, from 0 */
     unsigned              rule_line;        /* of "rule ID"; 0: detector */
-    unsigned              passed;           /* conditions that held */
+    unsigned              passed;           /* conditions that held (before
+                                               the one that failed) */
     unsigned              nconds;           /* conditions of the rule */
 
     /* kept: the condition that failed, as written and why; NULL: none */
@@ -148,8 +152,8 @@ typedef struct {
 
     /*
      * Kept, no rule fired, a detector on: the detector and why it left the
-     * block; NULL when it was not tried or the block has not the two or
-     * three links it looks for.
+     * block; detector_id is NULL when it was not tried or the block has
+     * not the two or three links it looks for.
      */
     const char           *detector_id;
     const char           *detector_failed;
