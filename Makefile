@@ -164,6 +164,7 @@ quality: $(BUILD)/synfilter
 
 fixtures-cli: $(BUILD)/synfilter
 	$(PYTEST) -q tests/test_fixtures_cli.py tests/test_feeds_cli.py \
+	    tests/test_explain_cli.py \
 	    tests/test_engine_golden.py
 
 # rewrite tests/golden/expected.txt from build/synfilter: only from an

@@ -96,6 +96,75 @@ typedef struct {
 typedef void (*sf_decision_pt)(void *ctx, const sf_decision_t *decision);
 
 
+/*
+ * Why a stream did what it did with one block (synfilter --explain): the
+ * rule or detector that decided it or, for a block kept, the rule that
+ * came nearest and the condition that failed.  Every pointer is valid
+ * during the callback only (stream scratch); strings are NUL-terminated
+ * except id and cls.  Only a stream created with on_explain set pays for
+ * this: it evaluates the rules a second time for every block it keeps.
+ */
+typedef struct {
+    /*
+     * In a feed, the item (from 1), and offset counts from the start of
+     * the item's HTML element, unescaped; 0 in a page.
+     */
+    unsigned              item;
+    uint64_t              offset;           /* of the block in the input */
+    size_t                bytes;            /* of the block, or element;
+                                               held so far when it outgrew
+                                               max_holdback (note says) */
+    const char           *tag;              /* "p", "div", ...; "anon" */
+    /* raw attribute values (of the container for "anon"); len 0: none */
+    const unsigned char  *id;
+    size_t                id_len;
+    const unsigned char  *cls;
+    size_t                cls_len;
+    unsigned              whole:1;          /* dropped whole at its start
+                                               tag by a selector rule */
+    unsigned              detector:1;       /* decided by a detector */
+    unsigned              unchecked:1;      /* outgrew max_holdback: sent
+                                               undecided */
+    const char           *action;           /* what was done: "keep",
+                                               "drop", "drop-source", ... */
+
+    /*
+     * The rule (or detector) that decided, or for a block kept the
+     * nearest one: in scope, the most conditions held (in the order they
+     * are written) before one failed.  NULL: no rule in scope, or none
+     * was tried (note says why).  rule_file: the built-in pack's file
+     * ("10-yoast.rules") when the rule is found in it at rule_line, NULL
+     * otherwise (the caller knows which files it added in which order).
+     */
+    const char           *rule_id;
+    const char           *rule_file;
+    unsigned              rule_index;       /* in the order rules were
+                                               added, from 0 */
+    unsigned              rule_line;        /* of "rule ID"; 0: detector */
+    unsigned              passed;           /* conditions that held (before
+                                               the one that failed) */
+    unsigned              nconds;           /* conditions of the rule */
+
+    /* kept: the condition that failed, as written and why; NULL: none */
+    const char           *cond;             /* "max-length 300" */
+    unsigned              cond_line;
+    const char           *failed;           /* "text is 412 bytes" */
+
+    /*
+     * Kept, no rule fired, a detector on: the detector and why it left the
+     * block; detector_id is NULL when it was not tried or the block has
+     * not the two or three links it looks for.
+     */
+    const char           *detector_id;
+    const char           *detector_failed;
+
+    /* why the block was kept anyway, or no rule tried it; NULL: none */
+    const char           *note;
+} sf_explain_t;
+
+typedef void (*sf_explain_pt)(void *ctx, const sf_explain_t *explain);
+
+
 typedef struct {
     sf_limits_t           limits;
     unsigned              report:1;         /* change nothing, only decide */
@@ -123,6 +192,10 @@ typedef struct {
 
     sf_decision_pt        on_decision;      /* may be NULL */
     void                 *on_decision_ctx;
+
+    /* one explanation per block held or element dropped: may be NULL */
+    sf_explain_pt         on_explain;
+    void                 *on_explain_ctx;
 } sf_options_t;
 
 void sf_options_init(sf_options_t *options);

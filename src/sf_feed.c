@@ -254,6 +254,8 @@ struct sf_feed_s {
     uint64_t              first_change_end; /* the end of its block */
     sf_decision_pt        on_decision;      /* the caller's */
     void                 *on_decision_ctx;
+    sf_explain_pt         on_explain;       /* the caller's */
+    void                 *on_explain_ctx;
 
     /*
      * The stream reads the element's HTML as "<body>" HTML "</body>": a
@@ -1101,6 +1103,24 @@ sf_feed_decision(void *ctx, const sf_decision_t *d)
     if (f->on_decision != NULL) {
         f->on_decision(f->on_decision_ctx, d);
     }
+}
+
+
+/*
+ * A block explained: which item it is in, and where in the element's
+ * HTML, without the "<body>" the stream read first.
+ */
+static void
+sf_feed_explain(void *ctx, const sf_explain_t *x)
+{
+    sf_feed_t     *f = ctx;
+    sf_explain_t   item;
+
+    item = *x;
+    item.item = f->nitems;
+    item.offset = x->offset >= 6 ? x->offset - 6 : 0;
+
+    f->on_explain(f->on_explain_ctx, &item);
 }
 
 
@@ -2813,6 +2833,13 @@ sf_feed_create(const sf_rules_t *rules, const sf_options_t *options,
     f->first_change = UINT64_MAX;
     opt.on_decision = sf_feed_decision;
     opt.on_decision_ctx = f;
+
+    if (opt.on_explain != NULL) {
+        f->on_explain = opt.on_explain;
+        f->on_explain_ctx = opt.on_explain_ctx;
+        opt.on_explain = sf_feed_explain;
+        opt.on_explain_ctx = f;
+    }
     f->stats.memory = sizeof(sf_feed_t);
     f->state = (flags & SF_FEED_SNIFF) ? SF_FX_SNIFF : SF_FX_TEXT;
 

@@ -426,6 +426,13 @@ sf_match_clean(sf_match_t *match, const unsigned char *href, size_t len)
 }
 
 
+void
+sf_match_text(sf_match_t *match, const sf_block_t *b)
+{
+    sf_match_normalize(match, b);
+}
+
+
 static void
 sf_match_source(sf_match_t *match, const sf_rule_t *r,
     sf_decision_result_t *result)

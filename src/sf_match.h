@@ -110,6 +110,12 @@ sf_ctz64(uint64_t x)
 }
 
 
+/*
+ * The block's normalized text and links, as a decision makes them (set
+ * normalized, scanned and titled to 0 first): for sf_explain.c.
+ */
+void sf_match_text(sf_match_t *match, const sf_block_t *b);
+
 /* Whether the rule's selectors take the block. */
 int sf_match_scope(const sf_rule_t *r, const sf_block_t *b);
 

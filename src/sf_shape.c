@@ -17,6 +17,9 @@
 
 #define SF_SHAPE_DOMAIN   256               /* a host is at most 253 bytes */
 
+#define sf_shape_str(n)   sf_shape_str2(n)
+#define sf_shape_str2(n)  #n
+
 typedef enum {
     SF_SHAPE_OTHER = 0,
     SF_SHAPE_POST,                          /* deep, the title as text */
@@ -34,7 +37,9 @@ typedef struct {
 } sf_shape_link_t;
 
 
-static int sf_shape_glue(const sf_block_t *b);
+static int sf_shape_test(const sf_block_t *b, unsigned char *scratch,
+    size_t cap, sf_shape_t *shape, const char **why);
+static const char *sf_shape_glue(const sf_block_t *b);
 static size_t sf_shape_letter(const unsigned char *p, const unsigned char *end,
     int *letter);
 static size_t sf_shape_title(const sf_block_t *b, unsigned char *buf,
@@ -98,18 +103,55 @@ int
 sf_shape_footer(const sf_block_t *b, unsigned char *scratch, size_t cap,
     sf_shape_t *shape)
 {
+    const char  *why;
+
+    return sf_shape_test(b, scratch, cap, shape, &why);
+}
+
+
+const char *
+sf_shape_why(const sf_block_t *b, unsigned char *scratch)
+{
+    size_t       n;
+    const char  *why;
+    sf_shape_t   shape;
+
+    if (!sf_shape_test(b, scratch, SF_SHAPE_CAP, &shape, &why)) {
+        return why;
+    }
+
+    /* sf_shape_decide() wants the post's URL clean too */
+    n = sf_url_clean(b->links[shape.post].href,
+                     b->links[shape.post].href_len, 1, (char *) scratch,
+                     SF_SHAPE_CAP);
+
+    return n == 0 ? "the post's URL is no acceptable source" : NULL;
+}
+
+
+/* sf_shape_footer(), and why not when it is not: *why, a sentence. */
+static int
+sf_shape_test(const sf_block_t *b, unsigned char *scratch, size_t cap,
+    sf_shape_t *shape, const char **why)
+{
     size_t            i, title_len, title_short, post, home, root;
     sf_shape_link_t   links[3];
 
-    if (b->nlinks < 2 || b->nlinks > 3 || scratch == NULL || cap == 0
-        || !sf_shape_glue(b))
-    {
+    if (b->nlinks < 2 || b->nlinks > 3 || scratch == NULL || cap == 0) {
+        *why = "not two or three links";
+        return 0;
+    }
+
+    *why = sf_shape_glue(b);
+
+    if (*why != NULL) {
         return 0;
     }
 
     title_len = sf_shape_title(b, scratch, cap, &title_short);
 
     if (title_len == 0) {
+        *why = "no page title seen before the block";
         return 0;
     }
 
@@ -122,12 +164,14 @@ sf_shape_footer(const sf_block_t *b, unsigned char *scratch, size_t cap,
         switch (links[i].kind) {
         case SF_SHAPE_POST:
             if (post != 3) {
+                *why = "two links have the page title as their text";
                 return 0;
             }
             post = i;
             break;
         case SF_SHAPE_HOME:
             if (home != 3) {
+                *why = "two links go to a home page";
                 return 0;
             }
             home = i;
@@ -141,6 +185,7 @@ sf_shape_footer(const sf_block_t *b, unsigned char *scratch, size_t cap,
     }
 
     if (post == 3) {
+        *why = "no link has the page title as its text";
         return 0;
     }
 
@@ -154,6 +199,7 @@ sf_shape_footer(const sf_block_t *b, unsigned char *scratch, size_t cap,
 
     /* a third link (the author) may be anything but a second post */
     if (home == 3) {
+        *why = "no link goes to the home page of the post's site";
         return 0;
     }
 
@@ -161,8 +207,11 @@ sf_shape_footer(const sf_block_t *b, unsigned char *scratch, size_t cap,
         || memcmp(links[home].domain, links[post].domain,
                   links[home].domain_len) != 0)
     {
+        *why = "the home page link is on another site than the post's";
         return 0;
     }
+
+    *why = NULL;
 
     shape->post = post;
     shape->site = home;
@@ -171,8 +220,11 @@ sf_shape_footer(const sf_block_t *b, unsigned char *scratch, size_t cap,
 }
 
 
-/* The text outside the links: a few words, some of them letters. */
-static int
+/*
+ * The text outside the links: a few words, some of them letters.  NULL
+ * when it is, or why not.
+ */
+static const char *
 sf_shape_glue(const sf_block_t *b)
 {
     int                   letter, space;
@@ -214,12 +266,20 @@ sf_shape_glue(const sf_block_t *b)
         letters += letter;
         i += n;
 
-        if (words > SF_SHAPE_MAX_WORDS || bytes > SF_SHAPE_MAX_GLUE) {
-            return 0;
+        if (words > SF_SHAPE_MAX_WORDS) {
+            return "more than " sf_shape_str(SF_SHAPE_MAX_WORDS)
+                   " words outside the links";
+        }
+
+        if (bytes > SF_SHAPE_MAX_GLUE) {
+            return "more than " sf_shape_str(SF_SHAPE_MAX_GLUE)
+                   " bytes of text outside the links";
         }
     }
 
-    return letters >= SF_SHAPE_MIN_LETTERS;
+    return letters >= SF_SHAPE_MIN_LETTERS
+           ? NULL : "fewer than " sf_shape_str(SF_SHAPE_MIN_LETTERS)
+                    " letters or digits outside the links";
 }
 
 

@@ -52,5 +52,12 @@ int sf_shape_decide(const sf_block_t *b, unsigned char *scratch,
 int sf_shape_footer(const sf_block_t *b, unsigned char *scratch, size_t cap,
     sf_shape_t *shape);
 
+/*
+ * Why sf_shape_decide() leaves block b alone ("no link has the page title
+ * as its text"), or NULL when it takes it; scratch as for sf_shape_decide.
+ * For explanations only.
+ */
+const char *sf_shape_why(const sf_block_t *b, unsigned char *scratch);
+
 
 #endif /* SF_SHAPE_H_INCLUDED */

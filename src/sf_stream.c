@@ -320,6 +320,11 @@ sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
     }
 
     if (sel == SF_SELECT_DROP) {
+        if (s->explain != NULL) {
+            sf_explain_drop_start(s->explain, t, a->id.data, a->id.len,
+                                  a->cls.data, a->cls.len);
+        }
+
         sf_stream_start_drop(s, tag, rule_id);
         return;
     }
@@ -539,6 +544,16 @@ sf_stream_overflow(sf_stream_t *s)
 
         } else {
             s->held_pass = 1;
+
+            if (s->explain != NULL) {
+                sf_explain_pass(s->explain, &s->opt,
+                                s->anon ? SF_TAG_NONE : s->held_tag,
+                                s->h_id_len ? s->hold + s->h_start + s->h_id
+                                            : NULL, s->h_id_len,
+                                s->h_cls_len ? s->hold + s->h_start + s->h_cls
+                                             : NULL, s->h_cls_len,
+                                s->h_in_off, upto - s->h_start);
+            }
         }
 
         return;
@@ -1069,6 +1084,15 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
 
     s->stats.memory += sf_match_memory(s->match);
 
+    if (s->opt.on_explain != NULL) {
+        s->explain = sf_explain_create(rules, &s->opt.limits, alloc);
+        if (s->explain == NULL) {
+            goto failed;
+        }
+
+        s->stats.memory += sf_explain_memory(s->explain);
+    }
+
     sf_lexer_init(&s->lx);
 
     if (s->opt.source != NULL && s->opt.source_len > 0) {
@@ -1162,6 +1186,8 @@ sf_stream_destroy(sf_stream_t *s)
     if (s->match != NULL) {
         sf_match_destroy(s->match, &alloc);
     }
+
+    sf_explain_destroy(s->explain, &alloc);
 
     sf_stream_free(&alloc, s->shape);
     sf_stream_free(&alloc, s->render);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sf_block.h"
+#include "sf_explain.h"
 #include "sf_lexer.h"
 
 
@@ -161,6 +162,9 @@ struct sf_stream_s {
 
     /* the shape detector's scratch (sf_shape.h), NULL when it is off */
     unsigned char        *shape;
+
+    /* NULL unless options.on_explain is set (sf_explain.h) */
+    sf_explainer_t       *explain;
 
     unsigned char        *render;
     size_t                render_cap;

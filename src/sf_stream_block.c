@@ -344,6 +344,11 @@ sf_stream_decide(sf_stream_t *s, size_t end)
         act = SF_ACT_KEEP;
     }
 
+    if (s->explain != NULL) {
+        sf_explain_block(s->explain, &s->opt, &b, &res, act, s->text_over,
+                         s->h_in_off);
+    }
+
     if (s->text_over && act == SF_ACT_KEEP) {
         sf_stream_pass(s, SF_PASS_TEXT);
     }
@@ -547,6 +552,11 @@ sf_stream_drop_end(sf_stream_t *s)
     s->mode = SF_MODE_PASS;
     sf_stream_report(s, s->drop_rule, SF_ACT_DROP, s->drop_bytes,
                      s->drop_in_off);
+
+    if (s->explain != NULL) {
+        sf_explain_drop(s->explain, &s->opt, s->drop_rule, s->drop_bytes,
+                        s->drop_in_off);
+    }
 }
 
 

@@ -24,6 +24,7 @@ sf_stream_reset(sf_stream_t *s)
     unsigned             src_given;
     sf_link_t           *links;
     sf_match_t          *match;
+    sf_explainer_t      *explain;
     sf_slink_t          *slinks;
     sf_options_t         opt;
     unsigned char       *hold, *text, *render, *shape;
@@ -40,6 +41,7 @@ sf_stream_reset(sf_stream_t *s)
     opt = s->opt;
     alloc = s->alloc;
     match = s->match;
+    explain = s->explain;
     hold = s->hold;
     hold_cap = s->hold_cap;
     text = s->text;
@@ -79,6 +81,7 @@ sf_stream_reset(sf_stream_t *s)
     s->opt = opt;
     s->alloc = alloc;
     s->match = match;
+    s->explain = explain;
     s->hold = hold;
     s->hold_cap = hold_cap;
     s->text = text;

@@ -2,14 +2,16 @@
  * synfilter.c: the command-line face of the engine.
  *
  *     synfilter [-r RULES]... [--no-builtin] [--source URL] [--chunk N]
- *               [--report] [--host HOST] [--credit TEMPLATE]
+ *               [--report] [--explain] [--host HOST] [--credit TEMPLATE]
  *               < page.html > clean.html
  *     synfilter --version | --help
  *
  * An RSS or Atom feed (told by its root element) is cleaned item by item.
  *
  * The same rules and the same stream as the nginx module; a one-line
- * summary goes to stderr, and with --report one line per decision.
+ * summary goes to stderr, with --report one line per decision, and with
+ * --explain one paragraph per block: what decided it, or why the nearest
+ * rule did not.
  */
 
 #include <errno.h>
@@ -28,6 +30,15 @@ typedef struct {
     size_t                current;
     size_t                peak;
 } sf_cli_mem_t;
+
+
+/* What --explain needs to name a rule's file. */
+typedef struct {
+    int                   nfiles;
+    const char          **files;            /* the -r files, in order */
+    size_t               *last;             /* rules count after each */
+    unsigned              report:1;
+} sf_cli_explain_t;
 
 
 /* Allocations carry their size in front, so the peak can be counted. */
@@ -96,16 +107,124 @@ sf_cli_decision(void *ctx, const sf_decision_t *d)
 }
 
 
+/*
+ * The file of a rule: the -r files come first, in order, then the
+ * built-in pack, whose file the engine finds.
+ */
+static const char *
+sf_cli_rule_file(const sf_cli_explain_t *cx, const sf_explain_t *x)
+{
+    int  i;
+
+    for (i = 0; i < cx->nfiles; i++) {
+        if (x->rule_index < cx->last[i]) {
+            return cx->files[i];
+        }
+    }
+
+    return x->rule_file != NULL ? x->rule_file : "built-in";
+}
+
+
+/* One block, one paragraph: where it is, what decided it, or why not. */
+static void
+sf_cli_explain(void *ctx, const sf_explain_t *x)
+{
+    const char              *file, *verb;
+    const sf_cli_explain_t  *cx;
+
+    cx = ctx;
+
+    if (x->item > 0) {
+        fprintf(stderr, "item %u, ", x->item);
+    }
+
+    fprintf(stderr, "block at %llu, %zu bytes: ",
+            (unsigned long long) x->offset, x->bytes);
+
+    if (strcmp(x->tag, "anon") == 0) {
+        fprintf(stderr, "text directly in a container");
+    } else {
+        fprintf(stderr, "<%s", x->tag);
+    }
+
+    if (x->id_len > 0) {
+        fprintf(stderr, " id=\"%.*s\"", (int) x->id_len, x->id);
+    }
+
+    if (x->cls_len > 0) {
+        fprintf(stderr, " class=\"%.*s\"", (int) x->cls_len, x->cls);
+    }
+
+    fprintf(stderr, "%s%s\n", strcmp(x->tag, "anon") == 0 ? "" : ">",
+            x->whole ? ", the whole element" : "");
+
+    file = x->rule_id != NULL && !x->detector ? sf_cli_rule_file(cx, x)
+                                              : NULL;
+
+    if (strcmp(x->action, "keep") != 0) {
+        verb = cx->report ? "reported"
+               : strcmp(x->action, "keep-source") == 0 ? "kept" : "removed";
+
+        if (x->detector) {
+            fprintf(stderr, "  %s: %s by detector %s\n", verb, x->action,
+                    x->rule_id);
+        } else {
+            fprintf(stderr, "  %s: %s by rule %s (%s:%u)\n", verb,
+                    x->action, x->rule_id, file, x->rule_line);
+        }
+
+    } else if (x->rule_id == NULL) {
+        fprintf(stderr, "  kept: %s\n",
+                x->note != NULL ? x->note : "no rule in scope");
+
+    } else if (x->detector) {
+        fprintf(stderr, "  kept: detector %s took it\n", x->rule_id);
+
+    } else if (x->failed == NULL) {
+        fprintf(stderr, "  kept: rule %s (%s:%u) matched\n", x->rule_id,
+                file, x->rule_line);
+
+    } else {
+        fprintf(stderr, "  kept: nearest rule %s (%s:%u), %u of %u "
+                "condition%s held\n", x->rule_id, file, x->rule_line,
+                x->passed, x->nconds, x->nconds == 1 ? "" : "s");
+
+        if (x->cond != NULL) {
+            fprintf(stderr, "  failed: %s (%s:%u): %s\n", x->cond, file,
+                    x->cond_line, x->failed);
+        } else {
+            fprintf(stderr, "  failed: %s\n", x->failed);
+        }
+    }
+
+    if (x->detector_id != NULL) {
+        fprintf(stderr, "  detector %s: %s\n", x->detector_id,
+                x->detector_failed != NULL ? x->detector_failed
+                                           : "would take it");
+    }
+
+    if (x->note != NULL && x->rule_id != NULL) {
+        fprintf(stderr, "  note: %s\n", x->note);
+    }
+
+    fprintf(stderr, "\n");
+}
+
+
 /* Usage goes to stdout with status 0 when asked for, else to stderr. */
 static int
 sf_cli_usage(FILE *f)
 {
     fprintf(f, "usage: synfilter [-r RULES]... [--no-builtin] "
-            "[--source URL] [--chunk N] [--report] [--host HOST] "
+            "[--source URL] [--chunk N]\n"
+            "                 [--report] [--explain] [--host HOST] "
             "[--credit TEMPLATE]\n"
             "       synfilter --version | --help\n"
             "Reads a page or a feed on stdin, writes it cleaned on stdout "
-            "and a summary on\nstderr (see synfilter(1)).\n");
+            "and a summary on\nstderr (see synfilter(1)).  --explain also "
+            "tells on stderr, block by block,\nwhich rule removed it or why "
+            "the nearest rule did not match.\n");
 
     return (f == stdout) ? 0 : 2;
 }
@@ -200,6 +319,7 @@ main(int argc, char **argv)
     char           *end, *in;
     size_t          chunk, len, out_size, slen;
     const char     *files[SF_CLI_MAX_RULES], *src;
+    size_t          last[SF_CLI_MAX_RULES];
     sf_error_t      err;
     sf_rules_t     *rules;
     sf_stream_t    *stream;
@@ -208,16 +328,19 @@ main(int argc, char **argv)
     sf_cli_mem_t    mem;
     sf_options_t    opt;
     unsigned char  *out;
+    sf_cli_explain_t  cx;
     sf_allocator_t  alloc;
     const sf_stats_t  *st;
 
     nfiles = 0;
+    slen = 0;
     builtin = 1;
     chunk = 0;
     feed = NULL;
     credit = NULL;
 
     sf_options_init(&opt);
+    memset(&cx, 0, sizeof(sf_cli_explain_t));
 
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
@@ -277,6 +400,10 @@ main(int argc, char **argv)
             opt.report = 1;
             opt.on_decision = sf_cli_decision;
 
+        } else if (strcmp(argv[i], "--explain") == 0) {
+            opt.on_explain = sf_cli_explain;
+            opt.on_explain_ctx = &cx;
+
         } else {
             return sf_cli_usage(stderr);
         }
@@ -299,7 +426,14 @@ main(int argc, char **argv)
             sf_rules_destroy(rules);
             return 2;
         }
+
+        last[i] = sf_rules_count(rules);
     }
+
+    cx.nfiles = nfiles;
+    cx.files = files;
+    cx.last = last;
+    cx.report = opt.report;
 
     memset(&err, 0, sizeof(sf_error_t));
 

@@ -2,9 +2,10 @@
  * fuzz_feed.c: libFuzzer target for the feed layer.
  *
  * Each input runs whole through a large output window and again in pieces
- * (sizes taken from the input's own bytes) through a 3-byte window, with
- * the built-in pack; the outputs must agree, the feed must end and hold
- * nothing.  In report mode the output must equal the input, whatever it
+ * (sizes taken from the input's own bytes) through a 3-byte window and
+ * with explanations on, with the built-in pack; the outputs must agree,
+ * the feed must end and hold nothing, and every explanation must name its
+ * item and hold whole strings.  In report mode the output must equal the input, whatever it
  * is.  Inputs that are no feed run with SF_FEED_SNIFF too and must pass
  * unchanged.  Build and run: make fuzz-feed (clang, libFuzzer, ASan and
  * UBSan; FUZZ_SECONDS sets the time; tests/fixtures/feeds seeds it).
@@ -17,10 +18,27 @@
 #include "sf.h"
 
 
+/* An explanation of a block of an item's HTML. */
+static void
+sf_fuzz_explain(void *ctx, const sf_explain_t *x)
+{
+    (void) ctx;
+
+    if (x->item == 0 || x->tag == NULL || x->action == NULL
+        || (x->cond != NULL && (strlen(x->cond) == 0 || x->failed == NULL))
+        || (x->failed != NULL && strlen(x->failed) == 0)
+        || (x->note != NULL && strlen(x->note) == 0)
+        || (x->rule_id != NULL && strlen(x->rule_id) == 0))
+    {
+        abort();
+    }
+}
+
+
 static unsigned char *
 sf_fuzz_run(const sf_rules_t *rules, int report, unsigned flags,
     const uint8_t *data, size_t size, const uint8_t *sizes, size_t nsizes,
-    size_t out_size, size_t *out_len)
+    size_t out_size, size_t *out_len, int explain)
 {
     int             rc;
     size_t          pos, n, k, cap;
@@ -33,6 +51,10 @@ sf_fuzz_run(const sf_rules_t *rules, int report, unsigned flags,
     opt.report = report;
     opt.limits.max_holdback = 256;
     opt.limits.max_text = 64;
+
+    if (explain) {
+        opt.on_explain = sf_fuzz_explain;
+    }
 
     f = sf_feed_create(rules, &opt, &sf_malloc_allocator, flags);
     if (f == NULL) {
@@ -109,9 +131,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
 
-    a = sf_fuzz_run(rules, 0, 0, data, size, NULL, 0, 65536, &a_len);
+    a = sf_fuzz_run(rules, 0, 0, data, size, NULL, 0, 65536, &a_len, 0);
     b = sf_fuzz_run(rules, 0, 0, data, size, data, size < 16 ? size : 16, 3,
-                    &b_len);
+                    &b_len, 1);
 
     if (a_len != b_len || memcmp(a, b, a_len) != 0) {
         abort();
@@ -122,7 +144,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* report mode: the bytes as they came */
     a = sf_fuzz_run(rules, 1, SF_FEED_SNIFF, data, size, data + size / 2,
-                    size / 2 < 8 ? 0 : 8, 5, &a_len);
+                    size / 2 < 8 ? 0 : 8, 5, &a_len, 0);
 
     if (a_len != size || memcmp(a, data, size) != 0) {
         abort();
@@ -133,7 +155,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* no feed by its first bytes: through unchanged */
     if (sf_feed_detect(data, size) == SF_FEED_NO) {
         a = sf_fuzz_run(rules, 0, SF_FEED_SNIFF, data, size, data,
-                        size < 8 ? size : 8, 7, &a_len);
+                        size < 8 ? size : 8, 7, &a_len, 0);
 
         if (a_len != size || memcmp(a, data, size) != 0) {
             abort();

@@ -7,8 +7,10 @@
  * is the page.  Each page runs
  *
  *   - whole, then again in pieces (sizes taken from the page's own bytes,
- *     with SF_FLUSH here and there) through a 3-byte output window: the
- *     outputs must agree and the stream must end holding nothing;
+ *     with SF_FLUSH here and there) through a 3-byte output window and
+ *     with explanations on (on_explain): the outputs must agree, the
+ *     stream must end holding nothing, and each block held must be
+ *     explained once, inside the page;
  *   - in report mode, and with no rules, canonical or credit: the output
  *     must equal the page;
  *   - and what the stream inserted is checked: at most one canonical and
@@ -78,6 +80,49 @@ typedef struct {
     unsigned              flush;            /* SF_FLUSH between pieces */
     char                  source[2048];
 } sf_fuzz_opts_t;
+
+
+/* What the explanations of one run must agree with. */
+typedef struct {
+    size_t                size;             /* of the page */
+    unsigned              held;             /* explanations of held blocks */
+} sf_fuzz_explain_t;
+
+
+/* An explanation: inside the page, its strings whole (ASan reads them). */
+static void
+sf_fuzz_explain(void *ctx, const sf_explain_t *x)
+{
+    sf_fuzz_explain_t  *fx;
+
+    fx = ctx;
+
+    if (x->tag == NULL || x->action == NULL || x->offset > fx->size
+        || x->bytes > fx->size - x->offset
+        || (x->id_len > 0 && x->id == NULL)
+        || (x->cls_len > 0 && x->cls == NULL)
+        || (x->cond != NULL && x->failed == NULL)
+        || (x->rule_id == NULL && (x->cond != NULL || x->detector)))
+    {
+        abort();
+    }
+
+    if ((x->rule_id != NULL && strlen(x->rule_id) == 0)
+        || (x->rule_file != NULL && strlen(x->rule_file) == 0)
+        || (x->cond != NULL && strlen(x->cond) == 0)
+        || (x->failed != NULL && strlen(x->failed) == 0)
+        || (x->note != NULL && strlen(x->note) == 0)
+        || (x->detector_failed != NULL && strlen(x->detector_failed) == 0)
+        || (x->passed > x->nconds))
+    {
+        abort();
+    }
+
+    /* a block sent unchecked is explained, never decided */
+    if (!x->whole && !x->unchecked) {
+        fx->held++;
+    }
+}
 
 
 /* Options from the first bytes; *data and *size move past them. */
@@ -492,8 +537,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned             set;
     sf_error_t           err;
     sf_limits_t          limits;
-    sf_stats_t           st;
-    sf_options_t         plain;
+    sf_stats_t           st, st_b;
+    sf_options_t         plain, explained;
+    sf_fuzz_explain_t    fx;
     unsigned char       *a, *b, *c;
     sf_fuzz_opts_t       o;
     char                 source[2100];
@@ -522,10 +568,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     a = sf_fuzz_run(sets[set], &o.opt, 0, data, size, NULL, 0, 65536,
                     &a_len, &st, source);
-    b = sf_fuzz_run(sets[set], &o.opt, o.flush, data, size, data,
-                    size < 16 ? size : 16, 3, &b_len, NULL, NULL);
+    explained = o.opt;
+    explained.on_explain = sf_fuzz_explain;
+    explained.on_explain_ctx = &fx;
+    fx.size = size;
+    fx.held = 0;
 
-    if (a_len != b_len || memcmp(a, b, a_len) != 0) {
+    b = sf_fuzz_run(sets[set], &explained, o.flush, data, size, data,
+                    size < 16 ? size : 16, 3, &b_len, &st_b, NULL);
+
+    if (a_len != b_len || memcmp(a, b, a_len) != 0
+        || fx.held != st_b.blocks_held || st_b.blocks_held != st.blocks_held)
+    {
         abort();
     }
 
