@@ -124,10 +124,12 @@ def test_learned_source_expires(site):
 
 def test_comment_teaches_no_source(site):
     """A reader's comment written like a footer (wpDiscuz) is no source:
-    nothing learned, nothing credited."""
+    it stays as the reader wrote it, nothing learned, nothing credited."""
     url = site.base + "/learnfoot/ugc?src=none&ugc=https://evil.example/x"
     r = curl(url)
-    assert b"evil.example/x\">Visitor" not in r.body.replace(b"\n", b"")
+    assert re.search(rb'<div class="wpd-comment"><p>The post <a href="'
+                     rb'https://evil.example/x" rel="nofollow ugc">Story</a>',
+                     r.body), r.body
     assert b"syndication-source" not in r.body
     r = curl(url)
     assert link_canonicals(r) == []
