@@ -353,6 +353,7 @@ void sf_stream_credit(sf_stream_t *s);
 void sf_stream_credit_for(sf_stream_t *s, const char *url, size_t len,
     const char *name, size_t name_len);
 int sf_stream_comment_list(const unsigned char *v, size_t len);
+int sf_stream_comment_word(const unsigned char *w, size_t len);
 /* The held block, or the open elements, name a comment area. */
 int sf_stream_in_comments(sf_stream_t *s);
 

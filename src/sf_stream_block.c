@@ -333,13 +333,12 @@ sf_stream_decide(sf_stream_t *s, size_t end)
     act = res.action;
 
     /*
-     * Whatever a rule says, quotes, comments and code samples stay; a
-     * reader's comment written like a footer, in any comment plugin's
-     * markup (wpDiscuz, #comments, .comments-area), too.
+     * Whatever a rule says, quotes, comments (a reader's comment written
+     * like a footer, in any comment plugin's markup) and code samples
+     * stay.
      */
-    if ((flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS
-                  | SF_BLOCK_IN_CODE))
-        || (act != SF_ACT_KEEP && sf_stream_in_comments(s)))
+    if (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS
+                 | SF_BLOCK_IN_CODE))
     {
         act = SF_ACT_KEEP;
     }

@@ -132,6 +132,7 @@ static const sf_stream_word_t  sf_stream_place_classes[] = {
 unsigned
 sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
 {
+    int                      comments;
     size_t                   len;
     unsigned                 flags;
     const unsigned char     *p, *w;
@@ -152,12 +153,29 @@ sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
         flags |= SF_BLOCK_IN_CODE;
     }
 
+    /*
+     * An element whose id or a class word names comments (#comments,
+     * .comments-area, wpDiscuz's wpd- containers, ...) holds what readers
+     * wrote; not <html> or <body>, whose classes describe the page.
+     */
+    comments = tag->tag != SF_TAG_HTML && tag->tag != SF_TAG_BODY;
+
+    if (comments && a->id.data != NULL
+        && sf_stream_comment_list(a->id.data, a->id.len))
+    {
+        flags |= SF_BLOCK_IN_COMMENTS;
+    }
+
     /* one pass over the class words */
     p = a->cls.data;
 
     while (p != NULL
            && (w = sf_stream_word(&p, a->cls.data + a->cls.len, &len)) != NULL)
     {
+        if (comments && sf_stream_comment_word(w, len)) {
+            flags |= SF_BLOCK_IN_COMMENTS;
+        }
+
         if (len < 11 || len > 13) {
             continue;
         }

@@ -19,7 +19,6 @@
 
 
 static int sf_stream_part_end(const unsigned char *w, size_t len, size_t i);
-static int sf_stream_comment_word(const unsigned char *w, size_t len);
 
 
 const char  sf_stream_default_credit[] =
@@ -46,14 +45,16 @@ sf_stream_part_end(const unsigned char *w, size_t len, size_t i)
  * category-commentary), wpDiscuz's containers (wpd-*, wpd_*, wpdcom,
  * wpdiscuz*), Disqus.
  */
-static int
+int
 sf_stream_comment_word(const unsigned char *w, size_t len)
 {
     size_t  i, j, k;
 
     static const char  comment[] = "comment";
 
-    if (len >= 4 && strncasecmp((const char *) w, "wpd", 3) == 0
+    /* most class words start with none of 'w', 'd', 'c' and hold no '-' */
+    if (len >= 4 && (w[0] | 0x20) == 'w'
+        && strncasecmp((const char *) w, "wpd", 3) == 0
         && (w[3] == '-' || w[3] == '_'
             || (len >= 6 && strncasecmp((const char *) w + 3, "com", 3) == 0)
             || (len >= 8 && strncasecmp((const char *) w + 3, "iscuz", 5)
@@ -62,7 +63,9 @@ sf_stream_comment_word(const unsigned char *w, size_t len)
         return 1;
     }
 
-    if (len >= 6 && strncasecmp((const char *) w, "disqus", 6) == 0) {
+    if (len >= 6 && (w[0] | 0x20) == 'd'
+        && strncasecmp((const char *) w, "disqus", 6) == 0)
+    {
         return 1;
     }
 
@@ -97,9 +100,9 @@ sf_stream_comment_word(const unsigned char *w, size_t len)
 
 
 /*
- * An id or class value (a list of words) names a comment area.  Also for
- * sf_stream_elt.c: flagging such elements SF_BLOCK_IN_COMMENTS would keep
- * a comment written like a footer, not only refuse to learn from it.
+ * An id or class value (a list of words) names a comment area: such
+ * elements are flagged SF_BLOCK_IN_COMMENTS (sf_stream_elt.c), so that a
+ * comment written like a footer is kept, and never learned from.
  */
 int
 sf_stream_comment_list(const unsigned char *v, size_t len)
