@@ -503,17 +503,28 @@ sf_fuzz_check_inserts(const sf_fuzz_opts_t *o, const uint8_t *page,
     }
 
     if (st->credits == 1) {
-        static const char  by[] = "Originally published by <a href=\"";
+        const unsigned char  *words;
 
-        p = out + at + sizeof(SF_FUZZ_DEFAULT_CREDIT) - 1;
+        static const char  by[] = " <a href=\"";
 
-        if ((size_t) (end - p) < sizeof(by) - 1
-            || memcmp(p, by, sizeof(by) - 1) != 0)
+        /*
+         * The built-in wording, in the page's language (sf_credit_lang.c):
+         * plain words, then the link.
+         */
+        words = out + at + sizeof(SF_FUZZ_DEFAULT_CREDIT) - 1;
+        p = words;
+
+        while (p < end && *p != '<' && *p != '&' && *p != '>') {
+            p++;
+        }
+
+        if (p - words < 2 || (size_t) (end - p) < sizeof(by) - 2
+            || memcmp(p - 1, by, sizeof(by) - 1) != 0)
         {
             abort();
         }
 
-        p = sf_fuzz_attr_url(p + sizeof(by) - 1, end, url, sizeof(url));
+        p = sf_fuzz_attr_url(p - 1 + sizeof(by) - 1, end, url, sizeof(url));
 
         if (end - p < 2 || p[1] != '>') {
             abort();
