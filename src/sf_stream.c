@@ -287,8 +287,11 @@ sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
         return;
 
     case SF_TAG_BODY:
+        if (!s->head_seen) {
+            sf_stream_head_implied(s);
+        }
+
         s->in_body = 1;
-        s->head_seen = 1;
         sf_stream_push(s, tag, a);
         sf_stream_queue_token(s);
         return;
@@ -298,9 +301,12 @@ sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
     }
 
     if (sf_tag_is_block(t)) {
+        if (!s->head_seen) {
+            sf_stream_head_implied(s);
+        }
+
         sf_stream_implicit_close(s, t);
         s->in_body = 1;
-        s->head_seen = 1;
 
     } else if (!s->in_body || sf_tag_is_rawtext(t) || t == SF_TAG_TEMPLATE
                || t == SF_TAG_LINK || t == SF_TAG_META)

@@ -340,6 +340,7 @@ void sf_stream_title_end(sf_stream_t *s);
 void sf_stream_title_add(sf_stream_t *s, const unsigned char *p, size_t len);
 void sf_stream_meta(sf_stream_t *s, sf_attrs_t *a);
 void sf_stream_head_end(sf_stream_t *s);
+void sf_stream_head_implied(sf_stream_t *s);
 int sf_stream_canonical(sf_stream_t *s, sf_attrs_t *a);
 int sf_stream_ends_head(sf_tag_t *tag);
 void sf_stream_headhold_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);

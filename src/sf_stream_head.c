@@ -351,6 +351,26 @@ sf_stream_head_end(sf_stream_t *s)
 
 
 /*
+ * The body starts and no <head> was seen: the head is implied (HTML puts
+ * a <link> met before the body's content there), so the canonical of a
+ * source given at create time goes in right before the body, and the
+ * Link header the module sent does not stand alone.
+ */
+void
+sf_stream_head_implied(sf_stream_t *s)
+{
+    s->head_seen = 1;
+
+    if (s->opt.canonical && !s->opt.report && !s->canon_seen
+        && s->src_given)
+    {
+        (void) sf_stream_queue_canonical(s);
+        s->canon_seen = 1;
+    }
+}
+
+
+/*
  * <link rel="canonical"> in the head.  Returns 1 when the stream took the
  * tag over (rewrote, dropped or started holding it).
  */

@@ -57,6 +57,18 @@ def test_link_header_agrees_with_page(site, given, clean):
         assert heads == [clean]
 
 
+def test_link_header_agrees_without_head(site):
+    """A page with no <head>: the canonical goes where HTML implies the
+    head, so the Link header never stands alone."""
+    src = "https://src.example/ferry?a=1&b=2"
+    r = curl(site.base + "/hsrc/no-head", "-H", "X-Source: " + src)
+    assert r.status == 200
+    assert link_canonicals(r) == [src]
+    assert head_canonicals(r.body) == [src]
+    assert re.search(rb'<title>[^<]*</title>\n<link rel="canonical" '
+                     rb'href="[^"]*">\s*<body', r.body), r.body[:300]
+
+
 @pytest.mark.parametrize("upstream_link,kept", [
     ('<https://agg.test/self>; rel="canonical"', None),
     ('<https://agg.test/self>; rel=canonical', None),

@@ -111,6 +111,52 @@ test_canonical_and_credit_apart(void **state)
 }
 
 
+/*
+ * A page without <head>: the canonical of a given source goes where HTML
+ * implies the head, right before the body or its first block, so the
+ * module's Link header never stands alone.
+ */
+static void
+test_canonical_without_head(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    (void) state;
+
+    sf_options_init(&opt);
+    opt.source = "https://src.example/a?x=1&y=2";
+    opt.source_len = strlen(opt.source);
+
+    check_out(&opt,
+              "<html><title>T</title><body><p>Story.</p></body></html>",
+              "<html><title>T</title>"
+              CANON("https://src.example/a?x=1&amp;y=2")
+              "<body><p>Story.</p>"
+              CREDIT("https://src.example/a?x=1&amp;y=2", "src.example")
+              "</body></html>",
+              &out);
+    assert_int_equal(out.stats.canonicals, 1);
+    sf_test_out_free(&out);
+
+    check_out(&opt,
+              "<div><p>Story.</p></div>",
+              CANON("https://src.example/a?x=1&amp;y=2")
+              "<div><p>Story.</p></div>"
+              CREDIT("https://src.example/a?x=1&amp;y=2", "src.example"),
+              &out);
+    assert_int_equal(out.stats.canonicals, 1);
+    sf_test_out_free(&out);
+
+    /* no source given: nothing inserted */
+    sf_options_init(&opt);
+    check_out(&opt, "<html><body><p>Story.</p></body></html>",
+              "<html><body><p>Story.</p></body></html>", &out);
+    assert_int_equal(out.stats.canonicals, 0);
+    sf_test_out_free(&out);
+}
+
+
 /* The same with a held page canonical and a head source after it. */
 static void
 test_held_canonical_and_credit_apart(void **state)
@@ -396,6 +442,7 @@ main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_canonical_and_credit_apart),
+        cmocka_unit_test(test_canonical_without_head),
         cmocka_unit_test(test_held_canonical_and_credit_apart),
         cmocka_unit_test(test_insert_too_long),
         cmocka_unit_test(test_credit_name_references),

@@ -381,9 +381,11 @@ test_code_samples(void **state)
               "<p>buy now</p><div id=\"respond\">y</div></body>",
               "<body><p><code>x</code></p><pre>a</pre></body>", NULL);
 
-    /* no credit for a known source inside a sample: after it */
+    /* no credit for a known source inside a sample: after it (the head
+       canonical a head-less page gets is test_insert's) */
     opt.source = "https://src.example/a";
     opt.source_len = strlen(opt.source);
+    opt.canonical = 0;
     check_out(&opt,
               "<body><pre><article><p>x</p></article></pre></body>",
               "<body><pre><article><p>x</p></article></pre>"
@@ -487,6 +489,8 @@ test_credit_placement(void **state)
     sf_options_init(&opt);
     opt.source = "https://src.example/a";
     opt.source_len = strlen(opt.source);
+    /* where the credit goes; the canonical of a head-less page: test_insert */
+    opt.canonical = 0;
 
     /* a known source and no footer: before the end of the article */
     check_out(&opt,
