@@ -22,6 +22,7 @@ static int sf_stream_host_is_page(sf_stream_t *s, const char *url, size_t len);
 static void sf_stream_head_source(sf_stream_t *s, const unsigned char *v,
     size_t len, int need_host, int decode);
 static int sf_stream_queue_canonical(sf_stream_t *s);
+static void sf_stream_canonical_given(sf_stream_t *s);
 static int sf_stream_js_key(sf_stream_t *s);
 static unsigned sf_stream_js_put(sf_stream_t *s, unsigned char c);
 
@@ -341,12 +342,7 @@ sf_stream_head_end(sf_stream_t *s)
     s->title_capture = 0;
     s->js_state = SF_JS_OFF;
 
-    if (s->opt.canonical && !s->opt.report && !s->canon_seen
-        && s->src_given)
-    {
-        (void) sf_stream_queue_canonical(s);
-        s->canon_seen = 1;
-    }
+    sf_stream_canonical_given(s);
 }
 
 
@@ -361,6 +357,14 @@ sf_stream_head_implied(sf_stream_t *s)
 {
     s->head_seen = 1;
 
+    sf_stream_canonical_given(s);
+}
+
+
+/* The canonical of a source given at create time, when the head had none. */
+static void
+sf_stream_canonical_given(sf_stream_t *s)
+{
     if (s->opt.canonical && !s->opt.report && !s->canon_seen
         && s->src_given)
     {
