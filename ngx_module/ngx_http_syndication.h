@@ -174,8 +174,6 @@ ngx_int_t ngx_http_syndication_engine_create(ngx_http_request_t *r,
     sf_options_t *options, sf_allocator_t *alloc);
 int ngx_http_syndication_engine_feed(ngx_http_syndication_ctx_t *ctx,
     sf_io_t *io, unsigned flags);
-ngx_int_t ngx_http_syndication_engine_holding(
-    ngx_http_syndication_ctx_t *ctx);
 const char *ngx_http_syndication_engine_status(
     ngx_http_syndication_ctx_t *ctx);
 ngx_uint_t ngx_http_syndication_engine_removed(

@@ -99,17 +99,6 @@ ngx_http_syndication_engine_feed(ngx_http_syndication_ctx_t *ctx,
 }
 
 
-ngx_int_t
-ngx_http_syndication_engine_holding(ngx_http_syndication_ctx_t *ctx)
-{
-    if (ctx->feed != NULL) {
-        return sf_feed_holding(ctx->feed);
-    }
-
-    return ctx->stream != NULL && sf_stream_holding(ctx->stream);
-}
-
-
 /* The engine's status, or NULL when there is no engine. */
 const char *
 ngx_http_syndication_engine_status(ngx_http_syndication_ctx_t *ctx)
