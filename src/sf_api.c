@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sf.h"
+#include "sf_run.h"
 
 
 void
@@ -63,8 +64,8 @@ const sf_allocator_t  sf_malloc_allocator = {
 
 
 int
-sf_stream_run(sf_stream_t *stream, const unsigned char *in, size_t len,
-    size_t chunk, size_t out_size, unsigned char *out_buf,
+sf_run(void *engine, sf_run_feed_pt feed, const unsigned char *in,
+    size_t len, size_t chunk, size_t out_size, unsigned char *out_buf,
     sf_write_pt write, void *ctx)
 {
     int       rc;
@@ -72,7 +73,7 @@ sf_stream_run(sf_stream_t *stream, const unsigned char *in, size_t len,
     unsigned  flags;
     sf_io_t   io;
 
-    if (stream == NULL || out_buf == NULL || out_size == 0 || write == NULL
+    if (engine == NULL || out_buf == NULL || out_size == 0 || write == NULL
         || (in == NULL && len > 0))
     {
         return SF_ERROR;
@@ -97,7 +98,7 @@ sf_stream_run(sf_stream_t *stream, const unsigned char *in, size_t len,
             io.next_out = out_buf;
             io.avail_out = out_size;
 
-            rc = sf_stream_feed(stream, &io, flags);
+            rc = feed(engine, &io, flags);
 
             if (rc == SF_ERROR) {
                 return SF_ERROR;
@@ -115,4 +116,21 @@ sf_stream_run(sf_stream_t *stream, const unsigned char *in, size_t len,
     } while (len > 0);
 
     return rc == SF_DONE ? SF_OK : SF_ERROR;
+}
+
+
+static int
+sf_run_stream(void *engine, sf_io_t *io, unsigned flags)
+{
+    return sf_stream_feed(engine, io, flags);
+}
+
+
+int
+sf_stream_run(sf_stream_t *stream, const unsigned char *in, size_t len,
+    size_t chunk, size_t out_size, unsigned char *out_buf,
+    sf_write_pt write, void *ctx)
+{
+    return sf_run(stream, sf_run_stream, in, len, chunk, out_size, out_buf,
+                  write, ctx);
 }

@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "sf.h"
+#include "sf_run.h"
 
 
 #define SF_FEED_TOKEN_SIZE   4096   /* one tag of the feed, whole */
@@ -277,6 +278,7 @@ struct sf_feed_s {
 
 static sf_feed_except_t *sf_feed_except_at(sf_feed_t *f);
 static int sf_feed_aligned(sf_feed_t *f);
+static int sf_feed_run_one(void *engine, sf_io_t *io, unsigned flags);
 static void sf_feed_catch_up(sf_feed_t *f);
 static void sf_feed_except_pop(sf_feed_t *f);
 
@@ -2909,54 +2911,18 @@ sf_feed_destroy(sf_feed_t *f)
 }
 
 
+static int
+sf_feed_run_one(void *engine, sf_io_t *io, unsigned flags)
+{
+    return sf_feed_feed(engine, io, flags);
+}
+
+
 int
 sf_feed_run(sf_feed_t *feed, const unsigned char *in, size_t len,
     size_t chunk, size_t out_size, unsigned char *out_buf,
     sf_write_pt write, void *ctx)
 {
-    int       rc;
-    size_t    n;
-    unsigned  flags;
-    sf_io_t   io;
-
-    if (feed == NULL || out_buf == NULL || out_size == 0 || write == NULL
-        || (in == NULL && len > 0))
-    {
-        return SF_ERROR;
-    }
-
-    if (chunk == 0) {
-        chunk = len;
-    }
-
-    do {
-        n = len < chunk ? len : chunk;
-        io.next_in = in;
-        io.avail_in = n;
-        in += n;
-        len -= n;
-        flags = (len == 0) ? SF_FINISH : 0;
-
-        do {
-            io.next_out = out_buf;
-            io.avail_out = out_size;
-
-            rc = sf_feed_feed(feed, &io, flags);
-
-            if (rc == SF_ERROR) {
-                return SF_ERROR;
-            }
-
-            if (io.next_out != out_buf
-                && write(ctx, out_buf, (size_t) (io.next_out - out_buf))
-                   != SF_OK)
-            {
-                return SF_ERROR;
-            }
-
-        } while (rc == SF_BUSY);
-
-    } while (len > 0);
-
-    return rc == SF_DONE ? SF_OK : SF_ERROR;
+    return sf_run(feed, sf_feed_run_one, in, len, chunk, out_size, out_buf,
+                  write, ctx);
 }
