@@ -84,6 +84,7 @@ typedef struct {
     uint16_t              id_len;
     uint16_t              cls;
     uint16_t              cls_len;
+    uint16_t              comments; /* its own id or class names comments */
 } sf_elt_t;
 
 

@@ -259,6 +259,7 @@ sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
     e = &s->stack[s->depth];
     e->tag = t;
     e->flags = sf_stream_flags(s) | own;
+    e->comments = (own & SF_BLOCK_IN_COMMENTS) != 0;
     e->mark = (uint16_t) s->arena_len;
     e->id_len = 0;
     e->cls_len = 0;

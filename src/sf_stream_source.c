@@ -123,37 +123,23 @@ sf_stream_comment_list(const unsigned char *v, size_t len)
 
 
 /*
- * The held block or an element around it is a comment area (by id or
- * class).  <html> and <body> do not count: a theme's body class such as
- * "comments-open" says nothing about where a block sits.
+ * The held block or an element around it is a comment area by its own id
+ * or class (sf_stream_own_flags(), which leaves out <html> and <body>: a
+ * theme's body class such as "comments-open" says nothing about where a
+ * block sits).  Read from the flags found when each element opened, not
+ * from its words again: learning walks the whole stack.
  */
 int
 sf_stream_in_comments(sf_stream_t *s)
 {
-    unsigned               i;
-    sf_elt_t              *e;
-    const unsigned char   *base;
+    unsigned  i;
 
-    if (s->mode == SF_MODE_HELD) {
-        base = s->hold + s->h_start;
-
-        if (sf_stream_comment_list(base + s->h_id, s->h_id_len)
-            || sf_stream_comment_list(base + s->h_cls, s->h_cls_len))
-        {
-            return 1;
-        }
+    if (s->mode == SF_MODE_HELD && (s->h_own & SF_BLOCK_IN_COMMENTS)) {
+        return 1;
     }
 
     for (i = 0; i < s->depth; i++) {
-        e = &s->stack[i];
-
-        if (e->tag == SF_TAG_HTML || e->tag == SF_TAG_BODY) {
-            continue;
-        }
-
-        if (sf_stream_comment_list(s->arena + e->id, e->id_len)
-            || sf_stream_comment_list(s->arena + e->cls, e->cls_len))
-        {
+        if (s->stack[i].comments) {
             return 1;
         }
     }
