@@ -44,7 +44,7 @@ MODULE_SO  := $(BUILD)/ngx_http_syndication_filter_module.so
 .PHONY: all engine module test unit unit-opt unit-asan integration run \
         bench quality fixtures-cli fuzz fuzz-feed clean deps rules \
         bench-nginx bench-engine bench-instr golden release-check \
-        clang-warn fuzz-check soak FORCE
+        clang-warn fuzz-check layout-check soak FORCE
 
 all: engine module
 
@@ -175,6 +175,10 @@ golden: $(BUILD)/synfilter
 # one version string in the header, the CLI, CHANGES, man page and debian/
 release-check: $(BUILD)/synfilter
 	$(PYTEST) -q tests/test_release.py
+
+# the engine's layout rules (src/INTERNALS.md), read from the source
+layout-check:
+	$(PYTEST) -q tests/test_layout.py
 
 # The same tests against nginx itself built with AddressSanitizer and the
 # module compiled in (--add-module: the static build path of `config`).
@@ -427,7 +431,8 @@ clang-warn:
 
 # ---- everything -----------------------------------------------------------
 
-test: all unit fixtures-cli release-check clang-warn fuzz-check integration
+test: all unit fixtures-cli release-check layout-check clang-warn fuzz-check \
+      integration
 
 clean:
 	rm -rf $(BUILD)

@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "sf.h"
+#include "sf_out.h"
 #include "sf_run.h"
 
 
@@ -109,12 +110,6 @@ enum {
     SF_CAP_TITLE,
     SF_CAP_LANG
 };
-
-
-typedef struct {
-    const unsigned char  *p;
-    size_t                len;
-} sf_feed_seg_t;
 
 
 /* How the feed spells each ASCII character, and all non-ASCII ones. */
@@ -234,7 +229,7 @@ struct sf_feed_s {
     const unsigned char  *replay;
     size_t                replay_len;
 
-    sf_feed_seg_t         queue[SF_FEED_QUEUE_MAX];
+    sf_out_seg_t          queue[SF_FEED_QUEUE_MAX];
     unsigned              q_n;
 
     /* the element's exceptions, in order; offsets in its decoded HTML */
@@ -447,27 +442,22 @@ sf_feed_queue(sf_feed_t *f, const void *p, size_t len)
 static int
 sf_feed_drain_queue(sf_feed_t *f, sf_io_t *io)
 {
-    size_t          n;
-    sf_feed_seg_t  *seg;
+    size_t         n;
+    sf_out_seg_t  *seg;
 
     while (f->q_n > 0) {
         seg = &f->queue[0];
-        n = seg->len < io->avail_out ? seg->len : io->avail_out;
+        n = sf_out_seg_move(seg, io);
 
         if (n == 0) {
             return SF_BUSY;
         }
 
-        memcpy(io->next_out, seg->p, n);
-        io->next_out += n;
-        io->avail_out -= n;
         f->stats.bytes_out += n;
-        seg->p += n;
-        seg->len -= n;
 
         if (seg->len == 0) {
             memmove(&f->queue[0], &f->queue[1],
-                    (f->q_n - 1) * sizeof(sf_feed_seg_t));
+                    (f->q_n - 1) * sizeof(sf_out_seg_t));
             f->q_n--;
         }
     }

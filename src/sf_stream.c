@@ -14,8 +14,8 @@
  * so no buffer is reused while a segment still points into it.  All memory
  * is allocated in sf_stream_create().
  *
- * This file: the feed loop and the output queue, markup tokens and what
- * happens outside blocks, the life cycle.
+ * This file: the feed loop, markup tokens and what happens outside
+ * blocks, the life cycle.  The queue is sf_stream_queue.c.
  */
 
 #include "sf_shape.h"
@@ -29,11 +29,11 @@ enum {
 };
 
 
-static int sf_stream_drain(sf_stream_t *s, sf_io_t *io);
 static void sf_stream_compact(sf_stream_t *s);
 static void sf_stream_token_as_is(sf_stream_t *s);
 static void sf_stream_token(sf_stream_t *s);
 static void sf_stream_tag(sf_stream_t *s, sf_tag_t *tag);
+static void sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 static unsigned sf_stream_route(sf_stream_t *s);
 static int sf_stream_fast(sf_stream_t *s, sf_io_t *io);
 static int sf_stream_feed_io(sf_stream_t *s, sf_io_t *io, unsigned flags);
@@ -43,123 +43,6 @@ static int sf_stream_step(sf_stream_t *s, sf_io_t *io);
 static void sf_stream_end_input(sf_stream_t *s);
 static void *sf_stream_alloc(sf_stream_t *s, size_t size);
 static void sf_stream_free(const sf_allocator_t *alloc, void *p);
-
-
-/*
- * Bytes to send after those already queued.  Returns 0, or -1 when they
- * were left out: an insertion refused to keep the page's slots (counted as
- * a pass-through: the page goes on unchanged), or page bytes that found no
- * slot, which the reserve rules out (sf_stream.h) and which make the
- * stream fail (SF_ERROR) rather than send a page with a hole in it.
- */
-int
-sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len)
-{
-    unsigned   i;
-    sf_seg_t  *seg;
-
-    if (len == 0) {
-        return 0;
-    }
-
-    /*
-     * Nothing waits before these bytes: they go straight to the caller's
-     * output as far as it has room, and only the rest waits.
-     */
-    if (s->q_n == 0 && s->io != NULL && s->io->avail_out > 0) {
-        sf_io_t  *io;
-        size_t    n;
-
-        io = s->io;
-        n = len < io->avail_out ? len : io->avail_out;
-
-        memcpy(io->next_out, p, n);
-        io->next_out += n;
-        io->avail_out -= n;
-        s->stats.bytes_out += n;
-
-        if (n == len) {
-            return 0;
-        }
-
-        p += n;
-        len -= n;
-    }
-
-    i = (s->q_head + s->q_n) % SF_QUEUE_MAX;
-    seg = &s->queue[i];
-
-    if (s->q_n > 0) {
-        sf_seg_t  *last;
-
-        last = &s->queue[(i + SF_QUEUE_MAX - 1) % SF_QUEUE_MAX];
-
-        /* right after the last segment's bytes: no new slot */
-        if (last->p + last->len == p) {
-            last->len += len;
-            return 0;
-        }
-    }
-
-    if ((uintptr_t) p - (uintptr_t) s->render < s->render_cap) {
-        /* an insertion: never in a slot the page's bytes may need */
-        if (s->q_n + 1 + SF_QUEUE_PAGE > SF_QUEUE_MAX) {
-            sf_stream_pass(s, SF_PASS_QUEUE);
-            return -1;
-        }
-
-    } else if (s->q_n == SF_QUEUE_MAX) {
-        sf_stream_pass(s, SF_PASS_QUEUE);
-        s->broken = 1;
-        return -1;
-    }
-
-    seg->p = p;
-    seg->len = len;
-    s->q_n++;
-
-    return 0;
-}
-
-
-/* The current token leaves as it is. */
-void
-sf_stream_queue_token(sf_stream_t *s)
-{
-    (void) sf_stream_queue(s, s->hold + s->t_start,
-                           s->hold_len - s->t_start);
-}
-
-
-static int
-sf_stream_drain(sf_stream_t *s, sf_io_t *io)
-{
-    size_t     n;
-    sf_seg_t  *seg;
-
-    while (s->q_n > 0) {
-        seg = &s->queue[s->q_head];
-        n = seg->len < io->avail_out ? seg->len : io->avail_out;
-
-        if (n == 0) {
-            return SF_BUSY;
-        }
-
-        memcpy(io->next_out, seg->p, n);
-        io->next_out += n;
-        io->avail_out -= n;
-        s->stats.bytes_out += n;
-        seg->p += n;
-        seg->len -= n;
-
-        if (seg->len == 0) {
-            s->q_head = (s->q_head + 1) % SF_QUEUE_MAX;
-            s->q_n--;
-        }
-    }
-
-    return SF_OK;
-}
 
 
 /* With the queue empty, move what is still needed to the buffer's start. */
@@ -206,18 +89,7 @@ sf_stream_compact(sf_stream_t *s)
 }
 
 
-void
-sf_stream_pass(sf_stream_t *s, sf_pass_reason_e reason)
-{
-    if (s->first_limit == 0) {
-        s->first_limit = reason + 1;
-    }
-
-    s->stats.passthrough[reason]++;
-}
-
-
-void
+static void
 sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 {
     sf_tag_e              t;
@@ -406,8 +278,9 @@ sf_stream_token(sf_stream_t *s)
 static void
 sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
 {
-    sf_tag_t    tag;
-    sf_attrs_t  a;
+    sf_tag_t      tag;
+    sf_attrs_t    a;
+    sf_verdict_e  verdict;
 
     /* a template's contents are no page content: its tags act on nothing */
     if (s->lx.inert) {
@@ -437,18 +310,22 @@ sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
     a.parsed = 0;
 
     switch (s->mode) {
-    case SF_MODE_PASS:
-        sf_stream_pass_tag(s, &tag, &a);
-        break;
     case SF_MODE_HELD:
-        sf_stream_held_tag(s, &tag, &a);
+        verdict = sf_stream_held_tag(s, &tag, &a);
         break;
     case SF_MODE_HEADHOLD:
-        sf_stream_headhold_tag(s, &tag, &a);
+        verdict = sf_stream_headhold_tag(s, &tag, &a);
         break;
     case SF_MODE_DROP:
-        sf_stream_drop_tag(s, &tag, &a);
+        verdict = sf_stream_drop_tag(s, &tag);
         break;
+    default:
+        verdict = SF_TAG_AGAIN;
+        break;
+    }
+
+    if (verdict == SF_TAG_AGAIN) {
+        sf_stream_pass_tag(s, &tag, &a);
     }
 }
 

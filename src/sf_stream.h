@@ -18,6 +18,7 @@
 #include "sf_block.h"
 #include "sf_explain.h"
 #include "sf_lexer.h"
+#include "sf_out.h"
 
 
 #define SF_STACK_MAX      64        /* open block-level elements tracked */
@@ -67,12 +68,6 @@ typedef enum {
     SF_MODE_HEADHOLD,               /* after the head canonical */
     SF_MODE_DROP                    /* inside an element dropped whole */
 } sf_mode_e;
-
-
-typedef struct {
-    const unsigned char  *p;
-    size_t                len;
-} sf_seg_t;
 
 
 /* An open block-level element; offsets are small: the arena is 2 KiB. */
@@ -173,7 +168,7 @@ struct sf_stream_s {
     /* the caller's cursor while sf_stream_feed() runs, NULL otherwise */
     sf_io_t              *io;
 
-    sf_seg_t              queue[SF_QUEUE_MAX];
+    sf_out_seg_t          queue[SF_QUEUE_MAX];
     unsigned              q_head;
     unsigned              q_n;
 
@@ -303,11 +298,61 @@ sf_stream_word(const unsigned char **p, const unsigned char *end,
 }
 
 
-/* sf_stream.c */
-int sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len);
+/*
+ * What the handler of a mode (held block, dropped element, held head) did
+ * with a tag: took it, or ended its mode on it (the mode is PASS again)
+ * and leaves the tag to be read anew as outside any block.  The feed loop
+ * alone goes on with it: no handler calls back into the loop.
+ */
+typedef enum {
+    SF_TAG_TAKEN = 0,
+    SF_TAG_AGAIN
+} sf_verdict_e;
+
+
+/* A limit was hit: the bytes pass unchanged, and it is counted. */
+static inline void
+sf_stream_pass(sf_stream_t *s, sf_pass_reason_e reason)
+{
+    if (s->first_limit == 0) {
+        s->first_limit = reason + 1;
+    }
+
+    s->stats.passthrough[reason]++;
+}
+
+
+/* sf_stream_queue.c */
+int sf_stream_queue_wait(sf_stream_t *s, const unsigned char *p, size_t len);
 void sf_stream_queue_token(sf_stream_t *s);
-void sf_stream_pass(sf_stream_t *s, sf_pass_reason_e reason);
-void sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
+int sf_stream_drain(sf_stream_t *s, sf_io_t *io);
+
+
+/*
+ * Bytes to send after those already queued: the common case, nothing
+ * waiting and room for all of them, inline in every file that sends.
+ */
+static inline int
+sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len)
+{
+    sf_io_t  *io;
+
+    io = s->io;
+
+    if (len == 0) {
+        return 0;
+    }
+
+    if (s->q_n == 0 && io != NULL && len <= io->avail_out) {
+        memcpy(io->next_out, p, len);
+        io->next_out += len;
+        io->avail_out -= len;
+        s->stats.bytes_out += len;
+        return 0;
+    }
+
+    return sf_stream_queue_wait(s, p, len);
+}
 
 /* sf_stream_elt.c */
 sf_attrs_t *sf_stream_attrs(sf_attrs_t *a);
@@ -328,11 +373,12 @@ void sf_stream_start_held(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
     int anon);
 void sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off);
 void sf_stream_block_end(sf_stream_t *s, int with_token);
-void sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
+sf_verdict_e sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag,
+    sf_attrs_t *a);
 void sf_stream_drop_end(sf_stream_t *s);
 void sf_stream_drop_token(sf_stream_t *s);
 void sf_stream_start_drop(sf_stream_t *s, sf_tag_t *tag, const char *rule_id);
-void sf_stream_drop_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
+sf_verdict_e sf_stream_drop_tag(sf_stream_t *s, sf_tag_t *tag);
 
 /* sf_stream_head.c */
 void sf_stream_title_set(sf_stream_t *s, const unsigned char *p, size_t len,
@@ -344,7 +390,8 @@ void sf_stream_head_end(sf_stream_t *s);
 void sf_stream_head_implied(sf_stream_t *s);
 int sf_stream_canonical(sf_stream_t *s, sf_attrs_t *a);
 int sf_stream_ends_head(sf_tag_t *tag);
-void sf_stream_headhold_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
+sf_verdict_e sf_stream_headhold_tag(sf_stream_t *s, sf_tag_t *tag,
+    sf_attrs_t *a);
 void sf_stream_jsonld_tag(sf_stream_t *s, sf_tag_t *tag);
 void sf_stream_jsonld(sf_stream_t *s, const unsigned char *p, size_t len);
 

@@ -476,7 +476,7 @@ sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 }
 
 
-void
+sf_verdict_e
 sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 {
     sf_tag_e  t;
@@ -492,8 +492,7 @@ sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
             sf_stream_container(s);
         }
 
-        sf_stream_pass_tag(s, tag, a);
-        return;
+        return SF_TAG_AGAIN;
     }
 
     if (!tag->end) {
@@ -511,8 +510,7 @@ sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
                 sf_stream_container(s);
             }
 
-            sf_stream_pass_tag(s, tag, a);
-            return;
+            return SF_TAG_AGAIN;
         }
 
         if (t == s->held_tag && !sf_tag_is_void(t) && !s->anon) {
@@ -523,7 +521,7 @@ sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
         if (!s->anon && t == s->held_tag) {
             if (s->held_depth == 0) {
                 sf_stream_block_end(s, 1);
-                return;
+                return SF_TAG_TAKEN;
             }
 
             s->held_depth--;
@@ -531,17 +529,18 @@ sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
         } else if (sf_tag_is_block(t)) {
             /* an ancestor's end, or a stray one: the block is over */
             sf_stream_block_end(s, 0);
-            sf_stream_pass_tag(s, tag, a);
-            return;
+            return SF_TAG_AGAIN;
         }
     }
 
     if (s->held_pass) {
         sf_stream_queue_token(s);
-        return;
+        return SF_TAG_TAKEN;
     }
 
     sf_stream_held_inline(s, tag, a);
+
+    return SF_TAG_TAKEN;
 }
 
 
@@ -594,8 +593,8 @@ sf_stream_start_drop(sf_stream_t *s, sf_tag_t *tag, const char *rule_id)
 }
 
 
-void
-sf_stream_drop_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+sf_verdict_e
+sf_stream_drop_tag(sf_stream_t *s, sf_tag_t *tag)
 {
     sf_tag_e  t;
 
@@ -607,7 +606,7 @@ sf_stream_drop_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
         }
 
         sf_stream_drop_token(s);
-        return;
+        return SF_TAG_TAKEN;
     }
 
     if (t == s->drop_tag) {
@@ -615,20 +614,21 @@ sf_stream_drop_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 
         if (s->drop_depth == 0) {
             sf_stream_drop_end(s);
-            return;
+            return SF_TAG_TAKEN;
         }
 
         s->drop_depth--;
-        return;
+        return SF_TAG_TAKEN;
     }
 
     if (t == SF_TAG_BODY || t == SF_TAG_HTML
         || (sf_tag_is_block(t) && sf_stream_open(s, t)))
     {
         sf_stream_drop_end(s);
-        sf_stream_pass_tag(s, tag, a);
-        return;
+        return SF_TAG_AGAIN;
     }
 
     sf_stream_drop_token(s);
+
+    return SF_TAG_TAKEN;
 }

@@ -446,7 +446,7 @@ sf_stream_ends_head(sf_tag_t *tag)
 }
 
 
-void
+sf_verdict_e
 sf_stream_headhold_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 {
     size_t  rest;
@@ -462,8 +462,7 @@ sf_stream_headhold_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
         }
 
         s->mode = SF_MODE_PASS;
-        sf_stream_pass_tag(s, tag, a);
-        return;
+        return SF_TAG_AGAIN;
     }
 
     sf_stream_jsonld_tag(s, tag);
@@ -473,7 +472,7 @@ sf_stream_headhold_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
             sf_stream_title_end(s);
         }
 
-        return;
+        return SF_TAG_TAKEN;
     }
 
     if (tag->tag == SF_TAG_LINK) {
@@ -494,6 +493,8 @@ sf_stream_headhold_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
         s->title_capture = 1;
         s->title_len = 0;
     }
+
+    return SF_TAG_TAKEN;
 }
 
 
