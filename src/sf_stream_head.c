@@ -604,6 +604,89 @@ sf_stream_js_put(sf_stream_t *s, unsigned char c)
 
 
 /*
+ * A byte of the string value of a source key, in one of the URL states.
+ * Returns 0 when the byte ends the string as no URL and is to be looked at
+ * again in the state it left, 1 when it is used.
+ */
+static int
+sf_stream_js_url(sf_stream_t *s, unsigned char c)
+{
+    unsigned  d;
+
+    switch (s->js_state) {
+
+    case SF_JS_URL:
+        if (c == '"') {
+            sf_stream_head_source(s, s->js_url, s->js_ulen, 1, 0);
+            s->js_state = (s->src_len > 0) ? SF_JS_OFF : SF_JS_OUT;
+
+        } else if (c == '\\') {
+            s->js_state = SF_JS_URL_ESC;
+
+        } else if (c < 0x20) {
+            /* no raw control bytes in JSON strings: refuse */
+            s->js_klen = SF_JSKEY_SIZE;
+            s->js_state = SF_JS_KEY;
+
+        } else {
+            s->js_state = sf_stream_js_put(s, c);
+        }
+
+        return 1;
+
+    case SF_JS_URL_ESC:
+        if (c == '/') {
+            s->js_state = sf_stream_js_put(s, c);
+
+        } else if (c == 'u') {
+            s->js_hex = 0;
+            s->js_nhex = 0;
+            s->js_state = SF_JS_URL_HEX;
+
+        } else {
+            /* escapes no URL needs: refuse, skip the string */
+            s->js_klen = SF_JSKEY_SIZE;
+            s->js_state = SF_JS_KEY;
+        }
+
+        return 1;
+
+    case SF_JS_URL_HEX:
+        if (c >= '0' && c <= '9') {
+            d = c - '0';
+
+        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+            d = (c | 0x20) - 'a' + 10;
+
+        } else {
+            s->js_klen = SF_JSKEY_SIZE;
+            s->js_state = SF_JS_KEY;
+            return 0;
+        }
+
+        s->js_hex = s->js_hex * 16 + d;
+
+        if (++s->js_nhex < 4) {
+            return 1;
+        }
+
+        /* "\u0026" is how some encoders write '&'; nothing else */
+        if (s->js_hex == 0x26) {
+            s->js_state = sf_stream_js_put(s, '&');
+
+        } else {
+            s->js_klen = SF_JSKEY_SIZE;
+            s->js_state = SF_JS_KEY;
+        }
+
+        return 1;
+    }
+
+    return 1;
+}
+
+
+/*
  * Raw text of the head JSON-LD script, as it streams by (the bytes are
  * only looked at).  Each byte moves the matcher by one state; a byte that
  * ends what a state expected (a value that is no string) is looked at
@@ -612,7 +695,6 @@ sf_stream_js_put(sf_stream_t *s, unsigned char c)
 void
 sf_stream_jsonld(sf_stream_t *s, const unsigned char *p, size_t len)
 {
-    unsigned              d;
     unsigned char         c;
     const unsigned char  *end;
 
@@ -691,67 +773,10 @@ sf_stream_jsonld(sf_stream_t *s, const unsigned char *p, size_t len)
             break;
 
         case SF_JS_URL:
-            if (c == '"') {
-                sf_stream_head_source(s, s->js_url, s->js_ulen, 1, 0);
-                s->js_state = (s->src_len > 0) ? SF_JS_OFF : SF_JS_OUT;
-
-            } else if (c == '\\') {
-                s->js_state = SF_JS_URL_ESC;
-
-            } else if (c < 0x20) {
-                /* no raw control bytes in JSON strings: refuse */
-                s->js_klen = SF_JSKEY_SIZE;
-                s->js_state = SF_JS_KEY;
-
-            } else {
-                s->js_state = sf_stream_js_put(s, c);
-            }
-
-            break;
-
         case SF_JS_URL_ESC:
-            if (c == '/') {
-                s->js_state = sf_stream_js_put(s, c);
-
-            } else if (c == 'u') {
-                s->js_hex = 0;
-                s->js_nhex = 0;
-                s->js_state = SF_JS_URL_HEX;
-
-            } else {
-                /* escapes no URL needs: refuse, skip the string */
-                s->js_klen = SF_JSKEY_SIZE;
-                s->js_state = SF_JS_KEY;
-            }
-
-            break;
-
         case SF_JS_URL_HEX:
-            if (c >= '0' && c <= '9') {
-                d = c - '0';
-
-            } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
-                d = (c | 0x20) - 'a' + 10;
-
-            } else {
-                s->js_klen = SF_JSKEY_SIZE;
-                s->js_state = SF_JS_KEY;
+            if (!sf_stream_js_url(s, c)) {
                 continue;
-            }
-
-            s->js_hex = s->js_hex * 16 + d;
-
-            if (++s->js_nhex < 4) {
-                break;
-            }
-
-            /* "\u0026" is how some encoders write '&'; nothing else */
-            if (s->js_hex == 0x26) {
-                s->js_state = sf_stream_js_put(s, '&');
-
-            } else {
-                s->js_klen = SF_JSKEY_SIZE;
-                s->js_state = SF_JS_KEY;
             }
 
             break;
