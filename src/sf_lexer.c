@@ -825,7 +825,7 @@ sf_lexer_tag_rest(sf_lexer_t *lx, const unsigned char **pp,
         }
 
         /* the stream takes the element id from here (sf_tag_parse_id) */
-        lx->tag = sf_tag_lookup12(lx->name, lx->name_len);
+        lx->tag = sf_tag_lookup8(lx->name, lx->name_len);
 
         if (*p != '>') {
             lx->state = SF_LX_ATTRS;
@@ -898,8 +898,25 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 
     lx->end = end;
     lx->name_len = (unsigned) n;
-    memcpy(lx->name, name, n < sizeof(lx->name) ? n : sizeof(lx->name));
-    lx->tag = sf_tag_lookup12(lx->name, n);
+
+    /*
+     * The name is looked up where it is when eight bytes can be read
+     * there; it is copied only when the lexer needs it later (the end tag
+     * of raw text is matched against it) or is too near the input's end.
+     */
+    if ((size_t) (stop - name) >= 8) {
+        lx->tag = sf_tag_lookup8(name, n);
+
+    } else {
+        memcpy(lx->name, name, n);
+        memset(lx->name + n, 0, sizeof(lx->name) - n);
+        lx->tag = sf_tag_lookup8(lx->name, n);
+    }
+
+    if (sf_tag_is_rawtext(lx->tag)) {
+        memcpy(lx->name, name, n < sizeof(lx->name) ? n : sizeof(lx->name));
+    }
+
     sf_lexer_tag_end(lx);
 
     return (size_t) (q + 1 - p);

@@ -276,9 +276,8 @@ sf_stream_token(sf_stream_t *s)
 
 /* A start or end tag, parsed: where it goes depends on the mode. */
 static void
-sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
+sf_stream_tag(sf_stream_t *s, sf_tag_t *tag)
 {
-    sf_tag_t      tag;
     sf_attrs_t    a;
     sf_verdict_e  verdict;
 
@@ -288,10 +287,8 @@ sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
         return;
     }
 
-    tag = *tag_in;
-
-    if (tag.tag == SF_TAG_CODE) {
-        if (!tag.end) {
+    if (tag->tag == SF_TAG_CODE) {
+        if (!tag->end) {
             s->code += (s->code < (unsigned) -1);
             /*
              * the held block touched a code sample (a block started later
@@ -306,18 +303,18 @@ sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
     }
 
     /* attributes are parsed at their first use */
-    a.tag = &tag;
+    a.tag = tag;
     a.parsed = 0;
 
     switch (s->mode) {
     case SF_MODE_HELD:
-        verdict = sf_stream_held_tag(s, &tag, &a);
+        verdict = sf_stream_held_tag(s, tag, &a);
         break;
     case SF_MODE_HEADHOLD:
-        verdict = sf_stream_headhold_tag(s, &tag, &a);
+        verdict = sf_stream_headhold_tag(s, tag, &a);
         break;
     case SF_MODE_DROP:
-        verdict = sf_stream_drop_tag(s, &tag);
+        verdict = sf_stream_drop_tag(s, tag);
         break;
     default:
         verdict = SF_TAG_AGAIN;
@@ -325,7 +322,7 @@ sf_stream_tag(sf_stream_t *s, sf_tag_t *tag_in)
     }
 
     if (verdict == SF_TAG_AGAIN) {
-        sf_stream_pass_tag(s, &tag, &a);
+        sf_stream_pass_tag(s, tag, &a);
     }
 }
 

@@ -12,7 +12,7 @@
 
 
 typedef struct {
-    /* zero-padded: sf_tag_lookup12() compares 8 bytes at once */
+    /* zero-padded: sf_tag_lookup8() compares 8 bytes at once */
     char                  name[16];
     size_t                len;
     sf_tag_e              tag;
@@ -163,11 +163,11 @@ sf_tag_lookup(const unsigned char *name, size_t len)
 
 
 /*
- * The lexer's copy of a name (12 readable bytes): its first eight bytes,
- * folded to lower case, are the key of a second perfect hash, so one
- * multiplication finds the one candidate and one comparison settles most
- * names; the three longer than eight finish byte by byte.  Generated like
- * sf_tag_by_hash, for a factor found by a random search:
+ * A name with eight readable bytes: its first eight bytes, folded to lower
+ * case, are the key of a second perfect hash, so one multiplication finds
+ * the one candidate and one comparison settles most names; the three
+ * longer than eight finish byte by byte.  Generated like sf_tag_by_hash,
+ * for a factor found by a random search:
  *
  *     for each name i: sf_tag_by_key[(key(name) * SF_TAG_KEY_FACTOR) >> 56]
  *                      = i + 1
@@ -191,7 +191,7 @@ static const unsigned char  sf_tag_by_key[256] = {
 
 
 sf_tag_e
-sf_tag_lookup12(const unsigned char name[12], size_t len)
+sf_tag_lookup8(const unsigned char *name, size_t len)
 {
     size_t                 i;
     unsigned               k;
@@ -208,12 +208,12 @@ sf_tag_lookup12(const unsigned char name[12], size_t len)
         x &= ((uint64_t) 1 << (8 * len)) - 1;
     }
 
-    /* the known names are ASCII: no byte of theirs has the high bit */
-    if (x & 0x8080808080808080ULL) {
-        return SF_TAG_OTHER;
-    }
-
-    /* 'A'-'Z' only: + 0x3f sets the high bit from 'A' on, + 0x25 from '[' */
+    /*
+     * 'A'-'Z' only: + 0x3f sets the high bit from 'A' on, + 0x25 from '['.
+     * A byte with the high bit of its own (or a carry out of one) may fold
+     * wrongly, but keeps its high bit: the key comparison, all ASCII,
+     * refuses it.
+     */
     upper = (x + 0x3f3f3f3f3f3f3f3fULL) & ~(x + 0x2525252525252525ULL)
             & 0x8080808080808080ULL;
     x |= upper >> 2;

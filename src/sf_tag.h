@@ -52,8 +52,11 @@ typedef enum {
 
 /* The id of an element name, case-insensitive; SF_TAG_OTHER if unknown. */
 sf_tag_e sf_tag_lookup(const unsigned char *name, size_t len);
-/* The same, for a name copied to a buffer of 12 readable bytes. */
-sf_tag_e sf_tag_lookup12(const unsigned char name[12], size_t len);
+/*
+ * The same, for a name with at least eight readable bytes at its start
+ * (the bytes after a shorter name are not looked at).
+ */
+sf_tag_e sf_tag_lookup8(const unsigned char *name, size_t len);
 /* The lower-case name of a known id ("" for NONE, "*" for OTHER). */
 const char *sf_tag_name(sf_tag_e tag);
 /* Void elements (br, img, meta, ...) have no end tag. */

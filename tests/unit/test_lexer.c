@@ -340,7 +340,7 @@ test_tag_names(void **state)
  * ('@', '[', '`', '{'), digits and high bytes.
  */
 static void
-test_tag_names_lookup12(void **state)
+test_tag_names_lookup8(void **state)
 {
     int             t;
     size_t          i, len, k;
@@ -369,7 +369,7 @@ test_tag_names_lookup12(void **state)
                 }
             }
 
-            assert_int_equal(sf_tag_lookup12(buf, len), t);
+            assert_int_equal(sf_tag_lookup8(buf, len), t);
         }
     }
 
@@ -388,7 +388,7 @@ test_tag_names_lookup12(void **state)
             buf[i] = alphabet[seed % (sizeof(alphabet) - 1)];
         }
 
-        assert_int_equal(sf_tag_lookup12(buf, len), sf_tag_lookup(buf, len));
+        assert_int_equal(sf_tag_lookup8(buf, len), sf_tag_lookup(buf, len));
     }
 }
 
@@ -405,7 +405,7 @@ main(void)
         cmocka_unit_test(test_template),
         cmocka_unit_test(test_unfinished),
         cmocka_unit_test(test_tag_names),
-        cmocka_unit_test(test_tag_names_lookup12),
+        cmocka_unit_test(test_tag_names_lookup8),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
