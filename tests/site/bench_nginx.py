@@ -5,6 +5,12 @@ subs_filter (four regexes), static and proxied, normal and minified.
 One worker, one wrk thread, 8 connections, BENCH_SECONDS (default 5) per
 cell, a fresh nginx per cell so that the worker's VmHWM is its own.  No
 assertions: figures only.
+
+Besides requests/s, the CPU time the filtering worker spent per request
+(user + system, from /proc): on a shared machine other processes lower the
+requests/s of every cell, but change a worker's own CPU time per request
+far less, so that column compares filters even on a loaded machine.  For
+proxied cells it leaves out the backend nginx and wrk.
 """
 
 import os
@@ -63,9 +69,19 @@ def wrk(url):
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", p.stdout)
+    done = re.search(r"(\d+) requests in", p.stdout)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", p.stdout)
     return (float(rps.group(1)) if rps else 0.0,
+            int(done.group(1)) if done else 0,
             int(errors.group(1)) if errors else 0)
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # utime and stime: fields 14 and 15 of stat, 12 and 13 after the name
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main():
@@ -117,14 +133,17 @@ def main():
                                           stdout=subprocess.PIPE).stdout
                     w = cell.workers()[0]
                     idle = harness.vm_hwm_kb(w)
-                    rps, errors = wrk(url)
+                    cpu = cpu_seconds(w)
+                    rps, done, errors = wrk(url)
+                    cpu = cpu_seconds(w) - cpu
                     hwm = harness.vm_hwm_kb(w)
                     cell.stop()
-                    rows.append((how, name, kind, rps,
+                    us = 1e6 * cpu / done if done else 0.0
+                    rows.append((how, name, kind, rps, us,
                                  rps * sizes[kind] / 1e6, len(body),
                                  idle, hwm, errors))
-                    print("%-8s %-12s %-5s %9.0f req/s" % (how, name, kind,
-                                                         rps), flush=True)
+                    print("%-8s %-12s %-5s %9.0f req/s %7.0f us CPU/req"
+                          % (how, name, kind, rps, us), flush=True)
     finally:
         backend.stop()
 
@@ -133,13 +152,13 @@ def main():
           % (subprocess.run(["nginx", "-v"], stderr=subprocess.PIPE,
                             text=True).stderr.strip().split("/")[-1],
              SECONDS, sizes["page"], sizes["min"]))
-    print("| serving | filter | page | req/s | MB/s in | bytes out "
-          "| worker VmHWM KB idle / after |")
-    print("|---|---|---|---:|---:|---:|---:|")
-    for how, name, kind, rps, mbs, out, idle, hwm, errors in rows:
-        print("| %s | %s | %s | %.0f | %.0f | %d | %d / %d%s |"
+    print("| serving | filter | page | req/s | worker CPU us/req | MB/s in "
+          "| bytes out | worker VmHWM KB idle / after |")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
+    for how, name, kind, rps, us, mbs, out, idle, hwm, errors in rows:
+        print("| %s | %s | %s | %.0f | %.0f | %.0f | %d | %d / %d%s |"
               % (how, name, "minified" if kind == "min" else "normal",
-                 rps, mbs, out, idle, hwm,
+                 rps, us, mbs, out, idle, hwm,
                  " (%d errors)" % errors if errors else ""))
 
 
