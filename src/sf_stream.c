@@ -1046,9 +1046,17 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
     tl = s->opt.credit_template != NULL ? strlen(s->opt.credit_template)
                                         : sf_credit_lang_max();
 
+    if (s->opt.limits.max_url == 0
+        || s->opt.limits.max_url > SF_URL_CLEAN_MAX)
+    {
+        s->opt.limits.max_url = SF_URL_CLEAN_MAX;
+    }
+
     s->hold_cap = s->opt.limits.max_holdback;
     s->text_cap = s->opt.limits.max_text;
-    s->render_cap = SF_RENDER_SIZE + tl;
+    s->url_cap = s->opt.limits.max_url;
+    s->canon_cap = SF_CANON_SIZE(s->url_cap);
+    s->render_cap = SF_RENDER_SIZE(s->url_cap) + tl;
 
     s->hold = sf_stream_alloc(s, s->hold_cap);
     if (s->hold == NULL) {
@@ -1075,6 +1083,15 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
     if (s->render == NULL) {
         goto failed;
     }
+
+    s->src = sf_stream_alloc(s, SF_URLS_SIZE(s->url_cap));
+    if (s->src == NULL) {
+        goto failed;
+    }
+
+    s->foot = s->src + s->url_cap + 1;
+    s->js_url = (unsigned char *) s->foot + s->url_cap + 1;
+    s->canon = s->js_url + s->url_cap;
 
     if (sf_shape_enabled(rules)) {
         s->shape = sf_stream_alloc(s, 3 * SF_SHAPE_CAP);
@@ -1196,6 +1213,7 @@ sf_stream_destroy(sf_stream_t *s)
     sf_explain_destroy(s->explain, &alloc);
 
     sf_stream_free(&alloc, s->shape);
+    sf_stream_free(&alloc, s->src);
     sf_stream_free(&alloc, s->render);
     sf_stream_free(&alloc, s->links);
     sf_stream_free(&alloc, s->slinks);
