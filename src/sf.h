@@ -196,6 +196,24 @@ typedef struct {
 typedef void (*sf_explain_pt)(void *ctx, const sf_explain_t *explain);
 
 
+/*
+ * The scratch of block decisions: the block's normalized text and links,
+ * the phrase bits, PCRE2's match data, the shape detector's buffers.  A
+ * stream uses it only inside sf_stream_feed() and keeps nothing of its
+ * own in it, so the streams of one thread (an nginx worker) may share one
+ * (sf_options_t.scratch) instead of each allocating its own.  It serves
+ * streams of the same rules whose max_text and max_links are no larger
+ * and whose regex limits are the same as those it was created with; any
+ * other stream fails to create.  Destroy it after its streams.
+ */
+typedef struct sf_scratch_s  sf_scratch_t;
+
+sf_scratch_t *sf_scratch_create(const sf_rules_t *rules,
+    const sf_limits_t *limits, const sf_allocator_t *alloc);
+size_t sf_scratch_memory(const sf_scratch_t *scratch);
+void sf_scratch_destroy(sf_scratch_t *scratch);
+
+
 typedef struct {
     sf_limits_t           limits;
     unsigned              report:1;         /* change nothing, only decide */
@@ -227,6 +245,12 @@ typedef struct {
     /* one explanation per block held or element dropped: may be NULL */
     sf_explain_pt         on_explain;
     void                 *on_explain_ctx;
+
+    /*
+     * A shared decision scratch (borrowed, not counted in the stream's
+     * stats.memory); NULL: the stream allocates its own.
+     */
+    sf_scratch_t         *scratch;
 } sf_options_t;
 
 void sf_options_init(sf_options_t *options);

@@ -18,7 +18,7 @@
  * happens outside blocks, the life cycle.
  */
 
-#include "sf_shape.h"
+#include "sf_scratch.h"
 #include "sf_stream.h"
 
 
@@ -1001,6 +1001,7 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
 {
     size_t          n, tl;
     sf_stream_t    *s;
+    sf_scratch_t   *sc;
     sf_options_t    def;
     char            url[SF_SOURCE_SIZE];
 
@@ -1093,19 +1094,23 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
     s->js_url = (unsigned char *) s->foot + s->url_cap + 1;
     s->canon = s->js_url + s->url_cap;
 
-    if (sf_shape_enabled(rules)) {
-        s->shape = sf_stream_alloc(s, 3 * SF_SHAPE_CAP);
-        if (s->shape == NULL) {
-            goto failed;
-        }
+    sc = s->opt.scratch;
+
+    if (sc == NULL) {
+        sc = sf_scratch_create(rules, &s->opt.limits, alloc);
+        s->own = sc;
+        s->stats.memory += sf_scratch_memory(sc);
+
+    } else if (!sf_scratch_fits(sc, rules, &s->opt.limits)) {
+        sc = NULL;
     }
 
-    s->match = sf_match_create(rules, &s->opt.limits, alloc);
-    if (s->match == NULL) {
+    if (sc == NULL) {
         goto failed;
     }
 
-    s->stats.memory += sf_match_memory(s->match);
+    s->match = sc->match;
+    s->shape = sc->shape;
 
     if (s->opt.on_explain != NULL) {
         s->explain = sf_explain_create(rules, &s->opt.limits, alloc);
@@ -1206,13 +1211,9 @@ sf_stream_destroy(sf_stream_t *s)
 
     alloc = s->alloc;
 
-    if (s->match != NULL) {
-        sf_match_destroy(s->match, &alloc);
-    }
-
+    sf_scratch_destroy(s->own);
     sf_explain_destroy(s->explain, &alloc);
 
-    sf_stream_free(&alloc, s->shape);
     sf_stream_free(&alloc, s->src);
     sf_stream_free(&alloc, s->render);
     sf_stream_free(&alloc, s->links);

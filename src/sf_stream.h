@@ -146,7 +146,9 @@ struct sf_stream_s {
     sf_options_t          opt;
     sf_allocator_t        alloc;
     sf_lexer_t            lx;
-    sf_match_t           *match;
+    sf_match_t           *match;            /* of the decision scratch */
+    sf_scratch_t         *own;              /* that scratch when it is not
+                                               options.scratch, or NULL */
     sf_stats_t            stats;
 
     /* hold-back buffer: the held block, then the markup token being read */
@@ -163,7 +165,8 @@ struct sf_stream_s {
     size_t                nlinks;
     size_t                link_open;        /* index + 1 of an open <a> */
 
-    /* the shape detector's scratch (sf_shape.h), NULL when it is off */
+    /* the shape detector's scratch (sf_shape.h), NULL when it is off;
+       of the decision scratch */
     unsigned char        *shape;
 
     /* NULL unless options.on_explain is set (sf_explain.h) */

@@ -24,6 +24,7 @@ sf_stream_reset(sf_stream_t *s)
     unsigned             src_given;
     sf_link_t           *links;
     sf_match_t          *match;
+    sf_scratch_t        *own;
     sf_explainer_t      *explain;
     sf_slink_t          *slinks;
     sf_options_t         opt;
@@ -41,6 +42,7 @@ sf_stream_reset(sf_stream_t *s)
     opt = s->opt;
     alloc = s->alloc;
     match = s->match;
+    own = s->own;
     explain = s->explain;
     hold = s->hold;
     hold_cap = s->hold_cap;
@@ -82,6 +84,7 @@ sf_stream_reset(sf_stream_t *s)
     s->opt = opt;
     s->alloc = alloc;
     s->match = match;
+    s->own = own;
     s->explain = explain;
     s->hold = hold;
     s->hold_cap = hold_cap;
