@@ -75,7 +75,8 @@ typedef struct {
 void sf_limits_init(sf_limits_t *limits);
 /*
  * The router profile: the limits of a small device (hold-back 4 KiB, text
- * 1 KiB, 8 links, URLs of 512 bytes, a 16 KiB phrase table, no JIT), with
+ * 1 KiB, 8 links, URLs of 512 bytes, a 16 KiB phrase table, no JIT, a
+ * 20 KiB regex heap), with
  * which one stream and the compiled built-in pack each take a small fixed
  * amount of memory (README, "Router profile").
  */

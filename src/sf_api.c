@@ -43,7 +43,10 @@ sf_limits_router(sf_limits_t *limits)
      * built-in pack removes; news URLs are far shorter than 512 bytes.
      * The phrase table keeps rows for the shallow states, where a scan
      * spends nearly all of its bytes.  The interpreter needs no
-     * executable memory.
+     * executable memory; its backtracking frames are allocated with the
+     * decision scratch (20 KiB, PCRE2's first vector) and the heap limit
+     * keeps them from growing while a page is read: a regex that needs
+     * more fails open.
      */
     limits->max_holdback = 4096;
     limits->max_text = 1024;
@@ -51,6 +54,7 @@ sf_limits_router(sf_limits_t *limits)
     limits->max_url = 512;
     limits->max_dfa = 16384;
     limits->regex_nojit = 1;
+    limits->regex_heap_limit = 20;
 }
 
 

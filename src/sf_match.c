@@ -56,6 +56,48 @@ sf_match_pcre_free(void *p, void *data)
 }
 
 
+/*
+ * The interpreter keeps its backtracking frames in the match data, taken
+ * from the allocator at its first match: have that happen here, with the
+ * pattern of the largest frames, so that no decision allocates and the
+ * stream's count holds them (about 20 KiB).  The heap limit bounds how far
+ * a later match may grow them.  Patterns with JIT code need none.
+ */
+static void
+sf_match_frames(sf_match_t *match, const sf_rules_t *rules)
+{
+    size_t           size, max, jit;
+    sf_rule_t       *r;
+    sf_cond_t       *c;
+    pcre2_code      *big;
+
+    big = NULL;
+    max = 0;
+
+    for (r = rules->head; r != NULL; r = r->next) {
+        for (c = r->conds; c != NULL; c = c->next) {
+            if (c->re == NULL
+                || (pcre2_pattern_info(c->re, PCRE2_INFO_JITSIZE, &jit) == 0
+                    && jit > 0)
+                || pcre2_pattern_info(c->re, PCRE2_INFO_FRAMESIZE, &size)
+                   != 0
+                || (big != NULL && size <= max))
+            {
+                continue;
+            }
+
+            big = c->re;
+            max = size;
+        }
+    }
+
+    if (big != NULL) {
+        (void) pcre2_match(big, (PCRE2_SPTR) "", 0, 0, 0, match->md,
+                           match->mctx);
+    }
+}
+
+
 sf_match_t *
 sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     const sf_allocator_t *alloc)
@@ -145,6 +187,8 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     if (match->md == NULL) {
         goto failed;
     }
+
+    sf_match_frames(match, rules);
 
     return match;
 
