@@ -58,8 +58,9 @@ typedef struct {
     uint32_t              regex_heap_limit; /* KiB */
     /*
      * The longest source URL (clean) a stream keeps, at most and by
-     * default (0) SF_URL_CLEAN_MAX: a longer one is not used (the page's
-     * own canonical stays, no credit) and counts in inserts_failed.
+     * default (0) SF_URL_CLEAN_MAX: a longer one is not kept (the page's
+     * own canonical stays) and counts in inserts_failed.  The credit's
+     * buffer holds twice this plus the template.
      */
     size_t                max_url;
     /*
