@@ -208,7 +208,7 @@ typedef void (*sf_explain_pt)(void *ctx, const sf_explain_t *explain);
  * and whose regex limits are the same as those it was created with; any
  * other stream fails to create.  Destroy it after its streams.
  */
-typedef struct sf_scratch_s  sf_scratch_t;
+typedef struct sf_match_s  sf_scratch_t;
 
 sf_scratch_t *sf_scratch_create(const sf_rules_t *rules,
     const sf_limits_t *limits, const sf_allocator_t *alloc);

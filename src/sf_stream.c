@@ -18,7 +18,6 @@
  * happens outside blocks, the life cycle.
  */
 
-#include "sf_scratch.h"
 #include "sf_stream.h"
 
 
@@ -1001,7 +1000,7 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
 {
     size_t          n, tl;
     sf_stream_t    *s;
-    sf_scratch_t   *sc;
+    sf_match_t     *sc;
     sf_options_t    def;
     char            url[SF_SOURCE_SIZE];
 
@@ -1097,11 +1096,11 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
     sc = s->opt.scratch;
 
     if (sc == NULL) {
-        sc = sf_scratch_create(rules, &s->opt.limits, alloc);
+        sc = sf_match_create(rules, &s->opt.limits, alloc);
         s->own = sc;
-        s->stats.memory += sf_scratch_memory(sc);
+        s->stats.memory += sf_match_memory(sc);
 
-    } else if (!sf_scratch_fits(sc, rules, &s->opt.limits)) {
+    } else if (!sf_match_fits(sc, rules, &s->opt.limits)) {
         sc = NULL;
     }
 
@@ -1109,8 +1108,8 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
         goto failed;
     }
 
-    s->match = sc->match;
-    s->shape = sc->shape;
+    s->match = sc;
+    s->shape = sf_match_shape(sc);
 
     if (s->opt.on_explain != NULL) {
         s->explain = sf_explain_create(rules, &s->opt.limits, alloc);
@@ -1211,7 +1210,10 @@ sf_stream_destroy(sf_stream_t *s)
 
     alloc = s->alloc;
 
-    sf_scratch_destroy(s->own);
+    if (s->own != NULL) {
+        sf_match_destroy(s->own, &alloc);
+    }
+
     sf_explain_destroy(s->explain, &alloc);
 
     sf_stream_free(&alloc, s->src);

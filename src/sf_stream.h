@@ -146,8 +146,8 @@ struct sf_stream_s {
     sf_options_t          opt;
     sf_allocator_t        alloc;
     sf_lexer_t            lx;
-    sf_match_t           *match;            /* of the decision scratch */
-    sf_scratch_t         *own;              /* that scratch when it is not
+    sf_match_t           *match;            /* the decision scratch */
+    sf_match_t           *own;              /* match when it is not
                                                options.scratch, or NULL */
     sf_stats_t            stats;
 

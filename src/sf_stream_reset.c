@@ -23,8 +23,7 @@ sf_stream_reset(sf_stream_t *s)
     size_t               src_len, name_len, url_cap;
     unsigned             src_given;
     sf_link_t           *links;
-    sf_match_t          *match;
-    sf_scratch_t        *own;
+    sf_match_t          *match, *own;
     sf_explainer_t      *explain;
     sf_slink_t          *slinks;
     sf_options_t         opt;

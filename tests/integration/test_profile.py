@@ -10,30 +10,23 @@ import threading
 
 import pytest
 
-from conftest import curl
+from conftest import curl, private_nginx
 import harness
 
 HTTP = """
     syndication_profile router;
 
-    upstream up {{
-        server 127.0.0.1:{up};
-        keepalive 8;
-    }}
-
     server {{
         listen 127.0.0.1:{port};
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
         syndication_filter on;
 
         location /page/ {{
-            proxy_pass http://up/page/;
+            proxy_pass http://127.0.0.1:{up}/page/;
         }}
 
         # responses of one worker interleave, chunk by chunk
         location /nb/ {{
-            proxy_pass http://up/page/;
+            proxy_pass http://127.0.0.1:{up}/page/;
             proxy_buffering off;
         }}
     }}
@@ -42,18 +35,8 @@ HTTP = """
 
 @pytest.fixture(scope="module")
 def router(site):
-    d = os.path.join(site.dir, "router")
-    os.makedirs(d, exist_ok=True)
-    port = harness.free_port()
-    n = harness.Nginx(d, HTTP.format(up=site.up, port=port),
-                      module=site.module)
-    n.start([port])
-    n.base = "http://127.0.0.1:%d" % port
-    yield n
-    rc = n.stop()
-    bad = harness.bad_lines(n.log_text())
-    assert rc == 0
-    assert not bad, "\n".join(bad)
+    with private_nginx(site, "router", HTTP) as n:
+        yield n
 
 
 def html_pages(site):

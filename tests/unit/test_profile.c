@@ -24,53 +24,18 @@
 #define ROUTER_WORKER_MAX   (200 * 1024)
 
 
-/* Bytes alive and calls made: every block carries its size in front. */
-typedef struct {
-    size_t                live;
-    size_t                calls;
-} t_bytes_t;
-
-typedef union {
-    size_t                size;
-    long double           align;
-} t_head_t;
+/* Counts the bytes alive (actx.bytes) and the calls (actx.calls). */
+static sf_test_alloc_t  actx;
+static sf_allocator_t   a = { sf_test_alloc, sf_test_free, &actx };
 
 
-static void *
-t_alloc(void *ctx, size_t size)
-{
-    t_head_t   *h;
-    t_bytes_t  *b;
-
-    b = ctx;
-    h = malloc(sizeof(t_head_t) + size);
-
-    if (h == NULL) {
-        return NULL;
-    }
-
-    h->size = size;
-    b->live += size;
-    b->calls++;
-
-    return h + 1;
-}
-
-
+/* The router limits, and the count from zero. */
 static void
-t_free(void *ctx, void *p)
+t_router(sf_options_t *opt)
 {
-    t_head_t   *h;
-    t_bytes_t  *b;
-
-    if (p == NULL) {
-        return;
-    }
-
-    b = ctx;
-    h = (t_head_t *) p - 1;
-    b->live -= h->size;
-    free(h);
+    memset(&actx, 0, sizeof(sf_test_alloc_t));
+    sf_options_init(opt);
+    sf_limits_router(&opt->limits);
 }
 
 
@@ -86,13 +51,13 @@ t_sink(void *ctx, const unsigned char *p, size_t len)
 
 
 static sf_rules_t *
-t_builtin(const sf_limits_t *limits, const sf_allocator_t *a)
+t_builtin(const sf_limits_t *limits)
 {
     sf_error_t   err;
     sf_rules_t  *rules;
 
     memset(&err, 0, sizeof(sf_error_t));
-    rules = sf_rules_create(a, limits);
+    rules = sf_rules_create(&a, limits);
     assert_non_null(rules);
     assert_int_equal(sf_rules_add_builtin(rules, &err), SF_OK);
     assert_int_equal(sf_rules_compile(rules, &err), SF_OK);
@@ -127,56 +92,49 @@ t_page(size_t *len)
 static void
 test_router_memory(void **state)
 {
-    size_t           before, calls, len, out, shared;
+    long             calls;
+    size_t           before, len, out, shared;
     sf_rules_t      *rules;
     sf_stream_t     *s;
     sf_scratch_t    *sc;
     sf_options_t     opt;
-    t_bytes_t        bytes;
     unsigned char   *page, buf[4096];
-    sf_allocator_t   a;
     const sf_stats_t  *st;
 
     (void) state;
 
-    memset(&bytes, 0, sizeof(t_bytes_t));
-    a.alloc = t_alloc;
-    a.free = t_free;
-    a.ctx = &bytes;
-
-    sf_options_init(&opt);
-    sf_limits_router(&opt.limits);
+    t_router(&opt);
 
     /* no JIT: every byte the rules hold came from the allocator */
-    rules = t_builtin(&opt.limits, &a);
-    assert_int_equal(sf_rules_memory(rules), bytes.live);
+    rules = t_builtin(&opt.limits);
+    assert_int_equal(sf_rules_memory(rules), actx.bytes);
     print_message("router: rules %zu B\n", sf_rules_memory(rules));
     assert_true(sf_rules_memory(rules) <= ROUTER_WORKER_MAX);
 
-    before = bytes.live;
+    before = actx.bytes;
     sc = sf_scratch_create(rules, &opt.limits, &a);
     assert_non_null(sc);
-    assert_int_equal(sf_scratch_memory(sc), bytes.live - before);
+    assert_int_equal(sf_scratch_memory(sc), actx.bytes - before);
     print_message("router: scratch %zu B\n", sf_scratch_memory(sc));
     assert_true(sf_rules_memory(rules) + sf_scratch_memory(sc)
                 <= ROUTER_WORKER_MAX);
 
     opt.scratch = sc;
-    before = bytes.live;
+    before = actx.bytes;
     s = sf_stream_create(rules, &opt, &a);
     assert_non_null(s);
     st = sf_stream_stats(s);
-    assert_int_equal(st->memory, bytes.live - before);
+    assert_int_equal(st->memory, actx.bytes - before);
     print_message("router: stream %zu B\n", st->memory);
     assert_true(st->memory <= ROUTER_STREAM_MAX);
 
     page = t_page(&len);
-    calls = bytes.calls;
+    calls = actx.calls;
     out = 0;
     assert_int_equal(sf_stream_run(s, page, len, 0, sizeof(buf), buf,
                                    t_sink, &out),
                      SF_OK);
-    assert_int_equal(bytes.calls, calls);
+    assert_int_equal(actx.calls, calls);
     assert_true(st->blocks_removed > 0);
     assert_int_equal(st->credits, 1);
     assert_int_equal(out, st->bytes_out);
@@ -184,13 +142,13 @@ test_router_memory(void **state)
 
     shared = st->memory;
     sf_stream_destroy(s);
-    assert_int_equal(bytes.live, before);
+    assert_int_equal(actx.bytes, before);
 
     /* a stream without a shared scratch counts its own */
     opt.scratch = NULL;
     s = sf_stream_create(rules, &opt, &a);
     assert_non_null(s);
-    assert_int_equal(sf_stream_stats(s)->memory, bytes.live - before);
+    assert_int_equal(sf_stream_stats(s)->memory, actx.bytes - before);
     assert_int_equal(sf_stream_stats(s)->memory,
                      shared + sf_scratch_memory(sc));
     sf_stream_destroy(s);
@@ -199,7 +157,7 @@ test_router_memory(void **state)
     sf_rules_destroy(rules);
     free(page);
 
-    assert_int_equal(bytes.live, 0);
+    assert_int_equal(actx.bytes, 0);
 }
 
 
@@ -214,39 +172,33 @@ test_default_memory_counted(void **state)
     sf_rules_t      *rules;
     sf_stream_t     *s;
     sf_options_t     opt;
-    t_bytes_t        bytes;
-    sf_allocator_t   a;
 
     (void) state;
 
-    memset(&bytes, 0, sizeof(t_bytes_t));
-    a.alloc = t_alloc;
-    a.free = t_free;
-    a.ctx = &bytes;
-
+    memset(&actx, 0, sizeof(sf_test_alloc_t));
     sf_options_init(&opt);
 
     opt.limits.regex_nojit = 1;
-    rules = t_builtin(&opt.limits, &a);
-    assert_int_equal(sf_rules_memory(rules), bytes.live);
+    rules = t_builtin(&opt.limits);
+    assert_int_equal(sf_rules_memory(rules), actx.bytes);
     sf_rules_destroy(rules);
-    assert_int_equal(bytes.live, 0);
+    assert_int_equal(actx.bytes, 0);
 
     opt.limits.regex_nojit = 0;
-    rules = t_builtin(&opt.limits, &a);
-    assert_true(sf_rules_memory(rules) >= bytes.live);
+    rules = t_builtin(&opt.limits);
+    assert_true(sf_rules_memory(rules) >= actx.bytes);
     print_message("default: rules %zu B (%zu B from the allocator)\n",
-                  sf_rules_memory(rules), bytes.live);
+                  sf_rules_memory(rules), actx.bytes);
 
-    before = bytes.live;
+    before = actx.bytes;
     s = sf_stream_create(rules, &opt, &a);
     assert_non_null(s);
-    assert_int_equal(sf_stream_stats(s)->memory, bytes.live - before);
+    assert_int_equal(sf_stream_stats(s)->memory, actx.bytes - before);
     print_message("default: stream %zu B\n", sf_stream_stats(s)->memory);
 
     sf_stream_destroy(s);
     sf_rules_destroy(rules);
-    assert_int_equal(bytes.live, 0);
+    assert_int_equal(actx.bytes, 0);
 }
 
 
@@ -327,15 +279,14 @@ static void
 test_router_regex_heap(void **state)
 {
     char             page[1200];
-    size_t           i, calls, out;
+    long             calls;
+    size_t           i, out;
     sf_error_t       err;
     sf_rules_t      *rules;
     sf_stream_t     *s;
     sf_scratch_t    *sc;
     sf_options_t     opt;
-    t_bytes_t        bytes;
     unsigned char    buf[4096];
-    sf_allocator_t   a;
     const sf_stats_t  *st;
 
     static const char  text[] =
@@ -343,13 +294,7 @@ test_router_regex_heap(void **state)
 
     (void) state;
 
-    memset(&bytes, 0, sizeof(t_bytes_t));
-    a.alloc = t_alloc;
-    a.free = t_free;
-    a.ctx = &bytes;
-
-    sf_options_init(&opt);
-    sf_limits_router(&opt.limits);
+    t_router(&opt);
 
     memset(&err, 0, sizeof(sf_error_t));
     rules = sf_rules_create(&a, &opt.limits);
@@ -373,14 +318,14 @@ test_router_regex_heap(void **state)
 
     memcpy(page + 903, "</p>", 4);
 
-    calls = bytes.calls;
+    calls = actx.calls;
     out = 0;
     assert_int_equal(sf_stream_run(s, (unsigned char *) page, 907, 0,
                                    sizeof(buf), buf, t_sink, &out),
                      SF_OK);
 
     st = sf_stream_stats(s);
-    assert_int_equal(bytes.calls, calls);
+    assert_int_equal(actx.calls, calls);
     assert_int_equal(st->passthrough[SF_PASS_REGEX], 1);
     assert_int_equal(st->blocks_removed, 0);
     assert_int_equal(out, 907);
@@ -388,7 +333,7 @@ test_router_regex_heap(void **state)
     sf_stream_destroy(s);
     sf_scratch_destroy(sc);
     sf_rules_destroy(rules);
-    assert_int_equal(bytes.live, 0);
+    assert_int_equal(actx.bytes, 0);
 }
 
 
