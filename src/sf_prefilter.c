@@ -88,14 +88,19 @@ sf_prefilter_trie(sf_prefilter_t *pf, const sf_phrase_t *phrases, size_t n,
         s = order[head++];
 
         for (t = child[s]; t != 0; t = sibling[t]) {
+            /* the longest proper suffix that is a state: the root's
+               children fail to the root */
             g = 0;
+            f = fail[s];
 
-            for (f = fail[s]; s != 0; f = fail[f]) {
+            while (s != 0) {
                 g = sf_prefilter_child(child, sibling, edge, f, edge[t]);
 
                 if (g != 0 || f == 0) {
                     break;
                 }
+
+                f = fail[f];
             }
 
             fail[t] = g;
