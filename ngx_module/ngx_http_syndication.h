@@ -22,6 +22,10 @@
 #define NGX_HTTP_SYNDICATION_REWRITE   0
 #define NGX_HTTP_SYNDICATION_REPORT    1
 
+/* syndication_profile */
+#define NGX_HTTP_SYNDICATION_DEFAULT   0
+#define NGX_HTTP_SYNDICATION_ROUTER    1
+
 #define NGX_HTTP_SYNDICATION_MAX_URL   2048
 
 
@@ -55,6 +59,10 @@ struct ngx_http_syndication_loc_conf_s {
     ngx_http_syndication_loc_conf_t  *rules_owner;
     sf_rules_t                  *rules;
 
+    /* of the rules owner: the decision scratch this worker's streams of
+       its rules share, made at the first response */
+    sf_scratch_t                *scratch;
+
     ngx_http_complex_value_t    *source;
     ngx_http_complex_value_t    *page_host;
 
@@ -69,6 +77,7 @@ struct ngx_http_syndication_loc_conf_s {
 
 typedef struct {
     ngx_shm_zone_t              *stats_zone;    /* syndication_stats */
+    ngx_uint_t                   profile;       /* syndication_profile */
 } ngx_http_syndication_main_conf_t;
 
 
@@ -169,6 +178,8 @@ void ngx_http_syndication_log_value(ngx_pool_t *pool, ngx_str_t *value,
 
 extern ngx_str_t  ngx_http_syndication_default_types[];
 
+void ngx_http_syndication_limits(ngx_http_syndication_main_conf_t *smcf,
+    sf_limits_t *limits);
 ngx_int_t ngx_http_syndication_engine_create(ngx_http_request_t *r,
     ngx_http_syndication_ctx_t *ctx, sf_rules_t *rules,
     sf_options_t *options, sf_allocator_t *alloc);

@@ -62,6 +62,55 @@ ngx_http_syndication_is_xml(ngx_http_request_t *r)
 }
 
 
+static void
+ngx_http_syndication_scratch_cleanup(void *data)
+{
+    sf_scratch_destroy(data);
+}
+
+
+/*
+ * The decision scratch of the worker for the rules of this level (sf.h):
+ * a worker runs one stream at a time, so its streams take turns in one
+ * instead of each allocating its own (a third of a stream).  Made at the
+ * first response, freed when the worker exits.  NULL (no memory): the
+ * stream makes its own.
+ */
+
+static sf_scratch_t *
+ngx_http_syndication_scratch(ngx_http_syndication_loc_conf_t *slcf,
+    const sf_limits_t *limits)
+{
+    ngx_pool_cleanup_t               *cln;
+    ngx_http_syndication_loc_conf_t  *owner;
+
+    owner = slcf->rules_owner;
+
+    if (owner == NULL || owner->rules != slcf->rules) {
+        return NULL;
+    }
+
+    if (owner->scratch != NULL) {
+        return owner->scratch;
+    }
+
+    cln = ngx_pool_cleanup_add(ngx_cycle->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    owner->scratch = sf_scratch_create(owner->rules, limits,
+                                       &sf_malloc_allocator);
+
+    if (owner->scratch != NULL) {
+        cln->handler = ngx_http_syndication_scratch_cleanup;
+        cln->data = owner->scratch;
+    }
+
+    return owner->scratch;
+}
+
+
 ngx_int_t
 ngx_http_syndication_engine_create(ngx_http_request_t *r,
     ngx_http_syndication_ctx_t *ctx, sf_rules_t *rules,
@@ -74,6 +123,8 @@ ngx_http_syndication_engine_create(ngx_http_request_t *r,
     if (slcf->credit.len) {
         options->credit_template = (const char *) slcf->credit.data;
     }
+
+    options->scratch = ngx_http_syndication_scratch(slcf, &options->limits);
 
     if (ngx_http_syndication_is_xml(r)) {
         ctx->feed = sf_feed_create(rules, options, alloc, SF_FEED_SNIFF);

@@ -54,6 +54,7 @@ static ngx_int_t ngx_http_syndication_compile(ngx_conf_t *cf,
     ngx_http_syndication_loc_conf_t *owner);
 static ngx_int_t ngx_http_syndication_add_variables(ngx_conf_t *cf);
 static void *ngx_http_syndication_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_syndication_init_main_conf(ngx_conf_t *cf, void *conf);
 static void *ngx_http_syndication_create_conf(ngx_conf_t *cf);
 static char *ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -63,6 +64,13 @@ static ngx_int_t ngx_http_syndication_filter_init(ngx_conf_t *cf);
 static ngx_conf_enum_t  ngx_http_syndication_modes[] = {
     { ngx_string("rewrite"), NGX_HTTP_SYNDICATION_REWRITE },
     { ngx_string("report"), NGX_HTTP_SYNDICATION_REPORT },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_conf_enum_t  ngx_http_syndication_profiles[] = {
+    { ngx_string("default"), NGX_HTTP_SYNDICATION_DEFAULT },
+    { ngx_string("router"), NGX_HTTP_SYNDICATION_ROUTER },
     { ngx_null_string, 0 }
 };
 
@@ -103,6 +111,13 @@ static ngx_command_t  ngx_http_syndication_filter_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_syndication_loc_conf_t, max_holdback),
       NULL },
+
+    { ngx_string("syndication_profile"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_syndication_main_conf_t, profile),
+      &ngx_http_syndication_profiles },
 
     { ngx_string("syndication_max_inflated"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -198,7 +213,7 @@ static ngx_http_module_t  ngx_http_syndication_filter_module_ctx = {
     ngx_http_syndication_filter_init,      /* postconfiguration */
 
     ngx_http_syndication_create_main_conf, /* create main configuration */
-    NULL,                                  /* init main configuration */
+    ngx_http_syndication_init_main_conf,   /* init main configuration */
 
     NULL,                                  /* create server configuration */
     NULL,                                  /* merge server configuration */
@@ -317,7 +332,10 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_syndication_filter_module);
+
     sf_options_init(&options);
+    ngx_http_syndication_limits(smcf, &options.limits);
 
     options.limits.max_holdback = slcf->max_holdback;
     options.report = (slcf->mode == NGX_HTTP_SYNDICATION_REPORT);
@@ -328,8 +346,6 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
      * decisions are logged in report mode, or with debug logging on, and
      * counted by rule when syndication_stats keeps counters
      */
-
-    smcf = ngx_http_get_module_main_conf(r, ngx_http_syndication_filter_module);
 
     if (slcf->mode == NGX_HTTP_SYNDICATION_REPORT
         || (r->connection->log->log_level & NGX_LOG_DEBUG_HTTP)
@@ -1497,7 +1513,10 @@ ngx_http_syndication_compile(ngx_conf_t *cf,
         return NGX_OK;
     }
 
-    sf_limits_init(&limits);
+    ngx_http_syndication_limits(
+        ngx_http_conf_get_module_main_conf(cf,
+                                           ngx_http_syndication_filter_module),
+        &limits);
 
     cln = ngx_pool_cleanup_add(cf->pool, 0);
     if (cln == NULL) {
@@ -1582,13 +1601,52 @@ ngx_http_syndication_add_variables(ngx_conf_t *cf)
 static void *
 ngx_http_syndication_create_main_conf(ngx_conf_t *cf)
 {
+    ngx_http_syndication_main_conf_t  *smcf;
+
+    smcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_syndication_main_conf_t));
+    if (smcf == NULL) {
+        return NULL;
+    }
+
     /*
      * set by ngx_pcalloc():
      *
      *     smcf->stats_zone = NULL;
      */
 
-    return ngx_pcalloc(cf->pool, sizeof(ngx_http_syndication_main_conf_t));
+    smcf->profile = NGX_CONF_UNSET_UINT;
+
+    return smcf;
+}
+
+
+static char *
+ngx_http_syndication_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_syndication_main_conf_t *smcf = conf;
+
+    ngx_conf_init_uint_value(smcf->profile, NGX_HTTP_SYNDICATION_DEFAULT);
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * The engine's limits of the profile: the rules are compiled with them
+ * (the router profile's smaller phrase table, no JIT), every stream
+ * starts from them, and syndication_max_holdback defaults to theirs.
+ */
+
+void
+ngx_http_syndication_limits(ngx_http_syndication_main_conf_t *smcf,
+    sf_limits_t *limits)
+{
+    if (smcf->profile == NGX_HTTP_SYNDICATION_ROUTER) {
+        sf_limits_router(limits);
+
+    } else {
+        sf_limits_init(limits);
+    }
 }
 
 
@@ -1644,7 +1702,10 @@ ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_flag_t   inherit;
     sf_limits_t  limits;
 
-    sf_limits_init(&limits);
+    ngx_http_syndication_limits(
+        ngx_http_conf_get_module_main_conf(cf,
+                                           ngx_http_syndication_filter_module),
+        &limits);
 
     if (conf->enable == NGX_CONF_UNSET) {
         conf->enable_file = prev->enable_file;

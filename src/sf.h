@@ -44,7 +44,11 @@ typedef struct {
 } sf_allocator_t;
 
 
-/* Limits: every bound on memory and time the engine enforces. */
+/*
+ * Limits: every bound on memory and time the engine enforces.  The rules
+ * take theirs (max_dfa, regex_*) from the limits given to
+ * sf_rules_create(), a stream from its options.
+ */
 typedef struct {
     size_t                max_holdback;     /* bytes of one held block */
     size_t                max_text;         /* normalized text of a block */
@@ -52,9 +56,32 @@ typedef struct {
     uint32_t              regex_match_limit;
     uint32_t              regex_depth_limit;
     uint32_t              regex_heap_limit; /* KiB */
+    /*
+     * The longest source URL (clean) a stream keeps, at most and by
+     * default (0) SF_URL_CLEAN_MAX: a longer one is not kept (the page's
+     * own canonical stays) and counts in inserts_failed.  The credit's
+     * buffer holds twice this plus the template.
+     */
+    size_t                max_url;
+    /*
+     * Bytes of the phrase automaton's table with one row per state (0: no
+     * bound); the deeper states beyond it keep only their own
+     * transitions: the same matches, a little slower, a fraction of the
+     * memory.
+     */
+    size_t                max_dfa;
+    unsigned              regex_nojit:1;    /* the interpreter only */
 } sf_limits_t;
 
 void sf_limits_init(sf_limits_t *limits);
+/*
+ * The router profile: the limits of a small device (hold-back 4 KiB, text
+ * 1 KiB, 8 links, URLs of 512 bytes, a 16 KiB phrase table, no JIT, a
+ * 20 KiB regex heap), with
+ * which one stream and the compiled built-in pack each take a small fixed
+ * amount of memory (README, "Router profile").
+ */
+void sf_limits_router(sf_limits_t *limits);
 
 
 /* An error in a rule text: where it is and what it is. */
@@ -82,6 +109,12 @@ int sf_rules_add_builtin(sf_rules_t *rules, sf_error_t *err);
 /* Build the prefilter and JIT-compile regexes; no sf_rules_add() after. */
 int sf_rules_compile(sf_rules_t *rules, sf_error_t *err);
 size_t sf_rules_count(const sf_rules_t *rules);
+/*
+ * Bytes the rules hold: all they took from the allocator and still have,
+ * plus the regexes' JIT code (which PCRE2 maps itself).  What each worker
+ * of a server pays for them, once.
+ */
+size_t sf_rules_memory(const sf_rules_t *rules);
 void sf_rules_destroy(sf_rules_t *rules);
 
 
@@ -165,6 +198,24 @@ typedef struct {
 typedef void (*sf_explain_pt)(void *ctx, const sf_explain_t *explain);
 
 
+/*
+ * The scratch of block decisions: the block's normalized text and links,
+ * the phrase bits, PCRE2's match data, the shape detector's buffers.  A
+ * stream uses it only inside sf_stream_feed() and keeps nothing of its
+ * own in it, so the streams of one thread (an nginx worker) may share one
+ * (sf_options_t.scratch) instead of each allocating its own.  It serves
+ * streams of the same rules whose max_text and max_links are no larger
+ * and whose regex limits are the same as those it was created with; any
+ * other stream fails to create.  Destroy it after its streams.
+ */
+typedef struct sf_match_s  sf_scratch_t;
+
+sf_scratch_t *sf_scratch_create(const sf_rules_t *rules,
+    const sf_limits_t *limits, const sf_allocator_t *alloc);
+size_t sf_scratch_memory(const sf_scratch_t *scratch);
+void sf_scratch_destroy(sf_scratch_t *scratch);
+
+
 typedef struct {
     sf_limits_t           limits;
     unsigned              report:1;         /* change nothing, only decide */
@@ -196,6 +247,12 @@ typedef struct {
     /* one explanation per block held or element dropped: may be NULL */
     sf_explain_pt         on_explain;
     void                 *on_explain_ctx;
+
+    /*
+     * A shared decision scratch (borrowed, not counted in the stream's
+     * stats.memory); NULL: the stream allocates its own.
+     */
+    sf_scratch_t         *scratch;
 } sf_options_t;
 
 void sf_options_init(sf_options_t *options);

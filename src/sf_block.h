@@ -109,13 +109,22 @@ typedef enum {
 } sf_select_e;
 
 
-/* Per-stream scratch of the rules: normalized text, match data. */
+/*
+ * The scratch of decisions: normalized text, match data, the shape
+ * detector's buffers; a stream's own, or shared by the streams of a
+ * thread (sf.h: sf_scratch_t is this).
+ */
 typedef struct sf_match_s  sf_match_t;
 
 sf_match_t *sf_match_create(const sf_rules_t *rules,
     const sf_limits_t *limits, const sf_allocator_t *alloc);
 void sf_match_destroy(sf_match_t *match, const sf_allocator_t *alloc);
 size_t sf_match_memory(const sf_match_t *match);
+/* Whether a stream of rules with these limits may decide in match. */
+int sf_match_fits(const sf_match_t *match, const sf_rules_t *rules,
+    const sf_limits_t *limits);
+/* The shape detector's scratch (sf_shape.h), NULL when it is off. */
+unsigned char *sf_match_shape(sf_match_t *match);
 
 /*
  * Decide on a start tag: is it a candidate block, and does a rule decided

@@ -37,7 +37,7 @@ struct sf_explainer_s {
     unsigned short       *file;
     /* the conditions of one rule in the order they are written */
     const sf_cond_t     **conds;
-    /* the shape detector's scratch, NULL when it is off */
+    /* the shape detector's scratch (its match's), NULL when it is off */
     unsigned char        *shape;
     /* the whole text normalized, for its length when the decision
        stopped short of it (longer than any rule takes) */
@@ -143,15 +143,6 @@ sf_explain_create(const sf_rules_t *rules, const sf_limits_t *limits,
 
     e->memory += n;
 
-    if (sf_shape_enabled(rules)) {
-        e->shape = alloc->alloc(alloc->ctx, 3 * SF_SHAPE_CAP);
-        if (e->shape == NULL) {
-            goto failed;
-        }
-
-        e->memory += 3 * SF_SHAPE_CAP;
-    }
-
     e->whole_cap = limits->max_text > 0 ? limits->max_text : 1;
     e->whole = alloc->alloc(alloc->ctx, e->whole_cap);
     if (e->whole == NULL) {
@@ -166,6 +157,7 @@ sf_explain_create(const sf_rules_t *rules, const sf_limits_t *limits,
     }
 
     e->memory += sf_match_memory(e->match);
+    e->shape = sf_match_shape(e->match);
 
     sf_explain_files(e);
 
@@ -200,10 +192,6 @@ sf_explain_destroy(sf_explainer_t *e, const sf_allocator_t *alloc)
 
     if (e->conds != NULL) {
         alloc->free(alloc->ctx, (void *) e->conds);
-    }
-
-    if (e->shape != NULL) {
-        alloc->free(alloc->ctx, e->shape);
     }
 
     if (e->whole != NULL) {

@@ -3,9 +3,13 @@
  * held block (selection at start tags is sf_select.c, the conditions
  * sf_cond.c, the raw-text reject sf_reject.c).
  *
- * A stream's sf_match_t holds every byte a decision needs (normalized
- * text, link table, prefilter bits, PCRE2 match data), allocated once by
- * sf_match_create; the rules themselves are only read.
+ * An sf_match_t holds every byte a decision needs (normalized text, link
+ * table, prefilter bits, PCRE2 match data, the shape detector's buffers),
+ * allocated once by sf_match_create; the rules themselves are only read.
+ * It is used only while sf_stream_feed() decides a block, and keeps
+ * nothing of one stream (its caches are keyed by the bytes they were made
+ * from), so the streams of one thread, an nginx worker, can take turns in
+ * one: the public sf_scratch_t.
  *
  * Most blocks are prose that no rule takes: sf_reject_block (sf_reject.c)
  * tells so from the raw text, without normalizing, whenever it can; the
@@ -15,6 +19,7 @@
 #include <string.h>
 
 #include "sf_match.h"
+#include "sf_shape.h"
 
 
 static void *
@@ -56,6 +61,48 @@ sf_match_pcre_free(void *p, void *data)
 }
 
 
+/*
+ * The interpreter keeps its backtracking frames in the match data, taken
+ * from the allocator at its first match: have that happen here, with the
+ * pattern of the largest frames, so that no decision allocates and the
+ * stream's count holds them (about 20 KiB).  The heap limit bounds how far
+ * a later match may grow them.  Patterns with JIT code need none.
+ */
+static void
+sf_match_frames(sf_match_t *match, const sf_rules_t *rules)
+{
+    size_t           size, max, jit;
+    sf_rule_t       *r;
+    sf_cond_t       *c;
+    pcre2_code      *big;
+
+    big = NULL;
+    max = 0;
+
+    for (r = rules->head; r != NULL; r = r->next) {
+        for (c = r->conds; c != NULL; c = c->next) {
+            if (c->re == NULL
+                || (pcre2_pattern_info(c->re, PCRE2_INFO_JITSIZE, &jit) == 0
+                    && jit > 0)
+                || pcre2_pattern_info(c->re, PCRE2_INFO_FRAMESIZE, &size)
+                   != 0
+                || (big != NULL && size <= max))
+            {
+                continue;
+            }
+
+            big = c->re;
+            max = size;
+        }
+    }
+
+    if (big != NULL) {
+        (void) pcre2_match(big, (PCRE2_SPTR) "", 0, 0, 0, match->md,
+                           match->mctx);
+    }
+}
+
+
 sf_match_t *
 sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     const sf_allocator_t *alloc)
@@ -77,6 +124,7 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     memset(match, 0, sizeof(sf_match_t));
     match->rules = rules;
     match->alloc = *alloc;
+    match->limits = *limits;
     match->memory = sizeof(sf_match_t);
     match->cap = limits->max_text > 0 ? limits->max_text : 1;
     match->max_links = limits->max_links;
@@ -109,6 +157,14 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
         || match->src_raw == NULL)
     {
         goto failed;
+    }
+
+    if (sf_shape_enabled(rules)) {
+        match->shape = sf_match_get(match, 3 * SF_SHAPE_CAP);
+
+        if (match->shape == NULL) {
+            goto failed;
+        }
     }
 
     if (rules->has_title) {
@@ -145,6 +201,8 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     if (match->md == NULL) {
         goto failed;
     }
+
+    sf_match_frames(match, rules);
 
     return match;
 
@@ -191,7 +249,57 @@ sf_match_destroy(sf_match_t *match, const sf_allocator_t *alloc)
     sf_match_put(match, match->src_raw);
     sf_match_put(match, match->traw);
     sf_match_put(match, match->name);
+    sf_match_put(match, match->shape);
     sf_match_put(match, match);
+}
+
+
+int
+sf_match_fits(const sf_match_t *match, const sf_rules_t *rules,
+    const sf_limits_t *limits)
+{
+    const sf_limits_t  *l;
+
+    l = &match->limits;
+
+    /* room for the stream's text and links; the same regex bounds */
+    return match->rules == rules
+           && match->cap >= limits->max_text
+           && l->max_links >= limits->max_links
+           && l->regex_match_limit == limits->regex_match_limit
+           && l->regex_depth_limit == limits->regex_depth_limit
+           && l->regex_heap_limit == limits->regex_heap_limit;
+}
+
+
+unsigned char *
+sf_match_shape(sf_match_t *match)
+{
+    return match->shape;
+}
+
+
+sf_scratch_t *
+sf_scratch_create(const sf_rules_t *rules, const sf_limits_t *limits,
+    const sf_allocator_t *alloc)
+{
+    return sf_match_create(rules, limits, alloc);
+}
+
+
+size_t
+sf_scratch_memory(const sf_scratch_t *scratch)
+{
+    return sf_match_memory(scratch);
+}
+
+
+void
+sf_scratch_destroy(sf_scratch_t *scratch)
+{
+    if (scratch != NULL) {
+        sf_match_destroy(scratch, &scratch->alloc);
+    }
 }
 
 

@@ -37,7 +37,9 @@ typedef struct {
 struct sf_match_s {
     const sf_rules_t     *rules;
     sf_allocator_t        alloc;
+    sf_limits_t           limits;           /* created for these */
     size_t                memory;
+    unsigned char        *shape;            /* 3 x SF_SHAPE_CAP, or NULL */
     size_t                max_links;
 
     unsigned char        *buf[2];

@@ -27,61 +27,192 @@ sf_prefilter_release(const sf_allocator_t *alloc, void *p)
 }
 
 
-/*
- * Breadth first: fail links, missing transitions, output chains.  A
- * state's fail state is shallower, so its row is complete by then: the
- * children give the fail links, and every other entry of the row is the
- * fail state's (a loop without branches).
- */
-static void
-sf_prefilter_links(sf_prefilter_t *pf, size_t ncls, const uint32_t *child,
-    const uint32_t *sibling, const uint32_t *edge, uint32_t *fail,
-    uint32_t *queue)
+/* The child of trie state s by class c; 0: none. */
+static uint32_t
+sf_prefilter_child(const uint32_t *child, const uint32_t *sibling,
+    const uint32_t *edge, uint32_t s, uint32_t c)
 {
-    size_t     head, tail, c;
-    uint32_t   s, t, f, *row, *frow;
+    uint32_t  t;
 
-    head = 0;
-    tail = 0;
-
-    for (t = child[0]; t != 0; t = sibling[t]) {
-        fail[t] = 0;
-        queue[tail++] = t;
+    for (t = child[s]; t != 0; t = sibling[t]) {
+        if (edge[t] == c) {
+            return t;
+        }
     }
 
-    while (head < tail) {
-        s = queue[head++];
+    return 0;
+}
 
-        /* a terminal chains to the next terminal of its fail chain */
-        f = fail[s];
-        if (pf->out[s] == s) {
-            pf->next[s] = pf->out[f];
 
-        } else {
-            pf->out[s] = pf->out[f];
+/*
+ * The trie of the phrases (state 0 the root), then breadth first: the
+ * order of the states, and each state's fail state, always shallower.
+ * Returns the number of states.
+ */
+static size_t
+sf_prefilter_trie(sf_prefilter_t *pf, const sf_phrase_t *phrases, size_t n,
+    uint32_t *child, uint32_t *sibling, uint32_t *edge, uint32_t *fail,
+    uint32_t *order, uint32_t *term)
+{
+    size_t    i, j, nst, head, tail;
+    uint32_t  s, t, f, g, c;
+
+    nst = 1;
+
+    for (i = 0; i < n; i++) {
+        s = 0;
+
+        for (j = 0; j < phrases[i].len; j++) {
+            c = pf->cls[phrases[i].data[j]];
+            t = sf_prefilter_child(child, sibling, edge, s, c);
+
+            if (t == 0) {
+                t = (uint32_t) nst++;
+                edge[t] = c;
+                sibling[t] = child[s];
+                child[s] = t;
+            }
+
+            s = t;
         }
 
-        row = pf->delta + (size_t) s * ncls;
-        frow = pf->delta + (size_t) f * ncls;
+        term[s] = (uint32_t) i + 1;
+    }
+
+    fail[0] = 0;
+    order[0] = 0;
+    head = 0;
+    tail = 1;
+
+    while (head < tail) {
+        s = order[head++];
 
         for (t = child[s]; t != 0; t = sibling[t]) {
-            fail[t] = frow[edge[t]];
-            queue[tail++] = t;
+            /* the longest proper suffix that is a state: the root's
+               children fail to the root */
+            g = 0;
+            f = fail[s];
+
+            while (s != 0) {
+                g = sf_prefilter_child(child, sibling, edge, f, edge[t]);
+
+                if (g != 0 || f == 0) {
+                    break;
+                }
+
+                f = fail[f];
+            }
+
+            fail[t] = g;
+            order[tail++] = t;
+        }
+    }
+
+    return nst;
+}
+
+
+/*
+ * The sparse states (from ndense on, breadth first): their fail state and
+ * their own edges, as entries (code[] of each state, by its new number).
+ */
+static int
+sf_prefilter_sparse_build(sf_prefilter_t *pf, const uint32_t *child,
+    const uint32_t *sibling, const uint32_t *edge, const uint32_t *fail,
+    const uint32_t *order, const uint32_t *id, const uint32_t *code,
+    const sf_allocator_t *alloc)
+{
+    size_t    k, i, ns, ne;
+    uint32_t  s, t;
+
+    ns = pf->nstates - pf->ndense;
+    ne = 0;
+
+    for (k = pf->ndense; k < pf->nstates; k++) {
+        for (t = child[order[k]]; t != 0; t = sibling[t]) {
+            ne++;
+        }
+    }
+
+    pf->sfail = sf_prefilter_alloc(alloc, ns * sizeof(uint32_t));
+    pf->sfirst = sf_prefilter_alloc(alloc, (ns + 1) * sizeof(uint32_t));
+    pf->sedge = sf_prefilter_alloc(alloc, (ne ? ne : 1) * sizeof(uint32_t));
+    pf->scls = sf_prefilter_alloc(alloc, ne ? ne : 1);
+
+    if (pf->sfail == NULL || pf->sfirst == NULL || pf->sedge == NULL
+        || pf->scls == NULL)
+    {
+        return SF_ERROR;
+    }
+
+    pf->memory += (2 * ns + 1) * sizeof(uint32_t)
+                  + (ne ? ne : 1) * (sizeof(uint32_t) + 1);
+    ne = 0;
+
+    for (k = pf->ndense; k < pf->nstates; k++) {
+        s = order[k];
+        i = k - pf->ndense;
+        pf->sfirst[i] = (uint32_t) ne;
+        pf->sfail[i] = code[id[fail[s]]] >> 1;
+
+        for (t = child[s]; t != 0; t = sibling[t]) {
+            pf->scls[ne] = (unsigned char) edge[t];
+            pf->sedge[ne] = code[id[t]];
+            ne++;
+        }
+    }
+
+    pf->sfirst[ns] = (uint32_t) ne;
+
+    return SF_OK;
+}
+
+
+/*
+ * The rows of the dense states: a state's row is its fail state's (done
+ * before it, breadth first), with its own edges over it.
+ */
+static void
+sf_prefilter_rows(sf_prefilter_t *pf, const uint32_t *child,
+    const uint32_t *sibling, const uint32_t *edge, const uint32_t *fail,
+    const uint32_t *order, const uint32_t *id, const uint32_t *code)
+{
+    size_t     k, i, ncls;
+    uint32_t   s, t, *row;
+
+    ncls = pf->nclasses;
+
+    for (k = 0; k < pf->ndense; k++) {
+        s = order[k];
+        row = pf->delta + k * ncls;
+
+        if (k == 0) {
+            memset(row, 0, ncls * sizeof(uint32_t));
+
+        } else {
+            memcpy(row, pf->delta + (size_t) id[fail[s]] * ncls,
+                   ncls * sizeof(uint32_t));
         }
 
-        for (c = 0; c < ncls; c++) {
-            row[c] = row[c] != 0 ? row[c] : frow[c];
+        for (t = child[s]; t != 0; t = sibling[t]) {
+            row[edge[t]] = id[t];
         }
+    }
+
+    /* targets become entries: one load per byte, no multiplication */
+    for (i = 0; i < pf->dense_end; i++) {
+        pf->delta[i] = code[pf->delta[i]];
     }
 }
 
 
 int
 sf_prefilter_build(sf_prefilter_t *pf, const sf_phrase_t *phrases,
-    size_t n, const sf_allocator_t *alloc)
+    size_t n, size_t max_dfa, const sf_allocator_t *alloc)
 {
-    size_t     i, j, max, ncls, nst, size;
-    uint32_t   s, t, c, *fail, *queue, *tree, *child, *sibling, *edge;
+    int        rc;
+    size_t     i, j, k, max, ncls, nst;
+    uint32_t  *scratch, *child, *sibling, *edge, *fail, *order, *id, *term;
 
     memset(pf, 0, sizeof(sf_prefilter_t));
 
@@ -107,92 +238,107 @@ sf_prefilter_build(sf_prefilter_t *pf, const sf_phrase_t *phrases,
         }
     }
 
-    /* row offsets, shifted left by one, must fit 32 bits */
+    /* offsets, shifted left by one, must fit 32 bits */
     if (ncls > 256 || max > 0x7fffffffu / ncls) {
         return SF_ERROR;
     }
 
-    size = max * ncls * sizeof(uint32_t);
-    pf->delta = sf_prefilter_alloc(alloc, size);
-    pf->out = sf_prefilter_alloc(alloc, max * sizeof(uint32_t));
-    pf->next = sf_prefilter_alloc(alloc, max * sizeof(uint32_t));
-    pf->phrase = sf_prefilter_alloc(alloc, max * sizeof(uint32_t));
-    fail = sf_prefilter_alloc(alloc, max * sizeof(uint32_t));
-    queue = sf_prefilter_alloc(alloc, max * sizeof(uint32_t));
-    /* per state: its first child, its next sibling, the class into it */
-    tree = sf_prefilter_alloc(alloc, 3 * max * sizeof(uint32_t));
-
-    if (pf->delta == NULL || pf->out == NULL || pf->next == NULL
-        || pf->phrase == NULL || fail == NULL || queue == NULL
-        || tree == NULL)
-    {
-        sf_prefilter_release(alloc, fail);
-        sf_prefilter_release(alloc, queue);
-        sf_prefilter_release(alloc, tree);
-        sf_prefilter_free(pf, alloc);
+    /* per trie state: first child, next sibling, class into it, fail
+       state, breadth first order, new number, phrase + 1 */
+    scratch = sf_prefilter_alloc(alloc, 7 * max * sizeof(uint32_t));
+    if (scratch == NULL) {
         return SF_ERROR;
     }
 
-    child = tree;
-    sibling = tree + max;
-    edge = tree + 2 * max;
+    child = scratch;
+    sibling = scratch + max;
+    edge = scratch + 2 * max;
+    fail = scratch + 3 * max;
+    order = scratch + 4 * max;
+    id = scratch + 5 * max;
+    term = scratch + 6 * max;
 
-    memset(pf->delta, 0, size);
-    memset(pf->out, 0, max * sizeof(uint32_t));
-    memset(pf->next, 0, max * sizeof(uint32_t));
-    memset(pf->phrase, 0, max * sizeof(uint32_t));
     memset(child, 0, max * sizeof(uint32_t));
+    memset(term, 0, max * sizeof(uint32_t));
 
-    /* the trie; state 0 is the root, so 0 as a target means "none yet" */
-    nst = 1;
-
-    for (i = 0; i < n; i++) {
-        s = 0;
-
-        for (j = 0; j < phrases[i].len; j++) {
-            c = pf->cls[phrases[i].data[j]];
-            t = pf->delta[s * ncls + c];
-
-            if (t == 0) {
-                t = (uint32_t) nst++;
-                pf->delta[s * ncls + c] = t;
-                edge[t] = c;
-                sibling[t] = child[s];
-                child[s] = t;
-            }
-
-            s = t;
-        }
-
-        pf->phrase[s] = (uint32_t) i;
-        pf->out[s] = s;
-    }
-
-    sf_prefilter_links(pf, ncls, child, sibling, edge, fail, queue);
-
-    /*
-     * Entries become the offset of the target's row, shifted left, with
-     * bit 0 set when the target has output: the scan then costs one load
-     * per byte and no multiplication.  Each state's entry is made once.
-     */
-    for (t = 0; t < nst; t++) {
-        fail[t] = (uint32_t) ((t * ncls) << 1) | (pf->out[t] != 0);
-    }
-
-    for (i = 0; i < nst * ncls; i++) {
-        pf->delta[i] = fail[pf->delta[i]];
-    }
-
-    sf_prefilter_release(alloc, fail);
-    sf_prefilter_release(alloc, queue);
-    sf_prefilter_release(alloc, tree);
+    nst = sf_prefilter_trie(pf, phrases, n, child, sibling, edge, fail,
+                            order, term);
 
     pf->nstates = nst;
     pf->nclasses = ncls;
     pf->nphrases = n;
-    pf->memory = size + 3 * max * sizeof(uint32_t);
+    pf->ndense = max_dfa ? max_dfa / (ncls * sizeof(uint32_t)) : nst;
+    pf->ndense = pf->ndense < 1 ? 1 : pf->ndense < nst ? pf->ndense : nst;
+    pf->dense_end = pf->ndense * ncls;
 
-    return SF_OK;
+    pf->delta = sf_prefilter_alloc(alloc, pf->dense_end * sizeof(uint32_t));
+    pf->out = sf_prefilter_alloc(alloc, nst * sizeof(uint32_t));
+    pf->next = sf_prefilter_alloc(alloc, nst * sizeof(uint32_t));
+    pf->phrase = sf_prefilter_alloc(alloc, nst * sizeof(uint32_t));
+    pf->memory = (pf->dense_end + 3 * nst) * sizeof(uint32_t);
+
+    rc = SF_ERROR;
+
+    if (pf->delta == NULL || pf->out == NULL || pf->next == NULL
+        || pf->phrase == NULL)
+    {
+        goto done;
+    }
+
+    memset(pf->out, 0, nst * sizeof(uint32_t));
+    memset(pf->next, 0, nst * sizeof(uint32_t));
+    memset(pf->phrase, 0, nst * sizeof(uint32_t));
+
+    for (k = 0; k < nst; k++) {
+        id[order[k]] = (uint32_t) k;
+
+        if (term[order[k]] != 0) {
+            pf->phrase[k] = term[order[k]] - 1;
+            pf->out[k] = (uint32_t) k;
+        }
+    }
+
+    /* a terminal chains to the next terminal of its fail chain */
+    for (k = 1; k < nst; k++) {
+        j = id[fail[order[k]]];
+
+        if (pf->out[k] == k) {
+            pf->next[k] = pf->out[j];
+
+        } else {
+            pf->out[k] = pf->out[j];
+        }
+    }
+
+    /* term[] is done with: the entry of each state, by its new number */
+    for (k = 0; k < nst; k++) {
+        term[k] = (uint32_t) ((k < pf->ndense ? k * ncls
+                                              : pf->dense_end + k - pf->ndense)
+                              << 1)
+                  | (pf->out[k] != 0);
+    }
+
+    sf_prefilter_rows(pf, child, sibling, edge, fail, order, id, term);
+
+    if (pf->ndense < nst
+        && sf_prefilter_sparse_build(pf, child, sibling, edge, fail, order,
+                                     id, term, alloc)
+           != SF_OK)
+    {
+        goto done;
+    }
+
+    rc = SF_OK;
+
+done:
+
+    sf_prefilter_release(alloc, scratch);
+
+    if (rc != SF_OK) {
+        sf_prefilter_free(pf, alloc);
+    }
+
+    return rc;
 }
 
 
@@ -203,11 +349,45 @@ sf_prefilter_free(sf_prefilter_t *pf, const sf_allocator_t *alloc)
     sf_prefilter_release(alloc, pf->out);
     sf_prefilter_release(alloc, pf->next);
     sf_prefilter_release(alloc, pf->phrase);
+    sf_prefilter_release(alloc, pf->sfail);
+    sf_prefilter_release(alloc, pf->sfirst);
+    sf_prefilter_release(alloc, pf->sedge);
+    sf_prefilter_release(alloc, pf->scls);
 
     pf->delta = NULL;
     pf->out = NULL;
     pf->next = NULL;
     pf->phrase = NULL;
+    pf->sfail = NULL;
+    pf->sfirst = NULL;
+    pf->sedge = NULL;
+    pf->scls = NULL;
+}
+
+
+/*
+ * The entry after class c from the sparse state at offset off: its own
+ * edge, or its fail state's, down to the first dense state's row.
+ */
+static uint32_t
+sf_prefilter_sparse(const sf_prefilter_t *pf, uint32_t off, unsigned c)
+{
+    size_t  i, k;
+
+    do {
+        i = off - pf->dense_end;
+
+        for (k = pf->sfirst[i]; k < pf->sfirst[i + 1]; k++) {
+            if (pf->scls[k] == c) {
+                return pf->sedge[k];
+            }
+        }
+
+        off = pf->sfail[i];
+
+    } while (off >= pf->dense_end);
+
+    return pf->delta[off + c];
 }
 
 
@@ -215,9 +395,14 @@ sf_prefilter_free(sf_prefilter_t *pf, const sf_allocator_t *alloc)
 static void
 sf_prefilter_out(const sf_prefilter_t *pf, uint32_t e, unsigned char *bits)
 {
+    size_t    off, k;
     uint32_t  t;
 
-    for (t = pf->out[(e >> 1) / pf->nclasses]; t != 0; t = pf->next[t]) {
+    off = e >> 1;
+    k = off < pf->dense_end ? off / pf->nclasses
+                            : pf->ndense + off - pf->dense_end;
+
+    for (t = pf->out[k]; t != 0; t = pf->next[t]) {
         sf_bit_set(bits, pf->phrase[t]);
     }
 }
@@ -247,6 +432,29 @@ sf_prefilter_lane(const sf_prefilter_t *pf, const unsigned char *text,
 }
 
 
+/* The whole text, with the sparse states. */
+static void
+sf_prefilter_lane_sparse(const sf_prefilter_t *pf,
+    const unsigned char *text, size_t len, unsigned char *bits)
+{
+    size_t    i;
+    uint32_t  e, off;
+
+    e = 0;
+
+    for (i = 0; i < len; i++) {
+        off = e >> 1;
+        e = off < pf->dense_end ? pf->delta[off + pf->cls[text[i]]]
+                                : sf_prefilter_sparse(pf, off,
+                                                      pf->cls[text[i]]);
+
+        if (e & 1) {
+            sf_prefilter_out(pf, e, bits);
+        }
+    }
+}
+
+
 void
 sf_prefilter_scan(const sf_prefilter_t *pf, const unsigned char *text,
     size_t len, unsigned char *bits)
@@ -257,6 +465,11 @@ sf_prefilter_scan(const sf_prefilter_t *pf, const unsigned char *text,
     const unsigned char  *cls, *t0, *t1, *t2, *t3;
 
     if (pf->delta == NULL) {
+        return;
+    }
+
+    if (pf->ndense < pf->nstates) {
+        sf_prefilter_lane_sparse(pf, text, len, bits);
         return;
     }
 

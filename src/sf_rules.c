@@ -58,23 +58,50 @@ sf_rules_alloc(sf_rules_t *rules, size_t size)
 }
 
 
+/*
+ * PCRE2's blocks (compiled patterns, its contexts) carry their size in
+ * front: PCRE2 frees without telling it, and rules->memory counts every
+ * byte the rules hold, for as long as they hold it.
+ */
+typedef union {
+    size_t                size;
+    long double           align;
+    void                 *p;
+} sf_rules_pcre_head_t;
+
+
 static void *
 sf_rules_pcre_malloc(PCRE2_SIZE size, void *data)
 {
-    sf_rules_t  *rules = data;
+    sf_rules_t            *rules = data;
+    sf_rules_pcre_head_t  *h;
 
-    return rules->alloc.alloc(rules->alloc.ctx, size);
+    h = rules->alloc.alloc(rules->alloc.ctx,
+                           sizeof(sf_rules_pcre_head_t) + size);
+    if (h == NULL) {
+        return NULL;
+    }
+
+    h->size = sizeof(sf_rules_pcre_head_t) + size;
+    rules->memory += h->size;
+
+    return h + 1;
 }
 
 
 static void
 sf_rules_pcre_free(void *p, void *data)
 {
-    sf_rules_t  *rules = data;
+    sf_rules_t            *rules = data;
+    sf_rules_pcre_head_t  *h;
 
-    if (p != NULL && rules->alloc.free != NULL) {
-        rules->alloc.free(rules->alloc.ctx, p);
+    if (p == NULL || rules->alloc.free == NULL) {
+        return;
     }
+
+    h = (sf_rules_pcre_head_t *) p - 1;
+    rules->memory -= h->size;
+    rules->alloc.free(rules->alloc.ctx, h);
 }
 
 
@@ -140,6 +167,34 @@ size_t
 sf_rules_count(const sf_rules_t *rules)
 {
     return rules != NULL ? rules->nrules : 0;
+}
+
+
+size_t
+sf_rules_memory(const sf_rules_t *rules)
+{
+    size_t      n, jit;
+    sf_rule_t  *r;
+    sf_cond_t  *c;
+
+    if (rules == NULL) {
+        return 0;
+    }
+
+    n = rules->memory;
+
+    /* JIT code is mapped by PCRE2 itself, not taken from the allocator */
+    for (r = rules->head; r != NULL; r = r->next) {
+        for (c = r->conds; c != NULL; c = c->next) {
+            if (c->re != NULL
+                && pcre2_pattern_info(c->re, PCRE2_INFO_JITSIZE, &jit) == 0)
+            {
+                n += jit;
+            }
+        }
+    }
+
+    return n;
 }
 
 

@@ -462,7 +462,9 @@ sf_compile_regex(sf_compiler_t *cc, sf_rule_t *r, sf_cond_t *c)
     unsigned char  *p;
 
     if (!c->literal) {
-        if (pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE) < 0) {
+        if (!cc->rules->limits.regex_nojit
+            && pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE) < 0)
+        {
             /* no JIT here: the interpreter will do */
         }
 
@@ -714,7 +716,7 @@ sf_rules_compile(sf_rules_t *rules, sf_error_t *err)
 
     if (cc.nph > 0) {
         if (sf_prefilter_build(&rules->prefilter, cc.table, cc.nph,
-                               &rules->alloc)
+                               rules->limits.max_dfa, &rules->alloc)
             != SF_OK)
         {
             goto nomem;

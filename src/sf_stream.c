@@ -18,7 +18,6 @@
  * blocks, the life cycle.  The queue is sf_stream_queue.c.
  */
 
-#include "sf_shape.h"
 #include "sf_stream.h"
 
 
@@ -875,6 +874,7 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
 {
     size_t          n, tl;
     sf_stream_t    *s;
+    sf_match_t     *sc;
     sf_options_t    def;
     char            url[SF_SOURCE_SIZE];
 
@@ -920,9 +920,17 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
     tl = s->opt.credit_template != NULL ? strlen(s->opt.credit_template)
                                         : sf_credit_lang_max();
 
+    if (s->opt.limits.max_url == 0
+        || s->opt.limits.max_url > SF_URL_CLEAN_MAX)
+    {
+        s->opt.limits.max_url = SF_URL_CLEAN_MAX;
+    }
+
     s->hold_cap = s->opt.limits.max_holdback;
     s->text_cap = s->opt.limits.max_text;
-    s->render_cap = SF_RENDER_SIZE + tl;
+    s->url_cap = s->opt.limits.max_url;
+    s->canon_cap = SF_CANON_SIZE(s->url_cap);
+    s->render_cap = SF_RENDER_SIZE(s->url_cap) + tl;
 
     s->hold = sf_stream_alloc(s, s->hold_cap);
     if (s->hold == NULL) {
@@ -950,19 +958,32 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
         goto failed;
     }
 
-    if (sf_shape_enabled(rules)) {
-        s->shape = sf_stream_alloc(s, 3 * SF_SHAPE_CAP);
-        if (s->shape == NULL) {
-            goto failed;
-        }
-    }
-
-    s->match = sf_match_create(rules, &s->opt.limits, alloc);
-    if (s->match == NULL) {
+    s->src = sf_stream_alloc(s, SF_URLS_SIZE(s->url_cap));
+    if (s->src == NULL) {
         goto failed;
     }
 
-    s->stats.memory += sf_match_memory(s->match);
+    s->foot = s->src + s->url_cap + 1;
+    s->js_url = (unsigned char *) s->foot + s->url_cap + 1;
+    s->canon = s->js_url + s->url_cap;
+
+    sc = s->opt.scratch;
+
+    if (sc == NULL) {
+        sc = sf_match_create(rules, &s->opt.limits, alloc);
+        s->own = sc;
+        s->stats.memory += sf_match_memory(sc);
+
+    } else if (!sf_match_fits(sc, rules, &s->opt.limits)) {
+        sc = NULL;
+    }
+
+    if (sc == NULL) {
+        goto failed;
+    }
+
+    s->match = sc;
+    s->shape = sf_match_shape(sc);
 
     if (s->opt.on_explain != NULL) {
         s->explain = sf_explain_create(rules, &s->opt.limits, alloc);
@@ -1063,13 +1084,13 @@ sf_stream_destroy(sf_stream_t *s)
 
     alloc = s->alloc;
 
-    if (s->match != NULL) {
-        sf_match_destroy(s->match, &alloc);
+    if (s->own != NULL) {
+        sf_match_destroy(s->own, &alloc);
     }
 
     sf_explain_destroy(s->explain, &alloc);
 
-    sf_stream_free(&alloc, s->shape);
+    sf_stream_free(&alloc, s->src);
     sf_stream_free(&alloc, s->render);
     sf_stream_free(&alloc, s->links);
     sf_stream_free(&alloc, s->slinks);

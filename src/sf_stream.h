@@ -26,9 +26,7 @@
 #define SF_TITLE_SIZE     512
 #define SF_SOURCE_SIZE    2049      /* a clean URL is at most 2 KiB */
 #define SF_NAME_SIZE      256
-#define SF_JSURL_SIZE     2048      /* a JSON-LD isBasedOn URL */
 #define SF_JSKEY_SIZE     10        /* longer than any key looked for */
-#define SF_RENDER_SIZE    4096      /* credit or canonical, plus template */
 
 /*
  * The output queue (sf_stream_queue()).  The feed loop drains it before it
@@ -52,13 +50,18 @@
 #endif
 
 /*
- * Our head canonical, apart from the credit's render buffer (both may wait
- * in the queue at once): room for the longest clean URL with every byte
- * an '&' escaped to "&amp;", so a clean source always fits.
+ * The buffers of the source URL, sized from the longest URL the stream
+ * keeps (url, limits.max_url): the source and the footer's source, the
+ * JSON-LD isBasedOn URL being read, and our head canonical, apart from
+ * the credit's render buffer (both may wait in the queue at once), with
+ * room for the URL with every byte an '&' escaped to "&amp;", so a source
+ * kept always fits.  The credit's render buffer: the URL twice, plus the
+ * template (4 KiB plus the template at the default 2 KiB URLs).
  */
-#define SF_CANON_SIZE                                                        \
-    (sizeof("<link rel=\"canonical\" href=\"\">") - 1                       \
-     + 5 * (SF_SOURCE_SIZE - 1))
+#define SF_CANON_SIZE(url)                                                   \
+    (sizeof("<link rel=\"canonical\" href=\"\">") - 1 + 5 * (url))
+#define SF_URLS_SIZE(url)  (3 * (url) + 2 + SF_CANON_SIZE(url))
+#define SF_RENDER_SIZE(url)  (2 * (url))
 #define SF_BUF_MAX        (1U << 30)  /* hold-back and text buffers */
 
 
@@ -139,7 +142,9 @@ struct sf_stream_s {
     sf_options_t          opt;
     sf_allocator_t        alloc;
     sf_lexer_t            lx;
-    sf_match_t           *match;
+    sf_match_t           *match;            /* the decision scratch */
+    sf_match_t           *own;              /* match when it is not
+                                               options.scratch, or NULL */
     sf_stats_t            stats;
 
     /* hold-back buffer: the held block, then the markup token being read */
@@ -156,7 +161,8 @@ struct sf_stream_s {
     size_t                nlinks;
     size_t                link_open;        /* index + 1 of an open <a> */
 
-    /* the shape detector's scratch (sf_shape.h), NULL when it is off */
+    /* the shape detector's scratch (sf_shape.h), NULL when it is off;
+       of the decision scratch */
     unsigned char        *shape;
 
     /* NULL unless options.on_explain is set (sf_explain.h) */
@@ -164,6 +170,14 @@ struct sf_stream_s {
 
     unsigned char        *render;
     size_t                render_cap;
+
+    /* one allocation (SF_URLS_SIZE), see SF_CANON_SIZE */
+    char                 *src;              /* url_cap + 1 */
+    char                 *foot;             /* url_cap + 1 */
+    unsigned char        *js_url;           /* url_cap */
+    unsigned char        *canon;            /* canon_cap */
+    size_t                url_cap;
+    size_t                canon_cap;
 
     /* the caller's cursor while sf_stream_feed() runs, NULL otherwise */
     sf_io_t              *io;
@@ -245,15 +259,11 @@ struct sf_stream_s {
     sf_elt_t              stack[SF_STACK_MAX];
     unsigned char         arena[SF_ARENA_SIZE];
     unsigned char         title[SF_TITLE_SIZE];
-    char                  src[SF_SOURCE_SIZE];
     char                  name[SF_NAME_SIZE];
     unsigned char         js_key[SF_JSKEY_SIZE];
-    unsigned char         js_url[SF_JSURL_SIZE];
-    unsigned char         canon[SF_CANON_SIZE];
 
     /* the first source a footer named, whatever the page's source is */
     size_t                foot_len;
-    char                  foot[SF_SOURCE_SIZE];
 };
 
 

@@ -309,7 +309,7 @@ sf_stream_queue_canonical(sf_stream_t *s)
     memcpy(s->canon, head, n);
 
     k = sf_escape_attr(s->src, s->src_len, s->canon + n,
-                       sizeof(s->canon) - n - 2);
+                       s->canon_cap - n - 2);
 
     if (k == 0) {
         s->stats.inserts_failed++;
@@ -592,7 +592,7 @@ sf_stream_js_key(sf_stream_t *s)
 static unsigned
 sf_stream_js_put(sf_stream_t *s, unsigned char c)
 {
-    if (s->js_ulen == SF_JSURL_SIZE) {
+    if (s->js_ulen == s->url_cap) {
         s->js_klen = SF_JSKEY_SIZE;
         return SF_JS_KEY;
     }

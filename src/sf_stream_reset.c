@@ -20,17 +20,17 @@ int
 sf_stream_reset(sf_stream_t *s)
 {
     size_t               memory, hold_cap, text_cap, render_cap;
-    size_t               src_len, name_len;
+    size_t               src_len, name_len, url_cap;
     unsigned             src_given;
     sf_link_t           *links;
-    sf_match_t          *match;
+    sf_match_t          *match, *own;
     sf_explainer_t      *explain;
     sf_slink_t          *slinks;
     sf_options_t         opt;
     unsigned char       *hold, *text, *render, *shape;
     sf_allocator_t       alloc;
     const sf_rules_t    *rules;
-    char                 src[SF_SOURCE_SIZE], name[SF_NAME_SIZE];
+    char                *src, name[SF_NAME_SIZE];
 
     if (s == NULL) {
         return SF_ERROR;
@@ -41,6 +41,7 @@ sf_stream_reset(sf_stream_t *s)
     opt = s->opt;
     alloc = s->alloc;
     match = s->match;
+    own = s->own;
     explain = s->explain;
     hold = s->hold;
     hold_cap = s->hold_cap;
@@ -51,6 +52,8 @@ sf_stream_reset(sf_stream_t *s)
     render = s->render;
     render_cap = s->render_cap;
     shape = s->shape;
+    src = s->src;
+    url_cap = s->url_cap;
     memory = s->stats.memory;
     src_given = s->src_given;
     src_len = s->src_len;
@@ -59,17 +62,16 @@ sf_stream_reset(sf_stream_t *s)
     /*
      * All of the state cleared, as create clears it, so that a field added
      * later starts from zero here too; a source given with the options
-     * (rare: a feed gives none) stays the source.
+     * (rare: a feed gives none) stays the source (its bytes stay in the
+     * URL buffers).
      */
     if (src_given) {
-        memcpy(src, s->src, sizeof(src));
         memcpy(name, s->name, sizeof(name));
     }
 
     memset(s, 0, sizeof(sf_stream_t));
 
     if (src_given) {
-        memcpy(s->src, src, sizeof(src));
         memcpy(s->name, name, sizeof(name));
 
     } else {
@@ -81,6 +83,7 @@ sf_stream_reset(sf_stream_t *s)
     s->opt = opt;
     s->alloc = alloc;
     s->match = match;
+    s->own = own;
     s->explain = explain;
     s->hold = hold;
     s->hold_cap = hold_cap;
@@ -91,6 +94,12 @@ sf_stream_reset(sf_stream_t *s)
     s->render = render;
     s->render_cap = render_cap;
     s->shape = shape;
+    s->src = src;
+    s->foot = src + url_cap + 1;
+    s->js_url = (unsigned char *) s->foot + url_cap + 1;
+    s->canon = s->js_url + url_cap;
+    s->url_cap = url_cap;
+    s->canon_cap = SF_CANON_SIZE(url_cap);
     s->stats.memory = memory;
     s->src_given = src_given;
     s->src_len = src_len;

@@ -28,7 +28,16 @@ void
 sf_stream_learn(sf_stream_t *s, const char *url, size_t len,
     const char *name, size_t name_len)
 {
-    if (len == 0 || len >= SF_SOURCE_SIZE) {
+    if (len == 0) {
+        return;
+    }
+
+    if (len > s->url_cap) {
+        /* longer than the limits keep: no canonical, no credit, counted */
+        if (s->src_len == 0) {
+            s->stats.inserts_failed++;
+        }
+
         return;
     }
 

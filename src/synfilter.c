@@ -3,7 +3,7 @@
  *
  *     synfilter [-r RULES]... [--no-builtin] [--source URL] [--chunk N]
  *               [--report] [--explain] [--host HOST] [--credit TEMPLATE]
- *               < page.html > clean.html
+ *               [--profile router] [--memory] < page.html > clean.html
  *     synfilter --version | --help
  *
  * An RSS or Atom feed (told by its root element) is cleaned item by item.
@@ -11,7 +11,9 @@
  * The same rules and the same stream as the nginx module; a one-line
  * summary goes to stderr, with --report one line per decision, and with
  * --explain one paragraph per block: what decided it, or why the nearest
- * rule did not.
+ * rule did not.  --profile router takes the router limits, with the
+ * decision scratch apart from the stream as an nginx worker keeps it;
+ * --memory tells what the stream and the worker's share cost.
  */
 
 #include <errno.h>
@@ -220,6 +222,7 @@ sf_cli_usage(FILE *f)
             "[--source URL] [--chunk N]\n"
             "                 [--report] [--explain] [--host HOST] "
             "[--credit TEMPLATE]\n"
+            "                 [--profile router] [--memory]\n"
             "       synfilter --version | --help\n"
             "Reads a page or a feed on stdin, writes it cleaned on stdout "
             "and a summary on\nstderr (see synfilter(1)).  --explain also "
@@ -315,7 +318,7 @@ sf_cli_rules_file(sf_rules_t *rules, const char *name)
 int
 main(int argc, char **argv)
 {
-    int             i, nfiles, builtin, rc;
+    int             i, nfiles, builtin, rc, router, memory;
     char           *end, *in;
     size_t          chunk, len, out_size, slen;
     const char     *files[SF_CLI_MAX_RULES], *src;
@@ -324,6 +327,7 @@ main(int argc, char **argv)
     sf_rules_t     *rules;
     sf_stream_t    *stream;
     sf_feed_t      *feed;
+    sf_scratch_t   *scratch;
     char           *credit;
     sf_cli_mem_t    mem;
     sf_options_t    opt;
@@ -337,7 +341,10 @@ main(int argc, char **argv)
     builtin = 1;
     chunk = 0;
     feed = NULL;
+    scratch = NULL;
     credit = NULL;
+    router = 0;
+    memory = 0;
 
     sf_options_init(&opt);
     memset(&cx, 0, sizeof(sf_cli_explain_t));
@@ -396,6 +403,20 @@ main(int argc, char **argv)
 
             opt.credit_template = credit;
 
+        } else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
+            i++;
+
+            if (strcmp(argv[i], "router") != 0
+                && strcmp(argv[i], "default") != 0)
+            {
+                return sf_cli_usage(stderr);
+            }
+
+            router = (strcmp(argv[i], "router") == 0);
+
+        } else if (strcmp(argv[i], "--memory") == 0) {
+            memory = 1;
+
         } else if (strcmp(argv[i], "--report") == 0) {
             opt.report = 1;
             opt.on_decision = sf_cli_decision;
@@ -407,6 +428,10 @@ main(int argc, char **argv)
         } else {
             return sf_cli_usage(stderr);
         }
+    }
+
+    if (router) {
+        sf_limits_router(&opt.limits);
     }
 
     memset(&mem, 0, sizeof(sf_cli_mem_t));
@@ -461,7 +486,16 @@ main(int argc, char **argv)
 
     stream = NULL;
 
-    if (sf_feed_detect((unsigned char *) in, len) == SF_FEED_YES) {
+    if (router) {
+        /* one per worker in nginx, shared by its streams */
+        scratch = sf_scratch_create(rules, &opt.limits, &alloc);
+        opt.scratch = scratch;
+    }
+
+    if (router && scratch == NULL) {
+        /* out of memory, told below */
+
+    } else if (sf_feed_detect((unsigned char *) in, len) == SF_FEED_YES) {
         feed = sf_feed_create(rules, &opt, &alloc, 0);
 
     } else {
@@ -478,6 +512,7 @@ main(int argc, char **argv)
         free(in);
         sf_feed_destroy(feed);
         sf_stream_destroy(stream);
+        sf_scratch_destroy(scratch);
         sf_rules_destroy(rules);
         return 1;
     }
@@ -515,8 +550,17 @@ main(int argc, char **argv)
         fprintf(stderr, "synfilter: feed items=%u\n", sf_feed_items(feed));
     }
 
+    if (memory) {
+        /* the rules and a shared scratch are paid once per worker */
+        fprintf(stderr, "synfilter: memory per-stream=%zu per-worker=%zu "
+                "(rules=%zu scratch=%zu)\n", st->memory,
+                sf_rules_memory(rules) + sf_scratch_memory(scratch),
+                sf_rules_memory(rules), sf_scratch_memory(scratch));
+    }
+
     sf_feed_destroy(feed);
     sf_stream_destroy(stream);
+    sf_scratch_destroy(scratch);
     free(credit);
     sf_rules_destroy(rules);
     free(out);

@@ -84,5 +84,20 @@ def test_same_output_in_every_chunking(name, mode, table, data):
         assert run(data[name], args) == want, "chunk %d" % chunk
 
 
+ROUTER_CHUNKS = [0, 7, 4096]
+
+
+@pytest.mark.parametrize("name", [n for n, _ in inputs.inputs()])
+def test_router_profile_same_output(name, table, data):
+    """The router profile (README, "Router profile") fits every input's
+    blocks, URLs and phrases: it must clean them to the very bytes of the
+    default profile, whole and chunked."""
+    want = table[(name, "default")][0]
+    for chunk in ROUTER_CHUNKS:
+        args = ["--profile", "router"] + (["--chunk", str(chunk)]
+                                          if chunk else [])
+        assert run(data[name], args)[0] == want, "chunk %d" % chunk
+
+
 if __name__ == "__main__":
     write()

@@ -552,14 +552,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sf_options_t         plain, explained;
     sf_fuzz_explain_t    fx;
     unsigned char       *a, *b, *c;
-    sf_fuzz_opts_t       o;
+    sf_fuzz_opts_t       o, ro;
     char                 source[2100];
-    static sf_rules_t   *sets[4];
+    static sf_rules_t   *sets[8];
+    static sf_scratch_t *scratch[4];
 
+    /* 0-3 the default limits, 4-7 the router profile's (each a scratch) */
     if (sets[0] == NULL) {
-        sf_limits_init(&limits);
+        for (i = 0; i < 8; i++) {
+            if (i < 4) {
+                sf_limits_init(&limits);
 
-        for (i = 0; i < 4; i++) {
+            } else {
+                sf_limits_router(&limits);
+            }
+
             sets[i] = sf_rules_create(&sf_malloc_allocator, &limits);
 
             if (sets[i] == NULL
@@ -567,7 +574,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                             sizeof(sf_fuzz_rules) - 1, &err)
                                != SF_OK)
                 || ((i & 2) && sf_rules_add_builtin(sets[i], &err) != SF_OK)
-                || sf_rules_compile(sets[i], &err) != SF_OK)
+                || sf_rules_compile(sets[i], &err) != SF_OK
+                || (i >= 4
+                    && (scratch[i - 4] = sf_scratch_create(sets[i], &limits,
+                                                  &sf_malloc_allocator))
+                       == NULL))
             {
                 abort();
             }
@@ -595,6 +606,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     sf_fuzz_check_inserts(&o, data, size, a, a_len, &st, source);
+
+    free(a);
+    free(b);
+
+    /*
+     * The router profile, its streams taking turns in one scratch (one
+     * run's decisions must leave nothing for the next): the same output
+     * whole and in pieces, inserts well formed.
+     */
+    ro = o;
+    sf_limits_router(&ro.opt.limits);
+    ro.opt.scratch = scratch[set];
+
+    a = sf_fuzz_run(sets[4 + set], &ro.opt, 0, data, size, NULL, 0, 65536,
+                    &a_len, &st, source);
+    b = sf_fuzz_run(sets[4 + set], &ro.opt, ro.flush, data, size, data,
+                    size < 16 ? size : 16, 3, &b_len, NULL, NULL);
+
+    if (a_len != b_len || memcmp(a, b, a_len) != 0) {
+        abort();
+    }
+
+    sf_fuzz_check_inserts(&ro, data, size, a, a_len, &st, source);
 
     free(a);
     free(b);

@@ -3,6 +3,7 @@
 Nothing is built here (make does that).  SF_MODULE overrides the module path.
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -218,6 +219,28 @@ def site():
     # kept for a look when something failed above, or with SF_KEEP=1
     if not os.environ.get("SF_KEEP"):
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def private_nginx(site, tag, http, files=None):
+    """A second nginx in front of the session's upstream, in its own
+    directory (with files written there first); http is formatted with
+    up, port and dir.  Its exit and error.log are checked at the end."""
+    d = os.path.join(site.dir, tag)
+    os.makedirs(d, exist_ok=True)
+    for name, text in (files or {}).items():
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+    port = harness.free_port()
+    n = harness.Nginx(d, http.format(up=site.up, port=port, dir=d),
+                      module=site.module)
+    n.start([port])
+    n.base = "http://127.0.0.1:%d" % port
+    yield n
+    rc = n.stop()
+    bad = harness.bad_lines(n.log_text())
+    assert rc == 0
+    assert not bad, "\n".join(bad)
 
 
 @pytest.fixture(autouse=True)

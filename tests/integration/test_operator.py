@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, curl
+from conftest import ROOT, curl, private_nginx
 import harness
 
 MAIN = "webtimes-putin-car"
@@ -99,22 +99,9 @@ def version():
 
 @pytest.fixture(scope="module")
 def ops(site):
-    d = os.path.join(site.dir, "ops")
-    os.makedirs(d, exist_ok=True)
-    port = harness.free_port()
-    with open(os.path.join(d, "a.rules"), "w") as f:
-        f.write(A_RULES)
-    with open(os.path.join(d, "b.rules"), "w") as f:
-        f.write(B_RULES)
-    n = harness.Nginx(d, HTTP.format(up=site.up, port=port, dir=d),
-                      module=site.module)
-    n.start([port])
-    n.base = "http://127.0.0.1:%d" % port
-    yield n
-    rc = n.stop()
-    bad = harness.bad_lines(n.log_text())
-    assert rc == 0
-    assert not bad, "\n".join(bad)
+    with private_nginx(site, "ops", HTTP,
+                       {"a.rules": A_RULES, "b.rules": B_RULES}) as n:
+        yield n
 
 
 def access_status(n, path):

@@ -15,9 +15,16 @@
 #include "sf_test_util.h"
 
 
+typedef union {
+    size_t                size;
+    long double           align;
+} sf_test_head_t;
+
+
 void *
 sf_test_alloc(void *ctx, size_t size)
 {
+    sf_test_head_t   *h;
     sf_test_alloc_t  *a;
 
     a = ctx;
@@ -26,22 +33,32 @@ sf_test_alloc(void *ctx, size_t size)
         return NULL;
     }
 
-    a->live++;
+    h = malloc(sizeof(sf_test_head_t) + size);
+    if (h == NULL) {
+        return NULL;
+    }
 
-    return malloc(size);
+    h->size = size;
+    a->live++;
+    a->bytes += size;
+
+    return h + 1;
 }
 
 
 void
 sf_test_free(void *ctx, void *p)
 {
+    sf_test_head_t   *h;
     sf_test_alloc_t  *a;
 
     a = ctx;
 
     if (p != NULL) {
+        h = (sf_test_head_t *) p - 1;
         a->live--;
-        free(p);
+        a->bytes -= h->size;
+        free(h);
     }
 }
 

@@ -28,7 +28,8 @@ typedef struct {
 
 
 /*
- * An allocator over malloc() that counts its calls and the blocks alive,
+ * An allocator over malloc() that counts its calls, the blocks alive and
+ * their bytes (each block carries its size in front),
  * and fails its Nth call when fail_at is N (0: never); for the bounds on
  * allocation and the paths that handle a failed one.
  */
@@ -36,6 +37,7 @@ typedef struct {
     long                  calls;
     long                  fail_at;          /* 0: never */
     long                  live;
+    size_t                bytes;            /* of the blocks alive */
 } sf_test_alloc_t;
 
 void *sf_test_alloc(void *ctx, size_t size);

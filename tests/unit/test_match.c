@@ -20,7 +20,8 @@
 
 static sf_test_alloc_t  actx;
 static sf_allocator_t   alloc = { sf_test_alloc, sf_test_free, &actx };
-static sf_limits_t      limits = { 65536, 16384, 64, 100000, 1000, 1024 };
+static sf_limits_t      limits = { 65536, 16384, 64, 100000, 1000, 1024,
+                                       0, 0, 0 };
 
 
 /* A held block as the stream would hand it over, from simple markup. */
@@ -1610,6 +1611,106 @@ test_fast_hazards(void **state)
     unload();
 }
 
+/* Whether text holds phrase p, the plain way. */
+static int
+has_phrase(const unsigned char *text, size_t len, const sf_phrase_t *p)
+{
+    size_t  i;
+
+    for (i = 0; i + p->len <= len; i++) {
+        if (memcmp(text + i, p->data, p->len) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * The phrase automaton gives the same bits whatever part of it has full
+ * rows (sf_limits_t.max_dfa): all of it, the root only, or a few states,
+ * and the bits are those of a plain search for each phrase.  Phrases
+ * overlap (prefixes, suffixes, one inside another) and the texts are
+ * random over their few letters, so the scan runs deep and falls back
+ * along fail chains often.
+ */
+static void
+test_prefilter_tables(void **state)
+{
+    static const char  *words[] = {
+        "he", "she", "his", "hers", "ushers", "shell", "hell", "el",
+        "a first appeared on", "appeared", "first", "st ap", "on th",
+        "heh", "hehehe", "ehs"
+    };
+    static const size_t  caps[] = { 0, 1, 300, 1024, 4096 };
+    static const char    alpha[] = "aehilnoprstu ";
+
+    size_t           i, j, k, len, n;
+    unsigned         seed;
+    sf_phrase_t      ph[16];
+    sf_prefilter_t   pf[5];
+    unsigned char    text[400], want[2], got[2];
+
+    (void) state;
+
+    n = sizeof(words) / sizeof(words[0]);
+
+    for (i = 0; i < n; i++) {
+        ph[i].data = (const unsigned char *) words[i];
+        ph[i].len = strlen(words[i]);
+    }
+
+    for (k = 0; k < 5; k++) {
+        assert_int_equal(sf_prefilter_build(&pf[k], ph, n, caps[k], &alloc),
+                         SF_OK);
+    }
+
+    /* a bound below the whole table leaves states sparse */
+    assert_int_equal(pf[0].ndense, pf[0].nstates);
+    assert_int_equal(pf[1].ndense, 1);
+    assert_true(pf[2].ndense > 1 && pf[2].ndense < pf[2].nstates);
+    assert_true(pf[1].memory < pf[0].memory);
+
+    seed = 7;
+
+    for (j = 0; j < 3000; j++) {
+        len = (size_t) rand_r(&seed) % sizeof(text);
+
+        for (i = 0; i < len; i++) {
+            text[i] = (unsigned char) alpha[rand_r(&seed)
+                                            % (sizeof(alpha) - 1)];
+        }
+
+        if (j % 5 == 0 && len > 40) {
+            /* a phrase for sure, anywhere */
+            i = (size_t) rand_r(&seed) % n;
+            memcpy(text + len - ph[i].len - (size_t) rand_r(&seed) % 20,
+                   ph[i].data, ph[i].len);
+        }
+
+        memset(want, 0, sizeof(want));
+
+        for (i = 0; i < n; i++) {
+            if (has_phrase(text, len, &ph[i])) {
+                sf_bit_set(want, i);
+            }
+        }
+
+        for (k = 0; k < 5; k++) {
+            memset(got, 0, sizeof(got));
+            sf_prefilter_scan(&pf[k], text, len, got);
+            assert_memory_equal(got, want, sizeof(want));
+        }
+    }
+
+    for (k = 0; k < 5; k++) {
+        sf_prefilter_free(&pf[k], &alloc);
+    }
+
+    assert_int_equal(actx.live, 0);
+}
+
 
 int
 main(void)
@@ -1636,6 +1737,7 @@ main(void)
         cmocka_unit_test(test_fast_hazards),
         cmocka_unit_test(test_decide_cost),
         cmocka_unit_test(test_template_budget),
+        cmocka_unit_test(test_prefilter_tables),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,7 +20,8 @@
 
 static sf_test_alloc_t  actx;
 static sf_allocator_t   alloc = { sf_test_alloc, sf_test_free, &actx };
-static sf_limits_t      limits = { 65536, 16384, 64, 100000, 1000, 1024 };
+static sf_limits_t      limits = { 65536, 16384, 64, 100000, 1000, 1024,
+                                       0, 0, 0 };
 
 
 static sf_rules_t *
