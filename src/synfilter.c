@@ -43,6 +43,21 @@ typedef struct {
 } sf_cli_explain_t;
 
 
+/* The command line, read. */
+typedef struct {
+    int                   nfiles;
+    const char           *files[SF_CLI_MAX_RULES];
+    size_t                last[SF_CLI_MAX_RULES];
+    size_t                chunk;
+    char                 *credit;           /* --credit, checked */
+    unsigned              builtin:1;
+    unsigned              router:1;
+    unsigned              memory:1;
+    sf_options_t          opt;
+    sf_cli_explain_t      cx;
+} sf_cli_t;
+
+
 /* Allocations carry their size in front, so the peak can be counted. */
 typedef union {
     size_t                size;
@@ -315,64 +330,42 @@ sf_cli_rules_file(sf_rules_t *rules, const char *name)
 }
 
 
-int
-main(int argc, char **argv)
+/*
+ * Read the command line into cli.  Returns -1 when the run goes on, or the
+ * exit status (usage, --help, --version, a bad --credit).
+ */
+static int
+sf_cli_args(sf_cli_t *cli, int argc, char **argv)
 {
-    int             i, nfiles, builtin, rc, router, memory;
-    char           *end, *in;
-    size_t          chunk, len, out_size, slen;
-    const char     *files[SF_CLI_MAX_RULES], *src;
-    size_t          last[SF_CLI_MAX_RULES];
-    sf_error_t      err;
-    sf_rules_t     *rules;
-    sf_stream_t    *stream;
-    sf_feed_t      *feed;
-    sf_scratch_t   *scratch;
-    char           *credit;
-    sf_cli_mem_t    mem;
-    sf_options_t    opt;
-    unsigned char  *out;
-    sf_cli_explain_t  cx;
-    sf_allocator_t  alloc;
-    const sf_stats_t  *st;
-
-    nfiles = 0;
-    slen = 0;
-    builtin = 1;
-    chunk = 0;
-    feed = NULL;
-    scratch = NULL;
-    credit = NULL;
-    router = 0;
-    memory = 0;
-
-    sf_options_init(&opt);
-    memset(&cx, 0, sizeof(sf_cli_explain_t));
+    int          i;
+    char        *end;
+    size_t       len;
+    sf_error_t   err;
 
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
-            if (nfiles == SF_CLI_MAX_RULES) {
+            if (cli->nfiles == SF_CLI_MAX_RULES) {
                 return sf_cli_usage(stderr);
             }
 
-            files[nfiles++] = argv[++i];
+            cli->files[cli->nfiles++] = argv[++i];
 
         } else if (strcmp(argv[i], "--no-builtin") == 0) {
-            builtin = 0;
+            cli->builtin = 0;
 
         } else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc) {
-            opt.source = argv[++i];
-            opt.source_len = strlen(opt.source);
+            cli->opt.source = argv[++i];
+            cli->opt.source_len = strlen(cli->opt.source);
 
         } else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc) {
-            opt.page_host = argv[++i];
-            opt.page_host_len = strlen(opt.page_host);
+            cli->opt.page_host = argv[++i];
+            cli->opt.page_host_len = strlen(cli->opt.page_host);
 
         } else if (strcmp(argv[i], "--chunk") == 0 && i + 1 < argc) {
             errno = 0;
-            chunk = strtoul(argv[++i], &end, 10);
+            cli->chunk = strtoul(argv[++i], &end, 10);
 
-            if (errno != 0 || *end != '\0' || chunk == 0) {
+            if (errno != 0 || *end != '\0' || cli->chunk == 0) {
                 return sf_cli_usage(stderr);
             }
 
@@ -386,22 +379,24 @@ main(int argc, char **argv)
         {
             printf("synfilter %s\n", SF_VERSION);
             return 0;
+
         } else if (strcmp(argv[i], "--credit") == 0 && i + 1 < argc) {
             i++;
             len = strlen(argv[i]);
-            credit = malloc(len + 1);
+            free(cli->credit);
+            cli->credit = malloc(len + 1);
 
-            if (credit == NULL
-                || sf_credit_template(argv[i], len, credit, len + 1, &err)
+            if (cli->credit == NULL
+                || sf_credit_template(argv[i], len, cli->credit, len + 1,
+                                      &err)
                    != SF_OK)
             {
                 fprintf(stderr, "synfilter: --credit: %s\n",
-                        credit == NULL ? "out of memory" : err.message);
-                free(credit);
+                        cli->credit == NULL ? "out of memory" : err.message);
                 return 2;
             }
 
-            opt.credit_template = credit;
+            cli->opt.credit_template = cli->credit;
 
         } else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
             i++;
@@ -412,122 +407,94 @@ main(int argc, char **argv)
                 return sf_cli_usage(stderr);
             }
 
-            router = (strcmp(argv[i], "router") == 0);
+            cli->router = (strcmp(argv[i], "router") == 0);
 
         } else if (strcmp(argv[i], "--memory") == 0) {
-            memory = 1;
+            cli->memory = 1;
 
         } else if (strcmp(argv[i], "--report") == 0) {
-            opt.report = 1;
-            opt.on_decision = sf_cli_decision;
+            cli->opt.report = 1;
+            cli->opt.on_decision = sf_cli_decision;
 
         } else if (strcmp(argv[i], "--explain") == 0) {
-            opt.on_explain = sf_cli_explain;
-            opt.on_explain_ctx = &cx;
+            cli->opt.on_explain = sf_cli_explain;
+            cli->opt.on_explain_ctx = &cli->cx;
 
         } else {
             return sf_cli_usage(stderr);
         }
     }
 
-    if (router) {
-        sf_limits_router(&opt.limits);
+    if (cli->router) {
+        sf_limits_router(&cli->opt.limits);
     }
 
-    memset(&mem, 0, sizeof(sf_cli_mem_t));
-    alloc.alloc = sf_cli_alloc;
-    alloc.free = sf_cli_free;
-    alloc.ctx = &mem;
+    return -1;
+}
 
-    rules = sf_rules_create(&alloc, &opt.limits);
+
+/*
+ * The -r files, then the built-in pack, compiled.  NULL when one fails;
+ * *status is then the exit status: 1 out of memory, 2 a bad rule.
+ */
+static sf_rules_t *
+sf_cli_rules(sf_cli_t *cli, sf_allocator_t *alloc, int *status)
+{
+    int          i;
+    sf_error_t   err;
+    sf_rules_t  *rules;
+
+    *status = 2;
+    rules = sf_rules_create(alloc, &cli->opt.limits);
 
     if (rules == NULL) {
         fprintf(stderr, "synfilter: out of memory\n");
-        return 1;
+        *status = 1;
+        return NULL;
     }
 
-    for (i = 0; i < nfiles; i++) {
-        if (sf_cli_rules_file(rules, files[i]) != 0) {
+    for (i = 0; i < cli->nfiles; i++) {
+        if (sf_cli_rules_file(rules, cli->files[i]) != 0) {
             sf_rules_destroy(rules);
-            return 2;
+            return NULL;
         }
 
-        last[i] = sf_rules_count(rules);
+        cli->last[i] = sf_rules_count(rules);
     }
 
-    cx.nfiles = nfiles;
-    cx.files = files;
-    cx.last = last;
-    cx.report = opt.report;
+    cli->cx.nfiles = cli->nfiles;
+    cli->cx.files = cli->files;
+    cli->cx.last = cli->last;
+    cli->cx.report = cli->opt.report;
 
     memset(&err, 0, sizeof(sf_error_t));
 
-    if (builtin && sf_rules_add_builtin(rules, &err) != SF_OK) {
+    if (cli->builtin && sf_rules_add_builtin(rules, &err) != SF_OK) {
         fprintf(stderr, "builtin:%u:%u: %s\n", err.line, err.column,
                 err.message);
         sf_rules_destroy(rules);
-        return 2;
+        return NULL;
     }
 
     if (sf_rules_compile(rules, &err) != SF_OK) {
         fprintf(stderr, "rules:%u:%u: %s\n", err.line, err.column,
                 err.message);
         sf_rules_destroy(rules);
-        return 2;
+        return NULL;
     }
 
-    in = sf_cli_read(stdin, &len);
+    return rules;
+}
 
-    if (in == NULL) {
-        fprintf(stderr, "synfilter: cannot read stdin\n");
-        sf_rules_destroy(rules);
-        return 1;
-    }
 
-    stream = NULL;
-
-    if (router) {
-        /* one per worker in nginx, shared by its streams */
-        scratch = sf_scratch_create(rules, &opt.limits, &alloc);
-        opt.scratch = scratch;
-    }
-
-    if (router && scratch == NULL) {
-        /* out of memory, told below */
-
-    } else if (sf_feed_detect((unsigned char *) in, len) == SF_FEED_YES) {
-        feed = sf_feed_create(rules, &opt, &alloc, 0);
-
-    } else {
-        stream = sf_stream_create(rules, &opt, &alloc);
-    }
-
-    /* --chunk: the boundary torture of a slow upstream and client */
-    out_size = chunk ? 64 : 65536;
-    out = malloc(out_size);
-
-    if ((stream == NULL && feed == NULL) || out == NULL) {
-        fprintf(stderr, "synfilter: out of memory\n");
-        free(out);
-        free(in);
-        sf_feed_destroy(feed);
-        sf_stream_destroy(stream);
-        sf_scratch_destroy(scratch);
-        sf_rules_destroy(rules);
-        return 1;
-    }
-
-    if (feed != NULL) {
-        rc = sf_feed_run(feed, (unsigned char *) in, len, chunk, out_size,
-                         out, sf_cli_write, stdout);
-    } else {
-        rc = sf_stream_run(stream, (unsigned char *) in, len, chunk,
-                           out_size, out, sf_cli_write, stdout);
-    }
-
-    if (fflush(stdout) != 0) {
-        rc = SF_ERROR;
-    }
+/* The summary lines on stderr. */
+static void
+sf_cli_summary(const sf_cli_t *cli, sf_stream_t *stream, sf_feed_t *feed,
+    const sf_rules_t *rules, sf_scratch_t *scratch, const sf_cli_mem_t *mem)
+{
+    size_t             slen;
+    const char        *src;
+    const sf_stats_t  *st;
 
     st = feed ? sf_feed_stats(feed) : sf_stream_stats(stream);
     slen = 0;
@@ -541,7 +508,7 @@ main(int argc, char **argv)
             (unsigned long long) st->bytes_out, st->blocks_held,
             st->blocks_removed, st->rules_fired, st->credits,
             st->canonicals, st->inserts_failed, slen ? src : "-",
-            st->memory, mem.peak,
+            st->memory, mem->peak,
             feed ? sf_feed_status(feed) : sf_stream_status(stream),
             st->passthrough[SF_PASS_HOLDBACK], st->passthrough[SF_PASS_TEXT],
             st->passthrough[SF_PASS_REGEX], st->passthrough[SF_PASS_DEPTH]);
@@ -550,26 +517,124 @@ main(int argc, char **argv)
         fprintf(stderr, "synfilter: feed items=%u\n", sf_feed_items(feed));
     }
 
-    if (memory) {
+    if (cli->memory) {
         /* the rules and a shared scratch are paid once per worker */
         fprintf(stderr, "synfilter: memory per-stream=%zu per-worker=%zu "
                 "(rules=%zu scratch=%zu)\n", st->memory,
                 sf_rules_memory(rules) + sf_scratch_memory(scratch),
                 sf_rules_memory(rules), sf_scratch_memory(scratch));
     }
+}
+
+
+int
+main(int argc, char **argv)
+{
+    int              rc;
+    char            *in;
+    size_t           len, out_size;
+    sf_cli_t         cli;
+    sf_feed_t       *feed;
+    sf_rules_t      *rules;
+    sf_stream_t     *stream;
+    sf_scratch_t    *scratch;
+    sf_cli_mem_t     mem;
+    unsigned char   *out;
+    sf_allocator_t   alloc;
+
+    memset(&cli, 0, sizeof(sf_cli_t));
+    cli.builtin = 1;
+    sf_options_init(&cli.opt);
+
+    rc = sf_cli_args(&cli, argc, argv);
+
+    if (rc >= 0) {
+        free(cli.credit);
+        return rc;
+    }
+
+    memset(&mem, 0, sizeof(sf_cli_mem_t));
+    alloc.alloc = sf_cli_alloc;
+    alloc.free = sf_cli_free;
+    alloc.ctx = &mem;
+
+    rules = sf_cli_rules(&cli, &alloc, &rc);
+
+    if (rules == NULL) {
+        free(cli.credit);
+        return rc;
+    }
+
+    in = sf_cli_read(stdin, &len);
+
+    if (in == NULL) {
+        fprintf(stderr, "synfilter: cannot read stdin\n");
+        sf_rules_destroy(rules);
+        free(cli.credit);
+        return 1;
+    }
+
+    stream = NULL;
+    feed = NULL;
+    scratch = NULL;
+
+    if (cli.router) {
+        /* one per worker in nginx, shared by its streams */
+        scratch = sf_scratch_create(rules, &cli.opt.limits, &alloc);
+        cli.opt.scratch = scratch;
+    }
+
+    if (cli.router && scratch == NULL) {
+        /* out of memory, told below */
+
+    } else if (sf_feed_detect((unsigned char *) in, len) == SF_FEED_YES) {
+        feed = sf_feed_create(rules, &cli.opt, &alloc, 0);
+
+    } else {
+        stream = sf_stream_create(rules, &cli.opt, &alloc);
+    }
+
+    /* --chunk: the boundary torture of a slow upstream and client */
+    out_size = cli.chunk ? 64 : 65536;
+    out = malloc(out_size);
+
+    if ((stream == NULL && feed == NULL) || out == NULL) {
+        fprintf(stderr, "synfilter: out of memory\n");
+        rc = 1;
+        goto done;
+    }
+
+    if (feed != NULL) {
+        rc = sf_feed_run(feed, (unsigned char *) in, len, cli.chunk,
+                         out_size, out, sf_cli_write, stdout);
+    } else {
+        rc = sf_stream_run(stream, (unsigned char *) in, len, cli.chunk,
+                           out_size, out, sf_cli_write, stdout);
+    }
+
+    if (fflush(stdout) != 0) {
+        rc = SF_ERROR;
+    }
+
+    sf_cli_summary(&cli, stream, feed, rules, scratch, &mem);
+
+    if (rc != SF_OK) {
+        fprintf(stderr, "synfilter: output error\n");
+        rc = 1;
+
+    } else {
+        rc = 0;
+    }
+
+done:
 
     sf_feed_destroy(feed);
     sf_stream_destroy(stream);
     sf_scratch_destroy(scratch);
-    free(credit);
+    free(cli.credit);
     sf_rules_destroy(rules);
     free(out);
     free(in);
 
-    if (rc != SF_OK) {
-        fprintf(stderr, "synfilter: output error\n");
-        return 1;
-    }
-
-    return 0;
+    return rc;
 }
