@@ -62,6 +62,7 @@ static ngx_http_syndication_learn_node_t *
     ngx_str_t *key, uint32_t hash);
 static void ngx_http_syndication_learn_load(ngx_shm_zone_t *shm_zone,
     ngx_http_syndication_learn_ctx_t *ctx);
+static ngx_int_t ngx_http_syndication_learn_save_each(void *elt, void *data);
 static ngx_int_t ngx_http_syndication_learn_save_zone(ngx_cycle_t *cycle,
     ngx_shm_zone_t *shm_zone);
 
@@ -438,35 +439,29 @@ done:
 void
 ngx_http_syndication_learn_save(ngx_cycle_t *cycle)
 {
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_shm_zone_t   *shm_zone;
+    (void) ngx_http_syndication_list_each(&cycle->shared_memory,
+                                          ngx_http_syndication_learn_save_each,
+                                          cycle);
+}
 
-    part = &cycle->shared_memory.part;
-    shm_zone = part->elts;
 
-    for (i = 0; /* void */; i++) {
+/* a zone of the module's with a state file, not syndication_stats' */
 
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
+static ngx_int_t
+ngx_http_syndication_learn_save_each(void *elt, void *data)
+{
+    ngx_shm_zone_t  *shm_zone = elt;
 
-            part = part->next;
-            shm_zone = part->elts;
-            i = 0;
-        }
-
-        /* the module's other zone (syndication_stats) has the same tag */
-        if (shm_zone[i].tag != &ngx_http_syndication_filter_module
-            || shm_zone[i].init != ngx_http_syndication_learn_init_zone
-            || shm_zone[i].data == NULL)
-        {
-            continue;
-        }
-
-        (void) ngx_http_syndication_learn_save_zone(cycle, &shm_zone[i]);
+    if (shm_zone->tag != &ngx_http_syndication_filter_module
+        || shm_zone->init != ngx_http_syndication_learn_init_zone
+        || shm_zone->data == NULL)
+    {
+        return NGX_OK;
     }
+
+    (void) ngx_http_syndication_learn_save_zone(data, shm_zone);
+
+    return NGX_OK;
 }
 
 
