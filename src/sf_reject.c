@@ -596,9 +596,8 @@ sf_reject_next(const unsigned char *map, const unsigned char *text,
     for ( /* void */ ; i + 8 <= len; i += 2 * stride) {
         memcpy(&q, text + i, 8);
         q |= 0x2020202020202020ull;
-        h = ((uint32_t) q * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-        h2 = ((uint32_t) (q >> (8 * stride)) * 0x9e3779b1u)
-             >> (32 - SF_ANCHOR_BITS);
+        h = sf_anchor_hash((uint32_t) q);
+        h2 = sf_anchor_hash((uint32_t) (q >> (8 * stride)));
 
         if ((map[h] | map[h2]) != 0) {
             break;
@@ -618,9 +617,8 @@ sf_reject_found(const sf_anchor_set_t *set, const unsigned char *text,
 {
     uint32_t  w, h;
 
-    memcpy(&w, text + i, 4);
-    w |= 0x20202020u;
-    h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+    w = sf_anchor_key(text + i);
+    h = sf_anchor_hash(w);
 
     return set->map[h] && sf_match_anchor_key(set, text, len, i, w, h, NULL);
 }
@@ -635,7 +633,7 @@ sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
     size_t len)
 {
     size_t                  i, stride;
-    uint32_t                w, w2, h, h2;
+    uint32_t                h, h2;
     const unsigned char    *map;
     const sf_anchor_set_t  *set;
 
@@ -644,10 +642,8 @@ sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
     stride = set->stride;
 
     for (i = 0; i + stride + 4 <= len; i += 2 * stride) {
-        memcpy(&w, text + i, 4);
-        memcpy(&w2, text + i + stride, 4);
-        h = ((w | 0x20202020u) * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-        h2 = ((w2 | 0x20202020u) * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+        h = sf_anchor_hash(sf_anchor_key(text + i));
+        h2 = sf_anchor_hash(sf_anchor_key(text + i + stride));
 
         if ((map[h] | map[h2]) != 0
             && (sf_reject_found(set, text, len, i)
@@ -674,9 +670,8 @@ sf_reject_key(const sf_rules_t *rules, const unsigned char *text, size_t len,
 {
     uint32_t  w, h;
 
-    memcpy(&w, text + i, 4);
-    w |= 0x20202020u;
-    h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+    w = sf_anchor_key(text + i);
+    h = sf_anchor_hash(w);
 
     if (!rules->anchor_all.map[h]) {
         return;
@@ -748,6 +743,7 @@ static int
 sf_reject_cond(sf_match_t *match, const sf_block_t *b,
     const sf_cond_t *c, size_t nl, size_t lo, uint64_t maybe)
 {
+    int                      rc;
     long                     n1;
     size_t                   i, n;
     sf_mlink_t               l;
@@ -755,32 +751,10 @@ sf_reject_cond(sf_match_t *match, const sf_block_t *b,
     const sf_rule_phrase_t  *ph;
 
     /* phrases by one word of bits, when the condition has one */
-    if (c->pmask_ok) {
-        switch (c->type) {
+    rc = sf_reject_mask(c, maybe, lo);
 
-        case SF_COND_TEMPLATE:
-            return (maybe & c->pmask) != 0 ? SF_PRE_MAYBE : SF_PRE_FALSE;
-
-        case SF_COND_ANY:
-            return sf_popcount64(maybe & c->pmask) >= (size_t) c->n
-                   ? SF_PRE_MAYBE : SF_PRE_FALSE;
-
-        case SF_COND_EQUALS:
-            if (lo > c->phrases->len) {
-                return SF_PRE_FALSE;
-            }
-
-            /* fall through */
-
-        case SF_COND_CONTAINS:
-        case SF_COND_STARTS:
-        case SF_COND_ENDS:
-            return (maybe & c->pmask) == c->pmask ? SF_PRE_MAYBE
-                                                  : SF_PRE_FALSE;
-
-        default:
-            break;
-        }
+    if (rc != -1) {
+        return rc;
     }
 
     ph = c->phrases;
