@@ -362,9 +362,10 @@ sf_explain_block(sf_explainer_t *e, const sf_options_t *opt,
     const sf_block_t *b, const sf_decision_result_t *res, sf_action_e act,
     unsigned text_over, uint64_t offset)
 {
-    size_t        k;
-    sf_str_t      note;
-    sf_explain_t  x;
+    size_t            k;
+    sf_str_t          note;
+    sf_explain_t      x;
+    sf_block_attrs_t  a;
 
     static const char  *names[] = {
         "keep", "drop", "drop-source", "keep-source", "replace"
@@ -383,20 +384,13 @@ sf_explain_block(sf_explainer_t *e, const sf_options_t *opt,
     x.bytes = b->raw_len;
     x.action = (unsigned) act < 5 ? names[act] : "?";
 
-    if (b->flags & SF_BLOCK_ANONYMOUS) {
-        x.tag = "anon";
-        x.id = b->parent_id;
-        x.id_len = b->parent_id_len;
-        x.cls = b->parent_cls;
-        x.cls_len = b->parent_cls_len;
+    sf_block_attrs(b, &a);
 
-    } else {
-        x.tag = sf_tag_name(b->tag);
-        x.id = b->id;
-        x.id_len = b->id_len;
-        x.cls = b->cls;
-        x.cls_len = b->cls_len;
-    }
+    x.tag = (b->flags & SF_BLOCK_ANONYMOUS) ? "anon" : sf_tag_name(b->tag);
+    x.id = a.id;
+    x.id_len = a.id_len;
+    x.cls = a.cls;
+    x.cls_len = a.cls_len;
 
     if (res->rule_id != NULL) {
         k = sf_explain_index(e, res->rule_id);

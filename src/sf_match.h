@@ -119,6 +119,37 @@ void sf_match_text(sf_match_t *match, const sf_block_t *b);
 /* Whether the rule's selectors take the block. */
 int sf_match_scope(const sf_rule_t *r, const sf_block_t *b);
 
+
+/* The id and class a block is selected by. */
+typedef struct {
+    const unsigned char  *id;
+    size_t                id_len;
+    const unsigned char  *cls;
+    size_t                cls_len;
+} sf_block_attrs_t;
+
+
+/*
+ * The block's own id and class, or its container's when it is anonymous:
+ * inline content is selected by its container.
+ */
+static inline void
+sf_block_attrs(const sf_block_t *b, sf_block_attrs_t *a)
+{
+    if (b->flags & SF_BLOCK_ANONYMOUS) {
+        a->id = b->parent_id;
+        a->id_len = b->parent_id_len;
+        a->cls = b->parent_cls;
+        a->cls_len = b->parent_cls_len;
+
+    } else {
+        a->id = b->id;
+        a->id_len = b->id_len;
+        a->cls = b->cls;
+        a->cls_len = b->cls_len;
+    }
+}
+
 /* Whether a token of the class list may be a class of the bloom's. */
 int sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls,
     size_t len);

@@ -1054,30 +1054,19 @@ sf_reject_rules(const sf_rules_t *rules, sf_match_t *match,
 static int
 sf_reject_attr(const sf_rules_t *rules, const sf_block_t *b)
 {
-    size_t                id_len, cls_len;
-    const unsigned char  *id, *cls;
+    sf_block_attrs_t  a;
 
-    if (b->flags & SF_BLOCK_ANONYMOUS) {
-        id = b->parent_id;
-        id_len = b->parent_id_len;
-        cls = b->parent_cls;
-        cls_len = b->parent_cls_len;
-
-    } else {
-        id = b->id;
-        id_len = b->id_len;
-        cls = b->cls;
-        cls_len = b->cls_len;
-    }
+    sf_block_attrs(b, &a);
 
     if (rules->rej_nobloom) {
-        return (id != NULL && id_len > 0) || (cls != NULL && cls_len > 0);
+        return (a.id != NULL && a.id_len > 0)
+               || (a.cls != NULL && a.cls_len > 0);
     }
 
-    return (id != NULL && id_len > 0
-            && (rules->id_bloom & sf_rules_bloom(id, id_len)) != 0)
-           || (cls != NULL && cls_len > 0
-               && sf_rules_bloom_list(rules->cls_bloom, cls, cls_len));
+    return (a.id != NULL && a.id_len > 0
+            && (rules->id_bloom & sf_rules_bloom(a.id, a.id_len)) != 0)
+           || (a.cls != NULL && a.cls_len > 0
+               && sf_rules_bloom_list(rules->cls_bloom, a.cls, a.cls_len));
 }
 
 
