@@ -985,27 +985,11 @@ sf_reject_rules(const sf_rules_t *rules, sf_match_t *match,
         }
     }
 
-    for (k = 0; /* void */ ; k++) {
-        if (list == NULL) {
-            if (cand == 0) {
-                break;
-            }
+    k = 0;
 
-            r = rules->rules[sf_ctz64(cand)];
-            cand &= cand - 1;
+    while ((r = sf_match_next_rule(rules, &cand, list, n, &k)) != NULL) {
 
-        } else {
-            if (k == n) {
-                break;
-            }
-
-            r = list[k];
-        }
-
-        /* in the list by its tag: in scope (sf_match_scope's first test) */
-        if (!((unsigned) tag < SF_TAG_NTAGS && r->scope_tag[tag])
-            && !sf_match_scope(r, b))
-        {
+        if (!sf_match_in_scope(r, tag, b)) {
             continue;
         }
 
