@@ -394,12 +394,11 @@ sf_decode(const unsigned char *in, size_t len, unsigned char *out,
     size_t                i, o, n, used;
     unsigned char         tmp[4];
     sf_marks_walk_t       mw;
-    const unsigned char  *amp, *end;
+    const unsigned char  *amp;
 
     *flags = 0;
     i = 0;
     o = 0;
-    end = in + len;
     sf_marks_start(&mw, marks);
 
     while (i < len) {
@@ -426,7 +425,7 @@ sf_decode(const unsigned char *in, size_t len, unsigned char *out,
             continue;
         }
 
-        n = sf_entity(in + i, end, tmp, &used);
+        n = sf_entity(in + i, in + len, tmp, &used);
 
         if (n == 0) {
             n = 1;
