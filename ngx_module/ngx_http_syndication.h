@@ -137,6 +137,9 @@ typedef struct {
 #define NGX_HTTP_SYNDICATION_DEFLATE   2
 
 
+typedef ngx_int_t (*ngx_http_syndication_elt_pt)(void *elt, void *data);
+
+
 ngx_int_t ngx_http_syndication_inflate_init(ngx_http_request_t *r,
     ngx_http_syndication_ctx_t *ctx);
 ngx_int_t ngx_http_syndication_inflate(ngx_http_request_t *r,
@@ -172,6 +175,11 @@ void ngx_http_syndication_stats_decision(ngx_http_request_t *r,
 
 ngx_int_t ngx_http_syndication_link(ngx_http_request_t *r, u_char *url,
     size_t len);
+ngx_int_t ngx_http_syndication_list_each(ngx_list_t *list,
+    ngx_http_syndication_elt_pt handler, void *data);
+ngx_uint_t ngx_http_syndication_header_is(ngx_table_elt_t *h, char *name);
+ngx_int_t ngx_http_syndication_add_header(ngx_http_request_t *r, char *key,
+    ngx_str_t *value);
 
 void ngx_http_syndication_log_value(ngx_pool_t *pool, ngx_str_t *value,
     ngx_str_t *out);

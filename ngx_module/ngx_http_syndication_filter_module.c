@@ -13,14 +13,20 @@
 static ngx_int_t ngx_http_syndication_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_syndication_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
+static ngx_int_t ngx_http_syndication_wanted(ngx_http_request_t *r,
+    ngx_http_syndication_loc_conf_t *slcf);
+static ngx_http_syndication_ctx_t *ngx_http_syndication_create_ctx(
+    ngx_http_request_t *r, ngx_http_syndication_loc_conf_t *slcf,
+    ngx_int_t encoding);
+static ngx_int_t ngx_http_syndication_response_headers(ngx_http_request_t *r,
+    ngx_http_syndication_loc_conf_t *slcf, ngx_http_syndication_ctx_t *ctx);
 static ngx_int_t ngx_http_syndication_skip(ngx_http_request_t *r,
     ngx_http_syndication_loc_conf_t *slcf);
+static ngx_int_t ngx_http_syndication_no_transform(void *elt, void *data);
 static ngx_int_t ngx_http_syndication_encoding(ngx_http_request_t *r,
     ngx_http_syndication_loc_conf_t *slcf);
 static ngx_int_t ngx_http_syndication_find_source(ngx_http_request_t *r,
     ngx_http_syndication_loc_conf_t *slcf, ngx_http_syndication_ctx_t *ctx);
-static ngx_int_t ngx_http_syndication_add_header(ngx_http_request_t *r,
-    char *key, ngx_str_t *value);
 static void ngx_http_syndication_decision(void *data,
     const sf_decision_t *decision);
 static ngx_int_t ngx_http_syndication_process(ngx_http_request_t *r,
@@ -37,6 +43,8 @@ static void *ngx_http_syndication_pool_alloc(void *data, size_t size);
 static void ngx_http_syndication_cleanup(void *data);
 static void ngx_http_syndication_rules_cleanup(void *data);
 
+static ngx_int_t ngx_http_syndication_variable(ngx_http_variable_value_t *v,
+    u_char *data, size_t len);
 static ngx_int_t ngx_http_syndication_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_syndication_removed_variable(ngx_http_request_t *r,
@@ -282,53 +290,18 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
         return ngx_http_next_header_filter(r);
     }
 
-    switch (ngx_http_syndication_bypass(r, slcf)) {
-
-    case NGX_OK:
-        break;
-
-    case NGX_DECLINED:
-        return ngx_http_next_header_filter(r);
-
-    default:
-        return NGX_ERROR;
-    }
-
-    if (ngx_http_syndication_skip(r, slcf) != NGX_OK) {
-        return ngx_http_next_header_filter(r);
-    }
-
-    encoding = ngx_http_syndication_encoding(r, slcf);
+    encoding = ngx_http_syndication_wanted(r, slcf);
 
     if (encoding == NGX_DECLINED) {
         return ngx_http_next_header_filter(r);
     }
 
-    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_syndication_ctx_t));
-    if (ctx == NULL) {
+    if (encoding == NGX_ERROR) {
         return NGX_ERROR;
     }
 
-    /*
-     * set by ngx_pcalloc():
-     *
-     *     ctx->stream = NULL;
-     *     ctx->status = NULL;
-     *     ctx->source = { 0, NULL };
-     *     ctx->in = NULL;
-     *     ctx->out = NULL;
-     *     ctx->free = NULL;
-     *     ctx->busy = NULL;
-     *     ctx->bufs = 0;
-     *     ctx->done = 0;
-     */
-
-    ngx_http_set_ctx(r, ctx, ngx_http_syndication_filter_module);
-
-    ctx->last_out = &ctx->out;
-    ctx->inflate = encoding;
-
-    if (ngx_http_syndication_find_source(r, slcf, ctx) != NGX_OK) {
+    ctx = ngx_http_syndication_create_ctx(r, slcf, encoding);
+    if (ctx == NULL) {
         return NGX_ERROR;
     }
 
@@ -414,6 +387,98 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
 
     ctx->filtered = 1;
 
+    if (ngx_http_syndication_response_headers(r, slcf, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* static files arrive as in-file buffers otherwise */
+    r->filter_need_in_memory = 1;
+
+    return ngx_http_next_header_filter(r);
+}
+
+
+/*
+ * Whether to filter the response, decided once: NGX_DECLINED to pass it
+ * through, NGX_ERROR when the bypass check failed; else 0 or how to
+ * inflate it (see ngx_http_syndication_encoding)
+ */
+
+static ngx_int_t
+ngx_http_syndication_wanted(ngx_http_request_t *r,
+    ngx_http_syndication_loc_conf_t *slcf)
+{
+    switch (ngx_http_syndication_bypass(r, slcf)) {
+
+    case NGX_OK:
+        break;
+
+    case NGX_DECLINED:
+        return NGX_DECLINED;
+
+    default:
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_syndication_skip(r, slcf) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    return ngx_http_syndication_encoding(r, slcf);
+}
+
+
+/* the request's context, with the source this response names, if any */
+
+static ngx_http_syndication_ctx_t *
+ngx_http_syndication_create_ctx(ngx_http_request_t *r,
+    ngx_http_syndication_loc_conf_t *slcf, ngx_int_t encoding)
+{
+    ngx_http_syndication_ctx_t  *ctx;
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_syndication_ctx_t));
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     ctx->stream = NULL;
+     *     ctx->status = NULL;
+     *     ctx->source = { 0, NULL };
+     *     ctx->in = NULL;
+     *     ctx->out = NULL;
+     *     ctx->free = NULL;
+     *     ctx->busy = NULL;
+     *     ctx->bufs = 0;
+     *     ctx->done = 0;
+     */
+
+    ngx_http_set_ctx(r, ctx, ngx_http_syndication_filter_module);
+
+    ctx->last_out = &ctx->out;
+    ctx->inflate = encoding;
+
+    if (ngx_http_syndication_find_source(r, slcf, ctx) != NGX_OK) {
+        return NULL;
+    }
+
+    return ctx;
+}
+
+
+/*
+ * The response headers of a filtered response: no length or ranges when
+ * the body changes, the canonical Link header and X-Robots-Tag when asked.
+ */
+
+static ngx_int_t
+ngx_http_syndication_response_headers(ngx_http_request_t *r,
+    ngx_http_syndication_loc_conf_t *slcf, ngx_http_syndication_ctx_t *ctx)
+{
+    ngx_str_t  value;
+
     if (slcf->mode == NGX_HTTP_SYNDICATION_REWRITE || ctx->inflate) {
         ngx_http_clear_content_length(r);
         ngx_http_clear_accept_ranges(r);
@@ -449,10 +514,7 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
         }
     }
 
-    /* static files arrive as in-file buffers otherwise */
-    r->filter_need_in_memory = 1;
-
-    return ngx_http_next_header_filter(r);
+    return NGX_OK;
 }
 
 
@@ -466,10 +528,7 @@ static ngx_int_t
 ngx_http_syndication_skip(ngx_http_request_t *r,
     ngx_http_syndication_loc_conf_t *slcf)
 {
-    ngx_str_t         *cs;
-    ngx_uint_t         i;
-    ngx_list_part_t   *part;
-    ngx_table_elt_t   *h;
+    ngx_str_t  *cs;
 
     /* header_only for HEAD is set later, by ngx_http_header_filter */
 
@@ -500,41 +559,78 @@ ngx_http_syndication_skip(ngx_http_request_t *r,
 
     /* the list works on every nginx version, whatever cache_control is */
 
-    part = &r->headers_out.headers.part;
-    h = part->elts;
+    return ngx_http_syndication_list_each(&r->headers_out.headers,
+                                          ngx_http_syndication_no_transform,
+                                          NULL);
+}
 
-    for (i = 0; /* void */; i++) {
 
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
+/* NGX_DECLINED for a "Cache-Control: no-transform" header, else NGX_OK */
+
+static ngx_int_t
+ngx_http_syndication_no_transform(void *elt, void *data)
+{
+    ngx_table_elt_t  *h = elt;
+
+    if (!ngx_http_syndication_header_is(h, "Cache-Control")) {
+        return NGX_OK;
+    }
+
+    if (ngx_strlcasestrn(h->value.data, h->value.data + h->value.len,
+                         (u_char *) "no-transform",
+                         sizeof("no-transform") - 2)
+        != NULL)
+    {
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Calls handler for each element of an nginx list (response headers,
+ * shared memory zones) until one returns other than NGX_OK, and returns
+ * that; the list may grow while it is walked.
+ */
+
+ngx_int_t
+ngx_http_syndication_list_each(ngx_list_t *list,
+    ngx_http_syndication_elt_pt handler, void *data)
+{
+    u_char           *elts;
+    ngx_int_t         rc;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+
+    for (part = &list->part; part != NULL; part = part->next) {
+        elts = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            rc = handler(elts + i * list->size, data);
+
+            if (rc != NGX_OK) {
+                return rc;
             }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].hash == 0
-            || h[i].key.len != sizeof("Cache-Control") - 1
-            || ngx_strncasecmp(h[i].key.data, (u_char *) "Cache-Control",
-                               sizeof("Cache-Control") - 1)
-               != 0)
-        {
-            continue;
-        }
-
-        if (ngx_strlcasestrn(h[i].value.data,
-                             h[i].value.data + h[i].value.len,
-                             (u_char *) "no-transform",
-                             sizeof("no-transform") - 2)
-            != NULL)
-        {
-            return NGX_DECLINED;
         }
     }
 
     return NGX_OK;
+}
+
+
+/* a response header with that name, not one deleted by clearing its hash */
+
+ngx_uint_t
+ngx_http_syndication_header_is(ngx_table_elt_t *h, char *name)
+{
+    size_t  len;
+
+    len = ngx_strlen(name);
+
+    return h->hash != 0
+           && h->key.len == len
+           && ngx_strncasecmp(h->key.data, (u_char *) name, len) == 0;
 }
 
 
@@ -653,7 +749,7 @@ ngx_http_syndication_find_source(ngx_http_request_t *r,
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_http_syndication_add_header(ngx_http_request_t *r, char *key,
     ngx_str_t *value)
 {
@@ -1263,6 +1359,22 @@ ngx_http_syndication_status(ngx_http_request_t *r)
 }
 
 
+/* the value of a variable for this request only: never cached */
+
+static ngx_int_t
+ngx_http_syndication_variable(ngx_http_variable_value_t *v, u_char *data,
+    size_t len)
+{
+    v->len = len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+    v->data = data;
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_syndication_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
@@ -1271,13 +1383,8 @@ ngx_http_syndication_status_variable(ngx_http_request_t *r,
 
     status = ngx_http_syndication_status(r);
 
-    v->len = ngx_strlen(status);
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-    v->data = (u_char *) status;
-
-    return NGX_OK;
+    return ngx_http_syndication_variable(v, (u_char *) status,
+                                         ngx_strlen(status));
 }
 
 
@@ -1302,13 +1409,7 @@ ngx_http_syndication_removed_variable(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    v->len = ngx_sprintf(p, "%ui", n) - p;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-    v->data = p;
-
-    return NGX_OK;
+    return ngx_http_syndication_variable(v, p, ngx_sprintf(p, "%ui", n) - p);
 }
 
 
@@ -1335,13 +1436,7 @@ ngx_http_syndication_source_variable(ngx_http_request_t *r,
         }
     }
 
-    v->len = len;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-    v->data = (u_char *) source;
-
-    return NGX_OK;
+    return ngx_http_syndication_variable(v, (u_char *) source, len);
 }
 
 

@@ -53,6 +53,12 @@ typedef struct {
 #define NGX_HTTP_SYNDICATION_STATE_HEAD   12
 
 
+static ngx_int_t ngx_http_syndication_learn_zone_arg(ngx_conf_t *cf,
+    ngx_str_t *arg, ngx_str_t *name, ssize_t *size);
+static ngx_int_t ngx_http_syndication_learn_arg(ngx_conf_t *cf,
+    ngx_str_t *arg, char *prefix, char *what, ngx_str_t *value);
+static ngx_shm_zone_t *ngx_http_syndication_learn_add_zone(ngx_conf_t *cf,
+    ngx_str_t *name, ssize_t size, ngx_str_t *state);
 static ngx_int_t ngx_http_syndication_learn_init_zone(
     ngx_shm_zone_t *shm_zone, void *data);
 static void ngx_http_syndication_learn_insert(ngx_rbtree_node_t *temp,
@@ -62,6 +68,7 @@ static ngx_http_syndication_learn_node_t *
     ngx_str_t *key, uint32_t hash);
 static void ngx_http_syndication_learn_load(ngx_shm_zone_t *shm_zone,
     ngx_http_syndication_learn_ctx_t *ctx);
+static ngx_int_t ngx_http_syndication_learn_save_each(void *elt, void *data);
 static ngx_int_t ngx_http_syndication_learn_save_zone(ngx_cycle_t *cycle,
     ngx_shm_zone_t *shm_zone);
 
@@ -73,13 +80,12 @@ ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_syndication_loc_conf_t *slcf = conf;
 
-    u_char                            *p;
     ssize_t                            size;
     time_t                             ttl;
+    ngx_int_t                          rc;
     ngx_str_t                         *value, name, s, key, state;
     ngx_uint_t                         i;
     ngx_shm_zone_t                    *shm_zone;
-    ngx_http_syndication_learn_ctx_t  *ctx;
     ngx_http_compile_complex_value_t   ccv;
 
     if (slcf->learn_zone != NULL) {
@@ -98,44 +104,21 @@ ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         if (ngx_strncmp(value[i].data, "zone=", 5) == 0) {
 
-            name.data = value[i].data + 5;
-
-            p = (u_char *) ngx_strchr(name.data, ':');
-
-            if (p == NULL) {
-                name.len = value[i].len - 5;
-
-            } else {
-                name.len = p - name.data;
-
-                s.data = p + 1;
-                s.len = value[i].data + value[i].len - s.data;
-
-                size = ngx_parse_size(&s);
-
-                if (size == NGX_ERROR || size < (ssize_t) (8 * ngx_pagesize)) {
-                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                       "invalid zone size \"%V\"", &value[i]);
-                    return NGX_CONF_ERROR;
-                }
-            }
-
-            if (name.len == 0) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "invalid zone name \"%V\"", &value[i]);
+            if (ngx_http_syndication_learn_zone_arg(cf, &value[i], &name,
+                                                    &size)
+                != NGX_OK)
+            {
                 return NGX_CONF_ERROR;
             }
 
             continue;
         }
 
-        if (ngx_strncmp(value[i].data, "key=", 4) == 0) {
-            key.data = value[i].data + 4;
-            key.len = value[i].len - 4;
+        rc = ngx_http_syndication_learn_arg(cf, &value[i], "key=", "key",
+                                            &key);
 
-            if (key.len == 0) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "empty key in \"%V\"", &value[i]);
+        if (rc != NGX_DECLINED) {
+            if (rc != NGX_OK) {
                 return NGX_CONF_ERROR;
             }
 
@@ -157,17 +140,13 @@ ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
-        if (ngx_strncmp(value[i].data, "state=", 6) == 0) {
-            state.data = value[i].data + 6;
-            state.len = value[i].len - 6;
+        rc = ngx_http_syndication_learn_arg(cf, &value[i], "state=", "file",
+                                            &state);
 
-            if (state.len == 0) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "empty file in \"%V\"", &value[i]);
-                return NGX_CONF_ERROR;
-            }
-
-            if (ngx_conf_full_name(cf->cycle, &state, 0) != NGX_OK) {
+        if (rc != NGX_DECLINED) {
+            if (rc != NGX_OK
+                || ngx_conf_full_name(cf->cycle, &state, 0) != NGX_OK)
+            {
                 return NGX_CONF_ERROR;
             }
 
@@ -186,38 +165,9 @@ ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    /* size 0: a zone declared with its size elsewhere */
-
-    shm_zone = ngx_shared_memory_add(cf, &name, size,
-                                     &ngx_http_syndication_filter_module);
+    shm_zone = ngx_http_syndication_learn_add_zone(cf, &name, size, &state);
     if (shm_zone == NULL) {
         return NGX_CONF_ERROR;
-    }
-
-    if (shm_zone->data == NULL) {
-        ctx = ngx_pcalloc(cf->pool, sizeof(ngx_http_syndication_learn_ctx_t));
-        if (ctx == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        shm_zone->init = ngx_http_syndication_learn_init_zone;
-        shm_zone->data = ctx;
-    }
-
-    ctx = shm_zone->data;
-
-    if (state.len) {
-        if (ctx->state.len
-            && (ctx->state.len != state.len
-                || ngx_strncmp(ctx->state.data, state.data, state.len) != 0))
-        {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "zone \"%V\" already has the state file "
-                               "\"%V\"", &name, &ctx->state);
-            return NGX_CONF_ERROR;
-        }
-
-        ctx->state = state;
     }
 
     slcf->learn_key = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
@@ -239,6 +189,126 @@ ngx_http_syndication_learn(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     slcf->learn_ttl = ttl;
 
     return NGX_CONF_OK;
+}
+
+
+/* zone=NAME[:SIZE]: no size when the zone is declared elsewhere */
+
+static ngx_int_t
+ngx_http_syndication_learn_zone_arg(ngx_conf_t *cf, ngx_str_t *arg,
+    ngx_str_t *name, ssize_t *size)
+{
+    u_char     *p;
+    ngx_str_t   s;
+
+    name->data = arg->data + 5;
+
+    p = (u_char *) ngx_strchr(name->data, ':');
+
+    if (p == NULL) {
+        name->len = arg->len - 5;
+
+    } else {
+        name->len = p - name->data;
+
+        s.data = p + 1;
+        s.len = arg->data + arg->len - s.data;
+
+        *size = ngx_parse_size(&s);
+
+        if (*size == NGX_ERROR || *size < (ssize_t) (8 * ngx_pagesize)) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid zone size \"%V\"", arg);
+            return NGX_ERROR;
+        }
+    }
+
+    if (name->len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid zone name \"%V\"", arg);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * A parameter "PREFIX" VALUE whose value must not be empty; NGX_DECLINED
+ * when arg is another parameter
+ */
+
+static ngx_int_t
+ngx_http_syndication_learn_arg(ngx_conf_t *cf, ngx_str_t *arg, char *prefix,
+    char *what, ngx_str_t *value)
+{
+    size_t  len;
+
+    len = ngx_strlen(prefix);
+
+    if (ngx_strncmp(arg->data, prefix, len) != 0) {
+        return NGX_DECLINED;
+    }
+
+    value->data = arg->data + len;
+    value->len = arg->len - len;
+
+    if (value->len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "empty %s in \"%V\"", what, arg);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The zone, shared by the locations that name it (size 0: declared with
+ * its size elsewhere); a state file is the zone's, named once
+ */
+
+static ngx_shm_zone_t *
+ngx_http_syndication_learn_add_zone(ngx_conf_t *cf, ngx_str_t *name,
+    ssize_t size, ngx_str_t *state)
+{
+    ngx_shm_zone_t                    *shm_zone;
+    ngx_http_syndication_learn_ctx_t  *ctx;
+
+    shm_zone = ngx_shared_memory_add(cf, name, size,
+                                     &ngx_http_syndication_filter_module);
+    if (shm_zone == NULL) {
+        return NULL;
+    }
+
+    if (shm_zone->data == NULL) {
+        ctx = ngx_pcalloc(cf->pool, sizeof(ngx_http_syndication_learn_ctx_t));
+        if (ctx == NULL) {
+            return NULL;
+        }
+
+        shm_zone->init = ngx_http_syndication_learn_init_zone;
+        shm_zone->data = ctx;
+    }
+
+    ctx = shm_zone->data;
+
+    if (state->len) {
+        if (ctx->state.len
+            && (ctx->state.len != state->len
+                || ngx_strncmp(ctx->state.data, state->data, state->len)
+                   != 0))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "zone \"%V\" already has the state file "
+                               "\"%V\"", name, &ctx->state);
+            return NULL;
+        }
+
+        ctx->state = *state;
+    }
+
+    return shm_zone;
 }
 
 
@@ -438,35 +508,29 @@ done:
 void
 ngx_http_syndication_learn_save(ngx_cycle_t *cycle)
 {
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_shm_zone_t   *shm_zone;
+    (void) ngx_http_syndication_list_each(&cycle->shared_memory,
+                                          ngx_http_syndication_learn_save_each,
+                                          cycle);
+}
 
-    part = &cycle->shared_memory.part;
-    shm_zone = part->elts;
 
-    for (i = 0; /* void */; i++) {
+/* a zone of the module's with a state file, not syndication_stats' */
 
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
+static ngx_int_t
+ngx_http_syndication_learn_save_each(void *elt, void *data)
+{
+    ngx_shm_zone_t  *shm_zone = elt;
 
-            part = part->next;
-            shm_zone = part->elts;
-            i = 0;
-        }
-
-        /* the module's other zone (syndication_stats) has the same tag */
-        if (shm_zone[i].tag != &ngx_http_syndication_filter_module
-            || shm_zone[i].init != ngx_http_syndication_learn_init_zone
-            || shm_zone[i].data == NULL)
-        {
-            continue;
-        }
-
-        (void) ngx_http_syndication_learn_save_zone(cycle, &shm_zone[i]);
+    if (shm_zone->tag != &ngx_http_syndication_filter_module
+        || shm_zone->init != ngx_http_syndication_learn_init_zone
+        || shm_zone->data == NULL)
+    {
+        return NGX_OK;
     }
+
+    (void) ngx_http_syndication_learn_save_zone(data, shm_zone);
+
+    return NGX_OK;
 }
 
 

@@ -10,6 +10,7 @@
 #include "ngx_http_syndication.h"
 
 
+static ngx_int_t ngx_http_syndication_link_each(void *elt, void *data);
 static ngx_int_t ngx_http_syndication_link_strip(ngx_http_request_t *r,
     ngx_table_elt_t *h);
 static u_char *ngx_http_syndication_link_value(u_char *p, u_char *last,
@@ -20,61 +21,39 @@ static ngx_uint_t ngx_http_syndication_rel_canonical(u_char *p, size_t len);
 ngx_int_t
 ngx_http_syndication_link(ngx_http_request_t *r, u_char *url, size_t len)
 {
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    ngx_str_t  value;
 
-    part = &r->headers_out.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].hash == 0
-            || h[i].key.len != sizeof("Link") - 1
-            || ngx_strncasecmp(h[i].key.data, (u_char *) "Link",
-                               sizeof("Link") - 1)
-               != 0)
-        {
-            continue;
-        }
-
-        if (ngx_http_syndication_link_strip(r, &h[i]) != NGX_OK) {
-            return NGX_ERROR;
-        }
-    }
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
+    if (ngx_http_syndication_list_each(&r->headers_out.headers,
+                                       ngx_http_syndication_link_each, r)
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
-    h->value.len = sizeof("<>; rel=\"canonical\"") - 1 + len;
-    h->value.data = ngx_pnalloc(r->pool, h->value.len);
-    if (h->value.data == NULL) {
-        h->hash = 0;
+    value.len = sizeof("<>; rel=\"canonical\"") - 1 + len;
+    value.data = ngx_pnalloc(r->pool, value.len);
+    if (value.data == NULL) {
         return NGX_ERROR;
     }
 
-    ngx_sprintf(h->value.data, "<%*s>; rel=\"canonical\"", len, url);
+    ngx_sprintf(value.data, "<%*s>; rel=\"canonical\"", len, url);
 
-    h->hash = 1;
-    ngx_str_set(&h->key, "Link");
-    h->lowcase_key = NULL;
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
+    return ngx_http_syndication_add_header(r, "Link", &value);
+}
 
-    return NGX_OK;
+
+/* the upstream's own Link headers lose their canonical */
+
+static ngx_int_t
+ngx_http_syndication_link_each(void *elt, void *data)
+{
+    ngx_table_elt_t  *h = elt;
+
+    if (!ngx_http_syndication_header_is(h, "Link")) {
+        return NGX_OK;
+    }
+
+    return ngx_http_syndication_link_strip(data, h);
 }
 
 

@@ -69,6 +69,13 @@ static ngx_int_t ngx_http_syndication_stats_log(ngx_http_request_t *r);
 static ngx_int_t ngx_http_syndication_stats_handler(ngx_http_request_t *r);
 static ngx_http_syndication_stats_sh_t *ngx_http_syndication_stats_sh(
     ngx_http_request_t *r);
+static u_char *ngx_http_syndication_stats_head(u_char *p, char *name,
+    char *help);
+static u_char *ngx_http_syndication_stats_counter(u_char *p, char *name,
+    char *help, ngx_atomic_uint_t value);
+static u_char *ngx_http_syndication_stats_by_rule(u_char *p,
+    ngx_http_syndication_stats_sh_t *sh, ngx_uint_t n, char *name,
+    char *help, ngx_uint_t reported);
 
 
 static ngx_str_t  ngx_http_syndication_stats_zone_name =
@@ -341,20 +348,60 @@ ngx_http_syndication_stats_log(ngx_http_request_t *r)
 }
 
 
-#define ngx_http_syndication_stats_head(p, name, help)                      \
-    ngx_sprintf(p, "# HELP " name " " help "\n# TYPE " name " counter\n")
+/* the HELP and TYPE lines of a counter */
+
+static u_char *
+ngx_http_syndication_stats_head(u_char *p, char *name, char *help)
+{
+    return ngx_sprintf(p, "# HELP %s %s\n# TYPE %s counter\n",
+                       name, help, name);
+}
+
+
+/* a counter without labels */
+
+static u_char *
+ngx_http_syndication_stats_counter(u_char *p, char *name, char *help,
+    ngx_atomic_uint_t value)
+{
+    p = ngx_http_syndication_stats_head(p, name, help);
+
+    return ngx_sprintf(p, "%s %uA\n", name, value);
+}
+
+
+/* a counter by rule id: blocks removed, or reported (would be removed) */
+
+static u_char *
+ngx_http_syndication_stats_by_rule(u_char *p,
+    ngx_http_syndication_stats_sh_t *sh, ngx_uint_t n, char *name,
+    char *help, ngx_uint_t reported)
+{
+    ngx_uint_t                          i;
+    ngx_http_syndication_stats_rule_t  *rule;
+
+    p = ngx_http_syndication_stats_head(p, name, help);
+
+    for (i = 0; i < n; i++) {
+        rule = &sh->rules[i];
+        p = ngx_sprintf(p, "%s{rule=\"%*s\"} %uA\n", name,
+                        (size_t) rule->len, rule->id,
+                        reported ? rule->reported : rule->removed);
+    }
+
+    return p;
+}
 
 
 static ngx_int_t
 ngx_http_syndication_stats_handler(ngx_http_request_t *r)
 {
-    size_t                              size;
-    ngx_int_t                           rc;
-    ngx_uint_t                          i, n;
-    ngx_buf_t                          *b;
-    ngx_chain_t                         out;
-    ngx_http_syndication_stats_sh_t    *sh;
-    ngx_http_syndication_stats_rule_t  *rule;
+    size_t                            size;
+    ngx_int_t                         rc;
+    ngx_uint_t                        i, n;
+    ngx_buf_t                        *b;
+    ngx_chain_t                       out;
+    ngx_http_syndication_stats_sh_t  *sh;
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
         return NGX_HTTP_NOT_ALLOWED;
@@ -409,58 +456,36 @@ ngx_http_syndication_stats_handler(ngx_http_request_t *r)
                               sh->responses[i]);
     }
 
-    b->last = ngx_http_syndication_stats_head(b->last,
+    b->last = ngx_http_syndication_stats_counter(b->last,
         "syndication_bytes_in_total",
-        "Body bytes the filter took in (after inflating).");
-    b->last = ngx_sprintf(b->last, "syndication_bytes_in_total %uA\n",
-                          sh->bytes_in);
+        "Body bytes the filter took in (after inflating).", sh->bytes_in);
 
-    b->last = ngx_http_syndication_stats_head(b->last,
-        "syndication_bytes_out_total", "Body bytes the filter gave out.");
-    b->last = ngx_sprintf(b->last, "syndication_bytes_out_total %uA\n",
-                          sh->bytes_out);
+    b->last = ngx_http_syndication_stats_counter(b->last,
+        "syndication_bytes_out_total", "Body bytes the filter gave out.",
+        sh->bytes_out);
 
-    b->last = ngx_http_syndication_stats_head(b->last,
+    b->last = ngx_http_syndication_stats_by_rule(b->last, sh, n,
         "syndication_blocks_removed_total",
         "Blocks removed, by the rule that removed them "
-        "(rule=\"\": a built-in detector).");
-
-    for (i = 0; i < n; i++) {
-        rule = &sh->rules[i];
-        b->last = ngx_sprintf(b->last,
-                              "syndication_blocks_removed_total{rule=\"%*s\"} "
-                              "%uA\n", (size_t) rule->len, rule->id,
-                              rule->removed);
-    }
+        "(rule=\"\": a built-in detector).", 0);
 
     b->last = ngx_sprintf(b->last,
                           "syndication_blocks_removed_total{rule=\"\"} %uA\n",
                           sh->blocks_unnamed);
 
-    b->last = ngx_http_syndication_stats_head(b->last,
+    b->last = ngx_http_syndication_stats_by_rule(b->last, sh, n,
         "syndication_blocks_reported_total",
-        "Blocks a rule would remove, in syndication_mode report.");
+        "Blocks a rule would remove, in syndication_mode report.", 1);
 
-    for (i = 0; i < n; i++) {
-        rule = &sh->rules[i];
-        b->last = ngx_sprintf(b->last,
-                              "syndication_blocks_reported_total{rule=\"%*s\"} "
-                              "%uA\n", (size_t) rule->len, rule->id,
-                              rule->reported);
-    }
-
-    b->last = ngx_http_syndication_stats_head(b->last,
+    b->last = ngx_http_syndication_stats_counter(b->last,
         "syndication_rule_ids_dropped_total",
-        "Decisions not counted by rule: more than 256 rule ids seen.");
-    b->last = ngx_sprintf(b->last, "syndication_rule_ids_dropped_total %uA\n",
-                          sh->rules_overflow);
+        "Decisions not counted by rule: more than 256 rule ids seen.",
+        sh->rules_overflow);
 
-    b->last = ngx_http_syndication_stats_head(b->last,
+    b->last = ngx_http_syndication_stats_counter(b->last,
         "syndication_sources_learned_total",
         "Responses whose source came from the page itself "
-        "(footer, head), not known before the body.");
-    b->last = ngx_sprintf(b->last, "syndication_sources_learned_total %uA\n",
-                          sh->learned);
+        "(footer, head), not known before the body.", sh->learned);
 
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_length_n = b->last - b->pos;

@@ -289,15 +289,16 @@ sf_match_wordy(const unsigned char *p, size_t len)
 {
     size_t  i;
 
+    /* the text is folded: no upper case */
     for (i = 0; i < len; i++) {
         if (p[i] >= 0x80 || (p[i] >= '0' && p[i] <= '9')
             || (p[i] >= 'a' && p[i] <= 'z'))
         {
-            return 1;
+            break;
         }
     }
 
-    return 0;
+    return i < len;
 }
 
 

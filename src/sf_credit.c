@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sf_block.h"
+#include "sf_normalize.h"
 
 
 /*
@@ -97,58 +98,6 @@ sf_escape_text(const char *in, size_t len, unsigned char *out, size_t cap)
 
 
 /*
- * The length of the UTF-8 sequence at in (2 to 4 bytes, shortest form, at
- * most U+10FFFF, no surrogate) and its code point; 0 when the bytes are no
- * such sequence.
- */
-static size_t
-sf_utf8_seq(const unsigned char *in, size_t len, unsigned long *cp)
-{
-    size_t         n, i;
-    unsigned long  c, min;
-
-    if (in[0] >= 0xc2 && in[0] <= 0xdf) {
-        n = 2;
-        c = in[0] & 0x1f;
-        min = 0x80;
-
-    } else if (in[0] >= 0xe0 && in[0] <= 0xef) {
-        n = 3;
-        c = in[0] & 0x0f;
-        min = 0x800;
-
-    } else if (in[0] >= 0xf0 && in[0] <= 0xf4) {
-        n = 4;
-        c = in[0] & 0x07;
-        min = 0x10000;
-
-    } else {
-        return 0;
-    }
-
-    if (len < n) {
-        return 0;
-    }
-
-    for (i = 1; i < n; i++) {
-        if ((in[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-
-        c = (c << 6) | (in[i] & 0x3f);
-    }
-
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-        return 0;
-    }
-
-    *cp = c;
-
-    return n;
-}
-
-
-/*
  * The source name as text: escaped, and every UTF-8 character written as
  * a character reference.  The rules decode entities of a name to UTF-8,
  * but the page may be in ISO-8859-1 or windows-125x, where those bytes
@@ -162,18 +111,19 @@ sf_escape_name(const char *in, size_t len, unsigned char *out, size_t cap)
     int                   k;
     char                  ref[16];
     size_t                i, n, seq, r;
-    unsigned long         cp;
+    uint32_t              cp;
     const unsigned char  *p;
 
     p = (const unsigned char *) in;
     n = 0;
     i = 0;
-    cp = 0;
 
     while (i < len) {
-        seq = (p[i] >= 0x80) ? sf_utf8_seq(p + i, len - i, &cp) : 0;
+        /* ASCII, or a byte that is no UTF-8: escaped as it is */
+        seq = 1;
+        cp = (p[i] >= 0x80) ? sf_utf8_get(p + i, p + len, &seq) : SF_BAD_CP;
 
-        if (seq == 0) {
+        if (cp == SF_BAD_CP) {
             r = sf_escape(in + i, 1, out + n, cap - n, 0);
 
             if (r == (size_t) -1) {

@@ -89,12 +89,73 @@ static void sf_str_cut(sf_str_t *s, const unsigned char *p, size_t len,
     int tail);
 
 
+/* The keyword a condition is written with, as rebuilt for an explanation. */
+static const char  *sf_explain_cond_name[] = {
+    [SF_COND_CONTAINS] = "contains",
+    [SF_COND_ANY] = "any",
+    [SF_COND_EQUALS] = "equals",
+    [SF_COND_STARTS] = "starts",
+    [SF_COND_ENDS] = "ends",
+    [SF_COND_REGEX] = "regex",
+    [SF_COND_LINKS] = "links",
+    [SF_COND_LINK_TEXT] = "link-text",
+    [SF_COND_LINK_HREF] = "link-href",
+    [SF_COND_LINK_REL] = "link-rel",
+    [SF_COND_LINK_CLASS] = "link-class",
+    [SF_COND_TEMPLATE] = "template",
+    [SF_COND_MAX_LENGTH] = "max-length",
+    [SF_COND_ESCAPED] = "escaped",
+    [SF_COND_POSITION] = "position first",
+    [SF_COND_TITLE] = "title"
+};
+
+
+/* The most conditions a rule has: room to sort them by cost. */
+static size_t
+sf_explain_max_conds(const sf_rules_t *rules)
+{
+    size_t      k, n, maxc;
+    sf_cond_t  *c;
+
+    maxc = 1;
+
+    for (k = 0; k < rules->nrules; k++) {
+        n = 0;
+
+        for (c = rules->rules[k]->conds; c != NULL; c = c->next) {
+            n++;
+        }
+
+        if (n > maxc) {
+            maxc = n;
+        }
+    }
+
+    return maxc;
+}
+
+
+/* n bytes of the explainer's, counted in the memory it reports. */
+static void *
+sf_explain_alloc(sf_explainer_t *e, const sf_allocator_t *alloc, size_t n)
+{
+    void  *p;
+
+    p = alloc->alloc(alloc->ctx, n);
+
+    if (p != NULL) {
+        e->memory += n;
+    }
+
+    return p;
+}
+
+
 sf_explainer_t *
 sf_explain_create(const sf_rules_t *rules, const sf_limits_t *limits,
     const sf_allocator_t *alloc)
 {
-    size_t           k, n, maxc;
-    sf_cond_t       *c;
+    size_t           n;
     sf_explainer_t  *e;
 
     if (rules == NULL || limits == NULL || alloc == NULL
@@ -112,44 +173,25 @@ sf_explain_create(const sf_rules_t *rules, const sf_limits_t *limits,
     e->rules = rules;
     e->memory = sizeof(sf_explainer_t);
 
-    maxc = 1;
-
-    for (k = 0; k < rules->nrules; k++) {
-        n = 0;
-
-        for (c = rules->rules[k]->conds; c != NULL; c = c->next) {
-            n++;
-        }
-
-        if (n > maxc) {
-            maxc = n;
-        }
-    }
-
     n = (rules->nrules ? rules->nrules : 1) * sizeof(unsigned short);
-    e->file = alloc->alloc(alloc->ctx, n);
+    e->file = sf_explain_alloc(e, alloc, n);
     if (e->file == NULL) {
         goto failed;
     }
 
-    e->memory += n;
     memset(e->file, 0, n);
 
-    n = maxc * sizeof(sf_cond_t *);
-    e->conds = alloc->alloc(alloc->ctx, n);
+    n = sf_explain_max_conds(rules) * sizeof(sf_cond_t *);
+    e->conds = sf_explain_alloc(e, alloc, n);
     if (e->conds == NULL) {
         goto failed;
     }
 
-    e->memory += n;
-
     e->whole_cap = limits->max_text > 0 ? limits->max_text : 1;
-    e->whole = alloc->alloc(alloc->ctx, e->whole_cap);
+    e->whole = sf_explain_alloc(e, alloc, e->whole_cap);
     if (e->whole == NULL) {
         goto failed;
     }
-
-    e->memory += e->whole_cap;
 
     e->match = sf_match_create(rules, limits, alloc);
     if (e->match == NULL) {
@@ -310,9 +352,10 @@ sf_explain_block(sf_explainer_t *e, const sf_options_t *opt,
     const sf_block_t *b, const sf_decision_result_t *res, sf_action_e act,
     unsigned text_over, uint64_t offset)
 {
-    size_t        k;
-    sf_str_t      note;
-    sf_explain_t  x;
+    size_t            k;
+    sf_str_t          note;
+    sf_explain_t      x;
+    sf_block_attrs_t  a;
 
     static const char  *names[] = {
         "keep", "drop", "drop-source", "keep-source", "replace"
@@ -331,20 +374,13 @@ sf_explain_block(sf_explainer_t *e, const sf_options_t *opt,
     x.bytes = b->raw_len;
     x.action = (unsigned) act < 5 ? names[act] : "?";
 
-    if (b->flags & SF_BLOCK_ANONYMOUS) {
-        x.tag = "anon";
-        x.id = b->parent_id;
-        x.id_len = b->parent_id_len;
-        x.cls = b->parent_cls;
-        x.cls_len = b->parent_cls_len;
+    sf_block_attrs(b, &a);
 
-    } else {
-        x.tag = sf_tag_name(b->tag);
-        x.id = b->id;
-        x.id_len = b->id_len;
-        x.cls = b->cls;
-        x.cls_len = b->cls_len;
-    }
+    x.tag = (b->flags & SF_BLOCK_ANONYMOUS) ? "anon" : sf_tag_name(b->tag);
+    x.id = a.id;
+    x.id_len = a.id_len;
+    x.cls = a.cls;
+    x.cls_len = a.cls_len;
 
     if (res->rule_id != NULL) {
         k = sf_explain_index(e, res->rule_id);
@@ -632,17 +668,16 @@ sf_explain_cond(sf_explainer_t *e, size_t k, const sf_cond_t *c)
 
     sf_str_init(&s, e->cond, sizeof(e->cond));
 
+    sf_str_fmt(&s, "%s", sf_explain_cond_name[c->type]);
+
     switch (c->type) {
 
-    case SF_COND_CONTAINS:
     case SF_COND_ANY:
-        if (c->type == SF_COND_CONTAINS) {
-            sf_str_fmt(&s, "contains");
+        sf_str_fmt(&s, " %ld", c->n);
 
-        } else {
-            sf_str_fmt(&s, "any %ld", c->n);
-        }
+        /* fall through */
 
+    case SF_COND_CONTAINS:
         for (i = 0; i < c->nphrases; i++) {
             sf_str_fmt(&s, " ");
             sf_str_quote(&s, c->phrases[i].data, c->phrases[i].len);
@@ -653,15 +688,11 @@ sf_explain_cond(sf_explainer_t *e, size_t k, const sf_cond_t *c)
     case SF_COND_EQUALS:
     case SF_COND_STARTS:
     case SF_COND_ENDS:
-        sf_str_fmt(&s, "%s ", c->type == SF_COND_EQUALS ? "equals"
-                              : c->type == SF_COND_STARTS ? "starts"
-                              : "ends");
+        sf_str_fmt(&s, " ");
         sf_str_quote(&s, c->phrases[0].data, c->phrases[0].len);
         break;
 
     case SF_COND_REGEX:
-        sf_str_fmt(&s, "regex");
-
         if (c->phrases != NULL && !c->literal) {
             sf_str_fmt(&s, " ");
             sf_str_quote(&s, c->phrases[0].data, c->phrases[0].len);
@@ -670,7 +701,7 @@ sf_explain_cond(sf_explainer_t *e, size_t k, const sf_cond_t *c)
         break;
 
     case SF_COND_LINKS:
-        sf_str_fmt(&s, "links %s %ld", ops[(unsigned) c->op < 3 ? c->op : 0],
+        sf_str_fmt(&s, " %s %ld", ops[(unsigned) c->op < 3 ? c->op : 0],
                    c->n);
         break;
 
@@ -678,16 +709,11 @@ sf_explain_cond(sf_explainer_t *e, size_t k, const sf_cond_t *c)
     case SF_COND_LINK_HREF:
     case SF_COND_LINK_REL:
     case SF_COND_LINK_CLASS:
-        sf_str_fmt(&s, "%s %ld ", c->type == SF_COND_LINK_TEXT ? "link-text"
-                                  : c->type == SF_COND_LINK_HREF ? "link-href"
-                                  : c->type == SF_COND_LINK_REL ? "link-rel"
-                                  : "link-class", c->n);
+        sf_str_fmt(&s, " %ld ", c->n);
         sf_str_quote(&s, c->phrases[0].data, c->phrases[0].len);
         break;
 
     case SF_COND_TEMPLATE:
-        sf_str_fmt(&s, "template");
-
         for (i = 0; i < c->ntmpls; i++) {
             tm = &c->tmpls[i];
             sf_str_fmt(&s, " \"");
@@ -712,19 +738,11 @@ sf_explain_cond(sf_explainer_t *e, size_t k, const sf_cond_t *c)
         break;
 
     case SF_COND_MAX_LENGTH:
-        sf_str_fmt(&s, "max-length %ld", c->n);
+        sf_str_fmt(&s, " %ld", c->n);
         break;
 
-    case SF_COND_ESCAPED:
-        sf_str_fmt(&s, "escaped");
-        break;
-
-    case SF_COND_POSITION:
-        sf_str_fmt(&s, "position first");
-        break;
-
-    case SF_COND_TITLE:
-        sf_str_fmt(&s, "title");
+    default:
+        /* escaped, position first, title: the name says it all */
         break;
     }
 }
@@ -805,18 +823,122 @@ sf_explain_line(sf_explainer_t *e, size_t k, unsigned line)
 }
 
 
+/*
+ * A template condition of one template whose literal anchor is not in
+ * the block: its longest literal, the likeliest thing missing, trimmed.
+ * Returns 0 when that is not the case.
+ */
+static int
+sf_explain_why_literal(sf_str_t *s, sf_match_t *m, const sf_cond_t *c)
+{
+    size_t                  i, n;
+    const sf_seg_t         *g, *lit;
+    const sf_template_t    *tm;
+
+    if (c->type != SF_COND_TEMPLATE || c->ntmpls == 0) {
+        return 0;
+    }
+
+    tm = &c->tmpls[0];
+    lit = NULL;
+
+    for (i = 0; i < tm->nsegs; i++) {
+        g = &tm->segs[i];
+
+        if (g->type == SF_SEG_TEXT && (lit == NULL || g->len > lit->len)) {
+            lit = g;
+        }
+    }
+
+    if (c->ntmpls != 1 || !tm->has_lit || sf_bit_test(m->bits, tm->lit_id)
+        || lit == NULL)
+    {
+        return 0;
+    }
+
+    for (i = 0, n = lit->len; i < n && lit->data[i] == ' '; i++) {
+        /* void */
+    }
+
+    while (n > i && lit->data[n - 1] == ' ') {
+        n--;
+    }
+
+    sf_str_quote(s, lit->data + i, n - i);
+    sf_str_fmt(s, " not found");
+
+    return 1;
+}
+
+
+/*
+ * A condition on the whole text (equals, starts, regex, template, title):
+ * what is missing when that can be told, else the text itself.
+ */
+static void
+sf_explain_why_text(sf_str_t *s, sf_match_t *m, const sf_block_t *b,
+    const sf_cond_t *c)
+{
+    if (sf_explain_why_literal(s, m, c)) {
+        return;
+    }
+
+    if (c->type == SF_COND_TITLE && sf_match_page_title(m, b) == 0) {
+        sf_str_fmt(s, "no page title seen before the block");
+        return;
+    }
+
+    sf_str_fmt(s, "text is ");
+    sf_str_quote(s, m->text, m->len);
+
+    if (c->type == SF_COND_TITLE) {
+        sf_str_fmt(s, ", the page title ");
+        sf_str_quote(s, m->tnorm, m->tlen);
+    }
+}
+
+
+/* A condition on the nth link: that link's text or attribute. */
+static void
+sf_explain_why_link(sf_str_t *s, sf_match_t *m, const sf_cond_t *c)
+{
+    sf_mlink_t  *l;
+
+    l = sf_match_link(m, c->n);
+
+    if (l == NULL) {
+        sf_str_fmt(s, "no link %ld: the block has %zu", c->n, m->nlinks);
+        return;
+    }
+
+    if (c->type == SF_COND_LINK_TEXT) {
+        sf_str_fmt(s, "its text is ");
+        sf_str_quote(s, m->text + l->start, l->end - l->start);
+
+    } else if (c->type == SF_COND_LINK_HREF) {
+        sf_str_fmt(s, "its href is ");
+        sf_str_quote(s, l->href, l->href_len);
+
+    } else if (c->type == SF_COND_LINK_REL) {
+        sf_str_fmt(s, "its rel is ");
+        sf_str_quote(s, l->rel, l->rel != NULL ? l->rel_len : 0);
+
+    } else {
+        sf_str_fmt(s, "its class is ");
+        sf_str_quote(s, l->cls, l->cls != NULL ? l->cls_len : 0);
+    }
+}
+
+
 /* What the block had instead of what condition c asks. */
 static void
 sf_explain_why(sf_explainer_t *e, const sf_block_t *b, const sf_cond_t *c,
     int rc)
 {
-    int                     ov;
-    size_t                  i, n;
-    sf_str_t                s;
-    sf_mlink_t             *l;
-    sf_match_t             *m;
-    const sf_seg_t         *g, *lit;
-    const sf_template_t    *tm;
+    int          ov;
+    size_t       i, n;
+    sf_str_t     s;
+    sf_match_t  *m;
 
     m = e->match;
     sf_str_init(&s, e->failed, sizeof(e->failed));
@@ -853,51 +975,7 @@ sf_explain_why(sf_explainer_t *e, const sf_block_t *b, const sf_cond_t *c,
     case SF_COND_REGEX:
     case SF_COND_TEMPLATE:
     case SF_COND_TITLE:
-        if (c->type == SF_COND_TEMPLATE && c->ntmpls > 0) {
-            /* its longest literal is the likeliest thing missing */
-            tm = &c->tmpls[0];
-            lit = NULL;
-
-            for (i = 0; i < tm->nsegs; i++) {
-                g = &tm->segs[i];
-
-                if (g->type == SF_SEG_TEXT
-                    && (lit == NULL || g->len > lit->len))
-                {
-                    lit = g;
-                }
-            }
-
-            if (c->ntmpls == 1 && tm->has_lit
-                && !sf_bit_test(m->bits, tm->lit_id) && lit != NULL)
-            {
-                for (i = 0, n = lit->len; i < n && lit->data[i] == ' '; i++) {
-                    /* void */
-                }
-
-                while (n > i && lit->data[n - 1] == ' ') {
-                    n--;
-                }
-
-                sf_str_quote(&s, lit->data + i, n - i);
-                sf_str_fmt(&s, " not found");
-                return;
-            }
-        }
-
-        if (c->type == SF_COND_TITLE && sf_match_page_title(m, b) == 0) {
-            sf_str_fmt(&s, "no page title seen before the block");
-            return;
-        }
-
-        sf_str_fmt(&s, "text is ");
-        sf_str_quote(&s, m->text, m->len);
-
-        if (c->type == SF_COND_TITLE) {
-            sf_str_fmt(&s, ", the page title ");
-            sf_str_quote(&s, m->tnorm, m->tlen);
-        }
-
+        sf_explain_why_text(&s, m, b, c);
         return;
 
     case SF_COND_ENDS:
@@ -914,30 +992,7 @@ sf_explain_why(sf_explainer_t *e, const sf_block_t *b, const sf_cond_t *c,
     case SF_COND_LINK_HREF:
     case SF_COND_LINK_REL:
     case SF_COND_LINK_CLASS:
-        l = sf_match_link(m, c->n);
-
-        if (l == NULL) {
-            sf_str_fmt(&s, "no link %ld: the block has %zu", c->n, m->nlinks);
-            return;
-        }
-
-        if (c->type == SF_COND_LINK_TEXT) {
-            sf_str_fmt(&s, "its text is ");
-            sf_str_quote(&s, m->text + l->start, l->end - l->start);
-
-        } else if (c->type == SF_COND_LINK_HREF) {
-            sf_str_fmt(&s, "its href is ");
-            sf_str_quote(&s, l->href, l->href_len);
-
-        } else if (c->type == SF_COND_LINK_REL) {
-            sf_str_fmt(&s, "its rel is ");
-            sf_str_quote(&s, l->rel, l->rel != NULL ? l->rel_len : 0);
-
-        } else {
-            sf_str_fmt(&s, "its class is ");
-            sf_str_quote(&s, l->cls, l->cls != NULL ? l->cls_len : 0);
-        }
-
+        sf_explain_why_link(&s, m, c);
         return;
 
     case SF_COND_MAX_LENGTH:

@@ -525,15 +525,54 @@ sf_feed_put(sf_feed_t *f, sf_io_t *io, const void *p, size_t len)
 }
 
 
+/*
+ * A character reference, "&#60;" or "&#x3c;": c in base 10 or 16 with
+ * the digits given, padded with zeros to the width the feed used.
+ */
+static size_t
+sf_feed_spell_ref(unsigned char *buf, unsigned c, unsigned base,
+    const char *digit, unsigned w)
+{
+    char    rev[12];
+    size_t  k, n;
+
+    k = 0;
+
+    do {
+        rev[k++] = digit[c % base];
+        c /= base;
+    } while (c > 0);
+
+    while (k < w && k < 8) {
+        rev[k++] = '0';
+    }
+
+    n = 0;
+    buf[n++] = '&';
+    buf[n++] = '#';
+
+    if (base == 16) {
+        buf[n++] = 'x';
+    }
+
+    while (k > 0) {
+        buf[n++] = (unsigned char) rev[--k];
+    }
+
+    buf[n++] = ';';
+
+    return n;
+}
+
+
 /* The spelling of code point c in escaped text, written to buf. */
 static size_t
 sf_feed_spell(const sf_feed_spelling_t *t, unsigned c, unsigned char *buf,
     unsigned brackets)
 {
     unsigned     sp, w;
+    size_t       n;
     const char  *named;
-    char         digits[12];
-    size_t       n, k;
 
     if (c < 128) {
         sp = t->spell[c];
@@ -589,54 +628,13 @@ sf_feed_spell(const sf_feed_spelling_t *t, unsigned c, unsigned char *buf,
         return n;
 
     case SF_SP_DEC:
-        k = 0;
-
-        do {
-            digits[k++] = (char) ('0' + c % 10);
-            c /= 10;
-        } while (c > 0);
-
-        while (k < w && k < 8) {
-            digits[k++] = '0';
-        }
-
-        buf[0] = '&';
-        buf[1] = '#';
-        n = 2;
-
-        while (k > 0) {
-            buf[n++] = (unsigned char) digits[--k];
-        }
-
-        buf[n++] = ';';
-        return n;
+        return sf_feed_spell_ref(buf, c, 10, "0123456789", w);
 
     case SF_SP_HEX_LOWER:
+        return sf_feed_spell_ref(buf, c, 16, "0123456789abcdef", w);
+
     case SF_SP_HEX_UPPER:
-        k = 0;
-
-        do {
-            digits[k++] = (sp == SF_SP_HEX_LOWER ? "0123456789abcdef"
-                                                 : "0123456789ABCDEF")
-                          [c & 15];
-            c >>= 4;
-        } while (c > 0);
-
-        while (k < w && k < 8) {
-            digits[k++] = '0';
-        }
-
-        buf[0] = '&';
-        buf[1] = '#';
-        buf[2] = 'x';
-        n = 3;
-
-        while (k > 0) {
-            buf[n++] = (unsigned char) digits[--k];
-        }
-
-        buf[n++] = ';';
-        return n;
+        return sf_feed_spell_ref(buf, c, 16, "0123456789ABCDEF", w);
 
     default:
         return 0;       /* raw: the caller copies the bytes */
@@ -747,15 +745,210 @@ sf_feed_put_run(sf_feed_t *f, sf_io_t *io, size_t n)
 
 
 /*
+ * Where a run of plain bytes from opos must stop, at most at n: at the
+ * next exception and at the next spelling the encoder learns, each of
+ * which applies at its own offset of the decoded HTML.
+ */
+static size_t
+sf_feed_run_end(sf_feed_t *f, size_t n)
+{
+    uint64_t  off;
+
+    if (!sf_feed_aligned(f)) {
+        return n;
+    }
+
+    if (f->x_n > 0) {
+        off = f->except[f->x_head].off - f->eoff;
+        n = off < (uint64_t) (n - f->opos) ? f->opos + (size_t) off : n;
+    }
+
+    if (f->l_n > 0) {
+        off = f->learned[f->l_head].off - f->eoff;
+        n = off < (uint64_t) (n - f->opos) ? f->opos + (size_t) off : n;
+    }
+
+    return n;
+}
+
+
+/*
+ * One step of cleaned HTML going out in a CDATA section: a run without
+ * ']' or '>', or one of those, split where it would close the section.
+ */
+static int
+sf_feed_drain_cdata(sf_feed_t *f, sf_io_t *io, size_t limit)
+{
+    size_t         k;
+    unsigned char  b;
+
+    b = f->obuf[f->opos];
+
+    if (b != ']' && b != '>') {
+        for (k = f->opos + 1;
+             k < limit && f->obuf[k] != ']' && f->obuf[k] != '>';
+             k++)
+        {
+            /* void */
+        }
+
+        return sf_feed_put_run(f, io, k - f->opos);
+    }
+
+    if (b == '>' && f->brackets >= 2) {
+        if (sf_feed_put(f, io, sf_feed_cdata_split,
+                        sizeof(sf_feed_cdata_split) - 1)
+            != SF_OK)
+        {
+            return SF_BUSY;
+        }
+
+        f->brackets = 0;
+        f->opos++;
+        return SF_OK;
+    }
+
+    if (sf_feed_put(f, io, &b, 1) != SF_OK) {
+        return SF_BUSY;
+    }
+
+    f->brackets = (b == ']') ? f->brackets + 1 : 0;
+    f->opos++;
+
+    return SF_OK;
+}
+
+
+/*
+ * A byte of a non-ASCII character the feed spells as a number: the
+ * character is gathered whole in u8 before it is spelled.
+ */
+static int
+sf_feed_drain_u8(sf_feed_t *f, sf_io_t *io, unsigned char b)
+{
+    if (f->u8_need == 0) {
+        f->u8_need = (b >= 0xf0) ? 4 : (b >= 0xe0) ? 3 : (b >= 0xc0) ? 2
+                                                                    : 1;
+        f->u8_len = 0;
+    }
+
+    if (f->u8_len < f->u8_need) {
+        if (f->u8_len > 0 && (b & 0xc0) != 0x80) {
+            /* not UTF-8: the bytes so far as they are */
+            f->u8_need = f->u8_len;
+
+        } else {
+            f->u8[f->u8_len++] = b;
+            f->opos++;
+            f->eoff++;
+
+            if (f->u8_len < f->u8_need) {
+                return SF_OK;
+            }
+        }
+    }
+
+    return sf_feed_put_u8(f, io);
+}
+
+
+/*
+ * One step of cleaned HTML going out as escaped text, spelled the way the
+ * feed spells it: a byte already spelled or to copy as it came (an
+ * exception under way), the next exception, a run of plain bytes, one
+ * ASCII or raw UTF-8 byte, or a byte of a character spelled as a number.
+ */
+static int
+sf_feed_drain_text(sf_feed_t *f, sf_io_t *io, size_t limit)
+{
+    size_t             n, k;
+    unsigned char      b, buf[24];
+    sf_feed_except_t  *x;
+
+    b = f->obuf[f->opos];
+
+    sf_feed_catch_up(f);
+
+    if (f->e_drop > 0) {
+        f->e_drop--;
+        f->opos++;
+        f->eoff++;
+        return SF_OK;
+    }
+
+    if (f->e_raw > 0) {
+        if (sf_feed_put(f, io, &b, 1) != SF_OK) {
+            return SF_BUSY;
+        }
+
+        f->e_raw--;
+        f->brackets = 0;
+        f->opos++;
+        f->eoff++;
+        return SF_OK;
+    }
+
+    if (f->u8_need == 0 && (x = sf_feed_except_at(f)) != NULL) {
+        if (x->raw) {
+            f->e_raw = x->dlen;
+
+        } else {
+            if (sf_feed_put(f, io, x->bytes, x->len) != SF_OK) {
+                return SF_BUSY;
+            }
+
+            f->e_drop = x->dlen;
+            f->brackets = 0;
+        }
+
+        sf_feed_except_pop(f);
+        return SF_OK;
+    }
+
+    if (f->u8_need == 0 && sf_feed_plain(f, b)) {
+        n = sf_feed_run_end(f, limit);
+
+        for (k = f->opos + 1; k < n && sf_feed_plain(f, f->obuf[k]); k++) {
+            /* void */
+        }
+
+        return sf_feed_put_run(f, io, k - f->opos);
+    }
+
+    if (f->u8_need == 0
+        && (b < 0x80 || f->sp_enc.u8 == SF_SP_UNKNOWN
+            || f->sp_enc.u8 == SF_SP_RAW))
+    {
+        n = (b < 0x80) ? sf_feed_spell(&f->sp_enc, b, buf, f->brackets) : 0;
+
+        if (n == 0) {
+            buf[0] = b;
+            n = 1;
+        }
+
+        if (sf_feed_put(f, io, buf, n) != SF_OK) {
+            return SF_BUSY;
+        }
+
+        f->brackets = (b == ']') ? f->brackets + 1 : 0;
+        f->opos++;
+        f->eoff++;
+        return SF_OK;
+    }
+
+    return sf_feed_drain_u8(f, io, b);
+}
+
+
+/*
  * The cleaned HTML goes out escaped as it came.  Returns SF_BUSY when the
  * output space ran out first.
  */
 static int
 sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
 {
-    size_t             n, k, limit;
-    unsigned char      b, buf[24];
-    sf_feed_except_t  *x;
+    int     rc;
+    size_t  n, limit;
 
     if (f->u8_need > 0 && f->u8_len == f->u8_need
         && sf_feed_put_u8(f, io) != SF_OK)
@@ -776,165 +969,10 @@ sf_feed_drain_html(sf_feed_t *f, sf_io_t *io)
             continue;
         }
 
-        b = f->obuf[f->opos];
+        rc = (f->enc == SF_FE_CDATA) ? sf_feed_drain_cdata(f, io, limit)
+                                     : sf_feed_drain_text(f, io, limit);
 
-        if (f->enc == SF_FE_CDATA) {
-            if (b != ']' && b != '>') {
-                for (k = f->opos + 1;
-                     k < limit && f->obuf[k] != ']' && f->obuf[k] != '>';
-                     k++)
-                {
-                    /* void */
-                }
-
-                if (sf_feed_put_run(f, io, k - f->opos) != SF_OK) {
-                    return SF_BUSY;
-                }
-
-                continue;
-            }
-
-            if (b == '>' && f->brackets >= 2) {
-                if (sf_feed_put(f, io, sf_feed_cdata_split,
-                                sizeof(sf_feed_cdata_split) - 1)
-                    != SF_OK)
-                {
-                    return SF_BUSY;
-                }
-
-                f->brackets = 0;
-                f->opos++;
-                continue;
-            }
-
-            if (sf_feed_put(f, io, &b, 1) != SF_OK) {
-                return SF_BUSY;
-            }
-
-            f->brackets = (b == ']') ? f->brackets + 1 : 0;
-            f->opos++;
-            continue;
-        }
-
-        /* escaped text: whole characters, spelled as the feed spells them */
-
-        sf_feed_catch_up(f);
-
-        if (f->e_drop > 0) {
-            f->e_drop--;
-            f->opos++;
-            f->eoff++;
-            continue;
-        }
-
-        if (f->e_raw > 0) {
-            if (sf_feed_put(f, io, &b, 1) != SF_OK) {
-                return SF_BUSY;
-            }
-
-            f->e_raw--;
-            f->brackets = 0;
-            f->opos++;
-            f->eoff++;
-            continue;
-        }
-
-        if (f->u8_need == 0 && (x = sf_feed_except_at(f)) != NULL) {
-            if (x->raw) {
-                f->e_raw = x->dlen;
-
-            } else {
-                if (sf_feed_put(f, io, x->bytes, x->len) != SF_OK) {
-                    return SF_BUSY;
-                }
-
-                f->e_drop = x->dlen;
-                f->brackets = 0;
-            }
-
-            sf_feed_except_pop(f);
-            continue;
-        }
-
-        if (f->u8_need == 0 && sf_feed_plain(f, b)) {
-            /* a run of plain bytes, up to the next exception */
-            n = limit;
-
-            if (sf_feed_aligned(f) && f->x_n > 0
-                && f->except[f->x_head].off - f->eoff
-                   < (uint64_t) (n - f->opos))
-            {
-                n = f->opos
-                    + (size_t) (f->except[f->x_head].off - f->eoff);
-            }
-
-            /* ... and up to the next spelling the encoder learns */
-            if (sf_feed_aligned(f) && f->l_n > 0
-                && f->learned[f->l_head].off - f->eoff
-                   < (uint64_t) (n - f->opos))
-            {
-                n = f->opos
-                    + (size_t) (f->learned[f->l_head].off - f->eoff);
-            }
-
-            for (k = f->opos + 1; k < n && sf_feed_plain(f, f->obuf[k]); k++)
-            {
-                /* void */
-            }
-
-            if (sf_feed_put_run(f, io, k - f->opos) != SF_OK) {
-                return SF_BUSY;
-            }
-
-            continue;
-        }
-
-        if (f->u8_need == 0
-            && (b < 0x80 || f->sp_enc.u8 == SF_SP_UNKNOWN
-                || f->sp_enc.u8 == SF_SP_RAW))
-        {
-            n = (b < 0x80) ? sf_feed_spell(&f->sp_enc, b, buf, f->brackets) : 0;
-
-            if (n == 0) {
-                buf[0] = b;
-                n = 1;
-            }
-
-            if (sf_feed_put(f, io, buf, n) != SF_OK) {
-                return SF_BUSY;
-            }
-
-            f->brackets = (b == ']') ? f->brackets + 1 : 0;
-            f->opos++;
-            f->eoff++;
-            continue;
-        }
-
-        /* a non-ASCII character the feed spells as a number: whole first */
-
-        if (f->u8_need == 0) {
-            f->u8_need = (b >= 0xf0) ? 4 : (b >= 0xe0) ? 3 : (b >= 0xc0) ? 2
-                                                                        : 1;
-            f->u8_len = 0;
-        }
-
-        if (f->u8_len < f->u8_need) {
-            if (f->u8_len > 0 && (b & 0xc0) != 0x80) {
-                /* not UTF-8: the bytes so far as they are */
-                f->u8_need = f->u8_len;
-
-            } else {
-                f->u8[f->u8_len++] = b;
-                f->opos++;
-                f->eoff++;
-
-                if (f->u8_len < f->u8_need) {
-                    continue;
-                }
-            }
-        }
-
-        if (sf_feed_put_u8(f, io) != SF_OK) {
+        if (rc != SF_OK) {
             return SF_BUSY;
         }
     }
@@ -1700,25 +1738,51 @@ sf_feed_capture(sf_feed_t *f, const unsigned char *p, size_t len)
 
 
 /*
+ * Does the token open with the given opening ("<!--", "<![CDATA[")?
+ * -1: it may, not all of it is there yet.
+ */
+static int
+sf_feed_tok_opens(sf_feed_t *f, const char *open, size_t len)
+{
+    if (f->tok_len > len || memcmp(f->tok, open, f->tok_len) != 0) {
+        return 0;
+    }
+
+    return f->tok_len == len ? 1 : -1;
+}
+
+
+/*
+ * Markup that passes as it comes (a comment, CDATA, a processing
+ * instruction, a declaration): the token read so far goes out first, and
+ * its end is looked for from here.
+ */
+static int
+sf_feed_pass_from(sf_feed_t *f, sf_feed_state_e state)
+{
+    f->state = state;
+    f->run = 0;
+    sf_feed_queue(f, f->tok, f->tok_len);
+
+    return 1;
+}
+
+
+/*
  * What the token in tok is, as far as its first bytes tell: sets the
  * state.  Returns 0 while it cannot tell yet.
  */
 static int
 sf_feed_classify(sf_feed_t *f)
 {
-    size_t  n;
+    int  r;
 
-    n = f->tok_len;
-
-    if (n < 2) {
+    if (f->tok_len < 2) {
         return 0;
     }
 
     if (f->tok[1] == '?') {
-        f->state = SF_FX_PI;
-        f->run = 0;
-        sf_feed_queue(f, f->tok, n);
-        return 1;
+        return sf_feed_pass_from(f, SF_FX_PI);
     }
 
     if (f->tok[1] != '!') {
@@ -1727,34 +1791,21 @@ sf_feed_classify(sf_feed_t *f)
         return 1;
     }
 
-    if (n <= 4 && memcmp(f->tok, "<!--", n) == 0) {
-        if (n < 4) {
-            return 0;
-        }
+    r = sf_feed_tok_opens(f, "<!--", 4);
 
-        f->state = SF_FX_COMMENT;
-        f->run = 0;
-        sf_feed_queue(f, f->tok, n);
-        return 1;
+    if (r != 0) {
+        return r > 0 ? sf_feed_pass_from(f, SF_FX_COMMENT) : 0;
     }
 
-    if (n <= 9 && memcmp(f->tok, sf_feed_cdata_open, n) == 0) {
-        if (n < 9) {
-            return 0;
-        }
+    r = sf_feed_tok_opens(f, sf_feed_cdata_open, 9);
 
-        f->state = SF_FX_CDATA;
-        f->run = 0;
-        sf_feed_queue(f, f->tok, n);
-        return 1;
+    if (r != 0) {
+        return r > 0 ? sf_feed_pass_from(f, SF_FX_CDATA) : 0;
     }
 
-    f->state = SF_FX_DECL;
     f->quote = 0;
-    f->run = 0;
-    sf_feed_queue(f, f->tok, n);
 
-    return 1;
+    return sf_feed_pass_from(f, SF_FX_DECL);
 }
 
 
@@ -1877,240 +1928,287 @@ sf_feed_h_markup(sf_feed_t *f)
 /* ---- the reader ------------------------------------------------------------ */
 
 
-/* Outside HTML elements: as much input as can go. */
-static int
-sf_feed_outer(sf_feed_t *f, sf_io_t *io)
+/* n bytes of input are read. */
+static void
+sf_feed_consume(sf_feed_t *f, sf_io_t *io, size_t n)
 {
-    size_t                 i, n, m;
-    unsigned char          c;
-    const unsigned char   *p, *lt;
+    io->next_in += n;
+    io->avail_in -= n;
+    f->stats.bytes_in += n;
+}
 
-    p = io->next_in;
-    n = io->avail_in;
 
-    switch (f->state) {
+/* n bytes of input go out as they came. */
+static void
+sf_feed_pass(sf_feed_t *f, sf_io_t *io, size_t n)
+{
+    memcpy(io->next_out, io->next_in, n);
+    io->next_out += n;
+    io->avail_out -= n;
+    f->stats.bytes_out += n;
+    sf_feed_consume(f, io, n);
+}
 
-    case SF_FX_RAW:
-    case SF_FX_TEXT:
-        m = n < io->avail_out ? n : io->avail_out;
 
-        if (m == 0) {
-            return SF_BUSY;
+/*
+ * Quotes in a tag or a declaration: 1 when c is a quote mark or inside a
+ * quoted value, where a '>' does not end the markup.
+ */
+static int
+sf_feed_quoted(sf_feed_t *f, unsigned char c)
+{
+    if (f->quote) {
+        if (c == f->quote) {
+            f->quote = 0;
         }
 
-        if (f->state == SF_FX_TEXT) {
-            lt = memchr(p, '<', m);
-
-            if (lt == p) {
-                f->state = SF_FX_MARKUP;
-                f->tok[0] = '<';
-                f->tok_len = 1;
-                io->next_in++;
-                io->avail_in--;
-                f->stats.bytes_in++;
-                return SF_OK;
-            }
-
-            if (lt != NULL) {
-                m = (size_t) (lt - p);
-            }
-
-            sf_feed_capture(f, p, m);
-        }
-
-        memcpy(io->next_out, p, m);
-        io->next_out += m;
-        io->avail_out -= m;
-        io->next_in += m;
-        io->avail_in -= m;
-        f->stats.bytes_in += m;
-        f->stats.bytes_out += m;
-        return SF_OK;
-
-    case SF_FX_MARKUP:
-        f->tok[f->tok_len++] = p[0];
-        io->next_in++;
-        io->avail_in--;
-        f->stats.bytes_in++;
-        sf_feed_classify(f);
-
-        if (f->state == SF_FX_TAG && f->tok[f->tok_len - 1] == '>'
-            && f->tok_len > 2)
-        {
-            sf_feed_tag(f);
-            f->tok_len = 0;
-
-            if (f->state == SF_FX_TAG) {
-                f->state = SF_FX_TEXT;
-            }
-        }
-
-        return SF_OK;
-
-    case SF_FX_TAG:
-        for (i = 0; i < n; i++) {
-            c = p[i];
-
-            if (f->tok_len == SF_FEED_TOKEN_SIZE) {
-                /* too long to look at: out it goes, unread */
-                sf_feed_queue(f, f->tok, f->tok_len);
-                f->tag_end = f->tok[1] == '/';
-                f->tag_slash = 0;
-                f->state = SF_FX_LONGTAG;
-                break;
-            }
-
-            f->tok[f->tok_len++] = c;
-
-            if (f->quote) {
-                if (c == f->quote) {
-                    f->quote = 0;
-                }
-
-            } else if (c == '"' || c == '\'') {
-                f->quote = c;
-
-            } else if (c == '>') {
-                i++;
-                sf_feed_tag(f);
-                f->tok_len = 0;
-
-                if (f->state == SF_FX_TAG) {
-                    f->state = SF_FX_TEXT;
-                }
-
-                break;
-            }
-        }
-
-        io->next_in += i;
-        io->avail_in -= i;
-        f->stats.bytes_in += i;
-        return SF_OK;
-
-    default:
-        break;
+        return 1;
     }
 
-    /* the states that pass bytes while looking for their end */
+    if (c == '"' || c == '\'') {
+        f->quote = c;
+        return 1;
+    }
 
-    m = n < io->avail_out ? n : io->avail_out;
+    return 0;
+}
+
+
+/* The tag held in tok is whole: it is read, and text follows. */
+static void
+sf_feed_tag_done(sf_feed_t *f)
+{
+    sf_feed_tag(f);
+    f->tok_len = 0;
+
+    if (f->state == SF_FX_TAG) {
+        f->state = SF_FX_TEXT;
+    }
+}
+
+
+/* Text between tags, or all of what is no feed: up to the next '<'. */
+static int
+sf_feed_outer_text(sf_feed_t *f, sf_io_t *io)
+{
+    size_t                m;
+    const unsigned char  *p, *lt;
+
+    p = io->next_in;
+    m = io->avail_in < io->avail_out ? io->avail_in : io->avail_out;
+
+    if (m == 0) {
+        return SF_BUSY;
+    }
+
+    if (f->state == SF_FX_TEXT) {
+        lt = memchr(p, '<', m);
+
+        if (lt == p) {
+            f->state = SF_FX_MARKUP;
+            f->tok[0] = '<';
+            f->tok_len = 1;
+            sf_feed_consume(f, io, 1);
+            return SF_OK;
+        }
+
+        if (lt != NULL) {
+            m = (size_t) (lt - p);
+        }
+
+        sf_feed_capture(f, p, m);
+    }
+
+    sf_feed_pass(f, io, m);
+
+    return SF_OK;
+}
+
+
+/* A byte of markup whose kind is not known yet. */
+static int
+sf_feed_outer_markup(sf_feed_t *f, sf_io_t *io)
+{
+    f->tok[f->tok_len++] = io->next_in[0];
+    sf_feed_consume(f, io, 1);
+    sf_feed_classify(f);
+
+    if (f->state == SF_FX_TAG && f->tok[f->tok_len - 1] == '>'
+        && f->tok_len > 2)
+    {
+        sf_feed_tag_done(f);
+    }
+
+    return SF_OK;
+}
+
+
+/*
+ * A start or end tag, held in tok until its '>' so that it can be read
+ * whole; one longer than tok goes out unread.
+ */
+static int
+sf_feed_outer_tag(sf_feed_t *f, sf_io_t *io)
+{
+    size_t         i;
+    unsigned char  c;
+
+    for (i = 0; i < io->avail_in; i++) {
+        c = io->next_in[i];
+
+        if (f->tok_len == SF_FEED_TOKEN_SIZE) {
+            /* too long to look at: out it goes, unread */
+            sf_feed_queue(f, f->tok, f->tok_len);
+            f->tag_end = f->tok[1] == '/';
+            f->tag_slash = 0;
+            f->state = SF_FX_LONGTAG;
+            break;
+        }
+
+        f->tok[f->tok_len++] = c;
+
+        if (!sf_feed_quoted(f, c) && c == '>') {
+            i++;
+            sf_feed_tag_done(f);
+            break;
+        }
+    }
+
+    sf_feed_consume(f, io, i);
+
+    return SF_OK;
+}
+
+
+/*
+ * A byte of markup that passes as it comes (a long tag, a comment, CDATA
+ * outside an HTML element, a processing instruction, a declaration):
+ * 1 when it is the last byte of it.
+ */
+static int
+sf_feed_pass_byte(sf_feed_t *f, unsigned char c)
+{
+    switch (f->state) {
+
+    case SF_FX_LONGTAG:
+        if (!sf_feed_quoted(f, c) && c == '>') {
+            /* the depth is all that is known of it */
+            if (f->tag_end) {
+                if (f->depth > 0) {
+                    f->depth--;
+                }
+
+            } else if (!f->tag_slash) {
+                f->depth++;
+            }
+
+            return 1;
+        }
+
+        f->tag_slash = (c == '/');
+        return 0;
+
+    case SF_FX_COMMENT:
+        if (c == '>' && f->run >= 2) {
+            return 1;
+        }
+
+        f->run = (c == '-') ? f->run + 1 : 0;
+        return 0;
+
+    case SF_FX_CDATA:
+        if (c == '>' && f->run >= 2) {
+            /* the title's CDATA: all of it but the "]]" */
+            return 1;
+        }
+
+        if (c == ']') {
+            f->run++;
+            return 0;
+        }
+
+        while (f->run > 0) {
+            sf_feed_capture(f, (const unsigned char *) "]", 1);
+            f->run--;
+        }
+
+        sf_feed_capture(f, &c, 1);
+        return 0;
+
+    case SF_FX_PI:
+        if (c == '>' && f->run) {
+            return 1;
+        }
+
+        f->run = (c == '?');
+        return 0;
+
+    default: /* SF_FX_DECL */
+        if (sf_feed_quoted(f, c)) {
+            return 0;
+        }
+
+        if (c == '[') {
+            f->run++;
+
+        } else if (c == ']' && f->run > 0) {
+            f->run--;
+
+        } else if (c == '>' && f->run == 0) {
+            return 1;
+        }
+
+        return 0;
+    }
+}
+
+
+/* Markup that passes as it comes, as far as there is room, to its end. */
+static int
+sf_feed_outer_pass(sf_feed_t *f, sf_io_t *io)
+{
+    size_t  i, m;
+
+    m = io->avail_in < io->avail_out ? io->avail_in : io->avail_out;
 
     if (m == 0) {
         return SF_BUSY;
     }
 
     for (i = 0; i < m; i++) {
-        c = p[i];
-
-        switch (f->state) {
-
-        case SF_FX_LONGTAG:
-            if (f->quote) {
-                if (c == f->quote) {
-                    f->quote = 0;
-                }
-
-            } else if (c == '"' || c == '\'') {
-                f->quote = c;
-
-            } else if (c == '>') {
-                if (f->tag_end) {
-                    if (f->depth > 0) {
-                        f->depth--;
-                    }
-
-                } else if (!f->tag_slash) {
-                    f->depth++;
-                }
-
-                f->state = SF_FX_TEXT;
-                i++;
-                goto done;
-            }
-
-            f->tag_slash = (c == '/');
-            break;
-
-        case SF_FX_COMMENT:
-            if (c == '>' && f->run >= 2) {
-                f->state = SF_FX_TEXT;
-                i++;
-                goto done;
-            }
-
-            f->run = (c == '-') ? f->run + 1 : 0;
-            break;
-
-        case SF_FX_CDATA:
-            if (c == '>' && f->run >= 2) {
-                /* the title's CDATA: all of it but the "]]" */
-                f->state = SF_FX_TEXT;
-                i++;
-                goto done;
-            }
-
-            if (c == ']') {
-                f->run++;
-
-            } else {
-                while (f->run > 0) {
-                    sf_feed_capture(f, (const unsigned char *) "]", 1);
-                    f->run--;
-                }
-
-                sf_feed_capture(f, &c, 1);
-            }
-
-            break;
-
-        case SF_FX_PI:
-            if (c == '>' && f->run) {
-                f->state = SF_FX_TEXT;
-                i++;
-                goto done;
-            }
-
-            f->run = (c == '?');
-            break;
-
-        default: /* SF_FX_DECL */
-            if (f->quote) {
-                if (c == f->quote) {
-                    f->quote = 0;
-                }
-
-            } else if (c == '"' || c == '\'') {
-                f->quote = c;
-
-            } else if (c == '[') {
-                f->run++;
-
-            } else if (c == ']' && f->run > 0) {
-                f->run--;
-
-            } else if (c == '>' && f->run == 0) {
-                f->state = SF_FX_TEXT;
-                i++;
-                goto done;
-            }
-
+        if (sf_feed_pass_byte(f, io->next_in[i])) {
+            f->state = SF_FX_TEXT;
+            i++;
             break;
         }
     }
 
-done:
-
-    memcpy(io->next_out, p, i);
-    io->next_out += i;
-    io->avail_out -= i;
-    io->next_in += i;
-    io->avail_in -= i;
-    f->stats.bytes_in += i;
-    f->stats.bytes_out += i;
+    sf_feed_pass(f, io, i);
     f->tok_len = 0;
 
     return SF_OK;
+}
+
+
+/* Outside HTML elements: as much input as can go. */
+static int
+sf_feed_outer(sf_feed_t *f, sf_io_t *io)
+{
+    switch (f->state) {
+
+    case SF_FX_RAW:
+    case SF_FX_TEXT:
+        return sf_feed_outer_text(f, io);
+
+    case SF_FX_MARKUP:
+        return sf_feed_outer_markup(f, io);
+
+    case SF_FX_TAG:
+        return sf_feed_outer_tag(f, io);
+
+    default:
+        return sf_feed_outer_pass(f, io);
+    }
 }
 
 
@@ -2129,56 +2227,182 @@ sf_feed_known_raw(sf_feed_t *f, unsigned char c)
 }
 
 
+/*
+ * Bytes of the element that need no look, copied into dbuf whole: CDATA
+ * content up to a ']', escaped text known to be spelled raw.  Returns how
+ * many; 0 when the byte at p needs a look.
+ */
+static size_t
+sf_feed_inner_run(sf_feed_t *f, const unsigned char *p, size_t n)
+{
+    size_t                k, max;
+    const unsigned char  *q;
+
+    if (f->state == SF_FX_H_CDATA && f->run == 0 && p[0] != ']') {
+        sf_feed_html_begin(f);
+        max = sf_feed_room(f) - SF_FEED_NEED + 1;
+        max = n < max ? n : max;
+        q = memchr(p, ']', max);
+        k = (q != NULL) ? (size_t) (q - p) : max;
+
+    } else if (f->state == SF_FX_H_TEXT && f->enc != SF_FE_UNDECIDED
+               && sf_feed_known_raw(f, p[0]))
+    {
+        max = sf_feed_room(f) - SF_FEED_NEED + 1;
+        max = n < max ? n : max;
+
+        for (k = 1; k < max && sf_feed_known_raw(f, p[k]); k++) {
+            /* void */
+        }
+
+    } else {
+        return 0;
+    }
+
+    memcpy(f->dbuf + f->dlen, p, k);
+    f->dlen += k;
+    f->doff += k;
+
+    return k;
+}
+
+
+/* A '<' inside the element: CDATA, the element's end, or else. */
+static void
+sf_feed_h_markup_start(sf_feed_t *f)
+{
+    f->tok[0] = '<';
+    f->tok_len = 1;
+    f->state = SF_FX_H_MARKUP;
+}
+
+
+/*
+ * A byte of the element's text: markup, an entity, or HTML.  White space
+ * before the first of them goes out as it came: SF_BUSY when there is no
+ * room for it.
+ */
+static int
+sf_feed_h_text(sf_feed_t *f, sf_io_t *io, unsigned char c)
+{
+    if (c == '<') {
+        sf_feed_h_markup_start(f);
+        return SF_OK;
+    }
+
+    if (f->enc == SF_FE_UNDECIDED) {
+        if (sf_feed_space(c)) {
+            if (io->avail_out == 0) {
+                return SF_BUSY;
+            }
+
+            *io->next_out++ = c;
+            io->avail_out--;
+            f->stats.bytes_out++;
+            return SF_OK;
+        }
+
+        f->enc = SF_FE_TEXT;
+    }
+
+    sf_feed_html_begin(f);
+
+    if (c == '&') {
+        f->ent[0] = '&';
+        f->ent_len = 1;
+        f->state = SF_FX_H_ENT;
+        return SF_OK;
+    }
+
+    sf_feed_raw_byte(f, c);
+
+    return SF_OK;
+}
+
+
+/*
+ * A byte of an entity reference: 0 when it is no part of it, and is to
+ * be read again as text.
+ */
+static int
+sf_feed_h_ent(sf_feed_t *f, unsigned char c)
+{
+    if (c == '<' || c == '&' || sf_feed_space(c)) {
+        /* no entity after all: the bytes as they are */
+        sf_feed_ent_literal(f);
+        f->state = SF_FX_H_TEXT;
+        return 0;
+    }
+
+    f->ent[f->ent_len++] = c;
+
+    /* without a ';' in the room an entity may take: literal */
+    if (c == ';' || f->ent_len == SF_FEED_ENT_SIZE) {
+        sf_feed_entity(f);
+        f->state = SF_FX_H_TEXT;
+    }
+
+    return 1;
+}
+
+
+/*
+ * A byte of a CDATA section in the element: ']' bytes are held until it
+ * is known whether they close it.
+ */
+static void
+sf_feed_h_cdata(sf_feed_t *f, unsigned char c)
+{
+    sf_feed_html_begin(f);
+
+    if (c == '>' && f->run >= 2) {
+        while (f->run > 2) {
+            sf_feed_html_byte(f, ']');
+            f->run--;
+        }
+
+        f->run = 0;
+        f->ws_len = 0;
+        f->state = (f->enc == SF_FE_CDATA) ? SF_FX_H_AFTER : SF_FX_H_TEXT;
+        return;
+    }
+
+    if (c == ']') {
+        f->run++;
+        return;
+    }
+
+    while (f->run > 0) {
+        sf_feed_html_byte(f, ']');
+        f->run--;
+    }
+
+    sf_feed_html_byte(f, c);
+}
+
+
 /* Inside an HTML element: decode input into dbuf as far as it has room. */
 static int
 sf_feed_inner(sf_feed_t *f, sf_io_t *io)
 {
-    size_t                 i, n, k, max, room;
+    size_t                 i, n, k;
     unsigned char          c;
-    const unsigned char   *p, *q;
+    const unsigned char   *p;
 
     p = io->next_in;
     n = io->avail_in;
 
-    room = sf_feed_room(f);
-
     /* 4 bytes of room: an entity decodes to at most 4, or ent_len bytes */
-    if (room < SF_FEED_NEED) {
+    if (sf_feed_room(f) < SF_FEED_NEED) {
         return SF_BUSY;
     }
 
     for (i = 0; i < n && sf_feed_room(f) >= SF_FEED_NEED; i++) {
         c = p[i];
 
-        /* runs of bytes that need no look: copied whole */
+        k = sf_feed_inner_run(f, p + i, n - i);
 
-        if (f->state == SF_FX_H_CDATA && f->run == 0 && c != ']') {
-            sf_feed_html_begin(f);
-            max = sf_feed_room(f) - SF_FEED_NEED + 1;
-            max = (n - i) < max ? (n - i) : max;
-            q = memchr(p + i, ']', max);
-            k = (q != NULL) ? (size_t) (q - (p + i)) : max;
-
-            memcpy(f->dbuf + f->dlen, p + i, k);
-            f->dlen += k;
-            f->doff += k;
-            i += k - 1;
-            continue;
-        }
-
-        if (f->state == SF_FX_H_TEXT && f->enc != SF_FE_UNDECIDED
-            && sf_feed_known_raw(f, c))
-        {
-            max = sf_feed_room(f) - SF_FEED_NEED + 1;
-            max = (n - i) < max ? (n - i) : max;
-
-            for (k = 1; k < max && sf_feed_known_raw(f, p[i + k]); k++) {
-                /* void */
-            }
-
-            memcpy(f->dbuf + f->dlen, p + i, k);
-            f->dlen += k;
-            f->doff += k;
+        if (k > 0) {
             i += k - 1;
             continue;
         }
@@ -2186,62 +2410,16 @@ sf_feed_inner(sf_feed_t *f, sf_io_t *io)
         switch (f->state) {
 
         case SF_FX_H_TEXT:
-            if (c == '<') {
-                f->tok[0] = '<';
-                f->tok_len = 1;
-                f->state = SF_FX_H_MARKUP;
-                break;
+            if (sf_feed_h_text(f, io, c) != SF_OK) {
+                sf_feed_consume(f, io, i);
+                return SF_BUSY;
             }
 
-            if (f->enc == SF_FE_UNDECIDED) {
-                if (sf_feed_space(c)) {
-                    /* leading white space goes out as it came */
-                    if (io->avail_out == 0) {
-                        io->next_in += i;
-                        io->avail_in -= i;
-                        f->stats.bytes_in += i;
-                        return SF_BUSY;
-                    }
-
-                    *io->next_out++ = c;
-                    io->avail_out--;
-                    f->stats.bytes_out++;
-                    break;
-                }
-
-                f->enc = SF_FE_TEXT;
-            }
-
-            sf_feed_html_begin(f);
-
-            if (c == '&') {
-                f->ent[0] = '&';
-                f->ent_len = 1;
-                f->state = SF_FX_H_ENT;
-                break;
-            }
-
-            sf_feed_raw_byte(f, c);
             break;
 
         case SF_FX_H_ENT:
-            if (c == '<' || c == '&' || sf_feed_space(c)) {
-                /* no entity after all: the bytes as they are */
-                sf_feed_ent_literal(f);
-                f->state = SF_FX_H_TEXT;
+            if (!sf_feed_h_ent(f, c)) {
                 i--;
-                break;
-            }
-
-            f->ent[f->ent_len++] = c;
-
-            if (c == ';') {
-                sf_feed_entity(f);
-                f->state = SF_FX_H_TEXT;
-
-            } else if (f->ent_len == SF_FEED_ENT_SIZE) {
-                sf_feed_entity(f);      /* no ';': literal */
-                f->state = SF_FX_H_TEXT;
             }
 
             break;
@@ -2264,32 +2442,7 @@ sf_feed_inner(sf_feed_t *f, sf_io_t *io)
             break;
 
         case SF_FX_H_CDATA:
-            sf_feed_html_begin(f);
-
-            if (c == '>' && f->run >= 2) {
-                while (f->run > 2) {
-                    sf_feed_html_byte(f, ']');
-                    f->run--;
-                }
-
-                f->run = 0;
-                f->ws_len = 0;
-                f->state = (f->enc == SF_FE_CDATA) ? SF_FX_H_AFTER
-                                                   : SF_FX_H_TEXT;
-                break;
-            }
-
-            if (c == ']') {
-                f->run++;
-                break;
-            }
-
-            while (f->run > 0) {
-                sf_feed_html_byte(f, ']');
-                f->run--;
-            }
-
-            sf_feed_html_byte(f, c);
+            sf_feed_h_cdata(f, c);
             break;
 
         default: /* SF_FX_H_AFTER */
@@ -2299,9 +2452,7 @@ sf_feed_inner(sf_feed_t *f, sf_io_t *io)
             }
 
             if (c == '<') {
-                f->tok[0] = '<';
-                f->tok_len = 1;
-                f->state = SF_FX_H_MARKUP;
+                sf_feed_h_markup_start(f);
                 break;
             }
 
@@ -2318,9 +2469,7 @@ sf_feed_inner(sf_feed_t *f, sf_io_t *io)
 
 out:
 
-    io->next_in += i;
-    io->avail_in -= i;
-    f->stats.bytes_in += i;
+    sf_feed_consume(f, io, i);
 
     return SF_OK;
 }

@@ -593,23 +593,50 @@ sf_match_source(sf_match_t *match, const sf_rule_t *r,
 
 
 
-int
-sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
-    const sf_block_t *block)
+/* The phrases of the block's normalized text, scanned once a block. */
+static void
+sf_match_scan(const sf_rules_t *rules, sf_match_t *match)
+{
+    if (match->scanned) {
+        return;
+    }
+
+    memset(match->bits, 0, (rules->nphrases + 7) / 8);
+    sf_prefilter_scan(&rules->prefilter, match->text, match->len,
+                      match->bits);
+    match->scanned = 1;
+}
+
+
+/*
+ * Whether the block is kept without a look at its text: quoted text and
+ * existing comments are never touched, and the raw-text reject may tell
+ * that no rule can take it (may: the rules it could not reject).
+ */
+static int
+sf_match_kept(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block, uint64_t *may)
 {
     if (rules == NULL || match == NULL || block == NULL || !rules->compiled)
     {
         return 1;
     }
 
-    /* quoted text and existing comments are never touched */
     if (block->flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)) {
         return 1;
     }
 
     /* no rules left to try (may NULL): the links are not looked at */
     return !match->slow && rules->anchor_all.map != NULL
-           && sf_reject_block(rules, match, block, NULL);
+           && sf_reject_block(rules, match, block, may);
+}
+
+
+int
+sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block)
+{
+    return sf_match_kept(rules, match, block, NULL);
 }
 
 
@@ -619,18 +646,7 @@ sf_rules_prejudge(const sf_rules_t *rules, sf_match_t *match,
 {
     *may = ~(uint64_t) 0;
 
-    if (rules == NULL || match == NULL || block == NULL || !rules->compiled)
-    {
-        return 1;
-    }
-
-    /* quoted text and existing comments are never touched */
-    if (block->flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)) {
-        return 1;
-    }
-
-    return !match->slow && rules->anchor_all.map != NULL
-           && sf_reject_block(rules, match, block, may);
+    return sf_match_kept(rules, match, block, may);
 }
 
 
@@ -676,26 +692,11 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
         list = sf_match_candidates(rules, block, &n);
     }
 
-    for (k = 0; /* void */ ; k++) {
-        if (list == NULL) {
-            if (may == 0) {
-                break;
-            }
+    k = 0;
 
-            r = rules->rules[sf_ctz64(may)];
-            may &= may - 1;
+    while ((r = sf_match_next_rule(rules, &may, list, n, &k)) != NULL) {
 
-        } else {
-            if (k == n) {
-                break;
-            }
-
-            r = list[k];
-        }
-
-        if (!((unsigned) tag < SF_TAG_NTAGS && r->scope_tag[tag])
-            && !sf_match_scope(r, block))
-        {
+        if (!sf_match_in_scope(r, tag, block)) {
             continue;
         }
 
@@ -717,12 +718,7 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
             }
 
             if (r->nrequired > 0) {
-                if (!match->scanned) {
-                    memset(match->bits, 0, (rules->nphrases + 7) / 8);
-                    sf_prefilter_scan(&rules->prefilter, match->text,
-                                      match->len, match->bits);
-                    match->scanned = 1;
-                }
+                sf_match_scan(rules, match);
 
                 for (i = 0; i < r->nrequired; i++) {
                     if (!sf_bit_test(match->bits, r->required[i])) {
@@ -734,11 +730,8 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
                     continue;
                 }
 
-            } else if (r->needs_scan && !match->scanned) {
-                memset(match->bits, 0, (rules->nphrases + 7) / 8);
-                sf_prefilter_scan(&rules->prefilter, match->text,
-                                  match->len, match->bits);
-                match->scanned = 1;
+            } else if (r->needs_scan) {
+                sf_match_scan(rules, match);
             }
         }
 

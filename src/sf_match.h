@@ -113,6 +113,32 @@ sf_ctz64(uint64_t x)
 
 
 /*
+ * The next rule to try on a block, in the pack's order: from a set of rule
+ * indexes (*bits) when list is NULL, else from list[0..n) (*k the next);
+ * NULL after the last.
+ */
+static inline sf_rule_t *
+sf_match_next_rule(const sf_rules_t *rules, uint64_t *bits,
+    sf_rule_t **list, size_t n, size_t *k)
+{
+    sf_rule_t  *r;
+
+    if (list == NULL) {
+        if (*bits == 0) {
+            return NULL;
+        }
+
+        r = rules->rules[sf_ctz64(*bits)];
+        *bits &= *bits - 1;
+
+        return r;
+    }
+
+    return *k < n ? list[(*k)++] : NULL;
+}
+
+
+/*
  * The block's normalized text and links, as a decision makes them (set
  * normalized, scanned and titled to 0 first): for sf_explain.c.
  */
@@ -120,6 +146,49 @@ void sf_match_text(sf_match_t *match, const sf_block_t *b);
 
 /* Whether the rule's selectors take the block. */
 int sf_match_scope(const sf_rule_t *r, const sf_block_t *b);
+
+
+/*
+ * Whether the rule's selectors take the block, its tag tried first (tag:
+ * SF_TAG_NONE for an anonymous block).
+ */
+static inline int
+sf_match_in_scope(const sf_rule_t *r, sf_tag_e tag, const sf_block_t *b)
+{
+    return ((unsigned) tag < SF_TAG_NTAGS && r->scope_tag[tag])
+           || sf_match_scope(r, b);
+}
+
+
+/* The id and class a block is selected by. */
+typedef struct {
+    const unsigned char  *id;
+    size_t                id_len;
+    const unsigned char  *cls;
+    size_t                cls_len;
+} sf_block_attrs_t;
+
+
+/*
+ * The block's own id and class, or its container's when it is anonymous:
+ * inline content is selected by its container.
+ */
+static inline void
+sf_block_attrs(const sf_block_t *b, sf_block_attrs_t *a)
+{
+    if (b->flags & SF_BLOCK_ANONYMOUS) {
+        a->id = b->parent_id;
+        a->id_len = b->parent_id_len;
+        a->cls = b->parent_cls;
+        a->cls_len = b->parent_cls_len;
+
+    } else {
+        a->id = b->id;
+        a->id_len = b->id_len;
+        a->cls = b->cls;
+        a->cls_len = b->cls_len;
+    }
+}
 
 /* Whether a token of the class list may be a class of the bloom's. */
 int sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls,

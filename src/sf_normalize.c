@@ -19,7 +19,6 @@
 #include "sf_tag.h"
 
 
-#define SF_BAD_CP           0xffffffff
 #define SF_ESCAPED_TAG_MAX  1024            /* longest markup removed */
 
 
@@ -133,8 +132,7 @@ sf_utf8_put(uint32_t cp, unsigned char *out)
 }
 
 
-/* The code point at p, or SF_BAD_CP for an invalid or cut sequence. */
-static uint32_t
+uint32_t
 sf_utf8_get(const unsigned char *p, const unsigned char *end, size_t *n)
 {
     size_t    i, len;
@@ -396,12 +394,11 @@ sf_decode(const unsigned char *in, size_t len, unsigned char *out,
     size_t                i, o, n, used;
     unsigned char         tmp[4];
     sf_marks_walk_t       mw;
-    const unsigned char  *amp, *end;
+    const unsigned char  *amp;
 
     *flags = 0;
     i = 0;
     o = 0;
-    end = in + len;
     sf_marks_start(&mw, marks);
 
     while (i < len) {
@@ -428,7 +425,7 @@ sf_decode(const unsigned char *in, size_t len, unsigned char *out,
             continue;
         }
 
-        n = sf_entity(in + i, end, tmp, &used);
+        n = sf_entity(in + i, in + len, tmp, &used);
 
         if (n == 0) {
             n = 1;
@@ -935,6 +932,32 @@ sf_fold_char(const unsigned char *p, const unsigned char *end,
 }
 
 
+/*
+ * Room in out for a character of n bytes and for the space pending before
+ * it, which goes out first: 0 when there is not (the text is cut there).
+ */
+static inline int
+sf_fold_room(unsigned char *out, size_t *o, size_t cap, int *pending,
+    size_t n)
+{
+    size_t  space;
+
+    space = (*pending && *o > 0);
+
+    if (*o + n + space > cap) {
+        return 0;
+    }
+
+    if (space) {
+        out[(*o)++] = ' ';
+    }
+
+    *pending = 0;
+
+    return 1;
+}
+
+
 size_t
 sf_fold(const unsigned char *in, size_t len, unsigned char *out,
     size_t cap, unsigned flags, sf_marks_t *marks, sf_markup_t *markup,
@@ -981,17 +1004,11 @@ sf_fold(const unsigned char *in, size_t len, unsigned char *out,
                 c |= 0x20;
             }
 
-            need = 1 + (pending && o > 0);
-            if (o + need > cap) {
+            if (!sf_fold_room(out, &o, cap, &pending, 1)) {
                 *overflow = 1;
                 break;
             }
 
-            if (pending && o > 0) {
-                out[o++] = ' ';
-            }
-
-            pending = 0;
             out[o++] = (unsigned char) c;
             i++;
 
@@ -1023,17 +1040,11 @@ sf_fold(const unsigned char *in, size_t len, unsigned char *out,
                 f = sf_fold_case2(f);
             }
 
-            need = 2 + (pending && o > 0);
-            if (o + need > cap) {
+            if (!sf_fold_room(out, &o, cap, &pending, 2)) {
                 *overflow = 1;
                 break;
             }
 
-            if (pending && o > 0) {
-                out[o++] = ' ';
-            }
-
-            pending = 0;
             out[o++] = (unsigned char) (0xc0 | (f >> 6));
             out[o++] = (unsigned char) (0x80 | (f & 0x3f));
             i += 2;
@@ -1051,18 +1062,11 @@ sf_fold(const unsigned char *in, size_t len, unsigned char *out,
 
         need = (f == SF_BAD_CP) ? 1 : (f < 0x80 ? 1 : f < 0x800 ? 2
                                        : f < 0x10000 ? 3 : 4);
-        need += (pending && o > 0);
 
-        if (o + need > cap) {
+        if (!sf_fold_room(out, &o, cap, &pending, need)) {
             *overflow = 1;
             break;
         }
-
-        if (pending && o > 0) {
-            out[o++] = ' ';
-        }
-
-        pending = 0;
 
         if (f == SF_BAD_CP) {
             out[o++] = in[i];

@@ -57,6 +57,17 @@ typedef struct {
 #define SF_DECODE_TRUNC    0x02             /* out was too small */
 
 
+#define SF_BAD_CP          0xffffffff
+
+
+/*
+ * The code point of the UTF-8 sequence at p (shortest form, at most
+ * U+10FFFF, no surrogate), *n its bytes; SF_BAD_CP, *n 1, for anything
+ * else.
+ */
+uint32_t sf_utf8_get(const unsigned char *p, const unsigned char *end,
+    size_t *n);
+
 /*
  * Decode the character reference at p ('&'): writes its UTF-8 form to out
  * (at least 4 bytes), returns the number of bytes written and sets *used to

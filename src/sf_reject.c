@@ -596,9 +596,8 @@ sf_reject_next(const unsigned char *map, const unsigned char *text,
     for ( /* void */ ; i + 8 <= len; i += 2 * stride) {
         memcpy(&q, text + i, 8);
         q |= 0x2020202020202020ull;
-        h = ((uint32_t) q * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-        h2 = ((uint32_t) (q >> (8 * stride)) * 0x9e3779b1u)
-             >> (32 - SF_ANCHOR_BITS);
+        h = sf_anchor_hash((uint32_t) q);
+        h2 = sf_anchor_hash((uint32_t) (q >> (8 * stride)));
 
         if ((map[h] | map[h2]) != 0) {
             break;
@@ -618,9 +617,8 @@ sf_reject_found(const sf_anchor_set_t *set, const unsigned char *text,
 {
     uint32_t  w, h;
 
-    memcpy(&w, text + i, 4);
-    w |= 0x20202020u;
-    h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+    w = sf_anchor_key(text + i);
+    h = sf_anchor_hash(w);
 
     return set->map[h] && sf_match_anchor_key(set, text, len, i, w, h, NULL);
 }
@@ -635,7 +633,7 @@ sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
     size_t len)
 {
     size_t                  i, stride;
-    uint32_t                w, w2, h, h2;
+    uint32_t                h, h2;
     const unsigned char    *map;
     const sf_anchor_set_t  *set;
 
@@ -644,10 +642,8 @@ sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
     stride = set->stride;
 
     for (i = 0; i + stride + 4 <= len; i += 2 * stride) {
-        memcpy(&w, text + i, 4);
-        memcpy(&w2, text + i + stride, 4);
-        h = ((w | 0x20202020u) * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-        h2 = ((w2 | 0x20202020u) * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+        h = sf_anchor_hash(sf_anchor_key(text + i));
+        h2 = sf_anchor_hash(sf_anchor_key(text + i + stride));
 
         if ((map[h] | map[h2]) != 0
             && (sf_reject_found(set, text, len, i)
@@ -674,9 +670,8 @@ sf_reject_key(const sf_rules_t *rules, const unsigned char *text, size_t len,
 {
     uint32_t  w, h;
 
-    memcpy(&w, text + i, 4);
-    w |= 0x20202020u;
-    h = (w * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+    w = sf_anchor_key(text + i);
+    h = sf_anchor_hash(w);
 
     if (!rules->anchor_all.map[h]) {
         return;
@@ -748,6 +743,7 @@ static int
 sf_reject_cond(sf_match_t *match, const sf_block_t *b,
     const sf_cond_t *c, size_t nl, size_t lo, uint64_t maybe)
 {
+    int                      rc;
     long                     n1;
     size_t                   i, n;
     sf_mlink_t               l;
@@ -755,32 +751,10 @@ sf_reject_cond(sf_match_t *match, const sf_block_t *b,
     const sf_rule_phrase_t  *ph;
 
     /* phrases by one word of bits, when the condition has one */
-    if (c->pmask_ok) {
-        switch (c->type) {
+    rc = sf_reject_mask(c, maybe, lo);
 
-        case SF_COND_TEMPLATE:
-            return (maybe & c->pmask) != 0 ? SF_PRE_MAYBE : SF_PRE_FALSE;
-
-        case SF_COND_ANY:
-            return sf_popcount64(maybe & c->pmask) >= (size_t) c->n
-                   ? SF_PRE_MAYBE : SF_PRE_FALSE;
-
-        case SF_COND_EQUALS:
-            if (lo > c->phrases->len) {
-                return SF_PRE_FALSE;
-            }
-
-            /* fall through */
-
-        case SF_COND_CONTAINS:
-        case SF_COND_STARTS:
-        case SF_COND_ENDS:
-            return (maybe & c->pmask) == c->pmask ? SF_PRE_MAYBE
-                                                  : SF_PRE_FALSE;
-
-        default:
-            break;
-        }
+    if (rc != -1) {
+        return rc;
     }
 
     ph = c->phrases;
@@ -1011,27 +985,11 @@ sf_reject_rules(const sf_rules_t *rules, sf_match_t *match,
         }
     }
 
-    for (k = 0; /* void */ ; k++) {
-        if (list == NULL) {
-            if (cand == 0) {
-                break;
-            }
+    k = 0;
 
-            r = rules->rules[sf_ctz64(cand)];
-            cand &= cand - 1;
+    while ((r = sf_match_next_rule(rules, &cand, list, n, &k)) != NULL) {
 
-        } else {
-            if (k == n) {
-                break;
-            }
-
-            r = list[k];
-        }
-
-        /* in the list by its tag: in scope (sf_match_scope's first test) */
-        if (!((unsigned) tag < SF_TAG_NTAGS && r->scope_tag[tag])
-            && !sf_match_scope(r, b))
-        {
+        if (!sf_match_in_scope(r, tag, b)) {
             continue;
         }
 
@@ -1080,30 +1038,19 @@ sf_reject_rules(const sf_rules_t *rules, sf_match_t *match,
 static int
 sf_reject_attr(const sf_rules_t *rules, const sf_block_t *b)
 {
-    size_t                id_len, cls_len;
-    const unsigned char  *id, *cls;
+    sf_block_attrs_t  a;
 
-    if (b->flags & SF_BLOCK_ANONYMOUS) {
-        id = b->parent_id;
-        id_len = b->parent_id_len;
-        cls = b->parent_cls;
-        cls_len = b->parent_cls_len;
-
-    } else {
-        id = b->id;
-        id_len = b->id_len;
-        cls = b->cls;
-        cls_len = b->cls_len;
-    }
+    sf_block_attrs(b, &a);
 
     if (rules->rej_nobloom) {
-        return (id != NULL && id_len > 0) || (cls != NULL && cls_len > 0);
+        return (a.id != NULL && a.id_len > 0)
+               || (a.cls != NULL && a.cls_len > 0);
     }
 
-    return (id != NULL && id_len > 0
-            && (rules->id_bloom & sf_rules_bloom(id, id_len)) != 0)
-           || (cls != NULL && cls_len > 0
-               && sf_rules_bloom_list(rules->cls_bloom, cls, cls_len));
+    return (a.id != NULL && a.id_len > 0
+            && (rules->id_bloom & sf_rules_bloom(a.id, a.id_len)) != 0)
+           || (a.cls != NULL && a.cls_len > 0
+               && sf_rules_bloom_list(rules->cls_bloom, a.cls, a.cls_len));
 }
 
 

@@ -17,6 +17,55 @@
 
 
 /*
+ * A code point folding may change (sf_reject_leads, sf_reject_keyletters),
+ * in UTF-8 and folded.  Folding changes characters below U+0500 and
+ * U+1E9E only: the walk goes from U+0080 to U+04FF, then U+1E9E.
+ */
+typedef struct {
+    uint32_t              y;
+    unsigned char         in[4];
+    size_t                k;                /* bytes of in */
+    const unsigned char  *out;              /* in folded */
+    size_t                n;                /* bytes of out */
+    unsigned char         b0[8];
+    unsigned char         b1[8];
+} sf_reject_fold_t;
+
+
+/* The next code point of the walk, folded: 0 after the last. */
+static int
+sf_reject_fold_next(sf_reject_fold_t *f)
+{
+    int       ov;
+    uint32_t  y;
+
+    if (f->y == 0x1e9e) {
+        return 0;
+    }
+
+    y = (f->y == 0) ? 0x80 : (f->y == 0x4ff) ? 0x1e9e : f->y + 1;
+    f->y = y;
+
+    if (y < 0x800) {
+        f->in[0] = (unsigned char) (0xc0 | (y >> 6));
+        f->in[1] = (unsigned char) (0x80 | (y & 0x3f));
+        f->k = 2;
+
+    } else {
+        f->in[0] = (unsigned char) (0xe0 | (y >> 12));
+        f->in[1] = (unsigned char) (0x80 | ((y >> 6) & 0x3f));
+        f->in[2] = (unsigned char) (0x80 | (y & 0x3f));
+        f->k = 3;
+    }
+
+    f->out = sf_normalize(f->in, f->k, f->b0, f->b1, sizeof(f->b0),
+                          SF_FOLD_ALL, &f->n, &ov);
+
+    return 1;
+}
+
+
+/*
  * The lead bytes, as a mask of bit (lead - 0xc0), of every character that
  * folds to one starting with the phrase's first non-ASCII byte; 0 when
  * there is no such byte.  Folding changes characters below U+0500 and
@@ -28,11 +77,9 @@ static uint64_t
 sf_reject_leads(const unsigned char *d, size_t len, uint64_t *folds,
     int *folded)
 {
-    int                   ov;
-    size_t                i, n, k;
-    uint32_t              y;
-    unsigned char         lead, in[4], b0[8], b1[8];
-    const unsigned char  *out;
+    size_t            i;
+    unsigned char     lead;
+    sf_reject_fold_t  f;
 
     for (i = 0; i < len && d[i] < 0x80; i++) {
         /* void */
@@ -45,32 +92,12 @@ sf_reject_leads(const unsigned char *d, size_t len, uint64_t *folds,
 
     lead = d[i];
 
-    for (y = 0x80; !*folded && y < 0x501; y++) {
-        if (y == 0x500) {
-            y = 0x1e9e;
-        }
+    f.y = 0;
 
-        if (y < 0x800) {
-            in[0] = (unsigned char) (0xc0 | (y >> 6));
-            in[1] = (unsigned char) (0x80 | (y & 0x3f));
-            k = 2;
-
-        } else {
-            in[0] = (unsigned char) (0xe0 | (y >> 12));
-            in[1] = (unsigned char) (0x80 | ((y >> 6) & 0x3f));
-            in[2] = (unsigned char) (0x80 | (y & 0x3f));
-            k = 3;
-        }
-
-        out = sf_normalize(in, k, b0, b1, sizeof(b0), SF_FOLD_ALL, &n, &ov);
-
+    while (!*folded && sf_reject_fold_next(&f)) {
         /* a lead byte is told by its low 6 bits */
-        if (n > 0 && out[0] >= 0xc0) {
-            folds[out[0] & 63] |= (uint64_t) 1 << (in[0] & 63);
-        }
-
-        if (y == 0x1e9e) {
-            break;
+        if (f.n > 0 && f.out[0] >= 0xc0) {
+            folds[f.out[0] & 63] |= (uint64_t) 1 << (f.in[0] & 63);
         }
     }
 
@@ -137,9 +164,7 @@ sf_reject_keys(sf_rules_t *rules, size_t min, sf_anchor_set_t *set)
         a = &rules->anchors[i];
 
         for (k = 0; a->len >= min && k < stride; k++) {
-            memcpy(&key, a->data + k, 4);
-            key |= 0x20202020u;
-            h = (key * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+            h = sf_anchor_hash(sf_anchor_key(a->data + k));
             set->map[h] = 1;
             first[h >> (SF_ANCHOR_BITS - 8)]++;
         }
@@ -153,10 +178,8 @@ sf_reject_keys(sf_rules_t *rules, size_t min, sf_anchor_set_t *set)
         a = &rules->anchors[i];
 
         for (k = 0; a->len >= min && k < stride; k++) {
-            memcpy(&key, a->data + k, 4);
-            key |= 0x20202020u;
-            h = (key * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
-            b = --first[h >> (SF_ANCHOR_BITS - 8)];
+            key = sf_anchor_key(a->data + k);
+            b = --first[sf_anchor_hash(key) >> (SF_ANCHOR_BITS - 8)];
             keys[b].key = key;
             keys[b].off = (unsigned) k;
             keys[b].anchor = a;
@@ -177,11 +200,8 @@ sf_reject_keys(sf_rules_t *rules, size_t min, sf_anchor_set_t *set)
 static void
 sf_reject_keyletters(unsigned char *ok)
 {
-    int                   ov;
-    size_t                n, k;
-    uint32_t              y, x;
-    unsigned char         in[4], b0[8], b1[8];
-    const unsigned char  *out;
+    uint32_t          y, x;
+    sf_reject_fold_t  f;
 
     memset(ok, 0, 0x800);
 
@@ -189,41 +209,24 @@ sf_reject_keyletters(unsigned char *ok)
         ok[y] = 1;
     }
 
-    for (y = 0x80; y < 0x501; y++) {
-        if (y == 0x500) {
-            y = 0x1e9e;
-        }
+    f.y = 0;
 
-        if (y < 0x800) {
-            in[0] = (unsigned char) (0xc0 | (y >> 6));
-            in[1] = (unsigned char) (0x80 | (y & 0x3f));
-            k = 2;
-
-        } else {
-            in[0] = (unsigned char) (0xe0 | (y >> 12));
-            in[1] = (unsigned char) (0x80 | ((y >> 6) & 0x3f));
-            in[2] = (unsigned char) (0x80 | (y & 0x3f));
-            k = 3;
-        }
-
-        out = sf_normalize(in, k, b0, b1, sizeof(b0), SF_FOLD_ALL, &n, &ov);
+    while (sf_reject_fold_next(&f)) {
 
         /* what y becomes must not be a key letter unless y looks like it */
-        if (n == 2 && out[0] >= 0xc2 && out[0] <= 0xdf) {
-            x = ((uint32_t) (out[0] & 0x1f) << 6) | (out[1] & 0x3f);
+        if (f.n == 2 && f.out[0] >= 0xc2 && f.out[0] <= 0xdf) {
+            x = ((uint32_t) (f.out[0] & 0x1f) << 6) | (f.out[1] & 0x3f);
 
-            if (k != 2 || ((in[1] ^ out[1]) & 0xdf) != 0) {
+            if (f.k != 2 || ((f.in[1] ^ f.out[1]) & 0xdf) != 0) {
                 ok[x] = 0;
             }
         }
 
         /* and y itself, when it does not stay as it is */
-        if (k == 2 && (n != 2 || out[0] != in[0] || out[1] != in[1])) {
-            ok[y] = 0;
-        }
-
-        if (y == 0x1e9e) {
-            break;
+        if (f.k == 2
+            && (f.n != 2 || f.out[0] != f.in[0] || f.out[1] != f.in[1]))
+        {
+            ok[f.y] = 0;
         }
     }
 }
@@ -480,7 +483,7 @@ static int
 sf_reject_static_cond(const sf_cond_t *c, size_t nl, int atleast,
     unsigned first, const unsigned char *bits, uint64_t maybe, int hazard)
 {
-    int       bl;
+    int       bl, rc;
     long      n1;
     size_t    i, n;
 
@@ -496,26 +499,11 @@ sf_reject_static_cond(const sf_cond_t *c, size_t nl, int atleast,
         return SF_PRE_MAYBE;
     }
 
-    if (c->pmask_ok) {
-        switch (c->type) {
+    /* the length of the text is not known yet */
+    rc = sf_reject_mask(c, maybe, 0);
 
-        case SF_COND_TEMPLATE:
-            return (maybe & c->pmask) != 0 ? SF_PRE_MAYBE : SF_PRE_FALSE;
-
-        case SF_COND_ANY:
-            return sf_popcount64(maybe & c->pmask) >= (size_t) c->n
-                   ? SF_PRE_MAYBE : SF_PRE_FALSE;
-
-        case SF_COND_EQUALS:
-        case SF_COND_CONTAINS:
-        case SF_COND_STARTS:
-        case SF_COND_ENDS:
-            return (maybe & c->pmask) == c->pmask ? SF_PRE_MAYBE
-                                                  : SF_PRE_FALSE;
-
-        default:
-            break;
-        }
+    if (rc != -1) {
+        return rc;
     }
 
     /* link N: there for sure, or not at all, or not known */

@@ -48,6 +48,39 @@ typedef struct {
 } sf_parser_t;
 
 
+/*
+ * The directives inside a rule, each read by its handler once the count
+ * of its arguments is right (conf/rules/README.md).  A directive whose
+ * first argument is a number has it read before its handler runs, and
+ * set as the n of the condition the handler adds.
+ */
+typedef struct sf_directive_s  sf_directive_t;
+
+typedef int (*sf_directive_pt)(sf_parser_t *ps, const sf_directive_t *dir,
+    sf_cond_t **c);
+
+/* What the first argument of a directive is. */
+typedef enum {
+    SF_DIR_NO_NUMBER = 0,       /* 0 in the table */
+    SF_DIR_COUNT,               /* any N: 1 to the number of phrases */
+    SF_DIR_LINK,                /* link-*: the link's index */
+    SF_DIR_LENGTH               /* max-length: 1 to 100,000,000 */
+} sf_dir_number_e;
+
+struct sf_directive_s {
+    const char           *name;
+    size_t                min;              /* arguments */
+    size_t                max;
+    sf_cond_type_e        type;             /* of the condition it adds */
+    sf_dir_number_e       number;
+    sf_directive_pt       handler;
+};
+
+
+static int sf_dir_flag(sf_parser_t *ps, const sf_directive_t *dir,
+    sf_cond_t **c);
+
+
 static int sf_rules_error(sf_parser_t *ps, unsigned column,
     const char *fmt, ...)
 #ifdef __GNUC__
@@ -335,7 +368,8 @@ sf_rules_phrases(sf_parser_t *ps, sf_cond_type_e type, size_t first,
 
 
 static int
-sf_rules_regex(sf_parser_t *ps)
+sf_rules_regex(sf_parser_t *ps, const sf_directive_t *dir,
+    sf_cond_t **cond)
 {
     int          rc;
     uint32_t     options;
@@ -343,6 +377,9 @@ sf_rules_regex(sf_parser_t *ps)
     PCRE2_SIZE   off;
     sf_token_t  *t;
     PCRE2_UCHAR  msg[120];
+
+    (void) dir;
+    (void) cond;
 
     t = &ps->tok[1];
 
@@ -587,10 +624,14 @@ sf_rules_template(sf_parser_t *ps, const sf_token_t *t, sf_template_t *tm)
 
 
 static int
-sf_rules_templates(sf_parser_t *ps)
+sf_rules_templates(sf_parser_t *ps, const sf_directive_t *dir,
+    sf_cond_t **cond)
 {
     size_t      i;
     sf_cond_t  *c;
+
+    (void) dir;
+    (void) cond;
 
     c = sf_rules_cond(ps, SF_COND_TEMPLATE, 0);
     if (c == NULL) {
@@ -766,12 +807,16 @@ sf_rules_link_number(sf_parser_t *ps, size_t i, const char *what, long *n)
 
 
 static int
-sf_rules_action(sf_parser_t *ps)
+sf_rules_action(sf_parser_t *ps, const sf_directive_t *dir,
+    sf_cond_t **cond)
 {
     long         n;
     size_t       i;
     sf_rule_t   *r;
     sf_token_t  *t;
+
+    (void) dir;
+    (void) cond;
 
     r = ps->cur;
     t = &ps->tok[1];
@@ -888,29 +933,15 @@ sf_rules_word(sf_parser_t *ps, sf_cond_type_e type, int lower)
 }
 
 
-/*
- * The directives inside a rule, each read by its handler once the count
- * of its arguments is right (conf/rules/README.md).
- */
-typedef struct sf_directive_s  sf_directive_t;
-
-typedef int (*sf_directive_pt)(sf_parser_t *ps, const sf_directive_t *dir);
-
-struct sf_directive_s {
-    const char           *name;
-    size_t                min;              /* arguments */
-    size_t                max;
-    sf_cond_type_e        type;             /* of the condition it adds */
-    sf_directive_pt       handler;
-};
-
-
+/* scope: the selectors of the elements the rule looks at */
 static int
-sf_dir_scope(sf_parser_t *ps, const sf_directive_t *dir)
+sf_rules_scope(sf_parser_t *ps, const sf_directive_t *dir,
+    sf_cond_t **cond)
 {
     size_t  i;
 
     (void) dir;
+    (void) cond;
 
     for (i = 1; i < ps->ntok; i++) {
         if (sf_rules_selector(ps, &ps->tok[i]) != SF_OK) {
@@ -922,51 +953,20 @@ sf_dir_scope(sf_parser_t *ps, const sf_directive_t *dir)
 }
 
 
-/* contains, equals, starts, ends */
+/* contains, equals, starts, ends; any and link-text after their number */
 static int
-sf_dir_phrases(sf_parser_t *ps, const sf_directive_t *dir)
+sf_dir_phrases(sf_parser_t *ps, const sf_directive_t *dir, sf_cond_t **c)
 {
-    return sf_rules_phrases(ps, dir->type, 1, NULL);
+    return sf_rules_phrases(ps, dir->type,
+                            dir->number == SF_DIR_NO_NUMBER ? 1 : 2, c);
 }
 
 
 static int
-sf_dir_any(sf_parser_t *ps, const sf_directive_t *dir)
+sf_dir_links(sf_parser_t *ps, const sf_directive_t *dir, sf_cond_t **c)
 {
-    long        n;
-    sf_cond_t  *c;
-
-    if (sf_rules_number(ps, &ps->tok[1], 1, (long) ps->ntok - 2, &n)
-        != SF_OK)
-    {
-        return SF_ERROR;
-    }
-
-    if (sf_rules_phrases(ps, dir->type, 2, &c) != SF_OK) {
-        return SF_ERROR;
-    }
-
-    c->n = n;
-
-    return SF_OK;
-}
-
-
-static int
-sf_dir_regex(sf_parser_t *ps, const sf_directive_t *dir)
-{
-    (void) dir;
-
-    return sf_rules_regex(ps);
-}
-
-
-static int
-sf_dir_links(sf_parser_t *ps, const sf_directive_t *dir)
-{
-    int         op;
-    long        n;
-    sf_cond_t  *c;
+    int   op;
+    long  n;
 
     if (sf_token_is(&ps->tok[1], "=")) {
         op = SF_OP_EQ;
@@ -987,38 +987,22 @@ sf_dir_links(sf_parser_t *ps, const sf_directive_t *dir)
         return SF_ERROR;
     }
 
-    c = sf_rules_cond(ps, dir->type, 0);
-    if (c == NULL) {
-        return sf_rules_error(ps, ps->tok[0].column, "out of memory");
+    if (sf_dir_flag(ps, dir, c) != SF_OK) {
+        return SF_ERROR;
     }
 
-    c->op = op;
-    c->n = n;
+    (*c)->op = op;
+    (*c)->n = n;
 
     return SF_OK;
 }
 
 
-static int
-sf_dir_template(sf_parser_t *ps, const sf_directive_t *dir)
-{
-    (void) dir;
-
-    return sf_rules_templates(ps);
-}
-
-
 /* link-rel, link-class: one word */
 static int
-sf_dir_link_word(sf_parser_t *ps, const sf_directive_t *dir)
+sf_dir_link_word(sf_parser_t *ps, const sf_directive_t *dir, sf_cond_t **c)
 {
-    long        n;
-    size_t      i;
-    sf_cond_t  *c;
-
-    if (sf_rules_link_index(ps, &ps->tok[1], &n) != SF_OK) {
-        return SF_ERROR;
-    }
+    size_t  i;
 
     if (!ps->tok[2].quoted || ps->tok[2].len == 0) {
         return sf_rules_error(ps, ps->tok[2].column,
@@ -1035,90 +1019,33 @@ sf_dir_link_word(sf_parser_t *ps, const sf_directive_t *dir)
     }
 
     /* rel values are ASCII case-insensitive, classes are not */
-    c = sf_rules_word(ps, dir->type, dir->type == SF_COND_LINK_REL);
-    if (c == NULL) {
-        return SF_ERROR;
-    }
+    *c = sf_rules_word(ps, dir->type, dir->type == SF_COND_LINK_REL);
 
-    c->n = n;
-
-    return SF_OK;
+    return *c != NULL ? SF_OK : SF_ERROR;
 }
 
 
 static int
-sf_dir_link_text(sf_parser_t *ps, const sf_directive_t *dir)
+sf_dir_link_href(sf_parser_t *ps, const sf_directive_t *dir, sf_cond_t **c)
 {
-    long        n;
-    sf_cond_t  *c;
-
-    if (sf_rules_link_index(ps, &ps->tok[1], &n) != SF_OK) {
-        return SF_ERROR;
-    }
-
-    if (sf_rules_phrases(ps, dir->type, 2, &c) != SF_OK) {
-        return SF_ERROR;
-    }
-
-    c->n = n;
-
-    return SF_OK;
-}
-
-
-static int
-sf_dir_link_href(sf_parser_t *ps, const sf_directive_t *dir)
-{
-    long        n;
-    sf_cond_t  *c;
-
-    if (sf_rules_link_index(ps, &ps->tok[1], &n) != SF_OK) {
-        return SF_ERROR;
-    }
-
     if (!ps->tok[2].quoted || ps->tok[2].len == 0) {
         return sf_rules_error(ps, ps->tok[2].column,
                               "expected a quoted phrase");
     }
 
     /* hrefs are compared lower-cased */
-    c = sf_rules_word(ps, dir->type, 1);
-    if (c == NULL) {
-        return SF_ERROR;
-    }
+    *c = sf_rules_word(ps, dir->type, 1);
 
-    c->n = n;
-
-    return SF_OK;
+    return *c != NULL ? SF_OK : SF_ERROR;
 }
 
 
+/* escaped, title, max-length: a condition without phrases */
 static int
-sf_dir_max_length(sf_parser_t *ps, const sf_directive_t *dir)
+sf_dir_flag(sf_parser_t *ps, const sf_directive_t *dir, sf_cond_t **c)
 {
-    long        n;
-    sf_cond_t  *c;
-
-    if (sf_rules_number(ps, &ps->tok[1], 1, 100000000, &n) != SF_OK) {
-        return SF_ERROR;
-    }
-
-    c = sf_rules_cond(ps, dir->type, 0);
-    if (c == NULL) {
-        return sf_rules_error(ps, ps->tok[0].column, "out of memory");
-    }
-
-    c->n = n;
-
-    return SF_OK;
-}
-
-
-/* escaped, title: no argument */
-static int
-sf_dir_flag(sf_parser_t *ps, const sf_directive_t *dir)
-{
-    if (sf_rules_cond(ps, dir->type, 0) == NULL) {
+    *c = sf_rules_cond(ps, dir->type, 0);
+    if (*c == NULL) {
         return sf_rules_error(ps, ps->tok[0].column, "out of memory");
     }
 
@@ -1127,7 +1054,7 @@ sf_dir_flag(sf_parser_t *ps, const sf_directive_t *dir)
 
 
 static int
-sf_dir_position(sf_parser_t *ps, const sf_directive_t *dir)
+sf_dir_position(sf_parser_t *ps, const sf_directive_t *dir, sf_cond_t **c)
 {
     if (!sf_token_is(&ps->tok[1], "first")) {
         return sf_rules_error(ps, ps->tok[1].column,
@@ -1136,59 +1063,90 @@ sf_dir_position(sf_parser_t *ps, const sf_directive_t *dir)
                               ps->tok[1].raw);
     }
 
-    return sf_dir_flag(ps, dir);
-}
-
-
-static int
-sf_dir_action(sf_parser_t *ps, const sf_directive_t *dir)
-{
-    (void) dir;
-
-    return sf_rules_action(ps);
+    return sf_dir_flag(ps, dir, c);
 }
 
 
 static const sf_directive_t  sf_directives[] = {
-    { "scope", 1, SF_MAX_TOKENS, SF_COND_CONTAINS, sf_dir_scope },
-    { "contains", 1, SF_MAX_TOKENS, SF_COND_CONTAINS, sf_dir_phrases },
-    { "any", 2, SF_MAX_TOKENS, SF_COND_ANY, sf_dir_any },
-    { "equals", 1, 1, SF_COND_EQUALS, sf_dir_phrases },
-    { "starts", 1, 1, SF_COND_STARTS, sf_dir_phrases },
-    { "ends", 1, 1, SF_COND_ENDS, sf_dir_phrases },
-    { "regex", 1, 1, SF_COND_REGEX, sf_dir_regex },
-    { "links", 2, 2, SF_COND_LINKS, sf_dir_links },
-    { "template", 1, SF_MAX_TOKENS, SF_COND_TEMPLATE, sf_dir_template },
-    { "link-rel", 2, 2, SF_COND_LINK_REL, sf_dir_link_word },
-    { "link-class", 2, 2, SF_COND_LINK_CLASS, sf_dir_link_word },
-    { "link-text", 2, 2, SF_COND_LINK_TEXT, sf_dir_link_text },
-    { "link-href", 2, 2, SF_COND_LINK_HREF, sf_dir_link_href },
-    { "max-length", 1, 1, SF_COND_MAX_LENGTH, sf_dir_max_length },
-    { "escaped", 0, 0, SF_COND_ESCAPED, sf_dir_flag },
-    { "title", 0, 0, SF_COND_TITLE, sf_dir_flag },
-    { "position", 1, 1, SF_COND_POSITION, sf_dir_position },
-    { "action", 1, 6, SF_COND_CONTAINS, sf_dir_action },
-    { NULL, 0, 0, SF_COND_CONTAINS, NULL }
+    { "scope", 1, SF_MAX_TOKENS, SF_COND_CONTAINS, 0, sf_rules_scope },
+    { "contains", 1, SF_MAX_TOKENS, SF_COND_CONTAINS, 0, sf_dir_phrases },
+    { "any", 2, SF_MAX_TOKENS, SF_COND_ANY, SF_DIR_COUNT, sf_dir_phrases },
+    { "equals", 1, 1, SF_COND_EQUALS, 0, sf_dir_phrases },
+    { "starts", 1, 1, SF_COND_STARTS, 0, sf_dir_phrases },
+    { "ends", 1, 1, SF_COND_ENDS, 0, sf_dir_phrases },
+    { "regex", 1, 1, SF_COND_REGEX, 0, sf_rules_regex },
+    { "links", 2, 2, SF_COND_LINKS, 0, sf_dir_links },
+    { "template", 1, SF_MAX_TOKENS, SF_COND_TEMPLATE, 0, sf_rules_templates },
+    { "link-rel", 2, 2, SF_COND_LINK_REL, SF_DIR_LINK, sf_dir_link_word },
+    { "link-class", 2, 2, SF_COND_LINK_CLASS, SF_DIR_LINK, sf_dir_link_word },
+    { "link-text", 2, 2, SF_COND_LINK_TEXT, SF_DIR_LINK, sf_dir_phrases },
+    { "link-href", 2, 2, SF_COND_LINK_HREF, SF_DIR_LINK, sf_dir_link_href },
+    { "max-length", 1, 1, SF_COND_MAX_LENGTH, SF_DIR_LENGTH, sf_dir_flag },
+    { "escaped", 0, 0, SF_COND_ESCAPED, 0, sf_dir_flag },
+    { "title", 0, 0, SF_COND_TITLE, 0, sf_dir_flag },
+    { "position", 1, 1, SF_COND_POSITION, 0, sf_dir_position },
+    { "action", 1, 6, SF_COND_CONTAINS, 0, sf_rules_action },
+    { NULL, 0, 0, SF_COND_CONTAINS, 0, NULL }
 };
+
+
+/* The number a directive starts with, in the range it takes. */
+static int
+sf_dir_number(sf_parser_t *ps, const sf_directive_t *dir, long *n)
+{
+    switch (dir->number) {
+
+    case SF_DIR_COUNT:
+        return sf_rules_number(ps, &ps->tok[1], 1, (long) ps->ntok - 2, n);
+
+    case SF_DIR_LINK:
+        return sf_rules_link_index(ps, &ps->tok[1], n);
+
+    case SF_DIR_LENGTH:
+        return sf_rules_number(ps, &ps->tok[1], 1, 100000000, n);
+
+    default:
+        *n = 0;
+        return SF_OK;
+    }
+}
 
 
 /* One directive inside a rule. */
 static int
 sf_rules_directive(sf_parser_t *ps)
 {
+    long                   n;
+    sf_cond_t             *c;
     sf_token_t            *d;
     const sf_directive_t  *dir;
 
     d = &ps->tok[0];
 
     for (dir = sf_directives; dir->name != NULL; dir++) {
-        if (sf_token_is(d, dir->name)) {
-            if (sf_rules_args(ps, dir->min, dir->max) != SF_OK) {
-                return SF_ERROR;
-            }
-
-            return dir->handler(ps, dir);
+        if (!sf_token_is(d, dir->name)) {
+            continue;
         }
+
+        if (sf_rules_args(ps, dir->min, dir->max) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        if (sf_dir_number(ps, dir, &n) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        c = NULL;
+
+        if (dir->handler(ps, dir, &c) != SF_OK) {
+            return SF_ERROR;
+        }
+
+        if (c != NULL && dir->number != SF_DIR_NO_NUMBER) {
+            c->n = n;
+        }
+
+        return SF_OK;
     }
 
     return sf_rules_error(ps, d->column, "unknown directive \"%.*s\"",

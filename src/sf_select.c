@@ -169,9 +169,9 @@ sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
 int
 sf_match_scope(const sf_rule_t *r, const sf_block_t *b)
 {
-    size_t                i, id_len, cls_len;
+    size_t                i;
     sf_tag_e              tag;
-    const unsigned char  *id, *cls;
+    sf_block_attrs_t      a;
     const sf_selector_t  *s;
 
     tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
@@ -184,19 +184,7 @@ sf_match_scope(const sf_rule_t *r, const sf_block_t *b)
         return 0;
     }
 
-    /* an anonymous block is inline content of its container */
-    if (tag == SF_TAG_NONE) {
-        id = b->parent_id;
-        id_len = b->parent_id_len;
-        cls = b->parent_cls;
-        cls_len = b->parent_cls_len;
-
-    } else {
-        id = b->id;
-        id_len = b->id_len;
-        cls = b->cls;
-        cls_len = b->cls_len;
-    }
+    sf_block_attrs(b, &a);
 
     for (i = 0; i < r->nsel; i++) {
         s = &r->sel[i];
@@ -217,8 +205,8 @@ sf_match_scope(const sf_rule_t *r, const sf_block_t *b)
             continue;
         }
 
-        if (sf_selector_match(s, s->tag == SF_TAG_NONE ? tag : s->tag, id,
-                              id_len, cls, cls_len))
+        if (sf_selector_match(s, s->tag == SF_TAG_NONE ? tag : s->tag, a.id,
+                              a.id_len, a.cls, a.cls_len))
         {
             return 1;
         }

@@ -78,26 +78,56 @@ sf_url_prefix(const char *p, size_t len, const char *s)
 }
 
 
-size_t
-sf_url_clean(const unsigned char *raw, size_t len, int decode, char *out,
-    size_t cap)
+/*
+ * One byte of the URL out, percent-encoded when it is unsafe: 0 when it
+ * does not fit in cap or in the longest URL kept (and a little more, for
+ * what trimming may take off again).
+ */
+static int
+sf_url_put(char *out, size_t *o, size_t cap, unsigned char c)
 {
-    int                   started;
-    size_t                i, o, keep, n, used, j, scheme, hlen, plen;
-    const char           *host, *path;
-    unsigned char         c, tmp[4];
+    static const char  hex[] = "0123456789ABCDEF";
 
-    static const char     hex[] = "0123456789ABCDEF";
+    if (sf_url_unsafe(c)) {
+        if (*o + 3 > cap || *o + 3 > SF_URL_MAX + 3) {
+            return 0;
+        }
 
-    if (raw == NULL || out == NULL || cap == 0) {
+        out[(*o)++] = '%';
+        out[(*o)++] = hex[c >> 4];
+        out[(*o)++] = hex[c & 0x0f];
+
+        return 1;
+    }
+
+    if (*o + 1 > cap || *o + 1 > SF_URL_MAX + 3) {
         return 0;
     }
 
+    out[(*o)++] = (char) c;
+
+    return 1;
+}
+
+
+/*
+ * The raw URL copied to out: entities decoded when asked, white space and
+ * controls trimmed where a browser trims them, the rest percent-encoded
+ * where unsafe.  Returns its length; 0 when it is too long.
+ */
+static size_t
+sf_url_copy(const unsigned char *raw, size_t len, int decode, char *out,
+    size_t cap)
+{
+    int            started;
+    size_t         i, o, keep, n, used, j;
+    unsigned char  c, tmp[4];
+
+    /* keep: the length without trailing white space and controls */
+    o = keep = 0;
     started = 0;
-    o = 0;
-    keep = 0;
-    i = 0;
     used = 0;
+    i = 0;
 
     while (i < len) {
         c = raw[i];
@@ -110,11 +140,8 @@ sf_url_clean(const unsigned char *raw, size_t len, int decode, char *out,
             continue;
         }
 
-        if (decode && c == '&') {
-            n = sf_entity(raw + i, raw + len, tmp, &used);
-        } else {
-            n = 0;
-        }
+        n = (decode && c == '&') ? sf_entity(raw + i, raw + len, tmp, &used)
+                                 : 0;
 
         if (n == 0) {
             tmp[0] = raw[i];
@@ -140,21 +167,8 @@ sf_url_clean(const unsigned char *raw, size_t len, int decode, char *out,
                 started = 1;
             }
 
-            if (sf_url_unsafe(c)) {
-                if (o + 3 > cap || o + 3 > SF_URL_MAX + 3) {
-                    return 0;
-                }
-
-                out[o++] = '%';
-                out[o++] = hex[c >> 4];
-                out[o++] = hex[c & 0x0f];
-
-            } else {
-                if (o + 1 > cap || o + 1 > SF_URL_MAX + 3) {
-                    return 0;
-                }
-
-                out[o++] = (char) c;
+            if (!sf_url_put(out, &o, cap, c)) {
+                return 0;
             }
 
             /* trailing spaces and controls are trimmed, not encoded */
@@ -164,13 +178,21 @@ sf_url_clean(const unsigned char *raw, size_t len, int decode, char *out,
         }
     }
 
-    o = keep;
+    return keep;
+}
 
-    if (o > SF_URL_MAX) {
-        return 0;
-    }
 
-    /* the scheme, lower-cased */
+/*
+ * The scheme (http or https) and the authority (a plain host name or
+ * address, an optional port) checked and lower-cased in place.  Returns
+ * where the path starts; 0 when the URL is not one to keep.
+ */
+static size_t
+sf_url_authority(char *out, size_t o)
+{
+    size_t         i, scheme;
+    unsigned char  c;
+
     if (o >= 7 && strncasecmp(out, "http://", 7) == 0) {
         scheme = 7;
 
@@ -184,9 +206,6 @@ sf_url_clean(const unsigned char *raw, size_t len, int decode, char *out,
     for (i = 0; i < scheme - 3; i++) {
         out[i] = (char) (out[i] | 0x20);
     }
-
-    /* the authority: a plain host name or address, optional port */
-    host = out + scheme;
 
     for (i = scheme; i < o; i++) {
         c = (unsigned char) out[i];
@@ -208,37 +227,78 @@ sf_url_clean(const unsigned char *raw, size_t len, int decode, char *out,
         }
     }
 
-    path = out + i;
-    plen = o - i;
+    return i;
+}
 
-    hlen = sf_url_host(out, o, &host);
-    if (hlen == 0) {
-        return 0;
-    }
+
+/*
+ * Is the URL no source: an aggregator's own page, or a share link (what
+ * a "share this" button points to is the sharing site, not the article)?
+ */
+static int
+sf_url_not_source(const char *host, size_t hlen, const char *path,
+    size_t plen)
+{
+    size_t  i;
 
     if (sf_url_host_is(host, hlen, "news.google.com")
         || sf_url_host_is(host, hlen, "blogarama.com"))
     {
-        return 0;
+        return 1;
     }
 
     if (sf_url_host_is(host, hlen, "facebook.com")
         && sf_url_prefix(path, plen, "/sharer"))
     {
-        return 0;
+        return 1;
     }
 
     if ((sf_url_host_is(host, hlen, "twitter.com")
          || sf_url_host_is(host, hlen, "x.com"))
         && sf_url_prefix(path, plen, "/intent"))
     {
-        return 0;
+        return 1;
     }
 
     for (i = 0; i + 7 <= plen; i++) {
         if (memcmp(path + i, "/share?", 7) == 0) {
-            return 0;
+            return 1;
         }
+    }
+
+    return 0;
+}
+
+
+size_t
+sf_url_clean(const unsigned char *raw, size_t len, int decode, char *out,
+    size_t cap)
+{
+    size_t       o, p, hlen;
+    const char  *host;
+
+    if (raw == NULL || out == NULL || cap == 0) {
+        return 0;
+    }
+
+    o = sf_url_copy(raw, len, decode, out, cap);
+
+    if (o > SF_URL_MAX) {
+        return 0;
+    }
+
+    p = sf_url_authority(out, o);
+    if (p == 0) {
+        return 0;
+    }
+
+    hlen = sf_url_host(out, o, &host);
+    if (hlen == 0) {
+        return 0;
+    }
+
+    if (sf_url_not_source(host, hlen, out + p, o - p)) {
+        return 0;
     }
 
     if (o < cap) {
