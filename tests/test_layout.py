@@ -83,3 +83,36 @@ def test_engine_files_call_without_a_circle():
                  for a, b in zip(found, found[1:])]
         raise AssertionError("src/ files call in a circle:\n  "
                              + "\n  ".join(steps))
+
+
+FUNCTION_START = re.compile(r"^([a-z_][a-z0-9_]*)\(", re.M)
+
+
+def long_functions(text, most):
+    """(name, lines) of the functions longer than most lines: from the line
+    with the name at column 0 to the closing brace at column 0."""
+    found = []
+    name, start = None, 0
+    for number, line in enumerate(text.split("\n")):
+        m = FUNCTION_START.match(line)
+        if m:
+            name, start = m.group(1), number
+        elif line.startswith("}") and name is not None:
+            if number - start > most:
+                found.append((name, number - start))
+            name = None
+    return found
+
+
+def test_checker_finds_a_long_function():
+    text = "int\nf(void)\n{\n" + "    x++;\n" * 200 + "}\n"
+    assert long_functions(text, 150) == [("f", 202)]
+
+
+def test_no_function_over_150_lines():
+    too_long = []
+    for folder in ("src", "ngx_module"):
+        for name, text in sources(folder).items():
+            too_long += ["%s/%s %s: %d lines" % (folder, name, f, n)
+                         for f, n in long_functions(text, 150)]
+    assert too_long == []
