@@ -665,6 +665,43 @@ opaque:
 
 
 /*
+ * Inside a comment or CDATA section, which ends at a run of two or more of
+ * x and a '>': with no run open, the input up to the next x is skipped at
+ * once; an x counts in lx->count.  Returns 1 with the byte after the run
+ * in *c, 0 when the input ran out or the byte was one more x.
+ */
+static int
+sf_lexer_closing(sf_lexer_t *lx, const unsigned char **pp,
+    const unsigned char *end, unsigned char x, unsigned char *c)
+{
+    const unsigned char  *p, *q;
+
+    p = *pp;
+
+    if (lx->count == 0) {
+        q = memchr(p, x, (size_t) (end - p));
+
+        if (q == NULL) {
+            *pp = end;
+            return 0;
+        }
+
+        p = q;
+    }
+
+    *c = *p++;
+    *pp = p;
+
+    if (*c == x) {
+        lx->count++;
+        return 0;
+    }
+
+    return 1;
+}
+
+
+/*
  * The inside of a comment, a CDATA section or bogus markup, up to its end
  * (event SF_LEX_END) or the slice's end.  Stops the scan at *pp.
  */
@@ -701,21 +738,7 @@ sf_lexer_opaque_text(sf_lexer_t *lx, const unsigned char **pp,
 
         case SF_LX_COMMENT:
             /* "<!-- x": ends at "-->" or "--!>" */
-            if (lx->count == 0) {
-                q = memchr(p, '-', (size_t) (end - p));
-
-                if (q == NULL) {
-                    p = end;
-                    break;
-                }
-
-                p = q;
-            }
-
-            c = *p++;
-
-            if (c == '-') {
-                lx->count++;
+            if (!sf_lexer_closing(lx, &p, end, '-', &c)) {
                 break;
             }
 
@@ -747,21 +770,7 @@ sf_lexer_opaque_text(sf_lexer_t *lx, const unsigned char **pp,
 
         case SF_LX_CDATA:
             /* "<![CDATA[ x": ends at "]]>" */
-            if (lx->count == 0) {
-                q = memchr(p, ']', (size_t) (end - p));
-
-                if (q == NULL) {
-                    p = end;
-                    break;
-                }
-
-                p = q;
-            }
-
-            c = *p++;
-
-            if (c == ']') {
-                lx->count++;
+            if (!sf_lexer_closing(lx, &p, end, ']', &c)) {
                 break;
             }
 

@@ -478,6 +478,31 @@ sf_stream_route(sf_stream_t *s)
 
 
 /*
+ * Bytes read by either way of the loop go where the mode sends them: the
+ * output, or the hold-back (and, text of a held block, its text too).
+ */
+static inline void
+sf_stream_move(sf_stream_t *s, sf_io_t *io, unsigned to,
+    const unsigned char *p, size_t m, int text)
+{
+    if (to == SF_TO_OUT) {
+        memcpy(io->next_out, p, m);
+        io->next_out += m;
+        io->avail_out -= m;
+        s->stats.bytes_out += m;
+
+    } else if (to == SF_TO_HOLD) {
+        memcpy(s->hold + s->hold_len, p, m);
+        s->hold_len += m;
+
+        if (text && s->mode == SF_MODE_HELD) {
+            sf_stream_text_add(s, p, m);
+        }
+    }
+}
+
+
+/*
  * The fused loop's common cases, in the lexer's data state: a text run up
  * to the next '<' moves in one copy to where the mode sends it, and a tag
  * that ends within the input (and the hold-back room) is read at once and
@@ -542,20 +567,7 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
             m = (q != NULL) ? (size_t) (q - p) : len;
         }
 
-        if (to == SF_TO_OUT) {
-            memcpy(io->next_out, p, m);
-            io->next_out += m;
-            io->avail_out -= m;
-            s->stats.bytes_out += m;
-
-        } else if (to == SF_TO_HOLD) {
-            memcpy(s->hold + s->hold_len, p, m);
-            s->hold_len += m;
-
-            if (s->mode == SF_MODE_HELD) {
-                sf_stream_text_add(s, p, m);
-            }
-        }
+        sf_stream_move(s, io, to, p, m, 1);
 
         if (s->mode == SF_MODE_DROP) {
             s->drop_bytes += m;
@@ -680,20 +692,7 @@ sf_stream_step(sf_stream_t *s, sf_io_t *io)
 
     m = sf_lexer_scan(&s->lx, p, n, &ev);
 
-    if (to == SF_TO_OUT) {
-        memcpy(io->next_out, p, m);
-        io->next_out += m;
-        io->avail_out -= m;
-        s->stats.bytes_out += m;
-
-    } else if (to == SF_TO_HOLD) {
-        memcpy(s->hold + s->hold_len, p, m);
-        s->hold_len += m;
-
-        if (kind == SF_LEX_TEXT && s->mode == SF_MODE_HELD) {
-            sf_stream_text_add(s, p, m);
-        }
-    }
+    sf_stream_move(s, io, to, p, m, kind == SF_LEX_TEXT);
 
     if (kind == SF_LEX_RAW && s->title_capture) {
         sf_stream_title_add(s, p, m);
