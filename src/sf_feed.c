@@ -2228,6 +2228,24 @@ sf_feed_known_raw(sf_feed_t *f, unsigned char c)
 
 
 /*
+ * How many of n bytes a run may copy into dbuf and still leave the room a
+ * looked-at byte needs.  The caller checked SF_FEED_NEED bytes of room,
+ * but sf_feed_html_begin() may have taken some since: never less than 1
+ * then, and never a count that wraps below zero.
+ */
+static size_t
+sf_feed_run_max(sf_feed_t *f, size_t n)
+{
+    size_t  room, max;
+
+    room = sf_feed_room(f);
+    max = room >= SF_FEED_NEED ? room - SF_FEED_NEED + 1 : 1;
+
+    return n < max ? n : max;
+}
+
+
+/*
  * Bytes of the element that need no look, copied into dbuf whole: CDATA
  * content up to a ']', escaped text known to be spelled raw.  Returns how
  * many; 0 when the byte at p needs a look.
@@ -2240,16 +2258,14 @@ sf_feed_inner_run(sf_feed_t *f, const unsigned char *p, size_t n)
 
     if (f->state == SF_FX_H_CDATA && f->run == 0 && p[0] != ']') {
         sf_feed_html_begin(f);
-        max = sf_feed_room(f) - SF_FEED_NEED + 1;
-        max = n < max ? n : max;
+        max = sf_feed_run_max(f, n);
         q = memchr(p, ']', max);
         k = (q != NULL) ? (size_t) (q - p) : max;
 
     } else if (f->state == SF_FX_H_TEXT && f->enc != SF_FE_UNDECIDED
                && sf_feed_known_raw(f, p[0]))
     {
-        max = sf_feed_room(f) - SF_FEED_NEED + 1;
-        max = n < max ? n : max;
+        max = sf_feed_run_max(f, n);
 
         for (k = 1; k < max && sf_feed_known_raw(f, p[k]); k++) {
             /* void */
