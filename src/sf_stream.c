@@ -486,10 +486,7 @@ sf_stream_move(sf_stream_t *s, sf_io_t *io, unsigned to,
     const unsigned char *p, size_t m, int text)
 {
     if (to == SF_TO_OUT) {
-        memcpy(io->next_out, p, m);
-        io->next_out += m;
-        io->avail_out -= m;
-        s->stats.bytes_out += m;
+        sf_stream_out(s, io, p, m);
 
     } else if (to == SF_TO_HOLD) {
         memcpy(s->hold + s->hold_len, p, m);
@@ -635,12 +632,9 @@ sf_stream_step(sf_stream_t *s, sf_io_t *io)
         }
 
         if (m > 0) {
-            memcpy(io->next_out, p, m);
-            io->next_out += m;
-            io->avail_out -= m;
+            sf_stream_out(s, io, p, m);
             io->next_in += m;
             io->avail_in -= m;
-            s->stats.bytes_out += m;
             s->stats.bytes_in += m;
             return SF_OK;
         }

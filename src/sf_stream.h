@@ -338,6 +338,18 @@ void sf_stream_queue_token(sf_stream_t *s);
 int sf_stream_drain(sf_stream_t *s, sf_io_t *io);
 
 
+/* n bytes into the caller's output window, which has the room. */
+static inline void
+sf_stream_out(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n)
+{
+    memcpy(io->next_out, p, n);
+    io->next_out += n;
+    io->avail_out -= n;
+    s->stats.bytes_out += n;
+}
+
+
 /*
  * Bytes to send after those already queued: the common case, nothing
  * waiting and room for all of them, inline in every file that sends.
@@ -354,10 +366,7 @@ sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len)
     }
 
     if (s->q_n == 0 && io != NULL && len <= io->avail_out) {
-        memcpy(io->next_out, p, len);
-        io->next_out += len;
-        io->avail_out -= len;
-        s->stats.bytes_out += len;
+        sf_stream_out(s, io, p, len);
         return 0;
     }
 

@@ -33,16 +33,10 @@ sf_stream_queue_wait(sf_stream_t *s, const unsigned char *p, size_t len)
      * output as far as it has room, and only the rest waits.
      */
     if (s->q_n == 0 && s->io != NULL && s->io->avail_out > 0) {
-        sf_io_t  *io;
-        size_t    n;
+        size_t  n;
 
-        io = s->io;
-        n = len < io->avail_out ? len : io->avail_out;
-
-        memcpy(io->next_out, p, n);
-        io->next_out += n;
-        io->avail_out -= n;
-        s->stats.bytes_out += n;
+        n = len < s->io->avail_out ? len : s->io->avail_out;
+        sf_stream_out(s, s->io, p, n);
 
         if (n == len) {
             return 0;
