@@ -241,6 +241,26 @@ sf_tag_lookup8(const unsigned char *name, size_t len)
 }
 
 
+sf_tag_e
+sf_tag_exact8(uint64_t key, size_t len)
+{
+    unsigned               k;
+    uint64_t               name;
+    const sf_tag_name_t   *n;
+
+    k = sf_tag_by_key[(key * SF_TAG_KEY_FACTOR) >> 56];
+
+    if (k == 0) {
+        return SF_TAG_NONE;
+    }
+
+    n = &sf_tag_names[k - 1];
+    memcpy(&name, n->name, 8);
+
+    return (n->len == len && name == key) ? n->tag : SF_TAG_NONE;
+}
+
+
 const char *
 sf_tag_name(sf_tag_e tag)
 {

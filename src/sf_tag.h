@@ -7,6 +7,7 @@
 #define SF_TAG_H_INCLUDED
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 
@@ -57,6 +58,12 @@ sf_tag_e sf_tag_lookup(const unsigned char *name, size_t len);
  * (the bytes after a shorter name are not looked at).
  */
 sf_tag_e sf_tag_lookup8(const unsigned char *name, size_t len);
+/*
+ * The id of a name of len (1 to 8) bytes given as its little-endian
+ * 64-bit word, upper bytes zero, when it is a known name written in lower
+ * case; SF_TAG_NONE for anything else (the caller asks sf_tag_lookup8()).
+ */
+sf_tag_e sf_tag_exact8(uint64_t key, size_t len);
 /* The lower-case name of a known id ("" for NONE, "*" for OTHER). */
 const char *sf_tag_name(sf_tag_e tag);
 /* Void elements (br, img, meta, ...) have no end tag. */
