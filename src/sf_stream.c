@@ -574,13 +574,31 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
         io->avail_in -= m;
         s->stats.bytes_in += m;
 
-        return 1;
-    }
+        /*
+         * A text run ends at a tag, most of the time: read it now rather
+         * than after a turn of the feed loop, which has nothing to do in
+         * between (a text run queues nothing).  A tag that does not fit
+         * the room waits for that turn, which compacts the hold-back.
+         */
+        if (m == n || p[m] != '<') {
+            return 1;
+        }
 
-    m = sf_lexer_tag(&s->lx, p, n < room ? n : room);
+        p += m;
+        n -= m;
+        room = s->hold_cap - s->hold_len;
+        m = sf_lexer_tag(&s->lx, p, n < room ? n : room);
 
-    if (m == 0) {
-        return 0;
+        if (m == 0) {
+            return 1;
+        }
+
+    } else {
+        m = sf_lexer_tag(&s->lx, p, n < room ? n : room);
+
+        if (m == 0) {
+            return 0;
+        }
     }
 
     s->t_start = s->hold_len;
