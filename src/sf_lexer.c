@@ -857,70 +857,6 @@ sf_lexer_tag_rest(sf_lexer_t *lx, const unsigned char **pp,
 }
 
 
-/*
- * "<p>", "</li>", "<figure>": a tag with no attributes whose '>' is among
- * the eight bytes at p, and whose name is a known one in lower case -
- * most tags of a page.  One load finds the '>' and gives the name's key;
- * one table lookup settles it.  Returns the tag's length, or 0 for
- * anything else (read by the general way, from the same '<').
- */
-static size_t
-sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    size_t     k, n;
-    uint64_t   w, gt, key;
-    unsigned   end;
-    sf_tag_e   tag;
-
-    memcpy(&w, p, 8);
-
-    /* the lowest byte flagged is the first '>' (higher ones may be false) */
-    gt = w ^ 0x3e3e3e3e3e3e3e3eULL;
-    gt = (gt - 0x0101010101010101ULL) & ~gt & 0x8080808080808080ULL;
-
-    if (gt == 0) {
-        return 0;
-    }
-
-    k = (size_t) __builtin_ctzll(gt) >> 3;
-    end = (p[1] == '/');
-
-    if (k < 2 + end) {
-        return 0;
-    }
-
-    n = k - 1 - end;
-    key = (w >> (8 + 8 * end)) & (((uint64_t) 1 << (8 * n)) - 1);
-    tag = sf_tag_exact8(key, n);
-
-    if (tag == SF_TAG_NONE) {
-        return 0;
-    }
-
-    lx->end = end;
-    lx->name_len = (unsigned) n;
-    lx->tag = tag;
-
-    if (sf_tag_is_rawtext(tag) || tag == SF_TAG_TEMPLATE) {
-        memcpy(lx->name, p + 1 + end, n);
-        sf_lexer_tag_end(lx);
-
-    } else {
-        /* sf_lexer_tag_end() in the data state, where no template is open */
-        lx->inert = 0;
-    }
-
-    return k + 1;
-#else
-    (void) lx;
-    (void) p;
-
-    return 0;
-#endif
-}
-
-
 size_t
 sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 {
@@ -931,14 +867,6 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
     /* "<a>" is the shortest tag: less room than that is the slow path's */
     if (len < 3) {
         return 0;
-    }
-
-    if (len >= 8) {
-        n = sf_lexer_short_tag(lx, p);
-
-        if (n != 0) {
-            return n;
-        }
     }
 
     stop = p + len;

@@ -25,6 +25,9 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+#include <string.h>
+
 #include "sf_tag.h"
 
 
@@ -87,6 +90,65 @@ size_t sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
  * sf_lexer_scan() takes those.  The fast path of the stream's feed loop.
  */
 size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
+/*
+ * The same for the most common tags, when eight bytes can be read at p:
+ * "<p>", "</li>", "<figure>" - no attributes, the '>' among those eight
+ * bytes, a known name in lower case, no raw text or template to enter.
+ * One load finds the '>' and gives the name's key; one table lookup
+ * settles it.  Returns 0, the lexer untouched, for any other tag;
+ * sf_lexer_tag() reads those from the same '<'.  Inline: its callers pay
+ * nothing for the general reader's registers.
+ */
+static inline size_t
+sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    size_t     k, n;
+    uint64_t   w, gt, key;
+    unsigned   end;
+    sf_tag_e   tag;
+
+    memcpy(&w, p, 8);
+
+    /* the lowest byte flagged is the first '>' (higher ones may be false) */
+    gt = w ^ 0x3e3e3e3e3e3e3e3eULL;
+    gt = (gt - 0x0101010101010101ULL) & ~gt & 0x8080808080808080ULL;
+
+    if (gt == 0) {
+        return 0;
+    }
+
+    k = (size_t) __builtin_ctzll(gt) >> 3;
+    end = (p[1] == '/');
+
+    if (k < 2 + end) {
+        return 0;
+    }
+
+    n = k - 1 - end;
+    key = (w >> (8 + 8 * end)) & (((uint64_t) 1 << (8 * n)) - 1);
+    tag = sf_tag_exact8(key, n);
+
+    if (tag == SF_TAG_NONE || sf_tag_is_rawtext(tag)
+        || tag == SF_TAG_TEMPLATE)
+    {
+        return 0;
+    }
+
+    /* what sf_lexer_tag() leaves: in the data state no template is open */
+    lx->end = end;
+    lx->name_len = (unsigned) n;
+    lx->tag = tag;
+    lx->inert = 0;
+
+    return k + 1;
+#else
+    (void) lx;
+    (void) p;
+
+    return 0;
+#endif
+}
 /*
  * In the data state outside templates (state 0) the lexer keeps nothing:
  * page text may be skipped.  Inline: the feed loop asks before each step.

@@ -499,6 +499,24 @@ sf_stream_move(sf_stream_t *s, sf_io_t *io, unsigned to,
 }
 
 
+/* A whole tag at p ('<') within len bytes: its length, or 0. */
+static inline size_t
+sf_stream_read_tag(sf_stream_t *s, const unsigned char *p, size_t len)
+{
+    size_t  m;
+
+    if (len >= 8) {
+        m = sf_lexer_short_tag(&s->lx, p);
+
+        if (m != 0) {
+            return m;
+        }
+    }
+
+    return sf_lexer_tag(&s->lx, p, len);
+}
+
+
 /*
  * The fused loop's common cases, in the lexer's data state: a text run up
  * to the next '<' moves in one copy to where the mode sends it, and a tag
@@ -587,14 +605,14 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
         p += m;
         n -= m;
         room = s->hold_cap - s->hold_len;
-        m = sf_lexer_tag(&s->lx, p, n < room ? n : room);
+        m = sf_stream_read_tag(s, p, n < room ? n : room);
 
         if (m == 0) {
             return 1;
         }
 
     } else {
-        m = sf_lexer_tag(&s->lx, p, n < room ? n : room);
+        m = sf_stream_read_tag(s, p, n < room ? n : room);
 
         if (m == 0) {
             return 0;

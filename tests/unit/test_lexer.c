@@ -20,14 +20,15 @@
  * Tokenize in pieces of `chunk` bytes (0: whole) and describe the tokens:
  * T{text} R{raw} M{tag} O{opaque}, consecutive text or raw runs merged.
  * fast: as the stream's feed loop does, a tag at a '<' in page text is
- * first offered to sf_lexer_tag() whole.
+ * first offered to sf_lexer_short_tag() (with eight bytes readable), then
+ * to sf_lexer_tag() whole.
  */
 static void
 lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
 {
     char            kinds[] = "TRMO";
     size_t          len, pos, n, m, o, cur_len;
-    sf_lexer_t      lx;
+    sf_lexer_t      lx, general;
     sf_lex_kind_e   kind, cur_kind, last;
     sf_lex_event_e  ev;
     char            cur[4096];
@@ -64,7 +65,38 @@ lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
 
         while (n > 0) {
             if (fast && sf_lexer_in_text(&lx) && in[pos] == '<') {
-                m = sf_lexer_tag(&lx, (const unsigned char *) in + pos, n);
+                m = 0;
+
+                if (n >= 8) {
+                    /* the short reader must leave what the general one does */
+                    general = lx;
+                    m = sf_lexer_short_tag(&lx, (const unsigned char *) in
+                                                + pos);
+
+                    if (m > 0) {
+                        assert_int_equal(sf_lexer_tag(&general,
+                                             (const unsigned char *) in
+                                             + pos, n), m);
+                        assert_int_equal(general.tag, lx.tag);
+                        assert_int_equal(general.end, lx.end);
+                        assert_int_equal(general.name_len, lx.name_len);
+                        assert_int_equal(general.state, lx.state);
+                        assert_int_equal(general.kind, lx.kind);
+                        assert_int_equal(general.inert, lx.inert);
+                        assert_int_equal(general.raw_len, lx.raw_len);
+                        assert_int_equal(general.tmpl, lx.tmpl);
+                        if (sf_tag_is_rawtext(lx.tag)) {
+                            /* its end tag is matched against the name */
+                            assert_memory_equal(general.name, lx.name,
+                                                lx.name_len);
+                        }
+                    }
+                }
+
+                if (m == 0) {
+                    m = sf_lexer_tag(&lx, (const unsigned char *) in + pos,
+                                     n);
+                }
 
                 if (m > 0) {
                     FLUSH();
@@ -156,6 +188,12 @@ test_text_and_tags(void **state)
     check("<br/><img src=x />", "M{<br/>}M{<img src=x />}");
     check("1 < 2 <3 <<b>", "T{1 < 2 <3 <}M{<b>}");
     check("a<", "T{a}M{<}");
+    /* the short reader's cases: names known or not, any case, '>' at 8 */
+    check("<li>one</li><LI>two</Li><figure></figure><foo>x</foo>",
+          "M{<li>}T{one}M{</li>}M{<LI>}T{two}M{</Li>}M{<figure>}"
+          "M{</figure>}M{<foo>}T{x}M{</foo>}");
+    check("<b>></b><br/>x<p2>y</p2 ><>z",
+          "M{<b>}T{>}M{</b>}M{<br/>}T{x}M{<p2>}T{y}M{</p2 >}T{<>z}");
 }
 
 
