@@ -55,7 +55,7 @@ typedef struct {
     unsigned char         name[12];
     unsigned              name_len;
     sf_tag_e              tag;
-    unsigned              end:1;
+    unsigned              end;
 
     unsigned char         quote;            /* in a quoted value */
     unsigned              count;            /* dashes, brackets, matched */

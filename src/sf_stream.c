@@ -635,8 +635,6 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
     tag.name_len = s->lx.name_len;
     tag.attr_pos = tag.name + tag.name_len;
     tag.attr_end = p + m - 1;
-    tag.self_closing = !tag.end && tag.attr_end > tag.attr_pos
-                       && tag.attr_end[-1] == '/';
 
     sf_stream_tag(s, &tag);
 

@@ -324,7 +324,6 @@ sf_tag_parse_id(sf_tag_t *tag, const unsigned char *p, size_t len,
     p++;
 
     tag->end = 0;
-    tag->self_closing = 0;
 
     if (*p == '/') {
         tag->end = 1;
@@ -350,10 +349,6 @@ sf_tag_parse_id(sf_tag_t *tag, const unsigned char *p, size_t len,
     tag->tag = id;
     tag->name = name;
     tag->name_len = (size_t) (p - name);
-
-    if (!tag->end && last > p && last[-1] == '/') {
-        tag->self_closing = 1;
-    }
 
     tag->attr_pos = p;
     tag->attr_end = last;

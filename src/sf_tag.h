@@ -75,8 +75,7 @@ typedef struct {
     sf_tag_e              tag;
     const unsigned char  *name;
     size_t                name_len;
-    unsigned              end:1;            /* "</x>" */
-    unsigned              self_closing:1;   /* "<x/>" */
+    unsigned              end;              /* "</x>" */
     /* attribute cursor, for sf_tag_next_attr() */
     const unsigned char  *attr_pos;
     const unsigned char  *attr_end;
