@@ -621,7 +621,15 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
 
     s->t_start = s->hold_len;
     s->t_in_off = s->stats.bytes_in;
-    memcpy(s->hold + s->hold_len, p, m);
+
+    if (m <= 16 && n >= 16 && s->hold_cap - s->hold_len >= 16) {
+        /* most tags: one fixed copy, no call (the bytes past m are spare) */
+        memcpy(s->hold + s->hold_len, p, 16);
+
+    } else {
+        memcpy(s->hold + s->hold_len, p, m);
+    }
+
     s->hold_len += m;
     io->next_in += m;
     io->avail_in -= m;
