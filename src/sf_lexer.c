@@ -857,6 +857,87 @@ sf_lexer_tag_rest(sf_lexer_t *lx, const unsigned char **pp,
 }
 
 
+int
+sf_lexer_in_raw(const sf_lexer_t *lx)
+{
+    return lx->state == SF_LX_RAW;
+}
+
+
+size_t
+sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p, size_t len,
+    size_t *tag_len)
+{
+    size_t                i, k;
+    const unsigned char  *q, *end;
+
+    *tag_len = 0;
+    end = p + len;
+    q = p;
+
+    for ( ;; ) {
+        q = memchr(q, '<', (size_t) (end - q));
+
+        if (q == NULL) {
+            return len;
+        }
+
+        /* "</name>" needs raw_len + 3 bytes; fewer: the scanner decides */
+        if ((size_t) (end - q) < lx->raw_len + 3) {
+            return (size_t) (q - p);
+        }
+
+        if (q[1] == '!' && lx->raw_tag == SF_TAG_SCRIPT) {
+            /* "<!--" may start a script's escape: the scanner's states */
+            return (size_t) (q - p);
+        }
+
+        if (q[1] != '/') {
+            q++;
+            continue;
+        }
+
+        for (i = 0; i < lx->raw_len; i++) {
+            if ((q[2 + i] | 0x20) != (lx->name[i] | 0x20)
+                || !sf_lexer_alpha(q[2 + i]))
+            {
+                break;
+            }
+        }
+
+        if (i < lx->raw_len) {
+            /* "</p>" in a script: raw text, as the scanner finds too */
+            q++;
+            continue;
+        }
+
+        k = 2 + lx->raw_len;
+
+        if (q[k] != '>') {
+            /* "</script x>", "</script/>": the scanner reads those */
+            return (size_t) (q - p);
+        }
+
+        *tag_len = k + 1;
+
+        return (size_t) (q - p);
+    }
+}
+
+
+void
+sf_lexer_raw_end(sf_lexer_t *lx)
+{
+    /* as sf_lexer_scan() leaves the lexer after the end tag's '>' */
+    lx->tag = lx->raw_tag;
+    lx->name_len = lx->raw_len;
+    lx->end = 1;
+    lx->inert = (lx->tmpl > 0);
+    lx->esc = 0;
+    sf_lexer_text(lx);
+}
+
+
 size_t
 sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 {

@@ -91,6 +91,20 @@ size_t sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
  */
 size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
 /*
+ * Plain raw text (a script outside its "<!--" escapes, a style, a title,
+ * ...): whether the lexer is in it, and how much of p's len bytes is raw
+ * text for sure: up to the first '<' that may matter.  When that '<'
+ * starts the plain end tag "</name>" within len, *tag_len is its length;
+ * the caller takes the tag with sf_lexer_raw_end(), which leaves the
+ * lexer as after it.  sf_lexer_scan() reads the rest: an end tag with
+ * attributes, a script's "<!", a '<' too near len.  The feed loop's way
+ * through the scripts of a page without a turn per '<'.
+ */
+int sf_lexer_in_raw(const sf_lexer_t *lx);
+size_t sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p,
+    size_t len, size_t *tag_len);
+void sf_lexer_raw_end(sf_lexer_t *lx);
+/*
  * The same for the most common tags, when eight bytes can be read at p:
  * "<p>", "</li>", "<figure>" - no attributes, the '>' among those eight
  * bytes, a known name in lower case, no raw text or template to enter.

@@ -35,6 +35,7 @@ static void sf_stream_tag(sf_stream_t *s, sf_tag_t *tag);
 static void sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 static unsigned sf_stream_route(sf_stream_t *s);
 static int sf_stream_fast(sf_stream_t *s, sf_io_t *io);
+static int sf_stream_fast_raw(sf_stream_t *s, sf_io_t *io);
 static int sf_stream_feed_io(sf_stream_t *s, sf_io_t *io, unsigned flags);
 static void sf_stream_retype(sf_stream_t *s);
 static void sf_stream_overflow(sf_stream_t *s);
@@ -518,6 +519,45 @@ sf_stream_read_tag(sf_stream_t *s, const unsigned char *p, size_t len)
 
 
 /*
+ * A whole tag of m bytes at p ('<', n bytes readable there), read by the
+ * lexer: to the hold-back, where handlers find it, and acted on.
+ */
+static inline void
+sf_stream_take_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m)
+{
+    sf_tag_t  tag;
+
+    s->t_start = s->hold_len;
+    s->t_in_off = s->stats.bytes_in;
+
+    if (m <= 16 && n >= 16 && s->hold_cap - s->hold_len >= 16) {
+        /* most tags: one fixed copy, no call (the bytes past m are spare) */
+        memcpy(s->hold + s->hold_len, p, 16);
+
+    } else {
+        memcpy(s->hold + s->hold_len, p, m);
+    }
+
+    s->hold_len += m;
+    io->next_in += m;
+    io->avail_in -= m;
+    s->stats.bytes_in += m;
+
+    /* what sf_tag_parse_id() would find again: the lexer has it all */
+    p = s->hold + s->t_start;
+    tag.tag = s->lx.tag;
+    tag.end = s->lx.end;
+    tag.name = p + 1 + tag.end;
+    tag.name_len = s->lx.name_len;
+    tag.attr_pos = tag.name + tag.name_len;
+    tag.attr_end = p + m - 1;
+
+    sf_stream_tag(s, &tag);
+}
+
+
+/*
  * The fused loop's common cases, in the lexer's data state: a text run up
  * to the next '<' moves in one copy to where the mode sends it, and a tag
  * that ends within the input (and the hold-back room) is read at once and
@@ -530,11 +570,14 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
 {
     size_t                 n, m, room, len;
     unsigned               to;
-    sf_tag_t               tag;
     const unsigned char   *p, *q;
 
-    if (s->tok || s->tok_over || !sf_lexer_in_text(&s->lx)) {
+    if (s->tok || s->tok_over) {
         return 0;
+    }
+
+    if (!sf_lexer_in_text(&s->lx)) {
+        return sf_lexer_in_raw(&s->lx) ? sf_stream_fast_raw(s, io) : 0;
     }
 
     p = io->next_in;
@@ -619,32 +662,77 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
         }
     }
 
-    s->t_start = s->hold_len;
-    s->t_in_off = s->stats.bytes_in;
+    sf_stream_take_tag(s, io, p, n, m);
 
-    if (m <= 16 && n >= 16 && s->hold_cap - s->hold_len >= 16) {
-        /* most tags: one fixed copy, no call (the bytes past m are spare) */
-        memcpy(s->hold + s->hold_len, p, 16);
+    return 1;
+}
 
-    } else {
-        memcpy(s->hold + s->hold_len, p, m);
+
+/*
+ * Raw text outside the data state, the lexer in plain raw text (scripts,
+ * styles): the bytes up to the first '<' that may matter move in one copy
+ * to where the mode sends them, and a plain end tag found there is acted
+ * on at once.  Returns 0 when nothing moved: sf_stream_step() goes on
+ * from the same place.
+ */
+static int
+sf_stream_fast_raw(sf_stream_t *s, sf_io_t *io)
+{
+    size_t                 n, m, t;
+    unsigned               to;
+    const unsigned char   *p;
+
+    p = io->next_in;
+    n = io->avail_in;
+    to = sf_stream_route(s);
+
+    if (to == SF_TO_OUT && n > io->avail_out) {
+        n = io->avail_out;
+
+    } else if (to == SF_TO_HOLD && n > s->hold_cap - s->hold_len) {
+        n = s->hold_cap - s->hold_len;
     }
 
-    s->hold_len += m;
-    io->next_in += m;
-    io->avail_in -= m;
-    s->stats.bytes_in += m;
+    if (n == 0) {
+        return 0;
+    }
 
-    /* what sf_tag_parse_id() would find again: the lexer has it all */
-    p = s->hold + s->t_start;
-    tag.tag = s->lx.tag;
-    tag.end = s->lx.end;
-    tag.name = p + 1 + tag.end;
-    tag.name_len = s->lx.name_len;
-    tag.attr_pos = tag.name + tag.name_len;
-    tag.attr_end = p + m - 1;
+    m = sf_lexer_raw_run(&s->lx, p, n, &t);
 
-    sf_stream_tag(s, &tag);
+    /* the end tag goes to the hold-back, as any tag: when it has the room */
+    if (t > s->hold_cap - s->hold_len - (to == SF_TO_HOLD ? m : 0)) {
+        t = 0;
+    }
+
+    if (m == 0 && t == 0) {
+        return 0;
+    }
+
+    if (m > 0) {
+        sf_stream_move(s, io, to, p, m, 0);
+
+        if (s->title_capture) {
+            sf_stream_title_add(s, p, m);
+        }
+
+        /* a head JSON-LD script: its bytes are read, never changed */
+        if (s->js_state != 0) {
+            sf_stream_jsonld(s, p, m);
+        }
+
+        if (s->mode == SF_MODE_DROP) {
+            s->drop_bytes += m;
+        }
+
+        io->next_in += m;
+        io->avail_in -= m;
+        s->stats.bytes_in += m;
+    }
+
+    if (t > 0) {
+        sf_lexer_raw_end(&s->lx);
+        sf_stream_take_tag(s, io, p + m, io->avail_in, t);
+    }
 
     return 1;
 }

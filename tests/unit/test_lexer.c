@@ -27,7 +27,7 @@ static void
 lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
 {
     char            kinds[] = "TRMO";
-    size_t          len, pos, n, m, o, cur_len;
+    size_t          len, pos, n, m, t, o, cur_len;
     sf_lexer_t      lx, general;
     sf_lex_kind_e   kind, cur_kind, last;
     sf_lex_event_e  ev;
@@ -107,6 +107,45 @@ lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
                     cur_kind = lx.kind;
                     pos += m;
                     n -= m;
+                    continue;
+                }
+            }
+
+            if (fast && sf_lexer_in_raw(&lx)) {
+                /* as the feed loop does: raw text up to a '<' that matters */
+                m = sf_lexer_raw_run(&lx, (const unsigned char *) in + pos, n,
+                                     &t);
+
+                assert_true(m + t <= n);
+
+                if (m > 0) {
+                    if (cur_kind != SF_LEX_RAW) {
+                        if (cur_kind == SF_LEX_TEXT) {
+                            FLUSH();
+                        }
+
+                        cur_kind = SF_LEX_RAW;
+                    }
+
+                    memcpy(cur + cur_len, in + pos, m);
+                    cur_len += m;
+                    pos += m;
+                    n -= m;
+                }
+
+                if (t > 0) {
+                    FLUSH();
+                    sf_lexer_raw_end(&lx);
+                    cur_kind = SF_LEX_MARKUP;
+                    memcpy(cur, in + pos, t);
+                    cur_len = t;
+                    FLUSH();
+                    cur_kind = lx.kind;
+                    pos += t;
+                    n -= t;
+                }
+
+                if (m > 0 || t > 0) {
                     continue;
                 }
             }
