@@ -939,6 +939,63 @@ sf_lexer_raw_end(sf_lexer_t *lx)
 
 
 size_t
+sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    size_t     k, n, o;
+    uint64_t   w0, w1, gt, lo, hi;
+    sf_tag_e   tag;
+
+    memcpy(&w0, p, 8);
+    memcpy(&w1, p + 8, 8);
+
+    /* no '>' in the first word (the caller looked): the first in this one */
+    gt = w1 ^ 0x3e3e3e3e3e3e3e3eULL;
+    gt = (gt - 0x0101010101010101ULL) & ~gt & 0x8080808080808080ULL;
+
+    if (gt == 0) {
+        return 0;
+    }
+
+    /* the name, bytes o .. k - 1: 6 to 14 bytes across the two words */
+    k = 8 + ((size_t) __builtin_ctzll(gt) >> 3);
+    o = 1 + (p[1] == '/');
+    n = k - o;
+    lo = (w0 >> (8 * o)) | (w1 << (64 - 8 * o));
+    hi = w1 >> (8 * o);
+
+    if (n < 8) {
+        lo &= ((uint64_t) 1 << (8 * n)) - 1;
+        hi = 0;
+
+    } else {
+        hi &= ((uint64_t) 1 << (8 * (n - 8))) - 1;
+    }
+
+    tag = sf_tag_exact(lo, hi, n);
+
+    if (tag == SF_TAG_NONE || sf_tag_is_rawtext(tag)
+        || tag == SF_TAG_TEMPLATE)
+    {
+        return 0;
+    }
+
+    lx->end = (unsigned) (o - 1);
+    lx->name_len = (unsigned) n;
+    lx->tag = tag;
+    lx->inert = 0;
+
+    return k + 1;
+#else
+    (void) lx;
+    (void) p;
+
+    return 0;
+#endif
+}
+
+
+size_t
 sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 {
     size_t                n;

@@ -105,16 +105,21 @@ size_t sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p,
     size_t len, size_t *tag_len);
 void sf_lexer_raw_end(sf_lexer_t *lx);
 /*
- * The same for the most common tags, when eight bytes can be read at p:
- * "<p>", "</li>", "<figure>" - no attributes, the '>' among those eight
- * bytes, a known name in lower case, no raw text or template to enter.
- * One load finds the '>' and gives the name's key; one table lookup
- * settles it.  Returns 0, the lexer untouched, for any other tag;
+ * The same for the most common tags, with len >= 8 bytes readable at p:
+ * "<p>", "</li>", "<figure>" - no attributes, the '>' among the first
+ * eight bytes, a known name in lower case, no raw text or template to
+ * enter.  One load finds the '>' and gives the name's key; one table
+ * lookup settles it.  Returns 0, the lexer untouched, for any other tag;
  * sf_lexer_tag() reads those from the same '<'.  Inline: its callers pay
- * nothing for the general reader's registers.
+ * nothing for the general reader's registers.  End tags whose '>' is in
+ * the next eight bytes ("</figcaption>"), with len >= 16, are read the
+ * same way by sf_lexer_short_tag16(), out of line to keep this one short
+ * (start tags that long mostly have attributes).
  */
+size_t sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p);
+
 static inline size_t
-sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p)
+sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     size_t     k, n;
@@ -129,7 +134,8 @@ sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p)
     gt = (gt - 0x0101010101010101ULL) & ~gt & 0x8080808080808080ULL;
 
     if (gt == 0) {
-        return 0;
+        /* end tags have no attributes: "</figcaption>" may be short too */
+        return (len >= 16 && p[1] == '/') ? sf_lexer_short_tag16(lx, p) : 0;
     }
 
     k = (size_t) __builtin_ctzll(gt) >> 3;
@@ -159,6 +165,7 @@ sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p)
 #else
     (void) lx;
     (void) p;
+    (void) len;
 
     return 0;
 #endif

@@ -507,7 +507,7 @@ sf_stream_read_tag(sf_stream_t *s, const unsigned char *p, size_t len)
     size_t  m;
 
     if (len >= 8) {
-        m = sf_lexer_short_tag(&s->lx, p);
+        m = sf_lexer_short_tag(&s->lx, p, len);
 
         if (m != 0) {
             return m;

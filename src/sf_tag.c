@@ -242,6 +242,28 @@ sf_tag_lookup8(const unsigned char *name, size_t len)
 
 
 sf_tag_e
+sf_tag_exact(uint64_t lo, uint64_t hi, size_t len)
+{
+    unsigned               k;
+    uint64_t               name[2];
+    const sf_tag_name_t   *n;
+
+    k = sf_tag_by_key[(lo * SF_TAG_KEY_FACTOR) >> 56];
+
+    if (k == 0) {
+        return SF_TAG_NONE;
+    }
+
+    /* names are zero-padded to 16 bytes: the words compare whole */
+    n = &sf_tag_names[k - 1];
+    memcpy(name, n->name, 16);
+
+    return (n->len == len && name[0] == lo && name[1] == hi) ? n->tag
+                                                             : SF_TAG_NONE;
+}
+
+
+sf_tag_e
 sf_tag_exact8(uint64_t key, size_t len)
 {
     unsigned               k;

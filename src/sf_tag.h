@@ -59,10 +59,13 @@ sf_tag_e sf_tag_lookup(const unsigned char *name, size_t len);
  */
 sf_tag_e sf_tag_lookup8(const unsigned char *name, size_t len);
 /*
- * The id of a name of len (1 to 8) bytes given as its little-endian
- * 64-bit word, upper bytes zero, when it is a known name written in lower
- * case; SF_TAG_NONE for anything else (the caller asks sf_tag_lookup8()).
+ * The id of a name of len (1 to 16) bytes given as two little-endian
+ * 64-bit words, zero past the name, when it is a known name written in
+ * lower case; SF_TAG_NONE for anything else (the caller asks
+ * sf_tag_lookup8()).
  */
+sf_tag_e sf_tag_exact(uint64_t lo, uint64_t hi, size_t len);
+/* The same for a name of up to 8 bytes: one word. */
 sf_tag_e sf_tag_exact8(uint64_t key, size_t len);
 /* The lower-case name of a known id ("" for NONE, "*" for OTHER). */
 const char *sf_tag_name(sf_tag_e tag);

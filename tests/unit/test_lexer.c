@@ -20,7 +20,7 @@
  * Tokenize in pieces of `chunk` bytes (0: whole) and describe the tokens:
  * T{text} R{raw} M{tag} O{opaque}, consecutive text or raw runs merged.
  * fast: as the stream's feed loop does, a tag at a '<' in page text is
- * first offered to sf_lexer_short_tag() (with eight bytes readable), then
+ * first offered to sf_lexer_short_tag() (with 8 bytes readable), then
  * to sf_lexer_tag() whole.
  */
 static void
@@ -71,7 +71,7 @@ lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
                     /* the short reader must leave what the general one does */
                     general = lx;
                     m = sf_lexer_short_tag(&lx, (const unsigned char *) in
-                                                + pos);
+                                                + pos, n);
 
                     if (m > 0) {
                         assert_int_equal(sf_lexer_tag(&general,
@@ -231,6 +231,10 @@ test_text_and_tags(void **state)
     check("<li>one</li><LI>two</Li><figure></figure><foo>x</foo>",
           "M{<li>}T{one}M{</li>}M{<LI>}T{two}M{</Li>}M{<figure>}"
           "M{</figure>}M{<foo>}T{x}M{</foo>}");
+    check("<figcaption>a</figcaption><blockquote></BLOCKQUOTE><figcaptions>"
+          "</blockquote2><plaintext>",
+          "M{<figcaption>}T{a}M{</figcaption>}M{<blockquote>}"
+          "M{</BLOCKQUOTE>}M{<figcaptions>}M{</blockquote2>}M{<plaintext>}");
     check("<b>></b><br/>x<p2>y</p2 ><>z",
           "M{<b>}T{>}M{</b>}M{<br/>}T{x}M{<p2>}T{y}M{</p2 >}T{<>z}");
 }
