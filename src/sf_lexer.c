@@ -938,6 +938,23 @@ sf_lexer_raw_end(sf_lexer_t *lx)
 }
 
 
+void
+sf_lexer_short_special(sf_lexer_t *lx, const unsigned char *name, size_t n,
+    sf_tag_e tag, unsigned end)
+{
+    lx->end = end;
+    lx->name_len = (unsigned) n;
+    lx->tag = tag;
+
+    if (sf_tag_is_rawtext(tag)) {
+        /* the end tag of the raw text is matched against the name */
+        memcpy(lx->name, name, n < sizeof(lx->name) ? n : sizeof(lx->name));
+    }
+
+    sf_lexer_tag_end(lx);
+}
+
+
 size_t
 sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
 {
@@ -992,6 +1009,33 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
 
     return 0;
 #endif
+}
+
+
+/*
+ * The id of a name with eight readable bytes: most are known names in
+ * lower case, which one exact word comparison settles; the folding lookup
+ * takes the rest (upper case, unknown, longer than eight).
+ */
+static sf_tag_e
+sf_lexer_lookup8(const unsigned char *name, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t  key;
+    sf_tag_e  tag;
+
+    if (n > 0 && n < 8) {
+        memcpy(&key, name, 8);
+        key &= ((uint64_t) 1 << (8 * n)) - 1;
+        tag = sf_tag_exact8(key, n);
+
+        if (tag != SF_TAG_NONE) {
+            return tag;
+        }
+    }
+#endif
+
+    return sf_tag_lookup8(name, n);
 }
 
 
@@ -1052,7 +1096,7 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
      * of raw text is matched against it) or is too near the input's end.
      */
     if ((size_t) (stop - name) >= 8) {
-        lx->tag = sf_tag_lookup8(name, n);
+        lx->tag = sf_lexer_lookup8(name, n);
 
     } else {
         memcpy(lx->name, name, n);

@@ -107,8 +107,8 @@ void sf_lexer_raw_end(sf_lexer_t *lx);
 /*
  * The same for the most common tags, with len >= 8 bytes readable at p:
  * "<p>", "</li>", "<figure>" - no attributes, the '>' among the first
- * eight bytes, a known name in lower case, no raw text or template to
- * enter.  One load finds the '>' and gives the name's key; one table
+ * eight bytes, a known name in lower case (a "<script>" enters raw text
+ * through sf_lexer_short_special()).  One load finds the '>' and gives the name's key; one table
  * lookup settles it.  Returns 0, the lexer untouched, for any other tag;
  * sf_lexer_tag() reads those from the same '<'.  Inline: its callers pay
  * nothing for the general reader's registers.  End tags whose '>' is in
@@ -117,6 +117,8 @@ void sf_lexer_raw_end(sf_lexer_t *lx);
  * (start tags that long mostly have attributes).
  */
 size_t sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p);
+void sf_lexer_short_special(sf_lexer_t *lx, const unsigned char *name,
+    size_t n, sf_tag_e tag, unsigned end);
 
 static inline size_t
 sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
@@ -149,10 +151,14 @@ sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
     key = (w >> (8 + 8 * end)) & (((uint64_t) 1 << (8 * n)) - 1);
     tag = sf_tag_exact8(key, n);
 
-    if (tag == SF_TAG_NONE || sf_tag_is_rawtext(tag)
-        || tag == SF_TAG_TEMPLATE)
-    {
+    if (tag == SF_TAG_NONE) {
         return 0;
+    }
+
+    if (sf_tag_is_rawtext(tag) || tag == SF_TAG_TEMPLATE) {
+        /* "<script>": the lexer enters raw text, out of line */
+        sf_lexer_short_special(lx, p + 1 + end, n, tag, end);
+        return k + 1;
     }
 
     /* what sf_lexer_tag() leaves: in the data state no template is open */
