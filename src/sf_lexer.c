@@ -12,6 +12,13 @@
 
 #include "sf_lexer.h"
 
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+#include <emmintrin.h>
+#define SF_LEXER_SSE2  1
+#else
+#define SF_LEXER_SSE2  0
+#endif
+
 
 enum {
     SF_LX_DATA = 0,             /* 0: see sf_lexer_in_text() */
@@ -172,6 +179,69 @@ sf_lexer_opaque(sf_lexer_t *lx, unsigned state, sf_lex_event_e *event,
 
 
 /*
+ * The first '=' or '>' in [p, end), or end: between attributes only those
+ * matter.  Sixteen bytes a compare with SSE2 (attribute names and values
+ * of a page run to tens of bytes), byte by byte elsewhere and at the end.
+ */
+static const unsigned char *
+sf_lexer_eq_or_gt(const unsigned char *p, const unsigned char *end)
+{
+#if (SF_LEXER_SSE2)
+    unsigned  bits;
+    __m128i   v, eq, gt;
+
+    eq = _mm_set1_epi8('=');
+    gt = _mm_set1_epi8('>');
+
+    while (end - p >= 16) {
+        v = _mm_loadu_si128((const __m128i *) p);
+        bits = (unsigned) _mm_movemask_epi8(
+                   _mm_or_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(v, gt)));
+
+        if (bits != 0) {
+            return p + __builtin_ctz(bits);
+        }
+
+        p += 16;
+    }
+#endif
+
+    while (p < end && !sf_lexer_attr_stop[*p]) {
+        p++;
+    }
+
+    return p;
+}
+
+
+/* The first quote byte q in [p, end), or NULL: a quoted value's end. */
+static const unsigned char *
+sf_lexer_quote_end(const unsigned char *p, const unsigned char *end,
+    unsigned char q)
+{
+#if (SF_LEXER_SSE2)
+    unsigned  bits;
+    __m128i   v;
+
+    /* most values end within 16 bytes: no call for them */
+    if (end - p >= 16) {
+        v = _mm_loadu_si128((const __m128i *) p);
+        bits = (unsigned) _mm_movemask_epi8(
+                   _mm_cmpeq_epi8(v, _mm_set1_epi8((char) q)));
+
+        if (bits != 0) {
+            return p + __builtin_ctz(bits);
+        }
+
+        p += 16;
+    }
+#endif
+
+    return memchr(p, q, (size_t) (end - p));
+}
+
+
+/*
  * The attributes of a tag, up to its '>' (returned) or the end of the
  * slice (end returned, the state kept for the next slice).  One local loop
  * rather than a trip through sf_lexer_scan()'s switch per attribute: most
@@ -192,9 +262,7 @@ sf_lexer_attrs(sf_lexer_t *lx, const unsigned char *p,
 
         case SF_LX_ATTRS:
             /* between attributes: only '=' and '>' matter */
-            while (p < end && !sf_lexer_attr_stop[*p]) {
-                p++;
-            }
+            p = sf_lexer_eq_or_gt(p, end);
 
             if (p == end || *p == '>') {
                 lx->state = state;
@@ -228,7 +296,7 @@ sf_lexer_attrs(sf_lexer_t *lx, const unsigned char *p,
 
         case SF_LX_QUOTED:
             /* "b='...": nothing but the same quote ends it */
-            q = memchr(p, lx->quote, (size_t) (end - p));
+            q = sf_lexer_quote_end(p, end, lx->quote);
 
             if (q == NULL) {
                 lx->state = state;

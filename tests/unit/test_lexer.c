@@ -235,6 +235,19 @@ test_text_and_tags(void **state)
           "</blockquote2><plaintext>",
           "M{<figcaption>}T{a}M{</figcaption>}M{<blockquote>}"
           "M{</BLOCKQUOTE>}M{<figcaptions>}M{</blockquote2>}M{<plaintext>}");
+    /* attributes longer than the 16-byte scans, '>' inside long values */
+    check("<a data-some-long-attribute-name=\"https://example.com/a/long/"
+          "path?x=1>2\" title='a title > with > signs and more text'"
+          " data-unquoted-value=abc>x</a>",
+          "M{<a data-some-long-attribute-name=\"https://example.com/a/long/"
+          "path?x=1>2\" title='a title > with > signs and more text'"
+          " data-unquoted-value=abc>}T{x}M{</a>}");
+    check("<a title=\"0123456789abcdef\">x</a><b title='0123456789abcde>'>y",
+          "M{<a title=\"0123456789abcdef\">}T{x}M{</a>}"
+          "M{<b title='0123456789abcde>'>}T{y}");
+    check("<div                                  class=x                 >y",
+          "M{<div                                  class=x                 >}"
+          "T{y}");
     check("<b>></b><br/>x<p2>y</p2 ><>z",
           "M{<b>}T{>}M{</b>}M{<br/>}T{x}M{<p2>}T{y}M{</p2 >}T{<>z}");
 }
