@@ -124,10 +124,10 @@ static inline size_t
 sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    size_t     k, n;
-    uint64_t   w, gt, key;
-    unsigned   end;
-    sf_tag_e   tag;
+    size_t                 k, n;
+    uint64_t               w, gt, key;
+    unsigned               end;
+    const sf_tag_word_t   *word;
 
     memcpy(&w, p, 8);
 
@@ -149,22 +149,22 @@ sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 
     n = k - 1 - end;
     key = (w >> (8 + 8 * end)) & (((uint64_t) 1 << (8 * n)) - 1);
-    tag = sf_tag_exact8(key, n);
+    word = sf_tag_word(key, n);
 
-    if (tag == SF_TAG_NONE) {
+    if (word == NULL) {
         return 0;
     }
 
-    if (sf_tag_is_rawtext(tag) || tag == SF_TAG_TEMPLATE) {
+    if (word->special) {
         /* "<script>": the lexer enters raw text, out of line */
-        sf_lexer_short_special(lx, p + 1 + end, n, tag, end);
+        sf_lexer_short_special(lx, p + 1 + end, n, (sf_tag_e) word->tag, end);
         return k + 1;
     }
 
     /* what sf_lexer_tag() leaves: in the data state no template is open */
     lx->end = end;
     lx->name_len = (unsigned) n;
-    lx->tag = tag;
+    lx->tag = (sf_tag_e) word->tag;
     lx->inert = 0;
 
     return k + 1;

@@ -172,7 +172,6 @@ sf_tag_lookup(const unsigned char *name, size_t len)
  *     for each name i: sf_tag_by_key[(key(name) * SF_TAG_KEY_FACTOR) >> 56]
  *                      = i + 1
  */
-#define SF_TAG_KEY_FACTOR  0x7A57378CB8962A95ULL
 
 static const unsigned char  sf_tag_by_key[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0, 0, 0, 0, 34, 12, 0, 0, 72, 0,
@@ -187,6 +186,89 @@ static const unsigned char  sf_tag_by_key[256] = {
     0, 0, 54, 56, 0, 2, 0, 18, 0, 0, 0, 6, 28, 0, 20, 0, 0, 63, 0, 0, 0, 0, 0,
     0, 0, 40, 70, 0, 43, 46, 0, 0, 44, 57, 0, 0, 0, 0, 59, 0, 0, 0, 0, 0, 0,
     37, 0, 0
+};
+
+
+/*
+ * By the same hash of the key: the name's first eight bytes as a word,
+ * its length and id, and whether the lexer changes state after it (raw
+ * text, template).  Generated with the table above.
+ */
+const sf_tag_word_t  sf_tag_words[256] = {
+    [12] = { 0x00007265746E6563ULL, 6, SF_TAG_CENTER, 0 },
+    [18] = { 0x000000006B6E696CULL, 4, SF_TAG_LINK, 0 },
+    [19] = { 0x0000000000003368ULL, 2, SF_TAG_H3, 0 },
+    [22] = { 0x7865746E69616C70ULL, 9, SF_TAG_PLAINTEXT, 1 },
+    [25] = { 0x0000000000003668ULL, 2, SF_TAG_H6, 0 },
+    [27] = { 0x00007265746F6F66ULL, 6, SF_TAG_FOOTER, 0 },
+    [29] = { 0x0000006564697361ULL, 5, SF_TAG_ASIDE, 0 },
+    [31] = { 0x00000079646F6274ULL, 5, SF_TAG_TBODY, 0 },
+    [32] = { 0x0000000064616568ULL, 4, SF_TAG_HEAD, 0 },
+    [42] = { 0x0000000000766964ULL, 3, SF_TAG_DIV, 0 },
+    [45] = { 0x0000000000000069ULL, 1, SF_TAG_I, 0 },
+    [48] = { 0x00006E6F74747562ULL, 6, SF_TAG_BUTTON, 0 },
+    [51] = { 0x0073736572646461ULL, 7, SF_TAG_ADDRESS, 0 },
+    [53] = { 0x0000006461656874ULL, 5, SF_TAG_THEAD, 0 },
+    [55] = { 0x000000006D726F66ULL, 4, SF_TAG_FORM, 0 },
+    [56] = { 0x000000000076616EULL, 3, SF_TAG_NAV, 0 },
+    [61] = { 0x000000006C6D7468ULL, 4, SF_TAG_HTML, 0 },
+    [70] = { 0x0000000000007274ULL, 2, SF_TAG_TR, 0 },
+    [71] = { 0x0000000000657270ULL, 3, SF_TAG_PRE, 0 },
+    [79] = { 0x0000000000007464ULL, 2, SF_TAG_DT, 0 },
+    [80] = { 0x0000006C6562616CULL, 5, SF_TAG_LABEL, 0 },
+    [83] = { 0x007972616D6D7573ULL, 7, SF_TAG_SUMMARY, 0 },
+    [85] = { 0x6974706163676966ULL, 10, SF_TAG_FIGCAPTION, 0 },
+    [88] = { 0x0000000065646F63ULL, 4, SF_TAG_CODE, 0 },
+    [91] = { 0x0000000000000061ULL, 1, SF_TAG_A, 0 },
+    [97] = { 0x0000006C6C616D73ULL, 5, SF_TAG_SMALL, 0 },
+    [98] = { 0x000000000000696CULL, 2, SF_TAG_LI, 0 },
+    [99] = { 0x000000006E69616DULL, 4, SF_TAG_MAIN, 0 },
+    [101] = { 0x0000000000003168ULL, 2, SF_TAG_H1, 0 },
+    [103] = { 0x0000000000006D65ULL, 2, SF_TAG_EM, 0 },
+    [106] = { 0x0000000000003468ULL, 2, SF_TAG_H4, 0 },
+    [110] = { 0x0000676F6C616964ULL, 6, SF_TAG_DIALOG, 0 },
+    [129] = { 0x0000000000006474ULL, 2, SF_TAG_TD, 0 },
+    [134] = { 0x0000000000000070ULL, 1, SF_TAG_P, 0 },
+    [138] = { 0x0000000000007268ULL, 2, SF_TAG_HR, 0 },
+    [139] = { 0x006E6F6974706163ULL, 7, SF_TAG_CAPTION, 0 },
+    [146] = { 0x000000656C746974ULL, 5, SF_TAG_TITLE, 1 },
+    [149] = { 0x0000000000006C64ULL, 2, SF_TAG_DL, 0 },
+    [154] = { 0x000070756F726768ULL, 6, SF_TAG_HGROUP, 0 },
+    [158] = { 0x00656C6369747261ULL, 7, SF_TAG_ARTICLE, 0 },
+    [160] = { 0x0000657275676966ULL, 6, SF_TAG_FIGURE, 0 },
+    [161] = { 0x000000006E617073ULL, 4, SF_TAG_SPAN, 0 },
+    [162] = { 0x6F75716B636F6C62ULL, 10, SF_TAG_BLOCKQUOTE, 0 },
+    [170] = { 0x0000000000676D69ULL, 3, SF_TAG_IMG, 0 },
+    [172] = { 0x0000000000007262ULL, 2, SF_TAG_BR, 0 },
+    [173] = { 0x746573646C656966ULL, 8, SF_TAG_FIELDSET, 0 },
+    [174] = { 0x00000000756E656DULL, 4, SF_TAG_MENU, 0 },
+    [177] = { 0x7470697263736F6EULL, 8, SF_TAG_NOSCRIPT, 1 },
+    [181] = { 0x0000000000006C75ULL, 2, SF_TAG_UL, 0 },
+    [183] = { 0x6165726174786574ULL, 8, SF_TAG_TEXTAREA, 1 },
+    [187] = { 0x006E6F6974636573ULL, 7, SF_TAG_SECTION, 0 },
+    [188] = { 0x0000000000003268ULL, 2, SF_TAG_H2, 0 },
+    [191] = { 0x00007463656C6573ULL, 6, SF_TAG_SELECT, 0 },
+    [193] = { 0x0000000000003568ULL, 2, SF_TAG_H5, 0 },
+    [194] = { 0x006465626D656F6EULL, 7, SF_TAG_NOEMBED, 1 },
+    [198] = { 0x0000000065746963ULL, 4, SF_TAG_CITE, 0 },
+    [201] = { 0x0000000000706D78ULL, 3, SF_TAG_XMP, 1 },
+    [203] = { 0x73656D6172666F6EULL, 8, SF_TAG_NOFRAMES, 1 },
+    [210] = { 0x0000726564616568ULL, 6, SF_TAG_HEADER, 0 },
+    [211] = { 0x0000656D61726669ULL, 6, SF_TAG_IFRAME, 1 },
+    [213] = { 0x0000000000000062ULL, 1, SF_TAG_B, 0 },
+    [215] = { 0x0000000000006C6FULL, 2, SF_TAG_OL, 0 },
+    [219] = { 0x0000000000006464ULL, 2, SF_TAG_DD, 0 },
+    [220] = { 0x0000000079646F62ULL, 4, SF_TAG_BODY, 0 },
+    [222] = { 0x0000000000006874ULL, 2, SF_TAG_TH, 0 },
+    [225] = { 0x00736C6961746564ULL, 7, SF_TAG_DETAILS, 0 },
+    [233] = { 0x0000007475706E69ULL, 5, SF_TAG_INPUT, 0 },
+    [234] = { 0x6574616C706D6574ULL, 8, SF_TAG_TEMPLATE, 1 },
+    [236] = { 0x000000656C797473ULL, 5, SF_TAG_STYLE, 1 },
+    [237] = { 0x000000746F6F6674ULL, 5, SF_TAG_TFOOT, 0 },
+    [240] = { 0x000000656C626174ULL, 5, SF_TAG_TABLE, 0 },
+    [241] = { 0x0000747069726373ULL, 6, SF_TAG_SCRIPT, 1 },
+    [246] = { 0x0000676E6F727473ULL, 6, SF_TAG_STRONG, 0 },
+    [253] = { 0x000000006174656DULL, 4, SF_TAG_META, 0 },
 };
 
 
@@ -266,20 +348,11 @@ sf_tag_exact(uint64_t lo, uint64_t hi, size_t len)
 sf_tag_e
 sf_tag_exact8(uint64_t key, size_t len)
 {
-    unsigned               k;
-    uint64_t               name;
-    const sf_tag_name_t   *n;
+    const sf_tag_word_t  *w;
 
-    k = sf_tag_by_key[(key * SF_TAG_KEY_FACTOR) >> 56];
+    w = sf_tag_word(key, len);
 
-    if (k == 0) {
-        return SF_TAG_NONE;
-    }
-
-    n = &sf_tag_names[k - 1];
-    memcpy(&name, n->name, 8);
-
-    return (n->len == len && name == key) ? n->tag : SF_TAG_NONE;
+    return (w != NULL) ? (sf_tag_e) w->tag : SF_TAG_NONE;
 }
 
 

@@ -439,8 +439,10 @@ test_tag_names_lookup8(void **state)
     int             t;
     size_t          i, len, k;
     uint64_t        seed;
+    uint64_t        lo, hi;
+    sf_tag_e        exact;
     const char     *name;
-    unsigned char   buf[12];
+    unsigned char   buf[12], key[16];
 
     static const unsigned char  alphabet[] = "abdhilpstvAHLPSTZ@[`{16\x80\xc1";
 
@@ -464,6 +466,26 @@ test_tag_names_lookup8(void **state)
             }
 
             assert_int_equal(sf_tag_lookup8(buf, len), t);
+
+            /* the exact word tables: the name as written in lower case */
+            memset(key, 0, sizeof(key));
+            memcpy(key, buf, len);
+            memcpy(&lo, key, 8);
+            memcpy(&hi, key + 8, 8);
+            exact = (k == 0) ? (sf_tag_e) t : SF_TAG_NONE;
+
+            assert_int_equal(sf_tag_exact(lo, hi, len), exact);
+
+            if (len <= 8) {
+                assert_int_equal(sf_tag_exact8(lo, len), exact);
+
+                if (k == 0) {
+                    assert_non_null(sf_tag_word(lo, len));
+                    assert_int_equal(sf_tag_word(lo, len)->special,
+                                     sf_tag_is_rawtext(t)
+                                     || t == SF_TAG_TEMPLATE);
+                }
+            }
         }
     }
 
@@ -483,6 +505,21 @@ test_tag_names_lookup8(void **state)
         }
 
         assert_int_equal(sf_tag_lookup8(buf, len), sf_tag_lookup(buf, len));
+
+        /* an exact match is a known name, and the same one */
+        memset(key, 0, sizeof(key));
+        memcpy(key, buf, len);
+        memcpy(&lo, key, 8);
+        memcpy(&hi, key + 8, 8);
+        exact = sf_tag_exact(lo, hi, len);
+
+        if (exact != SF_TAG_NONE) {
+            assert_int_equal(exact, sf_tag_lookup(buf, len));
+        }
+
+        if (len <= 8) {
+            assert_int_equal(sf_tag_exact8(lo, len), exact);
+        }
     }
 }
 
