@@ -585,9 +585,10 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
     room = s->hold_cap - s->hold_len;
 
     if (*p != '<') {
+        m = 0;
+
         if (s->mode == SF_MODE_PASS && s->in_body && !s->in_head) {
             /* white space between blocks flows; anything else is inline */
-            m = 0;
             len = n < io->avail_out ? n : io->avail_out;
 
             while (m < len && sf_stream_space(p[m])) {
@@ -599,10 +600,22 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
                     return 0;
                 }
 
-                sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
-                return 1;
-            }
+                /*
+                 * The text starts a block, read in this turn.  Between
+                 * tokens in PASS nothing in the hold-back is needed: the
+                 * block starts it, as after the loop's compaction.
+                 */
+                if (s->t_start >= s->hold_len) {
+                    s->t_start -= s->hold_len;
+                }
 
+                s->hold_len = 0;
+                sf_stream_start_anon(s, 0, s->stats.bytes_in);
+                room = s->hold_cap;
+            }
+        }
+
+        if (m > 0) {
             to = SF_TO_OUT;
 
         } else {
