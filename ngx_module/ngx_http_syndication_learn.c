@@ -452,7 +452,7 @@ ngx_http_syndication_learn_load(ngx_shm_zone_t *shm_zone,
             goto damaged;
         }
 
-        if (expire <= (int64_t) ngx_time()
+        if (expire < (int64_t) ngx_time()
             || sf_url_clean(p + klen, ulen, 0, url, sizeof(url)) != ulen
             || ngx_memcmp(url, p + klen, ulen) != 0)
         {
@@ -758,7 +758,12 @@ ngx_http_syndication_learn_get(ngx_http_request_t *r,
 
     n = ngx_http_syndication_learn_lookup(ctx, key, hash);
 
-    if (n != NULL && n->expire <= ngx_time()) {
+    /*
+     * nginx's clock counts whole seconds: an entry stored late in second
+     * t with expire = t + ttl still lives through that second, so that it
+     * lives ttl seconds at least (ttl + 1 at most), never less.
+     */
+    if (n != NULL && n->expire < ngx_time()) {
         ngx_queue_remove(&n->queue);
         ngx_rbtree_delete(&ctx->sh->rbtree, &n->node);
         ngx_slab_free_locked(ctx->shpool, n);

@@ -123,7 +123,7 @@ HTTP = """
 
         location /learnttl/ {{
             syndication_learn zone=learned:1m key=$scheme://$host$uri
-                              ttl=1s;
+                              ttl=2s;
             proxy_pass http://up/foot/;
         }}
 
