@@ -111,10 +111,10 @@ void sf_lexer_raw_end(sf_lexer_t *lx);
  * through sf_lexer_short_special()).  One load finds the '>' and gives the name's key; one table
  * lookup settles it.  Returns 0, the lexer untouched, for any other tag;
  * sf_lexer_tag() reads those from the same '<'.  Inline: its callers pay
- * nothing for the general reader's registers.  End tags whose '>' is in
- * the next eight bytes ("</figcaption>"), with len >= 16, are read the
- * same way by sf_lexer_short_tag16(), out of line to keep this one short
- * (start tags that long mostly have attributes).
+ * nothing for the general reader's registers.  Tags whose '>' is in the
+ * next eight bytes ("</figcaption>"), with len >= 16 and no space in the
+ * first eight, are read the same way by sf_lexer_short_tag16(), out of
+ * line to keep this one short.
  */
 size_t sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p);
 void sf_lexer_short_special(sf_lexer_t *lx, const unsigned char *name,
@@ -136,8 +136,14 @@ sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
     gt = (gt - 0x0101010101010101ULL) & ~gt & 0x8080808080808080ULL;
 
     if (gt == 0) {
-        /* end tags have no attributes: "</figcaption>" may be short too */
-        return (len >= 16 && p[1] == '/') ? sf_lexer_short_tag16(lx, p) : 0;
+        /*
+         * "</figcaption>", "<figcaption>": the name may end in the next
+         * word; not when a space in this one starts attributes.
+         */
+        gt = w ^ 0x2020202020202020ULL;
+        gt = (gt - 0x0101010101010101ULL) & ~gt & 0x8080808080808080ULL;
+
+        return (len >= 16 && gt == 0) ? sf_lexer_short_tag16(lx, p) : 0;
     }
 
     k = (size_t) __builtin_ctzll(gt) >> 3;
