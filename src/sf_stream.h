@@ -374,7 +374,15 @@ sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len)
 }
 
 /* sf_stream_elt.c */
-sf_attrs_t *sf_stream_attrs(sf_attrs_t *a);
+sf_attrs_t *sf_stream_attrs_parse(sf_attrs_t *a);
+
+/* The attributes of a's tag, parsed at the first use (most need none). */
+static inline sf_attrs_t *
+sf_stream_attrs(sf_attrs_t *a)
+{
+    return a->parsed ? a : sf_stream_attrs_parse(a);
+}
+
 unsigned sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a);
 unsigned sf_stream_flags(sf_stream_t *s);
 void sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
