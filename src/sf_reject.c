@@ -80,6 +80,23 @@ sf_match_hazard(const unsigned char *p, size_t n)
 }
 
 
+/* Whether no byte of the text may start a hazard: sf_reject_scan() then
+ * accepts it, whatever it counts. */
+static int
+sf_reject_calm(const unsigned char *text, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (sf_hazard[text[i]]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 /* Whether text[i..] holds the anchor, ASCII case aside. */
 static int
 sf_match_anchor_at(const unsigned char *text, size_t len, size_t i,
@@ -1115,6 +1132,27 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
     }
 
+    /* no escaped markup, so no link but the block's */
+    nl = b->nlinks < match->max_links ? b->nlinks : match->max_links;
+    nlc = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
+
+    if (rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS) {
+        /*
+         * A text too short for any anchor, without a byte that may be a
+         * hazard: whatever its lead bytes and length, the tables below
+         * leave no rule (a short block in dense markup ends here, its
+         * text read once for the hazards alone).
+         */
+        if (b->text_len < rules->anchor_all.minlen
+            && (m & rules->rej_all[nlc][first]
+                & (rules->rej_plain[nlc][first] | rules->rej_none[nlc][first]))
+               == 0
+            && sf_reject_calm(b->text, b->text_len))
+        {
+            return 1;
+        }
+    }
+
     lo = 0;
     seen = 0;
 
@@ -1123,10 +1161,6 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     {
         return 0;
     }
-
-    /* no escaped markup, so no link but the block's */
-    nl = b->nlinks < match->max_links ? b->nlinks : match->max_links;
-    nlc = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
 
     if (rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS) {
         /* none whatever phrases the text has */
