@@ -18,6 +18,7 @@ static void sf_stream_report(sf_stream_t *s, const char *rule_id,
     sf_action_e action, size_t bytes, uint64_t offset);
 static unsigned sf_stream_held_flags(sf_stream_t *s, unsigned own);
 static void sf_stream_links(sf_stream_t *s, const unsigned char *base);
+static void sf_stream_heading_end(sf_stream_t *s, unsigned flags);
 static void sf_stream_decide(sf_stream_t *s, size_t end);
 static void sf_stream_container(sf_stream_t *s);
 static int sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
@@ -248,12 +249,32 @@ sf_stream_links(sf_stream_t *s, const unsigned char *base)
 }
 
 
+/*
+ * A held <h1> names the page when the head did not: its text is a title
+ * candidate, and within the entry the first block after it is the
+ * entry's first again.
+ */
+static void
+sf_stream_heading_end(sf_stream_t *s, unsigned flags)
+{
+    if (s->held_tag != SF_TAG_H1) {
+        return;
+    }
+
+    if (flags & SF_BLOCK_IN_ENTRY) {
+        s->first_done = 0;
+    }
+
+    sf_stream_title_set(s, s->text, s->text_len,
+                        (flags & SF_BLOCK_IN_ENTRY) ? 4 : 3);
+}
+
+
 /* Decide the held block [h_start, end) and act on it. */
 static void
 sf_stream_decide(sf_stream_t *s, size_t end)
 {
     int                    kept;
-    size_t                 len;
     uint64_t               may;
     unsigned               flags;
     sf_elt_t              *parent;
@@ -310,6 +331,21 @@ sf_stream_decide(sf_stream_t *s, size_t end)
      */
     kept = sf_rules_prejudge(s->rules, s->match, &b, &may);
 
+    /* kept with no rule left nor a shape the detector reads: most blocks */
+    if (kept && s->explain == NULL
+        && (s->shape == NULL || b.nlinks < 2 || b.nlinks > 3))
+    {
+        s->stats.blocks_held++;
+
+        if (s->text_over) {
+            sf_stream_pass(s, SF_PASS_TEXT);
+        }
+
+        sf_stream_heading_end(s, flags);
+        sf_stream_queue(s, base, b.raw_len);
+        return;
+    }
+
     memset(&res, 0, sizeof(sf_decision_result_t));
     res.action = SF_ACT_KEEP;
 
@@ -362,15 +398,7 @@ sf_stream_decide(sf_stream_t *s, size_t end)
                         res.source_name_len);
     }
 
-    if (s->held_tag == SF_TAG_H1) {
-        if (flags & SF_BLOCK_IN_ENTRY) {
-            s->first_done = 0;
-        }
-
-        len = s->text_len;
-        sf_stream_title_set(s, s->text, len,
-                            (flags & SF_BLOCK_IN_ENTRY) ? 4 : 3);
-    }
+    sf_stream_heading_end(s, flags);
 
     if (act != SF_ACT_KEEP && act != SF_ACT_KEEP_SOURCE) {
         s->stats.blocks_removed++;
