@@ -149,6 +149,17 @@ int sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block);
 
 /*
+ * The cheapest of these looks, before the stream builds a block: whether
+ * a block of tag (with SF_BLOCK_ANONYMOUS in flags, its container's),
+ * flags, nlinks links and text, and without a class or id (its
+ * container's, when anonymous), is kept for sure from the reject's tables
+ * alone.  1: sf_rules_prejudge() would say 1; 0: it does not tell.
+ */
+int sf_rules_keep_bare(const sf_rules_t *rules, const sf_match_t *match,
+    sf_tag_e tag, unsigned flags, size_t nlinks, const unsigned char *text,
+    size_t len);
+
+/*
  * sf_rules_decide() in two steps: sf_rules_prejudge() runs the reject on
  * the whole block (links included) and, when it returns 0, gives the
  * rules it left in *may; sf_rules_decide_rest() decides from those

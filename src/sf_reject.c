@@ -97,6 +97,24 @@ sf_reject_calm(const unsigned char *text, size_t len)
 }
 
 
+/*
+ * Whether the rules m in scope leave none for a text too short for any
+ * anchor, without a byte that may start a hazard: whatever its lead bytes
+ * and length, the tables of sf_reject_block() leave no rule then (a short
+ * block in dense markup ends here, its text read once for the hazards).
+ */
+static inline int
+sf_reject_short(const sf_rules_t *rules, uint64_t m, size_t nlc,
+    unsigned first, const unsigned char *text, size_t len)
+{
+    return len < rules->anchor_all.minlen
+           && (m & rules->rej_all[nlc][first]
+               & (rules->rej_plain[nlc][first] | rules->rej_none[nlc][first]))
+              == 0
+           && sf_reject_calm(text, len);
+}
+
+
 /* Whether text[i..] holds the anchor, ASCII case aside. */
 static int
 sf_match_anchor_at(const unsigned char *text, size_t len, size_t i,
@@ -1137,18 +1155,7 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     nlc = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
 
     if (rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS) {
-        /*
-         * A text too short for any anchor, without a byte that may be a
-         * hazard: whatever its lead bytes and length, the tables below
-         * leave no rule (a short block in dense markup ends here, its
-         * text read once for the hazards alone).
-         */
-        if (b->text_len < rules->anchor_all.minlen
-            && (m & rules->rej_all[nlc][first]
-                & (rules->rej_plain[nlc][first] | rules->rej_none[nlc][first]))
-               == 0
-            && sf_reject_calm(b->text, b->text_len))
-        {
+        if (sf_reject_short(rules, m, nlc, first, b->text, b->text_len)) {
             return 1;
         }
     }
@@ -1232,4 +1239,57 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     }
 
     return sf_reject_rules(rules, match, b, m, nl, lo);
+}
+
+
+/*
+ * sf_rules_keep_bare() (sf_block.h): the answer of sf_match_kept() and
+ * sf_reject_block() for a block without id or class, told from the tables
+ * alone, or 0 when they do not tell.
+ */
+int
+sf_rules_keep_bare(const sf_rules_t *rules, const sf_match_t *match,
+    sf_tag_e tag, unsigned flags, size_t nlinks, const unsigned char *text,
+    size_t len)
+{
+    size_t    nl;
+    uint64_t  m;
+    unsigned  first;
+
+    if (rules == NULL || match == NULL || !rules->compiled) {
+        return 1;
+    }
+
+    if (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)) {
+        return 1;
+    }
+
+    if (match->slow || rules->anchor_all.map == NULL || !rules->rej_ok
+        || len > match->cap
+        || (rules->text_limit != 0 && len > rules->text_limit))
+    {
+        return 0;
+    }
+
+    if (flags & SF_BLOCK_ANONYMOUS) {
+        tag = SF_TAG_NONE;
+    }
+
+    if ((unsigned) tag >= SF_TAG_NTAGS) {
+        return 0;
+    }
+
+    /* the scope without a class or id: the rules the tag takes */
+    first = (flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
+    m = rules->rej_any[first] & rules->rej_tag[tag];
+
+    if (m == 0) {
+        return 1;
+    }
+
+    nl = nlinks < match->max_links ? nlinks : match->max_links;
+
+    return sf_reject_short(rules, m, nl < SF_REJECT_NLC - 1
+                                     ? nl : SF_REJECT_NLC - 1,
+                           first, text, len);
 }

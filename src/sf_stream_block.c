@@ -19,6 +19,10 @@ static void sf_stream_report(sf_stream_t *s, const char *rule_id,
 static unsigned sf_stream_held_flags(sf_stream_t *s, unsigned own);
 static void sf_stream_links(sf_stream_t *s, const unsigned char *base);
 static void sf_stream_heading_end(sf_stream_t *s, unsigned flags);
+static int sf_stream_plain(sf_stream_t *s);
+static int sf_stream_bare(sf_stream_t *s);
+static void sf_stream_kept(sf_stream_t *s, unsigned flags,
+    const unsigned char *base, size_t len);
 static void sf_stream_decide(sf_stream_t *s, size_t end);
 static void sf_stream_container(sf_stream_t *s);
 static int sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
@@ -270,6 +274,56 @@ sf_stream_heading_end(sf_stream_t *s, unsigned flags)
 }
 
 
+/*
+ * Whether a kept block needs nothing but its bytes sent: nobody explains
+ * decisions, and the shape detector is off or cannot read it (it reads
+ * blocks of two or three links).
+ */
+static int
+sf_stream_plain(sf_stream_t *s)
+{
+    return s->explain == NULL
+           && (s->shape == NULL || s->nlinks < 2 || s->nlinks > 3);
+}
+
+
+/* Whether the held block has no class nor id a rule may scope it by: its
+ * own, or its container's when it is anonymous. */
+static int
+sf_stream_bare(sf_stream_t *s)
+{
+    sf_elt_t  *parent;
+
+    if (!s->anon) {
+        return s->h_id_len == 0 && s->h_cls_len == 0;
+    }
+
+    if (s->depth == 0) {
+        return 1;
+    }
+
+    parent = &s->stack[s->depth - 1];
+
+    return parent->id_len == 0 && parent->cls_len == 0;
+}
+
+
+/* A block kept with no rule: counted, and its bytes sent. */
+static void
+sf_stream_kept(sf_stream_t *s, unsigned flags, const unsigned char *base,
+    size_t len)
+{
+    s->stats.blocks_held++;
+
+    if (s->text_over) {
+        sf_stream_pass(s, SF_PASS_TEXT);
+    }
+
+    sf_stream_heading_end(s, flags);
+    sf_stream_queue(s, base, len);
+}
+
+
 /* Decide the held block [h_start, end) and act on it. */
 static void
 sf_stream_decide(sf_stream_t *s, size_t end)
@@ -284,6 +338,17 @@ sf_stream_decide(sf_stream_t *s, size_t end)
     sf_decision_result_t   res;
 
     base = s->hold + s->h_start;
+    flags = sf_stream_held_flags(s, s->h_own);
+
+    /* no class nor id to scope it by, a short text: the tables tell */
+    if (sf_stream_bare(s) && sf_stream_plain(s)
+        && sf_rules_keep_bare(s->rules, s->match, s->held_tag, flags,
+                              s->nlinks, s->text, s->text_len))
+    {
+        s->blocks++;
+        sf_stream_kept(s, flags, base, end - s->h_start);
+        return;
+    }
 
     /* every field set here: no memset of the whole block on the hot path */
     b.tag = s->held_tag;
@@ -318,7 +383,6 @@ sf_stream_decide(sf_stream_t *s, size_t end)
     b.links = s->links;
     b.nlinks = s->nlinks;
 
-    flags = sf_stream_held_flags(s, s->h_own);
     b.flags = flags;
     b.index = s->blocks++;
     b.title = s->title_len ? s->title : NULL;
@@ -332,17 +396,8 @@ sf_stream_decide(sf_stream_t *s, size_t end)
     kept = sf_rules_prejudge(s->rules, s->match, &b, &may);
 
     /* kept with no rule left nor a shape the detector reads: most blocks */
-    if (kept && s->explain == NULL
-        && (s->shape == NULL || b.nlinks < 2 || b.nlinks > 3))
-    {
-        s->stats.blocks_held++;
-
-        if (s->text_over) {
-            sf_stream_pass(s, SF_PASS_TEXT);
-        }
-
-        sf_stream_heading_end(s, flags);
-        sf_stream_queue(s, base, b.raw_len);
+    if (kept && sf_stream_plain(s)) {
+        sf_stream_kept(s, flags, base, b.raw_len);
         return;
     }
 
