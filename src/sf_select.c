@@ -113,6 +113,11 @@ sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
         return SF_SELECT_NONE;
     }
 
+    /* a tag without class or id is held by its name, or not at all */
+    if (id_len == 0 && cls_len == 0) {
+        return rules->hold[tag] ? SF_SELECT_HOLD : SF_SELECT_NONE;
+    }
+
     /*
      * Most tags carry classes, few of them are named by a rule: a bloom
      * filter of the names keeps the selector checks off the common path.

@@ -64,6 +64,14 @@
 #define SF_RENDER_SIZE(url)  (2 * (url))
 #define SF_BUF_MAX        (1U << 30)  /* hold-back and text buffers */
 
+/* The rare part of a hot function, kept out of it: no register saves on
+ * the common path. */
+#if defined(__GNUC__)
+#define SF_NOINLINE       __attribute__ ((noinline))
+#else
+#define SF_NOINLINE
+#endif
+
 
 typedef enum {
     SF_MODE_PASS = 0,               /* outside blocks: bytes flow */

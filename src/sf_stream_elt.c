@@ -10,6 +10,8 @@
 #include "sf_stream.h"
 
 
+static void sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag);
+static unsigned sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a);
 static sf_tag_e sf_stream_top(sf_stream_t *s);
 static int sf_stream_heading(sf_tag_e t);
 
@@ -96,27 +98,14 @@ sf_stream_attr_slot(sf_attrs_t *a, const unsigned char *n, size_t len)
 }
 
 
-/*
- * Parse the attributes once, at the first use (sf_stream_attrs()): every
- * value NULL first, then one pass over the attribute bytes, if any.
- */
-sf_attrs_t *
-sf_stream_attrs_parse(sf_attrs_t *a)
+/* One pass over the attribute bytes of tag, into a (all NULL so far). */
+static SF_NOINLINE void
+sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag)
 {
     size_t                nlen, vlen;
     sf_tag_t              cur;
-    const sf_tag_t       *tag;
     const unsigned char  *n, *v;
     sf_stream_val_t      *val;
-
-    memset(&a->id, 0, sizeof(sf_attrs_t) - offsetof(sf_attrs_t, id));
-    a->parsed = 1;
-    tag = a->tag;
-
-    /* the attributes of an end tag mean nothing; most tags have none */
-    if (tag->end || tag->attr_pos >= tag->attr_end) {
-        return a;
-    }
 
     /* sf_tag_next_attr() moves a cursor of these two alone */
     cur.attr_pos = tag->attr_pos;
@@ -130,6 +119,43 @@ sf_stream_attrs_parse(sf_attrs_t *a)
             val->data = v;
             val->len = vlen;
         }
+    }
+}
+
+
+/*
+ * Parse the attributes once, at the first use (sf_stream_attrs()): every
+ * value NULL first, then one pass over the attribute bytes, if any.  The
+ * pass is a function apart: a bare tag costs no more than the clearing.
+ */
+sf_attrs_t *
+sf_stream_attrs_parse(sf_attrs_t *a)
+{
+    const sf_tag_t  *tag;
+
+    a->id.data = NULL;
+    a->id.len = 0;
+    a->cls.data = NULL;
+    a->cls.len = 0;
+    a->href.data = NULL;
+    a->href.len = 0;
+    a->rel.data = NULL;
+    a->rel.len = 0;
+    a->itemprop.data = NULL;
+    a->itemprop.len = 0;
+    a->content.data = NULL;
+    a->content.len = 0;
+    a->property.data = NULL;
+    a->property.len = 0;
+    a->name.data = NULL;
+    a->name.len = 0;
+    a->parsed = 1;
+
+    tag = a->tag;
+
+    /* the attributes of an end tag mean nothing; most tags have none */
+    if (!tag->end && tag->attr_pos < tag->attr_end) {
+        sf_stream_attrs_walk(a, tag);
     }
 
     return a;
@@ -150,11 +176,7 @@ static const sf_stream_word_t  sf_stream_place_classes[] = {
 unsigned
 sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
 {
-    int                      comments;
-    size_t                   len;
-    unsigned                 flags;
-    const unsigned char     *p, *w;
-    const sf_stream_word_t  *c;
+    unsigned  flags;
 
     a = sf_stream_attrs(a);
 
@@ -179,12 +201,28 @@ sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
         return flags;
     }
 
+    return flags | sf_stream_attr_flags(tag->tag, a);
+}
+
+
+/* What an element's id, classes and itemprop say of its contents. */
+static SF_NOINLINE unsigned
+sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a)
+{
+    int                      comments;
+    size_t                   len;
+    unsigned                 flags;
+    const unsigned char     *p, *w;
+    const sf_stream_word_t  *c;
+
+    flags = 0;
+
     /*
      * An element whose id or a class word names comments (#comments,
      * .comments-area, wpDiscuz's wpd- containers, ...) holds what readers
      * wrote; not <html> or <body>, whose classes describe the page.
      */
-    comments = tag->tag != SF_TAG_HTML && tag->tag != SF_TAG_BODY;
+    comments = t != SF_TAG_HTML && t != SF_TAG_BODY;
 
     if (comments && a->id.data != NULL
         && sf_stream_comment_list(a->id.data, a->id.len))
