@@ -64,14 +64,6 @@
 #define SF_RENDER_SIZE(url)  (2 * (url))
 #define SF_BUF_MAX        (1U << 30)  /* hold-back and text buffers */
 
-/* The rare part of a hot function, kept out of it: no register saves on
- * the common path. */
-#if defined(__GNUC__)
-#define SF_NOINLINE       __attribute__ ((noinline))
-#else
-#define SF_NOINLINE
-#endif
-
 
 typedef enum {
     SF_MODE_PASS = 0,               /* outside blocks: bytes flow */
@@ -381,6 +373,13 @@ sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len)
     return sf_stream_queue_wait(s, p, len);
 }
 
+/* The flags of the innermost open element: where new content sits. */
+static inline unsigned
+sf_stream_flags(sf_stream_t *s)
+{
+    return s->depth > 0 ? s->stack[s->depth - 1].flags : 0;
+}
+
 /* sf_stream_elt.c */
 sf_attrs_t *sf_stream_attrs_parse(sf_attrs_t *a);
 
@@ -392,7 +391,6 @@ sf_stream_attrs(sf_attrs_t *a)
 }
 
 unsigned sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a);
-unsigned sf_stream_flags(sf_stream_t *s);
 void sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 void sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
     size_t id_len, const unsigned char *cls, size_t cls_len, unsigned own);

@@ -24,6 +24,8 @@ static int sf_stream_bare(sf_stream_t *s);
 static void sf_stream_kept(sf_stream_t *s, unsigned flags,
     const unsigned char *base, size_t len);
 static void sf_stream_decide(sf_stream_t *s, size_t end);
+static void sf_stream_decide_block(sf_stream_t *s, size_t end,
+    unsigned flags);
 static void sf_stream_container(sf_stream_t *s);
 static int sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 
@@ -324,13 +326,37 @@ sf_stream_kept(sf_stream_t *s, unsigned flags, const unsigned char *base,
 }
 
 
-/* Decide the held block [h_start, end) and act on it. */
+/*
+ * Decide the held block [h_start, end) and act on it.  A block without a
+ * class or id to scope it by and with a short text is told by the
+ * reject's tables alone; the block struct is built for the others.
+ */
 static void
 sf_stream_decide(sf_stream_t *s, size_t end)
 {
+    unsigned  flags;
+
+    flags = sf_stream_held_flags(s, s->h_own);
+
+    if (sf_stream_bare(s) && sf_stream_plain(s)
+        && sf_rules_keep_bare(s->rules, s->match, s->held_tag, flags,
+                              s->nlinks, s->text, s->text_len))
+    {
+        s->blocks++;
+        sf_stream_kept(s, flags, s->hold + s->h_start, end - s->h_start);
+        return;
+    }
+
+    sf_stream_decide_block(s, end, flags);
+}
+
+
+/* The decision of a held block by the rules, whole. */
+static SF_NOINLINE void
+sf_stream_decide_block(sf_stream_t *s, size_t end, unsigned flags)
+{
     int                    kept;
     uint64_t               may;
-    unsigned               flags;
     sf_elt_t              *parent;
     sf_block_t             b;
     sf_action_e            act;
@@ -338,17 +364,6 @@ sf_stream_decide(sf_stream_t *s, size_t end)
     sf_decision_result_t   res;
 
     base = s->hold + s->h_start;
-    flags = sf_stream_held_flags(s, s->h_own);
-
-    /* no class nor id to scope it by, a short text: the tables tell */
-    if (sf_stream_bare(s) && sf_stream_plain(s)
-        && sf_rules_keep_bare(s->rules, s->match, s->held_tag, flags,
-                              s->nlinks, s->text, s->text_len))
-    {
-        s->blocks++;
-        sf_stream_kept(s, flags, base, end - s->h_start);
-        return;
-    }
 
     /* every field set here: no memset of the whole block on the hot path */
     b.tag = s->held_tag;

@@ -261,13 +261,6 @@ sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a)
 }
 
 
-unsigned
-sf_stream_flags(sf_stream_t *s)
-{
-    return s->depth > 0 ? s->stack[s->depth - 1].flags : 0;
-}
-
-
 /*
  * Inside a code sample: an open <pre> (a block on the stack) or <code>
  * (inline, counted by sf_stream_tag()).  An article quoting a footer as an
