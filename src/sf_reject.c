@@ -108,9 +108,7 @@ sf_reject_short(const sf_rules_t *rules, uint64_t m, size_t nlc,
     unsigned first, const unsigned char *text, size_t len)
 {
     return len < rules->anchor_all.minlen
-           && (m & rules->rej_all[nlc][first]
-               & (rules->rej_plain[nlc][first] | rules->rej_none[nlc][first]))
-              == 0
+           && (m & rules->rej_short[nlc][first]) == 0
            && sf_reject_calm(text, len);
 }
 
@@ -1256,26 +1254,19 @@ sf_rules_keep_bare(const sf_rules_t *rules, const sf_match_t *match,
     uint64_t  m;
     unsigned  first;
 
-    if (rules == NULL || match == NULL || !rules->compiled) {
+    if (rules == NULL || match == NULL || !rules->compiled
+        || (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)))
+    {
         return 1;
     }
 
-    if (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)) {
-        return 1;
-    }
+    /* as sf_reject_block() has them: within the bounds, a known tag */
+    tag = (flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : tag;
 
-    if (match->slow || rules->anchor_all.map == NULL || !rules->rej_ok
-        || len > match->cap
+    if (!rules->rej_ok || match->slow || rules->anchor_all.map == NULL
+        || (unsigned) tag >= SF_TAG_NTAGS || len > match->cap
         || (rules->text_limit != 0 && len > rules->text_limit))
     {
-        return 0;
-    }
-
-    if (flags & SF_BLOCK_ANONYMOUS) {
-        tag = SF_TAG_NONE;
-    }
-
-    if ((unsigned) tag >= SF_TAG_NTAGS) {
         return 0;
     }
 
