@@ -160,15 +160,23 @@ int sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block);
 
 /*
- * The cheapest of these looks, before the stream builds a block: whether
- * a block of tag (with SF_BLOCK_ANONYMOUS in flags, its container's),
- * flags, nlinks links and text, and without a class or id (its
- * container's, when anonymous), is kept for sure from the reject's tables
- * alone.  1: sf_rules_prejudge() would say 1; 0: it does not tell.
+ * The cheapest of these looks, before the stream builds a block: what the
+ * reject's tables alone tell of every block of tag (with
+ * SF_BLOCK_ANONYMOUS in flags, its container's), flags (those of
+ * SF_BLOCK_IN_BLOCKQUOTE, SF_BLOCK_IN_COMMENTS, SF_BLOCK_ANONYMOUS and
+ * SF_BLOCK_FIRST_IN_ENTRY) and nlinks links, without a class or id (its
+ * container's, when anonymous).  Such a block whose text is shorter than
+ * below, and when calm is set has no '&', '<' nor byte of 0x80 or more,
+ * is kept for sure: sf_rules_prejudge() would say 1.  below 0: the tables
+ * do not tell.  The stream keeps the answer per kind of block.
  */
-int sf_rules_keep_bare(const sf_rules_t *rules, const sf_match_t *match,
-    sf_tag_e tag, unsigned flags, size_t nlinks, const unsigned char *text,
-    size_t len);
+typedef struct {
+    size_t                below;
+    unsigned              calm;
+} sf_bare_t;
+
+void sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
+    sf_tag_e tag, unsigned flags, size_t nlinks, sf_bare_t *bare);
 
 /*
  * sf_rules_decide() in two steps: sf_rules_prejudge() runs the reject on

@@ -1241,46 +1241,65 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
 
 
 /*
- * sf_rules_keep_bare() (sf_block.h): the answer of sf_match_kept() and
- * sf_reject_block() for a block without id or class, told from the tables
- * alone, or 0 when they do not tell.
+ * sf_rules_bare() (sf_block.h): what sf_match_kept() and sf_reject_block()
+ * answer for every block of one kind without class or id, told from the
+ * tables alone; below 0 when they do not tell.
  */
-int
-sf_rules_keep_bare(const sf_rules_t *rules, const sf_match_t *match,
-    sf_tag_e tag, unsigned flags, size_t nlinks, const unsigned char *text,
-    size_t len)
+void
+sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
+    sf_tag_e tag, unsigned flags, size_t nlinks, sf_bare_t *bare)
 {
-    size_t    nl;
+    size_t    nl, bound;
     uint64_t  m;
     unsigned  first;
+
+    bare->below = 0;
+    bare->calm = 0;
 
     if (rules == NULL || match == NULL || !rules->compiled
         || (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)))
     {
-        return 1;
+        bare->below = (size_t) -1;
+        return;
     }
 
-    /* as sf_reject_block() has them: within the bounds, a known tag */
+    /* as sf_reject_block() has them: a known tag, the rules' tables */
     tag = (flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : tag;
 
     if (!rules->rej_ok || match->slow || rules->anchor_all.map == NULL
-        || (unsigned) tag >= SF_TAG_NTAGS || len > match->cap
-        || (rules->text_limit != 0 && len > rules->text_limit))
+        || (unsigned) tag >= SF_TAG_NTAGS)
     {
-        return 0;
+        return;
+    }
+
+    /* ... and a text within the bounds it tells about */
+    bound = match->cap;
+
+    if (rules->text_limit != 0 && rules->text_limit < bound) {
+        bound = rules->text_limit;
     }
 
     /* the scope without a class or id: the rules the tag takes */
     first = (flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
     m = rules->rej_any[first] & rules->rej_tag[tag];
 
-    if (m == 0) {
-        return 1;
+    /* a text of bound bytes or fewer: the reject reads it */
+    if (bound < (size_t) -1) {
+        bound++;
     }
 
-    nl = nlinks < match->max_links ? nlinks : match->max_links;
+    if (m == 0) {
+        bare->below = bound;
+        return;
+    }
 
-    return sf_reject_short(rules, m, nl < SF_REJECT_NLC - 1
-                                     ? nl : SF_REJECT_NLC - 1,
-                           first, text, len);
+    /* none left for a calm text shorter than any anchor (sf_reject_short) */
+    nl = nlinks < match->max_links ? nlinks : match->max_links;
+    nl = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
+
+    if ((m & rules->rej_short[nl][first]) == 0) {
+        bare->below = rules->anchor_all.minlen < bound
+                      ? rules->anchor_all.minlen : bound;
+        bare->calm = 1;
+    }
 }

@@ -86,6 +86,24 @@ typedef struct {
 } sf_elt_t;
 
 
+/*
+ * What the rules tell of one kind of bare block (sf_rules_bare()), kept
+ * per stream in a small table indexed by the tag: key 0 is empty, else
+ * the kind with SF_BARE_KEY set; below is sf_bare_t's below, at most
+ * SF_BARE_ANY (more than any text the stream holds, SF_BUF_MAX), with
+ * SF_BARE_CALM for calm.
+ */
+typedef struct {
+    uint32_t              key;
+    uint32_t              below;
+} sf_bare_memo_t;
+
+#define SF_BARE_MEMO      16
+#define SF_BARE_KEY       0x80000000u
+#define SF_BARE_CALM      0x80000000u
+#define SF_BARE_ANY       0x7fffffffu
+
+
 /* An attribute value, raw (entities intact); data NULL when absent. */
 typedef struct {
     const unsigned char  *data;
@@ -199,6 +217,7 @@ struct sf_stream_s {
     size_t                h_cls_len;
     unsigned              h_own;            /* its own SF_BLOCK_* flags */
     uint64_t              h_in_off;         /* offset in the input */
+    sf_bare_memo_t        bare[SF_BARE_MEMO];   /* sf_stream_bare_kept() */
 
     /* the markup token being read */
     size_t                t_start;

@@ -21,6 +21,7 @@ static void sf_stream_links(sf_stream_t *s, const unsigned char *base);
 static void sf_stream_heading_end(sf_stream_t *s, unsigned flags);
 static int sf_stream_plain(sf_stream_t *s);
 static int sf_stream_bare(sf_stream_t *s);
+static int sf_stream_bare_kept(sf_stream_t *s, unsigned flags);
 static void sf_stream_kept(sf_stream_t *s, unsigned flags,
     const unsigned char *base, size_t len);
 static void sf_stream_decide(sf_stream_t *s, size_t end);
@@ -310,6 +311,70 @@ sf_stream_bare(sf_stream_t *s)
 }
 
 
+/*
+ * Whether the held block, bare (sf_stream_bare()), is kept for sure by
+ * what the rules tell of its kind (sf_rules_bare()): asked once per kind
+ * and kept in s->bare, a table indexed by the tag.  A kind is the tag
+ * (none when anonymous), first in the entry or not, in a quote or comment
+ * area or not, and the link count; blocks of 16 links or more are not
+ * kept here.
+ */
+static int
+sf_stream_bare_kept(sf_stream_t *s, unsigned flags)
+{
+    size_t           i;
+    uint32_t         key;
+    sf_tag_e         t;
+    sf_bare_t        bare;
+    sf_bare_memo_t  *e;
+
+    if (s->nlinks >= 16) {
+        return 0;
+    }
+
+    t = (flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : s->held_tag;
+    key = SF_BARE_KEY | (uint32_t) t | (uint32_t) s->nlinks << 16
+          | ((flags & SF_BLOCK_FIRST_IN_ENTRY) ? 1u << 20 : 0)
+          | ((flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS))
+             ? 1u << 21 : 0);
+
+    e = &s->bare[t % SF_BARE_MEMO];
+
+    if (e->key != key) {
+        sf_rules_bare(s->rules, s->match, t,
+                      flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS
+                               | SF_BLOCK_ANONYMOUS
+                               | SF_BLOCK_FIRST_IN_ENTRY),
+                      s->nlinks, &bare);
+
+        e->key = key;
+        e->below = bare.below < SF_BARE_ANY ? (uint32_t) bare.below
+                                            : SF_BARE_ANY;
+
+        if (bare.calm) {
+            e->below |= SF_BARE_CALM;
+        }
+    }
+
+    if (s->text_len >= (e->below & SF_BARE_ANY)) {
+        return 0;
+    }
+
+    if (!(e->below & SF_BARE_CALM)) {
+        return 1;
+    }
+
+    /* no '&', '<' nor byte of 0x80 or more: none may start a hazard */
+    for (i = 0; i < s->text_len; i++) {
+        if (s->text[i] >= 0x80 || s->text[i] == '&' || s->text[i] == '<') {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 /* A block kept with no rule: counted, and its bytes sent. */
 static void
 sf_stream_kept(sf_stream_t *s, unsigned flags, const unsigned char *base,
@@ -339,8 +404,7 @@ sf_stream_decide(sf_stream_t *s, size_t end)
     flags = sf_stream_held_flags(s, s->h_own);
 
     if (sf_stream_bare(s) && sf_stream_plain(s)
-        && sf_rules_keep_bare(s->rules, s->match, s->held_tag, flags,
-                              s->nlinks, s->text, s->text_len))
+        && sf_stream_bare_kept(s, flags))
     {
         s->blocks++;
         sf_stream_kept(s, flags, s->hold + s->h_start, end - s->h_start);
