@@ -374,29 +374,76 @@ sf_reject_simd(const unsigned char *text, size_t len, size_t i,
     sf_count_t *ct, uint64_t *seen, size_t *stop)
 {
     int      mark;
-    size_t   k;
-    __m128i  v, amp, lt, del, sp, vbad, tail;
+    size_t   k, lim, from;
+    __m128i  v, w, amp, lt, del, sp, one, vbad, tail;
 
     amp = _mm_set1_epi8('&');
     lt = _mm_set1_epi8('<');
     del = _mm_set1_epi8(0x7f);
     sp = _mm_set1_epi8(' ');
+    one = _mm_set1_epi8(1);
 
-    /* the common case: runs of plain ASCII, in a loop of their own */
-    while (i + 16 <= len) {
-        v = _mm_loadu_si128((const __m128i *) (text + i));
+    /*
+     * The common case: runs of plain ASCII, in a loop of their own, as
+     * many chunks as the counters take before they are summed (the
+     * rounds of sf_count_add() counted once after the loop).  A byte of
+     * 0x7f or more has the high bit after a saturating + 1.
+     */
+    for ( ;; ) {
+        lim = i + 16 * (size_t) (255 - ct->rounds);
+        lim = lim < len ? lim : len;
+        from = i;
 
-        if (_mm_movemask_epi8(_mm_or_si128(
-                _mm_or_si128(v, _mm_cmpeq_epi8(v, del)),
-                _mm_or_si128(_mm_cmpeq_epi8(v, amp),
-                             _mm_cmpeq_epi8(v, lt)))) != 0)
-        {
-            break;
+        /* two chunks a round; from a pair not both plain, one by one */
+        while (i + 32 <= lim) {
+            v = _mm_loadu_si128((const __m128i *) (text + i));
+            w = _mm_loadu_si128((const __m128i *) (text + i + 16));
+
+            if (_mm_movemask_epi8(_mm_or_si128(
+                    _mm_or_si128(_mm_adds_epu8(v, one), _mm_adds_epu8(w, one)),
+                    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                              _mm_cmpeq_epi8(v, lt)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(w, amp),
+                                              _mm_cmpeq_epi8(w, lt)))))
+                != 0)
+            {
+                break;
+            }
+
+            ct->acc = _mm_sub_epi8(ct->acc, _mm_cmpgt_epi8(v, sp));
+            ct->acc = _mm_sub_epi8(ct->acc, _mm_cmpgt_epi8(w, sp));
+            i += 32;
         }
 
-        /* all below 0x80: a signed compare counts those above ' ' */
-        sf_count_add(ct, _mm_cmpgt_epi8(v, sp));
-        i += 16;
+        while (i + 16 <= lim) {
+            v = _mm_loadu_si128((const __m128i *) (text + i));
+
+            if (_mm_movemask_epi8(_mm_or_si128(
+                    _mm_adds_epu8(v, one),
+                    _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                 _mm_cmpeq_epi8(v, lt)))) != 0)
+            {
+                break;
+            }
+
+            /* all below 0x80: a signed compare counts those above ' ' */
+            ct->acc = _mm_sub_epi8(ct->acc, _mm_cmpgt_epi8(v, sp));
+            i += 16;
+        }
+
+        ct->rounds += (unsigned) ((i - from) / 16);
+
+        if (ct->rounds == 255) {
+            ct->sum = _mm_add_epi64(ct->sum, _mm_sad_epu8(ct->acc,
+                                                          _mm_setzero_si128()));
+            ct->acc = _mm_setzero_si128();
+            ct->rounds = 0;
+        }
+
+        /* a chunk that is not plain, or the text's end */
+        if (i + 16 <= lim || i + 16 > len) {
+            break;
+        }
     }
 
     if (i + 16 > len) {
