@@ -409,7 +409,7 @@ sf_stream_attrs(sf_attrs_t *a)
     return a->parsed ? a : sf_stream_attrs_parse(a);
 }
 
-unsigned sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a);
+unsigned sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a);
 void sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 void sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
     size_t id_len, const unsigned char *cls, size_t cls_len, unsigned own);
@@ -418,6 +418,38 @@ void sf_stream_pop(sf_stream_t *s, sf_tag_e t);
 int sf_stream_closes(sf_tag_e open, sf_tag_e t);
 int sf_stream_in_code(sf_stream_t *s);
 void sf_stream_implicit_close(sf_stream_t *s, sf_tag_e t);
+
+/* What an element itself says about where its contents sit. */
+static inline unsigned
+sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
+{
+    unsigned  flags;
+
+    a = sf_stream_attrs(a);
+
+    switch (tag->tag) {
+    case SF_TAG_ARTICLE:
+        flags = SF_BLOCK_IN_ENTRY;
+        break;
+    case SF_TAG_BLOCKQUOTE:
+        flags = SF_BLOCK_IN_BLOCKQUOTE;
+        break;
+    case SF_TAG_PRE:
+        flags = SF_BLOCK_IN_CODE;
+        break;
+    default:
+        flags = 0;
+        break;
+    }
+
+    /* most elements have none of the attributes that place contents */
+    if (a->id.data == NULL && a->cls.data == NULL && a->itemprop.data == NULL)
+    {
+        return flags;
+    }
+
+    return flags | sf_stream_attr_flags(tag->tag, a);
+}
 
 /* sf_stream_block.c */
 void sf_stream_text_add(sf_stream_t *s, const unsigned char *p, size_t len);

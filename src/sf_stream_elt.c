@@ -11,7 +11,6 @@
 
 
 static void sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag);
-static unsigned sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a);
 static sf_tag_e sf_stream_top(sf_stream_t *s);
 static int sf_stream_heading(sf_tag_e t);
 
@@ -173,40 +172,11 @@ static const sf_stream_word_t  sf_stream_place_classes[] = {
 
 
 /* What an element itself says about where its contents sit. */
+/*
+ * What an element's id, classes and itemprop say of its contents (the
+ * part of sf_stream_own_flags() for an element that has any of them).
+ */
 unsigned
-sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
-{
-    unsigned  flags;
-
-    a = sf_stream_attrs(a);
-
-    switch (tag->tag) {
-    case SF_TAG_ARTICLE:
-        flags = SF_BLOCK_IN_ENTRY;
-        break;
-    case SF_TAG_BLOCKQUOTE:
-        flags = SF_BLOCK_IN_BLOCKQUOTE;
-        break;
-    case SF_TAG_PRE:
-        flags = SF_BLOCK_IN_CODE;
-        break;
-    default:
-        flags = 0;
-        break;
-    }
-
-    /* most elements have none of the attributes that place contents */
-    if (a->id.data == NULL && a->cls.data == NULL && a->itemprop.data == NULL)
-    {
-        return flags;
-    }
-
-    return flags | sf_stream_attr_flags(tag->tag, a);
-}
-
-
-/* What an element's id, classes and itemprop say of its contents. */
-static SF_NOINLINE unsigned
 sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a)
 {
     int                      comments;
@@ -417,6 +387,16 @@ sf_stream_closes(sf_tag_e open, sf_tag_e t)
 }
 
 
+/* The elements sf_stream_closes() may close, as bits of their ids (all
+ * below 64). */
+#define SF_STREAM_CLOSABLE                                                   \
+    ((1ULL << SF_TAG_P) | (1ULL << SF_TAG_LI) | (1ULL << SF_TAG_DD)          \
+     | (1ULL << SF_TAG_DT) | (1ULL << SF_TAG_TD) | (1ULL << SF_TAG_TH)       \
+     | (1ULL << SF_TAG_TR) | (1ULL << SF_TAG_H1) | (1ULL << SF_TAG_H2)       \
+     | (1ULL << SF_TAG_H3) | (1ULL << SF_TAG_H4) | (1ULL << SF_TAG_H5)       \
+     | (1ULL << SF_TAG_H6))
+
+
 void
 sf_stream_implicit_close(sf_stream_t *s, sf_tag_e t)
 {
@@ -425,7 +405,11 @@ sf_stream_implicit_close(sf_stream_t *s, sf_tag_e t)
     for ( ;; ) {
         top = sf_stream_top(s);
 
-        if (top == SF_TAG_NONE || !sf_stream_closes(top, t)) {
+        /* most open elements (div, section, ul, ...) close on nothing */
+        if (top == SF_TAG_NONE || (unsigned) top >= 64
+            || ((SF_STREAM_CLOSABLE >> top) & 1) == 0
+            || !sf_stream_closes(top, t))
+        {
             return;
         }
 
