@@ -29,6 +29,12 @@ static void sf_stream_decide_block(sf_stream_t *s, size_t end,
     unsigned flags);
 static void sf_stream_container(sf_stream_t *s);
 static int sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
+static sf_verdict_e sf_stream_held_end(sf_stream_t *s, sf_tag_t *tag,
+    sf_attrs_t *a);
+static sf_verdict_e sf_stream_held_start(sf_stream_t *s, sf_tag_t *tag,
+    sf_attrs_t *a);
+static sf_verdict_e sf_stream_held_rest(sf_stream_t *s, sf_tag_t *tag,
+    sf_attrs_t *a);
 
 
 void
@@ -638,14 +644,51 @@ sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 }
 
 
+/*
+ * A tag inside the held block.  End tags, half of all, go their own short
+ * way: most end an inline element or the block itself.
+ */
 sf_verdict_e
 sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+{
+    return tag->end ? sf_stream_held_end(s, tag, a)
+                    : sf_stream_held_start(s, tag, a);
+}
+
+
+static sf_verdict_e
+sf_stream_held_end(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 {
     sf_tag_e  t;
 
     t = tag->tag;
 
-    if (!tag->end && !sf_tag_is_block(t) && sf_stream_named(s, tag, a)) {
+    if (!s->anon && t == s->held_tag) {
+        if (s->held_depth == 0) {
+            sf_stream_block_end(s, 1);
+            return SF_TAG_TAKEN;
+        }
+
+        s->held_depth--;
+
+    } else if (sf_tag_is_block(t)) {
+        /* an ancestor's end, or a stray one: the block is over */
+        sf_stream_block_end(s, 0);
+        return SF_TAG_AGAIN;
+    }
+
+    return sf_stream_held_rest(s, tag, a);
+}
+
+
+static SF_NOINLINE sf_verdict_e
+sf_stream_held_start(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+{
+    sf_tag_e  t;
+
+    t = tag->tag;
+
+    if (!sf_tag_is_block(t) && sf_stream_named(s, tag, a)) {
         /* an inline element does not close the held one: split around it */
         if (s->anon) {
             sf_stream_block_end(s, 0);
@@ -657,44 +700,35 @@ sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
         return SF_TAG_AGAIN;
     }
 
-    if (!tag->end) {
-        if (sf_tag_is_block(t)) {
-            if (s->anon || sf_stream_closes(s->held_tag, t)
-                || !sf_tag_is_block(s->held_tag))
-            {
-                if (!s->anon && !sf_tag_is_block(s->held_tag)) {
-                    sf_stream_container(s);
-                } else {
-                    sf_stream_block_end(s, 0);
-                }
-
-            } else {
+    if (sf_tag_is_block(t)) {
+        if (s->anon || sf_stream_closes(s->held_tag, t)
+            || !sf_tag_is_block(s->held_tag))
+        {
+            if (!s->anon && !sf_tag_is_block(s->held_tag)) {
                 sf_stream_container(s);
+            } else {
+                sf_stream_block_end(s, 0);
             }
 
-            return SF_TAG_AGAIN;
+        } else {
+            sf_stream_container(s);
         }
 
-        if (t == s->held_tag && !sf_tag_is_void(t) && !s->anon) {
-            s->held_depth++;
-        }
-
-    } else {
-        if (!s->anon && t == s->held_tag) {
-            if (s->held_depth == 0) {
-                sf_stream_block_end(s, 1);
-                return SF_TAG_TAKEN;
-            }
-
-            s->held_depth--;
-
-        } else if (sf_tag_is_block(t)) {
-            /* an ancestor's end, or a stray one: the block is over */
-            sf_stream_block_end(s, 0);
-            return SF_TAG_AGAIN;
-        }
+        return SF_TAG_AGAIN;
     }
 
+    if (t == s->held_tag && !sf_tag_is_void(t) && !s->anon) {
+        s->held_depth++;
+    }
+
+    return sf_stream_held_rest(s, tag, a);
+}
+
+
+/* An inline tag that stays in the held block: its bytes and what it adds. */
+static sf_verdict_e
+sf_stream_held_rest(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+{
     if (s->held_pass) {
         sf_stream_queue_token(s);
         return SF_TAG_TAKEN;
