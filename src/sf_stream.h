@@ -401,12 +401,26 @@ sf_stream_flags(sf_stream_t *s)
 
 /* sf_stream_elt.c */
 sf_attrs_t *sf_stream_attrs_parse(sf_attrs_t *a);
+extern const sf_attrs_t  sf_stream_no_attrs;
 
-/* The attributes of a's tag, parsed at the first use (most need none). */
+/*
+ * The attributes of a's tag, parsed at the first use (most need none).
+ * An end tag or a tag without attribute bytes has the shared empty set,
+ * and a stays as it is: nothing is cleared for the most common tags.  The
+ * set is only read (no caller writes through what this returns).
+ */
 static inline sf_attrs_t *
 sf_stream_attrs(sf_attrs_t *a)
 {
-    return a->parsed ? a : sf_stream_attrs_parse(a);
+    if (a->parsed) {
+        return a;
+    }
+
+    if (a->tag->end || a->tag->attr_pos >= a->tag->attr_end) {
+        return (sf_attrs_t *) &sf_stream_no_attrs;
+    }
+
+    return sf_stream_attrs_parse(a);
 }
 
 unsigned sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a);

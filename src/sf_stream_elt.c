@@ -122,10 +122,16 @@ sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag)
 }
 
 
+/* The attributes of every tag without any (sf_stream_attrs()). */
+const sf_attrs_t  sf_stream_no_attrs = { NULL, 1, { NULL, 0 }, { NULL, 0 },
+    { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 },
+    { NULL, 0 } };
+
+
 /*
- * Parse the attributes once, at the first use (sf_stream_attrs()): every
- * value NULL first, then one pass over the attribute bytes, if any.  The
- * pass is a function apart: a bare tag costs no more than the clearing.
+ * Parse the attributes once, at the first use (sf_stream_attrs(), which
+ * leaves tags without attribute bytes alone): every value NULL first,
+ * then one pass over the attribute bytes.
  */
 sf_attrs_t *
 sf_stream_attrs_parse(sf_attrs_t *a)
