@@ -431,7 +431,37 @@ int sf_stream_open(sf_stream_t *s, sf_tag_e t);
 void sf_stream_pop(sf_stream_t *s, sf_tag_e t);
 int sf_stream_closes(sf_tag_e open, sf_tag_e t);
 int sf_stream_in_code(sf_stream_t *s);
-void sf_stream_implicit_close(sf_stream_t *s, sf_tag_e t);
+void sf_stream_implicit_close_top(sf_stream_t *s, sf_tag_e t);
+
+/* The elements sf_stream_closes() may close, as bits of their ids (all
+ * below 64). */
+#define SF_STREAM_CLOSABLE                                                   \
+    ((1ULL << SF_TAG_P) | (1ULL << SF_TAG_LI) | (1ULL << SF_TAG_DD)          \
+     | (1ULL << SF_TAG_DT) | (1ULL << SF_TAG_TD) | (1ULL << SF_TAG_TH)       \
+     | (1ULL << SF_TAG_TR) | (1ULL << SF_TAG_H1) | (1ULL << SF_TAG_H2)       \
+     | (1ULL << SF_TAG_H3) | (1ULL << SF_TAG_H4) | (1ULL << SF_TAG_H5)       \
+     | (1ULL << SF_TAG_H6))
+
+/*
+ * The start of block t closes the open elements it ends (a <p> before
+ * another block, an <li> before the next): most open elements (div,
+ * section, ul, ...) close on nothing, one bit test here.
+ */
+static inline void
+sf_stream_implicit_close(sf_stream_t *s, sf_tag_e t)
+{
+    sf_tag_e  top;
+
+    if (s->depth == 0 || s->deep > 0) {
+        return;
+    }
+
+    top = s->stack[s->depth - 1].tag;
+
+    if ((unsigned) top < 64 && ((SF_STREAM_CLOSABLE >> top) & 1)) {
+        sf_stream_implicit_close_top(s, t);
+    }
+}
 
 /* What an element itself says about where its contents sit. */
 static inline unsigned
@@ -465,8 +495,28 @@ sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
     return flags | sf_stream_attr_flags(tag->tag, a);
 }
 
+/*
+ * Visible text of the held block, raw, up to the text buffer's end (what
+ * does not fit is cut, and text_over says so).  Inline: the feed loop
+ * adds every text run of a held block.
+ */
+static inline void
+sf_stream_text_add(sf_stream_t *s, const unsigned char *p, size_t len)
+{
+    size_t  n;
+
+    n = s->text_cap - s->text_len;
+
+    if (len > n) {
+        s->text_over = 1;
+        len = n;
+    }
+
+    memcpy(s->text + s->text_len, p, len);
+    s->text_len += len;
+}
+
 /* sf_stream_block.c */
-void sf_stream_text_add(sf_stream_t *s, const unsigned char *p, size_t len);
 void sf_stream_start_held(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
     int anon);
 void sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off);

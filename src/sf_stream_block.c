@@ -37,23 +37,6 @@ static sf_verdict_e sf_stream_held_rest(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a);
 
 
-void
-sf_stream_text_add(sf_stream_t *s, const unsigned char *p, size_t len)
-{
-    size_t  n;
-
-    n = s->text_cap - s->text_len;
-
-    if (len > n) {
-        s->text_over = 1;
-        len = n;
-    }
-
-    memcpy(s->text + s->text_len, p, len);
-    s->text_len += len;
-}
-
-
 /* What an inline tag inside a held block adds: a link, a space. */
 static void
 sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)

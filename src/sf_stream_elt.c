@@ -393,25 +393,18 @@ sf_stream_closes(sf_tag_e open, sf_tag_e t)
 }
 
 
-/* The elements sf_stream_closes() may close, as bits of their ids (all
- * below 64). */
-#define SF_STREAM_CLOSABLE                                                   \
-    ((1ULL << SF_TAG_P) | (1ULL << SF_TAG_LI) | (1ULL << SF_TAG_DD)          \
-     | (1ULL << SF_TAG_DT) | (1ULL << SF_TAG_TD) | (1ULL << SF_TAG_TH)       \
-     | (1ULL << SF_TAG_TR) | (1ULL << SF_TAG_H1) | (1ULL << SF_TAG_H2)       \
-     | (1ULL << SF_TAG_H3) | (1ULL << SF_TAG_H4) | (1ULL << SF_TAG_H5)       \
-     | (1ULL << SF_TAG_H6))
-
-
+/*
+ * sf_stream_implicit_close() past its first test (sf_stream.h): the open
+ * element on top is one that some start tag may close.
+ */
 void
-sf_stream_implicit_close(sf_stream_t *s, sf_tag_e t)
+sf_stream_implicit_close_top(sf_stream_t *s, sf_tag_e t)
 {
     sf_tag_e  top;
 
     for ( ;; ) {
         top = sf_stream_top(s);
 
-        /* most open elements (div, section, ul, ...) close on nothing */
         if (top == SF_TAG_NONE || (unsigned) top >= 64
             || ((SF_STREAM_CLOSABLE >> top) & 1) == 0
             || !sf_stream_closes(top, t))
