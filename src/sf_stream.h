@@ -89,19 +89,20 @@ typedef struct {
 /*
  * What the rules tell of one kind of bare block (sf_rules_bare()), kept
  * per stream in a small table indexed by the tag: key 0 is empty, else
- * the kind with SF_BARE_KEY set; below is sf_bare_t's below, at most
- * SF_BARE_ANY (more than any text the stream holds, SF_BUF_MAX), with
- * SF_BARE_CALM for calm.
+ * the kind with SF_BARE_KEY set; below is sf_bare_t's below cut to
+ * SF_BARE_MAX (a longer text is then left to the full way: never kept
+ * where the rules would not keep it), with SF_BARE_CALM for calm.  Four
+ * bytes an entry: the router profile's stream stays within 16 KiB.
  */
 typedef struct {
-    uint32_t              key;
-    uint32_t              below;
+    uint16_t              key;
+    uint16_t              below;
 } sf_bare_memo_t;
 
 #define SF_BARE_MEMO      16
-#define SF_BARE_KEY       0x80000000u
-#define SF_BARE_CALM      0x80000000u
-#define SF_BARE_ANY       0x7fffffffu
+#define SF_BARE_KEY       0x8000u
+#define SF_BARE_CALM      0x8000u
+#define SF_BARE_MAX       0x7fffu
 
 
 /* An attribute value, raw (entities intact); data NULL when absent. */

@@ -312,20 +312,22 @@ static int
 sf_stream_bare_kept(sf_stream_t *s, unsigned flags)
 {
     size_t           i;
-    uint32_t         key;
+    unsigned         key;
     sf_tag_e         t;
     sf_bare_t        bare;
     sf_bare_memo_t  *e;
 
-    if (s->nlinks >= 16) {
+    t = (flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : s->held_tag;
+
+    /* the kind in 15 bits: tag (7), link count (4), first, quote area */
+    if (s->nlinks >= 16 || (unsigned) t >= 128) {
         return 0;
     }
 
-    t = (flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : s->held_tag;
-    key = SF_BARE_KEY | (uint32_t) t | (uint32_t) s->nlinks << 16
-          | ((flags & SF_BLOCK_FIRST_IN_ENTRY) ? 1u << 20 : 0)
+    key = SF_BARE_KEY | (unsigned) t | (unsigned) s->nlinks << 9
+          | ((flags & SF_BLOCK_FIRST_IN_ENTRY) ? 1u << 13 : 0)
           | ((flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS))
-             ? 1u << 21 : 0);
+             ? 1u << 14 : 0);
 
     e = &s->bare[t % SF_BARE_MEMO];
 
@@ -336,16 +338,16 @@ sf_stream_bare_kept(sf_stream_t *s, unsigned flags)
                                | SF_BLOCK_FIRST_IN_ENTRY),
                       s->nlinks, &bare);
 
-        e->key = key;
-        e->below = bare.below < SF_BARE_ANY ? (uint32_t) bare.below
-                                            : SF_BARE_ANY;
+        e->key = (uint16_t) key;
+        e->below = (uint16_t) (bare.below < SF_BARE_MAX ? bare.below
+                                                        : SF_BARE_MAX);
 
         if (bare.calm) {
             e->below |= SF_BARE_CALM;
         }
     }
 
-    if (s->text_len >= (e->below & SF_BARE_ANY)) {
+    if (s->text_len >= (size_t) (e->below & SF_BARE_MAX)) {
         return 0;
     }
 
