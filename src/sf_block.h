@@ -26,6 +26,21 @@
 #endif
 
 
+/*
+ * Four bytes at p as one word, every byte | 0x20: ASCII letters compare
+ * case-insensitively (attribute names, anchor keys).
+ */
+static inline uint32_t
+sf_fold4(const unsigned char *p)
+{
+    uint32_t  k;
+
+    memcpy(&k, p, 4);
+
+    return k | 0x20202020u;
+}
+
+
 /* A link inside a held block, as it appeared in the markup. */
 typedef struct {
     const unsigned char  *href;             /* raw value, entities intact */

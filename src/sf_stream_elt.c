@@ -15,19 +15,8 @@ static sf_tag_e sf_stream_top(sf_stream_t *s);
 static int sf_stream_heading(sf_tag_e t);
 
 
-/* Four bytes of an attribute name, folded as sf_stream_attrs() folds. */
-static inline uint32_t
-sf_stream_key4(const unsigned char *p)
-{
-    uint32_t  k;
-
-    memcpy(&k, p, 4);
-
-    return k | 0x20202020u;
-}
-
-
-/* The same four bytes of a lower-case name, as the compiler folds it. */
+/* Four bytes of a lower-case name, as sf_fold4() has a name's: a
+ * constant once the compiler folds it. */
 static inline uint32_t
 sf_stream_word4(const char *w)
 {
@@ -61,7 +50,7 @@ sf_stream_attr_slot(sf_attrs_t *a, const unsigned char *n, size_t len)
                 && (n[2] | 0x20) == 'l') ? &a->rel : NULL;
 
     case 4:
-        k = sf_stream_key4(n);
+        k = sf_fold4(n);
 
         if (k == sf_stream_word4("href")) {
             return &a->href;
@@ -70,25 +59,25 @@ sf_stream_attr_slot(sf_attrs_t *a, const unsigned char *n, size_t len)
         return k == sf_stream_word4("name") ? &a->name : NULL;
 
     case 5:
-        return (sf_stream_key4(n) == sf_stream_word4("clas")
+        return (sf_fold4(n) == sf_stream_word4("clas")
                 && (n[4] | 0x20) == 's') ? &a->cls : NULL;
 
     case 7:
-        return (sf_stream_key4(n) == sf_stream_word4("cont")
-                && sf_stream_key4(n + 3) == sf_stream_word4("tent"))
+        return (sf_fold4(n) == sf_stream_word4("cont")
+                && sf_fold4(n + 3) == sf_stream_word4("tent"))
                ? &a->content : NULL;
 
     case 8:
-        k = sf_stream_key4(n + 4);
+        k = sf_fold4(n + 4);
 
         if (k == sf_stream_word4("prop")
-            && sf_stream_key4(n) == sf_stream_word4("item"))
+            && sf_fold4(n) == sf_stream_word4("item"))
         {
             return &a->itemprop;
         }
 
         return (k == sf_stream_word4("erty")
-                && sf_stream_key4(n) == sf_stream_word4("prop"))
+                && sf_fold4(n) == sf_stream_word4("prop"))
                ? &a->property : NULL;
 
     default:
@@ -138,25 +127,10 @@ sf_stream_attrs_parse(sf_attrs_t *a)
 {
     const sf_tag_t  *tag;
 
-    a->id.data = NULL;
-    a->id.len = 0;
-    a->cls.data = NULL;
-    a->cls.len = 0;
-    a->href.data = NULL;
-    a->href.len = 0;
-    a->rel.data = NULL;
-    a->rel.len = 0;
-    a->itemprop.data = NULL;
-    a->itemprop.len = 0;
-    a->content.data = NULL;
-    a->content.len = 0;
-    a->property.data = NULL;
-    a->property.len = 0;
-    a->name.data = NULL;
-    a->name.len = 0;
-    a->parsed = 1;
-
+    /* every value NULL, and parsed: the empty set, for a's tag */
     tag = a->tag;
+    *a = sf_stream_no_attrs;
+    a->tag = tag;
 
     /* the attributes of an end tag mean nothing; most tags have none */
     if (!tag->end && tag->attr_pos < tag->attr_end) {
