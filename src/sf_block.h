@@ -15,6 +15,32 @@
 #include "sf_tag.h"
 
 
+/*
+ * The rare part of a hot function, kept out of it in a function of its
+ * own: the common path then saves no registers it does not use.
+ */
+#if defined(__GNUC__)
+#define SF_NOINLINE  __attribute__ ((noinline))
+#else
+#define SF_NOINLINE
+#endif
+
+
+/*
+ * Four bytes at p as one word, every byte | 0x20: ASCII letters compare
+ * case-insensitively (attribute names, anchor keys).
+ */
+static inline uint32_t
+sf_fold4(const unsigned char *p)
+{
+    uint32_t  k;
+
+    memcpy(&k, p, 4);
+
+    return k | 0x20202020u;
+}
+
+
 /* A link inside a held block, as it appeared in the markup. */
 typedef struct {
     const unsigned char  *href;             /* raw value, entities intact */
@@ -147,6 +173,25 @@ void sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
  */
 int sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block);
+
+/*
+ * The cheapest of these looks, before the stream builds a block: what the
+ * reject's tables alone tell of every block of tag (with
+ * SF_BLOCK_ANONYMOUS in flags, its container's), flags (those of
+ * SF_BLOCK_IN_BLOCKQUOTE, SF_BLOCK_IN_COMMENTS, SF_BLOCK_ANONYMOUS and
+ * SF_BLOCK_FIRST_IN_ENTRY) and nlinks links, without a class or id (its
+ * container's, when anonymous).  Such a block whose text is shorter than
+ * below, and when calm is set has no '&', '<' nor byte of 0x80 or more,
+ * is kept for sure: sf_rules_prejudge() would say 1.  below 0: the tables
+ * do not tell.  The stream keeps the answer per kind of block.
+ */
+typedef struct {
+    size_t                below;
+    unsigned              calm;
+} sf_bare_t;
+
+void sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
+    sf_tag_e tag, unsigned flags, size_t nlinks, sf_bare_t *bare);
 
 /*
  * sf_rules_decide() in two steps: sf_rules_prejudge() runs the reject on

@@ -80,6 +80,39 @@ sf_match_hazard(const unsigned char *p, size_t n)
 }
 
 
+/* Whether no byte of the text may start a hazard: sf_reject_scan() then
+ * accepts it, whatever it counts. */
+static int
+sf_reject_calm(const unsigned char *text, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (sf_hazard[text[i]]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * Whether the rules m in scope leave none for a text too short for any
+ * anchor, without a byte that may start a hazard: whatever its lead bytes
+ * and length, the tables of sf_reject_block() leave no rule then (a short
+ * block in dense markup ends here, its text read once for the hazards).
+ */
+static inline int
+sf_reject_short(const sf_rules_t *rules, uint64_t m, size_t nlc,
+    unsigned first, const unsigned char *text, size_t len)
+{
+    return len < rules->anchor_all.minlen
+           && (m & rules->rej_short[nlc][first]) == 0
+           && sf_reject_calm(text, len);
+}
+
+
 /* Whether text[i..] holds the anchor, ASCII case aside. */
 static int
 sf_match_anchor_at(const unsigned char *text, size_t len, size_t i,
@@ -341,29 +374,76 @@ sf_reject_simd(const unsigned char *text, size_t len, size_t i,
     sf_count_t *ct, uint64_t *seen, size_t *stop)
 {
     int      mark;
-    size_t   k;
-    __m128i  v, amp, lt, del, sp, vbad, tail;
+    size_t   k, lim, from;
+    __m128i  v, w, amp, lt, del, sp, one, vbad, tail;
 
     amp = _mm_set1_epi8('&');
     lt = _mm_set1_epi8('<');
     del = _mm_set1_epi8(0x7f);
     sp = _mm_set1_epi8(' ');
+    one = _mm_set1_epi8(1);
 
-    /* the common case: runs of plain ASCII, in a loop of their own */
-    while (i + 16 <= len) {
-        v = _mm_loadu_si128((const __m128i *) (text + i));
+    /*
+     * The common case: runs of plain ASCII, in a loop of their own, as
+     * many chunks as the counters take before they are summed (the
+     * rounds of sf_count_add() counted once after the loop).  A byte of
+     * 0x7f or more has the high bit after a saturating + 1.
+     */
+    for ( ;; ) {
+        lim = i + 16 * (size_t) (255 - ct->rounds);
+        lim = lim < len ? lim : len;
+        from = i;
 
-        if (_mm_movemask_epi8(_mm_or_si128(
-                _mm_or_si128(v, _mm_cmpeq_epi8(v, del)),
-                _mm_or_si128(_mm_cmpeq_epi8(v, amp),
-                             _mm_cmpeq_epi8(v, lt)))) != 0)
-        {
-            break;
+        /* two chunks a round; from a pair not both plain, one by one */
+        while (i + 32 <= lim) {
+            v = _mm_loadu_si128((const __m128i *) (text + i));
+            w = _mm_loadu_si128((const __m128i *) (text + i + 16));
+
+            if (_mm_movemask_epi8(_mm_or_si128(
+                    _mm_or_si128(_mm_adds_epu8(v, one), _mm_adds_epu8(w, one)),
+                    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                              _mm_cmpeq_epi8(v, lt)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(w, amp),
+                                              _mm_cmpeq_epi8(w, lt)))))
+                != 0)
+            {
+                break;
+            }
+
+            ct->acc = _mm_sub_epi8(ct->acc, _mm_cmpgt_epi8(v, sp));
+            ct->acc = _mm_sub_epi8(ct->acc, _mm_cmpgt_epi8(w, sp));
+            i += 32;
         }
 
-        /* all below 0x80: a signed compare counts those above ' ' */
-        sf_count_add(ct, _mm_cmpgt_epi8(v, sp));
-        i += 16;
+        while (i + 16 <= lim) {
+            v = _mm_loadu_si128((const __m128i *) (text + i));
+
+            if (_mm_movemask_epi8(_mm_or_si128(
+                    _mm_adds_epu8(v, one),
+                    _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                 _mm_cmpeq_epi8(v, lt)))) != 0)
+            {
+                break;
+            }
+
+            /* all below 0x80: a signed compare counts those above ' ' */
+            ct->acc = _mm_sub_epi8(ct->acc, _mm_cmpgt_epi8(v, sp));
+            i += 16;
+        }
+
+        ct->rounds += (unsigned) ((i - from) / 16);
+
+        if (ct->rounds == 255) {
+            ct->sum = _mm_add_epi64(ct->sum, _mm_sad_epu8(ct->acc,
+                                                          _mm_setzero_si128()));
+            ct->acc = _mm_setzero_si128();
+            ct->rounds = 0;
+        }
+
+        /* a chunk that is not plain, or the text's end */
+        if (i + 16 <= lim || i + 16 > len) {
+            break;
+        }
     }
 
     if (i + 16 > len) {
@@ -1115,6 +1195,16 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
     }
 
+    /* no escaped markup, so no link but the block's */
+    nl = b->nlinks < match->max_links ? b->nlinks : match->max_links;
+    nlc = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
+
+    if (rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS) {
+        if (sf_reject_short(rules, m, nlc, first, b->text, b->text_len)) {
+            return 1;
+        }
+    }
+
     lo = 0;
     seen = 0;
 
@@ -1123,10 +1213,6 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     {
         return 0;
     }
-
-    /* no escaped markup, so no link but the block's */
-    nl = b->nlinks < match->max_links ? b->nlinks : match->max_links;
-    nlc = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
 
     if (rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS) {
         /* none whatever phrases the text has */
@@ -1198,4 +1284,69 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     }
 
     return sf_reject_rules(rules, match, b, m, nl, lo);
+}
+
+
+/*
+ * sf_rules_bare() (sf_block.h): what sf_match_kept() and sf_reject_block()
+ * answer for every block of one kind without class or id, told from the
+ * tables alone; below 0 when they do not tell.
+ */
+void
+sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
+    sf_tag_e tag, unsigned flags, size_t nlinks, sf_bare_t *bare)
+{
+    size_t    nl, bound;
+    uint64_t  m;
+    unsigned  first;
+
+    bare->below = 0;
+    bare->calm = 0;
+
+    if (rules == NULL || match == NULL || !rules->compiled
+        || (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)))
+    {
+        bare->below = (size_t) -1;
+        return;
+    }
+
+    /* as sf_reject_block() has them: a known tag, the rules' tables */
+    tag = (flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : tag;
+
+    if (!rules->rej_ok || match->slow || rules->anchor_all.map == NULL
+        || (unsigned) tag >= SF_TAG_NTAGS)
+    {
+        return;
+    }
+
+    /* ... and a text within the bounds it tells about */
+    bound = match->cap;
+
+    if (rules->text_limit != 0 && rules->text_limit < bound) {
+        bound = rules->text_limit;
+    }
+
+    /* the scope without a class or id: the rules the tag takes */
+    first = (flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
+    m = rules->rej_any[first] & rules->rej_tag[tag];
+
+    /* a text of bound bytes or fewer: the reject reads it */
+    if (bound < (size_t) -1) {
+        bound++;
+    }
+
+    if (m == 0) {
+        bare->below = bound;
+        return;
+    }
+
+    /* none left for a calm text shorter than any anchor (sf_reject_short) */
+    nl = nlinks < match->max_links ? nlinks : match->max_links;
+    nl = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
+
+    if ((m & rules->rej_short[nl][first]) == 0) {
+        bare->below = rules->anchor_all.minlen < bound
+                      ? rules->anchor_all.minlen : bound;
+        bare->calm = 1;
+    }
 }

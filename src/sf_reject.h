@@ -78,11 +78,7 @@ sf_reject_mask(const sf_cond_t *c, uint64_t maybe, size_t lo)
 static inline uint32_t
 sf_anchor_key(const unsigned char *p)
 {
-    uint32_t  key;
-
-    memcpy(&key, p, 4);
-
-    return key | 0x20202020u;
+    return sf_fold4(p);
 }
 
 

@@ -797,6 +797,15 @@ sf_reject_compile(sf_rules_t *rules)
         rules->alloc.free(rules->alloc.ctx, all);
     }
 
+    /* whatever lead bytes a short text has (sf_reject_short()) */
+    for (nl = 0; nl < SF_REJECT_NLC; nl++) {
+        for (first = 0; first < 2; first++) {
+            rules->rej_short[nl][first] = rules->rej_all[nl][first]
+                                          & (rules->rej_plain[nl][first]
+                                             | rules->rej_none[nl][first]);
+        }
+    }
+
     rules->rej_ok = 1;
 
     return SF_OK;

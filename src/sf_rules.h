@@ -360,6 +360,8 @@ struct sf_rules_s {
     uint64_t              rej_long[SF_REJECT_NLC][2];
     uint64_t              rej_plain[SF_REJECT_NLC][2];
     uint64_t              rej_long_plain[SF_REJECT_NLC][2];
+    /* rej_all & (rej_plain | rej_none): a text shorter than any anchor */
+    uint64_t              rej_short[SF_REJECT_NLC][2];
     uint64_t              lead_mask;        /* every anchor_leads[] */
     uint64_t              rej_tag[SF_TAG_NTAGS];
     uint64_t              rej_attr;

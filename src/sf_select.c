@@ -10,6 +10,11 @@
 #include "sf_match.h"
 
 
+static sf_select_e sf_rules_select_named(const sf_rules_t *rules,
+    sf_tag_e tag, const unsigned char *id, size_t id_len,
+    const unsigned char *cls, size_t cls_len, const char **rule_id);
+
+
 static int
 sf_selector_match(const sf_selector_t *s, sf_tag_e tag,
     const unsigned char *id, size_t id_len,
@@ -101,9 +106,6 @@ sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
     const unsigned char *id, size_t id_len,
     const unsigned char *cls, size_t cls_len, const char **rule_id)
 {
-    size_t      i, j;
-    sf_rule_t  *r;
-
     if (rule_id != NULL) {
         *rule_id = NULL;
     }
@@ -112,6 +114,25 @@ sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
     {
         return SF_SELECT_NONE;
     }
+
+    /* a tag without class or id is held by its name, or not at all */
+    if (id_len == 0 && cls_len == 0) {
+        return rules->hold[tag] ? SF_SELECT_HOLD : SF_SELECT_NONE;
+    }
+
+    return sf_rules_select_named(rules, tag, id, id_len, cls, cls_len,
+                                 rule_id);
+}
+
+
+/* sf_rules_select() for a tag with a class or an id: the selectors. */
+static SF_NOINLINE sf_select_e
+sf_rules_select_named(const sf_rules_t *rules, sf_tag_e tag,
+    const unsigned char *id, size_t id_len,
+    const unsigned char *cls, size_t cls_len, const char **rule_id)
+{
+    size_t      i, j;
+    sf_rule_t  *r;
 
     /*
      * Most tags carry classes, few of them are named by a rule: a bloom

@@ -86,6 +86,25 @@ typedef struct {
 } sf_elt_t;
 
 
+/*
+ * What the rules tell of one kind of bare block (sf_rules_bare()), kept
+ * per stream in a small table indexed by the tag: key 0 is empty, else
+ * the kind with SF_BARE_KEY set; below is sf_bare_t's below cut to
+ * SF_BARE_MAX (a longer text is then left to the full way: never kept
+ * where the rules would not keep it), with SF_BARE_CALM for calm.  Four
+ * bytes an entry: the router profile's stream stays within 16 KiB.
+ */
+typedef struct {
+    uint16_t              key;
+    uint16_t              below;
+} sf_bare_memo_t;
+
+#define SF_BARE_MEMO      16
+#define SF_BARE_KEY       0x8000u
+#define SF_BARE_CALM      0x8000u
+#define SF_BARE_MAX       0x7fffu
+
+
 /* An attribute value, raw (entities intact); data NULL when absent. */
 typedef struct {
     const unsigned char  *data;
@@ -199,6 +218,7 @@ struct sf_stream_s {
     size_t                h_cls_len;
     unsigned              h_own;            /* its own SF_BLOCK_* flags */
     uint64_t              h_in_off;         /* offset in the input */
+    sf_bare_memo_t        bare[SF_BARE_MEMO];   /* sf_stream_bare_kept() */
 
     /* the markup token being read */
     size_t                t_start;
@@ -373,10 +393,38 @@ sf_stream_queue(sf_stream_t *s, const unsigned char *p, size_t len)
     return sf_stream_queue_wait(s, p, len);
 }
 
+/* The flags of the innermost open element: where new content sits. */
+static inline unsigned
+sf_stream_flags(sf_stream_t *s)
+{
+    return s->depth > 0 ? s->stack[s->depth - 1].flags : 0;
+}
+
 /* sf_stream_elt.c */
-sf_attrs_t *sf_stream_attrs(sf_attrs_t *a);
-unsigned sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a);
-unsigned sf_stream_flags(sf_stream_t *s);
+sf_attrs_t *sf_stream_attrs_parse(sf_attrs_t *a);
+extern const sf_attrs_t  sf_stream_no_attrs;
+
+/*
+ * The attributes of a's tag, parsed at the first use (most need none).
+ * An end tag or a tag without attribute bytes has the shared empty set,
+ * and a stays as it is: nothing is cleared for the most common tags.  The
+ * set is only read (no caller writes through what this returns).
+ */
+static inline sf_attrs_t *
+sf_stream_attrs(sf_attrs_t *a)
+{
+    if (a->parsed) {
+        return a;
+    }
+
+    if (a->tag->end || a->tag->attr_pos >= a->tag->attr_end) {
+        return (sf_attrs_t *) &sf_stream_no_attrs;
+    }
+
+    return sf_stream_attrs_parse(a);
+}
+
+unsigned sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a);
 void sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 void sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
     size_t id_len, const unsigned char *cls, size_t cls_len, unsigned own);
@@ -384,10 +432,92 @@ int sf_stream_open(sf_stream_t *s, sf_tag_e t);
 void sf_stream_pop(sf_stream_t *s, sf_tag_e t);
 int sf_stream_closes(sf_tag_e open, sf_tag_e t);
 int sf_stream_in_code(sf_stream_t *s);
-void sf_stream_implicit_close(sf_stream_t *s, sf_tag_e t);
+void sf_stream_implicit_close_top(sf_stream_t *s, sf_tag_e t);
+
+/* The elements sf_stream_closes() may close, as bits of their ids (all
+ * below 64). */
+#define SF_STREAM_CLOSABLE                                                   \
+    ((1ULL << SF_TAG_P) | (1ULL << SF_TAG_LI) | (1ULL << SF_TAG_DD)          \
+     | (1ULL << SF_TAG_DT) | (1ULL << SF_TAG_TD) | (1ULL << SF_TAG_TH)       \
+     | (1ULL << SF_TAG_TR) | (1ULL << SF_TAG_H1) | (1ULL << SF_TAG_H2)       \
+     | (1ULL << SF_TAG_H3) | (1ULL << SF_TAG_H4) | (1ULL << SF_TAG_H5)       \
+     | (1ULL << SF_TAG_H6))
+
+/*
+ * The start of block t closes the open elements it ends (a <p> before
+ * another block, an <li> before the next): most open elements (div,
+ * section, ul, ...) close on nothing, one bit test here.
+ */
+static inline void
+sf_stream_implicit_close(sf_stream_t *s, sf_tag_e t)
+{
+    sf_tag_e  top;
+
+    if (s->depth == 0 || s->deep > 0) {
+        return;
+    }
+
+    top = s->stack[s->depth - 1].tag;
+
+    if ((unsigned) top < 64 && ((SF_STREAM_CLOSABLE >> top) & 1)) {
+        sf_stream_implicit_close_top(s, t);
+    }
+}
+
+/* What an element itself says about where its contents sit. */
+static inline unsigned
+sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
+{
+    unsigned  flags;
+
+    a = sf_stream_attrs(a);
+
+    switch (tag->tag) {
+    case SF_TAG_ARTICLE:
+        flags = SF_BLOCK_IN_ENTRY;
+        break;
+    case SF_TAG_BLOCKQUOTE:
+        flags = SF_BLOCK_IN_BLOCKQUOTE;
+        break;
+    case SF_TAG_PRE:
+        flags = SF_BLOCK_IN_CODE;
+        break;
+    default:
+        flags = 0;
+        break;
+    }
+
+    /* most elements have none of the attributes that place contents */
+    if (a->id.data == NULL && a->cls.data == NULL && a->itemprop.data == NULL)
+    {
+        return flags;
+    }
+
+    return flags | sf_stream_attr_flags(tag->tag, a);
+}
+
+/*
+ * Visible text of the held block, raw, up to the text buffer's end (what
+ * does not fit is cut, and text_over says so).  Inline: the feed loop
+ * adds every text run of a held block.
+ */
+static inline void
+sf_stream_text_add(sf_stream_t *s, const unsigned char *p, size_t len)
+{
+    size_t  n;
+
+    n = s->text_cap - s->text_len;
+
+    if (len > n) {
+        s->text_over = 1;
+        len = n;
+    }
+
+    memcpy(s->text + s->text_len, p, len);
+    s->text_len += len;
+}
 
 /* sf_stream_block.c */
-void sf_stream_text_add(sf_stream_t *s, const unsigned char *p, size_t len);
 void sf_stream_start_held(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
     int anon);
 void sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off);

@@ -18,26 +18,23 @@ static void sf_stream_report(sf_stream_t *s, const char *rule_id,
     sf_action_e action, size_t bytes, uint64_t offset);
 static unsigned sf_stream_held_flags(sf_stream_t *s, unsigned own);
 static void sf_stream_links(sf_stream_t *s, const unsigned char *base);
+static void sf_stream_heading_end(sf_stream_t *s, unsigned flags);
+static int sf_stream_plain(sf_stream_t *s);
+static int sf_stream_bare(sf_stream_t *s);
+static int sf_stream_bare_kept(sf_stream_t *s, unsigned flags);
+static void sf_stream_kept(sf_stream_t *s, unsigned flags,
+    const unsigned char *base, size_t len);
 static void sf_stream_decide(sf_stream_t *s, size_t end);
+static void sf_stream_decide_block(sf_stream_t *s, size_t end,
+    unsigned flags);
 static void sf_stream_container(sf_stream_t *s);
 static int sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
-
-
-void
-sf_stream_text_add(sf_stream_t *s, const unsigned char *p, size_t len)
-{
-    size_t  n;
-
-    n = s->text_cap - s->text_len;
-
-    if (len > n) {
-        s->text_over = 1;
-        len = n;
-    }
-
-    memcpy(s->text + s->text_len, p, len);
-    s->text_len += len;
-}
+static sf_verdict_e sf_stream_held_end(sf_stream_t *s, sf_tag_t *tag,
+    sf_attrs_t *a);
+static sf_verdict_e sf_stream_held_start(sf_stream_t *s, sf_tag_t *tag,
+    sf_attrs_t *a);
+static sf_verdict_e sf_stream_held_rest(sf_stream_t *s, sf_tag_t *tag,
+    sf_attrs_t *a);
 
 
 /* What an inline tag inside a held block adds: a link, a space. */
@@ -248,14 +245,173 @@ sf_stream_links(sf_stream_t *s, const unsigned char *base)
 }
 
 
-/* Decide the held block [h_start, end) and act on it. */
+/*
+ * A held <h1> names the page when the head did not: its text is a title
+ * candidate, and within the entry the first block after it is the
+ * entry's first again.
+ */
+static void
+sf_stream_heading_end(sf_stream_t *s, unsigned flags)
+{
+    if (s->held_tag != SF_TAG_H1) {
+        return;
+    }
+
+    if (flags & SF_BLOCK_IN_ENTRY) {
+        s->first_done = 0;
+    }
+
+    sf_stream_title_set(s, s->text, s->text_len,
+                        (flags & SF_BLOCK_IN_ENTRY) ? 4 : 3);
+}
+
+
+/*
+ * Whether a kept block needs nothing but its bytes sent: nobody explains
+ * decisions, and the shape detector is off or cannot read it (it reads
+ * blocks of two or three links).
+ */
+static int
+sf_stream_plain(sf_stream_t *s)
+{
+    return s->explain == NULL
+           && (s->shape == NULL || s->nlinks < 2 || s->nlinks > 3);
+}
+
+
+/* Whether the held block has no class nor id a rule may scope it by: its
+ * own, or its container's when it is anonymous. */
+static int
+sf_stream_bare(sf_stream_t *s)
+{
+    sf_elt_t  *parent;
+
+    if (!s->anon) {
+        return s->h_id_len == 0 && s->h_cls_len == 0;
+    }
+
+    if (s->depth == 0) {
+        return 1;
+    }
+
+    parent = &s->stack[s->depth - 1];
+
+    return parent->id_len == 0 && parent->cls_len == 0;
+}
+
+
+/*
+ * Whether the held block, bare (sf_stream_bare()), is kept for sure by
+ * what the rules tell of its kind (sf_rules_bare()): asked once per kind
+ * and kept in s->bare, a table indexed by the tag.  A kind is the tag
+ * (none when anonymous), first in the entry or not, in a quote or comment
+ * area or not, and the link count; blocks of 16 links or more are not
+ * kept here.
+ */
+static int
+sf_stream_bare_kept(sf_stream_t *s, unsigned flags)
+{
+    size_t           i;
+    unsigned         key;
+    sf_tag_e         t;
+    sf_bare_t        bare;
+    sf_bare_memo_t  *e;
+
+    t = (flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : s->held_tag;
+
+    /* the kind in 15 bits: tag (7), link count (4), first, quote area */
+    if (s->nlinks >= 16 || (unsigned) t >= 128) {
+        return 0;
+    }
+
+    key = SF_BARE_KEY | (unsigned) t | (unsigned) s->nlinks << 9
+          | ((flags & SF_BLOCK_FIRST_IN_ENTRY) ? 1u << 13 : 0)
+          | ((flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS))
+             ? 1u << 14 : 0);
+
+    e = &s->bare[t % SF_BARE_MEMO];
+
+    if (e->key != key) {
+        sf_rules_bare(s->rules, s->match, t,
+                      flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS
+                               | SF_BLOCK_ANONYMOUS
+                               | SF_BLOCK_FIRST_IN_ENTRY),
+                      s->nlinks, &bare);
+
+        e->key = (uint16_t) key;
+        e->below = (uint16_t) (bare.below < SF_BARE_MAX ? bare.below
+                                                        : SF_BARE_MAX);
+
+        if (bare.calm) {
+            e->below |= SF_BARE_CALM;
+        }
+    }
+
+    if (s->text_len >= (size_t) (e->below & SF_BARE_MAX)) {
+        return 0;
+    }
+
+    if (!(e->below & SF_BARE_CALM)) {
+        return 1;
+    }
+
+    /* no '&', '<' nor byte of 0x80 or more: none may start a hazard */
+    for (i = 0; i < s->text_len; i++) {
+        if (s->text[i] >= 0x80 || s->text[i] == '&' || s->text[i] == '<') {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* A block kept with no rule: counted, and its bytes sent. */
+static void
+sf_stream_kept(sf_stream_t *s, unsigned flags, const unsigned char *base,
+    size_t len)
+{
+    s->stats.blocks_held++;
+
+    if (s->text_over) {
+        sf_stream_pass(s, SF_PASS_TEXT);
+    }
+
+    sf_stream_heading_end(s, flags);
+    sf_stream_queue(s, base, len);
+}
+
+
+/*
+ * Decide the held block [h_start, end) and act on it.  A block without a
+ * class or id to scope it by and with a short text is told by the
+ * reject's tables alone; the block struct is built for the others.
+ */
 static void
 sf_stream_decide(sf_stream_t *s, size_t end)
 {
+    unsigned  flags;
+
+    flags = sf_stream_held_flags(s, s->h_own);
+
+    if (sf_stream_bare(s) && sf_stream_plain(s)
+        && sf_stream_bare_kept(s, flags))
+    {
+        s->blocks++;
+        sf_stream_kept(s, flags, s->hold + s->h_start, end - s->h_start);
+        return;
+    }
+
+    sf_stream_decide_block(s, end, flags);
+}
+
+
+/* The decision of a held block by the rules, whole. */
+static SF_NOINLINE void
+sf_stream_decide_block(sf_stream_t *s, size_t end, unsigned flags)
+{
     int                    kept;
-    size_t                 len;
     uint64_t               may;
-    unsigned               flags;
     sf_elt_t              *parent;
     sf_block_t             b;
     sf_action_e            act;
@@ -297,7 +453,6 @@ sf_stream_decide(sf_stream_t *s, size_t end)
     b.links = s->links;
     b.nlinks = s->nlinks;
 
-    flags = sf_stream_held_flags(s, s->h_own);
     b.flags = flags;
     b.index = s->blocks++;
     b.title = s->title_len ? s->title : NULL;
@@ -309,6 +464,12 @@ sf_stream_decide(sf_stream_t *s, size_t end)
      * the blocks of two or three links no rule took.
      */
     kept = sf_rules_prejudge(s->rules, s->match, &b, &may);
+
+    /* kept with no rule left nor a shape the detector reads: most blocks */
+    if (kept && sf_stream_plain(s)) {
+        sf_stream_kept(s, flags, base, b.raw_len);
+        return;
+    }
 
     memset(&res, 0, sizeof(sf_decision_result_t));
     res.action = SF_ACT_KEEP;
@@ -362,15 +523,7 @@ sf_stream_decide(sf_stream_t *s, size_t end)
                         res.source_name_len);
     }
 
-    if (s->held_tag == SF_TAG_H1) {
-        if (flags & SF_BLOCK_IN_ENTRY) {
-            s->first_done = 0;
-        }
-
-        len = s->text_len;
-        sf_stream_title_set(s, s->text, len,
-                            (flags & SF_BLOCK_IN_ENTRY) ? 4 : 3);
-    }
+    sf_stream_heading_end(s, flags);
 
     if (act != SF_ACT_KEEP && act != SF_ACT_KEEP_SOURCE) {
         s->stats.blocks_removed++;
@@ -476,14 +629,51 @@ sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 }
 
 
+/*
+ * A tag inside the held block.  End tags, half of all, go their own short
+ * way: most end an inline element or the block itself.
+ */
 sf_verdict_e
 sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+{
+    return tag->end ? sf_stream_held_end(s, tag, a)
+                    : sf_stream_held_start(s, tag, a);
+}
+
+
+static sf_verdict_e
+sf_stream_held_end(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 {
     sf_tag_e  t;
 
     t = tag->tag;
 
-    if (!tag->end && !sf_tag_is_block(t) && sf_stream_named(s, tag, a)) {
+    if (!s->anon && t == s->held_tag) {
+        if (s->held_depth == 0) {
+            sf_stream_block_end(s, 1);
+            return SF_TAG_TAKEN;
+        }
+
+        s->held_depth--;
+
+    } else if (sf_tag_is_block(t)) {
+        /* an ancestor's end, or a stray one: the block is over */
+        sf_stream_block_end(s, 0);
+        return SF_TAG_AGAIN;
+    }
+
+    return sf_stream_held_rest(s, tag, a);
+}
+
+
+static SF_NOINLINE sf_verdict_e
+sf_stream_held_start(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+{
+    sf_tag_e  t;
+
+    t = tag->tag;
+
+    if (!sf_tag_is_block(t) && sf_stream_named(s, tag, a)) {
         /* an inline element does not close the held one: split around it */
         if (s->anon) {
             sf_stream_block_end(s, 0);
@@ -495,44 +685,35 @@ sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
         return SF_TAG_AGAIN;
     }
 
-    if (!tag->end) {
-        if (sf_tag_is_block(t)) {
-            if (s->anon || sf_stream_closes(s->held_tag, t)
-                || !sf_tag_is_block(s->held_tag))
-            {
-                if (!s->anon && !sf_tag_is_block(s->held_tag)) {
-                    sf_stream_container(s);
-                } else {
-                    sf_stream_block_end(s, 0);
-                }
-
-            } else {
+    if (sf_tag_is_block(t)) {
+        if (s->anon || sf_stream_closes(s->held_tag, t)
+            || !sf_tag_is_block(s->held_tag))
+        {
+            if (!s->anon && !sf_tag_is_block(s->held_tag)) {
                 sf_stream_container(s);
+            } else {
+                sf_stream_block_end(s, 0);
             }
 
-            return SF_TAG_AGAIN;
+        } else {
+            sf_stream_container(s);
         }
 
-        if (t == s->held_tag && !sf_tag_is_void(t) && !s->anon) {
-            s->held_depth++;
-        }
-
-    } else {
-        if (!s->anon && t == s->held_tag) {
-            if (s->held_depth == 0) {
-                sf_stream_block_end(s, 1);
-                return SF_TAG_TAKEN;
-            }
-
-            s->held_depth--;
-
-        } else if (sf_tag_is_block(t)) {
-            /* an ancestor's end, or a stray one: the block is over */
-            sf_stream_block_end(s, 0);
-            return SF_TAG_AGAIN;
-        }
+        return SF_TAG_AGAIN;
     }
 
+    if (t == s->held_tag && !sf_tag_is_void(t) && !s->anon) {
+        s->held_depth++;
+    }
+
+    return sf_stream_held_rest(s, tag, a);
+}
+
+
+/* An inline tag that stays in the held block: its bytes and what it adds. */
+static sf_verdict_e
+sf_stream_held_rest(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+{
     if (s->held_pass) {
         sf_stream_queue_token(s);
         return SF_TAG_TAKEN;

@@ -10,108 +10,131 @@
 #include "sf_stream.h"
 
 
-static int sf_stream_name_is(const unsigned char *n, const char *name,
-    size_t len);
+static void sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag);
 static sf_tag_e sf_stream_top(sf_stream_t *s);
 static int sf_stream_heading(sf_tag_e t);
 
 
-static int
-sf_stream_name_is(const unsigned char *n, const char *name, size_t len)
+/* Four bytes of a lower-case name, as sf_fold4() has a name's: a
+ * constant once the compiler folds it. */
+static inline uint32_t
+sf_stream_word4(const char *w)
 {
-    size_t    i;
-    uint32_t  a, b;
+    uint32_t  k;
 
-    /* four bytes at a time, folded alike: most names are 4 to 8 long */
-    for (i = 0; i + 4 <= len; i += 4) {
-        memcpy(&a, n + i, 4);
-        memcpy(&b, name + i, 4);
+    memcpy(&k, w, 4);
 
-        if ((a | 0x20202020) != b) {
-            return 0;
-        }
-    }
-
-    for ( /* void */ ; i < len; i++) {
-        if ((n[i] | 0x20) != (unsigned char) name[i]) {
-            return 0;
-        }
-    }
-
-    return 1;
+    return k;
 }
 
 
-/* The attributes the stream looks at, and their offsets in sf_attrs_t. */
-static const sf_stream_word_t  sf_stream_attr_names[] = {
-    { "id", 2, offsetof(sf_attrs_t, id) },
-    { "rel", 3, offsetof(sf_attrs_t, rel) },
-    { "href", 4, offsetof(sf_attrs_t, href) },
-    { "name", 4, offsetof(sf_attrs_t, name) },
-    { "class", 5, offsetof(sf_attrs_t, cls) },
-    { "content", 7, offsetof(sf_attrs_t, content) },
-    { "itemprop", 8, offsetof(sf_attrs_t, itemprop) },
-    { "property", 8, offsetof(sf_attrs_t, property) },
-    { NULL, 0, 0 }
-};
-
-
-/* The first of them of each name length, 0 to 8, and the end. */
-static const unsigned char  sf_stream_attr_by_len[10] = {
-    0, 0, 0, 1, 2, 4, 5, 5, 6, 8
-};
-
-
-/* Parse the attributes once, at the first use. */
-sf_attrs_t *
-sf_stream_attrs(sf_attrs_t *a)
+/*
+ * Where the value of attribute name n goes in a, or NULL when the stream
+ * does not look at it.  ASCII letters match either case; every byte is
+ * folded with | 0x20 alike.  A switch on the length, then whole words of
+ * four bytes: most names (src, alt, width, data-...) are none of these.
+ */
+static sf_stream_val_t *
+sf_stream_attr_slot(sf_attrs_t *a, const unsigned char *n, size_t len)
 {
-    size_t                   nlen, vlen;
-    sf_tag_t                 cur;
-    const sf_tag_t          *cur_tag;
-    const unsigned char     *n, *v;
-    sf_stream_val_t         *val;
-    const sf_stream_word_t  *w;
+    uint32_t  k;
 
-    if (a->parsed) {
-        return a;
+    switch (len) {
+
+    case 2:
+        return ((n[0] | 0x20) == 'i' && (n[1] | 0x20) == 'd') ? &a->id
+                                                              : NULL;
+
+    case 3:
+        return ((n[0] | 0x20) == 'r' && (n[1] | 0x20) == 'e'
+                && (n[2] | 0x20) == 'l') ? &a->rel : NULL;
+
+    case 4:
+        k = sf_fold4(n);
+
+        if (k == sf_stream_word4("href")) {
+            return &a->href;
+        }
+
+        return k == sf_stream_word4("name") ? &a->name : NULL;
+
+    case 5:
+        return (sf_fold4(n) == sf_stream_word4("clas")
+                && (n[4] | 0x20) == 's') ? &a->cls : NULL;
+
+    case 7:
+        return (sf_fold4(n) == sf_stream_word4("cont")
+                && sf_fold4(n + 3) == sf_stream_word4("tent"))
+               ? &a->content : NULL;
+
+    case 8:
+        k = sf_fold4(n + 4);
+
+        if (k == sf_stream_word4("prop")
+            && sf_fold4(n) == sf_stream_word4("item"))
+        {
+            return &a->itemprop;
+        }
+
+        return (k == sf_stream_word4("erty")
+                && sf_fold4(n) == sf_stream_word4("prop"))
+               ? &a->property : NULL;
+
+    default:
+        return NULL;
     }
+}
 
-    cur_tag = a->tag;
-    cur = *cur_tag;
-    memset(a, 0, sizeof(sf_attrs_t));
-    a->tag = cur_tag;
-    a->parsed = 1;
 
-    /* the attributes of an end tag mean nothing */
-    if (cur.end) {
-        return a;
-    }
+/* One pass over the attribute bytes of tag, into a (all NULL so far). */
+static SF_NOINLINE void
+sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag)
+{
+    size_t                nlen, vlen;
+    sf_tag_t              cur;
+    const unsigned char  *n, *v;
+    sf_stream_val_t      *val;
+
+    /* sf_tag_next_attr() moves a cursor of these two alone */
+    cur.attr_pos = tag->attr_pos;
+    cur.attr_end = tag->attr_end;
 
     while (sf_tag_next_attr(&cur, &n, &nlen, &v, &vlen) == 0) {
-        /* most attributes (src, alt, width, data-...) are none of these */
-        if (nlen > 8) {
-            continue;
+        val = sf_stream_attr_slot(a, n, nlen);
+
+        /* as in browsers, the first of duplicate attributes counts */
+        if (val != NULL && val->data == NULL) {
+            val->data = v;
+            val->len = vlen;
         }
+    }
+}
 
-        for (w = &sf_stream_attr_names[sf_stream_attr_by_len[nlen]];
-             w < &sf_stream_attr_names[sf_stream_attr_by_len[nlen + 1]];
-             w++)
-        {
-            if (!sf_stream_name_is(n, w->word, nlen)) {
-                continue;
-            }
 
-            /* as in browsers, the first of duplicate attributes counts */
-            val = (sf_stream_val_t *) ((char *) a + w->value);
+/* The attributes of every tag without any (sf_stream_attrs()). */
+const sf_attrs_t  sf_stream_no_attrs = { NULL, 1, { NULL, 0 }, { NULL, 0 },
+    { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 },
+    { NULL, 0 } };
 
-            if (val->data == NULL) {
-                val->data = v;
-                val->len = vlen;
-            }
 
-            break;
-        }
+/*
+ * Parse the attributes once, at the first use (sf_stream_attrs(), which
+ * leaves tags without attribute bytes alone): every value NULL first,
+ * then one pass over the attribute bytes.
+ */
+sf_attrs_t *
+sf_stream_attrs_parse(sf_attrs_t *a)
+{
+    const sf_tag_t  *tag;
+
+    /* every value NULL, and parsed: the empty set, for a's tag */
+    tag = a->tag;
+    *a = sf_stream_no_attrs;
+    a->tag = tag;
+
+    /* the attributes of an end tag mean nothing; most tags have none */
+    if (!tag->end && tag->attr_pos < tag->attr_end) {
+        sf_stream_attrs_walk(a, tag);
     }
 
     return a;
@@ -129,8 +152,12 @@ static const sf_stream_word_t  sf_stream_place_classes[] = {
 
 
 /* What an element itself says about where its contents sit. */
+/*
+ * What an element's id, classes and itemprop say of its contents (the
+ * part of sf_stream_own_flags() for an element that has any of them).
+ */
 unsigned
-sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
+sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a)
 {
     int                      comments;
     size_t                   len;
@@ -139,26 +166,13 @@ sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
     const sf_stream_word_t  *c;
 
     flags = 0;
-    a = sf_stream_attrs(a);
-
-    if (tag->tag == SF_TAG_ARTICLE) {
-        flags |= SF_BLOCK_IN_ENTRY;
-    }
-
-    if (tag->tag == SF_TAG_BLOCKQUOTE) {
-        flags |= SF_BLOCK_IN_BLOCKQUOTE;
-    }
-
-    if (tag->tag == SF_TAG_PRE) {
-        flags |= SF_BLOCK_IN_CODE;
-    }
 
     /*
      * An element whose id or a class word names comments (#comments,
      * .comments-area, wpDiscuz's wpd- containers, ...) holds what readers
      * wrote; not <html> or <body>, whose classes describe the page.
      */
-    comments = tag->tag != SF_TAG_HTML && tag->tag != SF_TAG_BODY;
+    comments = t != SF_TAG_HTML && t != SF_TAG_BODY;
 
     if (comments && a->id.data != NULL
         && sf_stream_comment_list(a->id.data, a->id.len))
@@ -194,13 +208,6 @@ sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
     }
 
     return flags;
-}
-
-
-unsigned
-sf_stream_flags(sf_stream_t *s)
-{
-    return s->depth > 0 ? s->stack[s->depth - 1].flags : 0;
 }
 
 
@@ -360,15 +367,22 @@ sf_stream_closes(sf_tag_e open, sf_tag_e t)
 }
 
 
+/*
+ * sf_stream_implicit_close() past its first test (sf_stream.h): the open
+ * element on top is one that some start tag may close.
+ */
 void
-sf_stream_implicit_close(sf_stream_t *s, sf_tag_e t)
+sf_stream_implicit_close_top(sf_stream_t *s, sf_tag_e t)
 {
     sf_tag_e  top;
 
     for ( ;; ) {
         top = sf_stream_top(s);
 
-        if (top == SF_TAG_NONE || !sf_stream_closes(top, t)) {
+        if (top == SF_TAG_NONE || (unsigned) top >= 64
+            || ((SF_STREAM_CLOSABLE >> top) & 1) == 0
+            || !sf_stream_closes(top, t))
+        {
             return;
         }
 
