@@ -1027,9 +1027,10 @@ size_t
 sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    size_t     k, n, o;
-    uint64_t   w0, w1, gt, lo, hi;
-    sf_tag_e   tag;
+    size_t                 k, n, o;
+    uint64_t               w0, w1, gt, lo, hi;
+    sf_tag_e               tag;
+    const sf_tag_word_t   *word;
 
     memcpy(&w0, p, 8);
     memcpy(&w1, p + 8, 8);
@@ -1057,13 +1058,13 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
         hi &= ((uint64_t) 1 << (8 * (n - 8))) - 1;
     }
 
-    tag = sf_tag_exact(lo, hi, n);
+    word = sf_tag_word16(lo, hi, n);
 
-    if (tag == SF_TAG_NONE || sf_tag_is_rawtext(tag)
-        || tag == SF_TAG_TEMPLATE)
-    {
+    if (word == NULL || word->special) {
         return 0;
     }
+
+    tag = (sf_tag_e) word->tag;
 
     lx->end = (unsigned) (o - 1);
     lx->name_len = (unsigned) n;

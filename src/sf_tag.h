@@ -79,6 +79,7 @@ sf_tag_e sf_tag_exact8(uint64_t key, size_t len);
 
 typedef struct {
     uint64_t              key;
+    uint64_t              key2;         /* bytes 8 to 15, zero past the name */
     uint8_t               len;
     uint8_t               tag;          /* sf_tag_e */
     uint8_t               special;      /* raw text or template follows */
@@ -96,6 +97,18 @@ sf_tag_word(uint64_t key, size_t len)
     w = &sf_tag_words[(key * SF_TAG_KEY_FACTOR) >> 56];
 
     return (w->key == key && w->len == len) ? w : NULL;
+}
+
+
+/* The same for a name of up to 16 bytes, in two words. */
+static inline const sf_tag_word_t *
+sf_tag_word16(uint64_t key, uint64_t key2, size_t len)
+{
+    const sf_tag_word_t  *w;
+
+    w = &sf_tag_words[(key * SF_TAG_KEY_FACTOR) >> 56];
+
+    return (w->key == key && w->key2 == key2 && w->len == len) ? w : NULL;
 }
 /* The lower-case name of a known id ("" for NONE, "*" for OTHER). */
 const char *sf_tag_name(sf_tag_e tag);

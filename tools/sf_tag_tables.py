@@ -8,7 +8,7 @@ sf_tag_hash() and SF_TAG_KEY_FACTOR (in src/sf_tag.h) while they give no
 collision; otherwise looks for new ones (the smallest sum of the three
 hash factors; a random odd key factor from a fixed seed) and writes them
 too.  sf_tag_words[] holds, by the same key hash as sf_tag_by_key[], each
-name's first eight bytes as a word, its length and id.  test_lexer looks
+name's first eight bytes and the next eight as words, its length and id.  test_lexer looks
 every name up through all tables.
 """
 
@@ -86,10 +86,11 @@ def words(names, ids, factor):
     rows = []
     for n, t in zip(names, ids):
         key = struct.unpack("<Q", n[:8].encode().ljust(8, b"\0"))[0]
+        key2 = struct.unpack("<Q", n[8:16].encode().ljust(8, b"\0"))[0]
         k = ((key * factor) & MASK) >> 56
         special = int(t in SPECIAL)
-        rows.append((k, "    [%d] = { 0x%016XULL, %d, %s, %d },"
-                     % (k, key, len(n), t, special)))
+        rows.append((k, "    [%d] = { 0x%016XULL, 0x%XULL, %d, %s, %d },"
+                     % (k, key, key2, len(n), t, special)))
     return "\n".join(r for _, r in sorted(rows))
 
 
