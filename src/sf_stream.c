@@ -526,7 +526,8 @@ static inline void
 sf_stream_take_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m)
 {
-    sf_tag_t  tag;
+    sf_tag_t    tag;
+    sf_attrs_t  a;
 
     s->t_start = s->hold_len;
     s->t_in_off = s->stats.bytes_in;
@@ -552,6 +553,19 @@ sf_stream_take_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     tag.name_len = s->lx.name_len;
     tag.attr_pos = tag.name + tag.name_len;
     tag.attr_end = p + m - 1;
+
+    if (s->mode == SF_MODE_HELD && !s->lx.inert && tag.tag != SF_TAG_CODE) {
+        /* most tags of a page: in a held block, with nothing to count */
+        a.tag = &tag;
+        a.parsed = 0;
+
+        /* as sf_stream_tag() does it: the end of the block reads it in PASS */
+        if (sf_stream_held_tag(s, &tag, &a) == SF_TAG_AGAIN) {
+            sf_stream_pass_tag(s, &tag, &a);
+        }
+
+        return;
+    }
 
     sf_stream_tag(s, &tag);
 }
