@@ -554,13 +554,17 @@ sf_stream_take_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     tag.attr_pos = tag.name + tag.name_len;
     tag.attr_end = p + m - 1;
 
-    if (s->mode == SF_MODE_HELD && !s->lx.inert && tag.tag != SF_TAG_CODE) {
-        /* most tags of a page: in a held block, with nothing to count */
+    if ((s->mode == SF_MODE_HELD || s->mode == SF_MODE_PASS)
+        && !s->lx.inert && tag.tag != SF_TAG_CODE)
+    {
+        /* most tags of a page: nothing to count, the mode's handler */
         a.tag = &tag;
         a.parsed = 0;
 
         /* as sf_stream_tag() does it: the end of the block reads it in PASS */
-        if (sf_stream_held_tag(s, &tag, &a) == SF_TAG_AGAIN) {
+        if (s->mode == SF_MODE_PASS
+            || sf_stream_held_tag(s, &tag, &a) == SF_TAG_AGAIN)
+        {
             sf_stream_pass_tag(s, &tag, &a);
         }
 
