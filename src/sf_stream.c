@@ -586,6 +586,7 @@ sf_stream_take_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 static int
 sf_stream_fast(sf_stream_t *s, sf_io_t *io)
 {
+    int                    moved;
     size_t                 n, m, room, len;
     unsigned               to;
     const unsigned char   *p, *q;
@@ -601,6 +602,7 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
     p = io->next_in;
     n = io->avail_in;
     room = s->hold_cap - s->hold_len;
+    moved = 0;
 
     if (*p != '<') {
         m = 0;
@@ -679,18 +681,14 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
         p += m;
         n -= m;
         room = s->hold_cap - s->hold_len;
-        m = sf_stream_read_tag(s, p, n < room ? n : room);
+        moved = 1;
+    }
 
-        if (m == 0) {
-            return 1;
-        }
+    /* one place reads tags: the loop stays small */
+    m = sf_stream_read_tag(s, p, n < room ? n : room);
 
-    } else {
-        m = sf_stream_read_tag(s, p, n < room ? n : room);
-
-        if (m == 0) {
-            return 0;
-        }
+    if (m == 0) {
+        return moved;
     }
 
     sf_stream_take_tag(s, io, p, n, m);
