@@ -365,23 +365,6 @@ sf_tag_name(sf_tag_e tag)
 
 
 int
-sf_tag_is_void(sf_tag_e tag)
-{
-    switch (tag) {
-    case SF_TAG_BR:
-    case SF_TAG_HR:
-    case SF_TAG_IMG:
-    case SF_TAG_INPUT:
-    case SF_TAG_LINK:
-    case SF_TAG_META:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-
-int
 sf_tag_parse(sf_tag_t *tag, const unsigned char *p, size_t len)
 {
     if (sf_tag_parse_id(tag, p, len, SF_TAG_NONE, 0) != 0) {

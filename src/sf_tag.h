@@ -113,7 +113,21 @@ sf_tag_word16(uint64_t key, uint64_t key2, size_t len)
 /* The lower-case name of a known id ("" for NONE, "*" for OTHER). */
 const char *sf_tag_name(sf_tag_e tag);
 /* Void elements (br, img, meta, ...) have no end tag. */
-int sf_tag_is_void(sf_tag_e tag);
+static inline int
+sf_tag_is_void(sf_tag_e tag)
+{
+    switch (tag) {
+    case SF_TAG_BR:
+    case SF_TAG_HR:
+    case SF_TAG_IMG:
+    case SF_TAG_INPUT:
+    case SF_TAG_LINK:
+    case SF_TAG_META:
+        return 1;
+    default:
+        return 0;
+    }
+}
 
 
 /* One parsed tag.  Pointers go into the caller's buffer. */
