@@ -59,6 +59,17 @@ lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
         cur_len = 0;                                                         \
     }
 
+    /* a whole tag of k bytes at pos, read by a fast reader */
+#define TAG(k)                                                               \
+    FLUSH();                                                                 \
+    cur_kind = SF_LEX_MARKUP;                                                \
+    memcpy(cur, in + pos, k);                                                \
+    cur_len = k;                                                             \
+    FLUSH();                                                                 \
+    cur_kind = lx.kind;                                                      \
+    pos += k;                                                                \
+    n -= k
+
     while (pos < len) {
         n = chunk ? chunk : len;
         n = n < len - pos ? n : len - pos;
@@ -99,14 +110,7 @@ lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
                 }
 
                 if (m > 0) {
-                    FLUSH();
-                    cur_kind = SF_LEX_MARKUP;
-                    memcpy(cur, in + pos, m);
-                    cur_len = m;
-                    FLUSH();
-                    cur_kind = lx.kind;
-                    pos += m;
-                    n -= m;
+                    TAG(m);
                     continue;
                 }
             }
@@ -134,15 +138,8 @@ lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
                 }
 
                 if (t > 0) {
-                    FLUSH();
                     sf_lexer_raw_end(&lx);
-                    cur_kind = SF_LEX_MARKUP;
-                    memcpy(cur, in + pos, t);
-                    cur_len = t;
-                    FLUSH();
-                    cur_kind = lx.kind;
-                    pos += t;
-                    n -= t;
+                    TAG(t);
                 }
 
                 if (m > 0 || t > 0) {
@@ -184,6 +181,7 @@ lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
     FLUSH();
 
 #undef FLUSH
+#undef TAG
 }
 
 
