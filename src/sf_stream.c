@@ -579,9 +579,10 @@ sf_stream_take_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
  * The fused loop's common cases, in the lexer's data state: a text run up
  * to the next '<' moves in one copy to where the mode sends it, and a tag
  * that ends within the input (and the hold-back room) is read at once and
- * acted on, without the lexer's byte states.  Returns 0 when none applies:
- * a tag cut by the input's end or the room, comments, raw text, an output
- * window used up; sf_stream_step() takes those, from the same place.
+ * acted on, without the lexer's byte states; plain raw text goes to
+ * sf_stream_fast_raw().  Returns 0 when none applies: a tag cut by the
+ * input's end or the room, comments, a script's escapes, an output window
+ * used up; sf_stream_step() takes those, from the same place.
  */
 static int
 sf_stream_fast(sf_stream_t *s, sf_io_t *io)
