@@ -1036,8 +1036,7 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
     memcpy(&w1, p + 8, 8);
 
     /* no '>' in the first word (the caller looked): the first in this one */
-    gt = w1 ^ 0x3e3e3e3e3e3e3e3eULL;
-    gt = (gt - 0x0101010101010101ULL) & ~gt & 0x8080808080808080ULL;
+    gt = sf_lexer_word_has(w1, '>');
 
     if (gt == 0) {
         return 0;
@@ -1078,33 +1077,6 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
 
     return 0;
 #endif
-}
-
-
-/*
- * The id of a name with eight readable bytes: most are known names in
- * lower case, which one exact word comparison settles; the folding lookup
- * takes the rest (upper case, unknown, longer than eight).
- */
-static sf_tag_e
-sf_lexer_lookup8(const unsigned char *name, size_t n)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint64_t  key;
-    sf_tag_e  tag;
-
-    if (n > 0 && n < 8) {
-        memcpy(&key, name, 8);
-        key &= ((uint64_t) 1 << (8 * n)) - 1;
-        tag = sf_tag_exact8(key, n);
-
-        if (tag != SF_TAG_NONE) {
-            return tag;
-        }
-    }
-#endif
-
-    return sf_tag_lookup8(name, n);
 }
 
 
@@ -1165,7 +1137,7 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
      * of raw text is matched against it) or is too near the input's end.
      */
     if ((size_t) (stop - name) >= 8) {
-        lx->tag = sf_lexer_lookup8(name, n);
+        lx->tag = sf_tag_lookup8(name, n);
 
     } else {
         memcpy(lx->name, name, n);

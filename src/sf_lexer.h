@@ -105,11 +105,25 @@ size_t sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p,
     size_t len, size_t *tag_len);
 void sf_lexer_raw_end(sf_lexer_t *lx);
 /*
+ * The bytes of the little-endian word w equal to c, as their high bits:
+ * the lowest one flagged is the first such byte (a borrow may flag bytes
+ * above it too, never below).  0 when there is none.
+ */
+static inline uint64_t
+sf_lexer_word_has(uint64_t w, unsigned char c)
+{
+    w ^= 0x0101010101010101ULL * c;
+
+    return (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+}
+
+
+/*
  * The same for the most common tags, with len >= 8 bytes readable at p:
  * "<p>", "</li>", "<figure>" - no attributes, the '>' among the first
  * eight bytes, a known name in lower case (a "<script>" enters raw text
- * through sf_lexer_short_special()).  One load finds the '>' and gives the name's key; one table
- * lookup settles it.  Returns 0, the lexer untouched, for any other tag;
+ * through sf_lexer_short_special()).  One load finds the '>' and gives
+ * the name's key; one table lookup settles it.  Returns 0, the lexer untouched, for any other tag;
  * sf_lexer_tag() reads those from the same '<'.  Inline: its callers pay
  * nothing for the general reader's registers.  Tags whose '>' is in the
  * next eight bytes ("</figcaption>"), with len >= 16 and no space in the
@@ -130,20 +144,15 @@ sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
     const sf_tag_word_t   *word;
 
     memcpy(&w, p, 8);
-
-    /* the lowest byte flagged is the first '>' (higher ones may be false) */
-    gt = w ^ 0x3e3e3e3e3e3e3e3eULL;
-    gt = (gt - 0x0101010101010101ULL) & ~gt & 0x8080808080808080ULL;
+    gt = sf_lexer_word_has(w, '>');
 
     if (gt == 0) {
         /*
          * "</figcaption>", "<figcaption>": the name may end in the next
          * word; not when a space in this one starts attributes.
          */
-        gt = w ^ 0x2020202020202020ULL;
-        gt = (gt - 0x0101010101010101ULL) & ~gt & 0x8080808080808080ULL;
-
-        return (len >= 16 && gt == 0) ? sf_lexer_short_tag16(lx, p) : 0;
+        return (len >= 16 && sf_lexer_word_has(w, ' ') == 0)
+               ? sf_lexer_short_tag16(lx, p) : 0;
     }
 
     k = (size_t) __builtin_ctzll(gt) >> 3;

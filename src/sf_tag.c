@@ -165,9 +165,10 @@ sf_tag_lookup(const unsigned char *name, size_t len)
 /*
  * A name with eight readable bytes: its first eight bytes, folded to lower
  * case, are the key of a second perfect hash, so one multiplication finds
- * the one candidate and one comparison settles most names; the three
- * longer than eight finish byte by byte.  Generated like sf_tag_by_hash,
- * for a factor found by a random search:
+ * the one candidate and one comparison settles most names (a name already
+ * in lower case is settled before folding, by sf_tag_words[] below); the
+ * three longer than eight finish byte by byte.  Generated like
+ * sf_tag_by_hash, for a factor found by a random search:
  *
  *     for each name i: sf_tag_by_key[(key(name) * SF_TAG_KEY_FACTOR) >> 56]
  *                      = i + 1
@@ -278,6 +279,7 @@ sf_tag_lookup8(const unsigned char *name, size_t len)
     size_t                 i;
     unsigned               k;
     uint64_t               x, key, upper;
+    const sf_tag_word_t   *w;
     const sf_tag_name_t   *n;
 
     if (len == 0 || len > 10) {
@@ -288,6 +290,11 @@ sf_tag_lookup8(const unsigned char *name, size_t len)
 
     if (len < 8) {
         x &= ((uint64_t) 1 << (8 * len)) - 1;
+    }
+
+    /* most names are known and written in lower case: one exact compare */
+    if (len <= 8 && (w = sf_tag_word(x, len)) != NULL) {
+        return (sf_tag_e) w->tag;
     }
 
     /*
@@ -329,17 +336,6 @@ sf_tag_exact(uint64_t lo, uint64_t hi, size_t len)
     const sf_tag_word_t  *w;
 
     w = sf_tag_word16(lo, hi, len);
-
-    return (w != NULL) ? (sf_tag_e) w->tag : SF_TAG_NONE;
-}
-
-
-sf_tag_e
-sf_tag_exact8(uint64_t key, size_t len)
-{
-    const sf_tag_word_t  *w;
-
-    w = sf_tag_word(key, len);
 
     return (w != NULL) ? (sf_tag_e) w->tag : SF_TAG_NONE;
 }

@@ -65,8 +65,6 @@ sf_tag_e sf_tag_lookup8(const unsigned char *name, size_t len);
  * sf_tag_lookup8()).
  */
 sf_tag_e sf_tag_exact(uint64_t lo, uint64_t hi, size_t len);
-/* The same for a name of up to 8 bytes: one word. */
-sf_tag_e sf_tag_exact8(uint64_t key, size_t len);
 
 
 /*
