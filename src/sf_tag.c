@@ -330,17 +330,6 @@ sf_tag_lookup8(const unsigned char *name, size_t len)
 }
 
 
-sf_tag_e
-sf_tag_exact(uint64_t lo, uint64_t hi, size_t len)
-{
-    const sf_tag_word_t  *w;
-
-    w = sf_tag_word16(lo, hi, len);
-
-    return (w != NULL) ? (sf_tag_e) w->tag : SF_TAG_NONE;
-}
-
-
 const char *
 sf_tag_name(sf_tag_e tag)
 {

@@ -58,13 +58,6 @@ sf_tag_e sf_tag_lookup(const unsigned char *name, size_t len);
  * (the bytes after a shorter name are not looked at).
  */
 sf_tag_e sf_tag_lookup8(const unsigned char *name, size_t len);
-/*
- * The id of a name of len (1 to 16) bytes given as two little-endian
- * 64-bit words, zero past the name, when it is a known name written in
- * lower case; SF_TAG_NONE for anything else (the caller asks
- * sf_tag_lookup8()).
- */
-sf_tag_e sf_tag_exact(uint64_t lo, uint64_t hi, size_t len);
 
 
 /*
@@ -86,7 +79,10 @@ typedef struct {
 extern const sf_tag_word_t  sf_tag_words[256];
 
 
-/* The word's name when key (len bytes, zero past them) is a known one. */
+/*
+ * The word's name when key (len bytes, zero past them) is a known name
+ * written in lower case; NULL for anything else (sf_tag_lookup8() folds).
+ */
 static inline const sf_tag_word_t *
 sf_tag_word(uint64_t key, size_t len)
 {
