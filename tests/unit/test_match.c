@@ -1326,6 +1326,90 @@ t_same(sf_match_t *slow, const sf_block_t *blk)
 }
 
 
+/*
+ * The reject probes anchors at strides and by the text's length: a phrase
+ * at every offset from 0 to 71, followed by 0 to 39 bytes, in packs whose
+ * anchors take strides 5, 3 and 2, and where a p needs only the long
+ * anchors, must be decided as the full way decides it.
+ */
+static void
+test_reject_offsets(void **state)
+{
+    int                    want;
+    char                   text[160];
+    size_t                 p, n, j, off, tail, plen;
+    unsigned               seed;
+    t_block_t             *tb;
+    sf_match_t            *slow;
+    sf_decision_result_t   b;
+
+    static const char  *packs[] = {
+        "rule long\n  scope p\n  contains \"appeared\"\n  action drop\n"
+        "end\n",
+        "rule long\n  scope p\n  contains \"appeared\"\n  action drop\n"
+        "end\nrule six\n  scope p\n  contains \"gossip\"\n"
+        "  action drop\nend\n",
+        "rule long\n  scope p\n  contains \"appeared\"\n  action drop\n"
+        "end\nrule five\n  scope p\n  contains \"quilt\"\n"
+        "  action drop\nend\n",
+        /* shorter anchors elsewhere: a p probes the long ones alone */
+        "rule long\n  scope p\n  contains \"appeared\"\n  action drop\n"
+        "end\nrule six\n  scope li\n  contains \"gossip\"\n"
+        "  action drop\nend\n",
+        "rule long\n  scope p\n  contains \"appeared\"\n  action drop\n"
+        "end\nrule five\n  scope li\n  contains \"quilt\"\n"
+        "  action drop\nend\n"
+    };
+
+    /* the phrase, and the pack (+ 1) whose rule it alone fires: 0 all */
+    static const char    *phrases[] = { "APPEARED", "appeared", "GoSsIp",
+                                        "quilT" };
+    static const size_t   packof[] = { 0, 0, 2, 3 };
+
+    (void) state;
+
+    seed = 5;
+
+    for (p = 0; p < sizeof(packs) / sizeof(packs[0]); p++) {
+        load(packs[p], 0);
+        slow = sf_match_create(rules, &limits, &alloc);
+        assert_non_null(slow);
+        sf_match_fast(slow, 0);
+
+        for (n = 0; n < sizeof(phrases) / sizeof(phrases[0]); n++) {
+            plen = strlen(phrases[n]);
+            want = packof[n] == 0 || packof[n] == p + 1;
+
+            for (off = 0; off < 72; off++) {
+                for (tail = 0; tail < 40; tail += 1 + off % 3) {
+                    /* filler of the anchors' letters, and spaces */
+                    for (j = 0; j < off + tail; j++) {
+                        text[j] = "aeprdsgoqui t"[rand_r(&seed) % 13];
+                    }
+
+                    memmove(text + off + plen, text + off, tail);
+                    memcpy(text + off, phrases[n], plen);
+                    text[off + plen + tail] = '\0';
+                    tb = mk(text);
+
+                    sf_rules_decide(rules, slow, &tb->b, &b);
+
+                    if (want && b.rule_id == NULL) {
+                        fail_msg("no rule on \"%s\"", text);
+                    }
+
+                    t_same(slow, &tb->b);
+                    rm(tb);
+                }
+            }
+        }
+
+        sf_match_destroy(slow, &alloc);
+        unload();
+    }
+}
+
+
 static void
 t_differential(uint32_t seed, int rounds, size_t *fired_n)
 {
@@ -1791,6 +1875,7 @@ main(void)
         cmocka_unit_test(test_random_blocks),
         cmocka_unit_test(test_fast_same_as_slow),
         cmocka_unit_test(test_fast_hazards),
+        cmocka_unit_test(test_reject_offsets),
         cmocka_unit_test(test_decide_cost),
         cmocka_unit_test(test_template_budget),
         cmocka_unit_test(test_prefilter_tables),
