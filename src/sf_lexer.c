@@ -1007,7 +1007,7 @@ sf_lexer_raw_end(sf_lexer_t *lx)
 
 
 void
-sf_lexer_short_special(sf_lexer_t *lx, const unsigned char *name, size_t n,
+sf_lexer_tag_read(sf_lexer_t *lx, const unsigned char *name, size_t n,
     sf_tag_e tag, unsigned end)
 {
     lx->end = end;
@@ -1085,6 +1085,7 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 {
     size_t                n;
     unsigned              end;
+    sf_tag_e              tag;
     const unsigned char  *q, *stop, *name;
 
     /* "<a>" is the shortest tag: less room than that is the slow path's */
@@ -1128,28 +1129,21 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
         }
     }
 
-    lx->end = end;
-    lx->name_len = (unsigned) n;
-
     /*
      * The name is looked up where it is when eight bytes can be read
      * there; it is copied only when the lexer needs it later (the end tag
      * of raw text is matched against it) or is too near the input's end.
      */
     if ((size_t) (stop - name) >= 8) {
-        lx->tag = sf_tag_lookup8(name, n);
+        tag = sf_tag_lookup8(name, n);
 
     } else {
         memcpy(lx->name, name, n);
         memset(lx->name + n, 0, sizeof(lx->name) - n);
-        lx->tag = sf_tag_lookup8(lx->name, n);
+        tag = sf_tag_lookup8(lx->name, n);
     }
 
-    if (sf_tag_is_rawtext(lx->tag)) {
-        memcpy(lx->name, name, n < sizeof(lx->name) ? n : sizeof(lx->name));
-    }
-
-    sf_lexer_tag_end(lx);
+    sf_lexer_tag_read(lx, name, n, tag, end);
 
     return (size_t) (q + 1 - p);
 }

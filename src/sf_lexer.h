@@ -119,20 +119,25 @@ sf_lexer_word_has(uint64_t w, unsigned char c)
 
 
 /*
- * The same for the most common tags, with len >= 8 bytes readable at p:
- * "<p>", "</li>", "<figure>" - no attributes, the '>' among the first
- * eight bytes, a known name in lower case (a "<script>" enters raw text
- * through sf_lexer_short_special()).  One load finds the '>' and gives
- * the name's key; one table lookup settles it.  Returns 0, the lexer untouched, for any other tag;
- * sf_lexer_tag() reads those from the same '<'.  Inline: its callers pay
- * nothing for the general reader's registers.  Tags whose '>' is in the
- * next eight bytes ("</figcaption>"), with len >= 16 and no space in the
- * first eight, are read the same way by sf_lexer_short_tag16(), out of
- * line to keep this one short.
+ * The lexer as sf_lexer_tag() leaves it after a whole start or end tag of
+ * the name at name (n bytes), looked up as tag: raw text or a template
+ * entered, the name kept for a raw text's end tag.
+ */
+void sf_lexer_tag_read(sf_lexer_t *lx, const unsigned char *name,
+    size_t n, sf_tag_e tag, unsigned end);
+/*
+ * sf_lexer_tag() for the most common tags, with len >= 8 bytes readable
+ * at p: "<p>", "</li>", "<figure>" - no attributes, the '>' among the
+ * first eight bytes, a known name in lower case.  One load finds the '>'
+ * and gives the name's key; one table lookup settles it.  Returns 0, the
+ * lexer untouched, for any other tag; sf_lexer_tag() reads those from the
+ * same '<'.  Inline: its callers pay nothing for the general reader's
+ * registers.  Tags whose '>' is in the next eight bytes
+ * ("</figcaption>"), with len >= 16 and no space in the first eight, are
+ * read the same way by sf_lexer_short_tag16(), out of line to keep this
+ * one short.
  */
 size_t sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p);
-void sf_lexer_short_special(sf_lexer_t *lx, const unsigned char *name,
-    size_t n, sf_tag_e tag, unsigned end);
 
 static inline size_t
 sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
@@ -172,7 +177,7 @@ sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 
     if (word->special) {
         /* "<script>": the lexer enters raw text, out of line */
-        sf_lexer_short_special(lx, p + 1 + end, n, (sf_tag_e) word->tag, end);
+        sf_lexer_tag_read(lx, p + 1 + end, n, (sf_tag_e) word->tag, end);
         return k + 1;
     }
 

@@ -284,16 +284,24 @@ typedef struct {
 } sf_count_t;
 
 
+/* The lanes' counts into the sum, before one can wrap. */
+static inline void
+sf_count_flush(sf_count_t *ct)
+{
+    ct->sum = _mm_add_epi64(ct->sum,
+                            _mm_sad_epu8(ct->acc, _mm_setzero_si128()));
+    ct->acc = _mm_setzero_si128();
+    ct->rounds = 0;
+}
+
+
 static inline void
 sf_count_add(sf_count_t *ct, __m128i lanes)
 {
     ct->acc = _mm_sub_epi8(ct->acc, lanes);
 
     if (++ct->rounds == 255) {
-        ct->sum = _mm_add_epi64(ct->sum,
-                                _mm_sad_epu8(ct->acc, _mm_setzero_si128()));
-        ct->acc = _mm_setzero_si128();
-        ct->rounds = 0;
+        sf_count_flush(ct);
     }
 }
 
@@ -434,10 +442,7 @@ sf_reject_simd(const unsigned char *text, size_t len, size_t i,
         ct->rounds += (unsigned) ((i - from) / 16);
 
         if (ct->rounds == 255) {
-            ct->sum = _mm_add_epi64(ct->sum, _mm_sad_epu8(ct->acc,
-                                                          _mm_setzero_si128()));
-            ct->acc = _mm_setzero_si128();
-            ct->rounds = 0;
+            sf_count_flush(ct);
         }
 
         /* a chunk that is not plain, or the text's end */
@@ -621,8 +626,7 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
 #if (SF_REJECT_SSE2)
     /* a text under 16 bytes went without SSE2 */
     if (len >= 16) {
-        ct.sum = _mm_add_epi64(ct.sum,
-                               _mm_sad_epu8(ct.acc, _mm_setzero_si128()));
+        sf_count_flush(&ct);
         lo += (size_t) _mm_cvtsi128_si32(ct.sum)
               + (size_t) _mm_cvtsi128_si32(_mm_unpackhi_epi64(ct.sum,
                                                                ct.sum));
