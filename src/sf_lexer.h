@@ -139,12 +139,38 @@ void sf_lexer_tag_read(sf_lexer_t *lx, const unsigned char *name,
  */
 size_t sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p);
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * The known lower-case name of the tag in w, the first eight bytes of a
+ * tag ('<', then '/' when end), whose '>' is at w's byte gt's lowest flag
+ * (sf_lexer_word_has(w, '>'), not 0): NULL for anything else.  The short
+ * reader's lookup, shared with the stream's reader of short blocks.
+ */
+static inline const sf_tag_word_t *
+sf_lexer_word_tag(uint64_t w, uint64_t gt, unsigned end)
+{
+    size_t    k, n;
+    uint64_t  key;
+
+    k = (size_t) __builtin_ctzll(gt) >> 3;
+
+    if (k < 2 + end) {
+        return NULL;
+    }
+
+    n = k - 1 - end;
+    key = (w >> (8 + 8 * end)) & (((uint64_t) 1 << (8 * n)) - 1);
+
+    return sf_tag_word(key, n);
+}
+#endif
+
 static inline size_t
 sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     size_t                 k, n;
-    uint64_t               w, gt, key;
+    uint64_t               w, gt;
     unsigned               end;
     const sf_tag_word_t   *word;
 
@@ -160,20 +186,15 @@ sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
                ? sf_lexer_short_tag16(lx, p) : 0;
     }
 
-    k = (size_t) __builtin_ctzll(gt) >> 3;
     end = (p[1] == '/');
-
-    if (k < 2 + end) {
-        return 0;
-    }
-
-    n = k - 1 - end;
-    key = (w >> (8 + 8 * end)) & (((uint64_t) 1 << (8 * n)) - 1);
-    word = sf_tag_word(key, n);
+    word = sf_lexer_word_tag(w, gt, end);
 
     if (word == NULL) {
         return 0;
     }
+
+    k = (size_t) word->len + 1 + end;
+    n = word->len;
 
     if (word->special) {
         /* "<script>": the lexer enters raw text, out of line */

@@ -692,6 +692,14 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
         return moved;
     }
 
+    /* short blocks in the body: read whole, or not at all */
+    if (s->mode == SF_MODE_PASS && sf_stream_short_start(s, m) && s->in_body
+        && !s->in_head && s->head_seen && s->q_n == 0 && s->explain == NULL
+        && sf_stream_short_block(s, io, p, n, m) != 0)
+    {
+        return 1;
+    }
+
     sf_stream_take_tag(s, io, p, n, m);
 
     return 1;
@@ -1148,6 +1156,7 @@ sf_stream_create(const sf_rules_t *rules, const sf_options_t *options,
     }
 
     sf_lexer_init(&s->lx);
+    sf_stream_short_init(s);
 
     if (s->opt.source != NULL && s->opt.source_len > 0) {
         n = sf_url_clean((const unsigned char *) s->opt.source,

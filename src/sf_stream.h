@@ -99,7 +99,7 @@ typedef struct {
     uint16_t              below;
 } sf_bare_memo_t;
 
-#define SF_BARE_MEMO      16
+#define SF_BARE_MEMO      32
 #define SF_BARE_KEY       0x8000u
 #define SF_BARE_CALM      0x8000u
 #define SF_BARE_MAX       0x7fffu
@@ -219,6 +219,7 @@ struct sf_stream_s {
     unsigned              h_own;            /* its own SF_BLOCK_* flags */
     uint64_t              h_in_off;         /* offset in the input */
     sf_bare_memo_t        bare[SF_BARE_MEMO];   /* sf_stream_bare_kept() */
+    uint64_t              short_tags[2];    /* sf_stream_short_init() */
 
     /* the markup token being read */
     size_t                t_start;
@@ -522,6 +523,21 @@ void sf_stream_start_held(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
     int anon);
 void sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off);
 void sf_stream_block_end(sf_stream_t *s, int with_token);
+void sf_stream_short_init(sf_stream_t *s);
+size_t sf_stream_short_block(sf_stream_t *s, sf_io_t *io,
+    const unsigned char *p, size_t n, size_t m);
+
+/*
+ * Whether the tag the lexer read last, m bytes, may begin a short block:
+ * a start tag without attributes of s->short_tags (sf_stream_short_init).
+ */
+static inline int
+sf_stream_short_start(const sf_stream_t *s, size_t m)
+{
+    return m == s->lx.name_len + 2 && !s->lx.end
+           && (unsigned) s->lx.tag < 128
+           && ((s->short_tags[s->lx.tag >> 6] >> (s->lx.tag & 63)) & 1);
+}
 sf_verdict_e sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a);
 void sf_stream_drop_end(sf_stream_t *s);

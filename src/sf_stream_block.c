@@ -10,6 +10,10 @@
 #include "sf_shape.h"
 #include "sf_stream.h"
 
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+#include <emmintrin.h>
+#endif
+
 
 static void sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a);
@@ -301,57 +305,83 @@ sf_stream_bare(sf_stream_t *s)
 
 
 /*
- * Whether the held block, bare (sf_stream_bare()), is kept for sure by
- * what the rules tell of its kind (sf_rules_bare()): asked once per kind
- * and kept in s->bare, a table indexed by the tag.  A kind is the tag
- * (none when anonymous), first in the entry or not, in a quote or comment
- * area or not, and the link count; blocks of 16 links or more are not
- * kept here.
+ * What the rules tell of a bare block of tag t (SF_TAG_NONE: anonymous)
+ * with nlinks links and these flags (sf_rules_bare()): asked once per
+ * kind and kept in s->bare, a table indexed by the tag and whether the
+ * block has links.  A kind is the
+ * tag, first in the entry or not, in a quote or comment area or not, and
+ * the link count (under 16).  The text below the memo's SF_BARE_MAX is
+ * kept for sure, when calm if SF_BARE_CALM says so.
  */
-static int
-sf_stream_bare_kept(sf_stream_t *s, unsigned flags)
+static SF_NOINLINE unsigned
+sf_stream_bare_ask(sf_stream_t *s, sf_tag_e t, unsigned nlinks,
+    unsigned flags, sf_bare_memo_t *e, unsigned key)
 {
-    size_t           i;
-    unsigned         key;
-    sf_tag_e         t;
-    sf_bare_t        bare;
-    sf_bare_memo_t  *e;
+    sf_bare_t  bare;
 
-    t = (flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : s->held_tag;
+    sf_rules_bare(s->rules, s->match, t,
+                  flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS
+                           | SF_BLOCK_ANONYMOUS | SF_BLOCK_FIRST_IN_ENTRY),
+                  nlinks, &bare);
 
-    /* the kind in 15 bits: tag (7), link count (4), first, quote area */
-    if (s->nlinks >= 16 || (unsigned) t >= 128) {
-        return 0;
+    e->key = (uint16_t) key;
+    e->below = (uint16_t) (bare.below < SF_BARE_MAX ? bare.below
+                                                    : SF_BARE_MAX);
+
+    if (bare.calm) {
+        e->below |= SF_BARE_CALM;
     }
 
-    key = SF_BARE_KEY | (unsigned) t | (unsigned) s->nlinks << 9
+    return e->below;
+}
+
+
+static inline unsigned
+sf_stream_bare_below(sf_stream_t *s, sf_tag_e t, unsigned nlinks,
+    unsigned flags)
+{
+    unsigned         key;
+    sf_bare_memo_t  *e;
+
+    /* the kind in 15 bits: tag (7), link count (4), first, quote area */
+    key = SF_BARE_KEY | (unsigned) t | nlinks << 9
           | ((flags & SF_BLOCK_FIRST_IN_ENTRY) ? 1u << 13 : 0)
           | ((flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS))
              ? 1u << 14 : 0);
 
-    e = &s->bare[t % SF_BARE_MEMO];
+    /* a tag's blocks with and without links take two slots */
+    e = &s->bare[((unsigned) t * 2 + (nlinks != 0)) % SF_BARE_MEMO];
 
-    if (e->key != key) {
-        sf_rules_bare(s->rules, s->match, t,
-                      flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS
-                               | SF_BLOCK_ANONYMOUS
-                               | SF_BLOCK_FIRST_IN_ENTRY),
-                      s->nlinks, &bare);
+    return e->key == key ? e->below
+                         : sf_stream_bare_ask(s, t, nlinks, flags, e, key);
+}
 
-        e->key = (uint16_t) key;
-        e->below = (uint16_t) (bare.below < SF_BARE_MAX ? bare.below
-                                                        : SF_BARE_MAX);
 
-        if (bare.calm) {
-            e->below |= SF_BARE_CALM;
-        }
-    }
+/*
+ * Whether the held block, bare (sf_stream_bare()), is kept for sure by
+ * what the rules tell of its kind (sf_stream_bare_below()); blocks of 16
+ * links or more are not kept here.
+ */
+static int
+sf_stream_bare_kept(sf_stream_t *s, unsigned flags)
+{
+    size_t    i;
+    unsigned  below;
+    sf_tag_e  t;
 
-    if (s->text_len >= (size_t) (e->below & SF_BARE_MAX)) {
+    t = (flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : s->held_tag;
+
+    if (s->nlinks >= 16 || (unsigned) t >= 128) {
         return 0;
     }
 
-    if (!(e->below & SF_BARE_CALM)) {
+    below = sf_stream_bare_below(s, t, (unsigned) s->nlinks, flags);
+
+    if (s->text_len >= (size_t) (below & SF_BARE_MAX)) {
+        return 0;
+    }
+
+    if (!(below & SF_BARE_CALM)) {
         return 1;
     }
 
@@ -363,6 +393,268 @@ sf_stream_bare_kept(sf_stream_t *s, unsigned flags)
     }
 
     return 1;
+}
+
+
+/*
+ * The tags whose short blocks sf_stream_short_block() may read: blocks
+ * the rules hold by their name alone, whose start says nothing more than
+ * that (not the entry, a quote, a code sample, the page's heading, nor
+ * the document's own elements), with an end tag and no raw text.  From
+ * the rules, which never change after create; set again by reset.
+ */
+void
+sf_stream_short_init(sf_stream_t *s)
+{
+    unsigned     t;
+    const char  *rule_id;
+
+    s->short_tags[0] = s->short_tags[1] = 0;
+
+    for (t = 0; t < 128 && t < SF_TAG_NTAGS; t++) {
+        if (!sf_tag_is_block(t) || sf_tag_is_void(t) || sf_tag_is_rawtext(t)
+            || t == SF_TAG_HTML || t == SF_TAG_HEAD || t == SF_TAG_BODY
+            || t == SF_TAG_H1 || t == SF_TAG_ARTICLE
+            || t == SF_TAG_BLOCKQUOTE || t == SF_TAG_PRE
+            || sf_rules_select(s->rules, (sf_tag_e) t, NULL, 0, NULL, 0,
+                               &rule_id)
+               != SF_SELECT_HOLD)
+        {
+            continue;
+        }
+
+        s->short_tags[t >> 6] |= 1ULL << (t & 63);
+    }
+}
+
+
+/*
+ * The first '<' of a text run at p, within lim bytes and before end; NULL
+ * when there is none.  *calm: no '&' nor byte of 0x80 or more before it.
+ * Sixteen bytes a compare while the input has them, even past lim: most
+ * texts a short block may have are shorter than that.
+ */
+static const unsigned char *
+sf_stream_text_end(const unsigned char *p, const unsigned char *end,
+    size_t lim, int *calm)
+{
+    unsigned              hazard;
+    const unsigned char  *stop;
+
+    hazard = 0;
+    stop = (size_t) (end - p) > lim ? p + lim : end;
+
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    {
+        unsigned  lt, amp;
+        __m128i   v;
+
+        while (p < stop && end - p >= 16) {
+            v = _mm_loadu_si128((const __m128i *) p);
+            lt = (unsigned) _mm_movemask_epi8(
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+            amp = (unsigned) _mm_movemask_epi8(
+                      _mm_or_si128(v, _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))));
+
+            if (lt != 0) {
+                p += __builtin_ctz(lt);
+
+                if (p >= stop) {
+                    return NULL;
+                }
+
+                /* the hazards before the '<' alone */
+                hazard |= amp & ((lt & -lt) - 1);
+                *calm = (hazard == 0);
+                return p;
+            }
+
+            hazard |= amp;
+            p += 16;
+        }
+    }
+#endif
+
+    for ( /* void */ ; p < stop; p++) {
+        if (*p == '<') {
+            *calm = (hazard == 0);
+            return p;
+        }
+
+        hazard |= (*p >= 0x80 || *p == '&');
+    }
+
+    return NULL;
+}
+
+
+/*
+ * Whether the end tag at q (avail bytes readable there) is "</T>" of the
+ * start tag "<T>" at p, T being k bytes, as written.  One compare of
+ * eight bytes for the names of up to five.
+ */
+static inline int
+sf_stream_own_end(const unsigned char *p, const unsigned char *q,
+    size_t avail, size_t k)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t  w, want, mask;
+
+    if (k <= 4 && avail >= 8) {
+        /* "<T>" is in p's first eight bytes: "</" T ">" made of them */
+        memcpy(&w, p, 8);
+        memcpy(&want, q, 8);
+        mask = ((uint64_t) 1 << (8 * (k + 3))) - 1;
+        w = 0x2f3c | ((w >> 8) & (((uint64_t) 1 << (8 * k)) - 1)) << 16
+            | (uint64_t) '>' << (8 * (k + 2));
+
+        return ((want ^ w) & mask) == 0;
+    }
+#endif
+
+    return avail >= k + 3 && q[0] == '<' && q[1] == '/'
+           && memcmp(q + 2, p + 1, k) == 0 && q[k + 2] == '>';
+}
+
+
+/*
+ * A short block [text, q) while the entry's first text block is still to
+ * come: whether the tables keep it as the held way tells it (the first
+ * when it has a letter of text; first_done then set).  The held way asks
+ * sf_stream_held_flags().
+ */
+static int
+sf_stream_short_first(sf_stream_t *s, sf_tag_e t, const unsigned char *text,
+    const unsigned char *q, int calm)
+{
+    unsigned              below;
+    const unsigned char  *c;
+
+    for (c = text; c < q && sf_stream_space(*c); c++) {
+        /* void */
+    }
+
+    if (c == q) {
+        return 1;
+    }
+
+    below = sf_stream_bare_below(s, t, 0, sf_stream_flags(s)
+                                          | (s->code > 0 ? SF_BLOCK_IN_CODE
+                                                         : 0)
+                                          | SF_BLOCK_FIRST_IN_ENTRY);
+
+    if ((size_t) (q - text) >= (size_t) (below & SF_BARE_MAX)
+        || ((below & SF_BARE_CALM) && !calm))
+    {
+        return 0;
+    }
+
+    s->first_done = 1;
+
+    return 1;
+}
+
+
+/*
+ * Short blocks read whole from the input in PASS, where most of a page's
+ * list items, cells, captions and short paragraphs are: "<T>" without
+ * attributes for a tag of s->short_tags, text with no tag in it, "</T>",
+ * within the input, the output window and the hold-back's room; and the
+ * blocks of the same start tag right after it, as a run.  When the held
+ * way would keep each by the bare tables (sf_stream_decide()), they are
+ * kept here with the same counts and flags, and their bytes go out in one
+ * copy from the input: nothing is held, nothing read twice.  Returns the
+ * bytes taken, or 0 with nothing changed: the held way reads the block.
+ * The caller read the start tag (m bytes at p, the lexer's tag, no
+ * attributes: m is the name's length and two) and checked the rest of
+ * what the held way's start needs: PASS in the body after the head,
+ * nothing queued, nobody explaining.
+ */
+size_t
+sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m)
+{
+    int                    calm;
+    size_t                 k, len, total, lim;
+    unsigned               flags, below;
+    sf_tag_e               t, top;
+    const unsigned char   *b, *q, *end;
+
+    t = s->lx.tag;
+    k = m - 2;
+
+    /* the start closes no open element (sf_stream_implicit_close()) */
+    if (s->depth > 0 && s->deep == 0) {
+        top = s->stack[s->depth - 1].tag;
+
+        if ((unsigned) top < 64 && ((SF_STREAM_CLOSABLE >> top) & 1)
+            && sf_stream_closes(top, t))
+        {
+            return 0;
+        }
+    }
+
+    /*
+     * sf_stream_held_flags() of these blocks but the entry's first: how
+     * long a text the tables keep tells how far to look.  A run leaves the
+     * open elements as they are: the same for all of it.
+     */
+    flags = sf_stream_flags(s) | (s->code > 0 ? SF_BLOCK_IN_CODE : 0);
+    below = sf_stream_bare_below(s, t, 0, flags);
+    lim = below & SF_BARE_MAX;
+    end = p + n;
+    total = 0;
+
+    for ( ;; ) {
+        b = p + total;
+        q = sf_stream_text_end(b + m, end, lim, &calm);
+
+        if (q == NULL || ((below & SF_BARE_CALM) && !calm)
+            || !sf_stream_own_end(b, q, (size_t) (end - q), k))
+        {
+            break;
+        }
+
+        len = (size_t) (q - b) + k + 3;
+
+        if (total + len > io->avail_out || len > s->hold_cap - s->hold_len
+            || (size_t) (q - b) - m > s->text_cap
+            || ((flags & SF_BLOCK_IN_ENTRY) && !s->first_done
+                && !sf_stream_short_first(s, t, b + m, q, calm)))
+        {
+            break;
+        }
+
+        s->blocks++;
+        s->stats.blocks_held++;
+        total += len;
+
+        /* the next one starts as this one did */
+        if ((size_t) (end - b) - len < m + k + 3
+            || memcmp(b + len, p, m) != 0)
+        {
+            break;
+        }
+    }
+
+    if (total == 0) {
+        return 0;
+    }
+
+    s->held_tag = t;
+    sf_stream_out(s, io, p, total);
+
+    io->next_in += total;
+    io->avail_in -= total;
+    s->stats.bytes_in += total;
+
+    /* as the last end tag leaves the lexer (sf_lexer_short_tag()) */
+    s->lx.end = 1;
+    s->lx.name_len = (unsigned) k;
+    s->lx.tag = t;
+    s->lx.inert = 0;
+
+    return total;
 }
 
 

@@ -106,6 +106,7 @@ sf_stream_reset(sf_stream_t *s)
     s->name_len = name_len;
 
     sf_lexer_init(&s->lx);
+    sf_stream_short_init(s);
 
     return SF_OK;
 }

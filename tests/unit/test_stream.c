@@ -97,6 +97,15 @@ check_out(const sf_options_t *opt, const char *in, const char *expected,
 }
 
 
+/* check_out() with other rules than the file's. */
+static void
+check_out_with(const sf_rules_t *r, const sf_options_t *opt, const char *in,
+    const char *expected, sf_test_out_t *out)
+{
+    sf_test_check(r, opt, in, strlen(in), expected, strlen(expected), out);
+}
+
+
 /* The page must come out exactly as it went in. */
 static void
 check_same(const sf_options_t *opt, const char *in, sf_test_out_t *out)
@@ -1068,6 +1077,117 @@ test_fixture_page(void **state)
 }
 
 
+/*
+ * Short blocks read whole from the input in one go (sf_stream_short_block)
+ * must be told as the held way tells them.  With these rules a bare block
+ * of under six calm bytes (their shortest anchor) is kept by the tables
+ * alone, first in the entry or not, so the whole run reads such blocks
+ * the short way; byte by byte it never can.  What tells them apart: which
+ * block is the entry's first (a block of spaces is not), blocks a rule
+ * removes, an end tag that is not the block's own, and what the short way
+ * must leave to the held way (entities, UTF-8, end tags written
+ * otherwise, a start that closes an open element).
+ */
+static void
+test_short_blocks(void **state)
+{
+    size_t         i, len;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    sf_test_out_t  out;
+    char           page[16384];
+
+    static const char  text[] =
+        "rule buy\n"
+        "    scope p li\n"
+        "    contains \"buy it now please\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule lead\n"
+        "    scope p\n"
+        "    contains \"breaking story\"\n"
+        "    position first\n"
+        "    action drop\n"
+        "end\n";
+
+#define PAGE(body)                                                           \
+    "<html><head><title>T</title></head><body><main><article>" body         \
+    "</article></main></body></html>"
+
+    /* expected NULL: the page as it went in */
+    static const struct {
+        const char  *in;
+        const char  *expected;
+        unsigned     removed;
+    } cases[] = {
+
+        /* "x" is the entry's first block: the lead after it stays */
+        { PAGE("<p>x</p><p>breaking story</p><p>y</p>"), NULL, 0 },
+
+        /* a block of spaces is no first block */
+        { PAGE("<p> </p><p>breaking story</p><p>y</p>"),
+          PAGE("<p> </p><p>y</p>"), 1 },
+
+        /* short ones around, removed ones among them */
+        { PAGE("<p>a</p><ul><li>one</li><li>buy it now please</li>"
+               "<li>two</li></ul><p>x</p><p>Buy it now please</p><p>z</p>"),
+          PAGE("<p>a</p><ul><li>one</li><li>two</li></ul>"
+               "<p>x</p><p>z</p>"), 2 },
+
+        /* the quote ends at its own end tag, not the paragraph's */
+        { PAGE("<p>a</p><blockquote><p>x</blockquote>"
+               "<p>buy it now please</p><p>b</p>"),
+          PAGE("<p>a</p><blockquote><p>x</blockquote><p>b</p>"), 1 },
+
+        /* what the short way leaves to the held way */
+        { PAGE("<p>a</p><p>caf&eacute;</p><p>caf\xc3\xa9</p>"
+               "<p>x</P><p>y</p ><p></p><ul><li><p>a</p><li>b</li>"
+               "</ul><p>x<p>y</p><div>d</div><section>s</section>"
+               "<h2>h</h2>"), NULL, 0 },
+
+        /* "buy it now please" of an entity or over two lines */
+        { PAGE("<p>k</p><p>buy&#32;it now please</p>"
+               "<li>buy it\nnow please</li><p>k</p>"),
+          PAGE("<p>k</p><p>k</p>"), 2 }
+    };
+
+    (void) state;
+
+    r = sf_test_rules(text, 0);
+    assert_non_null(r);
+    sf_options_init(&opt);
+    opt.canonical = 0;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        check_out_with(r, &opt, cases[i].in,
+                       cases[i].expected ? cases[i].expected : cases[i].in,
+                       &out);
+        assert_int_equal(out.stats.blocks_removed, cases[i].removed);
+        sf_test_out_free(&out);
+    }
+
+    /* a run longer than a 4 KiB output window: it stops at the window */
+    len = (size_t) snprintf(page, sizeof(page), "%s", PAGE("<p>a</p><ul>"));
+    len -= sizeof("</article></main></body></html>") - 1;
+
+    for (i = 0; i < 1000; i++) {
+        memcpy(page + len, "<li>ab</li>", 11);
+        len += 11;
+    }
+
+    len += (size_t) snprintf(page + len, sizeof(page) - len,
+                             "</ul></article></main></body></html>");
+
+    sf_test_check(r, &opt, page, len, page, len, &out);
+    assert_int_equal(out.stats.blocks_held, 1001);
+    sf_test_out_free(&out);
+
+#undef PAGE
+
+    sf_rules_destroy(r);
+}
+
+
 static void
 test_flush_and_finish(void **state)
 {
@@ -1196,6 +1316,7 @@ main(void)
         cmocka_unit_test(test_holdback_full_at_tag),
         cmocka_unit_test(test_text_limit),
         cmocka_unit_test(test_fixture_page),
+        cmocka_unit_test(test_short_blocks),
         cmocka_unit_test(test_flush_and_finish),
         cmocka_unit_test(test_run_callback),
     };
