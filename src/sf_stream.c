@@ -500,24 +500,6 @@ sf_stream_move(sf_stream_t *s, sf_io_t *io, unsigned to,
 }
 
 
-/* A whole tag at p ('<') within len bytes: its length, or 0. */
-static inline size_t
-sf_stream_read_tag(sf_stream_t *s, const unsigned char *p, size_t len)
-{
-    size_t  m;
-
-    if (len >= 8) {
-        m = sf_lexer_short_tag(&s->lx, p, len);
-
-        if (m != 0) {
-            return m;
-        }
-    }
-
-    return sf_lexer_tag(&s->lx, p, len);
-}
-
-
 /*
  * A whole tag of m bytes at p ('<', n bytes readable there), read by the
  * lexer: to the hold-back, where handlers find it, and acted on.
@@ -546,13 +528,7 @@ sf_stream_take_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     s->stats.bytes_in += m;
 
     /* what sf_tag_parse_id() would find again: the lexer has it all */
-    p = s->hold + s->t_start;
-    tag.tag = s->lx.tag;
-    tag.end = s->lx.end;
-    tag.name = p + 1 + tag.end;
-    tag.name_len = s->lx.name_len;
-    tag.attr_pos = tag.name + tag.name_len;
-    tag.attr_end = p + m - 1;
+    sf_stream_lexed_tag(s, &tag, s->hold + s->t_start, m);
 
     if ((s->mode == SF_MODE_HELD || s->mode == SF_MODE_PASS)
         && !s->lx.inert && tag.tag != SF_TAG_CODE)

@@ -220,6 +220,7 @@ struct sf_stream_s {
     uint64_t              h_in_off;         /* offset in the input */
     sf_bare_memo_t        bare[SF_BARE_MEMO];   /* sf_stream_bare_kept() */
     uint64_t              short_tags[2];    /* sf_stream_short_init() */
+    uint64_t              whole_tags[2];
 
     /* the markup token being read */
     size_t                t_start;
@@ -350,6 +351,39 @@ sf_stream_pass(sf_stream_t *s, sf_pass_reason_e reason)
     }
 
     s->stats.passthrough[reason]++;
+}
+
+
+/* A whole tag at p ('<') within len bytes, read by the lexer: its length,
+ * or 0 (the lexer untouched). */
+static inline size_t
+sf_stream_read_tag(sf_stream_t *s, const unsigned char *p, size_t len)
+{
+    size_t  m;
+
+    if (len >= 8) {
+        m = sf_lexer_short_tag(&s->lx, p, len);
+
+        if (m != 0) {
+            return m;
+        }
+    }
+
+    return sf_lexer_tag(&s->lx, p, len);
+}
+
+
+/* The tag of m bytes at p the lexer read last, as handlers take it. */
+static inline void
+sf_stream_lexed_tag(const sf_stream_t *s, sf_tag_t *tag,
+    const unsigned char *p, size_t m)
+{
+    tag->tag = s->lx.tag;
+    tag->end = s->lx.end;
+    tag->name = p + 1 + tag->end;
+    tag->name_len = s->lx.name_len;
+    tag->attr_pos = tag->name + tag->name_len;
+    tag->attr_end = p + m - 1;
 }
 
 

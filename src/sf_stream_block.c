@@ -16,8 +16,10 @@
 
 
 static void sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag,
-    sf_attrs_t *a);
+    sf_attrs_t *a, const unsigned char *base);
 static int sf_stream_has_text(sf_stream_t *s);
+static size_t sf_stream_whole_block(sf_stream_t *s, sf_io_t *io,
+    const unsigned char *p, size_t n, size_t m);
 static void sf_stream_report(sf_stream_t *s, const char *rule_id,
     sf_action_e action, size_t bytes, uint64_t offset);
 static unsigned sf_stream_held_flags(sf_stream_t *s, unsigned own);
@@ -41,12 +43,15 @@ static sf_verdict_e sf_stream_held_rest(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a);
 
 
-/* What an inline tag inside a held block adds: a link, a space. */
+/*
+ * What an inline tag inside a held block adds: a link (its attributes as
+ * offsets from base, the block's first byte), a space.
+ */
 static void
-sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
+    const unsigned char *base)
 {
-    size_t                 base;
-    sf_slink_t            *l;
+    sf_slink_t  *l;
 
     if (tag->tag == SF_TAG_BR || tag->tag == SF_TAG_HR) {
         sf_stream_text_add(s, (const unsigned char *) " ", 1);
@@ -76,20 +81,19 @@ sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 
     l = &s->slinks[s->nlinks];
     memset(l, 0, sizeof(sf_slink_t));
-    base = s->h_start;
 
     if (a->href.data != NULL) {
-        l->href = (uint32_t) ((size_t) (a->href.data - s->hold) - base);
+        l->href = (uint32_t) (a->href.data - base);
         l->href_len = (uint32_t) a->href.len;
     }
 
     if (a->rel.data != NULL) {
-        l->rel = (uint32_t) ((size_t) (a->rel.data - s->hold) - base);
+        l->rel = (uint32_t) (a->rel.data - base);
         l->rel_len = (uint32_t) a->rel.len;
     }
 
     if (a->cls.data != NULL) {
-        l->cls = (uint32_t) ((size_t) (a->cls.data - s->hold) - base);
+        l->cls = (uint32_t) (a->cls.data - base);
         l->cls_len = (uint32_t) a->cls.len;
     }
 
@@ -128,7 +132,7 @@ sf_stream_start_held(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a, int anon)
 
     /* a link held as a block by its class is the block's own link 1 */
     if (anon || tag->tag == SF_TAG_A) {
-        sf_stream_held_inline(s, tag, a);
+        sf_stream_held_inline(s, tag, a, s->hold + s->h_start);
     }
 }
 
@@ -410,6 +414,7 @@ sf_stream_short_init(sf_stream_t *s)
     const char  *rule_id;
 
     s->short_tags[0] = s->short_tags[1] = 0;
+    s->whole_tags[0] = s->whole_tags[1] = 0;
 
     for (t = 0; t < 128 && t < SF_TAG_NTAGS; t++) {
         if (!sf_tag_is_block(t) || sf_tag_is_void(t) || sf_tag_is_rawtext(t)
@@ -424,6 +429,18 @@ sf_stream_short_init(sf_stream_t *s)
         }
 
         s->short_tags[t >> 6] |= 1ULL << (t & 63);
+
+        /* their text is mostly phrasing: read with inline tags too */
+        switch (t) {
+        case SF_TAG_P: case SF_TAG_H2: case SF_TAG_H3: case SF_TAG_H4:
+        case SF_TAG_H5: case SF_TAG_H6: case SF_TAG_LI: case SF_TAG_DT:
+        case SF_TAG_DD: case SF_TAG_TD: case SF_TAG_TH:
+        case SF_TAG_FIGCAPTION: case SF_TAG_CAPTION: case SF_TAG_SUMMARY:
+            s->whole_tags[t >> 6] |= 1ULL << (t & 63);
+            break;
+        default:
+            break;
+        }
     }
 }
 
@@ -556,6 +573,131 @@ sf_stream_short_first(sf_stream_t *s, sf_tag_e t, const unsigned char *text,
 
 
 /*
+ * len bytes of input taken, up to the end tag of t (k bytes of name): the
+ * lexer as that tag leaves it (sf_lexer_short_tag()).
+ */
+static void
+sf_stream_took_block(sf_stream_t *s, sf_io_t *io, size_t len, sf_tag_e t,
+    size_t k)
+{
+    io->next_in += len;
+    io->avail_in -= len;
+    s->stats.bytes_in += len;
+
+    s->lx.end = 1;
+    s->lx.name_len = (unsigned) k;
+    s->lx.tag = t;
+    s->lx.inert = 0;
+}
+
+
+/*
+ * A block of s->short_tags read whole from the input in PASS when the
+ * short way does not take it (inline tags, a longer text): its text runs
+ * and inline tags (links, line breaks, emphasis) go to the held block's
+ * text and links as the held way puts them there token by token, its bytes
+ * to the hold-back in one copy, and the held way decides it at its end tag
+ * (sf_stream_block_end()).  Returns the bytes taken, or 0 with the stream
+ * as it was, lexer included, for anything the held way treats otherwise:
+ * an inline tag with a class or id (a rule may name it), a block, code or
+ * raw text, a tag of the block's own name, a comment or a lone '<', text
+ * past the text buffer, a block past the input or the hold-back's room.
+ */
+static size_t
+sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m)
+{
+    size_t                 k, tn, len, tl, nl, lo;
+    sf_tag_t               tag;
+    sf_attrs_t             a, *pa;
+    sf_tag_e               t;
+    sf_lexer_t             lx;
+    const unsigned char   *c, *q, *end;
+
+    t = s->lx.tag;
+    k = m - 2;
+    lx = s->lx;
+    end = p + (n < s->hold_cap - s->hold_len ? n : s->hold_cap - s->hold_len);
+
+    /* the held block's text and links: unused in PASS, set anew at a start */
+    s->text_len = 0;
+    s->text_over = 0;
+    s->nlinks = 0;
+    s->link_open = 0;
+
+    for (c = p + m; /* void */; c = q + tn) {
+        q = memchr(c, '<', (size_t) (end - c));
+
+        if (q == NULL || (size_t) (q - c) > s->text_cap - s->text_len) {
+            goto held_way;
+        }
+
+        memcpy(s->text + s->text_len, c, (size_t) (q - c));
+        s->text_len += (size_t) (q - c);
+
+        if (sf_stream_own_end(p, q, (size_t) (end - q), k)) {
+            break;
+        }
+
+        tn = sf_stream_read_tag(s, q, (size_t) (end - q));
+
+        if (tn == 0 || !sf_lexer_in_text(&s->lx) || s->lx.inert
+            || s->lx.tag == t || s->lx.tag == SF_TAG_CODE
+            || sf_tag_is_block(s->lx.tag))
+        {
+            goto held_way;
+        }
+
+        /* as sf_stream_take_tag() tells it to sf_stream_held_tag() */
+        sf_stream_lexed_tag(s, &tag, q, tn);
+        a.tag = &tag;
+        a.parsed = 0;
+        pa = sf_stream_attrs(&a);
+
+        if (pa->id.data != NULL || pa->cls.data != NULL) {
+            goto held_way;
+        }
+
+        sf_stream_held_inline(s, &tag, pa, p);
+
+        if (s->text_over) {
+            goto held_way;
+        }
+    }
+
+    /* the held way's state at the end tag: the block started, then read */
+    len = (size_t) (q - p) + k + 3;
+    tl = s->text_len;
+    nl = s->nlinks;
+    lo = s->link_open;
+
+    memcpy(s->hold + s->hold_len, p, len);
+    sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
+    s->anon = 0;
+    s->held_tag = t;
+    s->h_tag_len = m;
+    s->text_len = tl;
+    s->nlinks = nl;
+    s->link_open = lo;
+
+    s->t_start = s->hold_len + (size_t) (q - p);
+    s->t_in_off = s->stats.bytes_in + (uint64_t) (q - p);
+    s->hold_len += len;
+    sf_stream_took_block(s, io, len, t, k);
+
+    sf_stream_block_end(s, 1);
+
+    return len;
+
+held_way:
+
+    s->lx = lx;
+
+    return 0;
+}
+
+
+/*
  * Short blocks read whole from the input in PASS, where most of a page's
  * list items, cells, captions and short paragraphs are: "<T>" without
  * attributes for a tag of s->short_tags, text with no tag in it, "</T>",
@@ -638,21 +780,13 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     }
 
     if (total == 0) {
-        return 0;
+        return ((s->whole_tags[t >> 6] >> (t & 63)) & 1)
+               ? sf_stream_whole_block(s, io, p, n, m) : 0;
     }
 
     s->held_tag = t;
     sf_stream_out(s, io, p, total);
-
-    io->next_in += total;
-    io->avail_in -= total;
-    s->stats.bytes_in += total;
-
-    /* as the last end tag leaves the lexer (sf_lexer_short_tag()) */
-    s->lx.end = 1;
-    s->lx.name_len = (unsigned) k;
-    s->lx.tag = t;
-    s->lx.inert = 0;
+    sf_stream_took_block(s, io, total, t, k);
 
     return total;
 }
@@ -1011,7 +1145,7 @@ sf_stream_held_rest(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
         return SF_TAG_TAKEN;
     }
 
-    sf_stream_held_inline(s, tag, a);
+    sf_stream_held_inline(s, tag, a, s->hold + s->h_start);
 
     return SF_TAG_TAKEN;
 }

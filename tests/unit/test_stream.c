@@ -1188,6 +1188,56 @@ test_short_blocks(void **state)
 }
 
 
+/*
+ * Blocks with inline tags, read whole from the input and decided by the
+ * held way (sf_stream_whole_block): links as the rules read them (the
+ * credit names the first one's address), a line break as a space, and an
+ * inline element a rule names by its id splits the block as before.
+ */
+static void
+test_whole_blocks(void **state)
+{
+    size_t         i;
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+#define PAGE(body)                                                           \
+    "<html><head><title>T</title></head><body><main><article><p>x</p>"      \
+    body "</article></main></body></html>"
+
+    static const struct {
+        const char  *in;
+        const char  *expected;
+    } cases[] = {
+        { PAGE("<p>The post <a href=\"https://a.example/x\">X</a> first "
+               "appeared on <a href=\"https://a.example/\">A</a>.</p>"
+               "<p>k</p>"),
+          PAGE(CREDIT("https://a.example/x", "A") "<p>k</p>") },
+        { PAGE("<p>buy<br>now</p><p>k</p>"), PAGE("<p>k</p>") },
+        { PAGE("<p>a <span id=\"respond\">x</span> b</p><p>k</p>"),
+          PAGE("<p>a  b</p><p>k</p>") },
+        { PAGE("<p>one<br>two <em>three</em> <a href=\"/y\" rel=\"nofollow\">"
+               "four</a></p>"), NULL },
+        { PAGE("<p>a <code>buy now</code></p><p>k</p>"), NULL },
+        { PAGE("<p>x <script>var a=\"<p>\";</script> buy now</p>"),
+          PAGE("") }
+    };
+
+    (void) state;
+
+    sf_options_init(&opt);
+    opt.canonical = 0;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        check_out(&opt, cases[i].in,
+                  cases[i].expected ? cases[i].expected : cases[i].in, &out);
+        sf_test_out_free(&out);
+    }
+
+#undef PAGE
+}
+
+
 static void
 test_flush_and_finish(void **state)
 {
@@ -1317,6 +1367,7 @@ main(void)
         cmocka_unit_test(test_text_limit),
         cmocka_unit_test(test_fixture_page),
         cmocka_unit_test(test_short_blocks),
+        cmocka_unit_test(test_whole_blocks),
         cmocka_unit_test(test_flush_and_finish),
         cmocka_unit_test(test_run_callback),
     };
