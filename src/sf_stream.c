@@ -554,6 +554,12 @@ sf_stream_take_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     tag.attr_pos = tag.name + tag.name_len;
     tag.attr_end = p + m - 1;
 
+    /*
+     * and the attributes, found on the way to the '>' (a tag without
+     * attribute bytes, perhaps read by sf_lexer_short_tag(), never looks)
+     */
+    tag.spans = &s->lx.attrs;
+
     if ((s->mode == SF_MODE_HELD || s->mode == SF_MODE_PASS)
         && !s->lx.inert && tag.tag != SF_TAG_CODE)
     {

@@ -11,6 +11,7 @@
 
 
 static void sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag);
+static void sf_stream_attrs_spans(sf_attrs_t *a, const sf_tag_t *tag);
 static sf_tag_e sf_stream_top(sf_stream_t *s);
 static int sf_stream_heading(sf_tag_e t);
 
@@ -111,6 +112,68 @@ sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag)
 }
 
 
+/*
+ * The names the stream looks at by their keys (sf_tag_attr_key()), one
+ * in each slot of a perfect hash: (key * factor) >> 61.  The factor was
+ * found by a search over random odd words; test_attrs_from_spans in
+ * test_lexer.c looks every name up.  The key of any other name lands on
+ * a slot whose key differs.
+ */
+#define SF_STREAM_ATTR_FACTOR  0x16FC08E0A40085D3ULL
+
+#define sf_stream_attr_hash(key)                                             \
+    ((size_t) (((key) * SF_STREAM_ATTR_FACTOR) >> 61))
+
+static const struct {
+    uint64_t              key;
+    size_t                off;
+} sf_stream_attr_keys[8] = {
+    { SF_TAG_KEY8('i', 't', 'e', 'm', 'p', 'r', 'o', 'p'),
+      offsetof(sf_attrs_t, itemprop) },
+    { SF_TAG_KEY8('c', 'l', 'a', 's', 's', 0, 0, 0),
+      offsetof(sf_attrs_t, cls) },
+    { SF_TAG_KEY8('c', 'o', 'n', 't', 'e', 'n', 't', 0),
+      offsetof(sf_attrs_t, content) },
+    { SF_TAG_KEY4('r', 'e', 'l', 0), offsetof(sf_attrs_t, rel) },
+    { SF_TAG_KEY4('h', 'r', 'e', 'f'), offsetof(sf_attrs_t, href) },
+    { SF_TAG_KEY8('p', 'r', 'o', 'p', 'e', 'r', 't', 'y'),
+      offsetof(sf_attrs_t, property) },
+    { SF_TAG_KEY4('n', 'a', 'm', 'e'), offsetof(sf_attrs_t, name) },
+    { SF_TAG_KEY2('i', 'd'), offsetof(sf_attrs_t, id) }
+};
+
+
+/*
+ * The attributes the lexer found on its way to the tag's '>': a lookup
+ * per attribute, the bytes are not read again.
+ */
+static void
+sf_stream_attrs_spans(sf_attrs_t *a, const sf_tag_t *tag)
+{
+    size_t                i, k;
+    sf_stream_val_t      *val;
+    const sf_tag_span_t  *sp;
+
+    for (i = 0; i < tag->spans->n; i++) {
+        sp = &tag->spans->attr[i];
+        k = sf_stream_attr_hash(sp->key);
+
+        if (sf_stream_attr_keys[k].key != sp->key) {
+            continue;
+        }
+
+        val = (sf_stream_val_t *) ((unsigned char *) a
+                                   + sf_stream_attr_keys[k].off);
+
+        /* as in browsers, the first of duplicate attributes counts */
+        if (val->data == NULL) {
+            val->data = tag->attr_pos + sp->value;
+            val->len = sp->value_len;
+        }
+    }
+}
+
+
 /* The attributes of every tag without any (sf_stream_attrs()). */
 const sf_attrs_t  sf_stream_no_attrs = { NULL, 1, { NULL, 0 }, { NULL, 0 },
     { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 },
@@ -133,7 +196,14 @@ sf_stream_attrs_parse(sf_attrs_t *a)
     a->tag = tag;
 
     /* the attributes of an end tag mean nothing; most tags have none */
-    if (!tag->end && tag->attr_pos < tag->attr_end) {
+    if (tag->end || tag->attr_pos >= tag->attr_end) {
+        return a;
+    }
+
+    if (tag->spans != NULL && tag->spans->n <= SF_TAG_SPANS) {
+        sf_stream_attrs_spans(a, tag);
+
+    } else {
         sf_stream_attrs_walk(a, tag);
     }
 
@@ -151,7 +221,6 @@ static const sf_stream_word_t  sf_stream_place_classes[] = {
 };
 
 
-/* What an element itself says about where its contents sit. */
 /*
  * What an element's id, classes and itemprop say of its contents (the
  * part of sf_stream_own_flags() for an element that has any of them).

@@ -13,7 +13,52 @@
 #include <cmocka.h>
 
 #include "sf_lexer.h"
+#include "sf_stream.h"
 #include "sf_test_util.h"
+
+
+/*
+ * The attributes sf_lexer_tag() found on its way to the '>' of the tag at
+ * p (len bytes) are those sf_tag_next_attr() reads from its bytes: the
+ * same names (keys), the same values at the same places, the same count.
+ * A record marked not whole is not looked at (the stream reads the bytes).
+ */
+static void
+check_spans(const sf_lexer_t *lx, const char *p, size_t len)
+{
+    size_t                i, nlen, vlen;
+    sf_tag_t              t;
+    const sf_tag_span_t  *sp;
+    const unsigned char  *n, *v;
+
+    assert_int_equal(sf_tag_parse(&t, (const unsigned char *) p, len), 0);
+
+    if (lx->attrs.n > SF_TAG_SPANS) {
+        return;
+    }
+
+    i = 0;
+
+    while (sf_tag_next_attr(&t, &n, &nlen, &v, &vlen) == 0) {
+        if (i >= lx->attrs.n) {
+            fail_msg("tag %.*s: %u attributes found, more read",
+                     (int) len, p, lx->attrs.n);
+        }
+
+        sp = &lx->attrs.attr[i++];
+
+        if (sp->key != sf_tag_attr_key(n, nlen, 0)
+            || sp->value != (size_t) (v - (t.name + t.name_len))
+            || sp->value_len != vlen)
+        {
+            fail_msg("tag %.*s, attribute %zu: found %u+%u, read %.*s=%.*s",
+                     (int) len, p, i, sp->value, sp->value_len, (int) nlen,
+                     n, (int) vlen, v);
+        }
+    }
+
+    assert_int_equal(i, lx->attrs.n);
+}
 
 
 /*
@@ -107,6 +152,10 @@ lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
                 if (m == 0) {
                     m = sf_lexer_tag(&lx, (const unsigned char *) in + pos,
                                      n);
+
+                    if (m > 0) {
+                        check_spans(&lx, in + pos, m);
+                    }
                 }
 
                 if (m > 0) {
@@ -248,6 +297,141 @@ test_text_and_tags(void **state)
           "T{y}");
     check("<b>></b><br/>x<p2>y</p2 ><>z",
           "M{<b>}T{>}M{</b>}M{<br/>}T{x}M{<p2>}T{y}M{</p2 >}T{<>z}");
+}
+
+
+/*
+ * Tags read whole by sf_lexer_tag() come with their attributes, as
+ * sf_tag_next_attr() reads them (check_spans() in lex(), in every
+ * chunking that leaves the tag whole): white space around '=', quotes
+ * of either kind, '>' in values, no value, slashes, names of any case
+ * and length, and the cases that leave the record not whole.
+ */
+static void
+test_attr_spans(void **state)
+{
+    size_t       m;
+    sf_lexer_t   lx;
+
+    static const char  many[] =
+        "<a b=1 c=2 d=3 e=4 f=5 g=6 h=7 i=8 j=9>";
+    static const char  eq[] = "<a b=\"x\" =\" class=y\">";
+
+    (void) state;
+
+    check("<div class=\"a b\" id='c>d'>x</div>",
+          "M{<div class=\"a b\" id='c>d'>}T{x}M{</div>}");
+    check("<A HREF = \"u\"\tREL\n=\rnofollow ItemProp=articleBody>",
+          "M{<A HREF = \"u\"\tREL\n=\rnofollow ItemProp=articleBody>}");
+    check("<img src=x alt async decoding=async itemscope>",
+          "M{<img src=x alt async decoding=async itemscope>}");
+    check("<br/ class=a/b/ id=c / data-x><p class=>x",
+          "M{<br/ class=a/b/ id=c / data-x>}M{<p class=>}T{x}");
+    check("<p class id=x property=og:url content=\"\" name='n'"
+          " data-very-long-attribute-name=1 propertyx=2 itemprops>",
+          "M{<p class id=x property=og:url content=\"\" name='n'"
+          " data-very-long-attribute-name=1 propertyx=2 itemprops>}");
+    check("<a title='\"' b=\"'\"c=d e='' f=\"\">",
+          "M{<a title='\"' b=\"'\"c=d e='' f=\"\">}");
+    /* control bytes other than white space belong to names, high bytes */
+    check("<a \x01" "b\x0b" "=c \xc3\xa9=\xc3\xa9 cl\x7f" "ass\x1f=d"
+          " verylongname\x02" "rest=e>",
+          "M{<a \x01" "b\x0b" "=c \xc3\xa9=\xc3\xa9 cl\x7f" "ass\x1f=d"
+          " verylongname\x02" "rest=e>}");
+    check("</a href=x>", "M{</a href=x>}");
+    check(many, "M{<a b=1 c=2 d=3 e=4 f=5 g=6 h=7 i=8 j=9>}");
+    check(eq, "M{<a b=\"x\" =\" class=y\">}");
+
+    /* what the record holds, for one tag */
+    sf_lexer_init(&lx);
+    m = sf_lexer_tag(&lx, (const unsigned char *) "<div CLASS = 'a b' id=x>",
+                     24);
+    assert_int_equal(m, 24);
+    assert_int_equal(lx.attrs.n, 2);
+    assert_true(lx.attrs.attr[0].key
+                == SF_TAG_KEY8('c', 'l', 'a', 's', 's', 0, 0, 0));
+    assert_int_equal(lx.attrs.attr[0].value, 10);
+    assert_int_equal(lx.attrs.attr[0].value_len, 3);
+    assert_true(lx.attrs.attr[1].key == SF_TAG_KEY2('i', 'd'));
+    assert_int_equal(lx.attrs.attr[1].value, 18);
+    assert_int_equal(lx.attrs.attr[1].value_len, 1);
+
+    /* more attributes than recorded, an '=' where a name starts: not whole */
+    sf_lexer_init(&lx);
+    assert_int_equal(sf_lexer_tag(&lx, (const unsigned char *) many,
+                                  sizeof(many) - 1), sizeof(many) - 1);
+    assert_true(lx.attrs.n > SF_TAG_SPANS);
+    sf_lexer_init(&lx);
+    assert_int_equal(sf_lexer_tag(&lx, (const unsigned char *) eq,
+                                  sizeof(eq) - 1), sizeof(eq) - 1);
+    assert_true(lx.attrs.n > SF_TAG_SPANS);
+}
+
+
+/*
+ * The stream takes the same attributes from the lexer's record as from
+ * the tag's bytes (sf_stream_attrs_parse() both ways): each name it looks
+ * at found by its key in any case, the first of duplicates, no value,
+ * names that only start like one.
+ */
+static void
+test_attrs_from_spans(void **state)
+{
+    size_t            i, j, m;
+    sf_tag_t          bytes, spans;
+    sf_attrs_t        a, b;
+    sf_lexer_t        lx;
+    sf_stream_val_t  *va, *vb;
+
+    static const char  *tags[] = {
+        "<div id=a class=\"b c\" itemprop=articleBody>",
+        "<A HREF=u REL=nofollow Class=x ID=y Name=n Content=c Property=p>",
+        "<a href=1 href=2 class class=z rel=''>",
+        "<meta property=\"og:url\" content=\"https://x/\" name=n>",
+        "<p ids=1 classes=2 hrefs=3 contents=4 itemprops=5 propertys=6"
+        " i=7 cla=8>",
+        "<a data-id=1 aria-label=2 idx=3 xid=4 src=5 alt=6 datetime=7>",
+        "<span\tclass\n=\r'a'\fid = \"b\"/>",
+    };
+
+    (void) state;
+
+    for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+        sf_lexer_init(&lx);
+        m = sf_lexer_tag(&lx, (const unsigned char *) tags[i],
+                         strlen(tags[i]));
+        assert_int_equal(m, strlen(tags[i]));
+        assert_true(lx.attrs.n <= SF_TAG_SPANS);
+
+        assert_int_equal(sf_tag_parse(&bytes, (const unsigned char *) tags[i],
+                                      m), 0);
+        spans = bytes;
+        spans.spans = &lx.attrs;
+
+        a.tag = &bytes;
+        a.parsed = 0;
+        b.tag = &spans;
+        b.parsed = 0;
+        sf_stream_attrs_parse(&a);
+        sf_stream_attrs_parse(&b);
+
+        va = &a.id;
+        vb = &b.id;
+
+        for (j = 0; j < 8; j++) {
+            if (va[j].data != vb[j].data || va[j].len != vb[j].len) {
+                fail_msg("%s: value %zu: %.*s from the bytes, %.*s from the"
+                         " lexer", tags[i], j, (int) va[j].len,
+                         va[j].data != NULL ? (const char *) va[j].data : "",
+                         (int) vb[j].len,
+                         vb[j].data != NULL ? (const char *) vb[j].data : "");
+            }
+        }
+    }
+
+    /* the names found at all: every value above is some tag's */
+    assert_non_null(b.id.data);
+    assert_non_null(b.cls.data);
 }
 
 
@@ -530,6 +714,8 @@ main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_text_and_tags),
+        cmocka_unit_test(test_attr_spans),
+        cmocka_unit_test(test_attrs_from_spans),
         cmocka_unit_test(test_comments),
         cmocka_unit_test(test_bogus_doctype_cdata),
         cmocka_unit_test(test_rawtext),
