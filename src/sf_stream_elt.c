@@ -9,9 +9,17 @@
 
 #include "sf_stream.h"
 
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+#include <emmintrin.h>
+#define SF_STREAM_SSE2  1
+#else
+#define SF_STREAM_SSE2  0
+#endif
+
 
 static void sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag);
 static void sf_stream_attrs_spans(sf_attrs_t *a, const sf_tag_t *tag);
+static int sf_stream_class_may_place(const unsigned char *v, size_t len);
 static sf_tag_e sf_stream_top(sf_stream_t *s);
 static int sf_stream_heading(sf_tag_e t);
 
@@ -222,6 +230,82 @@ static const sf_stream_word_t  sf_stream_place_classes[] = {
 
 
 /*
+ * Whether a class value may hold a word that places contents: each such
+ * word (sf_stream_comment_word()'s, sf_stream_place_classes) has one of
+ * the pairs "mm" ("comment"), "wp" ("wpd"), "qu" ("disqus") or "-c"
+ * ("-content") in it, ASCII letters in either case.  Most class values
+ * (a theme's layout words) have none, and their words need no look.
+ * Sixteen pairs a compare with SSE2, the value's last bytes from a copy.
+ */
+static int
+sf_stream_class_may_place(const unsigned char *v, size_t len)
+{
+#if (SF_STREAM_SSE2)
+    __m128i        a, b, m, f;
+    unsigned char  tail[17];
+
+    f = _mm_set1_epi8(0x20);
+
+    for ( ;; ) {
+        if (len < 17) {
+            if (len < 2) {
+                return 0;
+            }
+
+            /* zeros past the value pair with nothing */
+            memset(tail, 0, sizeof(tail));
+            memcpy(tail, v, len);
+            v = tail;
+            len = 17;
+        }
+
+        a = _mm_or_si128(_mm_loadu_si128((const __m128i *) v), f);
+        b = _mm_or_si128(_mm_loadu_si128((const __m128i *) (v + 1)), f);
+
+        m = _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('m')),
+                          _mm_cmpeq_epi8(b, _mm_set1_epi8('m')));
+        m = _mm_or_si128(m, _mm_and_si128(
+                                _mm_cmpeq_epi8(a, _mm_set1_epi8('w')),
+                                _mm_cmpeq_epi8(b, _mm_set1_epi8('p'))));
+        m = _mm_or_si128(m, _mm_and_si128(
+                                _mm_cmpeq_epi8(a, _mm_set1_epi8('q')),
+                                _mm_cmpeq_epi8(b, _mm_set1_epi8('u'))));
+        m = _mm_or_si128(m, _mm_and_si128(
+                                _mm_cmpeq_epi8(a, _mm_set1_epi8('-')),
+                                _mm_cmpeq_epi8(b, _mm_set1_epi8('c'))));
+
+        if (_mm_movemask_epi8(m) != 0) {
+            return 1;
+        }
+
+        if (v == tail) {
+            return 0;
+        }
+
+        v += 16;
+        len -= 16;
+    }
+#else
+    size_t         i;
+    unsigned char  c, d;
+
+    for (i = 0; i + 1 < len; i++) {
+        c = v[i] | 0x20;
+        d = v[i + 1] | 0x20;
+
+        if ((c == 'm' && d == 'm') || (c == 'w' && d == 'p')
+            || (c == 'q' && d == 'u') || (c == '-' && d == 'c'))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+#endif
+}
+
+
+/*
  * What an element's id, classes and itemprop say of its contents (the
  * part of sf_stream_own_flags() for an element that has any of them).
  */
@@ -249,8 +333,12 @@ sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a)
         flags |= SF_BLOCK_IN_COMMENTS;
     }
 
-    /* one pass over the class words */
+    /* one pass over the class words, when any may tell */
     p = a->cls.data;
+
+    if (p != NULL && !sf_stream_class_may_place(p, a->cls.len)) {
+        p = NULL;
+    }
 
     while (p != NULL
            && (w = sf_stream_word(&p, a->cls.data + a->cls.len, &len)) != NULL)

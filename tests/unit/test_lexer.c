@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include "sf_lexer.h"
-#include "sf_stream.h"
 #include "sf_test_util.h"
 
 
@@ -368,73 +367,6 @@ test_attr_spans(void **state)
 }
 
 
-/*
- * The stream takes the same attributes from the lexer's record as from
- * the tag's bytes (sf_stream_attrs_parse() both ways): each name it looks
- * at found by its key in any case, the first of duplicates, no value,
- * names that only start like one.
- */
-static void
-test_attrs_from_spans(void **state)
-{
-    size_t            i, j, m;
-    sf_tag_t          bytes, spans;
-    sf_attrs_t        a, b;
-    sf_lexer_t        lx;
-    sf_stream_val_t  *va, *vb;
-
-    static const char  *tags[] = {
-        "<div id=a class=\"b c\" itemprop=articleBody>",
-        "<A HREF=u REL=nofollow Class=x ID=y Name=n Content=c Property=p>",
-        "<a href=1 href=2 class class=z rel=''>",
-        "<meta property=\"og:url\" content=\"https://x/\" name=n>",
-        "<p ids=1 classes=2 hrefs=3 contents=4 itemprops=5 propertys=6"
-        " i=7 cla=8>",
-        "<a data-id=1 aria-label=2 idx=3 xid=4 src=5 alt=6 datetime=7>",
-        "<span\tclass\n=\r'a'\fid = \"b\"/>",
-    };
-
-    (void) state;
-
-    for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
-        sf_lexer_init(&lx);
-        m = sf_lexer_tag(&lx, (const unsigned char *) tags[i],
-                         strlen(tags[i]));
-        assert_int_equal(m, strlen(tags[i]));
-        assert_true(lx.attrs.n <= SF_TAG_SPANS);
-
-        assert_int_equal(sf_tag_parse(&bytes, (const unsigned char *) tags[i],
-                                      m), 0);
-        spans = bytes;
-        spans.spans = &lx.attrs;
-
-        a.tag = &bytes;
-        a.parsed = 0;
-        b.tag = &spans;
-        b.parsed = 0;
-        sf_stream_attrs_parse(&a);
-        sf_stream_attrs_parse(&b);
-
-        va = &a.id;
-        vb = &b.id;
-
-        for (j = 0; j < 8; j++) {
-            if (va[j].data != vb[j].data || va[j].len != vb[j].len) {
-                fail_msg("%s: value %zu: %.*s from the bytes, %.*s from the"
-                         " lexer", tags[i], j, (int) va[j].len,
-                         va[j].data != NULL ? (const char *) va[j].data : "",
-                         (int) vb[j].len,
-                         vb[j].data != NULL ? (const char *) vb[j].data : "");
-            }
-        }
-    }
-
-    /* the names found at all: every value above is some tag's */
-    assert_non_null(b.id.data);
-    assert_non_null(b.cls.data);
-}
-
-
 static void
 test_comments(void **state)
 {
@@ -715,7 +647,6 @@ main(void)
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_text_and_tags),
         cmocka_unit_test(test_attr_spans),
-        cmocka_unit_test(test_attrs_from_spans),
         cmocka_unit_test(test_comments),
         cmocka_unit_test(test_bogus_doctype_cdata),
         cmocka_unit_test(test_rawtext),
