@@ -352,6 +352,20 @@ static const unsigned char  sf_lexer_attr_byte[256] = {
 };
 
 
+#if (SF_LEXER_SSE2) && defined(__x86_64__)
+#define SF_LEXER_KEY_SSE2  1
+
+/* The bytes of a name of n bytes in its key; none past eight bytes. */
+static const uint64_t  sf_lexer_key_mask[17] = {
+    0, 0xff, 0xffff, 0xffffff, 0xffffffffULL, 0xffffffffffULL,
+    0xffffffffffffULL, 0xffffffffffffffULL, 0xffffffffffffffffULL
+};
+
+#else
+#define SF_LEXER_KEY_SSE2  0
+#endif
+
+
 /*
  * The end of an attribute name at p, within stop: white space, '/', '='
  * or '>' after its first byte, which is none of them; and the name's key
@@ -365,7 +379,7 @@ sf_lexer_name(const unsigned char *p, const unsigned char *stop,
     uint64_t *key)
 {
     const unsigned char  *q;
-#if (SF_LEXER_SSE2) && defined(__x86_64__)
+#if (SF_LEXER_KEY_SSE2)
     unsigned              bits, n;
     uint64_t              k;
     __m128i               v, m;
@@ -384,7 +398,7 @@ sf_lexer_name(const unsigned char *p, const unsigned char *stop,
 
             if (sf_lexer_attr_byte[p[n]] != SF_LX_A_NAME) {
                 k = (uint64_t) _mm_cvtsi128_si64(v) | 0x2020202020202020ULL;
-                *key = n > 8 ? 0 : (k << (64 - 8 * n)) >> (64 - 8 * n);
+                *key = k & sf_lexer_key_mask[n];
                 return p + n;
             }
         }
@@ -438,11 +452,6 @@ sf_lexer_attr_spans(sf_lexer_t *lx, const unsigned char *base,
     /* base is the byte that ended the name: white space or '/' */
     p = base + 1;
     n = 0;
-
-    if ((uint64_t) (stop - base) > UINT32_MAX) {
-        /* offsets are 32 bits: a tag that long is read the other way */
-        n = SF_TAG_SPANS;
-    }
 
     for ( ;; ) {
         /* between attributes: white space and stray slashes */
@@ -1299,6 +1308,11 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
     /* "<a>" is the shortest tag: less room than that is the slow path's */
     if (len < 3) {
         return 0;
+    }
+
+    if ((uint64_t) len > UINT32_MAX) {
+        /* a tag past that is sf_lexer_scan()'s: the attributes' offsets */
+        len = UINT32_MAX;
     }
 
     stop = p + len;

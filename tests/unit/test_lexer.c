@@ -309,8 +309,9 @@ test_text_and_tags(void **state)
 static void
 test_attr_spans(void **state)
 {
-    size_t       m;
+    size_t       m, n;
     sf_lexer_t   lx;
+    char         in[128], want[256];
 
     static const char  many[] =
         "<a b=1 c=2 d=3 e=4 f=5 g=6 h=7 i=8 j=9>";
@@ -339,6 +340,20 @@ test_attr_spans(void **state)
           " verylongname\x02" "rest=e>}");
     check("</a href=x>", "M{</a href=x>}");
     check(many, "M{<a b=1 c=2 d=3 e=4 f=5 g=6 h=7 i=8 j=9>}");
+
+    /* names of every length up to 20, with text after them or not */
+    for (n = 1; n <= 20; n++) {
+        snprintf(in, sizeof(in), "<x %.*s=1 %.*sz>and text after it",
+                 (int) n, "abcdefghijklmnopqrstuvwxyz", (int) n,
+                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        snprintf(want, sizeof(want), "M{%.*s}T{and text after it}",
+                 (int) (strchr(in, '>') + 1 - in), in);
+        check(in, want);
+        *strchr(in, '>') = '\0';
+        strcat(in, ">");
+        snprintf(want, sizeof(want), "M{%s}", in);
+        check(in, want);
+    }
     check(eq, "M{<a b=\"x\" =\" class=y\">}");
 
     /* what the record holds, for one tag */
