@@ -215,19 +215,22 @@ sf_lexer_eq_or_gt(const unsigned char *p, const unsigned char *end)
 }
 
 
-/* The first quote byte q in [p, end), or NULL: a quoted value's end. */
+#if (SF_LEXER_SSE2)
+
+/*
+ * The first quote byte q in [p, end), or NULL: a quoted value's end, past
+ * the first sixteen bytes (sf_lexer_quote_end() looked there).  Most
+ * values (classes, URLs) end within 64 bytes: no call for them.
+ */
 static const unsigned char *
-sf_lexer_quote_end(const unsigned char *p, const unsigned char *end,
+sf_lexer_quote_far(const unsigned char *p, const unsigned char *end,
     unsigned char q)
 {
-#if (SF_LEXER_SSE2)
-    unsigned  bits;
-    __m128i   v;
-
+    unsigned              bits;
+    __m128i               v;
     const unsigned char  *lim;
 
-    /* most values (classes, URLs) end within 64 bytes: no call for them */
-    lim = p + 64;
+    lim = p + 48;
 
     while (end - p >= 16 && p < lim) {
         v = _mm_loadu_si128((const __m128i *) p);
@@ -239,6 +242,36 @@ sf_lexer_quote_end(const unsigned char *p, const unsigned char *end,
         }
 
         p += 16;
+    }
+
+    return memchr(p, q, (size_t) (end - p));
+}
+
+#endif
+
+
+/*
+ * The first quote byte q in [p, end), or NULL: a quoted value's end.
+ * Inline, the first sixteen bytes: many values are short.
+ */
+static inline const unsigned char *
+sf_lexer_quote_end(const unsigned char *p, const unsigned char *end,
+    unsigned char q)
+{
+#if (SF_LEXER_SSE2)
+    unsigned  bits;
+    __m128i   v;
+
+    if (end - p >= 16) {
+        v = _mm_loadu_si128((const __m128i *) p);
+        bits = (unsigned) _mm_movemask_epi8(
+                   _mm_cmpeq_epi8(v, _mm_set1_epi8((char) q)));
+
+        if (bits != 0) {
+            return p + __builtin_ctz(bits);
+        }
+
+        return sf_lexer_quote_far(p + 16, end, q);
     }
 #endif
 
