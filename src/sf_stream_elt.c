@@ -19,7 +19,7 @@
 
 static void sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag);
 static void sf_stream_attrs_spans(sf_attrs_t *a, const sf_tag_t *tag);
-static int sf_stream_class_may_place(const unsigned char *v, size_t len);
+static int sf_stream_may_place(const unsigned char *v, size_t len);
 static sf_tag_e sf_stream_top(sf_stream_t *s);
 static int sf_stream_heading(sf_tag_e t);
 
@@ -230,49 +230,57 @@ static const sf_stream_word_t  sf_stream_place_classes[] = {
 
 
 /*
- * Whether a class value may hold a word that places contents: each such
- * word (sf_stream_comment_word()'s, sf_stream_place_classes) has one of
- * the pairs "mm" ("comment"), "wp" ("wpd"), "qu" ("disqus") or "-c"
- * ("-content") in it, ASCII letters in either case.  Most class values
- * (a theme's layout words) have none, and their words need no look.
- * Sixteen pairs a compare with SSE2, the value's last bytes from a copy.
+ * Whether an id or class value may hold a word that places contents: each
+ * such word (sf_stream_comment_word()'s, sf_stream_place_classes) holds
+ * "mm" ("comment"), "wpd", "sq" ("disqus"), "t-c" ("post-content") or
+ * "y-c" ("entry-content"), ASCII letters in either case.  Most values (a
+ * theme's layout words, "wp-block-image", "grid-container") hold none, and
+ * their words need no look.  Sixteen places a compare with SSE2, the
+ * value's last bytes from a copy.
  */
 static int
-sf_stream_class_may_place(const unsigned char *v, size_t len)
+sf_stream_may_place(const unsigned char *v, size_t len)
 {
 #if (SF_STREAM_SSE2)
-    __m128i        a, b, m, f;
-    unsigned char  tail[17];
+    __m128i        a, b, c, m, f;
+    unsigned char  tail[18];
 
     f = _mm_set1_epi8(0x20);
 
     for ( ;; ) {
-        if (len < 17) {
+        if (len < 18) {
             if (len < 2) {
                 return 0;
             }
 
-            /* zeros past the value pair with nothing */
+            /* zeros past the value match nothing */
             memset(tail, 0, sizeof(tail));
             memcpy(tail, v, len);
             v = tail;
-            len = 17;
+            len = 18;
         }
 
         a = _mm_or_si128(_mm_loadu_si128((const __m128i *) v), f);
         b = _mm_or_si128(_mm_loadu_si128((const __m128i *) (v + 1)), f);
+        c = _mm_or_si128(_mm_loadu_si128((const __m128i *) (v + 2)), f);
 
         m = _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('m')),
                           _mm_cmpeq_epi8(b, _mm_set1_epi8('m')));
         m = _mm_or_si128(m, _mm_and_si128(
-                                _mm_cmpeq_epi8(a, _mm_set1_epi8('w')),
-                                _mm_cmpeq_epi8(b, _mm_set1_epi8('p'))));
+                                _mm_cmpeq_epi8(a, _mm_set1_epi8('s')),
+                                _mm_cmpeq_epi8(b, _mm_set1_epi8('q'))));
         m = _mm_or_si128(m, _mm_and_si128(
-                                _mm_cmpeq_epi8(a, _mm_set1_epi8('q')),
-                                _mm_cmpeq_epi8(b, _mm_set1_epi8('u'))));
+                                _mm_and_si128(
+                                    _mm_cmpeq_epi8(a, _mm_set1_epi8('w')),
+                                    _mm_cmpeq_epi8(b, _mm_set1_epi8('p'))),
+                                _mm_cmpeq_epi8(c, _mm_set1_epi8('d'))));
         m = _mm_or_si128(m, _mm_and_si128(
-                                _mm_cmpeq_epi8(a, _mm_set1_epi8('-')),
-                                _mm_cmpeq_epi8(b, _mm_set1_epi8('c'))));
+                                _mm_and_si128(
+                                    _mm_or_si128(
+                                        _mm_cmpeq_epi8(a, _mm_set1_epi8('t')),
+                                        _mm_cmpeq_epi8(a, _mm_set1_epi8('y'))),
+                                    _mm_cmpeq_epi8(b, _mm_set1_epi8('-'))),
+                                _mm_cmpeq_epi8(c, _mm_set1_epi8('c'))));
 
         if (_mm_movemask_epi8(m) != 0) {
             return 1;
@@ -287,14 +295,16 @@ sf_stream_class_may_place(const unsigned char *v, size_t len)
     }
 #else
     size_t         i;
-    unsigned char  c, d;
+    unsigned char  a, b, c;
 
     for (i = 0; i + 1 < len; i++) {
-        c = v[i] | 0x20;
-        d = v[i + 1] | 0x20;
+        a = v[i] | 0x20;
+        b = v[i + 1] | 0x20;
+        c = i + 2 < len ? v[i + 2] | 0x20 : 0;
 
-        if ((c == 'm' && d == 'm') || (c == 'w' && d == 'p')
-            || (c == 'q' && d == 'u') || (c == '-' && d == 'c'))
+        if ((a == 'm' && b == 'm') || (a == 's' && b == 'q')
+            || (a == 'w' && b == 'p' && c == 'd')
+            || ((a == 't' || a == 'y') && b == '-' && c == 'c'))
         {
             return 1;
         }
@@ -328,6 +338,7 @@ sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a)
     comments = t != SF_TAG_HTML && t != SF_TAG_BODY;
 
     if (comments && a->id.data != NULL
+        && sf_stream_may_place(a->id.data, a->id.len)
         && sf_stream_comment_list(a->id.data, a->id.len))
     {
         flags |= SF_BLOCK_IN_COMMENTS;
@@ -336,7 +347,7 @@ sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a)
     /* one pass over the class words, when any may tell */
     p = a->cls.data;
 
-    if (p != NULL && !sf_stream_class_may_place(p, a->cls.len)) {
+    if (p != NULL && !sf_stream_may_place(p, a->cls.len)) {
         p = NULL;
     }
 

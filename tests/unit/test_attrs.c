@@ -84,76 +84,107 @@ test_attrs_from_spans(void **state)
 
 
 /*
- * The flags class words set, whatever their place in the value: each
- * value sits at the very end of its own allocation (an over-read is
+ * The flags id and class words set, whatever their place in the value:
+ * each value sits at the very end of its own allocation (an over-read is
  * ASan's to see), and words that place contents are put across the
  * 16-byte steps of the scan, after a first step without any.
  */
 static void
 test_class_flags(void **state)
 {
-    size_t          i, len;
-    unsigned        flags;
-    sf_attrs_t      a;
-    unsigned char  *buf;
+    size_t           i, k, len;
+    unsigned         flags;
+    sf_attrs_t       a;
+    unsigned char   *buf[2];
+    sf_stream_val_t *val[2];
 
     static const struct {
         sf_tag_e     tag;
+        const char  *id;
         const char  *cls;
         unsigned     flags;
     } cases[] = {
-        { SF_TAG_DIV, "", 0 },
-        { SF_TAG_DIV, "m", 0 },
-        { SF_TAG_DIV, "grid-container site-header inside-article", 0 },
-        { SF_TAG_DIV, "commentary category-commentary summary", 0 },
-        { SF_TAG_DIV, "comments", SF_BLOCK_IN_COMMENTS },
-        { SF_TAG_DIV, "a Comments-Area b", SF_BLOCK_IN_COMMENTS },
-        { SF_TAG_DIV, "fb-COMMENTS", SF_BLOCK_IN_COMMENTS },
-        { SF_TAG_OL, "commentlist", SF_BLOCK_IN_COMMENTS },
-        { SF_TAG_UL, "x comment-list", SF_BLOCK_IN_COMMENTS },
-        { SF_TAG_DIV, "entry-content", SF_BLOCK_IN_ENTRY },
-        { SF_TAG_DIV, "post-content x", SF_BLOCK_IN_ENTRY },
-        { SF_TAG_DIV, "Entry-Content", 0 },
-        { SF_TAG_DIV, "wpd-thread-list", SF_BLOCK_IN_COMMENTS },
-        { SF_TAG_DIV, "WPDCOM", SF_BLOCK_IN_COMMENTS },
-        { SF_TAG_DIV, "wpdiscuz_main", SF_BLOCK_IN_COMMENTS },
-        { SF_TAG_DIV, "Disqus_thread", SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_DIV, NULL, "", 0 },
+        { SF_TAG_DIV, NULL, "m", 0 },
+        { SF_TAG_DIV, NULL, "grid-container site-header inside-article", 0 },
+        { SF_TAG_DIV, NULL, "wp-block-image updated post-123", 0 },
+        { SF_TAG_DIV, NULL, "commentary category-commentary summary", 0 },
+        { SF_TAG_DIV, NULL, "comments", SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_DIV, NULL, "a Comments-Area b", SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_DIV, NULL, "fb-COMMENTS", SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_OL, NULL, "commentlist", SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_UL, NULL, "x comment-list", SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_DIV, NULL, "entry-content", SF_BLOCK_IN_ENTRY },
+        { SF_TAG_DIV, NULL, "post-content x", SF_BLOCK_IN_ENTRY },
+        { SF_TAG_DIV, NULL, "Entry-Content", 0 },
+        { SF_TAG_DIV, NULL, "wpd-thread-list", SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_DIV, NULL, "WPDCOM", SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_DIV, NULL, "wpdiscuz_main", SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_DIV, NULL, "Disqus_thread", SF_BLOCK_IN_COMMENTS },
         /* <body> classes say nothing of comments; of the entry they do */
-        { SF_TAG_BODY, "comments-open", 0 },
-        { SF_TAG_BODY, "x entry-content", SF_BLOCK_IN_ENTRY },
-        /* across the steps: "mm" at 15-16, "wp" at 31-32, "-c" at 16 */
-        { SF_TAG_DIV, "aaaaaaaaaaaa comments", SF_BLOCK_IN_COMMENTS },
-        { SF_TAG_DIV, "aaaaaaaaaaaaaaaa bbbbbbbbbbbbb wpd-x",
+        { SF_TAG_BODY, NULL, "comments-open", 0 },
+        { SF_TAG_BODY, NULL, "x entry-content", SF_BLOCK_IN_ENTRY },
+        /* ids name comments only */
+        { SF_TAG_DIV, "comments", NULL, SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_DIV, "wpdcom", "x", SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_SECTION, "DISQUS_thread", NULL, SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_DIV, "post-123", "grid-container", 0 },
+        { SF_TAG_DIV, "entry-content", NULL, 0 },
+        { SF_TAG_DIV, "respond", "comment-respond", SF_BLOCK_IN_COMMENTS },
+        /*
+         * at and across the steps: "mm" at 15-16, at 16-17 and at 32-33,
+         * "wpd" at 15-17, "y-c" at 31-33
+         */
+        { SF_TAG_DIV, NULL, "aaaaaaaaaaaa comments", SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_DIV, NULL, "aaaaaaaaaaaaa comments", SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_DIV, "aaaaaaaaaaaaaaaa bbbbbbbbbbbb comments", NULL,
           SF_BLOCK_IN_COMMENTS },
-        { SF_TAG_DIV, "aaaaaaaaaa entry-content", SF_BLOCK_IN_ENTRY },
+        { SF_TAG_DIV, NULL, "aaaaaaaaaaaaaa wpd-x", SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_DIV, NULL, "aaaaaaaaaaaaaaaa bbbbbbbbb entry-content",
+          SF_BLOCK_IN_ENTRY },
         { SF_TAG_DIV, "aaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbb cccccccccccccccc"
+          " disqus", NULL, SF_BLOCK_IN_COMMENTS },
+        { SF_TAG_DIV, NULL, "aaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbb cccccccccccccccc"
           " disqus", SF_BLOCK_IN_COMMENTS },
-        { SF_TAG_DIV, "aaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbb cccccccccccccccc"
+        { SF_TAG_DIV, NULL, "aaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbb cccccccccccccccc"
           " dddd", 0 },
     };
 
     (void) state;
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        len = strlen(cases[i].cls);
-        buf = malloc(len + (len == 0));
-        assert_non_null(buf);
-        memcpy(buf, cases[i].cls, len);
-
         memset(&a, 0, sizeof(sf_attrs_t));
         a.parsed = 1;
-        a.cls.data = buf;
-        a.cls.len = len;
+        val[0] = &a.id;
+        val[1] = &a.cls;
+
+        for (k = 0; k < 2; k++) {
+            buf[k] = NULL;
+
+            if ((k == 0 ? cases[i].id : cases[i].cls) == NULL) {
+                continue;
+            }
+
+            len = strlen(k == 0 ? cases[i].id : cases[i].cls);
+            buf[k] = malloc(len + (len == 0));
+            assert_non_null(buf[k]);
+            memcpy(buf[k], k == 0 ? cases[i].id : cases[i].cls, len);
+            val[k]->data = buf[k];
+            val[k]->len = len;
+        }
 
         flags = sf_stream_attr_flags(cases[i].tag, &a);
 
         if (flags != cases[i].flags) {
-            fail_msg("<%s class=\"%s\">: flags %#x, want %#x",
-                     sf_tag_name(cases[i].tag), cases[i].cls, flags,
+            fail_msg("<%s id=\"%s\" class=\"%s\">: flags %#x, want %#x",
+                     sf_tag_name(cases[i].tag),
+                     cases[i].id != NULL ? cases[i].id : "",
+                     cases[i].cls != NULL ? cases[i].cls : "", flags,
                      cases[i].flags);
         }
 
-        free(buf);
+        free(buf[0]);
+        free(buf[1]);
     }
 }
 
