@@ -8,6 +8,7 @@
  * read byte by byte, and tags are short.
  */
 
+#include <stdint.h>
 #include <string.h>
 
 #include "sf_lexer.h"
@@ -214,17 +215,24 @@ sf_lexer_eq_or_gt(const unsigned char *p, const unsigned char *end)
 }
 
 
-/* The first quote byte q in [p, end), or NULL: a quoted value's end. */
+#if (SF_LEXER_SSE2)
+
+/*
+ * The first quote byte q in [p, end), or NULL: a quoted value's end, past
+ * the first sixteen bytes (sf_lexer_quote_end() looked there).  Most
+ * values (classes, URLs) end within 64 bytes: no call for them.
+ */
 static const unsigned char *
-sf_lexer_quote_end(const unsigned char *p, const unsigned char *end,
+sf_lexer_quote_far(const unsigned char *p, const unsigned char *end,
     unsigned char q)
 {
-#if (SF_LEXER_SSE2)
-    unsigned  bits;
-    __m128i   v;
+    unsigned              bits;
+    __m128i               v;
+    const unsigned char  *lim;
 
-    /* most values end within 16 bytes: no call for them */
-    if (end - p >= 16) {
+    lim = p + 48;
+
+    while (end - p >= 16 && p < lim) {
         v = _mm_loadu_si128((const __m128i *) p);
         bits = (unsigned) _mm_movemask_epi8(
                    _mm_cmpeq_epi8(v, _mm_set1_epi8((char) q)));
@@ -234,6 +242,36 @@ sf_lexer_quote_end(const unsigned char *p, const unsigned char *end,
         }
 
         p += 16;
+    }
+
+    return memchr(p, q, (size_t) (end - p));
+}
+
+#endif
+
+
+/*
+ * The first quote byte q in [p, end), or NULL: a quoted value's end.
+ * Inline, the first sixteen bytes: many values are short.
+ */
+static inline const unsigned char *
+sf_lexer_quote_end(const unsigned char *p, const unsigned char *end,
+    unsigned char q)
+{
+#if (SF_LEXER_SSE2)
+    unsigned  bits;
+    __m128i   v;
+
+    if (end - p >= 16) {
+        v = _mm_loadu_si128((const __m128i *) p);
+        bits = (unsigned) _mm_movemask_epi8(
+                   _mm_cmpeq_epi8(v, _mm_set1_epi8((char) q)));
+
+        if (bits != 0) {
+            return p + __builtin_ctz(bits);
+        }
+
+        return sf_lexer_quote_far(p + 16, end, q);
     }
 #endif
 
@@ -324,6 +362,218 @@ sf_lexer_attrs(sf_lexer_t *lx, const unsigned char *p,
     lx->state = state;
 
     return p;
+}
+
+
+/*
+ * The bytes that matter to sf_tag_next_attr() in and between attributes
+ * (white space and '/' end a name and are skipped between attributes, '='
+ * starts a value), and the tag's '>'.  A table: one load a byte.
+ */
+enum {
+    SF_LX_A_NAME = 0,
+    SF_LX_A_SPACE,
+    SF_LX_A_SLASH,
+    SF_LX_A_EQ,
+    SF_LX_A_GT
+};
+
+static const unsigned char  sf_lexer_attr_byte[256] = {
+    [' '] = SF_LX_A_SPACE, ['\t'] = SF_LX_A_SPACE, ['\n'] = SF_LX_A_SPACE,
+    ['\r'] = SF_LX_A_SPACE, ['\f'] = SF_LX_A_SPACE, ['/'] = SF_LX_A_SLASH,
+    ['='] = SF_LX_A_EQ, ['>'] = SF_LX_A_GT
+};
+
+
+#if (SF_LEXER_SSE2) && defined(__x86_64__)
+#define SF_LEXER_KEY_SSE2  1
+
+/* The bytes of a name of n bytes in its key; none past eight bytes. */
+static const uint64_t  sf_lexer_key_mask[17] = {
+    0, 0xff, 0xffff, 0xffffff, 0xffffffffULL, 0xffffffffffULL,
+    0xffffffffffffULL, 0xffffffffffffffULL, 0xffffffffffffffffULL
+};
+
+#else
+#define SF_LEXER_KEY_SSE2  0
+#endif
+
+
+/*
+ * The end of an attribute name at p, within stop: white space, '/', '='
+ * or '>' after its first byte, which is none of them; and the name's key
+ * (sf_tag_attr_key()).  Names are short: with SSE2 one compare of sixteen
+ * bytes finds the end of most, and the key is in the same load (bytes up
+ * to ' ' are candidates: the rare control byte among them that is no
+ * white space is looked past byte by byte).
+ */
+static const unsigned char *
+sf_lexer_name(const unsigned char *p, const unsigned char *stop,
+    uint64_t *key)
+{
+    const unsigned char  *q;
+#if (SF_LEXER_KEY_SSE2)
+    unsigned              bits, n;
+    uint64_t              k;
+    __m128i               v, m;
+
+    if (stop - p >= 16) {
+        v = _mm_loadu_si128((const __m128i *) p);
+        m = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')),
+                           _mm_set1_epi8(' '));
+        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
+        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
+        bits = (unsigned) _mm_movemask_epi8(m) & ~1u;
+
+        if (bits != 0) {
+            n = (unsigned) __builtin_ctz(bits);
+
+            if (sf_lexer_attr_byte[p[n]] != SF_LX_A_NAME) {
+                k = (uint64_t) _mm_cvtsi128_si64(v) | 0x2020202020202020ULL;
+                *key = k & sf_lexer_key_mask[n];
+                return p + n;
+            }
+        }
+    }
+#endif
+
+    q = p + 1;
+
+    while (q < stop && sf_lexer_attr_byte[*q] == SF_LX_A_NAME) {
+        q++;
+    }
+
+    *key = sf_tag_attr_key(p, (size_t) (q - p), stop - p >= 8);
+
+    return q;
+}
+
+
+/* Past white space from p, within stop. */
+static const unsigned char *
+sf_lexer_skip_space(const unsigned char *p, const unsigned char *stop)
+{
+    while (p < stop && sf_lexer_attr_byte[*p] == SF_LX_A_SPACE) {
+        p++;
+    }
+
+    return p;
+}
+
+
+/*
+ * The attributes of a whole tag from base, the byte after its name: its
+ * '>' (returned) as sf_lexer_attrs() finds it, and on the way each
+ * attribute as sf_tag_next_attr() reads it, in lx->attr.  The two agree
+ * on every tag but those with an '=' where a name starts ("<a =b>": a
+ * name for sf_tag_next_attr(), a value for the lexer) and those with more
+ * attributes than recorded: from there sf_lexer_attrs() reads on, and
+ * lx->attrs.n says that the record is not whole.  Returns stop when the tag
+ * goes on past it.  One pass, so the stream need not read the attributes
+ * again (sf_stream_attrs_parse()).
+ */
+static const unsigned char *
+sf_lexer_attr_spans(sf_lexer_t *lx, const unsigned char *base,
+    const unsigned char *stop)
+{
+    unsigned              n, c;
+    uint64_t              key;
+    sf_tag_span_t        *sp;
+    const unsigned char  *p, *v;
+
+    /* base is the byte that ended the name: white space or '/' */
+    p = base + 1;
+    n = 0;
+
+    for ( ;; ) {
+        /* between attributes: white space and stray slashes */
+        while (p < stop
+               && (c = sf_lexer_attr_byte[*p]) - SF_LX_A_SPACE
+                  <= SF_LX_A_SLASH - SF_LX_A_SPACE)
+        {
+            p++;
+        }
+
+        if (p == stop) {
+            return stop;
+        }
+
+        c = sf_lexer_attr_byte[*p];
+
+        if (c == SF_LX_A_GT) {
+            lx->attrs.n = n;
+            return p;
+        }
+
+        if (c == SF_LX_A_EQ || n == SF_TAG_SPANS) {
+            lx->attrs.n = SF_TAG_SPANS + 1;
+            lx->state = SF_LX_ATTRS;
+            return sf_lexer_attrs(lx, p, stop);
+        }
+
+        /* the name: its first byte is none of those that end one */
+        p = sf_lexer_name(p, stop, &key);
+
+        if (p == stop) {
+            return stop;
+        }
+
+        sp = &lx->attrs.attr[n++];
+        sp->key = key;
+
+        /* without a value, the value is where the name ends */
+        v = p;
+
+        if (*p != '=') {
+            p = sf_lexer_skip_space(p, stop);
+
+            if (p == stop) {
+                return stop;
+            }
+
+            if (*p != '=') {
+                sp->value = (uint32_t) (v - base);
+                sp->value_len = 0;
+                continue;
+            }
+        }
+
+        p = sf_lexer_skip_space(p + 1, stop);
+
+        if (p == stop) {
+            return stop;
+        }
+
+        v = p;
+
+        if (*p == '"' || *p == '\'') {
+            /* nothing but the same quote ends it, '>' neither */
+            v = p + 1;
+            p = sf_lexer_quote_end(v, stop, *p);
+
+            if (p == NULL) {
+                return stop;
+            }
+
+            sp->value = (uint32_t) (v - base);
+            sp->value_len = (uint32_t) (p - v);
+            p++;
+            continue;
+        }
+
+        /* unquoted: up to white space or the tag's '>' */
+        while (p < stop && *p != '>' && !sf_lexer_space(*p)) {
+            p++;
+        }
+
+        if (p == stop) {
+            return stop;
+        }
+
+        sp->value = (uint32_t) (v - base);
+        sp->value_len = (uint32_t) (p - v);
+    }
 }
 
 
@@ -1093,6 +1343,11 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
         return 0;
     }
 
+    if ((uint64_t) len > UINT32_MAX) {
+        /* a tag past that is sf_lexer_scan()'s: the attributes' offsets */
+        len = UINT32_MAX;
+    }
+
     stop = p + len;
     q = p + 1;
     end = 0;
@@ -1118,9 +1373,10 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 
     n = (size_t) (q - name);
 
+    lx->attrs.n = 0;
+
     if (*q != '>') {
-        lx->state = SF_LX_ATTRS;
-        q = sf_lexer_attrs(lx, q + 1, stop);
+        q = sf_lexer_attr_spans(lx, q, stop);
 
         if (q == stop) {
             /* the tag goes on: sf_lexer_scan() reads it from its '<' */

@@ -75,6 +75,15 @@ typedef struct {
     unsigned              tmpl;
     unsigned              inert:1;          /* the tag read last is inside
                                                a template */
+
+    /*
+     * The attributes of the tag sf_lexer_tag() read last, as
+     * sf_tag_next_attr() reads them (offsets from the byte after the
+     * name), found on the way to its '>'.  Tags read otherwise leave them
+     * as they are: those of sf_lexer_short_tag() have no attribute bytes,
+     * those of sf_lexer_scan() are read from their bytes.
+     */
+    sf_tag_spans_t        attrs;
 } sf_lexer_t;
 
 
@@ -87,7 +96,8 @@ size_t sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
  * sf_lexer_scan() leaves it after the tag's '>' (name, id, end, raw text
  * entered).  Returns 0, the lexer untouched, for anything else (comments,
  * doctypes, "</>", text such as "<3") and for a tag that goes on past len:
- * sf_lexer_scan() takes those.  The fast path of the stream's feed loop.
+ * sf_lexer_scan() takes those.  The fast path of the stream's feed loop;
+ * the tag's attributes are in lx->attrs.
  */
 size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
 /*

@@ -99,7 +99,7 @@ typedef struct {
     uint16_t              below;
 } sf_bare_memo_t;
 
-#define SF_BARE_MEMO      32
+#define SF_BARE_MEMO      16
 #define SF_BARE_KEY       0x8000u
 #define SF_BARE_CALM      0x8000u
 #define SF_BARE_MAX       0x7fffu
@@ -219,8 +219,8 @@ struct sf_stream_s {
     unsigned              h_own;            /* its own SF_BLOCK_* flags */
     uint64_t              h_in_off;         /* offset in the input */
     sf_bare_memo_t        bare[SF_BARE_MEMO];   /* sf_stream_bare_kept() */
-    uint64_t              short_tags[2];    /* sf_stream_short_init() */
-    uint64_t              whole_tags[2];
+    uint64_t              short_tags;       /* sf_stream_short_init() */
+    uint64_t              whole_tags;
 
     /* the markup token being read */
     size_t                t_start;
@@ -384,6 +384,12 @@ sf_stream_lexed_tag(const sf_stream_t *s, sf_tag_t *tag,
     tag->name_len = s->lx.name_len;
     tag->attr_pos = tag->name + tag->name_len;
     tag->attr_end = p + m - 1;
+
+    /*
+     * and the attributes, found on the way to the '>' (a tag without
+     * attribute bytes, perhaps read by sf_lexer_short_tag(), never looks)
+     */
+    tag->spans = &s->lx.attrs;
 }
 
 
@@ -569,8 +575,8 @@ static inline int
 sf_stream_short_start(const sf_stream_t *s, size_t m)
 {
     return m == s->lx.name_len + 2 && !s->lx.end
-           && (unsigned) s->lx.tag < 128
-           && ((s->short_tags[s->lx.tag >> 6] >> (s->lx.tag & 63)) & 1);
+           && (unsigned) s->lx.tag < 64
+           && ((s->short_tags >> s->lx.tag) & 1);
 }
 sf_verdict_e sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a);

@@ -407,16 +407,21 @@ sf_stream_bare_kept(sf_stream_t *s, unsigned flags)
  * the document's own elements), with an end tag and no raw text.  From
  * the rules, which never change after create; set again by reset.
  */
+/* The bit sets of sf_stream_short_init() are one word: block ids < 64. */
+typedef char  sf_stream_block_ids_fit[SF_TAG_UL < 64 ? 1 : -1];
+
+
 void
 sf_stream_short_init(sf_stream_t *s)
 {
     unsigned     t;
     const char  *rule_id;
 
-    s->short_tags[0] = s->short_tags[1] = 0;
-    s->whole_tags[0] = s->whole_tags[1] = 0;
+    s->short_tags = 0;
+    s->whole_tags = 0;
 
-    for (t = 0; t < 128 && t < SF_TAG_NTAGS; t++) {
+    /* all block elements have ids below 64 (checked below): a word each */
+    for (t = 0; t < 64 && t < SF_TAG_NTAGS; t++) {
         if (!sf_tag_is_block(t) || sf_tag_is_void(t) || sf_tag_is_rawtext(t)
             || t == SF_TAG_HTML || t == SF_TAG_HEAD || t == SF_TAG_BODY
             || t == SF_TAG_H1 || t == SF_TAG_ARTICLE
@@ -428,7 +433,7 @@ sf_stream_short_init(sf_stream_t *s)
             continue;
         }
 
-        s->short_tags[t >> 6] |= 1ULL << (t & 63);
+        s->short_tags |= 1ULL << t;
 
         /* their text is mostly phrasing: read with inline tags too */
         switch (t) {
@@ -436,7 +441,7 @@ sf_stream_short_init(sf_stream_t *s)
         case SF_TAG_H5: case SF_TAG_H6: case SF_TAG_LI: case SF_TAG_DT:
         case SF_TAG_DD: case SF_TAG_TD: case SF_TAG_TH:
         case SF_TAG_FIGCAPTION: case SF_TAG_CAPTION: case SF_TAG_SUMMARY:
-            s->whole_tags[t >> 6] |= 1ULL << (t & 63);
+            s->whole_tags |= 1ULL << t;
             break;
         default:
             break;
@@ -780,7 +785,7 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     }
 
     if (total == 0) {
-        return ((s->whole_tags[t >> 6] >> (t & 63)) & 1)
+        return ((s->whole_tags >> t) & 1)
                ? sf_stream_whole_block(s, io, p, n, m) : 0;
     }
 

@@ -9,8 +9,17 @@
 
 #include "sf_stream.h"
 
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+#include <emmintrin.h>
+#define SF_STREAM_SSE2  1
+#else
+#define SF_STREAM_SSE2  0
+#endif
+
 
 static void sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag);
+static void sf_stream_attrs_spans(sf_attrs_t *a, const sf_tag_t *tag);
+static int sf_stream_may_place(const unsigned char *v, size_t len);
 static sf_tag_e sf_stream_top(sf_stream_t *s);
 static int sf_stream_heading(sf_tag_e t);
 
@@ -111,6 +120,68 @@ sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag)
 }
 
 
+/*
+ * The names the stream looks at by their keys (sf_tag_attr_key()), one
+ * in each slot of a perfect hash: (key * factor) >> 61.  The factor was
+ * found by a search over random odd words; test_attrs_from_spans in
+ * test_lexer.c looks every name up.  The key of any other name lands on
+ * a slot whose key differs.
+ */
+#define SF_STREAM_ATTR_FACTOR  0x16FC08E0A40085D3ULL
+
+#define sf_stream_attr_hash(key)                                             \
+    ((size_t) (((key) * SF_STREAM_ATTR_FACTOR) >> 61))
+
+static const struct {
+    uint64_t              key;
+    size_t                off;
+} sf_stream_attr_keys[8] = {
+    { SF_TAG_KEY8('i', 't', 'e', 'm', 'p', 'r', 'o', 'p'),
+      offsetof(sf_attrs_t, itemprop) },
+    { SF_TAG_KEY8('c', 'l', 'a', 's', 's', 0, 0, 0),
+      offsetof(sf_attrs_t, cls) },
+    { SF_TAG_KEY8('c', 'o', 'n', 't', 'e', 'n', 't', 0),
+      offsetof(sf_attrs_t, content) },
+    { SF_TAG_KEY4('r', 'e', 'l', 0), offsetof(sf_attrs_t, rel) },
+    { SF_TAG_KEY4('h', 'r', 'e', 'f'), offsetof(sf_attrs_t, href) },
+    { SF_TAG_KEY8('p', 'r', 'o', 'p', 'e', 'r', 't', 'y'),
+      offsetof(sf_attrs_t, property) },
+    { SF_TAG_KEY4('n', 'a', 'm', 'e'), offsetof(sf_attrs_t, name) },
+    { SF_TAG_KEY2('i', 'd'), offsetof(sf_attrs_t, id) }
+};
+
+
+/*
+ * The attributes the lexer found on its way to the tag's '>': a lookup
+ * per attribute, the bytes are not read again.
+ */
+static void
+sf_stream_attrs_spans(sf_attrs_t *a, const sf_tag_t *tag)
+{
+    size_t                i, k;
+    sf_stream_val_t      *val;
+    const sf_tag_span_t  *sp;
+
+    for (i = 0; i < tag->spans->n; i++) {
+        sp = &tag->spans->attr[i];
+        k = sf_stream_attr_hash(sp->key);
+
+        if (sf_stream_attr_keys[k].key != sp->key) {
+            continue;
+        }
+
+        val = (sf_stream_val_t *) ((unsigned char *) a
+                                   + sf_stream_attr_keys[k].off);
+
+        /* as in browsers, the first of duplicate attributes counts */
+        if (val->data == NULL) {
+            val->data = tag->attr_pos + sp->value;
+            val->len = sp->value_len;
+        }
+    }
+}
+
+
 /* The attributes of every tag without any (sf_stream_attrs()). */
 const sf_attrs_t  sf_stream_no_attrs = { NULL, 1, { NULL, 0 }, { NULL, 0 },
     { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 },
@@ -133,7 +204,14 @@ sf_stream_attrs_parse(sf_attrs_t *a)
     a->tag = tag;
 
     /* the attributes of an end tag mean nothing; most tags have none */
-    if (!tag->end && tag->attr_pos < tag->attr_end) {
+    if (tag->end || tag->attr_pos >= tag->attr_end) {
+        return a;
+    }
+
+    if (tag->spans != NULL && tag->spans->n <= SF_TAG_SPANS) {
+        sf_stream_attrs_spans(a, tag);
+
+    } else {
         sf_stream_attrs_walk(a, tag);
     }
 
@@ -151,7 +229,92 @@ static const sf_stream_word_t  sf_stream_place_classes[] = {
 };
 
 
-/* What an element itself says about where its contents sit. */
+/*
+ * Whether an id or class value may hold a word that places contents: each
+ * such word (sf_stream_comment_word()'s, sf_stream_place_classes) holds
+ * "mm" ("comment"), "wpd", "sq" ("disqus"), "t-c" ("post-content") or
+ * "y-c" ("entry-content"), ASCII letters in either case.  Most values (a
+ * theme's layout words, "wp-block-image", "grid-container") hold none, and
+ * their words need no look.  Sixteen places a compare with SSE2, the
+ * value's last bytes from a copy.
+ */
+static int
+sf_stream_may_place(const unsigned char *v, size_t len)
+{
+#if (SF_STREAM_SSE2)
+    __m128i        a, b, c, m, f;
+    unsigned char  tail[18];
+
+    f = _mm_set1_epi8(0x20);
+
+    for ( ;; ) {
+        if (len < 18) {
+            if (len < 2) {
+                return 0;
+            }
+
+            /* zeros past the value match nothing */
+            memset(tail, 0, sizeof(tail));
+            memcpy(tail, v, len);
+            v = tail;
+            len = 18;
+        }
+
+        a = _mm_or_si128(_mm_loadu_si128((const __m128i *) v), f);
+        b = _mm_or_si128(_mm_loadu_si128((const __m128i *) (v + 1)), f);
+        c = _mm_or_si128(_mm_loadu_si128((const __m128i *) (v + 2)), f);
+
+        m = _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('m')),
+                          _mm_cmpeq_epi8(b, _mm_set1_epi8('m')));
+        m = _mm_or_si128(m, _mm_and_si128(
+                                _mm_cmpeq_epi8(a, _mm_set1_epi8('s')),
+                                _mm_cmpeq_epi8(b, _mm_set1_epi8('q'))));
+        m = _mm_or_si128(m, _mm_and_si128(
+                                _mm_and_si128(
+                                    _mm_cmpeq_epi8(a, _mm_set1_epi8('w')),
+                                    _mm_cmpeq_epi8(b, _mm_set1_epi8('p'))),
+                                _mm_cmpeq_epi8(c, _mm_set1_epi8('d'))));
+        m = _mm_or_si128(m, _mm_and_si128(
+                                _mm_and_si128(
+                                    _mm_or_si128(
+                                        _mm_cmpeq_epi8(a, _mm_set1_epi8('t')),
+                                        _mm_cmpeq_epi8(a, _mm_set1_epi8('y'))),
+                                    _mm_cmpeq_epi8(b, _mm_set1_epi8('-'))),
+                                _mm_cmpeq_epi8(c, _mm_set1_epi8('c'))));
+
+        if (_mm_movemask_epi8(m) != 0) {
+            return 1;
+        }
+
+        if (v == tail) {
+            return 0;
+        }
+
+        v += 16;
+        len -= 16;
+    }
+#else
+    size_t         i;
+    unsigned char  a, b, c;
+
+    for (i = 0; i + 1 < len; i++) {
+        a = v[i] | 0x20;
+        b = v[i + 1] | 0x20;
+        c = i + 2 < len ? v[i + 2] | 0x20 : 0;
+
+        if ((a == 'm' && b == 'm') || (a == 's' && b == 'q')
+            || (a == 'w' && b == 'p' && c == 'd')
+            || ((a == 't' || a == 'y') && b == '-' && c == 'c'))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+#endif
+}
+
+
 /*
  * What an element's id, classes and itemprop say of its contents (the
  * part of sf_stream_own_flags() for an element that has any of them).
@@ -175,13 +338,18 @@ sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a)
     comments = t != SF_TAG_HTML && t != SF_TAG_BODY;
 
     if (comments && a->id.data != NULL
+        && sf_stream_may_place(a->id.data, a->id.len)
         && sf_stream_comment_list(a->id.data, a->id.len))
     {
         flags |= SF_BLOCK_IN_COMMENTS;
     }
 
-    /* one pass over the class words */
+    /* one pass over the class words, when any may tell */
     p = a->cls.data;
+
+    if (p != NULL && !sf_stream_may_place(p, a->cls.len)) {
+        p = NULL;
+    }
 
     while (p != NULL
            && (w = sf_stream_word(&p, a->cls.data + a->cls.len, &len)) != NULL)

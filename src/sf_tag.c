@@ -404,6 +404,7 @@ sf_tag_parse_id(sf_tag_t *tag, const unsigned char *p, size_t len,
 
     tag->attr_pos = p;
     tag->attr_end = last;
+    tag->spans = NULL;
 
     return 0;
 }

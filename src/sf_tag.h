@@ -124,6 +124,31 @@ sf_tag_is_void(sf_tag_e tag)
 }
 
 
+/*
+ * One attribute of a tag as sf_tag_next_attr() reads it, found by the
+ * lexer while it looked for the tag's end (sf_lexer_tag()): its name as a
+ * key, its value as offsets from the tag's attribute bytes (attr_pos), so
+ * that the attributes are read once.
+ */
+typedef struct {
+    uint64_t              key;              /* sf_tag_attr_key() */
+    uint32_t              value;
+    uint32_t              value_len;
+} sf_tag_span_t;
+
+/*
+ * The attributes of a tag: n of them, or more than SF_TAG_SPANS when they
+ * are not all here (the rare tag with more, or with bytes the lexer and
+ * sf_tag_next_attr() read apart, such as "<a =b>").
+ */
+#define SF_TAG_SPANS  8
+
+typedef struct {
+    unsigned              n;
+    sf_tag_span_t         attr[SF_TAG_SPANS];
+} sf_tag_spans_t;
+
+
 /* One parsed tag.  Pointers go into the caller's buffer. */
 typedef struct {
     sf_tag_e              tag;
@@ -133,7 +158,55 @@ typedef struct {
     /* attribute cursor, for sf_tag_next_attr() */
     const unsigned char  *attr_pos;
     const unsigned char  *attr_end;
+    /* the attributes as the lexer found them; NULL: not found yet */
+    const sf_tag_spans_t *spans;
 } sf_tag_t;
+
+
+/*
+ * The key of an attribute name of n bytes (n >= 1) at p: its bytes | 0x20
+ * as a little-endian word, zero past them, so that names match ASCII
+ * letters case-insensitively in one compare; 0 for a name over eight
+ * bytes, which none of the names the stream looks at is.  No folded byte
+ * is zero: the key tells the length too.  At least eight bytes are
+ * readable at p when wide is set.
+ */
+static inline uint64_t
+sf_tag_attr_key(const unsigned char *p, size_t n, int wide)
+{
+    size_t    i;
+    uint64_t  k;
+
+    if (n > 8) {
+        return 0;
+    }
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (wide) {
+        memcpy(&k, p, 8);
+        k |= 0x2020202020202020ULL;
+
+        return n == 8 ? k : k & (((uint64_t) 1 << (8 * n)) - 1);
+    }
+#else
+    (void) wide;
+#endif
+
+    k = 0;
+
+    for (i = 0; i < n; i++) {
+        k |= (uint64_t) (p[i] | 0x20) << (8 * i);
+    }
+
+    return k;
+}
+
+/* The key of a lower-case name known at compile time, as a constant. */
+#define SF_TAG_KEY2(a, b)        ((uint64_t) (a) | (uint64_t) (b) << 8)
+#define SF_TAG_KEY4(a, b, c, d)                                              \
+    (SF_TAG_KEY2(a, b) | SF_TAG_KEY2(c, d) << 16)
+#define SF_TAG_KEY8(a, b, c, d, e, f, g, h)                                  \
+    (SF_TAG_KEY4(a, b, c, d) | SF_TAG_KEY4(e, f, g, h) << 32)
 
 
 /*

@@ -17,6 +17,50 @@
 
 
 /*
+ * The attributes sf_lexer_tag() found on its way to the '>' of the tag at
+ * p (len bytes) are those sf_tag_next_attr() reads from its bytes: the
+ * same names (keys), the same values at the same places, the same count.
+ * A record marked not whole is not looked at (the stream reads the bytes).
+ */
+static void
+check_spans(const sf_lexer_t *lx, const char *p, size_t len)
+{
+    size_t                i, nlen, vlen;
+    sf_tag_t              t;
+    const sf_tag_span_t  *sp;
+    const unsigned char  *n, *v;
+
+    assert_int_equal(sf_tag_parse(&t, (const unsigned char *) p, len), 0);
+
+    if (lx->attrs.n > SF_TAG_SPANS) {
+        return;
+    }
+
+    i = 0;
+
+    while (sf_tag_next_attr(&t, &n, &nlen, &v, &vlen) == 0) {
+        if (i >= lx->attrs.n) {
+            fail_msg("tag %.*s: %u attributes found, more read",
+                     (int) len, p, lx->attrs.n);
+        }
+
+        sp = &lx->attrs.attr[i++];
+
+        if (sp->key != sf_tag_attr_key(n, nlen, 0)
+            || sp->value != (size_t) (v - (t.name + t.name_len))
+            || sp->value_len != vlen)
+        {
+            fail_msg("tag %.*s, attribute %zu: found %u+%u, read %.*s=%.*s",
+                     (int) len, p, i, sp->value, sp->value_len, (int) nlen,
+                     n, (int) vlen, v);
+        }
+    }
+
+    assert_int_equal(i, lx->attrs.n);
+}
+
+
+/*
  * Tokenize in pieces of `chunk` bytes (0: whole) and describe the tokens:
  * T{text} R{raw} M{tag} O{opaque}, consecutive text or raw runs merged.
  * fast: as the stream's feed loop does, a tag at a '<' in page text is
@@ -107,6 +151,10 @@ lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
                 if (m == 0) {
                     m = sf_lexer_tag(&lx, (const unsigned char *) in + pos,
                                      n);
+
+                    if (m > 0) {
+                        check_spans(&lx, in + pos, m);
+                    }
                 }
 
                 if (m > 0) {
@@ -248,6 +296,89 @@ test_text_and_tags(void **state)
           "T{y}");
     check("<b>></b><br/>x<p2>y</p2 ><>z",
           "M{<b>}T{>}M{</b>}M{<br/>}T{x}M{<p2>}T{y}M{</p2 >}T{<>z}");
+}
+
+
+/*
+ * Tags read whole by sf_lexer_tag() come with their attributes, as
+ * sf_tag_next_attr() reads them (check_spans() in lex(), in every
+ * chunking that leaves the tag whole): white space around '=', quotes
+ * of either kind, '>' in values, no value, slashes, names of any case
+ * and length, and the cases that leave the record not whole.
+ */
+static void
+test_attr_spans(void **state)
+{
+    size_t       m, n;
+    sf_lexer_t   lx;
+    char         in[128], want[256];
+
+    static const char  many[] =
+        "<a b=1 c=2 d=3 e=4 f=5 g=6 h=7 i=8 j=9>";
+    static const char  eq[] = "<a b=\"x\" =\" class=y\">";
+
+    (void) state;
+
+    check("<div class=\"a b\" id='c>d'>x</div>",
+          "M{<div class=\"a b\" id='c>d'>}T{x}M{</div>}");
+    check("<A HREF = \"u\"\tREL\n=\rnofollow ItemProp=articleBody>",
+          "M{<A HREF = \"u\"\tREL\n=\rnofollow ItemProp=articleBody>}");
+    check("<img src=x alt async decoding=async itemscope>",
+          "M{<img src=x alt async decoding=async itemscope>}");
+    check("<br/ class=a/b/ id=c / data-x><p class=>x",
+          "M{<br/ class=a/b/ id=c / data-x>}M{<p class=>}T{x}");
+    check("<p class id=x property=og:url content=\"\" name='n'"
+          " data-very-long-attribute-name=1 propertyx=2 itemprops>",
+          "M{<p class id=x property=og:url content=\"\" name='n'"
+          " data-very-long-attribute-name=1 propertyx=2 itemprops>}");
+    check("<a title='\"' b=\"'\"c=d e='' f=\"\">",
+          "M{<a title='\"' b=\"'\"c=d e='' f=\"\">}");
+    /* control bytes other than white space belong to names, high bytes */
+    check("<a \x01" "b\x0b" "=c \xc3\xa9=\xc3\xa9 cl\x7f" "ass\x1f=d"
+          " verylongname\x02" "rest=e>",
+          "M{<a \x01" "b\x0b" "=c \xc3\xa9=\xc3\xa9 cl\x7f" "ass\x1f=d"
+          " verylongname\x02" "rest=e>}");
+    check("</a href=x>", "M{</a href=x>}");
+    check(many, "M{<a b=1 c=2 d=3 e=4 f=5 g=6 h=7 i=8 j=9>}");
+
+    /* names of every length up to 20, with text after them or not */
+    for (n = 1; n <= 20; n++) {
+        snprintf(in, sizeof(in), "<x %.*s=1 %.*sz>and text after it",
+                 (int) n, "abcdefghijklmnopqrstuvwxyz", (int) n,
+                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        snprintf(want, sizeof(want), "M{%.*s}T{and text after it}",
+                 (int) (strchr(in, '>') + 1 - in), in);
+        check(in, want);
+        *strchr(in, '>') = '\0';
+        strcat(in, ">");
+        snprintf(want, sizeof(want), "M{%s}", in);
+        check(in, want);
+    }
+    check(eq, "M{<a b=\"x\" =\" class=y\">}");
+
+    /* what the record holds, for one tag */
+    sf_lexer_init(&lx);
+    m = sf_lexer_tag(&lx, (const unsigned char *) "<div CLASS = 'a b' id=x>",
+                     24);
+    assert_int_equal(m, 24);
+    assert_int_equal(lx.attrs.n, 2);
+    assert_true(lx.attrs.attr[0].key
+                == SF_TAG_KEY8('c', 'l', 'a', 's', 's', 0, 0, 0));
+    assert_int_equal(lx.attrs.attr[0].value, 10);
+    assert_int_equal(lx.attrs.attr[0].value_len, 3);
+    assert_true(lx.attrs.attr[1].key == SF_TAG_KEY2('i', 'd'));
+    assert_int_equal(lx.attrs.attr[1].value, 18);
+    assert_int_equal(lx.attrs.attr[1].value_len, 1);
+
+    /* more attributes than recorded, an '=' where a name starts: not whole */
+    sf_lexer_init(&lx);
+    assert_int_equal(sf_lexer_tag(&lx, (const unsigned char *) many,
+                                  sizeof(many) - 1), sizeof(many) - 1);
+    assert_true(lx.attrs.n > SF_TAG_SPANS);
+    sf_lexer_init(&lx);
+    assert_int_equal(sf_lexer_tag(&lx, (const unsigned char *) eq,
+                                  sizeof(eq) - 1), sizeof(eq) - 1);
+    assert_true(lx.attrs.n > SF_TAG_SPANS);
 }
 
 
@@ -530,6 +661,7 @@ main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_text_and_tags),
+        cmocka_unit_test(test_attr_spans),
         cmocka_unit_test(test_comments),
         cmocka_unit_test(test_bogus_doctype_cdata),
         cmocka_unit_test(test_rawtext),
