@@ -841,6 +841,68 @@ mk_titled(const char *html, const char *title)
 }
 
 
+/*
+ * The reject tells "title" false from the lengths the raw text bounds: the
+ * normalized text keeps at least its printable ASCII bytes and at most all
+ * of them.  At each bound, equal to the title or to the title without its
+ * " - SITE", the rule fires; a text of another length is kept by the
+ * reject alone.
+ */
+static void
+test_reject_title(void **state)
+{
+    size_t       i;
+    uint64_t     may;
+    t_block_t   *tb;
+
+    static const struct {
+        const char  *html;
+        const char  *title;
+        const char  *id;
+    } cases[] = {
+        /* as long as the short title, and as long as the whole */
+        { "Big page", "Big page - Site", "title-repeated" },
+        { "Big page - Site", "Big page - Site", "title-repeated" },
+        /* kept bytes as many as the title's */
+        { "Bigpage", "Bigpage", "title-repeated" },
+        { "Bigpage", "Bigpage - X", "title-repeated" },
+        /* white space the normalization collapses */
+        { "  big \n  PAGE   ", "Big page - Site", "title-repeated" },
+        { "Big&nbsp;page", "Big page - Site", "title-repeated" },
+        /* another length, or the same length and other words */
+        { "Big pages", "Big page - Site", "-" },
+        { "Big pag", "Big page - Site", "-" },
+        { "Bog page", "Big page - Site", "-" },
+        { "February 20, 2024 by Web Times", "Big page - Site", "-" }
+    };
+
+    (void) state;
+
+    /* title-repeated: "position first" and "title" */
+    load(NULL, 1);
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        tb = mk_titled(cases[i].html, cases[i].title);
+        tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+
+        if (strcmp(fired(tb), cases[i].id) != 0) {
+            fail_msg("\"%s\" with the title \"%s\": %s", cases[i].html,
+                     cases[i].title, res.rule_id != NULL ? res.rule_id : "-");
+        }
+    }
+
+    /* an entry's meta line: kept by the reject, without normalizing */
+    tb = mk_titled("February 20, 2024 by <a href=\"https://w.ex/by/x/\">"
+                   "Web Times</a>", "Putin gave Kim Jong Un a Russian-made car in a "
+                   "show of their special ties - Web Times");
+    tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+    assert_true(sf_rules_prejudge(rules, match, &tb->b, &may));
+    rm(tb);
+
+    unload();
+}
+
+
 static void
 test_template(void **state)
 {
@@ -1862,6 +1924,7 @@ main(void)
         cmocka_unit_test(test_regex),
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_structure),
+        cmocka_unit_test(test_reject_title),
         cmocka_unit_test(test_sources),
         cmocka_unit_test(test_escaped_footer),
         cmocka_unit_test(test_catalog_negatives),
