@@ -903,6 +903,47 @@ test_reject_title(void **state)
 }
 
 
+/*
+ * Once the full way has scanned a block's phrases it tries only the later
+ * rules that have their key phrase there or none: with escaped markup (no
+ * reject) and without, a rule with no phrase, one with any of two and one
+ * with two phrases still fire after a rule whose phrase is not there.
+ */
+static void
+test_full_candidates(void **state)
+{
+    size_t  i;
+
+    static const t_fires_t  cases[] = {
+        { "&lt;i&gt;zap", "c" },
+        { "&lt;i&gt;bar <a href=\"https://s.ex/\">x</a>", "b" },
+        { "&lt;i&gt;qux and bar", "d" },
+        { "&lt;i&gt;bar and qux, foo", "a" },
+        { "&lt;i&gt;bar", "-" },
+        { "zap", "c" },
+        { "bar <a href=\"https://s.ex/\">x</a>", "b" },
+        { "QUX and bar", "d" },
+        { "qux", "-" }
+    };
+
+    (void) state;
+
+    load("rule a\n  contains \"foo\"\n  action drop\nend\n"
+         "rule b\n  links = 1\n  action drop\nend\n"
+         "rule c\n  any 1 \"baz\" \"zap\"\n  action drop\nend\n"
+         "rule d\n  contains \"qux\"\n  contains \"bar\"\n"
+         "  action drop\nend\n", 0);
+
+    for (i = 0; i < 2; i++) {
+        /* the same through the reject and through the full way only */
+        sf_match_fast(match, i == 0);
+        expect_fires(cases, sizeof(cases) / sizeof(cases[0]));
+    }
+
+    unload();
+}
+
+
 static void
 test_template(void **state)
 {
@@ -1932,6 +1973,7 @@ main(void)
         cmocka_unit_test(test_regex_limits),
         cmocka_unit_test(test_text_overflow),
         cmocka_unit_test(test_template),
+        cmocka_unit_test(test_full_candidates),
         cmocka_unit_test(test_link_attrs),
         cmocka_unit_test(test_builtin_fast_path),
         cmocka_unit_test(test_match_alloc_failures),
