@@ -1889,7 +1889,7 @@ test_prefilter_tables(void **state)
     static const size_t  caps[] = { 0, 1, 300, 1024, 4096 };
     static const char    alpha[] = "aehilnoprstu ";
 
-    size_t           i, j, k, len, n;
+    size_t           i, j, k, len, n, b, off;
     unsigned         seed;
     sf_phrase_t      ph[16];
     sf_prefilter_t   pf[5];
@@ -1944,6 +1944,35 @@ test_prefilter_tables(void **state)
             memset(got, 0, sizeof(got));
             sf_prefilter_scan(&pf[k], text, len, got);
             assert_memory_equal(got, want, sizeof(want));
+        }
+    }
+
+    /*
+     * The scan reads the quarters of a text in four lanes, each one past
+     * its quarter only while a phrase may be under way: the longest
+     * phrase across each boundary, at each offset.
+     */
+    i = 8;
+
+    for (len = 64; len < 140; len += 5) {
+        for (b = len / 4; b < len; b += len / 4) {
+            for (off = 1; off < ph[i].len && off <= b
+                          && b - off + ph[i].len <= len; off++)
+            {
+                for (j = 0; j < len; j++) {
+                    text[j] = (unsigned char) alpha[rand_r(&seed)
+                                                    % (sizeof(alpha) - 1)];
+                }
+
+                memcpy(text + b - off, ph[i].data, ph[i].len);
+                memset(got, 0, sizeof(got));
+                sf_prefilter_scan(&pf[0], text, len, got);
+
+                if (!sf_bit_test(got, i)) {
+                    fail_msg("\"%s\" across byte %zu of %zu not seen",
+                             words[i], b, len);
+                }
+            }
         }
     }
 
