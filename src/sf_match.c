@@ -148,13 +148,14 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     match->source = sf_match_get(match, SF_SOURCE_MAX + 1);
     match->name = sf_match_get(match, SF_NAME_MAX);
     match->src_raw = sf_match_get(match, SF_SOURCE_RAW);
+    match->key = sf_match_get(match, (SF_MEMO_SLOTS + 1) * SF_MEMO_KEY);
 
     if (match->buf[0] == NULL || match->buf[1] == NULL || match->pos == NULL
         || match->dpos == NULL || match->order == NULL
         || match->elinks == NULL || match->links == NULL
         || match->bits == NULL || match->href == NULL
         || match->source == NULL || match->name == NULL
-        || match->src_raw == NULL)
+        || match->src_raw == NULL || match->key == NULL)
     {
         goto failed;
     }
@@ -250,6 +251,7 @@ sf_match_destroy(sf_match_t *match, const sf_allocator_t *alloc)
     sf_match_put(match, match->traw);
     sf_match_put(match, match->name);
     sf_match_put(match, match->shape);
+    sf_match_put(match, match->key);
     sf_match_put(match, match);
 }
 
@@ -687,8 +689,10 @@ sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
 }
 
 
-void
-sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
+/* The rules of may (all bits: those the tag takes) in order, the first
+ * that fires decides. */
+static void
+sf_match_rules(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t may, sf_decision_result_t *result)
 {
     int               rc, pruned;
@@ -791,4 +795,119 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
 
         return;
     }
+}
+
+
+/* Appends n bytes to the block's key; 0 when they do not fit. */
+static int
+sf_match_key_put(sf_match_t *match, const void *p, size_t n)
+{
+    if (SF_MEMO_KEY - match->key_len < n) {
+        return 0;
+    }
+
+    if (n > 0) {
+        memcpy(match->key + match->key_len, p, n);
+        match->key_len += n;
+    }
+
+    return 1;
+}
+
+
+/* A field of the block, with whether its pointer is NULL, and its bytes. */
+static int
+sf_match_key_bytes(sf_match_t *match, const unsigned char *p, size_t len)
+{
+    size_t  h[2];
+
+    h[0] = len;
+    h[1] = p != NULL;
+
+    return sf_match_key_put(match, h, sizeof(h))
+           && (p == NULL || sf_match_key_put(match, p, len));
+}
+
+
+/*
+ * The block's key in match->key: every field the decision reads (not raw
+ * nor index), written out; key_len 0 when it does not fit.
+ */
+static void
+sf_match_key(sf_match_t *match, const sf_block_t *b)
+{
+    int               ok;
+    size_t            i, h[4];
+    const sf_link_t  *l;
+
+    match->key_len = 0;
+
+    h[0] = (size_t) b->tag;
+    h[1] = b->flags;
+    h[2] = b->nlinks;
+    h[3] = b->links != NULL;
+
+    ok = sf_match_key_put(match, h, sizeof(h))
+         && sf_match_key_bytes(match, b->text, b->text_len)
+         && sf_match_key_bytes(match, b->title, b->title_len)
+         && sf_match_key_bytes(match, b->id, b->id_len)
+         && sf_match_key_bytes(match, b->cls, b->cls_len)
+         && sf_match_key_bytes(match, b->parent_id, b->parent_id_len)
+         && sf_match_key_bytes(match, b->parent_cls, b->parent_cls_len);
+
+    for (i = 0; ok && b->links != NULL && i < b->nlinks; i++) {
+        l = &b->links[i];
+        h[0] = l->text_start;
+        h[1] = l->text_end;
+
+        ok = sf_match_key_put(match, h, 2 * sizeof(size_t))
+             && sf_match_key_bytes(match, l->href, l->href_len)
+             && sf_match_key_bytes(match, l->rel, l->rel_len)
+             && sf_match_key_bytes(match, l->cls, l->cls_len);
+    }
+
+    if (!ok) {
+        match->key_len = 0;
+    }
+}
+
+
+void
+sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block, uint64_t may, sf_decision_result_t *result)
+{
+    size_t          k;
+    unsigned char  *slot;
+
+    sf_match_key(match, block);
+
+    for (k = 0; match->key_len > 0 && k < SF_MEMO_SLOTS; k++) {
+        slot = match->key + (k + 1) * SF_MEMO_KEY;
+
+        if (match->memo_len[k] == match->key_len
+            && memcmp(slot, match->key, match->key_len) == 0)
+        {
+            memset(result, 0, sizeof(sf_decision_result_t));
+            result->action = match->memo_action[k];
+            result->rule_id = match->memo_rule[k];
+            return;
+        }
+    }
+
+    sf_match_rules(rules, match, block, may, result);
+
+    /* what points into no buffer of this decision */
+    if (match->key_len == 0 || result->source != NULL
+        || result->source_name != NULL || result->limit_hit
+        || result->text_overflow)
+    {
+        return;
+    }
+
+    k = match->memo_next;
+    match->memo_next = (k + 1) % SF_MEMO_SLOTS;
+    memcpy(match->key + (k + 1) * SF_MEMO_KEY, match->key, match->key_len);
+    match->memo_len[k] = match->key_len;
+    match->memo_action[k] = result->action;
+    match->memo_rule[k] = result->rule_id;
 }

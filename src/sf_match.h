@@ -17,6 +17,8 @@
 #define SF_ELINKS_MAX     16                /* links in escaped markup */
 #define SF_SOURCE_RAW     512               /* hrefs the source cache keeps */
 #define SF_TITLE_RAW      256               /* titles the title cache keeps */
+#define SF_MEMO_SLOTS     4                 /* full decisions remembered */
+#define SF_MEMO_KEY       1024              /* bytes of a block's key */
 
 
 /* A link of the block being decided, in every coordinate it needs. */
@@ -72,6 +74,19 @@ struct sf_match_s {
     size_t                traw_tshort;
     unsigned              traw_ok:1;
     unsigned char        *name;
+    /*
+     * The last full decisions that point into no buffer (no source, no
+     * limit hit), each by every byte and field of the block the decision
+     * reads (sf_match_key): the boilerplate of a site, a disclaimer under
+     * every article, is decided once while it stays here, also across
+     * the pages of the streams that share this scratch.
+     */
+    unsigned char        *key;              /* SF_MEMO_KEY, then a slot's */
+    size_t                key_len;          /* 0: the block has none */
+    size_t                memo_len[SF_MEMO_SLOTS];
+    sf_action_e           memo_action[SF_MEMO_SLOTS];
+    const char           *memo_rule[SF_MEMO_SLOTS];
+    unsigned              memo_next;
 
     pcre2_general_context  *gctx;
     pcre2_match_context    *mctx;

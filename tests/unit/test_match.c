@@ -944,6 +944,141 @@ test_full_candidates(void **state)
 }
 
 
+/*
+ * The full way remembers its last decisions by every field of the block
+ * it reads: the same text with another title, position, tag, class or id
+ * (its own or its container's), link count, href, rel, link class or
+ * link text is decided anew.  Each pair, in both orders, on one scratch
+ * (the reject off, so that every block reaches the full way) against a
+ * scratch of its own for each block.
+ */
+static void
+test_full_memo(void **state)
+{
+    int                    i, j, o;
+    t_block_t             *tb[2];
+    sf_match_t            *fresh;
+    sf_decision_result_t   a, b;
+
+    static const struct {
+        const char  *html;
+        sf_tag_e     tag;
+        const char  *cls;
+        const char  *pcls;
+        const char  *pid;
+        const char  *title;
+        unsigned     first;
+    } pairs[][2] = {
+        { { "Big page", SF_TAG_P, NULL, NULL, NULL, "Big page - S", 1 },
+          { "Big page", SF_TAG_P, NULL, NULL, NULL, "Big pages", 1 } },
+        { { "Big page", SF_TAG_P, NULL, NULL, NULL, "Big page - S", 1 },
+          { "Big page", SF_TAG_P, NULL, NULL, NULL, "Big page - S", 0 } },
+        { { "lix one", SF_TAG_LI, NULL, NULL, NULL, NULL, 0 },
+          { "lix one", SF_TAG_P, NULL, NULL, NULL, NULL, 0 } },
+        { { "boxx", SF_TAG_DIV, "box", NULL, NULL, NULL, 0 },
+          { "boxx", SF_TAG_DIV, "bix", NULL, NULL, NULL, 0 } },
+        { { "boxx", SF_TAG_NONE, NULL, "box", NULL, NULL, 0 },
+          { "boxx", SF_TAG_NONE, NULL, "bix", NULL, NULL, 0 } },
+        { { "idx", SF_TAG_NONE, NULL, NULL, "main", NULL, 0 },
+          { "idx", SF_TAG_NONE, NULL, NULL, "mane", NULL, 0 } },
+        { { "hrefx <a href=\"https://g.ex/\">a</a>", SF_TAG_DIV,
+            NULL, NULL, NULL, NULL, 0 },
+          { "hrefx <a href=\"https://h.ex/\">a</a>", SF_TAG_DIV,
+            NULL, NULL, NULL, NULL, 0 } },
+        { { "hrefx <a href=\"https://g.ex/\">a</a>", SF_TAG_DIV,
+            NULL, NULL, NULL, NULL, 0 },
+          { "hrefx <a href=\"https://g.ex/\">a</a><a>b</a>", SF_TAG_DIV,
+            NULL, NULL, NULL, NULL, 0 } },
+        { { "relx <a href=\"/\" rel=\"nofollow\">a</a>", SF_TAG_DIV,
+            NULL, NULL, NULL, NULL, 0 },
+          { "relx <a href=\"/\" rel=\"nofollaw\">a</a>", SF_TAG_DIV,
+            NULL, NULL, NULL, NULL, 0 } },
+        { { "clsx <a href=\"/\" class=\"y\">a</a>", SF_TAG_DIV,
+            NULL, NULL, NULL, NULL, 0 },
+          { "clsx <a href=\"/\" class=\"z\">a</a>", SF_TAG_DIV,
+            NULL, NULL, NULL, NULL, 0 } },
+        { { "textx <a href=\"/\">here</a>", SF_TAG_DIV,
+            NULL, NULL, NULL, NULL, 0 },
+          { "<a href=\"/\">textx</a> here", SF_TAG_DIV,
+            NULL, NULL, NULL, NULL, 0 } }
+    };
+
+    (void) state;
+
+    load("rule t\n  scope p\n  position first\n  title\n  action drop\n"
+         "end\n"
+         "rule li\n  scope li\n  contains \"lix\"\n  action drop\nend\n"
+         "rule box\n  scope .box\n  contains \"boxx\"\n  action drop\n"
+         "end\n"
+         "rule id\n  scope \"#main\"\n  contains \"idx\"\n  action drop\n"
+         "end\n"
+         "rule href\n  scope div\n  link-href 1 \"g.ex\"\n  links = 1\n"
+         "  contains \"hrefx\"\n  action drop\nend\n"
+         "rule rel\n  scope div\n  link-rel 1 \"nofollow\"\n"
+         "  contains \"relx\"\n  action drop\nend\n"
+         "rule cls\n  scope div\n  link-class 1 \"y\"\n"
+         "  contains \"clsx\"\n  action drop\nend\n"
+         "rule text\n  scope div\n  link-text 1 \"here\"\n"
+         "  contains \"textx\"\n  action drop\nend\n", 0);
+
+    sf_match_fast(match, 0);
+
+    for (i = 0; i < (int) (sizeof(pairs) / sizeof(pairs[0])); i++) {
+        for (o = 0; o < 2; o++) {
+            for (j = 0; j < 2; j++) {
+                tb[j] = mk_tag(pairs[i][j ^ o].tag, pairs[i][j ^ o].html);
+                tb[j]->b.cls = (const unsigned char *) pairs[i][j ^ o].cls;
+                tb[j]->b.cls_len = tb[j]->b.cls != NULL
+                                   ? strlen(pairs[i][j ^ o].cls) : 0;
+                tb[j]->b.parent_cls = (const unsigned char *)
+                                      pairs[i][j ^ o].pcls;
+                tb[j]->b.parent_cls_len = tb[j]->b.parent_cls != NULL
+                                          ? strlen(pairs[i][j ^ o].pcls) : 0;
+                tb[j]->b.parent_id = (const unsigned char *)
+                                     pairs[i][j ^ o].pid;
+                tb[j]->b.parent_id_len = tb[j]->b.parent_id != NULL
+                                         ? strlen(pairs[i][j ^ o].pid) : 0;
+                tb[j]->b.title = (const unsigned char *)
+                                 pairs[i][j ^ o].title;
+                tb[j]->b.title_len = tb[j]->b.title != NULL
+                                     ? strlen(pairs[i][j ^ o].title) : 0;
+
+                if (pairs[i][j ^ o].first) {
+                    tb[j]->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+                }
+            }
+
+            for (j = 0; j < 2; j++) {
+                sf_rules_decide(rules, match, &tb[j]->b, &a);
+
+                fresh = sf_match_create(rules, &limits, &alloc);
+                assert_non_null(fresh);
+                sf_match_fast(fresh, 0);
+                sf_rules_decide(rules, fresh, &tb[j]->b, &b);
+                sf_match_destroy(fresh, &alloc);
+
+                if (a.action != b.action
+                    || (a.rule_id == NULL) != (b.rule_id == NULL)
+                    || (a.rule_id != NULL && strcmp(a.rule_id, b.rule_id)))
+                {
+                    fail_msg("pair %d, block %d: %s, alone %s", i, j ^ o,
+                             a.rule_id != NULL ? a.rule_id : "-",
+                             b.rule_id != NULL ? b.rule_id : "-");
+                }
+
+                /* the pair is told apart: one fires, the other not */
+                assert_true((b.rule_id != NULL) == ((j ^ o) == 0));
+            }
+
+            rm(tb[0]);
+            rm(tb[1]);
+        }
+    }
+
+    unload();
+}
+
+
 static void
 test_template(void **state)
 {
@@ -2003,6 +2138,7 @@ main(void)
         cmocka_unit_test(test_text_overflow),
         cmocka_unit_test(test_template),
         cmocka_unit_test(test_full_candidates),
+        cmocka_unit_test(test_full_memo),
         cmocka_unit_test(test_link_attrs),
         cmocka_unit_test(test_builtin_fast_path),
         cmocka_unit_test(test_match_alloc_failures),
