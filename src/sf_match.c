@@ -649,6 +649,7 @@ sf_match_kept(const sf_rules_t *rules, sf_match_t *match,
         return 1;
     }
 
+
     /* no rules left to try (may NULL): the links are not looked at */
     return !match->slow && rules->anchor_all.map != NULL
            && sf_reject_block(rules, match, block, may);
@@ -663,11 +664,27 @@ sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
 }
 
 
+static int sf_match_memo(sf_match_t *match, const sf_block_t *b);
+
+
 int
 sf_rules_prejudge(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t *may)
 {
     *may = ~(uint64_t) 0;
+
+    /*
+     * One of the last full decisions (a text as long first, one test):
+     * the full way tells it again, without the reject.
+     */
+    if (match != NULL && block != NULL
+        && ((match->memo_mask >> (block->text_len & 63)) & 1)
+        && rules != NULL && rules->compiled
+        && !(block->flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS))
+        && sf_match_memo(match, block) >= 0)
+    {
+        return 0;
+    }
 
     return sf_match_kept(rules, match, block, may);
 }
@@ -872,42 +889,82 @@ sf_match_key(sf_match_t *match, const sf_block_t *b)
 }
 
 
+/*
+ * The slot of the last full decisions that holds the block, or -1; its
+ * key is built only when a slot's text is as long.
+ */
+static int
+sf_match_memo(sf_match_t *match, const sf_block_t *b)
+{
+    int  k, keyed;
+
+    keyed = 0;
+
+    for (k = 0; k < SF_MEMO_SLOTS; k++) {
+        if (match->memo_len[k] == 0 || match->memo_text[k] != b->text_len) {
+            continue;
+        }
+
+        if (!keyed) {
+            sf_match_key(match, b);
+            keyed = 1;
+        }
+
+        if (match->memo_len[k] == match->key_len
+            && memcmp(match->key + (k + 1) * SF_MEMO_KEY, match->key,
+                      match->key_len) == 0)
+        {
+            return k;
+        }
+    }
+
+    return -1;
+}
+
+
 void
 sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t may, sf_decision_result_t *result)
 {
-    size_t          k;
-    unsigned char  *slot;
+    int     k, i;
 
-    sf_match_key(match, block);
+    k = sf_match_memo(match, block);
 
-    for (k = 0; match->key_len > 0 && k < SF_MEMO_SLOTS; k++) {
-        slot = match->key + (k + 1) * SF_MEMO_KEY;
-
-        if (match->memo_len[k] == match->key_len
-            && memcmp(slot, match->key, match->key_len) == 0)
-        {
-            memset(result, 0, sizeof(sf_decision_result_t));
-            result->action = match->memo_action[k];
-            result->rule_id = match->memo_rule[k];
-            return;
-        }
+    if (k >= 0) {
+        memset(result, 0, sizeof(sf_decision_result_t));
+        result->action = match->memo_action[k];
+        result->rule_id = match->memo_rule[k];
+        return;
     }
 
     sf_match_rules(rules, match, block, may, result);
 
     /* what points into no buffer of this decision */
-    if (match->key_len == 0 || result->source != NULL
-        || result->source_name != NULL || result->limit_hit
-        || result->text_overflow)
+    if (result->source != NULL || result->source_name != NULL
+        || result->limit_hit || result->text_overflow)
     {
         return;
     }
 
-    k = match->memo_next;
-    match->memo_next = (k + 1) % SF_MEMO_SLOTS;
+    sf_match_key(match, block);
+
+    if (match->key_len == 0) {
+        return;
+    }
+
+    k = (int) match->memo_next;
+    match->memo_next = (match->memo_next + 1) % SF_MEMO_SLOTS;
     memcpy(match->key + (k + 1) * SF_MEMO_KEY, match->key, match->key_len);
     match->memo_len[k] = match->key_len;
+    match->memo_text[k] = block->text_len;
+    match->memo_mask = 0;
+
+    for (i = 0; i < SF_MEMO_SLOTS; i++) {
+        if (match->memo_len[i] > 0) {
+            match->memo_mask |= (uint64_t) 1 << (match->memo_text[i] & 63);
+        }
+    }
+
     match->memo_action[k] = result->action;
     match->memo_rule[k] = result->rule_id;
 }

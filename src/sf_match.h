@@ -84,6 +84,8 @@ struct sf_match_s {
     unsigned char        *key;              /* SF_MEMO_KEY, then a slot's */
     size_t                key_len;          /* 0: the block has none */
     size_t                memo_len[SF_MEMO_SLOTS];
+    size_t                memo_text[SF_MEMO_SLOTS];   /* its text_len */
+    uint64_t              memo_mask;        /* bits text_len % 64 of them */
     sf_action_e           memo_action[SF_MEMO_SLOTS];
     const char           *memo_rule[SF_MEMO_SLOTS];
     unsigned              memo_next;

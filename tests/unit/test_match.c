@@ -893,8 +893,9 @@ test_reject_title(void **state)
 
     /* an entry's meta line: kept by the reject, without normalizing */
     tb = mk_titled("February 20, 2024 by <a href=\"https://w.ex/by/x/\">"
-                   "Web Times</a>", "Putin gave Kim Jong Un a Russian-made car in a "
-                   "show of their special ties - Web Times");
+                   "Web Times</a>",
+                   "Putin gave Kim Jong Un a Russian-made car in a show of "
+                   "their special ties - Web Times");
     tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
     assert_true(sf_rules_prejudge(rules, match, &tb->b, &may));
     rm(tb);
@@ -944,31 +945,58 @@ test_full_candidates(void **state)
 }
 
 
+/* A block of test_full_memo(): markup, tag, class, container. */
+typedef struct {
+    const char           *html;
+    sf_tag_e              tag;
+    const char           *cls;
+    const char           *pcls;
+    const char           *pid;
+    const char           *title;
+    unsigned              first;
+} t_memo_t;
+
+
+static t_block_t *
+mk_memo(const t_memo_t *m)
+{
+    t_block_t  *tb;
+
+    tb = mk_tag(m->tag, m->html);
+    tb->b.cls = (const unsigned char *) m->cls;
+    tb->b.cls_len = m->cls != NULL ? strlen(m->cls) : 0;
+    tb->b.parent_cls = (const unsigned char *) m->pcls;
+    tb->b.parent_cls_len = m->pcls != NULL ? strlen(m->pcls) : 0;
+    tb->b.parent_id = (const unsigned char *) m->pid;
+    tb->b.parent_id_len = m->pid != NULL ? strlen(m->pid) : 0;
+    tb->b.title = (const unsigned char *) m->title;
+    tb->b.title_len = m->title != NULL ? strlen(m->title) : 0;
+
+    if (m->first) {
+        tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+    }
+
+    return tb;
+}
+
+
 /*
  * The full way remembers its last decisions by every field of the block
  * it reads: the same text with another title, position, tag, class or id
  * (its own or its container's), link count, href, rel, link class or
  * link text is decided anew.  Each pair, in both orders, on one scratch
- * (the reject off, so that every block reaches the full way) against a
- * scratch of its own for each block.
+ * (with the reject off, so that every block reaches the full way, and
+ * on) against a scratch of its own for each block.
  */
 static void
 test_full_memo(void **state)
 {
-    int                    i, j, o;
+    size_t                 i, j, o;
     t_block_t             *tb[2];
     sf_match_t            *fresh;
     sf_decision_result_t   a, b;
 
-    static const struct {
-        const char  *html;
-        sf_tag_e     tag;
-        const char  *cls;
-        const char  *pcls;
-        const char  *pid;
-        const char  *title;
-        unsigned     first;
-    } pairs[][2] = {
+    static const t_memo_t  pairs[][2] = {
         { { "Big page", SF_TAG_P, NULL, NULL, NULL, "Big page - S", 1 },
           { "Big page", SF_TAG_P, NULL, NULL, NULL, "Big pages", 1 } },
         { { "Big page", SF_TAG_P, NULL, NULL, NULL, "Big page - S", 1 },
@@ -1021,32 +1049,13 @@ test_full_memo(void **state)
          "rule text\n  scope div\n  link-text 1 \"here\"\n"
          "  contains \"textx\"\n  action drop\nend\n", 0);
 
-    sf_match_fast(match, 0);
+    for (i = 0; i < 2 * sizeof(pairs) / sizeof(pairs[0]); i++) {
+        /* the full way only, then the reject first */
+        sf_match_fast(match, (int) (i & 1));
 
-    for (i = 0; i < (int) (sizeof(pairs) / sizeof(pairs[0])); i++) {
         for (o = 0; o < 2; o++) {
-            for (j = 0; j < 2; j++) {
-                tb[j] = mk_tag(pairs[i][j ^ o].tag, pairs[i][j ^ o].html);
-                tb[j]->b.cls = (const unsigned char *) pairs[i][j ^ o].cls;
-                tb[j]->b.cls_len = tb[j]->b.cls != NULL
-                                   ? strlen(pairs[i][j ^ o].cls) : 0;
-                tb[j]->b.parent_cls = (const unsigned char *)
-                                      pairs[i][j ^ o].pcls;
-                tb[j]->b.parent_cls_len = tb[j]->b.parent_cls != NULL
-                                          ? strlen(pairs[i][j ^ o].pcls) : 0;
-                tb[j]->b.parent_id = (const unsigned char *)
-                                     pairs[i][j ^ o].pid;
-                tb[j]->b.parent_id_len = tb[j]->b.parent_id != NULL
-                                         ? strlen(pairs[i][j ^ o].pid) : 0;
-                tb[j]->b.title = (const unsigned char *)
-                                 pairs[i][j ^ o].title;
-                tb[j]->b.title_len = tb[j]->b.title != NULL
-                                     ? strlen(pairs[i][j ^ o].title) : 0;
-
-                if (pairs[i][j ^ o].first) {
-                    tb[j]->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
-                }
-            }
+            tb[0] = mk_memo(&pairs[i / 2][o]);
+            tb[1] = mk_memo(&pairs[i / 2][o ^ 1]);
 
             for (j = 0; j < 2; j++) {
                 sf_rules_decide(rules, match, &tb[j]->b, &a);
@@ -1061,8 +1070,8 @@ test_full_memo(void **state)
                     || (a.rule_id == NULL) != (b.rule_id == NULL)
                     || (a.rule_id != NULL && strcmp(a.rule_id, b.rule_id)))
                 {
-                    fail_msg("pair %d, block %d: %s, alone %s", i, j ^ o,
-                             a.rule_id != NULL ? a.rule_id : "-",
+                    fail_msg("pair %zu, block %zu: %s, alone %s", i / 2,
+                             j ^ o, a.rule_id != NULL ? a.rule_id : "-",
                              b.rule_id != NULL ? b.rule_id : "-");
                 }
 
