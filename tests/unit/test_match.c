@@ -991,7 +991,8 @@ mk_memo(const t_memo_t *m)
 static void
 test_full_memo(void **state)
 {
-    size_t                 i, j, o;
+    size_t                 i, j, o, n;
+    t_memo_t               m;
     t_block_t             *tb[2];
     sf_match_t            *fresh;
     sf_decision_result_t   a, b;
@@ -1009,26 +1010,22 @@ test_full_memo(void **state)
           { "boxx", SF_TAG_NONE, NULL, "bix", NULL, NULL, 0 } },
         { { "idx", SF_TAG_NONE, NULL, NULL, "main", NULL, 0 },
           { "idx", SF_TAG_NONE, NULL, NULL, "mane", NULL, 0 } },
-        { { "hrefx <a href=\"https://g.ex/\">a</a>", SF_TAG_DIV,
-            NULL, NULL, NULL, NULL, 0 },
-          { "hrefx <a href=\"https://h.ex/\">a</a>", SF_TAG_DIV,
-            NULL, NULL, NULL, NULL, 0 } },
-        { { "hrefx <a href=\"https://g.ex/\">a</a>", SF_TAG_DIV,
-            NULL, NULL, NULL, NULL, 0 },
-          { "hrefx <a href=\"https://g.ex/\">a</a><a>b</a>", SF_TAG_DIV,
-            NULL, NULL, NULL, NULL, 0 } },
-        { { "relx <a href=\"/\" rel=\"nofollow\">a</a>", SF_TAG_DIV,
-            NULL, NULL, NULL, NULL, 0 },
-          { "relx <a href=\"/\" rel=\"nofollaw\">a</a>", SF_TAG_DIV,
-            NULL, NULL, NULL, NULL, 0 } },
-        { { "clsx <a href=\"/\" class=\"y\">a</a>", SF_TAG_DIV,
-            NULL, NULL, NULL, NULL, 0 },
-          { "clsx <a href=\"/\" class=\"z\">a</a>", SF_TAG_DIV,
-            NULL, NULL, NULL, NULL, 0 } },
-        { { "textx <a href=\"/\">here</a>", SF_TAG_DIV,
-            NULL, NULL, NULL, NULL, 0 },
-          { "<a href=\"/\">textx</a> here", SF_TAG_DIV,
-            NULL, NULL, NULL, NULL, 0 } }
+        /* a div whose links differ: the markup of both is below */
+        { { NULL, SF_TAG_DIV, NULL, NULL, NULL, NULL, 0 },
+          { NULL, SF_TAG_DIV, NULL, NULL, NULL, NULL, 0 } }
+    };
+
+    /* the href, a second link, rel, class, the link's text */
+    static const char  *links[][2] = {
+        { "hrefx <a href=\"https://g.ex/\">a</a>",
+          "hrefx <a href=\"https://h.ex/\">a</a>" },
+        { "hrefx <a href=\"https://g.ex/\">a</a>",
+          "hrefx <a href=\"https://g.ex/\">a</a><a>b</a>" },
+        { "relx <a href=\"/\" rel=\"nofollow\">a</a>",
+          "relx <a href=\"/\" rel=\"nofollaw\">a</a>" },
+        { "clsx <a href=\"/\" class=\"y\">a</a>",
+          "clsx <a href=\"/\" class=\"z\">a</a>" },
+        { "textx <a href=\"/\">here</a>", "<a href=\"/\">textx</a> here" }
     };
 
     (void) state;
@@ -1049,13 +1046,22 @@ test_full_memo(void **state)
          "rule text\n  scope div\n  link-text 1 \"here\"\n"
          "  contains \"textx\"\n  action drop\nend\n", 0);
 
-    for (i = 0; i < 2 * sizeof(pairs) / sizeof(pairs[0]); i++) {
+    n = sizeof(pairs) / sizeof(pairs[0]) - 1;
+
+    for (i = 0; i < 2 * (n + sizeof(links) / sizeof(links[0])); i++) {
         /* the full way only, then the reject first */
         sf_match_fast(match, (int) (i & 1));
 
         for (o = 0; o < 2; o++) {
-            tb[0] = mk_memo(&pairs[i / 2][o]);
-            tb[1] = mk_memo(&pairs[i / 2][o ^ 1]);
+            for (j = 0; j < 2; j++) {
+                m = pairs[i / 2 < n ? i / 2 : n][j ^ o];
+
+                if (m.html == NULL) {
+                    m.html = links[i / 2 - n][j ^ o];
+                }
+
+                tb[j] = mk_memo(&m);
+            }
 
             for (j = 0; j < 2; j++) {
                 sf_rules_decide(rules, match, &tb[j]->b, &a);
