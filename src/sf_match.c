@@ -872,7 +872,10 @@ sf_match_key(sf_match_t *match, const sf_block_t *b)
          && sf_match_key_bytes(match, b->parent_id, b->parent_id_len)
          && sf_match_key_bytes(match, b->parent_cls, b->parent_cls_len);
 
-    for (i = 0; ok && b->links != NULL && i < b->nlinks; i++) {
+    /* the links the decision reads (sf_match_normalize) */
+    for (i = 0; ok && b->links != NULL && i < b->nlinks
+                && i < match->max_links; i++)
+    {
         l = &b->links[i];
         h[0] = l->text_start;
         h[1] = l->text_end;
