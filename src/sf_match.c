@@ -664,27 +664,11 @@ sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
 }
 
 
-static int sf_match_memo(sf_match_t *match, const sf_block_t *b);
-
-
 int
 sf_rules_prejudge(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t *may)
 {
     *may = ~(uint64_t) 0;
-
-    /*
-     * One of the last full decisions (a text as long first, one test):
-     * the full way tells it again, without the reject.
-     */
-    if (match != NULL && block != NULL
-        && ((match->memo_mask >> (block->text_len & 63)) & 1)
-        && rules != NULL && rules->compiled
-        && !(block->flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS))
-        && sf_match_memo(match, block) >= 0)
-    {
-        return 0;
-    }
 
     return sf_match_kept(rules, match, block, may);
 }
@@ -892,11 +876,7 @@ sf_match_key(sf_match_t *match, const sf_block_t *b)
 }
 
 
-/*
- * The slot of the last full decisions that holds the block, or -1; its
- * key is built only when a slot's text is as long.
- */
-static int
+int
 sf_match_memo(sf_match_t *match, const sf_block_t *b)
 {
     int  k, keyed;

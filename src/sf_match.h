@@ -231,6 +231,13 @@ int sf_match_word(const unsigned char *list, size_t len,
     const unsigned char *word, size_t wlen);
 
 /*
+ * The slot of the last full decisions (sf_rules_decide_rest) that holds
+ * the block, or -1; its key is built only when a slot's text is as long
+ * (memo_mask tells whether one may be).
+ */
+int sf_match_memo(sf_match_t *match, const sf_block_t *b);
+
+/*
  * The decision without normalizing (sf_reject.c): 1 when the block is
  * kept for sure, 0 when the full way must decide; then *may has bit k
  * set for each rules[k] that may fire (all bits: not known).  With may

@@ -1296,6 +1296,17 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
     }
 
+    /*
+     * A block the full way decided lately (a disclaimer under every
+     * article): it tells it again, without the probe.  Blocks kept by
+     * the tables or the long anchors never come here.
+     */
+    if (((match->memo_mask >> (b->text_len & 63)) & 1) && may != NULL
+        && sf_match_memo(match, b) >= 0)
+    {
+        return 0;
+    }
+
     hit = sf_reject_probe(rules, b->text, b->text_len, seen, match->bits);
 
     /* letters of other scripts: only a text with their lead bytes */
