@@ -800,7 +800,7 @@ sf_match_rules(const sf_rules_t *rules, sf_match_t *match,
 
 
 /* Appends n bytes to the block's key; 0 when they do not fit. */
-static int
+static inline int
 sf_match_key_put(sf_match_t *match, const void *p, size_t n)
 {
     if (SF_MEMO_KEY - match->key_len < n) {
@@ -817,7 +817,7 @@ sf_match_key_put(sf_match_t *match, const void *p, size_t n)
 
 
 /* A field of the block, with whether its pointer is NULL, and its bytes. */
-static int
+static inline int
 sf_match_key_bytes(sf_match_t *match, const unsigned char *p, size_t len)
 {
     size_t  h[2];
@@ -876,21 +876,20 @@ sf_match_key(sf_match_t *match, const sf_block_t *b)
 }
 
 
-int
-sf_match_memo(sf_match_t *match, const sf_block_t *b)
+/* sf_match_memo(); *keyed set once the block's key is in match->key. */
+static int
+sf_match_find(sf_match_t *match, const sf_block_t *b, int *keyed)
 {
-    int  k, keyed;
-
-    keyed = 0;
+    int  k;
 
     for (k = 0; k < SF_MEMO_SLOTS; k++) {
         if (match->memo_len[k] == 0 || match->memo_text[k] != b->text_len) {
             continue;
         }
 
-        if (!keyed) {
+        if (!*keyed) {
             sf_match_key(match, b);
-            keyed = 1;
+            *keyed = 1;
         }
 
         if (match->memo_len[k] == match->key_len
@@ -905,13 +904,25 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
 }
 
 
+int
+sf_match_memo(sf_match_t *match, const sf_block_t *b)
+{
+    int  keyed;
+
+    keyed = 0;
+
+    return sf_match_find(match, b, &keyed);
+}
+
+
 void
 sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t may, sf_decision_result_t *result)
 {
-    int     k, i;
+    int     k, i, keyed;
 
-    k = sf_match_memo(match, block);
+    keyed = 0;
+    k = sf_match_find(match, block, &keyed);
 
     if (k >= 0) {
         memset(result, 0, sizeof(sf_decision_result_t));
@@ -929,7 +940,9 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
         return;
     }
 
-    sf_match_key(match, block);
+    if (!keyed) {
+        sf_match_key(match, block);
+    }
 
     if (match->key_len == 0) {
         return;
