@@ -148,14 +148,14 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     match->source = sf_match_get(match, SF_SOURCE_MAX + 1);
     match->name = sf_match_get(match, SF_NAME_MAX);
     match->src_raw = sf_match_get(match, SF_SOURCE_RAW);
-    match->key = sf_match_get(match, (SF_MEMO_SLOTS + 1) * SF_MEMO_KEY);
+    match->memo = sf_match_get(match, SF_MEMO_SLOTS * SF_MEMO_KEY);
 
     if (match->buf[0] == NULL || match->buf[1] == NULL || match->pos == NULL
         || match->dpos == NULL || match->order == NULL
         || match->elinks == NULL || match->links == NULL
         || match->bits == NULL || match->href == NULL
         || match->source == NULL || match->name == NULL
-        || match->src_raw == NULL || match->key == NULL)
+        || match->src_raw == NULL || match->memo == NULL)
     {
         goto failed;
     }
@@ -251,7 +251,7 @@ sf_match_destroy(sf_match_t *match, const sf_allocator_t *alloc)
     sf_match_put(match, match->traw);
     sf_match_put(match, match->name);
     sf_match_put(match, match->shape);
-    sf_match_put(match, match->key);
+    sf_match_put(match, match->memo);
     sf_match_put(match, match);
 }
 
@@ -799,18 +799,36 @@ sf_match_rules(const sf_rules_t *rules, sf_match_t *match,
 }
 
 
-/* Appends n bytes to the block's key; 0 when they do not fit. */
+/*
+ * A block's key (sf_match_key) being written to buf or compared with cmp,
+ * len bytes of it so far, cap at most.
+ */
+typedef struct {
+    unsigned char        *buf;
+    const unsigned char  *cmp;
+    size_t                len;
+    size_t                cap;
+} sf_key_t;
+
+
+/* Puts n bytes of the key; 0 when they do not fit or do not compare. */
 static inline int
-sf_match_key_put(sf_match_t *match, const void *p, size_t n)
+sf_key_put(sf_key_t *k, const void *p, size_t n)
 {
-    if (SF_MEMO_KEY - match->key_len < n) {
+    if (k->cap - k->len < n) {
         return 0;
     }
 
-    if (n > 0) {
-        memcpy(match->key + match->key_len, p, n);
-        match->key_len += n;
+    if (k->cmp != NULL) {
+        if (memcmp(k->cmp + k->len, p, n) != 0) {
+            return 0;
+        }
+
+    } else if (n > 0) {
+        memcpy(k->buf + k->len, p, n);
     }
+
+    k->len += n;
 
     return 1;
 }
@@ -818,43 +836,40 @@ sf_match_key_put(sf_match_t *match, const void *p, size_t n)
 
 /* A field of the block, with whether its pointer is NULL, and its bytes. */
 static inline int
-sf_match_key_bytes(sf_match_t *match, const unsigned char *p, size_t len)
+sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len)
 {
     size_t  h[2];
 
     h[0] = len;
     h[1] = p != NULL;
 
-    return sf_match_key_put(match, h, sizeof(h))
-           && (p == NULL || sf_match_key_put(match, p, len));
+    return sf_key_put(k, h, sizeof(h)) && (p == NULL || sf_key_put(k, p, len));
 }
 
 
 /*
- * The block's key in match->key: every field the decision reads (not raw
- * nor index), written out; key_len 0 when it does not fit.
+ * The block's key: every field the decision reads (not raw nor index),
+ * written out.  Returns 0 when it does not fit, or differs from k->cmp.
  */
-static void
-sf_match_key(sf_match_t *match, const sf_block_t *b)
+static int
+sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k)
 {
     int               ok;
     size_t            i, h[4];
     const sf_link_t  *l;
-
-    match->key_len = 0;
 
     h[0] = (size_t) b->tag;
     h[1] = b->flags;
     h[2] = b->nlinks;
     h[3] = b->links != NULL;
 
-    ok = sf_match_key_put(match, h, sizeof(h))
-         && sf_match_key_bytes(match, b->text, b->text_len)
-         && sf_match_key_bytes(match, b->title, b->title_len)
-         && sf_match_key_bytes(match, b->id, b->id_len)
-         && sf_match_key_bytes(match, b->cls, b->cls_len)
-         && sf_match_key_bytes(match, b->parent_id, b->parent_id_len)
-         && sf_match_key_bytes(match, b->parent_cls, b->parent_cls_len);
+    ok = sf_key_put(k, h, sizeof(h))
+         && sf_key_bytes(k, b->text, b->text_len)
+         && sf_key_bytes(k, b->title, b->title_len)
+         && sf_key_bytes(k, b->id, b->id_len)
+         && sf_key_bytes(k, b->cls, b->cls_len)
+         && sf_key_bytes(k, b->parent_id, b->parent_id_len)
+         && sf_key_bytes(k, b->parent_cls, b->parent_cls_len);
 
     /* the links the decision reads (sf_match_normalize) */
     for (i = 0; ok && b->links != NULL && i < b->nlinks
@@ -864,39 +879,35 @@ sf_match_key(sf_match_t *match, const sf_block_t *b)
         h[0] = l->text_start;
         h[1] = l->text_end;
 
-        ok = sf_match_key_put(match, h, 2 * sizeof(size_t))
-             && sf_match_key_bytes(match, l->href, l->href_len)
-             && sf_match_key_bytes(match, l->rel, l->rel_len)
-             && sf_match_key_bytes(match, l->cls, l->cls_len);
+        ok = sf_key_put(k, h, 2 * sizeof(size_t))
+             && sf_key_bytes(k, l->href, l->href_len)
+             && sf_key_bytes(k, l->rel, l->rel_len)
+             && sf_key_bytes(k, l->cls, l->cls_len);
     }
 
-    if (!ok) {
-        match->key_len = 0;
-    }
+    return ok;
 }
 
 
-/* sf_match_memo(); *keyed set once the block's key is in match->key. */
-static int
-sf_match_find(sf_match_t *match, const sf_block_t *b, int *keyed)
+int
+sf_match_memo(sf_match_t *match, const sf_block_t *b)
 {
-    int  k;
+    int       i;
+    sf_key_t  k;
 
-    for (k = 0; k < SF_MEMO_SLOTS; k++) {
-        if (match->memo_len[k] == 0 || match->memo_text[k] != b->text_len) {
+    for (i = 0; i < SF_MEMO_SLOTS; i++) {
+        if (match->memo_len[i] == 0 || match->memo_text[i] != b->text_len) {
             continue;
         }
 
-        if (!*keyed) {
-            sf_match_key(match, b);
-            *keyed = 1;
-        }
+        /* compared as it is written out: nothing copied */
+        k.buf = NULL;
+        k.cmp = match->memo + i * SF_MEMO_KEY;
+        k.len = 0;
+        k.cap = match->memo_len[i];
 
-        if (match->memo_len[k] == match->key_len
-            && memcmp(match->key + (k + 1) * SF_MEMO_KEY, match->key,
-                      match->key_len) == 0)
-        {
-            return k;
+        if (sf_match_key(match, b, &k) && k.len == match->memo_len[i]) {
+            return i;
         }
     }
 
@@ -904,30 +915,19 @@ sf_match_find(sf_match_t *match, const sf_block_t *b, int *keyed)
 }
 
 
-int
-sf_match_memo(sf_match_t *match, const sf_block_t *b)
-{
-    int  keyed;
-
-    keyed = 0;
-
-    return sf_match_find(match, b, &keyed);
-}
-
-
 void
 sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t may, sf_decision_result_t *result)
 {
-    int     k, i, keyed;
+    int       i, n;
+    sf_key_t  k;
 
-    keyed = 0;
-    k = sf_match_find(match, block, &keyed);
+    n = sf_match_memo(match, block);
 
-    if (k >= 0) {
+    if (n >= 0) {
         memset(result, 0, sizeof(sf_decision_result_t));
-        result->action = match->memo_action[k];
-        result->rule_id = match->memo_rule[k];
+        result->action = match->memo_action[n];
+        result->rule_id = match->memo_rule[n];
         return;
     }
 
@@ -940,19 +940,22 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
         return;
     }
 
-    if (!keyed) {
-        sf_match_key(match, block);
+    /* the oldest slot, written over */
+    n = (int) match->memo_next;
+    k.buf = match->memo + n * SF_MEMO_KEY;
+    k.cmp = NULL;
+    k.len = 0;
+    k.cap = SF_MEMO_KEY;
+
+    if (!sf_match_key(match, block, &k)) {
+        k.len = 0;
     }
 
-    if (match->key_len == 0) {
-        return;
-    }
-
-    k = (int) match->memo_next;
+    match->memo_len[n] = k.len;
+    match->memo_text[n] = block->text_len;
+    match->memo_action[n] = result->action;
+    match->memo_rule[n] = result->rule_id;
     match->memo_next = (match->memo_next + 1) % SF_MEMO_SLOTS;
-    memcpy(match->key + (k + 1) * SF_MEMO_KEY, match->key, match->key_len);
-    match->memo_len[k] = match->key_len;
-    match->memo_text[k] = block->text_len;
     match->memo_mask = 0;
 
     for (i = 0; i < SF_MEMO_SLOTS; i++) {
@@ -960,7 +963,4 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
             match->memo_mask |= (uint64_t) 1 << (match->memo_text[i] & 63);
         }
     }
-
-    match->memo_action[k] = result->action;
-    match->memo_rule[k] = result->rule_id;
 }

@@ -81,9 +81,8 @@ struct sf_match_s {
      * every article, is decided once while it stays here, also across
      * the pages of the streams that share this scratch.
      */
-    unsigned char        *key;              /* SF_MEMO_KEY, then a slot's */
-    size_t                key_len;          /* 0: the block has none */
-    size_t                memo_len[SF_MEMO_SLOTS];
+    unsigned char        *memo;             /* the keys, SF_MEMO_KEY each */
+    size_t                memo_len[SF_MEMO_SLOTS];   /* 0: none */
     size_t                memo_text[SF_MEMO_SLOTS];   /* its text_len */
     uint64_t              memo_mask;        /* bits text_len % 64 of them */
     sf_action_e           memo_action[SF_MEMO_SLOTS];
