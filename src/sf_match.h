@@ -230,11 +230,16 @@ int sf_match_word(const unsigned char *list, size_t len,
     const unsigned char *word, size_t wlen);
 
 /*
- * The slot of the last full decisions (sf_rules_decide_rest) that holds
- * the block, or -1; its key is built only when a slot's text is as long
- * (memo_mask tells whether one may be).
+ * The slot of the last full decisions (sf_memo.c) that holds the block,
+ * or -1; its key is walked only when a slot's text is as long (memo_mask
+ * tells whether one may be).
  */
 int sf_match_memo(sf_match_t *match, const sf_block_t *b);
+
+/* Remembers the full decision of the block, if it points into no
+ * buffer (sf_memo.c). */
+void sf_match_remember(sf_match_t *match, const sf_block_t *b,
+    const sf_decision_result_t *result);
 
 /*
  * The decision without normalizing (sf_reject.c): 1 when the block is
