@@ -148,13 +148,14 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     match->source = sf_match_get(match, SF_SOURCE_MAX + 1);
     match->name = sf_match_get(match, SF_NAME_MAX);
     match->src_raw = sf_match_get(match, SF_SOURCE_RAW);
+    match->memo = sf_match_get(match, SF_MEMO_SLOTS * SF_MEMO_KEY);
 
     if (match->buf[0] == NULL || match->buf[1] == NULL || match->pos == NULL
         || match->dpos == NULL || match->order == NULL
         || match->elinks == NULL || match->links == NULL
         || match->bits == NULL || match->href == NULL
         || match->source == NULL || match->name == NULL
-        || match->src_raw == NULL)
+        || match->src_raw == NULL || match->memo == NULL)
     {
         goto failed;
     }
@@ -250,6 +251,7 @@ sf_match_destroy(sf_match_t *match, const sf_allocator_t *alloc)
     sf_match_put(match, match->traw);
     sf_match_put(match, match->name);
     sf_match_put(match, match->shape);
+    sf_match_put(match, match->memo);
     sf_match_put(match, match);
 }
 
@@ -609,6 +611,27 @@ sf_match_scan(const sf_rules_t *rules, sf_match_t *match)
 
 
 /*
+ * The rules that have their key phrase in the scanned text, or none
+ * (sf_rules.h, cand_ok): the others fail their required phrases or a
+ * condition on phrases whatever else, as the reject has it.
+ */
+static uint64_t
+sf_match_cand(const sf_rules_t *rules, const sf_match_t *match)
+{
+    uint64_t  cand, m;
+
+    memcpy(&m, match->bits, sizeof(m));
+    cand = rules->cand_always;
+
+    for ( /* void */ ; m != 0; m &= m - 1) {
+        cand |= rules->cand_phrase[sf_ctz64(m)];
+    }
+
+    return cand;
+}
+
+
+/*
  * Whether the block is kept without a look at its text: quoted text and
  * existing comments are never touched, and the raw-text reject may tell
  * that no rule can take it (may: the rules it could not reject).
@@ -625,6 +648,7 @@ sf_match_kept(const sf_rules_t *rules, sf_match_t *match,
     if (block->flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)) {
         return 1;
     }
+
 
     /* no rules left to try (may NULL): the links are not looked at */
     return !match->slow && rules->anchor_all.map != NULL
@@ -666,11 +690,13 @@ sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
 }
 
 
-void
-sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
+/* The rules of may (all bits: those the tag takes) in order, the first
+ * that fires decides. */
+static void
+sf_match_rules(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t may, sf_decision_result_t *result)
 {
-    int               rc;
+    int               rc, pruned;
     size_t            k, i, n;
     sf_tag_e          tag;
     sf_rule_t        *r, **list;
@@ -688,11 +714,17 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
     list = NULL;
 
     /* the rules the reject left, or those the tag may take */
-    if (may == ~(uint64_t) 0 || !rules->cand_ok) {
+    if (may == ~(uint64_t) 0 && rules->cand_ok
+        && (unsigned) tag < SF_TAG_NTAGS)
+    {
+        may = rules->cand_tag[tag];
+
+    } else if (may == ~(uint64_t) 0 || !rules->cand_ok) {
         list = sf_match_candidates(rules, block, &n);
     }
 
     k = 0;
+    pruned = list != NULL;
 
     while ((r = sf_match_next_rule(rules, &may, list, n, &k)) != NULL) {
 
@@ -717,21 +749,24 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
                 continue;
             }
 
-            if (r->nrequired > 0) {
+            if (r->nrequired > 0 || r->needs_scan) {
                 sf_match_scan(rules, match);
 
-                for (i = 0; i < r->nrequired; i++) {
-                    if (!sf_bit_test(match->bits, r->required[i])) {
-                        break;
-                    }
+                /* once scanned, no later rule that lacks its phrases */
+                if (!pruned) {
+                    may &= sf_match_cand(rules, match);
+                    pruned = 1;
                 }
+            }
 
-                if (i < r->nrequired) {
-                    continue;
+            for (i = 0; i < r->nrequired; i++) {
+                if (!sf_bit_test(match->bits, r->required[i])) {
+                    break;
                 }
+            }
 
-            } else if (r->needs_scan) {
-                sf_match_scan(rules, match);
+            if (i < r->nrequired) {
+                continue;
             }
         }
 
@@ -761,4 +796,24 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
 
         return;
     }
+}
+
+
+void
+sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block, uint64_t may, sf_decision_result_t *result)
+{
+    int  n;
+
+    n = sf_match_memo(match, block);
+
+    if (n >= 0) {
+        memset(result, 0, sizeof(sf_decision_result_t));
+        result->action = match->memo_action[n];
+        result->rule_id = match->memo_rule[n];
+        return;
+    }
+
+    sf_match_rules(rules, match, block, may, result);
+    sf_match_remember(match, block, result);
 }

@@ -17,6 +17,8 @@
 #define SF_ELINKS_MAX     16                /* links in escaped markup */
 #define SF_SOURCE_RAW     512               /* hrefs the source cache keeps */
 #define SF_TITLE_RAW      256               /* titles the title cache keeps */
+#define SF_MEMO_SLOTS     4                 /* full decisions remembered */
+#define SF_MEMO_KEY       1024              /* bytes of a block's key */
 
 
 /* A link of the block being decided, in every coordinate it needs. */
@@ -72,6 +74,20 @@ struct sf_match_s {
     size_t                traw_tshort;
     unsigned              traw_ok:1;
     unsigned char        *name;
+    /*
+     * The last full decisions that point into no buffer (no source, no
+     * limit hit), each by every byte and field of the block the decision
+     * reads (sf_match_key): the boilerplate of a site, a disclaimer under
+     * every article, is decided once while it stays here, also across
+     * the pages of the streams that share this scratch.
+     */
+    unsigned char        *memo;             /* the keys, SF_MEMO_KEY each */
+    size_t                memo_len[SF_MEMO_SLOTS];   /* 0: none */
+    size_t                memo_text[SF_MEMO_SLOTS];   /* its text_len */
+    uint64_t              memo_mask;        /* bits text_len % 64 of them */
+    sf_action_e           memo_action[SF_MEMO_SLOTS];
+    const char           *memo_rule[SF_MEMO_SLOTS];
+    unsigned              memo_next;
 
     pcre2_general_context  *gctx;
     pcre2_match_context    *mctx;
@@ -212,6 +228,18 @@ int sf_match_href(sf_match_t *match, sf_mlink_t *l,
 /* Whether a space-separated list holds word, ASCII case-insensitively. */
 int sf_match_word(const unsigned char *list, size_t len,
     const unsigned char *word, size_t wlen);
+
+/*
+ * The slot of the last full decisions (sf_memo.c) that holds the block,
+ * or -1; its key is walked only when a slot's text is as long (memo_mask
+ * tells whether one may be).
+ */
+int sf_match_memo(sf_match_t *match, const sf_block_t *b);
+
+/* Remembers the full decision of the block, if it points into no
+ * buffer (sf_memo.c). */
+void sf_match_remember(sf_match_t *match, const sf_block_t *b,
+    const sf_decision_result_t *result);
 
 /*
  * The decision without normalizing (sf_reject.c): 1 when the block is

@@ -206,13 +206,51 @@ sf_prefilter_rows(sf_prefilter_t *pf, const uint32_t *child,
 }
 
 
+/*
+ * depth_off (sf_prefilter.h) from the depth of each trie state, its
+ * parent's and one, breadth first.
+ */
+static void
+sf_prefilter_depths(sf_prefilter_t *pf, const uint32_t *child,
+    const uint32_t *sibling, const uint32_t *order, uint32_t *depth)
+{
+    size_t    k, d;
+    uint32_t  s, t;
+
+    depth[0] = 0;
+    d = 0;
+    pf->depth_off[0] = 0;
+
+    for (k = 0; k < pf->nstates; k++) {
+        s = order[k];
+
+        for (t = child[s]; t != 0; t = sibling[t]) {
+            depth[t] = depth[s] + 1;
+        }
+
+        while (d < depth[s]) {
+            pf->depth_off[++d] = (uint32_t) (k < pf->ndense
+                                             ? k * pf->nclasses
+                                             : pf->dense_end + k - pf->ndense);
+        }
+    }
+
+    /* no state that deep: past the last one */
+    while (d < pf->maxlen + 1) {
+        pf->depth_off[++d] = (uint32_t) (pf->dense_end + pf->nstates
+                                         - pf->ndense);
+    }
+}
+
+
 int
 sf_prefilter_build(sf_prefilter_t *pf, const sf_phrase_t *phrases,
     size_t n, size_t max_dfa, const sf_allocator_t *alloc)
 {
     int        rc;
     size_t     i, j, k, max, ncls, nst;
-    uint32_t  *scratch, *child, *sibling, *edge, *fail, *order, *id, *term;
+    uint32_t  *scratch, *child, *sibling, *edge, *fail, *order, *id, *term,
+              *depth;
 
     memset(pf, 0, sizeof(sf_prefilter_t));
 
@@ -244,8 +282,8 @@ sf_prefilter_build(sf_prefilter_t *pf, const sf_phrase_t *phrases,
     }
 
     /* per trie state: first child, next sibling, class into it, fail
-       state, breadth first order, new number, phrase + 1 */
-    scratch = sf_prefilter_alloc(alloc, 7 * max * sizeof(uint32_t));
+       state, breadth first order, new number, phrase + 1, depth */
+    scratch = sf_prefilter_alloc(alloc, 8 * max * sizeof(uint32_t));
     if (scratch == NULL) {
         return SF_ERROR;
     }
@@ -257,6 +295,7 @@ sf_prefilter_build(sf_prefilter_t *pf, const sf_phrase_t *phrases,
     order = scratch + 4 * max;
     id = scratch + 5 * max;
     term = scratch + 6 * max;
+    depth = scratch + 7 * max;
 
     memset(child, 0, max * sizeof(uint32_t));
     memset(term, 0, max * sizeof(uint32_t));
@@ -275,15 +314,20 @@ sf_prefilter_build(sf_prefilter_t *pf, const sf_phrase_t *phrases,
     pf->out = sf_prefilter_alloc(alloc, nst * sizeof(uint32_t));
     pf->next = sf_prefilter_alloc(alloc, nst * sizeof(uint32_t));
     pf->phrase = sf_prefilter_alloc(alloc, nst * sizeof(uint32_t));
-    pf->memory = (pf->dense_end + 3 * nst) * sizeof(uint32_t);
+    pf->depth_off = sf_prefilter_alloc(alloc,
+                                       (pf->maxlen + 2) * sizeof(uint32_t));
+    pf->memory = (pf->dense_end + 3 * nst + pf->maxlen + 2)
+                 * sizeof(uint32_t);
 
     rc = SF_ERROR;
 
     if (pf->delta == NULL || pf->out == NULL || pf->next == NULL
-        || pf->phrase == NULL)
+        || pf->phrase == NULL || pf->depth_off == NULL)
     {
         goto done;
     }
+
+    sf_prefilter_depths(pf, child, sibling, order, depth);
 
     memset(pf->out, 0, nst * sizeof(uint32_t));
     memset(pf->next, 0, nst * sizeof(uint32_t));
@@ -353,6 +397,7 @@ sf_prefilter_free(sf_prefilter_t *pf, const sf_allocator_t *alloc)
     sf_prefilter_release(alloc, pf->sfirst);
     sf_prefilter_release(alloc, pf->sedge);
     sf_prefilter_release(alloc, pf->scls);
+    sf_prefilter_release(alloc, pf->depth_off);
 
     pf->delta = NULL;
     pf->out = NULL;
@@ -362,6 +407,7 @@ sf_prefilter_free(sf_prefilter_t *pf, const sf_allocator_t *alloc)
     pf->sfirst = NULL;
     pf->sedge = NULL;
     pf->scls = NULL;
+    pf->depth_off = NULL;
 }
 
 
@@ -455,11 +501,35 @@ sf_prefilter_lane_sparse(const sf_prefilter_t *pf,
 }
 
 
+/*
+ * Lane e, which has read its quarter up to text[p], reads on while a
+ * phrase may be under way across p: while its state is deeper than the
+ * bytes it has read past p.  From there it is in the state of the lane
+ * that started at p, which sees the rest.
+ */
+static void
+sf_prefilter_tail(const sf_prefilter_t *pf, uint32_t e,
+    const unsigned char *text, size_t p, size_t len, unsigned char *bits)
+{
+    size_t  t, n;
+
+    n = len - p < pf->maxlen ? len - p : pf->maxlen;
+
+    for (t = 0; t < n && (e >> 1) >= pf->depth_off[t + 1]; t++) {
+        e = pf->delta[(e >> 1) + pf->cls[text[p + t]]];
+
+        if (e & 1) {
+            sf_prefilter_out(pf, e, bits);
+        }
+    }
+}
+
+
 void
 sf_prefilter_scan(const sf_prefilter_t *pf, const unsigned char *text,
     size_t len, unsigned char *bits)
 {
-    size_t                i, j, seg, ovl, n, last;
+    size_t                i, j, seg, last;
     uint32_t              e0, e1, e2, e3;
     const uint32_t       *delta;
     const unsigned char  *cls, *t0, *t1, *t2, *t3;
@@ -473,10 +543,7 @@ sf_prefilter_scan(const sf_prefilter_t *pf, const unsigned char *text,
         return;
     }
 
-    ovl = pf->maxlen > 0 ? pf->maxlen - 1 : 0;
-    seg = len / 4;
-
-    if (len < 64 || seg + ovl >= len / 2) {
+    if (len < 64) {
         sf_prefilter_lane(pf, text, 0, len, bits);
         return;
     }
@@ -484,11 +551,11 @@ sf_prefilter_scan(const sf_prefilter_t *pf, const unsigned char *text,
     /*
      * The scan is bound by the latency of one table load per byte: four
      * independent lanes over the four quarters of the text hide most of
-     * it.  Each lane runs on past its quarter by the longest phrase less
-     * one, so that a phrase across a boundary is still seen whole; the
-     * last lane ends with the text.
+     * it.  Each of the first three runs on past its quarter as far as a
+     * phrase across the boundary may need (sf_prefilter_tail), mostly a
+     * few bytes; the last lane ends with the text.
      */
-    n = seg + ovl;
+    seg = len / 4;
     last = len - 3 * seg;
     delta = pf->delta;
     cls = pf->cls;
@@ -501,17 +568,11 @@ sf_prefilter_scan(const sf_prefilter_t *pf, const unsigned char *text,
     e2 = 0;
     e3 = 0;
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < seg; i++) {
         e0 = delta[(e0 >> 1) + cls[t0[i]]];
         e1 = delta[(e1 >> 1) + cls[t1[i]]];
         e2 = delta[(e2 >> 1) + cls[t2[i]]];
-
-        if (i < last) {
-            e3 = delta[(e3 >> 1) + cls[t3[i]]];
-
-        } else {
-            e3 &= ~(uint32_t) 1;
-        }
+        e3 = delta[(e3 >> 1) + cls[t3[i]]];
 
         if ((e0 | e1 | e2 | e3) & 1) {
             if (e0 & 1) {
@@ -533,11 +594,15 @@ sf_prefilter_scan(const sf_prefilter_t *pf, const unsigned char *text,
     }
 
     /* the last lane may be a little longer than the others */
-    for (j = n; j < last; j++) {
+    for (j = seg; j < last; j++) {
         e3 = delta[(e3 >> 1) + cls[t3[j]]];
 
         if (e3 & 1) {
             sf_prefilter_out(pf, e3, bits);
         }
     }
+
+    sf_prefilter_tail(pf, e0, text, seg, len, bits);
+    sf_prefilter_tail(pf, e1, text, 2 * seg, len, bits);
+    sf_prefilter_tail(pf, e2, text, 3 * seg, len, bits);
 }

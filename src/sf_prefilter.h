@@ -40,6 +40,12 @@ typedef struct {
     uint32_t             *sfirst;           /* first edge; nsparse + 1 */
     uint32_t             *sedge;            /* edges: entry of the target */
     unsigned char        *scls;             /* edges: their class */
+    /*
+     * depth_off[d], d up to maxlen + 1: the offset of the first state d
+     * bytes deep or deeper (states are numbered breadth first, so their
+     * offsets grow with their depth), past the last one when none is.
+     */
+    uint32_t             *depth_off;
     size_t                ndense;
     size_t                dense_end;        /* ndense x nclasses */
     size_t                nstates;

@@ -822,6 +822,32 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
 }
 
 
+/*
+ * "title" on a text whose normalized form keeps lo to b->text_len bytes
+ * (no pass makes it longer): it can equal the page title, or the title
+ * without its " - SITE", only if one of them is as long.  The title is
+ * normalized once a page (sf_match_page_title), and this decision's full
+ * way reads it from there.
+ */
+static int
+sf_reject_title(sf_match_t *match, const sf_block_t *b, size_t lo)
+{
+    size_t  n;
+
+    match->titled = 0;
+    n = sf_match_page_title(match, b);
+
+    if (n == 0) {
+        return SF_PRE_FALSE;
+    }
+
+    return (n >= lo && n <= b->text_len)
+           || (match->tshort >= lo && match->tshort <= b->text_len
+               && match->tshort != 0)
+           ? SF_PRE_MAYBE : SF_PRE_FALSE;
+}
+
+
 /* A condition on what the raw text tells: nl links, bits maybe found. */
 static int
 sf_reject_cond(sf_match_t *match, const sf_block_t *b,
@@ -940,6 +966,9 @@ sf_reject_cond(sf_match_t *match, const sf_block_t *b,
 
         return SF_PRE_FALSE;
 
+    case SF_COND_TITLE:
+        return sf_reject_title(match, b, lo);
+
     case SF_COND_REGEX:
         /* may hit a limit, which the decision reports */
         return SF_PRE_UNKNOWN;
@@ -1020,15 +1049,19 @@ sf_reject_wide(const sf_rules_t *rules, const unsigned char *text,
  * The rules of mask (all of them when the reject has no tables) in order,
  * each rejected on the raw text or not: 1 when all are, 0 as soon as one
  * is not, as in sf_rules_decide a rule this cannot reject stops it before
- * any later one could matter.
+ * any later one could matter.  Then, with the tables, *may keeps only
+ * that rule and the later candidates: the rules rejected before it and
+ * those whose key phrase the text lacks cannot fire, and the full way
+ * need not try them again.
  */
 static int
 sf_reject_rules(const sf_rules_t *rules, sf_match_t *match,
-    const sf_block_t *b, uint64_t mask, size_t nl, size_t lo)
+    const sf_block_t *b, uint64_t mask, size_t nl, size_t lo,
+    uint64_t *may)
 {
     int               rc = SF_PRE_UNKNOWN;  /* read only when c is set */
     size_t            k, i, n;
-    uint64_t          maybe, cand, m;
+    uint64_t          maybe, cand, m, left;
     sf_tag_e          tag;
     sf_rule_t        *r, **list;
     const sf_cond_t  *c;
@@ -1071,7 +1104,14 @@ sf_reject_rules(const sf_rules_t *rules, sf_match_t *match,
 
     k = 0;
 
-    while ((r = sf_match_next_rule(rules, &cand, list, n, &k)) != NULL) {
+    for ( ;; ) {
+        /* this rule and those after it */
+        left = cand;
+        r = sf_match_next_rule(rules, &cand, list, n, &k);
+
+        if (r == NULL) {
+            break;
+        }
 
         if (!sf_match_in_scope(r, tag, b)) {
             continue;
@@ -1109,6 +1149,10 @@ sf_reject_rules(const sf_rules_t *rules, sf_match_t *match,
         }
 
         if (c == NULL || rc == SF_PRE_UNKNOWN) {
+            if (list == NULL) {
+                *may = left;
+            }
+
             return 0;
         }
     }
@@ -1252,6 +1296,17 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
     }
 
+    /*
+     * A block the full way decided lately (a disclaimer under every
+     * article): it tells it again, without the probe.  Blocks kept by
+     * the tables or the long anchors never come here.
+     */
+    if (((match->memo_mask >> (b->text_len & 63)) & 1) && may != NULL
+        && sf_match_memo(match, b) >= 0)
+    {
+        return 0;
+    }
+
     hit = sf_reject_probe(rules, b->text, b->text_len, seen, match->bits);
 
     /* letters of other scripts: only a text with their lead bytes */
@@ -1287,7 +1342,7 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         return 0;
     }
 
-    return sf_reject_rules(rules, match, b, m, nl, lo);
+    return sf_reject_rules(rules, match, b, m, nl, lo, may);
 }
 
 

@@ -841,6 +841,259 @@ mk_titled(const char *html, const char *title)
 }
 
 
+/*
+ * The reject tells "title" false from the lengths the raw text bounds: the
+ * normalized text keeps at least its printable ASCII bytes and at most all
+ * of them.  At each bound, equal to the title or to the title without its
+ * " - SITE", the rule fires; a text of another length is kept by the
+ * reject alone.
+ */
+static void
+test_reject_title(void **state)
+{
+    size_t       i;
+    uint64_t     may;
+    t_block_t   *tb;
+
+    static const struct {
+        const char  *html;
+        const char  *title;
+        const char  *id;
+    } cases[] = {
+        /* as long as the short title, and as long as the whole */
+        { "Big page", "Big page - Site", "title-repeated" },
+        { "Big page - Site", "Big page - Site", "title-repeated" },
+        /* kept bytes as many as the title's */
+        { "Bigpage", "Bigpage", "title-repeated" },
+        { "Bigpage", "Bigpage - X", "title-repeated" },
+        /* white space the normalization collapses */
+        { "  big \n  PAGE   ", "Big page - Site", "title-repeated" },
+        { "Big&nbsp;page", "Big page - Site", "title-repeated" },
+        /* another length, or the same length and other words */
+        { "Big pages", "Big page - Site", "-" },
+        { "Big pag", "Big page - Site", "-" },
+        { "Bog page", "Big page - Site", "-" },
+        { "February 20, 2024 by Web Times", "Big page - Site", "-" }
+    };
+
+    (void) state;
+
+    /* title-repeated: "position first" and "title" */
+    load(NULL, 1);
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        tb = mk_titled(cases[i].html, cases[i].title);
+        tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+
+        if (strcmp(fired(tb), cases[i].id) != 0) {
+            fail_msg("\"%s\" with the title \"%s\": %s", cases[i].html,
+                     cases[i].title, res.rule_id != NULL ? res.rule_id : "-");
+        }
+    }
+
+    /* an entry's meta line: kept by the reject, without normalizing */
+    tb = mk_titled("February 20, 2024 by <a href=\"https://w.ex/by/x/\">"
+                   "Web Times</a>",
+                   "Putin gave Kim Jong Un a Russian-made car in a show of "
+                   "their special ties - Web Times");
+    tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+    assert_true(sf_rules_prejudge(rules, match, &tb->b, &may));
+    rm(tb);
+
+    unload();
+}
+
+
+/*
+ * Once the full way has scanned a block's phrases it tries only the later
+ * rules that have their key phrase there or none: with escaped markup (no
+ * reject) and without, a rule with no phrase, one with any of two and one
+ * with two phrases still fire after a rule whose phrase is not there.
+ */
+static void
+test_full_candidates(void **state)
+{
+    size_t  i;
+
+    static const t_fires_t  cases[] = {
+        { "&lt;i&gt;zap", "c" },
+        { "&lt;i&gt;bar <a href=\"https://s.ex/\">x</a>", "b" },
+        { "&lt;i&gt;qux and bar", "d" },
+        { "&lt;i&gt;bar and qux, foo", "a" },
+        { "&lt;i&gt;bar", "-" },
+        { "zap", "c" },
+        { "bar <a href=\"https://s.ex/\">x</a>", "b" },
+        { "QUX and bar", "d" },
+        { "qux", "-" }
+    };
+
+    (void) state;
+
+    load("rule a\n  contains \"foo\"\n  action drop\nend\n"
+         "rule b\n  links = 1\n  action drop\nend\n"
+         "rule c\n  any 1 \"baz\" \"zap\"\n  action drop\nend\n"
+         "rule d\n  contains \"qux\"\n  contains \"bar\"\n"
+         "  action drop\nend\n", 0);
+
+    for (i = 0; i < 2; i++) {
+        /* the same through the reject and through the full way only */
+        sf_match_fast(match, i == 0);
+        expect_fires(cases, sizeof(cases) / sizeof(cases[0]));
+    }
+
+    unload();
+}
+
+
+/* A block of test_full_memo(): markup, tag, class, container. */
+typedef struct {
+    const char           *html;
+    sf_tag_e              tag;
+    const char           *cls;
+    const char           *pcls;
+    const char           *pid;
+    const char           *title;
+    unsigned              first;
+} t_memo_t;
+
+
+static t_block_t *
+mk_memo(const t_memo_t *m)
+{
+    t_block_t  *tb;
+
+    tb = mk_tag(m->tag, m->html);
+    tb->b.cls = (const unsigned char *) m->cls;
+    tb->b.cls_len = m->cls != NULL ? strlen(m->cls) : 0;
+    tb->b.parent_cls = (const unsigned char *) m->pcls;
+    tb->b.parent_cls_len = m->pcls != NULL ? strlen(m->pcls) : 0;
+    tb->b.parent_id = (const unsigned char *) m->pid;
+    tb->b.parent_id_len = m->pid != NULL ? strlen(m->pid) : 0;
+    tb->b.title = (const unsigned char *) m->title;
+    tb->b.title_len = m->title != NULL ? strlen(m->title) : 0;
+
+    if (m->first) {
+        tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+    }
+
+    return tb;
+}
+
+
+/*
+ * The full way remembers its last decisions by every field of the block
+ * it reads: the same text with another title, position, tag, class or id
+ * (its own or its container's), link count, href, rel, link class or
+ * link text is decided anew.  Each pair, in both orders, on one scratch
+ * (with the reject off, so that every block reaches the full way, and
+ * on) against a scratch of its own for each block.
+ */
+static void
+test_full_memo(void **state)
+{
+    size_t                 i, j, o, n;
+    t_memo_t               m;
+    t_block_t             *tb[2];
+    sf_match_t            *fresh;
+    sf_decision_result_t   a, b;
+
+    static const t_memo_t  pairs[][2] = {
+        { { "Big page", SF_TAG_P, NULL, NULL, NULL, "Big page - S", 1 },
+          { "Big page", SF_TAG_P, NULL, NULL, NULL, "Big pages", 1 } },
+        { { "Big page", SF_TAG_P, NULL, NULL, NULL, "Big page - S", 1 },
+          { "Big page", SF_TAG_P, NULL, NULL, NULL, "Big page - S", 0 } },
+        { { "lix one", SF_TAG_LI, NULL, NULL, NULL, NULL, 0 },
+          { "lix one", SF_TAG_P, NULL, NULL, NULL, NULL, 0 } },
+        { { "boxx", SF_TAG_DIV, "box", NULL, NULL, NULL, 0 },
+          { "boxx", SF_TAG_DIV, "bix", NULL, NULL, NULL, 0 } },
+        { { "boxx", SF_TAG_NONE, NULL, "box", NULL, NULL, 0 },
+          { "boxx", SF_TAG_NONE, NULL, "bix", NULL, NULL, 0 } },
+        { { "idx", SF_TAG_NONE, NULL, NULL, "main", NULL, 0 },
+          { "idx", SF_TAG_NONE, NULL, NULL, "mane", NULL, 0 } },
+        /* a div whose links differ: the markup of both is below */
+        { { NULL, SF_TAG_DIV, NULL, NULL, NULL, NULL, 0 },
+          { NULL, SF_TAG_DIV, NULL, NULL, NULL, NULL, 0 } }
+    };
+
+    /* the href, a second link, rel, class, the link's text */
+    static const char  *links[][2] = {
+        { "hrefx <a href=\"https://g.ex/\">a</a>",
+          "hrefx <a href=\"https://h.ex/\">a</a>" },
+        { "hrefx <a href=\"https://g.ex/\">a</a>",
+          "hrefx <a href=\"https://g.ex/\">a</a><a>b</a>" },
+        { "relx <a href=\"/\" rel=\"nofollow\">a</a>",
+          "relx <a href=\"/\" rel=\"nofollaw\">a</a>" },
+        { "clsx <a href=\"/\" class=\"y\">a</a>",
+          "clsx <a href=\"/\" class=\"z\">a</a>" },
+        { "textx <a href=\"/\">here</a>", "<a href=\"/\">textx</a> here" }
+    };
+
+    (void) state;
+
+    load("rule t\n  scope p\n  position first\n  title\n  action drop\n"
+         "end\n"
+         "rule li\n  scope li\n  contains \"lix\"\n  action drop\nend\n"
+         "rule box\n  scope .box\n  contains \"boxx\"\n  action drop\n"
+         "end\n"
+         "rule id\n  scope \"#main\"\n  contains \"idx\"\n  action drop\n"
+         "end\n"
+         "rule href\n  scope div\n  link-href 1 \"g.ex\"\n  links = 1\n"
+         "  contains \"hrefx\"\n  action drop\nend\n"
+         "rule rel\n  scope div\n  link-rel 1 \"nofollow\"\n"
+         "  contains \"relx\"\n  action drop\nend\n"
+         "rule cls\n  scope div\n  link-class 1 \"y\"\n"
+         "  contains \"clsx\"\n  action drop\nend\n"
+         "rule text\n  scope div\n  link-text 1 \"here\"\n"
+         "  contains \"textx\"\n  action drop\nend\n", 0);
+
+    n = sizeof(pairs) / sizeof(pairs[0]) - 1;
+
+    for (i = 0; i < 2 * (n + sizeof(links) / sizeof(links[0])); i++) {
+        /* the full way only, then the reject first */
+        sf_match_fast(match, (int) (i & 1));
+
+        for (o = 0; o < 2; o++) {
+            for (j = 0; j < 2; j++) {
+                m = pairs[i / 2 < n ? i / 2 : n][j ^ o];
+
+                if (m.html == NULL) {
+                    m.html = links[i / 2 - n][j ^ o];
+                }
+
+                tb[j] = mk_memo(&m);
+            }
+
+            for (j = 0; j < 2; j++) {
+                sf_rules_decide(rules, match, &tb[j]->b, &a);
+
+                fresh = sf_match_create(rules, &limits, &alloc);
+                assert_non_null(fresh);
+                sf_match_fast(fresh, 0);
+                sf_rules_decide(rules, fresh, &tb[j]->b, &b);
+                sf_match_destroy(fresh, &alloc);
+
+                if (a.action != b.action
+                    || (a.rule_id == NULL) != (b.rule_id == NULL)
+                    || (a.rule_id != NULL && strcmp(a.rule_id, b.rule_id)))
+                {
+                    fail_msg("pair %zu, block %zu: %s, alone %s", i / 2,
+                             j ^ o, a.rule_id != NULL ? a.rule_id : "-",
+                             b.rule_id != NULL ? b.rule_id : "-");
+                }
+
+                /* the pair is told apart: one fires, the other not */
+                assert_true((b.rule_id != NULL) == ((j ^ o) == 0));
+            }
+
+            rm(tb[0]);
+            rm(tb[1]);
+        }
+    }
+
+    unload();
+}
+
+
 static void
 test_template(void **state)
 {
@@ -1786,7 +2039,7 @@ test_prefilter_tables(void **state)
     static const size_t  caps[] = { 0, 1, 300, 1024, 4096 };
     static const char    alpha[] = "aehilnoprstu ";
 
-    size_t           i, j, k, len, n;
+    size_t           i, j, k, len, n, b, off;
     unsigned         seed;
     sf_phrase_t      ph[16];
     sf_prefilter_t   pf[5];
@@ -1844,6 +2097,35 @@ test_prefilter_tables(void **state)
         }
     }
 
+    /*
+     * The scan reads the quarters of a text in four lanes, each one past
+     * its quarter only while a phrase may be under way: the longest
+     * phrase across each boundary, at each offset.
+     */
+    i = 8;
+
+    for (len = 64; len < 140; len += 5) {
+        for (b = len / 4; b < len; b += len / 4) {
+            for (off = 1; off < ph[i].len && off <= b
+                          && b - off + ph[i].len <= len; off++)
+            {
+                for (j = 0; j < len; j++) {
+                    text[j] = (unsigned char) alpha[rand_r(&seed)
+                                                    % (sizeof(alpha) - 1)];
+                }
+
+                memcpy(text + b - off, ph[i].data, ph[i].len);
+                memset(got, 0, sizeof(got));
+                sf_prefilter_scan(&pf[0], text, len, got);
+
+                if (!sf_bit_test(got, i)) {
+                    fail_msg("\"%s\" across byte %zu of %zu not seen",
+                             words[i], b, len);
+                }
+            }
+        }
+    }
+
     for (k = 0; k < 5; k++) {
         sf_prefilter_free(&pf[k], &alloc);
     }
@@ -1862,6 +2144,7 @@ main(void)
         cmocka_unit_test(test_regex),
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_structure),
+        cmocka_unit_test(test_reject_title),
         cmocka_unit_test(test_sources),
         cmocka_unit_test(test_escaped_footer),
         cmocka_unit_test(test_catalog_negatives),
@@ -1869,6 +2152,8 @@ main(void)
         cmocka_unit_test(test_regex_limits),
         cmocka_unit_test(test_text_overflow),
         cmocka_unit_test(test_template),
+        cmocka_unit_test(test_full_candidates),
+        cmocka_unit_test(test_full_memo),
         cmocka_unit_test(test_link_attrs),
         cmocka_unit_test(test_builtin_fast_path),
         cmocka_unit_test(test_match_alloc_failures),

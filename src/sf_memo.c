@@ -1,0 +1,172 @@
+/*
+ * sf_memo.c: the full decisions the scratch remembers (sf_match_t, memo).
+ *
+ * A site's boilerplate is the same block under every article and on every
+ * page: a disclaimer, a "follow us" box.  The last SF_MEMO_SLOTS full
+ * decisions that point into no buffer of the scratch (no source, no limit
+ * hit, no overflow) are kept, each by a key that writes out every field
+ * of the block the decision reads; a block equal in all of them is
+ * decided by one comparison, also on the later pages of the streams that
+ * share the scratch.  The key is compared as it is walked, never copied
+ * for a look.
+ */
+
+#include <string.h>
+
+#include "sf_match.h"
+
+
+/*
+ * A block's key (sf_match_key) being written to buf or compared with cmp,
+ * len bytes of it so far, cap at most.
+ */
+typedef struct {
+    unsigned char        *buf;
+    const unsigned char  *cmp;
+    size_t                len;
+    size_t                cap;
+} sf_key_t;
+
+
+/* Puts n bytes of the key; 0 when they do not fit or do not compare. */
+static inline int
+sf_key_put(sf_key_t *k, const void *p, size_t n)
+{
+    if (k->cap - k->len < n) {
+        return 0;
+    }
+
+    if (k->cmp != NULL) {
+        if (memcmp(k->cmp + k->len, p, n) != 0) {
+            return 0;
+        }
+
+    } else if (n > 0) {
+        memcpy(k->buf + k->len, p, n);
+    }
+
+    k->len += n;
+
+    return 1;
+}
+
+
+/* A field of the block, with whether its pointer is NULL, and its bytes. */
+static inline int
+sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len)
+{
+    size_t  h[2];
+
+    h[0] = len;
+    h[1] = p != NULL;
+
+    return sf_key_put(k, h, sizeof(h)) && (p == NULL || sf_key_put(k, p, len));
+}
+
+
+/*
+ * The block's key: every field the decision reads (not raw nor index),
+ * written out.  Returns 0 when it does not fit, or differs from k->cmp.
+ */
+static int
+sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k)
+{
+    int               ok;
+    size_t            i, h[4];
+    const sf_link_t  *l;
+
+    h[0] = (size_t) b->tag;
+    h[1] = b->flags;
+    h[2] = b->nlinks;
+    h[3] = b->links != NULL;
+
+    ok = sf_key_put(k, h, sizeof(h))
+         && sf_key_bytes(k, b->text, b->text_len)
+         && sf_key_bytes(k, b->title, b->title_len)
+         && sf_key_bytes(k, b->id, b->id_len)
+         && sf_key_bytes(k, b->cls, b->cls_len)
+         && sf_key_bytes(k, b->parent_id, b->parent_id_len)
+         && sf_key_bytes(k, b->parent_cls, b->parent_cls_len);
+
+    /* the links the decision reads (sf_match_normalize) */
+    for (i = 0; ok && b->links != NULL && i < b->nlinks
+                && i < match->max_links; i++)
+    {
+        l = &b->links[i];
+        h[0] = l->text_start;
+        h[1] = l->text_end;
+
+        ok = sf_key_put(k, h, 2 * sizeof(size_t))
+             && sf_key_bytes(k, l->href, l->href_len)
+             && sf_key_bytes(k, l->rel, l->rel_len)
+             && sf_key_bytes(k, l->cls, l->cls_len);
+    }
+
+    return ok;
+}
+
+
+int
+sf_match_memo(sf_match_t *match, const sf_block_t *b)
+{
+    int       i;
+    sf_key_t  k;
+
+    for (i = 0; i < SF_MEMO_SLOTS; i++) {
+        if (match->memo_len[i] == 0 || match->memo_text[i] != b->text_len) {
+            continue;
+        }
+
+        /* compared as it is written out: nothing copied */
+        k.buf = NULL;
+        k.cmp = match->memo + i * SF_MEMO_KEY;
+        k.len = 0;
+        k.cap = match->memo_len[i];
+
+        if (sf_match_key(match, b, &k) && k.len == match->memo_len[i]) {
+            return i;
+        }
+    }
+
+    return -1;
+}
+
+
+void
+sf_match_remember(sf_match_t *match, const sf_block_t *b,
+    const sf_decision_result_t *result)
+{
+    int       i, n;
+    sf_key_t  k;
+
+    /* what points into no buffer of this decision */
+    if (result->source != NULL || result->source_name != NULL
+        || result->limit_hit || result->text_overflow)
+    {
+        return;
+    }
+
+    /* the oldest slot, written over */
+    n = (int) match->memo_next;
+    k.buf = match->memo + n * SF_MEMO_KEY;
+    k.cmp = NULL;
+    k.len = 0;
+    k.cap = SF_MEMO_KEY;
+
+    if (!sf_match_key(match, b, &k)) {
+        k.len = 0;
+    }
+
+    match->memo_len[n] = k.len;
+    match->memo_text[n] = b->text_len;
+    match->memo_action[n] = result->action;
+    match->memo_rule[n] = result->rule_id;
+    match->memo_next = (match->memo_next + 1) % SF_MEMO_SLOTS;
+    match->memo_mask = 0;
+
+    for (i = 0; i < SF_MEMO_SLOTS; i++) {
+        if (match->memo_len[i] > 0) {
+            match->memo_mask |= (uint64_t) 1 << (match->memo_text[i] & 63);
+        }
+    }
+}
