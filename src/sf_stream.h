@@ -88,7 +88,8 @@ typedef struct {
 
 /*
  * What the rules tell of one kind of bare block (sf_rules_bare()), kept
- * per stream in a small table indexed by the tag: key 0 is empty, else
+ * per stream in a small table indexed by the tag and whether the block
+ * has links (sf_stream_bare_below()): key 0 is empty, else
  * the kind with SF_BARE_KEY set; below is sf_bare_t's below cut to
  * SF_BARE_MAX (a longer text is then left to the full way: never kept
  * where the rules would not keep it), with SF_BARE_CALM for calm.  Four

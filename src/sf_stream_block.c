@@ -308,15 +308,7 @@ sf_stream_bare(sf_stream_t *s)
 }
 
 
-/*
- * What the rules tell of a bare block of tag t (SF_TAG_NONE: anonymous)
- * with nlinks links and these flags (sf_rules_bare()): asked once per
- * kind and kept in s->bare, a table indexed by the tag and whether the
- * block has links.  A kind is the
- * tag, first in the entry or not, in a quote or comment area or not, and
- * the link count (under 16).  The text below the memo's SF_BARE_MAX is
- * kept for sure, when calm if SF_BARE_CALM says so.
- */
+/* sf_stream_bare_below() for a kind not in the memo: the rules asked. */
 static SF_NOINLINE unsigned
 sf_stream_bare_ask(sf_stream_t *s, sf_tag_e t, unsigned nlinks,
     unsigned flags, sf_bare_memo_t *e, unsigned key)
@@ -340,6 +332,15 @@ sf_stream_bare_ask(sf_stream_t *s, sf_tag_e t, unsigned nlinks,
 }
 
 
+/*
+ * What the rules tell of a bare block of tag t (SF_TAG_NONE: anonymous)
+ * with nlinks links (under 16) and these flags (sf_rules_bare()): asked
+ * once per kind and kept in s->bare, a table indexed by the tag and
+ * whether the block has links.  A kind is the tag, first in the entry or
+ * not, in a quote or comment area or not, and the link count.  A text
+ * shorter than the answer's SF_BARE_MAX part is kept for sure, when calm
+ * if SF_BARE_CALM says so.
+ */
 static inline unsigned
 sf_stream_bare_below(sf_stream_t *s, sf_tag_e t, unsigned nlinks,
     unsigned flags)
@@ -400,17 +401,18 @@ sf_stream_bare_kept(sf_stream_t *s, unsigned flags)
 }
 
 
-/*
- * The tags whose short blocks sf_stream_short_block() may read: blocks
- * the rules hold by their name alone, whose start says nothing more than
- * that (not the entry, a quote, a code sample, the page's heading, nor
- * the document's own elements), with an end tag and no raw text.  From
- * the rules, which never change after create; set again by reset.
- */
 /* The bit sets of sf_stream_short_init() are one word: block ids < 64. */
 typedef char  sf_stream_block_ids_fit[SF_TAG_UL < 64 ? 1 : -1];
 
 
+/*
+ * The tags whose short blocks sf_stream_short_block() may read: blocks
+ * the rules hold by their name alone, whose start says nothing more than
+ * that (not the entry, a quote, a code sample, the page's heading, nor
+ * the document's own elements), with an end tag and no raw text; and of
+ * those, the tags sf_stream_whole_block() may read.  From the rules, which
+ * never change after create; set again by reset.
+ */
 void
 sf_stream_short_init(sf_stream_t *s)
 {
@@ -420,7 +422,7 @@ sf_stream_short_init(sf_stream_t *s)
     s->short_tags = 0;
     s->whole_tags = 0;
 
-    /* all block elements have ids below 64 (checked below): a word each */
+    /* all block elements have ids below 64 (checked above): a word each */
     for (t = 0; t < 64 && t < SF_TAG_NTAGS; t++) {
         if (!sf_tag_is_block(t) || sf_tag_is_void(t) || sf_tag_is_rawtext(t)
             || t == SF_TAG_HTML || t == SF_TAG_HEAD || t == SF_TAG_BODY
