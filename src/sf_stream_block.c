@@ -513,28 +513,51 @@ sf_stream_text_end(const unsigned char *p, const unsigned char *end,
 
 
 /*
- * Whether the end tag at q (avail bytes readable there) is "</T>" of the
- * start tag "<T>" at p, T being k bytes, as written.  One compare of
- * eight bytes for the names of up to five.
+ * The end tag "</T>" of the start tag "<T>" at p, T being k bytes, as the
+ * eight bytes that begin it (when k <= 4, else 0): what
+ * sf_stream_own_end() compares.
  */
-static inline int
-sf_stream_own_end(const unsigned char *p, const unsigned char *q,
-    size_t avail, size_t k)
+static inline uint64_t
+sf_stream_end_word(const unsigned char *p, size_t avail, size_t k)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint64_t  w, want, mask;
+    uint64_t  w;
 
-    if (k <= 4 && avail >= 8) {
-        /* "<T>" is in p's first eight bytes: "</" T ">" made of them */
-        memcpy(&w, p, 8);
-        memcpy(&want, q, 8);
-        mask = ((uint64_t) 1 << (8 * (k + 3))) - 1;
-        w = 0x2f3c | ((w >> 8) & (((uint64_t) 1 << (8 * k)) - 1)) << 16
-            | (uint64_t) '>' << (8 * (k + 2));
-
-        return ((want ^ w) & mask) == 0;
+    if (k > 4 || avail < 8) {
+        return 0;
     }
+
+    /* "<T>" is in p's first eight bytes: "</" T ">" made of them */
+    memcpy(&w, p, 8);
+
+    return 0x2f3c | ((w >> 8) & (((uint64_t) 1 << (8 * k)) - 1)) << 16
+           | (uint64_t) '>' << (8 * (k + 2));
+#else
+    (void) p;
+    (void) avail;
+    (void) k;
+
+    return 0;
 #endif
+}
+
+
+/*
+ * Whether the end tag at q (avail bytes readable there) is "</T>" of the
+ * start tag "<T>" at p, T being k bytes, as written; word is
+ * sf_stream_end_word() of it: one compare of eight bytes when not 0.
+ */
+static inline int
+sf_stream_own_end(const unsigned char *p, uint64_t word,
+    const unsigned char *q, size_t avail, size_t k)
+{
+    uint64_t  want;
+
+    if (word != 0 && avail >= 8) {
+        memcpy(&want, q, 8);
+
+        return ((want ^ word) & (((uint64_t) 1 << (8 * (k + 3))) - 1)) == 0;
+    }
 
     return avail >= k + 3 && q[0] == '<' && q[1] == '/'
            && memcmp(q + 2, p + 1, k) == 0 && q[k + 2] == '>';
@@ -615,6 +638,7 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m)
 {
     size_t                 k, tn, len, tl, nl, lo;
+    uint64_t               word;
     sf_tag_t               tag;
     sf_attrs_t             a, *pa;
     sf_tag_e               t;
@@ -625,6 +649,7 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     k = m - 2;
     lx = s->lx;
     end = p + (n < s->hold_cap - s->hold_len ? n : s->hold_cap - s->hold_len);
+    word = sf_stream_end_word(p, (size_t) (end - p), k);
 
     /* the held block's text and links: unused in PASS, set anew at a start */
     s->text_len = 0;
@@ -642,7 +667,7 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         memcpy(s->text + s->text_len, c, (size_t) (q - c));
         s->text_len += (size_t) (q - c);
 
-        if (sf_stream_own_end(p, q, (size_t) (end - q), k)) {
+        if (sf_stream_own_end(p, word, q, (size_t) (end - q), k)) {
             break;
         }
 
@@ -725,6 +750,7 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 {
     int                    calm;
     size_t                 k, len, total, lim;
+    uint64_t               word;
     unsigned               flags, below;
     sf_tag_e               t, top;
     const unsigned char   *b, *q, *end;
@@ -751,6 +777,7 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     flags = sf_stream_flags(s) | (s->code > 0 ? SF_BLOCK_IN_CODE : 0);
     below = sf_stream_bare_below(s, t, 0, flags);
     lim = below & SF_BARE_MAX;
+    word = sf_stream_end_word(p, n, k);
     end = p + n;
     total = 0;
 
@@ -759,7 +786,7 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         q = sf_stream_text_end(b + m, end, lim, &calm);
 
         if (q == NULL || ((below & SF_BARE_CALM) && !calm)
-            || !sf_stream_own_end(b, q, (size_t) (end - q), k))
+            || !sf_stream_own_end(p, word, q, (size_t) (end - q), k))
         {
             break;
         }
