@@ -556,6 +556,52 @@ sf_reject_bytes(const unsigned char *text, size_t len, size_t i, size_t stop,
 
 
 /*
+ * The last bytes of a text, from i on (fewer than 8 of them, 4 or more
+ * in all), as one word *q without the bytes before i (0, neither counted
+ * nor a hazard): 1 when they are plain ASCII (no '&', '<' nor 0x7f or
+ * more), 0 when the byte loop must read them.  A short block's text ends
+ * so in a load or two instead of a byte at a time.
+ */
+static inline int
+sf_reject_word_tail(const unsigned char *text, size_t len, size_t i,
+    uint64_t *q)
+{
+#if (SF_REJECT_LE)
+    uint32_t  a, b;
+    uint64_t  w;
+
+    if (len >= 8) {
+        /* the 8 bytes that end the text, those before i shifted out */
+        memcpy(&w, text + len - 8, 8);
+        w >>= 8 * (i + 8 - len);
+
+    } else if (i == 0 && len >= 4) {
+        /* the first 4 and the last 4, the overlap shifted out */
+        memcpy(&a, text, 4);
+        memcpy(&b, text + len - 4, 4);
+        w = a | ((uint64_t) b >> (8 * (8 - len))) << 32;
+
+    } else {
+        return 0;
+    }
+
+    /* as for a whole word in sf_reject_scan(): a zero byte is no hazard */
+    if (((w | (w + SF_ONES) | ((w ^ (SF_ONES * '&')) - SF_ONES)
+          | ((w ^ (SF_ONES * '<')) - SF_ONES)) & SF_HIGH) != 0)
+    {
+        return 0;
+    }
+
+    *q = w;
+    return 1;
+#else
+    (void) text; (void) len; (void) i; (void) q;
+    return 0;
+#endif
+}
+
+
+/*
  * Counts into *lower the bytes the normalized text keeps at least, and
  * into *seen the lead bytes (0xc0 + bit) of its non-ASCII characters.
  * Returns 0 when the text is not one this can tell about.
@@ -614,6 +660,11 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
             }
 
             stop = i + 8;
+
+        } else if (sf_reject_word_tail(text, len, i, &q)) {
+            lo += sf_popcount((q + SF_ONES * 0x5f) & SF_HIGH);
+            i = len;
+            continue;
         }
 
         i = sf_reject_bytes(text, len, i, stop, &lo, &seen);
@@ -814,8 +865,11 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
     }
 #endif
 
+    /* the last positions: the map read here, the keys only on a mark */
     for ( /* void */ ; i + 4 <= len; i += stride) {
-        sf_reject_key(rules, text, len, i, seen, bits, &hit);
+        if (rules->anchor_all.map[sf_anchor_hash(sf_anchor_key(text + i))]) {
+            sf_reject_key(rules, text, len, i, seen, bits, &hit);
+        }
     }
 
     return hit;
