@@ -1266,7 +1266,7 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
 {
     int       hit;
     size_t    nl, nlc, lo, k;
-    uint64_t  m, x = 0, seen;  /* x: read only when k > 0 */
+    uint64_t  m, seen;
     sf_tag_e  tag;
     unsigned  first;
 
@@ -1327,12 +1327,20 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
 
         /* none that takes a text as long */
-        for (k = 0; k < rules->rej_lo_n && rules->rej_lo_val[k] < lo; k++) {
-            x = rules->rej_lo_mask[k];
+        if (lo < SF_REJECT_LO_TAB) {
+            k = rules->rej_lo_k[lo];
+
+        } else {
+            for (k = rules->rej_lo_k[SF_REJECT_LO_TAB - 1];
+                 k < rules->rej_lo_n && rules->rej_lo_val[k] < lo;
+                 k++)
+            {
+                /* void */
+            }
         }
 
         if (k > 0) {
-            m &= ~x;
+            m &= ~rules->rej_lo_mask[k - 1];
         }
 
         if (m == 0) {

@@ -1720,6 +1720,69 @@ test_reject_short_texts(void **state)
 }
 
 
+/*
+ * The rules a text is too long for come from a table for texts keeping
+ * fewer than SF_REJECT_LO_TAB bytes, from a walk for longer ones: a text
+ * one byte shorter than, as long as and one byte longer than the bound of
+ * each "max-length" rule, on both sides of the table's end, is decided as
+ * the full way decides it, and the rule fires when the text is as long.
+ */
+static void
+test_reject_lengths(void **state)
+{
+    char                   pack[1024], text[512];
+    size_t                 i, n, len, off;
+    t_block_t             *tb;
+    sf_match_t            *slow;
+    sf_decision_result_t   b;
+
+    static const size_t  bounds[] = { 12, 200, 254, 256, 257, 400 };
+
+    (void) state;
+
+    off = 0;
+
+    for (i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
+        off += (size_t) snprintf(pack + off, sizeof(pack) - off,
+                                 "rule m%zu\n  scope p\n"
+                                 "  contains \"quilted\"\n"
+                                 "  max-length %zu\n  action drop\nend\n",
+                                 bounds[i], bounds[i]);
+    }
+
+    load(pack, 0);
+    slow = sf_match_create(rules, &limits, &alloc);
+    assert_non_null(slow);
+    sf_match_fast(slow, 0);
+
+    for (i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
+        for (len = bounds[i] - 1; len <= bounds[i] + 1; len++) {
+            /* the phrase, then '.', every byte kept by the normalization */
+            memcpy(text, "quilted", 7);
+
+            for (n = 7; n < len; n++) {
+                text[n] = '.';
+            }
+
+            text[len] = '\0';
+            tb = mk(text);
+
+            sf_rules_decide(rules, slow, &tb->b, &b);
+
+            if (len == bounds[i] && b.rule_id == NULL) {
+                fail_msg("no rule on %zu bytes", len);
+            }
+
+            t_same(slow, &tb->b);
+            rm(tb);
+        }
+    }
+
+    sf_match_destroy(slow, &alloc);
+    unload();
+}
+
+
 static void
 t_differential(uint32_t seed, int rounds, size_t *fired_n)
 {
@@ -2219,6 +2282,7 @@ main(void)
         cmocka_unit_test(test_fast_hazards),
         cmocka_unit_test(test_reject_offsets),
         cmocka_unit_test(test_reject_short_texts),
+        cmocka_unit_test(test_reject_lengths),
         cmocka_unit_test(test_decide_cost),
         cmocka_unit_test(test_template_budget),
         cmocka_unit_test(test_prefilter_tables),
