@@ -725,8 +725,25 @@ static inline size_t
 sf_reject_next(const unsigned char *map, const unsigned char *text,
     size_t len, size_t i, unsigned stride)
 {
-    uint64_t  q;
-    uint32_t  h, h2;
+    uint64_t  q, q2;
+    uint32_t  h, h2, h3, h4;
+
+    /* four a round from two loads while they fit, the loop's own steps
+     * then taken once for four positions */
+    for ( /* void */ ; i + 2 * stride + 8 <= len; i += 4 * stride) {
+        memcpy(&q, text + i, 8);
+        memcpy(&q2, text + i + 2 * stride, 8);
+        q |= 0x2020202020202020ull;
+        q2 |= 0x2020202020202020ull;
+        h = sf_anchor_hash((uint32_t) q);
+        h2 = sf_anchor_hash((uint32_t) (q >> (8 * stride)));
+        h3 = sf_anchor_hash((uint32_t) q2);
+        h4 = sf_anchor_hash((uint32_t) (q2 >> (8 * stride)));
+
+        if ((map[h] | map[h2] | map[h3] | map[h4]) != 0) {
+            return (map[h] | map[h2]) != 0 ? i : i + 2 * stride;
+        }
+    }
 
     for ( /* void */ ; i + 8 <= len; i += 2 * stride) {
         memcpy(&q, text + i, 8);
@@ -768,7 +785,7 @@ sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
     size_t len)
 {
     size_t                  i, stride;
-    uint32_t                h, h2;
+    uint32_t                h, h2, h3, h4;
     const unsigned char    *map;
     const sf_anchor_set_t  *set;
 
@@ -776,7 +793,24 @@ sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
     map = set->map;
     stride = set->stride;
 
-    for (i = 0; i + stride + 4 <= len; i += 2 * stride) {
+    /* four a round while they fit, then two */
+    for (i = 0; i + 3 * stride + 4 <= len; i += 4 * stride) {
+        h = sf_anchor_hash(sf_anchor_key(text + i));
+        h2 = sf_anchor_hash(sf_anchor_key(text + i + stride));
+        h3 = sf_anchor_hash(sf_anchor_key(text + i + 2 * stride));
+        h4 = sf_anchor_hash(sf_anchor_key(text + i + 3 * stride));
+
+        if ((map[h] | map[h2] | map[h3] | map[h4]) != 0
+            && (sf_reject_found(set, text, len, i)
+                || sf_reject_found(set, text, len, i + stride)
+                || sf_reject_found(set, text, len, i + 2 * stride)
+                || sf_reject_found(set, text, len, i + 3 * stride)))
+        {
+            return 1;
+        }
+    }
+
+    for ( /* void */ ; i + stride + 4 <= len; i += 2 * stride) {
         h = sf_anchor_hash(sf_anchor_key(text + i));
         h2 = sf_anchor_hash(sf_anchor_key(text + i + stride));
 
