@@ -1298,7 +1298,7 @@ int
 sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *b, uint64_t *may)
 {
-    int       hit;
+    int       hit, n;
     size_t    nl, nlc, lo, k;
     uint64_t  m, seen;
     sf_tag_e  tag;
@@ -1307,6 +1307,7 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
     first = (b->flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
     m = ~(uint64_t) 0;
+    match->memo_found = 0;
 
     if (may != NULL) {
         *may = m;
@@ -1397,10 +1398,13 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
      * article): it tells it again, without the probe.  Blocks kept by
      * the tables or the long anchors never come here.
      */
-    if (((match->memo_mask >> (b->text_len & 63)) & 1) && may != NULL
-        && sf_match_memo(match, b) >= 0)
-    {
-        return 0;
+    if (((match->memo_mask >> (b->text_len & 63)) & 1) && may != NULL) {
+        n = sf_match_memo(match, b);
+
+        if (n >= 0) {
+            match->memo_found = (unsigned) n + 1;
+            return 0;
+        }
     }
 
     hit = sf_reject_probe(rules, b->text, b->text_len, seen, match->bits);
