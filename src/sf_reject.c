@@ -556,6 +556,28 @@ sf_reject_bytes(const unsigned char *text, size_t len, size_t i, size_t stop,
 
 
 /*
+ * Whether an 8-byte word is plain ASCII: no '&', '<' nor byte of 0x7f or
+ * more.  Of an ASCII word, x - 0x01 sets a byte's high bit only where x
+ * has a zero byte (or one below it has): where q has '&' or '<'; q + 0x01
+ * where q has 0x7f.  A zero byte is none of them.
+ */
+static inline int
+sf_reject_word_plain(uint64_t q)
+{
+    return ((q | (q + SF_ONES) | ((q ^ (SF_ONES * '&')) - SF_ONES)
+             | ((q ^ (SF_ONES * '<')) - SF_ONES)) & SF_HIGH) == 0;
+}
+
+
+/* The bytes of a plain word the normalized text keeps: above ' '. */
+static inline size_t
+sf_reject_word_count(uint64_t q)
+{
+    return sf_popcount((q + SF_ONES * 0x5f) & SF_HIGH);
+}
+
+
+/*
  * The last bytes of a text, from i on (fewer than 8 of them, 4 or more
  * in all), as one word *q without the bytes before i (0, neither counted
  * nor a hazard): 1 when they are plain ASCII (no '&', '<' nor 0x7f or
@@ -585,10 +607,8 @@ sf_reject_word_tail(const unsigned char *text, size_t len, size_t i,
         return 0;
     }
 
-    /* as for a whole word in sf_reject_scan(): a zero byte is no hazard */
-    if (((w | (w + SF_ONES) | ((w ^ (SF_ONES * '&')) - SF_ONES)
-          | ((w ^ (SF_ONES * '<')) - SF_ONES)) & SF_HIGH) != 0)
-    {
+    /* the bytes shifted in are zero: no hazard, not counted */
+    if (!sf_reject_word_plain(w)) {
         return 0;
     }
 
@@ -615,7 +635,7 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
     uint64_t *seenp)
 {
     size_t          i, lo, stop;
-    uint64_t        seen, q, bad;
+    uint64_t        seen, q;
 #if (SF_REJECT_SSE2)
     sf_count_t      ct;
 
@@ -644,17 +664,8 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
         if (i + 8 <= len) {
             memcpy(&q, text + i, 8);
 
-            /*
-             * Of an ASCII word, x - 0x01 sets a byte's high bit only
-             * where x has a zero byte (or one below it has): where q has
-             * '&' or '<'; q + 0x01 where q has 0x7f.  Other bytes are
-             * counted when above ' '.
-             */
-            bad = q | (q + SF_ONES) | ((q ^ (SF_ONES * '&')) - SF_ONES)
-                  | ((q ^ (SF_ONES * '<')) - SF_ONES);
-
-            if ((bad & SF_HIGH) == 0) {
-                lo += sf_popcount((q + SF_ONES * 0x5f) & SF_HIGH);
+            if (sf_reject_word_plain(q)) {
+                lo += sf_reject_word_count(q);
                 i += 8;
                 continue;
             }
@@ -662,7 +673,7 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
             stop = i + 8;
 
         } else if (sf_reject_word_tail(text, len, i, &q)) {
-            lo += sf_popcount((q + SF_ONES * 0x5f) & SF_HIGH);
+            lo += sf_reject_word_count(q);
             i = len;
             continue;
         }
@@ -907,6 +918,68 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
     }
 
     return hit;
+}
+
+
+/*
+ * A text of 4 to 15 bytes, m the rules in scope that the tables of a text
+ * without anchors leave (rej_all & rej_plain): 1 when it is kept for
+ * sure, 0 when the general way must tell.  Kept when the text is plain
+ * ASCII (sf_reject_scan() then accepts it, no lead byte seen), no rule of
+ * m takes a text as long, and no probe position of sf_reject_probe() has
+ * a key in the map (no hit, no wide anchor without lead bytes): where
+ * sf_reject_block() would end with the same tables.  A short block in
+ * dense markup ends here in a few loads.
+ */
+static int
+sf_reject_small(const sf_rules_t *rules, uint64_t m, const unsigned char *text,
+    size_t len)
+{
+    size_t    i, lo, k;
+    uint64_t  q;
+
+    lo = 0;
+    i = 0;
+
+    if (len >= 8) {
+        memcpy(&q, text, 8);
+
+        if (!sf_reject_word_plain(q)) {
+            return 0;
+        }
+
+        lo = sf_reject_word_count(q);
+        i = 8;
+    }
+
+    if (i < len) {
+        if (!sf_reject_word_tail(text, len, i, &q)) {
+            return 0;
+        }
+
+        lo += sf_reject_word_count(q);
+    }
+
+    if (m != 0) {
+        /* none that takes a text as long (lo < 16: in the table) */
+        k = rules->rej_lo_k[lo];
+
+        if (k == 0 || (m & ~rules->rej_lo_mask[k - 1]) != 0) {
+            return 0;
+        }
+    }
+
+    if (rules->nanchors == 0) {
+        return 1;
+    }
+
+    for (i = 0; i + 4 <= len; i += rules->anchor_all.stride) {
+        if (rules->anchor_all.map[sf_anchor_hash(sf_anchor_key(text + i))]) {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 
@@ -1338,6 +1411,14 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
 
     if (rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS) {
         if (sf_reject_short(rules, m, nlc, first, b->text, b->text_len)) {
+            return 1;
+        }
+
+        if (b->text_len >= 4 && b->text_len < 16
+            && sf_reject_small(rules, m & rules->rej_all[nlc][first]
+                                      & rules->rej_plain[nlc][first],
+                               b->text, b->text_len))
+        {
             return 1;
         }
     }

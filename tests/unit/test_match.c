@@ -1783,6 +1783,62 @@ test_reject_lengths(void **state)
 }
 
 
+/*
+ * A text of 4 to 15 plain ASCII bytes is kept from the tables of texts
+ * without anchors, its length and a few map loads (sf_reject_small): a
+ * rule that needs no phrase but a short text, and one that needs an
+ * anchor, must fire on every text of that length where the full way has
+ * them fire, whatever the spacing.
+ */
+static void
+test_reject_small_texts(void **state)
+{
+    char                   text[32];
+    size_t                 len, n, sp;
+    t_block_t             *tb;
+    sf_match_t            *slow;
+    sf_decision_result_t   b;
+
+    (void) state;
+
+    load("rule tiny\n  scope p\n  max-length 9\n  action drop\nend\n"
+         "rule word\n  scope p\n  contains \"quilted\"\n  action drop\n"
+         "end\n", 0);
+    slow = sf_match_create(rules, &limits, &alloc);
+    assert_non_null(slow);
+    sf_match_fast(slow, 0);
+
+    for (len = 4; len < 18; len++) {
+        /* no space, then one every sp bytes */
+        for (sp = 0; sp < 4; sp++) {
+            for (n = 0; n < len; n++) {
+                text[n] = sp > 0 && n % (sp + 1) == sp ? ' ' : "xzvk"[n % 4];
+            }
+
+            /* the anchor at the end, where the text is long enough */
+            if (sp == 3 && len >= 8) {
+                memcpy(text + len - 7, "quilted", 7);
+            }
+
+            text[len] = '\0';
+            tb = mk(text);
+
+            sf_rules_decide(rules, slow, &tb->b, &b);
+
+            if ((len <= 9 || (sp == 3 && len >= 8)) && b.rule_id == NULL) {
+                fail_msg("no rule on \"%s\"", text);
+            }
+
+            t_same(slow, &tb->b);
+            rm(tb);
+        }
+    }
+
+    sf_match_destroy(slow, &alloc);
+    unload();
+}
+
+
 static void
 t_differential(uint32_t seed, int rounds, size_t *fired_n)
 {
@@ -2283,6 +2339,7 @@ main(void)
         cmocka_unit_test(test_reject_offsets),
         cmocka_unit_test(test_reject_short_texts),
         cmocka_unit_test(test_reject_lengths),
+        cmocka_unit_test(test_reject_small_texts),
         cmocka_unit_test(test_decide_cost),
         cmocka_unit_test(test_template_budget),
         cmocka_unit_test(test_prefilter_tables),
