@@ -921,15 +921,21 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
 }
 
 
+/* Texts shorter than this (4 bytes at least) may take sf_reject_small():
+ * a few words, a few probe positions, less than the general way's set-up
+ * (its SSE2 scan, the long anchors, the memo) costs. */
+#define SF_REJECT_SMALL  32
+
+
 /*
- * A text of 4 to 15 bytes, m the rules in scope that the tables of a text
- * without anchors leave (rej_all & rej_plain): 1 when it is kept for
- * sure, 0 when the general way must tell.  Kept when the text is plain
- * ASCII (sf_reject_scan() then accepts it, no lead byte seen), no rule of
- * m takes a text as long, and no probe position of sf_reject_probe() has
- * a key in the map (no hit, no wide anchor without lead bytes): where
- * sf_reject_block() would end with the same tables.  A short block in
- * dense markup ends here in a few loads.
+ * A text of 4 to SF_REJECT_SMALL - 1 bytes, m the rules in scope that the
+ * tables of a text without anchors leave (rej_all & rej_plain): 1 when it
+ * is kept for sure, 0 when the general way must tell.  Kept when the text
+ * is plain ASCII (sf_reject_scan() then accepts it, no lead byte seen),
+ * no rule of m takes a text as long, and no probe position of
+ * sf_reject_probe() has a key in the map (no hit, no wide anchor without
+ * lead bytes): where sf_reject_block() would end with the same tables.  A
+ * short block in dense markup ends here in a few loads.
  */
 static int
 sf_reject_small(const sf_rules_t *rules, uint64_t m, const unsigned char *text,
@@ -939,17 +945,15 @@ sf_reject_small(const sf_rules_t *rules, uint64_t m, const unsigned char *text,
     uint64_t  q;
 
     lo = 0;
-    i = 0;
 
-    if (len >= 8) {
-        memcpy(&q, text, 8);
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&q, text + i, 8);
 
         if (!sf_reject_word_plain(q)) {
             return 0;
         }
 
-        lo = sf_reject_word_count(q);
-        i = 8;
+        lo += sf_reject_word_count(q);
     }
 
     if (i < len) {
@@ -961,7 +965,7 @@ sf_reject_small(const sf_rules_t *rules, uint64_t m, const unsigned char *text,
     }
 
     if (m != 0) {
-        /* none that takes a text as long (lo < 16: in the table) */
+        /* none that takes a text as long (in the table) */
         k = rules->rej_lo_k[lo];
 
         if (k == 0 || (m & ~rules->rej_lo_mask[k - 1]) != 0) {
@@ -1414,7 +1418,7 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
             return 1;
         }
 
-        if (b->text_len >= 4 && b->text_len < 16
+        if (b->text_len >= 4 && b->text_len < SF_REJECT_SMALL
             && sf_reject_small(rules, m & rules->rej_all[nlc][first]
                                       & rules->rej_plain[nlc][first],
                                b->text, b->text_len))

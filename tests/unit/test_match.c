@@ -1784,16 +1784,16 @@ test_reject_lengths(void **state)
 
 
 /*
- * A text of 4 to 15 plain ASCII bytes is kept from the tables of texts
- * without anchors, its length and a few map loads (sf_reject_small): a
- * rule that needs no phrase but a short text, and one that needs an
- * anchor, must fire on every text of that length where the full way has
- * them fire, whatever the spacing.
+ * A text of 4 to 31 plain ASCII bytes is kept from the tables of texts
+ * without anchors, its length and a few map loads (sf_reject_small): rules
+ * that need no phrase but a short text, and one that needs an anchor,
+ * must fire on every text of 4 to 39 bytes where the full way has them
+ * fire, whatever the spacing.
  */
 static void
 test_reject_small_texts(void **state)
 {
-    char                   text[32];
+    char                   text[48];
     size_t                 len, n, sp;
     t_block_t             *tb;
     sf_match_t            *slow;
@@ -1802,13 +1802,15 @@ test_reject_small_texts(void **state)
     (void) state;
 
     load("rule tiny\n  scope p\n  max-length 9\n  action drop\nend\n"
+         "rule mid\n  scope p\n  max-length 30\n  links = 0\n"
+         "  action drop\nend\n"
          "rule word\n  scope p\n  contains \"quilted\"\n  action drop\n"
          "end\n", 0);
     slow = sf_match_create(rules, &limits, &alloc);
     assert_non_null(slow);
     sf_match_fast(slow, 0);
 
-    for (len = 4; len < 18; len++) {
+    for (len = 4; len < 40; len++) {
         /* no space, then one every sp bytes */
         for (sp = 0; sp < 4; sp++) {
             for (n = 0; n < len; n++) {
@@ -1825,7 +1827,7 @@ test_reject_small_texts(void **state)
 
             sf_rules_decide(rules, slow, &tb->b, &b);
 
-            if ((len <= 9 || (sp == 3 && len >= 8)) && b.rule_id == NULL) {
+            if ((len <= 30 || (sp == 3 && len >= 8)) && b.rule_id == NULL) {
                 fail_msg("no rule on \"%s\"", text);
             }
 
