@@ -1579,6 +1579,40 @@ t_same(sf_match_t *slow, const sf_block_t *blk)
 }
 
 
+/* The pack loaded, and a match that always goes the full way. */
+static sf_match_t *
+t_slow(const char *pack)
+{
+    sf_match_t  *slow;
+
+    load(pack, 0);
+    slow = sf_match_create(rules, &limits, &alloc);
+    assert_non_null(slow);
+    sf_match_fast(slow, 0);
+
+    return slow;
+}
+
+
+/* The text decided both ways alike, and by a rule when want. */
+static void
+t_fires(sf_match_t *slow, const char *text, int want)
+{
+    t_block_t             *tb;
+    sf_decision_result_t   b;
+
+    tb = mk(text);
+    sf_rules_decide(rules, slow, &tb->b, &b);
+
+    if (want && b.rule_id == NULL) {
+        fail_msg("no rule on \"%s\"", text);
+    }
+
+    t_same(slow, &tb->b);
+    rm(tb);
+}
+
+
 /*
  * The reject probes anchors at strides and by the text's length: a phrase
  * at every offset from 0 to 71, followed by 0 to 39 bytes, in packs whose
@@ -1592,9 +1626,7 @@ test_reject_offsets(void **state)
     char                   text[160];
     size_t                 p, n, j, off, tail, plen;
     unsigned               seed;
-    t_block_t             *tb;
     sf_match_t            *slow;
-    sf_decision_result_t   b;
 
     static const char  *packs[] = {
         "rule long\n  scope p\n  contains \"appeared\"\n  action drop\n"
@@ -1624,10 +1656,7 @@ test_reject_offsets(void **state)
     seed = 5;
 
     for (p = 0; p < sizeof(packs) / sizeof(packs[0]); p++) {
-        load(packs[p], 0);
-        slow = sf_match_create(rules, &limits, &alloc);
-        assert_non_null(slow);
-        sf_match_fast(slow, 0);
+        slow = t_slow(packs[p]);
 
         for (n = 0; n < sizeof(phrases) / sizeof(phrases[0]); n++) {
             plen = strlen(phrases[n]);
@@ -1643,16 +1672,7 @@ test_reject_offsets(void **state)
                     memmove(text + off + plen, text + off, tail);
                     memcpy(text + off, phrases[n], plen);
                     text[off + plen + tail] = '\0';
-                    tb = mk(text);
-
-                    sf_rules_decide(rules, slow, &tb->b, &b);
-
-                    if (want && b.rule_id == NULL) {
-                        fail_msg("no rule on \"%s\"", text);
-                    }
-
-                    t_same(slow, &tb->b);
-                    rm(tb);
+                    t_fires(slow, text, want);
                 }
             }
         }
@@ -1676,9 +1696,7 @@ test_reject_short_texts(void **state)
 {
     char                   text[32];
     size_t                 n, len, off, plen;
-    t_block_t             *tb;
     sf_match_t            *slow;
-    sf_decision_result_t   b;
 
     static const char  *phrases[] = { "hello", "HeLLo", "hel&shy;lo",
                                       "hel\xc2\xadlo", "he&#173;llo" };
@@ -1686,12 +1704,9 @@ test_reject_short_texts(void **state)
     (void) state;
 
     /* a rule on longer texts too: the reject then reads them all */
-    load("rule eq\n  scope p\n  equals \"hello\"\n  action drop\nend\n"
-         "rule other\n  scope p\n  contains \"quilted\"\n  action drop\n"
-         "end\n", 0);
-    slow = sf_match_create(rules, &limits, &alloc);
-    assert_non_null(slow);
-    sf_match_fast(slow, 0);
+    slow = t_slow("rule eq\n  scope p\n  equals \"hello\"\n  action drop\n"
+                  "end\nrule other\n  scope p\n  contains \"quilted\"\n"
+                  "  action drop\nend\n");
 
     for (n = 0; n < sizeof(phrases) / sizeof(phrases[0]); n++) {
         plen = strlen(phrases[n]);
@@ -1701,16 +1716,7 @@ test_reject_short_texts(void **state)
                 memset(text, ' ', len);
                 memcpy(text + off, phrases[n], plen);
                 text[len] = '\0';
-                tb = mk(text);
-
-                sf_rules_decide(rules, slow, &tb->b, &b);
-
-                if (b.rule_id == NULL) {
-                    fail_msg("no rule on \"%s\"", text);
-                }
-
-                t_same(slow, &tb->b);
-                rm(tb);
+                t_fires(slow, text, 1);
             }
         }
     }
@@ -1732,9 +1738,7 @@ test_reject_lengths(void **state)
 {
     char                   pack[1024], text[512];
     size_t                 i, n, len, off;
-    t_block_t             *tb;
     sf_match_t            *slow;
-    sf_decision_result_t   b;
 
     static const size_t  bounds[] = { 12, 200, 254, 256, 257, 400 };
 
@@ -1750,10 +1754,7 @@ test_reject_lengths(void **state)
                                  bounds[i], bounds[i]);
     }
 
-    load(pack, 0);
-    slow = sf_match_create(rules, &limits, &alloc);
-    assert_non_null(slow);
-    sf_match_fast(slow, 0);
+    slow = t_slow(pack);
 
     for (i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
         for (len = bounds[i] - 1; len <= bounds[i] + 1; len++) {
@@ -1765,16 +1766,7 @@ test_reject_lengths(void **state)
             }
 
             text[len] = '\0';
-            tb = mk(text);
-
-            sf_rules_decide(rules, slow, &tb->b, &b);
-
-            if (len == bounds[i] && b.rule_id == NULL) {
-                fail_msg("no rule on %zu bytes", len);
-            }
-
-            t_same(slow, &tb->b);
-            rm(tb);
+            t_fires(slow, text, len == bounds[i]);
         }
     }
 
@@ -1795,20 +1787,15 @@ test_reject_small_texts(void **state)
 {
     char                   text[48];
     size_t                 len, n, sp;
-    t_block_t             *tb;
     sf_match_t            *slow;
-    sf_decision_result_t   b;
 
     (void) state;
 
-    load("rule tiny\n  scope p\n  max-length 9\n  action drop\nend\n"
-         "rule mid\n  scope p\n  max-length 30\n  links = 0\n"
-         "  action drop\nend\n"
-         "rule word\n  scope p\n  contains \"quilted\"\n  action drop\n"
-         "end\n", 0);
-    slow = sf_match_create(rules, &limits, &alloc);
-    assert_non_null(slow);
-    sf_match_fast(slow, 0);
+    slow = t_slow("rule tiny\n  scope p\n  max-length 9\n  action drop\nend\n"
+                  "rule mid\n  scope p\n  max-length 30\n  links = 0\n"
+                  "  action drop\nend\n"
+                  "rule word\n  scope p\n  contains \"quilted\"\n"
+                  "  action drop\nend\n");
 
     for (len = 4; len < 40; len++) {
         /* no space, then one every sp bytes */
@@ -1823,16 +1810,7 @@ test_reject_small_texts(void **state)
             }
 
             text[len] = '\0';
-            tb = mk(text);
-
-            sf_rules_decide(rules, slow, &tb->b, &b);
-
-            if ((len <= 30 || (sp == 3 && len >= 8)) && b.rule_id == NULL) {
-                fail_msg("no rule on \"%s\"", text);
-            }
-
-            t_same(slow, &tb->b);
-            rm(tb);
+            t_fires(slow, text, len <= 30 || (sp == 3 && len >= 8));
         }
     }
 
