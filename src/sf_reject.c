@@ -941,8 +941,9 @@ static int
 sf_reject_small(const sf_rules_t *rules, uint64_t m, const unsigned char *text,
     size_t len)
 {
-    size_t    i, lo, k;
-    uint64_t  q;
+    size_t                i, lo, k, stride;
+    uint64_t              q;
+    const unsigned char  *map;
 
     lo = 0;
 
@@ -977,8 +978,11 @@ sf_reject_small(const sf_rules_t *rules, uint64_t m, const unsigned char *text,
         return 1;
     }
 
-    for (i = 0; i + 4 <= len; i += rules->anchor_all.stride) {
-        if (rules->anchor_all.map[sf_anchor_hash(sf_anchor_key(text + i))]) {
+    map = rules->anchor_all.map;
+    stride = rules->anchor_all.stride;
+
+    for (i = 0; i + 4 <= len; i += stride) {
+        if (map[sf_anchor_hash(sf_anchor_key(text + i))]) {
             return 0;
         }
     }
