@@ -805,7 +805,10 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
 {
     int  n;
 
-    n = sf_match_memo(match, block);
+    /* the reject may have found it already (the block it passed on) */
+    n = match->memo_found > 0 ? (int) match->memo_found - 1
+                              : sf_match_memo(match, block);
+    match->memo_found = 0;
 
     if (n >= 0) {
         memset(result, 0, sizeof(sf_decision_result_t));

@@ -88,6 +88,10 @@ struct sf_match_s {
     sf_action_e           memo_action[SF_MEMO_SLOTS];
     const char           *memo_rule[SF_MEMO_SLOTS];
     unsigned              memo_next;
+    /* 1 + the slot sf_reject_block() found the block in as it passed it
+     * on, 0: none; sf_rules_decide_rest(), next, takes it instead of
+     * walking the key again */
+    unsigned              memo_found;
 
     pcre2_general_context  *gctx;
     pcre2_match_context    *mctx;

@@ -556,6 +556,72 @@ sf_reject_bytes(const unsigned char *text, size_t len, size_t i, size_t stop,
 
 
 /*
+ * Whether an 8-byte word is plain ASCII: no '&', '<' nor byte of 0x7f or
+ * more.  Of an ASCII word, x - 0x01 sets a byte's high bit only where x
+ * has a zero byte (or one below it has): where q has '&' or '<'; q + 0x01
+ * where q has 0x7f.  A zero byte is none of them.
+ */
+static inline int
+sf_reject_word_plain(uint64_t q)
+{
+    return ((q | (q + SF_ONES) | ((q ^ (SF_ONES * '&')) - SF_ONES)
+             | ((q ^ (SF_ONES * '<')) - SF_ONES)) & SF_HIGH) == 0;
+}
+
+
+/* The bytes of a plain word the normalized text keeps: above ' '. */
+static inline size_t
+sf_reject_word_count(uint64_t q)
+{
+    return sf_popcount((q + SF_ONES * 0x5f) & SF_HIGH);
+}
+
+
+/*
+ * The last bytes of a text, from i on (fewer than 8 of them, 4 or more
+ * in all), as one word *q without the bytes before i (0, neither counted
+ * nor a hazard): 1 when they are plain ASCII (no '&', '<' nor 0x7f or
+ * more), 0 when the byte loop must read them.  A short block's text ends
+ * so in a load or two instead of a byte at a time.
+ */
+static inline int
+sf_reject_word_tail(const unsigned char *text, size_t len, size_t i,
+    uint64_t *q)
+{
+#if (SF_REJECT_LE)
+    uint32_t  a, b;
+    uint64_t  w;
+
+    if (len >= 8) {
+        /* the 8 bytes that end the text, those before i shifted out */
+        memcpy(&w, text + len - 8, 8);
+        w >>= 8 * (i + 8 - len);
+
+    } else if (i == 0 && len >= 4) {
+        /* the first 4 and the last 4, the overlap shifted out */
+        memcpy(&a, text, 4);
+        memcpy(&b, text + len - 4, 4);
+        w = a | ((uint64_t) b >> (8 * (8 - len))) << 32;
+
+    } else {
+        return 0;
+    }
+
+    /* the bytes shifted in are zero: no hazard, not counted */
+    if (!sf_reject_word_plain(w)) {
+        return 0;
+    }
+
+    *q = w;
+    return 1;
+#else
+    (void) text; (void) len; (void) i; (void) q;
+    return 0;
+#endif
+}
+
+
+/*
  * Counts into *lower the bytes the normalized text keeps at least, and
  * into *seen the lead bytes (0xc0 + bit) of its non-ASCII characters.
  * Returns 0 when the text is not one this can tell about.
@@ -569,7 +635,7 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
     uint64_t *seenp)
 {
     size_t          i, lo, stop;
-    uint64_t        seen, q, bad;
+    uint64_t        seen, q;
 #if (SF_REJECT_SSE2)
     sf_count_t      ct;
 
@@ -598,22 +664,18 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
         if (i + 8 <= len) {
             memcpy(&q, text + i, 8);
 
-            /*
-             * Of an ASCII word, x - 0x01 sets a byte's high bit only
-             * where x has a zero byte (or one below it has): where q has
-             * '&' or '<'; q + 0x01 where q has 0x7f.  Other bytes are
-             * counted when above ' '.
-             */
-            bad = q | (q + SF_ONES) | ((q ^ (SF_ONES * '&')) - SF_ONES)
-                  | ((q ^ (SF_ONES * '<')) - SF_ONES);
-
-            if ((bad & SF_HIGH) == 0) {
-                lo += sf_popcount((q + SF_ONES * 0x5f) & SF_HIGH);
+            if (sf_reject_word_plain(q)) {
+                lo += sf_reject_word_count(q);
                 i += 8;
                 continue;
             }
 
             stop = i + 8;
+
+        } else if (sf_reject_word_tail(text, len, i, &q)) {
+            lo += sf_reject_word_count(q);
+            i = len;
+            continue;
         }
 
         i = sf_reject_bytes(text, len, i, stop, &lo, &seen);
@@ -674,8 +736,25 @@ static inline size_t
 sf_reject_next(const unsigned char *map, const unsigned char *text,
     size_t len, size_t i, unsigned stride)
 {
-    uint64_t  q;
-    uint32_t  h, h2;
+    uint64_t  q, q2;
+    uint32_t  h, h2, h3, h4;
+
+    /* four a round from two loads while they fit, the loop's own steps
+     * then taken once for four positions */
+    for ( /* void */ ; i + 2 * stride + 8 <= len; i += 4 * stride) {
+        memcpy(&q, text + i, 8);
+        memcpy(&q2, text + i + 2 * stride, 8);
+        q |= 0x2020202020202020ull;
+        q2 |= 0x2020202020202020ull;
+        h = sf_anchor_hash((uint32_t) q);
+        h2 = sf_anchor_hash((uint32_t) (q >> (8 * stride)));
+        h3 = sf_anchor_hash((uint32_t) q2);
+        h4 = sf_anchor_hash((uint32_t) (q2 >> (8 * stride)));
+
+        if ((map[h] | map[h2] | map[h3] | map[h4]) != 0) {
+            return (map[h] | map[h2]) != 0 ? i : i + 2 * stride;
+        }
+    }
 
     for ( /* void */ ; i + 8 <= len; i += 2 * stride) {
         memcpy(&q, text + i, 8);
@@ -717,7 +796,7 @@ sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
     size_t len)
 {
     size_t                  i, stride;
-    uint32_t                h, h2;
+    uint32_t                h, h2, h3, h4;
     const unsigned char    *map;
     const sf_anchor_set_t  *set;
 
@@ -725,7 +804,24 @@ sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
     map = set->map;
     stride = set->stride;
 
-    for (i = 0; i + stride + 4 <= len; i += 2 * stride) {
+    /* four a round while they fit, then two */
+    for (i = 0; i + 3 * stride + 4 <= len; i += 4 * stride) {
+        h = sf_anchor_hash(sf_anchor_key(text + i));
+        h2 = sf_anchor_hash(sf_anchor_key(text + i + stride));
+        h3 = sf_anchor_hash(sf_anchor_key(text + i + 2 * stride));
+        h4 = sf_anchor_hash(sf_anchor_key(text + i + 3 * stride));
+
+        if ((map[h] | map[h2] | map[h3] | map[h4]) != 0
+            && (sf_reject_found(set, text, len, i)
+                || sf_reject_found(set, text, len, i + stride)
+                || sf_reject_found(set, text, len, i + 2 * stride)
+                || sf_reject_found(set, text, len, i + 3 * stride)))
+        {
+            return 1;
+        }
+    }
+
+    for ( /* void */ ; i + stride + 4 <= len; i += 2 * stride) {
         h = sf_anchor_hash(sf_anchor_key(text + i));
         h2 = sf_anchor_hash(sf_anchor_key(text + i + stride));
 
@@ -814,11 +910,84 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
     }
 #endif
 
+    /* the last positions: the map read here, the keys only on a mark */
     for ( /* void */ ; i + 4 <= len; i += stride) {
-        sf_reject_key(rules, text, len, i, seen, bits, &hit);
+        if (rules->anchor_all.map[sf_anchor_hash(sf_anchor_key(text + i))]) {
+            sf_reject_key(rules, text, len, i, seen, bits, &hit);
+        }
     }
 
     return hit;
+}
+
+
+/* Texts shorter than this (4 bytes at least) may take sf_reject_small():
+ * a few words, a few probe positions, less than the general way's set-up
+ * (its SSE2 scan, the long anchors, the memo) costs. */
+#define SF_REJECT_SMALL  32
+
+
+/*
+ * A text of 4 to SF_REJECT_SMALL - 1 bytes, m the rules in scope that the
+ * tables of a text without anchors leave (rej_all & rej_plain): 1 when it
+ * is kept for sure, 0 when the general way must tell.  Kept when the text
+ * is plain ASCII (sf_reject_scan() then accepts it, no lead byte seen),
+ * no rule of m takes a text as long, and no probe position of
+ * sf_reject_probe() has a key in the map (no hit, no wide anchor without
+ * lead bytes): where sf_reject_block() would end with the same tables.  A
+ * short block in dense markup ends here in a few loads.
+ */
+static int
+sf_reject_small(const sf_rules_t *rules, uint64_t m, const unsigned char *text,
+    size_t len)
+{
+    size_t                i, lo, k, stride;
+    uint64_t              q;
+    const unsigned char  *map;
+
+    lo = 0;
+
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&q, text + i, 8);
+
+        if (!sf_reject_word_plain(q)) {
+            return 0;
+        }
+
+        lo += sf_reject_word_count(q);
+    }
+
+    if (i < len) {
+        if (!sf_reject_word_tail(text, len, i, &q)) {
+            return 0;
+        }
+
+        lo += sf_reject_word_count(q);
+    }
+
+    if (m != 0) {
+        /* none that takes a text as long (in the table) */
+        k = rules->rej_lo_k[lo];
+
+        if (k == 0 || (m & ~rules->rej_lo_mask[k - 1]) != 0) {
+            return 0;
+        }
+    }
+
+    if (rules->nanchors == 0) {
+        return 1;
+    }
+
+    map = rules->anchor_all.map;
+    stride = rules->anchor_all.stride;
+
+    for (i = 0; i + 4 <= len; i += stride) {
+        if (map[sf_anchor_hash(sf_anchor_key(text + i))]) {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 
@@ -1210,15 +1379,16 @@ int
 sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *b, uint64_t *may)
 {
-    int       hit;
+    int       hit, n;
     size_t    nl, nlc, lo, k;
-    uint64_t  m, x = 0, seen;  /* x: read only when k > 0 */
+    uint64_t  m, seen;
     sf_tag_e  tag;
     unsigned  first;
 
     tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
     first = (b->flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
     m = ~(uint64_t) 0;
+    match->memo_found = 0;
 
     if (may != NULL) {
         *may = m;
@@ -1251,6 +1421,14 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         if (sf_reject_short(rules, m, nlc, first, b->text, b->text_len)) {
             return 1;
         }
+
+        if (b->text_len >= 4 && b->text_len < SF_REJECT_SMALL
+            && sf_reject_small(rules, m & rules->rej_all[nlc][first]
+                                      & rules->rej_plain[nlc][first],
+                               b->text, b->text_len))
+        {
+            return 1;
+        }
     }
 
     lo = 0;
@@ -1273,12 +1451,20 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
 
         /* none that takes a text as long */
-        for (k = 0; k < rules->rej_lo_n && rules->rej_lo_val[k] < lo; k++) {
-            x = rules->rej_lo_mask[k];
+        if (lo < SF_REJECT_LO_TAB) {
+            k = rules->rej_lo_k[lo];
+
+        } else {
+            for (k = rules->rej_lo_k[SF_REJECT_LO_TAB - 1];
+                 k < rules->rej_lo_n && rules->rej_lo_val[k] < lo;
+                 k++)
+            {
+                /* void */
+            }
         }
 
         if (k > 0) {
-            m &= ~x;
+            m &= ~rules->rej_lo_mask[k - 1];
         }
 
         if (m == 0) {
@@ -1301,10 +1487,13 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
      * article): it tells it again, without the probe.  Blocks kept by
      * the tables or the long anchors never come here.
      */
-    if (((match->memo_mask >> (b->text_len & 63)) & 1) && may != NULL
-        && sf_match_memo(match, b) >= 0)
-    {
-        return 0;
+    if (((match->memo_mask >> (b->text_len & 63)) & 1) && may != NULL) {
+        n = sf_match_memo(match, b);
+
+        if (n >= 0) {
+            match->memo_found = (unsigned) n + 1;
+            return 0;
+        }
     }
 
     hit = sf_reject_probe(rules, b->text, b->text_len, seen, match->bits);

@@ -806,6 +806,14 @@ sf_reject_compile(sf_rules_t *rules)
         }
     }
 
+    for (i = 0; i < SF_REJECT_LO_TAB; i++) {
+        for (k = 0; k < rules->rej_lo_n && rules->rej_lo_val[k] < i; k++) {
+            /* void */
+        }
+
+        rules->rej_lo_k[i] = (unsigned char) k;
+    }
+
     rules->rej_ok = 1;
 
     return SF_OK;

@@ -223,6 +223,9 @@ typedef struct {
 /* Link counts the reject's tables tell apart: 0, 1, 2 and more. */
 #define SF_REJECT_NLC     4
 
+/* Texts keeping fewer bytes than this find their rej_lo_* entry at once. */
+#define SF_REJECT_LO_TAB  256
+
 
 /*
  * The anchors (all of them, or those of SF_ANCHOR_LONG bytes or more) as
@@ -370,6 +373,10 @@ struct sf_rules_s {
     size_t                rej_lo_val[64];
     uint64_t              rej_lo_mask[64];
     size_t                rej_lo_n;
+    /* rej_lo_k[lo]: how many rej_lo_val[] are below lo, for a short text
+     * (a lookup instead of the walk; lo of SF_REJECT_LO_TAB or more walks
+     * on from rej_lo_k[SF_REJECT_LO_TAB - 1]) */
+    unsigned char         rej_lo_k[SF_REJECT_LO_TAB];
     unsigned              rej_ok:1;
     unsigned              rej_nobloom:1;    /* a selector name has a space */
     unsigned              title_bound:1;    /* some rule is title_bound */

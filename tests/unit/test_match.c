@@ -1579,6 +1579,40 @@ t_same(sf_match_t *slow, const sf_block_t *blk)
 }
 
 
+/* The pack loaded, and a match that always goes the full way. */
+static sf_match_t *
+t_slow(const char *pack)
+{
+    sf_match_t  *slow;
+
+    load(pack, 0);
+    slow = sf_match_create(rules, &limits, &alloc);
+    assert_non_null(slow);
+    sf_match_fast(slow, 0);
+
+    return slow;
+}
+
+
+/* The text decided both ways alike, and by a rule when want. */
+static void
+t_fires(sf_match_t *slow, const char *text, int want)
+{
+    t_block_t             *tb;
+    sf_decision_result_t   b;
+
+    tb = mk(text);
+    sf_rules_decide(rules, slow, &tb->b, &b);
+
+    if (want && b.rule_id == NULL) {
+        fail_msg("no rule on \"%s\"", text);
+    }
+
+    t_same(slow, &tb->b);
+    rm(tb);
+}
+
+
 /*
  * The reject probes anchors at strides and by the text's length: a phrase
  * at every offset from 0 to 71, followed by 0 to 39 bytes, in packs whose
@@ -1592,9 +1626,7 @@ test_reject_offsets(void **state)
     char                   text[160];
     size_t                 p, n, j, off, tail, plen;
     unsigned               seed;
-    t_block_t             *tb;
     sf_match_t            *slow;
-    sf_decision_result_t   b;
 
     static const char  *packs[] = {
         "rule long\n  scope p\n  contains \"appeared\"\n  action drop\n"
@@ -1624,10 +1656,7 @@ test_reject_offsets(void **state)
     seed = 5;
 
     for (p = 0; p < sizeof(packs) / sizeof(packs[0]); p++) {
-        load(packs[p], 0);
-        slow = sf_match_create(rules, &limits, &alloc);
-        assert_non_null(slow);
-        sf_match_fast(slow, 0);
+        slow = t_slow(packs[p]);
 
         for (n = 0; n < sizeof(phrases) / sizeof(phrases[0]); n++) {
             plen = strlen(phrases[n]);
@@ -1643,16 +1672,7 @@ test_reject_offsets(void **state)
                     memmove(text + off + plen, text + off, tail);
                     memcpy(text + off, phrases[n], plen);
                     text[off + plen + tail] = '\0';
-                    tb = mk(text);
-
-                    sf_rules_decide(rules, slow, &tb->b, &b);
-
-                    if (want && b.rule_id == NULL) {
-                        fail_msg("no rule on \"%s\"", text);
-                    }
-
-                    t_same(slow, &tb->b);
-                    rm(tb);
+                    t_fires(slow, text, want);
                 }
             }
         }
@@ -1660,6 +1680,142 @@ test_reject_offsets(void **state)
         sf_match_destroy(slow, &alloc);
         unload();
     }
+}
+
+
+/*
+ * A text under 16 bytes ends in one or two word loads that overlap the
+ * bytes before them (sf_reject_word_tail): a phrase, or one cut by a soft
+ * hyphen the normalization drops, at every offset of texts 4 to 17 bytes
+ * long must fire "equals" as the full way has it, neither its letters
+ * counted twice (the text then too long to equal it) nor the hyphen's
+ * bytes left out (the anchor then missing from a text that has it).
+ */
+static void
+test_reject_short_texts(void **state)
+{
+    char                   text[32];
+    size_t                 n, len, off, plen;
+    sf_match_t            *slow;
+
+    static const char  *phrases[] = { "hello", "HeLLo", "hel&shy;lo",
+                                      "hel\xc2\xadlo", "he&#173;llo" };
+
+    (void) state;
+
+    /* a rule on longer texts too: the reject then reads them all */
+    slow = t_slow("rule eq\n  scope p\n  equals \"hello\"\n  action drop\n"
+                  "end\nrule other\n  scope p\n  contains \"quilted\"\n"
+                  "  action drop\nend\n");
+
+    for (n = 0; n < sizeof(phrases) / sizeof(phrases[0]); n++) {
+        plen = strlen(phrases[n]);
+
+        for (len = plen < 4 ? 4 : plen; len <= 17; len++) {
+            for (off = 0; off + plen <= len; off++) {
+                memset(text, ' ', len);
+                memcpy(text + off, phrases[n], plen);
+                text[len] = '\0';
+                t_fires(slow, text, 1);
+            }
+        }
+    }
+
+    sf_match_destroy(slow, &alloc);
+    unload();
+}
+
+
+/*
+ * The rules a text is too long for come from a table for texts keeping
+ * fewer than SF_REJECT_LO_TAB bytes, from a walk for longer ones: a text
+ * one byte shorter than, as long as and one byte longer than the bound of
+ * each "max-length" rule, on both sides of the table's end, is decided as
+ * the full way decides it, and the rule fires when the text is as long.
+ */
+static void
+test_reject_lengths(void **state)
+{
+    char                   pack[1024], text[512];
+    size_t                 i, n, len, off;
+    sf_match_t            *slow;
+
+    static const size_t  bounds[] = { 12, 200, 254, 256, 257, 400 };
+
+    (void) state;
+
+    off = 0;
+
+    for (i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
+        off += (size_t) snprintf(pack + off, sizeof(pack) - off,
+                                 "rule m%zu\n  scope p\n"
+                                 "  contains \"quilted\"\n"
+                                 "  max-length %zu\n  action drop\nend\n",
+                                 bounds[i], bounds[i]);
+    }
+
+    slow = t_slow(pack);
+
+    for (i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
+        for (len = bounds[i] - 1; len <= bounds[i] + 1; len++) {
+            /* the phrase, then '.', every byte kept by the normalization */
+            memcpy(text, "quilted", 7);
+
+            for (n = 7; n < len; n++) {
+                text[n] = '.';
+            }
+
+            text[len] = '\0';
+            t_fires(slow, text, len == bounds[i]);
+        }
+    }
+
+    sf_match_destroy(slow, &alloc);
+    unload();
+}
+
+
+/*
+ * A text of 4 to 31 plain ASCII bytes is kept from the tables of texts
+ * without anchors, its length and a few map loads (sf_reject_small): rules
+ * that need no phrase but a short text, and one that needs an anchor,
+ * must fire on every text of 4 to 39 bytes where the full way has them
+ * fire, whatever the spacing.
+ */
+static void
+test_reject_small_texts(void **state)
+{
+    char                   text[48];
+    size_t                 len, n, sp;
+    sf_match_t            *slow;
+
+    (void) state;
+
+    slow = t_slow("rule tiny\n  scope p\n  max-length 9\n  action drop\nend\n"
+                  "rule mid\n  scope p\n  max-length 30\n  links = 0\n"
+                  "  action drop\nend\n"
+                  "rule word\n  scope p\n  contains \"quilted\"\n"
+                  "  action drop\nend\n");
+
+    for (len = 4; len < 40; len++) {
+        /* no space, then one every sp bytes */
+        for (sp = 0; sp < 4; sp++) {
+            for (n = 0; n < len; n++) {
+                text[n] = sp > 0 && n % (sp + 1) == sp ? ' ' : "xzvk"[n % 4];
+            }
+
+            /* the anchor at the end, where the text is long enough */
+            if (sp == 3 && len >= 8) {
+                memcpy(text + len - 7, "quilted", 7);
+            }
+
+            text[len] = '\0';
+            t_fires(slow, text, len <= 30 || (sp == 3 && len >= 8));
+        }
+    }
+
+    sf_match_destroy(slow, &alloc);
+    unload();
 }
 
 
@@ -2161,6 +2317,9 @@ main(void)
         cmocka_unit_test(test_fast_same_as_slow),
         cmocka_unit_test(test_fast_hazards),
         cmocka_unit_test(test_reject_offsets),
+        cmocka_unit_test(test_reject_short_texts),
+        cmocka_unit_test(test_reject_lengths),
+        cmocka_unit_test(test_reject_small_texts),
         cmocka_unit_test(test_decide_cost),
         cmocka_unit_test(test_template_budget),
         cmocka_unit_test(test_prefilter_tables),
