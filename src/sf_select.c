@@ -144,7 +144,13 @@ sf_rules_select_named(const sf_rules_t *rules, sf_tag_e tag,
         id = NULL;
     }
 
-    if (cls_len == 0 || !sf_rules_bloom_list(rules->cls_bloom, cls, cls_len)) {
+    /*
+     * Most class lists of a page are one or two short words: one shorter
+     * than any class a selector names needs no look at its words.
+     */
+    if (cls_len < rules->cls_min
+        || !sf_rules_bloom_list(rules->cls_bloom, cls, cls_len))
+    {
         cls = NULL;
     }
 

@@ -200,8 +200,8 @@ test_select(void **state)
 
     load("rule sel\n  scope \"#respond\" form.comment-form\n  action drop\n"
          "end\n"
-         "rule named\n  scope .gnews ul \"span#x\"\n  contains \"x\"\n"
-         "  action drop\nend\n", 0);
+         "rule named\n  scope .gnews ul \"span#x\" .sidebar-widget\n"
+         "  contains \"x\"\n  action drop\nend\n", 0);
 
     assert_int_equal(sf_rules_select(rules, SF_TAG_P, NULL, 0, NULL, 0, &id),
                      SF_SELECT_HOLD);
@@ -224,6 +224,19 @@ test_select(void **state)
     assert_int_equal(sf_rules_select(rules, SF_TAG_SPAN, NULL, 0,
                                      (const unsigned char *) "gnewsx", 6,
                                      &id), SF_SELECT_NONE);
+    /*
+     * a list as long as the shortest class named (neither the first nor
+     * the last one) is looked at; one shorter holds none of them
+     */
+    assert_int_equal(sf_rules_select(rules, SF_TAG_SPAN, NULL, 0,
+                                     (const unsigned char *) "gnews", 5,
+                                     &id), SF_SELECT_HOLD);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_SPAN, NULL, 0,
+                                     (const unsigned char *) "gnew", 4,
+                                     &id), SF_SELECT_NONE);
+    assert_int_equal(sf_rules_select(rules, SF_TAG_SPAN, NULL, 0,
+                                     (const unsigned char *) "x sidebar-widget",
+                                     16, &id), SF_SELECT_HOLD);
     assert_int_equal(sf_rules_select(rules, SF_TAG_SPAN,
                                      (const unsigned char *) "x", 1, NULL, 0,
                                      &id), SF_SELECT_HOLD);
