@@ -512,6 +512,7 @@ sf_lexer_attr_spans(sf_lexer_t *lx, const unsigned char *base,
             return sf_lexer_attrs(lx, p, stop);
         }
 
+    name:
         /* the name: its first byte is none of those that end one */
         p = sf_lexer_name(p, stop, &key);
 
@@ -559,6 +560,25 @@ sf_lexer_attr_spans(sf_lexer_t *lx, const unsigned char *base,
             sp->value = (uint32_t) (v - base);
             sp->value_len = (uint32_t) (p - v);
             p++;
+
+            /*
+             * What follows a quoted value is most often the tag's '>' or
+             * one space and the next name: both without the loop above.
+             */
+            if (stop - p >= 2) {
+                if (*p == '>') {
+                    lx->attrs.n = n;
+                    return p;
+                }
+
+                if (*p == ' ' && sf_lexer_attr_byte[p[1]] == SF_LX_A_NAME
+                    && n < SF_TAG_SPANS)
+                {
+                    p++;
+                    goto name;
+                }
+            }
+
             continue;
         }
 

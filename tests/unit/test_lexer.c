@@ -316,6 +316,12 @@ test_attr_spans(void **state)
     static const char  many[] =
         "<a b=1 c=2 d=3 e=4 f=5 g=6 h=7 i=8 j=9>";
     static const char  eq[] = "<a b=\"x\" =\" class=y\">";
+    /* quoted values, one space apart: eight recorded, then nine */
+    static const char  quoted8[] =
+        "<a b=\"1\" c='2' d=\"3\" e=\"4\" f=\"5\" g=\"6\" h=\"7\" i=\"8\">";
+    static const char  quoted9[] =
+        "<a b=\"1\" c='2' d=\"3\" e=\"4\" f=\"5\" g=\"6\" h=\"7\" i=\"8\""
+        " j=\"9\">";
 
     (void) state;
 
@@ -355,6 +361,15 @@ test_attr_spans(void **state)
         check(in, want);
     }
     check(eq, "M{<a b=\"x\" =\" class=y\">}");
+    /* what follows a quoted value: '>', a space and a name, or else */
+    check(quoted8, "M{<a b=\"1\" c='2' d=\"3\" e=\"4\" f=\"5\" g=\"6\""
+          " h=\"7\" i=\"8\">}");
+    check(quoted9, "M{<a b=\"1\" c='2' d=\"3\" e=\"4\" f=\"5\" g=\"6\""
+          " h=\"7\" i=\"8\" j=\"9\">}");
+    check("<a b=\"1\" =c d='2' \x0b='3' e=\"\"/ f='4'  g=\"5\"\th=''/>x",
+          "M{<a b=\"1\" =c d='2' \x0b='3' e=\"\"/ f='4'  g=\"5\"\th=''/>}"
+          "T{x}");
+    check("<a b=\"1\" /c='2' d=\"3\" >", "M{<a b=\"1\" /c='2' d=\"3\" >}");
 
     /* what the record holds, for one tag */
     sf_lexer_init(&lx);
@@ -378,6 +393,17 @@ test_attr_spans(void **state)
     sf_lexer_init(&lx);
     assert_int_equal(sf_lexer_tag(&lx, (const unsigned char *) eq,
                                   sizeof(eq) - 1), sizeof(eq) - 1);
+    assert_true(lx.attrs.n > SF_TAG_SPANS);
+    sf_lexer_init(&lx);
+    assert_int_equal(sf_lexer_tag(&lx, (const unsigned char *) quoted8,
+                                  sizeof(quoted8) - 1), sizeof(quoted8) - 1);
+    assert_int_equal(lx.attrs.n, SF_TAG_SPANS);
+    /* offsets from the byte after the name */
+    assert_int_equal(lx.attrs.attr[7].value, strrchr(quoted8, '8') - quoted8 - 2);
+    assert_int_equal(lx.attrs.attr[7].value_len, 1);
+    sf_lexer_init(&lx);
+    assert_int_equal(sf_lexer_tag(&lx, (const unsigned char *) quoted9,
+                                  sizeof(quoted9) - 1), sizeof(quoted9) - 1);
     assert_true(lx.attrs.n > SF_TAG_SPANS);
 }
 
