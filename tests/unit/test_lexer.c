@@ -370,6 +370,10 @@ test_attr_spans(void **state)
           "M{<a b=\"1\" =c d='2' \x0b='3' e=\"\"/ f='4'  g=\"5\"\th=''/>}"
           "T{x}");
     check("<a b=\"1\" /c='2' d=\"3\" >", "M{<a b=\"1\" /c='2' d=\"3\" >}");
+    /* the record not whole: the lexer is back in text after the tag */
+    check("<a b=1 c=2 d=3 e=4 f=5 g=6 h=7 i=8 j=9>x<p>y",
+          "M{<a b=1 c=2 d=3 e=4 f=5 g=6 h=7 i=8 j=9>}T{x}M{<p>}T{y}");
+    check("<a =b c>x<p>y", "M{<a =b c>}T{x}M{<p>}T{y}");
 
     /* what the record holds, for one tag */
     sf_lexer_init(&lx);
@@ -583,6 +587,61 @@ test_tag_names(void **state)
 
 
 /*
+ * The tags sf_lexer_tag() reads whole know their element: every known
+ * name in lower and upper case, start and end tag, with attributes, with
+ * bytes after the tag in the buffer or none (fewer than eight readable
+ * after the name: looked up from a copy).
+ */
+static void
+test_tag_read_ids(void **state)
+{
+    int             t;
+    size_t          i, k, len, m, n;
+    sf_lexer_t      lx;
+    const char     *name;
+    unsigned char   buf[64];
+
+    (void) state;
+
+    for (t = SF_TAG_ADDRESS; t < SF_TAG_NTAGS; t++) {
+        name = sf_tag_name((sf_tag_e) t);
+        len = strlen(name);
+
+        for (k = 0; k < 8; k++) {
+            /* "<" or "</", the name, " a=1>", junk after it or not */
+            n = 0;
+            buf[n++] = '<';
+
+            if (k & 1) {
+                buf[n++] = '/';
+            }
+
+            for (i = 0; i < len; i++) {
+                buf[n++] = (unsigned char) ((k & 2) && name[i] >= 'a'
+                                            && name[i] <= 'z'
+                                            ? name[i] - 32 : name[i]);
+            }
+
+            memcpy(buf + n, " a=1>", 5);
+            n += 5;
+            m = n;
+
+            if (k & 4) {
+                memcpy(buf + n, "xxxxxxxxxxxxxxxx", 16);
+                n += 16;
+            }
+
+            sf_lexer_init(&lx);
+            assert_int_equal(sf_lexer_tag(&lx, buf, n), m);
+            assert_int_equal(lx.tag, t);
+            assert_int_equal(lx.end, k & 1);
+            assert_int_equal(lx.name_len, len);
+        }
+    }
+}
+
+
+/*
  * The lexer's 8-byte lookup agrees with the byte-wise one: every known
  * name in lower, upper and mixed case with junk after it in the buffer,
  * and random names over an alphabet of letters, the bytes next to them
@@ -696,6 +755,7 @@ main(void)
         cmocka_unit_test(test_unfinished),
         cmocka_unit_test(test_tag_names),
         cmocka_unit_test(test_tag_names_lookup8),
+        cmocka_unit_test(test_tag_read_ids),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
