@@ -512,6 +512,7 @@ sf_lexer_attr_spans(sf_lexer_t *lx, const unsigned char *base,
             return sf_lexer_attrs(lx, p, stop);
         }
 
+    name:
         /* the name: its first byte is none of those that end one */
         p = sf_lexer_name(p, stop, &key);
 
@@ -559,6 +560,25 @@ sf_lexer_attr_spans(sf_lexer_t *lx, const unsigned char *base,
             sp->value = (uint32_t) (v - base);
             sp->value_len = (uint32_t) (p - v);
             p++;
+
+            /*
+             * What follows a quoted value is most often the tag's '>' or
+             * one space and the next name: both without the loop above.
+             */
+            if (stop - p >= 2) {
+                if (*p == '>') {
+                    lx->attrs.n = n;
+                    return p;
+                }
+
+                if (*p == ' ' && sf_lexer_attr_byte[p[1]] == SF_LX_A_NAME
+                    && n < SF_TAG_SPANS)
+                {
+                    p++;
+                    goto name;
+                }
+            }
+
             continue;
         }
 
@@ -1337,6 +1357,7 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
     unsigned              end;
     sf_tag_e              tag;
     const unsigned char  *q, *stop, *name;
+    const sf_tag_word_t  *word;
 
     /* "<a>" is the shortest tag: less room than that is the slow path's */
     if (len < 3) {
@@ -1391,7 +1412,9 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
      * of raw text is matched against it) or is too near the input's end.
      */
     if ((size_t) (stop - name) >= 8) {
-        tag = sf_tag_lookup8(name, n);
+        /* most names are known and written in lower case: no call */
+        word = (n <= 8) ? sf_tag_word(sf_tag_name_key(name, n), n) : NULL;
+        tag = (word != NULL) ? (sf_tag_e) word->tag : sf_tag_lookup8(name, n);
 
     } else {
         memcpy(lx->name, name, n);
@@ -1399,7 +1422,17 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
         tag = sf_tag_lookup8(lx->name, n);
     }
 
-    sf_lexer_tag_read(lx, name, n, tag, end);
+    /* sf_lexer_tag_read(), inline for the tags that are no raw text */
+    if (sf_tag_is_rawtext(tag) || tag == SF_TAG_TEMPLATE) {
+        sf_lexer_tag_read(lx, name, n, tag, end);
+
+    } else {
+        lx->end = end;
+        lx->name_len = (unsigned) n;
+        lx->tag = tag;
+        lx->inert = (lx->tmpl > 0);
+        sf_lexer_text(lx);
+    }
 
     return (size_t) (q + 1 - p);
 }

@@ -210,8 +210,15 @@ sf_block_attrs(const sf_block_t *b, sf_block_attrs_t *a)
     }
 }
 
-/* Whether a token of the class list may be a class of the bloom's. */
+/*
+ * Whether a token of the class list may be a class of the bloom's: a hash
+ * of each word (sf_rules_bloom()) against the bloom.  The _bytes way is
+ * the portable one, which the other takes over for what its sixteen-byte
+ * loads do not take (tests compare the two).
+ */
 int sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls,
+    size_t len);
+int sf_rules_bloom_list_bytes(uint64_t bloom, const unsigned char *cls,
     size_t len);
 
 /* The page title as the block saw it, normalized once per decision. */

@@ -304,6 +304,11 @@ struct sf_rules_s {
     uint64_t              cls_bloom;
     uint64_t              id_bloom;
     unsigned char         hold[SF_TAG_NTAGS];
+    /*
+     * The shortest class a selector names (at most UINT16_MAX): a shorter
+     * class list holds none of them.
+     */
+    uint16_t              cls_min;
     sf_prefilter_t        prefilter;
     size_t                nphrases;
     size_t                max_max_length;   /* of rules having one */

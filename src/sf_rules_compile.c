@@ -380,6 +380,7 @@ sf_compile_reset(sf_rules_t *rules)
     rules->nhold_sel = 0;
     rules->cls_bloom = 0;
     rules->id_bloom = 0;
+    rules->cls_min = UINT16_MAX;
     rules->title_bound = 0;
     rules->has_title = 0;
     rules->max_max_length = 0;
@@ -435,6 +436,10 @@ sf_compile_scope(sf_rules_t *rules, sf_rule_t *r)
 
         if (sel->cls != NULL) {
             rules->cls_bloom |= sf_rules_bloom(sel->cls, sel->cls_len);
+
+            if (sel->cls_len < rules->cls_min) {
+                rules->cls_min = (uint16_t) sel->cls_len;
+            }
         }
 
         if (sel->id != NULL) {

@@ -9,6 +9,13 @@
 
 #include "sf_match.h"
 
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+#include <emmintrin.h>
+#define SF_SELECT_SSE2  1
+#else
+#define SF_SELECT_SSE2  0
+#endif
+
 
 static sf_select_e sf_rules_select_named(const sf_rules_t *rules,
     sf_tag_e tag, const unsigned char *id, size_t id_len,
@@ -68,15 +75,16 @@ sf_select_word_end(const unsigned char *p, const unsigned char *end)
 }
 
 
-/* Whether a token of the class list may be a class of the bloom's. */
+/*
+ * Whether a token of the class list may be a class of the bloom's, a byte
+ * at a time: the portable way, and the way of what the sixteen-byte loads
+ * do not take.
+ */
 int
-sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls, size_t len)
+sf_rules_bloom_list_bytes(uint64_t bloom, const unsigned char *cls,
+    size_t len)
 {
     const unsigned char  *p, *end, *start;
-
-    if (bloom == 0) {
-        return 0;
-    }
 
     p = cls;
     end = cls + len;
@@ -98,6 +106,146 @@ sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls, size_t len)
             return 1;
         }
     }
+}
+
+
+#if (SF_SELECT_SSE2) && defined(__BYTE_ORDER__)                             \
+    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SF_SELECT_WORDS  1
+
+/*
+ * The bytes above ' ' among the eight at p, as bits 0 to 7: the high bit
+ * of each byte is set when it is, or when its low seven bits add up past
+ * 0x7f with 0x5f (no carry crosses a byte); a multiply gathers the eight
+ * high bits into the top byte.
+ */
+static inline uint64_t
+sf_select_word8(const unsigned char *p)
+{
+    uint64_t  q, hi;
+
+    memcpy(&q, p, 8);
+    hi = (q | ((q & 0x7f7f7f7f7f7f7f7fULL) + 0x5f5f5f5f5f5f5f5fULL))
+         & 0x8080808080808080ULL;
+
+    return ((hi >> 7) * 0x0102040810204080ULL) >> 56;
+}
+
+
+/*
+ * The bytes up to ' ' among the n (1 to 64) at p, as bits, and every bit
+ * from n up: the words of a window end within it.  Sixteen bytes a
+ * compare, the last sixteen (or eight) in a load that overlaps the one
+ * before; nothing before p or from p + n is read.
+ */
+static inline uint64_t
+sf_select_spaces(const unsigned char *p, size_t n)
+{
+    size_t    i;
+    uint64_t  m;
+    __m128i   sp;
+
+    if (n < 16) {
+        if (n >= 8) {
+            m = sf_select_word8(p) | sf_select_word8(p + n - 8) << (n - 8);
+
+        } else {
+            m = 0;
+
+            for (i = 0; i < n; i++) {
+                m |= (uint64_t) (p[i] > ' ') << i;
+            }
+        }
+
+        return ~m;
+    }
+
+    sp = _mm_set1_epi8(' ');
+    m = 0;
+
+#define sf_select_spaces16(i)                                                 \
+    ((uint64_t) (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(                  \
+         _mm_max_epu8(_mm_loadu_si128((const __m128i *) (p + (i))), sp), sp)) \
+     << (i))
+
+    for (i = 0; i + 16 < n; i += 16) {
+        m |= sf_select_spaces16(i);
+    }
+
+    m |= sf_select_spaces16(n - 16);
+
+#undef sf_select_spaces16
+
+    return n == 64 ? m : m | ~(((uint64_t) 1 << n) - 1);
+}
+
+#else
+#define SF_SELECT_WORDS  0
+#endif
+
+
+int
+sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls, size_t len)
+{
+#if (SF_SELECT_WORDS)
+    size_t    n, last, a;
+    uint64_t  sp, word, starts, ends;
+#endif
+
+    if (bloom == 0) {
+        return 0;
+    }
+
+#if (SF_SELECT_WORDS)
+    /*
+     * The words of up to 64 bytes at once: their first and last bytes are
+     * the edges of the runs of zero bits in the mask of white space (and
+     * of bytes below it), and one hash of those bytes and the length
+     * tests a word against the bloom.  A window that the list goes on past
+     * ends at its last space; one without any (a word of 64 bytes or more)
+     * is left to the bytes' way.
+     */
+    while (len > 0) {
+        n = len < 64 ? len : 64;
+        sp = sf_select_spaces(cls, n);
+
+        if (len > 64) {
+            if (sp == 0) {
+                break;
+            }
+
+            last = 63 - (size_t) __builtin_clzll(sp);
+            sp |= ~(uint64_t) 0 << last;
+            n = last + 1;
+        }
+
+        word = ~sp;
+        starts = word & ~(word << 1);
+        ends = word & ~(word >> 1);
+
+        while (starts != 0) {
+            a = (size_t) __builtin_ctzll(starts);
+
+            if (bloom & sf_rules_bloom(cls + a,
+                                       (size_t) __builtin_ctzll(ends) - a + 1))
+            {
+                return 1;
+            }
+
+            starts &= starts - 1;
+            ends &= ends - 1;
+        }
+
+        cls += n;
+        len -= n;
+    }
+
+    if (len == 0) {
+        return 0;
+    }
+#endif
+
+    return sf_rules_bloom_list_bytes(bloom, cls, len);
 }
 
 
@@ -144,7 +292,13 @@ sf_rules_select_named(const sf_rules_t *rules, sf_tag_e tag,
         id = NULL;
     }
 
-    if (cls_len == 0 || !sf_rules_bloom_list(rules->cls_bloom, cls, cls_len)) {
+    /*
+     * Most class lists of a page are one or two short words: one shorter
+     * than any class a selector names needs no look at its words.
+     */
+    if (cls_len < rules->cls_min
+        || !sf_rules_bloom_list(rules->cls_bloom, cls, cls_len))
+    {
         cls = NULL;
     }
 

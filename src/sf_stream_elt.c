@@ -229,70 +229,114 @@ static const sf_stream_word_t  sf_stream_place_classes[] = {
 };
 
 
+#if (SF_STREAM_SSE2)
+
+/*
+ * The n bytes at v (n <= 16) in a register, zeros past them: two loads
+ * that overlap (of eight, four or two bytes), nothing read past v + n.
+ */
+static inline __m128i
+sf_stream_load_short(const unsigned char *v, size_t n)
+{
+    uint16_t  c, d;
+    uint32_t  a, b;
+    uint64_t  lo, hi;
+
+    if (n >= 8) {
+        memcpy(&lo, v, 8);
+        memcpy(&hi, v + n - 8, 8);
+        hi = (n == 8) ? 0 : hi >> (8 * (16 - n));
+
+        return _mm_set_epi64x((long long) hi, (long long) lo);
+    }
+
+    if (n >= 4) {
+        memcpy(&a, v, 4);
+        memcpy(&b, v + n - 4, 4);
+        lo = a | (uint64_t) b << (8 * (n - 4));
+
+    } else if (n >= 2) {
+        memcpy(&c, v, 2);
+        memcpy(&d, v + n - 2, 2);
+        lo = c | (uint64_t) d << (8 * (n - 2));
+
+    } else {
+        lo = (n == 1) ? v[0] : 0;
+    }
+
+    return _mm_set_epi64x(0, (long long) lo);
+}
+
+
+/*
+ * The places in x where one of the pairs and triples of
+ * sf_stream_may_place() starts, as bits; the bytes after x's sixteen are
+ * taken as zeros (which match nothing).
+ */
+static inline unsigned
+sf_stream_place_bits(__m128i x)
+{
+    __m128i  a, b, c, m, f;
+
+    f = _mm_set1_epi8(0x20);
+    a = _mm_or_si128(x, f);
+    b = _mm_or_si128(_mm_srli_si128(x, 1), f);
+    c = _mm_or_si128(_mm_srli_si128(x, 2), f);
+
+    m = _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('m')),
+                      _mm_cmpeq_epi8(b, _mm_set1_epi8('m')));
+    m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('s')),
+                                      _mm_cmpeq_epi8(b, _mm_set1_epi8('q'))));
+    m = _mm_or_si128(m, _mm_and_si128(
+                            _mm_and_si128(
+                                _mm_cmpeq_epi8(a, _mm_set1_epi8('w')),
+                                _mm_cmpeq_epi8(b, _mm_set1_epi8('p'))),
+                            _mm_cmpeq_epi8(c, _mm_set1_epi8('d'))));
+    m = _mm_or_si128(m, _mm_and_si128(
+                            _mm_and_si128(
+                                _mm_or_si128(
+                                    _mm_cmpeq_epi8(a, _mm_set1_epi8('t')),
+                                    _mm_cmpeq_epi8(a, _mm_set1_epi8('y'))),
+                                _mm_cmpeq_epi8(b, _mm_set1_epi8('-'))),
+                            _mm_cmpeq_epi8(c, _mm_set1_epi8('c'))));
+
+    return (unsigned) _mm_movemask_epi8(m);
+}
+
+#endif
+
+
 /*
  * Whether an id or class value may hold a word that places contents: each
  * such word (sf_stream_comment_word()'s, sf_stream_place_classes) holds
  * "mm" ("comment"), "wpd", "sq" ("disqus"), "t-c" ("post-content") or
  * "y-c" ("entry-content"), ASCII letters in either case.  Most values (a
  * theme's layout words, "wp-block-image", "grid-container") hold none, and
- * their words need no look.  Sixteen places a compare with SSE2, the
- * value's last bytes from a copy.
+ * their words need no look.  With SSE2, sixteen bytes a register: a value
+ * of up to sixteen in one (most are), a longer one in steps of fourteen
+ * (the places whose pair or triple lies in the register) and its last
+ * sixteen bytes; nothing is copied.
  */
 static int
 sf_stream_may_place(const unsigned char *v, size_t len)
 {
 #if (SF_STREAM_SSE2)
-    __m128i        a, b, c, m, f;
-    unsigned char  tail[18];
+    size_t  i;
 
-    f = _mm_set1_epi8(0x20);
+    if (len <= 16) {
+        return len >= 2 && sf_stream_place_bits(sf_stream_load_short(v, len));
+    }
 
-    for ( ;; ) {
-        if (len < 18) {
-            if (len < 2) {
-                return 0;
-            }
-
-            /* zeros past the value match nothing */
-            memset(tail, 0, sizeof(tail));
-            memcpy(tail, v, len);
-            v = tail;
-            len = 18;
-        }
-
-        a = _mm_or_si128(_mm_loadu_si128((const __m128i *) v), f);
-        b = _mm_or_si128(_mm_loadu_si128((const __m128i *) (v + 1)), f);
-        c = _mm_or_si128(_mm_loadu_si128((const __m128i *) (v + 2)), f);
-
-        m = _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('m')),
-                          _mm_cmpeq_epi8(b, _mm_set1_epi8('m')));
-        m = _mm_or_si128(m, _mm_and_si128(
-                                _mm_cmpeq_epi8(a, _mm_set1_epi8('s')),
-                                _mm_cmpeq_epi8(b, _mm_set1_epi8('q'))));
-        m = _mm_or_si128(m, _mm_and_si128(
-                                _mm_and_si128(
-                                    _mm_cmpeq_epi8(a, _mm_set1_epi8('w')),
-                                    _mm_cmpeq_epi8(b, _mm_set1_epi8('p'))),
-                                _mm_cmpeq_epi8(c, _mm_set1_epi8('d'))));
-        m = _mm_or_si128(m, _mm_and_si128(
-                                _mm_and_si128(
-                                    _mm_or_si128(
-                                        _mm_cmpeq_epi8(a, _mm_set1_epi8('t')),
-                                        _mm_cmpeq_epi8(a, _mm_set1_epi8('y'))),
-                                    _mm_cmpeq_epi8(b, _mm_set1_epi8('-'))),
-                                _mm_cmpeq_epi8(c, _mm_set1_epi8('c'))));
-
-        if (_mm_movemask_epi8(m) != 0) {
+    for (i = 0; i + 16 < len; i += 14) {
+        if (sf_stream_place_bits(_mm_loadu_si128((const __m128i *) (v + i)))
+            & 0x3fff)
+        {
             return 1;
         }
-
-        if (v == tail) {
-            return 0;
-        }
-
-        v += 16;
-        len -= 16;
     }
+
+    return sf_stream_place_bits(
+               _mm_loadu_si128((const __m128i *) (v + len - 16))) != 0;
 #else
     size_t         i;
     unsigned char  a, b, c;

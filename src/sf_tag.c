@@ -286,11 +286,7 @@ sf_tag_lookup8(const unsigned char *name, size_t len)
         return SF_TAG_OTHER;
     }
 
-    memcpy(&x, name, 8);
-
-    if (len < 8) {
-        x &= ((uint64_t) 1 << (8 * len)) - 1;
-    }
+    x = sf_tag_name_key(name, len);
 
     /* most names are known and written in lower case: one exact compare */
     if (len <= 8 && (w = sf_tag_word(x, len)) != NULL) {

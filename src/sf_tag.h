@@ -80,6 +80,21 @@ extern const sf_tag_word_t  sf_tag_words[256];
 
 
 /*
+ * The first eight bytes at name (all readable) as a word, the bytes past
+ * a shorter name (len >= 1) zero: the key of a name of up to eight bytes.
+ */
+static inline uint64_t
+sf_tag_name_key(const unsigned char *name, size_t len)
+{
+    uint64_t  x;
+
+    memcpy(&x, name, 8);
+
+    return len < 8 ? x & (((uint64_t) 1 << (8 * len)) - 1) : x;
+}
+
+
+/*
  * The word's name when key (len bytes, zero past them) is a known name
  * written in lower case; NULL for anything else (sf_tag_lookup8() folds).
  */

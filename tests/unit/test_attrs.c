@@ -189,12 +189,98 @@ test_class_flags(void **state)
 }
 
 
+/*
+ * The words that place contents at every place of values of up to 60
+ * bytes, as ids and classes of their exact length (ASan sees a read past
+ * them): the scan for their pairs and triples takes a short value in one
+ * register and a long one in overlapping steps, and must find each of
+ * them wherever it falls (at a step's edge, in the last bytes, alone).
+ */
+static void
+test_place_words(void **state)
+{
+    size_t          i, k, pre, post, len;
+    unsigned        flags, want;
+    sf_attrs_t      a;
+    unsigned char  *buf;
+
+    static const struct {
+        const char  *word;
+        unsigned     flags;
+    } words[] = {
+        { "comments", SF_BLOCK_IN_COMMENTS },
+        { "disqus", SF_BLOCK_IN_COMMENTS },
+        { "wpdcom", SF_BLOCK_IN_COMMENTS },
+        { "post-content", SF_BLOCK_IN_ENTRY },
+        { "entry-content", SF_BLOCK_IN_ENTRY },
+    };
+
+    (void) state;
+
+    for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        for (pre = 0; pre < 40; pre++) {
+            for (post = 0; post < 24; post += (post < 4) ? 1 : 5) {
+                /* "aaa word bbb": the word alone when pre and post are 0 */
+                len = (pre ? pre + 1 : 0) + strlen(words[i].word)
+                      + (post ? post + 1 : 0);
+                buf = malloc(len);
+                assert_non_null(buf);
+                memset(buf, 'a', len);
+
+                if (pre) {
+                    buf[pre] = ' ';
+                }
+
+                memcpy(buf + (pre ? pre + 1 : 0), words[i].word,
+                       strlen(words[i].word));
+
+                if (post) {
+                    buf[len - post - 1] = ' ';
+                }
+
+                /* as a class list, then (comment words only) as an id */
+                for (k = 0; k < 2; k++) {
+                    want = words[i].flags;
+
+                    if (k == 1 && want != SF_BLOCK_IN_COMMENTS) {
+                        continue;
+                    }
+
+                    memset(&a, 0, sizeof(sf_attrs_t));
+                    a.parsed = 1;
+
+                    if (k == 0) {
+                        a.cls.data = buf;
+                        a.cls.len = len;
+
+                    } else {
+                        a.id.data = buf;
+                        a.id.len = len;
+                    }
+
+                    flags = sf_stream_attr_flags(SF_TAG_DIV, &a);
+
+                    if (flags != want) {
+                        fail_msg("%s \"%.*s\": flags %#x, want %#x",
+                                 k == 0 ? "class" : "id", (int) len,
+                                 (const char *) buf, flags, want);
+                    }
+                }
+
+                free(buf);
+            }
+        }
+    }
+}
+
+
 int
 main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_attrs_from_spans),
         cmocka_unit_test(test_class_flags),
+        cmocka_unit_test(test_place_words),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -316,6 +316,12 @@ test_attr_spans(void **state)
     static const char  many[] =
         "<a b=1 c=2 d=3 e=4 f=5 g=6 h=7 i=8 j=9>";
     static const char  eq[] = "<a b=\"x\" =\" class=y\">";
+    /* quoted values, one space apart: eight recorded, then nine */
+    static const char  quoted8[] =
+        "<a b=\"1\" c='2' d=\"3\" e=\"4\" f=\"5\" g=\"6\" h=\"7\" i=\"8\">";
+    static const char  quoted9[] =
+        "<a b=\"1\" c='2' d=\"3\" e=\"4\" f=\"5\" g=\"6\" h=\"7\" i=\"8\""
+        " j=\"9\">";
 
     (void) state;
 
@@ -355,6 +361,19 @@ test_attr_spans(void **state)
         check(in, want);
     }
     check(eq, "M{<a b=\"x\" =\" class=y\">}");
+    /* what follows a quoted value: '>', a space and a name, or else */
+    check(quoted8, "M{<a b=\"1\" c='2' d=\"3\" e=\"4\" f=\"5\" g=\"6\""
+          " h=\"7\" i=\"8\">}");
+    check(quoted9, "M{<a b=\"1\" c='2' d=\"3\" e=\"4\" f=\"5\" g=\"6\""
+          " h=\"7\" i=\"8\" j=\"9\">}");
+    check("<a b=\"1\" =c d='2' \x0b='3' e=\"\"/ f='4'  g=\"5\"\th=''/>x",
+          "M{<a b=\"1\" =c d='2' \x0b='3' e=\"\"/ f='4'  g=\"5\"\th=''/>}"
+          "T{x}");
+    check("<a b=\"1\" /c='2' d=\"3\" >", "M{<a b=\"1\" /c='2' d=\"3\" >}");
+    /* the record not whole: the lexer is back in text after the tag */
+    check("<a b=1 c=2 d=3 e=4 f=5 g=6 h=7 i=8 j=9>x<p>y",
+          "M{<a b=1 c=2 d=3 e=4 f=5 g=6 h=7 i=8 j=9>}T{x}M{<p>}T{y}");
+    check("<a =b c>x<p>y", "M{<a =b c>}T{x}M{<p>}T{y}");
 
     /* what the record holds, for one tag */
     sf_lexer_init(&lx);
@@ -378,6 +397,17 @@ test_attr_spans(void **state)
     sf_lexer_init(&lx);
     assert_int_equal(sf_lexer_tag(&lx, (const unsigned char *) eq,
                                   sizeof(eq) - 1), sizeof(eq) - 1);
+    assert_true(lx.attrs.n > SF_TAG_SPANS);
+    sf_lexer_init(&lx);
+    assert_int_equal(sf_lexer_tag(&lx, (const unsigned char *) quoted8,
+                                  sizeof(quoted8) - 1), sizeof(quoted8) - 1);
+    assert_int_equal(lx.attrs.n, SF_TAG_SPANS);
+    /* offsets from the byte after the name */
+    assert_int_equal(lx.attrs.attr[7].value, strrchr(quoted8, '8') - quoted8 - 2);
+    assert_int_equal(lx.attrs.attr[7].value_len, 1);
+    sf_lexer_init(&lx);
+    assert_int_equal(sf_lexer_tag(&lx, (const unsigned char *) quoted9,
+                                  sizeof(quoted9) - 1), sizeof(quoted9) - 1);
     assert_true(lx.attrs.n > SF_TAG_SPANS);
 }
 
@@ -557,6 +587,61 @@ test_tag_names(void **state)
 
 
 /*
+ * The tags sf_lexer_tag() reads whole know their element: every known
+ * name in lower and upper case, start and end tag, with attributes, with
+ * bytes after the tag in the buffer or none (fewer than eight readable
+ * after the name: looked up from a copy).
+ */
+static void
+test_tag_read_ids(void **state)
+{
+    int             t;
+    size_t          i, k, len, m, n;
+    sf_lexer_t      lx;
+    const char     *name;
+    unsigned char   buf[64];
+
+    (void) state;
+
+    for (t = SF_TAG_ADDRESS; t < SF_TAG_NTAGS; t++) {
+        name = sf_tag_name((sf_tag_e) t);
+        len = strlen(name);
+
+        for (k = 0; k < 8; k++) {
+            /* "<" or "</", the name, " a=1>", junk after it or not */
+            n = 0;
+            buf[n++] = '<';
+
+            if (k & 1) {
+                buf[n++] = '/';
+            }
+
+            for (i = 0; i < len; i++) {
+                buf[n++] = (unsigned char) ((k & 2) && name[i] >= 'a'
+                                            && name[i] <= 'z'
+                                            ? name[i] - 32 : name[i]);
+            }
+
+            memcpy(buf + n, " a=1>", 5);
+            n += 5;
+            m = n;
+
+            if (k & 4) {
+                memcpy(buf + n, "xxxxxxxxxxxxxxxx", 16);
+                n += 16;
+            }
+
+            sf_lexer_init(&lx);
+            assert_int_equal(sf_lexer_tag(&lx, buf, n), m);
+            assert_int_equal(lx.tag, t);
+            assert_int_equal(lx.end, k & 1);
+            assert_int_equal(lx.name_len, len);
+        }
+    }
+}
+
+
+/*
  * The lexer's 8-byte lookup agrees with the byte-wise one: every known
  * name in lower, upper and mixed case with junk after it in the buffer,
  * and random names over an alphabet of letters, the bytes next to them
@@ -670,6 +755,7 @@ main(void)
         cmocka_unit_test(test_unfinished),
         cmocka_unit_test(test_tag_names),
         cmocka_unit_test(test_tag_names_lookup8),
+        cmocka_unit_test(test_tag_read_ids),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
