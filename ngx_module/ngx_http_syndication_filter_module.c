@@ -1818,7 +1818,7 @@ ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent, void *child)
                               limits.max_holdback);
     ngx_conf_merge_size_value(conf->max_inflated, prev->max_inflated,
                               64 * 1024 * 1024);
-    ngx_conf_merge_bufs_value(conf->bufs, prev->bufs, 4, 8192);
+    ngx_conf_merge_bufs_value(conf->bufs, prev->bufs, 2, 16384);
 
     if (ngx_http_merge_types(cf, &conf->types_keys, &conf->types,
                              &prev->types_keys, &prev->types,
