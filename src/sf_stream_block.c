@@ -163,18 +163,24 @@ sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off)
 }
 
 
+/* Whether [p, end) has more than white space: text a first block needs. */
 static int
-sf_stream_has_text(sf_stream_t *s)
+sf_stream_text_in(const unsigned char *p, const unsigned char *end)
 {
-    size_t  i;
-
-    for (i = 0; i < s->text_len; i++) {
-        if (!sf_stream_space(s->text[i])) {
+    for ( /* void */ ; p < end; p++) {
+        if (!sf_stream_space(*p)) {
             return 1;
         }
     }
 
     return 0;
+}
+
+
+static int
+sf_stream_has_text(sf_stream_t *s)
+{
+    return sf_stream_text_in(s->text, s->text + s->text_len);
 }
 
 
@@ -568,27 +574,19 @@ sf_stream_own_end(const unsigned char *p, uint64_t word,
  * A short block [text, q) while the entry's first text block is still to
  * come: whether the tables keep it as the held way tells it (the first
  * when it has a letter of text; first_done then set).  The held way asks
- * sf_stream_held_flags().
+ * sf_stream_held_flags(); flags are those of the block but the first.
  */
 static int
-sf_stream_short_first(sf_stream_t *s, sf_tag_e t, const unsigned char *text,
-    const unsigned char *q, int calm)
+sf_stream_short_first(sf_stream_t *s, sf_tag_e t, unsigned flags,
+    const unsigned char *text, const unsigned char *q, int calm)
 {
-    unsigned              below;
-    const unsigned char  *c;
+    unsigned  below;
 
-    for (c = text; c < q && sf_stream_space(*c); c++) {
-        /* void */
-    }
-
-    if (c == q) {
+    if (!sf_stream_text_in(text, q)) {
         return 1;
     }
 
-    below = sf_stream_bare_below(s, t, 0, sf_stream_flags(s)
-                                          | (s->code > 0 ? SF_BLOCK_IN_CODE
-                                                         : 0)
-                                          | SF_BLOCK_FIRST_IN_ENTRY);
+    below = sf_stream_bare_below(s, t, 0, flags | SF_BLOCK_FIRST_IN_ENTRY);
 
     if ((size_t) (q - text) >= (size_t) (below & SF_BARE_MAX)
         || ((below & SF_BARE_CALM) && !calm))
@@ -796,7 +794,7 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         if (total + len > io->avail_out || len > s->hold_cap - s->hold_len
             || (size_t) (q - b) - m > s->text_cap
             || ((flags & SF_BLOCK_IN_ENTRY) && !s->first_done
-                && !sf_stream_short_first(s, t, b + m, q, calm)))
+                && !sf_stream_short_first(s, t, flags, b + m, q, calm)))
         {
             break;
         }
