@@ -552,6 +552,61 @@ sf_stream_take_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 
 /*
+ * A whole tag of m bytes at p in PASS in the body, read by the lexer, that
+ * only opens or closes an element and is sent, as sf_stream_pass_tag()
+ * would do it: an end tag, a start tag of s->flow_tags without
+ * attributes, a script or style start (raw text in the body is sent as
+ * it is), sent from the input with no copy to the hold-back.  Returns 0
+ * for the others: the tags that count, hold, drop, credit or read the
+ * head.  The caller checked that nothing is queued and the output has
+ * room for the tag.
+ */
+static inline int
+sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t m)
+{
+    sf_tag_e  t;
+
+    t = s->lx.tag;
+
+    if (s->lx.inert || t == SF_TAG_CODE) {
+        return 0;
+    }
+
+    if (s->lx.end) {
+        /* the end of the entry, the body or the page places the credit */
+        if (t == SF_TAG_ARTICLE || t == SF_TAG_BODY || t == SF_TAG_HTML
+            || t == SF_TAG_HEAD)
+        {
+            return 0;
+        }
+
+        if (sf_tag_is_block(t)) {
+            sf_stream_pop(s, t);
+        }
+
+    } else if ((unsigned) t < 64 && ((s->flow_tags >> t) & 1)) {
+        if (m != s->lx.name_len + 2 || !s->head_seen) {
+            return 0;
+        }
+
+        sf_stream_implicit_close(s, t);
+        sf_stream_push_elt(s, t, NULL, 0, NULL, 0, 0);
+
+    } else if (!sf_tag_is_rawtext(t)) {
+        return 0;
+    }
+
+    sf_stream_out(s, io, p, m);
+    io->next_in += m;
+    io->avail_in -= m;
+    s->stats.bytes_in += m;
+
+    return 1;
+}
+
+
+/*
  * The fused loop's common cases, in the lexer's data state: a text run up
  * to the next '<' moves in one copy to where the mode sends it, and a tag
  * that ends within the input (and the hold-back room) is read at once and
@@ -676,6 +731,35 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
         return 1;
     }
 
+    /*
+     * A short block's start in a held block: the held one ends before it
+     * or turns container, as sf_stream_held_tag() tells it, and the block
+     * readers may then read the new one in PASS.
+     */
+    if (s->mode == SF_MODE_HELD && sf_stream_short_start(s, m) && s->in_body
+        && !s->in_head && s->head_seen && s->explain == NULL)
+    {
+        s->t_start = s->hold_len;
+        s->t_in_off = s->stats.bytes_in;
+        sf_stream_held_block(s, s->lx.tag);
+
+        if (s->q_n == 0) {
+            sf_stream_compact(s);
+
+            if (sf_stream_short_block(s, io, p, n, m) != 0) {
+                return 1;
+            }
+        }
+    }
+
+    /* containers and scripts in the body: opened or closed, and sent */
+    if (s->mode == SF_MODE_PASS && s->in_body && !s->in_head && s->q_n == 0
+        && s->explain == NULL && m <= io->avail_out
+        && sf_stream_flow_tag(s, io, p, m))
+    {
+        return 1;
+    }
+
     sf_stream_take_tag(s, io, p, n, m);
 
     return 1;
@@ -745,6 +829,14 @@ sf_stream_fast_raw(sf_stream_t *s, sf_io_t *io)
 
     if (t > 0) {
         sf_lexer_raw_end(&s->lx);
+
+        if (s->mode == SF_MODE_PASS && s->in_body && !s->in_head
+            && s->q_n == 0 && s->explain == NULL && t <= io->avail_out
+            && sf_stream_flow_tag(s, io, p + m, t))
+        {
+            return 1;
+        }
+
         sf_stream_take_tag(s, io, p + m, io->avail_in, t);
     }
 

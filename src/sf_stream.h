@@ -222,6 +222,7 @@ struct sf_stream_s {
     sf_bare_memo_t        bare[SF_BARE_MEMO];   /* sf_stream_bare_kept() */
     uint64_t              short_tags;       /* sf_stream_short_init() */
     uint64_t              whole_tags;
+    uint64_t              flow_tags;
 
     /* the markup token being read */
     size_t                t_start;
@@ -581,6 +582,7 @@ sf_stream_short_start(const sf_stream_t *s, size_t m)
 }
 sf_verdict_e sf_stream_held_tag(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a);
+void sf_stream_held_block(sf_stream_t *s, sf_tag_e t);
 void sf_stream_drop_end(sf_stream_t *s);
 void sf_stream_drop_token(sf_stream_t *s);
 void sf_stream_start_drop(sf_stream_t *s, sf_tag_t *tag, const char *rule_id);

@@ -416,27 +416,43 @@ typedef char  sf_stream_block_ids_fit[SF_TAG_UL < 64 ? 1 : -1];
  * the rules hold by their name alone, whose start says nothing more than
  * that (not the entry, a quote, a code sample, the page's heading, nor
  * the document's own elements), with an end tag and no raw text; and of
- * those, the tags sf_stream_whole_block() may read.  From the rules, which
- * never change after create; set again by reset.
+ * those, the tags sf_stream_whole_block() may read.  Apart, the blocks
+ * whose start tag without attributes the rules let flow and that say
+ * nothing of where their contents sit (s->flow_tags: sf_stream_fast()
+ * opens them at once).  From the rules, which never change after create;
+ * set again by reset.
  */
 void
 sf_stream_short_init(sf_stream_t *s)
 {
     unsigned     t;
     const char  *rule_id;
+    sf_select_e  sel;
 
     s->short_tags = 0;
     s->whole_tags = 0;
+    s->flow_tags = 0;
 
     /* all block elements have ids below 64 (checked above): a word each */
     for (t = 0; t < 64 && t < SF_TAG_NTAGS; t++) {
         if (!sf_tag_is_block(t) || sf_tag_is_void(t) || sf_tag_is_rawtext(t)
-            || t == SF_TAG_HTML || t == SF_TAG_HEAD || t == SF_TAG_BODY
-            || t == SF_TAG_H1 || t == SF_TAG_ARTICLE
-            || t == SF_TAG_BLOCKQUOTE || t == SF_TAG_PRE
-            || sf_rules_select(s->rules, (sf_tag_e) t, NULL, 0, NULL, 0,
-                               &rule_id)
-               != SF_SELECT_HOLD)
+            || t == SF_TAG_HTML || t == SF_TAG_HEAD || t == SF_TAG_BODY)
+        {
+            continue;
+        }
+
+        sel = sf_rules_select(s->rules, (sf_tag_e) t, NULL, 0, NULL, 0,
+                              &rule_id);
+
+        /* containers the rules let flow: opened and sent, nothing held */
+        if (sel == SF_SELECT_NONE && t != SF_TAG_ARTICLE
+            && t != SF_TAG_BLOCKQUOTE && t != SF_TAG_PRE)
+        {
+            s->flow_tags |= 1ULL << t;
+        }
+
+        if (t == SF_TAG_H1 || t == SF_TAG_ARTICLE || t == SF_TAG_BLOCKQUOTE
+            || t == SF_TAG_PRE || sel != SF_SELECT_HOLD)
         {
             continue;
         }
@@ -1066,6 +1082,28 @@ sf_stream_container(sf_stream_t *s)
 
 
 /*
+ * A block t starts (its tag at t_start) inside the held one, which ends
+ * before it or turns out to be its container; PASS then, for t.
+ */
+void
+sf_stream_held_block(sf_stream_t *s, sf_tag_e t)
+{
+    if (s->anon || sf_stream_closes(s->held_tag, t)
+        || !sf_tag_is_block(s->held_tag))
+    {
+        if (!s->anon && !sf_tag_is_block(s->held_tag)) {
+            sf_stream_container(s);
+        } else {
+            sf_stream_block_end(s, 0);
+        }
+
+    } else {
+        sf_stream_container(s);
+    }
+}
+
+
+/*
  * Whether a rule's scope names this inline element by class or id: it is
  * then a block of its own even inside a held block (a WP RSS Aggregator
  * <span class="feed-source"> in a meta <div>).
@@ -1144,19 +1182,7 @@ sf_stream_held_start(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
     }
 
     if (sf_tag_is_block(t)) {
-        if (s->anon || sf_stream_closes(s->held_tag, t)
-            || !sf_tag_is_block(s->held_tag))
-        {
-            if (!s->anon && !sf_tag_is_block(s->held_tag)) {
-                sf_stream_container(s);
-            } else {
-                sf_stream_block_end(s, 0);
-            }
-
-        } else {
-            sf_stream_container(s);
-        }
-
+        sf_stream_held_block(s, t);
         return SF_TAG_AGAIN;
     }
 

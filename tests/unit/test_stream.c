@@ -1189,6 +1189,143 @@ test_short_blocks(void **state)
 
 
 /*
+ * Containers, their end tags and scripts in the body are opened, closed
+ * and sent by the fused loop from the input (sf_stream_flow_tag), and a
+ * short block that starts in a held one is read by the block readers
+ * once the held one ended or turned container.  Whole, they take those
+ * ways; byte by byte they never can: the same output both ways is the
+ * test.  What the open elements must still tell: a quote, a comment
+ * area, an element a start closes, a held figure that turns container.
+ */
+static void
+test_flow_tags(void **state)
+{
+    size_t         i, len, wlen;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    sf_test_out_t  out;
+    char           page[4096], want[4096];
+
+    static const char  text[] =
+        "rule buy\n"
+        "    scope p li figcaption\n"
+        "    contains \"buy it now please\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule figure\n"
+        "    scope figure\n"
+        "    contains \"a figure no page has\"\n"
+        "    action drop\n"
+        "end\n";
+
+#define PAGE(body)                                                           \
+    "<html><head><title>T</title></head><body><main><article><p>a</p>"      \
+    body "</article></main></body></html>"
+
+    static const struct {
+        const char  *in;
+        const char  *expected;
+        unsigned     removed;
+    } cases[] = {
+
+        /* containers flow, the block in them is decided */
+        { PAGE("<div><section><p>buy it now please</p></section></div>"
+               "<p>b</p>"),
+          PAGE("<div><section></section></div><p>b</p>"), 1 },
+
+        /* quotes and comment areas keep what is in them */
+        { PAGE("<blockquote><div><p>buy it now please</p></div>"
+               "</blockquote><div id=\"comments\"><section>"
+               "<p>buy it now please</p></section></div>"), NULL, 0 },
+
+        /* a script's text is no block, its end tag no block's end */
+        { PAGE("<script>var s = '<p>buy it now please</p>';</script>"
+               "<div><script>x</script><p>buy it now please</p></div>"),
+          PAGE("<script>var s = '<p>buy it now please</p>';</script>"
+               "<div><script>x</script></div>"), 1 },
+
+        /* a start closes the open element before it opens */
+        { PAGE("<dl><dt>x<dd><p>buy it now please</p></dl><p>b</p>"),
+          PAGE("<dl><dt>x<dd></dl><p>b</p>"), 1 },
+
+        /* a held figure turns container at its caption */
+        { PAGE("<figure><img src=\"a.jpg\" alt=\"\"><figcaption>buy it now "
+               "please</figcaption></figure><figure><img src=\"b.jpg\">"
+               "<figcaption>c</figcaption></figure>"),
+          PAGE("<figure><img src=\"a.jpg\" alt=\"\"></figure><figure>"
+               "<img src=\"b.jpg\"><figcaption>c</figcaption></figure>"), 1 }
+    };
+
+    (void) state;
+
+    r = sf_test_rules(text, 0);
+    assert_non_null(r);
+    sf_options_init(&opt);
+    opt.canonical = 0;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        check_out_with(r, &opt, cases[i].in,
+                       cases[i].expected ? cases[i].expected : cases[i].in,
+                       &out);
+        assert_int_equal(out.stats.blocks_removed, cases[i].removed);
+        sf_test_out_free(&out);
+    }
+
+    /*
+     * Deeper than the open elements kept: told, and the block in them is
+     * still decided (expected: the page without it).
+     */
+    len = (size_t) snprintf(page, sizeof(page), "%s", PAGE(""));
+    len -= sizeof("</article></main></body></html>") - 1;
+
+    for (i = 0; i < 80; i++) {
+        len += (size_t) snprintf(page + len, sizeof(page) - len, "<div>");
+    }
+
+    memcpy(want, page, len);
+    wlen = len;
+    len += (size_t) snprintf(page + len, sizeof(page) - len,
+                             "<p>buy it now please</p>");
+
+    for (i = 0; i < 80; i++) {
+        len += (size_t) snprintf(page + len, sizeof(page) - len, "</div>");
+        wlen += (size_t) snprintf(want + wlen, sizeof(want) - wlen,
+                                  "</div>");
+    }
+
+    len += (size_t) snprintf(page + len, sizeof(page) - len,
+                             "</article></main></body></html>");
+    wlen += (size_t) snprintf(want + wlen, sizeof(want) - wlen,
+                              "</article></main></body></html>");
+
+    sf_test_check(r, &opt, page, len, want, wlen, &out);
+    assert_true(out.stats.passthrough[SF_PASS_DEPTH] > 0);
+    assert_int_equal(out.stats.blocks_removed, 1);
+    sf_test_out_free(&out);
+
+    /* each start closes the one before: no depth to tell, however many */
+    len = (size_t) snprintf(page, sizeof(page), "%s", PAGE("<dl>"));
+    len -= sizeof("</article></main></body></html>") - 1;
+
+    for (i = 0; i < 80; i++) {
+        len += (size_t) snprintf(page + len, sizeof(page) - len,
+                                 "<dt><p>x</p>");
+    }
+
+    len += (size_t) snprintf(page + len, sizeof(page) - len,
+                             "</dl></article></main></body></html>");
+
+    sf_test_check(r, &opt, page, len, page, len, &out);
+    assert_int_equal(out.stats.passthrough[SF_PASS_DEPTH], 0);
+    sf_test_out_free(&out);
+
+#undef PAGE
+
+    sf_rules_destroy(r);
+}
+
+
+/*
  * Blocks with inline tags, read whole from the input and decided by the
  * held way (sf_stream_whole_block): links as the rules read them (the
  * credit names the first one's address), a line break as a space, and an
@@ -1368,6 +1505,7 @@ main(void)
         cmocka_unit_test(test_fixture_page),
         cmocka_unit_test(test_short_blocks),
         cmocka_unit_test(test_whole_blocks),
+        cmocka_unit_test(test_flow_tags),
         cmocka_unit_test(test_flush_and_finish),
         cmocka_unit_test(test_run_callback),
     };
