@@ -36,6 +36,8 @@ static void sf_stream_pass_tag(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 static unsigned sf_stream_route(sf_stream_t *s);
 static int sf_stream_fast(sf_stream_t *s, sf_io_t *io);
 static int sf_stream_fast_raw(sf_stream_t *s, sf_io_t *io);
+static void sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io,
+    const unsigned char *p, size_t n, size_t m);
 static int sf_stream_feed_io(sf_stream_t *s, sf_io_t *io, unsigned flags);
 static void sf_stream_retype(sf_stream_t *s);
 static void sf_stream_overflow(sf_stream_t *s);
@@ -723,46 +725,84 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
         return moved;
     }
 
-    /* short blocks in the body: read whole, or not at all */
-    if (s->mode == SF_MODE_PASS && sf_stream_short_start(s, m) && s->in_body
-        && !s->in_head && s->head_seen && s->q_n == 0 && s->explain == NULL
-        && sf_stream_short_block(s, io, p, n, m) != 0)
-    {
-        return 1;
-    }
-
-    /*
-     * A short block's start in a held block: the held one ends before it
-     * or turns container, as sf_stream_held_tag() tells it, and the block
-     * readers may then read the new one in PASS.
-     */
-    if (s->mode == SF_MODE_HELD && sf_stream_short_start(s, m) && s->in_body
-        && !s->in_head && s->head_seen && s->explain == NULL)
-    {
-        s->t_start = s->hold_len;
-        s->t_in_off = s->stats.bytes_in;
-        sf_stream_held_block(s, s->lx.tag);
-
-        if (s->q_n == 0) {
-            sf_stream_compact(s);
-
-            if (sf_stream_short_block(s, io, p, n, m) != 0) {
-                return 1;
-            }
-        }
-    }
-
-    /* containers and scripts in the body: opened or closed, and sent */
-    if (s->mode == SF_MODE_PASS && s->in_body && !s->in_head && s->q_n == 0
-        && s->explain == NULL && m <= io->avail_out
-        && sf_stream_flow_tag(s, io, p, m))
-    {
-        return 1;
-    }
-
-    sf_stream_take_tag(s, io, p, n, m);
+    sf_stream_fast_tag(s, io, p, n, m);
 
     return 1;
+}
+
+
+/*
+ * A whole tag of m bytes at p (n bytes readable there), just read by the
+ * lexer, taken by the way that costs least: a short block's reader, the
+ * fused loop's containers, or the handlers (sf_stream_take_tag()).  A
+ * reader that stops at a block's start tag it read (a container's first
+ * block) hands it back: it is taken here in the same turn.
+ */
+static void
+sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m)
+{
+    size_t  next;
+
+    for ( ;; ) {
+        next = 0;
+
+        /* short blocks in the body: read whole, or not at all */
+        if (s->mode == SF_MODE_PASS && sf_stream_short_start(s, m)
+            && s->in_body && !s->in_head && s->head_seen && s->q_n == 0
+            && s->explain == NULL
+            && sf_stream_short_block(s, io, p, n, m, &next) != 0)
+        {
+            if (next == 0) {
+                return;
+            }
+
+            p = io->next_in;
+            n = io->avail_in;
+            m = next;
+            continue;
+        }
+
+        /*
+         * A short block's start in a held block: the held one ends before
+         * it or turns container, as sf_stream_held_tag() tells it, and the
+         * block readers may then read the new one in PASS.
+         */
+        if (s->mode == SF_MODE_HELD && sf_stream_short_start(s, m)
+            && s->in_body && !s->in_head && s->head_seen
+            && s->explain == NULL)
+        {
+            s->t_start = s->hold_len;
+            s->t_in_off = s->stats.bytes_in;
+            sf_stream_held_block(s, s->lx.tag);
+
+            if (s->q_n == 0) {
+                sf_stream_compact(s);
+
+                if (sf_stream_short_block(s, io, p, n, m, &next) != 0) {
+                    if (next == 0) {
+                        return;
+                    }
+
+                    p = io->next_in;
+                    n = io->avail_in;
+                    m = next;
+                    continue;
+                }
+            }
+        }
+
+        /* containers and scripts in the body: opened or closed, and sent */
+        if (s->mode == SF_MODE_PASS && s->in_body && !s->in_head
+            && s->q_n == 0 && s->explain == NULL && m <= io->avail_out
+            && sf_stream_flow_tag(s, io, p, m))
+        {
+            return;
+        }
+
+        sf_stream_take_tag(s, io, p, n, m);
+        return;
+    }
 }
 
 

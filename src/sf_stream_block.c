@@ -744,6 +744,100 @@ held_way:
 
 
 /*
+ * A block of s->short_tags that holds blocks (a figure, a div, a section):
+ * its start tag, then inline tags and text, then a block's start tag.  The
+ * held way holds it up to that tag, which makes it a container
+ * (sf_stream_held_block()): the element opens and what was held goes out
+ * undecided.  Here that is done from the input, in one copy, and the
+ * block's start tag, read by the lexer, is left to the caller: *next is
+ * its length.  Returns the bytes taken, or 0 with the stream as it was,
+ * lexer included, for anything the held way treats otherwise: an end tag
+ * of a block (the held one ends and is decided), a block the held one's
+ * start closes, an inline tag with a class or id (a rule may name it),
+ * code or raw text, a comment or a lone '<', more than the hold-back's
+ * room, the input or the output window.
+ */
+static size_t
+sf_stream_lead_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, size_t *next)
+{
+    size_t                 tn, len;
+    sf_tag_t               tag;
+    sf_attrs_t             a, *pa;
+    sf_tag_e               t;
+    sf_lexer_t             lx;
+    const unsigned char   *c, *q, *end;
+
+    t = s->lx.tag;
+    lx = s->lx;
+    end = p + (n < s->hold_cap - s->hold_len ? n : s->hold_cap - s->hold_len);
+
+    for (c = p + m; /* void */; c = q + tn) {
+        q = memchr(c, '<', (size_t) (end - c));
+
+        if (q == NULL) {
+            goto held_way;
+        }
+
+        tn = sf_stream_read_tag(s, q, (size_t) (end - q));
+
+        if (tn == 0 || !sf_lexer_in_text(&s->lx) || s->lx.inert
+            || s->lx.tag == SF_TAG_CODE)
+        {
+            goto held_way;
+        }
+
+        if (sf_tag_is_block(s->lx.tag)) {
+            if (s->lx.end || sf_stream_closes(t, s->lx.tag)) {
+                goto held_way;
+            }
+
+            break;
+        }
+
+        if (!s->lx.end) {
+            sf_stream_lexed_tag(s, &tag, q, tn);
+            a.tag = &tag;
+            a.parsed = 0;
+            pa = sf_stream_attrs(&a);
+
+            if (pa->id.data != NULL || pa->cls.data != NULL) {
+                goto held_way;
+            }
+        }
+    }
+
+    len = (size_t) (q - p);
+
+    if (len > io->avail_out) {
+        goto held_way;
+    }
+
+    /* the held way's start, then its container at the block's start tag */
+    sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
+    s->anon = 0;
+    s->held_tag = t;
+    s->h_tag_len = m;
+    sf_stream_push_elt(s, t, NULL, 0, NULL, 0, 0);
+    s->mode = SF_MODE_PASS;
+
+    sf_stream_out(s, io, p, len);
+    io->next_in += len;
+    io->avail_in -= len;
+    s->stats.bytes_in += len;
+    *next = tn;
+
+    return len;
+
+held_way:
+
+    s->lx = lx;
+
+    return 0;
+}
+
+
+/*
  * Short blocks read whole from the input in PASS, where most of a page's
  * list items, cells, captions and short paragraphs are: "<T>" without
  * attributes for a tag of s->short_tags, text with no tag in it, "</T>",
@@ -756,11 +850,12 @@ held_way:
  * The caller read the start tag (m bytes at p, the lexer's tag, no
  * attributes: m is the name's length and two) and checked the rest of
  * what the held way's start needs: PASS in the body after the head,
- * nothing queued, nobody explaining.
+ * nothing queued, nobody explaining.  *next, set by sf_stream_lead_block()
+ * alone: the length of the start tag at io->next_in it read (else 0).
  */
 size_t
 sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
-    size_t n, size_t m)
+    size_t n, size_t m, size_t *next)
 {
     int                    calm;
     size_t                 k, len, total, lim;
@@ -829,7 +924,8 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
     if (total == 0) {
         return ((s->whole_tags >> t) & 1)
-               ? sf_stream_whole_block(s, io, p, n, m) : 0;
+               ? sf_stream_whole_block(s, io, p, n, m)
+               : sf_stream_lead_block(s, io, p, n, m, next);
     }
 
     s->held_tag = t;

@@ -1208,12 +1208,17 @@ test_flow_tags(void **state)
 
     static const char  text[] =
         "rule buy\n"
-        "    scope p li figcaption\n"
+        "    scope p li figcaption div\n"
         "    contains \"buy it now please\"\n"
         "    action drop\n"
         "end\n"
+        "rule wire\n"
+        "    scope span.src\n"
+        "    contains \"from the wire\"\n"
+        "    action drop\n"
+        "end\n"
         "rule figure\n"
-        "    scope figure\n"
+        "    scope figure section\n"
         "    contains \"a figure no page has\"\n"
         "    action drop\n"
         "end\n";
@@ -1253,7 +1258,25 @@ test_flow_tags(void **state)
                "please</figcaption></figure><figure><img src=\"b.jpg\">"
                "<figcaption>c</figcaption></figure>"),
           PAGE("<figure><img src=\"a.jpg\" alt=\"\"></figure><figure>"
-               "<img src=\"b.jpg\"><figcaption>c</figcaption></figure>"), 1 }
+               "<img src=\"b.jpg\"><figcaption>c</figcaption></figure>"), 1 },
+
+        /* held blocks that turn container at their first block, or not */
+        { PAGE("<div>intro <em>x</em><p>buy it now please</p>tail</div>"
+               "<div>buy it now please <em>x</em></div><p>b</p>"),
+          PAGE("<div>intro <em>x</em>tail</div><p>b</p>"), 2 },
+        { PAGE("<section><span class=\"note\">buy it now please</span>"
+               "<p>k</p></section><div><!-- c --><p>buy it now please</p>"
+               "</div><section>s</section>"),
+          PAGE("<section><span class=\"note\">buy it now please</span>"
+               "<p>k</p></section><div><!-- c --></div>"
+               "<section>s</section>"), 1 },
+
+        /* an inline element a rule names, a script's text: not read past */
+        { PAGE("<div>lead <span class=\"src\">from the wire</span><p>k</p>"
+               "</div><div>x<script>var s = \"<p>buy it now please</p>\";"
+               "</script><p>k</p></div>"),
+          PAGE("<div>lead <p>k</p></div><div>x<script>var s = \"<p>buy it "
+               "now please</p>\";</script><p>k</p></div>"), 1 }
     };
 
     (void) state;
