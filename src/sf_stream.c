@@ -554,11 +554,12 @@ sf_stream_take_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 
 /*
- * A whole tag of m bytes at p in PASS in the body, read by the lexer, that
- * only opens or closes an element and is sent, as sf_stream_pass_tag()
- * would do it: an end tag, a start tag of s->flow_tags without
- * attributes, a script or style start (raw text in the body is sent as
- * it is), sent from the input with no copy to the hold-back.  Returns 0
+ * A whole tag of m bytes at the input's head p in PASS in the body, read
+ * by the lexer, that only opens or closes an element and is sent, as
+ * sf_stream_pass_tag() would do it: an end tag, a start tag of
+ * s->flow_tags without attributes, a script or style start (raw text in
+ * the body is sent as it is), sent from the input with no copy to the
+ * hold-back.  Returns 0
  * for the others: the tags that count, hold, drop, credit or read the
  * head.  The caller checked that nothing is queued and the output has
  * room for the tag.
@@ -599,7 +600,7 @@ sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         return 0;
     }
 
-    sf_stream_out(s, io, p, m);
+    sf_stream_out_head(s, io, p, m);
     io->next_in += m;
     io->avail_in -= m;
     s->stats.bytes_in += m;
@@ -692,7 +693,12 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
             m = (q != NULL) ? (size_t) (q - p) : len;
         }
 
-        sf_stream_move(s, io, to, p, m, 1);
+        if (to == SF_TO_OUT) {
+            sf_stream_out_head(s, io, p, m);
+
+        } else {
+            sf_stream_move(s, io, to, p, m, 1);
+        }
 
         if (s->mode == SF_MODE_DROP) {
             s->drop_bytes += m;

@@ -414,6 +414,28 @@ sf_stream_out(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 
 /*
+ * A tag or a few spaces at the input's head (p is io->next_in) to the
+ * output: one fixed copy of sixteen bytes when both sides have them rather
+ * than a call; the bytes past n in the output window are not sent, and
+ * what is sent next writes over them.
+ */
+static inline void
+sf_stream_out_head(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n)
+{
+    if (n <= 16 && io->avail_in >= 16 && io->avail_out >= 16) {
+        memcpy(io->next_out, p, 16);
+        io->next_out += n;
+        io->avail_out -= n;
+        s->stats.bytes_out += n;
+        return;
+    }
+
+    sf_stream_out(s, io, p, n);
+}
+
+
+/*
  * Bytes to send after those already queued: the common case, nothing
  * waiting and room for all of them, inline in every file that sends.
  */

@@ -535,6 +535,29 @@ sf_stream_text_end(const unsigned char *p, const unsigned char *end,
 
 
 /*
+ * Whether the len bytes at a and b are the same: two compares of eight
+ * bytes for the names of 8 to 16 bytes (figcaption, blockquote), where a
+ * call to memcmp() costs more than the compare.
+ */
+static inline int
+sf_stream_same(const unsigned char *a, const unsigned char *b, size_t len)
+{
+    uint64_t  x, y, z, w;
+
+    if (len >= 8 && len <= 16) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        memcpy(&z, a + len - 8, 8);
+        memcpy(&w, b + len - 8, 8);
+
+        return ((x ^ y) | (z ^ w)) == 0;
+    }
+
+    return memcmp(a, b, len) == 0;
+}
+
+
+/*
  * The end tag "</T>" of the start tag "<T>" at p, T being k bytes, as the
  * eight bytes that begin it (when k <= 4, else 0): what
  * sf_stream_own_end() compares.
@@ -581,8 +604,32 @@ sf_stream_own_end(const unsigned char *p, uint64_t word,
         return ((want ^ word) & (((uint64_t) 1 << (8 * (k + 3))) - 1)) == 0;
     }
 
-    return avail >= k + 3 && q[0] == '<' && q[1] == '/'
-           && memcmp(q + 2, p + 1, k) == 0 && q[k + 2] == '>';
+    return avail >= k + 3 && q[0] == '<' && q[1] == '/' && q[k + 2] == '>'
+           && sf_stream_same(q + 2, p + 1, k);
+}
+
+
+/*
+ * Whether the m bytes at b (before end) are those at p, a start tag of a
+ * short block already read (m <= 8 and eight bytes readable at both, the
+ * common case: one compare).
+ */
+static inline int
+sf_stream_same_start(const unsigned char *b, const unsigned char *p,
+    size_t m, const unsigned char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t  x, y;
+
+    if (m <= 8 && end - b >= 8 && b - p >= 8) {
+        memcpy(&x, b, 8);
+        memcpy(&y, p, 8);
+
+        return ((x ^ y) & (~(uint64_t) 0 >> (8 * (8 - m)))) == 0;
+    }
+#endif
+
+    return sf_stream_same(b, p, m);
 }
 
 
@@ -916,7 +963,7 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
         /* the next one starts as this one did */
         if ((size_t) (end - b) - len < m + k + 3
-            || memcmp(b + len, p, m) != 0)
+            || !sf_stream_same_start(b + len, p, m, end))
         {
             break;
         }
