@@ -610,6 +610,63 @@ sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 
 /*
+ * A block's start tag with attributes, m bytes at the input's head p in
+ * PASS in the body, read by the lexer: the rules select it by its id and
+ * class as sf_stream_pass_tag() does.  One they let flow opens and is
+ * sent; one they hold is read whole, or opened as a container, from the
+ * input by sf_stream_whole_block() (*next: the start tag of its first
+ * block, read).  Returns 0 with nothing taken for the others (an element
+ * dropped whole, the document's own elements, the page's heading, what
+ * the reader leaves): sf_stream_take_tag() reads the tag.
+ */
+static int
+sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, size_t *next)
+{
+    unsigned     own;
+    sf_tag_t     tag;
+    sf_tag_e     t;
+    sf_attrs_t   a, *pa;
+    sf_select_e  sel;
+    const char  *rule_id;
+
+    t = s->lx.tag;
+
+    if (s->lx.end || s->lx.inert || !sf_tag_is_block(t) || sf_tag_is_void(t)
+        || sf_tag_is_rawtext(t) || t == SF_TAG_HTML || t == SF_TAG_HEAD
+        || t == SF_TAG_BODY || t == SF_TAG_H1)
+    {
+        return 0;
+    }
+
+    sf_stream_lexed_tag(s, &tag, p, m);
+    a.tag = &tag;
+    a.parsed = 0;
+    pa = sf_stream_attrs(&a);
+
+    /* as sf_stream_pass_tag(): a start closes, then the rules select */
+    sf_stream_implicit_close(s, t);
+    rule_id = NULL;
+    sel = sf_rules_select(s->rules, t, pa->id.data, pa->id.len, pa->cls.data,
+                          pa->cls.len, &rule_id);
+    own = sf_stream_own_flags(&tag, pa);
+
+    if (sel == SF_SELECT_NONE) {
+        sf_stream_push_elt(s, t, pa->id.data, pa->id.len, pa->cls.data,
+                           pa->cls.len, own);
+        sf_stream_out(s, io, p, m);
+        io->next_in += m;
+        io->avail_in -= m;
+        s->stats.bytes_in += m;
+        return 1;
+    }
+
+    return sel == SF_SELECT_HOLD
+           && sf_stream_whole_block(s, io, p, n, m, pa, own, next) != 0;
+}
+
+
+/*
  * The fused loop's common cases, in the lexer's data state: a text run up
  * to the next '<' moves in one copy to where the mode sends it, and a tag
  * that ends within the input (and the hold-back room) is read at once and
@@ -804,6 +861,22 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             && sf_stream_flow_tag(s, io, p, m))
         {
             return;
+        }
+
+        /* a block's start tag with attributes, that holds a block */
+        if (s->mode == SF_MODE_PASS && s->in_body && !s->in_head
+            && s->head_seen && s->q_n == 0 && s->explain == NULL
+            && m <= io->avail_out && m != s->lx.name_len + 2
+            && sf_stream_open_block(s, io, p, n, m, &next))
+        {
+            if (next == 0) {
+                return;
+            }
+
+            p = io->next_in;
+            n = io->avail_in;
+            m = next;
+            continue;
         }
 
         sf_stream_take_tag(s, io, p, n, m);

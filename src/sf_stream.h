@@ -590,6 +590,9 @@ void sf_stream_block_end(sf_stream_t *s, int with_token);
 void sf_stream_short_init(sf_stream_t *s);
 size_t sf_stream_short_block(sf_stream_t *s, sf_io_t *io,
     const unsigned char *p, size_t n, size_t m, size_t *next);
+size_t sf_stream_whole_block(sf_stream_t *s, sf_io_t *io,
+    const unsigned char *p, size_t n, size_t m, const sf_attrs_t *own_attrs,
+    unsigned own, size_t *next);
 
 /*
  * Whether the tag the lexer read last, m bytes, may begin a short block:

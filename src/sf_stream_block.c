@@ -18,8 +18,6 @@
 static void sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a, const unsigned char *base);
 static int sf_stream_has_text(sf_stream_t *s);
-static size_t sf_stream_whole_block(sf_stream_t *s, sf_io_t *io,
-    const unsigned char *p, size_t n, size_t m);
 static void sf_stream_report(sf_stream_t *s, const char *rule_id,
     sf_action_e action, size_t bytes, uint64_t offset);
 static unsigned sf_stream_held_flags(sf_stream_t *s, unsigned own);
@@ -683,20 +681,29 @@ sf_stream_took_block(sf_stream_t *s, sf_io_t *io, size_t len, sf_tag_e t,
 
 
 /*
- * A block of s->short_tags read whole from the input in PASS when the
- * short way does not take it (inline tags, a longer text): its text runs
- * and inline tags (links, line breaks, emphasis) go to the held block's
- * text and links as the held way puts them there token by token, its bytes
- * to the hold-back in one copy, and the held way decides it at its end tag
- * (sf_stream_block_end()).  Returns the bytes taken, or 0 with the stream
- * as it was, lexer included, for anything the held way treats otherwise:
- * an inline tag with a class or id (a rule may name it), a block, code or
- * raw text, a tag of the block's own name, a comment or a lone '<', text
- * past the text buffer, a block past the input or the hold-back's room.
+ * A held block read whole from the input in PASS when the short way does
+ * not take it (inline tags, a longer text, attributes): its text runs and
+ * inline tags (links, line breaks, emphasis) go to the held block's text
+ * and links as the held way puts them there token by token, its bytes to
+ * the hold-back in one copy, and the held way decides it at its end tag
+ * (sf_stream_block_end()).  A block that is not phrasing (a figure, a div)
+ * may instead meet a block's start tag first: the held way makes it a
+ * container there (sf_stream_held_block()), which opens the element and
+ * sends what was held undecided; that is done here from the input, and
+ * the block's start tag, read, is left to the caller (*next: its length).
+ * own_attrs, own: the id, class and flags of the block's start tag m bytes
+ * at p (pointers into the input, read before this reads on).  Returns the
+ * bytes taken, or 0 with the stream as it was, lexer included, for
+ * anything the held way treats otherwise: an inline tag a rule names by
+ * its class or id, an end tag not the block's own, a block in a phrasing
+ * one or one the block's start closes, code or raw text, a comment or a
+ * lone '<', text past the text buffer, a block past the input, the
+ * hold-back's room or the output window.
  */
-static size_t
+size_t
 sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
-    size_t n, size_t m)
+    size_t n, size_t m, const sf_attrs_t *own_attrs, unsigned own,
+    size_t *next)
 {
     size_t                 k, tn, len, tl, nl, lo;
     uint64_t               word;
@@ -707,7 +714,7 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     const unsigned char   *c, *q, *end;
 
     t = s->lx.tag;
-    k = m - 2;
+    k = s->lx.name_len;
     lx = s->lx;
     end = p + (n < s->hold_cap - s->hold_len ? n : s->hold_cap - s->hold_len);
     word = sf_stream_end_word(p, (size_t) (end - p), k);
@@ -725,8 +732,10 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             goto held_way;
         }
 
-        memcpy(s->text + s->text_len, c, (size_t) (q - c));
-        s->text_len += (size_t) (q - c);
+        if (q > c) {
+            memcpy(s->text + s->text_len, c, (size_t) (q - c));
+            s->text_len += (size_t) (q - c);
+        }
 
         if (sf_stream_own_end(p, word, q, (size_t) (end - q), k)) {
             break;
@@ -735,9 +744,40 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         tn = sf_stream_read_tag(s, q, (size_t) (end - q));
 
         if (tn == 0 || !sf_lexer_in_text(&s->lx) || s->lx.inert
-            || s->lx.tag == t || s->lx.tag == SF_TAG_CODE
-            || sf_tag_is_block(s->lx.tag))
+            || s->lx.tag == SF_TAG_CODE)
         {
+            goto held_way;
+        }
+
+        if (sf_tag_is_block(s->lx.tag)) {
+            if (s->lx.end || ((s->whole_tags >> t) & 1)
+                || sf_stream_closes(t, s->lx.tag)
+                || (size_t) (q - p) > io->avail_out)
+            {
+                goto held_way;
+            }
+
+            /* the held way's start, then its container at this tag */
+            sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
+            s->anon = 0;
+            s->held_tag = t;
+            s->h_tag_len = m;
+            s->h_own = own;
+            sf_stream_push_elt(s, t, own_attrs->id.data, own_attrs->id.len,
+                               own_attrs->cls.data, own_attrs->cls.len, own);
+            s->mode = SF_MODE_PASS;
+
+            len = (size_t) (q - p);
+            sf_stream_out(s, io, p, len);
+            io->next_in += len;
+            io->avail_in -= len;
+            s->stats.bytes_in += len;
+            *next = tn;
+
+            return len;
+        }
+
+        if (s->lx.tag == t) {
             goto held_way;
         }
 
@@ -747,7 +787,9 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         a.parsed = 0;
         pa = sf_stream_attrs(&a);
 
-        if (pa->id.data != NULL || pa->cls.data != NULL) {
+        if ((pa->id.data != NULL || pa->cls.data != NULL)
+            && sf_stream_named(s, &tag, pa))
+        {
             goto held_way;
         }
 
@@ -769,6 +811,18 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     s->anon = 0;
     s->held_tag = t;
     s->h_tag_len = m;
+    s->h_own = own;
+
+    if (own_attrs->id.data != NULL) {
+        s->h_id = (size_t) (own_attrs->id.data - p);
+        s->h_id_len = own_attrs->id.len;
+    }
+
+    if (own_attrs->cls.data != NULL) {
+        s->h_cls = (size_t) (own_attrs->cls.data - p);
+        s->h_cls_len = own_attrs->cls.len;
+    }
+
     s->text_len = tl;
     s->nlinks = nl;
     s->link_open = lo;
@@ -779,100 +833,6 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     sf_stream_took_block(s, io, len, t, k);
 
     sf_stream_block_end(s, 1);
-
-    return len;
-
-held_way:
-
-    s->lx = lx;
-
-    return 0;
-}
-
-
-/*
- * A block of s->short_tags that holds blocks (a figure, a div, a section):
- * its start tag, then inline tags and text, then a block's start tag.  The
- * held way holds it up to that tag, which makes it a container
- * (sf_stream_held_block()): the element opens and what was held goes out
- * undecided.  Here that is done from the input, in one copy, and the
- * block's start tag, read by the lexer, is left to the caller: *next is
- * its length.  Returns the bytes taken, or 0 with the stream as it was,
- * lexer included, for anything the held way treats otherwise: an end tag
- * of a block (the held one ends and is decided), a block the held one's
- * start closes, an inline tag with a class or id (a rule may name it),
- * code or raw text, a comment or a lone '<', more than the hold-back's
- * room, the input or the output window.
- */
-static size_t
-sf_stream_lead_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
-    size_t n, size_t m, size_t *next)
-{
-    size_t                 tn, len;
-    sf_tag_t               tag;
-    sf_attrs_t             a, *pa;
-    sf_tag_e               t;
-    sf_lexer_t             lx;
-    const unsigned char   *c, *q, *end;
-
-    t = s->lx.tag;
-    lx = s->lx;
-    end = p + (n < s->hold_cap - s->hold_len ? n : s->hold_cap - s->hold_len);
-
-    for (c = p + m; /* void */; c = q + tn) {
-        q = memchr(c, '<', (size_t) (end - c));
-
-        if (q == NULL) {
-            goto held_way;
-        }
-
-        tn = sf_stream_read_tag(s, q, (size_t) (end - q));
-
-        if (tn == 0 || !sf_lexer_in_text(&s->lx) || s->lx.inert
-            || s->lx.tag == SF_TAG_CODE)
-        {
-            goto held_way;
-        }
-
-        if (sf_tag_is_block(s->lx.tag)) {
-            if (s->lx.end || sf_stream_closes(t, s->lx.tag)) {
-                goto held_way;
-            }
-
-            break;
-        }
-
-        if (!s->lx.end) {
-            sf_stream_lexed_tag(s, &tag, q, tn);
-            a.tag = &tag;
-            a.parsed = 0;
-            pa = sf_stream_attrs(&a);
-
-            if (pa->id.data != NULL || pa->cls.data != NULL) {
-                goto held_way;
-            }
-        }
-    }
-
-    len = (size_t) (q - p);
-
-    if (len > io->avail_out) {
-        goto held_way;
-    }
-
-    /* the held way's start, then its container at the block's start tag */
-    sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
-    s->anon = 0;
-    s->held_tag = t;
-    s->h_tag_len = m;
-    sf_stream_push_elt(s, t, NULL, 0, NULL, 0, 0);
-    s->mode = SF_MODE_PASS;
-
-    sf_stream_out(s, io, p, len);
-    io->next_in += len;
-    io->avail_in -= len;
-    s->stats.bytes_in += len;
-    *next = tn;
 
     return len;
 
@@ -925,6 +885,12 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         }
     }
 
+    /* a tag right after the start, not its end: no short block */
+    if (m + 1 < n && p[m] == '<' && p[m + 1] != '/') {
+        return sf_stream_whole_block(s, io, p, n, m, &sf_stream_no_attrs, 0,
+                                     next);
+    }
+
     /*
      * sf_stream_held_flags() of these blocks but the entry's first: how
      * long a text the tables keep tells how far to look.  A run leaves the
@@ -970,9 +936,8 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     }
 
     if (total == 0) {
-        return ((s->whole_tags >> t) & 1)
-               ? sf_stream_whole_block(s, io, p, n, m)
-               : sf_stream_lead_block(s, io, p, n, m, next);
+        return sf_stream_whole_block(s, io, p, n, m, &sf_stream_no_attrs, 0,
+                                     next);
     }
 
     s->held_tag = t;

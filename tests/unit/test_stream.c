@@ -1349,6 +1349,99 @@ test_flow_tags(void **state)
 
 
 /*
+ * Blocks whose start tag has attributes, selected by them as the held way
+ * does and then read whole or opened as containers from the input
+ * (sf_stream_open_block): what their id and class tell (a rule's scope, a
+ * comment area) must come out as it does byte by byte, where they are
+ * read token by token.
+ */
+static void
+test_attr_blocks(void **state)
+{
+    size_t         i;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    static const char  text[] =
+        "rule buy\n"
+        "    scope p li div\n"
+        "    contains \"buy it now please\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule promo\n"
+        "    scope div.promo\n"
+        "    contains \"subscribe\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule wire\n"
+        "    scope span.src\n"
+        "    contains \"from the wire\"\n"
+        "    action drop\n"
+        "end\n";
+
+#define PAGE(body)                                                           \
+    "<html><head><title>T</title></head><body><main><article><p>a</p>"      \
+    body "</article></main></body></html>"
+
+    static const struct {
+        const char  *in;
+        const char  *expected;
+        unsigned     removed;
+    } cases[] = {
+
+        /* a rule's scope names the block by its class */
+        { PAGE("<div class=\"promo\">Subscribe <b>now</b></div><p>k</p>"),
+          PAGE("<p>k</p>"), 1 },
+
+        /* a container is not decided; its block and its text are */
+        { PAGE("<div class=\"promo\"><p>k</p>subscribe</div>"), NULL, 0 },
+
+        /* a comment area keeps what readers wrote */
+        { PAGE("<div class=\"comments-area\"><p>buy it now please</p>"
+               "<div>buy it now please</div></div>"), NULL, 0 },
+        { PAGE("<div class=\"comments-area\">buy it now please</div>"
+               "<p id=\"c\">buy it now please</p>"),
+          PAGE("<div class=\"comments-area\">buy it now please</div>"), 1 },
+
+        /* an element the rules let flow, with its id and class */
+        { PAGE("<section class=\"s\" id=\"x\"><h2>T</h2>"
+               "<p>buy it now please</p></section>"),
+          PAGE("<section class=\"s\" id=\"x\"><h2>T</h2></section>"), 1 },
+
+        /* an inline element a rule names splits the held one */
+        { PAGE("<div class=\"d\">lead <span class=\"src\">from the wire"
+               "</span> tail</div>"),
+          PAGE("<div class=\"d\">lead  tail</div>"), 1 },
+
+        /* phrasing blocks with attributes, a link in one */
+        { PAGE("<p class=\"x\">buy it now <a href=\"/y\">please</a></p>"
+               "<p id=\"q\">k</p>"),
+          PAGE("<p id=\"q\">k</p>"), 1 }
+    };
+
+    (void) state;
+
+    r = sf_test_rules(text, 0);
+    assert_non_null(r);
+    sf_options_init(&opt);
+    opt.canonical = 0;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        check_out_with(r, &opt, cases[i].in,
+                       cases[i].expected ? cases[i].expected : cases[i].in,
+                       &out);
+        assert_int_equal(out.stats.blocks_removed, cases[i].removed);
+        sf_test_out_free(&out);
+    }
+
+#undef PAGE
+
+    sf_rules_destroy(r);
+}
+
+
+/*
  * Blocks with inline tags, read whole from the input and decided by the
  * held way (sf_stream_whole_block): links as the rules read them (the
  * credit names the first one's address), a line break as a space, and an
@@ -1529,6 +1622,7 @@ main(void)
         cmocka_unit_test(test_short_blocks),
         cmocka_unit_test(test_whole_blocks),
         cmocka_unit_test(test_flow_tags),
+        cmocka_unit_test(test_attr_blocks),
         cmocka_unit_test(test_flush_and_finish),
         cmocka_unit_test(test_run_callback),
     };
