@@ -805,26 +805,12 @@ static void
 sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m)
 {
+    int     taken;
     size_t  next;
 
     for ( ;; ) {
         next = 0;
-
-        /* short blocks in the body: read whole, or not at all */
-        if (s->mode == SF_MODE_PASS && sf_stream_short_start(s, m)
-            && s->in_body && !s->in_head && s->head_seen && s->q_n == 0
-            && s->explain == NULL
-            && sf_stream_short_block(s, io, p, n, m, &next) != 0)
-        {
-            if (next == 0) {
-                return;
-            }
-
-            p = io->next_in;
-            n = io->avail_in;
-            m = next;
-            continue;
-        }
+        taken = 0;
 
         /*
          * A short block's start in a held block: the held one ends before
@@ -841,46 +827,42 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
             if (s->q_n == 0) {
                 sf_stream_compact(s);
-
-                if (sf_stream_short_block(s, io, p, n, m, &next) != 0) {
-                    if (next == 0) {
-                        return;
-                    }
-
-                    p = io->next_in;
-                    n = io->avail_in;
-                    m = next;
-                    continue;
-                }
             }
         }
 
-        /* containers and scripts in the body: opened or closed, and sent */
         if (s->mode == SF_MODE_PASS && s->in_body && !s->in_head
-            && s->q_n == 0 && s->explain == NULL && m <= io->avail_out
-            && sf_stream_flow_tag(s, io, p, m))
+            && s->q_n == 0 && s->explain == NULL)
         {
+            if (sf_stream_short_start(s, m)) {
+                /* short blocks in the body: read whole, or not at all */
+                taken = s->head_seen
+                        && sf_stream_short_block(s, io, p, n, m, &next) != 0;
+
+            } else if (m <= io->avail_out) {
+                /* containers and scripts: opened or closed, and sent */
+                if (sf_stream_flow_tag(s, io, p, m)) {
+                    return;
+                }
+
+                /* a block's start tag with attributes: selected, read */
+                taken = s->head_seen && m != s->lx.name_len + 2
+                        && sf_stream_open_block(s, io, p, n, m, &next);
+            }
+        }
+
+        if (!taken) {
+            sf_stream_take_tag(s, io, p, n, m);
             return;
         }
 
-        /* a block's start tag with attributes, that holds a block */
-        if (s->mode == SF_MODE_PASS && s->in_body && !s->in_head
-            && s->head_seen && s->q_n == 0 && s->explain == NULL
-            && m <= io->avail_out && m != s->lx.name_len + 2
-            && sf_stream_open_block(s, io, p, n, m, &next))
-        {
-            if (next == 0) {
-                return;
-            }
-
-            p = io->next_in;
-            n = io->avail_in;
-            m = next;
-            continue;
+        if (next == 0) {
+            return;
         }
 
-        sf_stream_take_tag(s, io, p, n, m);
-        return;
+        /* a container's first block: its start tag is read, at the head */
+        p = io->next_in;
+        n = io->avail_in;
+        m = next;
     }
 }
 

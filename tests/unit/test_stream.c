@@ -114,6 +114,36 @@ check_same(const sf_options_t *opt, const char *in, sf_test_out_t *out)
 }
 
 
+/* A page, what must come out (NULL: the page as it went in), the blocks
+ * removed on the way. */
+typedef struct {
+    const char  *in;
+    const char  *expected;
+    unsigned     removed;
+} removal_case_t;
+
+
+/* Each case through sf_test_check(), whole and in every chunking. */
+static void
+check_removals(const sf_rules_t *r, const removal_case_t *cases, size_t n)
+{
+    size_t         i;
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    sf_options_init(&opt);
+    opt.canonical = 0;
+
+    for (i = 0; i < n; i++) {
+        check_out_with(r, &opt, cases[i].in,
+                       cases[i].expected ? cases[i].expected : cases[i].in,
+                       &out);
+        assert_int_equal(out.stats.blocks_removed, cases[i].removed);
+        sf_test_out_free(&out);
+    }
+}
+
+
 static void
 test_clean_page_identical(void **state)
 {
@@ -1115,11 +1145,7 @@ test_short_blocks(void **state)
     "</article></main></body></html>"
 
     /* expected NULL: the page as it went in */
-    static const struct {
-        const char  *in;
-        const char  *expected;
-        unsigned     removed;
-    } cases[] = {
+    static const removal_case_t  cases[] = {
 
         /* "x" is the entry's first block: the lead after it stays */
         { PAGE("<p>x</p><p>breaking story</p><p>y</p>"), NULL, 0 },
@@ -1155,16 +1181,9 @@ test_short_blocks(void **state)
 
     r = sf_test_rules(text, 0);
     assert_non_null(r);
+    check_removals(r, cases, sizeof(cases) / sizeof(cases[0]));
     sf_options_init(&opt);
     opt.canonical = 0;
-
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        check_out_with(r, &opt, cases[i].in,
-                       cases[i].expected ? cases[i].expected : cases[i].in,
-                       &out);
-        assert_int_equal(out.stats.blocks_removed, cases[i].removed);
-        sf_test_out_free(&out);
-    }
 
     /* a run longer than a 4 KiB output window: it stops at the window */
     len = (size_t) snprintf(page, sizeof(page), "%s", PAGE("<p>a</p><ul>"));
@@ -1227,11 +1246,7 @@ test_flow_tags(void **state)
     "<html><head><title>T</title></head><body><main><article><p>a</p>"      \
     body "</article></main></body></html>"
 
-    static const struct {
-        const char  *in;
-        const char  *expected;
-        unsigned     removed;
-    } cases[] = {
+    static const removal_case_t  cases[] = {
 
         /* containers flow, the block in them is decided */
         { PAGE("<div><section><p>buy it now please</p></section></div>"
@@ -1283,16 +1298,9 @@ test_flow_tags(void **state)
 
     r = sf_test_rules(text, 0);
     assert_non_null(r);
+    check_removals(r, cases, sizeof(cases) / sizeof(cases[0]));
     sf_options_init(&opt);
     opt.canonical = 0;
-
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        check_out_with(r, &opt, cases[i].in,
-                       cases[i].expected ? cases[i].expected : cases[i].in,
-                       &out);
-        assert_int_equal(out.stats.blocks_removed, cases[i].removed);
-        sf_test_out_free(&out);
-    }
 
     /*
      * Deeper than the open elements kept: told, and the block in them is
@@ -1358,10 +1366,7 @@ test_flow_tags(void **state)
 static void
 test_attr_blocks(void **state)
 {
-    size_t         i;
-    sf_rules_t    *r;
-    sf_options_t   opt;
-    sf_test_out_t  out;
+    sf_rules_t  *r;
 
     static const char  text[] =
         "rule buy\n"
@@ -1384,11 +1389,7 @@ test_attr_blocks(void **state)
     "<html><head><title>T</title></head><body><main><article><p>a</p>"      \
     body "</article></main></body></html>"
 
-    static const struct {
-        const char  *in;
-        const char  *expected;
-        unsigned     removed;
-    } cases[] = {
+    static const removal_case_t  cases[] = {
 
         /* a rule's scope names the block by its class */
         { PAGE("<div class=\"promo\">Subscribe <b>now</b></div><p>k</p>"),
@@ -1424,16 +1425,7 @@ test_attr_blocks(void **state)
 
     r = sf_test_rules(text, 0);
     assert_non_null(r);
-    sf_options_init(&opt);
-    opt.canonical = 0;
-
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        check_out_with(r, &opt, cases[i].in,
-                       cases[i].expected ? cases[i].expected : cases[i].in,
-                       &out);
-        assert_int_equal(out.stats.blocks_removed, cases[i].removed);
-        sf_test_out_free(&out);
-    }
+    check_removals(r, cases, sizeof(cases) / sizeof(cases[0]));
 
 #undef PAGE
 
