@@ -523,6 +523,7 @@ sf_match_clean(sf_match_t *match, const unsigned char *href, size_t len)
     }
 
     n = sf_url_clean(href, len, 1, match->source, SF_SOURCE_MAX + 1);
+    match->src_gen++;
 
     match->src_ok = len <= SF_SOURCE_RAW;
 
@@ -576,6 +577,7 @@ sf_match_source(sf_match_t *match, const sf_rule_t *r,
             n = sf_fold(match->decoded + l->dstart, l->dend - l->dstart,
                         match->name, SF_NAME_MAX, SF_FOLD_MARKUP, NULL, NULL,
                         &ov);
+            match->name_gen++;
 
             if (n > 0) {
                 result->source_name = (const char *) match->name;
@@ -811,9 +813,7 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
     match->memo_found = 0;
 
     if (n >= 0) {
-        memset(result, 0, sizeof(sf_decision_result_t));
-        result->action = match->memo_action[n];
-        result->rule_id = match->memo_rule[n];
+        sf_match_recall(match, n, result);
         return;
     }
 

@@ -2,13 +2,19 @@
  * sf_memo.c: the full decisions the scratch remembers (sf_match_t, memo).
  *
  * A site's boilerplate is the same block under every article and on every
- * page: a disclaimer, a "follow us" box.  The last SF_MEMO_SLOTS full
- * decisions that point into no buffer of the scratch (no source, no limit
- * hit, no overflow) are kept, each by a key that writes out every field
- * of the block the decision reads; a block equal in all of them is
- * decided by one comparison, also on the later pages of the streams that
- * share the scratch.  The key is compared as it is walked, never copied
- * for a look.
+ * page: a disclaimer, a "follow us" box, a "read the original" link.  The
+ * last SF_MEMO_SLOTS full decisions without a limit hit or an overflow are
+ * kept, each by a key that writes out every field of the block the
+ * decision reads; a block equal in all of them is decided by one
+ * comparison, also on the later pages of the streams that share the
+ * scratch.  The key is compared as it is walked, never copied for a look.
+ *
+ * A decision with a source points into the scratch's source and name
+ * buffers.  The same block gives the same source and name, so the slot
+ * keeps where they were and the write counts of the two buffers then; it
+ * answers while no other decision has written them since (a page's
+ * credit line names one source in block after block), and is passed over
+ * otherwise.
  */
 
 #include <string.h>
@@ -106,6 +112,17 @@ sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k)
 }
 
 
+/* Whether the source and name a slot points to are still there. */
+static inline int
+sf_memo_holds(const sf_match_t *match, const sf_memo_src_t *ms)
+{
+    return ms->len == 0
+           || (ms->src_gen == match->src_gen
+               && (ms->name_in != SF_MEMO_NAME_BUF
+                   || ms->name_gen == match->name_gen));
+}
+
+
 int
 sf_match_memo(sf_match_t *match, const sf_block_t *b)
 {
@@ -123,7 +140,9 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
         k.len = 0;
         k.cap = match->memo_len[i];
 
-        if (sf_match_key(match, b, &k) && k.len == match->memo_len[i]) {
+        if (sf_match_key(match, b, &k) && k.len == match->memo_len[i]
+            && sf_memo_holds(match, &match->memo_src[i]))
+        {
             return i;
         }
     }
@@ -132,16 +151,71 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
 }
 
 
+/*
+ * Where the decision's source and name are, in *ms: 0 when they point
+ * elsewhere than the scratch's source and name buffers.
+ */
+static int
+sf_memo_where(const sf_match_t *match, const sf_decision_result_t *result,
+    sf_memo_src_t *ms)
+{
+    const char  *name, *src, *buf;
+
+    memset(ms, 0, sizeof(sf_memo_src_t));
+
+    if (result->source == NULL) {
+        return result->source_name == NULL;
+    }
+
+    src = (const char *) match->source;
+    buf = (const char *) match->name;
+    name = result->source_name;
+
+    if (result->source != src || result->source_len == 0) {
+        return 0;
+    }
+
+    ms->len = result->source_len;
+    ms->src_gen = match->src_gen;
+    ms->name_gen = match->name_gen;
+    ms->name_len = result->source_name_len;
+
+    if (name == NULL) {
+        ms->name_in = SF_MEMO_NAME_NONE;
+        ms->name_len = 0;
+
+    } else if (name >= buf && name - buf <= SF_NAME_MAX
+               && result->source_name_len <= (size_t) (SF_NAME_MAX
+                                                       - (name - buf)))
+    {
+        ms->name_in = SF_MEMO_NAME_BUF;
+        ms->name_off = name - buf;
+
+    } else if (name >= src && (size_t) (name - src) <= ms->len
+               && result->source_name_len <= ms->len - (name - src))
+    {
+        ms->name_in = SF_MEMO_NAME_SRC;
+        ms->name_off = name - src;
+
+    } else {
+        return 0;
+    }
+
+    return 1;
+}
+
+
 void
 sf_match_remember(sf_match_t *match, const sf_block_t *b,
     const sf_decision_result_t *result)
 {
-    int       i, n;
-    sf_key_t  k;
+    int            i, n;
+    sf_key_t       k;
+    sf_memo_src_t  ms;
 
-    /* what points into no buffer of this decision */
-    if (result->source != NULL || result->source_name != NULL
-        || result->limit_hit || result->text_overflow)
+    /* what points into no buffer of this decision, but source and name */
+    if (result->limit_hit || result->text_overflow
+        || !sf_memo_where(match, result, &ms))
     {
         return;
     }
@@ -161,6 +235,7 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
     match->memo_text[n] = b->text_len;
     match->memo_action[n] = result->action;
     match->memo_rule[n] = result->rule_id;
+    match->memo_src[n] = ms;
     match->memo_next = (match->memo_next + 1) % SF_MEMO_SLOTS;
     match->memo_mask = 0;
 
@@ -168,5 +243,34 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
         if (match->memo_len[i] > 0) {
             match->memo_mask |= (uint64_t) 1 << (match->memo_text[i] & 63);
         }
+    }
+}
+
+
+void
+sf_match_recall(const sf_match_t *match, int n,
+    sf_decision_result_t *result)
+{
+    const sf_memo_src_t  *ms;
+
+    memset(result, 0, sizeof(sf_decision_result_t));
+    result->action = match->memo_action[n];
+    result->rule_id = match->memo_rule[n];
+    ms = &match->memo_src[n];
+
+    if (ms->len == 0) {
+        return;
+    }
+
+    result->source = (const char *) match->source;
+    result->source_len = ms->len;
+
+    if (ms->name_in == SF_MEMO_NAME_BUF) {
+        result->source_name = (const char *) match->name + ms->name_off;
+        result->source_name_len = ms->name_len;
+
+    } else if (ms->name_in == SF_MEMO_NAME_SRC) {
+        result->source_name = (const char *) match->source + ms->name_off;
+        result->source_name_len = ms->name_len;
     }
 }

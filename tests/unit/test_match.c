@@ -1193,6 +1193,124 @@ test_full_memo(void **state)
 }
 
 
+static uint32_t t_rand(uint32_t *seed);
+
+
+/* Whether two decisions say the same, source and name byte for byte. */
+static void
+t_same_result(const sf_decision_result_t *a, const sf_decision_result_t *b,
+    size_t step)
+{
+    if (a->action != b->action
+        || (a->rule_id == NULL) != (b->rule_id == NULL)
+        || (a->rule_id != NULL && strcmp(a->rule_id, b->rule_id) != 0)
+        || (a->source == NULL) != (b->source == NULL)
+        || a->source_len != b->source_len
+        || (a->source != NULL
+            && memcmp(a->source, b->source, a->source_len) != 0)
+        || (a->source_name == NULL) != (b->source_name == NULL)
+        || a->source_name_len != b->source_name_len
+        || (a->source_name != NULL
+            && memcmp(a->source_name, b->source_name, a->source_name_len)
+               != 0))
+    {
+        fail_msg("step %zu: %s %.*s (%.*s), alone %s %.*s (%.*s)", step,
+                 a->rule_id != NULL ? a->rule_id : "-",
+                 (int) a->source_len, a->source != NULL ? a->source : "",
+                 (int) a->source_name_len,
+                 a->source_name != NULL ? a->source_name : "",
+                 b->rule_id != NULL ? b->rule_id : "-",
+                 (int) b->source_len, b->source != NULL ? b->source : "",
+                 (int) b->source_name_len,
+                 b->source_name != NULL ? b->source_name : "");
+    }
+}
+
+
+/*
+ * Decisions with a source are remembered too: their source and name
+ * point into the scratch, and a later decision with another source or
+ * name writes over them.  A random run over footers that share a source,
+ * differ in it or in the name, or name by the host, on one scratch (the
+ * full way only, then the reject first) says what a scratch of its own
+ * for each block says; the same footer right after itself is answered
+ * from the memo, one after another source's is not.
+ */
+static void
+test_memo_sources(void **state)
+{
+    size_t                 i, k;
+    uint32_t               seed;
+    t_block_t             *tb[6];
+    sf_match_t            *fresh;
+    sf_decision_result_t   a, b;
+
+    static const char     *html[6] = {
+        "The post <a href=\"https://s.ex/1\">One</a> appeared first on "
+        "<a href=\"https://s.ex/\">S &#8211; Daily</a>.",
+        "Read original <a href=\"https://s.ex/1\">here</a>",
+        "The post <a href=\"https://s.ex/1\">One</a> appeared first on "
+        "<a href=\"https://s.ex/\">T Weekly</a>.",
+        "The post <a href=\"https://t.ex/2?a=1&amp;b=2\">Two</a> appeared "
+        "first on <a href=\"https://t.ex/\">T Weekly</a>.",
+        "Read original <a href=\"https://t.ex/2?a=1&amp;b=2\">here</a>",
+        "&lt;p&gt;The post <a href=\"https://u.ex/3\">Three</a> appeared "
+        "first on <a href=\"https://u.ex/\">U&amp;Co</a>.&lt;/p&gt;"
+    };
+
+    (void) state;
+
+    load("rule footer\n  contains \"appeared first on\"\n  links >= 2\n"
+         "  action drop-source link 1 name 2\nend\n"
+         "rule host\n  starts \"read original\"\n"
+         "  action drop-source link -1\nend\n", 0);
+
+    for (k = 0; k < 6; k++) {
+        tb[k] = mk(html[k]);
+    }
+
+    /* the same footer twice: the second from the memo */
+    sf_rules_decide(rules, match, &tb[0]->b, &a);
+    assert_true(sf_match_memo(match, &tb[0]->b) >= 0);
+
+    /* the host one keeps the name buffer as it was: still there */
+    sf_rules_decide(rules, match, &tb[1]->b, &a);
+    assert_true(sf_match_memo(match, &tb[0]->b) >= 0);
+    assert_true(sf_match_memo(match, &tb[1]->b) >= 0);
+
+    /* the same source, another name: the first footer's name is gone */
+    sf_rules_decide(rules, match, &tb[2]->b, &a);
+    assert_true(sf_match_memo(match, &tb[0]->b) < 0);
+    assert_true(sf_match_memo(match, &tb[1]->b) >= 0);
+
+    /* another source: the host one's is gone too */
+    sf_rules_decide(rules, match, &tb[3]->b, &a);
+    assert_true(sf_match_memo(match, &tb[1]->b) < 0);
+
+    seed = 12345;
+
+    for (i = 0; i < 4000; i++) {
+        sf_match_fast(match, (int) ((i / 1000) & 1));
+        k = t_rand(&seed) % 6;
+        sf_rules_decide(rules, match, &tb[k]->b, &a);
+
+        fresh = sf_match_create(rules, &limits, &alloc);
+        assert_non_null(fresh);
+        sf_match_fast(fresh, 0);
+        sf_rules_decide(rules, fresh, &tb[k]->b, &b);
+        t_same_result(&a, &b, i);
+        assert_non_null(a.rule_id);
+        sf_match_destroy(fresh, &alloc);
+    }
+
+    for (k = 0; k < 6; k++) {
+        rm(tb[k]);
+    }
+
+    unload();
+}
+
+
 static void
 test_template(void **state)
 {
@@ -2410,6 +2528,7 @@ main(void)
         cmocka_unit_test(test_template),
         cmocka_unit_test(test_full_candidates),
         cmocka_unit_test(test_full_memo),
+        cmocka_unit_test(test_memo_sources),
         cmocka_unit_test(test_link_attrs),
         cmocka_unit_test(test_builtin_fast_path),
         cmocka_unit_test(test_match_alloc_failures),
