@@ -1311,6 +1311,102 @@ test_memo_sources(void **state)
 }
 
 
+/* The phrase (lower case) in text, ASCII letters lower-cased: naively. */
+static int
+t_has_lower(const unsigned char *text, size_t len, const unsigned char *p,
+    size_t plen)
+{
+    size_t         i, j;
+    unsigned char  c;
+
+    for (i = 0; i + plen <= len; i++) {
+        for (j = 0; j < plen; j++) {
+            c = text[i + j];
+            c = (c >= 'A' && c <= 'Z') ? (unsigned char) (c | 0x20) : c;
+
+            if (c != p[j]) {
+                break;
+            }
+        }
+
+        if (j == plen) {
+            return 1;
+        }
+    }
+
+    return plen == 0;
+}
+
+
+/*
+ * link-href finds its phrase in an href without entities sixteen bytes a
+ * compare: on random hrefs of few letters (both cases, the phrase's first
+ * byte often there, near the ends and across the sixteen-byte steps) it
+ * says what the naive search says.  Each href is copied to a buffer of
+ * its own size, so that ASan sees any read past it.
+ */
+static void
+test_href_lower(void **state)
+{
+    size_t             i, k, len, plen;
+    uint32_t           seed;
+    sf_mlink_t         l;
+    unsigned char     *h, src[80], ph[6];
+    sf_rule_phrase_t   phrase;
+
+    static const unsigned char  alpha[] = "aAbB/.-~\x80z";
+
+    (void) state;
+
+    load(NULL, 0);
+    seed = 4242;
+    memset(&l, 0, sizeof(l));
+
+    for (i = 0; i < 200000; i++) {
+        len = t_rand(&seed) % sizeof(src);
+        plen = 1 + t_rand(&seed) % 5;
+
+        for (k = 0; k < len; k++) {
+            src[k] = alpha[t_rand(&seed) % (sizeof(alpha) - 1)];
+        }
+
+        for (k = 0; k < plen; k++) {
+            ph[k] = alpha[t_rand(&seed) % (sizeof(alpha) - 1)];
+            ph[k] = (ph[k] >= 'A' && ph[k] <= 'Z') ? ph[k] | 0x20 : ph[k];
+        }
+
+        /* now and then the phrase itself, in mixed case, somewhere */
+        if (len >= plen && (i & 3) == 0) {
+            k = t_rand(&seed) % (len - plen + 1);
+            memcpy(src + k, ph, plen);
+            src[k] = (src[k] >= 'a' && src[k] <= 'z' && (i & 4))
+                     ? src[k] - 0x20 : src[k];
+        }
+
+        h = malloc(len > 0 ? len : 1);
+        assert_non_null(h);
+        memcpy(h, src, len);
+        l.href = h;
+        l.href_len = len;
+        phrase.data = ph;
+        phrase.len = plen;
+        phrase.id = 0;
+
+        if (sf_match_href(match, &l, &phrase) != (len > 0
+                                                  && t_has_lower(h, len, ph,
+                                                                 plen)))
+        {
+            fail_msg("href \"%.*s\", phrase \"%.*s\"", (int) len, h,
+                     (int) plen, ph);
+        }
+
+        free(h);
+    }
+
+    unload();
+}
+
+
 static void
 test_template(void **state)
 {
@@ -2529,6 +2625,7 @@ main(void)
         cmocka_unit_test(test_full_candidates),
         cmocka_unit_test(test_full_memo),
         cmocka_unit_test(test_memo_sources),
+        cmocka_unit_test(test_href_lower),
         cmocka_unit_test(test_link_attrs),
         cmocka_unit_test(test_builtin_fast_path),
         cmocka_unit_test(test_match_alloc_failures),
