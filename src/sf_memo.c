@@ -34,60 +34,86 @@ typedef struct {
 } sf_key_t;
 
 
-/* Puts n bytes of the key; 0 when they do not fit or do not compare. */
+/*
+ * Puts one word of the key; 0 when it does not fit or does not compare.
+ * A word is one load and one compare: most of a key is words.
+ */
 static inline int
-sf_key_put(sf_key_t *k, const void *p, size_t n)
+sf_key_word(sf_key_t *k, size_t v)
 {
-    if (k->cap - k->len < n) {
+    size_t  w;
+
+    if (k->cap - k->len < sizeof(size_t)) {
         return 0;
     }
 
     if (k->cmp != NULL) {
-        if (memcmp(k->cmp + k->len, p, n) != 0) {
+        memcpy(&w, k->cmp + k->len, sizeof(size_t));
+
+        if (w != v) {
             return 0;
         }
 
-    } else if (n > 0) {
-        memcpy(k->buf + k->len, p, n);
+    } else {
+        memcpy(k->buf + k->len, &v, sizeof(size_t));
     }
 
-    k->len += n;
+    k->len += sizeof(size_t);
 
     return 1;
 }
 
 
-/* A field of the block, with whether its pointer is NULL, and its bytes. */
+/*
+ * A field of the block: one word of its length and whether its pointer
+ * is NULL, then its bytes, if any.  0 when it does not fit or differs.
+ */
 static inline int
 sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len)
 {
-    size_t  h[2];
+    if (!sf_key_word(k, len << 1 | (p != NULL))) {
+        return 0;
+    }
 
-    h[0] = len;
-    h[1] = p != NULL;
+    if (p == NULL || len == 0) {
+        return 1;
+    }
 
-    return sf_key_put(k, h, sizeof(h)) && (p == NULL || sf_key_put(k, p, len));
+    if (k->cap - k->len < len) {
+        return 0;
+    }
+
+    if (k->cmp != NULL) {
+        if (memcmp(k->cmp + k->len, p, len) != 0) {
+            return 0;
+        }
+
+    } else {
+        memcpy(k->buf + k->len, p, len);
+    }
+
+    k->len += len;
+
+    return 1;
 }
 
 
 /*
  * The block's key: every field the decision reads (not raw nor index),
  * written out.  Returns 0 when it does not fit, or differs from k->cmp.
+ * The text comes first: blocks of one length differ there most.
  */
 static int
 sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k)
 {
     int               ok;
-    size_t            i, h[4];
+    size_t            i;
     const sf_link_t  *l;
 
-    h[0] = (size_t) b->tag;
-    h[1] = b->flags;
-    h[2] = b->nlinks;
-    h[3] = b->links != NULL;
-
-    ok = sf_key_put(k, h, sizeof(h))
-         && sf_key_bytes(k, b->text, b->text_len)
+    ok = sf_key_bytes(k, b->text, b->text_len)
+         && sf_key_word(k, (size_t) b->tag)
+         && sf_key_word(k, b->flags)
+         && sf_key_word(k, b->nlinks << 1 | (b->links != NULL))
          && sf_key_bytes(k, b->title, b->title_len)
          && sf_key_bytes(k, b->id, b->id_len)
          && sf_key_bytes(k, b->cls, b->cls_len)
@@ -99,10 +125,9 @@ sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k)
                 && i < match->max_links; i++)
     {
         l = &b->links[i];
-        h[0] = l->text_start;
-        h[1] = l->text_end;
 
-        ok = sf_key_put(k, h, 2 * sizeof(size_t))
+        ok = sf_key_word(k, l->text_start)
+             && sf_key_word(k, l->text_end)
              && sf_key_bytes(k, l->href, l->href_len)
              && sf_key_bytes(k, l->rel, l->rel_len)
              && sf_key_bytes(k, l->cls, l->cls_len);
