@@ -742,17 +742,22 @@ sf_fold_tag(const unsigned char *in, size_t len, sf_tag_t *tag)
 
 /*
  * The start of a run of plain ASCII (0x20-0x7e but '<', a space only
- * before another plain byte), 16 bytes at a time with SSE2 while a whole
- * 16 and the byte after them are such: copied, A-Z lower-cased when fold.
- * Returns where the byte-by-byte loop takes over (*o moved as far).
+ * before another plain byte), 16 bytes at a time with SSE2 while 16 and
+ * the byte after them are there: copied, A-Z lower-cased when fold.  In
+ * the sixteen where the run ends, the plain bytes before the first that
+ * is not are taken too, the sixteen stored whole (what follows writes
+ * over the rest), unless out is in (sep 0): there the store could reach
+ * input not read yet.  Returns where the byte-by-byte loop takes over
+ * (*o moved as far).
  */
 static size_t
 sf_fold_run16(const unsigned char *in, size_t i, size_t stop,
-    unsigned char *out, size_t *o, int fold)
+    unsigned char *out, size_t *o, int fold, int sep)
 {
 #if (SF_NORMALIZE_SSE2)
-    size_t   k;
-    __m128i  v, nx, bad, lt, del, sp, sp1, a1, z1, up;
+    size_t    k;
+    unsigned  m;
+    __m128i   v, nx, bad, lt, del, sp, sp1, a1, z1, up;
 
     lt = _mm_set1_epi8('<');
     del = _mm_set1_epi8(0x7f);
@@ -778,7 +783,9 @@ sf_fold_run16(const unsigned char *in, size_t i, size_t stop,
                                _mm_or_si128(_mm_cmpeq_epi8(nx, del),
                                             _mm_cmpeq_epi8(nx, lt)))));
 
-        if (_mm_movemask_epi8(bad) != 0) {
+        m = (unsigned) _mm_movemask_epi8(bad);
+
+        if (m != 0 && !sep) {
             break;
         }
 
@@ -789,6 +796,13 @@ sf_fold_run16(const unsigned char *in, size_t i, size_t stop,
         }
 
         _mm_storeu_si128((__m128i *) (out + k), v);
+
+        if (m != 0) {
+            i += (size_t) __builtin_ctz(m);
+            k += (size_t) __builtin_ctz(m);
+            break;
+        }
+
         i += 16;
         k += 16;
     }
@@ -800,6 +814,7 @@ sf_fold_run16(const unsigned char *in, size_t i, size_t stop,
     (void) out;
     (void) o;
     (void) fold;
+    (void) sep;
 #endif
 
     return i;
@@ -817,7 +832,7 @@ sf_fold_run(const unsigned char *in, size_t i, size_t stop,
     size_t    o;
     uint32_t  c, f;
 
-    i = sf_fold_run16(in, i, stop, out, op, fold);
+    i = sf_fold_run16(in, i, stop, out, op, fold, out != in);
     o = *op;
 
     if (fold) {

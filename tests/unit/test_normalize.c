@@ -625,6 +625,90 @@ test_random(void **state)
  * two buffers: random text of entities in up to three rounds, escaped
  * markup, mojibake, white space and scripts, with room and without.
  */
+/*
+ * Plain runs are folded sixteen bytes at a time, and into another buffer
+ * the sixteen where a run ends are taken up to its end too: random texts
+ * of long plain runs (both cases) broken by double spaces, tabs, '<',
+ * markup, non-ASCII and controls, with marks and output space anywhere,
+ * fold to the same bytes and marks as in place, where that last step is
+ * left to the byte loop; with case folding and without.
+ */
+static void
+test_fold_runs(void **state)
+{
+    int             ov1, ov2;
+    size_t          i, j, k, len, cap, n1, n2, pos1[6], pos2[6];
+    uint32_t        seed, r;
+    unsigned        order1[6], order2[6], flags;
+    sf_marks_t      m1, m2;
+    unsigned char   text[600], sep[600], same[600];
+
+    static const char  *odd[] = {
+        "  ", "\t", "<", "<p>", "<a href=\"x\">", "</a>", "\xc3\xa9",
+        "\xe2\x80\x99", "\x01", "\x7f", " <", " \xc3\xa9", "&"
+    };
+
+    (void) state;
+
+    seed = 31337;
+
+    for (i = 0; i < 40000; i++) {
+        len = 0;
+        k = 1 + t_rand32(&seed) % 500;
+
+        while (len < k) {
+            r = t_rand32(&seed);
+
+            if (r % 29 == 0) {
+                j = strlen(odd[(r >> 8) % (sizeof(odd) / sizeof(odd[0]))]);
+
+                if (len + j <= k) {
+                    memcpy(text + len,
+                           odd[(r >> 8) % (sizeof(odd) / sizeof(odd[0]))], j);
+                    len += j;
+                }
+
+                continue;
+            }
+
+            /* letters of both cases, digits, punctuation, a space */
+            text[len] = (r >> 8) % 7 == 0 ? ' '
+                        : (unsigned char) (0x21 + (r >> 12) % 94);
+            len += text[len] != '<';
+        }
+
+        cap = (i & 3) == 0 ? 1 + t_rand32(&seed) % (len + 1) : sizeof(sep);
+        flags = (i & 4) ? SF_FOLD_ALL : SF_FOLD_MARKUP;
+
+        for (j = 0; j < 6; j++) {
+            pos1[j] = t_rand32(&seed) % (len + 1);
+            pos2[j] = pos1[j];
+        }
+
+        m1.pos = pos1;
+        m1.order = order1;
+        m1.n = 6;
+        sf_marks_sort(&m1);
+        m2.pos = pos2;
+        m2.order = order2;
+        m2.n = 6;
+        sf_marks_sort(&m2);
+
+        n1 = sf_fold(text, len, sep, cap, flags, &m1, NULL, &ov1);
+
+        memcpy(same, text, len);
+        n2 = sf_fold(same, len, same, cap, flags, &m2, NULL, &ov2);
+
+        if (n1 != n2 || ov1 != ov2 || memcmp(sep, same, n1) != 0
+            || memcmp(pos1, pos2, sizeof(pos1)) != 0)
+        {
+            fail_msg("text \"%.*s\" (cap %zu): \"%.*s\", in place \"%.*s\"",
+                     (int) len, text, cap, (int) n1, sep, (int) n2, same);
+        }
+    }
+}
+
+
 static void
 test_in_place(void **state)
 {
@@ -704,6 +788,7 @@ main(void)
         cmocka_unit_test(test_marks),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_in_place),
+        cmocka_unit_test(test_fold_runs),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
