@@ -22,8 +22,11 @@
 #include "sf_match.h"
 
 
-/* The key's steps inline in its one walk, so that its length stays in a
- * register: a key is written or compared a few hundred times a page. */
+/*
+ * The key's walk inline where it is written and where it is compared
+ * (cmp a constant there), its steps inline in it: its length stays in a
+ * register, and each way drops the other's branches.
+ */
 #if defined(__GNUC__)
 #define SF_KEY_INLINE  inline __attribute__ ((always_inline))
 #else
@@ -48,7 +51,7 @@ typedef struct {
  * A word is one load and one compare: most of a key is words.
  */
 static SF_KEY_INLINE int
-sf_key_word(sf_key_t *k, size_t v)
+sf_key_word(sf_key_t *k, size_t v, int cmp)
 {
     size_t  w;
 
@@ -56,7 +59,7 @@ sf_key_word(sf_key_t *k, size_t v)
         return 0;
     }
 
-    if (k->cmp != NULL) {
+    if (cmp) {
         memcpy(&w, k->cmp + k->len, sizeof(size_t));
 
         if (w != v) {
@@ -78,9 +81,9 @@ sf_key_word(sf_key_t *k, size_t v)
  * is NULL, then its bytes, if any.  0 when it does not fit or differs.
  */
 static SF_KEY_INLINE int
-sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len)
+sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
 {
-    if (!sf_key_word(k, len << 1 | (p != NULL))) {
+    if (!sf_key_word(k, len << 1 | (p != NULL), cmp)) {
         return 0;
     }
 
@@ -92,7 +95,7 @@ sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len)
         return 0;
     }
 
-    if (k->cmp != NULL) {
+    if (cmp) {
         if (memcmp(k->cmp + k->len, p, len) != 0) {
             return 0;
         }
@@ -113,22 +116,23 @@ sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len)
  * The title (the entry's) comes first: the same boilerplate under
  * another entry differs there, in its first bytes; then the text.
  */
-static int
-sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k)
+static SF_KEY_INLINE int
+sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k,
+    int cmp)
 {
     int               ok;
     size_t            i;
     const sf_link_t  *l;
 
-    ok = sf_key_bytes(k, b->title, b->title_len)
-         && sf_key_bytes(k, b->text, b->text_len)
-         && sf_key_word(k, (size_t) b->tag)
-         && sf_key_word(k, b->flags)
-         && sf_key_word(k, b->nlinks << 1 | (b->links != NULL))
-         && sf_key_bytes(k, b->id, b->id_len)
-         && sf_key_bytes(k, b->cls, b->cls_len)
-         && sf_key_bytes(k, b->parent_id, b->parent_id_len)
-         && sf_key_bytes(k, b->parent_cls, b->parent_cls_len);
+    ok = sf_key_bytes(k, b->title, b->title_len, cmp)
+         && sf_key_bytes(k, b->text, b->text_len, cmp)
+         && sf_key_word(k, (size_t) b->tag, cmp)
+         && sf_key_word(k, b->flags, cmp)
+         && sf_key_word(k, b->nlinks << 1 | (b->links != NULL), cmp)
+         && sf_key_bytes(k, b->id, b->id_len, cmp)
+         && sf_key_bytes(k, b->cls, b->cls_len, cmp)
+         && sf_key_bytes(k, b->parent_id, b->parent_id_len, cmp)
+         && sf_key_bytes(k, b->parent_cls, b->parent_cls_len, cmp);
 
     /* the links the decision reads (sf_match_normalize) */
     for (i = 0; ok && b->links != NULL && i < b->nlinks
@@ -136,11 +140,11 @@ sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k)
     {
         l = &b->links[i];
 
-        ok = sf_key_word(k, l->text_start)
-             && sf_key_word(k, l->text_end)
-             && sf_key_bytes(k, l->href, l->href_len)
-             && sf_key_bytes(k, l->rel, l->rel_len)
-             && sf_key_bytes(k, l->cls, l->cls_len);
+        ok = sf_key_word(k, l->text_start, cmp)
+             && sf_key_word(k, l->text_end, cmp)
+             && sf_key_bytes(k, l->href, l->href_len, cmp)
+             && sf_key_bytes(k, l->rel, l->rel_len, cmp)
+             && sf_key_bytes(k, l->cls, l->cls_len, cmp);
     }
 
     return ok;
@@ -179,7 +183,7 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
         k.len = 0;
         k.cap = match->memo_len[i];
 
-        if (sf_match_key(match, b, &k) && k.len == match->memo_len[i]
+        if (sf_match_key(match, b, &k, 1) && k.len == match->memo_len[i]
             && sf_memo_holds(match, &match->memo_src[i]))
         {
             return i;
@@ -266,7 +270,7 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
     k.len = 0;
     k.cap = SF_MEMO_KEY;
 
-    if (!sf_match_key(match, b, &k)) {
+    if (!sf_match_key(match, b, &k, 0)) {
         k.len = 0;
     }
 
