@@ -16,7 +16,7 @@
 #else
 #define SF_NORMALIZE_SSE2  0
 #endif
-#include "sf_tag.h"
+#include "sf_block.h"
 
 
 #define SF_ESCAPED_TAG_MAX  1024            /* longest markup removed */
@@ -280,37 +280,17 @@ sf_entity_is(const char *name, const unsigned char *p, size_t n)
 }
 
 
-size_t
-sf_entity(const unsigned char *p, const unsigned char *end,
+/* sf_entity() of what is not "&#" and up to seven decimal digits: names,
+ * hex, longer numbers, nothing. */
+static SF_NOINLINE size_t
+sf_entity_rest(const unsigned char *p, const unsigned char *end,
     unsigned char *out, size_t *used)
 {
     size_t                n, i;
-    uint32_t              cp, d;
+    uint32_t              cp;
     const unsigned char  *q;
 
-    if (end - p < 3 || p[0] != '&') {
-        return 0;
-    }
-
     if (p[1] == '#') {
-        /*
-         * The common form first: up to seven decimal digits and ';'
-         * ("&#8217;"), with no room to overflow.  Hex, more digits or
-         * anything else: the general way.
-         */
-        cp = 0;
-
-        for (q = p + 2; q < end && q < p + 9
-                        && (d = (uint32_t) *q - '0') < 10; q++)
-        {
-            cp = cp * 10 + d;
-        }
-
-        if (q > p + 2 && q < end && *q == ';') {
-            *used = q + 1 - p;
-            return sf_utf8_put(sf_entity_cp(cp), out);
-        }
-
         cp = sf_entity_numeric(p + 2, end, &n);
         if (cp == SF_BAD_CP) {
             return 0;
@@ -352,6 +332,40 @@ sf_entity(const unsigned char *p, const unsigned char *end,
     }
 
     return 0;
+}
+
+
+size_t
+sf_entity(const unsigned char *p, const unsigned char *end,
+    unsigned char *out, size_t *used)
+{
+    uint32_t              cp, d;
+    const unsigned char  *q;
+
+    if (end - p < 3 || p[0] != '&') {
+        return 0;
+    }
+
+    /*
+     * The common form, in a function of its own size: up to seven decimal
+     * digits and ';' ("&#8217;"), with no room to overflow.
+     */
+    if (p[1] == '#') {
+        cp = 0;
+
+        for (q = p + 2; q < end && q < p + 9
+                        && (d = (uint32_t) *q - '0') < 10; q++)
+        {
+            cp = cp * 10 + d;
+        }
+
+        if (q > p + 2 && q < end && *q == ';') {
+            *used = q + 1 - p;
+            return sf_utf8_put(sf_entity_cp(cp), out);
+        }
+    }
+
+    return sf_entity_rest(p, end, out, used);
 }
 
 
