@@ -116,10 +116,14 @@ struct sf_match_s {
     const char           *memo_rule[SF_MEMO_SLOTS];
     sf_memo_src_t         memo_src[SF_MEMO_SLOTS];
     unsigned              memo_next;
-    /* 1 + the slot sf_reject_block() found the block in as it passed it
-     * on, 0: none; sf_rules_decide_rest(), next, takes it instead of
-     * walking the key again */
+    /* 1 + the slot sf_match_kept() (or sf_reject_block()) found the
+     * block in as it passed it on, 0: none; sf_rules_decide_rest(),
+     * next, takes it instead of walking the key again */
     unsigned              memo_found;
+    /* sf_match_kept() looked the block up and it is not there: the
+     * lookups after it for the same block (the reject's, the full way's)
+     * answer -1 at once; cleared when the block is decided */
+    unsigned              memo_missed;
 
     pcre2_general_context  *gctx;
     pcre2_match_context    *mctx;

@@ -168,7 +168,8 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
     int       i;
     sf_key_t  k;
 
-    if (!((match->memo_mask >> (b->text_len & 63)) & 1)) {
+    if (!((match->memo_mask >> (b->text_len & 63)) & 1) || match->memo_missed)
+    {
         return -1;
     }
 
