@@ -19,6 +19,8 @@
 #define SF_TITLE_RAW      256               /* titles the title cache keeps */
 #define SF_MEMO_SLOTS     8                 /* full decisions remembered */
 #define SF_MEMO_KEY       1024              /* bytes of a block's key */
+#define SF_MEMO_IDLE      32                /* decisions without a hit
+                                               before it keeps 1 in 8 */
 
 
 /* A link of the block being decided, in every coordinate it needs. */
@@ -116,6 +118,8 @@ struct sf_match_s {
     const char           *memo_rule[SF_MEMO_SLOTS];
     sf_memo_src_t         memo_src[SF_MEMO_SLOTS];
     unsigned              memo_next;
+    /* full decisions since the memo last answered (sf_match_remember) */
+    unsigned              memo_idle;
     /* 1 + the slot sf_match_kept() (or sf_reject_block()) found the
      * block in as it passed it on, 0: none; sf_rules_decide_rest(),
      * next, takes it instead of walking the key again */
@@ -286,8 +290,9 @@ int sf_match_memo(sf_match_t *match, const sf_block_t *b);
 void sf_match_remember(sf_match_t *match, const sf_block_t *b,
     const sf_decision_result_t *result);
 
-/* The decision of slot n (sf_match_memo()'s answer) into result. */
-void sf_match_recall(const sf_match_t *match, int n,
+/* The decision of slot n (sf_match_memo()'s answer) into result; the
+ * memo has answered (memo_idle). */
+void sf_match_recall(sf_match_t *match, int n,
     sf_decision_result_t *result);
 
 /*

@@ -257,6 +257,19 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
     sf_key_t       k;
     sf_memo_src_t  ms;
 
+    /*
+     * A page whose blocks do not come again (each entry's title is in
+     * every key) gets no answer for the keys it writes: after
+     * SF_MEMO_IDLE decisions without one, one in eight is kept, until the
+     * memo answers again.  Which are kept changes no answer.
+     */
+    if (match->memo_idle < SF_MEMO_IDLE) {
+        match->memo_idle++;
+
+    } else if (match->memo_idle++ % 8 != 0) {
+        return;
+    }
+
     /* what points into no buffer of this decision, but source and name */
     if (result->limit_hit || result->text_overflow
         || !sf_memo_where(match, result, &ms))
@@ -292,11 +305,11 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
 
 
 void
-sf_match_recall(const sf_match_t *match, int n,
-    sf_decision_result_t *result)
+sf_match_recall(sf_match_t *match, int n, sf_decision_result_t *result)
 {
     const sf_memo_src_t  *ms;
 
+    match->memo_idle = 0;
     memset(result, 0, sizeof(sf_decision_result_t));
     result->action = match->memo_action[n];
     result->rule_id = match->memo_rule[n];

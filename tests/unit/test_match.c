@@ -1243,7 +1243,8 @@ test_memo_sources(void **state)
 {
     size_t                 i, k;
     uint32_t               seed;
-    t_block_t             *tb[8];
+    t_block_t             *tb[8], *t;
+    char                   once[80];
     sf_match_t            *fresh;
     sf_decision_result_t   a, b;
 
@@ -1291,6 +1292,26 @@ test_memo_sources(void **state)
     /* another source: the host one's is gone too */
     sf_rules_decide(rules, match, &tb[3]->b, &a);
     assert_true(sf_match_memo(match, &tb[1]->b) < 0);
+
+    /*
+     * After a run of blocks that never come again the memo keeps fewer
+     * of them (SF_MEMO_IDLE), and still takes one that comes again
+     * within eight of its decisions.
+     */
+    for (k = 0; k < 2 * SF_MEMO_IDLE; k++) {
+        snprintf(once, sizeof(once), "Read original <a href=\"https://v.ex/"
+                 "%zu\">here</a>", k);
+        t = mk(once);
+        sf_rules_decide(rules, match, &t->b, &a);
+        assert_string_equal(a.rule_id, "host");
+        rm(t);
+    }
+
+    for (k = 0; k < 8 && sf_match_memo(match, &tb[4]->b) < 0; k++) {
+        sf_rules_decide(rules, match, &tb[4]->b, &a);
+    }
+
+    assert_true(sf_match_memo(match, &tb[4]->b) >= 0);
 
     seed = 12345;
 
