@@ -16,12 +16,43 @@
 #endif
 
 
+/*
+ * The length of a normalized title without its site: "TITLE - SITE",
+ * "TITLE | SITE" at the last separator; 0 without one.  Each separator
+ * byte is found with memchr(): a title has few of them, and none most
+ * often.
+ */
+static size_t
+sf_match_title_short(const unsigned char *t, size_t n)
+{
+    size_t                k, last;
+    const unsigned char  *p, *end;
+
+    static const unsigned char  sep[2] = { '-', '|' };
+
+    last = 0;
+    end = t + n;
+
+    for (k = 0; k < 2; k++) {
+        for (p = t; (p = memchr(p, sep[k], end - p)) != NULL; p++) {
+            if (p > t && end - p > 1 && p[-1] == ' ' && p[1] == ' '
+                && (size_t) (p - t) > last)
+            {
+                last = p - t;
+            }
+        }
+    }
+
+    return last > 0 ? last - 1 : 0;
+}
+
+
 /* The page title as the block saw it, normalized once per decision. */
 size_t
 sf_match_page_title(sf_match_t *match, const sf_block_t *b)
 {
     int                   ov;
-    size_t                n, i;
+    size_t                n;
     const unsigned char  *t;
 
     if (match->titled) {
@@ -67,16 +98,7 @@ sf_match_page_title(sf_match_t *match, const sf_block_t *b)
     match->tnorm = t;
     match->tlen = n;
 
-    /* "TITLE - SITE", "TITLE | SITE": the last separator */
-    for (i = n; i >= 3; i--) {
-        if (t[i - 3] == ' ' && (t[i - 2] == '-' || t[i - 2] == '|')
-            && t[i - 1] == ' ')
-        {
-            match->tshort = i - 3;
-            break;
-        }
-    }
-
+    match->tshort = sf_match_title_short(t, n);
     match->traw_tlen = n;
     match->traw_tshort = match->tshort;
 

@@ -1337,6 +1337,67 @@ test_memo_sources(void **state)
 }
 
 
+/*
+ * The page title without its site ("TITLE - SITE", "TITLE | SITE") is
+ * found from the separators memchr() finds: on random titles of few
+ * letters, spaces, dashes and bars it is where the last separator is,
+ * as a walk back from the end finds it.
+ */
+static void
+test_title_short(void **state)
+{
+    size_t          i, k, len, want;
+    uint32_t        seed;
+    t_block_t      *tb;
+    unsigned char   title[64];
+    const unsigned char  *t;
+
+    static const unsigned char  alpha[] = "ab -|-| ";
+
+    (void) state;
+
+    load("rule t\n  title\n  action drop\nend\n", 0);
+    tb = mk("x");
+    seed = 2024;
+
+    for (i = 0; i < 100000; i++) {
+        len = 1 + t_rand(&seed) % sizeof(title);
+
+        for (k = 0; k < len; k++) {
+            title[k] = alpha[t_rand(&seed) % (sizeof(alpha) - 1)];
+        }
+
+        tb->b.title = title;
+        tb->b.title_len = len;
+        match->titled = 0;
+
+        if (sf_match_page_title(match, &tb->b) == 0) {
+            continue;
+        }
+
+        t = match->tnorm;
+        want = 0;
+
+        for (k = match->tlen; k >= 3; k--) {
+            if (t[k - 3] == ' ' && (t[k - 2] == '-' || t[k - 2] == '|')
+                && t[k - 1] == ' ')
+            {
+                want = k - 3;
+                break;
+            }
+        }
+
+        if (match->tshort != want) {
+            fail_msg("title \"%.*s\": %zu, want %zu", (int) match->tlen, t,
+                     match->tshort, want);
+        }
+    }
+
+    rm(tb);
+    unload();
+}
+
+
 /* The phrase (lower case) in text, ASCII letters lower-cased: naively. */
 static int
 t_has_lower(const unsigned char *text, size_t len, const unsigned char *p,
@@ -2652,6 +2713,7 @@ main(void)
         cmocka_unit_test(test_full_memo),
         cmocka_unit_test(test_memo_sources),
         cmocka_unit_test(test_href_lower),
+        cmocka_unit_test(test_title_short),
         cmocka_unit_test(test_link_attrs),
         cmocka_unit_test(test_builtin_fast_path),
         cmocka_unit_test(test_match_alloc_failures),
