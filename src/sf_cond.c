@@ -8,13 +8,51 @@
 
 #include "sf_match.h"
 
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+#include <emmintrin.h>
+#define SF_COND_SSE2  1
+#else
+#define SF_COND_SSE2  0
+#endif
+
+
+/*
+ * The length of a normalized title without its site: "TITLE - SITE",
+ * "TITLE | SITE" at the last separator; 0 without one.  Each separator
+ * byte is found with memchr(): a title has few of them, and none most
+ * often.
+ */
+static size_t
+sf_match_title_short(const unsigned char *t, size_t n)
+{
+    size_t                k, last;
+    const unsigned char  *p, *end;
+
+    static const unsigned char  sep[2] = { '-', '|' };
+
+    last = 0;
+    end = t + n;
+
+    for (k = 0; k < 2; k++) {
+        for (p = t; (p = memchr(p, sep[k], end - p)) != NULL; p++) {
+            if (p > t && end - p > 1 && p[-1] == ' ' && p[1] == ' '
+                && (size_t) (p - t) > last)
+            {
+                last = p - t;
+            }
+        }
+    }
+
+    return last > 0 ? last - 1 : 0;
+}
+
 
 /* The page title as the block saw it, normalized once per decision. */
 size_t
 sf_match_page_title(sf_match_t *match, const sf_block_t *b)
 {
     int                   ov;
-    size_t                n, i;
+    size_t                n;
     const unsigned char  *t;
 
     if (match->titled) {
@@ -60,16 +98,7 @@ sf_match_page_title(sf_match_t *match, const sf_block_t *b)
     match->tnorm = t;
     match->tlen = n;
 
-    /* "TITLE - SITE", "TITLE | SITE": the last separator */
-    for (i = n; i >= 3; i--) {
-        if (t[i - 3] == ' ' && (t[i - 2] == '-' || t[i - 2] == '|')
-            && t[i - 1] == ' ')
-        {
-            match->tshort = i - 3;
-            break;
-        }
-    }
-
+    match->tshort = sf_match_title_short(t, n);
     match->traw_tlen = n;
     match->traw_tshort = match->tshort;
 
@@ -128,13 +157,43 @@ sf_match_ends(const unsigned char *text, size_t len,
 }
 
 
-/* sf_match_has() of text with ASCII letters lower-cased. */
+/* Whether text[1, plen) lower-cased is p[1, plen). */
+static inline int
+sf_match_rest_lower(const unsigned char *text, const unsigned char *p,
+    size_t plen)
+{
+    size_t         j;
+    unsigned char  c;
+
+    for (j = 1; j < plen; j++) {
+        c = text[j];
+        c = (unsigned char) (c + ((unsigned) (c - 'A') < 26 ? 0x20 : 0));
+
+        if (c != p[j]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * sf_match_has() of text with ASCII letters lower-cased.  An href is a
+ * hundred bytes or more, where the phrase's first byte seldom is: sixteen
+ * bytes a compare find where it may be, the bytes after it are compared
+ * there only; the tail (and a short text) a byte at a time.
+ */
 static int
 sf_match_has_lower(const unsigned char *text, size_t len,
     const unsigned char *p, size_t plen)
 {
-    size_t         i, j;
-    unsigned char  c, c0, c1;
+    size_t         i;
+    unsigned char  c0, c1;
+#if (SF_COND_SSE2)
+    unsigned       m;
+    __m128i        v, v0, v1;
+#endif
 
     if (plen == 0) {
         return 1;
@@ -143,22 +202,33 @@ sf_match_has_lower(const unsigned char *text, size_t len,
     /* the first byte as it may be written: p[0] or its capital */
     c0 = p[0];
     c1 = (unsigned) (c0 - 'a') < 26 ? (unsigned char) (c0 - 0x20) : c0;
+    i = 0;
 
-    for (i = 0; i + plen <= len; i++) {
-        if (text[i] != c0 && text[i] != c1) {
-            continue;
-        }
+#if (SF_COND_SSE2)
+    v0 = _mm_set1_epi8((char) c0);
+    v1 = _mm_set1_epi8((char) c1);
 
-        for (j = 1; j < plen; j++) {
-            c = text[i + j];
-            c = (unsigned char) (c + ((unsigned) (c - 'A') < 26 ? 0x20 : 0));
+    for ( /* void */ ; i + 16 <= len && i + plen <= len; i += 16) {
+        v = _mm_loadu_si128((const __m128i *) (text + i));
+        m = (unsigned) _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, v0),
+                                                      _mm_cmpeq_epi8(v, v1)));
 
-            if (c != p[j]) {
-                break;
+        for ( /* void */ ; m != 0; m &= m - 1) {
+            if (i + (size_t) __builtin_ctz(m) + plen > len) {
+                return 0;
+            }
+
+            if (sf_match_rest_lower(text + i + __builtin_ctz(m), p, plen)) {
+                return 1;
             }
         }
+    }
+#endif
 
-        if (j == plen) {
+    for ( /* void */ ; i + plen <= len; i++) {
+        if ((text[i] == c0 || text[i] == c1)
+            && sf_match_rest_lower(text + i, p, plen))
+        {
             return 1;
         }
     }

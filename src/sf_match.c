@@ -523,6 +523,7 @@ sf_match_clean(sf_match_t *match, const unsigned char *href, size_t len)
     }
 
     n = sf_url_clean(href, len, 1, match->source, SF_SOURCE_MAX + 1);
+    match->src_gen++;
 
     match->src_ok = len <= SF_SOURCE_RAW;
 
@@ -576,6 +577,7 @@ sf_match_source(sf_match_t *match, const sf_rule_t *r,
             n = sf_fold(match->decoded + l->dstart, l->dend - l->dstart,
                         match->name, SF_NAME_MAX, SF_FOLD_MARKUP, NULL, NULL,
                         &ov);
+            match->name_gen++;
 
             if (n > 0) {
                 result->source_name = (const char *) match->name;
@@ -632,11 +634,42 @@ sf_match_cand(const sf_rules_t *rules, const sf_match_t *match)
 
 
 /*
+ * Whether the memo holds the block: then its slot goes to the full way
+ * (memo_found), which takes the memo's answer; else the lookups after
+ * this one for the same block answer at once (memo_missed).  Out of
+ * sf_match_kept(), which most blocks pass through without it.
+ *
+ * memo_missed is set here and cleared by the decision only: a block that
+ * comes after one with it set either comes here too (its text length is
+ * in memo_mask) or is in no slot anyway (every lookup checks the mask
+ * first).  Set where it should not be (a test's slow way), it could only
+ * send a block the memo holds the full way: the same answer.
+ */
+static SF_NOINLINE int
+sf_match_recent(sf_match_t *match, const sf_block_t *block)
+{
+    int  n;
+
+    match->memo_missed = 0;
+    n = sf_match_memo(match, block);
+
+    if (n < 0) {
+        match->memo_missed = 1;
+        return 0;
+    }
+
+    match->memo_found = (unsigned) n + 1;
+
+    return 1;
+}
+
+
+/*
  * Whether the block is kept without a look at its text: quoted text and
  * existing comments are never touched, and the raw-text reject may tell
  * that no rule can take it (may: the rules it could not reject).
  */
-static int
+static inline int
 sf_match_kept(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t *may)
 {
@@ -649,10 +682,23 @@ sf_match_kept(const sf_rules_t *rules, sf_match_t *match,
         return 1;
     }
 
+    if (match->slow || rules->anchor_all.map == NULL) {
+        return 0;
+    }
+
+    /*
+     * A block the full way decided lately (a disclaimer under every
+     * article) is told again before the reject reads it: the reject
+     * passes the same block on to the full way each time.
+     */
+    if (may != NULL && ((match->memo_mask >> (block->text_len & 63)) & 1)
+        && sf_match_recent(match, block))
+    {
+        return 0;
+    }
 
     /* no rules left to try (may NULL): the links are not looked at */
-    return !match->slow && rules->anchor_all.map != NULL
-           && sf_reject_block(rules, match, block, may);
+    return sf_reject_block(rules, match, block, may);
 }
 
 
@@ -809,11 +855,10 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
     n = match->memo_found > 0 ? (int) match->memo_found - 1
                               : sf_match_memo(match, block);
     match->memo_found = 0;
+    match->memo_missed = 0;
 
     if (n >= 0) {
-        memset(result, 0, sizeof(sf_decision_result_t));
-        result->action = match->memo_action[n];
-        result->rule_id = match->memo_rule[n];
+        sf_match_recall(match, n, result);
         return;
     }
 

@@ -17,8 +17,10 @@
 #define SF_ELINKS_MAX     16                /* links in escaped markup */
 #define SF_SOURCE_RAW     512               /* hrefs the source cache keeps */
 #define SF_TITLE_RAW      256               /* titles the title cache keeps */
-#define SF_MEMO_SLOTS     4                 /* full decisions remembered */
+#define SF_MEMO_SLOTS     8                 /* full decisions remembered */
 #define SF_MEMO_KEY       1024              /* bytes of a block's key */
+#define SF_MEMO_IDLE      32                /* decisions without a hit
+                                               before it keeps 1 in 8 */
 
 
 /* A link of the block being decided, in every coordinate it needs. */
@@ -34,6 +36,28 @@ typedef struct {
     size_t                start;            /* in the normalized text */
     size_t                end;
 } sf_mlink_t;
+
+
+/*
+ * Where a remembered decision's source and its name are (sf_memo.c): the
+ * source is match->source as sf_match_clean() wrote it at write count
+ * src_gen (len 0: no source); the name is in match->name as written at
+ * name_gen, or in the source, or none.
+ */
+typedef enum {
+    SF_MEMO_NAME_NONE = 0,
+    SF_MEMO_NAME_BUF,
+    SF_MEMO_NAME_SRC
+} sf_memo_name_e;
+
+typedef struct {
+    size_t                len;
+    size_t                name_off;
+    size_t                name_len;
+    uint64_t              src_gen;
+    uint64_t              name_gen;
+    sf_memo_name_e        name_in;
+} sf_memo_src_t;
 
 
 struct sf_match_s {
@@ -66,6 +90,10 @@ struct sf_match_s {
     size_t                src_raw_len;
     size_t                src_len;
     unsigned              src_ok:1;
+    /* counts of the writes to source and to name: a remembered decision
+     * that points into them holds while its counts are these */
+    uint64_t              src_gen;
+    uint64_t              name_gen;
     /* the raw page title (traw_len bytes) that tlen and tshort are of,
      * when traw_ok: normalized once while it stays the same */
     unsigned char        *traw;
@@ -75,11 +103,12 @@ struct sf_match_s {
     unsigned              traw_ok:1;
     unsigned char        *name;
     /*
-     * The last full decisions that point into no buffer (no source, no
-     * limit hit), each by every byte and field of the block the decision
-     * reads (sf_match_key): the boilerplate of a site, a disclaimer under
-     * every article, is decided once while it stays here, also across
-     * the pages of the streams that share this scratch.
+     * The last full decisions without a limit hit, each by every byte
+     * and field of the block the decision reads (sf_match_key): the
+     * boilerplate of a site, a disclaimer or a "read the original" link
+     * under every article, is decided once while it stays here, also
+     * across the pages of the streams that share this scratch.  Eight:
+     * an aggregator's article has five such blocks.
      */
     unsigned char        *memo;             /* the keys, SF_MEMO_KEY each */
     size_t                memo_len[SF_MEMO_SLOTS];   /* 0: none */
@@ -87,11 +116,18 @@ struct sf_match_s {
     uint64_t              memo_mask;        /* bits text_len % 64 of them */
     sf_action_e           memo_action[SF_MEMO_SLOTS];
     const char           *memo_rule[SF_MEMO_SLOTS];
+    sf_memo_src_t         memo_src[SF_MEMO_SLOTS];
     unsigned              memo_next;
-    /* 1 + the slot sf_reject_block() found the block in as it passed it
-     * on, 0: none; sf_rules_decide_rest(), next, takes it instead of
-     * walking the key again */
+    /* full decisions since the memo last answered (sf_match_remember) */
+    unsigned              memo_idle;
+    /* 1 + the slot sf_match_kept() (or sf_reject_block()) found the
+     * block in as it passed it on, 0: none; sf_rules_decide_rest(),
+     * next, takes it instead of walking the key again */
     unsigned              memo_found;
+    /* sf_match_kept() looked the block up and it is not there: the
+     * lookups after it for the same block (the reject's, the full way's)
+     * answer -1 at once; cleared when the block is decided */
+    unsigned              memo_missed;
 
     pcre2_general_context  *gctx;
     pcre2_match_context    *mctx;
@@ -247,10 +283,17 @@ int sf_match_word(const unsigned char *list, size_t len,
  */
 int sf_match_memo(sf_match_t *match, const sf_block_t *b);
 
-/* Remembers the full decision of the block, if it points into no
- * buffer (sf_memo.c). */
+/*
+ * Remembers the full decision of the block, if it points into no buffer
+ * but the source and name buffers of the scratch (sf_memo.c).
+ */
 void sf_match_remember(sf_match_t *match, const sf_block_t *b,
     const sf_decision_result_t *result);
+
+/* The decision of slot n (sf_match_memo()'s answer) into result; the
+ * memo has answered (memo_idle). */
+void sf_match_recall(sf_match_t *match, int n,
+    sf_decision_result_t *result);
 
 /*
  * The decision without normalizing (sf_reject.c): 1 when the block is

@@ -2,18 +2,36 @@
  * sf_memo.c: the full decisions the scratch remembers (sf_match_t, memo).
  *
  * A site's boilerplate is the same block under every article and on every
- * page: a disclaimer, a "follow us" box.  The last SF_MEMO_SLOTS full
- * decisions that point into no buffer of the scratch (no source, no limit
- * hit, no overflow) are kept, each by a key that writes out every field
- * of the block the decision reads; a block equal in all of them is
- * decided by one comparison, also on the later pages of the streams that
- * share the scratch.  The key is compared as it is walked, never copied
- * for a look.
+ * page: a disclaimer, a "follow us" box, a "read the original" link.  The
+ * last SF_MEMO_SLOTS full decisions without a limit hit or an overflow are
+ * kept, each by a key that writes out every field of the block the
+ * decision reads; a block equal in all of them is decided by one
+ * comparison, also on the later pages of the streams that share the
+ * scratch.  The key is compared as it is walked, never copied for a look.
+ *
+ * A decision with a source points into the scratch's source and name
+ * buffers.  The same block gives the same source and name, so the slot
+ * keeps where they were and the write counts of the two buffers then; it
+ * answers while no other decision has written them since (a page's
+ * credit line names one source in block after block), and is passed over
+ * otherwise.
  */
 
 #include <string.h>
 
 #include "sf_match.h"
+
+
+/*
+ * The key's walk inline where it is written and where it is compared
+ * (cmp a constant there), its steps inline in it: its length stays in a
+ * register, and each way drops the other's branches.
+ */
+#if defined(__GNUC__)
+#define SF_KEY_INLINE  inline __attribute__ ((always_inline))
+#else
+#define SF_KEY_INLINE  inline
+#endif
 
 
 /*
@@ -28,81 +46,119 @@ typedef struct {
 } sf_key_t;
 
 
-/* Puts n bytes of the key; 0 when they do not fit or do not compare. */
-static inline int
-sf_key_put(sf_key_t *k, const void *p, size_t n)
+/*
+ * Puts one word of the key; 0 when it does not fit or does not compare.
+ * A word is one load and one compare: most of a key is words.
+ */
+static SF_KEY_INLINE int
+sf_key_word(sf_key_t *k, size_t v, int cmp)
 {
-    if (k->cap - k->len < n) {
+    size_t  w;
+
+    if (k->cap - k->len < sizeof(size_t)) {
         return 0;
     }
 
-    if (k->cmp != NULL) {
-        if (memcmp(k->cmp + k->len, p, n) != 0) {
+    if (cmp) {
+        memcpy(&w, k->cmp + k->len, sizeof(size_t));
+
+        if (w != v) {
             return 0;
         }
 
-    } else if (n > 0) {
-        memcpy(k->buf + k->len, p, n);
+    } else {
+        memcpy(k->buf + k->len, &v, sizeof(size_t));
     }
 
-    k->len += n;
+    k->len += sizeof(size_t);
 
     return 1;
 }
 
 
-/* A field of the block, with whether its pointer is NULL, and its bytes. */
-static inline int
-sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len)
+/*
+ * A field of the block: one word of its length and whether its pointer
+ * is NULL, then its bytes, if any.  0 when it does not fit or differs.
+ */
+static SF_KEY_INLINE int
+sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
 {
-    size_t  h[2];
+    if (!sf_key_word(k, len << 1 | (p != NULL), cmp)) {
+        return 0;
+    }
 
-    h[0] = len;
-    h[1] = p != NULL;
+    if (p == NULL || len == 0) {
+        return 1;
+    }
 
-    return sf_key_put(k, h, sizeof(h)) && (p == NULL || sf_key_put(k, p, len));
+    if (k->cap - k->len < len) {
+        return 0;
+    }
+
+    if (cmp) {
+        if (memcmp(k->cmp + k->len, p, len) != 0) {
+            return 0;
+        }
+
+    } else {
+        memcpy(k->buf + k->len, p, len);
+    }
+
+    k->len += len;
+
+    return 1;
 }
 
 
 /*
  * The block's key: every field the decision reads (not raw nor index),
  * written out.  Returns 0 when it does not fit, or differs from k->cmp.
+ * The title (the entry's) comes first: the same boilerplate under
+ * another entry differs there, in its first bytes; then the text.
  */
-static int
-sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k)
+static SF_KEY_INLINE int
+sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k,
+    int cmp)
 {
     int               ok;
-    size_t            i, h[4];
+    size_t            i;
     const sf_link_t  *l;
 
-    h[0] = (size_t) b->tag;
-    h[1] = b->flags;
-    h[2] = b->nlinks;
-    h[3] = b->links != NULL;
-
-    ok = sf_key_put(k, h, sizeof(h))
-         && sf_key_bytes(k, b->text, b->text_len)
-         && sf_key_bytes(k, b->title, b->title_len)
-         && sf_key_bytes(k, b->id, b->id_len)
-         && sf_key_bytes(k, b->cls, b->cls_len)
-         && sf_key_bytes(k, b->parent_id, b->parent_id_len)
-         && sf_key_bytes(k, b->parent_cls, b->parent_cls_len);
+    ok = sf_key_bytes(k, b->title, b->title_len, cmp)
+         && sf_key_bytes(k, b->text, b->text_len, cmp)
+         && sf_key_word(k, (size_t) b->tag, cmp)
+         && sf_key_word(k, b->flags, cmp)
+         && sf_key_word(k, b->nlinks << 1 | (b->links != NULL), cmp)
+         && sf_key_bytes(k, b->id, b->id_len, cmp)
+         && sf_key_bytes(k, b->cls, b->cls_len, cmp)
+         && sf_key_bytes(k, b->parent_id, b->parent_id_len, cmp)
+         && sf_key_bytes(k, b->parent_cls, b->parent_cls_len, cmp);
 
     /* the links the decision reads (sf_match_normalize) */
     for (i = 0; ok && b->links != NULL && i < b->nlinks
                 && i < match->max_links; i++)
     {
         l = &b->links[i];
-        h[0] = l->text_start;
-        h[1] = l->text_end;
 
-        ok = sf_key_put(k, h, 2 * sizeof(size_t))
-             && sf_key_bytes(k, l->href, l->href_len)
-             && sf_key_bytes(k, l->rel, l->rel_len)
-             && sf_key_bytes(k, l->cls, l->cls_len);
+        ok = sf_key_word(k, l->text_start, cmp)
+             && sf_key_word(k, l->text_end, cmp)
+             && sf_key_bytes(k, l->href, l->href_len, cmp)
+             && sf_key_bytes(k, l->rel, l->rel_len, cmp)
+             && sf_key_bytes(k, l->cls, l->cls_len, cmp);
     }
 
     return ok;
+}
+
+
+/* Whether the source and name a slot points to are still there. */
+static inline int
+sf_memo_holds(const sf_match_t *match, const sf_memo_src_t *ms)
+{
+    return ms->len == 0
+           || (ms->src_gen == match->src_gen
+               && (ms->name_in != SF_MEMO_NAME_BUF
+                   || ms->name_gen == match->name_gen));
 }
 
 
@@ -111,6 +167,11 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
 {
     int       i;
     sf_key_t  k;
+
+    if (!((match->memo_mask >> (b->text_len & 63)) & 1) || match->memo_missed)
+    {
+        return -1;
+    }
 
     for (i = 0; i < SF_MEMO_SLOTS; i++) {
         if (match->memo_len[i] == 0 || match->memo_text[i] != b->text_len) {
@@ -123,7 +184,9 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
         k.len = 0;
         k.cap = match->memo_len[i];
 
-        if (sf_match_key(match, b, &k) && k.len == match->memo_len[i]) {
+        if (sf_match_key(match, b, &k, 1) && k.len == match->memo_len[i]
+            && sf_memo_holds(match, &match->memo_src[i]))
+        {
             return i;
         }
     }
@@ -132,16 +195,84 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
 }
 
 
+/*
+ * Where the decision's source and name are, in *ms: 0 when they point
+ * elsewhere than the scratch's source and name buffers.
+ */
+static int
+sf_memo_where(const sf_match_t *match, const sf_decision_result_t *result,
+    sf_memo_src_t *ms)
+{
+    const char  *name, *src, *buf;
+
+    memset(ms, 0, sizeof(sf_memo_src_t));
+
+    if (result->source == NULL) {
+        return result->source_name == NULL;
+    }
+
+    src = (const char *) match->source;
+    buf = (const char *) match->name;
+    name = result->source_name;
+
+    if (result->source != src || result->source_len == 0) {
+        return 0;
+    }
+
+    ms->len = result->source_len;
+    ms->src_gen = match->src_gen;
+    ms->name_gen = match->name_gen;
+    ms->name_len = result->source_name_len;
+
+    if (name == NULL) {
+        ms->name_in = SF_MEMO_NAME_NONE;
+        ms->name_len = 0;
+
+    } else if (name >= buf && name - buf <= SF_NAME_MAX
+               && result->source_name_len <= (size_t) (SF_NAME_MAX
+                                                       - (name - buf)))
+    {
+        ms->name_in = SF_MEMO_NAME_BUF;
+        ms->name_off = name - buf;
+
+    } else if (name >= src && (size_t) (name - src) <= ms->len
+               && result->source_name_len <= ms->len - (name - src))
+    {
+        ms->name_in = SF_MEMO_NAME_SRC;
+        ms->name_off = name - src;
+
+    } else {
+        return 0;
+    }
+
+    return 1;
+}
+
+
 void
 sf_match_remember(sf_match_t *match, const sf_block_t *b,
     const sf_decision_result_t *result)
 {
-    int       i, n;
-    sf_key_t  k;
+    int            i, n;
+    sf_key_t       k;
+    sf_memo_src_t  ms;
 
-    /* what points into no buffer of this decision */
-    if (result->source != NULL || result->source_name != NULL
-        || result->limit_hit || result->text_overflow)
+    /*
+     * A page whose blocks do not come again (each entry's title is in
+     * every key) gets no answer for the keys it writes: after
+     * SF_MEMO_IDLE decisions without one, one in eight is kept, until the
+     * memo answers again.  Which are kept changes no answer.
+     */
+    if (match->memo_idle < SF_MEMO_IDLE) {
+        match->memo_idle++;
+
+    } else if (match->memo_idle++ % 8 != 0) {
+        return;
+    }
+
+    /* what points into no buffer of this decision, but source and name */
+    if (result->limit_hit || result->text_overflow
+        || !sf_memo_where(match, result, &ms))
     {
         return;
     }
@@ -153,7 +284,7 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
     k.len = 0;
     k.cap = SF_MEMO_KEY;
 
-    if (!sf_match_key(match, b, &k)) {
+    if (!sf_match_key(match, b, &k, 0)) {
         k.len = 0;
     }
 
@@ -161,6 +292,7 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
     match->memo_text[n] = b->text_len;
     match->memo_action[n] = result->action;
     match->memo_rule[n] = result->rule_id;
+    match->memo_src[n] = ms;
     match->memo_next = (match->memo_next + 1) % SF_MEMO_SLOTS;
     match->memo_mask = 0;
 
@@ -168,5 +300,34 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
         if (match->memo_len[i] > 0) {
             match->memo_mask |= (uint64_t) 1 << (match->memo_text[i] & 63);
         }
+    }
+}
+
+
+void
+sf_match_recall(sf_match_t *match, int n, sf_decision_result_t *result)
+{
+    const sf_memo_src_t  *ms;
+
+    match->memo_idle = 0;
+    memset(result, 0, sizeof(sf_decision_result_t));
+    result->action = match->memo_action[n];
+    result->rule_id = match->memo_rule[n];
+    ms = &match->memo_src[n];
+
+    if (ms->len == 0) {
+        return;
+    }
+
+    result->source = (const char *) match->source;
+    result->source_len = ms->len;
+
+    if (ms->name_in == SF_MEMO_NAME_BUF) {
+        result->source_name = (const char *) match->name + ms->name_off;
+        result->source_name_len = ms->name_len;
+
+    } else if (ms->name_in == SF_MEMO_NAME_SRC) {
+        result->source_name = (const char *) match->source + ms->name_off;
+        result->source_name_len = ms->name_len;
     }
 }

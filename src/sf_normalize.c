@@ -16,20 +16,25 @@
 #else
 #define SF_NORMALIZE_SSE2  0
 #endif
-#include "sf_tag.h"
+#include "sf_block.h"
 
 
 #define SF_ESCAPED_TAG_MAX  1024            /* longest markup removed */
 
 
+/* The longest name of the tables below. */
+#define SF_ENTITY_NAME_MAX  6
+
+
+/* Names in arrays of their own (NUL-padded): compared without strlen(). */
 typedef struct {
-    const char           *name;
+    char                  name[SF_ENTITY_NAME_MAX + 1];
     uint32_t              cp;
 } sf_entity_name_t;
 
 
 /* Latin-1 names, U+00A0 to U+00FF in order. */
-static const char  *sf_latin1_names[96] = {
+static const char  sf_latin1_names[96][SF_ENTITY_NAME_MAX + 1] = {
     "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect",
     "uml", "copy", "ordf", "laquo", "not", "shy", "reg", "macr",
     "deg", "plusmn", "sup2", "sup3", "acute", "micro", "para", "middot",
@@ -59,8 +64,7 @@ static const sf_entity_name_t  sf_entity_names[] = {
     { "zwnj", 0x200c }, { "zwj", 0x200d }, { "lrm", 0x200e },
     { "rlm", 0x200f }, { "OElig", 0x152 }, { "oelig", 0x153 },
     { "Scaron", 0x160 }, { "scaron", 0x161 }, { "Yuml", 0x178 },
-    { "fnof", 0x192 }, { "circ", 0x2c6 }, { "tilde", 0x2dc },
-    { NULL, 0 }
+    { "fnof", 0x192 }, { "circ", 0x2c6 }, { "tilde", 0x2dc }
 };
 
 
@@ -103,7 +107,7 @@ static const uint16_t  sf_cp1252[32] = {
 };
 
 
-static size_t
+static inline size_t
 sf_utf8_put(uint32_t cp, unsigned char *out)
 {
     if (cp < 0x80) {
@@ -195,6 +199,22 @@ sf_is_alnum(unsigned char c)
 }
 
 
+/* The code point a numeric reference of value cp (clamped) stands for. */
+static inline uint32_t
+sf_entity_cp(uint32_t cp)
+{
+    if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+        return 0xfffd;
+    }
+
+    if (cp >= 0x80 && cp <= 0x9f && sf_cp1252[cp - 0x80] != 0) {
+        return sf_cp1252[cp - 0x80];
+    }
+
+    return cp;
+}
+
+
 static uint32_t
 sf_entity_numeric(const unsigned char *p, const unsigned char *end,
     size_t *used)
@@ -246,30 +266,29 @@ sf_entity_numeric(const unsigned char *p, const unsigned char *end,
 
     *used = q + 1 - p;
 
-    if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        return 0xfffd;
-    }
-
-    if (cp >= 0x80 && cp <= 0x9f && sf_cp1252[cp - 0x80] != 0) {
-        return sf_cp1252[cp - 0x80];
-    }
-
-    return cp;
+    return sf_entity_cp(cp);
 }
 
 
-size_t
-sf_entity(const unsigned char *p, const unsigned char *end,
+/* Whether name (NUL-padded, n at most SF_ENTITY_NAME_MAX) is the n bytes
+ * at p. */
+static inline int
+sf_entity_is(const char *name, const unsigned char *p, size_t n)
+{
+    return (unsigned char) name[0] == p[0] && name[n] == '\0'
+           && memcmp(name, p, n) == 0;
+}
+
+
+/* sf_entity() of what is not "&#" and up to seven decimal digits: names,
+ * hex, longer numbers, nothing. */
+static SF_NOINLINE size_t
+sf_entity_rest(const unsigned char *p, const unsigned char *end,
     unsigned char *out, size_t *used)
 {
-    size_t                   n, i;
-    uint32_t                 cp;
-    const unsigned char     *q;
-    const sf_entity_name_t  *e;
-
-    if (end - p < 3 || p[0] != '&') {
-        return 0;
-    }
+    size_t                n, i;
+    uint32_t              cp;
+    const unsigned char  *q;
 
     if (p[1] == '#') {
         cp = sf_entity_numeric(p + 2, end, &n);
@@ -291,27 +310,62 @@ sf_entity(const unsigned char *p, const unsigned char *end,
 
     n = q - (p + 1);
 
+    if (n > SF_ENTITY_NAME_MAX) {
+        return 0;
+    }
+
     /* the first letter first: most names differ there */
-    for (e = sf_entity_names; e->name != NULL; e++) {
-        if ((unsigned char) e->name[0] == p[1] && strlen(e->name) == n
-            && memcmp(e->name, p + 1, n) == 0)
-        {
+    for (i = 0; i < sizeof(sf_entity_names) / sizeof(sf_entity_names[0]);
+         i++)
+    {
+        if (sf_entity_is(sf_entity_names[i].name, p + 1, n)) {
             *used = n + 2;
-            return sf_utf8_put(e->cp, out);
+            return sf_utf8_put(sf_entity_names[i].cp, out);
         }
     }
 
     for (i = 0; i < 96; i++) {
-        if ((unsigned char) sf_latin1_names[i][0] == p[1]
-            && strlen(sf_latin1_names[i]) == n
-            && memcmp(sf_latin1_names[i], p + 1, n) == 0)
-        {
+        if (sf_entity_is(sf_latin1_names[i], p + 1, n)) {
             *used = n + 2;
             return sf_utf8_put(0xa0 + (uint32_t) i, out);
         }
     }
 
     return 0;
+}
+
+
+size_t
+sf_entity(const unsigned char *p, const unsigned char *end,
+    unsigned char *out, size_t *used)
+{
+    uint32_t              cp, d;
+    const unsigned char  *q;
+
+    if (end - p < 3 || p[0] != '&') {
+        return 0;
+    }
+
+    /*
+     * The common form, in a function of its own size: up to seven decimal
+     * digits and ';' ("&#8217;"), with no room to overflow.
+     */
+    if (p[1] == '#') {
+        cp = 0;
+
+        for (q = p + 2; q < end && q < p + 9
+                        && (d = (uint32_t) *q - '0') < 10; q++)
+        {
+            cp = cp * 10 + d;
+        }
+
+        if (q > p + 2 && q < end && *q == ';') {
+            *used = q + 1 - p;
+            return sf_utf8_put(sf_entity_cp(cp), out);
+        }
+    }
+
+    return sf_entity_rest(p, end, out, used);
 }
 
 
@@ -702,17 +756,22 @@ sf_fold_tag(const unsigned char *in, size_t len, sf_tag_t *tag)
 
 /*
  * The start of a run of plain ASCII (0x20-0x7e but '<', a space only
- * before another plain byte), 16 bytes at a time with SSE2 while a whole
- * 16 and the byte after them are such: copied, A-Z lower-cased when fold.
- * Returns where the byte-by-byte loop takes over (*o moved as far).
+ * before another plain byte), 16 bytes at a time with SSE2 while 16 and
+ * the byte after them are there: copied, A-Z lower-cased when fold.  In
+ * the sixteen where the run ends, the plain bytes before the first that
+ * is not are taken too, the sixteen stored whole (what follows writes
+ * over the rest), unless out is in (sep 0): there the store could reach
+ * input not read yet.  Returns where the byte-by-byte loop takes over
+ * (*o moved as far).
  */
 static size_t
 sf_fold_run16(const unsigned char *in, size_t i, size_t stop,
-    unsigned char *out, size_t *o, int fold)
+    unsigned char *out, size_t *o, int fold, int sep)
 {
 #if (SF_NORMALIZE_SSE2)
-    size_t   k;
-    __m128i  v, nx, bad, lt, del, sp, sp1, a1, z1, up;
+    size_t    k;
+    unsigned  m;
+    __m128i   v, nx, bad, lt, del, sp, sp1, a1, z1, up;
 
     lt = _mm_set1_epi8('<');
     del = _mm_set1_epi8(0x7f);
@@ -738,7 +797,9 @@ sf_fold_run16(const unsigned char *in, size_t i, size_t stop,
                                _mm_or_si128(_mm_cmpeq_epi8(nx, del),
                                             _mm_cmpeq_epi8(nx, lt)))));
 
-        if (_mm_movemask_epi8(bad) != 0) {
+        m = (unsigned) _mm_movemask_epi8(bad);
+
+        if (m != 0 && !sep) {
             break;
         }
 
@@ -749,6 +810,13 @@ sf_fold_run16(const unsigned char *in, size_t i, size_t stop,
         }
 
         _mm_storeu_si128((__m128i *) (out + k), v);
+
+        if (m != 0) {
+            i += (size_t) __builtin_ctz(m);
+            k += (size_t) __builtin_ctz(m);
+            break;
+        }
+
         i += 16;
         k += 16;
     }
@@ -760,6 +828,7 @@ sf_fold_run16(const unsigned char *in, size_t i, size_t stop,
     (void) out;
     (void) o;
     (void) fold;
+    (void) sep;
 #endif
 
     return i;
@@ -777,7 +846,7 @@ sf_fold_run(const unsigned char *in, size_t i, size_t stop,
     size_t    o;
     uint32_t  c, f;
 
-    i = sf_fold_run16(in, i, stop, out, op, fold);
+    i = sf_fold_run16(in, i, stop, out, op, fold, out != in);
     o = *op;
 
     if (fold) {

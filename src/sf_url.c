@@ -13,6 +13,13 @@
 #include "sf_block.h"
 #include "sf_normalize.h"
 
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+#include <emmintrin.h>
+#define SF_URL_SSE2  1
+#else
+#define SF_URL_SSE2  0
+#endif
+
 
 #define SF_URL_MAX  SF_URL_CLEAN_MAX
 
@@ -111,6 +118,63 @@ sf_url_put(char *out, size_t *o, size_t cap, unsigned char c)
 
 
 /*
+ * How many of the bytes from raw[i] are plain (sf_url_plain), sixteen at a
+ * time while sixteen more are there and out has room for them up to lim
+ * (each sixteen stored whole, the bytes after the plain ones written over
+ * later): an href is a hundred bytes or more, nearly all of them plain.
+ */
+static size_t
+sf_url_run16(const unsigned char *raw, size_t i, size_t len, char *out,
+    size_t o, size_t lim)
+{
+    size_t    n;
+#if (SF_URL_SSE2)
+    unsigned  m;
+    __m128i   v, bad;
+
+    n = 0;
+
+    while (i + n + 16 <= len && o + n + 16 <= lim) {
+        v = _mm_loadu_si128((const __m128i *) (raw + i + n));
+
+        /* signed: bytes from 0x80 are below 0x21 too */
+        bad = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x21)),
+                           _mm_cmpgt_epi8(v, _mm_set1_epi8(0x7e)));
+        bad = _mm_or_si128(bad,
+                  _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                               _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))));
+        bad = _mm_or_si128(bad,
+                  _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
+                               _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))));
+        bad = _mm_or_si128(bad,
+                  _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')),
+                               _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+        bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8('`')));
+        m = (unsigned) _mm_movemask_epi8(bad);
+
+        _mm_storeu_si128((__m128i *) (out + o + n), v);
+
+        if (m != 0) {
+            return n + (size_t) __builtin_ctz(m);
+        }
+
+        n += 16;
+    }
+#else
+    (void) raw;
+    (void) i;
+    (void) len;
+    (void) out;
+    (void) o;
+    (void) lim;
+    n = 0;
+#endif
+
+    return n;
+}
+
+
+/*
  * The raw URL copied to out: entities decoded when asked, white space and
  * controls trimmed where a browser trims them, the rest percent-encoded
  * where unsafe.  Returns its length; 0 when it is too long.
@@ -130,6 +194,21 @@ sf_url_copy(const unsigned char *raw, size_t len, int decode, char *out,
     i = 0;
 
     while (i < len) {
+        if (started) {
+            n = sf_url_run16(raw, i, len, out, o,
+                             cap < SF_URL_MAX + 3 ? cap : SF_URL_MAX + 3);
+
+            if (n > 0) {
+                i += n;
+                o += n;
+                keep = o;
+
+                if (i == len) {
+                    break;
+                }
+            }
+        }
+
         c = raw[i];
 
         /* the common byte, kept as it is (the checks of the loop below) */
@@ -239,7 +318,7 @@ static int
 sf_url_not_source(const char *host, size_t hlen, const char *path,
     size_t plen)
 {
-    size_t  i;
+    const char  *q, *end;
 
     if (sf_url_host_is(host, hlen, "news.google.com")
         || sf_url_host_is(host, hlen, "blogarama.com"))
@@ -260,8 +339,13 @@ sf_url_not_source(const char *host, size_t hlen, const char *path,
         return 1;
     }
 
-    for (i = 0; i + 7 <= plen; i++) {
-        if (memcmp(path + i, "/share?", 7) == 0) {
+    /* from one '/' to the next: the path's bytes are mostly not '/' */
+    end = path + plen;
+
+    for (q = path; (q = memchr(q, '/', end - q)) != NULL && end - q >= 7;
+         q++)
+    {
+        if (memcmp(q, "/share?", 7) == 0) {
             return 1;
         }
     }

@@ -1193,6 +1193,307 @@ test_full_memo(void **state)
 }
 
 
+static uint32_t t_rand(uint32_t *seed);
+
+
+/* Whether two decisions say the same, source and name byte for byte. */
+static void
+t_same_result(const sf_decision_result_t *a, const sf_decision_result_t *b,
+    size_t step)
+{
+    if (a->action != b->action
+        || (a->rule_id == NULL) != (b->rule_id == NULL)
+        || (a->rule_id != NULL && strcmp(a->rule_id, b->rule_id) != 0)
+        || (a->source == NULL) != (b->source == NULL)
+        || a->source_len != b->source_len
+        || (a->source != NULL
+            && memcmp(a->source, b->source, a->source_len) != 0)
+        || (a->source_name == NULL) != (b->source_name == NULL)
+        || a->source_name_len != b->source_name_len
+        || (a->source_name != NULL
+            && memcmp(a->source_name, b->source_name, a->source_name_len)
+               != 0))
+    {
+        fail_msg("step %zu: %s %.*s (%.*s), alone %s %.*s (%.*s)", step,
+                 a->rule_id != NULL ? a->rule_id : "-",
+                 (int) a->source_len, a->source != NULL ? a->source : "",
+                 (int) a->source_name_len,
+                 a->source_name != NULL ? a->source_name : "",
+                 b->rule_id != NULL ? b->rule_id : "-",
+                 (int) b->source_len, b->source != NULL ? b->source : "",
+                 (int) b->source_name_len,
+                 b->source_name != NULL ? b->source_name : "");
+    }
+}
+
+
+/*
+ * Decisions with a source are remembered too: their source and name
+ * point into the scratch, and a later decision with another source or
+ * name writes over them.  A random run over footers that share a source,
+ * differ in it or in the name, or name by the host, and prose as long as
+ * one of them that the reject keeps (looked up in the memo first, in
+ * vain), on one scratch (the full way only, then the reject first) says
+ * what a scratch of its own for each block says; the same footer right
+ * after itself is answered from the memo, one after another source's is
+ * not.
+ */
+static void
+test_memo_sources(void **state)
+{
+    size_t                 i, k;
+    uint32_t               seed;
+    t_block_t             *tb[8], *t;
+    char                   once[80];
+    sf_match_t            *fresh;
+    sf_decision_result_t   a, b;
+
+    static const char     *html[8] = {
+        "The post <a href=\"https://s.ex/1\">One</a> appeared first on "
+        "<a href=\"https://s.ex/\">S &#8211; Daily</a>.",
+        "Read original <a href=\"https://s.ex/1\">here</a>",
+        "The post <a href=\"https://s.ex/1\">One</a> appeared first on "
+        "<a href=\"https://s.ex/\">T Weekly</a>.",
+        "The post <a href=\"https://t.ex/2?a=1&amp;b=2\">Two</a> appeared "
+        "first on <a href=\"https://t.ex/\">T Weekly</a>.",
+        "Read original <a href=\"https://t.ex/2?a=1&amp;b=2\">here</a>",
+        "&lt;p&gt;The post <a href=\"https://u.ex/3\">Three</a> appeared "
+        "first on <a href=\"https://u.ex/\">U&amp;Co</a>.&lt;/p&gt;",
+        /* prose the reject keeps, as long as a footer the memo holds */
+        "Rain fell all day.",
+        "Rain <a href=\"https://s.ex/1\">fell</a> all day."
+    };
+
+    (void) state;
+
+    load("rule footer\n  contains \"appeared first on\"\n  links >= 2\n"
+         "  action drop-source link 1 name 2\nend\n"
+         "rule host\n  starts \"read original\"\n"
+         "  action drop-source link -1\nend\n", 0);
+
+    for (k = 0; k < 8; k++) {
+        tb[k] = mk(html[k]);
+    }
+
+    /* the same footer twice: the second from the memo */
+    sf_rules_decide(rules, match, &tb[0]->b, &a);
+    assert_true(sf_match_memo(match, &tb[0]->b) >= 0);
+
+    /* the host one keeps the name buffer as it was: still there */
+    sf_rules_decide(rules, match, &tb[1]->b, &a);
+    assert_true(sf_match_memo(match, &tb[0]->b) >= 0);
+    assert_true(sf_match_memo(match, &tb[1]->b) >= 0);
+
+    /* the same source, another name: the first footer's name is gone */
+    sf_rules_decide(rules, match, &tb[2]->b, &a);
+    assert_true(sf_match_memo(match, &tb[0]->b) < 0);
+    assert_true(sf_match_memo(match, &tb[1]->b) >= 0);
+
+    /* another source: the host one's is gone too */
+    sf_rules_decide(rules, match, &tb[3]->b, &a);
+    assert_true(sf_match_memo(match, &tb[1]->b) < 0);
+
+    /*
+     * After a run of blocks that never come again the memo keeps fewer
+     * of them (SF_MEMO_IDLE), and still takes one that comes again
+     * within eight of its decisions.
+     */
+    for (k = 0; k < 2 * SF_MEMO_IDLE; k++) {
+        snprintf(once, sizeof(once), "Read original <a href=\"https://v.ex/"
+                 "%zu\">here</a>", k);
+        t = mk(once);
+        sf_rules_decide(rules, match, &t->b, &a);
+        assert_string_equal(a.rule_id, "host");
+        rm(t);
+    }
+
+    for (k = 0; k < 8 && sf_match_memo(match, &tb[4]->b) < 0; k++) {
+        sf_rules_decide(rules, match, &tb[4]->b, &a);
+    }
+
+    assert_true(sf_match_memo(match, &tb[4]->b) >= 0);
+
+    seed = 12345;
+
+    for (i = 0; i < 4000; i++) {
+        sf_match_fast(match, (int) ((i / 1000) & 1));
+        k = t_rand(&seed) % 8;
+        sf_rules_decide(rules, match, &tb[k]->b, &a);
+
+        fresh = sf_match_create(rules, &limits, &alloc);
+        assert_non_null(fresh);
+        sf_match_fast(fresh, 0);
+        sf_rules_decide(rules, fresh, &tb[k]->b, &b);
+        t_same_result(&a, &b, i);
+        assert_true((a.rule_id != NULL) == (k < 6));
+        sf_match_destroy(fresh, &alloc);
+    }
+
+    for (k = 0; k < 8; k++) {
+        rm(tb[k]);
+    }
+
+    unload();
+}
+
+
+/*
+ * The page title without its site ("TITLE - SITE", "TITLE | SITE") is
+ * found from the separators memchr() finds: on random titles of few
+ * letters, spaces, dashes and bars it is where the last separator is,
+ * as a walk back from the end finds it.
+ */
+static void
+test_title_short(void **state)
+{
+    size_t          i, k, len, want;
+    uint32_t        seed;
+    t_block_t      *tb;
+    unsigned char   title[64];
+    const unsigned char  *t;
+
+    static const unsigned char  alpha[] = "ab -|-| ";
+
+    (void) state;
+
+    load("rule t\n  title\n  action drop\nend\n", 0);
+    tb = mk("x");
+    seed = 2024;
+
+    for (i = 0; i < 100000; i++) {
+        len = 1 + t_rand(&seed) % sizeof(title);
+
+        for (k = 0; k < len; k++) {
+            title[k] = alpha[t_rand(&seed) % (sizeof(alpha) - 1)];
+        }
+
+        tb->b.title = title;
+        tb->b.title_len = len;
+        match->titled = 0;
+
+        if (sf_match_page_title(match, &tb->b) == 0) {
+            continue;
+        }
+
+        t = match->tnorm;
+        want = 0;
+
+        for (k = match->tlen; k >= 3; k--) {
+            if (t[k - 3] == ' ' && (t[k - 2] == '-' || t[k - 2] == '|')
+                && t[k - 1] == ' ')
+            {
+                want = k - 3;
+                break;
+            }
+        }
+
+        if (match->tshort != want) {
+            fail_msg("title \"%.*s\": %zu, want %zu", (int) match->tlen, t,
+                     match->tshort, want);
+        }
+    }
+
+    rm(tb);
+    unload();
+}
+
+
+/* The phrase (lower case) in text, ASCII letters lower-cased: naively. */
+static int
+t_has_lower(const unsigned char *text, size_t len, const unsigned char *p,
+    size_t plen)
+{
+    size_t         i, j;
+    unsigned char  c;
+
+    for (i = 0; i + plen <= len; i++) {
+        for (j = 0; j < plen; j++) {
+            c = text[i + j];
+            c = (c >= 'A' && c <= 'Z') ? (unsigned char) (c | 0x20) : c;
+
+            if (c != p[j]) {
+                break;
+            }
+        }
+
+        if (j == plen) {
+            return 1;
+        }
+    }
+
+    return plen == 0;
+}
+
+
+/*
+ * link-href finds its phrase in an href without entities sixteen bytes a
+ * compare: on random hrefs of few letters (both cases, the phrase's first
+ * byte often there, near the ends and across the sixteen-byte steps) it
+ * says what the naive search says.  Each href is copied to a buffer of
+ * its own size, so that ASan sees any read past it.
+ */
+static void
+test_href_lower(void **state)
+{
+    size_t             i, k, len, plen;
+    uint32_t           seed;
+    sf_mlink_t         l;
+    unsigned char     *h, src[80], ph[6];
+    sf_rule_phrase_t   phrase;
+
+    static const unsigned char  alpha[] = "aAbB/.-~\x80z";
+
+    (void) state;
+
+    load(NULL, 0);
+    seed = 4242;
+    memset(&l, 0, sizeof(l));
+
+    for (i = 0; i < 200000; i++) {
+        len = t_rand(&seed) % sizeof(src);
+        plen = 1 + t_rand(&seed) % 5;
+
+        for (k = 0; k < len; k++) {
+            src[k] = alpha[t_rand(&seed) % (sizeof(alpha) - 1)];
+        }
+
+        for (k = 0; k < plen; k++) {
+            ph[k] = alpha[t_rand(&seed) % (sizeof(alpha) - 1)];
+            ph[k] = (ph[k] >= 'A' && ph[k] <= 'Z') ? ph[k] | 0x20 : ph[k];
+        }
+
+        /* now and then the phrase itself, in mixed case, somewhere */
+        if (len >= plen && (i & 3) == 0) {
+            k = t_rand(&seed) % (len - plen + 1);
+            memcpy(src + k, ph, plen);
+            src[k] = (src[k] >= 'a' && src[k] <= 'z' && (i & 4))
+                     ? src[k] - 0x20 : src[k];
+        }
+
+        h = malloc(len > 0 ? len : 1);
+        assert_non_null(h);
+        memcpy(h, src, len);
+        l.href = h;
+        l.href_len = len;
+        phrase.data = ph;
+        phrase.len = plen;
+        phrase.id = 0;
+
+        if (sf_match_href(match, &l, &phrase) != (len > 0
+                                                  && t_has_lower(h, len, ph,
+                                                                 plen)))
+        {
+            fail_msg("href \"%.*s\", phrase \"%.*s\"", (int) len, h,
+                     (int) plen, ph);
+        }
+
+        free(h);
+    }
+
+    unload();
+}
+
+
 static void
 test_template(void **state)
 {
@@ -2410,6 +2711,9 @@ main(void)
         cmocka_unit_test(test_template),
         cmocka_unit_test(test_full_candidates),
         cmocka_unit_test(test_full_memo),
+        cmocka_unit_test(test_memo_sources),
+        cmocka_unit_test(test_href_lower),
+        cmocka_unit_test(test_title_short),
         cmocka_unit_test(test_link_attrs),
         cmocka_unit_test(test_builtin_fast_path),
         cmocka_unit_test(test_match_alloc_failures),

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -101,6 +102,182 @@ test_entities(void **state)
                         "\xef\xbf\xbd\xef\xbf\xbd");
     /* a huge number does not overflow */
     assert_string_equal(norm("&#99999999999999999999;"), "\xef\xbf\xbd");
+}
+
+
+/*
+ * A numeric reference as HTML reads it, written out the long way: the
+ * code point sf_entity() must give for the bytes from '&', *used its
+ * bytes, or 0xffffffff when they are none.
+ */
+static uint32_t
+t_numeric(const unsigned char *p, size_t len, size_t *used)
+{
+    size_t       i, start, base;
+    uint64_t     v;
+    int          d;
+
+    static const uint32_t  w1252[32] = {
+        0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+        0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+        0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+        0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178
+    };
+
+    if (len < 3 || p[0] != '&' || p[1] != '#') {
+        return 0xffffffff;
+    }
+
+    i = 2;
+    base = 10;
+
+    if (p[i] == 'x' || p[i] == 'X') {
+        base = 16;
+        i++;
+    }
+
+    start = i;
+    v = 0;
+
+    for ( /* void */ ; i < len; i++) {
+        if (p[i] >= '0' && p[i] <= '9') {
+            d = p[i] - '0';
+
+        } else if (base == 16 && (p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f')
+        {
+            d = (p[i] | 0x20) - 'a' + 10;
+
+        } else {
+            break;
+        }
+
+        v = v * base + (uint64_t) d;
+
+        if (v > 0x10ffff) {
+            v = 0x110000;
+        }
+    }
+
+    if (i == start || i == len || p[i] != ';') {
+        return 0xffffffff;
+    }
+
+    *used = i + 1;
+
+    if (v == 0 || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
+        return 0xfffd;
+    }
+
+    if (v >= 0x80 && v <= 0x9f && w1252[v - 0x80] != 0) {
+        return w1252[v - 0x80];
+    }
+
+    return (uint32_t) v;
+}
+
+
+static uint32_t
+t_rand32(uint32_t *seed)
+{
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 17;
+    *seed ^= *seed << 5;
+
+    return *seed;
+}
+
+
+/*
+ * sf_entity() reads the common numeric form (up to seven decimal digits)
+ * in a way of its own: on random references of digits, hex digits, 'x',
+ * ';' and noise, of every length, each in a buffer of its own size, it
+ * gives what the long way above gives; and the names of its tables
+ * (the longest, the shortest, one letter more or less) as before.
+ */
+static void
+test_entity_numeric(void **state)
+{
+    size_t          i, k, len, used, n, want_used;
+    uint32_t        seed, want, got;
+    unsigned char  *p, out[4], src[16];
+    const unsigned char  *q;
+
+    static const unsigned char  alpha[] = "0123456789;xXaF#&z";
+
+    static const struct {
+        const char  *in;
+        const char  *out;
+    } names[] = {
+        { "&lt;", "<" }, { "&amp;", "&" }, { "&nbsp;", "\xc2\xa0" },
+        { "&thinsp;", "\xe2\x80\x89" }, { "&frac34;", "\xc2\xbe" },
+        { "&yuml;", "\xc3\xbf" }, { "&Yuml;", "\xc5\xb8" },
+        { "&hellip;", "\xe2\x80\xa6" }, { "&tilde;", "\xcb\x9c" },
+        { "&amp", NULL }, { "&am;", NULL }, { "&ampx;", NULL },
+        { "&thinspx;", NULL }, { "&thinspxy;", NULL }, { "&AMP;", NULL },
+        { "&nbs;", NULL }, { "&;", NULL }, { "&y;", NULL }
+    };
+
+    (void) state;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        len = strlen(names[i].in);
+        n = sf_entity((const unsigned char *) names[i].in,
+                      (const unsigned char *) names[i].in + len, out, &used);
+
+        if (names[i].out == NULL) {
+            assert_int_equal(n, 0);
+            continue;
+        }
+
+        assert_int_equal(n, strlen(names[i].out));
+        assert_memory_equal(out, names[i].out, n);
+        assert_int_equal(used, len);
+    }
+
+    seed = 777;
+
+    for (i = 0; i < 300000; i++) {
+        len = 3 + t_rand32(&seed) % (sizeof(src) - 3);
+        src[0] = '&';
+        src[1] = '#';
+
+        for (k = 2; k < len; k++) {
+            /* mostly digits, so that long runs of them come up */
+            src[k] = (t_rand32(&seed) & 3) ? '0' + t_rand32(&seed) % 10
+                     : alpha[t_rand32(&seed) % (sizeof(alpha) - 1)];
+        }
+
+        if ((i & 1) && len > 3) {
+            src[2 + t_rand32(&seed) % (len - 2)] = ';';
+        }
+
+        p = malloc(len);
+        assert_non_null(p);
+        memcpy(p, src, len);
+
+        want_used = 0;
+        want = t_numeric(p, len, &want_used);
+        used = 0;
+        n = sf_entity(p, p + len, out, &used);
+
+        if (want == 0xffffffff) {
+            if (n != 0) {
+                fail_msg("\"%.*s\": decoded", (int) len, p);
+            }
+
+        } else {
+            q = out;
+            got = sf_utf8_get(q, q + n, &k);
+
+            if (n == 0 || k != n || got != want || used != want_used) {
+                fail_msg("\"%.*s\": U+%04X (%zu bytes), want U+%04X (%zu)",
+                         (int) len, p, (unsigned) got, used,
+                         (unsigned) want, want_used);
+            }
+        }
+
+        free(p);
+    }
 }
 
 
@@ -448,6 +625,90 @@ test_random(void **state)
  * two buffers: random text of entities in up to three rounds, escaped
  * markup, mojibake, white space and scripts, with room and without.
  */
+/*
+ * Plain runs are folded sixteen bytes at a time, and into another buffer
+ * the sixteen where a run ends are taken up to its end too: random texts
+ * of long plain runs (both cases) broken by double spaces, tabs, '<',
+ * markup, non-ASCII and controls, with marks and output space anywhere,
+ * fold to the same bytes and marks as in place, where that last step is
+ * left to the byte loop; with case folding and without.
+ */
+static void
+test_fold_runs(void **state)
+{
+    int             ov1, ov2;
+    size_t          i, j, k, len, cap, n1, n2, pos1[6], pos2[6];
+    uint32_t        seed, r;
+    unsigned        order1[6], order2[6], flags;
+    sf_marks_t      m1, m2;
+    unsigned char   text[600], sep[600], same[600];
+
+    static const char  *odd[] = {
+        "  ", "\t", "<", "<p>", "<a href=\"x\">", "</a>", "\xc3\xa9",
+        "\xe2\x80\x99", "\x01", "\x7f", " <", " \xc3\xa9", "&"
+    };
+
+    (void) state;
+
+    seed = 31337;
+
+    for (i = 0; i < 40000; i++) {
+        len = 0;
+        k = 1 + t_rand32(&seed) % 500;
+
+        while (len < k) {
+            r = t_rand32(&seed);
+
+            if (r % 29 == 0) {
+                j = strlen(odd[(r >> 8) % (sizeof(odd) / sizeof(odd[0]))]);
+
+                if (len + j <= k) {
+                    memcpy(text + len,
+                           odd[(r >> 8) % (sizeof(odd) / sizeof(odd[0]))], j);
+                    len += j;
+                }
+
+                continue;
+            }
+
+            /* letters of both cases, digits, punctuation, a space */
+            text[len] = (r >> 8) % 7 == 0 ? ' '
+                        : (unsigned char) (0x21 + (r >> 12) % 94);
+            len += text[len] != '<';
+        }
+
+        cap = (i & 3) == 0 ? 1 + t_rand32(&seed) % (len + 1) : sizeof(sep);
+        flags = (i & 4) ? SF_FOLD_ALL : SF_FOLD_MARKUP;
+
+        for (j = 0; j < 6; j++) {
+            pos1[j] = t_rand32(&seed) % (len + 1);
+            pos2[j] = pos1[j];
+        }
+
+        m1.pos = pos1;
+        m1.order = order1;
+        m1.n = 6;
+        sf_marks_sort(&m1);
+        m2.pos = pos2;
+        m2.order = order2;
+        m2.n = 6;
+        sf_marks_sort(&m2);
+
+        n1 = sf_fold(text, len, sep, cap, flags, &m1, NULL, &ov1);
+
+        memcpy(same, text, len);
+        n2 = sf_fold(same, len, same, cap, flags, &m2, NULL, &ov2);
+
+        if (n1 != n2 || ov1 != ov2 || memcmp(sep, same, n1) != 0
+            || memcmp(pos1, pos2, sizeof(pos1)) != 0)
+        {
+            fail_msg("text \"%.*s\" (cap %zu): \"%.*s\", in place \"%.*s\"",
+                     (int) len, text, cap, (int) n1, sep, (int) n2, same);
+        }
+    }
+}
+
+
 static void
 test_in_place(void **state)
 {
@@ -516,6 +777,7 @@ main(void)
         cmocka_unit_test(test_whitespace),
         cmocka_unit_test(test_nul_and_controls),
         cmocka_unit_test(test_entities),
+        cmocka_unit_test(test_entity_numeric),
         cmocka_unit_test(test_entity_rounds),
         cmocka_unit_test(test_escaped_markup),
         cmocka_unit_test(test_fold_punctuation),
@@ -526,6 +788,7 @@ main(void)
         cmocka_unit_test(test_marks),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_in_place),
+        cmocka_unit_test(test_fold_runs),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

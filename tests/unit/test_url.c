@@ -195,6 +195,143 @@ test_url_length(void **state)
 }
 
 
+/*
+ * sf_url_copy() written out the long way, for URLs whose only entity is
+ * "&amp;" (no other ';'): tabs and newlines dropped, white space before
+ * the URL skipped, unsafe bytes percent-encoded, trailing white space and
+ * controls trimmed; 0 when a byte does not fit in cap (or past the
+ * longest URL kept, and a little).
+ */
+static size_t
+t_copy(const unsigned char *raw, size_t len, char *o, size_t cap)
+{
+    int            started;
+    size_t         i, n, keep;
+    unsigned char  c;
+
+    static const char  hex[] = "0123456789ABCDEF";
+
+    started = 0;
+    n = 0;
+    keep = 0;
+
+    for (i = 0; i < len; i++) {
+        c = raw[i];
+
+        if (c == '&' && len - i >= 5 && memcmp(raw + i, "&amp;", 5) == 0) {
+            i += 4;
+        }
+
+        if (c == '\t' || c == '\n' || c == '\r'
+            || (!started && c <= 0x20))
+        {
+            continue;
+        }
+
+        started = 1;
+
+        if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\'' || c == '<'
+            || c == '>' || c == '\\' || c == '`')
+        {
+            if (n + 3 > cap || n + 3 > SF_URL_CLEAN_MAX + 3) {
+                return 0;
+            }
+
+            o[n++] = '%';
+            o[n++] = hex[c >> 4];
+            o[n++] = hex[c & 0x0f];
+
+        } else {
+            if (n + 1 > cap || n + 1 > SF_URL_CLEAN_MAX + 3) {
+                return 0;
+            }
+
+            o[n++] = (char) c;
+        }
+
+        if (c > 0x20) {
+            keep = n;
+        }
+    }
+
+    return keep;
+}
+
+
+/*
+ * Plain runs are copied sixteen bytes at a time: random URLs of mostly
+ * plain bytes with unsafe ones, white space, "&amp;" and non-ASCII here
+ * and there, some long, into an output of just about their size (in a
+ * buffer of that size, for ASan), come out as the long way has them.
+ */
+static void
+test_url_copy_random(void **state)
+{
+    size_t          i, k, len, cap, n, want;
+    uint32_t        seed;
+    char           *o, exp[4096];
+    unsigned char   raw[1024];
+
+    static const unsigned char  odd[] = "\"'<>\\` \t\n\r\x7f\x80\xe9&#";
+
+    (void) state;
+
+    seed = 99;
+
+    for (i = 0; i < 100000; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+
+        /* white space before the URL now and then */
+        len = (seed & 7) == 0 ? 2 : 0;
+        memcpy(raw, " \t", len);
+        memcpy(raw + len, "https://h.ex/", 13);
+        len += 13;
+        k = len + seed % ((seed & 0x100) ? 900 : 90);
+
+        while (len < k) {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+
+            if (seed % 23 == 0) {
+                raw[len++] = odd[(seed >> 8) % (sizeof(odd) - 1)];
+
+            } else if (seed % 97 == 0 && k - len >= 5) {
+                memcpy(raw + len, "&amp;", 5);
+                len += 5;
+
+            } else {
+                /* printable but ';' and '?' (no entity, no share link) */
+                raw[len] = (unsigned char) (0x21 + (seed >> 8) % 94);
+                len += raw[len] != ';' && raw[len] != '?';
+            }
+        }
+
+        want = t_copy(raw, len, exp, sizeof(exp));
+        assert_true(want > 0);
+        cap = want + (seed >> 20) % 24;
+        cap = cap > 8 ? cap - 8 : cap;
+
+        want = t_copy(raw, len, exp, cap);
+        want = want > SF_URL_CLEAN_MAX ? 0 : want;
+
+        o = malloc(cap);
+        assert_non_null(o);
+        n = sf_url_clean(raw, len, 1, o, cap);
+
+        if (n != want || memcmp(o, exp, n) != 0) {
+            fail_msg("url \"%.*s\" (cap %zu): %zu bytes \"%.*s\", want "
+                     "%zu \"%.*s\"", (int) len, raw, cap, n, (int) n, o,
+                     want, (int) want, exp);
+        }
+
+        free(o);
+    }
+}
+
+
 static void
 test_url_host(void **state)
 {
@@ -296,6 +433,7 @@ main(void)
         cmocka_unit_test(test_url_blocklist),
         cmocka_unit_test(test_url_encoding),
         cmocka_unit_test(test_url_length),
+        cmocka_unit_test(test_url_copy_random),
         cmocka_unit_test(test_url_host),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_credit),
