@@ -33,6 +33,11 @@ def pages():
          re.sub(rb">\s+<", b"><", page).replace(b"\n", b" ")),
         ("dense short tags, 1 MB", b"<html><body><div>"
          + b"<p>x</p>" * (1 << 17) + b"</div></body></html>"),
+        # the same pages without repeats: what a remembered decision
+        # cannot answer
+        ("article, each paragraph its own",
+         inputs.article_varied(4 * 1024 * 1024)),
+        ("aggregator page, each entry its own", inputs.bench_page(True)),
     ]
 
 

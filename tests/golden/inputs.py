@@ -38,14 +38,34 @@ def article(target):
     return bytes(body + tail)
 
 
-def bench_page():
-    """The page of tests/site/bench_nginx.py: the sample article 32 times."""
+def bench_page(varied=False):
+    """The page of tests/site/bench_nginx.py: the sample article 32 times.
+
+    varied: each copy an entry of its own, as on a real listing (its title
+    and every link with its number), so that no block repeats another and
+    nothing the engine remembers of one entry answers for the next."""
     with open(os.path.join(FIXTURES, "webtimes-putin-car.html"), "rb") as f:
         page = f.read()
     m = re.search(rb"(?s)<article.*?</article>", page)
     art = m.group(0)
     n = max(1, (200 * 1024 - len(page)) // len(art) + 1)
-    return page[:m.end()] + art * n + page[m.end():]
+    if not varied:
+        return page[:m.end()] + art * n + page[m.end():]
+    title = re.search(rb"(?s)<h1[^>]*>(.*?)</h1>", art).group(1)
+    copies = []
+    for i in range(n):
+        one = art.replace(title, title + b" %d" % i)
+        one = re.sub(rb'href="([^"?#]*)"',
+                     lambda h: b'href="%s?n=%d"' % (h.group(1), i), one)
+        copies.append(one)
+    return page[:m.end()] + b"".join(copies) + page[m.end():]
+
+
+def article_varied(target):
+    """The generated article with each paragraph its own (numbered)."""
+    parts = article(target).split(b"<p>Lorem ipsum dolor")
+    return parts[0] + b"".join(b"<p>Lorem ipsum %d dolor" % i + part
+                               for i, part in enumerate(parts[1:]))
 
 
 def fixtures():

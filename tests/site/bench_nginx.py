@@ -1,6 +1,7 @@
 """`make bench-nginx`: requests/s of nginx serving a ~200 KB aggregator page
 plain, through this module, through sub_filter (five literals) and through
-subs_filter (four regexes), static and proxied, normal and minified.
+subs_filter (four regexes), static and proxied, normal, minified and varied
+(each copy of the article an entry of its own, as on a real listing).
 
 One worker, one wrk thread, 8 connections, BENCH_SECONDS (default 5) per
 cell, a fresh nginx per cell so that the worker's VmHWM is its own.  No
@@ -20,8 +21,11 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "golden"))
 
 import harness  # noqa: E402
+import inputs  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 SUBS = "/usr/lib/nginx/modules/ngx_http_subs_filter_module.so"
@@ -48,7 +52,8 @@ FILTERS = {
 
 
 def build_pages(www):
-    """~200 KB: the fixture's article repeated, and its minified form."""
+    """~200 KB: the fixture's article repeated, its minified form, and the
+    same listing with each entry its own (title and links numbered)."""
     with open(PAGE, "rb") as f:
         page = f.read()
     m = re.search(rb"(?s)<article.*?</article>", page)
@@ -56,12 +61,15 @@ def build_pages(www):
     n = max(1, (200 * 1024 - len(page)) // len(art) + 1)
     big = page[:m.end()] + art * n + page[m.end():] if m else page * n
     mini = re.sub(rb">\s+<", b"><", big).replace(b"\n", b" ")
+    var = inputs.bench_page(varied=True)
     os.makedirs(www, exist_ok=True)
     with open(os.path.join(www, "page.html"), "wb") as f:
         f.write(big)
     with open(os.path.join(www, "min.html"), "wb") as f:
         f.write(mini)
-    return len(big), len(mini)
+    with open(os.path.join(www, "var.html"), "wb") as f:
+        f.write(var)
+    return len(big), len(mini), len(var)
 
 
 def wrk(url):
@@ -90,8 +98,8 @@ def main():
     d = os.path.join(harness.ROOT, "build", "bench-nginx")
     shutil.rmtree(d, ignore_errors=True)
     www = os.path.join(d, "www")
-    sizes = {"page": 0, "min": 0}
-    sizes["page"], sizes["min"] = build_pages(www)
+    sizes = {"page": 0, "min": 0, "var": 0}
+    sizes["page"], sizes["min"], sizes["var"] = build_pages(www)
 
     bport = harness.free_port()
     backend = harness.Nginx(os.path.join(d, "backend"), """
@@ -106,7 +114,7 @@ def main():
             for name, directives in FILTERS.items():
                 if name == "subs_filter" and not extra:
                     continue
-                for kind in ("page", "min"):
+                for kind in ("page", "min", "var"):
                     port = harness.free_port()
                     if how == "static":
                         src = "root %s;" % www
@@ -148,16 +156,17 @@ def main():
         backend.stop()
 
     print("\nnginx %s, one worker, wrk -t1 -c8 -d%ds; page %d bytes, "
-          "minified %d bytes"
+          "minified %d bytes, varied %d bytes"
           % (subprocess.run(["nginx", "-v"], stderr=subprocess.PIPE,
                             text=True).stderr.strip().split("/")[-1],
-             SECONDS, sizes["page"], sizes["min"]))
+             SECONDS, sizes["page"], sizes["min"], sizes["var"]))
     print("| serving | filter | page | req/s | worker CPU us/req | MB/s in "
           "| bytes out | worker VmHWM KB idle / after |")
     print("|---|---|---|---:|---:|---:|---:|---:|")
     for how, name, kind, rps, us, mbs, out, idle, hwm, errors in rows:
         print("| %s | %s | %s | %.0f | %.0f | %.0f | %d | %d / %d%s |"
-              % (how, name, "minified" if kind == "min" else "normal",
+              % (how, name, {"min": "minified", "var": "varied"}.get(
+                     kind, "normal"),
                  rps, us, mbs, out, idle, hwm,
                  " (%d errors)" % errors if errors else ""))
 
