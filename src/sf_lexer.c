@@ -1202,11 +1202,94 @@ sf_lexer_in_raw(const sf_lexer_t *lx)
 }
 
 
+#if (SF_LEXER_SSE2)
+
+/*
+ * The first '<' at or after q that is followed by '/' or '!', sixteen
+ * bytes a step, or where the scalar loop of sf_lexer_raw_run() is to go
+ * on: near the end (from where a '<' may lack the bytes of the end tag,
+ * and the second load would pass the end).  A lone '<' ("1 < 2") is raw
+ * text at once, as that loop finds too.
+ */
+static const unsigned char *
+sf_lexer_raw_lt(const unsigned char *q, const unsigned char *end,
+    size_t raw_len)
+{
+    unsigned  bits;
+    __m128i   a, b, m;
+
+    while ((size_t) (end - q) >= 18 + raw_len) {
+        a = _mm_loadu_si128((const __m128i *) q);
+        b = _mm_loadu_si128((const __m128i *) (q + 1));
+        m = _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('/')),
+                         _mm_cmpeq_epi8(b, _mm_set1_epi8('!')));
+        bits = (unsigned) _mm_movemask_epi8(
+                   _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('<')), m));
+
+        if (bits != 0) {
+            return q + __builtin_ctz(bits);
+        }
+
+        q += 16;
+    }
+
+    return q;
+}
+
+#else
+
+static const unsigned char *
+sf_lexer_raw_lt(const unsigned char *q, const unsigned char *end,
+    size_t raw_len)
+{
+    (void) end;
+    (void) raw_len;
+
+    return q;
+}
+
+#endif
+
+
+/*
+ * Whether the name at q (n bytes readable) is the raw text's, in any
+ * case.  Its name is letters (sf_tag_lookup() knows no other): a byte
+ * that matches one of them with | 0x20 is a letter too.
+ */
+static int
+sf_lexer_raw_name(const sf_lexer_t *lx, const unsigned char *q, size_t n)
+{
+    size_t  i;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t  a, b;
+
+    if (n >= 8 && lx->raw_len <= 8) {
+        memcpy(&a, q, 8);
+        memcpy(&b, lx->name, 8);
+        a = (a ^ b) & 0xdfdfdfdfdfdfdfdfULL;
+
+        return lx->raw_len == 8
+               ? a == 0 : (a & (((uint64_t) 1 << (8 * lx->raw_len)) - 1)) == 0;
+    }
+#endif
+
+    (void) n;
+
+    for (i = 0; i < lx->raw_len; i++) {
+        if ((q[i] | 0x20) != (lx->name[i] | 0x20) || !sf_lexer_alpha(q[i])) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 size_t
 sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p, size_t len,
     size_t *tag_len)
 {
-    size_t                i, k;
+    size_t                k;
     const unsigned char  *q, *end;
 
     *tag_len = 0;
@@ -1214,10 +1297,14 @@ sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p, size_t len,
     q = p;
 
     for ( ;; ) {
-        q = memchr(q, '<', (size_t) (end - q));
+        q = sf_lexer_raw_lt(q, end, lx->raw_len);
 
-        if (q == NULL) {
-            return len;
+        if (q == end || *q != '<') {
+            q = memchr(q, '<', (size_t) (end - q));
+
+            if (q == NULL) {
+                return len;
+            }
         }
 
         /* "</name>" needs raw_len + 3 bytes; fewer: the scanner decides */
@@ -1235,15 +1322,7 @@ sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p, size_t len,
             continue;
         }
 
-        for (i = 0; i < lx->raw_len; i++) {
-            if ((q[2 + i] | 0x20) != (lx->name[i] | 0x20)
-                || !sf_lexer_alpha(q[2 + i]))
-            {
-                break;
-            }
-        }
-
-        if (i < lx->raw_len) {
+        if (!sf_lexer_raw_name(lx, q + 2, (size_t) (end - q) - 2)) {
             /* "</p>" in a script: raw text, as the scanner finds too */
             q++;
             continue;
