@@ -20,6 +20,12 @@
 #define SF_LEXER_SSE2  0
 #endif
 
+#if defined(__GNUC__)
+#define SF_LEXER_NOINLINE  __attribute__ ((noinline))
+#else
+#define SF_LEXER_NOINLINE
+#endif
+
 
 enum {
     SF_LX_DATA = 0,             /* 0: see sf_lexer_in_text() */
@@ -399,6 +405,30 @@ static const uint64_t  sf_lexer_key_mask[17] = {
 #endif
 
 
+#if (SF_LEXER_KEY_SSE2)
+
+/*
+ * The bytes of the sixteen in v where a name may end, as bits: white
+ * space, '/', '=', '>', and the other bytes up to ' ' (control bytes that
+ * are no white space belong to names: sf_lexer_attr_byte tells).
+ */
+static inline unsigned
+sf_lexer_stop_bits(__m128i v)
+{
+    __m128i  m;
+
+    m = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')),
+                       _mm_set1_epi8(' '));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
+
+    return (unsigned) _mm_movemask_epi8(m);
+}
+
+#endif
+
+
 /*
  * The end of an attribute name at p, within stop: white space, '/', '='
  * or '>' after its first byte, which is none of them; and the name's key
@@ -415,16 +445,11 @@ sf_lexer_name(const unsigned char *p, const unsigned char *stop,
 #if (SF_LEXER_KEY_SSE2)
     unsigned              bits, n;
     uint64_t              k;
-    __m128i               v, m;
+    __m128i               v;
 
     if (stop - p >= 16) {
         v = _mm_loadu_si128((const __m128i *) p);
-        m = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')),
-                           _mm_set1_epi8(' '));
-        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
-        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
-        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
-        bits = (unsigned) _mm_movemask_epi8(m) & ~1u;
+        bits = sf_lexer_stop_bits(v) & ~1u;
 
         if (bits != 0) {
             n = (unsigned) __builtin_ctz(bits);
@@ -551,7 +576,10 @@ sf_lexer_attr_spans(sf_lexer_t *lx, const unsigned char *base,
         if (*p == '"' || *p == '\'') {
             /* nothing but the same quote ends it, '>' neither */
             v = p + 1;
-            p = sf_lexer_quote_end(v, stop, *p);
+
+            /* each quote a constant: no byte to spread over a register */
+            p = (*p == '"') ? sf_lexer_quote_end(v, stop, '"')
+                            : sf_lexer_quote_end(v, stop, '\'');
 
             if (p == NULL) {
                 return stop;
@@ -1372,13 +1400,180 @@ sf_lexer_tag_read(sf_lexer_t *lx, const unsigned char *name, size_t n,
 }
 
 
+#if (SF_LEXER_KEY_SSE2)
+
+/*
+ * The attributes of the common shape, from the byte after the tag's name
+ * (base, one space): names that start with a name byte and end at '=',
+ * ' ' or '>', in the first sixteen bytes; values in double quotes or
+ * none; one space between them, '>' after the last.  Records them as
+ * sf_lexer_attr_spans() does and returns the tag's '>'; NULL for anything
+ * else (more attributes than recorded too): sf_lexer_tag() reads those.
+ * Few branches, no loop a byte.
+ */
+static const unsigned char *
+sf_lexer_quick_attrs(sf_lexer_t *lx, const unsigned char *base,
+    const unsigned char *stop)
+{
+    unsigned              n, k;
+    __m128i               v;
+    sf_tag_span_t        *sp;
+    const unsigned char  *p, *q, *e;
+
+    p = base + 1;
+
+    for (n = 0; n < SF_TAG_SPANS; n++) {
+        if (stop - p < 16 || sf_lexer_attr_byte[*p] != SF_LX_A_NAME) {
+            return NULL;
+        }
+
+        v = _mm_loadu_si128((const __m128i *) p);
+        k = sf_lexer_stop_bits(v) & ~1u;
+
+        if (k == 0) {
+            return NULL;
+        }
+
+        k = (unsigned) __builtin_ctz(k);
+        q = p + k;
+
+        sp = &lx->attrs.attr[n];
+        sp->key = ((uint64_t) _mm_cvtsi128_si64(v) | 0x2020202020202020ULL)
+                  & sf_lexer_key_mask[k];
+
+        if (*q == '=') {
+            if (stop - q < 3 || q[1] != '"') {
+                return NULL;
+            }
+
+            e = sf_lexer_quote_end(q + 2, stop, '"');
+
+            if (e == NULL || stop - e < 2) {
+                return NULL;
+            }
+
+            sp->value = (uint32_t) (q + 2 - base);
+            sp->value_len = (uint32_t) (e - q - 2);
+            q = e + 1;
+
+        } else if (*q == ' ' || *q == '>') {
+            /* without a value, the value is where the name ends */
+            sp->value = (uint32_t) (q - base);
+            sp->value_len = 0;
+
+        } else {
+            return NULL;
+        }
+
+        if (*q == '>') {
+            lx->attrs.n = n + 1;
+            return q;
+        }
+
+        if (*q != ' ') {
+            return NULL;
+        }
+
+        p = q + 1;
+    }
+
+    return NULL;
+}
+
+
+/*
+ * sf_lexer_tag() for the tags of the common shape, with sixteen bytes
+ * readable after '<' or "</": a name that ends at ' ' or '>' among them,
+ * then the attributes of sf_lexer_quick_attrs().  Returns 0 for any other
+ * tag, having changed nothing sf_lexer_tag() does not set again.
+ */
+static size_t
+sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
+    const unsigned char *stop)
+{
+    size_t                n;
+    unsigned              end, bits;
+    sf_tag_e              tag;
+    const unsigned char  *name, *q;
+    const sf_tag_word_t  *word;
+
+    end = (p[1] == '/');
+    name = p + 1 + end;
+
+    if (stop - name < 16 || !sf_lexer_alpha(*name)) {
+        return 0;
+    }
+
+    bits = sf_lexer_stop_bits(_mm_loadu_si128((const __m128i *) name)) & ~1u;
+
+    if (bits == 0) {
+        return 0;
+    }
+
+    n = (size_t) __builtin_ctz(bits);
+    q = name + n;
+
+    if (*q == ' ') {
+        q = sf_lexer_quick_attrs(lx, q, stop);
+
+        if (q == NULL) {
+            return 0;
+        }
+
+    } else if (*q == '>') {
+        lx->attrs.n = 0;
+
+    } else {
+        return 0;
+    }
+
+    word = (n <= 8) ? sf_tag_word(sf_tag_name_key(name, n), n) : NULL;
+    tag = (word != NULL) ? (sf_tag_e) word->tag : sf_tag_lookup8(name, n);
+
+    if (sf_tag_is_rawtext(tag) || tag == SF_TAG_TEMPLATE) {
+        sf_lexer_tag_read(lx, name, n, tag, end);
+
+    } else {
+        lx->end = end;
+        lx->name_len = (unsigned) n;
+        lx->tag = tag;
+        lx->inert = (lx->tmpl > 0);
+        sf_lexer_text(lx);
+    }
+
+    return (size_t) (q + 1 - p);
+}
+
+#endif
+
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+
+/*
+ * The bytes of a name of n bytes (6 to 14 here) in the two words of its
+ * key: a load each rather than a branch on n and shifts by it.
+ */
+static const uint64_t  sf_lexer_key_lo[16] = {
+    0, 0, 0, 0, 0, 0, 0xffffffffffffULL, 0xffffffffffffffULL,
+    ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL
+};
+
+static const uint64_t  sf_lexer_key_hi[16] = {
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0xff, 0xffff, 0xffffff, 0xffffffffULL, 0xffffffffffULL,
+    0xffffffffffffULL, 0xffffffffffffffULL
+};
+
+#endif
+
+
 size_t
 sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    size_t                 k, n, o;
+    size_t                 k, n;
     uint64_t               w0, w1, gt, lo, hi;
-    sf_tag_e               tag;
+    unsigned               end, o;
     const sf_tag_word_t   *word;
 
     memcpy(&w0, p, 8);
@@ -1391,20 +1586,13 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
         return 0;
     }
 
-    /* the name, bytes o .. k - 1: 6 to 14 bytes across the two words */
+    /* the name, bytes 1 + end .. k - 1: 6 to 14 bytes across the words */
     k = 8 + ((size_t) __builtin_ctzll(gt) >> 3);
-    o = 1 + (p[1] == '/');
-    n = k - o;
-    lo = (w0 >> (8 * o)) | (w1 << (64 - 8 * o));
-    hi = w1 >> (8 * o);
-
-    if (n < 8) {
-        lo &= ((uint64_t) 1 << (8 * n)) - 1;
-        hi = 0;
-
-    } else {
-        hi &= ((uint64_t) 1 << (8 * (n - 8))) - 1;
-    }
+    end = ((w0 >> 8) & 0xff) == '/';
+    o = 8 + 8 * end;
+    n = k - 1 - end;
+    lo = ((w0 >> o) | (w1 << (64 - o))) & sf_lexer_key_lo[n];
+    hi = (w1 >> o) & sf_lexer_key_hi[n];
 
     word = sf_tag_word16(lo, hi, n);
 
@@ -1412,11 +1600,9 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
         return 0;
     }
 
-    tag = (sf_tag_e) word->tag;
-
-    lx->end = (unsigned) (o - 1);
+    lx->end = end;
     lx->name_len = (unsigned) n;
-    lx->tag = tag;
+    lx->tag = (sf_tag_e) word->tag;
     lx->inert = 0;
 
     return k + 1;
@@ -1429,8 +1615,12 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
 }
 
 
-size_t
-sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
+/*
+ * sf_lexer_tag() for every tag: out of line, so that the common tags of
+ * sf_lexer_tag_quick() pay nothing for its registers.
+ */
+static SF_LEXER_NOINLINE size_t
+sf_lexer_tag_any(sf_lexer_t *lx, const unsigned char *p, size_t len)
 {
     size_t                n;
     unsigned              end;
@@ -1514,6 +1704,26 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
     }
 
     return (size_t) (q + 1 - p);
+}
+
+
+size_t
+sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
+{
+#if (SF_LEXER_KEY_SSE2)
+    size_t  m;
+
+    /* sixteen bytes after the name's start; offsets in 32 bits */
+    if (len >= 18 && (uint64_t) len <= UINT32_MAX) {
+        m = sf_lexer_tag_quick(lx, p, p + len);
+
+        if (m != 0) {
+            return m;
+        }
+    }
+#endif
+
+    return sf_lexer_tag_any(lx, p, len);
 }
 
 

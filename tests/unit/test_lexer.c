@@ -674,6 +674,57 @@ test_tag_buffers(void **state)
 
 
 /*
+ * Random tags of the shapes the quick reader takes and of those near
+ * them (quotes of both kinds and none, '=' and white space anywhere,
+ * slashes, control bytes, more than eight attributes, text after them or
+ * not): every reader finds the same tokens in every chunking, and the
+ * attributes sf_lexer_tag() records are those sf_tag_next_attr() reads.
+ */
+static void
+test_tag_random(void **state)
+{
+    size_t          i, k, n, len;
+    uint64_t        seed;
+    char            in[256];
+
+    static const char  *const parts[] = {
+        " ", " ", " ", "a", "href", "class", "src", "data-long-name-here",
+        "=", "=", "=\"", "\"", "\"", "'", "=\"https://agg.example/x\"",
+        "=\"a b c\"", "=''", "=x", "\t", "\n", "/", ">", "\x01", "ID",
+        "=\"0123456789abcdef0123456789\"", " alt=\"\"", " itemscope"
+    };
+
+    (void) state;
+
+    seed = 0x9e3779b97f4a7c15ULL;
+
+    for (i = 0; i < 4000; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+
+        len = (size_t) snprintf(in, sizeof(in), "%s%s",
+                                (seed & 1) ? "</" : "<",
+                                (seed & 2) ? "img" : "a");
+        n = 1 + (seed >> 8) % 14;
+
+        for (k = 0; k < n; k++) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
+                                     parts[seed % (sizeof(parts)
+                                                   / sizeof(parts[0]))]);
+        }
+
+        snprintf(in + len, sizeof(in) - len, "%s",
+                 (seed & 4) ? ">" : "> and text after it <p>x");
+        check(in, NULL);
+    }
+}
+
+
+/*
  * A script's "<!--" escapes (HTML's script data escape states): "</script"
  * ends the script in escaped text, not in double-escaped text (after
  * "<script" in the escape), and "-->" ends either escape.  Other raw-text
@@ -957,6 +1008,7 @@ main(void)
         cmocka_unit_test(test_rawtext),
         cmocka_unit_test(test_raw_runs),
         cmocka_unit_test(test_tag_buffers),
+        cmocka_unit_test(test_tag_random),
         cmocka_unit_test(test_script_escapes),
         cmocka_unit_test(test_template),
         cmocka_unit_test(test_unfinished),
