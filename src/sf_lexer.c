@@ -1513,6 +1513,18 @@ sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
     n = (size_t) __builtin_ctz(bits);
     q = name + n;
 
+    /*
+     * The name first: what the attributes leave live is then the lexer,
+     * the tag's start and one word of what the lexer is to hold.
+     */
+    word = (n <= 8) ? sf_tag_word(sf_tag_name_key(name, n), n) : NULL;
+    tag = (word != NULL) ? (sf_tag_e) word->tag : sf_tag_lookup8(name, n);
+
+    if (sf_tag_is_rawtext(tag) || tag == SF_TAG_TEMPLATE) {
+        /* the lexer keeps the name: sf_lexer_tag_any() */
+        return 0;
+    }
+
     if (*q == ' ') {
         q = sf_lexer_quick_attrs(lx, q, stop);
 
@@ -1527,19 +1539,11 @@ sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
         return 0;
     }
 
-    word = (n <= 8) ? sf_tag_word(sf_tag_name_key(name, n), n) : NULL;
-    tag = (word != NULL) ? (sf_tag_e) word->tag : sf_tag_lookup8(name, n);
-
-    if (sf_tag_is_rawtext(tag) || tag == SF_TAG_TEMPLATE) {
-        sf_lexer_tag_read(lx, name, n, tag, end);
-
-    } else {
-        lx->end = end;
-        lx->name_len = (unsigned) n;
-        lx->tag = tag;
-        lx->inert = (lx->tmpl > 0);
-        sf_lexer_text(lx);
-    }
+    /* in the data state no template is open: inert 0, back to text */
+    lx->end = end;
+    lx->name_len = (unsigned) n;
+    lx->tag = tag;
+    lx->inert = 0;
 
     return (size_t) (q + 1 - p);
 }
