@@ -1239,7 +1239,7 @@ sf_lexer_in_raw(const sf_lexer_t *lx)
  * and the second load would pass the end).  A lone '<' ("1 < 2") is raw
  * text at once, as that loop finds too.
  */
-static const unsigned char *
+static inline const unsigned char *
 sf_lexer_raw_lt(const unsigned char *q, const unsigned char *end,
     size_t raw_len)
 {
@@ -1266,7 +1266,7 @@ sf_lexer_raw_lt(const unsigned char *q, const unsigned char *end,
 
 #else
 
-static const unsigned char *
+static inline const unsigned char *
 sf_lexer_raw_lt(const unsigned char *q, const unsigned char *end,
     size_t raw_len)
 {
@@ -1284,7 +1284,7 @@ sf_lexer_raw_lt(const unsigned char *q, const unsigned char *end,
  * case.  Its name is letters (sf_tag_lookup() knows no other): a byte
  * that matches one of them with | 0x20 is a letter too.
  */
-static int
+static inline int
 sf_lexer_raw_name(const sf_lexer_t *lx, const unsigned char *q, size_t n)
 {
     size_t  i;
@@ -1313,16 +1313,48 @@ sf_lexer_raw_name(const sf_lexer_t *lx, const unsigned char *q, size_t n)
 }
 
 
+static size_t sf_lexer_raw_any(const sf_lexer_t *lx, const unsigned char *p,
+    const unsigned char *q, size_t len, size_t *tag_len);
+
+
 size_t
 sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p, size_t len,
     size_t *tag_len)
 {
+    const unsigned char  *q;
+
+    q = sf_lexer_raw_lt(p, p + len, lx->raw_len);
+
+    /*
+     * The end tag found in the sixteen-byte steps (where its bytes are
+     * all there): nothing more to look at.
+     */
+    if (q != p + len && q[0] == '<' && q[1] == '/'
+        && (size_t) (p + len - q) >= 18 + lx->raw_len
+        && sf_lexer_raw_name(lx, q + 2, 16) && q[2 + lx->raw_len] == '>')
+    {
+        *tag_len = lx->raw_len + 3;
+        return (size_t) (q - p);
+    }
+
+    return sf_lexer_raw_any(lx, p, q, len, tag_len);
+}
+
+
+/*
+ * sf_lexer_raw_run() from q, where the sixteen-byte steps stopped (no '<'
+ * in p .. q that matters).  Out of line: the common case above saves no
+ * registers for this loop.
+ */
+static SF_LEXER_NOINLINE size_t
+sf_lexer_raw_any(const sf_lexer_t *lx, const unsigned char *p,
+    const unsigned char *q, size_t len, size_t *tag_len)
+{
     size_t                k;
-    const unsigned char  *q, *end;
+    const unsigned char  *end;
 
     *tag_len = 0;
     end = p + len;
-    q = p;
 
     for ( ;; ) {
         q = sf_lexer_raw_lt(q, end, lx->raw_len);
