@@ -1616,14 +1616,27 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
     memcpy(&w1, p + 8, 8);
 
     /* no '>' in the first word (the caller looked): the first in this one */
+#if (SF_LEXER_SSE2)
+    gt = (uint64_t) _mm_movemask_epi8(
+             _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) p),
+                            _mm_set1_epi8('>')));
+
+    if (gt == 0) {
+        return 0;
+    }
+
+    k = (size_t) __builtin_ctzll(gt);
+#else
     gt = sf_lexer_word_has(w1, '>');
 
     if (gt == 0) {
         return 0;
     }
 
-    /* the name, bytes 1 + end .. k - 1: 6 to 14 bytes across the words */
     k = 8 + ((size_t) __builtin_ctzll(gt) >> 3);
+#endif
+
+    /* the name, bytes 1 + end .. k - 1: 6 to 14 bytes across the words */
     end = ((w0 >> 8) & 0xff) == '/';
     o = 8 + 8 * end;
     n = k - 1 - end;
