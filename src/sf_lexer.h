@@ -174,8 +174,9 @@ sf_lexer_word_tag_at(uint64_t w, size_t k, unsigned end)
         return NULL;
     }
 
+    /* bytes 1 + end .. k - 1 of w (k <= 7): the bytes past k out first */
     n = k - 1 - end;
-    key = (w >> (8 + 8 * end)) & (((uint64_t) 1 << (8 * n)) - 1);
+    key = (w << (64 - 8 * k)) >> (64 - 8 * n);
 
     return sf_tag_word(key, n);
 }
