@@ -197,13 +197,15 @@ sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
     uint64_t               w, gt;
     unsigned               end;
     const sf_tag_word_t   *word;
+#if (SF_LEXER_H_SSE2)
+    __m128i                v;
+#endif
 
     memcpy(&w, p, 8);
 #if (SF_LEXER_H_SSE2)
     /* the '>' as a bit: one compare, no constants of eight bytes */
-    gt = (uint64_t) _mm_movemask_epi8(
-             _mm_cmpeq_epi8(_mm_loadl_epi64((const __m128i *) (void *) p),
-                            _mm_set1_epi8('>')));
+    v = _mm_loadl_epi64((const __m128i *) (const void *) p);
+    gt = (uint64_t) _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
 #else
     gt = sf_lexer_word_has(w, '>');
 #endif
@@ -213,8 +215,15 @@ sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
          * "</figcaption>", "<figcaption>": the name may end in the next
          * word; not when a space in this one starts attributes.
          */
+#if (SF_LEXER_H_SSE2)
+        return (len >= 16
+                && _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')))
+                   == 0)
+               ? sf_lexer_short_tag16(lx, p) : 0;
+#else
         return (len >= 16 && sf_lexer_word_has(w, ' ') == 0)
                ? sf_lexer_short_tag16(lx, p) : 0;
+#endif
     }
 
     end = (p[1] == '/');
