@@ -1329,9 +1329,9 @@ sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p, size_t len,
      * The end tag found in the sixteen-byte steps (where its bytes are
      * all there): nothing more to look at.
      */
-    if (q != p + len && q[0] == '<' && q[1] == '/'
-        && (size_t) (p + len - q) >= 18 + lx->raw_len
-        && sf_lexer_raw_name(lx, q + 2, 16) && q[2 + lx->raw_len] == '>')
+    if ((size_t) (p + len - q) >= 18 + lx->raw_len && q[0] == '<'
+        && q[1] == '/' && sf_lexer_raw_name(lx, q + 2, 16)
+        && q[2 + lx->raw_len] == '>')
     {
         *tag_len = lx->raw_len + 3;
         return (size_t) (q - p);
