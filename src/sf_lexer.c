@@ -1608,25 +1608,38 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     size_t                 k, n;
-    uint64_t               w0, w1, gt, lo, hi;
-    unsigned               end, o;
+    uint64_t               gt, lo, hi;
+    unsigned               end;
     const sf_tag_word_t   *word;
+#if (SF_LEXER_KEY_SSE2)
+    __m128i                v;
+#else
+    uint64_t               w0, w1;
+    unsigned               o;
+#endif
 
-    memcpy(&w0, p, 8);
-    memcpy(&w1, p + 8, 8);
-
+#if (SF_LEXER_KEY_SSE2)
     /* no '>' in the first word (the caller looked): the first in this one */
-#if (SF_LEXER_SSE2)
-    gt = (uint64_t) _mm_movemask_epi8(
-             _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) p),
-                            _mm_set1_epi8('>')));
+    v = _mm_loadu_si128((const __m128i *) p);
+    gt = (uint64_t) _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
 
     if (gt == 0) {
         return 0;
     }
 
+    /* the name, bytes 1 + end .. k - 1: 6 to 14 bytes, in the register */
     k = (size_t) __builtin_ctzll(gt);
+    end = (p[1] == '/');
+    n = k - 1 - end;
+    v = end ? _mm_srli_si128(v, 2) : _mm_srli_si128(v, 1);
+    lo = (uint64_t) _mm_cvtsi128_si64(v) & sf_lexer_key_lo[n];
+    hi = (uint64_t) _mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v))
+         & sf_lexer_key_hi[n];
 #else
+    memcpy(&w0, p, 8);
+    memcpy(&w1, p + 8, 8);
+
+    /* no '>' in the first word (the caller looked): the first in this one */
     gt = sf_lexer_word_has(w1, '>');
 
     if (gt == 0) {
@@ -1634,7 +1647,6 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
     }
 
     k = 8 + ((size_t) __builtin_ctzll(gt) >> 3);
-#endif
 
     /* the name, bytes 1 + end .. k - 1: 6 to 14 bytes across the words */
     end = ((w0 >> 8) & 0xff) == '/';
@@ -1642,6 +1654,7 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
     n = k - 1 - end;
     lo = ((w0 >> o) | (w1 << (64 - o))) & sf_lexer_key_lo[n];
     hi = (w1 >> o) & sf_lexer_key_hi[n];
+#endif
 
     word = sf_tag_word16(lo, hi, n);
 
