@@ -1525,6 +1525,7 @@ sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
 {
     size_t                n;
     unsigned              end, bits;
+    __m128i               v;
     sf_tag_e              tag;
     const unsigned char  *name, *q;
     const sf_tag_word_t  *word;
@@ -1536,7 +1537,8 @@ sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
         return 0;
     }
 
-    bits = sf_lexer_stop_bits(_mm_loadu_si128((const __m128i *) name)) & ~1u;
+    v = _mm_loadu_si128((const __m128i *) name);
+    bits = sf_lexer_stop_bits(v) & ~1u;
 
     if (bits == 0) {
         return 0;
@@ -1547,9 +1549,11 @@ sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
 
     /*
      * The name first: what the attributes leave live is then the lexer,
-     * the tag's start and one word of what the lexer is to hold.
+     * the tag's start and one word of what the lexer is to hold.  Its key
+     * is in the register (sf_lexer_key_mask[n] is 0 past eight bytes).
      */
-    word = (n <= 8) ? sf_tag_word(sf_tag_name_key(name, n), n) : NULL;
+    word = sf_tag_word((uint64_t) _mm_cvtsi128_si64(v) & sf_lexer_key_mask[n],
+                       n);
     tag = (word != NULL) ? (sf_tag_e) word->tag : sf_tag_lookup8(name, n);
 
     if (sf_tag_is_rawtext(tag) || tag == SF_TAG_TEMPLATE) {
