@@ -1436,12 +1436,13 @@ sf_lexer_tag_read(sf_lexer_t *lx, const unsigned char *name, size_t n,
 
 /*
  * The attributes of the common shape, from the byte after the tag's name
- * (base, one space): names that start with a name byte and end at '=',
- * ' ' or '>', in the first sixteen bytes; values in double quotes or
- * none; one space between them, '>' after the last.  Records them as
- * sf_lexer_attr_spans() does and returns the tag's '>'; NULL for anything
- * else (more attributes than recorded too): sf_lexer_tag() reads those.
- * Few branches, no loop a byte.
+ * (base, one space): names that start with a byte above ' ' other than
+ * '/', '=' and '>' and end at '=', ' ' or '>' in their first sixteen
+ * bytes; values in double quotes or none; one space between them, '>'
+ * after the last.  Records them as sf_lexer_attr_spans() does and
+ * returns the tag's '>'; NULL for anything else (more attributes than
+ * recorded too): sf_lexer_tag() reads those.  Few branches, no loop a
+ * byte.
  */
 static const unsigned char *
 sf_lexer_quick_attrs(sf_lexer_t *lx, const unsigned char *base,
@@ -1455,14 +1456,15 @@ sf_lexer_quick_attrs(sf_lexer_t *lx, const unsigned char *base,
     p = base + 1;
 
     for (n = 0; n < SF_TAG_SPANS; n++) {
-        if (stop - p < 16 || sf_lexer_attr_byte[*p] != SF_LX_A_NAME) {
+        if (stop - p < 16) {
             return NULL;
         }
 
+        /* a name starts here (bit 0: its first byte could end one) */
         v = _mm_loadu_si128((const __m128i *) p);
-        k = sf_lexer_stop_bits(v) & ~1u;
+        k = sf_lexer_stop_bits(v);
 
-        if (k == 0) {
+        if ((k & 1) || k == 0) {
             return NULL;
         }
 
