@@ -1526,6 +1526,7 @@ sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
     const unsigned char *stop)
 {
     size_t                n;
+    uint32_t              id;
     unsigned              end, bits;
     __m128i               v;
     sf_tag_e              tag;
@@ -1563,6 +1564,9 @@ sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
         return 0;
     }
 
+    /* one word live across the attributes: tag, name length, end */
+    id = (uint32_t) tag | (uint32_t) n << 8 | (uint32_t) end << 16;
+
     if (*q == ' ') {
         q = sf_lexer_quick_attrs(lx, q, stop);
 
@@ -1578,9 +1582,9 @@ sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
     }
 
     /* in the data state no template is open: inert 0, back to text */
-    lx->end = end;
-    lx->name_len = (unsigned) n;
-    lx->tag = tag;
+    lx->tag = (sf_tag_e) (id & 0xff);
+    lx->name_len = (id >> 8) & 0xff;
+    lx->end = id >> 16;
     lx->inert = 0;
 
     return (size_t) (q + 1 - p);
