@@ -20,6 +20,12 @@
 #define SF_LEXER_SSE2  0
 #endif
 
+#if defined(__GNUC__)
+#define SF_LEXER_NOINLINE  __attribute__ ((noinline))
+#else
+#define SF_LEXER_NOINLINE
+#endif
+
 
 enum {
     SF_LX_DATA = 0,             /* 0: see sf_lexer_in_text() */
@@ -399,6 +405,30 @@ static const uint64_t  sf_lexer_key_mask[17] = {
 #endif
 
 
+#if (SF_LEXER_KEY_SSE2)
+
+/*
+ * The bytes of the sixteen in v where a name may end, as bits: white
+ * space, '/', '=', '>', and the other bytes up to ' ' (control bytes that
+ * are no white space belong to names: sf_lexer_attr_byte tells).
+ */
+static inline unsigned
+sf_lexer_stop_bits(__m128i v)
+{
+    __m128i  m;
+
+    m = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')),
+                       _mm_set1_epi8(' '));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
+
+    return (unsigned) _mm_movemask_epi8(m);
+}
+
+#endif
+
+
 /*
  * The end of an attribute name at p, within stop: white space, '/', '='
  * or '>' after its first byte, which is none of them; and the name's key
@@ -415,16 +445,11 @@ sf_lexer_name(const unsigned char *p, const unsigned char *stop,
 #if (SF_LEXER_KEY_SSE2)
     unsigned              bits, n;
     uint64_t              k;
-    __m128i               v, m;
+    __m128i               v;
 
     if (stop - p >= 16) {
         v = _mm_loadu_si128((const __m128i *) p);
-        m = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(' ')),
-                           _mm_set1_epi8(' '));
-        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
-        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
-        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
-        bits = (unsigned) _mm_movemask_epi8(m) & ~1u;
+        bits = sf_lexer_stop_bits(v) & ~1u;
 
         if (bits != 0) {
             n = (unsigned) __builtin_ctz(bits);
@@ -551,7 +576,10 @@ sf_lexer_attr_spans(sf_lexer_t *lx, const unsigned char *base,
         if (*p == '"' || *p == '\'') {
             /* nothing but the same quote ends it, '>' neither */
             v = p + 1;
-            p = sf_lexer_quote_end(v, stop, *p);
+
+            /* each quote a constant: no byte to spread over a register */
+            p = (*p == '"') ? sf_lexer_quote_end(v, stop, '"')
+                            : sf_lexer_quote_end(v, stop, '\'');
 
             if (p == NULL) {
                 return stop;
@@ -1202,22 +1230,141 @@ sf_lexer_in_raw(const sf_lexer_t *lx)
 }
 
 
+#if (SF_LEXER_SSE2)
+
+/*
+ * The first '<' at or after q that is followed by '/' or '!', sixteen
+ * bytes a step, or where the scalar loop of sf_lexer_raw_run() is to go
+ * on: near the end (from where a '<' may lack the bytes of the end tag,
+ * and the second load would pass the end).  A lone '<' ("1 < 2") is raw
+ * text at once, as that loop finds too.
+ */
+static inline const unsigned char *
+sf_lexer_raw_lt(const unsigned char *q, const unsigned char *end,
+    size_t raw_len)
+{
+    unsigned  bits;
+    __m128i   a, b, m;
+
+    while ((size_t) (end - q) >= 18 + raw_len) {
+        a = _mm_loadu_si128((const __m128i *) q);
+        b = _mm_loadu_si128((const __m128i *) (q + 1));
+        m = _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('/')),
+                         _mm_cmpeq_epi8(b, _mm_set1_epi8('!')));
+        bits = (unsigned) _mm_movemask_epi8(
+                   _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('<')), m));
+
+        if (bits != 0) {
+            return q + __builtin_ctz(bits);
+        }
+
+        q += 16;
+    }
+
+    return q;
+}
+
+#else
+
+static inline const unsigned char *
+sf_lexer_raw_lt(const unsigned char *q, const unsigned char *end,
+    size_t raw_len)
+{
+    (void) end;
+    (void) raw_len;
+
+    return q;
+}
+
+#endif
+
+
+/*
+ * Whether the name at q (n bytes readable) is the raw text's, in any
+ * case.  Its name is letters (sf_tag_lookup() knows no other): a byte
+ * that matches one of them with | 0x20 is a letter too.
+ */
+static inline int
+sf_lexer_raw_name(const sf_lexer_t *lx, const unsigned char *q, size_t n)
+{
+    size_t  i;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t  a, b;
+
+    if (n >= 8 && lx->raw_len <= 8) {
+        memcpy(&a, q, 8);
+        memcpy(&b, lx->name, 8);
+        a = (a ^ b) & 0xdfdfdfdfdfdfdfdfULL;
+
+        return lx->raw_len == 8
+               ? a == 0 : (a & (((uint64_t) 1 << (8 * lx->raw_len)) - 1)) == 0;
+    }
+#endif
+
+    (void) n;
+
+    for (i = 0; i < lx->raw_len; i++) {
+        if ((q[i] | 0x20) != (lx->name[i] | 0x20) || !sf_lexer_alpha(q[i])) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static size_t sf_lexer_raw_any(const sf_lexer_t *lx, const unsigned char *p,
+    const unsigned char *q, size_t len, size_t *tag_len);
+
+
 size_t
 sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p, size_t len,
     size_t *tag_len)
 {
-    size_t                i, k;
-    const unsigned char  *q, *end;
+    const unsigned char  *q;
+
+    q = sf_lexer_raw_lt(p, p + len, lx->raw_len);
+
+    /*
+     * The end tag found in the sixteen-byte steps (where its bytes are
+     * all there): nothing more to look at.
+     */
+    if ((size_t) (p + len - q) >= 18 + lx->raw_len && q[0] == '<'
+        && q[1] == '/' && sf_lexer_raw_name(lx, q + 2, 16)
+        && q[2 + lx->raw_len] == '>')
+    {
+        *tag_len = lx->raw_len + 3;
+        return (size_t) (q - p);
+    }
+
+    return sf_lexer_raw_any(lx, p, q, len, tag_len);
+}
+
+
+/*
+ * sf_lexer_raw_run() from q, where the sixteen-byte steps stopped (no '<'
+ * in p .. q that matters).  Out of line: the common case above saves no
+ * registers for this loop.
+ */
+static SF_LEXER_NOINLINE size_t
+sf_lexer_raw_any(const sf_lexer_t *lx, const unsigned char *p,
+    const unsigned char *q, size_t len, size_t *tag_len)
+{
+    size_t                k;
+    const unsigned char  *end;
 
     *tag_len = 0;
     end = p + len;
-    q = p;
 
     for ( ;; ) {
-        q = memchr(q, '<', (size_t) (end - q));
+        q = sf_lexer_raw_lt(q, end, lx->raw_len);
 
-        if (q == NULL) {
-            return len;
+        if (q == end || *q != '<') {
+            q = memchr(q, '<', (size_t) (end - q));
+
+            if (q == NULL) {
+                return len;
+            }
         }
 
         /* "</name>" needs raw_len + 3 bytes; fewer: the scanner decides */
@@ -1235,15 +1382,7 @@ sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p, size_t len,
             continue;
         }
 
-        for (i = 0; i < lx->raw_len; i++) {
-            if ((q[2 + i] | 0x20) != (lx->name[i] | 0x20)
-                || !sf_lexer_alpha(q[2 + i]))
-            {
-                break;
-            }
-        }
-
-        if (i < lx->raw_len) {
+        if (!sf_lexer_raw_name(lx, q + 2, (size_t) (end - q) - 2)) {
             /* "</p>" in a script: raw text, as the scanner finds too */
             q++;
             continue;
@@ -1293,15 +1432,220 @@ sf_lexer_tag_read(sf_lexer_t *lx, const unsigned char *name, size_t n,
 }
 
 
+#if (SF_LEXER_KEY_SSE2)
+
+/*
+ * The attributes of the common shape, from the byte after the tag's name
+ * (base, one space): names that start with a byte above ' ' other than
+ * '/', '=' and '>' and end at '=', ' ' or '>' in their first sixteen
+ * bytes; values in double quotes or none; one space between them, '>'
+ * after the last.  Records them as sf_lexer_attr_spans() does and
+ * returns the tag's '>'; NULL for anything else (more attributes than
+ * recorded too): sf_lexer_tag() reads those.  Few branches, no loop a
+ * byte.
+ */
+static const unsigned char *
+sf_lexer_quick_attrs(sf_lexer_t *lx, const unsigned char *base,
+    const unsigned char *stop)
+{
+    unsigned              n, k;
+    __m128i               v;
+    sf_tag_span_t        *sp;
+    const unsigned char  *p, *q, *e;
+
+    p = base + 1;
+
+    for (n = 0; n < SF_TAG_SPANS; n++) {
+        if (stop - p < 16) {
+            return NULL;
+        }
+
+        /* a name starts here (bit 0: its first byte could end one) */
+        v = _mm_loadu_si128((const __m128i *) p);
+        k = sf_lexer_stop_bits(v);
+
+        if ((k & 1) || k == 0) {
+            return NULL;
+        }
+
+        k = (unsigned) __builtin_ctz(k);
+        q = p + k;
+
+        sp = &lx->attrs.attr[n];
+        sp->key = ((uint64_t) _mm_cvtsi128_si64(v) | 0x2020202020202020ULL)
+                  & sf_lexer_key_mask[k];
+
+        if (*q == '=') {
+            if (stop - q < 3 || q[1] != '"') {
+                return NULL;
+            }
+
+            e = sf_lexer_quote_end(q + 2, stop, '"');
+
+            if (e == NULL || stop - e < 2) {
+                return NULL;
+            }
+
+            sp->value = (uint32_t) (q + 2 - base);
+            sp->value_len = (uint32_t) (e - q - 2);
+            q = e + 1;
+
+        } else if (*q == ' ' || *q == '>') {
+            /* without a value, the value is where the name ends */
+            sp->value = (uint32_t) (q - base);
+            sp->value_len = 0;
+
+        } else {
+            return NULL;
+        }
+
+        if (*q == '>') {
+            lx->attrs.n = n + 1;
+            return q;
+        }
+
+        if (*q != ' ') {
+            return NULL;
+        }
+
+        p = q + 1;
+    }
+
+    return NULL;
+}
+
+
+/*
+ * sf_lexer_tag() for the tags of the common shape, with sixteen bytes
+ * readable after '<' or "</": a name that ends at ' ' or '>' among them,
+ * then the attributes of sf_lexer_quick_attrs().  Returns 0 for any other
+ * tag, having changed nothing sf_lexer_tag() does not set again.
+ */
+static size_t
+sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
+    const unsigned char *stop)
+{
+    size_t                n;
+    uint32_t              id;
+    unsigned              end, bits;
+    __m128i               v;
+    sf_tag_e              tag;
+    const unsigned char  *name, *q;
+    const sf_tag_word_t  *word;
+
+    end = (p[1] == '/');
+    name = p + 1 + end;
+
+    if (stop - name < 16 || !sf_lexer_alpha(*name)) {
+        return 0;
+    }
+
+    v = _mm_loadu_si128((const __m128i *) name);
+    bits = sf_lexer_stop_bits(v) & ~1u;
+
+    if (bits == 0) {
+        return 0;
+    }
+
+    n = (size_t) __builtin_ctz(bits);
+    q = name + n;
+
+    /*
+     * The name first: what the attributes leave live is then the lexer,
+     * the tag's start and one word of what the lexer is to hold.  Its key
+     * is in the register (sf_lexer_key_mask[n] is 0 past eight bytes).
+     */
+    word = sf_tag_word((uint64_t) _mm_cvtsi128_si64(v) & sf_lexer_key_mask[n],
+                       n);
+    tag = (word != NULL) ? (sf_tag_e) word->tag : sf_tag_lookup8(name, n);
+
+    if (sf_tag_is_rawtext(tag) || tag == SF_TAG_TEMPLATE) {
+        /* the lexer keeps the name: sf_lexer_tag_any() */
+        return 0;
+    }
+
+    /* one word live across the attributes: tag, name length, end */
+    id = (uint32_t) tag | (uint32_t) n << 8 | (uint32_t) end << 16;
+
+    if (*q == ' ') {
+        q = sf_lexer_quick_attrs(lx, q, stop);
+
+        if (q == NULL) {
+            return 0;
+        }
+
+    } else if (*q == '>') {
+        lx->attrs.n = 0;
+
+    } else {
+        return 0;
+    }
+
+    /* in the data state no template is open: inert 0, back to text */
+    lx->tag = (sf_tag_e) (id & 0xff);
+    lx->name_len = (id >> 8) & 0xff;
+    lx->end = id >> 16;
+    lx->inert = 0;
+
+    return (size_t) (q + 1 - p);
+}
+
+#endif
+
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+
+/*
+ * The bytes of a name of n bytes (6 to 14 here) in the two words of its
+ * key: a load each rather than a branch on n and shifts by it.
+ */
+static const uint64_t  sf_lexer_key_lo[16] = {
+    0, 0, 0, 0, 0, 0, 0xffffffffffffULL, 0xffffffffffffffULL,
+    ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL, ~0ULL
+};
+
+static const uint64_t  sf_lexer_key_hi[16] = {
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0xff, 0xffff, 0xffffff, 0xffffffffULL, 0xffffffffffULL,
+    0xffffffffffffULL, 0xffffffffffffffULL
+};
+
+#endif
+
+
 size_t
 sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    size_t                 k, n, o;
-    uint64_t               w0, w1, gt, lo, hi;
-    sf_tag_e               tag;
+    size_t                 k, n;
+    uint64_t               gt, lo, hi;
+    unsigned               end;
     const sf_tag_word_t   *word;
+#if (SF_LEXER_KEY_SSE2)
+    __m128i                v;
+#else
+    uint64_t               w0, w1;
+    unsigned               o;
+#endif
 
+#if (SF_LEXER_KEY_SSE2)
+    /* no '>' in the first word (the caller looked): the first in this one */
+    v = _mm_loadu_si128((const __m128i *) p);
+    gt = (uint64_t) _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
+
+    if (gt == 0) {
+        return 0;
+    }
+
+    /* the name, bytes 1 + end .. k - 1: 6 to 14 bytes, in the register */
+    k = (size_t) __builtin_ctzll(gt);
+    end = (p[1] == '/');
+    n = k - 1 - end;
+    v = end ? _mm_srli_si128(v, 2) : _mm_srli_si128(v, 1);
+    lo = (uint64_t) _mm_cvtsi128_si64(v) & sf_lexer_key_lo[n];
+    hi = (uint64_t) _mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v))
+         & sf_lexer_key_hi[n];
+#else
     memcpy(&w0, p, 8);
     memcpy(&w1, p + 8, 8);
 
@@ -1312,20 +1656,15 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
         return 0;
     }
 
-    /* the name, bytes o .. k - 1: 6 to 14 bytes across the two words */
     k = 8 + ((size_t) __builtin_ctzll(gt) >> 3);
-    o = 1 + (p[1] == '/');
-    n = k - o;
-    lo = (w0 >> (8 * o)) | (w1 << (64 - 8 * o));
-    hi = w1 >> (8 * o);
 
-    if (n < 8) {
-        lo &= ((uint64_t) 1 << (8 * n)) - 1;
-        hi = 0;
-
-    } else {
-        hi &= ((uint64_t) 1 << (8 * (n - 8))) - 1;
-    }
+    /* the name, bytes 1 + end .. k - 1: 6 to 14 bytes across the words */
+    end = ((w0 >> 8) & 0xff) == '/';
+    o = 8 + 8 * end;
+    n = k - 1 - end;
+    lo = ((w0 >> o) | (w1 << (64 - o))) & sf_lexer_key_lo[n];
+    hi = (w1 >> o) & sf_lexer_key_hi[n];
+#endif
 
     word = sf_tag_word16(lo, hi, n);
 
@@ -1333,11 +1672,9 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
         return 0;
     }
 
-    tag = (sf_tag_e) word->tag;
-
-    lx->end = (unsigned) (o - 1);
+    lx->end = end;
     lx->name_len = (unsigned) n;
-    lx->tag = tag;
+    lx->tag = (sf_tag_e) word->tag;
     lx->inert = 0;
 
     return k + 1;
@@ -1350,8 +1687,12 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
 }
 
 
-size_t
-sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
+/*
+ * sf_lexer_tag() for every tag: out of line, so that the common tags of
+ * sf_lexer_tag_quick() pay nothing for its registers.
+ */
+static SF_LEXER_NOINLINE size_t
+sf_lexer_tag_any(sf_lexer_t *lx, const unsigned char *p, size_t len)
 {
     size_t                n;
     unsigned              end;
@@ -1435,6 +1776,26 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
     }
 
     return (size_t) (q + 1 - p);
+}
+
+
+size_t
+sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
+{
+#if (SF_LEXER_KEY_SSE2)
+    size_t  m;
+
+    /* sixteen bytes after the name's start; offsets in 32 bits */
+    if (len >= 18 && (uint64_t) len <= UINT32_MAX) {
+        m = sf_lexer_tag_quick(lx, p, p + len);
+
+        if (m != 0) {
+            return m;
+        }
+    }
+#endif
+
+    return sf_lexer_tag_any(lx, p, len);
 }
 
 

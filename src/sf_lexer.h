@@ -30,6 +30,13 @@
 
 #include "sf_tag.h"
 
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+#include <emmintrin.h>
+#define SF_LEXER_H_SSE2  1
+#else
+#define SF_LEXER_H_SSE2  0
+#endif
+
 
 typedef enum {
     SF_LEX_TEXT = 0,        /* page text */
@@ -152,26 +159,33 @@ size_t sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /*
  * The known lower-case name of the tag in w, the first eight bytes of a
- * tag ('<', then '/' when end), whose '>' is at w's byte gt's lowest flag
- * (sf_lexer_word_has(w, '>'), not 0): NULL for anything else.  The short
- * reader's lookup, shared with the stream's reader of short blocks.
+ * tag ('<', then '/' when end), whose '>' is w's byte k: NULL for anything
+ * else.  sf_lexer_word_tag(): the '>' at w's byte gt's lowest flag
+ * (sf_lexer_word_has(w, '>'), not 0).  The short reader's lookup, shared
+ * with the stream's reader of short blocks.
  */
 static inline const sf_tag_word_t *
-sf_lexer_word_tag(uint64_t w, uint64_t gt, unsigned end)
+sf_lexer_word_tag_at(uint64_t w, size_t k, unsigned end)
 {
-    size_t    k, n;
+    size_t    n;
     uint64_t  key;
-
-    k = (size_t) __builtin_ctzll(gt) >> 3;
 
     if (k < 2 + end) {
         return NULL;
     }
 
+    /* bytes 1 + end .. k - 1 of w (k <= 7): the bytes past k out first */
     n = k - 1 - end;
-    key = (w >> (8 + 8 * end)) & (((uint64_t) 1 << (8 * n)) - 1);
+    key = (w << (64 - 8 * k)) >> (64 - 8 * n);
 
     return sf_tag_word(key, n);
+}
+
+
+static inline const sf_tag_word_t *
+sf_lexer_word_tag(uint64_t w, uint64_t gt, unsigned end)
+{
+    return sf_lexer_word_tag_at(w, (size_t) __builtin_ctzll(gt) >> 3, end);
 }
 #endif
 
@@ -183,21 +197,41 @@ sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
     uint64_t               w, gt;
     unsigned               end;
     const sf_tag_word_t   *word;
+#if (SF_LEXER_H_SSE2)
+    __m128i                v;
+#endif
 
     memcpy(&w, p, 8);
+#if (SF_LEXER_H_SSE2)
+    /* the '>' as a bit: one compare, no constants of eight bytes */
+    v = _mm_loadl_epi64((const __m128i *) (const void *) p);
+    gt = (uint64_t) _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
+#else
     gt = sf_lexer_word_has(w, '>');
+#endif
 
     if (gt == 0) {
         /*
          * "</figcaption>", "<figcaption>": the name may end in the next
          * word; not when a space in this one starts attributes.
          */
+#if (SF_LEXER_H_SSE2)
+        return (len >= 16
+                && _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')))
+                   == 0)
+               ? sf_lexer_short_tag16(lx, p) : 0;
+#else
         return (len >= 16 && sf_lexer_word_has(w, ' ') == 0)
                ? sf_lexer_short_tag16(lx, p) : 0;
+#endif
     }
 
     end = (p[1] == '/');
+#if (SF_LEXER_H_SSE2)
+    word = sf_lexer_word_tag_at(w, (size_t) __builtin_ctzll(gt), end);
+#else
     word = sf_lexer_word_tag(w, gt, end);
+#endif
 
     if (word == NULL) {
         return 0;

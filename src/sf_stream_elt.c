@@ -182,6 +182,45 @@ sf_stream_attrs_spans(sf_attrs_t *a, const sf_tag_t *tag)
 }
 
 
+/*
+ * Every value of a NULL, a store a value (or a field): the compiler makes
+ * a string instruction of a copy or a memset() of the whole set, whose
+ * start costs more than these stores.
+ */
+static inline void
+sf_stream_attrs_clear(sf_attrs_t *a)
+{
+    static const sf_stream_val_t  none = { NULL, 0 };
+
+#if (SF_STREAM_SSE2)
+    __m128i  z;
+
+    /* a value is sixteen bytes on 64-bit targets: one store each */
+    if (sizeof(sf_stream_val_t) == 16) {
+        z = _mm_setzero_si128();
+        _mm_storeu_si128((__m128i *) (void *) &a->id, z);
+        _mm_storeu_si128((__m128i *) (void *) &a->cls, z);
+        _mm_storeu_si128((__m128i *) (void *) &a->href, z);
+        _mm_storeu_si128((__m128i *) (void *) &a->rel, z);
+        _mm_storeu_si128((__m128i *) (void *) &a->itemprop, z);
+        _mm_storeu_si128((__m128i *) (void *) &a->content, z);
+        _mm_storeu_si128((__m128i *) (void *) &a->property, z);
+        _mm_storeu_si128((__m128i *) (void *) &a->name, z);
+        return;
+    }
+#endif
+
+    a->id = none;
+    a->cls = none;
+    a->href = none;
+    a->rel = none;
+    a->itemprop = none;
+    a->content = none;
+    a->property = none;
+    a->name = none;
+}
+
+
 /* The attributes of every tag without any (sf_stream_attrs()). */
 const sf_attrs_t  sf_stream_no_attrs = { NULL, 1, { NULL, 0 }, { NULL, 0 },
     { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, { NULL, 0 },
@@ -198,10 +237,14 @@ sf_stream_attrs_parse(sf_attrs_t *a)
 {
     const sf_tag_t  *tag;
 
-    /* every value NULL, and parsed: the empty set, for a's tag */
+    /*
+     * every value NULL, and parsed: the empty set, for a's tag (stores of
+     * the values alone: a copy of the whole set was a string instruction,
+     * slow to start)
+     */
     tag = a->tag;
-    *a = sf_stream_no_attrs;
-    a->tag = tag;
+    a->parsed = 1;
+    sf_stream_attrs_clear(a);
 
     /* the attributes of an end tag mean nothing; most tags have none */
     if (tag->end || tag->attr_pos >= tag->attr_end) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <ctype.h>
 
 #include "sf_lexer.h"
 #include "sf_test_util.h"
@@ -242,7 +243,8 @@ check(const char *in, const char *expected)
 
     lex(in, 0, 0, whole, sizeof(whole));
 
-    if (strcmp(whole, expected) != 0) {
+    /* expected NULL: the readers agree, whatever the tokens */
+    if (expected != NULL && strcmp(whole, expected) != 0) {
         fail_msg("input  %s\nwant   %s\ngot    %s", in, expected, whole);
     }
 
@@ -465,6 +467,266 @@ test_rawtext(void **state)
     check("<script>a</script x='>'>b", "M{<script>}R{a}M{</script x='>'>}T{b}");
     /* "<scripts>" is not a raw-text element */
     check("<scripts>a</scripts>", "M{<scripts>}T{a}M{</scripts>}");
+}
+
+
+/*
+ * What sf_lexer_raw_run() finds in the len bytes at p, the raw text of
+ * the element whose name (name_len bytes, any case) is in lx, as its
+ * contract says, byte by byte: the raw text up to the first '<' near the
+ * end (too few bytes for the end tag), a script's "<!", or "</name"
+ * (in any case); *tag_len the length of "</name>" when '>' follows it.
+ */
+static size_t
+raw_run_ref(const sf_lexer_t *lx, const unsigned char *p, size_t len,
+    size_t *tag_len)
+{
+    size_t  i, k;
+
+    *tag_len = 0;
+
+    for (i = 0; i < len; i++) {
+        if (p[i] != '<') {
+            continue;
+        }
+
+        if (len - i < lx->raw_len + 3) {
+            return i;
+        }
+
+        if (p[i + 1] == '!' && lx->raw_tag == SF_TAG_SCRIPT) {
+            return i;
+        }
+
+        if (p[i + 1] != '/') {
+            continue;
+        }
+
+        for (k = 0; k < lx->raw_len; k++) {
+            if (tolower(p[i + 2 + k]) != tolower(lx->name[k])) {
+                break;
+            }
+        }
+
+        if (k < lx->raw_len) {
+            continue;
+        }
+
+        if (p[i + 2 + k] == '>') {
+            *tag_len = k + 3;
+        }
+
+        return i;
+    }
+
+    return len;
+}
+
+
+/*
+ * Raw text long enough for the sixteen-byte steps of sf_lexer_raw_run(),
+ * with a '<' at every place and the end tag's name in every case: what it
+ * finds is what the contract says, from every start and for every length
+ * (each a buffer of that size: the sanitizers see a byte read past it).
+ */
+static void
+test_raw_runs(void **state)
+{
+    size_t          i, j, k, len, m, t, mr, tr, start;
+    sf_lexer_t      lx;
+    unsigned char  *buf;
+    char            text[256], whole[300];
+
+    static const char  *const opens[] = {
+        "<script>", "<STYLE>", "<Title>", "<noscript>", "<textarea>"
+    };
+    static const char  *const ends[] = {
+        "</script>", "</SCRIPT>", "</scriptx>", "</script >", "</p>", "<!--",
+        "</style>", "</stYle>", "</title>", "</noscript>", "</textarea>",
+        "</", "<", "<<//", "</scrip>", "</textareax", "<!"
+    };
+
+    (void) state;
+
+    for (i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
+        for (j = 0; j < sizeof(ends) / sizeof(ends[0]); j++) {
+            for (k = 0; k < 40; k += 3) {
+                /* k bytes of text, a lone '<', the end, text after it */
+                snprintf(text, sizeof(text), "%.*s1 < 2%s and 0123456789"
+                         "abcdef%s</a>", (int) k,
+                         "var a = b; var c = d; var e = f; var g = h;",
+                         ends[j], ends[(j + 1) % (sizeof(ends)
+                                                  / sizeof(ends[0]))]);
+
+                for (len = 0; len <= strlen(text); len++) {
+                    /* from the first bytes, and from every '<' */
+                    for (start = 0; start <= len; start++) {
+                        if (start >= 3 && text[start] != '<') {
+                            continue;
+                        }
+
+                        sf_lexer_init(&lx);
+                        assert_int_equal(sf_lexer_tag(&lx,
+                                             (const unsigned char *) opens[i],
+                                             strlen(opens[i])),
+                                         strlen(opens[i]));
+                        assert_true(sf_lexer_in_raw(&lx));
+
+                        /* exactly the bytes read (one for none) */
+                        buf = malloc(len > start ? len - start : 1);
+                        assert_non_null(buf);
+                        memcpy(buf, text + start, len - start);
+
+                        m = sf_lexer_raw_run(&lx, buf, len - start, &t);
+                        mr = raw_run_ref(&lx, buf, len - start, &tr);
+
+                        if (m != mr || t != tr) {
+                            fail_msg("%s %.*s: %zu+%zu, want %zu+%zu",
+                                     opens[i], (int) (len - start),
+                                     text + start, m, t, mr, tr);
+                        }
+
+                        free(buf);
+                    }
+                }
+
+                /* and the readers' tokens, in every chunking */
+                snprintf(whole, sizeof(whole), "%s%s", opens[i], text);
+                check(whole, NULL);
+            }
+        }
+    }
+
+    check("<script>var s = \"a < b and c <= d, e </ f\"; if (x < 10) { y = 1;"
+          " } // </scripts> </SCRIPT",
+          "M{<script>}R{var s = \"a < b and c <= d, e </ f\"; if (x < 10) {"
+          " y = 1; } // </scripts> }M{</SCRIPT}");
+    check("<style>a > b { color: red } a < b { color: blue } /* </styl */"
+          " p { margin: 0 }</STYLE>x",
+          "M{<style>}R{a > b { color: red } a < b { color: blue }"
+          " /* </styl */ p { margin: 0 }}M{</STYLE>}T{x}");
+    check("<script>0123456789abcdef0123456789<!-- </script>x",
+          "M{<script>}R{0123456789abcdef0123456789<!-- }M{</script>}T{x}");
+}
+
+
+/*
+ * Whole tags in buffers of every size, from one byte short of the tag to
+ * the tag and text after it: sf_lexer_tag() and sf_lexer_short_tag() read
+ * the tag once it is all there, and no byte past the buffer (the
+ * sanitizers see one); the attributes found are those sf_tag_next_attr()
+ * reads.
+ */
+static void
+test_tag_buffers(void **state)
+{
+    size_t          i, len, tl, m;
+    sf_lexer_t      lx;
+    unsigned char  *buf;
+    char            text[512];
+
+    static const char  *const tags[] = {
+        "<a href=\"https://agg.example/x\">",
+        "<img src=\"a.jpg\" alt=\"\">",
+        "<a>", "</a>", "<p>", "</figcaption>", "<figcaption>", "<b/>",
+        "<div class=\"entry-content clearfix\" id='main'>",
+        "<a href=\"https://example.com/some/path/to/article-title-here\""
+        " rel=\"nofollow noopener\">",
+        "<img width=\"800\" height=\"450\" src=\"https://agg.example/"
+        "wp-content/uploads/2024/01/img.jpg\" class=\"attachment-large"
+        " size-large wp-post-image\" alt=\"An image\" itemprop=\"image\""
+        " decoding=\"async\">",
+        "<input type=text value=a/b name=\"x>y\" required>",
+        "<A HREF = 'u' REL\t=\tx ItemProp=articleBody data-x>",
+        "<x \x01" "b\x0b" "=c \xc3\xa9=\xc3\xa9 verylongattributename=1>",
+        "</div class=\"x\">", "<br/ a=b / c>", "<a=b c=d>", "<a b =c>",
+        "<a b=\"1\" c='2' d=\"3\" e=\"4\" f=\"5\" g=\"6\" h=\"7\" i=\"8\""
+        " j=\"9\">",
+        "<a =b c>", "<p class=\"0123456789abcdef0123456789abcdef0123456789"
+        "abcdef0123456789abcdef\">"
+    };
+
+    (void) state;
+
+    for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+        tl = strlen(tags[i]);
+        snprintf(text, sizeof(text), "%s and some text after <p>x", tags[i]);
+
+        for (len = tl > 8 ? tl - 8 : 1; len <= strlen(text); len++) {
+            buf = malloc(len);
+            assert_non_null(buf);
+            memcpy(buf, text, len);
+
+            sf_lexer_init(&lx);
+            m = sf_lexer_tag(&lx, buf, len);
+            assert_int_equal(m, len >= tl ? tl : 0);
+
+            if (m > 0) {
+                check_spans(&lx, text, m);
+            }
+
+            if (len >= 8) {
+                sf_lexer_init(&lx);
+                m = sf_lexer_short_tag(&lx, buf, len);
+                assert_true(m == 0 || (len >= tl && m == tl));
+            }
+
+            free(buf);
+        }
+
+        check(text, NULL);
+    }
+}
+
+
+/*
+ * Random tags of the shapes the quick reader takes and of those near
+ * them (quotes of both kinds and none, '=' and white space anywhere,
+ * slashes, control bytes, more than eight attributes, text after them or
+ * not): every reader finds the same tokens in every chunking, and the
+ * attributes sf_lexer_tag() records are those sf_tag_next_attr() reads.
+ */
+static void
+test_tag_random(void **state)
+{
+    size_t          i, k, n, len;
+    uint64_t        seed;
+    char            in[256];
+
+    static const char  *const parts[] = {
+        " ", " ", " ", "a", "href", "class", "src", "data-long-name-here",
+        "=", "=", "=\"", "\"", "\"", "'", "=\"https://agg.example/x\"",
+        "=\"a b c\"", "=''", "=x", "\t", "\n", "/", ">", "\x01", "ID",
+        "=\"0123456789abcdef0123456789\"", " alt=\"\"", " itemscope"
+    };
+
+    (void) state;
+
+    seed = 0x9e3779b97f4a7c15ULL;
+
+    for (i = 0; i < 4000; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+
+        len = (size_t) snprintf(in, sizeof(in), "%s%s",
+                                (seed & 1) ? "</" : "<",
+                                (seed & 2) ? "img" : "a");
+        n = 1 + (seed >> 8) % 14;
+
+        for (k = 0; k < n; k++) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
+                                     parts[seed % (sizeof(parts)
+                                                   / sizeof(parts[0]))]);
+        }
+
+        snprintf(in + len, sizeof(in) - len, "%s",
+                 (seed & 4) ? ">" : "> and text after it <p>x");
+        check(in, NULL);
+    }
 }
 
 
@@ -750,6 +1012,9 @@ main(void)
         cmocka_unit_test(test_comments),
         cmocka_unit_test(test_bogus_doctype_cdata),
         cmocka_unit_test(test_rawtext),
+        cmocka_unit_test(test_raw_runs),
+        cmocka_unit_test(test_tag_buffers),
+        cmocka_unit_test(test_tag_random),
         cmocka_unit_test(test_script_escapes),
         cmocka_unit_test(test_template),
         cmocka_unit_test(test_unfinished),
