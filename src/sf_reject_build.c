@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sf_reject.h"
+#include "sf_teddy.h"
 
 
 /*
@@ -446,6 +447,7 @@ sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
     }
 
     memset(&rules->anchor_long, 0, sizeof(sf_anchor_set_t));
+    memset(&rules->teddy, 0, sizeof(sf_teddy_t));
 
     if (sf_reject_keys(rules, 0, &rules->anchor_all) != SF_OK) {
         return SF_ERROR;
@@ -463,7 +465,13 @@ sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
     /* a longer stride only when there are shorter anchors to leave out */
     for (i = 0; i < rules->nanchors; i++) {
         if (rules->anchors[i].len < SF_ANCHOR_LONG) {
-            return sf_reject_keys(rules, SF_ANCHOR_LONG, &rules->anchor_long);
+            if (sf_reject_keys(rules, SF_ANCHOR_LONG, &rules->anchor_long)
+                != SF_OK)
+            {
+                return SF_ERROR;
+            }
+
+            return sf_teddy_build(rules);
         }
     }
 

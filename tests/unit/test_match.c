@@ -1782,6 +1782,207 @@ test_reject_offsets(void **state)
 }
 
 
+/* Whether a long anchor of the rules is in the text, ASCII case aside:
+ * the definition the reject's long anchor probe answers by. */
+static int
+t_has_long(const unsigned char *text, size_t len)
+{
+    size_t              i, j, k;
+    unsigned char       c;
+    const sf_anchor_t  *a;
+
+    for (k = 0; k < rules->nanchors; k++) {
+        a = &rules->anchors[k];
+
+        for (i = 0; a->len >= SF_ANCHOR_LONG && i + a->len <= len; i++) {
+            for (j = 0; j < a->len; j++) {
+                c = text[i + j];
+                c = (c >= 'A' && c <= 'Z') ? c | 0x20 : c;
+
+                if (c != a->data[j]) {
+                    break;
+                }
+            }
+
+            if (j == a->len) {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+/* The reject's looks at text (len bytes, in a buffer of its own exact
+ * size) by the fused pass and by the SSE2 or byte-wise way: the same. */
+static void
+t_fused_same(const unsigned char *text, size_t len)
+{
+    int             ok0, ok1, lh0, lh1, hit0, hit1;
+    size_t          lo0, lo1, nb;
+    uint64_t        seen0, seen1;
+    unsigned char  *buf, bits0[64], bits1[64];
+
+    buf = malloc(len > 0 ? len : 1);
+    assert_non_null(buf);
+    memcpy(buf, text, len);
+    nb = sf_bits_size(rules->nphrases);
+    assert_true(nb <= sizeof(bits0));
+    memset(bits0, 0xa5, sizeof(bits0));
+    memset(bits1, 0xa5, sizeof(bits1));
+
+    ok0 = sf_reject_text(rules, buf, len, 0, &lo0, &seen0, &lh0, &hit0,
+                         bits0);
+    ok1 = sf_reject_text(rules, buf, len, 1, &lo1, &seen1, &lh1, &hit1,
+                         bits1);
+
+    if (ok0 != ok1 || (ok0 && (lo0 != lo1 || seen0 != seen1 || lh0 != lh1)))
+    {
+        print_message("text \"%.*s\" (%zu bytes)\n", (int) len,
+                      (const char *) text, len);
+    }
+
+    assert_int_equal(ok0, ok1);
+
+    if (ok0) {
+        assert_int_equal(lo0, lo1);
+        assert_int_equal(seen0, seen1);
+        assert_int_equal(lh0, lh1);
+        assert_int_equal(lh1, t_has_long(buf, len));
+        assert_int_equal(hit0, hit1);
+        assert_memory_equal(bits0, bits1, nb);
+    }
+
+    free(buf);
+}
+
+
+/*
+ * The fused AVX2 pass (sf_teddy.c: the count and the long anchors' scan
+ * at once) tells what the SSE2 or byte-wise scan and the stride probe
+ * tell, and a long anchor is found exactly where one is: texts of prose,
+ * markup, entities and UTF-8 with long anchors in any case at any place
+ * (across the 32-byte steps and in the last bytes), near misses, a byte
+ * that is not plain at each place of texts of each length around the
+ * pass's steps, texts long enough for its counters to be summed; each in
+ * a buffer of its own exact size, so ASan sees a read past it.
+ */
+static void
+test_reject_fused(void **state)
+{
+    size_t              i, j, k, len, off, n, pl;
+    uint32_t            seed;
+    unsigned char       text[12000];
+    const char         *pc;
+    const sf_anchor_t  *a, *longs[64];
+
+    static const char  *pieces[] = {
+        "lorem ", "Ipsum ", "dolor, ", "sit. ", "amet ", "  ", "\n", "x",
+        "0123 ", "&amp;", "&nbsp;", "<", "&", "caf\xc3\xa9 ", "\xe2\x80\x99",
+        "\xc2\xad", "\xe2\x80\x8b", "\x7f", "\xff", "pp ", "ORIGIN ",
+        "appear", "\t", "~", "`", "@"
+    };
+
+    (void) state;
+
+    load(NULL, 1);
+
+    /* the built-in pack has long anchors and the pass's tables */
+    n = 0;
+
+    for (k = 0; k < rules->nanchors && n < 64; k++) {
+        if (rules->anchors[k].len >= SF_ANCHOR_LONG) {
+            longs[n++] = &rules->anchors[k];
+        }
+    }
+
+    assert_true(n > 4);
+    assert_true(rules->teddy.made);
+
+    seed = 12345;
+
+    for (i = 0; i < 3000; i++) {
+        len = 0;
+        k = (i % 50) == 0 ? 9000 + t_rand(&seed) % 2000
+            : t_rand(&seed) % 700;
+
+        while (len < k) {
+            pc = pieces[t_rand(&seed) % (sizeof(pieces) / sizeof(pieces[0]))];
+            pl = strlen(pc);
+
+            /* mostly plain prose: the pass takes those whole */
+            if (((unsigned char) pc[0] >= 0x7f || pc[0] == '&' || pc[0] == '<')
+                && t_rand(&seed) % 8 != 0)
+            {
+                continue;
+            }
+
+            if ((t_rand(&seed) & 15) == 0) {
+                /* a long anchor, its letters in either case, or one with
+                 * a byte changed */
+                a = longs[t_rand(&seed) % n];
+
+                if (len + a->len > sizeof(text)) {
+                    break;
+                }
+
+                for (j = 0; j < a->len; j++) {
+                    text[len + j] = (t_rand(&seed) & 1) && a->data[j] >= 'a'
+                                    ? a->data[j] - 0x20 : a->data[j];
+                }
+
+                if (t_rand(&seed) & 1) {
+                    text[len + t_rand(&seed) % a->len] ^= 0x01;
+                }
+
+                len += a->len;
+                continue;
+            }
+
+            if (len + pl > sizeof(text)) {
+                break;
+            }
+
+            memcpy(text + len, pc, pl);
+            len += pl;
+        }
+
+        t_fused_same(text, len);
+    }
+
+    /* no white space: each byte of the pass's counters counts every
+     * step, past what a byte holds (255 steps) */
+    for (len = 8160; len < sizeof(text); len += 1111) {
+        memset(text, 'x', len);
+        t_fused_same(text, len);
+        memcpy(text + len - longs[1]->len, longs[1]->data, longs[1]->len);
+        t_fused_same(text, len);
+    }
+
+    /* every length around the steps: an anchor at each place, then a
+     * byte that is not plain at each place */
+    for (len = 0; len <= 80; len++) {
+        for (off = 0; off + longs[0]->len <= len; off++) {
+            memset(text, 'e', len);
+            memcpy(text + off, longs[0]->data, longs[0]->len);
+            text[off] = (unsigned char) (text[off] - 0x20);
+            t_fused_same(text, len);
+        }
+
+        for (off = 0; off < len; off++) {
+            memset(text, 'z', len);
+            text[off] = (off & 1) ? '&' : 0xc3;
+            t_fused_same(text, len);
+            text[off] = 0x7f;
+            t_fused_same(text, len);
+        }
+    }
+
+    unload();
+}
+
+
 /*
  * A text under 16 bytes ends in one or two word loads that overlap the
  * bytes before them (sf_reject_word_tail): a phrase, or one cut by a soft
@@ -2418,6 +2619,7 @@ main(void)
         cmocka_unit_test(test_fast_hazards),
         cmocka_unit_test(test_reject_offsets),
         cmocka_unit_test(test_reject_short_texts),
+        cmocka_unit_test(test_reject_fused),
         cmocka_unit_test(test_reject_lengths),
         cmocka_unit_test(test_reject_small_texts),
         cmocka_unit_test(test_decide_cost),
