@@ -353,10 +353,6 @@ static const unsigned char  sf_teddy_head[32] = { 0xff, 0xff, 0xff, 0xff };
 
 #define sf_teddy_load(p)  _mm256_loadu_si256((const __m256i *) (p))
 
-/* The buckets 32 bytes may be byte k of a window in. */
-#define sf_teddy_r(t, k, v)                                                   \
-    _mm256_shuffle_epi8(sf_teddy_load((t)->lo[k]), v)
-
 /* 0xff for a byte of 0x7f or more, '&' or '<' (not plain), else 0. */
 #define sf_teddy_bad(v)                                                       \
     _mm256_or_si256(_mm256_cmpeq_epi8(                                        \
@@ -388,20 +384,17 @@ sf_teddy_sum(__m256i acc)
 /*
  * The buckets of the windows that may start at p[0] to p[31]: the bytes
  * from p to p + 3 and v (the 32 from p + 4) looked up as bytes 0 to 4 of
- * a window.
+ * a window, in the tables t0 to t4 (kept in registers by the loop).
  */
-SF_TEDDY_TARGET static inline __m256i
-sf_teddy_windows(const sf_teddy_t *t, const unsigned char *p, __m256i v)
-{
-    __m256i  r;
+#define sf_teddy_windows(t0, t1, t2, t3, t4, p, v)                            \
+    _mm256_and_si256(                                                         \
+        _mm256_and_si256(                                                     \
+            _mm256_and_si256(_mm256_shuffle_epi8(t4, v),                      \
+                             _mm256_shuffle_epi8(t3, sf_teddy_load(p + 3))),  \
+            _mm256_shuffle_epi8(t2, sf_teddy_load(p + 2))),                   \
+        _mm256_and_si256(_mm256_shuffle_epi8(t1, sf_teddy_load(p + 1)),       \
+                         _mm256_shuffle_epi8(t0, sf_teddy_load(p))))
 
-    r = _mm256_and_si256(sf_teddy_r(t, 4, v),
-                         sf_teddy_r(t, 3, sf_teddy_load(p + 3)));
-    r = _mm256_and_si256(r, sf_teddy_r(t, 2, sf_teddy_load(p + 2)));
-    r = _mm256_and_si256(r, sf_teddy_r(t, 1, sf_teddy_load(p + 1)));
-
-    return _mm256_and_si256(r, sf_teddy_r(t, 0, sf_teddy_load(p)));
-}
 
 
 /* The candidates of windows e that start at base + j where mask has bit
@@ -422,53 +415,27 @@ sf_teddy_found(const sf_teddy_t *t, const unsigned char *text, size_t len,
 
 
 /*
- * The bytes from c on (1 to 31 of them), the last of a text of
- * SF_TEDDY_MIN bytes or more, and the windows from i on (those before
- * are seen, c = i + 4): 0 when the bytes are not plain.
- */
-SF_TEDDY_TARGET static int
-sf_teddy_last(const sf_teddy_t *t, const unsigned char *text, size_t len,
-    size_t i, size_t c, size_t *lower, int *found)
-{
-    __m256i  v, tail, e;
-
-    v = sf_teddy_load(text + len - 32);
-    tail = sf_teddy_load(sf_teddy_tail + len - c);
-
-    if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(v), tail)) != 0) {
-        return 0;
-    }
-
-    *lower += sf_teddy_sum(_mm256_sub_epi8(_mm256_setzero_si256(),
-                               _mm256_and_si256(tail, sf_teddy_kept(v))));
-
-    if (!*found) {
-        /* windows from len - 36 on */
-        e = sf_teddy_windows(t, text + len - 36, v);
-
-        if (!_mm256_testz_si256(e, e)) {
-            *found = sf_teddy_found(t, text, len, len - 36, e,
-                                    ~(uint32_t) 0 << (i - (len - 36)));
-        }
-    }
-
-    return 1;
-}
-
-
-/*
  * A step of 32: the windows that start at text[i] to text[i + 31] and
  * the bytes they end with, text[i + 4] to text[i + 35], counted.  The
- * first 4 bytes are counted before.
+ * first 4 bytes are counted before, the last (1 to 31 of them) in the 32
+ * that end the text, with the windows that end in them.
  */
 SF_TEDDY_TARGET static size_t
 sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
     size_t *lower, int *found)
 {
-    size_t   i, lim;
-    __m256i  v, e, bad, acc, head;
+    int       hit;
+    size_t    i, lim;
+    uint32_t  mask;
+    __m256i   v, e, bad, acc, head, t0, t1, t2, t3, t4;
 
     *found = 0;
+    hit = 0;
+    t0 = sf_teddy_load(t->lo[0]);
+    t1 = sf_teddy_load(t->lo[1]);
+    t2 = sf_teddy_load(t->lo[2]);
+    t3 = sf_teddy_load(t->lo[3]);
+    t4 = sf_teddy_load(t->lo[4]);
 
     /* the first 4 bytes */
     v = sf_teddy_load(text);
@@ -483,14 +450,14 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
     i = 0;
 
     for ( ;; ) {
-        /* as many steps as a byte of the counter takes (the first 4
-         * bytes counted in it) */
-        lim = i + 32 * 253 + 36 < len ? i + 32 * 253 + 36 : len;
+        /* as many steps as a byte of the counter takes, with the first
+         * bytes and the last */
+        lim = i + 32 * 252 + 36 < len ? i + 32 * 252 + 36 : len;
 
         for ( /* void */ ; i + 36 <= lim; i += 32) {
             v = sf_teddy_load(text + i + 4);
             bad = sf_teddy_bad(v);
-            e = sf_teddy_windows(t, text + i, v);
+            e = sf_teddy_windows(t0, t1, t2, t3, t4, text + i, v);
 
             if (!_mm256_testz_si256(_mm256_or_si256(bad, e),
                                     _mm256_or_si256(bad, e)))
@@ -500,26 +467,47 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
                     return i + 4;
                 }
 
-                if (!*found) {
-                    *found = sf_teddy_found(t, text, len, i, e,
-                                            ~(uint32_t) 0);
+                if (!hit) {
+                    hit = sf_teddy_found(t, text, len, i, e, ~(uint32_t) 0);
                 }
             }
 
             acc = _mm256_sub_epi8(acc, sf_teddy_kept(v));
         }
 
-        *lower += sf_teddy_sum(acc);
-        acc = _mm256_setzero_si256();
-
         if (lim == len) {
             break;
         }
+
+        *lower += sf_teddy_sum(acc);
+        acc = _mm256_setzero_si256();
     }
 
-    if (i + 4 < len && !sf_teddy_last(t, text, len, i, i + 4, lower, found)) {
-        return i + 4;
+    if (i + 4 < len) {
+        /* the bytes from i + 4 on, in the 32 that end the text */
+        v = sf_teddy_load(text + len - 32);
+        head = sf_teddy_load(sf_teddy_tail + len - (i + 4));
+
+        if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(v), head))
+            != 0)
+        {
+            *lower += sf_teddy_sum(acc);
+            return i + 4;
+        }
+
+        acc = _mm256_sub_epi8(acc, _mm256_and_si256(head, sf_teddy_kept(v)));
+
+        /* the windows from len - 36 on; those before i are seen */
+        e = sf_teddy_windows(t0, t1, t2, t3, t4, text + len - 36, v);
+        mask = ~(uint32_t) 0 << (i - (len - 36));
+
+        if (!hit && !_mm256_testz_si256(e, e)) {
+            hit = sf_teddy_found(t, text, len, len - 36, e, mask);
+        }
     }
+
+    *lower += sf_teddy_sum(acc);
+    *found = hit;
 
     return len;
 }
