@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sf_reject.h"
+#include "sf_reject_avx2.h"
 #include "sf_teddy.h"
 
 #if defined(__SSE2__) && !defined(SF_NO_SIMD)
@@ -878,21 +879,39 @@ static int
 sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
     size_t len, uint64_t seen, unsigned char *bits)
 {
-    int                   hit;
-    size_t                i, stride;
+    int                     hit;
+    size_t                  i, k, stride;
+    const sf_anchor_set_t  *set;
 
     if (len < 4 || rules->nanchors == 0) {
         return 0;
     }
 
-    stride = rules->anchor_all.stride;
+    set = &rules->anchor_all;
+    stride = set->stride;
     hit = 0;
     i = 0;
 
     /*
      * Every stride-th position: an anchor starting up to stride - 1
-     * bytes before shows there as one of its keys.
+     * bytes before shows there as one of its keys.  With AVX2, rounds of
+     * 2 x lane of them; a round with a key in the map has each position
+     * looked at.
      */
+    while (rules->avx2 && i + set->lane * stride + 16 <= len) {
+        i = sf_reject_avx2_next(set, text, len, i);
+
+        if (i + set->lane * stride + 16 > len) {
+            break;
+        }
+
+        for (k = 0; k < 2 * set->lane; k++) {
+            sf_reject_key(rules, text, len, i + k * stride, seen, bits, &hit);
+        }
+
+        i += 2 * set->lane * stride;
+    }
+
 #if (SF_REJECT_LE)
     if (stride == 3 || stride == 4) {
         for ( ;; ) {

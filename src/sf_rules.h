@@ -240,6 +240,14 @@ typedef struct {
     /* keys by bucket: those of bucket b from first[b] on */
     sf_anchor_key_t      *keys;
     uint32_t             *first;            /* SF_ANCHOR_BUCKETS + 1 */
+    /*
+     * For the AVX2 probe (sf_reject_avx2.c): how many probe positions a
+     * 16-byte load holds the keys of (lane: 2 to 4, at offsets 0, stride,
+     * ... up to 12), and the byte shuffle that puts their keys in its
+     * words (twice over, for both halves of a 32-byte register).
+     */
+    size_t                lane;
+    unsigned char         ctl[32];
 } sf_anchor_set_t;
 
 /* Anchors this long or longer also go to a set probed at stride 5 or
@@ -406,6 +414,8 @@ struct sf_rules_s {
      * on from rej_lo_k[SF_REJECT_LO_TAB - 1]) */
     unsigned char         rej_lo_k[SF_REJECT_LO_TAB];
     unsigned              rej_ok:1;
+    /* the reject's AVX2 loops run (sf_reject_avx2.c, sf_teddy.c) */
+    unsigned              avx2:1;
     unsigned              rej_nobloom:1;    /* a selector name has a space */
     unsigned              title_bound:1;    /* some rule is title_bound */
     unsigned              has_title:1;
@@ -451,8 +461,9 @@ int sf_reject_text(const sf_rules_t *rules, const unsigned char *text,
     size_t len, int fused, size_t *lower, uint64_t *seen, int *longhit,
     int *hit, unsigned char *bits);
 
-/* Tests: turns the fused pass off (0) or on (1, where the CPU has AVX2
- * and the tables were made); returns whether it is on. */
+/* Tests: turns the reject's AVX2 loops off (0) or on (1, where the CPU
+ * has AVX2; the fused pass where its tables were made); returns whether
+ * they are on. */
 int sf_teddy_use(sf_rules_t *rules, int on);
 
 /* The bloom bit of a class or id name. */

@@ -261,14 +261,15 @@ int
 sf_teddy_use(sf_rules_t *rules, int on)
 {
 #if (SF_TEDDY_AVX2)
-    rules->teddy.on = on && rules->teddy.made
-                      && __builtin_cpu_supports("avx2");
+    rules->avx2 = on && __builtin_cpu_supports("avx2");
 #else
     (void) on;
-    rules->teddy.on = 0;
+    rules->avx2 = 0;
 #endif
 
-    return rules->teddy.on;
+    rules->teddy.on = rules->avx2 && rules->teddy.made;
+
+    return rules->avx2;
 }
 
 

@@ -1815,7 +1815,8 @@ t_has_long(const unsigned char *text, size_t len)
 
 
 /* The reject's looks at text (len bytes, in a buffer of its own exact
- * size) by the fused pass and by the SSE2 or byte-wise way: the same. */
+ * size) with its AVX2 loops (the fused pass, the AVX2 stride probe)
+ * where they run, and by the SSE2 or byte-wise way: the same. */
 static void
 t_fused_same(const unsigned char *text, size_t len)
 {
@@ -1832,8 +1833,10 @@ t_fused_same(const unsigned char *text, size_t len)
     memset(bits0, 0xa5, sizeof(bits0));
     memset(bits1, 0xa5, sizeof(bits1));
 
+    sf_teddy_use(rules, 0);
     ok0 = sf_reject_text(rules, buf, len, 0, &lo0, &seen0, &lh0, &hit0,
                          bits0);
+    sf_teddy_use(rules, 1);
     ok1 = sf_reject_text(rules, buf, len, 1, &lo1, &seen1, &lh1, &hit1,
                          bits1);
 
@@ -1860,8 +1863,9 @@ t_fused_same(const unsigned char *text, size_t len)
 
 /*
  * The fused AVX2 pass (sf_teddy.c: the count and the long anchors' scan
- * at once) tells what the SSE2 or byte-wise scan and the stride probe
- * tell, and a long anchor is found exactly where one is: texts of prose,
+ * at once) and the AVX2 stride probe (sf_reject_avx2.c) tell what the
+ * SSE2 or byte-wise scan and the stride probes tell, and a long anchor is
+ * found exactly where one is: texts of prose,
  * markup, entities and UTF-8 with long anchors in any case at any place
  * (across the 32-byte steps and in the last bytes), near misses, a byte
  * that is not plain at each place of texts of each length around the
@@ -1875,7 +1879,7 @@ test_reject_fused(void **state)
     uint32_t            seed;
     unsigned char       text[12000];
     const char         *pc;
-    const sf_anchor_t  *a, *longs[64];
+    const sf_anchor_t  *a, *shortest, *longs[64];
 
     static const char  *pieces[] = {
         "lorem ", "Ipsum ", "dolor, ", "sit. ", "amet ", "  ", "\n", "x",
@@ -1900,6 +1904,12 @@ test_reject_fused(void **state)
     assert_true(n > 4);
     assert_true(rules->teddy.made);
 
+    for (shortest = &rules->anchors[0], k = 1; k < rules->nanchors; k++) {
+        if (rules->anchors[k].len < shortest->len) {
+            shortest = &rules->anchors[k];
+        }
+    }
+
     seed = 12345;
 
     for (i = 0; i < 3000; i++) {
@@ -1919,9 +1929,11 @@ test_reject_fused(void **state)
             }
 
             if ((t_rand(&seed) & 15) == 0) {
-                /* a long anchor, its letters in either case, or one with
-                 * a byte changed */
-                a = longs[t_rand(&seed) % n];
+                /* an anchor (mostly long ones), its letters in either
+                 * case, or one with a byte changed */
+                a = (t_rand(&seed) & 3) == 0
+                    ? &rules->anchors[t_rand(&seed) % rules->nanchors]
+                    : longs[t_rand(&seed) % n];
 
                 if (len + a->len > sizeof(text)) {
                     break;
@@ -1960,13 +1972,20 @@ test_reject_fused(void **state)
         t_fused_same(text, len);
     }
 
-    /* every length around the steps: an anchor at each place, then a
-     * byte that is not plain at each place */
+    /* every length around the steps: an anchor (a long one, the
+     * shortest) at each place, then a byte that is not plain at each
+     * place */
     for (len = 0; len <= 80; len++) {
         for (off = 0; off + longs[0]->len <= len; off++) {
             memset(text, 'e', len);
             memcpy(text + off, longs[0]->data, longs[0]->len);
             text[off] = (unsigned char) (text[off] - 0x20);
+            t_fused_same(text, len);
+        }
+
+        for (off = 0; off + shortest->len <= len; off++) {
+            memset(text, ' ', len);
+            memcpy(text + off, shortest->data, shortest->len);
             t_fused_same(text, len);
         }
 
