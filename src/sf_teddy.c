@@ -399,8 +399,8 @@ sf_teddy_sum(__m256i acc)
 
 
 /* The candidates of windows e that start at base + j where mask has bit
- * j: whether an anchor is there. */
-SF_TEDDY_TARGET static int
+ * j: whether an anchor is there.  Seldom called: out of line. */
+SF_TEDDY_TARGET SF_NOINLINE static int
 sf_teddy_found(const sf_teddy_t *t, const unsigned char *text, size_t len,
     size_t base, __m256i e, uint32_t mask)
 {
@@ -432,11 +432,6 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
 
     *found = 0;
     hit = 0;
-    t0 = sf_teddy_load(t->lo[0]);
-    t1 = sf_teddy_load(t->lo[1]);
-    t2 = sf_teddy_load(t->lo[2]);
-    t3 = sf_teddy_load(t->lo[3]);
-    t4 = sf_teddy_load(t->lo[4]);
 
     /* the first 4 bytes */
     v = sf_teddy_load(text);
@@ -448,12 +443,21 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
 
     acc = _mm256_sub_epi8(_mm256_setzero_si256(),
                           _mm256_and_si256(head, sf_teddy_kept(v)));
+    e = _mm256_setzero_si256();
     i = 0;
 
     for ( ;; ) {
-        /* as many steps as a byte of the counter takes, with the first
-         * bytes and the last */
+        /*
+         * As many steps as a byte of the counter takes, with the first
+         * bytes and the last.  The tables in registers: the loop leaves
+         * them for a candidate (rare), whose check keeps no register.
+         */
         lim = i + 32 * 252 + 36 < len ? i + 32 * 252 + 36 : len;
+        t0 = sf_teddy_load(t->lo[0]);
+        t1 = sf_teddy_load(t->lo[1]);
+        t2 = sf_teddy_load(t->lo[2]);
+        t3 = sf_teddy_load(t->lo[3]);
+        t4 = sf_teddy_load(t->lo[4]);
 
         for ( /* void */ ; i + 36 <= lim; i += 32) {
             v = sf_teddy_load(text + i + 4);
@@ -469,11 +473,22 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
                 }
 
                 if (!hit) {
-                    hit = sf_teddy_found(t, text, len, i, e, ~(uint32_t) 0);
+                    break;
                 }
             }
 
             acc = _mm256_sub_epi8(acc, sf_teddy_kept(v));
+        }
+
+        if (i + 36 <= lim) {
+            /* a candidate in the step at i: its bytes counted, the
+             * counters summed, then the check */
+            acc = _mm256_sub_epi8(acc, sf_teddy_kept(v));
+            *lower += sf_teddy_sum(acc);
+            acc = _mm256_setzero_si256();
+            hit = sf_teddy_found(t, text, len, i, e, ~(uint32_t) 0);
+            i += 32;
+            continue;
         }
 
         if (lim == len) {
@@ -499,7 +514,11 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
         acc = _mm256_sub_epi8(acc, _mm256_and_si256(head, sf_teddy_kept(v)));
 
         /* the windows from len - 36 on; those before i are seen */
-        e = sf_teddy_windows(t0, t1, t2, t3, t4, text + len - 36, v);
+        e = sf_teddy_windows(sf_teddy_load(t->lo[0]),
+                             sf_teddy_load(t->lo[1]),
+                             sf_teddy_load(t->lo[2]),
+                             sf_teddy_load(t->lo[3]),
+                             sf_teddy_load(t->lo[4]), text + len - 36, v);
         mask = ~(uint32_t) 0 << (i - (len - 36));
 
         if (!hit && !_mm256_testz_si256(e, e)) {
