@@ -502,7 +502,7 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
     if (i + 4 < len) {
         /* the bytes from i + 4 on, in the 32 that end the text */
         v = sf_teddy_load(text + len - 32);
-        head = sf_teddy_load(sf_teddy_tail + len - (i + 4));
+        head = sf_teddy_load(sf_teddy_tail + (len - (i + 4)));
 
         if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(v), head))
             != 0)
