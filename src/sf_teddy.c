@@ -500,7 +500,13 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
     }
 
     if (i + 4 < len) {
-        /* the bytes from i + 4 on, in the 32 that end the text */
+        /*
+         * The bytes from i + 4 on, in the 32 that end the text.  The
+         * tables are loaded again below: an empty asm tells the compiler
+         * so, which then keeps no copy of them through the loop's call.
+         */
+        __asm__ __volatile__ ("" ::: "memory");
+
         v = sf_teddy_load(text + len - 32);
         head = sf_teddy_load(sf_teddy_tail + (len - (i + 4)));
 
