@@ -164,6 +164,51 @@ sf_match_alnum(unsigned char c)
 
 
 /*
+ * A decimal character reference of 1 to 7 digits to a code point from
+ * U+00A0 to U+D7FF at p ("&#" checked): the code point, *used its length,
+ * as sf_entity() tells them (no clamping, no replacement, no windows-1252
+ * mapping applies to these), without its general decoding; 0 for any
+ * other, which goes to sf_entity().  Most references in news text are
+ * these ("&#8217;").
+ */
+static inline uint32_t
+sf_match_decimal(const unsigned char *p, size_t n, size_t *used)
+{
+    size_t    j;
+    uint32_t  cp;
+
+    cp = 0;
+
+    for (j = 2; j < n && j < 9 && p[j] >= '0' && p[j] <= '9'; j++) {
+        cp = cp * 10 + (uint32_t) (p[j] - '0');
+    }
+
+    if (j == 2 || j >= n || p[j] != ';' || cp < 0xa0 || cp > 0xd7ff) {
+        return 0;
+    }
+
+    *used = j + 1;
+
+    return cp;
+}
+
+
+/* Whether a character only separates letters, as white space does. */
+static int
+sf_match_separator_cp(uint32_t cp)
+{
+    switch (cp) {
+    case '"': case '\'': case '>': case 0xa0: case 0xa9: case 0xab:
+    case 0xae: case 0xbb: case 0x2013: case 0x2014: case 0x2018:
+    case 0x2019: case 0x201c: case 0x201d: case 0x2022: case 0x2026:
+        return 1;
+    }
+
+    return 0;
+}
+
+
+/*
  * An entity that decodes to a character which, like white space, only
  * separates letters: the raw text around it tells as much as the decoded
  * one.  Not '<' (markup), nor a '&' that a second round decodes further.
@@ -176,6 +221,17 @@ sf_match_separator(const unsigned char *p, size_t n, size_t *used,
     size_t          k;
     uint32_t        cp;
     unsigned char   tmp[4];
+
+    if (n > 3 && p[1] == '#') {
+        cp = sf_match_decimal(p, n, used);
+
+        if (cp != 0) {
+            /* 2 or 3 bytes in UTF-8 */
+            *lead = (unsigned char) (cp < 0x800 ? 0xc0 | (cp >> 6)
+                                                : 0xe0 | (cp >> 12));
+            return sf_match_separator_cp(cp);
+        }
+    }
 
     k = sf_entity(p, p + n, tmp, used);
 
@@ -215,14 +271,7 @@ sf_match_separator(const unsigned char *p, size_t n, size_t *used,
         return !(k > 0 && k < n && p[k] == ';');
     }
 
-    switch (cp) {
-    case '"': case '\'': case '>': case 0xa0: case 0xa9: case 0xab:
-    case 0xae: case 0xbb: case 0x2013: case 0x2014: case 0x2018:
-    case 0x2019: case 0x201c: case 0x201d: case 0x2022: case 0x2026:
-        return 1;
-    }
-
-    return 0;
+    return sf_match_separator_cp(cp);
 }
 
 

@@ -4,6 +4,7 @@
  * and names, limits, allocation failures, and the cost of a decision.
  */
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -2003,6 +2004,148 @@ test_reject_fused(void **state)
 
 
 /*
+ * What the reject's scan must tell of a text of plain ASCII around one
+ * character reference at ref: the reference read by sf_entity() as the
+ * normalization reads it, a separator (as white space: the quotes, '>',
+ * U+00A0, (c), <<, (R), >>, dashes, curly quotes, bullet, ellipsis, and
+ * a '&' a second round would not read with what follows) kept as its
+ * first byte, anything else not told about; a '&' that starts no
+ * reference is a plain byte.
+ */
+static int
+t_expect_ref(const unsigned char *text, size_t len, size_t ref,
+    size_t *lower, uint64_t *seen)
+{
+    size_t         i, k, used;
+    uint32_t       cp;
+    unsigned char  tmp[4];
+
+    k = sf_entity(text + ref, text + len, tmp, &used);
+
+    if (k == 0) {
+        used = 1;
+        tmp[0] = '&';
+        cp = '&';
+
+    } else {
+        cp = k == 1 ? tmp[0]
+             : k == 2 ? ((uint32_t) (tmp[0] & 0x1f) << 6) | (tmp[1] & 0x3f)
+             : k == 3 ? ((uint32_t) (tmp[0] & 0x0f) << 12)
+                        | ((uint32_t) (tmp[1] & 0x3f) << 6) | (tmp[2] & 0x3f)
+             : 0;
+
+        if (cp == '&') {
+            /* "&amp;": a second round would read what follows */
+            i = ref + used;
+
+            if (i < len && text[i] == '#') {
+                return 0;
+            }
+
+            for (k = 0; i + k < len && k < 8 && isalnum(text[i + k]); k++) {
+                /* void */
+            }
+
+            if (k > 0 && i + k < len && text[i + k] == ';') {
+                return 0;
+            }
+
+        } else if (!(cp == '"' || cp == '\'' || cp == '>' || cp == 0xa0
+              || cp == 0xa9 || cp == 0xab || cp == 0xae || cp == 0xbb
+              || cp == 0x2013 || cp == 0x2014 || cp == 0x2018
+              || cp == 0x2019 || cp == 0x201c || cp == 0x201d
+              || cp == 0x2022 || cp == 0x2026))
+        {
+            return 0;
+        }
+    }
+
+    *lower = tmp[0] < 0x80;
+    *seen = tmp[0] >= 0xc0 ? (uint64_t) 1 << (tmp[0] & 63) : 0;
+
+    for (i = 0; i < len; i++) {
+        if (i < ref || i >= ref + used) {
+            *lower += text[i] > ' ' && text[i] < 0x7f;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * Decimal references ("&#8217;") take a short way in the reject's scan:
+ * it tells of them what the general decoding tells, at and around every
+ * bound of that way (code points near U+00A0, U+D7FF, U+E000, windows-1252
+ * ones, up to 8 digits, leading zeros, no ';', the text's end, hex), in
+ * texts short (byte by byte) and long (past SSE2 and AVX2 steps).
+ */
+static void
+test_reject_decimal(void **state)
+{
+    int             ok, lh, hit;
+    size_t          i, f, p, len, ref, lo, elo;
+    uint64_t        seen, eseen;
+    unsigned char   text[128], bits[64];
+    char            num[32];
+
+    static const unsigned long  cps[] = {
+        0, 1, 34, 38, 39, 62, 0x7f, 0x80, 0x85, 0x91, 0x92, 0x9f, 0xa0,
+        0xa1, 0xa9, 0xab, 0xae, 0xbb, 0x7ff, 0x800, 0x2013, 0x2014, 0x2019,
+        0x2026, 0x20ac, 0xd7fe, 0xd7ff, 0xd800, 0xdfff, 0xe000, 0xfeff,
+        0xffff, 0x10000, 0x10ffff, 0x110000, 999999, 9999999, 10000000,
+        99999999
+    };
+    static const char          *forms[] = {
+        "&#%lu;", "&#0%lu;", "&#0000%lu;", "&#%lu", "&#%lu ", "&#x%lx;",
+        "&#%lu;;", "&#;%lu"
+    };
+
+    (void) state;
+
+    load(NULL, 1);
+
+    for (i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+        for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+            for (p = 0; p < 3; p++) {
+                /* the reference in a short text, in a long one, at the end */
+                len = p == 0 ? 3 : p == 1 ? 40 : 70;
+                memset(text, 'a', len);
+                ref = p == 2 ? len : len / 2;
+                snprintf(num, sizeof(num), forms[f], cps[i]);
+                memcpy(text + ref, num, strlen(num));
+                len = p == 2 ? ref + strlen(num) : len + strlen(num);
+
+                if (p != 2) {
+                    memset(text + ref + strlen(num), 'b', len - ref
+                                                         - strlen(num));
+                }
+
+                sf_teddy_use(rules, (int) (i & 1));
+                ok = sf_reject_text(rules, text, len, 1, &lo, &seen, &lh,
+                                    &hit, bits);
+
+                if (ok != t_expect_ref(text, len, ref, &elo, &eseen)) {
+                    print_message("\"%.*s\"\n", (int) len, (char *) text);
+                }
+
+                assert_int_equal(ok, t_expect_ref(text, len, ref, &elo,
+                                                  &eseen));
+
+                if (ok) {
+                    assert_int_equal(lo, elo);
+                    assert_int_equal(seen, eseen);
+                }
+            }
+        }
+    }
+
+    sf_teddy_use(rules, 1);
+    unload();
+}
+
+
+/*
  * A text under 16 bytes ends in one or two word loads that overlap the
  * bytes before them (sf_reject_word_tail): a phrase, or one cut by a soft
  * hyphen the normalization drops, at every offset of texts 4 to 17 bytes
@@ -2639,6 +2782,7 @@ main(void)
         cmocka_unit_test(test_reject_offsets),
         cmocka_unit_test(test_reject_short_texts),
         cmocka_unit_test(test_reject_fused),
+        cmocka_unit_test(test_reject_decimal),
         cmocka_unit_test(test_reject_lengths),
         cmocka_unit_test(test_reject_small_texts),
         cmocka_unit_test(test_decide_cost),
