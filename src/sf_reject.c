@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include "sf_reject.h"
+#include "sf_reject_avx2.h"
+#include "sf_teddy.h"
 
 #if defined(__SSE2__) && !defined(SF_NO_SIMD)
 #include <emmintrin.h>
@@ -162,6 +164,51 @@ sf_match_alnum(unsigned char c)
 
 
 /*
+ * A decimal character reference of 1 to 7 digits to a code point from
+ * U+00A0 to U+D7FF at p ("&#" checked): the code point, *used its length,
+ * as sf_entity() tells them (no clamping, no replacement, no windows-1252
+ * mapping applies to these), without its general decoding; 0 for any
+ * other, which goes to sf_entity().  Most references in news text are
+ * these ("&#8217;").
+ */
+static inline uint32_t
+sf_match_decimal(const unsigned char *p, size_t n, size_t *used)
+{
+    size_t    j;
+    uint32_t  cp;
+
+    cp = 0;
+
+    for (j = 2; j < n && j < 9 && p[j] >= '0' && p[j] <= '9'; j++) {
+        cp = cp * 10 + (uint32_t) (p[j] - '0');
+    }
+
+    if (j == 2 || j >= n || p[j] != ';' || cp < 0xa0 || cp > 0xd7ff) {
+        return 0;
+    }
+
+    *used = j + 1;
+
+    return cp;
+}
+
+
+/* Whether a character only separates letters, as white space does. */
+static int
+sf_match_separator_cp(uint32_t cp)
+{
+    switch (cp) {
+    case '"': case '\'': case '>': case 0xa0: case 0xa9: case 0xab:
+    case 0xae: case 0xbb: case 0x2013: case 0x2014: case 0x2018:
+    case 0x2019: case 0x201c: case 0x201d: case 0x2022: case 0x2026:
+        return 1;
+    }
+
+    return 0;
+}
+
+
+/*
  * An entity that decodes to a character which, like white space, only
  * separates letters: the raw text around it tells as much as the decoded
  * one.  Not '<' (markup), nor a '&' that a second round decodes further.
@@ -174,6 +221,17 @@ sf_match_separator(const unsigned char *p, size_t n, size_t *used,
     size_t          k;
     uint32_t        cp;
     unsigned char   tmp[4];
+
+    if (n > 3 && p[1] == '#') {
+        cp = sf_match_decimal(p, n, used);
+
+        if (cp != 0) {
+            /* 2 or 3 bytes in UTF-8 */
+            *lead = (unsigned char) (cp < 0x800 ? 0xc0 | (cp >> 6)
+                                                : 0xe0 | (cp >> 12));
+            return sf_match_separator_cp(cp);
+        }
+    }
 
     k = sf_entity(p, p + n, tmp, used);
 
@@ -213,14 +271,7 @@ sf_match_separator(const unsigned char *p, size_t n, size_t *used,
         return !(k > 0 && k < n && p[k] == ';');
     }
 
-    switch (cp) {
-    case '"': case '\'': case '>': case 0xa0: case 0xa9: case 0xab:
-    case 0xae: case 0xbb: case 0x2013: case 0x2014: case 0x2018:
-    case 0x2019: case 0x201c: case 0x201d: case 0x2022: case 0x2026:
-        return 1;
-    }
-
-    return 0;
+    return sf_match_separator_cp(cp);
 }
 
 
@@ -622,8 +673,9 @@ sf_reject_word_tail(const unsigned char *text, size_t len, size_t i,
 
 
 /*
- * Counts into *lower the bytes the normalized text keeps at least, and
- * into *seen the lead bytes (0xc0 + bit) of its non-ASCII characters.
+ * Adds to *lower the bytes the normalized text keeps at least, and to
+ * *seen the lead bytes (0xc0 + bit) of its non-ASCII characters, from
+ * text[i] on (where no entity nor character of the bytes before ends).
  * Returns 0 when the text is not one this can tell about.
  *
  * Every printable ASCII byte outside an entity stays one byte of the
@@ -631,10 +683,10 @@ sf_reject_word_tail(const unsigned char *text, size_t len, size_t i,
  * time can take goes so, the rest byte by byte.
  */
 static int
-sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
-    uint64_t *seenp)
+sf_reject_scan(const unsigned char *text, size_t len, size_t i,
+    size_t *lower, uint64_t *seenp)
 {
-    size_t          i, lo, stop;
+    size_t          lo, stop;
     uint64_t        seen, q;
 #if (SF_REJECT_SSE2)
     sf_count_t      ct;
@@ -644,9 +696,8 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t *lower,
     ct.rounds = 0;
 #endif
 
-    lo = 0;
-    seen = 0;
-    i = 0;
+    lo = *lower;
+    seen = *seenp;
 
     while (i < len) {
         stop = len;
@@ -877,21 +928,39 @@ static int
 sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
     size_t len, uint64_t seen, unsigned char *bits)
 {
-    int                   hit;
-    size_t                i, stride;
+    int                     hit;
+    size_t                  i, k, stride;
+    const sf_anchor_set_t  *set;
 
     if (len < 4 || rules->nanchors == 0) {
         return 0;
     }
 
-    stride = rules->anchor_all.stride;
+    set = &rules->anchor_all;
+    stride = set->stride;
     hit = 0;
     i = 0;
 
     /*
      * Every stride-th position: an anchor starting up to stride - 1
-     * bytes before shows there as one of its keys.
+     * bytes before shows there as one of its keys.  With AVX2, rounds of
+     * 2 x lane of them; a round with a key in the map has each position
+     * looked at.
      */
+    while (rules->avx2 && i + set->lane * stride + 16 <= len) {
+        i = sf_reject_avx2_next(set, text, len, i);
+
+        if (i + set->lane * stride + 16 > len) {
+            break;
+        }
+
+        for (k = 0; k < 2 * set->lane; k++) {
+            sf_reject_key(rules, text, len, i + k * stride, seen, bits, &hit);
+        }
+
+        i += 2 * set->lane * stride;
+    }
+
 #if (SF_REJECT_LE)
     if (stride == 3 || stride == 4) {
         for ( ;; ) {
@@ -1375,12 +1444,86 @@ sf_reject_scope(const sf_rules_t *rules, const sf_block_t *b, sf_tag_e tag,
 }
 
 
+/* The rules that cannot fire on a text keeping lo bytes or more. */
+static uint64_t
+sf_reject_lo(const sf_rules_t *rules, size_t lo)
+{
+    size_t  k;
+
+    if (lo < SF_REJECT_LO_TAB) {
+        k = rules->rej_lo_k[lo];
+
+    } else {
+        for (k = rules->rej_lo_k[SF_REJECT_LO_TAB - 1];
+             k < rules->rej_lo_n && rules->rej_lo_val[k] < lo;
+             k++)
+        {
+            /* void */
+        }
+    }
+
+    return k > 0 ? rules->rej_lo_mask[k - 1] : 0;
+}
+
+
+/*
+ * sf_reject_scan() over a text, by the fused pass (sf_teddy.c) first when
+ * fused is set and the pass runs: then *longhit is 1 or 0 when the pass
+ * told whether a long anchor is there (as sf_reject_probe_long() would),
+ * else -1.
+ */
+static inline int
+sf_reject_look(const sf_rules_t *rules, const unsigned char *text,
+    size_t len, int fused, size_t *lo, uint64_t *seen, int *longhit)
+{
+    int     found;
+    size_t  i;
+
+    *lo = 0;
+    *seen = 0;
+    *longhit = -1;
+    i = 0;
+
+    if (fused && rules->teddy.on && len >= SF_TEDDY_MIN) {
+        i = sf_teddy_scan(&rules->teddy, text, len, lo, &found);
+
+        if (i == len) {
+            *longhit = found;
+            return 1;
+        }
+    }
+
+    return i == len || sf_reject_scan(text, len, i, lo, seen);
+}
+
+
+int
+sf_reject_text(const sf_rules_t *rules, const unsigned char *text,
+    size_t len, int fused, size_t *lower, uint64_t *seen, int *longhit,
+    int *hit, unsigned char *bits)
+{
+    *hit = 0;
+
+    if (!sf_reject_look(rules, text, len, fused, lower, seen, longhit)) {
+        return 0;
+    }
+
+    if (*longhit < 0 && rules->anchor_long.map != NULL) {
+        *longhit = sf_reject_probe_long(rules, text, len);
+    }
+
+    *hit = sf_reject_probe(rules, text, len, *seen, bits);
+
+    return 1;
+}
+
+
 int
 sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *b, uint64_t *may)
 {
-    int       hit, n;
-    size_t    nl, nlc, lo, k;
+    int       hit, n, longhit, fused;
+    size_t    nl, nlc, lo;
     uint64_t  m, seen;
     sf_tag_e  tag;
     unsigned  first;
@@ -1431,11 +1574,19 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
     }
 
-    lo = 0;
-    seen = 0;
+    /*
+     * The fused pass when the long anchors will likely be probed: the
+     * rules left for a plain text of prose (a quarter of it white space
+     * at most) need one.  Only a guess: either way tells the same.
+     */
+    fused = rules->teddy.on && b->text_len >= SF_TEDDY_MIN
+            && rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS
+            && (m & rules->rej_all[nlc][first]
+                & rules->rej_long_plain[nlc][first]
+                & ~sf_reject_lo(rules, b->text_len - b->text_len / 4)) == 0;
 
-    if (b->text_len > 0
-        && !sf_reject_scan(b->text, b->text_len, &lo, &seen))
+    if (!sf_reject_look(rules, b->text, b->text_len, fused, &lo, &seen,
+                        &longhit))
     {
         return 0;
     }
@@ -1451,21 +1602,7 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
 
         /* none that takes a text as long */
-        if (lo < SF_REJECT_LO_TAB) {
-            k = rules->rej_lo_k[lo];
-
-        } else {
-            for (k = rules->rej_lo_k[SF_REJECT_LO_TAB - 1];
-                 k < rules->rej_lo_n && rules->rej_lo_val[k] < lo;
-                 k++)
-            {
-                /* void */
-            }
-        }
-
-        if (k > 0) {
-            m &= ~rules->rej_lo_mask[k - 1];
-        }
+        m &= ~sf_reject_lo(rules, lo);
 
         if (m == 0) {
             return 1;
@@ -1476,7 +1613,8 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
                   ? rules->rej_long_plain[nlc][first]
                   : rules->rej_long[nlc][first])) == 0
             && rules->anchor_long.map != NULL
-            && !sf_reject_probe_long(rules, b->text, b->text_len))
+            && !(longhit >= 0 ? longhit
+                 : sf_reject_probe_long(rules, b->text, b->text_len)))
         {
             return 1;
         }

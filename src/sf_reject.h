@@ -82,11 +82,14 @@ sf_anchor_key(const unsigned char *p)
 }
 
 
-/* Where a key's bit is in an anchor set's map. */
+/* Where a key's bit is in an anchor set's map (sf_reject_avx2.c hashes
+ * 8 keys at once the same way). */
+#define SF_ANCHOR_MUL  0x9e3779b1u
+
 static inline uint32_t
 sf_anchor_hash(uint32_t key)
 {
-    return (key * 0x9e3779b1u) >> (32 - SF_ANCHOR_BITS);
+    return (key * SF_ANCHOR_MUL) >> (32 - SF_ANCHOR_BITS);
 }
 
 #endif /* SF_REJECT_H_INCLUDED */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sf_reject.h"
+#include "sf_teddy.h"
 
 
 /*
@@ -143,6 +144,15 @@ sf_reject_keys(sf_rules_t *rules, size_t min, sf_anchor_set_t *set)
     set->nanchors = n;
     set->stride = stride;
     n *= stride;
+
+    /* the keys of a 16-byte load: offsets 0, stride, ... up to 12 */
+    set->lane = 12 / stride + 1 < 4 ? 12 / stride + 1 : 4;
+    memset(set->ctl, 0x80, sizeof(set->ctl));
+
+    for (k = 0; k < 4 * set->lane; k++) {
+        set->ctl[k] = (unsigned char) ((k / 4) * stride + k % 4);
+        set->ctl[16 + k] = set->ctl[k];
+    }
 
     set->map = sf_rules_alloc(rules, (size_t) 1 << SF_ANCHOR_BITS);
     set->keys = sf_rules_alloc(rules, (n + 1) * sizeof(sf_anchor_key_t));
@@ -446,6 +456,8 @@ sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
     }
 
     memset(&rules->anchor_long, 0, sizeof(sf_anchor_set_t));
+    memset(&rules->teddy, 0, sizeof(sf_teddy_t));
+    sf_teddy_use(rules, 1);
 
     if (sf_reject_keys(rules, 0, &rules->anchor_all) != SF_OK) {
         return SF_ERROR;
@@ -463,7 +475,13 @@ sf_reject_anchors(sf_rules_t *rules, const sf_phrase_t *table, size_t nph)
     /* a longer stride only when there are shorter anchors to leave out */
     for (i = 0; i < rules->nanchors; i++) {
         if (rules->anchors[i].len < SF_ANCHOR_LONG) {
-            return sf_reject_keys(rules, SF_ANCHOR_LONG, &rules->anchor_long);
+            if (sf_reject_keys(rules, SF_ANCHOR_LONG, &rules->anchor_long)
+                != SF_OK)
+            {
+                return SF_ERROR;
+            }
+
+            return sf_teddy_build(rules);
         }
     }
 

@@ -240,11 +240,41 @@ typedef struct {
     /* keys by bucket: those of bucket b from first[b] on */
     sf_anchor_key_t      *keys;
     uint32_t             *first;            /* SF_ANCHOR_BUCKETS + 1 */
+    /*
+     * For the AVX2 probe (sf_reject_avx2.c): how many probe positions a
+     * 16-byte load holds the keys of (lane: 2 to 4, at offsets 0, stride,
+     * ... up to 12), and the byte shuffle that puts their keys in its
+     * words (twice over, for both halves of a 32-byte register).
+     */
+    size_t                lane;
+    unsigned char         ctl[32];
 } sf_anchor_set_t;
 
 /* Anchors this long or longer also go to a set probed at stride 5 or
  * more: blocks whose candidate rules need none shorter take that one. */
 #define SF_ANCHOR_LONG    8
+
+
+/*
+ * The long anchors as the fused AVX2 pass looks for them (sf_teddy.c):
+ * each anchor (but one that holds another) has a window of 5 of its
+ * bytes in one of 8 buckets.  lo[k][n] has bit b when a window of bucket
+ * b has at its byte k a byte of low nibble n (twice over, for both halves
+ * of a 32-byte register).  The anchors of bucket b, with where their
+ * window starts in them, are anchors[e] and off[e], e from first[b] to
+ * first[b + 1] - 1.
+ */
+#define SF_TEDDY_WINDOW   5
+#define SF_TEDDY_BUCKETS  8
+
+typedef struct {
+    unsigned char         lo[SF_TEDDY_WINDOW][32];
+    const sf_anchor_t   **anchors;
+    unsigned char        *off;
+    uint32_t              first[SF_TEDDY_BUCKETS + 1];
+    unsigned              made:1;           /* the tables are there */
+    unsigned              on:1;             /* made, and the CPU has AVX2 */
+} sf_teddy_t;
 
 
 /*
@@ -332,6 +362,7 @@ struct sf_rules_s {
     uint64_t             *anchor_leads;
     sf_anchor_set_t       anchor_all;
     sf_anchor_set_t       anchor_long;      /* map NULL: none */
+    sf_teddy_t            teddy;            /* of anchor_long */
     /* phrase bits: those with an anchor shorter than SF_ANCHOR_LONG */
     unsigned char        *anchor_short;
     sf_wide_t            *wide;
@@ -383,6 +414,8 @@ struct sf_rules_s {
      * on from rej_lo_k[SF_REJECT_LO_TAB - 1]) */
     unsigned char         rej_lo_k[SF_REJECT_LO_TAB];
     unsigned              rej_ok:1;
+    /* the reject's AVX2 loops run (sf_reject_avx2.c, sf_teddy.c) */
+    unsigned              avx2:1;
     unsigned              rej_nobloom:1;    /* a selector name has a space */
     unsigned              title_bound:1;    /* some rule is title_bound */
     unsigned              has_title:1;
@@ -414,6 +447,24 @@ int sf_reject_compile(sf_rules_t *rules);
 
 /* Tests: with on == 0 every decision takes the slow path. */
 void sf_match_fast(sf_match_t *match, int on);
+
+/*
+ * Tests: the raw-text reject's looks at a text, as sf_reject_block() has
+ * them, by the fused AVX2 pass where it runs (fused 1) or by the SSE2 or
+ * byte-wise scan and the long anchors' stride probe (fused 0): whether
+ * it accepts the text (no hazard), then the bytes the normalized text
+ * keeps at least, the lead bytes seen, whether a long anchor is there
+ * (-1: the rules have no long set) and what the probe of all anchors
+ * tells (*hit, and bits[] as it leaves them).
+ */
+int sf_reject_text(const sf_rules_t *rules, const unsigned char *text,
+    size_t len, int fused, size_t *lower, uint64_t *seen, int *longhit,
+    int *hit, unsigned char *bits);
+
+/* Tests: turns the reject's AVX2 loops off (0) or on (1, where the CPU
+ * has AVX2; the fused pass where its tables were made); returns whether
+ * they are on. */
+int sf_teddy_use(sf_rules_t *rules, int on);
 
 /* The bloom bit of a class or id name. */
 #define sf_rules_bloom(p, len)                                                \

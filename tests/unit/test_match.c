@@ -4,6 +4,7 @@
  * and names, limits, allocation failures, and the cost of a decision.
  */
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -2083,6 +2084,368 @@ test_reject_offsets(void **state)
 }
 
 
+/* Whether a long anchor of the rules is in the text, ASCII case aside:
+ * the definition the reject's long anchor probe answers by. */
+static int
+t_has_long(const unsigned char *text, size_t len)
+{
+    size_t              i, j, k;
+    unsigned char       c;
+    const sf_anchor_t  *a;
+
+    for (k = 0; k < rules->nanchors; k++) {
+        a = &rules->anchors[k];
+
+        for (i = 0; a->len >= SF_ANCHOR_LONG && i + a->len <= len; i++) {
+            for (j = 0; j < a->len; j++) {
+                c = text[i + j];
+                c = (c >= 'A' && c <= 'Z') ? c | 0x20 : c;
+
+                if (c != a->data[j]) {
+                    break;
+                }
+            }
+
+            if (j == a->len) {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+/* The reject's looks at text (len bytes, in a buffer of its own exact
+ * size) with its AVX2 loops (the fused pass, the AVX2 stride probe)
+ * where they run, and by the SSE2 or byte-wise way: the same. */
+static void
+t_fused_same(const unsigned char *text, size_t len)
+{
+    int             ok0, ok1, lh0, lh1, hit0, hit1;
+    size_t          lo0, lo1, nb;
+    uint64_t        seen0, seen1;
+    unsigned char  *buf, bits0[64], bits1[64];
+
+    buf = malloc(len > 0 ? len : 1);
+    assert_non_null(buf);
+    memcpy(buf, text, len);
+    nb = sf_bits_size(rules->nphrases);
+    assert_true(nb <= sizeof(bits0));
+    memset(bits0, 0xa5, sizeof(bits0));
+    memset(bits1, 0xa5, sizeof(bits1));
+
+    sf_teddy_use(rules, 0);
+    ok0 = sf_reject_text(rules, buf, len, 0, &lo0, &seen0, &lh0, &hit0,
+                         bits0);
+    sf_teddy_use(rules, 1);
+    ok1 = sf_reject_text(rules, buf, len, 1, &lo1, &seen1, &lh1, &hit1,
+                         bits1);
+
+    if (ok0 != ok1 || (ok0 && (lo0 != lo1 || seen0 != seen1 || lh0 != lh1)))
+    {
+        print_message("text \"%.*s\" (%zu bytes)\n", (int) len,
+                      (const char *) text, len);
+    }
+
+    assert_int_equal(ok0, ok1);
+
+    if (ok0) {
+        assert_int_equal(lo0, lo1);
+        assert_int_equal(seen0, seen1);
+        assert_int_equal(lh0, lh1);
+        assert_int_equal(lh1, t_has_long(buf, len));
+        assert_int_equal(hit0, hit1);
+        assert_memory_equal(bits0, bits1, nb);
+    }
+
+    free(buf);
+}
+
+
+/*
+ * The fused AVX2 pass (sf_teddy.c: the count and the long anchors' scan
+ * at once) and the AVX2 stride probe (sf_reject_avx2.c) tell what the
+ * SSE2 or byte-wise scan and the stride probes tell, and a long anchor is
+ * found exactly where one is: texts of prose,
+ * markup, entities and UTF-8 with long anchors in any case at any place
+ * (across the 32-byte steps and in the last bytes), near misses, a byte
+ * that is not plain at each place of texts of each length around the
+ * pass's steps, texts long enough for its counters to be summed; each in
+ * a buffer of its own exact size, so ASan sees a read past it.
+ */
+static void
+test_reject_fused(void **state)
+{
+    size_t              i, j, k, len, off, n, pl;
+    uint32_t            seed;
+    unsigned char       text[12000];
+    const char         *pc;
+    const sf_anchor_t  *a, *shortest, *longs[64];
+
+    static const char  *pieces[] = {
+        "lorem ", "Ipsum ", "dolor, ", "sit. ", "amet ", "  ", "\n", "x",
+        "0123 ", "&amp;", "&nbsp;", "<", "&", "caf\xc3\xa9 ", "\xe2\x80\x99",
+        "\xc2\xad", "\xe2\x80\x8b", "\x7f", "\xff", "pp ", "ORIGIN ",
+        "appear", "\t", "~", "`", "@"
+    };
+
+    (void) state;
+
+    load(NULL, 1);
+
+    /* the built-in pack has long anchors and the pass's tables */
+    n = 0;
+
+    for (k = 0; k < rules->nanchors && n < 64; k++) {
+        if (rules->anchors[k].len >= SF_ANCHOR_LONG) {
+            longs[n++] = &rules->anchors[k];
+        }
+    }
+
+    assert_true(n > 4);
+    assert_true(rules->teddy.made);
+
+    for (shortest = &rules->anchors[0], k = 1; k < rules->nanchors; k++) {
+        if (rules->anchors[k].len < shortest->len) {
+            shortest = &rules->anchors[k];
+        }
+    }
+
+    seed = 12345;
+
+    for (i = 0; i < 3000; i++) {
+        len = 0;
+        k = (i % 50) == 0 ? 9000 + t_rand(&seed) % 2000
+            : t_rand(&seed) % 700;
+
+        while (len < k) {
+            pc = pieces[t_rand(&seed) % (sizeof(pieces) / sizeof(pieces[0]))];
+            pl = strlen(pc);
+
+            /* mostly plain prose: the pass takes those whole */
+            if (((unsigned char) pc[0] >= 0x7f || pc[0] == '&' || pc[0] == '<')
+                && t_rand(&seed) % 8 != 0)
+            {
+                continue;
+            }
+
+            if ((t_rand(&seed) & 15) == 0) {
+                /* an anchor (mostly long ones), its letters in either
+                 * case, or one with a byte changed */
+                a = (t_rand(&seed) & 3) == 0
+                    ? &rules->anchors[t_rand(&seed) % rules->nanchors]
+                    : longs[t_rand(&seed) % n];
+
+                if (len + a->len > sizeof(text)) {
+                    break;
+                }
+
+                for (j = 0; j < a->len; j++) {
+                    text[len + j] = (t_rand(&seed) & 1) && a->data[j] >= 'a'
+                                    ? a->data[j] - 0x20 : a->data[j];
+                }
+
+                if (t_rand(&seed) & 1) {
+                    text[len + t_rand(&seed) % a->len] ^= 0x01;
+                }
+
+                len += a->len;
+                continue;
+            }
+
+            if (len + pl > sizeof(text)) {
+                break;
+            }
+
+            memcpy(text + len, pc, pl);
+            len += pl;
+        }
+
+        t_fused_same(text, len);
+    }
+
+    /* no white space: each byte of the pass's counters counts every
+     * step, past what a byte holds (255 steps) */
+    for (len = 8160; len < sizeof(text); len += 1111) {
+        memset(text, 'x', len);
+        t_fused_same(text, len);
+        memcpy(text + len - longs[1]->len, longs[1]->data, longs[1]->len);
+        t_fused_same(text, len);
+    }
+
+    /* every length around the steps: an anchor (a long one, the
+     * shortest) at each place, then a byte that is not plain at each
+     * place */
+    for (len = 0; len <= 80; len++) {
+        for (off = 0; off + longs[0]->len <= len; off++) {
+            memset(text, 'e', len);
+            memcpy(text + off, longs[0]->data, longs[0]->len);
+            text[off] = (unsigned char) (text[off] - 0x20);
+            t_fused_same(text, len);
+        }
+
+        for (off = 0; off + shortest->len <= len; off++) {
+            memset(text, ' ', len);
+            memcpy(text + off, shortest->data, shortest->len);
+            t_fused_same(text, len);
+        }
+
+        for (off = 0; off < len; off++) {
+            memset(text, 'z', len);
+            text[off] = (off & 1) ? '&' : 0xc3;
+            t_fused_same(text, len);
+            text[off] = 0x7f;
+            t_fused_same(text, len);
+        }
+    }
+
+    unload();
+}
+
+
+/*
+ * What the reject's scan must tell of a text of plain ASCII around one
+ * character reference at ref: the reference read by sf_entity() as the
+ * normalization reads it, a separator (as white space: the quotes, '>',
+ * U+00A0, (c), <<, (R), >>, dashes, curly quotes, bullet, ellipsis, and
+ * a '&' a second round would not read with what follows) kept as its
+ * first byte, anything else not told about; a '&' that starts no
+ * reference is a plain byte.
+ */
+static int
+t_expect_ref(const unsigned char *text, size_t len, size_t ref,
+    size_t *lower, uint64_t *seen)
+{
+    size_t         i, k, used;
+    uint32_t       cp;
+    unsigned char  tmp[4];
+
+    k = sf_entity(text + ref, text + len, tmp, &used);
+
+    if (k == 0) {
+        used = 1;
+        tmp[0] = '&';
+        cp = '&';
+
+    } else {
+        cp = k == 1 ? tmp[0]
+             : k == 2 ? ((uint32_t) (tmp[0] & 0x1f) << 6) | (tmp[1] & 0x3f)
+             : k == 3 ? ((uint32_t) (tmp[0] & 0x0f) << 12)
+                        | ((uint32_t) (tmp[1] & 0x3f) << 6) | (tmp[2] & 0x3f)
+             : 0;
+
+        if (cp == '&') {
+            /* "&amp;": a second round would read what follows */
+            i = ref + used;
+
+            if (i < len && text[i] == '#') {
+                return 0;
+            }
+
+            for (k = 0; i + k < len && k < 8 && isalnum(text[i + k]); k++) {
+                /* void */
+            }
+
+            if (k > 0 && i + k < len && text[i + k] == ';') {
+                return 0;
+            }
+
+        } else if (!(cp == '"' || cp == '\'' || cp == '>' || cp == 0xa0
+              || cp == 0xa9 || cp == 0xab || cp == 0xae || cp == 0xbb
+              || cp == 0x2013 || cp == 0x2014 || cp == 0x2018
+              || cp == 0x2019 || cp == 0x201c || cp == 0x201d
+              || cp == 0x2022 || cp == 0x2026))
+        {
+            return 0;
+        }
+    }
+
+    *lower = tmp[0] < 0x80;
+    *seen = tmp[0] >= 0xc0 ? (uint64_t) 1 << (tmp[0] & 63) : 0;
+
+    for (i = 0; i < len; i++) {
+        if (i < ref || i >= ref + used) {
+            *lower += text[i] > ' ' && text[i] < 0x7f;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * Decimal references ("&#8217;") take a short way in the reject's scan:
+ * it tells of them what the general decoding tells, at and around every
+ * bound of that way (code points near U+00A0, U+D7FF, U+E000, windows-1252
+ * ones, up to 8 digits, leading zeros, no ';', the text's end, hex), in
+ * texts short (byte by byte) and long (past SSE2 and AVX2 steps).
+ */
+static void
+test_reject_decimal(void **state)
+{
+    int             ok, lh, hit;
+    size_t          i, f, p, len, ref, lo, elo;
+    uint64_t        seen, eseen;
+    unsigned char   text[128], bits[64];
+    char            num[32];
+
+    static const unsigned long  cps[] = {
+        0, 1, 34, 38, 39, 62, 0x7f, 0x80, 0x85, 0x91, 0x92, 0x9f, 0xa0,
+        0xa1, 0xa9, 0xab, 0xae, 0xbb, 0x7ff, 0x800, 0x2013, 0x2014, 0x2019,
+        0x2026, 0x20ac, 0xd7fe, 0xd7ff, 0xd800, 0xdfff, 0xe000, 0xfeff,
+        0xffff, 0x10000, 0x10ffff, 0x110000, 999999, 9999999, 10000000,
+        99999999
+    };
+    static const char          *forms[] = {
+        "&#%lu;", "&#0%lu;", "&#0000%lu;", "&#%lu", "&#%lu ", "&#x%lx;",
+        "&#%lu;;", "&#;%lu"
+    };
+
+    (void) state;
+
+    load(NULL, 1);
+
+    for (i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+        for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+            for (p = 0; p < 3; p++) {
+                /* the reference in a short text, in a long one, at the end */
+                len = p == 0 ? 3 : p == 1 ? 40 : 70;
+                memset(text, 'a', len);
+                ref = p == 2 ? len : len / 2;
+                snprintf(num, sizeof(num), forms[f], cps[i]);
+                memcpy(text + ref, num, strlen(num));
+                len = p == 2 ? ref + strlen(num) : len + strlen(num);
+
+                if (p != 2) {
+                    memset(text + ref + strlen(num), 'b', len - ref
+                                                         - strlen(num));
+                }
+
+                sf_teddy_use(rules, (int) (i & 1));
+                ok = sf_reject_text(rules, text, len, 1, &lo, &seen, &lh,
+                                    &hit, bits);
+
+                if (ok != t_expect_ref(text, len, ref, &elo, &eseen)) {
+                    print_message("\"%.*s\"\n", (int) len, (char *) text);
+                }
+
+                assert_int_equal(ok, t_expect_ref(text, len, ref, &elo,
+                                                  &eseen));
+
+                if (ok) {
+                    assert_int_equal(lo, elo);
+                    assert_int_equal(seen, eseen);
+                }
+            }
+        }
+    }
+
+    sf_teddy_use(rules, 1);
+    unload();
+}
+
+
 /*
  * A text under 16 bytes ends in one or two word loads that overlap the
  * bytes before them (sf_reject_word_tail): a phrase, or one cut by a soft
@@ -2722,6 +3085,8 @@ main(void)
         cmocka_unit_test(test_fast_hazards),
         cmocka_unit_test(test_reject_offsets),
         cmocka_unit_test(test_reject_short_texts),
+        cmocka_unit_test(test_reject_fused),
+        cmocka_unit_test(test_reject_decimal),
         cmocka_unit_test(test_reject_lengths),
         cmocka_unit_test(test_reject_small_texts),
         cmocka_unit_test(test_decide_cost),

@@ -1,0 +1,21 @@
+/*
+ * sf_reject_avx2.h: the raw-text reject's AVX2 stride probe
+ * (sf_reject_avx2.c), used by sf_reject.c where rules->avx2.  Internal.
+ */
+
+#ifndef SF_REJECT_AVX2_H_INCLUDED
+#define SF_REJECT_AVX2_H_INCLUDED
+
+#include "sf_rules.h"
+
+
+/*
+ * The set's probe positions from i on (a multiple of its stride), a
+ * round of 2 x set->lane of them at a time: the first position of the
+ * first round where a key of one is in the map, or of the first round
+ * that does not fit (i + set->lane x stride + 16 > len).
+ */
+size_t sf_reject_avx2_next(const sf_anchor_set_t *set,
+    const unsigned char *text, size_t len, size_t i);
+
+#endif /* SF_REJECT_AVX2_H_INCLUDED */

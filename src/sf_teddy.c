@@ -1,0 +1,555 @@
+/*
+ * sf_teddy.c: the raw-text reject's fused AVX2 pass over a block's text:
+ * what sf_reject_scan() counts and whether sf_reject_probe_long() would
+ * find a long anchor, told in one pass of 32 bytes a step for a text of
+ * plain ASCII (most prose); any other text goes on the SSE2 or byte-wise
+ * way from the first step that is not plain (sf_reject.c).
+ *
+ * The long anchors are looked for by fingerprints, in the way of Teddy
+ * (Hyperscan's literal matcher): each anchor has a window of 5 of its
+ * bytes in one of 8 buckets.  For each byte of a window, a table by a
+ * text byte's low nibble gives the buckets whose windows may have that
+ * byte there; a byte shuffle looks it up for 32 bytes at once (0 for a
+ * byte of 0x80 or more).  Where the 5 bytes from a position share a
+ * bucket, the anchors of the bucket are compared there.  An anchor's
+ * bytes are [a-z0-9], and the text bytes that match them (ASCII case
+ * aside) have the same low nibble: no anchor is missed.  Five low nibbles
+ * tell prose from the windows about as well as four whole bytes do, in
+ * 5 shuffles a step instead of 8.
+ *
+ * The windows and buckets are chosen to fire seldom on prose: the window
+ * of the rarer nibbles, the bucket whose nibble sets grow least.  The
+ * stride probe hashes a key every 5 bytes at ~8 instructions; this pass,
+ * with the counting, costs ~1 a byte.
+ */
+
+#include <string.h>
+
+#include "sf_match.h"
+#include "sf_teddy.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(SF_NO_SIMD)
+#include <immintrin.h>
+#define SF_TEDDY_AVX2   1
+#define SF_TEDDY_TARGET __attribute__ ((target("avx2")))
+#else
+#define SF_TEDDY_AVX2   0
+#endif
+
+
+/* More windows than this and the buckets would fire often: the stride
+ * probe then. */
+#define SF_TEDDY_MAX      48
+
+
+/* How often an ASCII byte of English prose has each low nibble, per
+ * mille, roughly (' ' is most of 0): only to choose windows and
+ * buckets. */
+static const unsigned short  sf_teddy_freq[16] = {
+    189, 56, 74, 81, 96, 115, 30, 28, 33, 82, 21, 6, 36, 19, 61, 74
+};
+
+
+/* The share of prose positions where a bucket of these low nibble sets
+ * (per window byte, a bit per nibble) would fire, bytes taken as
+ * independent. */
+static double
+sf_teddy_cost(const unsigned *lo)
+{
+    double    p, s;
+    unsigned  k, n;
+
+    p = 1.0;
+
+    for (k = 0; k < SF_TEDDY_WINDOW; k++) {
+        s = 0.0;
+
+        for (n = 0; n < 16; n++) {
+            if ((lo[k] >> n) & 1) {
+                s += sf_teddy_freq[n] / 1000.0;
+            }
+        }
+
+        p *= s;
+    }
+
+    return p;
+}
+
+
+/* Whether anchor a holds anchor b (of no more bytes). */
+static int
+sf_teddy_holds(const sf_anchor_t *a, const sf_anchor_t *b)
+{
+    size_t  i;
+
+    for (i = 0; i + b->len <= a->len; i++) {
+        if (memcmp(a->data + i, b->data, b->len) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* Whether the long anchor i is left out: another one is in it (of two
+ * alike, the first stays).  Found the other, this one is too. */
+static int
+sf_teddy_redundant(const sf_rules_t *rules, size_t i)
+{
+    size_t              j;
+    const sf_anchor_t  *a, *b;
+
+    a = &rules->anchors[i];
+
+    for (j = 0; j < rules->nanchors; j++) {
+        b = &rules->anchors[j];
+
+        if (j != i && b->len >= SF_ANCHOR_LONG && b->len <= a->len
+            && (b->len < a->len || j < i) && sf_teddy_holds(a, b))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* Where the window of the rarest nibbles starts in an anchor. */
+static unsigned char
+sf_teddy_window(const sf_anchor_t *a)
+{
+    size_t    o, k, best;
+    double    p, low;
+    unsigned  lo[SF_TEDDY_WINDOW];
+
+    best = 0;
+    low = 2.0;
+
+    for (o = 0; o + SF_TEDDY_WINDOW <= a->len && o < 256; o++) {
+        for (k = 0; k < SF_TEDDY_WINDOW; k++) {
+            lo[k] = 1u << (a->data[o + k] & 15);
+        }
+
+        p = sf_teddy_cost(lo);
+
+        if (p < low) {
+            low = p;
+            best = o;
+        }
+    }
+
+    return (unsigned char) best;
+}
+
+
+/* The bucket a window joins: the one whose cost grows least. */
+static unsigned
+sf_teddy_bucket(unsigned lo[][SF_TEDDY_WINDOW], const unsigned char *w)
+{
+    double    grow, least;
+    unsigned  b, k, best, l2[SF_TEDDY_WINDOW];
+
+    best = 0;
+    least = 2.0;
+
+    for (b = 0; b < SF_TEDDY_BUCKETS; b++) {
+        for (k = 0; k < SF_TEDDY_WINDOW; k++) {
+            l2[k] = lo[b][k] | (1u << (w[k] & 15));
+        }
+
+        grow = sf_teddy_cost(l2) - sf_teddy_cost(lo[b]);
+
+        if (grow < least) {
+            least = grow;
+            best = b;
+        }
+    }
+
+    for (k = 0; k < SF_TEDDY_WINDOW; k++) {
+        lo[best][k] |= 1u << (w[k] & 15);
+    }
+
+    return best;
+}
+
+
+int
+sf_teddy_build(sf_rules_t *rules)
+{
+    size_t              i, n, e;
+    unsigned            b, k, lo[SF_TEDDY_BUCKETS][SF_TEDDY_WINDOW];
+    uint32_t            pos[SF_TEDDY_BUCKETS];
+    sf_teddy_t         *t;
+    unsigned char       off[SF_TEDDY_MAX], bucket[SF_TEDDY_MAX];
+    const sf_anchor_t  *a, *win[SF_TEDDY_MAX];
+
+    t = &rules->teddy;
+    memset(t, 0, sizeof(sf_teddy_t));
+    memset(lo, 0, sizeof(lo));
+
+    if (rules->anchor_long.map == NULL) {
+        return SF_OK;
+    }
+
+    n = 0;
+
+    for (i = 0; i < rules->nanchors; i++) {
+        a = &rules->anchors[i];
+
+        if (a->len < SF_ANCHOR_LONG || sf_teddy_redundant(rules, i)) {
+            continue;
+        }
+
+        if (n == SF_TEDDY_MAX) {
+            /* too many to tell by 8 buckets: the stride probe */
+            return SF_OK;
+        }
+
+        win[n] = a;
+        off[n] = sf_teddy_window(a);
+        bucket[n] = (unsigned char) sf_teddy_bucket(lo, a->data + off[n]);
+        n++;
+    }
+
+    t->anchors = sf_rules_alloc(rules, (n + 1) * sizeof(sf_anchor_t *));
+    t->off = sf_rules_alloc(rules, n + 1);
+
+    if (t->anchors == NULL || t->off == NULL) {
+        return SF_ERROR;
+    }
+
+    /* the shuffle tables, the same in both halves */
+    for (b = 0; b < SF_TEDDY_BUCKETS; b++) {
+        for (k = 0; k < SF_TEDDY_WINDOW; k++) {
+            for (e = 0; e < 16; e++) {
+                if ((lo[b][k] >> e) & 1) {
+                    t->lo[k][e] |= (unsigned char) (1u << b);
+                    t->lo[k][e + 16] |= (unsigned char) (1u << b);
+                }
+            }
+        }
+    }
+
+    /* by bucket: counted, where each starts, then filled in order */
+    for (i = 0; i < n; i++) {
+        t->first[bucket[i] + 1]++;
+    }
+
+    for (b = 1; b <= SF_TEDDY_BUCKETS; b++) {
+        t->first[b] += t->first[b - 1];
+    }
+
+    memcpy(pos, t->first, sizeof(pos));
+
+    for (i = 0; i < n; i++) {
+        e = pos[bucket[i]]++;
+        t->anchors[e] = win[i];
+        t->off[e] = off[i];
+    }
+
+    t->made = 1;
+    sf_teddy_use(rules, 1);
+
+    return SF_OK;
+}
+
+
+int
+sf_teddy_use(sf_rules_t *rules, int on)
+{
+#if (SF_TEDDY_AVX2)
+    rules->avx2 = on && __builtin_cpu_supports("avx2");
+#else
+    (void) on;
+    rules->avx2 = 0;
+#endif
+
+    rules->teddy.on = rules->avx2 && rules->teddy.made;
+
+    return rules->avx2;
+}
+
+
+/* ---- the pass ------------------------------------------------------- */
+
+#if (SF_TEDDY_AVX2)
+
+/* Whether text[s..] holds the anchor, ASCII case aside. */
+static int
+sf_teddy_at(const unsigned char *text, size_t len, size_t s,
+    const sf_anchor_t *a)
+{
+    size_t         j;
+    unsigned char  c;
+
+    if (len - s < a->len) {
+        return 0;
+    }
+
+    for (j = 0; j < a->len; j++) {
+        c = text[s + j];
+
+        if (c >= 'A' && c <= 'Z') {
+            c |= 0x20;
+        }
+
+        if (c != a->data[j]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * The candidates of a step: mask has bit j when a window may start at
+ * base + j, in the buckets of bits r[j].  Returns whether an anchor of
+ * one of them is there.
+ */
+static int
+sf_teddy_check(const sf_teddy_t *t, const unsigned char *text, size_t len,
+    size_t base, uint32_t mask, const unsigned char *r)
+{
+    size_t    p, e;
+    unsigned  j, bits, b;
+
+    for ( /* void */ ; mask != 0; mask &= mask - 1) {
+        j = (unsigned) sf_ctz64(mask);
+        p = base + j;
+
+        for (bits = r[j]; bits != 0; bits &= bits - 1) {
+            b = (unsigned) sf_ctz64(bits);
+
+            for (e = t->first[b]; e < t->first[b + 1]; e++) {
+                if (p >= t->off[e]
+                    && sf_teddy_at(text, len, p - t->off[e], t->anchors[e]))
+                {
+                    return 1;
+                }
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+/* From sf_teddy_tail + n, 32 bytes whose last n are 0xff. */
+static const unsigned char  sf_teddy_tail[64] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
+
+/* 32 bytes, the first SF_TEDDY_WINDOW - 1 of them 0xff. */
+static const unsigned char  sf_teddy_head[32] = { 0xff, 0xff, 0xff, 0xff };
+
+
+#define sf_teddy_load(p)  _mm256_loadu_si256((const __m256i *) (p))
+
+/* 0xff for a byte of 0x7f or more, '&' or '<' (not plain), else 0. */
+#define sf_teddy_bad(v)                                                       \
+    _mm256_or_si256(_mm256_cmpeq_epi8(                                        \
+                        _mm256_max_epu8(v, _mm256_set1_epi8(0x7f)), v),       \
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('&')),          \
+                        _mm256_cmpeq_epi8(v, _mm256_set1_epi8('<'))))
+
+/* Its bytes above ' ', as 0xff (all below 0x7f: a signed compare). */
+#define sf_teddy_kept(v)                                                      \
+    _mm256_cmpgt_epi8(v, _mm256_set1_epi8(' '))
+
+
+/* The sum of the bytes of acc. */
+SF_TEDDY_TARGET static inline size_t
+sf_teddy_sum(__m256i acc)
+{
+    __m256i  s;
+    __m128i  x;
+
+    s = _mm256_sad_epu8(acc, _mm256_setzero_si256());
+    x = _mm_add_epi64(_mm256_castsi256_si128(s),
+                      _mm256_extracti128_si256(s, 1));
+    x = _mm_add_epi64(x, _mm_unpackhi_epi64(x, x));
+
+    return (size_t) _mm_cvtsi128_si64(x);
+}
+
+
+/*
+ * The buckets of the windows that may start at p[0] to p[31]: the bytes
+ * from p to p + 3 and v (the 32 from p + 4) looked up as bytes 0 to 4 of
+ * a window, in the tables t0 to t4 (kept in registers by the loop).
+ */
+#define sf_teddy_windows(t0, t1, t2, t3, t4, p, v)                            \
+    _mm256_and_si256(                                                         \
+        _mm256_and_si256(                                                     \
+            _mm256_and_si256(_mm256_shuffle_epi8(t4, v),                      \
+                             _mm256_shuffle_epi8(t3, sf_teddy_load(p + 3))),  \
+            _mm256_shuffle_epi8(t2, sf_teddy_load(p + 2))),                   \
+        _mm256_and_si256(_mm256_shuffle_epi8(t1, sf_teddy_load(p + 1)),       \
+                         _mm256_shuffle_epi8(t0, sf_teddy_load(p))))
+
+
+
+/* The candidates of windows e that start at base + j where mask has bit
+ * j: whether an anchor is there.  Seldom called: out of line. */
+SF_TEDDY_TARGET SF_NOINLINE static int
+sf_teddy_found(const sf_teddy_t *t, const unsigned char *text, size_t len,
+    size_t base, __m256i e, uint32_t mask)
+{
+    unsigned char  rb[32];
+
+    _mm256_storeu_si256((__m256i *) rb, e);
+
+    return sf_teddy_check(t, text, len, base,
+                          mask & ~(uint32_t) _mm256_movemask_epi8(
+                              _mm256_cmpeq_epi8(e, _mm256_setzero_si256())),
+                          rb);
+}
+
+
+/*
+ * A step of 32: the windows that start at text[i] to text[i + 31] and
+ * the bytes they end with, text[i + 4] to text[i + 35], counted.  The
+ * first 4 bytes are counted before, the last (1 to 31 of them) in the 32
+ * that end the text, with the windows that end in them.
+ */
+SF_TEDDY_TARGET static size_t
+sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
+    size_t *lower, int *found)
+{
+    int       hit;
+    size_t    i, lim;
+    uint32_t  mask;
+    __m256i   v, e, bad, acc, head, t0, t1, t2, t3, t4;
+
+    *found = 0;
+    hit = 0;
+
+    /* the first 4 bytes */
+    v = sf_teddy_load(text);
+    head = sf_teddy_load(sf_teddy_head);
+
+    if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(v), head)) != 0) {
+        return 0;
+    }
+
+    acc = _mm256_sub_epi8(_mm256_setzero_si256(),
+                          _mm256_and_si256(head, sf_teddy_kept(v)));
+    e = _mm256_setzero_si256();
+    i = 0;
+
+    for ( ;; ) {
+        /*
+         * As many steps as a byte of the counter takes, with the first
+         * bytes and the last.  The tables in registers: the loop leaves
+         * them for a candidate (rare), whose check keeps no register.
+         */
+        lim = i + 32 * 252 + 36 < len ? i + 32 * 252 + 36 : len;
+        t0 = sf_teddy_load(t->lo[0]);
+        t1 = sf_teddy_load(t->lo[1]);
+        t2 = sf_teddy_load(t->lo[2]);
+        t3 = sf_teddy_load(t->lo[3]);
+        t4 = sf_teddy_load(t->lo[4]);
+
+        for ( /* void */ ; i + 36 <= lim; i += 32) {
+            v = sf_teddy_load(text + i + 4);
+            bad = sf_teddy_bad(v);
+            e = sf_teddy_windows(t0, t1, t2, t3, t4, text + i, v);
+
+            if (!_mm256_testz_si256(_mm256_or_si256(bad, e),
+                                    _mm256_or_si256(bad, e)))
+            {
+                if (_mm256_movemask_epi8(bad) != 0) {
+                    *lower += sf_teddy_sum(acc);
+                    return i + 4;
+                }
+
+                if (!hit) {
+                    break;
+                }
+            }
+
+            acc = _mm256_sub_epi8(acc, sf_teddy_kept(v));
+        }
+
+        if (i + 36 <= lim) {
+            /* a candidate in the step at i: its bytes counted, the
+             * counters summed, then the check */
+            acc = _mm256_sub_epi8(acc, sf_teddy_kept(v));
+            *lower += sf_teddy_sum(acc);
+            acc = _mm256_setzero_si256();
+            hit = sf_teddy_found(t, text, len, i, e, ~(uint32_t) 0);
+            i += 32;
+            continue;
+        }
+
+        if (lim == len) {
+            break;
+        }
+
+        *lower += sf_teddy_sum(acc);
+        acc = _mm256_setzero_si256();
+    }
+
+    if (i + 4 < len) {
+        /*
+         * The bytes from i + 4 on, in the 32 that end the text.  The
+         * tables are loaded again below: an empty asm tells the compiler
+         * so, which then keeps no copy of them through the loop's call.
+         */
+        __asm__ __volatile__ ("" ::: "memory");
+
+        v = sf_teddy_load(text + len - 32);
+        head = sf_teddy_load(sf_teddy_tail + (len - (i + 4)));
+
+        if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(v), head))
+            != 0)
+        {
+            *lower += sf_teddy_sum(acc);
+            return i + 4;
+        }
+
+        acc = _mm256_sub_epi8(acc, _mm256_and_si256(head, sf_teddy_kept(v)));
+
+        /* the windows from len - 36 on; those before i are seen */
+        e = sf_teddy_windows(sf_teddy_load(t->lo[0]),
+                             sf_teddy_load(t->lo[1]),
+                             sf_teddy_load(t->lo[2]),
+                             sf_teddy_load(t->lo[3]),
+                             sf_teddy_load(t->lo[4]), text + len - 36, v);
+        mask = ~(uint32_t) 0 << (i - (len - 36));
+
+        if (!hit && !_mm256_testz_si256(e, e)) {
+            hit = sf_teddy_found(t, text, len, len - 36, e, mask);
+        }
+    }
+
+    *lower += sf_teddy_sum(acc);
+    *found = hit;
+
+    return len;
+}
+
+#endif
+
+
+size_t
+sf_teddy_scan(const sf_teddy_t *t, const unsigned char *text, size_t len,
+    size_t *lower, int *found)
+{
+#if (SF_TEDDY_AVX2)
+    return sf_teddy_avx2(t, text, len, lower, found);
+#else
+    (void) t; (void) text; (void) len; (void) lower;
+    *found = 0;
+    return 0;
+#endif
+}
