@@ -1705,10 +1705,12 @@ sf_lexer_tag_any(sf_lexer_t *lx, const unsigned char *p, size_t len)
         return 0;
     }
 
-    if ((uint64_t) len > UINT32_MAX) {
+#if (SIZE_MAX > UINT32_MAX)
+    if (len > UINT32_MAX) {
         /* a tag past that is sf_lexer_scan()'s: the attributes' offsets */
         len = UINT32_MAX;
     }
+#endif
 
     stop = p + len;
     q = p + 1;
