@@ -120,26 +120,7 @@ static int
 sf_match_anchor_at(const unsigned char *text, size_t len, size_t i,
     const sf_anchor_t *a)
 {
-    size_t         j;
-    unsigned char  c;
-
-    if (len - i < a->len) {
-        return 0;
-    }
-
-    for (j = 0; j < a->len; j++) {
-        c = text[i + j];
-
-        if (c >= 'A' && c <= 'Z') {
-            c |= 0x20;
-        }
-
-        if (c != a->data[j]) {
-            return 0;
-        }
-    }
-
-    return 1;
+    return len - i >= a->len && sf_anchor_eq(text + i, a->data, a->len);
 }
 
 
@@ -930,6 +911,7 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
 {
     int                     hit;
     size_t                  i, k, stride;
+    unsigned                lanes;
     const sf_anchor_set_t  *set;
 
     if (len < 4 || rules->nanchors == 0) {
@@ -944,17 +926,18 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
     /*
      * Every stride-th position: an anchor starting up to stride - 1
      * bytes before shows there as one of its keys.  With AVX2, rounds of
-     * 2 x lane of them; a round with a key in the map has each position
-     * looked at.
+     * 2 x lane of them; of a round with a key in the map, the positions
+     * whose key is are looked at.
      */
     while (rules->avx2 && i + set->lane * stride + 16 <= len) {
-        i = sf_reject_avx2_next(set, text, len, i);
+        i = sf_reject_avx2_next(set, text, len, i, &lanes);
 
         if (i + set->lane * stride + 16 > len) {
             break;
         }
 
-        for (k = 0; k < 2 * set->lane; k++) {
+        for ( /* void */ ; lanes != 0; lanes &= lanes - 1) {
+            k = sf_ctz64(lanes);
             sf_reject_key(rules, text, len, i + k * stride, seen, bits, &hit);
         }
 

@@ -82,6 +82,50 @@ sf_anchor_key(const unsigned char *p)
 }
 
 
+/*
+ * Whether the n bytes at t (4 or more) are the anchor bytes a ([a-z0-9]),
+ * ASCII case aside, a word at a time: a letter of a has bit 0x40, shifted
+ * down the 0x20 that may differ in t (its upper case); a digit has none,
+ * so t must have that byte exactly.  The last word overlaps the one
+ * before it; under 8 bytes, two words of 4.
+ */
+static inline int
+sf_anchor_eq(const unsigned char *t, const unsigned char *a, size_t n)
+{
+    size_t    j;
+    uint32_t  x4, y4;
+    uint64_t  x, y;
+
+    if (n < 8) {
+        memcpy(&x4, t, 4);
+        memcpy(&y4, a, 4);
+
+        if ((x4 | ((y4 & 0x40404040u) >> 1)) != y4) {
+            return 0;
+        }
+
+        memcpy(&x4, t + n - 4, 4);
+        memcpy(&y4, a + n - 4, 4);
+
+        return (x4 | ((y4 & 0x40404040u) >> 1)) == y4;
+    }
+
+    for (j = 0; j + 8 < n; j += 8) {
+        memcpy(&x, t + j, 8);
+        memcpy(&y, a + j, 8);
+
+        if ((x | ((y & 0x4040404040404040ull) >> 1)) != y) {
+            return 0;
+        }
+    }
+
+    memcpy(&x, t + n - 8, 8);
+    memcpy(&y, a + n - 8, 8);
+
+    return (x | ((y & 0x4040404040404040ull) >> 1)) == y;
+}
+
+
 /* Where a key's bit is in an anchor set's map (sf_reject_avx2.c hashes
  * 8 keys at once the same way). */
 #define SF_ANCHOR_MUL  0x9e3779b1u

@@ -31,6 +31,25 @@
      | ((n) > 3 ? map[h[3]] | map[h[7]] : 0))
 
 
+/* Of a round with a key in the map, the positions whose key is: bit k
+ * for position k (words 0 to n - 1 of the first half, then of the
+ * second). */
+static inline unsigned
+sf_avx2_lanes(const unsigned char *map, const uint32_t *h, unsigned n)
+{
+    unsigned  k, lanes;
+
+    lanes = 0;
+
+    for (k = 0; k < n; k++) {
+        lanes |= (unsigned) (map[h[k]] != 0) << k;
+        lanes |= (unsigned) (map[h[4 + k]] != 0) << (n + k);
+    }
+
+    return lanes;
+}
+
+
 /* The keys of the round at text[i]: the shuffle ctl of the 16 bytes from
  * i and from i + step, folded and hashed as sf_anchor_hash(). */
 #define sf_avx2_hash(text, i, step, ctl)                                      \
@@ -47,7 +66,7 @@
 #define sf_avx2_next_n(n)                                                     \
 SF_AVX2 static size_t                                                         \
 sf_avx2_next_##n(const sf_anchor_set_t *set, const unsigned char *text,      \
-    size_t len, size_t i)                                                     \
+    size_t len, size_t i, unsigned *lanes)                                    \
 {                                                                             \
     size_t                step;                                               \
     uint32_t              h[8];                                               \
@@ -63,6 +82,7 @@ sf_avx2_next_##n(const sf_anchor_set_t *set, const unsigned char *text,      \
                             sf_avx2_hash(text, i, step, ctl));                \
                                                                               \
         if (sf_avx2_map(map, h, n) != 0) {                                    \
+            *lanes = sf_avx2_lanes(map, h, n);                                \
             break;                                                            \
         }                                                                     \
     }                                                                         \
@@ -79,16 +99,18 @@ sf_avx2_next_n(4)
 
 size_t
 sf_reject_avx2_next(const sf_anchor_set_t *set, const unsigned char *text,
-    size_t len, size_t i)
+    size_t len, size_t i, unsigned *lanes)
 {
+    *lanes = 0;
+
 #if (SF_REJECT_AVX2)
     switch (set->lane) {
     case 2:
-        return sf_avx2_next_2(set, text, len, i);
+        return sf_avx2_next_2(set, text, len, i, lanes);
     case 3:
-        return sf_avx2_next_3(set, text, len, i);
+        return sf_avx2_next_3(set, text, len, i, lanes);
     default:
-        return sf_avx2_next_4(set, text, len, i);
+        return sf_avx2_next_4(set, text, len, i, lanes);
     }
 #else
     (void) set; (void) text; (void) len;

@@ -13,9 +13,11 @@
  * The set's probe positions from i on (a multiple of its stride), a
  * round of 2 x set->lane of them at a time: the first position of the
  * first round where a key of one is in the map, or of the first round
- * that does not fit (i + set->lane x stride + 16 > len).
+ * that does not fit (i + set->lane x stride + 16 > len).  *lanes then
+ * has bit k set for the round's position i + k x stride when its key is
+ * in the map (0 for a round that does not fit).
  */
 size_t sf_reject_avx2_next(const sf_anchor_set_t *set,
-    const unsigned char *text, size_t len, size_t i);
+    const unsigned char *text, size_t len, size_t i, unsigned *lanes);
 
 #endif /* SF_REJECT_AVX2_H_INCLUDED */

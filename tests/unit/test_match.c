@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "sf_match.h"
+#include "sf_reject.h"
 #include "sf_rules.h"
 #include "sf_test_util.h"
 
@@ -2304,6 +2305,91 @@ test_reject_fused(void **state)
 }
 
 
+/* Whether the n bytes at t are the anchor bytes a, ASCII case aside,
+ * byte by byte: what sf_anchor_eq() tells a word at a time. */
+static int
+t_anchor_eq(const unsigned char *t, const unsigned char *a, size_t n)
+{
+    size_t         j;
+    unsigned char  c;
+
+    for (j = 0; j < n; j++) {
+        c = t[j];
+        c = (c >= 'A' && c <= 'Z') ? c | 0x20 : c;
+
+        if (c != a[j]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * The reject's word-wise anchor compare (sf_anchor_eq(), used by the
+ * stride probes and the fused pass) against the byte-wise one, for every
+ * anchor of the built-in pack and of lengths 4 to 40 (letters and
+ * digits): the anchor as is, in upper case, each byte in turn replaced
+ * by every byte value (a digit's with 0x20 cleared is a control byte, a
+ * letter's with 0x40 or 0x80 flipped is none of its cases), each in a
+ * buffer of its own exact size.
+ */
+static void
+test_reject_anchor_eq(void **state)
+{
+    size_t          k, n, j, v;
+    unsigned char        *t, own[40];
+    const unsigned char  *a;
+
+    (void) state;
+
+    load(NULL, 1);
+    assert_true(rules->nanchors > 0);
+
+    for (k = 0; k < rules->nanchors + 37; k++) {
+        if (k < rules->nanchors) {
+            a = rules->anchors[k].data;
+            n = rules->anchors[k].len;
+
+        } else {
+            n = 4 + (k - rules->nanchors);
+
+            for (j = 0; j < n; j++) {
+                own[j] = (unsigned char) ((j % 3) ? 'a' + (j * 7) % 26
+                                                  : '0' + j % 10);
+            }
+
+            a = own;
+        }
+
+        t = malloc(n);
+        assert_non_null(t);
+
+        memcpy(t, a, n);
+        assert_true(sf_anchor_eq(t, a, n));
+
+        for (j = 0; j < n; j++) {
+            t[j] = (unsigned char) toupper(a[j]);
+        }
+
+        assert_true(sf_anchor_eq(t, a, n));
+
+        for (j = 0; j < n; j++) {
+            for (v = 0; v < 256; v++) {
+                memcpy(t, a, n);
+                t[j] = (unsigned char) v;
+                assert_int_equal(sf_anchor_eq(t, a, n), t_anchor_eq(t, a, n));
+            }
+        }
+
+        free(t);
+    }
+
+    unload();
+}
+
+
 /*
  * What the reject's scan must tell of a text of plain ASCII around one
  * character reference at ref: the reference read by sf_entity() as the
@@ -3086,6 +3172,7 @@ main(void)
         cmocka_unit_test(test_reject_offsets),
         cmocka_unit_test(test_reject_short_texts),
         cmocka_unit_test(test_reject_fused),
+        cmocka_unit_test(test_reject_anchor_eq),
         cmocka_unit_test(test_reject_decimal),
         cmocka_unit_test(test_reject_lengths),
         cmocka_unit_test(test_reject_small_texts),
