@@ -126,6 +126,11 @@ sf_anchor_eq(const unsigned char *t, const unsigned char *a, size_t n)
 }
 
 
+/* An anchor set's map: a byte per hash value, and 3 more (0) so that
+ * the AVX2 probe reads each in a word of 4 (a gather). */
+#define SF_ANCHOR_MAP_SIZE  (((size_t) 1 << SF_ANCHOR_BITS) + 3)
+
+
 /* Where a key's bit is in an anchor set's map (sf_reject_avx2.c hashes
  * 8 keys at once the same way). */
 #define SF_ANCHOR_MUL  0x9e3779b1u

@@ -23,33 +23,6 @@
 
 #if (SF_REJECT_AVX2)
 
-/* The map bytes of the keys of a round: n a load, in words 0 to n - 1
- * of each half of h. */
-#define sf_avx2_map(map, h, n)                                                \
-    ((map[h[0]] | map[h[1]] | map[h[4]] | map[h[5]])                          \
-     | ((n) > 2 ? map[h[2]] | map[h[6]] : 0)                                  \
-     | ((n) > 3 ? map[h[3]] | map[h[7]] : 0))
-
-
-/* Of a round with a key in the map, the positions whose key is: bit k
- * for position k (words 0 to n - 1 of the first half, then of the
- * second). */
-static inline unsigned
-sf_avx2_lanes(const unsigned char *map, const uint32_t *h, unsigned n)
-{
-    unsigned  k, lanes;
-
-    lanes = 0;
-
-    for (k = 0; k < n; k++) {
-        lanes |= (unsigned) (map[h[k]] != 0) << k;
-        lanes |= (unsigned) (map[h[4 + k]] != 0) << (n + k);
-    }
-
-    return lanes;
-}
-
-
 /* The keys of the round at text[i]: the shuffle ctl of the 16 bytes from
  * i and from i + step, folded and hashed as sf_anchor_hash(). */
 #define sf_avx2_hash(text, i, step, ctl)                                      \
@@ -62,27 +35,40 @@ sf_avx2_lanes(const unsigned char *map, const uint32_t *h, unsigned n)
         _mm256_set1_epi32((int) SF_ANCHOR_MUL)), 32 - SF_ANCHOR_BITS)
 
 
-/* sf_reject_avx2_next() of a set of n keys a load (n a constant). */
+/*
+ * sf_reject_avx2_next() of a set of n keys a load (n a constant): the
+ * map bytes of a round's keys read by one gather (a word of 4 bytes at
+ * each hash, the map padded for it), the first byte of the words of the
+ * round's positions kept (words 0 to n - 1 of each half), compared with
+ * 0 at once.  The positions whose key is in the map: bit k of the mask
+ * of the words, for k < n, and bit 4 + k for position n + k.
+ */
 #define sf_avx2_next_n(n)                                                     \
 SF_AVX2 static size_t                                                         \
 sf_avx2_next_##n(const sf_anchor_set_t *set, const unsigned char *text,      \
     size_t len, size_t i, unsigned *lanes)                                    \
 {                                                                             \
-    size_t                step;                                               \
-    uint32_t              h[8];                                               \
-    __m256i               ctl;                                                \
-    const unsigned char  *map;                                                \
+    size_t     step;                                                          \
+    unsigned   m;                                                             \
+    __m256i    ctl, g, keep;                                                  \
                                                                               \
-    map = set->map;                                                           \
     step = n * set->stride;                                                   \
     ctl = _mm256_loadu_si256((const __m256i *) set->ctl);                     \
+    keep = _mm256_setr_epi32(0xff, 0xff, (n) > 2 ? 0xff : 0,                  \
+                             (n) > 3 ? 0xff : 0, 0xff, 0xff,                  \
+                             (n) > 2 ? 0xff : 0, (n) > 3 ? 0xff : 0);         \
                                                                               \
     for ( /* void */ ; i + step + 16 <= len; i += 2 * step) {                 \
-        _mm256_storeu_si256((__m256i *) h,                                    \
-                            sf_avx2_hash(text, i, step, ctl));                \
+        g = _mm256_and_si256(keep,                                            \
+                _mm256_i32gather_epi32((const int *) set->map,                \
+                                       sf_avx2_hash(text, i, step, ctl), 1)); \
                                                                               \
-        if (sf_avx2_map(map, h, n) != 0) {                                    \
-            *lanes = sf_avx2_lanes(map, h, n);                                \
+        if (!_mm256_testz_si256(g, g)) {                                      \
+            m = (unsigned) _mm256_movemask_ps(_mm256_castsi256_ps(            \
+                    _mm256_cmpeq_epi32(g, _mm256_setzero_si256())));          \
+            m = ~m & 0xff;                                                    \
+            *lanes = (m & ((1u << (n)) - 1))                                  \
+                     | ((m >> 4) & ((1u << (n)) - 1)) << (n);                 \
             break;                                                            \
         }                                                                     \
     }                                                                         \
