@@ -83,6 +83,108 @@ sf_avx2_next_n(4)
 #endif
 
 
+#if (SF_REJECT_AVX2)
+
+/* From sf_avx2_head + 32 - k, 32 bytes whose first k are 0xff. */
+static const unsigned char  sf_avx2_head[64] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
+
+
+/* The sum of the bytes of acc. */
+SF_AVX2 static inline size_t
+sf_avx2_sum(__m256i acc)
+{
+    __m256i  s;
+    __m128i  x;
+
+    s = _mm256_sad_epu8(acc, _mm256_setzero_si256());
+    x = _mm_add_epi64(_mm256_castsi256_si128(s),
+                      _mm256_extracti128_si256(s, 1));
+    x = _mm_add_epi64(x, _mm_unpackhi_epi64(x, x));
+
+    return (size_t) _mm_cvtsi128_si64(x);
+}
+
+
+/* sf_reject_avx2_plain(): a byte counter per lane, summed before it can
+ * wrap (a step adds 1 at most). */
+SF_AVX2 static size_t
+sf_avx2_plain(const unsigned char *text, size_t len, size_t i, size_t *lower,
+    uint64_t *seen)
+{
+    int       mb;
+    unsigned  k, steps;
+    __m256i   v, acc, sp;
+
+    acc = _mm256_setzero_si256();
+    sp = _mm256_set1_epi8(' ');
+    steps = 0;
+
+    while (i + 32 <= len) {
+        v = _mm256_loadu_si256((const __m256i *) (text + i));
+
+        /* 0x7f or more: its max with 0x7f is itself */
+        mb = _mm256_movemask_epi8(_mm256_or_si256(
+                 _mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(0x7f)),
+                                   v),
+                 _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('&')),
+                                 _mm256_cmpeq_epi8(v, _mm256_set1_epi8('<')))));
+
+        if (mb != 0) {
+            /* the plain bytes before the first that is not */
+            k = (unsigned) __builtin_ctz((unsigned) mb);
+            acc = _mm256_sub_epi8(acc, _mm256_and_si256(
+                      _mm256_cmpgt_epi8(v, sp),
+                      _mm256_loadu_si256((const __m256i *)
+                                         (sf_avx2_head + 32 - k))));
+            i += k;
+
+            if (text[i] != '&' || len - i < 7 || !sf_reject_ref4(text + i)) {
+                break;
+            }
+
+            /* a reference to a separator: its lead byte, no byte kept */
+            *seen |= (uint64_t) 1 << (SF_REJECT_REF4_LEAD & 63);
+            i += 7;
+
+        } else {
+            /* all below 0x7f: a signed compare counts those above ' ' */
+            acc = _mm256_sub_epi8(acc, _mm256_cmpgt_epi8(v, sp));
+            i += 32;
+        }
+
+        if (++steps == 255) {
+            *lower += sf_avx2_sum(acc);
+            acc = _mm256_setzero_si256();
+            steps = 0;
+        }
+    }
+
+    *lower += sf_avx2_sum(acc);
+
+    return i;
+}
+
+#endif
+
+
+size_t
+sf_reject_avx2_plain(const unsigned char *text, size_t len, size_t i,
+    size_t *lower, uint64_t *seen)
+{
+#if (SF_REJECT_AVX2)
+    return sf_avx2_plain(text, len, i, lower, seen);
+#else
+    (void) text; (void) len; (void) lower; (void) seen;
+    return i;
+#endif
+}
+
+
 size_t
 sf_reject_avx2_next(const sf_anchor_set_t *set, const unsigned char *text,
     size_t len, size_t i, unsigned *lanes)

@@ -20,4 +20,16 @@
 size_t sf_reject_avx2_next(const sf_anchor_set_t *set,
     const unsigned char *text, size_t len, size_t i, unsigned *lanes);
 
+
+/*
+ * From text[i] on, 32 bytes a step while they are plain ASCII (no '&',
+ * '<' nor byte of 0x7f or more) but for references sf_reject_ref4()
+ * takes: adds to *lower their bytes above ' ' and to *seen the lead byte
+ * of those references, as sf_reject_scan() tells them.  Returns where the
+ * first byte that is not so is, or where fewer than 32 bytes are left.
+ * i only without AVX2.
+ */
+size_t sf_reject_avx2_plain(const unsigned char *text, size_t len,
+    size_t i, size_t *lower, uint64_t *seen);
+
 #endif /* SF_REJECT_AVX2_H_INCLUDED */
