@@ -94,6 +94,26 @@ static const unsigned char  sf_avx2_head[64] = {
 };
 
 
+/* From sf_avx2_tail + n, 32 bytes whose last n are 0xff. */
+static const unsigned char  sf_avx2_tail[64] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
+
+
+/* 0xff for a byte that is not plain: 0x7f or more (its max with 0x7f is
+ * itself), '&' or '<'. */
+#define sf_avx2_bad(v)                                                        \
+    _mm256_or_si256(                                                          \
+        _mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(0x7f)), v),     \
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('&')),          \
+                        _mm256_cmpeq_epi8(v, _mm256_set1_epi8('<'))))
+
+
 /* The sum of the bytes of acc. */
 SF_AVX2 static inline size_t
 sf_avx2_sum(__m256i acc)
@@ -111,14 +131,14 @@ sf_avx2_sum(__m256i acc)
 
 
 /* sf_reject_avx2_plain(): a byte counter per lane, summed before it can
- * wrap (a step adds 1 at most). */
+ * wrap (a step adds 1 at most, the last bytes 1 more). */
 SF_AVX2 static size_t
 sf_avx2_plain(const unsigned char *text, size_t len, size_t i, size_t *lower,
     uint64_t *seen)
 {
     int       mb;
     unsigned  k, steps;
-    __m256i   v, acc, sp;
+    __m256i   v, acc, sp, tail;
 
     acc = _mm256_setzero_si256();
     sp = _mm256_set1_epi8(' ');
@@ -127,12 +147,7 @@ sf_avx2_plain(const unsigned char *text, size_t len, size_t i, size_t *lower,
     while (i + 32 <= len) {
         v = _mm256_loadu_si256((const __m256i *) (text + i));
 
-        /* 0x7f or more: its max with 0x7f is itself */
-        mb = _mm256_movemask_epi8(_mm256_or_si256(
-                 _mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(0x7f)),
-                                   v),
-                 _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('&')),
-                                 _mm256_cmpeq_epi8(v, _mm256_set1_epi8('<')))));
+        mb = _mm256_movemask_epi8(sf_avx2_bad(v));
 
         if (mb != 0) {
             /* the plain bytes before the first that is not */
@@ -161,6 +176,23 @@ sf_avx2_plain(const unsigned char *text, size_t len, size_t i, size_t *lower,
             *lower += sf_avx2_sum(acc);
             acc = _mm256_setzero_si256();
             steps = 0;
+        }
+    }
+
+    /*
+     * The last bytes (fewer than 32), when all plain: in the 32 that end
+     * the text (it has 32 or more: the caller's first step), those
+     * before i masked out.  Else the caller's way from i.
+     */
+    if (i + 32 > len && i < len) {
+        v = _mm256_loadu_si256((const __m256i *) (text + len - 32));
+        tail = _mm256_loadu_si256((const __m256i *)
+                                  (sf_avx2_tail + (len - i)));
+
+        if (_mm256_testz_si256(sf_avx2_bad(v), tail)) {
+            acc = _mm256_sub_epi8(acc, _mm256_and_si256(
+                      _mm256_cmpgt_epi8(v, sp), tail));
+            i = len;
         }
     }
 

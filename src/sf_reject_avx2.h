@@ -25,9 +25,10 @@ size_t sf_reject_avx2_next(const sf_anchor_set_t *set,
  * From text[i] on, 32 bytes a step while they are plain ASCII (no '&',
  * '<' nor byte of 0x7f or more) but for references sf_reject_ref4()
  * takes: adds to *lower their bytes above ' ' and to *seen the lead byte
- * of those references, as sf_reject_scan() tells them.  Returns where the
- * first byte that is not so is, or where fewer than 32 bytes are left.
- * i only without AVX2.
+ * of those references, as sf_reject_scan() tells them; the last bytes
+ * (fewer than 32) too when they are all plain.  Returns len, or where
+ * the first byte that is not so is, or where the last bytes start.  Only
+ * with 32 bytes or more from i; i only without AVX2.
  */
 size_t sf_reject_avx2_plain(const unsigned char *text, size_t len,
     size_t i, size_t *lower, uint64_t *seen);
