@@ -842,7 +842,8 @@ sf_reject_found(const sf_anchor_set_t *set, const unsigned char *text,
 
 /*
  * Whether a long anchor (SF_ANCHOR_LONG bytes or more) is in the text, at
- * their own stride (5 or more): two positions a round, from two loads.
+ * their own stride (5 or more): with AVX2 a round of keys at a time, then
+ * four or two positions a round.
  */
 static int
 sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
@@ -850,15 +851,36 @@ sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
 {
     size_t                  i, stride;
     uint32_t                h, h2, h3, h4;
+    unsigned                lanes;
     const unsigned char    *map;
     const sf_anchor_set_t  *set;
 
     set = &rules->anchor_long;
     map = set->map;
     stride = set->stride;
+    i = 0;
+
+    /* with AVX2, rounds of 2 x lane positions (as sf_reject_probe()) */
+    while (rules->avx2 && i + set->lane * stride + 16 <= len) {
+        i = sf_reject_avx2_next(set, text, len, i, &lanes);
+
+        if (i + set->lane * stride + 16 > len) {
+            break;
+        }
+
+        for ( /* void */ ; lanes != 0; lanes &= lanes - 1) {
+            if (sf_reject_found(set, text, len,
+                                i + sf_ctz64(lanes) * stride))
+            {
+                return 1;
+            }
+        }
+
+        i += 2 * set->lane * stride;
+    }
 
     /* four a round while they fit, then two */
-    for (i = 0; i + 3 * stride + 4 <= len; i += 4 * stride) {
+    for ( /* void */ ; i + 3 * stride + 4 <= len; i += 4 * stride) {
         h = sf_anchor_hash(sf_anchor_key(text + i));
         h2 = sf_anchor_hash(sf_anchor_key(text + i + stride));
         h3 = sf_anchor_hash(sf_anchor_key(text + i + 2 * stride));

@@ -2152,6 +2152,8 @@ t_fused_same(const unsigned char *text, size_t len)
     if (ok0) {
         assert_int_equal(lo0, lo2);
         assert_int_equal(seen0, seen2);
+        assert_int_equal(lh0, lh2);
+        assert_int_equal(lh2, t_has_long(buf, len));
         assert_int_equal(hit0, hit2);
         assert_memory_equal(bits0, bits2, nb);
     }
@@ -2182,8 +2184,8 @@ t_fused_same(const unsigned char *text, size_t len)
  * at once) and the AVX2 stride probe (sf_reject_avx2.c) tell what the
  * SSE2 or byte-wise scan and the stride probes tell, and a long anchor is
  * found exactly where one is; so do the AVX2 scan (plain ASCII and
- * references to typographic separators, sf_reject_avx2_plain) and probe
- * without the fused pass: texts of prose, markup, entities (decimal
+ * references to typographic separators, sf_reject_avx2_plain) and probes
+ * (short and long anchors) without the fused pass: texts of prose, markup, entities (decimal
  * references of separators and near misses) and UTF-8 with long anchors
  * in any case at any place
  * (across the 32-byte steps and in the last bytes), near misses, a byte
