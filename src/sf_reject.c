@@ -120,26 +120,7 @@ static int
 sf_match_anchor_at(const unsigned char *text, size_t len, size_t i,
     const sf_anchor_t *a)
 {
-    size_t         j;
-    unsigned char  c;
-
-    if (len - i < a->len) {
-        return 0;
-    }
-
-    for (j = 0; j < a->len; j++) {
-        c = text[i + j];
-
-        if (c >= 'A' && c <= 'Z') {
-            c |= 0x20;
-        }
-
-        if (c != a->data[j]) {
-            return 0;
-        }
-    }
-
-    return 1;
+    return len - i >= a->len && sf_anchor_eq(text + i, a->data, a->len);
 }
 
 
@@ -679,11 +660,12 @@ sf_reject_word_tail(const unsigned char *text, size_t len, size_t i,
  * Returns 0 when the text is not one this can tell about.
  *
  * Every printable ASCII byte outside an entity stays one byte of the
- * normalized text.  What sf_reject_simd (SSE2) or an 8-byte word at a
- * time can take goes so, the rest byte by byte.
+ * normalized text.  What sf_reject_avx2_plain (with avx2: plain ASCII,
+ * 32 bytes a step), sf_reject_simd (SSE2) or an 8-byte word at a time
+ * can take goes so, the rest byte by byte.
  */
 static int
-sf_reject_scan(const unsigned char *text, size_t len, size_t i,
+sf_reject_scan(const unsigned char *text, size_t len, size_t i, int avx2,
     size_t *lower, uint64_t *seenp)
 {
     size_t          lo, stop;
@@ -701,6 +683,26 @@ sf_reject_scan(const unsigned char *text, size_t len, size_t i,
 
     while (i < len) {
         stop = len;
+
+        if (avx2 && len - i >= 32) {
+            /* plain ASCII 32 bytes a step, a reference ("&#8217;") read
+             * where it stops, SSE2 from anything else */
+            i = sf_reject_avx2_plain(text, len, i, &lo, &seen);
+
+            if (len - i >= 32 && text[i] == '&') {
+                i = sf_reject_bytes(text, len, i, i + 1, &lo, &seen);
+
+                if (i == (size_t) -1) {
+                    return 0;
+                }
+
+                continue;
+            }
+
+            if (i == len) {
+                break;
+            }
+        }
 
 #if (SF_REJECT_SSE2)
         if (len >= 16) {
@@ -840,7 +842,8 @@ sf_reject_found(const sf_anchor_set_t *set, const unsigned char *text,
 
 /*
  * Whether a long anchor (SF_ANCHOR_LONG bytes or more) is in the text, at
- * their own stride (5 or more): two positions a round, from two loads.
+ * their own stride (5 or more): with AVX2 a round of keys at a time, then
+ * four or two positions a round.
  */
 static int
 sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
@@ -848,15 +851,36 @@ sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
 {
     size_t                  i, stride;
     uint32_t                h, h2, h3, h4;
+    unsigned                lanes;
     const unsigned char    *map;
     const sf_anchor_set_t  *set;
 
     set = &rules->anchor_long;
     map = set->map;
     stride = set->stride;
+    i = 0;
+
+    /* with AVX2, rounds of 2 x lane positions (as sf_reject_probe()) */
+    while (rules->avx2 && i + set->lane * stride + 16 <= len) {
+        i = sf_reject_avx2_next(set, text, len, i, &lanes);
+
+        if (i + set->lane * stride + 16 > len) {
+            break;
+        }
+
+        for ( /* void */ ; lanes != 0; lanes &= lanes - 1) {
+            if (sf_reject_found(set, text, len,
+                                i + sf_ctz64(lanes) * stride))
+            {
+                return 1;
+            }
+        }
+
+        i += 2 * set->lane * stride;
+    }
 
     /* four a round while they fit, then two */
-    for (i = 0; i + 3 * stride + 4 <= len; i += 4 * stride) {
+    for ( /* void */ ; i + 3 * stride + 4 <= len; i += 4 * stride) {
         h = sf_anchor_hash(sf_anchor_key(text + i));
         h2 = sf_anchor_hash(sf_anchor_key(text + i + stride));
         h3 = sf_anchor_hash(sf_anchor_key(text + i + 2 * stride));
@@ -930,6 +954,7 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
 {
     int                     hit;
     size_t                  i, k, stride;
+    unsigned                lanes;
     const sf_anchor_set_t  *set;
 
     if (len < 4 || rules->nanchors == 0) {
@@ -944,17 +969,18 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
     /*
      * Every stride-th position: an anchor starting up to stride - 1
      * bytes before shows there as one of its keys.  With AVX2, rounds of
-     * 2 x lane of them; a round with a key in the map has each position
-     * looked at.
+     * 2 x lane of them; of a round with a key in the map, the positions
+     * whose key is are looked at.
      */
     while (rules->avx2 && i + set->lane * stride + 16 <= len) {
-        i = sf_reject_avx2_next(set, text, len, i);
+        i = sf_reject_avx2_next(set, text, len, i, &lanes);
 
         if (i + set->lane * stride + 16 > len) {
             break;
         }
 
-        for (k = 0; k < 2 * set->lane; k++) {
+        for ( /* void */ ; lanes != 0; lanes &= lanes - 1) {
+            k = sf_ctz64(lanes);
             sf_reject_key(rules, text, len, i + k * stride, seen, bits, &hit);
         }
 
@@ -1493,7 +1519,7 @@ sf_reject_look(const sf_rules_t *rules, const unsigned char *text,
         }
     }
 
-    return i == len || sf_reject_scan(text, len, i, lo, seen);
+    return i == len || sf_reject_scan(text, len, i, rules->avx2, lo, seen);
 }
 
 

@@ -13,9 +13,24 @@
  * The set's probe positions from i on (a multiple of its stride), a
  * round of 2 x set->lane of them at a time: the first position of the
  * first round where a key of one is in the map, or of the first round
- * that does not fit (i + set->lane x stride + 16 > len).
+ * that does not fit (i + set->lane x stride + 16 > len).  *lanes then
+ * has bit k set for the round's position i + k x stride when its key is
+ * in the map (0 for a round that does not fit).
  */
 size_t sf_reject_avx2_next(const sf_anchor_set_t *set,
-    const unsigned char *text, size_t len, size_t i);
+    const unsigned char *text, size_t len, size_t i, unsigned *lanes);
+
+
+/*
+ * From text[i] on, 32 bytes a step while they are plain ASCII (no '&',
+ * '<' nor byte of 0x7f or more) but for references sf_reject_ref4()
+ * takes: adds to *lower their bytes above ' ' and to *seen the lead byte
+ * of those references, as sf_reject_scan() tells them; the last bytes
+ * (fewer than 32) too when they are all plain.  Returns len, or where
+ * the first byte that is not so is, or where the last bytes start.  Only
+ * with 32 bytes or more from i; i only without AVX2.
+ */
+size_t sf_reject_avx2_plain(const unsigned char *text, size_t len,
+    size_t i, size_t *lower, uint64_t *seen);
 
 #endif /* SF_REJECT_AVX2_H_INCLUDED */

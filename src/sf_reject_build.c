@@ -154,7 +154,7 @@ sf_reject_keys(sf_rules_t *rules, size_t min, sf_anchor_set_t *set)
         set->ctl[16 + k] = set->ctl[k];
     }
 
-    set->map = sf_rules_alloc(rules, (size_t) 1 << SF_ANCHOR_BITS);
+    set->map = sf_rules_alloc(rules, SF_ANCHOR_MAP_SIZE);
     set->keys = sf_rules_alloc(rules, (n + 1) * sizeof(sf_anchor_key_t));
     set->first = sf_rules_alloc(rules,
                                 (SF_ANCHOR_BUCKETS + 1) * sizeof(uint32_t));
@@ -166,7 +166,7 @@ sf_reject_keys(sf_rules_t *rules, size_t min, sf_anchor_set_t *set)
 
     first = set->first;
     keys = set->keys;
-    memset(set->map, 0, (size_t) 1 << SF_ANCHOR_BITS);
+    memset(set->map, 0, SF_ANCHOR_MAP_SIZE);
     memset(first, 0, (SF_ANCHOR_BUCKETS + 1) * sizeof(uint32_t));
 
     /* counts per bucket, then where each bucket ends, then fill back */

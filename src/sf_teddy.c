@@ -25,7 +25,7 @@
 
 #include <string.h>
 
-#include "sf_match.h"
+#include "sf_reject.h"
 #include "sf_teddy.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(SF_NO_SIMD)
@@ -282,26 +282,7 @@ static int
 sf_teddy_at(const unsigned char *text, size_t len, size_t s,
     const sf_anchor_t *a)
 {
-    size_t         j;
-    unsigned char  c;
-
-    if (len - s < a->len) {
-        return 0;
-    }
-
-    for (j = 0; j < a->len; j++) {
-        c = text[s + j];
-
-        if (c >= 'A' && c <= 'Z') {
-            c |= 0x20;
-        }
-
-        if (c != a->data[j]) {
-            return 0;
-        }
-    }
-
-    return 1;
+    return len - s >= a->len && sf_anchor_eq(text + s, a->data, a->len);
 }
 
 

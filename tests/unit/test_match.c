@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "sf_match.h"
+#include "sf_reject.h"
 #include "sf_rules.h"
 #include "sf_test_util.h"
 
@@ -2122,10 +2123,10 @@ t_has_long(const unsigned char *text, size_t len)
 static void
 t_fused_same(const unsigned char *text, size_t len)
 {
-    int             ok0, ok1, lh0, lh1, hit0, hit1;
-    size_t          lo0, lo1, nb;
-    uint64_t        seen0, seen1;
-    unsigned char  *buf, bits0[64], bits1[64];
+    int             ok0, ok1, ok2, lh0, lh1, lh2, hit0, hit1, hit2;
+    size_t          lo0, lo1, lo2, nb;
+    uint64_t        seen0, seen1, seen2;
+    unsigned char  *buf, bits0[64], bits1[64], bits2[64];
 
     buf = malloc(len > 0 ? len : 1);
     assert_non_null(buf);
@@ -2141,6 +2142,21 @@ t_fused_same(const unsigned char *text, size_t len)
     sf_teddy_use(rules, 1);
     ok1 = sf_reject_text(rules, buf, len, 1, &lo1, &seen1, &lh1, &hit1,
                          bits1);
+    memset(bits2, 0xa5, sizeof(bits2));
+    ok2 = sf_reject_text(rules, buf, len, 0, &lo2, &seen2, &lh2, &hit2,
+                         bits2);
+
+    /* without the fused pass: the AVX2 scan and probe only */
+    assert_int_equal(ok0, ok2);
+
+    if (ok0) {
+        assert_int_equal(lo0, lo2);
+        assert_int_equal(seen0, seen2);
+        assert_int_equal(lh0, lh2);
+        assert_int_equal(lh2, t_has_long(buf, len));
+        assert_int_equal(hit0, hit2);
+        assert_memory_equal(bits0, bits2, nb);
+    }
 
     if (ok0 != ok1 || (ok0 && (lo0 != lo1 || seen0 != seen1 || lh0 != lh1)))
     {
@@ -2167,8 +2183,11 @@ t_fused_same(const unsigned char *text, size_t len)
  * The fused AVX2 pass (sf_teddy.c: the count and the long anchors' scan
  * at once) and the AVX2 stride probe (sf_reject_avx2.c) tell what the
  * SSE2 or byte-wise scan and the stride probes tell, and a long anchor is
- * found exactly where one is: texts of prose,
- * markup, entities and UTF-8 with long anchors in any case at any place
+ * found exactly where one is; so do the AVX2 scan (plain ASCII and
+ * references to typographic separators, sf_reject_avx2_plain) and probes
+ * (short and long anchors) without the fused pass: texts of prose, markup, entities (decimal
+ * references of separators and near misses) and UTF-8 with long anchors
+ * in any case at any place
  * (across the 32-byte steps and in the last bytes), near misses, a byte
  * that is not plain at each place of texts of each length around the
  * pass's steps, texts long enough for its counters to be summed; each in
@@ -2187,7 +2206,10 @@ test_reject_fused(void **state)
         "lorem ", "Ipsum ", "dolor, ", "sit. ", "amet ", "  ", "\n", "x",
         "0123 ", "&amp;", "&nbsp;", "<", "&", "caf\xc3\xa9 ", "\xe2\x80\x99",
         "\xc2\xad", "\xe2\x80\x8b", "\x7f", "\xff", "pp ", "ORIGIN ",
-        "appear", "\t", "~", "`", "@"
+        "appear", "\t", "~", "`", "@", "&#8217;", "&#8211;", "&#8220;",
+        "&#8221;", "&#8230;", "&#8226;", "&#8216;", "&#8212;", "&#8215;",
+        "&#8217", "&#0160;", "&#82170;", "&#x2019;", "&#821;", "&#82;",
+        "&#8227;", "&#"
     };
 
     (void) state;
@@ -2304,6 +2326,91 @@ test_reject_fused(void **state)
 }
 
 
+/* Whether the n bytes at t are the anchor bytes a, ASCII case aside,
+ * byte by byte: what sf_anchor_eq() tells a word at a time. */
+static int
+t_anchor_eq(const unsigned char *t, const unsigned char *a, size_t n)
+{
+    size_t         j;
+    unsigned char  c;
+
+    for (j = 0; j < n; j++) {
+        c = t[j];
+        c = (c >= 'A' && c <= 'Z') ? c | 0x20 : c;
+
+        if (c != a[j]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * The reject's word-wise anchor compare (sf_anchor_eq(), used by the
+ * stride probes and the fused pass) against the byte-wise one, for every
+ * anchor of the built-in pack and of lengths 4 to 40 (letters and
+ * digits): the anchor as is, in upper case, each byte in turn replaced
+ * by every byte value (a digit's with 0x20 cleared is a control byte, a
+ * letter's with 0x40 or 0x80 flipped is none of its cases), each in a
+ * buffer of its own exact size.
+ */
+static void
+test_reject_anchor_eq(void **state)
+{
+    size_t          k, n, j, v;
+    unsigned char        *t, own[40];
+    const unsigned char  *a;
+
+    (void) state;
+
+    load(NULL, 1);
+    assert_true(rules->nanchors > 0);
+
+    for (k = 0; k < rules->nanchors + 37; k++) {
+        if (k < rules->nanchors) {
+            a = rules->anchors[k].data;
+            n = rules->anchors[k].len;
+
+        } else {
+            n = 4 + (k - rules->nanchors);
+
+            for (j = 0; j < n; j++) {
+                own[j] = (unsigned char) ((j % 3) ? 'a' + (j * 7) % 26
+                                                  : '0' + j % 10);
+            }
+
+            a = own;
+        }
+
+        t = malloc(n);
+        assert_non_null(t);
+
+        memcpy(t, a, n);
+        assert_true(sf_anchor_eq(t, a, n));
+
+        for (j = 0; j < n; j++) {
+            t[j] = (unsigned char) toupper(a[j]);
+        }
+
+        assert_true(sf_anchor_eq(t, a, n));
+
+        for (j = 0; j < n; j++) {
+            for (v = 0; v < 256; v++) {
+                memcpy(t, a, n);
+                t[j] = (unsigned char) v;
+                assert_int_equal(sf_anchor_eq(t, a, n), t_anchor_eq(t, a, n));
+            }
+        }
+
+        free(t);
+    }
+
+    unload();
+}
+
+
 /*
  * What the reject's scan must tell of a text of plain ASCII around one
  * character reference at ref: the reference read by sf_entity() as the
@@ -2392,8 +2499,9 @@ test_reject_decimal(void **state)
 
     static const unsigned long  cps[] = {
         0, 1, 34, 38, 39, 62, 0x7f, 0x80, 0x85, 0x91, 0x92, 0x9f, 0xa0,
-        0xa1, 0xa9, 0xab, 0xae, 0xbb, 0x7ff, 0x800, 0x2013, 0x2014, 0x2019,
-        0x2026, 0x20ac, 0xd7fe, 0xd7ff, 0xd800, 0xdfff, 0xe000, 0xfeff,
+        0xa1, 0xa9, 0xab, 0xae, 0xbb, 0x7ff, 0x800, 0x2008, 0x2012, 0x2013,
+        0x2014, 0x2015, 0x2017, 0x2018, 0x2019, 0x201a, 0x201c, 0x201d,
+        0x2022, 0x2026, 0x2027, 0x206b, 0x206c, 0x20ac, 0xd7fe, 0xd7ff, 0xd800, 0xdfff, 0xe000, 0xfeff,
         0xffff, 0x10000, 0x10ffff, 0x110000, 999999, 9999999, 10000000,
         99999999
     };
@@ -2408,23 +2516,26 @@ test_reject_decimal(void **state)
 
     for (i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
         for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
-            for (p = 0; p < 3; p++) {
-                /* the reference in a short text, in a long one, at the end */
-                len = p == 0 ? 3 : p == 1 ? 40 : 70;
+            for (p = 0; p < 8; p++) {
+                /* the reference in a short text, in a long one (in the
+                 * first 32-byte step, the second, near its end), at the
+                 * end; with and without the AVX2 loops, the fused pass */
+                len = p % 4 == 0 ? 3 : p % 4 == 1 ? 40 : p % 4 == 2 ? 70
+                      : 100;
                 memset(text, 'a', len);
-                ref = p == 2 ? len : len / 2;
+                ref = p % 4 == 2 ? len : p % 4 == 3 ? 58 + p / 4 : len / 2;
                 snprintf(num, sizeof(num), forms[f], cps[i]);
                 memcpy(text + ref, num, strlen(num));
-                len = p == 2 ? ref + strlen(num) : len + strlen(num);
+                len = p % 4 == 2 ? ref + strlen(num) : len + strlen(num);
 
-                if (p != 2) {
+                if (p % 4 != 2) {
                     memset(text + ref + strlen(num), 'b', len - ref
                                                          - strlen(num));
                 }
 
-                sf_teddy_use(rules, (int) (i & 1));
-                ok = sf_reject_text(rules, text, len, 1, &lo, &seen, &lh,
-                                    &hit, bits);
+                sf_teddy_use(rules, (int) ((i + p) & 1));
+                ok = sf_reject_text(rules, text, len, (int) (p / 4), &lo,
+                                    &seen, &lh, &hit, bits);
 
                 if (ok != t_expect_ref(text, len, ref, &elo, &eseen)) {
                     print_message("\"%.*s\"\n", (int) len, (char *) text);
@@ -3086,6 +3197,7 @@ main(void)
         cmocka_unit_test(test_reject_offsets),
         cmocka_unit_test(test_reject_short_texts),
         cmocka_unit_test(test_reject_fused),
+        cmocka_unit_test(test_reject_anchor_eq),
         cmocka_unit_test(test_reject_decimal),
         cmocka_unit_test(test_reject_lengths),
         cmocka_unit_test(test_reject_small_texts),
