@@ -55,6 +55,8 @@ sf_match_page_title(sf_match_t *match, const sf_block_t *b)
     size_t                n;
     const unsigned char  *t;
 
+    match->title_read = 1;
+
     if (match->titled) {
         return match->tlen;
     }

@@ -678,6 +678,9 @@ sf_match_kept(const sf_rules_t *rules, sf_match_t *match,
         return 1;
     }
 
+    /* what the decision reads of the title, its memo key holds */
+    match->title_read = 0;
+
     if (block->flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)) {
         return 1;
     }

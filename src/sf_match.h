@@ -116,6 +116,8 @@ struct sf_match_s {
     uint64_t              memo_mask;        /* bits text_len % 64 of them */
     sf_action_e           memo_action[SF_MEMO_SLOTS];
     const char           *memo_rule[SF_MEMO_SLOTS];
+    /* the slot's decision never read the page title: its key has none */
+    unsigned char         memo_notitle[SF_MEMO_SLOTS];
     sf_memo_src_t         memo_src[SF_MEMO_SLOTS];
     unsigned              memo_next;
     /* full decisions since the memo last answered (sf_match_remember) */
@@ -144,6 +146,9 @@ struct sf_match_s {
     uint32_t              work_limit;       /* of a template condition */
     uint32_t              work;             /* tries left */
     unsigned              titled:1;         /* tnorm is this block's */
+    /* the decision read the page title (sf_match_page_title), the
+     * reject's part too: cleared by sf_match_kept(), which begins it */
+    unsigned              title_read:1;
     unsigned              toolong:1;        /* longer than any rule takes */
     unsigned              normalized:1;
     unsigned              scanned:1;

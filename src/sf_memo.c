@@ -111,20 +111,32 @@ sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
 
 
 /*
+ * The key's first word when the decision did not read the title: a title
+ * writes its length shifted and a bit, never all ones.
+ */
+#define SF_KEY_NOTITLE  (~(size_t) 0)
+
+
+/*
  * The block's key: every field the decision reads (not raw nor index),
  * written out.  Returns 0 when it does not fit, or differs from k->cmp.
  * The title (the entry's) comes first: the same boilerplate under
- * another entry differs there, in its first bytes; then the text.
+ * another entry differs there, in its first bytes; then the text.  A
+ * decision that never read the title (notitle: sf_match_page_title() was
+ * not called, by the reject nor by the full way) is the same under any
+ * title, so its key has none: a disclaimer under every entry of a
+ * listing, each with its own title, is one key.
  */
 static SF_KEY_INLINE int
 sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k,
-    int cmp)
+    int cmp, int notitle)
 {
     int               ok;
     size_t            i;
     const sf_link_t  *l;
 
-    ok = sf_key_bytes(k, b->title, b->title_len, cmp)
+    ok = (notitle ? sf_key_word(k, SF_KEY_NOTITLE, cmp)
+                  : sf_key_bytes(k, b->title, b->title_len, cmp))
          && sf_key_bytes(k, b->text, b->text_len, cmp)
          && sf_key_word(k, (size_t) b->tag, cmp)
          && sf_key_word(k, b->flags, cmp)
@@ -184,7 +196,8 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
         k.len = 0;
         k.cap = match->memo_len[i];
 
-        if (sf_match_key(match, b, &k, 1) && k.len == match->memo_len[i]
+        if (sf_match_key(match, b, &k, 1, match->memo_notitle[i])
+            && k.len == match->memo_len[i]
             && sf_memo_holds(match, &match->memo_src[i]))
         {
             return i;
@@ -253,13 +266,13 @@ void
 sf_match_remember(sf_match_t *match, const sf_block_t *b,
     const sf_decision_result_t *result)
 {
-    int            i, n;
+    int            i, n, notitle;
     sf_key_t       k;
     sf_memo_src_t  ms;
 
     /*
      * A page whose blocks do not come again (each entry's title is in
-     * every key) gets no answer for the keys it writes: after
+     * the keys of the decisions that read it) gets no answer for the keys it writes: after
      * SF_MEMO_IDLE decisions without one, one in eight is kept, until the
      * memo answers again.  Which are kept changes no answer.
      */
@@ -284,9 +297,13 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
     k.len = 0;
     k.cap = SF_MEMO_KEY;
 
-    if (!sf_match_key(match, b, &k, 0)) {
+    notitle = !match->title_read;
+
+    if (!sf_match_key(match, b, &k, 0, notitle)) {
         k.len = 0;
     }
+
+    match->memo_notitle[n] = (unsigned char) notitle;
 
     match->memo_len[n] = k.len;
     match->memo_text[n] = b->text_len;

@@ -1339,6 +1339,153 @@ test_memo_sources(void **state)
 
 
 /*
+ * Random blocks of html[] under random titles[] on one scratch (the full
+ * way only, then the reject first): each decided as a scratch of its own
+ * decides it.
+ */
+static void
+t_memo_title_run(const char **html, size_t nhtml, const char **titles,
+    size_t ntitles, uint32_t seed)
+{
+    size_t                 i;
+    t_memo_t               m;
+    t_block_t             *tb;
+    sf_match_t            *fresh;
+    sf_decision_result_t   a, b;
+
+    memset(&m, 0, sizeof(m));
+
+    for (i = 0; i < 4000; i++) {
+        sf_match_fast(match, (int) ((i / 1000) & 1));
+        m.html = html[t_rand(&seed) % nhtml];
+        m.title = titles[t_rand(&seed) % ntitles];
+        m.first = t_rand(&seed) & 1;
+        m.tag = (t_rand(&seed) & 3) == 0 ? SF_TAG_DIV : SF_TAG_P;
+        tb = mk_memo(&m);
+        sf_rules_decide(rules, match, &tb->b, &a);
+
+        fresh = sf_match_create(rules, &limits, &alloc);
+        assert_non_null(fresh);
+        sf_match_fast(fresh, 0);
+        sf_rules_decide(rules, fresh, &tb->b, &b);
+        t_same_result(&a, &b, i);
+        sf_match_destroy(fresh, &alloc);
+        rm(tb);
+    }
+}
+
+
+/* The rule that fires on html as the first block under title, or "-". */
+static const char *
+t_memo_fired(const char *html, const char *title)
+{
+    t_memo_t    m;
+    t_block_t  *tb;
+
+    memset(&m, 0, sizeof(m));
+    m.html = html;
+    m.tag = SF_TAG_P;
+    m.title = title;
+    m.first = 1;
+    tb = mk_memo(&m);
+    sf_rules_decide(rules, match, &tb->b, &res);
+    rm(tb);
+
+    return res.rule_id != NULL ? res.rule_id : "-";
+}
+
+
+/*
+ * A decision that never read the page title is remembered without it: the
+ * same disclaimer under entries of other titles is answered from the memo,
+ * a block the title rule looked at is not, nor one the reject looked at
+ * the title of to leave the title rule out (the full way then reads no
+ * title).  Random runs of blocks (the title as a paragraph, first or not,
+ * the title in a stripped footer, a disclaimer, a "follow us" box, prose)
+ * under random titles say what a scratch of its own for each block says.
+ */
+static void
+test_memo_title(void **state)
+{
+    t_memo_t               m;
+    t_block_t             *tb;
+
+    static const char     *html[] = {
+        "Big page",
+        "Big page - Site",
+        "Bigpage",
+        "Denial of responsibility! Web Times is an automatic aggregator of "
+        "the all world&#8217;s media. All materials to their authors.",
+        "<a href=\"https://news.google.com/publications/x\">FOLLOW US ON "
+        "GOOGLE NEWS</a>",
+        "The post Big page first appeared on Site Daily.",
+        "The post Other page first appeared on Site Daily.",
+        "Rain fell all day on the big page of the town.",
+        "Follow us on Google News today"
+    };
+
+    static const char     *titles[] = {
+        "Big page - Site", "Big page", "Other page - Site", NULL, "Bigpage",
+        "Big  PAGE", "Follow us on Google News today - Site",
+        "A title longer than any of the blocks here - Site"
+    };
+
+    (void) state;
+
+    load(NULL, 1);
+
+    memset(&m, 0, sizeof(m));
+    m.tag = SF_TAG_P;
+
+    /* the disclaimer under another title: from the memo */
+    m.html = html[3];
+    m.title = titles[0];
+    tb = mk_memo(&m);
+    sf_rules_decide(rules, match, &tb->b, &res);
+    assert_string_equal(res.rule_id, "aggregator-disclaimer");
+    rm(tb);
+
+    m.title = titles[2];
+    tb = mk_memo(&m);
+    assert_true(sf_match_memo(match, &tb->b) >= 0);
+    rm(tb);
+
+    /* the title as the entry's first paragraph: the title was read */
+    assert_string_equal(t_memo_fired(html[0], titles[0]), "title-repeated");
+    m.html = html[0];
+    m.title = titles[2];
+    m.first = 1;
+    tb = mk_memo(&m);
+    assert_true(sf_match_memo(match, &tb->b) < 0);
+    rm(tb);
+    assert_string_equal(t_memo_fired(html[0], titles[2]), "-");
+
+    t_memo_title_run(html, sizeof(html) / sizeof(html[0]), titles,
+                     sizeof(titles) / sizeof(titles[0]), 2024);
+    unload();
+
+    /*
+     * The reject tells the title rule false from the title's length and
+     * stops at the regex rule after it: the full way tries only that one
+     * and reads no title.  The title that makes the first rule fire is
+     * not answered from the memo.
+     */
+    load("rule t\n  scope p\n  position first\n  title\n  action drop\n"
+         "end\n"
+         "rule r\n  scope p\n  regex \"^follow us.* tomorrow$\"\n"
+         "  action drop\nend\n", 0);
+
+    assert_string_equal(t_memo_fired(html[8], titles[7]), "-");
+    assert_string_equal(t_memo_fired(html[8], titles[6]), "t");
+    assert_string_equal(t_memo_fired(html[8], titles[7]), "-");
+
+    t_memo_title_run(html, sizeof(html) / sizeof(html[0]), titles,
+                     sizeof(titles) / sizeof(titles[0]), 7);
+    unload();
+}
+
+
+/*
  * The page title without its site ("TITLE - SITE", "TITLE | SITE") is
  * found from the separators memchr() finds: on random titles of few
  * letters, spaces, dashes and bars it is where the last separator is,
@@ -3075,6 +3222,7 @@ main(void)
         cmocka_unit_test(test_full_candidates),
         cmocka_unit_test(test_full_memo),
         cmocka_unit_test(test_memo_sources),
+        cmocka_unit_test(test_memo_title),
         cmocka_unit_test(test_href_lower),
         cmocka_unit_test(test_title_short),
         cmocka_unit_test(test_link_attrs),
