@@ -120,6 +120,9 @@ struct sf_match_s {
     unsigned char         memo_notitle[SF_MEMO_SLOTS];
     sf_memo_src_t         memo_src[SF_MEMO_SLOTS];
     unsigned              memo_next;
+    /* bit n: slot n answered since the hand last passed it (a second
+     * chance: sf_match_remember() writes over the others first) */
+    unsigned              memo_used;
     /* full decisions since the memo last answered (sf_match_remember) */
     unsigned              memo_idle;
     /* 1 + the slot sf_match_kept() (or sf_reject_block()) found the

@@ -4,7 +4,7 @@
  * A site's boilerplate is the same block under every article and on every
  * page: a disclaimer, a "follow us" box, a "read the original" link.  The
  * last SF_MEMO_SLOTS full decisions without a limit hit or an overflow are
- * kept, each by a key that writes out every field of the block the
+ * kept (but one that answered outlives the others: a second chance), each by a key that writes out every field of the block the
  * decision reads; a block equal in all of them is decided by one
  * comparison, also on the later pages of the streams that share the
  * scratch.  The key is compared as it is walked, never copied for a look.
@@ -290,8 +290,18 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
         return;
     }
 
-    /* the oldest slot, written over */
+    /*
+     * The oldest slot that has not answered since the hand last passed
+     * it, written over: the boilerplate under every entry stays while the
+     * blocks of one entry only come and go around it.
+     */
     n = (int) match->memo_next;
+
+    while (match->memo_used & (1u << n)) {
+        match->memo_used &= ~(1u << n);
+        n = (n + 1) % SF_MEMO_SLOTS;
+    }
+
     k.buf = match->memo + n * SF_MEMO_KEY;
     k.cmp = NULL;
     k.len = 0;
@@ -310,7 +320,7 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
     match->memo_action[n] = result->action;
     match->memo_rule[n] = result->rule_id;
     match->memo_src[n] = ms;
-    match->memo_next = (match->memo_next + 1) % SF_MEMO_SLOTS;
+    match->memo_next = (unsigned) (n + 1) % SF_MEMO_SLOTS;
     match->memo_mask = 0;
 
     for (i = 0; i < SF_MEMO_SLOTS; i++) {
@@ -327,6 +337,7 @@ sf_match_recall(sf_match_t *match, int n, sf_decision_result_t *result)
     const sf_memo_src_t  *ms;
 
     match->memo_idle = 0;
+    match->memo_used |= 1u << n;
     memset(result, 0, sizeof(sf_decision_result_t));
     result->action = match->memo_action[n];
     result->rule_id = match->memo_rule[n];

@@ -1486,6 +1486,56 @@ test_memo_title(void **state)
 
 
 /*
+ * A slot that answers is written over last: two blocks that come under
+ * every entry (a disclaimer, a "follow us" box) stay in the memo while
+ * three blocks of each entry's own (more than the other slots hold by
+ * the tenth entry) come and go around them.
+ */
+static void
+test_memo_keeps_used(void **state)
+{
+    size_t                 i, j;
+    char                   once[96];
+    t_block_t             *tb, *box[2];
+
+    (void) state;
+
+    load("rule disc\n  contains \"denial of responsibility\"\n"
+         "  action drop\nend\n"
+         "rule box\n  contains \"follow us\"\n  action drop\nend\n"
+         "rule own\n  contains \"entry number\"\n  action drop\nend\n", 0);
+
+    box[0] = mk("Denial of responsibility! All materials to their authors.");
+    box[1] = mk("Follow us on Google News");
+
+    for (i = 0; i < 40; i++) {
+        for (j = 0; j < 3; j++) {
+            snprintf(once, sizeof(once), "This is entry number %zu, "
+                     "block %zu.", i, j);
+            tb = mk(once);
+            sf_rules_decide(rules, match, &tb->b, &res);
+            assert_string_equal(res.rule_id, "own");
+            rm(tb);
+        }
+
+        for (j = 0; j < 2; j++) {
+            if (i > 0 && sf_match_memo(match, &box[j]->b) < 0) {
+                fail_msg("entry %zu: block %zu is no longer in the memo", i,
+                         j);
+            }
+
+            sf_rules_decide(rules, match, &box[j]->b, &res);
+            assert_string_equal(res.rule_id, j == 0 ? "disc" : "box");
+        }
+    }
+
+    rm(box[0]);
+    rm(box[1]);
+    unload();
+}
+
+
+/*
  * The page title without its site ("TITLE - SITE", "TITLE | SITE") is
  * found from the separators memchr() finds: on random titles of few
  * letters, spaces, dashes and bars it is where the last separator is,
@@ -3223,6 +3273,7 @@ main(void)
         cmocka_unit_test(test_full_memo),
         cmocka_unit_test(test_memo_sources),
         cmocka_unit_test(test_memo_title),
+        cmocka_unit_test(test_memo_keeps_used),
         cmocka_unit_test(test_href_lower),
         cmocka_unit_test(test_title_short),
         cmocka_unit_test(test_link_attrs),
