@@ -248,6 +248,8 @@ sf_match_href(sf_match_t *match, sf_mlink_t *l, const sf_rule_phrase_t *ph)
     unsigned char        *buf;
     const unsigned char  *src;
 
+    match->href_read = 1;
+
     if (l->href == NULL || l->href_len == 0) {
         return 0;
     }

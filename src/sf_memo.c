@@ -111,10 +111,12 @@ sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
 
 
 /*
- * The key's first word when the decision did not read the title: a title
- * writes its length shifted and a bit, never all ones.
+ * The key's word for the title when the decision did not read it, and for
+ * an href (but whether it is there) when it read none: a field writes its
+ * length shifted and a bit, never all ones or all ones but bit 0.
  */
 #define SF_KEY_NOTITLE  (~(size_t) 0)
+#define SF_KEY_NOHREF   (~(size_t) 1)
 
 
 /*
@@ -125,17 +127,20 @@ sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
  * decision that never read the title (notitle: sf_match_page_title() was
  * not called, by the reject nor by the full way) is the same under any
  * title, so its key has none: a disclaimer under every entry of a
- * listing, each with its own title, is one key.
+ * listing, each with its own title, is one key.  The same for the hrefs
+ * (how: SF_MEMO_NOHREF), whose bytes a "read the original" link under
+ * each entry has of its own, when the decision read none but the one it
+ * takes the source from by host, which the memo then makes again.
  */
 static SF_KEY_INLINE int
 sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k,
-    int cmp, int notitle)
+    int cmp, unsigned how)
 {
     int               ok;
     size_t            i;
     const sf_link_t  *l;
 
-    ok = (notitle ? sf_key_word(k, SF_KEY_NOTITLE, cmp)
+    ok = ((how & SF_MEMO_NOTITLE) ? sf_key_word(k, SF_KEY_NOTITLE, cmp)
                   : sf_key_bytes(k, b->title, b->title_len, cmp))
          && sf_key_bytes(k, b->text, b->text_len, cmp)
          && sf_key_word(k, (size_t) b->tag, cmp)
@@ -154,7 +159,9 @@ sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k,
 
         ok = sf_key_word(k, l->text_start, cmp)
              && sf_key_word(k, l->text_end, cmp)
-             && sf_key_bytes(k, l->href, l->href_len, cmp)
+             && ((how & SF_MEMO_NOHREF)
+                 ? sf_key_word(k, SF_KEY_NOHREF | (l->href != NULL), cmp)
+                 : sf_key_bytes(k, l->href, l->href_len, cmp))
              && sf_key_bytes(k, l->rel, l->rel_len, cmp)
              && sf_key_bytes(k, l->cls, l->cls_len, cmp);
     }
@@ -196,7 +203,7 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
         k.len = 0;
         k.cap = match->memo_len[i];
 
-        if (sf_match_key(match, b, &k, 1, match->memo_notitle[i])
+        if (sf_match_key(match, b, &k, 1, match->memo_how[i])
             && k.len == match->memo_len[i]
             && sf_memo_holds(match, &match->memo_src[i]))
         {
@@ -266,7 +273,8 @@ void
 sf_match_remember(sf_match_t *match, const sf_block_t *b,
     const sf_decision_result_t *result)
 {
-    int            i, n, notitle;
+    int            i, n;
+    unsigned       how;
     sf_key_t       k;
     sf_memo_src_t  ms;
 
@@ -283,10 +291,22 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
         return;
     }
 
-    /* what points into no buffer of this decision, but source and name */
-    if (result->limit_hit || result->text_overflow
-        || !sf_memo_where(match, result, &ms))
-    {
+    how = match->title_read ? 0 : SF_MEMO_NOTITLE;
+
+    if (!match->href_read) {
+        how |= SF_MEMO_NOHREF | (match->src_link != 0 ? SF_MEMO_HOST : 0);
+    }
+
+    /* what points into no buffer of this decision, but source and name
+     * (or what the memo makes again) */
+    if (result->limit_hit || result->text_overflow) {
+        return;
+    }
+
+    if (how & SF_MEMO_HOST) {
+        memset(&ms, 0, sizeof(sf_memo_src_t));
+
+    } else if (!sf_memo_where(match, result, &ms)) {
         return;
     }
 
@@ -307,13 +327,12 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
     k.len = 0;
     k.cap = SF_MEMO_KEY;
 
-    notitle = !match->title_read;
-
-    if (!sf_match_key(match, b, &k, 0, notitle)) {
+    if (!sf_match_key(match, b, &k, 0, how)) {
         k.len = 0;
     }
 
-    match->memo_notitle[n] = (unsigned char) notitle;
+    match->memo_how[n] = (unsigned char) how;
+    match->memo_link[n] = match->src_link;
 
     match->memo_len[n] = k.len;
     match->memo_text[n] = b->text_len;
@@ -332,8 +351,10 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
 
 
 void
-sf_match_recall(sf_match_t *match, int n, sf_decision_result_t *result)
+sf_match_recall(sf_match_t *match, int n, const sf_block_t *b,
+    sf_decision_result_t *result)
 {
+    const sf_link_t      *l;
     const sf_memo_src_t  *ms;
 
     match->memo_idle = 0;
@@ -341,6 +362,15 @@ sf_match_recall(sf_match_t *match, int n, sf_decision_result_t *result)
     memset(result, 0, sizeof(sf_decision_result_t));
     result->action = match->memo_action[n];
     result->rule_id = match->memo_rule[n];
+
+    /* the source by host, from this block's link: as the full way makes
+     * it (its key says the link is there, and has an href) */
+    if (match->memo_how[n] & SF_MEMO_HOST) {
+        l = &b->links[match->memo_link[n] - 1];
+        sf_match_by_host(match, l->href, l->href_len, result);
+        return;
+    }
+
     ms = &match->memo_src[n];
 
     if (ms->len == 0) {

@@ -1290,9 +1290,13 @@ test_memo_sources(void **state)
     assert_true(sf_match_memo(match, &tb[0]->b) < 0);
     assert_true(sf_match_memo(match, &tb[1]->b) >= 0);
 
-    /* another source: the host one's is gone too */
+    /* another source: the host one makes its own again, from its link */
     sf_rules_decide(rules, match, &tb[3]->b, &a);
-    assert_true(sf_match_memo(match, &tb[1]->b) < 0);
+    assert_true(sf_match_memo(match, &tb[1]->b) >= 0);
+    sf_rules_decide(rules, match, &tb[1]->b, &a);
+    assert_int_equal(a.source_len, strlen("https://s.ex/1"));
+    assert_memory_equal(a.source, "https://s.ex/1", a.source_len);
+    assert_memory_equal(a.source_name, "s.ex", a.source_name_len);
 
     /*
      * After a run of blocks that never come again the memo keeps fewer
@@ -1301,7 +1305,7 @@ test_memo_sources(void **state)
      */
     for (k = 0; k < 2 * SF_MEMO_IDLE; k++) {
         snprintf(once, sizeof(once), "Read original <a href=\"https://v.ex/"
-                 "%zu\">here</a>", k);
+                 "%zu\">here %zu</a>", k, k);
         t = mk(once);
         sf_rules_decide(rules, match, &t->b, &a);
         assert_string_equal(a.rule_id, "host");
@@ -1481,6 +1485,104 @@ test_memo_title(void **state)
 
     t_memo_title_run(html, sizeof(html) / sizeof(html[0]), titles,
                      sizeof(titles) / sizeof(titles[0]), 7);
+    unload();
+}
+
+
+/*
+ * A decision that read no href but the one it takes the source from by
+ * host is remembered without the hrefs: the "read the original" link
+ * under the next entry, to another article, is answered from the memo
+ * with its own source.  Random runs of such links (hrefs that clean, that
+ * do not, none), links a rule looks at the href of, footers named by
+ * their second link, escaped links and prose, on one scratch (the full
+ * way only, then the reject first), say what a scratch of its own for
+ * each block says, source and name byte for byte.
+ */
+static void
+test_memo_hrefs(void **state)
+{
+    size_t                 i, k, h;
+    uint32_t               seed;
+    char                   html[512];
+    t_block_t             *tb;
+    sf_match_t            *fresh;
+    sf_decision_result_t   a, b;
+
+    static const char     *forms[] = {
+        "<a href=\"%s\">Read original article here</a>",
+        "<a href=\"%s\">FOLLOW US ON GOOGLE NEWS</a>",
+        "The post <a href=\"%s\">One</a> first appeared on "
+        "<a href=\"https://s.ex/\">S Daily</a>.",
+        "&lt;p&gt;The post <a href=\"%s\">Two</a> first appeared on "
+        "<a href=\"https://t.ex/\">T Weekly</a>.&lt;/p&gt;",
+        "&lt;a href=&quot;%s&quot;&gt;Read original article here&lt;/a&gt;",
+        "Rain fell <a href=\"%s\">all</a> day.",
+        "<a>Read original article here</a>",
+        "Read original <a href=\"%s\">article</a> here",
+        "<a href=\"%s\">Google News</a>"
+    };
+
+    static const char     *hrefs[] = {
+        "https://s.ex/1", "https://s.ex/2?a=1&amp;b=2", "HTTPS://T.EX/3",
+        "javascript:x", "https://news.google.com/publications/x",
+        "https://news.google.com/x", "", "//u.ex/4"
+    };
+
+    (void) state;
+
+    load(NULL, 1);
+
+    snprintf(html, sizeof(html), forms[0], hrefs[0]);
+    tb = mk(html);
+    sf_rules_decide(rules, match, &tb->b, &a);
+    assert_string_equal(a.rule_id, "webtimes-read-original");
+    assert_memory_equal(a.source, "https://s.ex/1", a.source_len);
+    rm(tb);
+
+    snprintf(html, sizeof(html), forms[0], hrefs[2]);
+    tb = mk(html);
+    assert_true(sf_match_memo(match, &tb->b) >= 0);
+    sf_rules_decide(rules, match, &tb->b, &a);
+    assert_string_equal(a.rule_id, "webtimes-read-original");
+    assert_int_equal(a.source_len, strlen("https://t.ex/3"));
+    assert_memory_equal(a.source, "https://t.ex/3", a.source_len);
+    assert_memory_equal(a.source_name, "t.ex", a.source_name_len);
+    rm(tb);
+
+    /* the rule looks at the href: another href is decided anew */
+    snprintf(html, sizeof(html), forms[8], hrefs[4]);
+    tb = mk_tag(SF_TAG_DIV, html);
+    sf_rules_decide(rules, match, &tb->b, &a);
+    assert_string_equal(a.rule_id, "google-news-follow-link");
+    rm(tb);
+
+    snprintf(html, sizeof(html), forms[8], hrefs[5]);
+    tb = mk_tag(SF_TAG_DIV, html);
+    assert_true(sf_match_memo(match, &tb->b) < 0);
+    sf_rules_decide(rules, match, &tb->b, &a);
+    assert_null(a.rule_id);
+    rm(tb);
+
+    seed = 99;
+
+    for (i = 0; i < 6000; i++) {
+        sf_match_fast(match, (int) ((i / 1000) & 1));
+        k = t_rand(&seed) % (sizeof(forms) / sizeof(forms[0]));
+        h = t_rand(&seed) % (sizeof(hrefs) / sizeof(hrefs[0]));
+        snprintf(html, sizeof(html), forms[k], hrefs[h]);
+        tb = mk_tag((t_rand(&seed) & 1) ? SF_TAG_P : SF_TAG_DIV, html);
+        sf_rules_decide(rules, match, &tb->b, &a);
+
+        fresh = sf_match_create(rules, &limits, &alloc);
+        assert_non_null(fresh);
+        sf_match_fast(fresh, 0);
+        sf_rules_decide(rules, fresh, &tb->b, &b);
+        t_same_result(&a, &b, i);
+        sf_match_destroy(fresh, &alloc);
+        rm(tb);
+    }
+
     unload();
 }
 
@@ -3274,6 +3376,7 @@ main(void)
         cmocka_unit_test(test_memo_sources),
         cmocka_unit_test(test_memo_title),
         cmocka_unit_test(test_memo_keeps_used),
+        cmocka_unit_test(test_memo_hrefs),
         cmocka_unit_test(test_href_lower),
         cmocka_unit_test(test_title_short),
         cmocka_unit_test(test_link_attrs),
