@@ -55,6 +55,8 @@ sf_match_page_title(sf_match_t *match, const sf_block_t *b)
     size_t                n;
     const unsigned char  *t;
 
+    match->title_read = 1;
+
     if (match->titled) {
         return match->tlen;
     }
@@ -245,6 +247,8 @@ sf_match_href(sf_match_t *match, sf_mlink_t *l, const sf_rule_phrase_t *ph)
     unsigned              fl;
     unsigned char        *buf;
     const unsigned char  *src;
+
+    match->href_read = 1;
 
     if (l->href == NULL || l->href_len == 0) {
         return 0;

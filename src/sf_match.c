@@ -360,6 +360,7 @@ sf_match_links(sf_match_t *match, const sf_block_t *b, size_t nl,
         {
             l->href = b->links[a].href;
             l->href_len = b->links[a].href_len;
+            l->blink = a + 1;
             l->rel = b->links[a].rel;
             l->rel_len = b->links[a].rel_len;
             l->cls = b->links[a].cls;
@@ -373,6 +374,7 @@ sf_match_links(sf_match_t *match, const sf_block_t *b, size_t nl,
         } else {
             l->href = match->elinks[e].href;
             l->href_len = match->elinks[e].href_len;
+            l->blink = 0;
             l->rel = NULL;
             l->rel_len = 0;
             l->cls = NULL;
@@ -510,33 +512,6 @@ sf_match_normalize(sf_match_t *match, const sf_block_t *b)
 }
 
 
-/* sf_url_clean() of a raw href into match->source, the last one kept. */
-static size_t
-sf_match_clean(sf_match_t *match, const unsigned char *href, size_t len)
-{
-    size_t  n;
-
-    if (match->src_ok && len == match->src_raw_len
-        && memcmp(href, match->src_raw, len) == 0)
-    {
-        return match->src_len;
-    }
-
-    n = sf_url_clean(href, len, 1, match->source, SF_SOURCE_MAX + 1);
-    match->src_gen++;
-
-    match->src_ok = len <= SF_SOURCE_RAW;
-
-    if (match->src_ok) {
-        memcpy(match->src_raw, href, len);
-        match->src_raw_len = len;
-        match->src_len = n;
-    }
-
-    return n;
-}
-
-
 void
 sf_match_text(sf_match_t *match, const sf_block_t *b)
 {
@@ -558,6 +533,14 @@ sf_match_source(sf_match_t *match, const sf_rule_t *r,
         return;
     }
 
+    /* by host, from a link of the block: the memo can make it again */
+    if (r->name == 0 && l->blink != 0) {
+        match->src_link = l->blink;
+        sf_match_by_host(match, l->href, l->href_len, result);
+        return;
+    }
+
+    match->href_read = 1;
     n = sf_match_clean(match, l->href, l->href_len);
     if (n == 0) {
         return;
@@ -677,6 +660,12 @@ sf_match_kept(const sf_rules_t *rules, sf_match_t *match,
     {
         return 1;
     }
+
+    /* what the decision reads of the title and hrefs, its memo key
+     * holds */
+    match->title_read = 0;
+    match->href_read = 0;
+    match->src_link = 0;
 
     if (block->flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)) {
         return 1;
@@ -858,7 +847,7 @@ sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
     match->memo_missed = 0;
 
     if (n >= 0) {
-        sf_match_recall(match, n, result);
+        sf_match_recall(match, n, block, result);
         return;
     }
 

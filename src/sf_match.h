@@ -31,6 +31,8 @@ typedef struct {
     size_t                rel_len;
     const unsigned char  *cls;
     size_t                cls_len;
+    size_t                blink;            /* 1 + its index in the
+                                               block's links, 0: escaped */
     size_t                dstart;           /* in the decoded text */
     size_t                dend;
     size_t                start;            /* in the normalized text */
@@ -49,6 +51,13 @@ typedef enum {
     SF_MEMO_NAME_BUF,
     SF_MEMO_NAME_SRC
 } sf_memo_name_e;
+
+/* What a remembered decision did not read, so that its key leaves it
+ * out; SF_MEMO_HOST: its source is one block link's href by host name,
+ * made again from the block that the slot answers. */
+#define SF_MEMO_NOTITLE   0x01
+#define SF_MEMO_NOHREF    0x02
+#define SF_MEMO_HOST      0x04
 
 typedef struct {
     size_t                len;
@@ -116,8 +125,16 @@ struct sf_match_s {
     uint64_t              memo_mask;        /* bits text_len % 64 of them */
     sf_action_e           memo_action[SF_MEMO_SLOTS];
     const char           *memo_rule[SF_MEMO_SLOTS];
+    /* what the slot's decision did not read (SF_MEMO_NO*): its key has
+     * none of it */
+    unsigned char         memo_how[SF_MEMO_SLOTS];
+    /* with SF_MEMO_HOST: 1 + the block link whose href is the source */
+    size_t                memo_link[SF_MEMO_SLOTS];
     sf_memo_src_t         memo_src[SF_MEMO_SLOTS];
     unsigned              memo_next;
+    /* bit n: slot n answered since the hand last passed it (a second
+     * chance: sf_match_remember() writes over the others first) */
+    unsigned              memo_used;
     /* full decisions since the memo last answered (sf_match_remember) */
     unsigned              memo_idle;
     /* 1 + the slot sf_match_kept() (or sf_reject_block()) found the
@@ -144,6 +161,14 @@ struct sf_match_s {
     uint32_t              work_limit;       /* of a template condition */
     uint32_t              work;             /* tries left */
     unsigned              titled:1;         /* tnorm is this block's */
+    /* the decision read the page title (sf_match_page_title), an href
+     * of the block (sf_match_href, sf_match_source), the reject's part
+     * too: cleared by sf_match_kept(), which begins it */
+    unsigned              title_read:1;
+    unsigned              href_read:1;
+    /* 1 + the block link whose href the source is, by host name, when
+     * that is all the decision read of the hrefs (sf_match_by_host) */
+    size_t                src_link;
     unsigned              toolong:1;        /* longer than any rule takes */
     unsigned              normalized:1;
     unsigned              scanned:1;
@@ -290,10 +315,25 @@ int sf_match_memo(sf_match_t *match, const sf_block_t *b);
 void sf_match_remember(sf_match_t *match, const sf_block_t *b,
     const sf_decision_result_t *result);
 
-/* The decision of slot n (sf_match_memo()'s answer) into result; the
- * memo has answered (memo_idle). */
-void sf_match_recall(sf_match_t *match, int n,
+/* The decision of slot n (sf_match_memo()'s answer for block b) into
+ * result; the memo has answered (memo_idle). */
+void sf_match_recall(sf_match_t *match, int n, const sf_block_t *b,
     sf_decision_result_t *result);
+
+/*
+ * sf_url_clean() of a raw href into match->source, the last one kept;
+ * its length, 0: not a source (sf_source.c).
+ */
+size_t sf_match_clean(sf_match_t *match, const unsigned char *href,
+    size_t len);
+
+/*
+ * The source of a rule that names it by host: href cleaned into the
+ * scratch's source (cached), and its host, into result; nothing when it
+ * does not clean (sf_source.c).
+ */
+void sf_match_by_host(sf_match_t *match, const unsigned char *href,
+    size_t len, sf_decision_result_t *result);
 
 /*
  * The decision without normalizing (sf_reject.c): 1 when the block is

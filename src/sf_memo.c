@@ -4,7 +4,7 @@
  * A site's boilerplate is the same block under every article and on every
  * page: a disclaimer, a "follow us" box, a "read the original" link.  The
  * last SF_MEMO_SLOTS full decisions without a limit hit or an overflow are
- * kept, each by a key that writes out every field of the block the
+ * kept (but one that answered outlives the others: a second chance), each by a key that writes out every field of the block the
  * decision reads; a block equal in all of them is decided by one
  * comparison, also on the later pages of the streams that share the
  * scratch.  The key is compared as it is walked, never copied for a look.
@@ -111,20 +111,37 @@ sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
 
 
 /*
+ * The key's word for the title when the decision did not read it, and for
+ * an href (but whether it is there) when it read none: a field writes its
+ * length shifted and a bit, never all ones or all ones but bit 0.
+ */
+#define SF_KEY_NOTITLE  (~(size_t) 0)
+#define SF_KEY_NOHREF   (~(size_t) 1)
+
+
+/*
  * The block's key: every field the decision reads (not raw nor index),
  * written out.  Returns 0 when it does not fit, or differs from k->cmp.
  * The title (the entry's) comes first: the same boilerplate under
- * another entry differs there, in its first bytes; then the text.
+ * another entry differs there, in its first bytes; then the text.  A
+ * decision that never read the title (notitle: sf_match_page_title() was
+ * not called, by the reject nor by the full way) is the same under any
+ * title, so its key has none: a disclaimer under every entry of a
+ * listing, each with its own title, is one key.  The same for the hrefs
+ * (how: SF_MEMO_NOHREF), whose bytes a "read the original" link under
+ * each entry has of its own, when the decision read none but the one it
+ * takes the source from by host, which the memo then makes again.
  */
 static SF_KEY_INLINE int
 sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k,
-    int cmp)
+    int cmp, unsigned how)
 {
     int               ok;
     size_t            i;
     const sf_link_t  *l;
 
-    ok = sf_key_bytes(k, b->title, b->title_len, cmp)
+    ok = ((how & SF_MEMO_NOTITLE) ? sf_key_word(k, SF_KEY_NOTITLE, cmp)
+                  : sf_key_bytes(k, b->title, b->title_len, cmp))
          && sf_key_bytes(k, b->text, b->text_len, cmp)
          && sf_key_word(k, (size_t) b->tag, cmp)
          && sf_key_word(k, b->flags, cmp)
@@ -142,7 +159,9 @@ sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k,
 
         ok = sf_key_word(k, l->text_start, cmp)
              && sf_key_word(k, l->text_end, cmp)
-             && sf_key_bytes(k, l->href, l->href_len, cmp)
+             && ((how & SF_MEMO_NOHREF)
+                 ? sf_key_word(k, SF_KEY_NOHREF | (l->href != NULL), cmp)
+                 : sf_key_bytes(k, l->href, l->href_len, cmp))
              && sf_key_bytes(k, l->rel, l->rel_len, cmp)
              && sf_key_bytes(k, l->cls, l->cls_len, cmp);
     }
@@ -184,7 +203,8 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
         k.len = 0;
         k.cap = match->memo_len[i];
 
-        if (sf_match_key(match, b, &k, 1) && k.len == match->memo_len[i]
+        if (sf_match_key(match, b, &k, 1, match->memo_how[i])
+            && k.len == match->memo_len[i]
             && sf_memo_holds(match, &match->memo_src[i]))
         {
             return i;
@@ -254,12 +274,13 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
     const sf_decision_result_t *result)
 {
     int            i, n;
+    unsigned       how;
     sf_key_t       k;
     sf_memo_src_t  ms;
 
     /*
      * A page whose blocks do not come again (each entry's title is in
-     * every key) gets no answer for the keys it writes: after
+     * the keys of the decisions that read it) gets no answer for the keys it writes: after
      * SF_MEMO_IDLE decisions without one, one in eight is kept, until the
      * memo answers again.  Which are kept changes no answer.
      */
@@ -270,30 +291,55 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
         return;
     }
 
-    /* what points into no buffer of this decision, but source and name */
-    if (result->limit_hit || result->text_overflow
-        || !sf_memo_where(match, result, &ms))
-    {
+    how = match->title_read ? 0 : SF_MEMO_NOTITLE;
+
+    if (!match->href_read) {
+        how |= SF_MEMO_NOHREF | (match->src_link != 0 ? SF_MEMO_HOST : 0);
+    }
+
+    /* what points into no buffer of this decision, but source and name
+     * (or what the memo makes again) */
+    if (result->limit_hit || result->text_overflow) {
         return;
     }
 
-    /* the oldest slot, written over */
+    if (how & SF_MEMO_HOST) {
+        memset(&ms, 0, sizeof(sf_memo_src_t));
+
+    } else if (!sf_memo_where(match, result, &ms)) {
+        return;
+    }
+
+    /*
+     * The oldest slot that has not answered since the hand last passed
+     * it, written over: the boilerplate under every entry stays while the
+     * blocks of one entry only come and go around it.
+     */
     n = (int) match->memo_next;
+
+    while (match->memo_used & (1u << n)) {
+        match->memo_used &= ~(1u << n);
+        n = (n + 1) % SF_MEMO_SLOTS;
+    }
+
     k.buf = match->memo + n * SF_MEMO_KEY;
     k.cmp = NULL;
     k.len = 0;
     k.cap = SF_MEMO_KEY;
 
-    if (!sf_match_key(match, b, &k, 0)) {
+    if (!sf_match_key(match, b, &k, 0, how)) {
         k.len = 0;
     }
+
+    match->memo_how[n] = (unsigned char) how;
+    match->memo_link[n] = match->src_link;
 
     match->memo_len[n] = k.len;
     match->memo_text[n] = b->text_len;
     match->memo_action[n] = result->action;
     match->memo_rule[n] = result->rule_id;
     match->memo_src[n] = ms;
-    match->memo_next = (match->memo_next + 1) % SF_MEMO_SLOTS;
+    match->memo_next = (unsigned) (n + 1) % SF_MEMO_SLOTS;
     match->memo_mask = 0;
 
     for (i = 0; i < SF_MEMO_SLOTS; i++) {
@@ -305,14 +351,26 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
 
 
 void
-sf_match_recall(sf_match_t *match, int n, sf_decision_result_t *result)
+sf_match_recall(sf_match_t *match, int n, const sf_block_t *b,
+    sf_decision_result_t *result)
 {
+    const sf_link_t      *l;
     const sf_memo_src_t  *ms;
 
     match->memo_idle = 0;
+    match->memo_used |= 1u << n;
     memset(result, 0, sizeof(sf_decision_result_t));
     result->action = match->memo_action[n];
     result->rule_id = match->memo_rule[n];
+
+    /* the source by host, from this block's link: as the full way makes
+     * it (its key says the link is there, and has an href) */
+    if (match->memo_how[n] & SF_MEMO_HOST) {
+        l = &b->links[match->memo_link[n] - 1];
+        sf_match_by_host(match, l->href, l->href_len, result);
+        return;
+    }
+
     ms = &match->memo_src[n];
 
     if (ms->len == 0) {

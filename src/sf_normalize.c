@@ -347,8 +347,10 @@ sf_entity(const unsigned char *p, const unsigned char *end,
     }
 
     /*
-     * The common form, in a function of its own size: up to seven decimal
-     * digits and ';' ("&#8217;"), with no room to overflow.
+     * The common forms, in a function of its own size: up to seven
+     * decimal digits and ';' ("&#8217;"), with no room to overflow; the
+     * escapes of markup, "&lt;p&gt;" in a feed's text, and "&amp;", as
+     * the tables have them, without walking them.
      */
     if (p[1] == '#') {
         cp = 0;
@@ -363,6 +365,32 @@ sf_entity(const unsigned char *p, const unsigned char *end,
             *used = q + 1 - p;
             return sf_utf8_put(sf_entity_cp(cp), out);
         }
+
+    } else if (end - p >= 4 && p[2] == 't' && p[3] == ';'
+               && (p[1] == 'l' || p[1] == 'g'))
+    {
+        out[0] = p[1] == 'l' ? '<' : '>';
+        *used = 4;
+        return 1;
+
+    } else if (end - p >= 5 && p[1] == 'a' && p[2] == 'm' && p[3] == 'p'
+               && p[4] == ';')
+    {
+        out[0] = '&';
+        *used = 5;
+        return 1;
+    }
+
+    return sf_entity_rest(p, end, out, used);
+}
+
+
+size_t
+sf_entity_slow(const unsigned char *p, const unsigned char *end,
+    unsigned char *out, size_t *used)
+{
+    if (end - p < 3 || p[0] != '&') {
+        return 0;
     }
 
     return sf_entity_rest(p, end, out, used);

@@ -76,6 +76,11 @@ uint32_t sf_utf8_get(const unsigned char *p, const unsigned char *end,
 size_t sf_entity(const unsigned char *p, const unsigned char *end,
     unsigned char *out, size_t *used);
 
+/* Tests: sf_entity() without its fast paths (the common numeric form,
+ * "&lt;", "&gt;", "&amp;"): the tables walked for every name. */
+size_t sf_entity_slow(const unsigned char *p, const unsigned char *end,
+    unsigned char *out, size_t *used);
+
 /* Sorts marks->order by position (insertion sort: few marks). */
 void sf_marks_sort(sf_marks_t *marks);
 

@@ -1291,9 +1291,13 @@ test_memo_sources(void **state)
     assert_true(sf_match_memo(match, &tb[0]->b) < 0);
     assert_true(sf_match_memo(match, &tb[1]->b) >= 0);
 
-    /* another source: the host one's is gone too */
+    /* another source: the host one makes its own again, from its link */
     sf_rules_decide(rules, match, &tb[3]->b, &a);
-    assert_true(sf_match_memo(match, &tb[1]->b) < 0);
+    assert_true(sf_match_memo(match, &tb[1]->b) >= 0);
+    sf_rules_decide(rules, match, &tb[1]->b, &a);
+    assert_int_equal(a.source_len, strlen("https://s.ex/1"));
+    assert_memory_equal(a.source, "https://s.ex/1", a.source_len);
+    assert_memory_equal(a.source_name, "s.ex", a.source_name_len);
 
     /*
      * After a run of blocks that never come again the memo keeps fewer
@@ -1302,7 +1306,7 @@ test_memo_sources(void **state)
      */
     for (k = 0; k < 2 * SF_MEMO_IDLE; k++) {
         snprintf(once, sizeof(once), "Read original <a href=\"https://v.ex/"
-                 "%zu\">here</a>", k);
+                 "%zu\">here %zu</a>", k, k);
         t = mk(once);
         sf_rules_decide(rules, match, &t->b, &a);
         assert_string_equal(a.rule_id, "host");
@@ -1335,6 +1339,301 @@ test_memo_sources(void **state)
         rm(tb[k]);
     }
 
+    unload();
+}
+
+
+/*
+ * Random blocks of html[] under random titles[] on one scratch (the full
+ * way only, then the reject first): each decided as a scratch of its own
+ * decides it.
+ */
+static void
+t_memo_title_run(const char **html, size_t nhtml, const char **titles,
+    size_t ntitles, uint32_t seed)
+{
+    size_t                 i;
+    t_memo_t               m;
+    t_block_t             *tb;
+    sf_match_t            *fresh;
+    sf_decision_result_t   a, b;
+
+    memset(&m, 0, sizeof(m));
+
+    for (i = 0; i < 4000; i++) {
+        sf_match_fast(match, (int) ((i / 1000) & 1));
+        m.html = html[t_rand(&seed) % nhtml];
+        m.title = titles[t_rand(&seed) % ntitles];
+        m.first = t_rand(&seed) & 1;
+        m.tag = (t_rand(&seed) & 3) == 0 ? SF_TAG_DIV : SF_TAG_P;
+        tb = mk_memo(&m);
+        sf_rules_decide(rules, match, &tb->b, &a);
+
+        fresh = sf_match_create(rules, &limits, &alloc);
+        assert_non_null(fresh);
+        sf_match_fast(fresh, 0);
+        sf_rules_decide(rules, fresh, &tb->b, &b);
+        t_same_result(&a, &b, i);
+        sf_match_destroy(fresh, &alloc);
+        rm(tb);
+    }
+}
+
+
+/* The rule that fires on html as the first block under title, or "-". */
+static const char *
+t_memo_fired(const char *html, const char *title)
+{
+    t_memo_t    m;
+    t_block_t  *tb;
+
+    memset(&m, 0, sizeof(m));
+    m.html = html;
+    m.tag = SF_TAG_P;
+    m.title = title;
+    m.first = 1;
+    tb = mk_memo(&m);
+    sf_rules_decide(rules, match, &tb->b, &res);
+    rm(tb);
+
+    return res.rule_id != NULL ? res.rule_id : "-";
+}
+
+
+/*
+ * A decision that never read the page title is remembered without it: the
+ * same disclaimer under entries of other titles is answered from the memo,
+ * a block the title rule looked at is not, nor one the reject looked at
+ * the title of to leave the title rule out (the full way then reads no
+ * title).  Random runs of blocks (the title as a paragraph, first or not,
+ * the title in a stripped footer, a disclaimer, a "follow us" box, prose)
+ * under random titles say what a scratch of its own for each block says.
+ */
+static void
+test_memo_title(void **state)
+{
+    t_memo_t               m;
+    t_block_t             *tb;
+
+    static const char     *html[] = {
+        "Big page",
+        "Big page - Site",
+        "Bigpage",
+        "Denial of responsibility! Web Times is an automatic aggregator of "
+        "the all world&#8217;s media. All materials to their authors.",
+        "<a href=\"https://news.google.com/publications/x\">FOLLOW US ON "
+        "GOOGLE NEWS</a>",
+        "The post Big page first appeared on Site Daily.",
+        "The post Other page first appeared on Site Daily.",
+        "Rain fell all day on the big page of the town.",
+        "Follow us on Google News today"
+    };
+
+    static const char     *titles[] = {
+        "Big page - Site", "Big page", "Other page - Site", NULL, "Bigpage",
+        "Big  PAGE", "Follow us on Google News today - Site",
+        "A title longer than any of the blocks here - Site"
+    };
+
+    (void) state;
+
+    load(NULL, 1);
+
+    memset(&m, 0, sizeof(m));
+    m.tag = SF_TAG_P;
+
+    /* the disclaimer under another title: from the memo */
+    m.html = html[3];
+    m.title = titles[0];
+    tb = mk_memo(&m);
+    sf_rules_decide(rules, match, &tb->b, &res);
+    assert_string_equal(res.rule_id, "aggregator-disclaimer");
+    rm(tb);
+
+    m.title = titles[2];
+    tb = mk_memo(&m);
+    assert_true(sf_match_memo(match, &tb->b) >= 0);
+    rm(tb);
+
+    /* the title as the entry's first paragraph: the title was read */
+    assert_string_equal(t_memo_fired(html[0], titles[0]), "title-repeated");
+    m.html = html[0];
+    m.title = titles[2];
+    m.first = 1;
+    tb = mk_memo(&m);
+    assert_true(sf_match_memo(match, &tb->b) < 0);
+    rm(tb);
+    assert_string_equal(t_memo_fired(html[0], titles[2]), "-");
+
+    t_memo_title_run(html, sizeof(html) / sizeof(html[0]), titles,
+                     sizeof(titles) / sizeof(titles[0]), 2024);
+    unload();
+
+    /*
+     * The reject tells the title rule false from the title's length and
+     * stops at the regex rule after it: the full way tries only that one
+     * and reads no title.  The title that makes the first rule fire is
+     * not answered from the memo.
+     */
+    load("rule t\n  scope p\n  position first\n  title\n  action drop\n"
+         "end\n"
+         "rule r\n  scope p\n  regex \"^follow us.* tomorrow$\"\n"
+         "  action drop\nend\n", 0);
+
+    assert_string_equal(t_memo_fired(html[8], titles[7]), "-");
+    assert_string_equal(t_memo_fired(html[8], titles[6]), "t");
+    assert_string_equal(t_memo_fired(html[8], titles[7]), "-");
+
+    t_memo_title_run(html, sizeof(html) / sizeof(html[0]), titles,
+                     sizeof(titles) / sizeof(titles[0]), 7);
+    unload();
+}
+
+
+/*
+ * A decision that read no href but the one it takes the source from by
+ * host is remembered without the hrefs: the "read the original" link
+ * under the next entry, to another article, is answered from the memo
+ * with its own source.  Random runs of such links (hrefs that clean, that
+ * do not, none), links a rule looks at the href of, footers named by
+ * their second link, escaped links and prose, on one scratch (the full
+ * way only, then the reject first), say what a scratch of its own for
+ * each block says, source and name byte for byte.
+ */
+static void
+test_memo_hrefs(void **state)
+{
+    size_t                 i, k, h;
+    uint32_t               seed;
+    char                   html[512];
+    t_block_t             *tb;
+    sf_match_t            *fresh;
+    sf_decision_result_t   a, b;
+
+    static const char     *forms[] = {
+        "<a href=\"%s\">Read original article here</a>",
+        "<a href=\"%s\">FOLLOW US ON GOOGLE NEWS</a>",
+        "The post <a href=\"%s\">One</a> first appeared on "
+        "<a href=\"https://s.ex/\">S Daily</a>.",
+        "&lt;p&gt;The post <a href=\"%s\">Two</a> first appeared on "
+        "<a href=\"https://t.ex/\">T Weekly</a>.&lt;/p&gt;",
+        "&lt;a href=&quot;%s&quot;&gt;Read original article here&lt;/a&gt;",
+        "Rain fell <a href=\"%s\">all</a> day.",
+        "<a>Read original article here</a>",
+        "Read original <a href=\"%s\">article</a> here",
+        "<a href=\"%s\">Google News</a>"
+    };
+
+    static const char     *hrefs[] = {
+        "https://s.ex/1", "https://s.ex/2?a=1&amp;b=2", "HTTPS://T.EX/3",
+        "javascript:x", "https://news.google.com/publications/x",
+        "https://news.google.com/x", "", "//u.ex/4"
+    };
+
+    (void) state;
+
+    load(NULL, 1);
+
+    snprintf(html, sizeof(html), forms[0], hrefs[0]);
+    tb = mk(html);
+    sf_rules_decide(rules, match, &tb->b, &a);
+    assert_string_equal(a.rule_id, "webtimes-read-original");
+    assert_memory_equal(a.source, "https://s.ex/1", a.source_len);
+    rm(tb);
+
+    snprintf(html, sizeof(html), forms[0], hrefs[2]);
+    tb = mk(html);
+    assert_true(sf_match_memo(match, &tb->b) >= 0);
+    sf_rules_decide(rules, match, &tb->b, &a);
+    assert_string_equal(a.rule_id, "webtimes-read-original");
+    assert_int_equal(a.source_len, strlen("https://t.ex/3"));
+    assert_memory_equal(a.source, "https://t.ex/3", a.source_len);
+    assert_memory_equal(a.source_name, "t.ex", a.source_name_len);
+    rm(tb);
+
+    /* the rule looks at the href: another href is decided anew */
+    snprintf(html, sizeof(html), forms[8], hrefs[4]);
+    tb = mk_tag(SF_TAG_DIV, html);
+    sf_rules_decide(rules, match, &tb->b, &a);
+    assert_string_equal(a.rule_id, "google-news-follow-link");
+    rm(tb);
+
+    snprintf(html, sizeof(html), forms[8], hrefs[5]);
+    tb = mk_tag(SF_TAG_DIV, html);
+    assert_true(sf_match_memo(match, &tb->b) < 0);
+    sf_rules_decide(rules, match, &tb->b, &a);
+    assert_null(a.rule_id);
+    rm(tb);
+
+    seed = 99;
+
+    for (i = 0; i < 6000; i++) {
+        sf_match_fast(match, (int) ((i / 1000) & 1));
+        k = t_rand(&seed) % (sizeof(forms) / sizeof(forms[0]));
+        h = t_rand(&seed) % (sizeof(hrefs) / sizeof(hrefs[0]));
+        snprintf(html, sizeof(html), forms[k], hrefs[h]);
+        tb = mk_tag((t_rand(&seed) & 1) ? SF_TAG_P : SF_TAG_DIV, html);
+        sf_rules_decide(rules, match, &tb->b, &a);
+
+        fresh = sf_match_create(rules, &limits, &alloc);
+        assert_non_null(fresh);
+        sf_match_fast(fresh, 0);
+        sf_rules_decide(rules, fresh, &tb->b, &b);
+        t_same_result(&a, &b, i);
+        sf_match_destroy(fresh, &alloc);
+        rm(tb);
+    }
+
+    unload();
+}
+
+
+/*
+ * A slot that answers is written over last: two blocks that come under
+ * every entry (a disclaimer, a "follow us" box) stay in the memo while
+ * three blocks of each entry's own (more than the other slots hold by
+ * the tenth entry) come and go around them.
+ */
+static void
+test_memo_keeps_used(void **state)
+{
+    size_t                 i, j;
+    char                   once[96];
+    t_block_t             *tb, *box[2];
+
+    (void) state;
+
+    load("rule disc\n  contains \"denial of responsibility\"\n"
+         "  action drop\nend\n"
+         "rule box\n  contains \"follow us\"\n  action drop\nend\n"
+         "rule own\n  contains \"entry number\"\n  action drop\nend\n", 0);
+
+    box[0] = mk("Denial of responsibility! All materials to their authors.");
+    box[1] = mk("Follow us on Google News");
+
+    for (i = 0; i < 40; i++) {
+        for (j = 0; j < 3; j++) {
+            snprintf(once, sizeof(once), "This is entry number %zu, "
+                     "block %zu.", i, j);
+            tb = mk(once);
+            sf_rules_decide(rules, match, &tb->b, &res);
+            assert_string_equal(res.rule_id, "own");
+            rm(tb);
+        }
+
+        for (j = 0; j < 2; j++) {
+            if (i > 0 && sf_match_memo(match, &box[j]->b) < 0) {
+                fail_msg("entry %zu: block %zu is no longer in the memo", i,
+                         j);
+            }
+
+            sf_rules_decide(rules, match, &box[j]->b, &res);
+            assert_string_equal(res.rule_id, j == 0 ? "disc" : "box");
+        }
+    }
+
+    rm(box[0]);
+    rm(box[1]);
     unload();
 }
 
@@ -3186,6 +3485,9 @@ main(void)
         cmocka_unit_test(test_full_candidates),
         cmocka_unit_test(test_full_memo),
         cmocka_unit_test(test_memo_sources),
+        cmocka_unit_test(test_memo_title),
+        cmocka_unit_test(test_memo_keeps_used),
+        cmocka_unit_test(test_memo_hrefs),
         cmocka_unit_test(test_href_lower),
         cmocka_unit_test(test_title_short),
         cmocka_unit_test(test_link_attrs),

@@ -281,6 +281,81 @@ test_entity_numeric(void **state)
 }
 
 
+/*
+ * sf_entity() and its way without fast paths agree: on random references
+ * made of the letters of the names the fast paths take, digits, ';', '#'
+ * and noise, of every length, each in a buffer of its own size (so that
+ * a read past the end shows under ASan), the same bytes out, the same
+ * length read, the same "none".
+ */
+static void
+test_entity_fast_slow(void **state)
+{
+    size_t          i, k, len, n0, n1, u0, u1;
+    uint32_t        seed;
+    unsigned char  *p, o0[4], o1[4], src[12];
+
+    static const unsigned char  alpha[] = "ltgampquo;;;#1x&Z";
+    static const char          *seeds[] = {
+        "&lt;", "&gt;", "&amp;", "&quot;", "&lt", "&gt", "&amp", "&ltx;",
+        "&gtt;", "&ampx;", "&am;", "&LT;", "&Gt;", "&lt;;", "&#60;"
+    };
+
+    (void) state;
+
+    for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+        len = strlen(seeds[i]);
+        p = malloc(len);
+        assert_non_null(p);
+        memcpy(p, seeds[i], len);
+        u0 = 0;
+        u1 = 0;
+        n0 = sf_entity(p, p + len, o0, &u0);
+        n1 = sf_entity_slow(p, p + len, o1, &u1);
+        assert_int_equal(n0, n1);
+
+        if (n0 > 0) {
+            assert_int_equal(u0, u1);
+            assert_memory_equal(o0, o1, n0);
+        }
+
+        free(p);
+    }
+
+    seed = 4242;
+
+    for (i = 0; i < 300000; i++) {
+        len = 1 + t_rand32(&seed) % sizeof(src);
+        src[0] = '&';
+
+        for (k = 1; k < len; k++) {
+            src[k] = alpha[t_rand32(&seed) % (sizeof(alpha) - 1)];
+        }
+
+        /* mostly the start of a name the fast paths take */
+        if (len > 3 && (t_rand32(&seed) & 1)) {
+            memcpy(src + 1, (t_rand32(&seed) & 1) ? "lt" : "am", 2);
+        }
+
+        p = malloc(len);
+        assert_non_null(p);
+        memcpy(p, src, len);
+        u0 = 0;
+        u1 = 0;
+        n0 = sf_entity(p, p + len, o0, &u0);
+        n1 = sf_entity_slow(p, p + len, o1, &u1);
+
+        if (n0 != n1 || (n0 > 0 && (u0 != u1 || memcmp(o0, o1, n0) != 0)))
+        {
+            fail_msg("\"%.*s\": %zu bytes (read %zu), slow way %zu (%zu)",
+                     (int) len, p, n0, u0, n1, u1);
+        }
+
+        free(p);
+    }
+}
+
+
 static void
 test_entity_rounds(void **state)
 {
@@ -778,6 +853,7 @@ main(void)
         cmocka_unit_test(test_nul_and_controls),
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_entity_numeric),
+        cmocka_unit_test(test_entity_fast_slow),
         cmocka_unit_test(test_entity_rounds),
         cmocka_unit_test(test_escaped_markup),
         cmocka_unit_test(test_fold_punctuation),
