@@ -630,6 +630,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     sf_fuzz_check_inserts(&ro, data, size, a, a_len, &st, source);
 
+    /*
+     * and as a stream with a scratch of its own, new: what the shared one
+     * remembers of earlier pages (sf_memo.c, the title and source caches)
+     * must answer as a decision made afresh would
+     */
+    plain = ro.opt;
+    plain.scratch = NULL;
+    c = sf_fuzz_run(sets[4 + set], &plain, 0, data, size, NULL, 0, 65536,
+                    &c_len, NULL, NULL);
+
+    if (c_len != a_len || memcmp(c, a, a_len) != 0) {
+        abort();
+    }
+
+    free(c);
     free(a);
     free(b);
 
