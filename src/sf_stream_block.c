@@ -1159,8 +1159,6 @@ sf_stream_block_end(sf_stream_t *s, int with_token)
 static void
 sf_stream_container(sf_stream_t *s)
 {
-    sf_tag_t              tag;
-    sf_attrs_t            a;
     const unsigned char  *base;
 
     if (sf_tag_is_block(s->held_tag) && !s->held_pass) {
@@ -1172,12 +1170,13 @@ sf_stream_container(sf_stream_t *s)
                            s->h_cls_len > 0 ? base + s->h_cls : NULL,
                            s->h_cls_len, s->h_own);
 
-    } else if (sf_tag_is_block(s->held_tag)
-               && sf_tag_parse(&tag, s->hold + s->h_start, s->h_tag_len) == 0)
-    {
-        a.tag = &tag;
-        a.parsed = 0;
-        sf_stream_push(s, &tag, &a);
+    } else if (sf_tag_is_block(s->held_tag)) {
+        /*
+         * a block sent as it came (past the hold-back): its start tag went
+         * out with it and the hold-back holds other bytes now; the element
+         * opens with its flags, its id and class are not known any more
+         */
+        sf_stream_push_elt(s, s->held_tag, NULL, 0, NULL, 0, s->h_own);
     }
 
     if (!s->held_pass) {
