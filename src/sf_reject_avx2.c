@@ -14,8 +14,9 @@
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(SF_NO_SIMD)
 #include <immintrin.h>
+#include "sf_avx2.h"
 #define SF_REJECT_AVX2  1
-#define SF_AVX2         __attribute__ ((target("avx2")))
+#define SF_AVX2         SF_AVX2_TARGET
 #else
 #define SF_REJECT_AVX2  0
 #endif
@@ -94,17 +95,6 @@ static const unsigned char  sf_avx2_head[64] = {
 };
 
 
-/* From sf_avx2_tail + n, 32 bytes whose last n are 0xff. */
-static const unsigned char  sf_avx2_tail[64] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
-};
-
-
 /* 0xff for a byte that is not plain: 0x7f or more (its max with 0x7f is
  * itself), '&' or '<'. */
 #define sf_avx2_bad(v)                                                        \
@@ -112,22 +102,6 @@ static const unsigned char  sf_avx2_tail[64] = {
         _mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(0x7f)), v),     \
         _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('&')),          \
                         _mm256_cmpeq_epi8(v, _mm256_set1_epi8('<'))))
-
-
-/* The sum of the bytes of acc. */
-SF_AVX2 static inline size_t
-sf_avx2_sum(__m256i acc)
-{
-    __m256i  s;
-    __m128i  x;
-
-    s = _mm256_sad_epu8(acc, _mm256_setzero_si256());
-    x = _mm_add_epi64(_mm256_castsi256_si128(s),
-                      _mm256_extracti128_si256(s, 1));
-    x = _mm_add_epi64(x, _mm_unpackhi_epi64(x, x));
-
-    return (size_t) _mm_cvtsi128_si64(x);
-}
 
 
 /* sf_reject_avx2_plain(): a byte counter per lane, summed before it can
@@ -186,8 +160,7 @@ sf_avx2_plain(const unsigned char *text, size_t len, size_t i, size_t *lower,
      */
     if (i + 32 > len && i < len) {
         v = _mm256_loadu_si256((const __m256i *) (text + len - 32));
-        tail = _mm256_loadu_si256((const __m256i *)
-                                  (sf_avx2_tail + (len - i)));
+        tail = sf_avx2_tail(len - i);
 
         if (_mm256_testz_si256(sf_avx2_bad(v), tail)) {
             acc = _mm256_sub_epi8(acc, _mm256_and_si256(

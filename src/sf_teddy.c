@@ -30,6 +30,7 @@
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(SF_NO_SIMD)
 #include <immintrin.h>
+#include "sf_avx2.h"
 #define SF_TEDDY_AVX2   1
 #define SF_TEDDY_TARGET __attribute__ ((target("avx2")))
 #else
@@ -319,16 +320,6 @@ sf_teddy_check(const sf_teddy_t *t, const unsigned char *text, size_t len,
 }
 
 
-/* From sf_teddy_tail + n, 32 bytes whose last n are 0xff. */
-static const unsigned char  sf_teddy_tail[64] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
-};
-
 /* 32 bytes, the first SF_TEDDY_WINDOW - 1 of them 0xff. */
 static const unsigned char  sf_teddy_head[32] = { 0xff, 0xff, 0xff, 0xff };
 
@@ -345,22 +336,6 @@ static const unsigned char  sf_teddy_head[32] = { 0xff, 0xff, 0xff, 0xff };
 /* Its bytes above ' ', as 0xff (all below 0x7f: a signed compare). */
 #define sf_teddy_kept(v)                                                      \
     _mm256_cmpgt_epi8(v, _mm256_set1_epi8(' '))
-
-
-/* The sum of the bytes of acc. */
-SF_TEDDY_TARGET static inline size_t
-sf_teddy_sum(__m256i acc)
-{
-    __m256i  s;
-    __m128i  x;
-
-    s = _mm256_sad_epu8(acc, _mm256_setzero_si256());
-    x = _mm_add_epi64(_mm256_castsi256_si128(s),
-                      _mm256_extracti128_si256(s, 1));
-    x = _mm_add_epi64(x, _mm_unpackhi_epi64(x, x));
-
-    return (size_t) _mm_cvtsi128_si64(x);
-}
 
 
 /*
@@ -449,7 +424,7 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
                                     _mm256_or_si256(bad, e)))
             {
                 if (_mm256_movemask_epi8(bad) != 0) {
-                    *lower += sf_teddy_sum(acc);
+                    *lower += sf_avx2_sum(acc);
                     return i + 4;
                 }
 
@@ -465,7 +440,7 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
             /* a candidate in the step at i: its bytes counted, the
              * counters summed, then the check */
             acc = _mm256_sub_epi8(acc, sf_teddy_kept(v));
-            *lower += sf_teddy_sum(acc);
+            *lower += sf_avx2_sum(acc);
             acc = _mm256_setzero_si256();
             hit = sf_teddy_found(t, text, len, i, e, ~(uint32_t) 0);
             i += 32;
@@ -476,7 +451,7 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
             break;
         }
 
-        *lower += sf_teddy_sum(acc);
+        *lower += sf_avx2_sum(acc);
         acc = _mm256_setzero_si256();
     }
 
@@ -489,12 +464,12 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
         __asm__ __volatile__ ("" ::: "memory");
 
         v = sf_teddy_load(text + len - 32);
-        head = sf_teddy_load(sf_teddy_tail + (len - (i + 4)));
+        head = sf_avx2_tail(len - (i + 4));
 
         if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(v), head))
             != 0)
         {
-            *lower += sf_teddy_sum(acc);
+            *lower += sf_avx2_sum(acc);
             return i + 4;
         }
 
@@ -513,7 +488,7 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
         }
     }
 
-    *lower += sf_teddy_sum(acc);
+    *lower += sf_avx2_sum(acc);
     *found = hit;
 
     return len;
