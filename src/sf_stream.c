@@ -525,9 +525,7 @@ sf_stream_take_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     }
 
     s->hold_len += m;
-    io->next_in += m;
-    io->avail_in -= m;
-    s->stats.bytes_in += m;
+    sf_stream_took(s, io, m);
 
     /* what sf_tag_parse_id() would find again: the lexer has it all */
     sf_stream_lexed_tag(s, &tag, s->hold + s->t_start, m);
@@ -554,15 +552,27 @@ sf_stream_take_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 
 /*
+ * Whether the fused loop may act on a tag as sf_stream_pass_tag() would:
+ * PASS in the body, nothing queued before what it sends, nobody
+ * explaining (an explained run takes the handlers' way, token by token).
+ */
+static inline int
+sf_stream_fused(const sf_stream_t *s)
+{
+    return s->mode == SF_MODE_PASS && s->in_body && !s->in_head
+           && s->q_n == 0 && s->explain == NULL;
+}
+
+
+/*
  * A whole tag of m bytes at the input's head p in PASS in the body, read
  * by the lexer, that only opens or closes an element and is sent, as
  * sf_stream_pass_tag() would do it: an end tag, a start tag of
  * s->flow_tags without attributes, a script or style start (raw text in
  * the body is sent as it is), sent from the input with no copy to the
- * hold-back.  Returns 0
- * for the others: the tags that count, hold, drop, credit or read the
- * head.  The caller checked that nothing is queued and the output has
- * room for the tag.
+ * hold-back.  Returns 0 for the others: the tags that count, hold, drop,
+ * credit or read the head.  The caller checked sf_stream_fused() and that
+ * the output has room for the tag.
  */
 static inline int
 sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
@@ -601,9 +611,7 @@ sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     }
 
     sf_stream_out_head(s, io, p, m);
-    io->next_in += m;
-    io->avail_in -= m;
-    s->stats.bytes_in += m;
+    sf_stream_took(s, io, m);
 
     return 1;
 }
@@ -655,9 +663,7 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         sf_stream_push_elt(s, t, pa->id.data, pa->id.len, pa->cls.data,
                            pa->cls.len, own);
         sf_stream_out(s, io, p, m);
-        io->next_in += m;
-        io->avail_in -= m;
-        s->stats.bytes_in += m;
+        sf_stream_took(s, io, m);
         return 1;
     }
 
@@ -761,9 +767,7 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
             s->drop_bytes += m;
         }
 
-        io->next_in += m;
-        io->avail_in -= m;
-        s->stats.bytes_in += m;
+        sf_stream_took(s, io, m);
 
         /*
          * A text run ends at a tag, most of the time: read it now rather
@@ -830,9 +834,7 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             }
         }
 
-        if (s->mode == SF_MODE_PASS && s->in_body && !s->in_head
-            && s->q_n == 0 && s->explain == NULL)
-        {
+        if (sf_stream_fused(s)) {
             if (sf_stream_short_start(s, m)) {
                 /* short blocks in the body: read whole, or not at all */
                 taken = s->head_seen
@@ -923,16 +925,13 @@ sf_stream_fast_raw(sf_stream_t *s, sf_io_t *io)
             s->drop_bytes += m;
         }
 
-        io->next_in += m;
-        io->avail_in -= m;
-        s->stats.bytes_in += m;
+        sf_stream_took(s, io, m);
     }
 
     if (t > 0) {
         sf_lexer_raw_end(&s->lx);
 
-        if (s->mode == SF_MODE_PASS && s->in_body && !s->in_head
-            && s->q_n == 0 && s->explain == NULL && t <= io->avail_out
+        if (sf_stream_fused(s) && t <= io->avail_out
             && sf_stream_flow_tag(s, io, p + m, t))
         {
             return 1;
@@ -970,9 +969,7 @@ sf_stream_step(sf_stream_t *s, sf_io_t *io)
 
         if (m > 0) {
             sf_stream_out(s, io, p, m);
-            io->next_in += m;
-            io->avail_in -= m;
-            s->stats.bytes_in += m;
+            sf_stream_took(s, io, m);
             return SF_OK;
         }
 
@@ -1038,9 +1035,7 @@ sf_stream_step(sf_stream_t *s, sf_io_t *io)
         s->drop_bytes += m;
     }
 
-    io->next_in += m;
-    io->avail_in -= m;
-    s->stats.bytes_in += m;
+    sf_stream_took(s, io, m);
 
     if (ev == SF_LEX_END) {
         if (kind == SF_LEX_MARKUP) {

@@ -413,6 +413,16 @@ sf_stream_out(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 }
 
 
+/* n bytes of the input read: past them, and counted. */
+static inline void
+sf_stream_took(sf_stream_t *s, sf_io_t *io, size_t n)
+{
+    io->next_in += n;
+    io->avail_in -= n;
+    s->stats.bytes_in += n;
+}
+
+
 /*
  * A tag or a few spaces at the input's head (p is io->next_in) to the
  * output: one fixed copy of sixteen bytes when both sides have them rather

@@ -669,14 +669,28 @@ static void
 sf_stream_took_block(sf_stream_t *s, sf_io_t *io, size_t len, sf_tag_e t,
     size_t k)
 {
-    io->next_in += len;
-    io->avail_in -= len;
-    s->stats.bytes_in += len;
+    sf_stream_took(s, io, len);
 
     s->lx.end = 1;
     s->lx.name_len = (unsigned) k;
     s->lx.tag = t;
     s->lx.inert = 0;
+}
+
+
+/*
+ * The held way's start of a block t read from the input (its start tag
+ * of m bytes, its own flags), at the hold-back's end: what
+ * sf_stream_start_held() sets but the id and class.
+ */
+static void
+sf_stream_read_start(sf_stream_t *s, sf_tag_e t, size_t m, unsigned own)
+{
+    sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
+    s->anon = 0;
+    s->held_tag = t;
+    s->h_tag_len = m;
+    s->h_own = own;
 }
 
 
@@ -758,20 +772,14 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             }
 
             /* the held way's start, then its container at this tag */
-            sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
-            s->anon = 0;
-            s->held_tag = t;
-            s->h_tag_len = m;
-            s->h_own = own;
+            sf_stream_read_start(s, t, m, own);
             sf_stream_push_elt(s, t, own_attrs->id.data, own_attrs->id.len,
                                own_attrs->cls.data, own_attrs->cls.len, own);
             s->mode = SF_MODE_PASS;
 
             len = (size_t) (q - p);
             sf_stream_out(s, io, p, len);
-            io->next_in += len;
-            io->avail_in -= len;
-            s->stats.bytes_in += len;
+            sf_stream_took(s, io, len);
             *next = tn;
 
             return len;
@@ -807,11 +815,7 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     lo = s->link_open;
 
     memcpy(s->hold + s->hold_len, p, len);
-    sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
-    s->anon = 0;
-    s->held_tag = t;
-    s->h_tag_len = m;
-    s->h_own = own;
+    sf_stream_read_start(s, t, m, own);
 
     if (own_attrs->id.data != NULL) {
         s->h_id = (size_t) (own_attrs->id.data - p);
@@ -857,8 +861,9 @@ held_way:
  * The caller read the start tag (m bytes at p, the lexer's tag, no
  * attributes: m is the name's length and two) and checked the rest of
  * what the held way's start needs: PASS in the body after the head,
- * nothing queued, nobody explaining.  *next, set by sf_stream_lead_block()
- * alone: the length of the start tag at io->next_in it read (else 0).
+ * nothing queued, nobody explaining.  *next, set by
+ * sf_stream_whole_block() alone: the length of the start tag at
+ * io->next_in it read (else 0).
  */
 size_t
 sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
@@ -1195,14 +1200,14 @@ sf_stream_container(sf_stream_t *s)
 void
 sf_stream_held_block(sf_stream_t *s, sf_tag_e t)
 {
-    if (s->anon || sf_stream_closes(s->held_tag, t)
-        || !sf_tag_is_block(s->held_tag))
+    /*
+     * an anonymous block, or one t closes, ends before t; else the held
+     * one turns container (an inline element held by its class: sent)
+     */
+    if (s->anon
+        || (sf_tag_is_block(s->held_tag) && sf_stream_closes(s->held_tag, t)))
     {
-        if (!s->anon && !sf_tag_is_block(s->held_tag)) {
-            sf_stream_container(s);
-        } else {
-            sf_stream_block_end(s, 0);
-        }
+        sf_stream_block_end(s, 0);
 
     } else {
         sf_stream_container(s);
