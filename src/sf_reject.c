@@ -225,11 +225,8 @@ sf_match_separator(const unsigned char *p, size_t n, size_t *used,
 
     *lead = tmp[0];
 
-    cp = k == 1 ? tmp[0]
-         : k == 2 ? ((uint32_t) (tmp[0] & 0x1f) << 6) | (tmp[1] & 0x3f)
-         : k == 3 ? ((uint32_t) (tmp[0] & 0x0f) << 12)
-                    | ((uint32_t) (tmp[1] & 0x3f) << 6) | (tmp[2] & 0x3f)
-         : 0;
+    /* what it decodes to, as a code point (4 bytes: no separator) */
+    cp = sf_utf8_get(tmp, tmp + k, &k);
 
     if (cp == '&') {
         /*

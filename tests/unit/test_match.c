@@ -2735,11 +2735,7 @@ t_expect_ref(const unsigned char *text, size_t len, size_t ref,
         cp = '&';
 
     } else {
-        cp = k == 1 ? tmp[0]
-             : k == 2 ? ((uint32_t) (tmp[0] & 0x1f) << 6) | (tmp[1] & 0x3f)
-             : k == 3 ? ((uint32_t) (tmp[0] & 0x0f) << 12)
-                        | ((uint32_t) (tmp[1] & 0x3f) << 6) | (tmp[2] & 0x3f)
-             : 0;
+        cp = sf_utf8_get(tmp, tmp + k, &k);
 
         if (cp == '&') {
             /* "&amp;": a second round would read what follows */
