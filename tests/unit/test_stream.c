@@ -123,6 +123,31 @@ typedef struct {
 } removal_case_t;
 
 
+/* How the pages of the block readers' tests end. */
+#define PAGE_TAIL  "</article></main></body></html>"
+
+
+/* piece written times at page + len (size bytes in all): the new length. */
+static size_t
+page_add(char *page, size_t size, size_t len, const char *piece,
+    size_t times)
+{
+    size_t  n;
+
+    n = strlen(piece);
+
+    for ( /* void */ ; times > 0; times--) {
+        assert_true(size - len > n);
+        memcpy(page + len, piece, n);
+        len += n;
+    }
+
+    page[len] = '\0';
+
+    return len;
+}
+
+
 /* Each case through sf_test_check(), whole and in every chunking. */
 static void
 check_removals(const sf_rules_t *r, const removal_case_t *cases, size_t n)
@@ -1017,7 +1042,7 @@ test_holdback_limit(void **state)
 static void
 test_holdback_container(void **state)
 {
-    size_t         i, len, wlen;
+    size_t         len, wlen;
     sf_rules_t    *r;
     sf_options_t   opt;
     sf_test_out_t  out;
@@ -1038,24 +1063,16 @@ test_holdback_container(void **state)
     opt.canonical = 0;
     opt.limits.max_holdback = 256;
 
-    len = (size_t) snprintf(page, sizeof(page), "<html><head><title>T"
-                            "</title></head><body><main><article><p>a</p>"
-                            "<div class=\"comments-area\">");
-
-    for (i = 0; i < 200; i++) {
-        len += (size_t) snprintf(page + len, sizeof(page) - len, "w ");
-    }
-
-    len += (size_t) snprintf(page + len, sizeof(page) - len,
-                             "<p>buy it now please</p></div>");
-    memcpy(want, page, len);
-    wlen = len;
-    len += (size_t) snprintf(page + len, sizeof(page) - len,
-                             "<p>buy it now please</p>");
-    len += (size_t) snprintf(page + len, sizeof(page) - len,
-                             "</article></main></body></html>");
-    wlen += (size_t) snprintf(want + wlen, sizeof(want) - wlen,
-                              "</article></main></body></html>");
+    len = page_add(page, sizeof(page), 0, "<html><head><title>T</title>"
+                   "</head><body><main><article><p>a</p>"
+                   "<div class=\"comments-area\">", 1);
+    len = page_add(page, sizeof(page), len, "w ", 200);
+    len = page_add(page, sizeof(page), len,
+                   "<p>buy it now please</p></div>", 1);
+    wlen = page_add(want, sizeof(want), 0, page, 1);
+    len = page_add(page, sizeof(page), len, "<p>buy it now please</p>", 1);
+    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+    wlen = page_add(want, sizeof(want), wlen, PAGE_TAIL, 1);
 
     sf_test_check(r, &opt, page, len, want, wlen, &out);
     assert_int_equal(out.stats.blocks_removed, 1);
@@ -1181,7 +1198,7 @@ test_fixture_page(void **state)
 static void
 test_short_blocks(void **state)
 {
-    size_t         i, len;
+    size_t         len;
     sf_rules_t    *r;
     sf_options_t   opt;
     sf_test_out_t  out;
@@ -1246,16 +1263,10 @@ test_short_blocks(void **state)
     opt.canonical = 0;
 
     /* a run longer than a 4 KiB output window: it stops at the window */
-    len = (size_t) snprintf(page, sizeof(page), "%s", PAGE("<p>a</p><ul>"));
-    len -= sizeof("</article></main></body></html>") - 1;
-
-    for (i = 0; i < 1000; i++) {
-        memcpy(page + len, "<li>ab</li>", 11);
-        len += 11;
-    }
-
-    len += (size_t) snprintf(page + len, sizeof(page) - len,
-                             "</ul></article></main></body></html>");
+    len = page_add(page, sizeof(page), 0, PAGE("<p>a</p><ul>"), 1)
+          - (sizeof(PAGE_TAIL) - 1);
+    len = page_add(page, sizeof(page), len, "<li>ab</li>", 1000);
+    len = page_add(page, sizeof(page), len, "</ul>" PAGE_TAIL, 1);
 
     sf_test_check(r, &opt, page, len, page, len, &out);
     assert_int_equal(out.stats.blocks_held, 1001);
@@ -1279,7 +1290,7 @@ test_short_blocks(void **state)
 static void
 test_flow_tags(void **state)
 {
-    size_t         i, len, wlen;
+    size_t         len, wlen;
     sf_rules_t    *r;
     sf_options_t   opt;
     sf_test_out_t  out;
@@ -1366,28 +1377,15 @@ test_flow_tags(void **state)
      * Deeper than the open elements kept: told, and the block in them is
      * still decided (expected: the page without it).
      */
-    len = (size_t) snprintf(page, sizeof(page), "%s", PAGE(""));
-    len -= sizeof("</article></main></body></html>") - 1;
-
-    for (i = 0; i < 80; i++) {
-        len += (size_t) snprintf(page + len, sizeof(page) - len, "<div>");
-    }
-
-    memcpy(want, page, len);
-    wlen = len;
-    len += (size_t) snprintf(page + len, sizeof(page) - len,
-                             "<p>buy it now please</p>");
-
-    for (i = 0; i < 80; i++) {
-        len += (size_t) snprintf(page + len, sizeof(page) - len, "</div>");
-        wlen += (size_t) snprintf(want + wlen, sizeof(want) - wlen,
-                                  "</div>");
-    }
-
-    len += (size_t) snprintf(page + len, sizeof(page) - len,
-                             "</article></main></body></html>");
-    wlen += (size_t) snprintf(want + wlen, sizeof(want) - wlen,
-                              "</article></main></body></html>");
+    len = page_add(page, sizeof(page), 0, PAGE(""), 1)
+          - (sizeof(PAGE_TAIL) - 1);
+    len = page_add(page, sizeof(page), len, "<div>", 80);
+    wlen = page_add(want, sizeof(want), 0, page, 1);
+    len = page_add(page, sizeof(page), len, "<p>buy it now please</p>", 1);
+    len = page_add(page, sizeof(page), len, "</div>", 80);
+    wlen = page_add(want, sizeof(want), wlen, "</div>", 80);
+    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+    wlen = page_add(want, sizeof(want), wlen, PAGE_TAIL, 1);
 
     sf_test_check(r, &opt, page, len, want, wlen, &out);
     assert_true(out.stats.passthrough[SF_PASS_DEPTH] > 0);
@@ -1395,16 +1393,10 @@ test_flow_tags(void **state)
     sf_test_out_free(&out);
 
     /* each start closes the one before: no depth to tell, however many */
-    len = (size_t) snprintf(page, sizeof(page), "%s", PAGE("<dl>"));
-    len -= sizeof("</article></main></body></html>") - 1;
-
-    for (i = 0; i < 80; i++) {
-        len += (size_t) snprintf(page + len, sizeof(page) - len,
-                                 "<dt><p>x</p>");
-    }
-
-    len += (size_t) snprintf(page + len, sizeof(page) - len,
-                             "</dl></article></main></body></html>");
+    len = page_add(page, sizeof(page), 0, PAGE("<dl>"), 1)
+          - (sizeof(PAGE_TAIL) - 1);
+    len = page_add(page, sizeof(page), len, "<dt><p>x</p>", 80);
+    len = page_add(page, sizeof(page), len, "</dl>" PAGE_TAIL, 1);
 
     sf_test_check(r, &opt, page, len, page, len, &out);
     assert_int_equal(out.stats.passthrough[SF_PASS_DEPTH], 0);
