@@ -148,24 +148,39 @@ page_add(char *page, size_t size, size_t len, const char *piece,
 }
 
 
-/* Each case through sf_test_check(), whole and in every chunking. */
-static void
-check_removals(const sf_rules_t *r, const removal_case_t *cases, size_t n)
+/*
+ * The rules of text, and each case through sf_test_check() with them,
+ * whole and in every chunking, with no canonical inserted; returns the
+ * rules, and the options in *opt (when not NULL), for the test's own
+ * pages.
+ */
+static sf_rules_t *
+check_removals(const char *text, const removal_case_t *cases, size_t n,
+    sf_options_t *opt)
 {
     size_t         i;
-    sf_options_t   opt;
+    sf_rules_t    *r;
+    sf_options_t   o;
     sf_test_out_t  out;
 
-    sf_options_init(&opt);
-    opt.canonical = 0;
+    r = sf_test_rules(text, 0);
+    assert_non_null(r);
+    sf_options_init(&o);
+    o.canonical = 0;
 
     for (i = 0; i < n; i++) {
-        check_out_with(r, &opt, cases[i].in,
+        check_out_with(r, &o, cases[i].in,
                        cases[i].expected ? cases[i].expected : cases[i].in,
                        &out);
         assert_int_equal(out.stats.blocks_removed, cases[i].removed);
         sf_test_out_free(&out);
     }
+
+    if (opt != NULL) {
+        *opt = o;
+    }
+
+    return r;
 }
 
 
@@ -1030,7 +1045,6 @@ test_holdback_limit(void **state)
 }
 
 
-
 /*
  * A comment area whose text runs past the hold-back before its first
  * block: the area was sent as it came, and when a block started in it the
@@ -1256,11 +1270,7 @@ test_short_blocks(void **state)
 
     (void) state;
 
-    r = sf_test_rules(text, 0);
-    assert_non_null(r);
-    check_removals(r, cases, sizeof(cases) / sizeof(cases[0]));
-    sf_options_init(&opt);
-    opt.canonical = 0;
+    r = check_removals(text, cases, sizeof(cases) / sizeof(cases[0]), &opt);
 
     /* a run longer than a 4 KiB output window: it stops at the window */
     len = page_add(page, sizeof(page), 0, PAGE("<p>a</p><ul>"), 1)
@@ -1367,11 +1377,7 @@ test_flow_tags(void **state)
 
     (void) state;
 
-    r = sf_test_rules(text, 0);
-    assert_non_null(r);
-    check_removals(r, cases, sizeof(cases) / sizeof(cases[0]));
-    sf_options_init(&opt);
-    opt.canonical = 0;
+    r = check_removals(text, cases, sizeof(cases) / sizeof(cases[0]), &opt);
 
     /*
      * Deeper than the open elements kept: told, and the block in them is
@@ -1475,9 +1481,7 @@ test_attr_blocks(void **state)
 
     (void) state;
 
-    r = sf_test_rules(text, 0);
-    assert_non_null(r);
-    check_removals(r, cases, sizeof(cases) / sizeof(cases[0]));
+    r = check_removals(text, cases, sizeof(cases) / sizeof(cases[0]), NULL);
 
 #undef PAGE
 
