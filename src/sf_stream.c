@@ -657,6 +657,11 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     rule_id = NULL;
     sel = sf_rules_select(s->rules, t, pa->id.data, pa->id.len, pa->cls.data,
                           pa->cls.len, &rule_id);
+
+    if (sel == SF_SELECT_DROP) {
+        return 0;
+    }
+
     own = sf_stream_own_flags(&tag, pa);
 
     if (sel == SF_SELECT_NONE) {
@@ -667,8 +672,7 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         return 1;
     }
 
-    return sel == SF_SELECT_HOLD
-           && sf_stream_whole_block(s, io, p, n, m, pa, own, next) != 0;
+    return sf_stream_whole_block(s, io, p, n, m, pa, own, next) != 0;
 }
 
 
