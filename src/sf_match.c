@@ -732,7 +732,7 @@ sf_match_rules(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t may, sf_decision_result_t *result)
 {
     int               rc, pruned;
-    size_t            k, i, n;
+    size_t            k, n;
     sf_tag_e          tag;
     sf_rule_t        *r, **list;
     const sf_cond_t  *c;
@@ -794,13 +794,7 @@ sf_match_rules(const sf_rules_t *rules, sf_match_t *match,
                 }
             }
 
-            for (i = 0; i < r->nrequired; i++) {
-                if (!sf_bit_test(match->bits, r->required[i])) {
-                    break;
-                }
-            }
-
-            if (i < r->nrequired) {
+            if (!sf_rule_has_required(r, match->bits)) {
                 continue;
             }
         }

@@ -837,6 +837,76 @@ sf_reject_found(const sf_anchor_set_t *set, const unsigned char *text,
 }
 
 
+/* The anchors whose key is at text[i]: bits set up on the first there. */
+static inline void
+sf_reject_key(const sf_rules_t *rules, const unsigned char *text, size_t len,
+    size_t i, uint64_t seen, unsigned char *bits, int *hit)
+{
+    uint32_t  w, h;
+
+    w = sf_anchor_key(text + i);
+    h = sf_anchor_hash(w);
+
+    if (!rules->anchor_all.map[h]) {
+        return;
+    }
+
+    if (!*hit) {
+        /* a key in the map: the bits from here on */
+        sf_reject_bits(rules, seen, bits);
+        *hit = 1;
+    }
+
+    sf_match_anchor_key(&rules->anchor_all, text, len, i, w, h, bits);
+}
+
+
+/*
+ * With AVX2, the rounds of 2 x lane positions of set from the text's
+ * start while a whole round fits; of a round with a key in the map, the
+ * positions whose key is.  With bits NULL (the long anchors) it stops at
+ * the first anchor there and returns 1; else each such key sets up bits[]
+ * (sf_reject_key(), *hit).  *pos: where the stride's scalar rounds go on.
+ */
+static inline int
+sf_reject_rounds(const sf_rules_t *rules, const sf_anchor_set_t *set,
+    const unsigned char *text, size_t len, uint64_t seen, unsigned char *bits,
+    int *hit, size_t *pos)
+{
+    size_t    i, at, stride;
+    unsigned  lanes;
+
+    stride = set->stride;
+    i = 0;
+
+    while (rules->avx2 && i + set->lane * stride + 16 <= len) {
+        i = sf_reject_avx2_next(set, text, len, i, &lanes);
+
+        if (i + set->lane * stride + 16 > len) {
+            break;
+        }
+
+        for ( /* void */ ; lanes != 0; lanes &= lanes - 1) {
+            at = i + sf_ctz64(lanes) * stride;
+
+            if (bits != NULL) {
+                sf_reject_key(rules, text, len, at, seen, bits, hit);
+
+            } else if (sf_reject_found(set, text, len, at)) {
+                *pos = i;
+                return 1;
+            }
+        }
+
+        i += 2 * set->lane * stride;
+    }
+
+    *pos = i;
+
+    return 0;
+}
+
+
 /*
  * Whether a long anchor (SF_ANCHOR_LONG bytes or more) is in the text, at
  * their own stride (5 or more): with AVX2 a round of keys at a time, then
@@ -848,32 +918,14 @@ sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
 {
     size_t                  i, stride;
     uint32_t                h, h2, h3, h4;
-    unsigned                lanes;
     const unsigned char    *map;
     const sf_anchor_set_t  *set;
 
     set = &rules->anchor_long;
     map = set->map;
     stride = set->stride;
-    i = 0;
-
-    /* with AVX2, rounds of 2 x lane positions (as sf_reject_probe()) */
-    while (rules->avx2 && i + set->lane * stride + 16 <= len) {
-        i = sf_reject_avx2_next(set, text, len, i, &lanes);
-
-        if (i + set->lane * stride + 16 > len) {
-            break;
-        }
-
-        for ( /* void */ ; lanes != 0; lanes &= lanes - 1) {
-            if (sf_reject_found(set, text, len,
-                                i + sf_ctz64(lanes) * stride))
-            {
-                return 1;
-            }
-        }
-
-        i += 2 * set->lane * stride;
+    if (sf_reject_rounds(rules, set, text, len, 0, NULL, NULL, &i)) {
+        return 1;
     }
 
     /* four a round while they fit, then two */
@@ -915,30 +967,6 @@ sf_reject_probe_long(const sf_rules_t *rules, const unsigned char *text,
 }
 
 
-/* The anchors whose key is at text[i]: bits set up on the first there. */
-static void
-sf_reject_key(const sf_rules_t *rules, const unsigned char *text, size_t len,
-    size_t i, uint64_t seen, unsigned char *bits, int *hit)
-{
-    uint32_t  w, h;
-
-    w = sf_anchor_key(text + i);
-    h = sf_anchor_hash(w);
-
-    if (!rules->anchor_all.map[h]) {
-        return;
-    }
-
-    if (!*hit) {
-        /* a key in the map: the bits from here on */
-        sf_reject_bits(rules, seen, bits);
-        *hit = 1;
-    }
-
-    sf_match_anchor_key(&rules->anchor_all, text, len, i, w, h, bits);
-}
-
-
 /*
  * Probes the anchors in a text sf_reject_scan() accepted.  Returns 0 when
  * no key of any is there (bits[] left alone), 1 when bits[] holds the
@@ -950,8 +978,7 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
     size_t len, uint64_t seen, unsigned char *bits)
 {
     int                     hit;
-    size_t                  i, k, stride;
-    unsigned                lanes;
+    size_t                  i, stride;
     const sf_anchor_set_t  *set;
 
     if (len < 4 || rules->nanchors == 0) {
@@ -961,28 +988,12 @@ sf_reject_probe(const sf_rules_t *rules, const unsigned char *text,
     set = &rules->anchor_all;
     stride = set->stride;
     hit = 0;
-    i = 0;
 
     /*
      * Every stride-th position: an anchor starting up to stride - 1
-     * bytes before shows there as one of its keys.  With AVX2, rounds of
-     * 2 x lane of them; of a round with a key in the map, the positions
-     * whose key is are looked at.
+     * bytes before shows there as one of its keys.
      */
-    while (rules->avx2 && i + set->lane * stride + 16 <= len) {
-        i = sf_reject_avx2_next(set, text, len, i, &lanes);
-
-        if (i + set->lane * stride + 16 > len) {
-            break;
-        }
-
-        for ( /* void */ ; lanes != 0; lanes &= lanes - 1) {
-            k = sf_ctz64(lanes);
-            sf_reject_key(rules, text, len, i + k * stride, seen, bits, &hit);
-        }
-
-        i += 2 * set->lane * stride;
-    }
+    (void) sf_reject_rounds(rules, set, text, len, seen, bits, &hit, &i);
 
 #if (SF_REJECT_LE)
     if (stride == 3 || stride == 4) {
@@ -1321,7 +1332,7 @@ sf_reject_rules(const sf_rules_t *rules, sf_match_t *match,
     uint64_t *may)
 {
     int               rc = SF_PRE_UNKNOWN;  /* read only when c is set */
-    size_t            k, i, n;
+    size_t            k, n;
     uint64_t          maybe, cand, m, left;
     sf_tag_e          tag;
     sf_rule_t        *r, **list;
@@ -1389,13 +1400,7 @@ sf_reject_rules(const sf_rules_t *rules, sf_match_t *match,
                 }
 
             } else {
-                for (i = 0; i < r->nrequired; i++) {
-                    if (!sf_bit_test(match->bits, r->required[i])) {
-                        break;
-                    }
-                }
-
-                if (i < r->nrequired) {
+                if (!sf_rule_has_required(r, match->bits)) {
                     continue;
                 }
             }

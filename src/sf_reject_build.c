@@ -606,7 +606,6 @@ sf_reject_static_rule(const sf_rules_t *rules, size_t k, size_t nl,
     int atleast, unsigned first, const unsigned char *bits, int hazard)
 {
     int               rc;
-    size_t            i;
     uint64_t          maybe, cand, m;
     const sf_rule_t  *r;
     const sf_cond_t  *c;
@@ -625,12 +624,8 @@ sf_reject_static_rule(const sf_rules_t *rules, size_t k, size_t nl,
             return 0;
         }
 
-        if (r->text_conds) {
-            for (i = 0; i < r->nrequired; i++) {
-                if (!sf_bit_test(bits, r->required[i])) {
-                    return 0;
-                }
-            }
+        if (r->text_conds && !sf_rule_has_required(r, bits)) {
+            return 0;
         }
     }
 

@@ -466,6 +466,21 @@ int sf_reject_text(const sf_rules_t *rules, const unsigned char *text,
  * they are on. */
 int sf_teddy_use(sf_rules_t *rules, int on);
 
+/* Whether bits[] holds every phrase rule r needs the prefilter to see. */
+static inline int
+sf_rule_has_required(const sf_rule_t *r, const unsigned char *bits)
+{
+    size_t  i;
+
+    for (i = 0; i < r->nrequired; i++) {
+        if (!sf_bit_test(bits, r->required[i])) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
 /* The bloom bit of a class or id name. */
 #define sf_rules_bloom(p, len)                                                \
     ((uint64_t) 1 << (((len) + (p)[0] * 3u + (p)[(len) - 1] * 5u) & 63))
