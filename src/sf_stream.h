@@ -499,6 +499,41 @@ sf_stream_attrs(sf_attrs_t *a)
     return sf_stream_attrs_parse(a);
 }
 
+/*
+ * Whether tag may have an id or a class: 0 only when it surely has
+ * neither (an end tag, no attribute bytes, or a whole record of the
+ * lexer's without their keys), as sf_stream_attrs_parse() would find.
+ * The inline tags of a held block ask this first (sf_stream_named()):
+ * most have none, and their other attributes matter to no rule.
+ */
+static inline int
+sf_stream_attrs_named(const sf_tag_t *tag)
+{
+    unsigned               i;
+    const sf_tag_spans_t  *sp;
+
+    if (tag->end || tag->attr_pos >= tag->attr_end) {
+        return 0;
+    }
+
+    sp = tag->spans;
+
+    if (sp == NULL || sp->n > SF_TAG_SPANS) {
+        return 1;
+    }
+
+    for (i = 0; i < sp->n; i++) {
+        if (sp->attr[i].key == SF_TAG_KEY2('i', 'd')
+            || sp->attr[i].key
+               == SF_TAG_KEY8('c', 'l', 'a', 's', 's', 0, 0, 0))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
 unsigned sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a);
 void sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 void sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,

@@ -729,7 +729,13 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
     t = s->lx.tag;
     k = s->lx.name_len;
-    lx = s->lx;
+    /* the attribute record only when the start tag has one (see below) */
+    memcpy(&lx, &s->lx, offsetof(sf_lexer_t, attrs));
+
+    if (m > k + 2) {
+        lx.attrs = s->lx.attrs;
+    }
+
     end = p + (n < s->hold_cap - s->hold_len ? n : s->hold_cap - s->hold_len);
     word = sf_stream_end_word(p, (size_t) (end - p), k);
 
@@ -740,7 +746,8 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     s->link_open = 0;
 
     for (c = p + m; /* void */; c = q + tn) {
-        q = memchr(c, '<', (size_t) (end - c));
+        /* a tag right after the last one (a figure's image): no call */
+        q = (c < end && *c == '<') ? c : memchr(c, '<', (size_t) (end - c));
 
         if (q == NULL || (size_t) (q - c) > s->text_cap - s->text_len) {
             goto held_way;
@@ -765,7 +772,8 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
         if (sf_tag_is_block(s->lx.tag)) {
             if (s->lx.end || ((s->whole_tags >> t) & 1)
-                || sf_stream_closes(t, s->lx.tag)
+                || (((SF_STREAM_CLOSABLE >> t) & 1)
+                    && sf_stream_closes(t, s->lx.tag))
                 || (size_t) (q - p) > io->avail_out)
             {
                 goto held_way;
@@ -793,12 +801,17 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         sf_stream_lexed_tag(s, &tag, q, tn);
         a.tag = &tag;
         a.parsed = 0;
-        pa = sf_stream_attrs(&a);
+        pa = &a;
 
-        if ((pa->id.data != NULL || pa->cls.data != NULL)
-            && sf_stream_named(s, &tag, pa))
-        {
-            goto held_way;
+        /* a link's attributes are read anyway; most others need none */
+        if (tag.tag == SF_TAG_A || sf_stream_attrs_named(&tag)) {
+            pa = sf_stream_attrs(&a);
+
+            if ((pa->id.data != NULL || pa->cls.data != NULL)
+                && sf_stream_named(s, &tag, pa))
+            {
+                goto held_way;
+            }
         }
 
         sf_stream_held_inline(s, &tag, pa, p);
@@ -842,7 +855,12 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 held_way:
 
-    s->lx = lx;
+    /* a bare start tag's record is never read (no attribute bytes) */
+    memcpy(&s->lx, &lx, offsetof(sf_lexer_t, attrs));
+
+    if (m > k + 2) {
+        s->lx.attrs = lx.attrs;
+    }
 
     return 0;
 }
@@ -1224,6 +1242,11 @@ static int
 sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 {
     const char  *rule_id;
+
+    /* most inline tags: no id nor class among what the lexer recorded */
+    if (!a->parsed && !sf_stream_attrs_named(tag)) {
+        return 0;
+    }
 
     a = sf_stream_attrs(a);
 
