@@ -633,11 +633,43 @@ void sf_stream_start_held(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
 void sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off);
 void sf_stream_block_end(sf_stream_t *s, int with_token);
 void sf_stream_short_init(sf_stream_t *s);
-size_t sf_stream_short_block(sf_stream_t *s, sf_io_t *io,
+size_t sf_stream_short_run(sf_stream_t *s, sf_io_t *io,
     const unsigned char *p, size_t n, size_t m, size_t *next);
 size_t sf_stream_whole_block(sf_stream_t *s, sf_io_t *io,
     const unsigned char *p, size_t n, size_t m, const sf_attrs_t *own_attrs,
     unsigned own, size_t *next);
+
+/*
+ * A short block's start tag read in PASS (sf_stream_short_run() tells
+ * the rest): the held way's if the start closes an open element; read by
+ * sf_stream_whole_block() at once when a tag other than its end follows
+ * it (a figure's image), without a call to the short reader first.
+ */
+static inline size_t
+sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, size_t *next)
+{
+    sf_tag_e  top;
+
+    /* the start closes no open element (sf_stream_implicit_close()) */
+    if (s->depth > 0 && s->deep == 0) {
+        top = s->stack[s->depth - 1].tag;
+
+        if ((unsigned) top < 64 && ((SF_STREAM_CLOSABLE >> top) & 1)
+            && sf_stream_closes(top, s->lx.tag))
+        {
+            return 0;
+        }
+    }
+
+    /* a tag right after the start, not its end: no short block */
+    if (m + 1 < n && p[m] == '<' && p[m + 1] != '/') {
+        return sf_stream_whole_block(s, io, p, n, m, &sf_stream_no_attrs, 0,
+                                     next);
+    }
+
+    return sf_stream_short_run(s, io, p, n, m, next);
+}
 
 /*
  * Whether the tag the lexer read last, m bytes, may begin a short block:

@@ -881,38 +881,23 @@ held_way:
  * what the held way's start needs: PASS in the body after the head,
  * nothing queued, nobody explaining.  *next, set by
  * sf_stream_whole_block() alone: the length of the start tag at
- * io->next_in it read (else 0).
+ * io->next_in it read (else 0).  sf_stream_short_block() (sf_stream.h)
+ * checked that the start closes no open element and that text follows
+ * it.
  */
 size_t
-sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, size_t *next)
 {
     int                    calm;
     size_t                 k, len, total, lim;
     uint64_t               word;
     unsigned               flags, below;
-    sf_tag_e               t, top;
+    sf_tag_e               t;
     const unsigned char   *b, *q, *end;
 
     t = s->lx.tag;
     k = m - 2;
-
-    /* the start closes no open element (sf_stream_implicit_close()) */
-    if (s->depth > 0 && s->deep == 0) {
-        top = s->stack[s->depth - 1].tag;
-
-        if ((unsigned) top < 64 && ((SF_STREAM_CLOSABLE >> top) & 1)
-            && sf_stream_closes(top, t))
-        {
-            return 0;
-        }
-    }
-
-    /* a tag right after the start, not its end: no short block */
-    if (m + 1 < n && p[m] == '<' && p[m + 1] != '/') {
-        return sf_stream_whole_block(s, io, p, n, m, &sf_stream_no_attrs, 0,
-                                     next);
-    }
 
     /*
      * sf_stream_held_flags() of these blocks but the entry's first: how
