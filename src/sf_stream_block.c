@@ -695,6 +695,53 @@ sf_stream_read_start(sf_stream_t *s, sf_tag_e t, size_t m, unsigned own)
 
 
 /*
+ * A container sf_stream_whole_block() just opened, t of k bytes of name
+ * (its start tag at p, word its sf_stream_end_word()), at its first
+ * block's start tag (tn bytes at the input's head, read): a phrasing
+ * block the block readers take (a figure's caption) is read here, as the
+ * loop would read it next, and the container's own end tag right after
+ * it ("</figure>" as its start tag wrote the name) is closed and sent as
+ * sf_stream_flow_tag() takes it, in the same turn.  Returns 1 when the
+ * first block was taken, 0 with nothing changed (the caller hands the
+ * tag back).  Phrasing blocks alone: their readers open no container, so
+ * this never recurses.
+ */
+static int
+sf_stream_first_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    uint64_t word, sf_tag_e t, size_t k, size_t tn)
+{
+    size_t  m, next;
+
+    if (!sf_stream_short_start(s, tn) || !((s->whole_tags >> s->lx.tag) & 1))
+    {
+        return 0;
+    }
+
+    next = 0;
+
+    if (sf_stream_short_block(s, io, io->next_in, io->avail_in, tn, &next)
+        == 0)
+    {
+        return 0;
+    }
+
+    /* the end of the entry places the credit: the loop's, as ever */
+    m = k + 3;
+
+    if (s->mode == SF_MODE_PASS && s->q_n == 0 && t != SF_TAG_ARTICLE
+        && m <= io->avail_out
+        && sf_stream_own_end(p, word, io->next_in, io->avail_in, k))
+    {
+        sf_stream_pop(s, t);
+        sf_stream_out_head(s, io, io->next_in, m);
+        sf_stream_took_block(s, io, m, t, k);
+    }
+
+    return 1;
+}
+
+
+/*
  * A held block read whole from the input in PASS when the short way does
  * not take it (inline tags, a longer text, attributes): its text runs and
  * inline tags (links, line breaks, emphasis) go to the held block's text
@@ -788,7 +835,7 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             len = (size_t) (q - p);
             sf_stream_out(s, io, p, len);
             sf_stream_took(s, io, len);
-            *next = tn;
+            *next = sf_stream_first_block(s, io, p, word, t, k, tn) ? 0 : tn;
 
             return len;
         }
