@@ -695,6 +695,35 @@ sf_stream_read_start(sf_stream_t *s, sf_tag_e t, size_t m, unsigned own)
 
 
 /*
+ * sf_stream_own_end() for a container's end at q, the input's head, past
+ * its start tag at p: with SSE2 the name ("figure") in one compare of
+ * sixteen bytes, which both places have when q has eighteen.
+ */
+static inline int
+sf_stream_end_at(const unsigned char *p, uint64_t word,
+    const unsigned char *q, size_t avail, size_t k)
+{
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    unsigned  eq;
+
+    if (word == 0 && k <= 16 && avail >= 18) {
+        if (q[0] != '<' || q[1] != '/' || q[k + 2] != '>') {
+            return 0;
+        }
+
+        eq = (unsigned) _mm_movemask_epi8(
+                 _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) (q + 2)),
+                                _mm_loadu_si128((const __m128i *) (p + 1))));
+
+        return (~eq & ((1u << k) - 1)) == 0;
+    }
+#endif
+
+    return sf_stream_own_end(p, word, q, avail, k);
+}
+
+
+/*
  * A container sf_stream_whole_block() just opened, t of k bytes of name
  * (its start tag at p, word its sf_stream_end_word()), at its first
  * block's start tag (tn bytes at the input's head, read): a phrasing
@@ -730,7 +759,7 @@ sf_stream_first_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
     if (s->mode == SF_MODE_PASS && s->q_n == 0 && t != SF_TAG_ARTICLE
         && m <= io->avail_out
-        && sf_stream_own_end(p, word, io->next_in, io->avail_in, k))
+        && sf_stream_end_at(p, word, io->next_in, io->avail_in, k))
     {
         sf_stream_pop(s, t);
         sf_stream_out_head(s, io, io->next_in, m);

@@ -1628,7 +1628,15 @@ test_container_first_block(void **state)
         { PAGE("<div class=\"comments-area\"><img src=\"a\"><p>buy it now "
                "please</p></div><p>buy it now please</p><p>k</p>"),
           PAGE("<div class=\"comments-area\"><img src=\"a\"><p>buy it now "
-               "please</p></div><p>k</p>"), 1 }
+               "please</p></div><p>k</p>"), 1 },
+
+        /* an end tag of the same length is not the figure's */
+        { PAGE("<figure class=\"comments-area\"><img src=\"a\"><figcaption>"
+               "c</figcaption></footer><p>buy it now please</p></figure>"
+               "<p>buy it now please</p>"),
+          PAGE("<figure class=\"comments-area\"><img src=\"a\"><figcaption>"
+               "c</figcaption></footer><p>buy it now please</p></figure>"),
+          1 }
     };
 
     (void) state;
