@@ -732,8 +732,9 @@ sf_stream_end_at(const unsigned char *p, uint64_t word,
  * it ("</figure>" as its start tag wrote the name) is closed and sent as
  * sf_stream_flow_tag() takes it, in the same turn.  Returns 1 when the
  * first block was taken, 0 with nothing changed (the caller hands the
- * tag back).  Phrasing blocks alone: their readers open no container, so
- * this never recurses.
+ * tag back, and the loop's readers try the block again).  Phrasing
+ * blocks alone: their readers (sf_stream_whole_block() too) open no
+ * container, so this is never entered again from within.
  */
 static int
 sf_stream_first_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
