@@ -499,6 +499,41 @@ sf_stream_attrs(sf_attrs_t *a)
     return sf_stream_attrs_parse(a);
 }
 
+/*
+ * Whether tag may have an id or a class: 0 only when it surely has
+ * neither (an end tag, no attribute bytes, or a whole record of the
+ * lexer's without their keys), as sf_stream_attrs_parse() would find.
+ * The inline tags of a held block ask this first (sf_stream_named()):
+ * most have none, and their other attributes matter to no rule.
+ */
+static inline int
+sf_stream_attrs_named(const sf_tag_t *tag)
+{
+    unsigned               i;
+    const sf_tag_spans_t  *sp;
+
+    if (tag->end || tag->attr_pos >= tag->attr_end) {
+        return 0;
+    }
+
+    sp = tag->spans;
+
+    if (sp == NULL || sp->n > SF_TAG_SPANS) {
+        return 1;
+    }
+
+    for (i = 0; i < sp->n; i++) {
+        if (sp->attr[i].key == SF_TAG_KEY2('i', 'd')
+            || sp->attr[i].key
+               == SF_TAG_KEY8('c', 'l', 'a', 's', 's', 0, 0, 0))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
 unsigned sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a);
 void sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 void sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
@@ -598,11 +633,43 @@ void sf_stream_start_held(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
 void sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off);
 void sf_stream_block_end(sf_stream_t *s, int with_token);
 void sf_stream_short_init(sf_stream_t *s);
-size_t sf_stream_short_block(sf_stream_t *s, sf_io_t *io,
+size_t sf_stream_short_run(sf_stream_t *s, sf_io_t *io,
     const unsigned char *p, size_t n, size_t m, size_t *next);
 size_t sf_stream_whole_block(sf_stream_t *s, sf_io_t *io,
     const unsigned char *p, size_t n, size_t m, const sf_attrs_t *own_attrs,
     unsigned own, size_t *next);
+
+/*
+ * A short block's start tag read in PASS (sf_stream_short_run() tells
+ * the rest): the held way's if the start closes an open element; read by
+ * sf_stream_whole_block() at once when a tag other than its end follows
+ * it (a figure's image), without a call to the short reader first.
+ */
+static inline size_t
+sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, size_t *next)
+{
+    sf_tag_e  top;
+
+    /* the start closes no open element (sf_stream_implicit_close()) */
+    if (s->depth > 0 && s->deep == 0) {
+        top = s->stack[s->depth - 1].tag;
+
+        if ((unsigned) top < 64 && ((SF_STREAM_CLOSABLE >> top) & 1)
+            && sf_stream_closes(top, s->lx.tag))
+        {
+            return 0;
+        }
+    }
+
+    /* a tag right after the start, not its end: no short block */
+    if (m + 1 < n && p[m] == '<' && p[m + 1] != '/') {
+        return sf_stream_whole_block(s, io, p, n, m, &sf_stream_no_attrs, 0,
+                                     next);
+    }
+
+    return sf_stream_short_run(s, io, p, n, m, next);
+}
 
 /*
  * Whether the tag the lexer read last, m bytes, may begin a short block:

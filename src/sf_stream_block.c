@@ -695,6 +695,83 @@ sf_stream_read_start(sf_stream_t *s, sf_tag_e t, size_t m, unsigned own)
 
 
 /*
+ * sf_stream_own_end() for a container's end at q, the input's head, past
+ * its start tag at p: with SSE2 the name ("figure") in one compare of
+ * sixteen bytes, which both places have when q has eighteen.
+ */
+static inline int
+sf_stream_end_at(const unsigned char *p, uint64_t word,
+    const unsigned char *q, size_t avail, size_t k)
+{
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    unsigned  eq;
+
+    if (word == 0 && k <= 16 && avail >= 18) {
+        if (q[0] != '<' || q[1] != '/' || q[k + 2] != '>') {
+            return 0;
+        }
+
+        eq = (unsigned) _mm_movemask_epi8(
+                 _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) (q + 2)),
+                                _mm_loadu_si128((const __m128i *) (p + 1))));
+
+        return (~eq & ((1u << k) - 1)) == 0;
+    }
+#endif
+
+    return sf_stream_own_end(p, word, q, avail, k);
+}
+
+
+/*
+ * A container sf_stream_whole_block() just opened, t of k bytes of name
+ * (its start tag at p, word its sf_stream_end_word()), at its first
+ * block's start tag (tn bytes at the input's head, read): a phrasing
+ * block the block readers take (a figure's caption) is read here, as the
+ * loop would read it next, and the container's own end tag right after
+ * it ("</figure>" as its start tag wrote the name) is closed and sent as
+ * sf_stream_flow_tag() takes it, in the same turn.  Returns 1 when the
+ * first block was taken, 0 with nothing changed (the caller hands the
+ * tag back, and the loop's readers try the block again).  Phrasing
+ * blocks alone: their readers (sf_stream_whole_block() too) open no
+ * container, so this is never entered again from within.
+ */
+static int
+sf_stream_first_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    uint64_t word, sf_tag_e t, size_t k, size_t tn)
+{
+    size_t  m, next;
+
+    if (!sf_stream_short_start(s, tn) || !((s->whole_tags >> s->lx.tag) & 1))
+    {
+        return 0;
+    }
+
+    next = 0;
+
+    if (sf_stream_short_block(s, io, io->next_in, io->avail_in, tn, &next)
+        == 0)
+    {
+        return 0;
+    }
+
+    /* the end of the entry places the credit: the loop's, as ever */
+    m = k + 3;
+
+    if (s->mode == SF_MODE_PASS && s->q_n == 0 && t != SF_TAG_ARTICLE
+        && m <= io->avail_out
+        && sf_stream_end_at(p, word, io->next_in, io->avail_in, k))
+    {
+        sf_stream_pop(s, t);
+        sf_stream_out_head(s, io, io->next_in, m);
+        sf_stream_took_block(s, io, m, t, k);
+    }
+
+    return 1;
+}
+
+
+/*
  * A held block read whole from the input in PASS when the short way does
  * not take it (inline tags, a longer text, attributes): its text runs and
  * inline tags (links, line breaks, emphasis) go to the held block's text
@@ -729,7 +806,13 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
     t = s->lx.tag;
     k = s->lx.name_len;
-    lx = s->lx;
+    /* the attribute record only when the start tag has one (see below) */
+    memcpy(&lx, &s->lx, offsetof(sf_lexer_t, attrs));
+
+    if (m > k + 2) {
+        lx.attrs = s->lx.attrs;
+    }
+
     end = p + (n < s->hold_cap - s->hold_len ? n : s->hold_cap - s->hold_len);
     word = sf_stream_end_word(p, (size_t) (end - p), k);
 
@@ -740,7 +823,8 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     s->link_open = 0;
 
     for (c = p + m; /* void */; c = q + tn) {
-        q = memchr(c, '<', (size_t) (end - c));
+        /* a tag right after the last one (a figure's image): no call */
+        q = (c < end && *c == '<') ? c : memchr(c, '<', (size_t) (end - c));
 
         if (q == NULL || (size_t) (q - c) > s->text_cap - s->text_len) {
             goto held_way;
@@ -765,7 +849,8 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
         if (sf_tag_is_block(s->lx.tag)) {
             if (s->lx.end || ((s->whole_tags >> t) & 1)
-                || sf_stream_closes(t, s->lx.tag)
+                || (((SF_STREAM_CLOSABLE >> t) & 1)
+                    && sf_stream_closes(t, s->lx.tag))
                 || (size_t) (q - p) > io->avail_out)
             {
                 goto held_way;
@@ -780,7 +865,7 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             len = (size_t) (q - p);
             sf_stream_out(s, io, p, len);
             sf_stream_took(s, io, len);
-            *next = tn;
+            *next = sf_stream_first_block(s, io, p, word, t, k, tn) ? 0 : tn;
 
             return len;
         }
@@ -793,12 +878,17 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         sf_stream_lexed_tag(s, &tag, q, tn);
         a.tag = &tag;
         a.parsed = 0;
-        pa = sf_stream_attrs(&a);
+        pa = &a;
 
-        if ((pa->id.data != NULL || pa->cls.data != NULL)
-            && sf_stream_named(s, &tag, pa))
-        {
-            goto held_way;
+        /* a link's attributes are read anyway; most others need none */
+        if (tag.tag == SF_TAG_A || sf_stream_attrs_named(&tag)) {
+            pa = sf_stream_attrs(&a);
+
+            if ((pa->id.data != NULL || pa->cls.data != NULL)
+                && sf_stream_named(s, &tag, pa))
+            {
+                goto held_way;
+            }
         }
 
         sf_stream_held_inline(s, &tag, pa, p);
@@ -842,7 +932,12 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 held_way:
 
-    s->lx = lx;
+    /* a bare start tag's record is never read (no attribute bytes) */
+    memcpy(&s->lx, &lx, offsetof(sf_lexer_t, attrs));
+
+    if (m > k + 2) {
+        s->lx.attrs = lx.attrs;
+    }
 
     return 0;
 }
@@ -863,38 +958,23 @@ held_way:
  * what the held way's start needs: PASS in the body after the head,
  * nothing queued, nobody explaining.  *next, set by
  * sf_stream_whole_block() alone: the length of the start tag at
- * io->next_in it read (else 0).
+ * io->next_in it read (else 0).  sf_stream_short_block() (sf_stream.h)
+ * checked that the start closes no open element and that text follows
+ * it.
  */
 size_t
-sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, size_t *next)
 {
     int                    calm;
     size_t                 k, len, total, lim;
     uint64_t               word;
     unsigned               flags, below;
-    sf_tag_e               t, top;
+    sf_tag_e               t;
     const unsigned char   *b, *q, *end;
 
     t = s->lx.tag;
     k = m - 2;
-
-    /* the start closes no open element (sf_stream_implicit_close()) */
-    if (s->depth > 0 && s->deep == 0) {
-        top = s->stack[s->depth - 1].tag;
-
-        if ((unsigned) top < 64 && ((SF_STREAM_CLOSABLE >> top) & 1)
-            && sf_stream_closes(top, t))
-        {
-            return 0;
-        }
-    }
-
-    /* a tag right after the start, not its end: no short block */
-    if (m + 1 < n && p[m] == '<' && p[m + 1] != '/') {
-        return sf_stream_whole_block(s, io, p, n, m, &sf_stream_no_attrs, 0,
-                                     next);
-    }
 
     /*
      * sf_stream_held_flags() of these blocks but the entry's first: how
@@ -1224,6 +1304,11 @@ static int
 sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 {
     const char  *rule_id;
+
+    /* most inline tags: no id nor class among what the lexer recorded */
+    if (!a->parsed && !sf_stream_attrs_named(tag)) {
+        return 0;
+    }
 
     a = sf_stream_attrs(a);
 

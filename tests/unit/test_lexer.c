@@ -311,7 +311,7 @@ test_text_and_tags(void **state)
 static void
 test_attr_spans(void **state)
 {
-    size_t       m, n;
+    size_t       m, n, v;
     sf_lexer_t   lx;
     char         in[128], want[256];
 
@@ -361,6 +361,22 @@ test_attr_spans(void **state)
         strcat(in, ">");
         snprintf(want, sizeof(want), "M{%s}", in);
         check(in, want);
+    }
+    /*
+     * quoted values of every length after names of every length: the
+     * value's end quote in the sixteen bytes loaded at the name, at their
+     * edge or past them (the quick reader looks there first)
+     */
+    for (n = 1; n <= 17; n++) {
+        for (v = 0; v <= 40; v++) {
+            snprintf(in, sizeof(in),
+                     "<x %.*s=\"%.*s\" b=\"\" c=\"d\" e=\"f\">t",
+                     (int) n, "abcdefghijklmnopqrstuvwxyz", (int) v,
+                     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+            snprintf(want, sizeof(want), "M{%.*s}T{t}",
+                     (int) (strlen(in) - 1), in);
+            check(in, want);
+        }
     }
     check(eq, "M{<a b=\"x\" =\" class=y\">}");
     /* what follows a quoted value: '>', a space and a name, or else */

@@ -1539,6 +1539,158 @@ test_whole_blocks(void **state)
 }
 
 
+/*
+ * A held figure opened as a container at its caption (sf_stream_whole_block)
+ * reads the caption and, right after it, the figure's own end tag in the
+ * same turn (sf_stream_first_block); byte by byte neither ever happens, so
+ * the same output and counts both ways are the test.  Around it: captions
+ * kept, removed, with inline tags or entities, a credit queued by one, end
+ * tags written otherwise or not next, blocks after the caption, a div the
+ * rules hold, a figure with attributes, a comment area's end; then the
+ * figure at every offset of a 4 KiB output window, more of them than the
+ * open elements kept (a figure left open would be told).
+ */
+static void
+test_container_first_block(void **state)
+{
+    size_t         len, pad;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    sf_test_out_t  out;
+    char           page[8192];
+
+    static const char  text[] =
+        "rule buy\n"
+        "    scope p figcaption div\n"
+        "    contains \"buy it now please\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule figure\n"
+        "    scope figure div\n"
+        "    contains \"a figure no page has\"\n"
+        "    action drop\n"
+        "end\n";
+
+#define FIG(cap)                                                             \
+    "<figure><img src=\"a.jpg\" alt=\"\"><figcaption>" cap                  \
+    "</figcaption></figure>\n"
+#define PAGE(body)                                                           \
+    "<html><head><title>T</title></head><body><main><article><p>a</p>"      \
+    body "</article></main></body></html>"
+
+    static const removal_case_t  cases[] = {
+
+        /* kept, removed, with inline tags, an entity, a long caption */
+        { PAGE(FIG("c") FIG("d") "<p>k</p>"), NULL, 0 },
+        { PAGE(FIG("buy it now please") FIG("c")),
+          PAGE("<figure><img src=\"a.jpg\" alt=\"\"></figure>\n" FIG("c")),
+          1 },
+        { PAGE(FIG("c <em>d</em>") FIG("buy it <b>now</b> please")
+               FIG("caf&eacute;") FIG("A caption of some length, longer "
+                                      "than the tables keep unread")),
+          PAGE(FIG("c <em>d</em>") "<figure><img src=\"a.jpg\" alt=\"\">"
+               "</figure>\n" FIG("caf&eacute;") FIG("A caption of some "
+                                                    "length, longer than "
+                                                    "the tables keep "
+                                                    "unread")), 1 },
+
+        /* the figure's end written otherwise, or not right after */
+        { PAGE("<figure><img src=\"a.jpg\"><figcaption>c</figcaption>"
+               "</FIGURE><figure><img src=\"a.jpg\"><figcaption>c"
+               "</figcaption></figure ><figure><img src=\"a.jpg\">"
+               "<figcaption>c</figcaption> </figure><figure><img src=\"b\">"
+               "<figcaption>c</figcaption>tail</figure>"), NULL, 0 },
+
+        /* more blocks after the caption, two captions, one in a figure */
+        { PAGE("<figure><img src=\"a.jpg\"><figcaption>c</figcaption>"
+               "<p>buy it now please</p></figure><figure><img src=\"b\">"
+               "<figcaption>c</figcaption><figcaption>d</figcaption>"
+               "</figure><figure><img src=\"c\"><figure><img src=\"d\">"
+               "<figcaption>e</figcaption></figure></figure>"),
+          PAGE("<figure><img src=\"a.jpg\"><figcaption>c</figcaption>"
+               "</figure><figure><img src=\"b\"><figcaption>c</figcaption>"
+               "<figcaption>d</figcaption></figure><figure><img src=\"c\">"
+               "<figure><img src=\"d\"><figcaption>e</figcaption></figure>"
+               "</figure>"), 1 },
+
+        /* a div the rules hold, a figure with attributes, a caption's id */
+        { PAGE("<div><img src=\"a\"><p>c</p></div><div><br><p>buy it now "
+               "please</p></div><figure class=\"wp-block-image\" id=\"f\">"
+               "<img src=\"a\"><figcaption>c</figcaption></figure>"
+               "<figure><img src=\"a\"><figcaption id=\"x\">c</figcaption>"
+               "</figure>"),
+          PAGE("<div><img src=\"a\"><p>c</p></div><div><br></div>"
+               "<figure class=\"wp-block-image\" id=\"f\"><img src=\"a\">"
+               "<figcaption>c</figcaption></figure><figure><img src=\"a\">"
+               "<figcaption id=\"x\">c</figcaption></figure>"), 1 },
+
+        /* a comment area's end: what follows is no comment */
+        { PAGE("<div class=\"comments-area\"><img src=\"a\"><p>buy it now "
+               "please</p></div><p>buy it now please</p><p>k</p>"),
+          PAGE("<div class=\"comments-area\"><img src=\"a\"><p>buy it now "
+               "please</p></div><p>k</p>"), 1 },
+
+        /* an end tag of the same length is not the figure's */
+        { PAGE("<figure class=\"comments-area\"><img src=\"a\"><figcaption>"
+               "c</figcaption></footer><p>buy it now please</p></figure>"
+               "<p>buy it now please</p>"),
+          PAGE("<figure class=\"comments-area\"><img src=\"a\"><figcaption>"
+               "c</figcaption></footer><p>buy it now please</p></figure>"),
+          1 }
+    };
+
+    (void) state;
+
+    r = check_removals(text, cases, sizeof(cases) / sizeof(cases[0]), &opt);
+
+    /* the figure's end tag at every place of an output window's edge */
+    for (pad = 0; pad < 90; pad++) {
+        len = page_add(page, sizeof(page), 0, PAGE("<p>"), 1)
+              - (sizeof(PAGE_TAIL) - 1);
+        len = page_add(page, sizeof(page), len, "x", pad);
+        len = page_add(page, sizeof(page), len, "</p>", 1);
+        len = page_add(page, sizeof(page), len, FIG("c"), 80);
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+        sf_test_check(r, &opt, page, len, page, len, &out);
+        sf_test_out_free(&out);
+    }
+
+#undef FIG
+#undef PAGE
+
+    sf_rules_destroy(r);
+}
+
+
+/*
+ * The credit a container's first block brings (builtin rules, which hold
+ * a div by its name): queued, so that the container's end waits for the
+ * loop.
+ */
+static void
+test_container_credit(void **state)
+{
+    sf_options_t   opt;
+    sf_test_out_t  out;
+
+    static const char  in[] =
+        "<html><head><title>T</title></head><body><main><article><p>x</p>"
+        "<div><img src=\"a.jpg\"><p>The post <a href=\""
+        "https://a.example/x\">X</a> first appeared on <a href=\""
+        "https://a.example/\">A</a>.</p></div><p>k</p>"
+        "</article></main></body></html>";
+
+    (void) state;
+
+    sf_options_init(&opt);
+    opt.canonical = 0;
+    check_out(&opt, in, NULL, &out);
+    assert_int_equal(out.stats.credits, 1);
+    sf_test_out_free(&out);
+}
+
+
 static void
 test_flush_and_finish(void **state)
 {
@@ -1670,6 +1822,8 @@ main(void)
         cmocka_unit_test(test_fixture_page),
         cmocka_unit_test(test_short_blocks),
         cmocka_unit_test(test_whole_blocks),
+        cmocka_unit_test(test_container_first_block),
+        cmocka_unit_test(test_container_credit),
         cmocka_unit_test(test_flow_tags),
         cmocka_unit_test(test_attr_blocks),
         cmocka_unit_test(test_flush_and_finish),
