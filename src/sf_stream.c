@@ -688,7 +688,7 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 static int
 sf_stream_fast(sf_stream_t *s, sf_io_t *io)
 {
-    int                    moved;
+    int                    moved, taken;
     size_t                 n, m, room, len;
     unsigned               to;
     const unsigned char   *p, *q;
@@ -697,8 +697,16 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
         return 0;
     }
 
+    taken = 0;
+
+again:
+
     if (!sf_lexer_in_text(&s->lx)) {
-        return sf_lexer_in_raw(&s->lx) ? sf_stream_fast_raw(s, io) : 0;
+        if (sf_lexer_in_raw(&s->lx)) {
+            return sf_stream_fast_raw(s, io) | taken;
+        }
+
+        return taken;
     }
 
     p = io->next_in;
@@ -719,7 +727,7 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
 
             if (m == 0) {
                 if (sf_stream_space(*p)) {
-                    return 0;
+                    return taken;
                 }
 
                 /*
@@ -753,7 +761,7 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
             }
 
             if (len == 0) {
-                return 0;
+                return taken;
             }
 
             q = memchr(p, '<', len);
@@ -793,10 +801,25 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
     m = sf_stream_read_tag(s, p, n < room ? n : room);
 
     if (m == 0) {
-        return moved;
+        return moved | taken;
     }
 
     sf_stream_fast_tag(s, io, p, n, m);
+
+    /*
+     * The next token in this turn when the loop's turn would do nothing
+     * before it: nothing queued, input left, no token in the hold-back
+     * (its compaction done here, a no-op most of the time).  Most tags
+     * and text runs of a page follow each other this way.
+     */
+    if (s->q_n == 0 && io->avail_in > 0 && !s->tok && !s->tok_over) {
+        if (s->hold_len != 0) {
+            sf_stream_compact(s);
+        }
+
+        taken = 1;
+        goto again;
+    }
 
     return 1;
 }
