@@ -565,6 +565,17 @@ sf_stream_fused(const sf_stream_t *s)
 
 
 /*
+ * sf_stream_flow_tag() inline in both ways of the fused loop, whatever its
+ * size: a call there costs as much as most of what it does.
+ */
+#if defined(__GNUC__)
+#define SF_FLOW_INLINE  inline __attribute__ ((always_inline))
+#else
+#define SF_FLOW_INLINE  inline
+#endif
+
+
+/*
  * A whole tag of m bytes at the input's head p in PASS in the body, read
  * by the lexer, that only opens or closes an element and is sent, as
  * sf_stream_pass_tag() would do it: an end tag, a start tag of
@@ -574,7 +585,7 @@ sf_stream_fused(const sf_stream_t *s)
  * credit or read the head.  The caller checked sf_stream_fused() and that
  * the output has room for the tag.
  */
-static inline int
+static SF_FLOW_INLINE int
 sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t m)
 {
@@ -595,7 +606,7 @@ sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         }
 
         if (sf_tag_is_block(t)) {
-            sf_stream_pop(s, t);
+            sf_stream_pop_top(s, t);
         }
 
     } else if ((unsigned) t < 64 && ((s->flow_tags >> t) & 1)) {
@@ -604,7 +615,14 @@ sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         }
 
         sf_stream_implicit_close(s, t);
-        sf_stream_push_elt(s, t, NULL, 0, NULL, 0, 0);
+
+        /* no void element among s->flow_tags: most open here */
+        if (s->depth < SF_STACK_MAX) {
+            (void) sf_stream_elt_new(s, t, 0);
+
+        } else {
+            sf_stream_push_elt(s, t, NULL, 0, NULL, 0, 0);
+        }
 
     } else if (!sf_tag_is_rawtext(t)) {
         return 0;
