@@ -478,7 +478,7 @@ sf_stream_short_init(sf_stream_t *s)
  * Sixteen bytes a compare while the input has them, even past lim: most
  * texts a short block may have are shorter than that.
  */
-static const unsigned char *
+static SF_NOINLINE const unsigned char *
 sf_stream_text_end(const unsigned char *p, const unsigned char *end,
     size_t lim, int *calm)
 {
@@ -785,7 +785,7 @@ sf_stream_run_fast(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
  * when it has a letter of text; first_done then set).  The held way asks
  * sf_stream_held_flags(); flags are those of the block but the first.
  */
-static int
+static SF_NOINLINE int
 sf_stream_short_first(sf_stream_t *s, sf_tag_e t, unsigned flags,
     const unsigned char *text, const unsigned char *q, int calm)
 {
@@ -1053,19 +1053,25 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     flags = sf_stream_flags(s) | (s->code > 0 ? SF_BLOCK_IN_CODE : 0);
     below = sf_stream_bare_below(s, t, 0, flags);
     lim = below & SF_BARE_MAX;
+    end = p + n;
+
+    /* most blocks the tables do not keep end here: a longer text */
+    q = sf_stream_text_end(p + m, end, lim, &calm);
+
+    if (q == NULL || ((below & SF_BARE_CALM) && !calm)) {
+        return sf_stream_whole_block(s, io, p, n, m, &sf_stream_no_attrs, 0,
+                                     next);
+    }
+
     first = (flags & SF_BLOCK_IN_ENTRY) && !s->first_done;
     word = sf_stream_end_word(p, n, k);
-    end = p + n;
     total = 0;
     count = 0;
     b = p;
 
+    /* q: the end of the text of the block at b, calm or not */
     for ( ;; ) {
-        q = sf_stream_text_end(b + m, end, lim, &calm);
-
-        if (q == NULL || ((below & SF_BARE_CALM) && !calm)
-            || !sf_stream_own_end(p, word, q, (size_t) (end - q), k))
-        {
+        if (!sf_stream_own_end(p, word, q, (size_t) (end - q), k)) {
             break;
         }
 
@@ -1106,6 +1112,12 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             if (r.done) {
                 break;
             }
+        }
+
+        q = sf_stream_text_end(b + m, end, lim, &calm);
+
+        if (q == NULL || ((below & SF_BARE_CALM) && !calm)) {
+            break;
         }
     }
 
