@@ -955,7 +955,13 @@ sf_stream_fast_raw(sf_stream_t *s, sf_io_t *io)
     }
 
     if (m > 0) {
-        sf_stream_move(s, io, to, p, m, 0);
+        if (to == SF_TO_OUT) {
+            /* a short script's text: one fixed copy, as a tag's */
+            sf_stream_out_head(s, io, p, m);
+
+        } else {
+            sf_stream_move(s, io, to, p, m, 0);
+        }
 
         if (s->title_capture) {
             sf_stream_title_add(s, p, m);
