@@ -902,13 +902,33 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             return;
         }
 
+        p = io->next_in;
+        n = io->avail_in;
+
         if (next == 0) {
-            return;
+            /*
+             * A run of short blocks, or a container opened, that held
+             * nothing: the stream as it was (PASS in the body, nothing
+             * queued).  What follows is most often an end tag (the list's
+             * "</ul>"), read here as the loop's next turn would read it.
+             */
+            if (s->hold_len != 0 || n < 8 || p[0] != '<' || p[1] != '/') {
+                return;
+            }
+
+            m = sf_stream_read_tag(s, p, n < s->hold_cap ? n : s->hold_cap);
+
+            if (m == 0
+                || (m <= io->avail_out && sf_stream_flow_tag(s, io, p, m)))
+            {
+                return;
+            }
+
+            /* any other end tag: taken as any tag */
+            continue;
         }
 
         /* a container's first block: its start tag is read, at the head */
-        p = io->next_in;
-        n = io->avail_in;
         m = next;
     }
 }
