@@ -1328,6 +1328,40 @@ check_whole_as_bytes(const sf_rules_t *r, const sf_options_t *opt,
 }
 
 
+/*
+ * The rules of the random pages of short blocks: a literal too long for
+ * their texts, so that the tables keep most of them, and one for a class
+ * some start tags have.
+ */
+static const char  short_rules[] =
+    "rule buy\n"
+    "    scope p li dd td h2\n"
+    "    contains \"buy it now please\"\n"
+    "    action drop\n"
+    "end\n"
+    "rule ad\n"
+    "    scope p.ad li.ad dd.ad td.ad h2.ad\n"
+    "    contains \"ab\"\n"
+    "    action drop\n"
+    "end\n";
+
+
+/* The seed of a test's random pages: SF_TEST_SEED, else the time; told. */
+static unsigned
+random_seed(const char *test)
+{
+    unsigned     seed;
+    const char  *env;
+
+    env = getenv("SF_TEST_SEED");
+    seed = env != NULL ? (unsigned) strtoul(env, NULL, 10)
+                       : (unsigned) time(NULL);
+    fprintf(stderr, "%s: SF_TEST_SEED=%u\n", test, seed);
+
+    return seed;
+}
+
+
 /* A random list item, mostly short and plain, now and then not. */
 static size_t
 short_run_item(char *p, const char *tag, unsigned *seed)
@@ -1399,26 +1433,13 @@ test_short_runs(void **state)
     sf_rules_t    *r, *r2;
     const sf_rules_t  *rr;
     sf_options_t   opt;
-    const char    *env;
     sf_test_out_t  out;
     char           page[8192];
 
     static const char  *tags[] = { "li", "p", "dd", "td", "h2" };
     static const size_t  texts[] = { 4096, 30, 29, 28, 8 };
 
-    static const char  text[] =
-        "rule buy\n"
-        "    scope p li dd td h2\n"
-        "    contains \"buy it now please\"\n"
-        "    action drop\n"
-        "end\n"
-        "rule ad\n"
-        "    scope p.ad li.ad dd.ad td.ad h2.ad\n"
-        "    contains \"ab\"\n"
-        "    action drop\n"
-        "end\n";
-
-    /* a short literal: only short texts are kept by the tables */
+    /* a literal the tables tell nothing of: no block kept by them */
     static const char  text2[] =
         "rule buy\n"
         "    scope p li dd td h2\n"
@@ -1428,12 +1449,9 @@ test_short_runs(void **state)
 
     (void) state;
 
-    env = getenv("SF_TEST_SEED");
-    seed = env != NULL ? (unsigned) strtoul(env, NULL, 10)
-                       : (unsigned) time(NULL);
-    fprintf(stderr, "test_short_runs: SF_TEST_SEED=%u\n", seed);
+    seed = random_seed("test_short_runs");
 
-    r = sf_test_rules(text, 0);
+    r = sf_test_rules(short_rules, 0);
     assert_non_null(r);
     r2 = sf_test_rules(text2, 0);
     assert_non_null(r2);
@@ -1483,6 +1501,95 @@ test_short_runs(void **state)
 
     sf_rules_destroy(r);
     sf_rules_destroy(r2);
+}
+
+
+/*
+ * The end tag right after a run of short blocks or a container opened
+ * (the list's "</ul>") is read and closed by sf_stream_fast_tag() at once.
+ * Random nests of containers, short blocks and end tags (matching the
+ * innermost element or not, written otherwise, of the entry or the body)
+ * come out whole as byte by byte, cut short at each of their last bytes
+ * and through output windows around an end tag's size.
+ */
+static void
+test_run_ends(void **state)
+{
+    size_t         len, cut, w, i, j, depth;
+    unsigned       seed, x;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    char           page[4096];
+
+    static const char  *opens[] = {
+        "<ul>", "<ol>", "<div>", "<section>", "<div class=\"x\">",
+        "<blockquote>", "<div id=\"comments\">", "<table>"
+    };
+    static const char  *ends[] = {
+        "</ul>", "</ol>", "</div>", "</section>", "</div>",
+        "</blockquote>", "</div>", "</table>"
+    };
+    static const char  *others[] = {
+        "</UL>", "</ul >", "</li>", "</b>", "</article>", "</p>", "</td>",
+        "</x>", "</", "\n"
+    };
+    static const char  *items[] = {
+        "<li>a</li>", "<li>buy it now please</li>", "<p>b</p>",
+        "<td>c</td>", "<li>d</li><li>e</li>", "<p>&amp;</p>", "<li></li>"
+    };
+
+    (void) state;
+
+    seed = random_seed("test_run_ends");
+
+    r = sf_test_rules(short_rules, 0);
+    assert_non_null(r);
+    sf_options_init(&opt);
+
+    for (i = 0; i < 40; i++) {
+        len = page_add(page, sizeof(page), 0,
+                       "<html><head><title>T</title></head><body><main>"
+                       "<article><p>first</p>", 1);
+        depth = 0;
+
+        for (j = 0; j < 40; j++) {
+            seed = seed * 1103515245u + 12345u;
+            x = seed >> 8;
+
+            if (x % 4 == 0 && depth < 12) {
+                len = page_add(page, sizeof(page), len,
+                               opens[(x >> 4) % 8], 1);
+                depth++;
+
+            } else if (x % 4 == 1 && depth > 0) {
+                len = page_add(page, sizeof(page), len,
+                               ends[(x >> 4) % 8], 1);
+                depth--;
+
+            } else if (x % 4 == 2 && (x >> 4) % 3 == 0) {
+                len = page_add(page, sizeof(page), len,
+                               others[(x >> 6) % 10], 1);
+
+            } else {
+                len = page_add(page, sizeof(page), len,
+                               items[(x >> 4) % 7], 1 + (x >> 8) % 3);
+            }
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+
+        for (cut = len - 40; cut < len; cut++) {
+            check_whole_as_bytes(r, &opt, page, cut, 65536);
+        }
+
+        for (w = 1; w < 24; w++) {
+            check_whole_as_bytes(r, &opt, page, len, w);
+        }
+    }
+
+    sf_rules_destroy(r);
 }
 
 
@@ -1868,6 +1975,7 @@ main(void)
         cmocka_unit_test(test_fixture_page),
         cmocka_unit_test(test_short_blocks),
         cmocka_unit_test(test_short_runs),
+        cmocka_unit_test(test_run_ends),
         cmocka_unit_test(test_whole_blocks),
         cmocka_unit_test(test_flow_tags),
         cmocka_unit_test(test_attr_blocks),
