@@ -473,12 +473,23 @@ sf_stream_short_init(sf_stream_t *s)
 
 
 /*
+ * sf_stream_text_end() inline where the short blocks' loop asks, twice:
+ * a call costs as much as its common case, one compare.
+ */
+#if defined(__GNUC__)
+#define SF_TEXT_INLINE  inline __attribute__ ((always_inline))
+#else
+#define SF_TEXT_INLINE  inline
+#endif
+
+
+/*
  * The first '<' of a text run at p, within lim bytes and before end; NULL
  * when there is none.  *calm: no '&' nor byte of 0x80 or more before it.
  * Sixteen bytes a compare while the input has them, even past lim: most
  * texts a short block may have are shorter than that.
  */
-static SF_NOINLINE const unsigned char *
+static SF_TEXT_INLINE const unsigned char *
 sf_stream_text_end(const unsigned char *p, const unsigned char *end,
     size_t lim, int *calm)
 {
