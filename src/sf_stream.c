@@ -565,6 +565,17 @@ sf_stream_fused(const sf_stream_t *s)
 
 
 /*
+ * sf_stream_flow_tag() inline in both ways of the fused loop, whatever its
+ * size: a call there costs as much as most of what it does.
+ */
+#if defined(__GNUC__)
+#define SF_FLOW_INLINE  inline __attribute__ ((always_inline))
+#else
+#define SF_FLOW_INLINE  inline
+#endif
+
+
+/*
  * A whole tag of m bytes at the input's head p in PASS in the body, read
  * by the lexer, that only opens or closes an element and is sent, as
  * sf_stream_pass_tag() would do it: an end tag, a start tag of
@@ -574,7 +585,7 @@ sf_stream_fused(const sf_stream_t *s)
  * credit or read the head.  The caller checked sf_stream_fused() and that
  * the output has room for the tag.
  */
-static inline int
+static SF_FLOW_INLINE int
 sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t m)
 {
@@ -595,7 +606,7 @@ sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         }
 
         if (sf_tag_is_block(t)) {
-            sf_stream_pop(s, t);
+            sf_stream_pop_top(s, t);
         }
 
     } else if ((unsigned) t < 64 && ((s->flow_tags >> t) & 1)) {
@@ -604,7 +615,14 @@ sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         }
 
         sf_stream_implicit_close(s, t);
-        sf_stream_push_elt(s, t, NULL, 0, NULL, 0, 0);
+
+        /* no void element among s->flow_tags: most open here */
+        if (s->depth < SF_STACK_MAX) {
+            (void) sf_stream_elt_new(s, t, 0);
+
+        } else {
+            sf_stream_push_elt(s, t, NULL, 0, NULL, 0, 0);
+        }
 
     } else if (!sf_tag_is_rawtext(t)) {
         return 0;
@@ -688,7 +706,7 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 static int
 sf_stream_fast(sf_stream_t *s, sf_io_t *io)
 {
-    int                    moved;
+    int                    moved, taken;
     size_t                 n, m, room, len;
     unsigned               to;
     const unsigned char   *p, *q;
@@ -697,8 +715,16 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
         return 0;
     }
 
+    taken = 0;
+
+again:
+
     if (!sf_lexer_in_text(&s->lx)) {
-        return sf_lexer_in_raw(&s->lx) ? sf_stream_fast_raw(s, io) : 0;
+        if (sf_lexer_in_raw(&s->lx)) {
+            return sf_stream_fast_raw(s, io) | taken;
+        }
+
+        return taken;
     }
 
     p = io->next_in;
@@ -719,7 +745,7 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
 
             if (m == 0) {
                 if (sf_stream_space(*p)) {
-                    return 0;
+                    return taken;
                 }
 
                 /*
@@ -753,7 +779,7 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
             }
 
             if (len == 0) {
-                return 0;
+                return taken;
             }
 
             q = memchr(p, '<', len);
@@ -793,10 +819,25 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
     m = sf_stream_read_tag(s, p, n < room ? n : room);
 
     if (m == 0) {
-        return moved;
+        return moved | taken;
     }
 
     sf_stream_fast_tag(s, io, p, n, m);
+
+    /*
+     * The next token in this turn when the loop's turn would do nothing
+     * before it: nothing queued, input left, no token in the hold-back
+     * (its compaction done here, a no-op most of the time).  Most tags
+     * and text runs of a page follow each other this way.
+     */
+    if (s->q_n == 0 && io->avail_in > 0 && !s->tok && !s->tok_over) {
+        if (s->hold_len != 0) {
+            sf_stream_compact(s);
+        }
+
+        taken = 1;
+        goto again;
+    }
 
     return 1;
 }
@@ -861,13 +902,33 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             return;
         }
 
+        p = io->next_in;
+        n = io->avail_in;
+
         if (next == 0) {
-            return;
+            /*
+             * A run of short blocks, or a container opened, that held
+             * nothing: the stream as it was (PASS in the body, nothing
+             * queued).  What follows is most often an end tag (the list's
+             * "</ul>"), read here as the loop's next turn would read it.
+             */
+            if (s->hold_len != 0 || n < 8 || p[0] != '<' || p[1] != '/') {
+                return;
+            }
+
+            m = sf_stream_read_tag(s, p, n < s->hold_cap ? n : s->hold_cap);
+
+            if (m == 0
+                || (m <= io->avail_out && sf_stream_flow_tag(s, io, p, m)))
+            {
+                return;
+            }
+
+            /* any other end tag: taken as any tag */
+            continue;
         }
 
         /* a container's first block: its start tag is read, at the head */
-        p = io->next_in;
-        n = io->avail_in;
         m = next;
     }
 }
@@ -914,7 +975,13 @@ sf_stream_fast_raw(sf_stream_t *s, sf_io_t *io)
     }
 
     if (m > 0) {
-        sf_stream_move(s, io, to, p, m, 0);
+        if (to == SF_TO_OUT) {
+            /* a short script's text: one fixed copy, as a tag's */
+            sf_stream_out_head(s, io, p, m);
+
+        } else {
+            sf_stream_move(s, io, to, p, m, 0);
+        }
 
         if (s->title_capture) {
             sf_stream_title_add(s, p, m);

@@ -475,6 +475,29 @@ sf_stream_flags(sf_stream_t *s)
     return s->depth > 0 ? s->stack[s->depth - 1].flags : 0;
 }
 
+/*
+ * The open element t on top of the others, with own flags own and no id
+ * nor class yet; the caller checked there is room (depth below
+ * SF_STACK_MAX) and that t is no void element.  Inline: the fused loop
+ * opens most containers this way (sf_stream_push_elt() is the whole way).
+ */
+static inline sf_elt_t *
+sf_stream_elt_new(sf_stream_t *s, sf_tag_e t, unsigned own)
+{
+    sf_elt_t  *e;
+
+    e = &s->stack[s->depth];
+    e->tag = t;
+    e->flags = sf_stream_flags(s) | own;
+    e->comments = (own & SF_BLOCK_IN_COMMENTS) != 0;
+    e->mark = (uint16_t) s->arena_len;
+    e->id_len = 0;
+    e->cls_len = 0;
+    s->depth++;
+
+    return e;
+}
+
 /* sf_stream_elt.c */
 sf_attrs_t *sf_stream_attrs_parse(sf_attrs_t *a);
 extern const sf_attrs_t  sf_stream_no_attrs;
@@ -540,6 +563,21 @@ void sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
     size_t id_len, const unsigned char *cls, size_t cls_len, unsigned own);
 int sf_stream_open(sf_stream_t *s, sf_tag_e t);
 void sf_stream_pop(sf_stream_t *s, sf_tag_e t);
+
+/* sf_stream_pop() inline for the common case: t is the innermost open
+ * element, none beyond the stack. */
+static inline void
+sf_stream_pop_top(sf_stream_t *s, sf_tag_e t)
+{
+    if (s->deep == 0 && s->depth > 0 && s->stack[s->depth - 1].tag == t) {
+        s->depth--;
+        s->arena_len = s->stack[s->depth].mark;
+        return;
+    }
+
+    sf_stream_pop(s, t);
+}
+
 int sf_stream_closes(sf_tag_e open, sf_tag_e t);
 int sf_stream_in_code(sf_stream_t *s);
 void sf_stream_implicit_close_top(sf_stream_t *s, sf_tag_e t);

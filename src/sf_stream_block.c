@@ -473,12 +473,23 @@ sf_stream_short_init(sf_stream_t *s)
 
 
 /*
+ * sf_stream_text_end() inline where the short blocks' loop asks, twice:
+ * a call costs as much as its common case, one compare.
+ */
+#if defined(__GNUC__)
+#define SF_TEXT_INLINE  inline __attribute__ ((always_inline))
+#else
+#define SF_TEXT_INLINE  inline
+#endif
+
+
+/*
  * The first '<' of a text run at p, within lim bytes and before end; NULL
  * when there is none.  *calm: no '&' nor byte of 0x80 or more before it.
  * Sixteen bytes a compare while the input has them, even past lim: most
  * texts a short block may have are shorter than that.
  */
-static const unsigned char *
+static SF_TEXT_INLINE const unsigned char *
 sf_stream_text_end(const unsigned char *p, const unsigned char *end,
     size_t lim, int *calm)
 {
@@ -632,12 +643,160 @@ sf_stream_same_start(const unsigned char *b, const unsigned char *p,
 
 
 /*
+ * sf_stream_run_fast(): the most bytes of a block it reads, and the bytes
+ * it may load from a block's start.
+ */
+#define SF_RUN_SPAN       (6 + 16 + 7)
+#define SF_RUN_ZONE       (SF_RUN_SPAN + 8)
+
+
+/* What sf_stream_run_fast() took of a run: the blocks and where it
+ * stopped. */
+typedef struct {
+    const unsigned char  *b;                /* the next block's start */
+    unsigned              count;            /* blocks taken */
+    unsigned              done;             /* the run ended */
+} sf_stream_run_t;
+
+
+/*
+ * More blocks of a run of short blocks (sf_stream_short_block()) from b, a
+ * start tag of the run's, checked, while each one's text and end tag lie
+ * in the sixteen bytes after its start tag: one compare finds the text's
+ * end and what in it is not calm, one its end tag, one the next start
+ * tag, with the checks of sf_stream_short_block()'s loop, whose way it is
+ * for the others.  The run's first start tag is the m bytes at p (n bytes
+ * readable there), whose end tag is word (sf_stream_end_word(), not 0),
+ * the tables' answer below, and the blocks from p to b are taken.  done: a
+ * block ended the run (not kept by the tables, not a short block, past a
+ * limit, or a start tag not the run's); else b is a block left to that
+ * loop.  Not for the entry's first block.
+ */
+static SF_NOINLINE sf_stream_run_t
+sf_stream_run_fast(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, unsigned below, uint64_t word,
+    const unsigned char *b)
+{
+    sf_stream_run_t        r;
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)                               \
+    && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    size_t                 tail, lim, tl, room, last;
+    uint64_t               start, wmask, smask, x;
+    unsigned               lt, amp, calm_only;
+    __m128i                v;
+    const unsigned char   *c, *q;
+
+    r.b = b;
+    r.count = 0;
+    r.done = 0;
+
+    /*
+     * A block read here is at most SF_RUN_SPAN bytes ("<T>" of up to six,
+     * fifteen of text, "</T>"), and the next start tag's eight bytes lie
+     * within SF_RUN_ZONE of its start: from a block starting at offset
+     * last or before, every load is within the input and the block within
+     * the output window; the hold-back's room and the text buffer hold
+     * it.  The blocks after last are left to the caller's loop.
+     */
+    room = s->hold_cap - s->hold_len;
+
+    if (m > 6 || n < SF_RUN_ZONE || io->avail_out < SF_RUN_SPAN
+        || room < SF_RUN_SPAN || s->text_cap < SF_RUN_SPAN)
+    {
+        return r;
+    }
+
+    last = n - SF_RUN_ZONE;
+
+    if (last > io->avail_out - SF_RUN_SPAN) {
+        last = io->avail_out - SF_RUN_SPAN;
+    }
+
+    tail = m + 1;
+    lim = below & SF_BARE_MAX;
+    calm_only = below & SF_BARE_CALM;
+    smask = ~(uint64_t) 0 >> (8 * (8 - m));
+    wmask = ~(uint64_t) 0 >> (8 * (8 - tail));
+    memcpy(&start, p, 8);
+    start &= smask;
+
+    r.done = 1;
+
+    for ( ;; ) {
+        if ((size_t) (b - p) > last) {
+            r.done = 0;
+            break;
+        }
+
+        c = b + m;
+        v = _mm_loadu_si128((const __m128i *) (const void *) c);
+        lt = (unsigned) _mm_movemask_epi8(
+                 _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+
+        if (lt == 0) {
+            r.done = 0;
+            break;
+        }
+
+        tl = (size_t) __builtin_ctz(lt);
+
+        if (tl >= lim) {
+            break;
+        }
+
+        if (calm_only) {
+            amp = (unsigned) _mm_movemask_epi8(
+                      _mm_or_si128(v, _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))));
+
+            if (amp & ((lt & -lt) - 1)) {
+                break;
+            }
+        }
+
+        q = c + tl;
+        memcpy(&x, q, 8);
+
+        if ((x ^ word) & wmask) {
+            break;
+        }
+
+        r.count++;
+        b = q + tail;
+
+        /* the next one starts as this one did */
+        memcpy(&x, b, 8);
+
+        if ((x ^ start) & smask) {
+            break;
+        }
+    }
+
+    r.b = b;
+#else
+    (void) s;
+    (void) io;
+    (void) p;
+    (void) n;
+    (void) m;
+    (void) below;
+    (void) word;
+
+    r.b = b;
+    r.count = 0;
+    r.done = 0;
+#endif
+
+    return r;
+}
+
+
+/*
  * A short block [text, q) while the entry's first text block is still to
  * come: whether the tables keep it as the held way tells it (the first
  * when it has a letter of text; first_done then set).  The held way asks
  * sf_stream_held_flags(); flags are those of the block but the first.
  */
-static int
+static SF_NOINLINE int
 sf_stream_short_first(sf_stream_t *s, sf_tag_e t, unsigned flags,
     const unsigned char *text, const unsigned char *q, int calm)
 {
@@ -966,11 +1125,12 @@ size_t
 sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, size_t *next)
 {
-    int                    calm;
+    int                    calm, first;
     size_t                 k, len, total, lim;
     uint64_t               word;
-    unsigned               flags, below;
+    unsigned               flags, below, count;
     sf_tag_e               t;
+    sf_stream_run_t        r;
     const unsigned char   *b, *q, *end;
 
     t = s->lx.tag;
@@ -984,41 +1144,76 @@ sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     flags = sf_stream_flags(s) | (s->code > 0 ? SF_BLOCK_IN_CODE : 0);
     below = sf_stream_bare_below(s, t, 0, flags);
     lim = below & SF_BARE_MAX;
-    word = sf_stream_end_word(p, n, k);
     end = p + n;
+
+    /* most blocks the tables do not keep end here: a longer text */
+    q = sf_stream_text_end(p + m, end, lim, &calm);
+
+    if (q == NULL || ((below & SF_BARE_CALM) && !calm)) {
+        return sf_stream_whole_block(s, io, p, n, m, &sf_stream_no_attrs, 0,
+                                     next);
+    }
+
+    first = (flags & SF_BLOCK_IN_ENTRY) && !s->first_done;
+    word = sf_stream_end_word(p, n, k);
     total = 0;
+    count = 0;
+    b = p;
 
+    /* q: the end of the text of the block at b, calm or not */
     for ( ;; ) {
-        b = p + total;
-        q = sf_stream_text_end(b + m, end, lim, &calm);
-
-        if (q == NULL || ((below & SF_BARE_CALM) && !calm)
-            || !sf_stream_own_end(p, word, q, (size_t) (end - q), k))
-        {
+        if (!sf_stream_own_end(p, word, q, (size_t) (end - q), k)) {
             break;
         }
 
         len = (size_t) (q - b) + k + 3;
 
         if (total + len > io->avail_out || len > s->hold_cap - s->hold_len
-            || (size_t) (q - b) - m > s->text_cap
-            || ((flags & SF_BLOCK_IN_ENTRY) && !s->first_done
-                && !sf_stream_short_first(s, t, flags, b + m, q, calm)))
+            || (size_t) (q - b) - m > s->text_cap)
         {
             break;
         }
 
-        s->blocks++;
-        s->stats.blocks_held++;
+        if (first) {
+            if (!sf_stream_short_first(s, t, flags, b + m, q, calm)) {
+                break;
+            }
+
+            first = !s->first_done;
+        }
+
+        count++;
         total += len;
+        b += len;
 
         /* the next one starts as this one did */
-        if ((size_t) (end - b) - len < m + k + 3
-            || !sf_stream_same_start(b + len, p, m, end))
+        if ((size_t) (end - b) < m + k + 3
+            || !sf_stream_same_start(b, p, m, end))
         {
+            break;
+        }
+
+        /* a run of them after the entry's first block: the common way */
+        if (!first && count == 2 && word != 0) {
+            r = sf_stream_run_fast(s, io, p, n, m, below, word, b);
+            b = r.b;
+            count += r.count;
+            total = (size_t) (b - p);
+
+            if (r.done) {
+                break;
+            }
+        }
+
+        q = sf_stream_text_end(b + m, end, lim, &calm);
+
+        if (q == NULL || ((below & SF_BARE_CALM) && !calm)) {
             break;
         }
     }
+
+    s->blocks += count;
+    s->stats.blocks_held += count;
 
     if (total == 0) {
         return sf_stream_whole_block(s, io, p, n, m, &sf_stream_no_attrs, 0,

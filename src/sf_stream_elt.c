@@ -518,13 +518,7 @@ sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
         return;
     }
 
-    e = &s->stack[s->depth];
-    e->tag = t;
-    e->flags = sf_stream_flags(s) | own;
-    e->comments = (own & SF_BLOCK_IN_COMMENTS) != 0;
-    e->mark = (uint16_t) s->arena_len;
-    e->id_len = 0;
-    e->cls_len = 0;
+    e = sf_stream_elt_new(s, t, own);
 
     /* values that do not fit are left out rather than cut */
     if (id != NULL && id_len <= SF_ARENA_SIZE - s->arena_len) {
@@ -544,8 +538,6 @@ sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
     if (own & SF_BLOCK_IN_ENTRY) {
         s->first_done = 0;
     }
-
-    s->depth++;
 }
 
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "sf.h"
@@ -1289,6 +1290,310 @@ test_short_blocks(void **state)
 
 
 /*
+ * Whole, with an output window of out_size bytes, the page of len bytes
+ * at in (a buffer of exactly that size, so that a read past it shows
+ * under ASan) comes out as byte by byte, statistics included.
+ */
+static void
+check_whole_as_bytes(const sf_rules_t *r, const sf_options_t *opt,
+    const char *in, size_t len, size_t out_size)
+{
+    unsigned        seed;
+    unsigned char  *exact;
+    sf_test_out_t   whole, bytes;
+
+    exact = malloc(len);
+    assert_non_null(exact);
+    memcpy(exact, in, len);
+    seed = 1;
+
+    sf_test_run(r, opt, exact, len, 0, &seed, out_size, &whole);
+    sf_test_run(r, opt, exact, len, 1, &seed, out_size, &bytes);
+
+    if (whole.rc != bytes.rc || whole.len != bytes.len
+        || memcmp(whole.data, bytes.data, whole.len) != 0
+        || memcmp(&whole.stats, &bytes.stats, sizeof(sf_stats_t)) != 0)
+    {
+        fprintf(stderr, "out %zu, input (%zu bytes): %.*s\n", out_size, len,
+                (int) len, in);
+        fprintf(stderr, "whole: %.*s\nbytes: %.*s\n", (int) whole.len,
+                (const char *) whole.data, (int) bytes.len,
+                (const char *) bytes.data);
+        fail_msg("whole run differs from the byte by byte run");
+    }
+
+    sf_test_out_free(&whole);
+    sf_test_out_free(&bytes);
+    free(exact);
+}
+
+
+/*
+ * The rules of the random pages of short blocks: a literal too long for
+ * their texts, so that the tables keep most of them, and one for a class
+ * some start tags have.
+ */
+static const char  short_rules[] =
+    "rule buy\n"
+    "    scope p li dd td h2\n"
+    "    contains \"buy it now please\"\n"
+    "    action drop\n"
+    "end\n"
+    "rule ad\n"
+    "    scope p.ad li.ad dd.ad td.ad h2.ad\n"
+    "    contains \"ab\"\n"
+    "    action drop\n"
+    "end\n";
+
+
+/* The seed of a test's random pages: SF_TEST_SEED, else the time; told. */
+static unsigned
+random_seed(const char *test)
+{
+    unsigned     seed;
+    const char  *env;
+
+    env = getenv("SF_TEST_SEED");
+    seed = env != NULL ? (unsigned) strtoul(env, NULL, 10)
+                       : (unsigned) time(NULL);
+    fprintf(stderr, "%s: SF_TEST_SEED=%u\n", test, seed);
+
+    return seed;
+}
+
+
+/* A random list item, mostly short and plain, now and then not. */
+static size_t
+short_run_item(char *p, const char *tag, unsigned *seed)
+{
+    size_t    n, i, len;
+    unsigned  x;
+
+    static const char  *odd[] = {
+        "&amp;", "\xc3\xa9", "<b>x</b>", "buy it now please", "<br>", "&",
+        "\x80", "<", " < ", "\n"
+    };
+
+    *seed = *seed * 1103515245u + 12345u;
+    x = *seed >> 8;
+
+    n = (size_t) sprintf(p, (x % 23 == 0) ? "<%s class=\"ad\">" : "<%s>", tag);
+    len = (x >> 6) % 19;
+
+    /* the second rules' literal alone: as long as what they keep */
+    if (x % 13 == 0) {
+        n += (size_t) sprintf(p + n, "cd xyz");
+        len = 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        *seed = *seed * 1103515245u + 12345u;
+        x = *seed >> 8;
+
+        if (x % 37 == 0) {
+            n += (size_t) sprintf(p + n, "%s", odd[(x >> 6) % 10]);
+
+        } else {
+            p[n++] = "ab cdxyz."[(x >> 6) % 9];
+        }
+    }
+
+    *seed = *seed * 1103515245u + 12345u;
+    x = *seed >> 8;
+
+    if (x % 61 == 0) {
+        n += (size_t) sprintf(p + n, "</%s >", tag);
+
+    } else if (x % 67 == 0) {
+        n += (size_t) sprintf(p + n, "</X%s>", tag);
+
+    } else if (x % 71 != 0) {
+        n += (size_t) sprintf(p + n, "</%s>", tag);
+    }
+
+    return n;
+}
+
+
+/*
+ * Runs of short blocks after the entry's first: most of them read by
+ * sf_stream_run_fast() sixteen bytes at a time, the others by the short
+ * blocks' loop.  Random runs of random items (texts long and short, with
+ * entities, UTF-8, inline tags, end tags written otherwise) come out
+ * whole as byte by byte, where no block is read the short way; so do
+ * they cut short at each of the last bytes (the input's end near a
+ * block), through output windows of every size around a block's, and
+ * with a text buffer around a block's size.
+ */
+static void
+test_short_runs(void **state)
+{
+    size_t         len, base, cut, w, i, j;
+    unsigned       seed;
+    sf_rules_t    *r, *r2;
+    const sf_rules_t  *rr;
+    sf_options_t   opt;
+    sf_test_out_t  out;
+    char           page[8192];
+
+    static const char  *tags[] = { "li", "p", "dd", "td", "h2" };
+    static const size_t  texts[] = { 4096, 30, 29, 28, 8 };
+
+    /* a literal the tables tell nothing of: no block kept by them */
+    static const char  text2[] =
+        "rule buy\n"
+        "    scope p li dd td h2\n"
+        "    contains \"cd xyz\"\n"
+        "    action drop\n"
+        "end\n";
+
+    (void) state;
+
+    seed = random_seed("test_short_runs");
+
+    r = sf_test_rules(short_rules, 0);
+    assert_non_null(r);
+    r2 = sf_test_rules(text2, 0);
+    assert_non_null(r2);
+
+    for (i = 0; i < 24; i++) {
+        rr = (i % 2) ? r2 : r;
+        sf_options_init(&opt);
+        opt.limits.max_text = texts[i % 5];
+
+        base = page_add(page, sizeof(page), 0,
+                        "<html><head><title>T</title></head><body><main>"
+                        "<article><p>first</p><ul>", 1);
+        len = base;
+
+        for (j = 0; j < 12 + i * 8; j++) {
+            len += short_run_item(page + len, tags[(i / 5) % 5], &seed);
+        }
+
+        len = page_add(page, sizeof(page), len, "</ul>" PAGE_TAIL, 1);
+
+        check_whole_as_bytes(rr, &opt, page, len, 65536);
+
+        /* the input's end at each of the run's last bytes */
+        for (cut = len - 80; cut < len; cut++) {
+            check_whole_as_bytes(rr, &opt, page, cut, 65536);
+        }
+
+        /* output windows around a block's size, and a few more */
+        for (w = 20; w < 48; w++) {
+            check_whole_as_bytes(rr, &opt, page, len, w);
+        }
+
+        check_whole_as_bytes(rr, &opt, page, len, 4096);
+    }
+
+    /* a plain run, the common case, as the held way counts it */
+    len = page_add(page, sizeof(page), 0,
+                   "<html><head><title>T</title></head><body><main>"
+                   "<article><p>first</p><ul>", 1);
+    len = page_add(page, sizeof(page), len, "<li>one</li><li>two</li>", 100);
+    len = page_add(page, sizeof(page), len, "</ul>" PAGE_TAIL, 1);
+
+    sf_options_init(&opt);
+    sf_test_check(r, &opt, page, len, page, len, &out);
+    assert_int_equal(out.stats.blocks_held, 201);
+    sf_test_out_free(&out);
+
+    sf_rules_destroy(r);
+    sf_rules_destroy(r2);
+}
+
+
+/*
+ * The end tag right after a run of short blocks or a container opened
+ * (the list's "</ul>") is read and closed by sf_stream_fast_tag() at once.
+ * Random nests of containers, short blocks and end tags (matching the
+ * innermost element or not, written otherwise, of the entry or the body)
+ * come out whole as byte by byte, cut short at each of their last bytes
+ * and through output windows around an end tag's size.
+ */
+static void
+test_run_ends(void **state)
+{
+    size_t         len, cut, w, i, j, depth;
+    unsigned       seed, x;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    char           page[4096];
+
+    static const char  *opens[] = {
+        "<ul>", "<ol>", "<div>", "<section>", "<div class=\"x\">",
+        "<blockquote>", "<div id=\"comments\">", "<table>"
+    };
+    static const char  *ends[] = {
+        "</ul>", "</ol>", "</div>", "</section>", "</div>",
+        "</blockquote>", "</div>", "</table>"
+    };
+    static const char  *others[] = {
+        "</UL>", "</ul >", "</li>", "</b>", "</article>", "</p>", "</td>",
+        "</x>", "</", "\n"
+    };
+    static const char  *items[] = {
+        "<li>a</li>", "<li>buy it now please</li>", "<p>b</p>",
+        "<td>c</td>", "<li>d</li><li>e</li>", "<p>&amp;</p>", "<li></li>"
+    };
+
+    (void) state;
+
+    seed = random_seed("test_run_ends");
+
+    r = sf_test_rules(short_rules, 0);
+    assert_non_null(r);
+    sf_options_init(&opt);
+
+    for (i = 0; i < 40; i++) {
+        len = page_add(page, sizeof(page), 0,
+                       "<html><head><title>T</title></head><body><main>"
+                       "<article><p>first</p>", 1);
+        depth = 0;
+
+        for (j = 0; j < 40; j++) {
+            seed = seed * 1103515245u + 12345u;
+            x = seed >> 8;
+
+            if (x % 4 == 0 && depth < 12) {
+                len = page_add(page, sizeof(page), len,
+                               opens[(x >> 4) % 8], 1);
+                depth++;
+
+            } else if (x % 4 == 1 && depth > 0) {
+                len = page_add(page, sizeof(page), len,
+                               ends[(x >> 4) % 8], 1);
+                depth--;
+
+            } else if (x % 4 == 2 && (x >> 4) % 3 == 0) {
+                len = page_add(page, sizeof(page), len,
+                               others[(x >> 6) % 10], 1);
+
+            } else {
+                len = page_add(page, sizeof(page), len,
+                               items[(x >> 4) % 7], 1 + (x >> 8) % 3);
+            }
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+
+        for (cut = len - 40; cut < len; cut++) {
+            check_whole_as_bytes(r, &opt, page, cut, 65536);
+        }
+
+        for (w = 1; w < 24; w++) {
+            check_whole_as_bytes(r, &opt, page, len, w);
+        }
+    }
+
+    sf_rules_destroy(r);
+}
+
+
+/*
  * Containers, their end tags and scripts in the body are opened, closed
  * and sent by the fused loop from the input (sf_stream_flow_tag), and a
  * short block that starts in a held one is read by the block readers
@@ -1821,6 +2126,8 @@ main(void)
         cmocka_unit_test(test_text_limit),
         cmocka_unit_test(test_fixture_page),
         cmocka_unit_test(test_short_blocks),
+        cmocka_unit_test(test_short_runs),
+        cmocka_unit_test(test_run_ends),
         cmocka_unit_test(test_whole_blocks),
         cmocka_unit_test(test_container_first_block),
         cmocka_unit_test(test_container_credit),
