@@ -28,9 +28,10 @@ static int sf_stream_bare(sf_stream_t *s);
 static int sf_stream_bare_kept(sf_stream_t *s, unsigned flags);
 static void sf_stream_kept(sf_stream_t *s, unsigned flags,
     const unsigned char *base, size_t len);
-static void sf_stream_decide(sf_stream_t *s, size_t end);
-static void sf_stream_decide_block(sf_stream_t *s, size_t end,
-    unsigned flags);
+static void sf_stream_decide(sf_stream_t *s, const unsigned char *base,
+    size_t len);
+static void sf_stream_decide_block(sf_stream_t *s,
+    const unsigned char *base, size_t len, unsigned flags);
 static void sf_stream_container(sf_stream_t *s);
 static int sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 static sf_verdict_e sf_stream_held_end(sf_stream_t *s, sf_tag_t *tag,
@@ -698,11 +699,15 @@ sf_stream_read_start(sf_stream_t *s, sf_tag_e t, size_t m, unsigned own)
  * A held block read whole from the input in PASS when the short way does
  * not take it (inline tags, a longer text, attributes): its text runs and
  * inline tags (links, line breaks, emphasis) go to the held block's text
- * and links as the held way puts them there token by token, its bytes to
- * the hold-back in one copy, and the held way decides it at its end tag
- * (sf_stream_block_end()).  A block that is not phrasing (a figure, a div)
- * may instead meet a block's start tag first: the held way makes it a
- * container there (sf_stream_held_block()), which opens the element and
+ * and links as the held way puts them there token by token, and the held
+ * way decides it at its end tag (sf_stream_block_end()).  Its bytes stay
+ * where they are in the input when nothing is queued and the output
+ * window has room for all of them: the held way would send it at once if
+ * kept, and so it is sent from there; else they go to the hold-back in
+ * one copy and wait there as the held way's do.  Either way it must fit
+ * the hold-back's room, as held it would.  A block that is not phrasing
+ * (a figure, a div) may instead meet a block's start tag first: the held
+ * way makes it a container there (sf_stream_held_block()), which opens the element and
  * sends what was held undecided; that is done here from the input, and
  * the block's start tag, read, is left to the caller (*next: its length).
  * own_attrs, own: the id, class and flags of the block's start tag m bytes
@@ -719,6 +724,7 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, const sf_attrs_t *own_attrs, unsigned own,
     size_t *next)
 {
+    int                    direct;
     size_t                 k, tn, len, tl, nl, lo;
     uint64_t               word;
     sf_tag_t               tag;
@@ -814,7 +820,18 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     nl = s->nlinks;
     lo = s->link_open;
 
-    memcpy(s->hold + s->hold_len, p, len);
+    /*
+     * With nothing queued and room in the output window for all of it,
+     * the held way would send a kept block at once: it is decided and
+     * sent from the input, never copied to the hold-back (which then
+     * holds what compaction would leave of it: nothing).
+     */
+    direct = (s->q_n == 0 && s->io == io && len <= io->avail_out);
+
+    if (!direct) {
+        memcpy(s->hold + s->hold_len, p, len);
+    }
+
     sf_stream_read_start(s, t, m, own);
 
     if (own_attrs->id.data != NULL) {
@@ -833,10 +850,18 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
     s->t_start = s->hold_len + (size_t) (q - p);
     s->t_in_off = s->stats.bytes_in + (uint64_t) (q - p);
-    s->hold_len += len;
     sf_stream_took_block(s, io, len, t, k);
 
-    sf_stream_block_end(s, 1);
+    if (!direct) {
+        s->hold_len += len;
+        sf_stream_block_end(s, 1);
+        return len;
+    }
+
+    /* sf_stream_block_end() of a block not held: decided where it is */
+    sf_stream_decide(s, p, len);
+    s->mode = SF_MODE_PASS;
+    s->anon = 0;
 
     return len;
 
@@ -970,12 +995,14 @@ sf_stream_kept(sf_stream_t *s, unsigned flags, const unsigned char *base,
 
 
 /*
- * Decide the held block [h_start, end) and act on it.  A block without a
- * class or id to scope it by and with a short text is told by the
- * reject's tables alone; the block struct is built for the others.
+ * Decide the held block, len bytes at base, and act on it: base is the
+ * block in the hold-back, or in the input when sf_stream_whole_block()
+ * sends a kept one from there.  A block without a class or id to scope
+ * it by and with a short text is told by the reject's tables alone; the
+ * block struct is built for the others.
  */
 static void
-sf_stream_decide(sf_stream_t *s, size_t end)
+sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len)
 {
     unsigned  flags;
 
@@ -985,27 +1012,25 @@ sf_stream_decide(sf_stream_t *s, size_t end)
         && sf_stream_bare_kept(s, flags))
     {
         s->blocks++;
-        sf_stream_kept(s, flags, s->hold + s->h_start, end - s->h_start);
+        sf_stream_kept(s, flags, base, len);
         return;
     }
 
-    sf_stream_decide_block(s, end, flags);
+    sf_stream_decide_block(s, base, len, flags);
 }
 
 
 /* The decision of a held block by the rules, whole. */
 static SF_NOINLINE void
-sf_stream_decide_block(sf_stream_t *s, size_t end, unsigned flags)
+sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
+    unsigned flags)
 {
     int                    kept;
     uint64_t               may;
     sf_elt_t              *parent;
     sf_block_t             b;
     sf_action_e            act;
-    const unsigned char   *base;
     sf_decision_result_t   res;
-
-    base = s->hold + s->h_start;
 
     /* every field set here: no memset of the whole block on the hot path */
     b.tag = s->held_tag;
@@ -1033,7 +1058,7 @@ sf_stream_decide_block(sf_stream_t *s, size_t end, unsigned flags)
     }
 
     b.raw = base;
-    b.raw_len = end - s->h_start;
+    b.raw_len = len;
     b.text = s->text;
     b.text_len = s->text_len;
     sf_stream_links(s, base);
@@ -1151,7 +1176,7 @@ sf_stream_block_end(sf_stream_t *s, int with_token)
         }
 
     } else {
-        sf_stream_decide(s, end);
+        sf_stream_decide(s, s->hold + s->h_start, end - s->h_start);
     }
 
     s->mode = SF_MODE_PASS;

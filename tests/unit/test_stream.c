@@ -1539,6 +1539,142 @@ test_whole_blocks(void **state)
 }
 
 
+/*
+ * The page through a stream as a caller that reuses its buffers feeds it:
+ * each chunk (chunk bytes; 0: whole, -1: random up to 400) in a buffer of
+ * its own, whose bytes the stream has taken are written over after each
+ * call, and which is freed once taken; window bytes of output a call.
+ * Output, stats and status to *out.
+ */
+static void
+run_reused(const char *page, size_t len, size_t chunk, size_t window,
+    unsigned *r, sf_test_out_t *out)
+{
+    int             rc;
+    size_t          pos, n;
+    sf_io_t         io;
+    sf_stream_t    *s;
+    sf_options_t    opt;
+    unsigned char  *in, *buf;
+
+    sf_options_init(&opt);
+    memset(out, 0, sizeof(sf_test_out_t));
+    out->data = malloc(len + 65536);
+    buf = malloc(window);
+    assert_true(out->data != NULL && buf != NULL);
+    s = sf_stream_create(rules, &opt, &sf_malloc_allocator);
+    assert_non_null(s);
+
+    for (pos = 0; pos < len; pos += n) {
+        *r = *r * 1103515245u + 12345u;
+        n = chunk == 0 ? len
+            : chunk == (size_t) -1 ? 1 + (*r >> 16) % 400 : chunk;
+        n = n < len - pos ? n : len - pos;
+
+        in = malloc(n);
+        assert_non_null(in);
+        memcpy(in, page + pos, n);
+        io.next_in = in;
+        io.avail_in = n;
+
+        do {
+            io.next_out = buf;
+            io.avail_out = window;
+            rc = sf_stream_feed(s, &io, pos + n == len ? SF_FINISH : 0);
+            assert_true(rc != SF_ERROR);
+
+            assert_true(out->len + (size_t) (io.next_out - buf)
+                        <= len + 65536);
+            memcpy(out->data + out->len, buf, (size_t) (io.next_out - buf));
+            out->len += (size_t) (io.next_out - buf);
+
+            /* what the stream took is the caller's again */
+            memset(in, '#', (size_t) (io.next_in - in));
+        } while (rc == SF_BUSY);
+
+        assert_int_equal(io.avail_in, 0);
+        free(in);
+    }
+
+    assert_int_equal(rc, SF_DONE);
+    out->stats = *sf_stream_stats(s);
+    snprintf(out->status, sizeof(out->status), "%s", sf_stream_status(s));
+    sf_stream_destroy(s);
+    free(buf);
+}
+
+
+/*
+ * A block read whole is decided where it is in the input and, kept, sent
+ * from there when nothing waits and the output window has room for all
+ * of it (sf_stream_whole_block); else it is held as before.  Whatever the
+ * window, each run must give what the held way gives: the page byte by
+ * byte (which never reads a block whole) through a wide window is the
+ * reference, and the page whole goes through every window from 1 byte to
+ * more than the longest block, so that a block meets a window of exactly
+ * its length, one byte more and one less; then random chunks and windows.
+ * The caller's buffers are written over once taken: a block sent later
+ * must have been held.
+ */
+static void
+test_whole_direct(void **state)
+{
+    size_t          i, len, w;
+    unsigned        r;
+    sf_test_out_t   ref, out;
+    char            page[8192];
+
+    static const char  *blocks[] = {
+        "<p>Lorem ipsum dolor sit amet, <a href=\"https://a.example/x\">"
+        "consectetur</a> adipiscing elit, sed do eiusmod tempor.</p>\n",
+        "<p>buy now <a href=\"/b\">here</a> while it lasts</p>",
+        "<p class=\"lead\">a <em>classed</em> one, kept</p>",
+        "<p>The post <a href=\"https://src.example/a\">A</a> first appeared "
+        "on <a href=\"https://src.example/\">Src</a>.</p>",
+        "<li>an <b>item</b></li>",
+        "<p>republished here <a href=\"https://src.example/r\">r</a></p>",
+        "<h2>A <a href=\"#h\">heading</a></h2>",
+        "<p>replace me <a href=\"https://src.example/z\">z</a></p>",
+        "<p>x<br>y</p>"
+    };
+
+    (void) state;
+
+    len = page_add(page, sizeof(page), 0,
+                   "<html><head><title>T</title></head><body><main>"
+                   "<article><p>first</p>", 1);
+
+    for (i = 0; i < 24; i++) {
+        len = page_add(page, sizeof(page), len,
+                       blocks[(i * 5) % (sizeof(blocks) / sizeof(blocks[0]))],
+                       1);
+    }
+
+    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+    /* byte by byte, wide: the held way */
+    r = 1;
+    run_reused(page, len, 1, 4096, &r, &ref);
+    assert_true(ref.stats.blocks_removed >= 4);
+
+    for (i = 0; i < 300; i++) {
+        /* every window from 1 to 200 bytes, the page whole; then random */
+        r = r * 1103515245u + 12345u;
+        w = i < 200 ? i + 1 : 1 + (r >> 16) % 400;
+
+        run_reused(page, len, i < 200 ? 0 : (size_t) -1, w, &r, &out);
+
+        assert_int_equal(out.len, ref.len);
+        assert_memory_equal(out.data, ref.data, ref.len);
+        assert_memory_equal(&out.stats, &ref.stats, sizeof(sf_stats_t));
+        assert_string_equal(out.status, ref.status);
+        sf_test_out_free(&out);
+    }
+
+    sf_test_out_free(&ref);
+}
+
+
 static void
 test_flush_and_finish(void **state)
 {
@@ -1670,6 +1806,7 @@ main(void)
         cmocka_unit_test(test_fixture_page),
         cmocka_unit_test(test_short_blocks),
         cmocka_unit_test(test_whole_blocks),
+        cmocka_unit_test(test_whole_direct),
         cmocka_unit_test(test_flow_tags),
         cmocka_unit_test(test_attr_blocks),
         cmocka_unit_test(test_flush_and_finish),
