@@ -40,6 +40,9 @@ static sf_verdict_e sf_stream_held_start(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a);
 static sf_verdict_e sf_stream_held_rest(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a);
+static size_t sf_stream_whole_read(sf_stream_t *s, sf_io_t *io,
+    const unsigned char *p, size_t n, size_t m, const sf_attrs_t *own_attrs,
+    unsigned own, size_t *next, uint64_t word, const unsigned char *first);
 
 
 /*
@@ -724,9 +727,24 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, const sf_attrs_t *own_attrs, unsigned own,
     size_t *next)
 {
+    return sf_stream_whole_read(s, io, p, n, m, own_attrs, own, next,
+                                sf_stream_end_word(p, n, s->lx.name_len),
+                                NULL);
+}
+
+
+/*
+ * sf_stream_whole_block(), with what sf_stream_short_block() found before
+ * it gave up: word, sf_stream_end_word() of the start tag, and first, the
+ * first '<' after it (NULL: not known), which is not read again.
+ */
+static size_t
+sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, const sf_attrs_t *own_attrs, unsigned own,
+    size_t *next, uint64_t word, const unsigned char *first)
+{
     int                    direct;
     size_t                 k, tn, len, tl, nl, lo;
-    uint64_t               word;
     sf_tag_t               tag;
     sf_attrs_t             a, *pa;
     sf_tag_e               t;
@@ -737,7 +755,6 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     k = s->lx.name_len;
     lx = s->lx;
     end = p + (n < s->hold_cap - s->hold_len ? n : s->hold_cap - s->hold_len);
-    word = sf_stream_end_word(p, (size_t) (end - p), k);
 
     /* the held block's text and links: unused in PASS, set anew at a start */
     s->text_len = 0;
@@ -746,7 +763,14 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     s->link_open = 0;
 
     for (c = p + m; /* void */; c = q + tn) {
-        q = memchr(c, '<', (size_t) (end - c));
+        if (first != NULL) {
+            /* the first '<' past the room: none within it */
+            q = first < end ? first : NULL;
+            first = NULL;
+
+        } else {
+            q = memchr(c, '<', (size_t) (end - c));
+        }
 
         if (q == NULL || (size_t) (q - c) > s->text_cap - s->text_len) {
             goto held_way;
@@ -915,10 +939,12 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         }
     }
 
+    word = sf_stream_end_word(p, n, k);
+
     /* a tag right after the start, not its end: no short block */
     if (m + 1 < n && p[m] == '<' && p[m + 1] != '/') {
-        return sf_stream_whole_block(s, io, p, n, m, &sf_stream_no_attrs, 0,
-                                     next);
+        return sf_stream_whole_read(s, io, p, n, m, &sf_stream_no_attrs, 0,
+                                    next, word, p + m);
     }
 
     /*
@@ -929,7 +955,6 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     flags = sf_stream_flags(s) | (s->code > 0 ? SF_BLOCK_IN_CODE : 0);
     below = sf_stream_bare_below(s, t, 0, flags);
     lim = below & SF_BARE_MAX;
-    word = sf_stream_end_word(p, n, k);
     end = p + n;
     total = 0;
 
@@ -965,9 +990,10 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         }
     }
 
+    /* the first block broke the run: q is the first '<' after its start */
     if (total == 0) {
-        return sf_stream_whole_block(s, io, p, n, m, &sf_stream_no_attrs, 0,
-                                     next);
+        return sf_stream_whole_read(s, io, p, n, m, &sf_stream_no_attrs, 0,
+                                    next, word, q);
     }
 
     s->held_tag = t;
