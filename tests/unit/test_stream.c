@@ -184,6 +184,23 @@ check_removals(const char *text, const removal_case_t *cases, size_t n,
 }
 
 
+/* The rules of text, and in *opt the options with a hold-back of hold
+ * bytes and no canonical inserted. */
+static sf_rules_t *
+hold_rules(const char *text, size_t hold, sf_options_t *opt)
+{
+    sf_rules_t  *r;
+
+    r = sf_test_rules(text, 0);
+    assert_non_null(r);
+    sf_options_init(opt);
+    opt->canonical = 0;
+    opt->limits.max_holdback = hold;
+
+    return r;
+}
+
+
 static void
 test_clean_page_identical(void **state)
 {
@@ -1071,11 +1088,7 @@ test_holdback_container(void **state)
 
     (void) state;
 
-    r = sf_test_rules(text, 0);
-    assert_non_null(r);
-    sf_options_init(&opt);
-    opt.canonical = 0;
-    opt.limits.max_holdback = 256;
+    r = hold_rules(text, 256, &opt);
 
     len = page_add(page, sizeof(page), 0, "<html><head><title>T</title>"
                    "</head><body><main><article><p>a</p>"
@@ -1694,20 +1707,11 @@ test_whole_handoff(void **state)
     sf_test_out_t  out;
     char           page[8192], block[128];
 
-    static const char  text[] =
-        "rule promo\n"
-        "    scope div\n"
-        "    contains \"subscribe\"\n"
-        "    action drop\n"
-        "end\n";
-
     (void) state;
 
-    r = sf_test_rules(text, 0);
-    assert_non_null(r);
-    sf_options_init(&opt);
-    opt.canonical = 0;
-    opt.limits.max_holdback = 64;
+    /* no rule for paragraphs */
+    r = hold_rules("rule promo\n    scope div\n    contains \"subscribe\"\n"
+                   "    action drop\nend\n", 64, &opt);
 
     len = page_add(page, sizeof(page), 0,
                    "<html><head><title>T</title></head><body><main>"
