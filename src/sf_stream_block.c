@@ -29,9 +29,9 @@ static int sf_stream_bare_kept(sf_stream_t *s, unsigned flags);
 static void sf_stream_kept(sf_stream_t *s, unsigned flags,
     const unsigned char *base, size_t len);
 static void sf_stream_decide(sf_stream_t *s, const unsigned char *base,
-    size_t len);
+    size_t len, int links);
 static void sf_stream_decide_block(sf_stream_t *s,
-    const unsigned char *base, size_t len, unsigned flags);
+    const unsigned char *base, size_t len, unsigned flags, int links);
 static void sf_stream_container(sf_stream_t *s);
 static int sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 static sf_verdict_e sf_stream_held_end(sf_stream_t *s, sf_tag_t *tag,
@@ -43,6 +43,9 @@ static sf_verdict_e sf_stream_held_rest(sf_stream_t *s, sf_tag_t *tag,
 static size_t sf_stream_whole_read(sf_stream_t *s, sf_io_t *io,
     const unsigned char *p, size_t n, size_t m, const sf_attrs_t *own_attrs,
     unsigned own, size_t *next, uint64_t word, const unsigned char *first);
+static void sf_stream_whole_end(sf_stream_t *s, sf_io_t *io,
+    const unsigned char *p, size_t len, size_t m, const sf_attrs_t *own_attrs,
+    unsigned own, sf_tag_e t, size_t k);
 
 
 /*
@@ -104,6 +107,77 @@ sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
 
     s->nlinks++;
     s->link_open = s->nlinks;
+}
+
+
+/*
+ * sf_stream_held_inline() for a block read whole from the input
+ * (sf_stream_whole_block()): its links go straight to s->links, where the
+ * decision reads them, as pointers into the input, which stays while the
+ * block is decided in the same call; a link still open at the block's
+ * end is ended there (sf_stream_whole_links()).  a: the tag's attributes,
+ * parsed.
+ */
+static void
+sf_stream_whole_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+{
+    size_t      n;
+    sf_link_t  *l;
+
+    if (tag->tag != SF_TAG_A) {
+        if (tag->tag == SF_TAG_BR || tag->tag == SF_TAG_HR) {
+            sf_stream_text_add(s, (const unsigned char *) " ", 1);
+        }
+
+        return;
+    }
+
+    if (tag->end) {
+        if (s->link_open > 0) {
+            s->links[s->link_open - 1].text_end = s->text_len;
+            s->link_open = 0;
+        }
+
+        return;
+    }
+
+    s->link_open = 0;
+
+    if (s->nlinks == s->opt.limits.max_links) {
+        return;
+    }
+
+    /* a value absent or empty: NULL, as sf_stream_links() makes it */
+    l = &s->links[s->nlinks];
+    n = a->href.data != NULL ? a->href.len : 0;
+    l->href = n ? a->href.data : NULL;
+    l->href_len = n;
+    n = a->rel.data != NULL ? a->rel.len : 0;
+    l->rel = n ? a->rel.data : NULL;
+    l->rel_len = n;
+    n = a->cls.data != NULL ? a->cls.len : 0;
+    l->cls = n ? a->cls.data : NULL;
+    l->cls_len = n;
+    l->text_start = s->text_len;
+    l->text_end = SIZE_MAX;
+
+    s->nlinks++;
+    s->link_open = s->nlinks;
+}
+
+
+/* The links sf_stream_whole_inline() made, at the block's end: those
+ * still open end with its text. */
+static void
+sf_stream_whole_links(sf_stream_t *s)
+{
+    size_t  i;
+
+    for (i = 0; i < s->nlinks; i++) {
+        if (s->links[i].text_end > s->text_len) {
+            s->links[i].text_end = s->text_len;
+        }
+    }
 }
 
 
@@ -699,11 +773,74 @@ sf_stream_read_start(sf_stream_t *s, sf_tag_e t, size_t m, unsigned own)
 
 
 /*
+ * The end tag "</T>" of the block sf_stream_whole_read() read (t, k bytes
+ * of name), len bytes at p with it: the held way's state there, the block
+ * started (its start tag m bytes, own_attrs, own) and read, and what
+ * sf_stream_block_end() does, the links made.  With nothing queued and
+ * room in the output window for all of it, the held way would send a
+ * kept block at once: it is decided and sent from the input, never copied
+ * to the hold-back (which then holds what compaction would leave of it:
+ * nothing).
+ */
+static void
+sf_stream_whole_end(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t len, size_t m, const sf_attrs_t *own_attrs, unsigned own,
+    sf_tag_e t, size_t k)
+{
+    int     direct;
+    size_t  tl, nl, lo;
+
+    tl = s->text_len;
+    nl = s->nlinks;
+    lo = s->link_open;
+
+    direct = (s->q_n == 0 && s->io == io && len <= io->avail_out);
+
+    if (!direct) {
+        memcpy(s->hold + s->hold_len, p, len);
+    }
+
+    sf_stream_read_start(s, t, m, own);
+
+    if (own_attrs->id.data != NULL) {
+        s->h_id = (size_t) (own_attrs->id.data - p);
+        s->h_id_len = own_attrs->id.len;
+    }
+
+    if (own_attrs->cls.data != NULL) {
+        s->h_cls = (size_t) (own_attrs->cls.data - p);
+        s->h_cls_len = own_attrs->cls.len;
+    }
+
+    s->text_len = tl;
+    s->nlinks = nl;
+    s->link_open = lo;
+
+    s->t_start = s->hold_len + (len - k - 3);
+    s->t_in_off = s->stats.bytes_in + (uint64_t) (len - k - 3);
+    sf_stream_took_block(s, io, len, t, k);
+    sf_stream_whole_links(s);
+
+    if (direct) {
+        sf_stream_decide(s, p, len, 1);
+
+    } else {
+        s->hold_len += len;
+        sf_stream_decide(s, s->hold + s->h_start, len, 1);
+    }
+
+    s->mode = SF_MODE_PASS;
+    s->anon = 0;
+}
+
+
+/*
  * A held block read whole from the input in PASS when the short way does
  * not take it (inline tags, a longer text, attributes): its text runs and
  * inline tags (links, line breaks, emphasis) go to the held block's text
- * and links as the held way puts them there token by token, and the held
- * way decides it at its end tag (sf_stream_block_end()).  Its bytes stay
+ * and links as the held way puts them there token by token (the links as
+ * the decision reads them, sf_stream_whole_inline()), and the held way
+ * decides it at its end tag (sf_stream_whole_end()).  Its bytes stay
  * where they are in the input when nothing is queued and the output
  * window has room for all of them: the held way would send it at once if
  * kept, and so it is sent from there; else they go to the hold-back in
@@ -743,8 +880,7 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, const sf_attrs_t *own_attrs, unsigned own,
     size_t *next, uint64_t word, const unsigned char *first)
 {
-    int                    direct;
-    size_t                 k, tn, len, tl, nl, lo;
+    size_t                 k, tn, len;
     sf_tag_t               tag;
     sf_attrs_t             a, *pa;
     sf_tag_e               t;
@@ -831,61 +967,15 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             goto held_way;
         }
 
-        sf_stream_held_inline(s, &tag, pa, p);
+        sf_stream_whole_inline(s, &tag, pa);
 
         if (s->text_over) {
             goto held_way;
         }
     }
 
-    /* the held way's state at the end tag: the block started, then read */
     len = (size_t) (q - p) + k + 3;
-    tl = s->text_len;
-    nl = s->nlinks;
-    lo = s->link_open;
-
-    /*
-     * With nothing queued and room in the output window for all of it,
-     * the held way would send a kept block at once: it is decided and
-     * sent from the input, never copied to the hold-back (which then
-     * holds what compaction would leave of it: nothing).
-     */
-    direct = (s->q_n == 0 && s->io == io && len <= io->avail_out);
-
-    if (!direct) {
-        memcpy(s->hold + s->hold_len, p, len);
-    }
-
-    sf_stream_read_start(s, t, m, own);
-
-    if (own_attrs->id.data != NULL) {
-        s->h_id = (size_t) (own_attrs->id.data - p);
-        s->h_id_len = own_attrs->id.len;
-    }
-
-    if (own_attrs->cls.data != NULL) {
-        s->h_cls = (size_t) (own_attrs->cls.data - p);
-        s->h_cls_len = own_attrs->cls.len;
-    }
-
-    s->text_len = tl;
-    s->nlinks = nl;
-    s->link_open = lo;
-
-    s->t_start = s->hold_len + (size_t) (q - p);
-    s->t_in_off = s->stats.bytes_in + (uint64_t) (q - p);
-    sf_stream_took_block(s, io, len, t, k);
-
-    if (!direct) {
-        s->hold_len += len;
-        sf_stream_block_end(s, 1);
-        return len;
-    }
-
-    /* sf_stream_block_end() of a block not held: decided where it is */
-    sf_stream_decide(s, p, len);
-    s->mode = SF_MODE_PASS;
-    s->anon = 0;
+    sf_stream_whole_end(s, io, p, len, m, own_attrs, own, t, k);
 
     return len;
 
@@ -1023,12 +1113,15 @@ sf_stream_kept(sf_stream_t *s, unsigned flags, const unsigned char *base,
 /*
  * Decide the held block, len bytes at base, and act on it: base is the
  * block in the hold-back, or in the input when sf_stream_whole_block()
- * sends a kept one from there.  A block without a class or id to scope
- * it by and with a short text is told by the reject's tables alone; the
- * block struct is built for the others.
+ * sends a kept one from there.  links: s->links holds the block's links
+ * already (sf_stream_whole_inline()), else they are made from s->slinks.
+ * A block without a class or id to scope it by and with a short text is
+ * told by the reject's tables alone; the block struct is built for the
+ * others.
  */
 static void
-sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len)
+sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len,
+    int links)
 {
     unsigned  flags;
 
@@ -1042,14 +1135,14 @@ sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len)
         return;
     }
 
-    sf_stream_decide_block(s, base, len, flags);
+    sf_stream_decide_block(s, base, len, flags, links);
 }
 
 
 /* The decision of a held block by the rules, whole. */
 static SF_NOINLINE void
 sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
-    unsigned flags)
+    unsigned flags, int links)
 {
     int                    kept;
     uint64_t               may;
@@ -1087,7 +1180,11 @@ sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
     b.raw_len = len;
     b.text = s->text;
     b.text_len = s->text_len;
-    sf_stream_links(s, base);
+
+    if (!links) {
+        sf_stream_links(s, base);
+    }
+
     b.links = s->links;
     b.nlinks = s->nlinks;
 
@@ -1202,7 +1299,7 @@ sf_stream_block_end(sf_stream_t *s, int with_token)
         }
 
     } else {
-        sf_stream_decide(s, s->hold + s->h_start, end - s->h_start);
+        sf_stream_decide(s, s->hold + s->h_start, end - s->h_start, 0);
     }
 
     s->mode = SF_MODE_PASS;

@@ -1618,32 +1618,75 @@ run_reused(const char *page, size_t len, size_t chunk, size_t window,
 
 
 /*
+ * The page whole through every window from 1 to 400 bytes, then in random
+ * chunks through random windows, must give what it gives byte by byte
+ * (the held way) through a wide one, stats and status included.
+ */
+static void
+check_windows(const char *page, size_t len, sf_test_out_t *ref)
+{
+    size_t          i, w;
+    unsigned        r;
+    sf_test_out_t   out;
+
+    r = 1;
+    run_reused(page, len, 1, 4096, &r, ref);
+
+    for (i = 0; i < 500; i++) {
+        r = r * 1103515245u + 12345u;
+        w = i < 400 ? i + 1 : 1 + (r >> 16) % 400;
+
+        run_reused(page, len, i < 400 ? 0 : (size_t) -1, w, &r, &out);
+
+        assert_int_equal(out.len, ref->len);
+        assert_memory_equal(out.data, ref->data, ref->len);
+        assert_memory_equal(&out.stats, &ref->stats, sizeof(sf_stats_t));
+        assert_string_equal(out.status, ref->status);
+        sf_test_out_free(&out);
+    }
+}
+
+
+/*
  * A block read whole is decided where it is in the input and, kept, sent
  * from there when nothing waits and the output window has room for all
  * of it (sf_stream_whole_block); else it is held as before.  Whatever the
- * window, each run must give what the held way gives: the page byte by
- * byte (which never reads a block whole) through a wide window is the
- * reference, and the page whole goes through every window from 1 byte to
- * more than the longest block, so that a block meets a window of exactly
- * its length, one byte more and one less; then random chunks and windows.
- * The caller's buffers are written over once taken: a block sent later
- * must have been held.
+ * window, each run must give what the held way gives (check_windows()):
+ * a block meets a window of exactly its length, one byte more and one
+ * less.  The caller's buffers are written over once taken: a block sent
+ * later must have been held.  The reader also makes the blocks' links for
+ * the decision itself: each page starts with another footer whose links
+ * name the credit's source and name (one left open, one closed, one of
+ * many, one without an address), then the other blocks.
  */
 static void
 test_whole_direct(void **state)
 {
-    size_t          i, len, w;
-    unsigned        r;
-    sf_test_out_t   ref, out;
+    size_t          i, v, len, n;
+    sf_test_out_t   ref;
     char            page[8192];
 
     static const char  *blocks[] = {
+        /* footers: link 1 the source, link 2's text its name */
+        "<p>The post <a href=\"https://src.example/b\">B first appeared "
+        "on <a href=\"https://src.example/\" class=\"c\">Src <b>site</b> "
+        "and more.</p>",
+        "<p>The post <a href=\"https://src.example/a\">A</a> first appeared "
+        "on <a href=\"https://src.example/\">Src</a>.</p>",
+        "<p>first appeared on <a href=\"/1\">1</a><a href=\"/2\">2</a>"
+        "<a href=\"/3\">3</a><a href=\"/4\">4</a><a href=\"/5\">5</a>"
+        "<a href=\"/6\">6</a><a href=\"/7\">7</a><a href=\"/8\">8</a>"
+        "<a href=\"/9\">9</a><a href=\"/a\">a</a><a href=\"/b\">b</a>"
+        "<a href=\"/c\">c</a><a href=\"/d\">d</a><a href=\"/e\">e</a>"
+        "<a href=\"/f\">f</a><a href=\"/g\">g</a><a href=\"/h\">h</a>"
+        "</p>",
+        "<p>The post <a href=\"https://src.example/c\" rel=\"\">C</a> first "
+        "appeared on <a>no href</a><a href=\"\">empty</a>.</p>",
+
         "<p>Lorem ipsum dolor sit amet, <a href=\"https://a.example/x\">"
         "consectetur</a> adipiscing elit, sed do eiusmod tempor.</p>\n",
         "<p>buy now <a href=\"/b\">here</a> while it lasts</p>",
         "<p class=\"lead\">a <em>classed</em> one, kept</p>",
-        "<p>The post <a href=\"https://src.example/a\">A</a> first appeared "
-        "on <a href=\"https://src.example/\">Src</a>.</p>",
         "<li>an <b>item</b></li>",
         "<p>republished here <a href=\"https://src.example/r\">r</a></p>",
         "<h2>A <a href=\"#h\">heading</a></h2>",
@@ -1653,38 +1696,25 @@ test_whole_direct(void **state)
 
     (void) state;
 
-    len = page_add(page, sizeof(page), 0,
-                   "<html><head><title>T</title></head><body><main>"
-                   "<article><p>first</p>", 1);
+    n = sizeof(blocks) / sizeof(blocks[0]);
 
-    for (i = 0; i < 24; i++) {
-        len = page_add(page, sizeof(page), len,
-                       blocks[(i * 5) % (sizeof(blocks) / sizeof(blocks[0]))],
-                       1);
+    for (v = 0; v < 4; v++) {
+        len = page_add(page, sizeof(page), 0,
+                       "<html><head><title>T</title></head><body><main>"
+                       "<article><p>first</p>", 1);
+
+        for (i = 0; i < 24; i++) {
+            len = page_add(page, sizeof(page), len, blocks[(v + i * 5) % n],
+                           1);
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+        check_windows(page, len, &ref);
+        assert_true(ref.stats.blocks_removed >= 4);
+        assert_int_equal(ref.stats.credits, 1);
+        sf_test_out_free(&ref);
     }
-
-    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
-
-    /* byte by byte, wide: the held way */
-    r = 1;
-    run_reused(page, len, 1, 4096, &r, &ref);
-    assert_true(ref.stats.blocks_removed >= 4);
-
-    for (i = 0; i < 300; i++) {
-        /* every window from 1 to 200 bytes, the page whole; then random */
-        r = r * 1103515245u + 12345u;
-        w = i < 200 ? i + 1 : 1 + (r >> 16) % 400;
-
-        run_reused(page, len, i < 200 ? 0 : (size_t) -1, w, &r, &out);
-
-        assert_int_equal(out.len, ref.len);
-        assert_memory_equal(out.data, ref.data, ref.len);
-        assert_memory_equal(&out.stats, &ref.stats, sizeof(sf_stats_t));
-        assert_string_equal(out.status, ref.status);
-        sf_test_out_free(&out);
-    }
-
-    sf_test_out_free(&ref);
 }
 
 
