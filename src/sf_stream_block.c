@@ -115,24 +115,25 @@ sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
  * (sf_stream_whole_block()): its links go straight to s->links, where the
  * decision reads them, as pointers into the input, which stays while the
  * block is decided in the same call; a link still open at the block's
- * end is ended there (sf_stream_whole_links()).  a: the tag's attributes,
- * parsed.
+ * end is ended there (sf_stream_whole_links()).  The tag is t, an end tag
+ * when end (a: none), else a start tag with the attributes a, parsed.
  */
 static void
-sf_stream_whole_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
+sf_stream_whole_inline(sf_stream_t *s, sf_tag_e t, unsigned end,
+    const sf_attrs_t *a)
 {
     size_t      n;
     sf_link_t  *l;
 
-    if (tag->tag != SF_TAG_A) {
-        if (tag->tag == SF_TAG_BR || tag->tag == SF_TAG_HR) {
+    if (t != SF_TAG_A) {
+        if (t == SF_TAG_BR || t == SF_TAG_HR) {
             sf_stream_text_add(s, (const unsigned char *) " ", 1);
         }
 
         return;
     }
 
-    if (tag->end) {
+    if (end) {
         if (s->link_open > 0) {
             s->links[s->link_open - 1].text_end = s->text_len;
             s->link_open = 0;
@@ -955,19 +956,26 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             goto held_way;
         }
 
-        /* as sf_stream_take_tag() tells it to sf_stream_held_tag() */
-        sf_stream_lexed_tag(s, &tag, q, tn);
-        a.tag = &tag;
-        a.parsed = 0;
-        pa = sf_stream_attrs(&a);
+        /*
+         * as sf_stream_take_tag() tells it to sf_stream_held_tag(); an
+         * end tag has no attributes a rule may name it by
+         */
+        pa = NULL;
 
-        if ((pa->id.data != NULL || pa->cls.data != NULL)
-            && sf_stream_named(s, &tag, pa))
-        {
-            goto held_way;
+        if (!s->lx.end) {
+            sf_stream_lexed_tag(s, &tag, q, tn);
+            a.tag = &tag;
+            a.parsed = 0;
+            pa = sf_stream_attrs(&a);
+
+            if ((pa->id.data != NULL || pa->cls.data != NULL)
+                && sf_stream_named(s, &tag, pa))
+            {
+                goto held_way;
+            }
         }
 
-        sf_stream_whole_inline(s, &tag, pa);
+        sf_stream_whole_inline(s, s->lx.tag, s->lx.end, pa);
 
         if (s->text_over) {
             goto held_way;

@@ -1691,7 +1691,8 @@ test_whole_direct(void **state)
         "<p>republished here <a href=\"https://src.example/r\">r</a></p>",
         "<h2>A <a href=\"#h\">heading</a></h2>",
         "<p>replace me <a href=\"https://src.example/z\">z</a></p>",
-        "<p>x<br>y</p>"
+        "<p>x<br>y</p>",
+        "<p>buy</br>now <em>or</em> <span>not</span></p>"
     };
 
     (void) state;
