@@ -774,6 +774,61 @@ sf_stream_read_start(sf_stream_t *s, sf_tag_e t, size_t m, unsigned own)
 
 
 /*
+ * The text [c, q) of a block read whole, to the held block's text (q: the
+ * '<' that ends it).  Returns q, or NULL when the held way must read the
+ * block: no '<' within the input and the room, text past the buffer.
+ */
+static inline const unsigned char *
+sf_stream_whole_text(sf_stream_t *s, const unsigned char *c,
+    const unsigned char *q)
+{
+    if (q == NULL || (size_t) (q - c) > s->text_cap - s->text_len) {
+        return NULL;
+    }
+
+    if (q > c) {
+        memcpy(s->text + s->text_len, c, (size_t) (q - c));
+        s->text_len += (size_t) (q - c);
+    }
+
+    return q;
+}
+
+
+/*
+ * sf_stream_whole_text() of the text at c up to the first '<' before end.
+ * A text that ends within sixteen bytes (a link's, a word between tags)
+ * is found and copied with one load and one store, no call, where the
+ * input and the text buffer have the room: the bytes stored past its end
+ * are past the text's length, where nobody reads.
+ */
+static inline const unsigned char *
+sf_stream_whole_run(sf_stream_t *s, const unsigned char *c,
+    const unsigned char *end)
+{
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    unsigned  lt;
+    __m128i   v;
+
+    if (end - c >= 16 && s->text_cap - s->text_len >= 16) {
+        v = _mm_loadu_si128((const __m128i *) c);
+        lt = (unsigned) _mm_movemask_epi8(
+                 _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+
+        if (lt != 0) {
+            _mm_storeu_si128((__m128i *) (s->text + s->text_len), v);
+            s->text_len += (size_t) __builtin_ctz(lt);
+
+            return c + __builtin_ctz(lt);
+        }
+    }
+#endif
+
+    return sf_stream_whole_text(s, c, memchr(c, '<', (size_t) (end - c)));
+}
+
+
+/*
  * The end tag "</T>" of the block sf_stream_whole_read() read (t, k bytes
  * of name), len bytes at p with it: the held way's state there, the block
  * started (its start tag m bytes, own_attrs, own) and read, and what
@@ -902,20 +957,15 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     for (c = p + m; /* void */; c = q + tn) {
         if (first != NULL) {
             /* the first '<' past the room: none within it */
-            q = first < end ? first : NULL;
+            q = sf_stream_whole_text(s, c, first < end ? first : NULL);
             first = NULL;
 
         } else {
-            q = memchr(c, '<', (size_t) (end - c));
+            q = sf_stream_whole_run(s, c, end);
         }
 
-        if (q == NULL || (size_t) (q - c) > s->text_cap - s->text_len) {
+        if (q == NULL) {
             goto held_way;
-        }
-
-        if (q > c) {
-            memcpy(s->text + s->text_len, c, (size_t) (q - c));
-            s->text_len += (size_t) (q - c);
         }
 
         if (sf_stream_own_end(p, word, q, (size_t) (end - q), k)) {

@@ -1553,29 +1553,28 @@ test_whole_blocks(void **state)
 
 
 /*
- * The page through a stream as a caller that reuses its buffers feeds it:
+ * The page through a stream with the file's rules and opt, as a caller
+ * that reuses its buffers feeds it:
  * each chunk (chunk bytes; 0: whole, -1: random up to 400) in a buffer of
  * its own, whose bytes the stream has taken are written over after each
  * call, and which is freed once taken; window bytes of output a call.
  * Output, stats and status to *out.
  */
 static void
-run_reused(const char *page, size_t len, size_t chunk, size_t window,
-    unsigned *r, sf_test_out_t *out)
+run_reused(const sf_options_t *opt, const char *page, size_t len,
+    size_t chunk, size_t window, unsigned *r, sf_test_out_t *out)
 {
     int             rc;
     size_t          pos, n;
     sf_io_t         io;
     sf_stream_t    *s;
-    sf_options_t    opt;
     unsigned char  *in, *buf;
 
-    sf_options_init(&opt);
     memset(out, 0, sizeof(sf_test_out_t));
     out->data = malloc(len + 65536);
     buf = malloc(window);
     assert_true(out->data != NULL && buf != NULL);
-    s = sf_stream_create(rules, &opt, &sf_malloc_allocator);
+    s = sf_stream_create(rules, opt, &sf_malloc_allocator);
     assert_non_null(s);
 
     for (pos = 0; pos < len; pos += n) {
@@ -1627,16 +1626,19 @@ check_windows(const char *page, size_t len, sf_test_out_t *ref)
 {
     size_t          i, w;
     unsigned        r;
+    sf_options_t    opt;
     sf_test_out_t   out;
 
+    sf_options_init(&opt);
     r = 1;
-    run_reused(page, len, 1, 4096, &r, ref);
+    run_reused(&opt, page, len, 1, 4096, &r, ref);
 
     for (i = 0; i < 500; i++) {
         r = r * 1103515245u + 12345u;
         w = i < 400 ? i + 1 : 1 + (r >> 16) % 400;
 
-        run_reused(page, len, i < 400 ? 0 : (size_t) -1, w, &r, &out);
+        run_reused(&opt, page, len, i < 400 ? 0 : (size_t) -1, w, &r,
+                   &out);
 
         assert_int_equal(out.len, ref->len);
         assert_memory_equal(out.data, ref->data, ref->len);
@@ -1714,6 +1716,60 @@ test_whole_direct(void **state)
         check_windows(page, len, &ref);
         assert_true(ref.stats.blocks_removed >= 4);
         assert_int_equal(ref.stats.credits, 1);
+        sf_test_out_free(&ref);
+    }
+}
+
+
+/*
+ * The text runs of a block read whole that end within sixteen bytes are
+ * found and copied sixteen bytes at a time, where the input and the text
+ * buffer have the room; the rest as before.  Against the held way (byte
+ * by byte) for text buffers of 1 to 48 bytes, whole and in chunks of
+ * their own that end where they end (run_reused()): links of texts of
+ * every length around that room, the text's limit counted alike.
+ */
+static void
+test_whole_runs(void **state)
+{
+    size_t          k, len;
+    unsigned        r;
+    sf_options_t    opt;
+    sf_test_out_t   ref, out;
+    char            page[8192], block[128];
+
+    (void) state;
+
+    len = page_add(page, sizeof(page), 0,
+                   "<html><head><title>T</title></head><body><main>"
+                   "<article><p>first</p>", 1);
+
+    for (k = 0; k < 24; k++) {
+        snprintf(block, sizeof(block),
+                 "<p>%.*s<a href=\"/x\">%.*s</a> c</p>", (int) k,
+                 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", (int) (k % 7), "bbbbbbb");
+        len = page_add(page, sizeof(page), len, block, 1);
+    }
+
+    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+    sf_options_init(&opt);
+
+    for (opt.limits.max_text = 1; opt.limits.max_text <= 48;
+         opt.limits.max_text++)
+    {
+        r = 3;
+        run_reused(&opt, page, len, 1, 4096, &r, &ref);
+        run_reused(&opt, page, len, 0, 4096, &r, &out);
+        assert_int_equal(out.len, ref.len);
+        assert_memory_equal(out.data, ref.data, ref.len);
+        assert_memory_equal(&out.stats, &ref.stats, sizeof(sf_stats_t));
+        sf_test_out_free(&out);
+
+        run_reused(&opt, page, len, (size_t) -1, 4096, &r, &out);
+        assert_int_equal(out.len, ref.len);
+        assert_memory_equal(out.data, ref.data, ref.len);
+        assert_memory_equal(&out.stats, &ref.stats, sizeof(sf_stats_t));
+        sf_test_out_free(&out);
         sf_test_out_free(&ref);
     }
 }
@@ -1896,6 +1952,7 @@ main(void)
         cmocka_unit_test(test_short_blocks),
         cmocka_unit_test(test_whole_blocks),
         cmocka_unit_test(test_whole_direct),
+        cmocka_unit_test(test_whole_runs),
         cmocka_unit_test(test_whole_handoff),
         cmocka_unit_test(test_flow_tags),
         cmocka_unit_test(test_attr_blocks),
