@@ -28,9 +28,10 @@ static int sf_stream_bare(sf_stream_t *s);
 static int sf_stream_bare_kept(sf_stream_t *s, unsigned flags);
 static void sf_stream_kept(sf_stream_t *s, unsigned flags,
     const unsigned char *base, size_t len);
-static void sf_stream_decide(sf_stream_t *s, size_t end);
-static void sf_stream_decide_block(sf_stream_t *s, size_t end,
-    unsigned flags);
+static void sf_stream_decide(sf_stream_t *s, const unsigned char *base,
+    size_t len, int links);
+static void sf_stream_decide_block(sf_stream_t *s,
+    const unsigned char *base, size_t len, unsigned flags, int links);
 static void sf_stream_container(sf_stream_t *s);
 static int sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 static sf_verdict_e sf_stream_held_end(sf_stream_t *s, sf_tag_t *tag,
@@ -39,6 +40,12 @@ static sf_verdict_e sf_stream_held_start(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a);
 static sf_verdict_e sf_stream_held_rest(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a);
+static size_t sf_stream_whole_read(sf_stream_t *s, sf_io_t *io,
+    const unsigned char *p, size_t n, size_t m, const sf_attrs_t *own_attrs,
+    unsigned own, size_t *next, uint64_t word, const unsigned char *first);
+static void sf_stream_whole_end(sf_stream_t *s, sf_io_t *io,
+    const unsigned char *p, size_t len, size_t m, const sf_attrs_t *own_attrs,
+    unsigned own, sf_tag_e t, size_t k);
 
 
 /*
@@ -100,6 +107,78 @@ sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
 
     s->nlinks++;
     s->link_open = s->nlinks;
+}
+
+
+/*
+ * sf_stream_held_inline() for a block read whole from the input
+ * (sf_stream_whole_block()): its links go straight to s->links, where the
+ * decision reads them, as pointers into the input, which stays while the
+ * block is decided in the same call; a link still open at the block's
+ * end is ended there (sf_stream_whole_links()).  The tag is t, an end tag
+ * when end (a: none), else a start tag with the attributes a, parsed.
+ */
+static void
+sf_stream_whole_inline(sf_stream_t *s, sf_tag_e t, unsigned end,
+    const sf_attrs_t *a)
+{
+    size_t      n;
+    sf_link_t  *l;
+
+    if (t != SF_TAG_A) {
+        if (t == SF_TAG_BR || t == SF_TAG_HR) {
+            sf_stream_text_add(s, (const unsigned char *) " ", 1);
+        }
+
+        return;
+    }
+
+    if (end) {
+        if (s->link_open > 0) {
+            s->links[s->link_open - 1].text_end = s->text_len;
+            s->link_open = 0;
+        }
+
+        return;
+    }
+
+    s->link_open = 0;
+
+    if (s->nlinks == s->opt.limits.max_links) {
+        return;
+    }
+
+    /* a value absent or empty: NULL, as sf_stream_links() makes it */
+    l = &s->links[s->nlinks];
+    n = a->href.data != NULL ? a->href.len : 0;
+    l->href = n ? a->href.data : NULL;
+    l->href_len = n;
+    n = a->rel.data != NULL ? a->rel.len : 0;
+    l->rel = n ? a->rel.data : NULL;
+    l->rel_len = n;
+    n = a->cls.data != NULL ? a->cls.len : 0;
+    l->cls = n ? a->cls.data : NULL;
+    l->cls_len = n;
+    l->text_start = s->text_len;
+    l->text_end = SIZE_MAX;
+
+    s->nlinks++;
+    s->link_open = s->nlinks;
+}
+
+
+/* The links sf_stream_whole_inline() made, at the block's end: those
+ * still open end with its text. */
+static void
+sf_stream_whole_links(sf_stream_t *s)
+{
+    size_t  i;
+
+    for (i = 0; i < s->nlinks; i++) {
+        if (s->links[i].text_end > s->text_len) {
+            s->links[i].text_end = s->text_len;
+        }
+    }
 }
 
 
@@ -883,6 +962,61 @@ sf_stream_end_at(const unsigned char *p, uint64_t word,
 
 
 /*
+ * The text [c, q) of a block read whole, to the held block's text (q: the
+ * '<' that ends it).  Returns q, or NULL when the held way must read the
+ * block: no '<' within the input and the room, text past the buffer.
+ */
+static inline const unsigned char *
+sf_stream_whole_text(sf_stream_t *s, const unsigned char *c,
+    const unsigned char *q)
+{
+    if (q == NULL || (size_t) (q - c) > s->text_cap - s->text_len) {
+        return NULL;
+    }
+
+    if (q > c) {
+        memcpy(s->text + s->text_len, c, (size_t) (q - c));
+        s->text_len += (size_t) (q - c);
+    }
+
+    return q;
+}
+
+
+/*
+ * sf_stream_whole_text() of the text at c up to the first '<' before end.
+ * A text that ends within sixteen bytes (a link's, a word between tags)
+ * is found and copied with one load and one store, no call, where the
+ * input and the text buffer have the room: the bytes stored past its end
+ * are past the text's length, where nobody reads.
+ */
+static inline const unsigned char *
+sf_stream_whole_run(sf_stream_t *s, const unsigned char *c,
+    const unsigned char *end)
+{
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    unsigned  lt;
+    __m128i   v;
+
+    if (end - c >= 16 && s->text_cap - s->text_len >= 16) {
+        v = _mm_loadu_si128((const __m128i *) c);
+        lt = (unsigned) _mm_movemask_epi8(
+                 _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+
+        if (lt != 0) {
+            _mm_storeu_si128((__m128i *) (s->text + s->text_len), v);
+            s->text_len += (size_t) __builtin_ctz(lt);
+
+            return c + __builtin_ctz(lt);
+        }
+    }
+#endif
+
+    return sf_stream_whole_text(s, c, memchr(c, '<', (size_t) (end - c)));
+}
+
+
+/*
  * A container sf_stream_whole_block() just opened, t of k bytes of name
  * (its start tag at p, word its sf_stream_end_word()), at its first
  * block's start tag (tn bytes at the input's head, read): a phrasing
@@ -931,14 +1065,81 @@ sf_stream_first_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 
 /*
+ * The end tag "</T>" of the block sf_stream_whole_read() read (t, k bytes
+ * of name), len bytes at p with it: the held way's state there, the block
+ * started (its start tag m bytes, own_attrs, own) and read, and what
+ * sf_stream_block_end() does, the links made.  With nothing queued and
+ * room in the output window for all of it, the held way would send a
+ * kept block at once: it is decided and sent from the input, never copied
+ * to the hold-back (which then holds what compaction would leave of it:
+ * nothing).
+ */
+static void
+sf_stream_whole_end(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t len, size_t m, const sf_attrs_t *own_attrs, unsigned own,
+    sf_tag_e t, size_t k)
+{
+    int     direct;
+    size_t  tl, nl, lo;
+
+    tl = s->text_len;
+    nl = s->nlinks;
+    lo = s->link_open;
+
+    direct = (s->q_n == 0 && s->io == io && len <= io->avail_out);
+
+    if (!direct) {
+        memcpy(s->hold + s->hold_len, p, len);
+    }
+
+    sf_stream_read_start(s, t, m, own);
+
+    if (own_attrs->id.data != NULL) {
+        s->h_id = (size_t) (own_attrs->id.data - p);
+        s->h_id_len = own_attrs->id.len;
+    }
+
+    if (own_attrs->cls.data != NULL) {
+        s->h_cls = (size_t) (own_attrs->cls.data - p);
+        s->h_cls_len = own_attrs->cls.len;
+    }
+
+    s->text_len = tl;
+    s->nlinks = nl;
+    s->link_open = lo;
+
+    s->t_start = s->hold_len + (len - k - 3);
+    s->t_in_off = s->stats.bytes_in + (uint64_t) (len - k - 3);
+    sf_stream_took_block(s, io, len, t, k);
+    sf_stream_whole_links(s);
+
+    if (direct) {
+        sf_stream_decide(s, p, len, 1);
+
+    } else {
+        s->hold_len += len;
+        sf_stream_decide(s, s->hold + s->h_start, len, 1);
+    }
+
+    s->mode = SF_MODE_PASS;
+    s->anon = 0;
+}
+
+
+/*
  * A held block read whole from the input in PASS when the short way does
  * not take it (inline tags, a longer text, attributes): its text runs and
  * inline tags (links, line breaks, emphasis) go to the held block's text
- * and links as the held way puts them there token by token, its bytes to
- * the hold-back in one copy, and the held way decides it at its end tag
- * (sf_stream_block_end()).  A block that is not phrasing (a figure, a div)
- * may instead meet a block's start tag first: the held way makes it a
- * container there (sf_stream_held_block()), which opens the element and
+ * and links as the held way puts them there token by token (the links as
+ * the decision reads them, sf_stream_whole_inline()), and the held way
+ * decides it at its end tag (sf_stream_whole_end()).  Its bytes stay
+ * where they are in the input when nothing is queued and the output
+ * window has room for all of them: the held way would send it at once if
+ * kept, and so it is sent from there; else they go to the hold-back in
+ * one copy and wait there as the held way's do.  Either way it must fit
+ * the hold-back's room, as held it would.  A block that is not phrasing
+ * (a figure, a div) may instead meet a block's start tag first: the held
+ * way makes it a container there (sf_stream_held_block()), which opens the element and
  * sends what was held undecided; that is done here from the input, and
  * the block's start tag, read, is left to the caller (*next: its length).
  * own_attrs, own: the id, class and flags of the block's start tag m bytes
@@ -955,8 +1156,23 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, const sf_attrs_t *own_attrs, unsigned own,
     size_t *next)
 {
-    size_t                 k, tn, len, tl, nl, lo;
-    uint64_t               word;
+    return sf_stream_whole_read(s, io, p, n, m, own_attrs, own, next,
+                                sf_stream_end_word(p, n, s->lx.name_len),
+                                NULL);
+}
+
+
+/*
+ * sf_stream_whole_block(), with what sf_stream_short_block() found before
+ * it gave up: word, sf_stream_end_word() of the start tag, and first, the
+ * first '<' after it (NULL: not known), which is not read again.
+ */
+static size_t
+sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, const sf_attrs_t *own_attrs, unsigned own,
+    size_t *next, uint64_t word, const unsigned char *first)
+{
+    size_t                 k, tn, len;
     sf_tag_t               tag;
     sf_attrs_t             a, *pa;
     sf_tag_e               t;
@@ -973,7 +1189,6 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     }
 
     end = p + (n < s->hold_cap - s->hold_len ? n : s->hold_cap - s->hold_len);
-    word = sf_stream_end_word(p, (size_t) (end - p), k);
 
     /* the held block's text and links: unused in PASS, set anew at a start */
     s->text_len = 0;
@@ -982,16 +1197,17 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     s->link_open = 0;
 
     for (c = p + m; /* void */; c = q + tn) {
-        /* a tag right after the last one (a figure's image): no call */
-        q = (c < end && *c == '<') ? c : memchr(c, '<', (size_t) (end - c));
+        if (first != NULL) {
+            /* the first '<' past the room: none within it */
+            q = sf_stream_whole_text(s, c, first < end ? first : NULL);
+            first = NULL;
 
-        if (q == NULL || (size_t) (q - c) > s->text_cap - s->text_len) {
-            goto held_way;
+        } else {
+            q = sf_stream_whole_run(s, c, end);
         }
 
-        if (q > c) {
-            memcpy(s->text + s->text_len, c, (size_t) (q - c));
-            s->text_len += (size_t) (q - c);
+        if (q == NULL) {
+            goto held_way;
         }
 
         if (sf_stream_own_end(p, word, q, (size_t) (end - q), k)) {
@@ -1033,59 +1249,38 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             goto held_way;
         }
 
-        /* as sf_stream_take_tag() tells it to sf_stream_held_tag() */
-        sf_stream_lexed_tag(s, &tag, q, tn);
-        a.tag = &tag;
-        a.parsed = 0;
-        pa = &a;
+        /*
+         * as sf_stream_take_tag() tells it to sf_stream_held_tag(); an
+         * end tag has no attributes a rule may name it by; a link's are
+         * read anyway, most other tags need none
+         */
+        pa = NULL;
 
-        /* a link's attributes are read anyway; most others need none */
-        if (tag.tag == SF_TAG_A || sf_stream_attrs_named(&tag)) {
-            pa = sf_stream_attrs(&a);
+        if (!s->lx.end) {
+            sf_stream_lexed_tag(s, &tag, q, tn);
 
-            if ((pa->id.data != NULL || pa->cls.data != NULL)
-                && sf_stream_named(s, &tag, pa))
-            {
-                goto held_way;
+            if (tag.tag == SF_TAG_A || sf_stream_attrs_named(&tag)) {
+                a.tag = &tag;
+                a.parsed = 0;
+                pa = sf_stream_attrs(&a);
+
+                if ((pa->id.data != NULL || pa->cls.data != NULL)
+                    && sf_stream_named(s, &tag, pa))
+                {
+                    goto held_way;
+                }
             }
         }
 
-        sf_stream_held_inline(s, &tag, pa, p);
+        sf_stream_whole_inline(s, s->lx.tag, s->lx.end, pa);
 
         if (s->text_over) {
             goto held_way;
         }
     }
 
-    /* the held way's state at the end tag: the block started, then read */
     len = (size_t) (q - p) + k + 3;
-    tl = s->text_len;
-    nl = s->nlinks;
-    lo = s->link_open;
-
-    memcpy(s->hold + s->hold_len, p, len);
-    sf_stream_read_start(s, t, m, own);
-
-    if (own_attrs->id.data != NULL) {
-        s->h_id = (size_t) (own_attrs->id.data - p);
-        s->h_id_len = own_attrs->id.len;
-    }
-
-    if (own_attrs->cls.data != NULL) {
-        s->h_cls = (size_t) (own_attrs->cls.data - p);
-        s->h_cls_len = own_attrs->cls.len;
-    }
-
-    s->text_len = tl;
-    s->nlinks = nl;
-    s->link_open = lo;
-
-    s->t_start = s->hold_len + (size_t) (q - p);
-    s->t_in_off = s->stats.bytes_in + (uint64_t) (q - p);
-    s->hold_len += len;
-    sf_stream_took_block(s, io, len, t, k);
-
-    sf_stream_block_end(s, 1);
+    sf_stream_whole_end(s, io, p, len, m, own_attrs, own, t, k);
 
     return len;
 
@@ -1146,16 +1341,17 @@ sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     lim = below & SF_BARE_MAX;
     end = p + n;
 
+    word = sf_stream_end_word(p, n, k);
+
     /* most blocks the tables do not keep end here: a longer text */
     q = sf_stream_text_end(p + m, end, lim, &calm);
 
     if (q == NULL || ((below & SF_BARE_CALM) && !calm)) {
-        return sf_stream_whole_block(s, io, p, n, m, &sf_stream_no_attrs, 0,
-                                     next);
+        return sf_stream_whole_read(s, io, p, n, m, &sf_stream_no_attrs, 0,
+                                    next, word, q);
     }
 
     first = (flags & SF_BLOCK_IN_ENTRY) && !s->first_done;
-    word = sf_stream_end_word(p, n, k);
     total = 0;
     count = 0;
     b = p;
@@ -1215,9 +1411,10 @@ sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     s->blocks += count;
     s->stats.blocks_held += count;
 
+    /* the first block broke the run: q is the first '<' after its start */
     if (total == 0) {
-        return sf_stream_whole_block(s, io, p, n, m, &sf_stream_no_attrs, 0,
-                                     next);
+        return sf_stream_whole_read(s, io, p, n, m, &sf_stream_no_attrs, 0,
+                                    next, word, q);
     }
 
     s->held_tag = t;
@@ -1245,12 +1442,17 @@ sf_stream_kept(sf_stream_t *s, unsigned flags, const unsigned char *base,
 
 
 /*
- * Decide the held block [h_start, end) and act on it.  A block without a
- * class or id to scope it by and with a short text is told by the
- * reject's tables alone; the block struct is built for the others.
+ * Decide the held block, len bytes at base, and act on it: base is the
+ * block in the hold-back, or in the input when sf_stream_whole_block()
+ * sends a kept one from there.  links: s->links holds the block's links
+ * already (sf_stream_whole_inline()), else they are made from s->slinks.
+ * A block without a class or id to scope it by and with a short text is
+ * told by the reject's tables alone; the block struct is built for the
+ * others.
  */
 static void
-sf_stream_decide(sf_stream_t *s, size_t end)
+sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len,
+    int links)
 {
     unsigned  flags;
 
@@ -1260,27 +1462,25 @@ sf_stream_decide(sf_stream_t *s, size_t end)
         && sf_stream_bare_kept(s, flags))
     {
         s->blocks++;
-        sf_stream_kept(s, flags, s->hold + s->h_start, end - s->h_start);
+        sf_stream_kept(s, flags, base, len);
         return;
     }
 
-    sf_stream_decide_block(s, end, flags);
+    sf_stream_decide_block(s, base, len, flags, links);
 }
 
 
 /* The decision of a held block by the rules, whole. */
 static SF_NOINLINE void
-sf_stream_decide_block(sf_stream_t *s, size_t end, unsigned flags)
+sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
+    unsigned flags, int links)
 {
     int                    kept;
     uint64_t               may;
     sf_elt_t              *parent;
     sf_block_t             b;
     sf_action_e            act;
-    const unsigned char   *base;
     sf_decision_result_t   res;
-
-    base = s->hold + s->h_start;
 
     /* every field set here: no memset of the whole block on the hot path */
     b.tag = s->held_tag;
@@ -1308,10 +1508,14 @@ sf_stream_decide_block(sf_stream_t *s, size_t end, unsigned flags)
     }
 
     b.raw = base;
-    b.raw_len = end - s->h_start;
+    b.raw_len = len;
     b.text = s->text;
     b.text_len = s->text_len;
-    sf_stream_links(s, base);
+
+    if (!links) {
+        sf_stream_links(s, base);
+    }
+
     b.links = s->links;
     b.nlinks = s->nlinks;
 
@@ -1426,7 +1630,7 @@ sf_stream_block_end(sf_stream_t *s, int with_token)
         }
 
     } else {
-        sf_stream_decide(s, end);
+        sf_stream_decide(s, s->hold + s->h_start, end - s->h_start, 0);
     }
 
     s->mode = SF_MODE_PASS;

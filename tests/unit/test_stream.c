@@ -185,6 +185,23 @@ check_removals(const char *text, const removal_case_t *cases, size_t n,
 }
 
 
+/* The rules of text, and in *opt the options with a hold-back of hold
+ * bytes and no canonical inserted. */
+static sf_rules_t *
+hold_rules(const char *text, size_t hold, sf_options_t *opt)
+{
+    sf_rules_t  *r;
+
+    r = sf_test_rules(text, 0);
+    assert_non_null(r);
+    sf_options_init(opt);
+    opt->canonical = 0;
+    opt->limits.max_holdback = hold;
+
+    return r;
+}
+
+
 static void
 test_clean_page_identical(void **state)
 {
@@ -1072,11 +1089,7 @@ test_holdback_container(void **state)
 
     (void) state;
 
-    r = sf_test_rules(text, 0);
-    assert_non_null(r);
-    sf_options_init(&opt);
-    opt.canonical = 0;
-    opt.limits.max_holdback = 256;
+    r = hold_rules(text, 256, &opt);
 
     len = page_add(page, sizeof(page), 0, "<html><head><title>T</title>"
                    "</head><body><main><article><p>a</p>"
@@ -1996,6 +2009,274 @@ test_container_credit(void **state)
 }
 
 
+/*
+ * The page through a stream with the file's rules and opt, as a caller
+ * that reuses its buffers feeds it:
+ * each chunk (chunk bytes; 0: whole, -1: random up to 400) in a buffer of
+ * its own, whose bytes the stream has taken are written over after each
+ * call, and which is freed once taken; window bytes of output a call.
+ * Output, stats and status to *out.
+ */
+static void
+run_reused(const sf_options_t *opt, const char *page, size_t len,
+    size_t chunk, size_t window, unsigned *r, sf_test_out_t *out)
+{
+    int             rc;
+    size_t          pos, n;
+    sf_io_t         io;
+    sf_stream_t    *s;
+    unsigned char  *in, *buf;
+
+    memset(out, 0, sizeof(sf_test_out_t));
+    out->data = malloc(len + 65536);
+    buf = malloc(window);
+    assert_true(out->data != NULL && buf != NULL);
+    s = sf_stream_create(rules, opt, &sf_malloc_allocator);
+    assert_non_null(s);
+
+    for (pos = 0; pos < len; pos += n) {
+        *r = *r * 1103515245u + 12345u;
+        n = chunk == 0 ? len
+            : chunk == (size_t) -1 ? 1 + (*r >> 16) % 400 : chunk;
+        n = n < len - pos ? n : len - pos;
+
+        in = malloc(n);
+        assert_non_null(in);
+        memcpy(in, page + pos, n);
+        io.next_in = in;
+        io.avail_in = n;
+
+        do {
+            io.next_out = buf;
+            io.avail_out = window;
+            rc = sf_stream_feed(s, &io, pos + n == len ? SF_FINISH : 0);
+            assert_true(rc != SF_ERROR);
+
+            assert_true(out->len + (size_t) (io.next_out - buf)
+                        <= len + 65536);
+            memcpy(out->data + out->len, buf, (size_t) (io.next_out - buf));
+            out->len += (size_t) (io.next_out - buf);
+
+            /* what the stream took is the caller's again */
+            memset(in, '#', (size_t) (io.next_in - in));
+        } while (rc == SF_BUSY);
+
+        assert_int_equal(io.avail_in, 0);
+        free(in);
+    }
+
+    assert_int_equal(rc, SF_DONE);
+    out->stats = *sf_stream_stats(s);
+    snprintf(out->status, sizeof(out->status), "%s", sf_stream_status(s));
+    sf_stream_destroy(s);
+    free(buf);
+}
+
+
+/*
+ * The page whole through every window from 1 to 400 bytes, then in random
+ * chunks through random windows, must give what it gives byte by byte
+ * (the held way) through a wide one, stats and status included.
+ */
+static void
+check_windows(const char *page, size_t len, sf_test_out_t *ref)
+{
+    size_t          i, w;
+    unsigned        r;
+    sf_options_t    opt;
+    sf_test_out_t   out;
+
+    sf_options_init(&opt);
+    r = 1;
+    run_reused(&opt, page, len, 1, 4096, &r, ref);
+
+    for (i = 0; i < 500; i++) {
+        r = r * 1103515245u + 12345u;
+        w = i < 400 ? i + 1 : 1 + (r >> 16) % 400;
+
+        run_reused(&opt, page, len, i < 400 ? 0 : (size_t) -1, w, &r,
+                   &out);
+
+        assert_int_equal(out.len, ref->len);
+        assert_memory_equal(out.data, ref->data, ref->len);
+        assert_memory_equal(&out.stats, &ref->stats, sizeof(sf_stats_t));
+        assert_string_equal(out.status, ref->status);
+        sf_test_out_free(&out);
+    }
+}
+
+
+/*
+ * A block read whole is decided where it is in the input and, kept, sent
+ * from there when nothing waits and the output window has room for all
+ * of it (sf_stream_whole_block); else it is held as before.  Whatever the
+ * window, each run must give what the held way gives (check_windows()):
+ * a block meets a window of exactly its length, one byte more and one
+ * less.  The caller's buffers are written over once taken: a block sent
+ * later must have been held.  The reader also makes the blocks' links for
+ * the decision itself: each page starts with another footer whose links
+ * name the credit's source and name (one left open, one closed, one of
+ * many, one without an address), then the other blocks.
+ */
+static void
+test_whole_direct(void **state)
+{
+    size_t          i, v, len, n;
+    sf_test_out_t   ref;
+    char            page[8192];
+
+    static const char  *blocks[] = {
+        /* footers: link 1 the source, link 2's text its name */
+        "<p>The post <a href=\"https://src.example/b\">B first appeared "
+        "on <a href=\"https://src.example/\" class=\"c\">Src <b>site</b> "
+        "and more.</p>",
+        "<p>The post <a href=\"https://src.example/a\">A</a> first appeared "
+        "on <a href=\"https://src.example/\">Src</a>.</p>",
+        "<p>first appeared on <a href=\"/1\">1</a><a href=\"/2\">2</a>"
+        "<a href=\"/3\">3</a><a href=\"/4\">4</a><a href=\"/5\">5</a>"
+        "<a href=\"/6\">6</a><a href=\"/7\">7</a><a href=\"/8\">8</a>"
+        "<a href=\"/9\">9</a><a href=\"/a\">a</a><a href=\"/b\">b</a>"
+        "<a href=\"/c\">c</a><a href=\"/d\">d</a><a href=\"/e\">e</a>"
+        "<a href=\"/f\">f</a><a href=\"/g\">g</a><a href=\"/h\">h</a>"
+        "</p>",
+        "<p>The post <a href=\"https://src.example/c\" rel=\"\">C</a> first "
+        "appeared on <a>no href</a><a href=\"\">empty</a>.</p>",
+
+        "<p>Lorem ipsum dolor sit amet, <a href=\"https://a.example/x\">"
+        "consectetur</a> adipiscing elit, sed do eiusmod tempor.</p>\n",
+        "<p>buy now <a href=\"/b\">here</a> while it lasts</p>",
+        "<p class=\"lead\">a <em>classed</em> one, kept</p>",
+        "<li>an <b>item</b></li>",
+        "<p>republished here <a href=\"https://src.example/r\">r</a></p>",
+        "<h2>A <a href=\"#h\">heading</a></h2>",
+        "<p>replace me <a href=\"https://src.example/z\">z</a></p>",
+        "<p>x<br>y</p>",
+        "<p>buy</br>now <em>or</em> <span>not</span></p>"
+    };
+
+    (void) state;
+
+    n = sizeof(blocks) / sizeof(blocks[0]);
+
+    for (v = 0; v < 4; v++) {
+        len = page_add(page, sizeof(page), 0,
+                       "<html><head><title>T</title></head><body><main>"
+                       "<article><p>first</p>", 1);
+
+        for (i = 0; i < 24; i++) {
+            len = page_add(page, sizeof(page), len, blocks[(v + i * 5) % n],
+                           1);
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+        check_windows(page, len, &ref);
+        assert_true(ref.stats.blocks_removed >= 4);
+        assert_int_equal(ref.stats.credits, 1);
+        sf_test_out_free(&ref);
+    }
+}
+
+
+/*
+ * The text runs of a block read whole that end within sixteen bytes are
+ * found and copied sixteen bytes at a time, where the input and the text
+ * buffer have the room; the rest as before.  Against the held way (byte
+ * by byte) for text buffers of 1 to 48 bytes, whole and in chunks of
+ * their own that end where they end (run_reused()): links of texts of
+ * every length around that room, the text's limit counted alike.
+ */
+static void
+test_whole_runs(void **state)
+{
+    size_t          k, len;
+    unsigned        r;
+    sf_options_t    opt;
+    sf_test_out_t   ref, out;
+    char            page[8192], block[128];
+
+    (void) state;
+
+    len = page_add(page, sizeof(page), 0,
+                   "<html><head><title>T</title></head><body><main>"
+                   "<article><p>first</p>", 1);
+
+    for (k = 0; k < 24; k++) {
+        snprintf(block, sizeof(block),
+                 "<p>%.*s<a href=\"/x\">%.*s</a> c</p>", (int) k,
+                 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", (int) (k % 7), "bbbbbbb");
+        len = page_add(page, sizeof(page), len, block, 1);
+    }
+
+    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+    sf_options_init(&opt);
+
+    for (opt.limits.max_text = 1; opt.limits.max_text <= 48;
+         opt.limits.max_text++)
+    {
+        r = 3;
+        run_reused(&opt, page, len, 1, 4096, &r, &ref);
+        run_reused(&opt, page, len, 0, 4096, &r, &out);
+        assert_int_equal(out.len, ref.len);
+        assert_memory_equal(out.data, ref.data, ref.len);
+        assert_memory_equal(&out.stats, &ref.stats, sizeof(sf_stats_t));
+        sf_test_out_free(&out);
+
+        run_reused(&opt, page, len, (size_t) -1, 4096, &r, &out);
+        assert_int_equal(out.len, ref.len);
+        assert_memory_equal(out.data, ref.data, ref.len);
+        assert_memory_equal(&out.stats, &ref.stats, sizeof(sf_stats_t));
+        sf_test_out_free(&out);
+        sf_test_out_free(&ref);
+    }
+}
+
+
+/*
+ * A short block's reader that meets an inline tag hands the first '<' it
+ * found on to the whole block's reader, which does not look for it again
+ * but must still bound it by the hold-back's room, as its own search
+ * would.  With no rule for paragraphs the tables keep every bare one, so
+ * the short way looks far and finds the '<'; the hold-back of 64 bytes
+ * ends before it, at it and after it in these blocks.  Whole (the
+ * readers) and in every chunking (the held way) alike, passthrough
+ * counts included.
+ */
+static void
+test_whole_handoff(void **state)
+{
+    size_t         k, len;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    sf_test_out_t  out;
+    char           page[8192], block[128];
+
+    (void) state;
+
+    /* no rule for paragraphs */
+    r = hold_rules("rule promo\n    scope div\n    contains \"subscribe\"\n"
+                   "    action drop\nend\n", 64, &opt);
+
+    len = page_add(page, sizeof(page), 0,
+                   "<html><head><title>T</title></head><body><main>"
+                   "<article><p>first</p>", 1);
+
+    for (k = 50; k < 70; k++) {
+        memset(block, 'x', sizeof(block));
+        memcpy(block, "<p>", 3);
+        strcpy(block + 3 + k, "<a href=\"/x\">c</a></p>");
+        len = page_add(page, sizeof(page), len, block, 1);
+    }
+
+    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+    sf_test_check(r, &opt, page, len, page, len, &out);
+    assert_true(out.stats.passthrough[SF_PASS_HOLDBACK] > 0);
+    sf_test_out_free(&out);
+    sf_rules_destroy(r);
+}
+
+
 static void
 test_flush_and_finish(void **state)
 {
@@ -2129,6 +2410,9 @@ main(void)
         cmocka_unit_test(test_short_runs),
         cmocka_unit_test(test_run_ends),
         cmocka_unit_test(test_whole_blocks),
+        cmocka_unit_test(test_whole_direct),
+        cmocka_unit_test(test_whole_runs),
+        cmocka_unit_test(test_whole_handoff),
         cmocka_unit_test(test_container_first_block),
         cmocka_unit_test(test_container_credit),
         cmocka_unit_test(test_flow_tags),
