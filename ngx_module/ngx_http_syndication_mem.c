@@ -15,9 +15,9 @@
  * free list of the worker, by size (the sizes follow from the limits and
  * syndication_buffers, so they repeat), and go back to it when the
  * request ends.  The list keeps at most NGX_HTTP_SYNDICATION_MEM_KEEP
- * blocks of a size, enough to absorb the rise and fall of the number of
- * responses in progress; a block beyond that is freed.  What one response
- * may take is unchanged.
+ * blocks of a size, enough to absorb a rise and fall of the number of
+ * responses in progress by 16; a block beyond that is freed.  What one
+ * response may take is unchanged.
  */
 
 
@@ -27,8 +27,11 @@
 /* the sizes kept (a stream has 4 large blocks; feeds, zlib, limits add) */
 #define NGX_HTTP_SYNDICATION_MEM_SIZES  16
 
-/* idle blocks kept per size: the memory of this many finished responses */
-#define NGX_HTTP_SYNDICATION_MEM_KEEP   16
+/*
+ * idle blocks kept per size: the memory of 16 finished responses (a
+ * response has two output buffers of one size)
+ */
+#define NGX_HTTP_SYNDICATION_MEM_KEEP   32
 
 
 struct ngx_http_syndication_block_s {
