@@ -1803,13 +1803,15 @@ ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_syndication_loc_conf_t *prev = parent;
     ngx_http_syndication_loc_conf_t *conf = child;
 
-    ngx_flag_t   inherit;
-    sf_limits_t  limits;
+    size_t                             size;
+    ngx_flag_t                         inherit;
+    sf_limits_t                        limits;
+    ngx_http_syndication_main_conf_t  *smcf;
 
-    ngx_http_syndication_limits(
-        ngx_http_conf_get_module_main_conf(cf,
-                                           ngx_http_syndication_filter_module),
-        &limits);
+    smcf = ngx_http_conf_get_module_main_conf(cf,
+                                         ngx_http_syndication_filter_module);
+
+    ngx_http_syndication_limits(smcf, &limits);
 
     if (conf->enable == NGX_CONF_UNSET) {
         conf->enable_file = prev->enable_file;
@@ -1827,7 +1829,16 @@ ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent, void *child)
                               limits.max_holdback);
     ngx_conf_merge_size_value(conf->max_inflated, prev->max_inflated,
                               64 * 1024 * 1024);
-    ngx_conf_merge_bufs_value(conf->bufs, prev->bufs, 2, 16384);
+
+    /*
+     * nginx's output_buffers default: a buffering proxy passes 8 KiB at a
+     * time, so smaller buffers mean a write per buffer (README); the
+     * router profile keeps 2 16k, its streams take 16 KB
+     */
+
+    size = (smcf->profile == NGX_HTTP_SYNDICATION_ROUTER) ? 16384 : 32768;
+
+    ngx_conf_merge_bufs_value(conf->bufs, prev->bufs, 2, size);
 
     if (ngx_http_merge_types(cf, &conf->types_keys, &conf->types,
                              &prev->types_keys, &prev->types,

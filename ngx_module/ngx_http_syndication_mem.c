@@ -4,7 +4,7 @@
  * engine's, the output buffers, zlib's), kept by the worker for the next
  * responses.
  *
- * A stream takes some 40 KB at creation, the output buffers 32 KB, zlib
+ * A stream takes some 40 KB at creation, the output buffers 64 KB, zlib
  * 40 KB more, in blocks too large for the request pool: each was a
  * malloc() of its own, freed when the request ended.  When responses
  * overlap (a proxied page arrives in pieces, so a worker runs several at
