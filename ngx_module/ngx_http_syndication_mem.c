@@ -23,6 +23,10 @@
 
 #include "ngx_http_syndication.h"
 
+#if (defined __SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 
 /* the sizes kept (a stream has 4 large blocks; feeds, zlib, limits add) */
 #define NGX_HTTP_SYNDICATION_MEM_SIZES  16
@@ -43,6 +47,23 @@ struct ngx_http_syndication_block_s {
 /* the block header, so that the memory after it is aligned as malloc's */
 #define NGX_HTTP_SYNDICATION_BLOCK                                            \
     ngx_align(sizeof(ngx_http_syndication_block_t), 16)
+
+
+/*
+ * With AddressSanitizer, a block's memory is poisoned while it waits in
+ * the list, so that a use after its response is caught as with free().
+ */
+#if (defined __SANITIZE_ADDRESS__)
+#define ngx_http_syndication_mem_poison(b)                                    \
+    ASAN_POISON_MEMORY_REGION((u_char *) (b) + NGX_HTTP_SYNDICATION_BLOCK,    \
+                              (b)->size)
+#define ngx_http_syndication_mem_unpoison(b)                                  \
+    ASAN_UNPOISON_MEMORY_REGION((u_char *) (b) + NGX_HTTP_SYNDICATION_BLOCK,  \
+                                (b)->size)
+#else
+#define ngx_http_syndication_mem_poison(b)
+#define ngx_http_syndication_mem_unpoison(b)
+#endif
 
 
 struct ngx_http_syndication_mem_cache_s {
@@ -77,15 +98,6 @@ ngx_http_syndication_mem_init(ngx_http_request_t *r,
     mem->pool = r->pool;
     mem->blocks = NULL;
     mem->cache = smcf->mem_cache;
-
-#if (NGX_DEBUG_PALLOC)
-    /*
-     * a build for AddressSanitizer: as nginx's pools, each block is
-     * allocated and freed on its own, so that one used after its response
-     * is caught
-     */
-    return;
-#endif
 
     if (mem->cache != NULL) {
         return;
@@ -139,6 +151,8 @@ ngx_http_syndication_mem_alloc(void *data, size_t size)
             b = cache->free[n];
             cache->free[n] = b->next;
             cache->nfree[n]--;
+
+            ngx_http_syndication_mem_unpoison(b);
         }
     }
 
@@ -182,6 +196,8 @@ ngx_http_syndication_mem_release(ngx_http_syndication_mem_t *mem)
             ngx_free(b);
             continue;
         }
+
+        ngx_http_syndication_mem_poison(b);
 
         b->next = cache->free[n];
         cache->free[n] = b;
