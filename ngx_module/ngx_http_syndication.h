@@ -75,10 +75,29 @@ struct ngx_http_syndication_loc_conf_s {
 };
 
 
+typedef struct ngx_http_syndication_block_s  ngx_http_syndication_block_t;
+typedef struct ngx_http_syndication_mem_cache_s
+    ngx_http_syndication_mem_cache_t;
+
+
 typedef struct {
     ngx_shm_zone_t              *stats_zone;    /* syndication_stats */
     ngx_uint_t                   profile;       /* syndication_profile */
+
+    /* the worker's free response memory, made at its first response */
+    ngx_http_syndication_mem_cache_t  *mem_cache;
 } ngx_http_syndication_main_conf_t;
+
+
+/*
+ * the large blocks of one response: the engine's, the output buffers,
+ * zlib's (ngx_http_syndication_mem.c)
+ */
+typedef struct {
+    ngx_pool_t                        *pool;
+    ngx_http_syndication_mem_cache_t  *cache;
+    ngx_http_syndication_block_t      *blocks;  /* in use */
+} ngx_http_syndication_mem_t;
 
 
 typedef struct {
@@ -90,6 +109,7 @@ typedef struct {
 typedef struct {
     sf_stream_t                 *stream;
     sf_feed_t                   *feed;      /* an XML type: instead */
+    ngx_http_syndication_mem_t   mem;       /* what either allocated */
     const char                  *status;    /* overrides the engine's */
     ngx_str_t                    source;    /* known at header time */
     ngx_str_t                    learn_key;
@@ -139,6 +159,11 @@ typedef struct {
 
 typedef ngx_int_t (*ngx_http_syndication_elt_pt)(void *elt, void *data);
 
+
+void ngx_http_syndication_mem_init(ngx_http_request_t *r,
+    ngx_http_syndication_mem_t *mem);
+void *ngx_http_syndication_mem_alloc(void *data, size_t size);
+void ngx_http_syndication_mem_release(ngx_http_syndication_mem_t *mem);
 
 ngx_int_t ngx_http_syndication_inflate_init(ngx_http_request_t *r,
     ngx_http_syndication_ctx_t *ctx);

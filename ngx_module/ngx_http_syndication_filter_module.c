@@ -39,7 +39,6 @@ static ngx_int_t ngx_http_syndication_emit(ngx_http_request_t *r,
     ngx_http_syndication_ctx_t *ctx);
 static void ngx_http_syndication_done(ngx_http_request_t *r,
     ngx_http_syndication_ctx_t *ctx);
-static void *ngx_http_syndication_pool_alloc(void *data, size_t size);
 static void ngx_http_syndication_cleanup(void *data);
 static void ngx_http_syndication_rules_cleanup(void *data);
 
@@ -352,14 +351,21 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
         }
     }
 
-    alloc.alloc = ngx_http_syndication_pool_alloc;
-    alloc.free = NULL;
-    alloc.ctx = r->pool;
-
     cln = ngx_pool_cleanup_add(r->pool, 0);
     if (cln == NULL) {
         return NGX_ERROR;
     }
+
+    /* the response's memory goes back to the worker even if create fails */
+
+    ngx_http_syndication_mem_init(r, &ctx->mem);
+
+    cln->handler = ngx_http_syndication_cleanup;
+    cln->data = ctx;
+
+    alloc.alloc = ngx_http_syndication_mem_alloc;
+    alloc.free = NULL;
+    alloc.ctx = &ctx->mem;
 
     if (ngx_http_syndication_engine_create(r, ctx, slcf->rules, &options,
                                            &alloc)
@@ -372,9 +378,6 @@ ngx_http_syndication_header_filter(ngx_http_request_t *r)
         ctx->status = "error:create";
         return ngx_http_next_header_filter(r);
     }
-
-    cln->handler = ngx_http_syndication_cleanup;
-    cln->data = ctx;
 
     if (ctx->inflate) {
         if (ngx_http_syndication_inflate_init(r, ctx) != NGX_OK) {
@@ -445,6 +448,7 @@ ngx_http_syndication_create_ctx(ngx_http_request_t *r,
      * set by ngx_pcalloc():
      *
      *     ctx->stream = NULL;
+     *     ctx->mem = { NULL, NULL, NULL };
      *     ctx->status = NULL;
      *     ctx->source = { 0, NULL };
      *     ctx->in = NULL;
@@ -1168,10 +1172,20 @@ ngx_http_syndication_get_buf(ngx_http_request_t *r,
             return NGX_DECLINED;
         }
 
-        b = ngx_create_temp_buf(r->pool, slcf->bufs.size);
+        b = ngx_calloc_buf(r->pool);
         if (b == NULL) {
             return NGX_ERROR;
         }
+
+        b->start = ngx_http_syndication_mem_alloc(&ctx->mem, slcf->bufs.size);
+        if (b->start == NULL) {
+            return NGX_ERROR;
+        }
+
+        b->pos = b->start;
+        b->last = b->start;
+        b->end = b->start + slcf->bufs.size;
+        b->temporary = 1;
 
         b->tag = (ngx_buf_tag_t) &ngx_http_syndication_filter_module;
         b->recycled = 1;
@@ -1302,13 +1316,6 @@ ngx_http_syndication_done(ngx_http_request_t *r,
 }
 
 
-static void *
-ngx_http_syndication_pool_alloc(void *data, size_t size)
-{
-    return ngx_palloc(data, size);
-}
-
-
 static void
 ngx_http_syndication_cleanup(void *data)
 {
@@ -1322,6 +1329,7 @@ ngx_http_syndication_cleanup(void *data)
     /* the variables are read in the log phase, before the pool goes */
 
     ngx_http_syndication_engine_destroy(ctx);
+    ngx_http_syndication_mem_release(&ctx->mem);
 }
 
 
@@ -1707,6 +1715,7 @@ ngx_http_syndication_create_main_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     smcf->stats_zone = NULL;
+     *     smcf->mem_cache = NULL;
      */
 
     smcf->profile = NGX_CONF_UNSET_UINT;
@@ -1794,13 +1803,15 @@ ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_syndication_loc_conf_t *prev = parent;
     ngx_http_syndication_loc_conf_t *conf = child;
 
-    ngx_flag_t   inherit;
-    sf_limits_t  limits;
+    size_t                             size;
+    ngx_flag_t                         inherit;
+    sf_limits_t                        limits;
+    ngx_http_syndication_main_conf_t  *smcf;
 
-    ngx_http_syndication_limits(
-        ngx_http_conf_get_module_main_conf(cf,
-                                           ngx_http_syndication_filter_module),
-        &limits);
+    smcf = ngx_http_conf_get_module_main_conf(cf,
+                                         ngx_http_syndication_filter_module);
+
+    ngx_http_syndication_limits(smcf, &limits);
 
     if (conf->enable == NGX_CONF_UNSET) {
         conf->enable_file = prev->enable_file;
@@ -1818,7 +1829,16 @@ ngx_http_syndication_merge_conf(ngx_conf_t *cf, void *parent, void *child)
                               limits.max_holdback);
     ngx_conf_merge_size_value(conf->max_inflated, prev->max_inflated,
                               64 * 1024 * 1024);
-    ngx_conf_merge_bufs_value(conf->bufs, prev->bufs, 2, 16384);
+
+    /*
+     * nginx's output_buffers default: a buffering proxy passes 8 KiB at a
+     * time, so smaller buffers mean a write per buffer (README); the
+     * router profile keeps 2 16k, its streams take 16 KB
+     */
+
+    size = (smcf->profile == NGX_HTTP_SYNDICATION_ROUTER) ? 16384 : 32768;
+
+    ngx_conf_merge_bufs_value(conf->bufs, prev->bufs, 2, size);
 
     if (ngx_http_merge_types(cf, &conf->types_keys, &conf->types,
                              &prev->types_keys, &prev->types,

@@ -26,14 +26,14 @@ ngx_http_syndication_inflate_init(ngx_http_request_t *r,
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_syndication_filter_module);
 
     ctx->zbuf_size = slcf->bufs.size;
-    ctx->zbuf = ngx_palloc(r->pool, ctx->zbuf_size);
+    ctx->zbuf = ngx_http_syndication_mem_alloc(&ctx->mem, ctx->zbuf_size);
     if (ctx->zbuf == NULL) {
         return NGX_ERROR;
     }
 
     ctx->zstream.zalloc = ngx_http_syndication_zalloc;
     ctx->zstream.zfree = ngx_http_syndication_zfree;
-    ctx->zstream.opaque = r->pool;
+    ctx->zstream.opaque = &ctx->mem;
 
     if (ctx->inflate == NGX_HTTP_SYNDICATION_GZIP) {
         return ngx_http_syndication_inflate_start(r, ctx, 16 + MAX_WBITS);
@@ -221,12 +221,12 @@ ngx_http_syndication_zalloc(void *opaque, u_int items, u_int size)
         return Z_NULL;
     }
 
-    return ngx_palloc(opaque, (size_t) items * size);
+    return ngx_http_syndication_mem_alloc(opaque, (size_t) items * size);
 }
 
 
 static void
 ngx_http_syndication_zfree(void *opaque, void *address)
 {
-    /* the memory goes with the request pool */
+    /* the memory goes back with the response's (ngx_http_syndication_mem.c) */
 }

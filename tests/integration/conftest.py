@@ -16,8 +16,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "site"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "golden"))
 
 import harness  # noqa: E402
+import inputs  # noqa: E402
 import upstream  # noqa: E402
 
 # SF_MODULE=static: the module is compiled into $NGINX (e.g. an ASan build
@@ -193,6 +195,13 @@ def site():
     for name, body in s.pages.items():
         with open(os.path.join(tmp, "www", name + ".html"), "wb") as f:
             f.write(body)
+    # a page of several output buffers, not in the corpus: the ~208 KB
+    # listing of the nginx bench, each entry its own (/page/agg, /nb/agg,
+    # /static/agg.html)
+    s.agg = inputs.bench_page(varied=True)
+    srv.pages["agg"] = s.agg
+    with open(os.path.join(tmp, "www", "agg.html"), "wb") as f:
+        f.write(s.agg)
     with open(os.path.join(tmp, "custom.rules"), "w") as f:
         f.write(CUSTOM_RULES)
     s.nginx = harness.Nginx(tmp, HTTP.format(up=s.up, port=s.port,
