@@ -1851,6 +1851,20 @@ test_template(void **state)
                                  "\xc3\xa7\xc4\xb1kt\xc4\xb1.")), "tr");
     assert_string_equal(fired(mk("100% of <a href=x>it</a>")), "pct");
 
+    /* a final '.' that is the link's own: the whole text is the
+     * template, the text without the '.' is not */
+    assert_string_equal(fired(mk("Source by <a href=y>Ann Lee.</a>")),
+                        "last");
+    assert_string_equal(fired(mk("The post <a href=x>Office</a> first "
+                                 "appeared on <a href=y>Town Map.</a>")),
+                        "two");
+    assert_string_equal(fired(mk("The post <a href=x>Office</a> first "
+                                 "appeared on <a href=y>Town Map.</a>.")),
+                        "two");
+    assert_string_equal(fired(mk("The post <a href=x>Office.</a> first "
+                                 "appeared on <a href=y>Town Map</a>.")),
+                        "two");
+
     /* %t: the page title, whole or without its " - SITE" */
     assert_string_equal(fired(mk_titled("The post Ferry service starts "
                                         "appeared first on Source Daily.",
