@@ -148,6 +148,7 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     match->source = sf_match_get(match, SF_SOURCE_MAX + 1);
     match->name = sf_match_get(match, SF_NAME_MAX);
     match->src_raw = sf_match_get(match, SF_SOURCE_RAW);
+    match->nraw = sf_match_get(match, SF_NAME_RAW);
     match->memo = sf_match_get(match, SF_MEMO_SLOTS * SF_MEMO_KEY);
 
     if (match->buf[0] == NULL || match->buf[1] == NULL || match->pos == NULL
@@ -155,7 +156,8 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
         || match->elinks == NULL || match->links == NULL
         || match->bits == NULL || match->href == NULL
         || match->source == NULL || match->name == NULL
-        || match->src_raw == NULL || match->memo == NULL)
+        || match->src_raw == NULL || match->nraw == NULL
+        || match->memo == NULL)
     {
         goto failed;
     }
@@ -248,6 +250,7 @@ sf_match_destroy(sf_match_t *match, const sf_allocator_t *alloc)
     sf_match_put(match, match->href);
     sf_match_put(match, match->source);
     sf_match_put(match, match->src_raw);
+    sf_match_put(match, match->nraw);
     sf_match_put(match, match->traw);
     sf_match_put(match, match->name);
     sf_match_put(match, match->shape);
@@ -523,7 +526,6 @@ static void
 sf_match_source(sf_match_t *match, const sf_rule_t *r,
     sf_decision_result_t *result)
 {
-    int                   ov;
     size_t                n;
     const char           *host;
     sf_mlink_t           *l;
@@ -557,10 +559,8 @@ sf_match_source(sf_match_t *match, const sf_rule_t *r,
              * The name keeps its case and punctuation: "ARAB TIMES –
              * KUWAIT NEWS", not "arab times - kuwait news".
              */
-            n = sf_fold(match->decoded + l->dstart, l->dend - l->dstart,
-                        match->name, SF_NAME_MAX, SF_FOLD_MARKUP, NULL, NULL,
-                        &ov);
-            match->name_gen++;
+            n = sf_match_name(match, match->decoded + l->dstart,
+                              l->dend - l->dstart);
 
             if (n > 0) {
                 result->source_name = (const char *) match->name;

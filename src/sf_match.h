@@ -17,6 +17,7 @@
 #define SF_ELINKS_MAX     16                /* links in escaped markup */
 #define SF_SOURCE_RAW     512               /* hrefs the source cache keeps */
 #define SF_TITLE_RAW      256               /* titles the title cache keeps */
+#define SF_NAME_RAW       256               /* names the name cache keeps */
 #define SF_MEMO_SLOTS     8                 /* full decisions remembered */
 #define SF_MEMO_KEY       1024              /* bytes of a block's key */
 #define SF_MEMO_IDLE      32                /* decisions without a hit
@@ -111,6 +112,15 @@ struct sf_match_s {
     size_t                traw_tshort;
     unsigned              traw_ok:1;
     unsigned char        *name;
+    /*
+     * name holds the fold of the link text nraw (nraw_len bytes, as
+     * decoded; nraw_out the fold's length) when nraw_ok: a listing
+     * names the same site under every entry, folded once.
+     */
+    unsigned char        *nraw;
+    size_t                nraw_len;
+    size_t                nraw_out;
+    unsigned              nraw_ok:1;
     /*
      * The last full decisions without a limit hit, each by every byte
      * and field of the block the decision reads (sf_match_key): the
@@ -325,6 +335,15 @@ void sf_match_recall(sf_match_t *match, int n, const sf_block_t *b,
  * its length, 0: not a source (sf_source.c).
  */
 size_t sf_match_clean(sf_match_t *match, const unsigned char *href,
+    size_t len);
+
+/*
+ * The name of a source, from a link's decoded text: folded (case and
+ * punctuation kept) into the scratch's name buffer, the last one kept
+ * while the next decisions name the same text; its length, 0: none
+ * (sf_source.c).
+ */
+size_t sf_match_name(sf_match_t *match, const unsigned char *text,
     size_t len);
 
 /*

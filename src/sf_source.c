@@ -2,7 +2,9 @@
  * sf_source.c: the source a decision names, from a raw href: cleaned
  * (sf_url_clean) into the scratch's source buffer, where the last one is
  * kept while the next decisions name the same href (a page names its
- * source in block after block), and named by its host.  For the full way
+ * source in block after block), and named by its host or by a link's
+ * text, folded into the name buffer and kept the same way (a listing
+ * names one site under every entry).  For the full way
  * (sf_match.c) and the memo (sf_memo.c), which makes a source by host
  * again for the block it answers.
  */
@@ -35,6 +37,32 @@ sf_match_clean(sf_match_t *match, const unsigned char *href, size_t len)
     }
 
     return n;
+}
+
+
+size_t
+sf_match_name(sf_match_t *match, const unsigned char *text, size_t len)
+{
+    int  ov;
+
+    if (match->nraw_ok && len == match->nraw_len
+        && memcmp(text, match->nraw, len) == 0)
+    {
+        return match->nraw_out;
+    }
+
+    match->nraw_out = sf_fold(text, len, match->name, SF_NAME_MAX,
+                              SF_FOLD_MARKUP, NULL, NULL, &ov);
+    match->name_gen++;
+
+    match->nraw_ok = len <= SF_NAME_RAW;
+
+    if (match->nraw_ok) {
+        memcpy(match->nraw, text, len);
+        match->nraw_len = len;
+    }
+
+    return match->nraw_out;
 }
 
 

@@ -1344,6 +1344,85 @@ test_memo_sources(void **state)
 
 
 /*
+ * The name of a source is folded once while the next footers name the
+ * same text (sf_match_name): footers under random names, some the same
+ * length as others but not the same bytes, some as entities or with
+ * bytes the fold makes longer, some longer than the cache keeps, each
+ * under an href of its own half the time (so that the memo does not
+ * answer), decided on one scratch as a scratch of its own decides them,
+ * name byte for byte.
+ */
+static void
+test_name_cache(void **state)
+{
+    size_t                 i, k, n;
+    uint32_t               seed;
+    char                   html[1200], name[700];
+    t_block_t             *t;
+    sf_match_t            *fresh;
+    sf_decision_result_t   a, b;
+
+    static const char     *names[] = {
+        "ARAB TIMES &#8211; KUWAIT NEWS",
+        "ARAB TIMES &#8211; KUWAIT NEWT",
+        "ARAB TIMES \xe2\x80\x93 KUWAIT NEWS",
+        "arab times &#8211; kuwait news",
+        "S &amp; Daily",
+        "S &amp;amp; Daily",
+        "S\xc2\x80 Daily",
+        "S\xc2\x81 Daily",
+        "&lt;b&gt;Bold&lt;/b&gt; Site",
+        "  Spaced   Site  ",
+        "Town Map"
+    };
+
+    (void) state;
+
+    load("rule footer\n  template \"the post %1 appeared first on %2.\"\n"
+         "  links >= 2\n  action drop-source link 1 name 2\nend\n", 0);
+
+    seed = 4242;
+
+    for (i = 0; i < 3000; i++) {
+        k = t_rand(&seed) % (sizeof(names) / sizeof(names[0]) + 1);
+
+        if (k < sizeof(names) / sizeof(names[0])) {
+            snprintf(name, sizeof(name), "%s", names[k]);
+
+        } else {
+            /* longer than the cache keeps, the last byte random */
+            n = 240 + t_rand(&seed) % 260;
+            memset(name, 'N', n);
+            name[n - 1] = (char) ('a' + t_rand(&seed) % 3);
+            name[n] = '\0';
+        }
+
+        snprintf(html, sizeof(html), "The post <a href=\"https://s.ex/%u\">"
+                 "One</a> appeared first on <a href=\"https://s.ex/\">%s</a>.",
+                 (unsigned) (t_rand(&seed) % 2 ? i : 0), name);
+
+        t = mk(html);
+        sf_rules_decide(rules, match, &t->b, &a);
+
+        fresh = sf_match_create(rules, &limits, &alloc);
+        assert_non_null(fresh);
+        sf_rules_decide(rules, fresh, &t->b, &b);
+        t_same_result(&a, &b, i);
+
+        if (a.rule_id == NULL) {
+            print_message("step %zu: \"%s\" not a footer\n", i, html);
+        }
+
+        assert_non_null(a.rule_id);
+        sf_match_destroy(fresh, &alloc);
+        rm(t);
+    }
+
+    unload();
+}
+
+
+/*
  * Random blocks of html[] under random titles[] on one scratch (the full
  * way only, then the reject first): each decided as a scratch of its own
  * decides it.
@@ -3492,6 +3571,7 @@ main(void)
         cmocka_unit_test(test_regex_limits),
         cmocka_unit_test(test_text_overflow),
         cmocka_unit_test(test_template),
+        cmocka_unit_test(test_name_cache),
         cmocka_unit_test(test_full_candidates),
         cmocka_unit_test(test_full_memo),
         cmocka_unit_test(test_memo_sources),
