@@ -22,6 +22,10 @@
 #define SF_MEMO_KEY       1024              /* bytes of a block's key */
 #define SF_MEMO_IDLE      32                /* decisions without a hit
                                                before it keeps 1 in 8 */
+#define SF_MEMO_KINDS     8                 /* kinds of decision counted */
+#define SF_MEMO_WASTED    4                 /* slots of a kind written over
+                                               unanswered before the kind
+                                               is kept 1 in 8 */
 
 
 /* A link of the block being decided, in every coordinate it needs. */
@@ -147,6 +151,19 @@ struct sf_match_s {
     unsigned              memo_used;
     /* full decisions since the memo last answered (sf_match_remember) */
     unsigned              memo_idle;
+    /*
+     * By kind of decision (its rule and what it read, hashed): how many
+     * of its slots were written over without having answered, 0 again
+     * when one answers.  A listing's title repeated as the entry's first
+     * paragraph, or its footer naming the entry's own article, is a new
+     * key under every entry, while the disclaimer after it answers: such
+     * a kind is kept 1 in 8 (memo_sample counts), the others each time.
+     * memo_answered: bit n, slot n answered since it was written.
+     */
+    unsigned char         memo_kind[SF_MEMO_SLOTS];
+    unsigned char         memo_wasted[SF_MEMO_KINDS];
+    unsigned              memo_answered;
+    unsigned              memo_sample;
     /* 1 + the slot sf_match_kept() (or sf_reject_block()) found the
      * block in as it passed it on, 0: none; sf_rules_decide_rest(),
      * next, takes it instead of walking the key again */

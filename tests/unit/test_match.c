@@ -1673,6 +1673,85 @@ test_memo_hrefs(void **state)
  * three blocks of each entry's own (more than the other slots hold by
  * the tenth entry) come and go around them.
  */
+/*
+ * A kind of decision whose slots are written over unanswered (a listing's
+ * first paragraph, the entry's title, under each entry) is kept one time
+ * in eight, while the disclaimer under every entry still answers each
+ * time; once the entries' first blocks come again, one is kept within
+ * eight, answers, and the kind is kept each time again.  Every decision
+ * on the one scratch is what a scratch of its own decides.
+ */
+static void
+test_memo_kinds(void **state)
+{
+    size_t                 i, j, kept;
+    char                   once[96];
+    t_block_t             *tb, *disc;
+    sf_match_t            *fresh;
+    sf_decision_result_t   a, b;
+
+    (void) state;
+
+    load("rule disc\n  contains \"denial of responsibility\"\n"
+         "  action drop\nend\n"
+         "rule own\n  contains \"entry number\"\n  action drop\nend\n", 0);
+
+    disc = mk("Denial of responsibility! All materials to their authors.");
+    kept = 0;
+
+    for (i = 0; i < 120; i++) {
+        /* from entry 80 on, the same first block again and again */
+        snprintf(once, sizeof(once), "This is entry number %zu.",
+                 i < 80 ? i : 80);
+        tb = mk(once);
+
+        if (i > 80 && sf_match_memo(match, &tb->b) >= 0) {
+            kept++;
+        }
+
+        sf_rules_decide(rules, match, &tb->b, &a);
+
+        fresh = sf_match_create(rules, &limits, &alloc);
+        assert_non_null(fresh);
+        sf_rules_decide(rules, fresh, &tb->b, &b);
+        t_same_result(&a, &b, i);
+        sf_match_destroy(fresh, &alloc);
+
+        /* unique blocks: after a few entries, most are not kept */
+        if (i >= 16 && i < 80 && sf_match_memo(match, &tb->b) >= 0) {
+            kept++;
+        }
+
+        rm(tb);
+
+        if (i > 0 && sf_match_memo(match, &disc->b) < 0) {
+            fail_msg("entry %zu: the disclaimer is not in the memo", i);
+        }
+
+        sf_rules_decide(rules, match, &disc->b, &a);
+        assert_string_equal(a.rule_id, "disc");
+
+        if (i == 79) {
+            /* one in eight of entries 16 to 79 */
+            assert_true(kept >= 6 && kept <= 10);
+            kept = 0;
+        }
+    }
+
+    /* entries 81 to 119: the memo answers all but those before the
+     * first one kept */
+    print_message("answered %zu of 39\n", kept);
+    assert_true(kept >= 39 - 8);
+
+    for (j = 0; j < SF_MEMO_KINDS; j++) {
+        assert_true(match->memo_wasted[j] < SF_MEMO_WASTED);
+    }
+
+    rm(disc);
+    unload();
+}
+
+
 static void
 test_memo_keeps_used(void **state)
 {
@@ -3577,6 +3656,7 @@ main(void)
         cmocka_unit_test(test_memo_sources),
         cmocka_unit_test(test_memo_title),
         cmocka_unit_test(test_memo_keeps_used),
+        cmocka_unit_test(test_memo_kinds),
         cmocka_unit_test(test_memo_hrefs),
         cmocka_unit_test(test_href_lower),
         cmocka_unit_test(test_title_short),
