@@ -2487,6 +2487,158 @@ t_fires(sf_match_t *slow, const char *text, int want)
 
 
 /*
+ * The full way alone (no reject before it, every rule of the tag left) on
+ * the fast scratch, against the slow one: what the reject keeps is
+ * decided there too.
+ */
+static void
+t_rest_same(sf_match_t *slow, const sf_block_t *blk)
+{
+    sf_decision_result_t  a, b;
+
+    sf_rules_decide_rest(rules, match, blk, ~(uint64_t) 0, &a);
+    sf_rules_decide(rules, slow, blk, &b);
+
+    if (a.action != b.action || a.text_overflow != b.text_overflow
+        || (a.rule_id == NULL) != (b.rule_id == NULL)
+        || (a.rule_id != NULL && strcmp(a.rule_id, b.rule_id) != 0))
+    {
+        fail_msg("full way %s/%d, slow %s/%d on \"%.*s\"",
+                 a.rule_id != NULL ? a.rule_id : "-", (int) a.action,
+                 b.rule_id != NULL ? b.rule_id : "-", (int) b.action,
+                 (int) blk->text_len, blk->text);
+    }
+}
+
+
+/*
+ * A rule that looks at the text only through "title" is decided without
+ * normalizing a block whose raw text is the page title's (sf_match_as_
+ * title): random titles of ASCII words, cases, runs of spaces, entities,
+ * a " - SITE", non-ASCII letters and C1 controls (which fold to more
+ * bytes: past a max-length the raw text is within), some as long as a
+ * rule's bound and past the scratch's title room, each as a first block
+ * and not, its text the title or the title changed a little, are decided
+ * as the way without it (the slow scratch) decides them.
+ */
+static void
+test_title_raw(void **state)
+{
+    size_t        i, j, n, len, nfired;
+    uint32_t      seed;
+    char         *title, *text;
+    t_block_t    *tb;
+    sf_match_t   *slow;
+
+    static const char  *pieces[] = {
+        "Kim", "car", "A", "z", " ", "  ", "\t", "&amp;", "&#8217;", "&lt;",
+        "\xc2\x80", "\xc3\xa9", "\xc8\xba", "-", " - Site", ",", "7",
+        "&nbsp;"
+    };
+
+    (void) state;
+
+    slow = t_slow("rule first-title\n  scope p\n  position first\n"
+                  "  title\n  action drop\nend\n"
+                  "rule short-title\n  scope p\n  title\n"
+                  "  max-length 40\n  action drop\nend\n"
+                  "rule words\n  scope p\n  contains \"zz top\"\n"
+                  "  action drop\nend\n");
+
+    /* past max-length normalized too: neither title rule */
+    tb = mk_titled("Kim car Kim car Kim car Kim car Kim car Kim &amp;",
+                   "Kim car Kim car Kim car Kim car Kim car Kim &amp;");
+    t_rest_same(slow, &tb->b);
+    assert_string_equal(fired(tb), "-");
+
+    /* within it once normalized: the second */
+    tb = mk_titled("Kim &amp; car Kim &amp; car Kim &amp; car",
+                   "Kim &amp; car Kim &amp; car Kim &amp; car");
+    t_rest_same(slow, &tb->b);
+    assert_string_equal(fired(tb), "short-title");
+
+    /* a title of white space only is no title: nothing to equal */
+    tb = mk_titled("&nbsp; &nbsp;", "&nbsp; &nbsp;");
+    tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+    t_rest_same(slow, &tb->b);
+    assert_string_equal(fired(tb), "-");
+
+    /* the same bytes, not ASCII: the title */
+    tb = mk_titled("\xd0\x9f\xd1\x83\xd1\x82\xd0\xb8\xd0\xbd &#8211; "
+                   "\xd0\x9a\xd0\xb8\xd0\xbc",
+                   "\xd0\x9f\xd1\x83\xd1\x82\xd0\xb8\xd0\xbd &#8211; "
+                   "\xd0\x9a\xd0\xb8\xd0\xbc");
+    tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+    t_rest_same(slow, &tb->b);
+    assert_string_equal(fired(tb), "first-title");
+
+    title = malloc(16000);
+    text = malloc(16000);
+    assert_non_null(title);
+    assert_non_null(text);
+    seed = 777;
+    nfired = 0;
+
+    for (i = 0; i < 30000; i++) {
+        len = 0;
+        n = t_rand(&seed) % ((t_rand(&seed) & 63) == 0 ? 2000 : 30);
+
+        for (j = 0; j < n; j++) {
+            const char  *p;
+
+            p = pieces[t_rand(&seed) % (sizeof(pieces) / sizeof(pieces[0]))];
+            memcpy(title + len, p, strlen(p));
+            len += strlen(p);
+        }
+
+        title[len] = '\0';
+        memcpy(text, title, len + 1);
+
+        /* now and then not quite the title */
+        switch (t_rand(&seed) % 8) {
+        case 0:
+            if (len > 0) {
+                text[t_rand(&seed) % len] ^= 0x20;
+            }
+            break;
+        case 1:
+            if (len > 0) {
+                text[len - 1] = '\0';
+            }
+            break;
+        case 2:
+            memcpy(text + len, " - Site", 8);
+            break;
+        default:
+            break;
+        }
+
+        tb = mk(text);
+        tb->b.title = (const unsigned char *) title;
+        tb->b.title_len = len;
+
+        if (t_rand(&seed) & 1) {
+            tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+        }
+
+        t_same(slow, &tb->b);
+        t_rest_same(slow, &tb->b);
+        sf_rules_decide(rules, match, &tb->b, &res);
+        nfired += res.rule_id != NULL;
+        rm(tb);
+    }
+
+    print_message("%zu of %d fired\n", nfired, 30000);
+    assert_true(nfired > 1000);
+
+    free(title);
+    free(text);
+    sf_match_destroy(slow, &alloc);
+    unload();
+}
+
+
+/*
  * The reject probes anchors at strides and by the text's length: a phrase
  * at every offset from 0 to 71, followed by 0 to 39 bytes, in packs whose
  * anchors take strides 5, 3 and 2, and where a p needs only the long
@@ -3651,6 +3803,7 @@ main(void)
         cmocka_unit_test(test_text_overflow),
         cmocka_unit_test(test_template),
         cmocka_unit_test(test_name_cache),
+        cmocka_unit_test(test_title_raw),
         cmocka_unit_test(test_full_candidates),
         cmocka_unit_test(test_full_memo),
         cmocka_unit_test(test_memo_sources),
