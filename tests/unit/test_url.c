@@ -333,6 +333,16 @@ test_url_copy_random(void **state)
 }
 
 
+/* The next of a xorshift sequence, in *seed. */
+static void
+t_next(uint32_t *seed)
+{
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 17;
+    *seed ^= *seed << 5;
+}
+
+
 /* The host of a URL as sf_url_host() tells it, a byte at a time. */
 static size_t
 t_host(const char *url, size_t len, const char **host)
@@ -429,9 +439,8 @@ t_clean(const unsigned char *raw, size_t len, char *o, size_t cap)
         return 0;
     }
 
-    for (i = 0; i < scheme - 3; i++) {
-        o[i] = (char) (o[i] | 0x20);
-    }
+    /* the scheme lower-cased: one of the two */
+    memcpy(o, scheme == 7 ? "http" : "https", scheme - 3);
 
     for (i = scheme; i < n; i++) {
         c = (unsigned char) o[i];
@@ -510,10 +519,7 @@ test_url_authority_random(void **state)
     seed = 7;
 
     for (i = 0; i < 200000; i++) {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-
+        t_next(&seed);
         k = seed % (sizeof(schemes) / sizeof(schemes[0]));
         len = strlen(schemes[k]);
         memcpy(raw, schemes[k], len);
@@ -525,9 +531,7 @@ test_url_authority_random(void **state)
 
         } else {
             for (n = (seed >> 10) % 24; n > 0; n--) {
-                seed ^= seed << 13;
-                seed ^= seed >> 17;
-                seed ^= seed << 5;
+                t_next(&seed);
                 raw[len++] = seed % 61 == 0
                              ? (unsigned char) (0x80 + seed % 3)
                              : (unsigned char) hostb[seed % (sizeof(hostb)
