@@ -520,11 +520,12 @@ static int
 sf_match_template(sf_match_t *match, const sf_block_t *b,
     const sf_cond_t *c)
 {
-    int                   rc;
+    int                   rc, any, title, dot;
     size_t                i, j;
     const sf_template_t  *tm;
 
     match->work = match->work_limit;
+    dot = match->len > 0 && match->text[match->len - 1] == '.';
 
     for (i = 0; i < c->ntmpls; i++) {
         tm = &c->tmpls[i];
@@ -534,19 +535,35 @@ sf_match_template(sf_match_t *match, const sf_block_t *b,
             continue;
         }
 
+        any = 0;
+        title = 0;
+
         for (j = 0; j < tm->nsegs; j++) {
-            if (tm->segs[j].type == SF_SEG_TITLE) {
-                sf_match_page_title(match, b);
-                break;
-            }
+            any |= tm->segs[j].type == SF_SEG_ANY;
+            title |= tm->segs[j].type == SF_SEG_TITLE;
         }
 
-        /* the final '.' is optional */
-        rc = sf_match_segs(match, tm, 0, 0, match->len);
+        if (title) {
+            sf_match_page_title(match, b);
+        }
 
-        if (rc == 0 && match->len > 0 && match->text[match->len - 1] == '.')
-        {
-            rc = sf_match_segs(match, tm, 0, 0, match->len - 1);
+        /*
+         * The final '.' is optional.  A footer mostly ends in one that
+         * the template leaves out: without "%*" no try counts against
+         * the work and the answer is 0 or 1 either way, so the text
+         * without it goes first.  With "%*" the tries go in the order
+         * whose count the limit is defined by.
+         */
+        if (dot && !any) {
+            rc = sf_match_segs(match, tm, 0, 0, match->len - 1)
+                 || sf_match_segs(match, tm, 0, 0, match->len);
+
+        } else {
+            rc = sf_match_segs(match, tm, 0, 0, match->len);
+
+            if (rc == 0 && dot) {
+                rc = sf_match_segs(match, tm, 0, 0, match->len - 1);
+            }
         }
 
         if (rc != 0) {

@@ -148,6 +148,7 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     match->source = sf_match_get(match, SF_SOURCE_MAX + 1);
     match->name = sf_match_get(match, SF_NAME_MAX);
     match->src_raw = sf_match_get(match, SF_SOURCE_RAW);
+    match->nraw = sf_match_get(match, SF_NAME_RAW);
     match->memo = sf_match_get(match, SF_MEMO_SLOTS * SF_MEMO_KEY);
 
     if (match->buf[0] == NULL || match->buf[1] == NULL || match->pos == NULL
@@ -155,7 +156,8 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
         || match->elinks == NULL || match->links == NULL
         || match->bits == NULL || match->href == NULL
         || match->source == NULL || match->name == NULL
-        || match->src_raw == NULL || match->memo == NULL)
+        || match->src_raw == NULL || match->nraw == NULL
+        || match->memo == NULL)
     {
         goto failed;
     }
@@ -248,6 +250,7 @@ sf_match_destroy(sf_match_t *match, const sf_allocator_t *alloc)
     sf_match_put(match, match->href);
     sf_match_put(match, match->source);
     sf_match_put(match, match->src_raw);
+    sf_match_put(match, match->nraw);
     sf_match_put(match, match->traw);
     sf_match_put(match, match->name);
     sf_match_put(match, match->shape);
@@ -523,7 +526,6 @@ static void
 sf_match_source(sf_match_t *match, const sf_rule_t *r,
     sf_decision_result_t *result)
 {
-    int                   ov;
     size_t                n;
     const char           *host;
     sf_mlink_t           *l;
@@ -557,10 +559,8 @@ sf_match_source(sf_match_t *match, const sf_rule_t *r,
              * The name keeps its case and punctuation: "ARAB TIMES –
              * KUWAIT NEWS", not "arab times - kuwait news".
              */
-            n = sf_fold(match->decoded + l->dstart, l->dend - l->dstart,
-                        match->name, SF_NAME_MAX, SF_FOLD_MARKUP, NULL, NULL,
-                        &ov);
-            match->name_gen++;
+            n = sf_match_name(match, match->decoded + l->dstart,
+                              l->dend - l->dstart);
 
             if (n > 0) {
                 result->source_name = (const char *) match->name;
@@ -725,13 +725,63 @@ sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
 }
 
 
+/*
+ * Whether rule r is decided on the block without normalizing it: the
+ * block's raw text is the page title's, byte for byte, and the rule looks
+ * at the text only through "title" (its other conditions "position"),
+ * needs no phrase and names no link.  Equal bytes normalize the same (the
+ * same passes: decoding rounds and the fold), so the text is the title
+ * whole and "title" holds as soon as the title normalizes to something.
+ * Normalizing never makes a text longer (tests/unit/test_normalize.c),
+ * so within the scratch's text room the full way would find nothing
+ * overflowing, too long (its fold limit is at least the raw length or
+ * the title's) or past the rule's max-length.
+ * The title as the full way would read it: when its fold limit asks for
+ * the title, here too.  A title-repeated paragraph on a listing is one
+ * such block under every entry.
+ */
+static int
+sf_match_as_title(const sf_rules_t *rules, sf_match_t *match,
+    const sf_rule_t *r, const sf_block_t *b)
+{
+    const sf_cond_t  *c;
+
+    if (match->slow || r->nrequired > 0 || r->needs_scan || r->link != 0
+        || b->title == NULL || b->text_len != b->title_len
+        || b->text_len == 0 || b->text_len > match->cap
+        || (r->max_length != 0 && b->text_len > r->max_length))
+    {
+        return 0;
+    }
+
+    for (c = r->conds; c != NULL; c = c->next) {
+        if (c->type != SF_COND_TITLE && c->type != SF_COND_POSITION) {
+            return 0;
+        }
+    }
+
+    if (memcmp(b->text, b->title, b->text_len) != 0) {
+        return 0;
+    }
+
+    /* what sf_match_normalize() reads of the title for its fold limit */
+    if (rules->text_limit != 0 && rules->text_limit < b->text_len
+        && rules->title_bound)
+    {
+        (void) sf_match_page_title(match, b);
+    }
+
+    return 1;
+}
+
+
 /* The rules of may (all bits: those the tag takes) in order, the first
  * that fires decides. */
 static void
 sf_match_rules(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t may, sf_decision_result_t *result)
 {
-    int               rc, pruned;
+    int               rc, pruned, raw;
     size_t            k, n;
     sf_tag_e          tag;
     sf_rule_t        *r, **list;
@@ -767,7 +817,10 @@ sf_match_rules(const sf_rules_t *rules, sf_match_t *match,
             continue;
         }
 
-        if (r->text_conds) {
+        raw = r->text_conds && !match->normalized
+              && sf_match_as_title(rules, match, r, block);
+
+        if (r->text_conds && !raw) {
             if (!match->normalized) {
                 sf_match_normalize(match, block);
 
@@ -800,7 +853,9 @@ sf_match_rules(const sf_rules_t *rules, sf_match_t *match,
         }
 
         for (c = r->conds; c != NULL; c = c->next) {
-            rc = sf_match_cond(rules, match, block, c);
+            rc = (raw && c->type == SF_COND_TITLE)
+                 ? sf_match_page_title(match, block) > 0
+                 : sf_match_cond(rules, match, block, c);
 
             if (rc < 0) {
                 result->limit_hit = 1;

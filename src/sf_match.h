@@ -17,10 +17,15 @@
 #define SF_ELINKS_MAX     16                /* links in escaped markup */
 #define SF_SOURCE_RAW     512               /* hrefs the source cache keeps */
 #define SF_TITLE_RAW      256               /* titles the title cache keeps */
+#define SF_NAME_RAW       256               /* names the name cache keeps */
 #define SF_MEMO_SLOTS     8                 /* full decisions remembered */
 #define SF_MEMO_KEY       1024              /* bytes of a block's key */
 #define SF_MEMO_IDLE      32                /* decisions without a hit
                                                before it keeps 1 in 8 */
+#define SF_MEMO_KINDS     8                 /* kinds of decision counted */
+#define SF_MEMO_WASTED    4                 /* slots of a kind written over
+                                               unanswered before the kind
+                                               is kept 1 in 8 */
 
 
 /* A link of the block being decided, in every coordinate it needs. */
@@ -112,6 +117,15 @@ struct sf_match_s {
     unsigned              traw_ok:1;
     unsigned char        *name;
     /*
+     * name holds the fold of the link text nraw (nraw_len bytes, as
+     * decoded; nraw_out the fold's length) when nraw_ok: a listing
+     * names the same site under every entry, folded once.
+     */
+    unsigned char        *nraw;
+    size_t                nraw_len;
+    size_t                nraw_out;
+    unsigned              nraw_ok:1;
+    /*
      * The last full decisions without a limit hit, each by every byte
      * and field of the block the decision reads (sf_match_key): the
      * boilerplate of a site, a disclaimer or a "read the original" link
@@ -137,6 +151,19 @@ struct sf_match_s {
     unsigned              memo_used;
     /* full decisions since the memo last answered (sf_match_remember) */
     unsigned              memo_idle;
+    /*
+     * By kind of decision (its rule and what it read, hashed): how many
+     * of its slots were written over without having answered, 0 again
+     * when one answers.  A listing's title repeated as the entry's first
+     * paragraph, or its footer naming the entry's own article, is a new
+     * key under every entry, while the disclaimer after it answers: such
+     * a kind is kept 1 in 8 (memo_sample counts), the others each time.
+     * memo_answered: bit n, slot n answered since it was written.
+     */
+    unsigned char         memo_kind[SF_MEMO_SLOTS];
+    unsigned char         memo_wasted[SF_MEMO_KINDS];
+    unsigned              memo_answered;
+    unsigned              memo_sample;
     /* 1 + the slot sf_match_kept() (or sf_reject_block()) found the
      * block in as it passed it on, 0: none; sf_rules_decide_rest(),
      * next, takes it instead of walking the key again */
@@ -325,6 +352,15 @@ void sf_match_recall(sf_match_t *match, int n, const sf_block_t *b,
  * its length, 0: not a source (sf_source.c).
  */
 size_t sf_match_clean(sf_match_t *match, const unsigned char *href,
+    size_t len);
+
+/*
+ * The name of a source, from a link's decoded text: folded (case and
+ * punctuation kept) into the scratch's name buffer, the last one kept
+ * while the next decisions name the same text; its length, 0: none
+ * (sf_source.c).
+ */
+size_t sf_match_name(sf_match_t *match, const unsigned char *text,
     size_t len);
 
 /*

@@ -4,10 +4,12 @@
  * A site's boilerplate is the same block under every article and on every
  * page: a disclaimer, a "follow us" box, a "read the original" link.  The
  * last SF_MEMO_SLOTS full decisions without a limit hit or an overflow are
- * kept (but one that answered outlives the others: a second chance), each by a key that writes out every field of the block the
- * decision reads; a block equal in all of them is decided by one
- * comparison, also on the later pages of the streams that share the
- * scratch.  The key is compared as it is walked, never copied for a look.
+ * kept (but one that answered outlives the others: a second chance, and a
+ * kind of decision whose slots go unanswered is kept one time in eight),
+ * each by a key that writes out every field of the block the decision
+ * reads; a block equal in all of them is decided by one comparison, also
+ * on the later pages of the streams that share the scratch.  The key is
+ * compared as it is walked, never copied for a look.
  *
  * A decision with a source points into the scratch's source and name
  * buffers.  The same block gives the same source and name, so the slot
@@ -269,32 +271,57 @@ sf_memo_where(const sf_match_t *match, const sf_decision_result_t *result,
 }
 
 
+/* The kind of a decision, by its rule and what it did not read. */
+static unsigned
+sf_memo_kind(const char *rule, unsigned how)
+{
+    uintptr_t  h;
+
+    h = (uintptr_t) rule;
+
+    return (unsigned) ((h ^ (h >> 5) ^ (h >> 11) ^ how)
+                       & (SF_MEMO_KINDS - 1));
+}
+
+
 void
 sf_match_remember(sf_match_t *match, const sf_block_t *b,
     const sf_decision_result_t *result)
 {
     int            i, n;
-    unsigned       how;
+    unsigned       how, kind, old;
     sf_key_t       k;
     sf_memo_src_t  ms;
 
     /*
      * A page whose blocks do not come again (each entry's title is in
-     * the keys of the decisions that read it) gets no answer for the keys it writes: after
-     * SF_MEMO_IDLE decisions without one, one in eight is kept, until the
-     * memo answers again.  Which are kept changes no answer.
+     * the keys of the decisions that read it) gets no answer for the keys
+     * it writes: after SF_MEMO_IDLE decisions without one, one in eight
+     * is kept, until the memo answers again; the same for a kind of
+     * decision whose keys do not come again on a page where others do
+     * (memo_wasted).  Which are kept changes no answer.
      */
-    if (match->memo_idle < SF_MEMO_IDLE) {
-        match->memo_idle++;
-
-    } else if (match->memo_idle++ % 8 != 0) {
-        return;
-    }
-
     how = match->title_read ? 0 : SF_MEMO_NOTITLE;
 
     if (!match->href_read) {
         how |= SF_MEMO_NOHREF | (match->src_link != 0 ? SF_MEMO_HOST : 0);
+    }
+
+    kind = sf_memo_kind(result->rule_id, how);
+
+    if (match->memo_idle < SF_MEMO_IDLE) {
+        match->memo_idle++;
+
+        /* one sampling at a time: a block kept 1 in 8 comes again
+         * within eight of its decisions */
+        if (match->memo_wasted[kind] >= SF_MEMO_WASTED
+            && match->memo_sample++ % 8 != 0)
+        {
+            return;
+        }
+
+    } else if (match->memo_idle++ % 8 != 0) {
+        return;
     }
 
     /* what points into no buffer of this decision, but source and name
@@ -321,6 +348,21 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
         match->memo_used &= ~(1u << n);
         n = (n + 1) % SF_MEMO_SLOTS;
     }
+
+    /* what the slot's kind was worth */
+    if (match->memo_len[n] > 0) {
+        old = match->memo_kind[n];
+
+        if (match->memo_answered & (1u << n)) {
+            match->memo_wasted[old] = 0;
+
+        } else if (match->memo_wasted[old] < 255) {
+            match->memo_wasted[old]++;
+        }
+    }
+
+    match->memo_answered &= ~(1u << n);
+    match->memo_kind[n] = (unsigned char) kind;
 
     k.buf = match->memo + n * SF_MEMO_KEY;
     k.cmp = NULL;
@@ -359,6 +401,8 @@ sf_match_recall(sf_match_t *match, int n, const sf_block_t *b,
 
     match->memo_idle = 0;
     match->memo_used |= 1u << n;
+    match->memo_answered |= 1u << n;
+    match->memo_wasted[match->memo_kind[n]] = 0;
     memset(result, 0, sizeof(sf_decision_result_t));
     result->action = match->memo_action[n];
     result->rule_id = match->memo_rule[n];

@@ -8,7 +8,6 @@
  */
 
 #include <string.h>
-#include <strings.h>
 
 #include "sf_block.h"
 #include "sf_normalize.h"
@@ -57,14 +56,16 @@ sf_url_unsafe(unsigned char c)
 }
 
 
-/* Whether host is name or a subdomain of it. */
+/*
+ * Whether host is name (n bytes) or a subdomain of it.  The names are
+ * literals: their length is known where they are written.
+ */
+#define sf_url_host_is(host, len, name)                                       \
+    sf_url_host_is_n(host, len, name, sizeof(name) - 1)
+
 static int
-sf_url_host_is(const char *host, size_t len, const char *name)
+sf_url_host_is_n(const char *host, size_t len, const char *name, size_t n)
 {
-    size_t  n;
-
-    n = strlen(name);
-
     if (len == n) {
         return memcmp(host, name, n) == 0;
     }
@@ -74,15 +75,46 @@ sf_url_host_is(const char *host, size_t len, const char *name)
 }
 
 
-static int
-sf_url_prefix(const char *p, size_t len, const char *s)
-{
-    size_t  n;
+#define sf_url_prefix(p, len, s)                                              \
+    ((len) >= sizeof(s) - 1 && memcmp(p, s, sizeof(s) - 1) == 0)
 
-    n = strlen(s);
 
-    return len >= n && memcmp(p, s, n) == 0;
-}
+/*
+ * The bytes of an authority, a byte a lookup: SF_URL_AUTH_END ends it
+ * (the path, query or fragment starts), SF_URL_AUTH_KEEP and _UPPER
+ * (lower-cased) are a host's or a port's, 0 (user info, something
+ * percent-encoded, anything else) refuses the URL.
+ */
+#define SF_URL_AUTH_END    1
+#define SF_URL_AUTH_KEEP   2
+#define SF_URL_AUTH_UPPER  3
+
+static const unsigned char  sf_url_auth[256] = {
+    ['/'] = 1, ['?'] = 1, ['#'] = 1,
+    ['-'] = 2, ['.'] = 2, ['_'] = 2, [':'] = 2, ['['] = 2, [']'] = 2,
+    ['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2,
+    ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
+    ['a'] = 2, ['b'] = 2, ['c'] = 2, ['d'] = 2, ['e'] = 2, ['f'] = 2,
+    ['g'] = 2, ['h'] = 2, ['i'] = 2, ['j'] = 2, ['k'] = 2, ['l'] = 2,
+    ['m'] = 2, ['n'] = 2, ['o'] = 2, ['p'] = 2, ['q'] = 2, ['r'] = 2,
+    ['s'] = 2, ['t'] = 2, ['u'] = 2, ['v'] = 2, ['w'] = 2, ['x'] = 2,
+    ['y'] = 2, ['z'] = 2,
+    ['A'] = 3, ['B'] = 3, ['C'] = 3, ['D'] = 3, ['E'] = 3, ['F'] = 3,
+    ['G'] = 3, ['H'] = 3, ['I'] = 3, ['J'] = 3, ['K'] = 3, ['L'] = 3,
+    ['M'] = 3, ['N'] = 3, ['O'] = 3, ['P'] = 3, ['Q'] = 3, ['R'] = 3,
+    ['S'] = 3, ['T'] = 3, ['U'] = 3, ['V'] = 3, ['W'] = 3, ['X'] = 3,
+    ['Y'] = 3, ['Z'] = 3
+};
+
+
+/* What ends the scheme's search ("://", or a byte that no scheme holds
+ * before it) and what ends a host name (sf_url_host). */
+#define SF_URL_HOST_COLON  1
+#define SF_URL_HOST_END    2
+
+static const unsigned char  sf_url_hostb[256] = {
+    [':'] = 1, ['/'] = 2, ['?'] = 2, ['#'] = 2
+};
 
 
 /*
@@ -269,13 +301,22 @@ sf_url_copy(const unsigned char *raw, size_t len, int decode, char *out,
 static size_t
 sf_url_authority(char *out, size_t o)
 {
-    size_t         i, scheme;
-    unsigned char  c;
+    size_t    i, scheme;
+    unsigned  k;
 
-    if (o >= 7 && strncasecmp(out, "http://", 7) == 0) {
+    /* "http://" or "https://", the letters in either case */
+    if (o < 7 || (out[0] | 0x20) != 'h' || (out[1] | 0x20) != 't'
+        || (out[2] | 0x20) != 't' || (out[3] | 0x20) != 'p')
+    {
+        return 0;
+    }
+
+    if (out[4] == ':' && out[5] == '/' && out[6] == '/') {
         scheme = 7;
 
-    } else if (o >= 8 && strncasecmp(out, "https://", 8) == 0) {
+    } else if (o >= 8 && (out[4] | 0x20) == 's' && out[5] == ':'
+               && out[6] == '/' && out[7] == '/')
+    {
         scheme = 8;
 
     } else {
@@ -287,23 +328,23 @@ sf_url_authority(char *out, size_t o)
     }
 
     for (i = scheme; i < o; i++) {
-        c = (unsigned char) out[i];
+        k = sf_url_auth[(unsigned char) out[i]];
 
-        if (c == '/' || c == '?' || c == '#') {
-            break;
-        }
-
-        if (c >= 'A' && c <= 'Z') {
-            out[i] = (char) (c | 0x20);
+        if (k == SF_URL_AUTH_KEEP) {
             continue;
         }
 
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-              || c == '.' || c == '_' || c == ':' || c == '[' || c == ']'))
-        {
-            /* '@' (user info), '%' (something encoded), anything else */
-            return 0;
+        if (k == SF_URL_AUTH_UPPER) {
+            out[i] = (char) (out[i] | 0x20);
+            continue;
         }
+
+        if (k == SF_URL_AUTH_END) {
+            break;
+        }
+
+        /* '@' (user info), '%' (something encoded), anything else */
+        return 0;
     }
 
     return i;
@@ -396,17 +437,24 @@ sf_url_clean(const unsigned char *raw, size_t len, int decode, char *out,
 size_t
 sf_url_host(const char *url, size_t len, const char **host)
 {
-    size_t  i, start;
+    size_t    i, start;
+    unsigned  k;
 
     *host = NULL;
 
     for (i = 0; i + 2 < len; i++) {
-        if (url[i] == ':' && url[i + 1] == '/' && url[i + 2] == '/') {
-            break;
+        k = sf_url_hostb[(unsigned char) url[i]];
+
+        if (k == 0) {
+            continue;
         }
 
-        if (url[i] == '/' || url[i] == '?' || url[i] == '#') {
+        if (k == SF_URL_HOST_END) {
             return 0;
+        }
+
+        if (url[i + 1] == '/' && url[i + 2] == '/') {
+            break;
         }
     }
 
@@ -419,7 +467,7 @@ sf_url_host(const char *url, size_t len, const char **host)
     if (start < len && url[start] == '[') {
         /* an IPv6 address keeps its brackets */
         for (i = start; i < len && url[i] != ']'; i++) {
-            if (url[i] == '/' || url[i] == '?' || url[i] == '#') {
+            if (sf_url_hostb[(unsigned char) url[i]] == SF_URL_HOST_END) {
                 return 0;
             }
         }
@@ -432,11 +480,10 @@ sf_url_host(const char *url, size_t len, const char **host)
         return i + 1 - start;
     }
 
-    for (i = start; i < len; i++) {
-        if (url[i] == '/' || url[i] == ':' || url[i] == '?' || url[i] == '#')
-        {
-            break;
-        }
+    for (i = start; i < len && sf_url_hostb[(unsigned char) url[i]] == 0;
+         i++)
+    {
+        /* void */
     }
 
     if (i == start) {

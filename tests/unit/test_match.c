@@ -1344,6 +1344,85 @@ test_memo_sources(void **state)
 
 
 /*
+ * The name of a source is folded once while the next footers name the
+ * same text (sf_match_name): footers under random names, some the same
+ * length as others but not the same bytes, some as entities or with
+ * bytes the fold makes longer, some longer than the cache keeps, each
+ * under an href of its own half the time (so that the memo does not
+ * answer), decided on one scratch as a scratch of its own decides them,
+ * name byte for byte.
+ */
+static void
+test_name_cache(void **state)
+{
+    size_t                 i, k, n;
+    uint32_t               seed;
+    char                   html[1200], name[700];
+    t_block_t             *t;
+    sf_match_t            *fresh;
+    sf_decision_result_t   a, b;
+
+    static const char     *names[] = {
+        "ARAB TIMES &#8211; KUWAIT NEWS",
+        "ARAB TIMES &#8211; KUWAIT NEWT",
+        "ARAB TIMES \xe2\x80\x93 KUWAIT NEWS",
+        "arab times &#8211; kuwait news",
+        "S &amp; Daily",
+        "S &amp;amp; Daily",
+        "S\xc2\x80 Daily",
+        "S\xc2\x81 Daily",
+        "&lt;b&gt;Bold&lt;/b&gt; Site",
+        "  Spaced   Site  ",
+        "Town Map"
+    };
+
+    (void) state;
+
+    load("rule footer\n  template \"the post %1 appeared first on %2.\"\n"
+         "  links >= 2\n  action drop-source link 1 name 2\nend\n", 0);
+
+    seed = 4242;
+
+    for (i = 0; i < 3000; i++) {
+        k = t_rand(&seed) % (sizeof(names) / sizeof(names[0]) + 1);
+
+        if (k < sizeof(names) / sizeof(names[0])) {
+            snprintf(name, sizeof(name), "%s", names[k]);
+
+        } else {
+            /* longer than the cache keeps, the last byte random */
+            n = 240 + t_rand(&seed) % 260;
+            memset(name, 'N', n);
+            name[n - 1] = (char) ('a' + t_rand(&seed) % 3);
+            name[n] = '\0';
+        }
+
+        snprintf(html, sizeof(html), "The post <a href=\"https://s.ex/%u\">"
+                 "One</a> appeared first on <a href=\"https://s.ex/\">%s</a>.",
+                 (unsigned) (t_rand(&seed) % 2 ? i : 0), name);
+
+        t = mk(html);
+        sf_rules_decide(rules, match, &t->b, &a);
+
+        fresh = sf_match_create(rules, &limits, &alloc);
+        assert_non_null(fresh);
+        sf_rules_decide(rules, fresh, &t->b, &b);
+        t_same_result(&a, &b, i);
+
+        if (a.rule_id == NULL) {
+            print_message("step %zu: \"%s\" not a footer\n", i, html);
+        }
+
+        assert_non_null(a.rule_id);
+        sf_match_destroy(fresh, &alloc);
+        rm(t);
+    }
+
+    unload();
+}
+
+
+/*
  * Random blocks of html[] under random titles[] on one scratch (the full
  * way only, then the reject first): each decided as a scratch of its own
  * decides it.
@@ -1594,6 +1673,85 @@ test_memo_hrefs(void **state)
  * three blocks of each entry's own (more than the other slots hold by
  * the tenth entry) come and go around them.
  */
+/*
+ * A kind of decision whose slots are written over unanswered (a listing's
+ * first paragraph, the entry's title, under each entry) is kept one time
+ * in eight, while the disclaimer under every entry still answers each
+ * time; once the entries' first blocks come again, one is kept within
+ * eight, answers, and the kind is kept each time again.  Every decision
+ * on the one scratch is what a scratch of its own decides.
+ */
+static void
+test_memo_kinds(void **state)
+{
+    size_t                 i, j, kept;
+    char                   once[96];
+    t_block_t             *tb, *disc;
+    sf_match_t            *fresh;
+    sf_decision_result_t   a, b;
+
+    (void) state;
+
+    load("rule disc\n  contains \"denial of responsibility\"\n"
+         "  action drop\nend\n"
+         "rule own\n  contains \"entry number\"\n  action drop\nend\n", 0);
+
+    disc = mk("Denial of responsibility! All materials to their authors.");
+    kept = 0;
+
+    for (i = 0; i < 120; i++) {
+        /* from entry 80 on, the same first block again and again */
+        snprintf(once, sizeof(once), "This is entry number %zu.",
+                 i < 80 ? i : 80);
+        tb = mk(once);
+
+        if (i > 80 && sf_match_memo(match, &tb->b) >= 0) {
+            kept++;
+        }
+
+        sf_rules_decide(rules, match, &tb->b, &a);
+
+        fresh = sf_match_create(rules, &limits, &alloc);
+        assert_non_null(fresh);
+        sf_rules_decide(rules, fresh, &tb->b, &b);
+        t_same_result(&a, &b, i);
+        sf_match_destroy(fresh, &alloc);
+
+        /* unique blocks: after a few entries, most are not kept */
+        if (i >= 16 && i < 80 && sf_match_memo(match, &tb->b) >= 0) {
+            kept++;
+        }
+
+        rm(tb);
+
+        if (i > 0 && sf_match_memo(match, &disc->b) < 0) {
+            fail_msg("entry %zu: the disclaimer is not in the memo", i);
+        }
+
+        sf_rules_decide(rules, match, &disc->b, &a);
+        assert_string_equal(a.rule_id, "disc");
+
+        if (i == 79) {
+            /* one in eight of entries 16 to 79 */
+            assert_true(kept >= 6 && kept <= 10);
+            kept = 0;
+        }
+    }
+
+    /* entries 81 to 119: the memo answers all but those before the
+     * first one kept */
+    print_message("answered %zu of 39\n", kept);
+    assert_true(kept >= 39 - 8);
+
+    for (j = 0; j < SF_MEMO_KINDS; j++) {
+        assert_true(match->memo_wasted[j] < SF_MEMO_WASTED);
+    }
+
+    rm(disc);
+    unload();
+}
+
+
 static void
 test_memo_keeps_used(void **state)
 {
@@ -1850,6 +2008,20 @@ test_template(void **state)
                                  "k</a> <a href=y>Site</a> ilk ortaya "
                                  "\xc3\xa7\xc4\xb1kt\xc4\xb1.")), "tr");
     assert_string_equal(fired(mk("100% of <a href=x>it</a>")), "pct");
+
+    /* a final '.' that is the link's own: the whole text is the
+     * template, the text without the '.' is not */
+    assert_string_equal(fired(mk("Source by <a href=y>Ann Lee.</a>")),
+                        "last");
+    assert_string_equal(fired(mk("The post <a href=x>Office</a> first "
+                                 "appeared on <a href=y>Town Map.</a>")),
+                        "two");
+    assert_string_equal(fired(mk("The post <a href=x>Office</a> first "
+                                 "appeared on <a href=y>Town Map.</a>.")),
+                        "two");
+    assert_string_equal(fired(mk("The post <a href=x>Office.</a> first "
+                                 "appeared on <a href=y>Town Map</a>.")),
+                        "two");
 
     /* %t: the page title, whole or without its " - SITE" */
     assert_string_equal(fired(mk_titled("The post Ferry service starts "
@@ -2311,6 +2483,158 @@ t_fires(sf_match_t *slow, const char *text, int want)
 
     t_same(slow, &tb->b);
     rm(tb);
+}
+
+
+/*
+ * The full way alone (no reject before it, every rule of the tag left) on
+ * the fast scratch, against the slow one: what the reject keeps is
+ * decided there too.
+ */
+static void
+t_rest_same(sf_match_t *slow, const sf_block_t *blk)
+{
+    sf_decision_result_t  a, b;
+
+    sf_rules_decide_rest(rules, match, blk, ~(uint64_t) 0, &a);
+    sf_rules_decide(rules, slow, blk, &b);
+
+    if (a.action != b.action || a.text_overflow != b.text_overflow
+        || (a.rule_id == NULL) != (b.rule_id == NULL)
+        || (a.rule_id != NULL && strcmp(a.rule_id, b.rule_id) != 0))
+    {
+        fail_msg("full way %s/%d, slow %s/%d on \"%.*s\"",
+                 a.rule_id != NULL ? a.rule_id : "-", (int) a.action,
+                 b.rule_id != NULL ? b.rule_id : "-", (int) b.action,
+                 (int) blk->text_len, blk->text);
+    }
+}
+
+
+/*
+ * A rule that looks at the text only through "title" is decided without
+ * normalizing a block whose raw text is the page title's (sf_match_as_
+ * title): random titles of ASCII words, cases, runs of spaces, entities,
+ * a " - SITE", non-ASCII letters and C1 controls (which fold to more
+ * bytes: past a max-length the raw text is within), some as long as a
+ * rule's bound and past the scratch's title room, each as a first block
+ * and not, its text the title or the title changed a little, are decided
+ * as the way without it (the slow scratch) decides them.
+ */
+static void
+test_title_raw(void **state)
+{
+    size_t        i, j, n, len, nfired;
+    uint32_t      seed;
+    char         *title, *text;
+    t_block_t    *tb;
+    sf_match_t   *slow;
+
+    static const char  *pieces[] = {
+        "Kim", "car", "A", "z", " ", "  ", "\t", "&amp;", "&#8217;", "&lt;",
+        "\xc2\x80", "\xc3\xa9", "\xc8\xba", "-", " - Site", ",", "7",
+        "&nbsp;"
+    };
+
+    (void) state;
+
+    slow = t_slow("rule first-title\n  scope p\n  position first\n"
+                  "  title\n  action drop\nend\n"
+                  "rule short-title\n  scope p\n  title\n"
+                  "  max-length 40\n  action drop\nend\n"
+                  "rule words\n  scope p\n  contains \"zz top\"\n"
+                  "  action drop\nend\n");
+
+    /* past max-length normalized too: neither title rule */
+    tb = mk_titled("Kim car Kim car Kim car Kim car Kim car Kim &amp;",
+                   "Kim car Kim car Kim car Kim car Kim car Kim &amp;");
+    t_rest_same(slow, &tb->b);
+    assert_string_equal(fired(tb), "-");
+
+    /* within it once normalized: the second */
+    tb = mk_titled("Kim &amp; car Kim &amp; car Kim &amp; car",
+                   "Kim &amp; car Kim &amp; car Kim &amp; car");
+    t_rest_same(slow, &tb->b);
+    assert_string_equal(fired(tb), "short-title");
+
+    /* a title of white space only is no title: nothing to equal */
+    tb = mk_titled("&nbsp; &nbsp;", "&nbsp; &nbsp;");
+    tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+    t_rest_same(slow, &tb->b);
+    assert_string_equal(fired(tb), "-");
+
+    /* the same bytes, not ASCII: the title */
+    tb = mk_titled("\xd0\x9f\xd1\x83\xd1\x82\xd0\xb8\xd0\xbd &#8211; "
+                   "\xd0\x9a\xd0\xb8\xd0\xbc",
+                   "\xd0\x9f\xd1\x83\xd1\x82\xd0\xb8\xd0\xbd &#8211; "
+                   "\xd0\x9a\xd0\xb8\xd0\xbc");
+    tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+    t_rest_same(slow, &tb->b);
+    assert_string_equal(fired(tb), "first-title");
+
+    title = malloc(16000);
+    text = malloc(16000);
+    assert_non_null(title);
+    assert_non_null(text);
+    seed = 777;
+    nfired = 0;
+
+    for (i = 0; i < 30000; i++) {
+        len = 0;
+        n = t_rand(&seed) % ((t_rand(&seed) & 63) == 0 ? 2000 : 30);
+
+        for (j = 0; j < n; j++) {
+            const char  *p;
+
+            p = pieces[t_rand(&seed) % (sizeof(pieces) / sizeof(pieces[0]))];
+            memcpy(title + len, p, strlen(p));
+            len += strlen(p);
+        }
+
+        title[len] = '\0';
+        memcpy(text, title, len + 1);
+
+        /* now and then not quite the title */
+        switch (t_rand(&seed) % 8) {
+        case 0:
+            if (len > 0) {
+                text[t_rand(&seed) % len] ^= 0x20;
+            }
+            break;
+        case 1:
+            if (len > 0) {
+                text[len - 1] = '\0';
+            }
+            break;
+        case 2:
+            memcpy(text + len, " - Site", 8);
+            break;
+        default:
+            break;
+        }
+
+        tb = mk(text);
+        tb->b.title = (const unsigned char *) title;
+        tb->b.title_len = len;
+
+        if (t_rand(&seed) & 1) {
+            tb->b.flags |= SF_BLOCK_FIRST_IN_ENTRY;
+        }
+
+        t_same(slow, &tb->b);
+        t_rest_same(slow, &tb->b);
+        sf_rules_decide(rules, match, &tb->b, &res);
+        nfired += res.rule_id != NULL;
+        rm(tb);
+    }
+
+    print_message("%zu of %d fired\n", nfired, 30000);
+    assert_true(nfired > 1000);
+
+    free(title);
+    free(text);
+    sf_match_destroy(slow, &alloc);
+    unload();
 }
 
 
@@ -3478,11 +3802,14 @@ main(void)
         cmocka_unit_test(test_regex_limits),
         cmocka_unit_test(test_text_overflow),
         cmocka_unit_test(test_template),
+        cmocka_unit_test(test_name_cache),
+        cmocka_unit_test(test_title_raw),
         cmocka_unit_test(test_full_candidates),
         cmocka_unit_test(test_full_memo),
         cmocka_unit_test(test_memo_sources),
         cmocka_unit_test(test_memo_title),
         cmocka_unit_test(test_memo_keeps_used),
+        cmocka_unit_test(test_memo_kinds),
         cmocka_unit_test(test_memo_hrefs),
         cmocka_unit_test(test_href_lower),
         cmocka_unit_test(test_title_short),

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <cmocka.h>
 
 #include "sf_block.h"
@@ -332,6 +333,235 @@ test_url_copy_random(void **state)
 }
 
 
+/* The next of a xorshift sequence, in *seed. */
+static void
+t_next(uint32_t *seed)
+{
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 17;
+    *seed ^= *seed << 5;
+}
+
+
+/* The host of a URL as sf_url_host() tells it, a byte at a time. */
+static size_t
+t_host(const char *url, size_t len, const char **host)
+{
+    size_t  i, start;
+
+    *host = NULL;
+
+    for (i = 0; i + 2 < len; i++) {
+        if (url[i] == ':' && url[i + 1] == '/' && url[i + 2] == '/') {
+            break;
+        }
+
+        if (url[i] == '/' || url[i] == '?' || url[i] == '#') {
+            return 0;
+        }
+    }
+
+    if (i + 2 >= len) {
+        return 0;
+    }
+
+    start = i + 3;
+
+    if (start < len && url[start] == '[') {
+        for (i = start; i < len && url[i] != ']'; i++) {
+            if (url[i] == '/' || url[i] == '?' || url[i] == '#') {
+                return 0;
+            }
+        }
+
+        if (i == len) {
+            return 0;
+        }
+
+        *host = url + start;
+        return i + 1 - start;
+    }
+
+    for (i = start; i < len && url[i] != '/' && url[i] != ':'
+                    && url[i] != '?' && url[i] != '#'; i++)
+    {
+        /* void */
+    }
+
+    if (i == start) {
+        return 0;
+    }
+
+    *host = url + start;
+
+    return i - start;
+}
+
+
+static int
+t_host_is(const char *host, size_t len, const char *name)
+{
+    size_t  n;
+
+    n = strlen(name);
+
+    return (len == n && memcmp(host, name, n) == 0)
+           || (len > n && host[len - n - 1] == '.'
+               && memcmp(host + len - n, name, n) == 0);
+}
+
+
+/*
+ * sf_url_clean() the long way: the copy (t_copy), then the scheme and
+ * the authority checked and lower-cased a byte at a time, the host, and
+ * the URLs that are no source.
+ */
+static size_t
+t_clean(const unsigned char *raw, size_t len, char *o, size_t cap)
+{
+    size_t       n, i, scheme, hlen;
+    const char  *h, *path, *q;
+    unsigned char  c;
+
+    n = t_copy(raw, len, o, cap);
+
+    if (n == 0 || n > SF_URL_CLEAN_MAX) {
+        return 0;
+    }
+
+    if (n >= 7 && strncasecmp(o, "http://", 7) == 0) {
+        scheme = 7;
+
+    } else if (n >= 8 && strncasecmp(o, "https://", 8) == 0) {
+        scheme = 8;
+
+    } else {
+        return 0;
+    }
+
+    /* the scheme lower-cased: one of the two */
+    memcpy(o, scheme == 7 ? "http" : "https", scheme - 3);
+
+    for (i = scheme; i < n; i++) {
+        c = (unsigned char) o[i];
+
+        if (c == '/' || c == '?' || c == '#') {
+            break;
+        }
+
+        if (c >= 'A' && c <= 'Z') {
+            o[i] = (char) (c | 0x20);
+
+        } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                     || c == '-' || c == '.' || c == '_' || c == ':'
+                     || c == '[' || c == ']'))
+        {
+            return 0;
+        }
+    }
+
+    path = o + i;
+    hlen = t_host(o, n, &h);
+
+    if (hlen == 0 || t_host_is(h, hlen, "news.google.com")
+        || t_host_is(h, hlen, "blogarama.com")
+        || (t_host_is(h, hlen, "facebook.com")
+            && (size_t) (o + n - path) >= 7 && memcmp(path, "/sharer", 7) == 0)
+        || ((t_host_is(h, hlen, "twitter.com") || t_host_is(h, hlen, "x.com"))
+            && (size_t) (o + n - path) >= 7 && memcmp(path, "/intent", 7) == 0))
+    {
+        return 0;
+    }
+
+    for (q = path; q + 7 <= o + n; q++) {
+        if (memcmp(q, "/share?", 7) == 0) {
+            return 0;
+        }
+    }
+
+    return n;
+}
+
+
+/*
+ * The scheme, the authority and the host are read by tables: random URLs
+ * of schemes right and wrong in any case, hosts of the bytes a host may
+ * have and of some it may not, in either case, some of them the names
+ * that are no source, and paths that make a share link or not, are
+ * cleaned as the long way cleans them, and each raw one has the host the
+ * long way finds.
+ */
+static void
+test_url_authority_random(void **state)
+{
+    size_t       i, k, len, n, want, hn, hw;
+    uint32_t     seed;
+    char         o[2048], exp[2048];
+    const char  *h, *hx;
+    unsigned char  raw[512];
+
+    static const char  *schemes[] = {
+        "http://", "https://", "HTTP://", "hTtPs://", "https:/", "httpz://",
+        "htp://", "https//", "HTTPS:", "", "x://", "ht:tp://", "http:/x/"
+    };
+    static const char  *hosts[] = {
+        "news.google.com", "x.com", "twitter.com", "facebook.com",
+        "blogarama.com", "wx.com", "m.facebook.com", "[::1]", "[::1]:80"
+    };
+    static const char  *paths[] = {
+        "", "/", "/a/b", "?q=1", "#f", "/intent/x", "/sharer.php",
+        "/a/share?x", "/share", ":8080/p", "//x", "/a?b#c"
+    };
+    static const char   hostb[] = "abcxyzABCXYZ0189-._:[]@%/?#";
+
+    (void) state;
+
+    seed = 7;
+
+    for (i = 0; i < 200000; i++) {
+        t_next(&seed);
+        k = seed % (sizeof(schemes) / sizeof(schemes[0]));
+        len = strlen(schemes[k]);
+        memcpy(raw, schemes[k], len);
+
+        if ((seed >> 8) % 4 == 0) {
+            k = (seed >> 10) % (sizeof(hosts) / sizeof(hosts[0]));
+            memcpy(raw + len, hosts[k], strlen(hosts[k]));
+            len += strlen(hosts[k]);
+
+        } else {
+            for (n = (seed >> 10) % 24; n > 0; n--) {
+                t_next(&seed);
+                raw[len++] = seed % 61 == 0
+                             ? (unsigned char) (0x80 + seed % 3)
+                             : (unsigned char) hostb[seed % (sizeof(hostb)
+                                                             - 1)];
+            }
+        }
+
+        k = (seed >> 16) % (sizeof(paths) / sizeof(paths[0]));
+        memcpy(raw + len, paths[k], strlen(paths[k]));
+        len += strlen(paths[k]);
+
+        want = t_clean(raw, len, exp, sizeof(exp));
+        n = sf_url_clean(raw, len, 1, o, sizeof(o));
+
+        if (n != want || memcmp(o, exp, n) != 0) {
+            fail_msg("url \"%.*s\": %zu bytes \"%.*s\", want %zu \"%.*s\"",
+                     (int) len, raw, n, (int) n, o, want, (int) want, exp);
+        }
+
+        hw = t_host((const char *) raw, len, &hx);
+        hn = sf_url_host((const char *) raw, len, &h);
+
+        if (hn != hw || (hn > 0 && h != hx)) {
+            fail_msg("host of \"%.*s\": %zu, want %zu", (int) len, raw, hn,
+                     hw);
+        }
+    }
+}
+
+
 static void
 test_url_host(void **state)
 {
@@ -435,6 +665,7 @@ main(void)
         cmocka_unit_test(test_url_length),
         cmocka_unit_test(test_url_copy_random),
         cmocka_unit_test(test_url_host),
+        cmocka_unit_test(test_url_authority_random),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_credit),
     };
