@@ -14,6 +14,14 @@
 #include <emmintrin.h>
 #endif
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(SF_NO_SIMD)
+#include <immintrin.h>
+#include "sf_avx2.h"
+#define SF_STREAM_AVX2  1
+#else
+#define SF_STREAM_AVX2  0
+#endif
+
 
 static void sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a, const unsigned char *base);
@@ -510,6 +518,11 @@ sf_stream_short_init(sf_stream_t *s)
     s->whole_tags = 0;
     s->flow_tags = 0;
 
+    /* the text runs of a block read whole (sf_stream_whole_run()) */
+#if (SF_STREAM_AVX2)
+    s->avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+#endif
+
     /* all block elements have ids below 64 (checked above): a word each */
     for (t = 0; t < 64 && t < SF_TAG_NTAGS; t++) {
         if (!sf_tag_is_block(t) || sf_tag_is_void(t) || sf_tag_is_rawtext(t)
@@ -983,36 +996,132 @@ sf_stream_whole_text(sf_stream_t *s, const unsigned char *c,
 }
 
 
+#if (SF_STREAM_AVX2)
+
 /*
- * sf_stream_whole_text() of the text at c up to the first '<' before end.
- * A text that ends within sixteen bytes (a link's, a word between tags)
- * is found and copied with one load and one store, no call, where the
- * input and the text buffer have the room: the bytes stored past its end
- * are past the text's length, where nobody reads.
+ * The bytes at c to d while no '<' is among them, 64 then 32 a round
+ * while lim has them: the index of the first '<' (in the round that
+ * found it: stored whole), else how many were stored (under 32 left).
+ */
+SF_AVX2_TARGET static SF_NOINLINE size_t
+sf_stream_copy_avx2(unsigned char *d, const unsigned char *c, size_t lim)
+{
+    size_t    i;
+    uint64_t  lt;
+    __m256i   v, w, e, f, l;
+
+    l = _mm256_set1_epi8('<');
+
+    for (i = 0; i + 64 <= lim; i += 64) {
+        v = _mm256_loadu_si256((const __m256i *) (c + i));
+        w = _mm256_loadu_si256((const __m256i *) (c + i + 32));
+        _mm256_storeu_si256((__m256i *) (d + i), v);
+        _mm256_storeu_si256((__m256i *) (d + i + 32), w);
+        e = _mm256_cmpeq_epi8(v, l);
+        f = _mm256_cmpeq_epi8(w, l);
+
+        if (!_mm256_testz_si256(_mm256_or_si256(e, f),
+                                _mm256_or_si256(e, f)))
+        {
+            lt = (uint32_t) _mm256_movemask_epi8(e)
+                 | (uint64_t) (uint32_t) _mm256_movemask_epi8(f) << 32;
+
+            return i + (size_t) __builtin_ctzll(lt);
+        }
+    }
+
+    if (i + 32 <= lim) {
+        v = _mm256_loadu_si256((const __m256i *) (c + i));
+        _mm256_storeu_si256((__m256i *) (d + i), v);
+        lt = (uint32_t) _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, l));
+
+        return lt != 0 ? i + (size_t) __builtin_ctzll(lt) : i + 32;
+    }
+
+    return i;
+}
+
+#endif
+
+
+/*
+ * sf_stream_whole_text() of the text at c up to the first '<' before end,
+ * found and copied in one pass: each load is stored to the text buffer as
+ * it is tested for '<', while the input and the buffer have the room (the
+ * bytes stored past the text's end are past its length, where nobody
+ * reads); the last bytes (under sixteen within the room) by memchr() and
+ * sf_stream_whole_text().  A text that ends within sixteen bytes (a
+ * link's, a word between tags) takes one load and one store, no call; a
+ * longer one the rest with AVX2 where the CPU has it (s->avx2), a
+ * memchr() and a memcpy() of the same bytes costing twice the reads.
  */
 static inline const unsigned char *
 sf_stream_whole_run(sf_stream_t *s, const unsigned char *c,
     const unsigned char *end)
 {
 #if defined(__SSE2__) && !defined(SF_NO_SIMD)
-    unsigned  lt;
-    __m128i   v;
+    size_t          i, lim, room;
+    unsigned        lt;
+    __m128i         v;
+    unsigned char  *d;
 
-    if (end - c >= 16 && s->text_cap - s->text_len >= 16) {
+    lim = (size_t) (end - c);
+    room = s->text_cap - s->text_len;
+    lim = lim < room ? lim : room;
+    d = s->text + s->text_len;
+    i = 0;
+
+    if (lim >= 16) {
         v = _mm_loadu_si128((const __m128i *) c);
+        _mm_storeu_si128((__m128i *) d, v);
         lt = (unsigned) _mm_movemask_epi8(
                  _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
 
         if (lt != 0) {
-            _mm_storeu_si128((__m128i *) (s->text + s->text_len), v);
-            s->text_len += (size_t) __builtin_ctz(lt);
+            i = (size_t) __builtin_ctz(lt);
+            goto found;
+        }
 
-            return c + __builtin_ctz(lt);
+        i = 16;
+
+#if (SF_STREAM_AVX2)
+        if (s->avx2 && lim - 16 >= 32) {
+            /* a '<' at the count it returns is the first one */
+            i += sf_stream_copy_avx2(d + 16, c + 16, lim - 16);
+
+            if (i < (size_t) (end - c) && c[i] == '<') {
+                goto found;
+            }
+        }
+#endif
+
+        for ( /* void */ ; i + 16 <= lim; i += 16) {
+            v = _mm_loadu_si128((const __m128i *) (c + i));
+            _mm_storeu_si128((__m128i *) (d + i), v);
+            lt = (unsigned) _mm_movemask_epi8(
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+
+            if (lt != 0) {
+                i += (size_t) __builtin_ctz(lt);
+                goto found;
+            }
         }
     }
+
+    /* [c, c + i) is stored, with no '<' in it */
+    s->text_len += i;
+    c += i;
 #endif
 
     return sf_stream_whole_text(s, c, memchr(c, '<', (size_t) (end - c)));
+
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+found:
+
+    s->text_len += i;
+
+    return c + i;
+#endif
 }
 
 
