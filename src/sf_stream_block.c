@@ -1050,10 +1050,11 @@ sf_stream_copy_avx2(unsigned char *d, const unsigned char *c, size_t lim)
  * it is tested for '<', while the input and the buffer have the room (the
  * bytes stored past the text's end are past its length, where nobody
  * reads); the last bytes (under sixteen within the room) by memchr() and
- * sf_stream_whole_text().  A text that ends within sixteen bytes (a
- * link's, a word between tags) takes one load and one store, no call; a
- * longer one the rest with AVX2 where the CPU has it (s->avx2), a
- * memchr() and a memcpy() of the same bytes costing twice the reads.
+ * sf_stream_whole_text().  A text that ends within 32 bytes (a link's,
+ * a word between tags, a paragraph's words before its link) takes one or
+ * two loads and stores, no call; a longer one the rest with AVX2 where
+ * the CPU has it (s->avx2), else sixteen bytes a round: a memchr() and a
+ * memcpy() of the same bytes cost twice the reads and two calls.
  */
 static inline const unsigned char *
 sf_stream_whole_run(sf_stream_t *s, const unsigned char *c,
@@ -1084,10 +1085,24 @@ sf_stream_whole_run(sf_stream_t *s, const unsigned char *c,
 
         i = 16;
 
+        if (lim >= 32) {
+            v = _mm_loadu_si128((const __m128i *) (c + 16));
+            _mm_storeu_si128((__m128i *) (d + 16), v);
+            lt = (unsigned) _mm_movemask_epi8(
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+
+            if (lt != 0) {
+                i += (size_t) __builtin_ctz(lt);
+                goto found;
+            }
+
+            i = 32;
+        }
+
 #if (SF_STREAM_AVX2)
-        if (s->avx2 && lim - 16 >= 32) {
+        if (s->avx2 && lim - i >= 32) {
             /* a '<' at the count it returns is the first one */
-            i += sf_stream_copy_avx2(d + 16, c + 16, lim - 16);
+            i += sf_stream_copy_avx2(d + i, c + i, lim - i);
 
             if (i < (size_t) (end - c) && c[i] == '<') {
                 goto found;
