@@ -34,12 +34,12 @@ static void sf_stream_heading_end(sf_stream_t *s, unsigned flags);
 static int sf_stream_plain(sf_stream_t *s);
 static int sf_stream_bare(sf_stream_t *s);
 static int sf_stream_bare_kept(sf_stream_t *s, unsigned flags);
-static void sf_stream_kept(sf_stream_t *s, unsigned flags,
+static inline void sf_stream_kept(sf_stream_t *s, unsigned flags,
     const unsigned char *base, size_t len);
 static void sf_stream_decide(sf_stream_t *s, const unsigned char *base,
     size_t len, int links);
-static void sf_stream_decide_block(sf_stream_t *s,
-    const unsigned char *base, size_t len, unsigned flags, int links);
+static void sf_stream_decide_block(sf_stream_t *s, sf_block_t *b,
+    unsigned flags, int kept, uint64_t may);
 static void sf_stream_container(sf_stream_t *s);
 static int sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 static sf_verdict_e sf_stream_held_end(sf_stream_t *s, sf_tag_t *tag,
@@ -1549,8 +1549,9 @@ sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 }
 
 
-/* A block kept with no rule: counted, and its bytes sent. */
-static void
+/* A block kept with no rule: counted, and its bytes sent (inline at
+ * both places of sf_stream_decide(): most blocks end here). */
+static inline void
 sf_stream_kept(sf_stream_t *s, unsigned flags, const unsigned char *base,
     size_t len)
 {
@@ -1572,13 +1573,19 @@ sf_stream_kept(sf_stream_t *s, unsigned flags, const unsigned char *base,
  * already (sf_stream_whole_inline()), else they are made from s->slinks.
  * A block without a class or id to scope it by and with a short text is
  * told by the reject's tables alone; the block struct is built for the
- * others.
+ * others, and most of them are kept for sure by the reject
+ * (sf_rules_prejudge) right here: the rest of the decision is apart
+ * (sf_stream_decide_block()), out of their way.
  */
 static void
 sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len,
     int links)
 {
-    unsigned  flags;
+    int          kept;
+    uint64_t     may;
+    unsigned     flags;
+    sf_elt_t    *parent;
+    sf_block_t   b;
 
     flags = sf_stream_held_flags(s, s->h_own);
 
@@ -1589,22 +1596,6 @@ sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len,
         sf_stream_kept(s, flags, base, len);
         return;
     }
-
-    sf_stream_decide_block(s, base, len, flags, links);
-}
-
-
-/* The decision of a held block by the rules, whole. */
-static SF_NOINLINE void
-sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
-    unsigned flags, int links)
-{
-    int                    kept;
-    uint64_t               may;
-    sf_elt_t              *parent;
-    sf_block_t             b;
-    sf_action_e            act;
-    sf_decision_result_t   res;
 
     /* every field set here: no memset of the whole block on the hot path */
     b.tag = s->held_tag;
@@ -1657,22 +1648,37 @@ sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
 
     /* kept with no rule left nor a shape the detector reads: most blocks */
     if (kept && sf_stream_plain(s)) {
-        sf_stream_kept(s, flags, base, b.raw_len);
+        sf_stream_kept(s, flags, base, len);
         return;
     }
+
+    sf_stream_decide_block(s, &b, flags, kept, may);
+}
+
+
+/*
+ * The rest of the decision of a held block by the rules (b, built by
+ * sf_stream_decide(), and what sf_rules_prejudge() told: kept, may).
+ */
+static SF_NOINLINE void
+sf_stream_decide_block(sf_stream_t *s, sf_block_t *b, unsigned flags,
+    int kept, uint64_t may)
+{
+    sf_action_e            act;
+    sf_decision_result_t   res;
 
     memset(&res, 0, sizeof(sf_decision_result_t));
     res.action = SF_ACT_KEEP;
 
     if (!kept) {
-        sf_rules_decide_rest(s->rules, s->match, &b, may, &res);
+        sf_rules_decide_rest(s->rules, s->match, b, may, &res);
     }
 
     /* a footer no rule names, told by its shape */
     if (res.action == SF_ACT_KEEP && res.rule_id == NULL && s->shape != NULL
         && !res.limit_hit && !s->text_over)
     {
-        (void) sf_shape_decide(&b, s->shape, &res);
+        (void) sf_shape_decide(b, s->shape, &res);
     }
 
     s->stats.blocks_held++;
@@ -1695,7 +1701,7 @@ sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
     }
 
     if (s->explain != NULL) {
-        sf_explain_block(s->explain, &s->opt, &b, &res, act, s->text_over,
+        sf_explain_block(s->explain, &s->opt, b, &res, act, s->text_over,
                          s->h_in_off);
     }
 
@@ -1705,7 +1711,7 @@ sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
 
     if (res.rule_id != NULL && act != SF_ACT_KEEP) {
         s->stats.rules_fired++;
-        sf_stream_report(s, res.rule_id, act, b.raw_len, s->h_in_off);
+        sf_stream_report(s, res.rule_id, act, b->raw_len, s->h_in_off);
     }
 
     if (act != SF_ACT_KEEP && act != SF_ACT_DROP && res.source != NULL) {
@@ -1724,7 +1730,7 @@ sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
     }
 
     if (s->opt.report || act == SF_ACT_KEEP || act == SF_ACT_KEEP_SOURCE) {
-        sf_stream_queue(s, base, b.raw_len);
+        sf_stream_queue(s, b->raw, b->raw_len);
         return;
     }
 
