@@ -974,6 +974,24 @@ sf_stream_end_at(const unsigned char *p, uint64_t word,
 }
 
 
+/* Whether the tag at q (avail bytes readable there) is "</a>" as written,
+ * where sf_stream_read_tag() would read it the short way (8 bytes). */
+static inline int
+sf_stream_link_end(const unsigned char *q, size_t avail)
+{
+    uint32_t  w, a;
+
+    if (avail < 8) {
+        return 0;
+    }
+
+    memcpy(&w, q, 4);
+    memcpy(&a, "</a>", 4);
+
+    return w == a;
+}
+
+
 /*
  * The text [c, q) of a block read whole, to the held block's text (q: the
  * '<' that ends it).  Returns q, or NULL when the held way must read the
@@ -1336,6 +1354,21 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
         if (sf_stream_own_end(p, word, q, (size_t) (end - q), k)) {
             break;
+        }
+
+        /*
+         * "</a>", the commonest inline tag in a block's text: the lexer as
+         * sf_stream_read_tag() leaves it (sf_lexer_short_tag()), and the
+         * link ended, without the reader; nothing else to check of it
+         */
+        if (sf_stream_link_end(q, (size_t) (end - q))) {
+            s->lx.end = 1;
+            s->lx.name_len = 1;
+            s->lx.tag = SF_TAG_A;
+            s->lx.inert = 0;
+            tn = 4;
+            sf_stream_whole_inline(s, SF_TAG_A, 1, NULL);
+            continue;
         }
 
         tn = sf_stream_read_tag(s, q, (size_t) (end - q));
