@@ -14,7 +14,9 @@
 #include <emmintrin.h>
 #endif
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(SF_NO_SIMD)
+/* the AVX2 rounds of sf_stream_whole_run(), which go with its SSE2 way */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__) \
+    && !defined(SF_NO_SIMD)
 #include <immintrin.h>
 #include "sf_avx2.h"
 #define SF_STREAM_AVX2  1
