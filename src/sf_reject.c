@@ -1550,7 +1550,7 @@ int
 sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *b, uint64_t *may)
 {
-    int       hit, n, longhit, fused;
+    int       hit, n, longhit, fused, tab;
     size_t    nl, nlc, lo;
     uint64_t  m, seen;
     sf_tag_e  tag;
@@ -1558,6 +1558,8 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
 
     tag = (b->flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : b->tag;
     first = (b->flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
+    /* the tables tell of the block's tag */
+    tab = rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS;
     m = ~(uint64_t) 0;
     match->memo_found = 0;
 
@@ -1575,7 +1577,7 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         return 0;
     }
 
-    if (rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS) {
+    if (tab) {
         /* no rule can take the block whatever its text */
         m = sf_reject_scope(rules, b, tag, rules->rej_any[first]);
 
@@ -1588,7 +1590,7 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     nl = b->nlinks < match->max_links ? b->nlinks : match->max_links;
     nlc = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
 
-    if (rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS) {
+    if (tab) {
         if (sf_reject_short(rules, m, nlc, first, b->text, b->text_len)) {
             return 1;
         }
@@ -1608,7 +1610,7 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
      * at most) need one.  Only a guess: either way tells the same.
      */
     fused = rules->teddy.on && b->text_len >= SF_TEDDY_MIN
-            && rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS
+            && tab
             && (m & rules->rej_all[nlc][first]
                 & rules->rej_long_plain[nlc][first]
                 & ~sf_reject_lo(rules, b->text_len - b->text_len / 4)) == 0;
@@ -1619,7 +1621,7 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         return 0;
     }
 
-    if (rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS) {
+    if (tab) {
         /* none whatever phrases the text has */
         m &= rules->rej_all[nlc][first];
 

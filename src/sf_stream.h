@@ -279,6 +279,7 @@ struct sf_stream_s {
     unsigned              finished:1;
     unsigned              done:1;
     unsigned              broken:1;         /* page bytes found no slot */
+    unsigned              avx2:1;           /* the CPU has AVX2 */
 
     sf_elt_t              stack[SF_STACK_MAX];
     unsigned char         arena[SF_ARENA_SIZE];

@@ -14,6 +14,16 @@
 #include <emmintrin.h>
 #endif
 
+/* the AVX2 rounds of sf_stream_whole_run(), which go with its SSE2 way */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__) \
+    && !defined(SF_NO_SIMD)
+#include <immintrin.h>
+#include "sf_avx2.h"
+#define SF_STREAM_AVX2  1
+#else
+#define SF_STREAM_AVX2  0
+#endif
+
 
 static void sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a, const unsigned char *base);
@@ -26,12 +36,12 @@ static void sf_stream_heading_end(sf_stream_t *s, unsigned flags);
 static int sf_stream_plain(sf_stream_t *s);
 static int sf_stream_bare(sf_stream_t *s);
 static int sf_stream_bare_kept(sf_stream_t *s, unsigned flags);
-static void sf_stream_kept(sf_stream_t *s, unsigned flags,
+static inline void sf_stream_kept(sf_stream_t *s, unsigned flags,
     const unsigned char *base, size_t len);
 static void sf_stream_decide(sf_stream_t *s, const unsigned char *base,
     size_t len, int links);
-static void sf_stream_decide_block(sf_stream_t *s,
-    const unsigned char *base, size_t len, unsigned flags, int links);
+static void sf_stream_decide_block(sf_stream_t *s, sf_block_t *b,
+    unsigned flags, int kept, uint64_t may);
 static void sf_stream_container(sf_stream_t *s);
 static int sf_stream_named(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 static sf_verdict_e sf_stream_held_end(sf_stream_t *s, sf_tag_t *tag,
@@ -510,6 +520,11 @@ sf_stream_short_init(sf_stream_t *s)
     s->whole_tags = 0;
     s->flow_tags = 0;
 
+    /* the text runs of a block read whole (sf_stream_whole_run()) */
+#if (SF_STREAM_AVX2)
+    s->avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+#endif
+
     /* all block elements have ids below 64 (checked above): a word each */
     for (t = 0; t < 64 && t < SF_TAG_NTAGS; t++) {
         if (!sf_tag_is_block(t) || sf_tag_is_void(t) || sf_tag_is_rawtext(t)
@@ -961,6 +976,24 @@ sf_stream_end_at(const unsigned char *p, uint64_t word,
 }
 
 
+/* Whether the tag at q (avail bytes readable there) is "</a>" as written,
+ * where sf_stream_read_tag() would read it the short way (8 bytes). */
+static inline int
+sf_stream_link_end(const unsigned char *q, size_t avail)
+{
+    uint32_t  w, a;
+
+    if (avail < 8) {
+        return 0;
+    }
+
+    memcpy(&w, q, 4);
+    memcpy(&a, "</a>", 4);
+
+    return w == a;
+}
+
+
 /*
  * The text [c, q) of a block read whole, to the held block's text (q: the
  * '<' that ends it).  Returns q, or NULL when the held way must read the
@@ -983,36 +1016,147 @@ sf_stream_whole_text(sf_stream_t *s, const unsigned char *c,
 }
 
 
+#if (SF_STREAM_AVX2)
+
 /*
- * sf_stream_whole_text() of the text at c up to the first '<' before end.
- * A text that ends within sixteen bytes (a link's, a word between tags)
- * is found and copied with one load and one store, no call, where the
- * input and the text buffer have the room: the bytes stored past its end
- * are past the text's length, where nobody reads.
+ * The bytes at c to d while no '<' is among them, 64 then 32 a round
+ * while lim has them: the index of the first '<' (in the round that
+ * found it: stored whole), else how many were stored (under 32 left).
+ */
+SF_AVX2_TARGET static SF_NOINLINE size_t
+sf_stream_copy_avx2(unsigned char *d, const unsigned char *c, size_t lim)
+{
+    size_t    i;
+    uint64_t  lt;
+    __m256i   v, w, e, f, l;
+
+    l = _mm256_set1_epi8('<');
+
+    for (i = 0; i + 64 <= lim; i += 64) {
+        v = _mm256_loadu_si256((const __m256i *) (c + i));
+        w = _mm256_loadu_si256((const __m256i *) (c + i + 32));
+        _mm256_storeu_si256((__m256i *) (d + i), v);
+        _mm256_storeu_si256((__m256i *) (d + i + 32), w);
+        e = _mm256_cmpeq_epi8(v, l);
+        f = _mm256_cmpeq_epi8(w, l);
+
+        if (!_mm256_testz_si256(_mm256_or_si256(e, f),
+                                _mm256_or_si256(e, f)))
+        {
+            lt = (uint32_t) _mm256_movemask_epi8(e)
+                 | (uint64_t) (uint32_t) _mm256_movemask_epi8(f) << 32;
+
+            return i + (size_t) __builtin_ctzll(lt);
+        }
+    }
+
+    if (i + 32 <= lim) {
+        v = _mm256_loadu_si256((const __m256i *) (c + i));
+        _mm256_storeu_si256((__m256i *) (d + i), v);
+        lt = (uint32_t) _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, l));
+
+        return lt != 0 ? i + (size_t) __builtin_ctzll(lt) : i + 32;
+    }
+
+    return i;
+}
+
+#endif
+
+
+/*
+ * sf_stream_whole_text() of the text at c up to the first '<' before end,
+ * found and copied in one pass: each load is stored to the text buffer as
+ * it is tested for '<', while the input and the buffer have the room (the
+ * bytes stored past the text's end are past its length, where nobody
+ * reads); the last bytes (under sixteen within the room) by memchr() and
+ * sf_stream_whole_text().  A text that ends within 32 bytes (a link's,
+ * a word between tags, a paragraph's words before its link) takes one or
+ * two loads and stores, no call; a longer one the rest with AVX2 where
+ * the CPU has it (s->avx2), else sixteen bytes a round: a memchr() and a
+ * memcpy() of the same bytes cost twice the reads and two calls.
  */
 static inline const unsigned char *
 sf_stream_whole_run(sf_stream_t *s, const unsigned char *c,
     const unsigned char *end)
 {
 #if defined(__SSE2__) && !defined(SF_NO_SIMD)
-    unsigned  lt;
-    __m128i   v;
+    size_t          i, lim, room;
+    unsigned        lt;
+    __m128i         v;
+    unsigned char  *d;
 
-    if (end - c >= 16 && s->text_cap - s->text_len >= 16) {
+    lim = (size_t) (end - c);
+    room = s->text_cap - s->text_len;
+    lim = lim < room ? lim : room;
+    d = s->text + s->text_len;
+    i = 0;
+
+    if (lim >= 16) {
         v = _mm_loadu_si128((const __m128i *) c);
+        _mm_storeu_si128((__m128i *) d, v);
         lt = (unsigned) _mm_movemask_epi8(
                  _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
 
         if (lt != 0) {
-            _mm_storeu_si128((__m128i *) (s->text + s->text_len), v);
-            s->text_len += (size_t) __builtin_ctz(lt);
+            i = (size_t) __builtin_ctz(lt);
+            goto found;
+        }
 
-            return c + __builtin_ctz(lt);
+        i = 16;
+
+        if (lim >= 32) {
+            v = _mm_loadu_si128((const __m128i *) (c + 16));
+            _mm_storeu_si128((__m128i *) (d + 16), v);
+            lt = (unsigned) _mm_movemask_epi8(
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+
+            if (lt != 0) {
+                i += (size_t) __builtin_ctz(lt);
+                goto found;
+            }
+
+            i = 32;
+        }
+
+#if (SF_STREAM_AVX2)
+        if (s->avx2 && lim - i >= 32) {
+            /* a '<' at the count it returns is the first one */
+            i += sf_stream_copy_avx2(d + i, c + i, lim - i);
+
+            if (i < (size_t) (end - c) && c[i] == '<') {
+                goto found;
+            }
+        }
+#endif
+
+        for ( /* void */ ; i + 16 <= lim; i += 16) {
+            v = _mm_loadu_si128((const __m128i *) (c + i));
+            _mm_storeu_si128((__m128i *) (d + i), v);
+            lt = (unsigned) _mm_movemask_epi8(
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+
+            if (lt != 0) {
+                i += (size_t) __builtin_ctz(lt);
+                goto found;
+            }
         }
     }
+
+    /* [c, c + i) is stored, with no '<' in it */
+    s->text_len += i;
+    c += i;
 #endif
 
     return sf_stream_whole_text(s, c, memchr(c, '<', (size_t) (end - c)));
+
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+found:
+
+    s->text_len += i;
+
+    return c + i;
+#endif
 }
 
 
@@ -1212,6 +1356,21 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
         if (sf_stream_own_end(p, word, q, (size_t) (end - q), k)) {
             break;
+        }
+
+        /*
+         * "</a>", the commonest inline tag in a block's text: the lexer as
+         * sf_stream_read_tag() leaves it (sf_lexer_short_tag()), and the
+         * link ended, without the reader; nothing else to check of it
+         */
+        if (sf_stream_link_end(q, (size_t) (end - q))) {
+            s->lx.end = 1;
+            s->lx.name_len = 1;
+            s->lx.tag = SF_TAG_A;
+            s->lx.inert = 0;
+            tn = 4;
+            sf_stream_whole_inline(s, SF_TAG_A, 1, NULL);
+            continue;
         }
 
         tn = sf_stream_read_tag(s, q, (size_t) (end - q));
@@ -1425,8 +1584,9 @@ sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 }
 
 
-/* A block kept with no rule: counted, and its bytes sent. */
-static void
+/* A block kept with no rule: counted, and its bytes sent (inline at
+ * both places of sf_stream_decide(): most blocks end here). */
+static inline void
 sf_stream_kept(sf_stream_t *s, unsigned flags, const unsigned char *base,
     size_t len)
 {
@@ -1448,13 +1608,19 @@ sf_stream_kept(sf_stream_t *s, unsigned flags, const unsigned char *base,
  * already (sf_stream_whole_inline()), else they are made from s->slinks.
  * A block without a class or id to scope it by and with a short text is
  * told by the reject's tables alone; the block struct is built for the
- * others.
+ * others, and most of them are kept for sure by the reject
+ * (sf_rules_prejudge) right here: the rest of the decision is apart
+ * (sf_stream_decide_block()), out of their way.
  */
 static void
 sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len,
     int links)
 {
-    unsigned  flags;
+    int          kept;
+    uint64_t     may;
+    unsigned     flags;
+    sf_elt_t    *parent;
+    sf_block_t   b;
 
     flags = sf_stream_held_flags(s, s->h_own);
 
@@ -1465,22 +1631,6 @@ sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len,
         sf_stream_kept(s, flags, base, len);
         return;
     }
-
-    sf_stream_decide_block(s, base, len, flags, links);
-}
-
-
-/* The decision of a held block by the rules, whole. */
-static SF_NOINLINE void
-sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
-    unsigned flags, int links)
-{
-    int                    kept;
-    uint64_t               may;
-    sf_elt_t              *parent;
-    sf_block_t             b;
-    sf_action_e            act;
-    sf_decision_result_t   res;
 
     /* every field set here: no memset of the whole block on the hot path */
     b.tag = s->held_tag;
@@ -1533,22 +1683,37 @@ sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
 
     /* kept with no rule left nor a shape the detector reads: most blocks */
     if (kept && sf_stream_plain(s)) {
-        sf_stream_kept(s, flags, base, b.raw_len);
+        sf_stream_kept(s, flags, base, len);
         return;
     }
+
+    sf_stream_decide_block(s, &b, flags, kept, may);
+}
+
+
+/*
+ * The rest of the decision of a held block by the rules (b, built by
+ * sf_stream_decide(), and what sf_rules_prejudge() told: kept, may).
+ */
+static SF_NOINLINE void
+sf_stream_decide_block(sf_stream_t *s, sf_block_t *b, unsigned flags,
+    int kept, uint64_t may)
+{
+    sf_action_e            act;
+    sf_decision_result_t   res;
 
     memset(&res, 0, sizeof(sf_decision_result_t));
     res.action = SF_ACT_KEEP;
 
     if (!kept) {
-        sf_rules_decide_rest(s->rules, s->match, &b, may, &res);
+        sf_rules_decide_rest(s->rules, s->match, b, may, &res);
     }
 
     /* a footer no rule names, told by its shape */
     if (res.action == SF_ACT_KEEP && res.rule_id == NULL && s->shape != NULL
         && !res.limit_hit && !s->text_over)
     {
-        (void) sf_shape_decide(&b, s->shape, &res);
+        (void) sf_shape_decide(b, s->shape, &res);
     }
 
     s->stats.blocks_held++;
@@ -1571,7 +1736,7 @@ sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
     }
 
     if (s->explain != NULL) {
-        sf_explain_block(s->explain, &s->opt, &b, &res, act, s->text_over,
+        sf_explain_block(s->explain, &s->opt, b, &res, act, s->text_over,
                          s->h_in_off);
     }
 
@@ -1581,7 +1746,7 @@ sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
 
     if (res.rule_id != NULL && act != SF_ACT_KEEP) {
         s->stats.rules_fired++;
-        sf_stream_report(s, res.rule_id, act, b.raw_len, s->h_in_off);
+        sf_stream_report(s, res.rule_id, act, b->raw_len, s->h_in_off);
     }
 
     if (act != SF_ACT_KEEP && act != SF_ACT_DROP && res.source != NULL) {
@@ -1600,7 +1765,7 @@ sf_stream_decide_block(sf_stream_t *s, const unsigned char *base, size_t len,
     }
 
     if (s->opt.report || act == SF_ACT_KEEP || act == SF_ACT_KEEP_SOURCE) {
-        sf_stream_queue(s, base, b.raw_len);
+        sf_stream_queue(s, b->raw, b->raw_len);
         return;
     }
 

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "sf.h"
+#include "sf_stream.h"
 #include "sf_test_util.h"
 
 
@@ -65,6 +66,9 @@ static const char  rules_text[] =
 
 
 static sf_rules_t  *rules;
+
+/* run_reused() streams copy text runs without AVX2 (sf_stream_whole_run) */
+static int          no_avx2;
 
 
 static int
@@ -2034,6 +2038,10 @@ run_reused(const sf_options_t *opt, const char *page, size_t len,
     s = sf_stream_create(rules, opt, &sf_malloc_allocator);
     assert_non_null(s);
 
+    if (no_avx2) {
+        s->avx2 = 0;
+    }
+
     for (pos = 0; pos < len; pos += n) {
         *r = *r * 1103515245u + 12345u;
         n = chunk == 0 ? len
@@ -2233,6 +2241,91 @@ test_whole_runs(void **state)
 
 
 /*
+ * The text runs of a block read whole are found and copied in one pass:
+ * sixteen bytes, then with AVX2 64 and 32 a round, then sixteen a round,
+ * then the last bytes, within the text buffer's room and the input.
+ * Against the held way (byte by byte): runs of 0 to 150 bytes, "buy now"
+ * (a rule drops the paragraph) at every place across the rounds' ends
+ * and '<' after it at every distance, text buffers around the rounds'
+ * sizes, whole and in random chunks (the input's end within a run), with
+ * and without AVX2.
+ */
+static void
+test_whole_long_runs(void **state)
+{
+    size_t          i, j, k, len, at, tl;
+    unsigned        r, x;
+    sf_options_t    opt;
+    sf_test_out_t   ref, out;
+    static char     page[98304];
+    char            block[512], a[160], b[16];
+    static const size_t  caps[] = { 15, 16, 17, 31, 32, 48, 63, 64, 65, 80,
+                                    96, 97, 128, 160, 4096 };
+
+    (void) state;
+
+    len = page_add(page, sizeof(page), 0,
+                   "<html><head><title>T</title></head><body><main>"
+                   "<article><p>first</p>", 1);
+    x = 7;
+
+    for (k = 0; k <= 150; k++) {
+        for (i = 0; i < k; i++) {
+            x = x * 1103515245u + 12345u;
+            a[i] = (x >> 16) % 5 == 0 ? ' ' : (char) ('a' + (x >> 16) % 26);
+        }
+
+        a[k] = '\0';
+
+        /* "buy now" ending at every place of the run, every other block */
+        if (k >= 7 && (k & 1)) {
+            at = (k * 13) % (k - 6);
+            memcpy(a + at, "buy now", 7);
+        }
+
+        tl = k % 11;
+        memcpy(b, "bbbbbbbbbbb", tl);
+        b[tl] = '\0';
+
+        snprintf(block, sizeof(block), "<p>%s<a href=\"/x\">%s</a>%s</p>\n",
+                 a, b, a + k / 2);
+        len = page_add(page, sizeof(page), len, block, 1);
+
+        snprintf(block, sizeof(block), "<p>%s%s</p>\n", a, a + k / 3);
+        len = page_add(page, sizeof(page), len, block, 1);
+    }
+
+    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+    sf_options_init(&opt);
+
+    for (j = 0; j < sizeof(caps) / sizeof(caps[0]); j++) {
+        opt.limits.max_text = caps[j];
+        r = 5;
+        no_avx2 = 0;
+        run_reused(&opt, page, len, 1, 4096, &r, &ref);
+
+        if (caps[j] == 4096) {
+            assert_true(ref.stats.blocks_removed >= 60);
+        }
+
+        for (i = 0; i < 4; i++) {
+            no_avx2 = (int) (i & 1);
+            run_reused(&opt, page, len, i < 2 ? 0 : (size_t) -1, 65536, &r,
+                       &out);
+            assert_int_equal(out.len, ref.len);
+            assert_memory_equal(out.data, ref.data, ref.len);
+            assert_memory_equal(&out.stats, &ref.stats, sizeof(sf_stats_t));
+            sf_test_out_free(&out);
+        }
+
+        sf_test_out_free(&ref);
+    }
+
+    no_avx2 = 0;
+}
+
+
+/*
  * A short block's reader that meets an inline tag hands the first '<' it
  * found on to the whole block's reader, which does not look for it again
  * but must still bound it by the hold-back's room, as its own search
@@ -2412,6 +2505,7 @@ main(void)
         cmocka_unit_test(test_whole_blocks),
         cmocka_unit_test(test_whole_direct),
         cmocka_unit_test(test_whole_runs),
+        cmocka_unit_test(test_whole_long_runs),
         cmocka_unit_test(test_whole_handoff),
         cmocka_unit_test(test_container_first_block),
         cmocka_unit_test(test_container_credit),
