@@ -94,6 +94,19 @@ typedef struct {
 } sf_lexer_t;
 
 
+/*
+ * The state of plain raw text (sf_lexer.c's SF_LX_RAW, checked there):
+ * the feed loop asks for it inline after each of a script's tags.
+ */
+#define SF_LEXER_RAW  19
+
+static inline int
+sf_lexer_in_raw(const sf_lexer_t *lx)
+{
+    return lx->state == SF_LEXER_RAW;
+}
+
+
 void sf_lexer_init(sf_lexer_t *lx);
 size_t sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
     sf_lex_event_e *event);
@@ -117,7 +130,6 @@ size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
  * attributes, a script's "<!", a '<' too near len.  The feed loop's way
  * through the scripts of a page without a turn per '<'.
  */
-int sf_lexer_in_raw(const sf_lexer_t *lx);
 size_t sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p,
     size_t len, size_t *tag_len);
 void sf_lexer_raw_end(sf_lexer_t *lx);
