@@ -720,11 +720,28 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
 again:
 
     if (!sf_lexer_in_text(&s->lx)) {
-        if (sf_lexer_in_raw(&s->lx)) {
-            return sf_stream_fast_raw(s, io) | taken;
+        if (!sf_lexer_in_raw(&s->lx)) {
+            return taken;
         }
 
-        return taken;
+        if (!sf_stream_fast_raw(s, io)) {
+            return taken;
+        }
+
+        /*
+         * A script's text and end tag taken: what follows is read in this
+         * turn, as after a tag (the loop's turn would do nothing first).
+         */
+        if (s->q_n != 0 || io->avail_in == 0 || s->tok || s->tok_over) {
+            return 1;
+        }
+
+        if (s->hold_len != 0) {
+            sf_stream_compact(s);
+        }
+
+        taken = 1;
+        goto again;
     }
 
     p = io->next_in;
