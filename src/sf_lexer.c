@@ -1405,7 +1405,7 @@ sf_lexer_raw_any(const sf_lexer_t *lx, const unsigned char *p,
 
 
 void
-sf_lexer_raw_end(sf_lexer_t *lx)
+sf_lexer_raw_end_any(sf_lexer_t *lx)
 {
     /* as sf_lexer_scan() leaves the lexer after the end tag's '>' */
     lx->tag = lx->raw_tag;

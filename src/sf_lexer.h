@@ -132,7 +132,25 @@ size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
  */
 size_t sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p,
     size_t len, size_t *tag_len);
-void sf_lexer_raw_end(sf_lexer_t *lx);
+void sf_lexer_raw_end_any(sf_lexer_t *lx);
+
+/* Inline outside templates (the data state is 0, sf_lexer_in_text()). */
+static inline void
+sf_lexer_raw_end(sf_lexer_t *lx)
+{
+    if (lx->tmpl != 0) {
+        sf_lexer_raw_end_any(lx);
+        return;
+    }
+
+    lx->tag = lx->raw_tag;
+    lx->name_len = lx->raw_len;
+    lx->end = 1;
+    lx->inert = 0;
+    lx->esc = 0;
+    lx->state = 0;
+    lx->kind = SF_LEX_TEXT;
+}
 /*
  * The bytes of the little-endian word w equal to c, as their high bits:
  * the lowest one flagged is the first such byte (a borrow may flag bytes
