@@ -695,6 +695,38 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 
 /*
+ * sf_stream_compact() between two tokens of the fused loop, no token in
+ * the hold-back: in PASS nothing there is kept (a block just sent), and
+ * the buffer is emptied inline.
+ */
+static inline void
+sf_stream_compact_next(sf_stream_t *s)
+{
+    size_t  base;
+
+    if (s->hold_len == 0) {
+        return;
+    }
+
+    if (s->mode != SF_MODE_PASS) {
+        sf_stream_compact(s);
+        return;
+    }
+
+    base = s->hold_len;
+    s->hold_len = 0;
+
+    if (s->h_start >= base) {
+        s->h_start -= base;
+    }
+
+    if (s->t_start >= base) {
+        s->t_start -= base;
+    }
+}
+
+
+/*
  * The fused loop's common cases, in the lexer's data state: a text run up
  * to the next '<' moves in one copy to where the mode sends it, and a tag
  * that ends within the input (and the hold-back room) is read at once and
@@ -736,9 +768,7 @@ again:
             return 1;
         }
 
-        if (s->hold_len != 0) {
-            sf_stream_compact(s);
-        }
+        sf_stream_compact_next(s);
 
         taken = 1;
         goto again;
@@ -864,10 +894,7 @@ again:
      * and text runs of a page follow each other this way.
      */
     if (s->q_n == 0 && io->avail_in > 0 && !s->tok && !s->tok_over) {
-        if (s->hold_len != 0) {
-            sf_stream_compact(s);
-        }
-
+        sf_stream_compact_next(s);
         taken = 1;
         goto again;
     }
