@@ -1320,7 +1320,7 @@ static size_t sf_lexer_raw_any(const sf_lexer_t *lx, const unsigned char *p,
 
 
 size_t
-sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p, size_t len,
+sf_lexer_raw_scan(const sf_lexer_t *lx, const unsigned char *p, size_t len,
     size_t *tag_len)
 {
     const unsigned char  *q;
