@@ -59,6 +59,10 @@ enum {
 };
 
 
+/* sf_lexer_in_raw() and sf_lexer_short_tag() use the number, inline */
+typedef char  sf_lexer_raw_state_ok[SF_LX_RAW == SF_LEXER_RAW ? 1 : -1];
+
+
 static const char  sf_lexer_cdata[] = "[CDATA[";
 static const char  sf_lexer_script[] = "script";
 
@@ -1228,13 +1232,6 @@ sf_lexer_tag_rest(sf_lexer_t *lx, const unsigned char **pp,
 }
 
 
-int
-sf_lexer_in_raw(const sf_lexer_t *lx)
-{
-    return lx->state == SF_LX_RAW;
-}
-
-
 #if (SF_LEXER_SSE2)
 
 /*
@@ -1323,7 +1320,7 @@ static size_t sf_lexer_raw_any(const sf_lexer_t *lx, const unsigned char *p,
 
 
 size_t
-sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p, size_t len,
+sf_lexer_raw_scan(const sf_lexer_t *lx, const unsigned char *p, size_t len,
     size_t *tag_len)
 {
     const unsigned char  *q;
@@ -1408,7 +1405,7 @@ sf_lexer_raw_any(const sf_lexer_t *lx, const unsigned char *p,
 
 
 void
-sf_lexer_raw_end(sf_lexer_t *lx)
+sf_lexer_raw_end_any(sf_lexer_t *lx)
 {
     /* as sf_lexer_scan() leaves the lexer after the end tag's '>' */
     lx->tag = lx->raw_tag;
@@ -1427,6 +1424,24 @@ sf_lexer_tag_read(sf_lexer_t *lx, const unsigned char *name, size_t n,
     lx->end = end;
     lx->name_len = (unsigned) n;
     lx->tag = tag;
+
+    if (sf_tag_is_rawtext(tag) && n >= 4 && n <= 8 && !end
+        && tag != SF_TAG_PLAINTEXT)
+    {
+        /*
+         * "<script>", "<style>": raw text entered as sf_lexer_tag_end()
+         * enters it, the name kept in two copies of four bytes (its end
+         * tag is matched against it) rather than a call.
+         */
+        memcpy(lx->name, name, 4);
+        memcpy(lx->name + n - 4, name + n - 4, 4);
+        lx->inert = (lx->tmpl > 0);
+        lx->raw_tag = tag;
+        lx->raw_len = (unsigned) n;
+        lx->state = SF_LX_RAW;
+        lx->kind = SF_LEX_RAW;
+        return;
+    }
 
     if (sf_tag_is_rawtext(tag)) {
         /* the end tag of the raw text is matched against the name */

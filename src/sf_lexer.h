@@ -94,6 +94,19 @@ typedef struct {
 } sf_lexer_t;
 
 
+/*
+ * The state of plain raw text (sf_lexer.c's SF_LX_RAW, checked there):
+ * the feed loop asks for it inline after each of a script's tags.
+ */
+#define SF_LEXER_RAW  19
+
+static inline int
+sf_lexer_in_raw(const sf_lexer_t *lx)
+{
+    return lx->state == SF_LEXER_RAW;
+}
+
+
 void sf_lexer_init(sf_lexer_t *lx);
 size_t sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
     sf_lex_event_e *event);
@@ -117,10 +130,74 @@ size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
  * attributes, a script's "<!", a '<' too near len.  The feed loop's way
  * through the scripts of a page without a turn per '<'.
  */
-int sf_lexer_in_raw(const sf_lexer_t *lx);
-size_t sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p,
+size_t sf_lexer_raw_scan(const sf_lexer_t *lx, const unsigned char *p,
     size_t len, size_t *tag_len);
-void sf_lexer_raw_end(sf_lexer_t *lx);
+void sf_lexer_raw_end_any(sf_lexer_t *lx);
+
+/*
+ * sf_lexer_raw_scan()'s answer when its first sixteen-byte step finds the
+ * plain end tag (a short script: "var a = 1;</script>"), inline; anything
+ * else is asked of it from p again.
+ */
+static inline size_t
+sf_lexer_raw_run(const sf_lexer_t *lx, const unsigned char *p, size_t len,
+    size_t *tag_len)
+{
+#if (SF_LEXER_H_SSE2) && defined(__BYTE_ORDER__)                            \
+    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    unsigned              bits;
+    uint64_t              a, b;
+    __m128i               v, w;
+    const unsigned char  *q;
+
+    if (len >= 18 + lx->raw_len && lx->raw_len <= 8) {
+        v = _mm_loadu_si128((const __m128i *) (const void *) p);
+        w = _mm_loadu_si128((const __m128i *) (const void *) (p + 1));
+        bits = (unsigned) _mm_movemask_epi8(
+                   _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+                       _mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('/')),
+                                    _mm_cmpeq_epi8(w, _mm_set1_epi8('!')))));
+        q = p + __builtin_ctz(bits | 0x10000);
+
+        if (bits != 0 && (size_t) (p + len - q) >= 18 + lx->raw_len
+            && q[1] == '/' && q[2 + lx->raw_len] == '>')
+        {
+            /* the name in any case, as sf_lexer_raw_scan() compares it */
+            memcpy(&a, q + 2, 8);
+            memcpy(&b, lx->name, 8);
+            a = (a ^ b) & 0xdfdfdfdfdfdfdfdfULL;
+
+            if (lx->raw_len == 8
+                ? a == 0
+                : (a & (((uint64_t) 1 << (8 * lx->raw_len)) - 1)) == 0)
+            {
+                *tag_len = lx->raw_len + 3;
+                return (size_t) (q - p);
+            }
+        }
+    }
+#endif
+
+    return sf_lexer_raw_scan(lx, p, len, tag_len);
+}
+
+/* Inline outside templates (the data state is 0, sf_lexer_in_text()). */
+static inline void
+sf_lexer_raw_end(sf_lexer_t *lx)
+{
+    if (lx->tmpl != 0) {
+        sf_lexer_raw_end_any(lx);
+        return;
+    }
+
+    lx->tag = lx->raw_tag;
+    lx->name_len = lx->raw_len;
+    lx->end = 1;
+    lx->inert = 0;
+    lx->esc = 0;
+    lx->state = 0;
+    lx->kind = SF_LEX_TEXT;
+}
 /*
  * The bytes of the little-endian word w equal to c, as their high bits:
  * the lowest one flagged is the first such byte (a borrow may flag bytes

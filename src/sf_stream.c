@@ -695,6 +695,38 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 
 /*
+ * sf_stream_compact() between two tokens of the fused loop, no token in
+ * the hold-back: in PASS nothing there is kept (a block just sent), and
+ * the buffer is emptied inline.
+ */
+static inline void
+sf_stream_compact_next(sf_stream_t *s)
+{
+    size_t  base;
+
+    if (s->hold_len == 0) {
+        return;
+    }
+
+    if (s->mode != SF_MODE_PASS) {
+        sf_stream_compact(s);
+        return;
+    }
+
+    base = s->hold_len;
+    s->hold_len = 0;
+
+    if (s->h_start >= base) {
+        s->h_start -= base;
+    }
+
+    if (s->t_start >= base) {
+        s->t_start -= base;
+    }
+}
+
+
+/*
  * The fused loop's common cases, in the lexer's data state: a text run up
  * to the next '<' moves in one copy to where the mode sends it, and a tag
  * that ends within the input (and the hold-back room) is read at once and
@@ -720,11 +752,26 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
 again:
 
     if (!sf_lexer_in_text(&s->lx)) {
-        if (sf_lexer_in_raw(&s->lx)) {
-            return sf_stream_fast_raw(s, io) | taken;
+        if (!sf_lexer_in_raw(&s->lx)) {
+            return taken;
         }
 
-        return taken;
+        if (!sf_stream_fast_raw(s, io)) {
+            return taken;
+        }
+
+        /*
+         * A script's text and end tag taken: what follows is read in this
+         * turn, as after a tag (the loop's turn would do nothing first).
+         */
+        if (s->q_n != 0 || io->avail_in == 0 || s->tok || s->tok_over) {
+            return 1;
+        }
+
+        sf_stream_compact_next(s);
+
+        taken = 1;
+        goto again;
     }
 
     p = io->next_in;
@@ -732,7 +779,23 @@ again:
     room = s->hold_cap - s->hold_len;
     moved = 0;
 
-    if (*p != '<') {
+    /*
+     * The one newline (or space) between two blocks, the most common text
+     * of a page: sent as the loop below sends white space in the body,
+     * byte by byte, and the tag after it read at once.
+     */
+    if (n > 1 && p[1] == '<' && sf_stream_space(*p) && io->avail_out > 0
+        && s->mode == SF_MODE_PASS && s->in_body && !s->in_head)
+    {
+        *io->next_out++ = *p;
+        io->avail_out--;
+        s->stats.bytes_out++;
+        sf_stream_took(s, io, 1);
+        p++;
+        n--;
+        moved = 1;
+
+    } else if (*p != '<') {
         m = 0;
 
         if (s->mode == SF_MODE_PASS && s->in_body && !s->in_head) {
@@ -831,10 +894,7 @@ again:
      * and text runs of a page follow each other this way.
      */
     if (s->q_n == 0 && io->avail_in > 0 && !s->tok && !s->tok_over) {
-        if (s->hold_len != 0) {
-            sf_stream_compact(s);
-        }
-
+        sf_stream_compact_next(s);
         taken = 1;
         goto again;
     }

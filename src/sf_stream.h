@@ -300,7 +300,8 @@ extern const size_t  sf_stream_default_credit_len;
 static inline int
 sf_stream_space(unsigned char c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    /* ' ', '\t', '\n', '\f', '\r' as bits: one test */
+    return c <= ' ' && ((0x100003600ULL >> c) & 1);
 }
 
 
@@ -560,8 +561,32 @@ sf_stream_attrs_named(const sf_tag_t *tag)
 
 unsigned sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a);
 void sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
-void sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
+void sf_stream_push_any(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
     size_t id_len, const unsigned char *cls, size_t cls_len, unsigned own);
+
+/*
+ * The open element t, with its id and class values (NULL: none) and own
+ * flags: a bare one (a container opened by the block readers) set inline,
+ * the others by sf_stream_push_any().
+ */
+static inline void
+sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
+    size_t id_len, const unsigned char *cls, size_t cls_len, unsigned own)
+{
+    if (id == NULL && cls == NULL && s->depth < SF_STACK_MAX
+        && !sf_tag_is_void(t))
+    {
+        (void) sf_stream_elt_new(s, t, own);
+
+        if (own & SF_BLOCK_IN_ENTRY) {
+            s->first_done = 0;
+        }
+
+        return;
+    }
+
+    sf_stream_push_any(s, t, id, id_len, cls, cls_len, own);
+}
 int sf_stream_open(sf_stream_t *s, sf_tag_e t);
 void sf_stream_pop(sf_stream_t *s, sf_tag_e t);
 

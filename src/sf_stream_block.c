@@ -1199,7 +1199,7 @@ sf_stream_first_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         && m <= io->avail_out
         && sf_stream_end_at(p, word, io->next_in, io->avail_in, k))
     {
-        sf_stream_pop(s, t);
+        sf_stream_pop_top(s, t);
         sf_stream_out_head(s, io, io->next_in, m);
         sf_stream_took_block(s, io, m, t, k);
     }

@@ -500,10 +500,12 @@ sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a)
 
 /*
  * An element opens with what is already known of it: a held block that
- * turns out to be a container has its id, class and flags at hand.
+ * turns out to be a container has its id, class and flags at hand.  The
+ * whole way of sf_stream_push_elt() (sf_stream.h), which sets a bare one
+ * inline.
  */
 void
-sf_stream_push_elt(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
+sf_stream_push_any(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
     size_t id_len, const unsigned char *cls, size_t cls_len, unsigned own)
 {
     sf_elt_t  *e;

@@ -140,6 +140,7 @@ lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
                         assert_int_equal(general.kind, lx.kind);
                         assert_int_equal(general.inert, lx.inert);
                         assert_int_equal(general.raw_len, lx.raw_len);
+                        assert_int_equal(general.raw_tag, lx.raw_tag);
                         assert_int_equal(general.tmpl, lx.tmpl);
                         if (sf_tag_is_rawtext(lx.tag)) {
                             /* its end tag is matched against the name */

@@ -1522,6 +1522,73 @@ test_short_runs(void **state)
 
 
 /*
+ * White space between the blocks of the body (the one newline or space
+ * before a tag is sent at once by sf_stream_fast()) and scripts (read on
+ * in the same turn after their end tag): random pages of lists, figures,
+ * paragraphs, containers and scripts, apart by no space, one, or several,
+ * come out whole as byte by byte, where neither way is taken; so do they
+ * cut short at each of their last bytes (a page ending at "\n" and
+ * "\n<") and through output windows of 1 to 24 bytes.
+ */
+static void
+test_block_spaces(void **state)
+{
+    size_t         len, cut, w, i, j;
+    unsigned       seed, x;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    char           page[8192];
+
+    static const char  *parts[] = {
+        "<ul><li>one</li><li>two</li></ul>", "<p>a short line</p>",
+        "<script>var a = 1 < 2;</script>", "<style>p { }</style>",
+        "<figure><img src=\"a.jpg\"><figcaption>cap</figcaption></figure>",
+        "<div>", "</div>", "<section><p>x</p></section>", "text",
+        "<p>buy it now please</p>", "<script></script>"
+    };
+    static const char  *spaces[] = {
+        "", "\n", " ", "\t", "\r\n", "\n\n", "  ", "\f", "\n "
+    };
+
+    (void) state;
+
+    seed = random_seed("test_block_spaces");
+
+    r = sf_test_rules(short_rules, 0);
+    assert_non_null(r);
+
+    for (i = 0; i < 16; i++) {
+        sf_options_init(&opt);
+
+        len = page_add(page, sizeof(page), 0,
+                       "<html><head><title>T</title></head><body><main>"
+                       "<article><p>first</p>", 1);
+
+        for (j = 0; j < 10 + i * 4; j++) {
+            seed = seed * 1103515245u + 12345u;
+            x = seed >> 8;
+            len = page_add(page, sizeof(page), len, spaces[x % 9], 1);
+            len = page_add(page, sizeof(page), len, parts[(x >> 4) % 11], 1);
+        }
+
+        len = page_add(page, sizeof(page), len, "\n" PAGE_TAIL, 1);
+
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+
+        for (cut = len - 60; cut < len; cut++) {
+            check_whole_as_bytes(r, &opt, page, cut, 65536);
+        }
+
+        for (w = 1; w <= 24; w++) {
+            check_whole_as_bytes(r, &opt, page, len, w);
+        }
+    }
+
+    sf_rules_destroy(r);
+}
+
+
+/*
  * The end tag right after a run of short blocks or a container opened
  * (the list's "</ul>") is read and closed by sf_stream_fast_tag() at once.
  * Random nests of containers, short blocks and end tags (matching the
@@ -2501,6 +2568,7 @@ main(void)
         cmocka_unit_test(test_fixture_page),
         cmocka_unit_test(test_short_blocks),
         cmocka_unit_test(test_short_runs),
+        cmocka_unit_test(test_block_spaces),
         cmocka_unit_test(test_run_ends),
         cmocka_unit_test(test_whole_blocks),
         cmocka_unit_test(test_whole_direct),
