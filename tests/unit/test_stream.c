@@ -1522,6 +1522,92 @@ test_short_runs(void **state)
 
 
 /*
+ * Runs of short blocks at the start of an entry, where the entry's first
+ * text block is still to come: the short way reads them apart (it asks
+ * the tables of a first block while no block with text has come), and
+ * must find the same first block as the held way.  Items of white space
+ * alone or none before one with text, a lead a "position first" rule
+ * drops when it is the first, and items the tables keep: random runs come
+ * out whole as byte by byte, through output windows around a block's
+ * size too; and the lead goes where it is first, stays where it is not.
+ */
+static void
+test_short_entry_first(void **state)
+{
+    size_t         len, w, i, j;
+    unsigned       seed, x;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    sf_test_out_t  out;
+    char           page[8192];
+
+    static const char  text[] =
+        "rule lead\n"
+        "    scope p li\n"
+        "    contains \"breaking story\"\n"
+        "    position first\n"
+        "    action drop\n"
+        "end\n";
+    static const char  *items[] = {
+        "<li> </li>", "<li></li>", "<li>\n \t</li>", "<li>breaking story</li>",
+        "<li>x</li>", "<li>ab</li>", "<li>&amp;</li>", "<li>  </li>"
+    };
+
+#define HEAD  "<html><head><title>T</title></head><body><main><article>"
+#define LEAD  "<li>breaking story</li>"
+
+    (void) state;
+
+    sf_options_init(&opt);
+    r = sf_test_rules(text, 0);
+    assert_non_null(r);
+    seed = random_seed("test_short_entry_first");
+
+    for (i = 0; i < 200; i++) {
+        len = page_add(page, sizeof(page), 0, HEAD "<ul>", 1);
+
+        for (j = 0; j < 1 + i % 9; j++) {
+            seed = seed * 1103515245u + 12345u;
+            x = seed >> 8;
+            len = page_add(page, sizeof(page), len, items[x % 8], 1);
+        }
+
+        len = page_add(page, sizeof(page), len,
+                       "</ul><p>breaking story</p><p>y</p>" PAGE_TAIL, 1);
+
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+
+        if (i % 20 == 0) {
+            for (w = 16; w < 48; w++) {
+                check_whole_as_bytes(r, &opt, page, len, w);
+            }
+        }
+    }
+
+    /* after items with no text the lead is the first: dropped */
+    len = page_add(page, sizeof(page), 0,
+                   HEAD "<ul><li> </li><li></li>" LEAD LEAD "<li>x</li></ul>"
+                   PAGE_TAIL, 1);
+    sf_test_check(r, &opt, page, len, HEAD "<ul><li> </li><li></li>"
+                  LEAD "<li>x</li></ul>" PAGE_TAIL,
+                  len - (sizeof(LEAD) - 1), &out);
+    sf_test_out_free(&out);
+
+    /* after one with text it is not: kept */
+    len = page_add(page, sizeof(page), 0,
+                   HEAD "<ul><li>x</li>" LEAD "<li>y</li></ul>" PAGE_TAIL, 1);
+    sf_test_check(r, &opt, page, len, page, len, &out);
+    assert_int_equal(out.stats.blocks_held, 3);
+    sf_test_out_free(&out);
+
+#undef HEAD
+#undef LEAD
+
+    sf_rules_destroy(r);
+}
+
+
+/*
  * White space between the blocks of the body (the one newline or space
  * before a tag is sent at once by sf_stream_fast()) and scripts (read on
  * in the same turn after their end tag): random pages of lists, figures,
@@ -2568,6 +2654,7 @@ main(void)
         cmocka_unit_test(test_fixture_page),
         cmocka_unit_test(test_short_blocks),
         cmocka_unit_test(test_short_runs),
+        cmocka_unit_test(test_short_entry_first),
         cmocka_unit_test(test_block_spaces),
         cmocka_unit_test(test_run_ends),
         cmocka_unit_test(test_whole_blocks),
