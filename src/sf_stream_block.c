@@ -50,6 +50,9 @@ static sf_verdict_e sf_stream_held_start(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a);
 static sf_verdict_e sf_stream_held_rest(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a);
+static size_t sf_stream_short_entry(sf_stream_t *s, sf_io_t *io,
+    const unsigned char *p, size_t n, size_t m, size_t *next, uint64_t word,
+    unsigned flags, unsigned below, const unsigned char *q, int calm);
 static size_t sf_stream_whole_read(sf_stream_t *s, sf_io_t *io,
     const unsigned char *p, size_t n, size_t m, const sf_attrs_t *own_attrs,
     unsigned own, size_t *next, uint64_t word, const unsigned char *first);
@@ -1457,60 +1460,26 @@ held_way:
 
 
 /*
- * Short blocks read whole from the input in PASS, where most of a page's
- * list items, cells, captions and short paragraphs are: "<T>" without
- * attributes for a tag of s->short_tags, text with no tag in it, "</T>",
- * within the input, the output window and the hold-back's room; and the
- * blocks of the same start tag right after it, as a run.  When the held
- * way would keep each by the bare tables (sf_stream_decide()), they are
- * kept here with the same counts and flags, and their bytes go out in one
- * copy from the input: nothing is held, nothing read twice.  Returns the
- * bytes taken, or 0 with nothing changed: the held way reads the block.
- * The caller read the start tag (m bytes at p, the lexer's tag, no
- * attributes: m is the name's length and two) and checked the rest of
- * what the held way's start needs: PASS in the body after the head,
- * nothing queued, nobody explaining.  *next, set by
- * sf_stream_whole_block() alone: the length of the start tag at
- * io->next_in it read (else 0).  sf_stream_short_block() (sf_stream.h)
- * checked that the start closes no open element and that text follows
- * it.
+ * The blocks of sf_stream_short_run() from its first, whose text ends at
+ * q (calm or not), first when it may be the entry's first text block;
+ * word, flags and below as it found them.  Inline at both places: the
+ * common way knows first is 0.
  */
-size_t
-sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
-    size_t n, size_t m, size_t *next)
+static SF_TEXT_INLINE size_t
+sf_stream_short_loop(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, size_t *next, uint64_t word, unsigned flags,
+    unsigned below, const unsigned char *q, int calm, int first)
 {
-    int                    calm, first;
     size_t                 k, len, total, lim;
-    uint64_t               word;
-    unsigned               flags, below, count;
+    unsigned               count;
     sf_tag_e               t;
     sf_stream_run_t        r;
-    const unsigned char   *b, *q, *end;
+    const unsigned char   *b, *end;
 
     t = s->lx.tag;
     k = m - 2;
-
-    /*
-     * sf_stream_held_flags() of these blocks but the entry's first: how
-     * long a text the tables keep tells how far to look.  A run leaves the
-     * open elements as they are: the same for all of it.
-     */
-    flags = sf_stream_flags(s) | (s->code > 0 ? SF_BLOCK_IN_CODE : 0);
-    below = sf_stream_bare_below(s, t, 0, flags);
     lim = below & SF_BARE_MAX;
     end = p + n;
-
-    word = sf_stream_end_word(p, n, k);
-
-    /* most blocks the tables do not keep end here: a longer text */
-    q = sf_stream_text_end(p + m, end, lim, &calm);
-
-    if (q == NULL || ((below & SF_BARE_CALM) && !calm)) {
-        return sf_stream_whole_read(s, io, p, n, m, &sf_stream_no_attrs, 0,
-                                    next, word, q);
-    }
-
-    first = (flags & SF_BLOCK_IN_ENTRY) && !s->first_done;
     total = 0;
     count = 0;
     b = p;
@@ -1581,6 +1550,84 @@ sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     sf_stream_took_block(s, io, total, t, k);
 
     return total;
+}
+
+
+/*
+ * Short blocks read whole from the input in PASS, where most of a page's
+ * list items, cells, captions and short paragraphs are: "<T>" without
+ * attributes for a tag of s->short_tags, text with no tag in it, "</T>",
+ * within the input, the output window and the hold-back's room; and the
+ * blocks of the same start tag right after it, as a run.  When the held
+ * way would keep each by the bare tables (sf_stream_decide()), they are
+ * kept here with the same counts and flags, and their bytes go out in one
+ * copy from the input: nothing is held, nothing read twice.  Returns the
+ * bytes taken, or 0 with nothing changed: the held way reads the block.
+ * The caller read the start tag (m bytes at p, the lexer's tag, no
+ * attributes: m is the name's length and two) and checked the rest of
+ * what the held way's start needs: PASS in the body after the head,
+ * nothing queued, nobody explaining.  *next, set by
+ * sf_stream_whole_block() alone: the length of the start tag at
+ * io->next_in it read (else 0).  sf_stream_short_block() (sf_stream.h)
+ * checked that the start closes no open element and that text follows
+ * it.
+ */
+size_t
+sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, size_t *next)
+{
+    int                    calm;
+    size_t                 k, lim;
+    uint64_t               word;
+    unsigned               flags, below;
+    sf_tag_e               t;
+    const unsigned char   *q, *end;
+
+    t = s->lx.tag;
+    k = m - 2;
+
+    /*
+     * sf_stream_held_flags() of these blocks but the entry's first: how
+     * long a text the tables keep tells how far to look.  A run leaves the
+     * open elements as they are: the same for all of it.
+     */
+    flags = sf_stream_flags(s) | (s->code > 0 ? SF_BLOCK_IN_CODE : 0);
+    below = sf_stream_bare_below(s, t, 0, flags);
+    lim = below & SF_BARE_MAX;
+    end = p + n;
+
+    word = sf_stream_end_word(p, n, k);
+
+    /* most blocks the tables do not keep end here: a longer text */
+    q = sf_stream_text_end(p + m, end, lim, &calm);
+
+    if (q == NULL || ((below & SF_BARE_CALM) && !calm)) {
+        return sf_stream_whole_read(s, io, p, n, m, &sf_stream_no_attrs, 0,
+                                    next, word, q);
+    }
+
+    /*
+     * the entry's first text block still to come (rare: once an entry):
+     * apart, so that the common way has none of its checks
+     */
+    if ((flags & SF_BLOCK_IN_ENTRY) && !s->first_done) {
+        return sf_stream_short_entry(s, io, p, n, m, next, word, flags,
+                                     below, q, calm);
+    }
+
+    return sf_stream_short_loop(s, io, p, n, m, next, word, flags, below, q,
+                                calm, 0);
+}
+
+
+/* sf_stream_short_loop() of a run that may hold the entry's first block. */
+static SF_NOINLINE size_t
+sf_stream_short_entry(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, size_t *next, uint64_t word, unsigned flags,
+    unsigned below, const unsigned char *q, int calm)
+{
+    return sf_stream_short_loop(s, io, p, n, m, next, word, flags, below, q,
+                                calm, 1);
 }
 
 
