@@ -121,6 +121,70 @@ size_t sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
  */
 size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
 /*
+ * sf_lexer_tag() for the commonest link, "<a href=\"...\">" written so (one
+ * attribute, in lower case, one space before it, nothing after its
+ * value), in the data state: its length, the lexer as sf_lexer_tag()
+ * leaves it (the one attribute recorded, value at byte 9 of the tag);
+ * 0, the lexer untouched, for any other tag or one that goes on past len.
+ * A held block read whole (sf_stream_whole_read()) needs only the
+ * address of such a link: no attribute to look up.
+ */
+static inline size_t
+sf_lexer_tag_link(sf_lexer_t *lx, const unsigned char *p, size_t len)
+{
+    uint64_t              w;
+    const unsigned char  *q;
+#if (SF_LEXER_H_SSE2)
+    unsigned              bits;
+#endif
+
+    if (len < 11) {
+        return 0;
+    }
+
+    memcpy(&w, p, 8);
+
+    if (w != SF_TAG_KEY8('<', 'a', ' ', 'h', 'r', 'e', 'f', '=')
+        || p[8] != '"')
+    {
+        return 0;
+    }
+
+    /* the value's end quote: most addresses are short, one compare */
+#if (SF_LEXER_H_SSE2)
+    if (len >= 9 + 16) {
+        bits = (unsigned) _mm_movemask_epi8(
+                   _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)
+                                                  (const void *) (p + 9)),
+                                  _mm_set1_epi8('"')));
+        q = (bits != 0) ? p + 9 + __builtin_ctz(bits)
+                        : memchr(p + 9 + 16, '"', len - 9 - 16);
+    } else
+#endif
+    {
+        q = memchr(p + 9, '"', len - 9);
+    }
+
+    /* and the '>' right after it */
+    if (q == NULL || p + len - q < 2 || q[1] != '>') {
+        return 0;
+    }
+
+    /* offsets from the byte after the name, as sf_lexer_tag() records */
+    lx->attrs.n = 1;
+    lx->attrs.attr[0].key = SF_TAG_KEY4('h', 'r', 'e', 'f');
+    lx->attrs.attr[0].value = 7;
+    lx->attrs.attr[0].value_len = (uint32_t) (q - p - 9);
+
+    /* in the data state no template is open: inert 0, back to text */
+    lx->end = 0;
+    lx->name_len = 1;
+    lx->tag = SF_TAG_A;
+    lx->inert = 0;
+
+    return (size_t) (q + 2 - p);
+}
+/*
  * Plain raw text (a script outside its "<!--" escapes, a style, a title,
  * ...): whether the lexer is in it, and how much of p's len bytes is raw
  * text for sure: up to the first '<' that may matter.  When that '<'

@@ -1376,6 +1376,25 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             continue;
         }
 
+        /*
+         * "<a href=\"...\">", the commonest link: its address is all the
+         * held way takes of it (no id, no class, no rel)
+         */
+        tn = sf_lexer_tag_link(&s->lx, q, (size_t) (end - q));
+
+        if (tn != 0) {
+            if (t == SF_TAG_A) {
+                goto held_way;
+            }
+
+            a.href.data = q + 9;
+            a.href.len = tn - 11;
+            a.rel = sf_stream_no_attrs.rel;
+            a.cls = sf_stream_no_attrs.cls;
+            sf_stream_whole_inline(s, SF_TAG_A, 0, &a);
+            continue;
+        }
+
         tn = sf_stream_read_tag(s, q, (size_t) (end - q));
 
         if (tn == 0 || !sf_lexer_in_text(&s->lx) || s->lx.inert

@@ -62,6 +62,33 @@ check_spans(const sf_lexer_t *lx, const char *p, size_t len)
 
 
 /*
+ * The link sf_lexer_tag_link() read, m bytes at p (n readable), left the
+ * lexer lx as sf_lexer_tag() leaves general, the lexer before it: the
+ * same length, element, state and attribute record.
+ */
+static void
+check_link(sf_lexer_t *general, const sf_lexer_t *lx, const char *p,
+    size_t n, size_t m)
+{
+    assert_int_equal(sf_lexer_tag(general, (const unsigned char *) p, n), m);
+    assert_int_equal(general->tag, lx->tag);
+    assert_int_equal(general->end, lx->end);
+    assert_int_equal(general->name_len, lx->name_len);
+    assert_int_equal(general->state, lx->state);
+    assert_int_equal(general->kind, lx->kind);
+    assert_int_equal(general->inert, lx->inert);
+    assert_int_equal(general->tmpl, lx->tmpl);
+    assert_int_equal(general->attrs.n, 1);
+    assert_int_equal(lx->attrs.n, 1);
+    assert_true(general->attrs.attr[0].key == lx->attrs.attr[0].key);
+    assert_int_equal(general->attrs.attr[0].value, lx->attrs.attr[0].value);
+    assert_int_equal(general->attrs.attr[0].value_len,
+                     lx->attrs.attr[0].value_len);
+    check_spans(lx, p, m);
+}
+
+
+/*
  * Tokenize in pieces of `chunk` bytes (0: whole) and describe the tokens:
  * T{text} R{raw} M{tag} O{opaque}, consecutive text or raw runs merged.
  * fast: as the stream's feed loop does, a tag at a '<' in page text is
@@ -121,6 +148,17 @@ lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
 
         while (n > 0) {
             if (fast && sf_lexer_in_text(&lx) && in[pos] == '<') {
+                /* the link reader of held blocks, as the general one */
+                general = lx;
+                m = sf_lexer_tag_link(&lx, (const unsigned char *) in + pos,
+                                      n);
+
+                if (m > 0) {
+                    check_link(&general, &lx, in + pos, n, m);
+                    TAG(m);
+                    continue;
+                }
+
                 m = 0;
 
                 if (n >= 8) {
@@ -696,6 +734,21 @@ test_tag_buffers(void **state)
 }
 
 
+/* The xorshift seed's next value, and the word of words it picks. */
+static const char *
+pick(uint64_t *seed, const char *const *words, size_t n)
+{
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+
+    return words[*seed % n];
+}
+
+#define PICK(seed, words)                                                    \
+    pick(&(seed), (words), sizeof(words) / sizeof((words)[0]))
+
+
 /*
  * Random tags of the shapes the quick reader takes and of those near
  * them (quotes of both kinds and none, '=' and white space anywhere,
@@ -732,16 +785,72 @@ test_tag_random(void **state)
         n = 1 + (seed >> 8) % 14;
 
         for (k = 0; k < n; k++) {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
             len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
-                                     parts[seed % (sizeof(parts)
-                                                   / sizeof(parts[0]))]);
+                                     PICK(seed, parts));
         }
 
         snprintf(in + len, sizeof(in) - len, "%s",
                  (seed & 4) ? ">" : "> and text after it <p>x");
+        check(in, NULL);
+    }
+}
+
+
+/*
+ * Links of the shape sf_lexer_tag_link() reads, "<a href=\"...\">", and
+ * of those near it (another case, another space, '>' or a quote in the
+ * value, something after the value, the tag cut short): it reads what
+ * sf_lexer_tag() reads, in every chunking (check_link() in lex()), and
+ * leaves the rest to it.
+ */
+static void
+test_tag_link(void **state)
+{
+    size_t          i, k, n, len;
+    uint64_t        seed;
+    char            in[256];
+
+    static const char  *const heads[] = {
+        "<a href=\"", "<a href=\"", "<a href=\"", "<A href=\"",
+        "<a HREF=\"", "<a  href=\"", "<a href='", "<a href=", "<a href =\"",
+        "<a hrefs=\"", "<abbr href=\"", "</a href=\"", "<a\thref=\""
+    };
+    static const char  *const parts[] = {
+        "https://agg.example/x", "/y", "a>b", "\"", "'", " ", "\n", ">",
+        "0123456789abcdef", "&amp;", "\"\""
+    };
+    static const char  *const tails[] = {
+        "\">", "\">", "\">", "\" >", "\"/>", "\" rel=\"x\">", "\"x>", "\"",
+        ">", ""
+    };
+
+    (void) state;
+
+    check("<p><a href=\"https://agg.example/x\">x</a> <a href=\"\">y</a>"
+          "<a href=\"a>b\">z</a>",
+          "M{<p>}M{<a href=\"https://agg.example/x\">}T{x}M{</a>}T{ }"
+          "M{<a href=\"\">}T{y}M{</a>}M{<a href=\"a>b\">}T{z}M{</a>}");
+    check("<a href=\"0123456789abcdef0123456789abcdef\">t",
+          "M{<a href=\"0123456789abcdef0123456789abcdef\">}T{t}");
+    check("<a href=\"x\" >t<a href=\"x\"rel=y>u<a href=\"x\"/>v",
+          "M{<a href=\"x\" >}T{t}M{<a href=\"x\"rel=y>}T{u}"
+          "M{<a href=\"x\"/>}T{v}");
+
+    seed = 0x2545f4914f6cdd1dULL;
+
+    for (i = 0; i < 4000; i++) {
+        len = (size_t) snprintf(in, sizeof(in), "%s", PICK(seed, heads));
+        n = (seed >> 8) % 5;
+
+        for (k = 0; k < n; k++) {
+            len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
+                                     PICK(seed, parts));
+        }
+
+        len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
+                                 PICK(seed, tails));
+        snprintf(in + len, sizeof(in) - len, "%s",
+                 (seed & 0x100) ? "" : "text</a> after it <p>x");
         check(in, NULL);
     }
 }
@@ -1032,6 +1141,7 @@ main(void)
         cmocka_unit_test(test_raw_runs),
         cmocka_unit_test(test_tag_buffers),
         cmocka_unit_test(test_tag_random),
+        cmocka_unit_test(test_tag_link),
         cmocka_unit_test(test_script_escapes),
         cmocka_unit_test(test_template),
         cmocka_unit_test(test_unfinished),

@@ -1996,7 +1996,23 @@ test_whole_blocks(void **state)
                "four</a></p>"), NULL },
         { PAGE("<p>a <code>buy now</code></p><p>k</p>"), NULL },
         { PAGE("<p>x <script>var a=\"<p>\";</script> buy now</p>"),
-          PAGE("") }
+          PAGE("") },
+        /*
+         * links read by their address alone (sf_lexer_tag_link()): an
+         * empty one names no source (no credit), a '>' in one is no end,
+         * one with more attributes is read as before
+         */
+        { PAGE("<p>The post <a href=\"\">X</a> first appeared on "
+               "<a href=\"https://a.example/a>b\">A</a>.</p><p>k</p>"),
+          PAGE("<p>k</p>") },
+        { PAGE("<p>The post <a href=\"https://a.example/a>b\">X</a> first "
+               "appeared on <a href=\"https://a.example/\">A</a>.</p>"
+               "<p>k</p>"),
+          PAGE(CREDIT("https://a.example/a%3Eb", "A") "<p>k</p>") },
+        { PAGE("<p>The post <a href=\"https://a.example/x\" rel=\"x\">X</a>"
+               " first appeared on <a href=\"https://a.example/\">A</a>.</p>"
+               "<p>k</p>"),
+          PAGE(CREDIT("https://a.example/x", "A") "<p>k</p>") }
     };
 
     (void) state;
