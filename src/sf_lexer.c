@@ -1610,11 +1610,7 @@ sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
         return 0;
     }
 
-    /* in the data state no template is open: inert 0, back to text */
-    lx->tag = (sf_tag_e) (id & 0xff);
-    lx->name_len = (id >> 8) & 0xff;
-    lx->end = id >> 16;
-    lx->inert = 0;
+    sf_lexer_took(lx, (sf_tag_e) (id & 0xff), (id >> 8) & 0xff, id >> 16);
 
     return (size_t) (q + 1 - p);
 }
@@ -1701,10 +1697,7 @@ sf_lexer_short_tag16(sf_lexer_t *lx, const unsigned char *p)
         return 0;
     }
 
-    lx->end = end;
-    lx->name_len = (unsigned) n;
-    lx->tag = (sf_tag_e) word->tag;
-    lx->inert = 0;
+    sf_lexer_took(lx, (sf_tag_e) word->tag, n, end);
 
     return k + 1;
 #else

@@ -107,6 +107,21 @@ sf_lexer_in_raw(const sf_lexer_t *lx)
 }
 
 
+/*
+ * What a whole tag read in the data state leaves, the readers' common
+ * end: the tag t, its name of n bytes, whether an end tag; no template is
+ * open there, so the tag is not inert, and the lexer is back in text.
+ */
+static inline void
+sf_lexer_took(sf_lexer_t *lx, sf_tag_e t, size_t n, unsigned end)
+{
+    lx->end = end;
+    lx->name_len = (unsigned) n;
+    lx->tag = t;
+    lx->inert = 0;
+}
+
+
 void sf_lexer_init(sf_lexer_t *lx);
 size_t sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
     sf_lex_event_e *event);
@@ -176,11 +191,7 @@ sf_lexer_tag_link(sf_lexer_t *lx, const unsigned char *p, size_t len)
     lx->attrs.attr[0].value = 7;
     lx->attrs.attr[0].value_len = (uint32_t) (q - p - 9);
 
-    /* in the data state no template is open: inert 0, back to text */
-    lx->end = 0;
-    lx->name_len = 1;
-    lx->tag = SF_TAG_A;
-    lx->inert = 0;
+    sf_lexer_took(lx, SF_TAG_A, 1, 0);
 
     return (size_t) (q + 2 - p);
 }
@@ -387,11 +398,7 @@ sf_lexer_short_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
         return k + 1;
     }
 
-    /* what sf_lexer_tag() leaves: in the data state no template is open */
-    lx->end = end;
-    lx->name_len = (unsigned) n;
-    lx->tag = (sf_tag_e) word->tag;
-    lx->inert = 0;
+    sf_lexer_took(lx, (sf_tag_e) word->tag, n, end);
 
     return k + 1;
 #else

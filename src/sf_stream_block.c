@@ -927,10 +927,7 @@ sf_stream_took_block(sf_stream_t *s, sf_io_t *io, size_t len, sf_tag_e t,
 {
     sf_stream_took(s, io, len);
 
-    s->lx.end = 1;
-    s->lx.name_len = (unsigned) k;
-    s->lx.tag = t;
-    s->lx.inert = 0;
+    sf_lexer_took(&s->lx, t, k, 1);
 }
 
 
