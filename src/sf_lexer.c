@@ -1824,6 +1824,112 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 
 
 size_t
+sf_lexer_tag_img(sf_lexer_t *lx, const unsigned char *p, size_t len)
+{
+#if (SF_LEXER_KEY_SSE2)
+    unsigned              k, dq;
+    uint32_t              two;
+    __m128i               v;
+    const unsigned char  *a, *q, *e, *stop;
+
+    stop = p + len;
+    q = p + 4;
+
+    /*
+     * Only a short image, its '>' in the 32 bytes after "<img ": a long
+     * one most often has a class (a page's featured image), which this
+     * would read to no use before the general reader reads it all again.
+     */
+    if (len < 37 || memcmp(p, "<img ", 5) != 0) {
+        return 0;
+    }
+
+    v = _mm_set1_epi8('>');
+
+    if ((_mm_movemask_epi8(_mm_cmpeq_epi8(
+             _mm_loadu_si128((const __m128i *) (const void *) (p + 5)), v))
+         | _mm_movemask_epi8(_mm_cmpeq_epi8(
+             _mm_loadu_si128((const __m128i *) (const void *) (p + 21)), v)))
+        == 0)
+    {
+        return 0;
+    }
+
+    /*
+     * The attributes of sf_lexer_quick_attrs()'s shape, not recorded: the
+     * '>' is where sf_lexer_tag() finds it, and a name that starts "id" or
+     * "cl" in any case (an id, a class) is refused at once.
+     */
+    for ( ;; ) {
+        a = q + 1;
+
+        if (stop - a < 16) {
+            return 0;
+        }
+
+        v = _mm_loadu_si128((const __m128i *) (const void *) a);
+        k = sf_lexer_stop_bits(v);
+
+        if ((k & 1) || k == 0) {
+            return 0;
+        }
+
+        two = ((uint32_t) _mm_cvtsi128_si32(v) | 0x2020) & 0xffff;
+
+        if (two == ('i' | 'd' << 8) || two == ('c' | 'l' << 8)) {
+            return 0;
+        }
+
+        k = (unsigned) __builtin_ctz(k);
+        q = a + k;
+
+        if (*q == '=') {
+            if (stop - q < 3 || q[1] != '"') {
+                return 0;
+            }
+
+            /* a short image's values end in the sixteen bytes loaded */
+            dq = (unsigned) _mm_movemask_epi8(
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))) >> (k + 2);
+
+            if (dq == 0) {
+                return 0;
+            }
+
+            e = q + 2 + __builtin_ctz(dq);
+
+            if (stop - e < 2) {
+                return 0;
+            }
+
+            q = e + 1;
+        }
+
+        if (*q == '>') {
+            break;
+        }
+
+        if (*q != ' ') {
+            return 0;
+        }
+    }
+
+    /* a record that is not whole: a reader of it reads the bytes again */
+    lx->attrs.n = SF_TAG_SPANS + 1;
+    sf_lexer_took(lx, SF_TAG_IMG, 3, 0);
+
+    return (size_t) (q + 1 - p);
+#else
+    (void) lx;
+    (void) p;
+    (void) len;
+
+    return 0;
+#endif
+}
+
+
+size_t
 sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
     sf_lex_event_e *event)
 {

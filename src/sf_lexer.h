@@ -136,6 +136,18 @@ size_t sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
  */
 size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
 /*
+ * sf_lexer_tag() for "<img " at p, in the data state, when its attributes
+ * have sf_lexer_quick_attrs()'s shape and none of their names starts with
+ * "id" or "cl" (so neither an id nor a class): its length, the lexer as
+ * sf_lexer_tag() leaves it but for the attributes, not recorded (lx->attrs
+ * says the record is not whole); 0, the lexer untouched, for any other.
+ * A held block read whole (sf_stream_whole_read()) needs nothing more of
+ * an image: the general reader's record of its src and alt is waste.
+ * Only a short image is taken, its '>' in the 37 bytes from p: a caller
+ * may ask only with "<img " at p and len >= 37, the common tags' way.
+ */
+size_t sf_lexer_tag_img(sf_lexer_t *lx, const unsigned char *p, size_t len);
+/*
  * sf_lexer_tag() for the commonest link, "<a href=\"...\">" written so (one
  * attribute, in lower case, one space before it, nothing after its
  * value), in the data state: its length, the lexer as sf_lexer_tag()

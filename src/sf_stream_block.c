@@ -180,6 +180,23 @@ sf_stream_whole_inline(sf_stream_t *s, sf_tag_e t, unsigned end,
 }
 
 
+/*
+ * The link "<a href=\"...\">" of tn bytes at q that sf_lexer_tag_link()
+ * read: its address is all the held way takes of it (no rel, no class).
+ */
+static void
+sf_stream_whole_link(sf_stream_t *s, const unsigned char *q, size_t tn)
+{
+    sf_attrs_t  a;
+
+    a.href.data = q + 9;
+    a.href.len = tn - 11;
+    a.rel = sf_stream_no_attrs.rel;
+    a.cls = sf_stream_no_attrs.cls;
+    sf_stream_whole_inline(s, SF_TAG_A, 0, &a);
+}
+
+
 /* The links sf_stream_whole_inline() made, at the block's end: those
  * still open end with its text. */
 static void
@@ -1360,23 +1377,16 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
         /*
          * "</a>", the commonest inline tag in a block's text: the lexer as
-         * sf_stream_read_tag() leaves it (sf_lexer_short_tag()), and the
-         * link ended, without the reader; nothing else to check of it
+         * sf_lexer_short_tag() leaves it, the link ended, nothing to check
          */
         if (sf_stream_link_end(q, (size_t) (end - q))) {
-            s->lx.end = 1;
-            s->lx.name_len = 1;
-            s->lx.tag = SF_TAG_A;
-            s->lx.inert = 0;
+            sf_lexer_took(&s->lx, SF_TAG_A, 1, 1);
             tn = 4;
             sf_stream_whole_inline(s, SF_TAG_A, 1, NULL);
             continue;
         }
 
-        /*
-         * "<a href=\"...\">", the commonest link: its address is all the
-         * held way takes of it (no id, no class, no rel)
-         */
+        /* "<a href=\"...\">", the commonest link: sf_stream_whole_link() */
         tn = sf_lexer_tag_link(&s->lx, q, (size_t) (end - q));
 
         if (tn != 0) {
@@ -1384,11 +1394,14 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
                 goto held_way;
             }
 
-            a.href.data = q + 9;
-            a.href.len = tn - 11;
-            a.rel = sf_stream_no_attrs.rel;
-            a.cls = sf_stream_no_attrs.cls;
-            sf_stream_whole_inline(s, SF_TAG_A, 0, &a);
+            sf_stream_whole_link(s, q, tn);
+            continue;
+        }
+
+        /* an image without an id or a class: only its end is needed */
+        if (end - q >= 37 && memcmp(q, "<img ", 5) == 0
+            && (tn = sf_lexer_tag_img(&s->lx, q, (size_t) (end - q))) != 0)
+        {
             continue;
         }
 
