@@ -62,12 +62,12 @@ check_spans(const sf_lexer_t *lx, const char *p, size_t len)
 
 
 /*
- * The link sf_lexer_tag_link() read, m bytes at p (n readable), left the
- * lexer lx as sf_lexer_tag() leaves general, the lexer before it: the
- * same length, element, state and attribute record.
+ * A fast reader took m bytes at p (n readable) into lx as sf_lexer_tag()
+ * takes them into general, the lexer before: the same length, element and
+ * state.
  */
 static void
-check_link(sf_lexer_t *general, const sf_lexer_t *lx, const char *p,
+check_took(sf_lexer_t *general, const sf_lexer_t *lx, const char *p,
     size_t n, size_t m)
 {
     assert_int_equal(sf_lexer_tag(general, (const unsigned char *) p, n), m);
@@ -78,6 +78,19 @@ check_link(sf_lexer_t *general, const sf_lexer_t *lx, const char *p,
     assert_int_equal(general->kind, lx->kind);
     assert_int_equal(general->inert, lx->inert);
     assert_int_equal(general->tmpl, lx->tmpl);
+}
+
+
+/*
+ * The link sf_lexer_tag_link() read, m bytes at p (n readable), left the
+ * lexer lx as sf_lexer_tag() leaves general, the lexer before it: the
+ * same length, element, state and attribute record.
+ */
+static void
+check_link(sf_lexer_t *general, const sf_lexer_t *lx, const char *p,
+    size_t n, size_t m)
+{
+    check_took(general, lx, p, n, m);
     assert_int_equal(general->attrs.n, 1);
     assert_int_equal(lx->attrs.n, 1);
     assert_true(general->attrs.attr[0].key == lx->attrs.attr[0].key);
@@ -85,6 +98,37 @@ check_link(sf_lexer_t *general, const sf_lexer_t *lx, const char *p,
     assert_int_equal(general->attrs.attr[0].value_len,
                      lx->attrs.attr[0].value_len);
     check_spans(lx, p, m);
+}
+
+
+/*
+ * The image sf_lexer_tag_img() read, m bytes at p (n readable), left the
+ * lexer lx as sf_lexer_tag() leaves general, the lexer before it: the
+ * same length, element and state; the general reader's record of it
+ * whole, with neither an id nor a class, and lx's marked not whole.
+ */
+static void
+check_img(sf_lexer_t *general, const sf_lexer_t *lx, const char *p,
+    size_t n, size_t m)
+{
+    unsigned  i;
+
+    check_took(general, lx, p, n, m);
+    assert_int_equal(lx->tag, SF_TAG_IMG);
+    assert_int_equal(lx->attrs.n, SF_TAG_SPANS + 1);
+    check_spans(general, p, m);
+
+    /* the tests' images have fewer attributes than a record holds */
+    assert_true(general->attrs.n <= SF_TAG_SPANS);
+
+    for (i = 0; i < general->attrs.n; i++) {
+        if (general->attrs.attr[i].key == SF_TAG_KEY2('i', 'd')
+            || general->attrs.attr[i].key
+               == SF_TAG_KEY8('c', 'l', 'a', 's', 's', 0, 0, 0))
+        {
+            fail_msg("an id or a class read briefly: %.*s", (int) m, p);
+        }
+    }
 }
 
 
@@ -155,6 +199,16 @@ lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
 
                 if (m > 0) {
                     check_link(&general, &lx, in + pos, n, m);
+                    TAG(m);
+                    continue;
+                }
+
+                /* the image reader of held blocks, as the general one */
+                general = lx;
+                m = sf_lexer_tag_img(&lx, (const unsigned char *) in + pos, n);
+
+                if (m > 0) {
+                    check_img(&general, &lx, in + pos, n, m);
                     TAG(m);
                     continue;
                 }
@@ -857,6 +911,100 @@ test_tag_link(void **state)
 
 
 /*
+ * Images of the shape sf_lexer_tag_img() reads and of those near it (an
+ * id or a class in any case, names that start so, other quotes, values
+ * unquoted, '>' in a value, another case or space after the name, the tag
+ * cut at every length): it reads what sf_lexer_tag() reads, never one with
+ * an id or a class, and leaves the lexer untouched for the rest.
+ */
+static void
+test_tag_img(void **state)
+{
+    size_t          i, k, n, len, cut, m, taken;
+    uint64_t        seed;
+    sf_lexer_t      lx, general, before;
+    char            in[512];
+
+    static const char  *const heads[] = {
+        "<img ", "<img ", "<img ", "<IMG ", "<img  ", "<img\t", "<imgs ",
+        "<img/"
+    };
+    static const char  *const attrs[] = {
+        "src=\"a.jpg\"", "alt=\"\"", "alt=\"a>b\"", "id=\"x\"",
+        "class=\"c\"", "ID=x", "Class=\"y\"", "clip", "idx=\"1\"",
+        "title='q'", "width=1200", "loading=\"lazy\"", "a", "=b",
+        "src=\"0123456789abcdef0123456789abcdef/x.jpg\"", "alt=\">\"",
+        "data-id=\"1\"", "cLaSs=\"z\""
+    };
+    static const char  *const gaps[] = {
+        " ", " ", " ", "  ", "\n", "", "/"
+    };
+    static const char  *const tails[] = {
+        ">", ">", ">", "/>", " >", "\"", ""
+    };
+
+    (void) state;
+
+    /* the article's image, read briefly (where the reader has SSE2) */
+#if defined(__SSE2__) && defined(__x86_64__) && !defined(SF_NO_SIMD)
+    sf_lexer_init(&lx);
+    assert_int_equal(sf_lexer_tag_img(&lx, (const unsigned char *)
+                                      "<img src=\"a.jpg\" alt=\"\">"
+                                      "<figcaption>x</figcaption>", 50), 24);
+#endif
+    check("<p><img src=\"a.jpg\" alt=\"\">x<img class=\"c\" src=\"\">y",
+          "M{<p>}M{<img src=\"a.jpg\" alt=\"\">}T{x}"
+          "M{<img class=\"c\" src=\"\">}T{y}");
+
+    seed = 0x9e3779b97f4a7c15ULL;
+    taken = 0;
+
+    for (i = 0; i < 3000; i++) {
+        len = (size_t) snprintf(in, sizeof(in), "%s", PICK(seed, heads));
+        /* most short: only an image of 37 bytes or less is taken */
+        n = 1 + (seed >> 8) % 3;
+
+        for (k = 0; k < n; k++) {
+            len += (size_t) snprintf(in + len, sizeof(in) - len, "%s%s",
+                                     k ? PICK(seed, gaps) : "",
+                                     PICK(seed, attrs));
+        }
+
+        len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
+                                 PICK(seed, tails));
+        len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
+                                 "text</p> after it <p>x");
+        check(in, NULL);
+
+        /* cut at every length: the same tag, or the lexer untouched */
+        for (cut = 0; cut <= len; cut++) {
+            sf_lexer_init(&lx);
+            /* a record left by some earlier tag: it must stay */
+            lx.attrs.n = 3;
+            general = lx;
+            memcpy(&before, &lx, sizeof(lx));
+            m = sf_lexer_tag_img(&lx, (const unsigned char *) in, cut);
+
+            if (m > 0) {
+                check_img(&general, &lx, in, cut, m);
+                taken++;
+                continue;
+            }
+
+            assert_memory_equal(&before, &lx, sizeof(lx));
+        }
+    }
+
+#if defined(__SSE2__) && defined(__x86_64__) && !defined(SF_NO_SIMD)
+    /* some of the images above are taken, at many cuts */
+    assert_true(taken > 100);
+#else
+    (void) taken;
+#endif
+}
+
+
+/*
  * A script's "<!--" escapes (HTML's script data escape states): "</script"
  * ends the script in escaped text, not in double-escaped text (after
  * "<script" in the escape), and "-->" ends either escape.  Other raw-text
@@ -1142,6 +1290,7 @@ main(void)
         cmocka_unit_test(test_tag_buffers),
         cmocka_unit_test(test_tag_random),
         cmocka_unit_test(test_tag_link),
+        cmocka_unit_test(test_tag_img),
         cmocka_unit_test(test_script_escapes),
         cmocka_unit_test(test_template),
         cmocka_unit_test(test_unfinished),
