@@ -339,22 +339,32 @@ static const unsigned char  sf_teddy_head[32] = { 0xff, 0xff, 0xff, 0xff };
 #define SF_X32(c)  SF_X4(c), SF_X4(c), SF_X4(c), SF_X4(c),                    \
                    SF_X4(c), SF_X4(c), SF_X4(c), SF_X4(c)
 
-static const unsigned char  sf_teddy_bytes[4][32] = {
-    { SF_X32(0x7f) }, { SF_X32('&') }, { SF_X32('<') }, { SF_X32(' ') }
+/*
+ * Row 0, by low nibble (both lanes): the byte of that nibble that is not
+ * plain, '&', '<' or 0x7f, else 0x80, equal to no byte a shuffle keeps.
+ */
+#define SF_TEDDY_NOT_PLAIN                                                    \
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, '&', 0x80,                            \
+    0x80, 0x80, 0x80, 0x80, '<', 0x80, 0x80, 0x7f
+
+static const unsigned char  sf_teddy_bytes[2][32] = {
+    { SF_TEDDY_NOT_PLAIN, SF_TEDDY_NOT_PLAIN }, { SF_X32(' ') }
 };
 
 #define sf_teddy_byte(c, k)  sf_teddy_load(c[k])
 
-/* 0xff for a byte of 0x7f or more, '&' or '<' (not plain), else 0. */
+/*
+ * 0xff for a byte of 0x7f or more, '&' or '<' (not plain), else 0: one
+ * of 0x80 or more is below 0 signed (its shuffle gives 0, never equal).
+ */
 #define sf_teddy_bad(c, v)                                                    \
-    _mm256_or_si256(_mm256_cmpeq_epi8(                                        \
-                        _mm256_max_epu8(v, sf_teddy_byte(c, 0)), v),          \
-        _mm256_or_si256(_mm256_cmpeq_epi8(v, sf_teddy_byte(c, 1)),            \
-                        _mm256_cmpeq_epi8(v, sf_teddy_byte(c, 2))))
+    _mm256_or_si256(                                                          \
+        _mm256_cmpeq_epi8(_mm256_shuffle_epi8(sf_teddy_byte(c, 0), v), v),    \
+        _mm256_cmpgt_epi8(_mm256_setzero_si256(), v))
 
 /* Its bytes above ' ', as 0xff (all below 0x7f: a signed compare). */
 #define sf_teddy_kept(c, v)                                                   \
-    _mm256_cmpgt_epi8(v, sf_teddy_byte(c, 3))
+    _mm256_cmpgt_epi8(v, sf_teddy_byte(c, 1))
 
 
 /*
