@@ -411,7 +411,7 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
     size_t *lower, int *found)
 {
     int                   hit;
-    size_t                i, lim;
+    size_t                i, last;
     uint32_t              mask;
     __m256i               v, e, bad, acc, head, t0, t1, t2, t3, t4;
     const unsigned char  (*c)[32];
@@ -439,15 +439,17 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
          * As many steps as a byte of the counter takes, with the first
          * bytes and the last.  The tables in registers: the loop leaves
          * them for a candidate (rare), whose check keeps no register.
+         * last: where the last step starts (len is SF_TEDDY_MIN or
+         * more), one count for the loop to keep.
          */
-        lim = i + 32 * 252 + 36 < len ? i + 32 * 252 + 36 : len;
+        last = i + 32 * 252 < len - 36 ? i + 32 * 252 : len - 36;
         t0 = sf_teddy_load(t->lo[0]);
         t1 = sf_teddy_load(t->lo[1]);
         t2 = sf_teddy_load(t->lo[2]);
         t3 = sf_teddy_load(t->lo[3]);
         t4 = sf_teddy_load(t->lo[4]);
 
-        for ( /* void */ ; i + 36 <= lim; i += 32) {
+        for ( /* void */ ; i <= last; i += 32) {
             v = sf_teddy_load(text + i + 4);
             bad = sf_teddy_bad(c, v);
             e = sf_teddy_windows(t0, t1, t2, t3, t4, text + i, v);
@@ -468,7 +470,7 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
             acc = _mm256_sub_epi8(acc, sf_teddy_kept(c, v));
         }
 
-        if (i + 36 <= lim) {
+        if (i <= last) {
             /* a candidate in the step at i: its bytes counted, the
              * counters summed, then the check */
             acc = _mm256_sub_epi8(acc, sf_teddy_kept(c, v));
@@ -479,7 +481,7 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
             continue;
         }
 
-        if (lim == len) {
+        if (last == len - 36) {
             break;
         }
 
