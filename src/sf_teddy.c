@@ -383,14 +383,21 @@ static const unsigned char  sf_teddy_bytes[2][32] = {
 
 
 
-/* The candidates of windows e that start at base + j where mask has bit
- * j: whether an anchor is there.  Seldom called: out of line. */
+/* The candidates of the windows that start at base + j where mask has
+ * bit j: whether an anchor is there.  Seldom called: out of line, and
+ * it finds the windows again, so that the pass passes no vector (which
+ * made it realign its stack at every call). */
 SF_TEDDY_TARGET SF_NOINLINE static int
 sf_teddy_found(const sf_teddy_t *t, const unsigned char *text, size_t len,
-    size_t base, __m256i e, uint32_t mask)
+    size_t base, uint32_t mask)
 {
+    __m256i        e;
     unsigned char  rb[32];
 
+    e = sf_teddy_windows(sf_teddy_load(t->lo[0]), sf_teddy_load(t->lo[1]),
+                         sf_teddy_load(t->lo[2]), sf_teddy_load(t->lo[3]),
+                         sf_teddy_load(t->lo[4]), text + base,
+                         sf_teddy_load(text + base + 4));
     _mm256_storeu_si256((__m256i *) rb, e);
 
     return sf_teddy_check(t, text, len, base,
@@ -476,7 +483,7 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
             acc = _mm256_sub_epi8(acc, sf_teddy_kept(c, v));
             *lower += sf_avx2_sum(acc);
             acc = _mm256_setzero_si256();
-            hit = sf_teddy_found(t, text, len, i, e, ~(uint32_t) 0);
+            hit = sf_teddy_found(t, text, len, i, ~(uint32_t) 0);
             i += 32;
             continue;
         }
@@ -518,7 +525,7 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
         mask = ~(uint32_t) 0 << (i - (len - 36));
 
         if (!hit && !_mm256_testz_si256(e, e)) {
-            hit = sf_teddy_found(t, text, len, len - 36, e, mask);
+            hit = sf_teddy_found(t, text, len, len - 36, mask);
         }
     }
 
