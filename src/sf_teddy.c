@@ -326,16 +326,45 @@ static const unsigned char  sf_teddy_head[32] = { 0xff, 0xff, 0xff, 0xff };
 
 #define sf_teddy_load(p)  _mm256_loadu_si256((const __m256i *) (p))
 
-/* 0xff for a byte of 0x7f or more, '&' or '<' (not plain), else 0. */
-#define sf_teddy_bad(v)                                                       \
-    _mm256_or_si256(_mm256_cmpeq_epi8(                                        \
-                        _mm256_max_epu8(v, _mm256_set1_epi8(0x7f)), v),       \
-        _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('&')),          \
-                        _mm256_cmpeq_epi8(v, _mm256_set1_epi8('<'))))
+
+/*
+ * The bytes the pass compares with, 32 of each, read from memory: a
+ * compare then takes them as its operand, where _mm256_set1_epi8() makes
+ * each (gcc 12) with three instructions at every call and, short of
+ * registers in the loop, keeps one on a realigned stack.  The pass reads
+ * them through a pointer the compiler cannot see through (an empty asm),
+ * else it folds the reads back into such constants.
+ */
+#define SF_X4(c)   c, c, c, c
+#define SF_X32(c)  SF_X4(c), SF_X4(c), SF_X4(c), SF_X4(c),                    \
+                   SF_X4(c), SF_X4(c), SF_X4(c), SF_X4(c)
+
+/*
+ * Row 0, by low nibble (both lanes): the byte of that nibble that is not
+ * plain, '&', '<' or 0x7f, else 0x80, equal to no byte a shuffle keeps.
+ */
+#define SF_TEDDY_NOT_PLAIN                                                    \
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, '&', 0x80,                            \
+    0x80, 0x80, 0x80, 0x80, '<', 0x80, 0x80, 0x7f
+
+static const unsigned char  sf_teddy_bytes[2][32] = {
+    { SF_TEDDY_NOT_PLAIN, SF_TEDDY_NOT_PLAIN }, { SF_X32(' ') }
+};
+
+#define sf_teddy_byte(c, k)  sf_teddy_load(c[k])
+
+/*
+ * 0xff for a byte of 0x7f or more, '&' or '<' (not plain), else 0: one
+ * of 0x80 or more is below 0 signed (its shuffle gives 0, never equal).
+ */
+#define sf_teddy_bad(c, v)                                                    \
+    _mm256_or_si256(                                                          \
+        _mm256_cmpeq_epi8(_mm256_shuffle_epi8(sf_teddy_byte(c, 0), v), v),    \
+        _mm256_cmpgt_epi8(_mm256_setzero_si256(), v))
 
 /* Its bytes above ' ', as 0xff (all below 0x7f: a signed compare). */
-#define sf_teddy_kept(v)                                                      \
-    _mm256_cmpgt_epi8(v, _mm256_set1_epi8(' '))
+#define sf_teddy_kept(c, v)                                                   \
+    _mm256_cmpgt_epi8(v, sf_teddy_byte(c, 1))
 
 
 /*
@@ -354,14 +383,21 @@ static const unsigned char  sf_teddy_head[32] = { 0xff, 0xff, 0xff, 0xff };
 
 
 
-/* The candidates of windows e that start at base + j where mask has bit
- * j: whether an anchor is there.  Seldom called: out of line. */
+/* The candidates of the windows that start at base + j where mask has
+ * bit j: whether an anchor is there.  Seldom called: out of line, and
+ * it finds the windows again, so that the pass passes no vector (which
+ * made it realign its stack at every call). */
 SF_TEDDY_TARGET SF_NOINLINE static int
 sf_teddy_found(const sf_teddy_t *t, const unsigned char *text, size_t len,
-    size_t base, __m256i e, uint32_t mask)
+    size_t base, uint32_t mask)
 {
+    __m256i        e;
     unsigned char  rb[32];
 
+    e = sf_teddy_windows(sf_teddy_load(t->lo[0]), sf_teddy_load(t->lo[1]),
+                         sf_teddy_load(t->lo[2]), sf_teddy_load(t->lo[3]),
+                         sf_teddy_load(t->lo[4]), text + base,
+                         sf_teddy_load(text + base + 4));
     _mm256_storeu_si256((__m256i *) rb, e);
 
     return sf_teddy_check(t, text, len, base,
@@ -381,24 +417,27 @@ SF_TEDDY_TARGET static size_t
 sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
     size_t *lower, int *found)
 {
-    int       hit;
-    size_t    i, lim;
-    uint32_t  mask;
-    __m256i   v, e, bad, acc, head, t0, t1, t2, t3, t4;
+    int                   hit;
+    size_t                i, last;
+    uint32_t              mask;
+    __m256i               v, e, bad, acc, head, t0, t1, t2, t3, t4;
+    const unsigned char  (*c)[32];
 
     *found = 0;
     hit = 0;
+    c = sf_teddy_bytes;
+    __asm__ ("" : "+r" (c));
 
     /* the first 4 bytes */
     v = sf_teddy_load(text);
     head = sf_teddy_load(sf_teddy_head);
 
-    if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(v), head)) != 0) {
+    if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(c, v), head)) != 0) {
         return 0;
     }
 
     acc = _mm256_sub_epi8(_mm256_setzero_si256(),
-                          _mm256_and_si256(head, sf_teddy_kept(v)));
+                          _mm256_and_si256(head, sf_teddy_kept(c, v)));
     e = _mm256_setzero_si256();
     i = 0;
 
@@ -407,17 +446,19 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
          * As many steps as a byte of the counter takes, with the first
          * bytes and the last.  The tables in registers: the loop leaves
          * them for a candidate (rare), whose check keeps no register.
+         * last: where the last step starts (len is SF_TEDDY_MIN or
+         * more), one count for the loop to keep.
          */
-        lim = i + 32 * 252 + 36 < len ? i + 32 * 252 + 36 : len;
+        last = i + 32 * 252 < len - 36 ? i + 32 * 252 : len - 36;
         t0 = sf_teddy_load(t->lo[0]);
         t1 = sf_teddy_load(t->lo[1]);
         t2 = sf_teddy_load(t->lo[2]);
         t3 = sf_teddy_load(t->lo[3]);
         t4 = sf_teddy_load(t->lo[4]);
 
-        for ( /* void */ ; i + 36 <= lim; i += 32) {
+        for ( /* void */ ; i <= last; i += 32) {
             v = sf_teddy_load(text + i + 4);
-            bad = sf_teddy_bad(v);
+            bad = sf_teddy_bad(c, v);
             e = sf_teddy_windows(t0, t1, t2, t3, t4, text + i, v);
 
             if (!_mm256_testz_si256(_mm256_or_si256(bad, e),
@@ -433,21 +474,21 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
                 }
             }
 
-            acc = _mm256_sub_epi8(acc, sf_teddy_kept(v));
+            acc = _mm256_sub_epi8(acc, sf_teddy_kept(c, v));
         }
 
-        if (i + 36 <= lim) {
+        if (i <= last) {
             /* a candidate in the step at i: its bytes counted, the
              * counters summed, then the check */
-            acc = _mm256_sub_epi8(acc, sf_teddy_kept(v));
+            acc = _mm256_sub_epi8(acc, sf_teddy_kept(c, v));
             *lower += sf_avx2_sum(acc);
             acc = _mm256_setzero_si256();
-            hit = sf_teddy_found(t, text, len, i, e, ~(uint32_t) 0);
+            hit = sf_teddy_found(t, text, len, i, ~(uint32_t) 0);
             i += 32;
             continue;
         }
 
-        if (lim == len) {
+        if (last == len - 36) {
             break;
         }
 
@@ -466,14 +507,14 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
         v = sf_teddy_load(text + len - 32);
         head = sf_avx2_tail(len - (i + 4));
 
-        if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(v), head))
+        if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(c, v), head))
             != 0)
         {
             *lower += sf_avx2_sum(acc);
             return i + 4;
         }
 
-        acc = _mm256_sub_epi8(acc, _mm256_and_si256(head, sf_teddy_kept(v)));
+        acc = _mm256_sub_epi8(acc, _mm256_and_si256(head, sf_teddy_kept(c, v)));
 
         /* the windows from len - 36 on; those before i are seen */
         e = sf_teddy_windows(sf_teddy_load(t->lo[0]),
@@ -484,7 +525,7 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
         mask = ~(uint32_t) 0 << (i - (len - 36));
 
         if (!hit && !_mm256_testz_si256(e, e)) {
-            hit = sf_teddy_found(t, text, len, len - 36, e, mask);
+            hit = sf_teddy_found(t, text, len, len - 36, mask);
         }
     }
 

@@ -2813,7 +2813,8 @@ t_fused_same(const unsigned char *text, size_t len)
  * in any case at any place
  * (across the 32-byte steps and in the last bytes), near misses, a byte
  * that is not plain at each place of texts of each length around the
- * pass's steps, texts long enough for its counters to be summed; each in
+ * pass's steps, every byte value at each place of a few lengths, texts
+ * long enough for its counters to be summed; each in
  * a buffer of its own exact size, so ASan sees a read past it.
  */
 static void
@@ -2942,6 +2943,20 @@ test_reject_fused(void **state)
             t_fused_same(text, len);
             text[off] = 0x7f;
             t_fused_same(text, len);
+        }
+    }
+
+    /* every byte value at each place of texts that end in the first
+     * bytes, a step and the last bytes: the pass tells a byte that is
+     * not plain by its low nibble and sign, each other byte of the same
+     * nibble is plain */
+    for (len = 4; len <= 72; len += 34) {
+        for (k = 0; k < 256; k++) {
+            for (off = 0; off < len; off++) {
+                memset(text, 'y', len);
+                text[off] = (unsigned char) k;
+                t_fused_same(text, len);
+            }
         }
     }
 
