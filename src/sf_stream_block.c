@@ -1081,6 +1081,27 @@ sf_stream_copy_avx2(unsigned char *d, const unsigned char *c, size_t lim)
 #endif
 
 
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+
+/*
+ * The sixteen bytes at c stored at d: the places of '<' among them, a
+ * bit each (sf_stream_whole_run()'s step).
+ */
+static inline unsigned
+sf_stream_copy16(unsigned char *d, const unsigned char *c)
+{
+    __m128i  v;
+
+    v = _mm_loadu_si128((const __m128i *) c);
+    _mm_storeu_si128((__m128i *) d, v);
+
+    return (unsigned) _mm_movemask_epi8(
+               _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+}
+
+#endif
+
+
 /*
  * sf_stream_whole_text() of the text at c up to the first '<' before end,
  * found and copied in one pass: each load is stored to the text buffer as
@@ -1100,7 +1121,6 @@ sf_stream_whole_run(sf_stream_t *s, const unsigned char *c,
 #if defined(__SSE2__) && !defined(SF_NO_SIMD)
     size_t          i, lim, room;
     unsigned        lt;
-    __m128i         v;
     unsigned char  *d;
 
     lim = (size_t) (end - c);
@@ -1110,10 +1130,7 @@ sf_stream_whole_run(sf_stream_t *s, const unsigned char *c,
     i = 0;
 
     if (lim >= 16) {
-        v = _mm_loadu_si128((const __m128i *) c);
-        _mm_storeu_si128((__m128i *) d, v);
-        lt = (unsigned) _mm_movemask_epi8(
-                 _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+        lt = sf_stream_copy16(d, c);
 
         if (lt != 0) {
             i = (size_t) __builtin_ctz(lt);
@@ -1123,10 +1140,7 @@ sf_stream_whole_run(sf_stream_t *s, const unsigned char *c,
         i = 16;
 
         if (lim >= 32) {
-            v = _mm_loadu_si128((const __m128i *) (c + 16));
-            _mm_storeu_si128((__m128i *) (d + 16), v);
-            lt = (unsigned) _mm_movemask_epi8(
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+            lt = sf_stream_copy16(d + 16, c + 16);
 
             if (lt != 0) {
                 i += (size_t) __builtin_ctz(lt);
@@ -1148,10 +1162,7 @@ sf_stream_whole_run(sf_stream_t *s, const unsigned char *c,
 #endif
 
         for ( /* void */ ; i + 16 <= lim; i += 16) {
-            v = _mm_loadu_si128((const __m128i *) (c + i));
-            _mm_storeu_si128((__m128i *) (d + i), v);
-            lt = (unsigned) _mm_movemask_epi8(
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+            lt = sf_stream_copy16(d + i, c + i);
 
             if (lt != 0) {
                 i += (size_t) __builtin_ctz(lt);
