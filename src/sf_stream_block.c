@@ -1434,9 +1434,45 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, const sf_attrs_t *own_attrs, unsigned own,
     size_t *next)
 {
+    /* a tag right after the start tag (a figure's image): no text run */
     return sf_stream_whole_read(s, io, p, n, m, own_attrs, own, next,
                                 sf_stream_end_word(p, n, s->lx.name_len),
-                                NULL);
+                                m < n && p[m] == '<' ? p + m : NULL);
+}
+
+
+/* Whether the tag at q ('<', before end) is an end tag: a start tag (a
+ * figure's image, its caption) is no block's end, whatever its name. */
+static inline int
+sf_stream_end_tag(const unsigned char *q, const unsigned char *end)
+{
+    return end - q >= 2 && q[1] == '/';
+}
+
+
+/*
+ * A short image at q (before end) in a block read whole, without an id or
+ * a class (sf_lexer_tag_img()): its length, the lexer past it, or 0.  A
+ * tag right after it (a figure's caption) is the next '<', *first: no
+ * text run to read there.
+ */
+static inline size_t
+sf_stream_whole_img(sf_stream_t *s, const unsigned char *q,
+    const unsigned char *end, const unsigned char **first)
+{
+    size_t  tn;
+
+    if (end - q < 37 || memcmp(q, "<img ", 5) != 0) {
+        return 0;
+    }
+
+    tn = sf_lexer_tag_img(&s->lx, q, (size_t) (end - q));
+
+    if (tn != 0 && q + tn < end && q[tn] == '<') {
+        *first = q + tn;
+    }
+
+    return tn;
 }
 
 
@@ -1488,7 +1524,9 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             goto held_way;
         }
 
-        if (sf_stream_own_end(p, word, q, (size_t) (end - q), k)) {
+        if (sf_stream_end_tag(q, end)
+            && sf_stream_own_end(p, word, q, (size_t) (end - q), k))
+        {
             break;
         }
 
@@ -1516,9 +1554,7 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         }
 
         /* an image without an id or a class: only its end is needed */
-        if (end - q >= 37 && memcmp(q, "<img ", 5) == 0
-            && (tn = sf_lexer_tag_img(&s->lx, q, (size_t) (end - q))) != 0)
-        {
+        if ((tn = sf_stream_whole_img(s, q, end, &first)) != 0) {
             continue;
         }
 
