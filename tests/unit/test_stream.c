@@ -2162,7 +2162,8 @@ test_container_first_block(void **state)
  * A container's lone first block (sf_stream_first_lone(): a caption, an
  * end tag after it, and the container's own end taken in the same copy
  * when it is that one) against the held way: random figures and divs
- * the rules hold, at the entry's start or after its first block, with
+ * the rules hold (images, text or a line break before the caption), at
+ * the entry's start or after its first block, with
  * captions short and long (entities, UTF-8, inline tags, a literal a rule
  * drops; the built-in pack's tables keep longer ones), the title again
  * after some (dropped as the entry's first block), and after the caption
@@ -2192,10 +2193,13 @@ test_container_lone(void **state)
     static const char  *heads[] = {
         "<figure><img src=\"a.jpg\" alt=\"\">", "<figure><br>",
         "<div><img src=\"b\">", "<figure class=\"c\"><img src=\"a\">",
-        "<figure><img src=\"a.jpg\" alt=\"\">"
+        "<figure><img src=\"a.jpg\" alt=\"\">",
+        "<figure><img src=\"a.jpg\" alt=\"\">x y",
+        "<div><img src=\"b\"><img src=\"c\" alt=\"\">"
     };
     static const char  *closes[] = {
-        "</figure>", "</div>", "</figure>", "</figure>", "</figure>"
+        "</figure>", "</div>", "</figure>", "</figure>", "</figure>",
+        "</figure>", "</div>"
     };
     static const char  *afters[] = {
         "", "", "", " ", "</FIGURE>", "</figure >", "</div>", "</p>",
@@ -2231,7 +2235,7 @@ test_container_lone(void **state)
         for (j = 0; j < (i % 4 == 3 ? 70 : 6); j++) {
             seed = seed * 1103515245u + 12345u;
             x = seed >> 8;
-            k = x % 5;
+            k = x % 7;
             len = page_add(page, sizeof(page), len, heads[k], 1);
             len = page_add(page, sizeof(page), len, "<figcaption>", 1);
 
