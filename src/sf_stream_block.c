@@ -1197,9 +1197,10 @@ found:
  * so, with less to check; and when the end tag after it is the
  * container's own ("</figure>", t of k bytes of name, its start tag at p,
  * word its sf_stream_end_word()), that is closed and sent as
- * sf_stream_first_block() does, in the same copy.  A text the tables do
- * not keep goes to the whole reader at once, as sf_stream_short_run()
- * sends it.  Returns 2 when the block was taken and what follows it
+ * sf_stream_first_block() does, in the same copy with the one newline or
+ * space after it that sf_stream_fast() would send next.  A text the
+ * tables do not keep goes to the whole reader at once, as
+ * sf_stream_short_run() sends it.  Returns 2 when the block was taken and what follows it
  * checked, 1 when the whole reader took it, 0 when it did not (nothing
  * changed); -1, nothing changed, for the rest (the entry's first text
  * block still to come, a start tag after the block, the windows): the
@@ -1276,6 +1277,13 @@ sf_stream_first_lone(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         all += k + 3;
         bt = t;
         bk = k;
+
+        /* and the white space byte before a tag, as sf_stream_fast() */
+        if (all + 1 < n && b[all + 1] == '<' && sf_stream_space(b[all])
+            && all < io->avail_out && s->in_body && !s->in_head)
+        {
+            all++;
+        }
     }
 
     sf_stream_out(s, io, b, all);
