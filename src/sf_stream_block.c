@@ -1020,6 +1020,11 @@ static inline const unsigned char *
 sf_stream_whole_text(sf_stream_t *s, const unsigned char *c,
     const unsigned char *q)
 {
+    /* no text: a tag right after another (a figure's) */
+    if (q == c) {
+        return q;
+    }
+
     if (q == NULL || (size_t) (q - c) > s->text_cap - s->text_len) {
         return NULL;
     }
