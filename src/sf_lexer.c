@@ -1827,98 +1827,95 @@ size_t
 sf_lexer_tag_img(sf_lexer_t *lx, const unsigned char *p, size_t len)
 {
 #if (SF_LEXER_KEY_SSE2)
-    unsigned              k, dq;
-    uint32_t              two;
-    __m128i               v;
-    const unsigned char  *a, *q, *e, *stop;
-
-    stop = p + len;
-    q = p + 4;
+    unsigned  i;
+    uint16_t  two;
+    uint64_t  dq, stop, d;
+    __m128i   a, b, v;
 
     /*
-     * Only a short image, its '>' in the 32 bytes after "<img ": a long
-     * one most often has a class (a page's featured image), which this
-     * would read to no use before the general reader reads it all again.
+     * Only a short image, all of it in the 37 bytes from p: a long one
+     * most often has a class (a page's featured image), which this would
+     * read to no use before the general reader reads it all again.
      */
     if (len < 37 || memcmp(p, "<img ", 5) != 0) {
         return 0;
     }
 
+    /*
+     * The 32 bytes after "<img " as bits (bit i: byte 5 + i; none past
+     * them): the quotes, and where a name ends (sf_lexer_stop_bits()).
+     */
+    a = _mm_loadu_si128((const __m128i *) (const void *) (p + 5));
+    b = _mm_loadu_si128((const __m128i *) (const void *) (p + 21));
     v = _mm_set1_epi8('>');
 
-    if ((_mm_movemask_epi8(_mm_cmpeq_epi8(
-             _mm_loadu_si128((const __m128i *) (const void *) (p + 5)), v))
-         | _mm_movemask_epi8(_mm_cmpeq_epi8(
-             _mm_loadu_si128((const __m128i *) (const void *) (p + 21)), v)))
+    /* most long images have no '>' there: refused at once */
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(a, v),
+                                       _mm_cmpeq_epi8(b, v)))
         == 0)
     {
         return 0;
     }
 
+    v = _mm_set1_epi8('"');
+    dq = (uint64_t) (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(a, v))
+         | (uint64_t) (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(b, v))
+           << 16;
+    stop = (uint64_t) sf_lexer_stop_bits(a)
+           | (uint64_t) sf_lexer_stop_bits(b) << 16;
+
     /*
-     * The attributes of sf_lexer_quick_attrs()'s shape, not recorded: the
-     * '>' is where sf_lexer_tag() finds it, and a name that starts "id" or
-     * "cl" in any case (an id, a class) is refused at once.
+     * The attributes of sf_lexer_quick_attrs()'s shape, not recorded:
+     * name="value" or a name alone, one space apart, up to the '>'.  A
+     * name has a byte or more and none that ends one, and does not start
+     * "id" or "cl" in any case (an id, a class: refused at once); a value
+     * is all up to the next quote, '>' included.  So the '>' is where
+     * sf_lexer_tag() finds it.
      */
-    for ( ;; ) {
-        a = q + 1;
+    for (i = 0; /* void */; i++) {
+        d = stop >> i;
 
-        if (stop - a < 16) {
+        if ((d & 1) || d == 0) {
             return 0;
         }
 
-        v = _mm_loadu_si128((const __m128i *) (const void *) a);
-        k = sf_lexer_stop_bits(v);
-
-        if ((k & 1) || k == 0) {
-            return 0;
-        }
-
-        two = ((uint32_t) _mm_cvtsi128_si32(v) | 0x2020) & 0xffff;
+        memcpy(&two, p + 5 + i, 2);
+        two |= 0x2020;
 
         if (two == ('i' | 'd' << 8) || two == ('c' | 'l' << 8)) {
             return 0;
         }
 
-        k = (unsigned) __builtin_ctz(k);
-        q = a + k;
+        i += (unsigned) __builtin_ctzll(d);
 
-        if (*q == '=') {
-            if (stop - q < 3 || q[1] != '"') {
+        if (p[5 + i] == '=') {
+            d = dq >> (i + 2);
+
+            if (((dq >> (i + 1)) & 1) == 0 || d == 0) {
                 return 0;
             }
 
-            /* a short image's values end in the sixteen bytes loaded */
-            dq = (unsigned) _mm_movemask_epi8(
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))) >> (k + 2);
+            i += 3 + (unsigned) __builtin_ctzll(d);
 
-            if (dq == 0) {
+            if (i > 31) {
                 return 0;
             }
-
-            e = q + 2 + __builtin_ctz(dq);
-
-            if (stop - e < 2) {
-                return 0;
-            }
-
-            q = e + 1;
         }
 
-        if (*q == '>') {
+        if (p[5 + i] != ' ') {
             break;
         }
+    }
 
-        if (*q != ' ') {
-            return 0;
-        }
+    if (p[5 + i] != '>') {
+        return 0;
     }
 
     /* a record that is not whole: a reader of it reads the bytes again */
     lx->attrs.n = SF_TAG_SPANS + 1;
     sf_lexer_took(lx, SF_TAG_IMG, 3, 0);
 
-    return (size_t) (q + 1 - p);
+    return (size_t) i + 6;
 #else
     (void) lx;
     (void) p;

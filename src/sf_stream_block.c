@@ -1020,6 +1020,11 @@ static inline const unsigned char *
 sf_stream_whole_text(sf_stream_t *s, const unsigned char *c,
     const unsigned char *q)
 {
+    /* no text: a tag right after another (a figure's) */
+    if (q == c) {
+        return q;
+    }
+
     if (q == NULL || (size_t) (q - c) > s->text_cap - s->text_len) {
         return NULL;
     }
@@ -1189,22 +1194,129 @@ found:
 
 
 /*
+ * sf_stream_first_block()'s commonest block (a figure's caption): a short
+ * block (its start tag tn bytes at the input's head, read, text after it)
+ * whose text the tables keep, its end tag right after the text and an end
+ * tag after that: sf_stream_short_block() would take it as a run of one
+ * block (the next tag starts no block of the run) and stop there.  Taken
+ * so, with less to check; and when the end tag after it is the
+ * container's own ("</figure>", t of k bytes of name, its start tag at p,
+ * word its sf_stream_end_word()), that is closed and sent as
+ * sf_stream_first_block() does, in the same copy with the one newline or
+ * space after it that sf_stream_fast() would send next.  A text the
+ * tables do not keep goes to the whole reader at once, as
+ * sf_stream_short_run() sends it.  Returns 2 when the block was taken and what follows it
+ * checked, 1 when the whole reader took it, 0 when it did not (nothing
+ * changed); -1, nothing changed, for the rest (the entry's first text
+ * block still to come, a start tag after the block, the windows): the
+ * short reader's way.
+ */
+static int
+sf_stream_first_lone(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    uint64_t word, sf_tag_e t, size_t k, size_t tn)
+{
+    int                    calm;
+    size_t                 n, bk, len, all, next;
+    uint64_t               bword;
+    unsigned               flags, below;
+    sf_tag_e               bt;
+    const unsigned char   *b, *q, *end;
+
+    b = io->next_in;
+    n = io->avail_in;
+    end = b + n;
+    bt = s->lx.tag;
+    bk = tn - 2;
+
+    /*
+     * sf_stream_short_block()'s checks: t, just opened, is on top (its
+     * start closes nothing there: sf_stream_whole_read() asked), and text
+     * follows the start tag, not a tag
+     */
+    if (s->deep != 0 || s->depth == 0 || s->stack[s->depth - 1].tag != t
+        || tn + 1 >= n || (b[tn] == '<' && b[tn + 1] != '/'))
+    {
+        return -1;
+    }
+
+    /* sf_stream_short_run()'s, but the entry's first block */
+    flags = sf_stream_flags(s) | (s->code > 0 ? SF_BLOCK_IN_CODE : 0);
+
+    if ((flags & SF_BLOCK_IN_ENTRY) && !s->first_done) {
+        return -1;
+    }
+
+    below = sf_stream_bare_below(s, bt, 0, flags);
+    bword = sf_stream_end_word(b, n, bk);
+    q = sf_stream_text_end(b + tn, end, below & SF_BARE_MAX, &calm);
+
+    if (q == NULL || ((below & SF_BARE_CALM) && !calm)) {
+        next = 0;
+
+        return sf_stream_whole_read(s, io, b, n, tn, &sf_stream_no_attrs, 0,
+                                    &next, bword, q) != 0;
+    }
+
+    /* its end tag, and "</" after it: a run of one (sf_stream_short_loop) */
+    len = (size_t) (q - b) + bk + 3;
+
+    if (len + 2 > n || b[len] != '<' || b[len + 1] != '/'
+        || !sf_stream_end_at(b, bword, q, (size_t) (end - q), bk)
+        || len > io->avail_out || len > s->hold_cap - s->hold_len
+        || (size_t) (q - b) - tn > s->text_cap)
+    {
+        return -1;
+    }
+
+    s->blocks++;
+    s->stats.blocks_held++;
+    s->held_tag = bt;
+    all = len;
+
+    /* the container's own end after it: as sf_stream_first_block() */
+    if (s->mode == SF_MODE_PASS && s->q_n == 0 && t != SF_TAG_ARTICLE
+        && len + k + 3 <= io->avail_out
+        && sf_stream_end_at(p, word, b + len, n - len, k))
+    {
+        sf_stream_pop_top(s, t);
+        all += k + 3;
+        bt = t;
+        bk = k;
+
+        /* and the white space byte before a tag, as sf_stream_fast() */
+        if (all + 1 < n && b[all + 1] == '<' && sf_stream_space(b[all])
+            && all < io->avail_out && s->in_body && !s->in_head)
+        {
+            all++;
+        }
+    }
+
+    sf_stream_out(s, io, b, all);
+    sf_stream_took_block(s, io, all, bt, bk);
+
+    return 2;
+}
+
+
+/*
  * A container sf_stream_whole_block() just opened, t of k bytes of name
  * (its start tag at p, word its sf_stream_end_word()), at its first
  * block's start tag (tn bytes at the input's head, read): a phrasing
  * block the block readers take (a figure's caption) is read here, as the
  * loop would read it next, and the container's own end tag right after
  * it ("</figure>" as its start tag wrote the name) is closed and sent as
- * sf_stream_flow_tag() takes it, in the same turn.  Returns 1 when the
- * first block was taken, 0 with nothing changed (the caller hands the
- * tag back, and the loop's readers try the block again).  Phrasing
- * blocks alone: their readers (sf_stream_whole_block() too) open no
- * container, so this is never entered again from within.
+ * sf_stream_flow_tag() takes it, in the same turn (a lone block with it,
+ * sf_stream_first_lone()).  Returns 1 when the first block was taken, 0
+ * with nothing changed (the caller hands the tag back, and the loop's
+ * readers try the block again).  Phrasing blocks alone: their readers
+ * (sf_stream_whole_block() too) open no container, so this is never
+ * entered again from within.
  */
 static int
 sf_stream_first_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     uint64_t word, sf_tag_e t, size_t k, size_t tn)
 {
+    int     lone;
     size_t  m, next;
 
     if (!sf_stream_short_start(s, tn) || !((s->whole_tags >> s->lx.tag) & 1))
@@ -1213,11 +1325,18 @@ sf_stream_first_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     }
 
     next = 0;
+    lone = sf_stream_first_lone(s, io, p, word, t, k, tn);
 
-    if (sf_stream_short_block(s, io, io->next_in, io->avail_in, tn, &next)
-        == 0)
+    if (lone == 0
+        || (lone < 0
+            && sf_stream_short_block(s, io, io->next_in, io->avail_in, tn,
+                                     &next) == 0))
     {
         return 0;
+    }
+
+    if (lone == 2) {
+        return 1;
     }
 
     /* the end of the entry places the credit: the loop's, as ever */
@@ -1328,9 +1447,45 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, const sf_attrs_t *own_attrs, unsigned own,
     size_t *next)
 {
+    /* a tag right after the start tag (a figure's image): no text run */
     return sf_stream_whole_read(s, io, p, n, m, own_attrs, own, next,
                                 sf_stream_end_word(p, n, s->lx.name_len),
-                                NULL);
+                                m < n && p[m] == '<' ? p + m : NULL);
+}
+
+
+/* Whether the tag at q ('<', before end) is an end tag: a start tag (a
+ * figure's image, its caption) is no block's end, whatever its name. */
+static inline int
+sf_stream_end_tag(const unsigned char *q, const unsigned char *end)
+{
+    return end - q >= 2 && q[1] == '/';
+}
+
+
+/*
+ * A short image at q (before end) in a block read whole, without an id or
+ * a class (sf_lexer_tag_img()): its length, the lexer past it, or 0.  A
+ * tag right after it (a figure's caption) is the next '<', *first: no
+ * text run to read there.
+ */
+static inline size_t
+sf_stream_whole_img(sf_stream_t *s, const unsigned char *q,
+    const unsigned char *end, const unsigned char **first)
+{
+    size_t  tn;
+
+    if (end - q < 37 || memcmp(q, "<img ", 5) != 0) {
+        return 0;
+    }
+
+    tn = sf_lexer_tag_img(&s->lx, q, (size_t) (end - q));
+
+    if (tn != 0 && q + tn < end && q[tn] == '<') {
+        *first = q + tn;
+    }
+
+    return tn;
 }
 
 
@@ -1382,7 +1537,9 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             goto held_way;
         }
 
-        if (sf_stream_own_end(p, word, q, (size_t) (end - q), k)) {
+        if (sf_stream_end_tag(q, end)
+            && sf_stream_own_end(p, word, q, (size_t) (end - q), k))
+        {
             break;
         }
 
@@ -1410,9 +1567,7 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         }
 
         /* an image without an id or a class: only its end is needed */
-        if (end - q >= 37 && memcmp(q, "<img ", 5) == 0
-            && (tn = sf_lexer_tag_img(&s->lx, q, (size_t) (end - q))) != 0)
-        {
+        if ((tn = sf_stream_whole_img(s, q, end, &first)) != 0) {
             continue;
         }
 

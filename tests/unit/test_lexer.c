@@ -913,9 +913,11 @@ test_tag_link(void **state)
 /*
  * Images of the shape sf_lexer_tag_img() reads and of those near it (an
  * id or a class in any case, names that start so, other quotes, values
- * unquoted, '>' in a value, another case or space after the name, the tag
- * cut at every length): it reads what sf_lexer_tag() reads, never one with
- * an id or a class, and leaves the lexer untouched for the rest.
+ * unquoted, '>' in a value, another case or space after the name, a value
+ * longer than sixteen bytes, a quote in a name or right after a value,
+ * names of one byte, the tag cut at every length): it reads what
+ * sf_lexer_tag() reads, never one with an id or a class, and leaves the
+ * lexer untouched for the rest.
  */
 static void
 test_tag_img(void **state)
@@ -934,7 +936,9 @@ test_tag_img(void **state)
         "class=\"c\"", "ID=x", "Class=\"y\"", "clip", "idx=\"1\"",
         "title='q'", "width=1200", "loading=\"lazy\"", "a", "=b",
         "src=\"0123456789abcdef0123456789abcdef/x.jpg\"", "alt=\">\"",
-        "data-id=\"1\"", "cLaSs=\"z\""
+        "data-id=\"1\"", "cLaSs=\"z\"", "src=\"/0123456789ab.jpg\"",
+        "a\"b=\"c\"", "alt=\"a > b\"", "alt=\"x\"y", "a=\"\"\"",
+        "i", "c"
     };
     static const char  *const gaps[] = {
         " ", " ", " ", "  ", "\n", "", "/"

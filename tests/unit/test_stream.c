@@ -2030,6 +2030,20 @@ test_whole_blocks(void **state)
 }
 
 
+/* The rules of the containers' tests: captions, divs and figures held. */
+#define CONTAINER_RULES                                                      \
+    "rule buy\n"                                                             \
+    "    scope p figcaption div\n"                                           \
+    "    contains \"buy it now please\"\n"                                   \
+    "    action drop\n"                                                      \
+    "end\n"                                                                  \
+    "rule figure\n"                                                          \
+    "    scope figure div\n"                                                 \
+    "    contains \"a figure no page has\"\n"                                \
+    "    action drop\n"                                                      \
+    "end\n"
+
+
 /*
  * A held figure opened as a container at its caption (sf_stream_whole_block)
  * reads the caption and, right after it, the figure's own end tag in the
@@ -2050,17 +2064,7 @@ test_container_first_block(void **state)
     sf_test_out_t  out;
     char           page[8192];
 
-    static const char  text[] =
-        "rule buy\n"
-        "    scope p figcaption div\n"
-        "    contains \"buy it now please\"\n"
-        "    action drop\n"
-        "end\n"
-        "rule figure\n"
-        "    scope figure div\n"
-        "    contains \"a figure no page has\"\n"
-        "    action drop\n"
-        "end\n";
+    static const char  text[] = CONTAINER_RULES;
 
 #define FIG(cap)                                                             \
     "<figure><img src=\"a.jpg\" alt=\"\"><figcaption>" cap                  \
@@ -2151,6 +2155,148 @@ test_container_first_block(void **state)
 #undef PAGE
 
     sf_rules_destroy(r);
+}
+
+
+/*
+ * A container's lone first block (sf_stream_first_lone(): a caption, an
+ * end tag after it, and the container's own end taken in the same copy
+ * when it is that one) against the held way: random figures and divs
+ * the rules hold (images, text or a line break before the caption), at
+ * the entry's start or after its first block, with captions short and
+ * long (entities, UTF-8, inline tags, a literal a rule drops; the
+ * built-in pack's tables keep longer ones), the title again after some
+ * (dropped as the entry's first block), and after the caption the
+ * container's end as written or not, another end tag, a block, a second
+ * caption, text or nothing (and after the container white space or
+ * none), come out whole as byte by byte; so do they cut short at each of
+ * their last bytes, through output windows up to a figure's size and
+ * with a hold-back and a text buffer around it; more figures than the
+ * open elements kept now and then.
+ */
+static void
+test_container_lone(void **state)
+{
+    size_t         len, cut, w, i, j, k, n;
+    unsigned       seed, x;
+    sf_rules_t    *sets[2];
+    sf_options_t   opt;
+    char           page[16384];
+
+    static const char  text[] =
+        CONTAINER_RULES
+        "rule lead\n"
+        "    scope p figcaption\n"
+        "    title\n"
+        "    position first\n"
+        "    action drop\n"
+        "end\n";
+    static const char  *heads[] = {
+        "<figure><img src=\"a.jpg\" alt=\"\">", "<figure><br>",
+        "<div><img src=\"b\">", "<figure class=\"c\"><img src=\"a\">",
+        "<figure><img src=\"a.jpg\" alt=\"\">",
+        "<figure><img src=\"a.jpg\" alt=\"\">x y",
+        "<div><img src=\"b\"><img src=\"c\" alt=\"\">"
+    };
+    static const char  *closes[] = {
+        "</figure>", "</div>", "</figure>", "</figure>", "</figure>",
+        "</figure>", "</div>"
+    };
+    static const char  *afters[] = {
+        "", "", "", " ", "</FIGURE>", "</figure >", "</div>", "</p>",
+        "<p>k</p>", "<figcaption>d</figcaption>", "tail", "</fig>",
+        "</figures>", "\n"
+    };
+    static const char  *odd[] = {
+        "&amp;", "\xc3\xa9", "<b>x</b>", "buy it now please", "<br>", "&",
+        "\x80", "<a href=\"/x\">l</a>"
+    };
+    static const char  *spaces[] = {
+        "", "\n", "\n", " ", "\n\n", "\nx y", "\t"
+    };
+
+    (void) state;
+
+    /* the built-in pack's tables keep longer captions */
+    sets[0] = sf_test_rules(text, 0);
+    sets[1] = sf_test_rules(NULL, 1);
+    assert_true(sets[0] != NULL && sets[1] != NULL);
+    seed = random_seed("test_container_lone");
+
+    for (i = 0; i < 48; i++) {
+        sf_options_init(&opt);
+        opt.canonical = 0;
+
+        len = page_add(page, sizeof(page), 0,
+                       "<html><head><title>T</title></head><body><main>"
+                       "<article>", 1);
+
+        if (i % 3 != 0) {
+            len = page_add(page, sizeof(page), len, "<p>first</p>\n", 1);
+        }
+
+        /* now and then more figures than the open elements kept */
+        for (j = 0; j < (i % 4 == 3 ? 70 : 6); j++) {
+            seed = seed * 1103515245u + 12345u;
+            x = seed >> 8;
+            k = x % 7;
+            len = page_add(page, sizeof(page), len, heads[k], 1);
+            len = page_add(page, sizeof(page), len, "<figcaption>", 1);
+
+            /* mostly short and plain: the tables keep those */
+            for (n = (x >> 4) % ((x >> 12) % 4 == 0 ? 90 : 24); n > 0; n--) {
+                seed = seed * 1103515245u + 12345u;
+                x = seed >> 8;
+
+                if (x % 41 == 0) {
+                    len = page_add(page, sizeof(page), len,
+                                   odd[(x >> 6) % 8], 1);
+
+                } else {
+                    page[len++] = "ab cdxyz."[(x >> 6) % 9];
+                    page[len] = '\0';
+                }
+            }
+
+            seed = seed * 1103515245u + 12345u;
+            x = seed >> 8;
+            len = page_add(page, sizeof(page), len,
+                           x % 17 == 0 ? "</figcaption >" : "</figcaption>",
+                           1);
+            len = page_add(page, sizeof(page), len,
+                           (x >> 5) % 3 == 0 ? afters[(x >> 7) % 14] : "", 1);
+            len = page_add(page, sizeof(page), len, closes[k], 1);
+            len = page_add(page, sizeof(page), len, spaces[(x >> 11) % 7], 1);
+
+            /* the title again: dropped when the entry's first block */
+            len = page_add(page, sizeof(page), len,
+                           (x >> 13) % 4 == 0 ? "<p>T</p>" : "", 1);
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+        check_whole_as_bytes(sets[i % 2], &opt, page, len, 65536);
+
+        /* the input's end at each of the last figure's bytes */
+        for (cut = len - 120; cut < len; cut++) {
+            check_whole_as_bytes(sets[i % 2], &opt, page, cut, 65536);
+        }
+
+        /* output windows up to a figure's size and more */
+        for (w = 1; w < 120; w++) {
+            check_whole_as_bytes(sets[i % 2], &opt, page, len, w);
+        }
+
+        /* a hold-back, then a text buffer, around a caption's */
+        opt.limits.max_holdback = 64 + i % 24;
+        check_whole_as_bytes(sets[i % 2], &opt, page, len, 65536);
+        opt.limits.max_holdback = 16384;
+        opt.limits.max_text = 4 + i % 32;
+        check_whole_as_bytes(sets[i % 2], &opt, page, len, 65536);
+    }
+
+    sf_rules_destroy(sets[0]);
+    sf_rules_destroy(sets[1]);
 }
 
 
@@ -2679,6 +2825,7 @@ main(void)
         cmocka_unit_test(test_whole_long_runs),
         cmocka_unit_test(test_whole_handoff),
         cmocka_unit_test(test_container_first_block),
+        cmocka_unit_test(test_container_lone),
         cmocka_unit_test(test_container_credit),
         cmocka_unit_test(test_flow_tags),
         cmocka_unit_test(test_attr_blocks),
