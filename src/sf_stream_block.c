@@ -123,6 +123,19 @@ sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
 }
 
 
+/* The link l, just set, opened where the block's text is now: the last
+ * of the block's links (sf_stream_whole_inline()). */
+static inline void
+sf_stream_whole_open(sf_stream_t *s, sf_link_t *l)
+{
+    l->text_start = s->text_len;
+    l->text_end = SIZE_MAX;
+
+    s->nlinks++;
+    s->link_open = s->nlinks;
+}
+
+
 /*
  * sf_stream_held_inline() for a block read whole from the input
  * (sf_stream_whole_block()): its links go straight to s->links, where the
@@ -172,28 +185,34 @@ sf_stream_whole_inline(sf_stream_t *s, sf_tag_e t, unsigned end,
     n = a->cls.data != NULL ? a->cls.len : 0;
     l->cls = n ? a->cls.data : NULL;
     l->cls_len = n;
-    l->text_start = s->text_len;
-    l->text_end = SIZE_MAX;
-
-    s->nlinks++;
-    s->link_open = s->nlinks;
+    sf_stream_whole_open(s, l);
 }
 
 
 /*
  * The link "<a href=\"...\">" of tn bytes at q that sf_lexer_tag_link()
- * read: its address is all the held way takes of it (no rel, no class).
+ * read: its address is all the held way takes of it (no rel, no class),
+ * set here inline, as sf_stream_whole_inline() would.
  */
-static void
+static inline void
 sf_stream_whole_link(sf_stream_t *s, const unsigned char *q, size_t tn)
 {
-    sf_attrs_t  a;
+    sf_link_t  *l;
 
-    a.href.data = q + 9;
-    a.href.len = tn - 11;
-    a.rel = sf_stream_no_attrs.rel;
-    a.cls = sf_stream_no_attrs.cls;
-    sf_stream_whole_inline(s, SF_TAG_A, 0, &a);
+    s->link_open = 0;
+
+    if (s->nlinks == s->opt.limits.max_links) {
+        return;
+    }
+
+    l = &s->links[s->nlinks];
+    l->href = tn > 11 ? q + 9 : NULL;
+    l->href_len = tn - 11;
+    l->rel = NULL;
+    l->rel_len = 0;
+    l->cls = NULL;
+    l->cls_len = 0;
+    sf_stream_whole_open(s, l);
 }
 
 
