@@ -147,6 +147,18 @@ size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
  * may ask only with "<img " at p and len >= 37, the common tags' way.
  */
 size_t sf_lexer_tag_img(sf_lexer_t *lx, const unsigned char *p, size_t len);
+#if (SF_LEXER_H_SSE2)
+/* The places of '"' among the sixteen bytes at p, a bit each. */
+static inline unsigned
+sf_lexer_quotes16(const unsigned char *p)
+{
+    return (unsigned) _mm_movemask_epi8(
+               _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)
+                                              (const void *) p),
+                              _mm_set1_epi8('"')));
+}
+#endif
+
 /*
  * sf_lexer_tag() for the commonest link, "<a href=\"...\">" written so (one
  * attribute, in lower case, one space before it, nothing after its
@@ -177,13 +189,18 @@ sf_lexer_tag_link(sf_lexer_t *lx, const unsigned char *p, size_t len)
         return 0;
     }
 
-    /* the value's end quote: most addresses are short, one compare */
+    /*
+     * the value's end quote: most addresses are short, their 32 first
+     * bytes two compares (a call costs three times as much)
+     */
 #if (SF_LEXER_H_SSE2)
-    if (len >= 9 + 16) {
-        bits = (unsigned) _mm_movemask_epi8(
-                   _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)
-                                                  (const void *) (p + 9)),
-                                  _mm_set1_epi8('"')));
+    if (len >= 9 + 32) {
+        bits = sf_lexer_quotes16(p + 9) | sf_lexer_quotes16(p + 25) << 16;
+        q = (bits != 0) ? p + 9 + __builtin_ctz(bits)
+                        : memchr(p + 9 + 32, '"', len - 9 - 32);
+
+    } else if (len >= 9 + 16) {
+        bits = sf_lexer_quotes16(p + 9);
         q = (bits != 0) ? p + 9 + __builtin_ctz(bits)
                         : memchr(p + 9 + 16, '"', len - 9 - 16);
     } else

@@ -862,6 +862,7 @@ test_tag_link(void **state)
 {
     size_t          i, k, n, len;
     uint64_t        seed;
+    sf_lexer_t      lx;
     char            in[256];
 
     static const char  *const heads[] = {
@@ -889,6 +890,32 @@ test_tag_link(void **state)
     check("<a href=\"x\" >t<a href=\"x\"rel=y>u<a href=\"x\"/>v",
           "M{<a href=\"x\" >}T{t}M{<a href=\"x\"rel=y>}T{u}"
           "M{<a href=\"x\"/>}T{v}");
+
+    /*
+     * every length of value up to well past the inline look's 32 bytes, the
+     * input ending at each byte of the tag or a little after it: the
+     * quote in each place of each sixteen-byte compare, or past it (and
+     * another '">' after it, which a look that missed it would take)
+     */
+    for (n = 0; n <= 90; n++) {
+        len = (size_t) snprintf(in, sizeof(in), "<a href=\"");
+
+        for (k = 0; k < n; k++) {
+            in[len++] = (char) ('a' + k % 26);
+        }
+
+        len += (size_t) snprintf(in + len, sizeof(in) - len, "\">t\">u");
+
+        /* whole, it is taken by the link reader, not left to the other */
+        sf_lexer_init(&lx);
+        assert_int_equal(sf_lexer_tag_link(&lx, (const unsigned char *) in,
+                                           len), 9 + n + 2);
+
+        for (k = len; k >= 9; k--) {
+            in[k] = '\0';
+            check(in, NULL);
+        }
+    }
 
     seed = 0x2545f4914f6cdd1dULL;
 
