@@ -1354,6 +1354,44 @@ sf_stream_whole_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 
 /*
+ * An inline tag of tn bytes at q in a block sf_stream_whole_read() reads,
+ * the lexer's last: added to the block as sf_stream_take_tag() tells it
+ * to sf_stream_held_tag().  An end tag has no attributes a rule may name
+ * it by; a link's are read anyway, most other tags need none.  Returns 0
+ * where the held way must read the block (a tag a rule names, the text
+ * past its buffer).
+ */
+static inline int
+sf_stream_whole_tag(sf_stream_t *s, const unsigned char *q, size_t tn)
+{
+    sf_tag_t     tag;
+    sf_attrs_t   a, *pa;
+
+    pa = NULL;
+
+    if (!s->lx.end) {
+        sf_stream_lexed_tag(s, &tag, q, tn);
+
+        if (tag.tag == SF_TAG_A || sf_stream_attrs_named(&tag)) {
+            a.tag = &tag;
+            a.parsed = 0;
+            pa = sf_stream_attrs(&a);
+
+            if ((pa->id.data != NULL || pa->cls.data != NULL)
+                && sf_stream_named(s, &tag, pa))
+            {
+                return 0;
+            }
+        }
+    }
+
+    sf_stream_whole_inline(s, s->lx.tag, s->lx.end, pa);
+
+    return !s->text_over;
+}
+
+
+/*
  * sf_stream_whole_block(), with what sf_stream_short_block() found before
  * it gave up: word, sf_stream_end_word() of the start tag, and first, the
  * first '<' after it (NULL: not known), which is not read again.
@@ -1364,8 +1402,6 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t *next, uint64_t word, const unsigned char *first)
 {
     size_t                 k, tn, len;
-    sf_tag_t               tag;
-    sf_attrs_t             a, *pa;
     sf_tag_e               t;
     sf_lexer_t             lx;
     const unsigned char   *c, *q, *end;
@@ -1470,32 +1506,7 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             goto held_way;
         }
 
-        /*
-         * as sf_stream_take_tag() tells it to sf_stream_held_tag(); an
-         * end tag has no attributes a rule may name it by; a link's are
-         * read anyway, most other tags need none
-         */
-        pa = NULL;
-
-        if (!s->lx.end) {
-            sf_stream_lexed_tag(s, &tag, q, tn);
-
-            if (tag.tag == SF_TAG_A || sf_stream_attrs_named(&tag)) {
-                a.tag = &tag;
-                a.parsed = 0;
-                pa = sf_stream_attrs(&a);
-
-                if ((pa->id.data != NULL || pa->cls.data != NULL)
-                    && sf_stream_named(s, &tag, pa))
-                {
-                    goto held_way;
-                }
-            }
-        }
-
-        sf_stream_whole_inline(s, s->lx.tag, s->lx.end, pa);
-
-        if (s->text_over) {
+        if (!sf_stream_whole_tag(s, q, tn)) {
             goto held_way;
         }
     }
