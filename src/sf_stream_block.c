@@ -1437,38 +1437,43 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             goto held_way;
         }
 
-        if (sf_stream_own_end(p, word, q, (size_t) (end - q), k)) {
-            break;
-        }
-
-        /*
-         * "</a>", the commonest inline tag in a block's text: the lexer as
-         * sf_lexer_short_tag() leaves it, the link ended, nothing to check
-         */
-        if (sf_stream_link_end(q, (size_t) (end - q))) {
-            sf_lexer_took(&s->lx, SF_TAG_A, 1, 1);
-            tn = 4;
-            sf_stream_whole_inline(s, SF_TAG_A, 1, NULL);
-            continue;
-        }
-
-        /* "<a href=\"...\">", the commonest link: sf_stream_whole_link() */
-        tn = sf_lexer_tag_link(&s->lx, q, (size_t) (end - q));
-
-        if (tn != 0) {
-            if (t == SF_TAG_A) {
-                goto held_way;
+        /* the quick readers' tags told apart by their second byte */
+        if (q + 1 < end && q[1] == '/') {
+            if (sf_stream_own_end(p, word, q, (size_t) (end - q), k)) {
+                break;
             }
 
-            sf_stream_whole_link(s, q, tn);
-            continue;
-        }
+            /*
+             * "</a>", the commonest inline tag in a block's text: the lexer
+             * as sf_lexer_short_tag() leaves it, the link ended, nothing to
+             * check
+             */
+            if (sf_stream_link_end(q, (size_t) (end - q))) {
+                sf_lexer_took(&s->lx, SF_TAG_A, 1, 1);
+                tn = 4;
+                sf_stream_whole_inline(s, SF_TAG_A, 1, NULL);
+                continue;
+            }
 
-        /* an image without an id or a class: only its end is needed */
-        if (end - q >= 37 && memcmp(q, "<img ", 5) == 0
-            && (tn = sf_lexer_tag_img(&s->lx, q, (size_t) (end - q))) != 0)
-        {
-            continue;
+        } else {
+            /* "<a href=\"...\">", the commonest link: sf_stream_whole_link() */
+            tn = sf_lexer_tag_link(&s->lx, q, (size_t) (end - q));
+
+            if (tn != 0) {
+                if (t == SF_TAG_A) {
+                    goto held_way;
+                }
+
+                sf_stream_whole_link(s, q, tn);
+                continue;
+            }
+
+            /* an image without an id or a class: only its end is needed */
+            if (end - q >= 37 && memcmp(q, "<img ", 5) == 0
+                && (tn = sf_lexer_tag_img(&s->lx, q, (size_t) (end - q))) != 0)
+            {
+                continue;
+            }
         }
 
         tn = sf_stream_read_tag(s, q, (size_t) (end - q));
