@@ -1628,6 +1628,26 @@ sf_stream_short_loop(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 }
 
 
+/* The places of '<' among the sixteen bytes at p, a bit each. */
+static inline unsigned
+sf_stream_lt16(const unsigned char *p)
+{
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    return (unsigned) _mm_movemask_epi8(
+               _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) p),
+                              _mm_set1_epi8('<')));
+#else
+    unsigned  i, lt;
+
+    for (i = 0, lt = 0; i < 16; i++) {
+        lt |= (unsigned) (p[i] == '<') << i;
+    }
+
+    return lt;
+#endif
+}
+
+
 /*
  * Short blocks read whole from the input in PASS, where most of a page's
  * list items, cells, captions and short paragraphs are: "<T>" without
@@ -1662,6 +1682,18 @@ sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     k = m - 2;
 
     /*
+     * The last block of this tag handed on for a text longer than the
+     * tables keep of its kind, sixteen bytes or fewer (s->long_tag: most
+     * paragraphs): a block with no '<' in its first sixteen is handed on
+     * at once, the tables not asked.  A hint, not their answer: the whole
+     * reader takes any block this one takes, the same.
+     */
+    if (t == s->long_tag && m + 16 <= n && sf_stream_lt16(p + m) == 0) {
+        return sf_stream_whole_read(s, io, p, n, m, &sf_stream_no_attrs, 0,
+                                    next, sf_stream_end_word(p, n, k), NULL);
+    }
+
+    /*
      * sf_stream_held_flags() of these blocks but the entry's first: how
      * long a text the tables keep tells how far to look.  A run leaves the
      * open elements as they are: the same for all of it.
@@ -1677,6 +1709,11 @@ sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     q = sf_stream_text_end(p + m, end, lim, &calm);
 
     if (q == NULL || ((below & SF_BARE_CALM) && !calm)) {
+        /* the tag's next blocks as long are handed on at once */
+        if (q == NULL && lim <= 16) {
+            s->long_tag = t;
+        }
+
         return sf_stream_whole_read(s, io, p, n, m, &sf_stream_no_attrs, 0,
                                     next, word, q);
     }
