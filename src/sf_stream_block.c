@@ -190,7 +190,7 @@ sf_stream_whole_inline(sf_stream_t *s, sf_tag_e t, unsigned end,
 
 
 /*
- * The link "<a href=\"...\">" of tn bytes at q that sf_lexer_tag_link()
+ * The link "<a href=\"...\">" of tn bytes at q that sf_lexer_link_len()
  * read: its address is all the held way takes of it (no rel, no class),
  * set here inline, as sf_stream_whole_inline() would.
  */
@@ -1401,6 +1401,7 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, const sf_attrs_t *own_attrs, unsigned own,
     size_t *next, uint64_t word, const unsigned char *first)
 {
+    int                    saved;
     size_t                 k, tn, len;
     sf_tag_e               t;
     sf_lexer_t             lx;
@@ -1408,12 +1409,8 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
     t = s->lx.tag;
     k = s->lx.name_len;
-    /* the attribute record only when the start tag has one (see below) */
-    memcpy(&lx, &s->lx, offsetof(sf_lexer_t, attrs));
-
-    if (m > k + 2) {
-        lx.attrs = s->lx.attrs;
-    }
+    /* the lexer as the start tag left it: kept once a reader changes it */
+    saved = 0;
 
     end = p + (n < s->hold_cap - s->hold_len ? n : s->hold_cap - s->hold_len);
 
@@ -1444,12 +1441,12 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             }
 
             /*
-             * "</a>", the commonest inline tag in a block's text: the lexer
-             * as sf_lexer_short_tag() leaves it, the link ended, nothing to
-             * check
+             * "</a>", the commonest inline tag in a block's text: the link
+             * ended, nothing to check.  Neither this nor the next reader
+             * changes the lexer: at the block's end it is as the end tag
+             * leaves it, and the records of the tags before are not read.
              */
             if (sf_stream_link_end(q, (size_t) (end - q))) {
-                sf_lexer_took(&s->lx, SF_TAG_A, 1, 1);
                 tn = 4;
                 sf_stream_whole_inline(s, SF_TAG_A, 1, NULL);
                 continue;
@@ -1457,7 +1454,7 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
         } else {
             /* "<a href=\"...\">", the commonest link: sf_stream_whole_link() */
-            tn = sf_lexer_tag_link(&s->lx, q, (size_t) (end - q));
+            tn = sf_lexer_link_len(q, (size_t) (end - q));
 
             if (tn != 0) {
                 if (t == SF_TAG_A) {
@@ -1467,13 +1464,24 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
                 sf_stream_whole_link(s, q, tn);
                 continue;
             }
+        }
 
-            /* an image without an id or a class: only its end is needed */
-            if (end - q >= 37 && memcmp(q, "<img ", 5) == 0
-                && (tn = sf_lexer_tag_img(&s->lx, q, (size_t) (end - q))) != 0)
-            {
-                continue;
+        /* the attribute record only when the start tag has one (see below) */
+        if (!saved) {
+            memcpy(&lx, &s->lx, offsetof(sf_lexer_t, attrs));
+
+            if (m > k + 2) {
+                lx.attrs = s->lx.attrs;
             }
+
+            saved = 1;
+        }
+
+        /* an image without an id or a class: only its end is needed */
+        if (end - q >= 37 && memcmp(q, "<img ", 5) == 0
+            && (tn = sf_lexer_tag_img(&s->lx, q, (size_t) (end - q))) != 0)
+        {
+            continue;
         }
 
         tn = sf_stream_read_tag(s, q, (size_t) (end - q));
@@ -1524,10 +1532,12 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 held_way:
 
     /* a bare start tag's record is never read (no attribute bytes) */
-    memcpy(&s->lx, &lx, offsetof(sf_lexer_t, attrs));
+    if (saved) {
+        memcpy(&s->lx, &lx, offsetof(sf_lexer_t, attrs));
 
-    if (m > k + 2) {
-        s->lx.attrs = lx.attrs;
+        if (m > k + 2) {
+            s->lx.attrs = lx.attrs;
+        }
     }
 
     return 0;
