@@ -264,11 +264,12 @@ sf_stream_start_held(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a, int anon)
 
 
 /*
- * Text directly in a container: an anonymous block starts at start.  Also
- * the common start of every held block (sf_stream_start_held()).
+ * Where a held block starts (start in the hold-back, in_off in the
+ * input), with no start tag, id nor class of its own yet: what
+ * sf_stream_start_anon() sets but its text and links.
  */
-void
-sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off)
+static inline void
+sf_stream_start_at(sf_stream_t *s, size_t start, uint64_t in_off)
 {
     s->mode = SF_MODE_HELD;
     s->anon = 1;
@@ -282,6 +283,17 @@ sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off)
     s->h_tag_len = s->h_id_len = s->h_cls_len = 0;
     s->h_own = 0;
     s->h_code = (s->code > 0);
+}
+
+
+/*
+ * Text directly in a container: an anonymous block starts at start.  Also
+ * the common start of every held block (sf_stream_start_held()).
+ */
+void
+sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off)
+{
+    sf_stream_start_at(s, start, in_off);
 
     /* what it says: text and links come as its bytes do */
     s->text_len = s->nlinks = s->link_open = 0;
@@ -970,12 +982,20 @@ sf_stream_took_block(sf_stream_t *s, sf_io_t *io, size_t len, sf_tag_e t,
 /*
  * The held way's start of a block t read from the input (its start tag
  * of m bytes, its own flags), at the hold-back's end: what
- * sf_stream_start_held() sets but the id and class.
+ * sf_stream_start_held() sets but the id and class; its text and links
+ * too when text (else they are those the reader made).
  */
-static void
-sf_stream_read_start(sf_stream_t *s, sf_tag_e t, size_t m, unsigned own)
+static inline void
+sf_stream_read_start(sf_stream_t *s, sf_tag_e t, size_t m, unsigned own,
+    int text)
 {
-    sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
+    if (text) {
+        sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
+
+    } else {
+        sf_stream_start_at(s, s->hold_len, s->stats.bytes_in);
+    }
+
     s->anon = 0;
     s->held_tag = t;
     s->h_tag_len = m;
@@ -1270,12 +1290,7 @@ sf_stream_whole_end(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t len, size_t m, const sf_attrs_t *own_attrs, unsigned own,
     sf_tag_e t, size_t k)
 {
-    int     direct;
-    size_t  tl, nl, lo;
-
-    tl = s->text_len;
-    nl = s->nlinks;
-    lo = s->link_open;
+    int  direct;
 
     direct = (s->q_n == 0 && s->io == io && len <= io->avail_out);
 
@@ -1283,7 +1298,7 @@ sf_stream_whole_end(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         memcpy(s->hold + s->hold_len, p, len);
     }
 
-    sf_stream_read_start(s, t, m, own);
+    sf_stream_read_start(s, t, m, own, 0);
 
     if (own_attrs->id.data != NULL) {
         s->h_id = (size_t) (own_attrs->id.data - p);
@@ -1294,10 +1309,6 @@ sf_stream_whole_end(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         s->h_cls = (size_t) (own_attrs->cls.data - p);
         s->h_cls_len = own_attrs->cls.len;
     }
-
-    s->text_len = tl;
-    s->nlinks = nl;
-    s->link_open = lo;
 
     s->t_start = s->hold_len + (len - k - 3);
     s->t_in_off = s->stats.bytes_in + (uint64_t) (len - k - 3);
@@ -1502,7 +1513,7 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             }
 
             /* the held way's start, then its container at this tag */
-            sf_stream_read_start(s, t, m, own);
+            sf_stream_read_start(s, t, m, own, 1);
             sf_stream_push_elt(s, t, own_attrs->id.data, own_attrs->id.len,
                                own_attrs->cls.data, own_attrs->cls.len, own);
             s->mode = SF_MODE_PASS;
