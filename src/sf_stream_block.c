@@ -1670,6 +1670,20 @@ sf_stream_lt16(const unsigned char *p)
 
 
 /*
+ * sf_stream_whole_block() of a start tag without attributes: apart, so
+ * that sf_stream_short_run() hands a block on to it before it sets up
+ * anything of its own (a call in the place of its return).
+ */
+static SF_NOINLINE size_t
+sf_stream_whole_bare(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, size_t *next)
+{
+    return sf_stream_whole_read(s, io, p, n, m, &sf_stream_no_attrs, 0, next,
+                                sf_stream_end_word(p, n, m - 2), NULL);
+}
+
+
+/*
  * Short blocks read whole from the input in PASS, where most of a page's
  * list items, cells, captions and short paragraphs are: "<T>" without
  * attributes for a tag of s->short_tags, text with no tag in it, "</T>",
@@ -1688,8 +1702,8 @@ sf_stream_lt16(const unsigned char *p)
  * checked that the start closes no open element and that text follows
  * it.
  */
-size_t
-sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+static SF_NOINLINE size_t
+sf_stream_short_ask(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, size_t *next)
 {
     int                    calm;
@@ -1701,18 +1715,6 @@ sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
     t = s->lx.tag;
     k = m - 2;
-
-    /*
-     * The last block of this tag handed on for a text longer than the
-     * tables keep of its kind, sixteen bytes or fewer (s->long_tag: most
-     * paragraphs): a block with no '<' in its first sixteen is handed on
-     * at once, the tables not asked.  A hint, not their answer: the whole
-     * reader takes any block this one takes, the same.
-     */
-    if (t == s->long_tag && m + 16 <= n && sf_stream_lt16(p + m) == 0) {
-        return sf_stream_whole_read(s, io, p, n, m, &sf_stream_no_attrs, 0,
-                                    next, sf_stream_end_word(p, n, k), NULL);
-    }
 
     /*
      * sf_stream_held_flags() of these blocks but the entry's first: how
@@ -1750,6 +1752,29 @@ sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
     return sf_stream_short_loop(s, io, p, n, m, next, word, flags, below, q,
                                 calm, 0);
+}
+
+
+/*
+ * The last block of this tag handed on for a text longer than the tables
+ * keep of its kind, sixteen bytes or fewer (s->long_tag: most
+ * paragraphs): a block with no '<' in its first sixteen is handed on at
+ * once, the tables not asked.  A hint, not their answer: the whole reader
+ * takes any block the short one takes, the same.  Else the short reader
+ * (sf_stream_short_ask()).  Apart from both, so that neither sets up
+ * anything for the other.
+ */
+size_t
+sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, size_t *next)
+{
+    if (s->lx.tag == s->long_tag && m + 16 <= n
+        && sf_stream_lt16(p + m) == 0)
+    {
+        return sf_stream_whole_bare(s, io, p, n, m, next);
+    }
+
+    return sf_stream_short_ask(s, io, p, n, m, next);
 }
 
 
