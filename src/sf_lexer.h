@@ -147,17 +147,29 @@ size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
  * may ask only with "<img " at p and len >= 37, the common tags' way.
  */
 size_t sf_lexer_tag_img(sf_lexer_t *lx, const unsigned char *p, size_t len);
+#if (SF_LEXER_H_SSE2)
+/* The places of '"' among the sixteen bytes at p, a bit each. */
+static inline unsigned
+sf_lexer_quotes16(const unsigned char *p)
+{
+    return (unsigned) _mm_movemask_epi8(
+               _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)
+                                              (const void *) p),
+                              _mm_set1_epi8('"')));
+}
+#endif
+
 /*
- * sf_lexer_tag() for the commonest link, "<a href=\"...\">" written so (one
+ * The length of the commonest link at p, "<a href=\"...\">" written so (one
  * attribute, in lower case, one space before it, nothing after its
- * value), in the data state: its length, the lexer as sf_lexer_tag()
- * leaves it (the one attribute recorded, value at byte 9 of the tag);
- * 0, the lexer untouched, for any other tag or one that goes on past len.
- * A held block read whole (sf_stream_whole_read()) needs only the
- * address of such a link: no attribute to look up.
+ * value), read in the data state; 0 for any other tag or one that goes
+ * on past len.  A held block read whole (sf_stream_whole_read()) needs
+ * only the address of such a link, at byte 9: no attribute to look up,
+ * and nothing of the lexer (its state at the block's end is that of the
+ * block's end tag, and an end tag's record is never read).
  */
 static inline size_t
-sf_lexer_tag_link(sf_lexer_t *lx, const unsigned char *p, size_t len)
+sf_lexer_link_len(const unsigned char *p, size_t len)
 {
     uint64_t              w;
     const unsigned char  *q;
@@ -177,13 +189,18 @@ sf_lexer_tag_link(sf_lexer_t *lx, const unsigned char *p, size_t len)
         return 0;
     }
 
-    /* the value's end quote: most addresses are short, one compare */
+    /*
+     * the value's end quote: most addresses are short, their 32 first
+     * bytes two compares (a call costs three times as much)
+     */
 #if (SF_LEXER_H_SSE2)
-    if (len >= 9 + 16) {
-        bits = (unsigned) _mm_movemask_epi8(
-                   _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)
-                                                  (const void *) (p + 9)),
-                                  _mm_set1_epi8('"')));
+    if (len >= 9 + 32) {
+        bits = sf_lexer_quotes16(p + 9) | sf_lexer_quotes16(p + 25) << 16;
+        q = (bits != 0) ? p + 9 + __builtin_ctz(bits)
+                        : memchr(p + 9 + 32, '"', len - 9 - 32);
+
+    } else if (len >= 9 + 16) {
+        bits = sf_lexer_quotes16(p + 9);
         q = (bits != 0) ? p + 9 + __builtin_ctz(bits)
                         : memchr(p + 9 + 16, '"', len - 9 - 16);
     } else
@@ -197,16 +214,9 @@ sf_lexer_tag_link(sf_lexer_t *lx, const unsigned char *p, size_t len)
         return 0;
     }
 
-    /* offsets from the byte after the name, as sf_lexer_tag() records */
-    lx->attrs.n = 1;
-    lx->attrs.attr[0].key = SF_TAG_KEY4('h', 'r', 'e', 'f');
-    lx->attrs.attr[0].value = 7;
-    lx->attrs.attr[0].value_len = (uint32_t) (q - p - 9);
-
-    sf_lexer_took(lx, SF_TAG_A, 1, 0);
-
     return (size_t) (q + 2 - p);
 }
+
 /*
  * Plain raw text (a script outside its "<!--" escapes, a style, a title,
  * ...): whether the lexer is in it, and how much of p's len bytes is raw

@@ -218,6 +218,7 @@ struct sf_stream_s {
     size_t                h_cls;
     size_t                h_cls_len;
     unsigned              h_own;            /* its own SF_BLOCK_* flags */
+    sf_tag_e              long_tag;         /* sf_stream_short_run() */
     uint64_t              h_in_off;         /* offset in the input */
     sf_bare_memo_t        bare[SF_BARE_MEMO];   /* sf_stream_bare_kept() */
     uint64_t              short_tags;       /* sf_stream_short_init() */

@@ -123,6 +123,19 @@ sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
 }
 
 
+/* The link l, just set, opened where the block's text is now: the last
+ * of the block's links (sf_stream_whole_inline()). */
+static inline void
+sf_stream_whole_open(sf_stream_t *s, sf_link_t *l)
+{
+    l->text_start = s->text_len;
+    l->text_end = SIZE_MAX;
+
+    s->nlinks++;
+    s->link_open = s->nlinks;
+}
+
+
 /*
  * sf_stream_held_inline() for a block read whole from the input
  * (sf_stream_whole_block()): its links go straight to s->links, where the
@@ -172,28 +185,34 @@ sf_stream_whole_inline(sf_stream_t *s, sf_tag_e t, unsigned end,
     n = a->cls.data != NULL ? a->cls.len : 0;
     l->cls = n ? a->cls.data : NULL;
     l->cls_len = n;
-    l->text_start = s->text_len;
-    l->text_end = SIZE_MAX;
-
-    s->nlinks++;
-    s->link_open = s->nlinks;
+    sf_stream_whole_open(s, l);
 }
 
 
 /*
- * The link "<a href=\"...\">" of tn bytes at q that sf_lexer_tag_link()
- * read: its address is all the held way takes of it (no rel, no class).
+ * The link "<a href=\"...\">" of tn bytes at q that sf_lexer_link_len()
+ * read: its address is all the held way takes of it (no rel, no class),
+ * set here inline, as sf_stream_whole_inline() would.
  */
-static void
+static inline void
 sf_stream_whole_link(sf_stream_t *s, const unsigned char *q, size_t tn)
 {
-    sf_attrs_t  a;
+    sf_link_t  *l;
 
-    a.href.data = q + 9;
-    a.href.len = tn - 11;
-    a.rel = sf_stream_no_attrs.rel;
-    a.cls = sf_stream_no_attrs.cls;
-    sf_stream_whole_inline(s, SF_TAG_A, 0, &a);
+    s->link_open = 0;
+
+    if (s->nlinks == s->opt.limits.max_links) {
+        return;
+    }
+
+    l = &s->links[s->nlinks];
+    l->href = tn > 11 ? q + 9 : NULL;
+    l->href_len = tn - 11;
+    l->rel = NULL;
+    l->rel_len = 0;
+    l->cls = NULL;
+    l->cls_len = 0;
+    sf_stream_whole_open(s, l);
 }
 
 
@@ -245,11 +264,12 @@ sf_stream_start_held(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a, int anon)
 
 
 /*
- * Text directly in a container: an anonymous block starts at start.  Also
- * the common start of every held block (sf_stream_start_held()).
+ * Where a held block starts (start in the hold-back, in_off in the
+ * input), with no start tag, id nor class of its own yet: what
+ * sf_stream_start_anon() sets but its text and links.
  */
-void
-sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off)
+static inline void
+sf_stream_start_at(sf_stream_t *s, size_t start, uint64_t in_off)
 {
     s->mode = SF_MODE_HELD;
     s->anon = 1;
@@ -263,6 +283,17 @@ sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off)
     s->h_tag_len = s->h_id_len = s->h_cls_len = 0;
     s->h_own = 0;
     s->h_code = (s->code > 0);
+}
+
+
+/*
+ * Text directly in a container: an anonymous block starts at start.  Also
+ * the common start of every held block (sf_stream_start_held()).
+ */
+void
+sf_stream_start_anon(sf_stream_t *s, size_t start, uint64_t in_off)
+{
+    sf_stream_start_at(s, start, in_off);
 
     /* what it says: text and links come as its bytes do */
     s->text_len = s->nlinks = s->link_open = 0;
@@ -951,12 +982,20 @@ sf_stream_took_block(sf_stream_t *s, sf_io_t *io, size_t len, sf_tag_e t,
 /*
  * The held way's start of a block t read from the input (its start tag
  * of m bytes, its own flags), at the hold-back's end: what
- * sf_stream_start_held() sets but the id and class.
+ * sf_stream_start_held() sets but the id and class; its text and links
+ * too when text (else they are those the reader made).
  */
-static void
-sf_stream_read_start(sf_stream_t *s, sf_tag_e t, size_t m, unsigned own)
+static inline void
+sf_stream_read_start(sf_stream_t *s, sf_tag_e t, size_t m, unsigned own,
+    int text)
 {
-    sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
+    if (text) {
+        sf_stream_start_anon(s, s->hold_len, s->stats.bytes_in);
+
+    } else {
+        sf_stream_start_at(s, s->hold_len, s->stats.bytes_in);
+    }
+
     s->anon = 0;
     s->held_tag = t;
     s->h_tag_len = m;
@@ -1370,12 +1409,7 @@ sf_stream_whole_end(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t len, size_t m, const sf_attrs_t *own_attrs, unsigned own,
     sf_tag_e t, size_t k)
 {
-    int     direct;
-    size_t  tl, nl, lo;
-
-    tl = s->text_len;
-    nl = s->nlinks;
-    lo = s->link_open;
+    int  direct;
 
     direct = (s->q_n == 0 && s->io == io && len <= io->avail_out);
 
@@ -1383,7 +1417,7 @@ sf_stream_whole_end(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         memcpy(s->hold + s->hold_len, p, len);
     }
 
-    sf_stream_read_start(s, t, m, own);
+    sf_stream_read_start(s, t, m, own, 0);
 
     if (own_attrs->id.data != NULL) {
         s->h_id = (size_t) (own_attrs->id.data - p);
@@ -1394,10 +1428,6 @@ sf_stream_whole_end(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         s->h_cls = (size_t) (own_attrs->cls.data - p);
         s->h_cls_len = own_attrs->cls.len;
     }
-
-    s->text_len = tl;
-    s->nlinks = nl;
-    s->link_open = lo;
 
     s->t_start = s->hold_len + (len - k - 3);
     s->t_in_off = s->stats.bytes_in + (uint64_t) (len - k - 3);
@@ -1490,6 +1520,44 @@ sf_stream_whole_img(sf_stream_t *s, const unsigned char *q,
 
 
 /*
+ * An inline tag of tn bytes at q in a block sf_stream_whole_read() reads,
+ * the lexer's last: added to the block as sf_stream_take_tag() tells it
+ * to sf_stream_held_tag().  An end tag has no attributes a rule may name
+ * it by; a link's are read anyway, most other tags need none.  Returns 0
+ * where the held way must read the block (a tag a rule names, the text
+ * past its buffer).
+ */
+static inline int
+sf_stream_whole_tag(sf_stream_t *s, const unsigned char *q, size_t tn)
+{
+    sf_tag_t     tag;
+    sf_attrs_t   a, *pa;
+
+    pa = NULL;
+
+    if (!s->lx.end) {
+        sf_stream_lexed_tag(s, &tag, q, tn);
+
+        if (tag.tag == SF_TAG_A || sf_stream_attrs_named(&tag)) {
+            a.tag = &tag;
+            a.parsed = 0;
+            pa = sf_stream_attrs(&a);
+
+            if ((pa->id.data != NULL || pa->cls.data != NULL)
+                && sf_stream_named(s, &tag, pa))
+            {
+                return 0;
+            }
+        }
+    }
+
+    sf_stream_whole_inline(s, s->lx.tag, s->lx.end, pa);
+
+    return !s->text_over;
+}
+
+
+/*
  * sf_stream_whole_block(), with what sf_stream_short_block() found before
  * it gave up: word, sf_stream_end_word() of the start tag, and first, the
  * first '<' after it (NULL: not known), which is not read again.
@@ -1499,21 +1567,16 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, const sf_attrs_t *own_attrs, unsigned own,
     size_t *next, uint64_t word, const unsigned char *first)
 {
+    int                    saved;
     size_t                 k, tn, len;
-    sf_tag_t               tag;
-    sf_attrs_t             a, *pa;
     sf_tag_e               t;
     sf_lexer_t             lx;
     const unsigned char   *c, *q, *end;
 
     t = s->lx.tag;
     k = s->lx.name_len;
-    /* the attribute record only when the start tag has one (see below) */
-    memcpy(&lx, &s->lx, offsetof(sf_lexer_t, attrs));
-
-    if (m > k + 2) {
-        lx.attrs = s->lx.attrs;
-    }
+    /* the lexer as the start tag left it: kept once a reader changes it */
+    saved = 0;
 
     end = p + (n < s->hold_cap - s->hold_len ? n : s->hold_cap - s->hold_len);
 
@@ -1537,33 +1600,47 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             goto held_way;
         }
 
-        if (sf_stream_end_tag(q, end)
-            && sf_stream_own_end(p, word, q, (size_t) (end - q), k))
-        {
-            break;
-        }
-
-        /*
-         * "</a>", the commonest inline tag in a block's text: the lexer as
-         * sf_lexer_short_tag() leaves it, the link ended, nothing to check
-         */
-        if (sf_stream_link_end(q, (size_t) (end - q))) {
-            sf_lexer_took(&s->lx, SF_TAG_A, 1, 1);
-            tn = 4;
-            sf_stream_whole_inline(s, SF_TAG_A, 1, NULL);
-            continue;
-        }
-
-        /* "<a href=\"...\">", the commonest link: sf_stream_whole_link() */
-        tn = sf_lexer_tag_link(&s->lx, q, (size_t) (end - q));
-
-        if (tn != 0) {
-            if (t == SF_TAG_A) {
-                goto held_way;
+        /* the quick readers' tags told apart by their second byte */
+        if (sf_stream_end_tag(q, end)) {
+            if (sf_stream_own_end(p, word, q, (size_t) (end - q), k)) {
+                break;
             }
 
-            sf_stream_whole_link(s, q, tn);
-            continue;
+            /*
+             * "</a>", the commonest inline tag in a block's text: the link
+             * ended, nothing to check.  Neither this nor the next reader
+             * changes the lexer: at the block's end it is as the end tag
+             * leaves it, and the records of the tags before are not read.
+             */
+            if (sf_stream_link_end(q, (size_t) (end - q))) {
+                tn = 4;
+                sf_stream_whole_inline(s, SF_TAG_A, 1, NULL);
+                continue;
+            }
+
+        } else {
+            /* "<a href=\"...\">", the commonest link: sf_stream_whole_link() */
+            tn = sf_lexer_link_len(q, (size_t) (end - q));
+
+            if (tn != 0) {
+                if (t == SF_TAG_A) {
+                    goto held_way;
+                }
+
+                sf_stream_whole_link(s, q, tn);
+                continue;
+            }
+        }
+
+        /* the attribute record only when the start tag has one (see below) */
+        if (!saved) {
+            memcpy(&lx, &s->lx, offsetof(sf_lexer_t, attrs));
+
+            if (m > k + 2) {
+                lx.attrs = s->lx.attrs;
+            }
+
+            saved = 1;
         }
 
         /* an image without an id or a class: only its end is needed */
@@ -1589,7 +1666,7 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             }
 
             /* the held way's start, then its container at this tag */
-            sf_stream_read_start(s, t, m, own);
+            sf_stream_read_start(s, t, m, own, 1);
             sf_stream_push_elt(s, t, own_attrs->id.data, own_attrs->id.len,
                                own_attrs->cls.data, own_attrs->cls.len, own);
             s->mode = SF_MODE_PASS;
@@ -1606,32 +1683,7 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             goto held_way;
         }
 
-        /*
-         * as sf_stream_take_tag() tells it to sf_stream_held_tag(); an
-         * end tag has no attributes a rule may name it by; a link's are
-         * read anyway, most other tags need none
-         */
-        pa = NULL;
-
-        if (!s->lx.end) {
-            sf_stream_lexed_tag(s, &tag, q, tn);
-
-            if (tag.tag == SF_TAG_A || sf_stream_attrs_named(&tag)) {
-                a.tag = &tag;
-                a.parsed = 0;
-                pa = sf_stream_attrs(&a);
-
-                if ((pa->id.data != NULL || pa->cls.data != NULL)
-                    && sf_stream_named(s, &tag, pa))
-                {
-                    goto held_way;
-                }
-            }
-        }
-
-        sf_stream_whole_inline(s, s->lx.tag, s->lx.end, pa);
-
-        if (s->text_over) {
+        if (!sf_stream_whole_tag(s, q, tn)) {
             goto held_way;
         }
     }
@@ -1644,10 +1696,12 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 held_way:
 
     /* a bare start tag's record is never read (no attribute bytes) */
-    memcpy(&s->lx, &lx, offsetof(sf_lexer_t, attrs));
+    if (saved) {
+        memcpy(&s->lx, &lx, offsetof(sf_lexer_t, attrs));
 
-    if (m > k + 2) {
-        s->lx.attrs = lx.attrs;
+        if (m > k + 2) {
+            s->lx.attrs = lx.attrs;
+        }
     }
 
     return 0;
@@ -1748,6 +1802,40 @@ sf_stream_short_loop(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 }
 
 
+/* The places of '<' among the sixteen bytes at p, a bit each. */
+static inline unsigned
+sf_stream_lt16(const unsigned char *p)
+{
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    return (unsigned) _mm_movemask_epi8(
+               _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) p),
+                              _mm_set1_epi8('<')));
+#else
+    unsigned  i, lt;
+
+    for (i = 0, lt = 0; i < 16; i++) {
+        lt |= (unsigned) (p[i] == '<') << i;
+    }
+
+    return lt;
+#endif
+}
+
+
+/*
+ * sf_stream_whole_block() of a start tag without attributes: apart, so
+ * that sf_stream_short_run() hands a block on to it before it sets up
+ * anything of its own (a call in the place of its return).
+ */
+static SF_NOINLINE size_t
+sf_stream_whole_bare(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, size_t *next)
+{
+    return sf_stream_whole_read(s, io, p, n, m, &sf_stream_no_attrs, 0, next,
+                                sf_stream_end_word(p, n, m - 2), NULL);
+}
+
+
 /*
  * Short blocks read whole from the input in PASS, where most of a page's
  * list items, cells, captions and short paragraphs are: "<T>" without
@@ -1767,8 +1855,8 @@ sf_stream_short_loop(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
  * checked that the start closes no open element and that text follows
  * it.
  */
-size_t
-sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+static SF_NOINLINE size_t
+sf_stream_short_ask(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, size_t *next)
 {
     int                    calm;
@@ -1797,6 +1885,11 @@ sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     q = sf_stream_text_end(p + m, end, lim, &calm);
 
     if (q == NULL || ((below & SF_BARE_CALM) && !calm)) {
+        /* the tag's next blocks as long are handed on at once */
+        if (q == NULL && lim <= 16) {
+            s->long_tag = t;
+        }
+
         return sf_stream_whole_read(s, io, p, n, m, &sf_stream_no_attrs, 0,
                                     next, word, q);
     }
@@ -1812,6 +1905,29 @@ sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
     return sf_stream_short_loop(s, io, p, n, m, next, word, flags, below, q,
                                 calm, 0);
+}
+
+
+/*
+ * The last block of this tag handed on for a text longer than the tables
+ * keep of its kind, sixteen bytes or fewer (s->long_tag: most
+ * paragraphs): a block with no '<' in its first sixteen is handed on at
+ * once, the tables not asked.  A hint, not their answer: the whole reader
+ * takes any block the short one takes, the same.  Else the short reader
+ * (sf_stream_short_ask()).  Apart from both, so that neither sets up
+ * anything for the other.
+ */
+size_t
+sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, size_t *next)
+{
+    if (s->lx.tag == s->long_tag && m + 16 <= n
+        && sf_stream_lt16(p + m) == 0)
+    {
+        return sf_stream_whole_bare(s, io, p, n, m, next);
+    }
+
+    return sf_stream_short_ask(s, io, p, n, m, next);
 }
 
 

@@ -2685,6 +2685,106 @@ test_whole_handoff(void **state)
 }
 
 
+/*
+ * A block of a tag whose last block the short reader handed on, for a
+ * text longer than the tables keep (sixteen bytes or fewer), goes to the
+ * whole reader at once when its first sixteen bytes hold no '<'
+ * (s->long_tag): a hint, wrong where the tables keep longer texts (a
+ * quote area, the entry's first block, a tag of another kind of rules)
+ * and where the text ends sooner.  Random pages of paragraphs, items and
+ * headings of texts around sixteen bytes, some in quotes or new entries,
+ * with "buy now" (the rules drop it), inline tags and entities here and
+ * there: whole as byte by byte (where no block reader runs), statistics
+ * included, through two output windows; and a short paragraph after a
+ * long one cut at each byte of its first twenty, in a buffer of the exact
+ * size (a look past it shows under ASan).
+ */
+static void
+test_long_hint(void **state)
+{
+    size_t        len, i, j, k, n, at, base;
+    unsigned      seed, x;
+    sf_options_t  opt;
+    char          page[16384], text[64];
+
+    static const char  *const open[] = {
+        "<p>", "<p>", "<p>", "<li>", "<h2>", "<blockquote><p>",
+        "</article><article><p>"
+    };
+    static const char  *const close[] = {
+        "</p>\n", "</p>", "</p>", "</li>", "</h2>", "</p></blockquote>",
+        "</p>"
+    };
+    static const char  *const odd[] = {
+        "buy now", "<b>x</b>", "&amp;", "\xc3\xa9", "<a href=\"/x\">l</a>",
+        "<br>", "<"
+    };
+
+    (void) state;
+
+    seed = random_seed("test_long_hint");
+    sf_options_init(&opt);
+    opt.canonical = 0;
+
+    for (i = 0; i < 40; i++) {
+        len = page_add(page, sizeof(page), 0,
+                       "<html><head><title>T</title></head><body><main>"
+                       "<article>", 1);
+
+        for (j = 0; j < 60; j++) {
+            seed = seed * 1103515245u + 12345u;
+            x = seed >> 8;
+            k = (x % 7 < 4) ? x % 7 : (x >> 3) % 7;
+            n = (x >> 6) % 4 == 0 ? (x >> 8) % 48 : 10 + (x >> 8) % 14;
+
+            for (at = 0; at < n; at++) {
+                seed = seed * 1103515245u + 12345u;
+                text[at] = (seed >> 16) % 6 == 0
+                           ? ' ' : (char) ('a' + (seed >> 16) % 26);
+            }
+
+            text[n] = '\0';
+            len = page_add(page, sizeof(page), len, open[k], 1);
+
+            /* something not plain at a place around the sixteenth byte */
+            if ((x >> 12) % 5 == 0) {
+                at = (x >> 15) % (n + 1);
+                len += (size_t) snprintf(page + len, sizeof(page) - len,
+                                         "%.*s%s%s", (int) at, text,
+                                         odd[(x >> 18) % 7], text + at);
+
+            } else {
+                len = page_add(page, sizeof(page), len, text, 1);
+            }
+
+            len = page_add(page, sizeof(page), len, close[k], 1);
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+        check_whole_as_bytes(rules, &opt, page, len, 65536);
+        check_whole_as_bytes(rules, &opt, page, len, 64);
+    }
+
+    /* texts of 0 to 24 bytes after a long one, cut within their start */
+    for (n = 0; n <= 24; n++) {
+        base = page_add(page, sizeof(page), 0,
+                        "<html><head><title>T</title></head><body><main>"
+                        "<article><p>first</p><p>a text longer than the "
+                        "tables keep</p><p>", 1);
+        len = page_add(page, sizeof(page), base, "abcdefghijklmnopqrstuvwxy",
+                       1);
+        len = base + n;
+        len = page_add(page, sizeof(page), len, "</p>" PAGE_TAIL, 1);
+
+        for (k = base; k <= base + n + 4 && k <= len; k++) {
+            check_whole_as_bytes(rules, &opt, page, k, 65536);
+        }
+
+        check_whole_as_bytes(rules, &opt, page, len, 65536);
+    }
+}
+
+
 static void
 test_flush_and_finish(void **state)
 {
@@ -2824,6 +2924,7 @@ main(void)
         cmocka_unit_test(test_whole_runs),
         cmocka_unit_test(test_whole_long_runs),
         cmocka_unit_test(test_whole_handoff),
+        cmocka_unit_test(test_long_hint),
         cmocka_unit_test(test_container_first_block),
         cmocka_unit_test(test_container_lone),
         cmocka_unit_test(test_container_credit),
