@@ -198,6 +198,28 @@ sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls, size_t len)
 
 #if (SF_SELECT_WORDS)
     /*
+     * Most class lists are one word of 8 to 16 bytes ("entry-meta",
+     * "inside-article"): two loads that overlap tell that no byte is ' '
+     * or below (x - 0x21 borrows into the high bit of the first such
+     * byte, ~x masks the bytes >= 0x80), and the word is the list.
+     */
+    if (len >= 8 && len <= 16) {
+        memcpy(&word, cls, 8);
+        memcpy(&sp, cls + len - 8, 8);
+
+        if ((((word - 0x2121212121212121ull) & ~word)
+             | ((sp - 0x2121212121212121ull) & ~sp))
+            & 0x8080808080808080ull)
+        {
+            goto words;
+        }
+
+        return (bloom & sf_rules_bloom(cls, len)) != 0;
+    }
+
+words:
+
+    /*
      * The words of up to 64 bytes at once: their first and last bytes are
      * the edges of the runs of zero bits in the mask of white space (and
      * of bytes below it), and one hash of those bytes and the length
@@ -263,25 +285,6 @@ sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
         return SF_SELECT_NONE;
     }
 
-    /* a tag without class or id is held by its name, or not at all */
-    if (id_len == 0 && cls_len == 0) {
-        return rules->hold[tag] ? SF_SELECT_HOLD : SF_SELECT_NONE;
-    }
-
-    return sf_rules_select_named(rules, tag, id, id_len, cls, cls_len,
-                                 rule_id);
-}
-
-
-/* sf_rules_select() for a tag with a class or an id: the selectors. */
-static SF_NOINLINE sf_select_e
-sf_rules_select_named(const sf_rules_t *rules, sf_tag_e tag,
-    const unsigned char *id, size_t id_len,
-    const unsigned char *cls, size_t cls_len, const char **rule_id)
-{
-    size_t      i, j;
-    sf_rule_t  *r;
-
     /*
      * Most tags carry classes, few of them are named by a rule: a bloom
      * filter of the names keeps the selector checks off the common path.
@@ -302,21 +305,39 @@ sf_rules_select_named(const sf_rules_t *rules, sf_tag_e tag,
         cls = NULL;
     }
 
-    /* class and id checks only for tags that have them */
-    if (id != NULL || cls != NULL) {
-        for (i = 0; i < rules->nselectors; i++) {
-            r = rules->selectors[i];
+    /* a tag without class or id a rule may name: by its name, or not */
+    if (id == NULL && cls == NULL) {
+        return rules->hold[tag] ? SF_SELECT_HOLD : SF_SELECT_NONE;
+    }
 
-            for (j = 0; j < r->nsel; j++) {
-                if (sf_selector_match(&r->sel[j], tag, id, id_len, cls,
-                                      cls_len))
-                {
-                    if (rule_id != NULL) {
-                        *rule_id = r->id;
-                    }
+    return sf_rules_select_named(rules, tag, id, id_len, cls, cls_len,
+                                 rule_id);
+}
 
-                    return SF_SELECT_DROP;
+
+/*
+ * sf_rules_select() for a tag with an id or a class list (NULL: none, or
+ * none the blooms let through) that a rule may name: the selectors.
+ */
+static SF_NOINLINE sf_select_e
+sf_rules_select_named(const sf_rules_t *rules, sf_tag_e tag,
+    const unsigned char *id, size_t id_len,
+    const unsigned char *cls, size_t cls_len, const char **rule_id)
+{
+    size_t      i, j;
+    sf_rule_t  *r;
+
+    for (i = 0; i < rules->nselectors; i++) {
+        r = rules->selectors[i];
+
+        for (j = 0; j < r->nsel; j++) {
+            if (sf_selector_match(&r->sel[j], tag, id, id_len, cls, cls_len))
+            {
+                if (rule_id != NULL) {
+                    *rule_id = r->id;
                 }
+
+                return SF_SELECT_DROP;
             }
         }
     }
@@ -325,13 +346,11 @@ sf_rules_select_named(const sf_rules_t *rules, sf_tag_e tag,
         return SF_SELECT_HOLD;
     }
 
-    if (id != NULL || cls != NULL) {
-        for (i = 0; i < rules->nhold_sel; i++) {
-            if (sf_selector_match(rules->hold_sel[i], tag, id, id_len, cls,
-                                  cls_len))
-            {
-                return SF_SELECT_HOLD;
-            }
+    for (i = 0; i < rules->nhold_sel; i++) {
+        if (sf_selector_match(rules->hold_sel[i], tag, id, id_len, cls,
+                              cls_len))
+        {
+            return SF_SELECT_HOLD;
         }
     }
 
