@@ -286,7 +286,8 @@ static uint32_t t_rand(uint32_t *seed);
 
 
 /*
- * The words of class lists against a bloom, sixteen bytes a load, as the
+ * The words of class lists against a bloom, sixteen bytes a load (a list
+ * of 8 to 16 bytes that is one word in two loads of eight), as the
  * portable way reads them one byte at a time: lists of every length up
  * to 200 (exact, ASan sees a read past them), words of any length (past
  * the 64 bytes of a window too), white space and control bytes, high
