@@ -1545,6 +1545,54 @@ sf_lexer_quick_attrs(sf_lexer_t *lx, const unsigned char *base,
 
 
 /*
+ * sf_lexer_quick_attrs() for the commonest attributes of a page's start
+ * tags, one class and nothing else (<div class="entry-meta">): the eight
+ * bytes after the name compared with " class=\"" at once, the value's
+ * end quote found sixteen bytes a compare, the '>' right after it.
+ * Records the class as sf_lexer_quick_attrs() does (value at byte 8 past
+ * the name) and returns the tag's '>'; NULL for anything else, the
+ * record left to be written again: sf_lexer_quick_attrs() reads it from
+ * base.  No name to find, no key to fold, no loop over attributes.
+ */
+static inline const unsigned char *
+sf_lexer_class_attr(sf_lexer_t *lx, const unsigned char *base,
+    const unsigned char *stop)
+{
+    unsigned              dq;
+    uint64_t              w;
+    const unsigned char  *v, *e;
+
+    if (stop - base < 8 + 16) {
+        return NULL;
+    }
+
+    memcpy(&w, base, 8);
+
+    if (w != SF_TAG_KEY8(' ', 'c', 'l', 'a', 's', 's', '=', '"')) {
+        return NULL;
+    }
+
+    v = base + 8;
+    dq = (unsigned) _mm_movemask_epi8(
+             _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
+                            _mm_set1_epi8('"')));
+    e = (dq != 0) ? v + __builtin_ctz(dq)
+                  : sf_lexer_quote_end(v + 16, stop, '"');
+
+    if (e == NULL || stop - e < 2 || e[1] != '>') {
+        return NULL;
+    }
+
+    lx->attrs.n = 1;
+    lx->attrs.attr[0].key = SF_TAG_KEY8('c', 'l', 'a', 's', 's', 0, 0, 0);
+    lx->attrs.attr[0].value = 8;
+    lx->attrs.attr[0].value_len = (uint32_t) (e - v);
+
+    return e + 1;
+}
+
+
+/*
  * sf_lexer_tag() for the tags of the common shape, with sixteen bytes
  * readable after '<' or "</": a name that ends at ' ' or '>' among them,
  * then the attributes of sf_lexer_quick_attrs().  Returns 0 for any other
@@ -1559,7 +1607,7 @@ sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
     unsigned              end, bits;
     __m128i               v;
     sf_tag_e              tag;
-    const unsigned char  *name, *q;
+    const unsigned char  *name, *q, *e;
     const sf_tag_word_t  *word;
 
     end = (p[1] == '/');
@@ -1597,7 +1645,8 @@ sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
     id = (uint32_t) tag | (uint32_t) n << 8 | (uint32_t) end << 16;
 
     if (*q == ' ') {
-        q = sf_lexer_quick_attrs(lx, q, stop);
+        e = sf_lexer_class_attr(lx, q, stop);
+        q = (e != NULL) ? e : sf_lexer_quick_attrs(lx, q, stop);
 
         if (q == NULL) {
             return 0;
