@@ -911,6 +911,105 @@ test_tag_link(void **state)
 
 
 /*
+ * Start tags with one class, the shape sf_lexer_tag() reads by eight
+ * bytes at once (sf_lexer_class_attr()), and those near it (another case,
+ * quote or space, a name that starts "clas", another attribute after the
+ * class, a space or '/' before '>', '>' or the other quote in the value,
+ * values of 0 to 40 bytes, end tags): in every chunking the tokens and
+ * the record are those of the byte-wise lexer and of sf_tag_next_attr()
+ * (check()), and cut at every length in a buffer of that size,
+ * sf_lexer_tag() takes the tag whole or not at all.
+ */
+static void
+test_tag_class(void **state)
+{
+    size_t           i, k, n, len, cut, m, tl;
+    uint64_t         seed;
+    sf_lexer_t       lx, scan;
+    sf_lex_event_e   ev;
+    unsigned char   *buf;
+    char             in[256];
+
+    static const char  *const heads[] = {
+        "<div", "<div", "<span", "<header", "<DIV", "</div", "<h1",
+        "<figure", "<x-y", "<a"
+    };
+    static const char  *const attrs[] = {
+        " class=\"", " class=\"", " class=\"", " CLASS=\"", "  class=\"",
+        "\tclass=\"", " class='", " class=", " classes=\"", " clas=\"",
+        " class =\""
+    };
+    static const char  *const parts[] = {
+        "entry-meta", "a", "b c", " ", "-", "0123456789abcdef", ">", "'",
+        "inside-article", "x"
+    };
+    static const char  *const tails[] = {
+        "\">", "\">", "\">", "\">", "\" >", "\"/>", "\" id=\"x\">",
+        "\"id=y>", "\"", "", ">", "\"\">"
+    };
+
+    (void) state;
+
+    check("<div class=\"entry-meta\">x<span class=\"\">y",
+          "M{<div class=\"entry-meta\">}T{x}M{<span class=\"\">}T{y}");
+
+    seed = 0x853c49e6748fea9bULL;
+
+    for (i = 0; i < 3000; i++) {
+        len = (size_t) snprintf(in, sizeof(in), "%s%s", PICK(seed, heads),
+                                PICK(seed, attrs));
+        n = (seed >> 8) % 5;
+
+        for (k = 0; k < n; k++) {
+            len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
+                                     PICK(seed, parts));
+        }
+
+        len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
+                                 PICK(seed, tails));
+        len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
+                                 (seed & 0x100) ? "" : "text</div> <p>x");
+        check(in, NULL);
+
+        /* the tag's length as the byte-wise lexer finds it, if whole */
+        sf_lexer_init(&scan);
+        tl = 0;
+
+        do {
+            tl += sf_lexer_scan(&scan, (const unsigned char *) in + tl,
+                                len - tl, &ev);
+        } while (ev != SF_LEX_END && tl < len);
+
+        if (ev != SF_LEX_END) {
+            tl = len + 1;
+        }
+
+        /* cut at every length: the tag whole, as the scan found it, or 0 */
+        for (cut = 0; cut <= len; cut++) {
+            buf = malloc(cut + (cut == 0));
+            assert_non_null(buf);
+            memcpy(buf, in, cut);
+            sf_lexer_init(&lx);
+            m = sf_lexer_tag(&lx, buf, cut);
+            free(buf);
+
+            if (cut < tl) {
+                assert_int_equal(m, 0);
+                continue;
+            }
+
+            assert_int_equal(m, tl);
+            assert_int_equal(lx.tag, scan.tag);
+            assert_int_equal(lx.end, scan.end);
+            assert_int_equal(lx.name_len, scan.name_len);
+            assert_int_equal(lx.state, scan.state);
+            check_spans(&lx, in, m);
+        }
+    }
+}
+
+
+/*
  * Images of the shape sf_lexer_tag_img() reads and of those near it (an
  * id or a class in any case, names that start so, other quotes, values
  * unquoted, '>' in a value, another case or space after the name, the tag
@@ -1290,6 +1389,7 @@ main(void)
         cmocka_unit_test(test_tag_buffers),
         cmocka_unit_test(test_tag_random),
         cmocka_unit_test(test_tag_link),
+        cmocka_unit_test(test_tag_class),
         cmocka_unit_test(test_tag_img),
         cmocka_unit_test(test_script_escapes),
         cmocka_unit_test(test_template),
