@@ -20,6 +20,7 @@
 static void sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag);
 static void sf_stream_attrs_spans(sf_attrs_t *a, const sf_tag_t *tag);
 static int sf_stream_may_place(const unsigned char *v, size_t len);
+static unsigned sf_stream_attr_flags_any(sf_tag_e t, sf_attrs_t *a);
 static sf_tag_e sf_stream_top(sf_stream_t *s);
 static int sf_stream_heading(sf_tag_e t);
 
@@ -405,9 +406,27 @@ sf_stream_may_place(const unsigned char *v, size_t len)
 /*
  * What an element's id, classes and itemprop say of its contents (the
  * part of sf_stream_own_flags() for an element that has any of them).
+ * Most such elements have a class list alone, none of whose words may
+ * place contents: one look at the list, no call for the rest.
  */
 unsigned
 sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a)
+{
+    if (a->id.data == NULL && a->itemprop.data == NULL
+        && (a->cls.data == NULL || !sf_stream_may_place(a->cls.data,
+                                                        a->cls.len)))
+    {
+        return 0;
+    }
+
+    return sf_stream_attr_flags_any(t, a);
+}
+
+
+/* sf_stream_attr_flags() for an element with an id, an itemprop or a
+ * class list that may place its contents. */
+static SF_NOINLINE unsigned
+sf_stream_attr_flags_any(sf_tag_e t, sf_attrs_t *a)
 {
     int                      comments;
     size_t                   len;
