@@ -26,6 +26,8 @@
 #define SF_MEMO_WASTED    4                 /* slots of a kind written over
                                                unanswered before the kind
                                                is kept 1 in 8 */
+#define SF_CLASS_SLOTS    32                /* class lists remembered */
+#define SF_CLASS_KEY      128               /* bytes of the longest */
 
 
 /* A link of the block being decided, in every coordinate it needs. */
@@ -172,6 +174,15 @@ struct sf_match_s {
      * lookups after it for the same block (the reject's, the full way's)
      * answer -1 at once; cleared when the block is decided */
     unsigned              memo_missed;
+    /*
+     * The class lists of start tags met lately, of 8 to SF_CLASS_KEY
+     * bytes, each with what the stream found of it (sf_match_class()):
+     * a listing's template gives the same few lists under every entry.
+     * class_len 0: a free slot.
+     */
+    unsigned char         class_key[SF_CLASS_SLOTS][SF_CLASS_KEY];
+    unsigned char         class_len[SF_CLASS_SLOTS];
+    unsigned char         class_bits[SF_CLASS_SLOTS];
 
     pcre2_general_context  *gctx;
     pcre2_match_context    *mctx;

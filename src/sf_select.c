@@ -271,6 +271,28 @@ words:
 }
 
 
+/*
+ * Most class lists of a page are one or two short words: one shorter
+ * than any class a selector names needs no look at its words.
+ */
+static inline int
+sf_select_class_named(const sf_rules_t *rules, const unsigned char *cls,
+    size_t len)
+{
+    return len >= rules->cls_min
+           && sf_rules_bloom_list(rules->cls_bloom, cls, len);
+}
+
+
+int
+sf_rules_class_named(const sf_rules_t *rules, const unsigned char *cls,
+    size_t len)
+{
+    return rules != NULL && rules->compiled
+           && sf_select_class_named(rules, cls, len);
+}
+
+
 sf_select_e
 sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
     const unsigned char *id, size_t id_len,
@@ -295,13 +317,7 @@ sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
         id = NULL;
     }
 
-    /*
-     * Most class lists of a page are one or two short words: one shorter
-     * than any class a selector names needs no look at its words.
-     */
-    if (cls_len < rules->cls_min
-        || !sf_rules_bloom_list(rules->cls_bloom, cls, cls_len))
-    {
+    if (!sf_select_class_named(rules, cls, cls_len)) {
         cls = NULL;
     }
 

@@ -20,7 +20,10 @@
 static void sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag);
 static void sf_stream_attrs_spans(sf_attrs_t *a, const sf_tag_t *tag);
 static int sf_stream_may_place(const unsigned char *v, size_t len);
-static unsigned sf_stream_attr_flags_any(sf_tag_e t, sf_attrs_t *a);
+static unsigned sf_stream_class_bits(sf_stream_t *s,
+    const unsigned char *cls, size_t len);
+static unsigned sf_stream_attr_flags_any(sf_tag_e t, sf_attrs_t *a,
+    int place);
 static sf_tag_e sf_stream_top(sf_stream_t *s);
 static int sf_stream_heading(sf_tag_e t);
 
@@ -403,30 +406,108 @@ sf_stream_may_place(const unsigned char *v, size_t len)
 }
 
 
+/* What sf_stream_class_bits() finds in a class list. */
+#define SF_STREAM_CLS_NAMED  0x01
+#define SF_STREAM_CLS_PLACE  0x02
+
+
+/*
+ * What the stream looks for in a class list (NULL: none): a word a
+ * selector may name (SF_STREAM_CLS_NAMED, sf_rules_class_named()), a
+ * word that may place contents (SF_STREAM_CLS_PLACE,
+ * sf_stream_may_place()).  Both depend on the list's bytes and the rules
+ * alone: the scratch keeps them by the bytes (sf_match_class()), and a
+ * listing's template lists are scanned once.
+ */
+static unsigned
+sf_stream_class_bits(sf_stream_t *s, const unsigned char *cls, size_t len)
+{
+    unsigned  bits;
+
+    if (cls == NULL) {
+        return 0;
+    }
+
+    bits = sf_match_class(s->match, cls, len);
+
+    if (bits != 0) {
+        return bits;
+    }
+
+    bits = (sf_rules_class_named(s->rules, cls, len) ? SF_STREAM_CLS_NAMED
+                                                     : 0)
+           | (sf_stream_may_place(cls, len) ? SF_STREAM_CLS_PLACE : 0);
+    sf_match_class_keep(s->match, cls, len, bits);
+
+    return bits;
+}
+
+
+/*
+ * sf_rules_select() and sf_stream_own_flags() (in *own, unless dropped)
+ * for the start tag of element t with the attributes a, parsed: the class
+ * list as the rules and the flags would look at it, answered by the
+ * scratch when the list came before (sf_stream_class_bits()).
+ */
+sf_select_e
+sf_stream_select_elt(sf_stream_t *s, sf_tag_e t, sf_attrs_t *a,
+    unsigned *own)
+{
+    int          named;
+    unsigned     bits;
+    sf_select_e  sel;
+
+    bits = sf_stream_class_bits(s, a->cls.data, a->cls.len);
+    named = (bits & SF_STREAM_CLS_NAMED) != 0;
+    sel = sf_rules_select(s->rules, t, a->id.data, a->id.len,
+                          named ? a->cls.data : NULL,
+                          named ? a->cls.len : 0, NULL);
+
+    if (sel != SF_SELECT_DROP) {
+        *own = sf_stream_tag_flags(t)
+               | sf_stream_attr_flags_placed(t, a,
+                                             (bits & SF_STREAM_CLS_PLACE)
+                                             != 0);
+    }
+
+    return sel;
+}
+
+
 /*
  * What an element's id, classes and itemprop say of its contents (the
  * part of sf_stream_own_flags() for an element that has any of them).
- * Most such elements have a class list alone, none of whose words may
- * place contents: one look at the list, no call for the rest.
  */
 unsigned
 sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a)
 {
-    if (a->id.data == NULL && a->itemprop.data == NULL
-        && (a->cls.data == NULL || !sf_stream_may_place(a->cls.data,
-                                                        a->cls.len)))
-    {
-        return 0;
-    }
-
-    return sf_stream_attr_flags_any(t, a);
+    return sf_stream_attr_flags_placed(t, a, a->cls.data != NULL
+                                             && sf_stream_may_place(
+                                                    a->cls.data,
+                                                    a->cls.len));
 }
 
 
-/* sf_stream_attr_flags() for an element with an id, an itemprop or a
- * class list that may place its contents. */
+/*
+ * sf_stream_attr_flags() told whether a word of the class list may place
+ * contents (place: sf_stream_may_place() said so).  Most elements with
+ * attributes have a class list alone, placing nothing: no call for them.
+ */
+unsigned
+sf_stream_attr_flags_placed(sf_tag_e t, sf_attrs_t *a, int place)
+{
+    if (!place && a->id.data == NULL && a->itemprop.data == NULL) {
+        return 0;
+    }
+
+    return sf_stream_attr_flags_any(t, a, place);
+}
+
+
+/* sf_stream_attr_flags_placed() for an element with an id, an itemprop or
+ * a class list that may place its contents. */
 static SF_NOINLINE unsigned
-sf_stream_attr_flags_any(sf_tag_e t, sf_attrs_t *a)
+sf_stream_attr_flags_any(sf_tag_e t, sf_attrs_t *a, int place)
 {
     int                      comments;
     size_t                   len;
@@ -451,11 +532,7 @@ sf_stream_attr_flags_any(sf_tag_e t, sf_attrs_t *a)
     }
 
     /* one pass over the class words, when any may tell */
-    p = a->cls.data;
-
-    if (p != NULL && !sf_stream_may_place(p, a->cls.len)) {
-        p = NULL;
-    }
+    p = place ? a->cls.data : NULL;
 
     while (p != NULL
            && (w = sf_stream_word(&p, a->cls.data + a->cls.len, &len)) != NULL)
