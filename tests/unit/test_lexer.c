@@ -804,6 +804,49 @@ pick(uint64_t *seed, const char *const *words, size_t n)
 
 
 /*
+ * A random tag into in (size bytes): one of the n_heads heads, one of the
+ * n_mids mids (none when 0), 0 to 4 of the parts, one of the tails and,
+ * for half of them, after: its length.  The word of words is the seed's.
+ */
+static size_t
+pick_tag(uint64_t *seed, char *in, size_t size,
+    const char *const *heads, size_t n_heads,
+    const char *const *mids, size_t n_mids,
+    const char *const *parts, size_t n_parts,
+    const char *const *tails, size_t n_tails, const char *after)
+{
+    size_t  k, n, len;
+
+    len = (size_t) snprintf(in, size, "%s", pick(seed, heads, n_heads));
+
+    if (n_mids > 0) {
+        len += (size_t) snprintf(in + len, size - len, "%s",
+                                 pick(seed, mids, n_mids));
+    }
+
+    n = (*seed >> 8) % 5;
+
+    for (k = 0; k < n; k++) {
+        len += (size_t) snprintf(in + len, size - len, "%s",
+                                 pick(seed, parts, n_parts));
+    }
+
+    len += (size_t) snprintf(in + len, size - len, "%s",
+                             pick(seed, tails, n_tails));
+    len += (size_t) snprintf(in + len, size - len, "%s",
+                             (*seed & 0x100) ? "" : after);
+
+    return len;
+}
+
+#define PICK_TAG(seed, in, heads, mids, n_mids, parts, tails, after)        \
+    pick_tag(&(seed), (in), sizeof(in), (heads),                           \
+             sizeof(heads) / sizeof((heads)[0]), (mids), (n_mids), (parts), \
+             sizeof(parts) / sizeof((parts)[0]), (tails),                   \
+             sizeof(tails) / sizeof((tails)[0]), (after))
+
+
+/*
  * Random tags of the shapes the quick reader takes and of those near
  * them (quotes of both kinds and none, '=' and white space anywhere,
  * slashes, control bytes, more than eight attributes, text after them or
@@ -860,7 +903,7 @@ test_tag_random(void **state)
 static void
 test_tag_link(void **state)
 {
-    size_t          i, k, n, len;
+    size_t          i;
     uint64_t        seed;
     char            in[256];
 
@@ -893,18 +936,8 @@ test_tag_link(void **state)
     seed = 0x2545f4914f6cdd1dULL;
 
     for (i = 0; i < 4000; i++) {
-        len = (size_t) snprintf(in, sizeof(in), "%s", PICK(seed, heads));
-        n = (seed >> 8) % 5;
-
-        for (k = 0; k < n; k++) {
-            len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
-                                     PICK(seed, parts));
-        }
-
-        len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
-                                 PICK(seed, tails));
-        snprintf(in + len, sizeof(in) - len, "%s",
-                 (seed & 0x100) ? "" : "text</a> after it <p>x");
+        (void) PICK_TAG(seed, in, heads, NULL, 0, parts, tails,
+                        "text</a> after it <p>x");
         check(in, NULL);
     }
 }
@@ -923,7 +956,7 @@ test_tag_link(void **state)
 static void
 test_tag_class(void **state)
 {
-    size_t           i, k, n, len, cut, m, tl;
+    size_t           i, len, cut, m, tl;
     uint64_t         seed;
     sf_lexer_t       lx, scan;
     sf_lex_event_e   ev;
@@ -956,19 +989,9 @@ test_tag_class(void **state)
     seed = 0x853c49e6748fea9bULL;
 
     for (i = 0; i < 3000; i++) {
-        len = (size_t) snprintf(in, sizeof(in), "%s%s", PICK(seed, heads),
-                                PICK(seed, attrs));
-        n = (seed >> 8) % 5;
-
-        for (k = 0; k < n; k++) {
-            len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
-                                     PICK(seed, parts));
-        }
-
-        len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
-                                 PICK(seed, tails));
-        len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
-                                 (seed & 0x100) ? "" : "text</div> <p>x");
+        len = PICK_TAG(seed, in, heads, attrs,
+                       sizeof(attrs) / sizeof(attrs[0]), parts, tails,
+                       "text</div> <p>x");
         check(in, NULL);
 
         /* the tag's length as the byte-wise lexer finds it, if whole */

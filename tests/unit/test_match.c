@@ -286,6 +286,94 @@ static uint32_t t_rand(uint32_t *seed);
 
 
 /*
+ * The class lists the scratch keeps (sf_match_class()): a list is
+ * answered with the bits kept last for the same bytes, or not at all,
+ * never with another list's: lists of 0 to 140 bytes from four bytes
+ * (so that many share a slot, and their first and last eight bytes),
+ * asked in buffers of their exact size (ASan sees a read past them),
+ * as kept or with one byte changed anywhere.  Lists under 8 bytes or
+ * over SF_CLASS_KEY are never answered.
+ */
+static void
+test_class_memo(void **state)
+{
+    size_t          i, j, k, n, len[3000];
+    unsigned        bits[3000], got, hits;
+    uint32_t        x;
+    unsigned char  *list[3000], *q;
+
+    static const unsigned char  abc[] = { 'a', 'b', ' ', '-' };
+
+    (void) state;
+
+    load(NULL, 1);
+    x = 2024;
+    hits = 0;
+    n = sizeof(list) / sizeof(list[0]);
+
+    for (i = 0; i < n; i++) {
+        /* most like the one before but in the middle */
+        k = (i > 0 && len[i - 1] > 0 && t_rand(&x) % 2 == 0);
+        len[i] = k ? len[i - 1] : t_rand(&x) % 141;
+        list[i] = malloc(len[i] + (len[i] == 0));
+        assert_non_null(list[i]);
+
+        if (k) {
+            memcpy(list[i], list[i - 1], len[i]);
+            list[i][len[i] / 2] = abc[t_rand(&x) % 4];
+
+        } else {
+            for (k = 0; k < len[i]; k++) {
+                list[i][k] = abc[t_rand(&x) % 4];
+            }
+        }
+
+        bits[i] = t_rand(&x) % 0x80;
+        sf_match_class_keep(match, list[i], len[i], bits[i]);
+
+        /* one of the lists so far, as kept or with a byte changed */
+        j = i - t_rand(&x) % (i < 40 ? i + 1 : 40);
+        q = malloc(len[j] + (len[j] == 0));
+        assert_non_null(q);
+        memcpy(q, list[j], len[j]);
+
+        if (len[j] > 0 && t_rand(&x) % 2 == 0) {
+            q[t_rand(&x) % len[j]] = abc[t_rand(&x) % 4];
+        }
+
+        got = sf_match_class(match, q, len[j]);
+
+        if (got != 0) {
+            /* the bits of the last list kept with these very bytes */
+            for (k = i + 1; k-- > 0; ) {
+                if (len[k] == len[j] && memcmp(list[k], q, len[j]) == 0) {
+                    break;
+                }
+            }
+
+            if (k > i || got != (bits[k] | SF_CLASS_KNOWN)) {
+                fail_msg("list %zu, %zu bytes: answered %#x", j, len[j],
+                         got);
+            }
+
+            assert_true(len[j] >= 8 && len[j] <= SF_CLASS_KEY);
+            hits++;
+        }
+
+        free(q);
+    }
+
+    for (i = 0; i < n; i++) {
+        free(list[i]);
+    }
+
+    /* the lists asked as kept are mostly still there */
+    assert_true(hits > n / 8);
+    unload();
+}
+
+
+/*
  * The words of class lists against a bloom, sixteen bytes a load (a list
  * of 8 to 16 bytes that is one word in two loads of eight), as the
  * portable way reads them one byte at a time: lists of every length up
@@ -3805,6 +3893,7 @@ main(void)
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_select),
         cmocka_unit_test(test_bloom_list),
+        cmocka_unit_test(test_class_memo),
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_phrases),
         cmocka_unit_test(test_regex),
