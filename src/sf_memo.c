@@ -79,6 +79,49 @@ sf_key_word(sf_key_t *k, size_t v, int cmp)
 
 
 /*
+ * Whether the len bytes (1 to 16) at a and b are the same: two loads each
+ * that overlap, no call.  Most fields of a key but the text are short (a
+ * class, a rel), and a call to memcmp() costs more than the compare.
+ */
+static inline int
+sf_key_same16(const unsigned char *a, const unsigned char *b, size_t len)
+{
+    uint16_t  c, d, e, f;
+    uint32_t  g, h, i, j;
+    uint64_t  w, x, y, z;
+
+    if (len >= 8) {
+        memcpy(&w, a, 8);
+        memcpy(&x, b, 8);
+        memcpy(&y, a + len - 8, 8);
+        memcpy(&z, b + len - 8, 8);
+
+        return ((w ^ x) | (y ^ z)) == 0;
+    }
+
+    if (len >= 4) {
+        memcpy(&g, a, 4);
+        memcpy(&h, b, 4);
+        memcpy(&i, a + len - 4, 4);
+        memcpy(&j, b + len - 4, 4);
+
+        return ((g ^ h) | (i ^ j)) == 0;
+    }
+
+    if (len >= 2) {
+        memcpy(&c, a, 2);
+        memcpy(&d, b, 2);
+        memcpy(&e, a + len - 2, 2);
+        memcpy(&f, b + len - 2, 2);
+
+        return ((c ^ d) | (e ^ f)) == 0;
+    }
+
+    return a[0] == b[0];
+}
+
+
+/*
  * A field of the block: one word of its length and whether its pointer
  * is NULL, then its bytes, if any.  0 when it does not fit or differs.
  */
@@ -98,7 +141,9 @@ sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
     }
 
     if (cmp) {
-        if (memcmp(k->cmp + k->len, p, len) != 0) {
+        if (len <= 16 ? !sf_key_same16(k->cmp + k->len, p, len)
+                      : memcmp(k->cmp + k->len, p, len) != 0)
+        {
             return 0;
         }
 
