@@ -1284,6 +1284,74 @@ test_full_memo(void **state)
 }
 
 
+/*
+ * The memo compares a key's short fields (of up to sixteen bytes) without
+ * a call: a block equal to a decided one but for one byte of its class or
+ * its container's class, at each place of each length from 1 to 24, is
+ * not answered from the memo; the same block from buffers of their own,
+ * of the exact size, is.
+ */
+static void
+test_memo_short_fields(void **state)
+{
+    size_t                 len, pos, k, f;
+    t_block_t             *tb[3];
+    unsigned char         *v[3];
+    sf_decision_result_t   a;
+
+    (void) state;
+
+    load("rule box\n  scope div\n  contains \"boxx\"\n  action drop\nend\n",
+         0);
+
+    for (len = 1; len <= 24; len++) {
+        for (pos = 0; pos < len; pos++) {
+            /* field 0: the block's class, 1: its container's */
+            f = (len + pos) & 1;
+
+            for (k = 0; k < 3; k++) {
+                v[k] = malloc(len);
+                assert_non_null(v[k]);
+                memset(v[k], 'a' + (int) (len % 7), len);
+                v[k][len - 1] = 'z';
+
+                if (k == 2) {
+                    v[k][pos] ^= 0x01;
+                }
+
+                tb[k] = mk_tag(SF_TAG_DIV, "boxx in a box");
+
+                if (f == 0) {
+                    tb[k]->b.cls = v[k];
+                    tb[k]->b.cls_len = len;
+
+                } else {
+                    tb[k]->b.parent_cls = v[k];
+                    tb[k]->b.parent_cls_len = len;
+                }
+            }
+
+            /* the first decided, its copy answered (the memo kept busy) */
+            sf_rules_decide(rules, match, &tb[0]->b, &a);
+            assert_true(sf_match_memo(match, &tb[1]->b) >= 0);
+            sf_rules_decide(rules, match, &tb[1]->b, &a);
+
+            if (sf_match_memo(match, &tb[2]->b) >= 0) {
+                fail_msg("%zu bytes, byte %zu of field %zu changed: "
+                         "answered", len, pos, f);
+            }
+
+            for (k = 0; k < 3; k++) {
+                rm(tb[k]);
+                free(v[k]);
+            }
+        }
+    }
+
+    unload();
+}
+
+
 static uint32_t t_rand(uint32_t *seed);
 
 
@@ -3894,6 +3962,7 @@ main(void)
         cmocka_unit_test(test_select),
         cmocka_unit_test(test_bloom_list),
         cmocka_unit_test(test_class_memo),
+        cmocka_unit_test(test_memo_short_fields),
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_phrases),
         cmocka_unit_test(test_regex),
