@@ -560,7 +560,6 @@ sf_stream_attrs_named(const sf_tag_t *tag)
 }
 
 unsigned sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a);
-unsigned sf_stream_attr_flags_placed(sf_tag_e t, sf_attrs_t *a, int place);
 sf_select_e sf_stream_select_elt(sf_stream_t *s, sf_tag_e t, sf_attrs_t *a,
     unsigned *own);
 void sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
