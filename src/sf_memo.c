@@ -79,6 +79,34 @@ sf_key_word(sf_key_t *k, size_t v, int cmp)
 
 
 /*
+ * The len bytes (1 to 7) at p in a word: two loads that overlap; for one
+ * len, other bytes give another word.
+ */
+static inline uint64_t
+sf_key_tail(const unsigned char *p, size_t len)
+{
+    uint16_t  a, b;
+    uint32_t  c, d;
+
+    if (len >= 4) {
+        memcpy(&c, p, 4);
+        memcpy(&d, p + len - 4, 4);
+
+        return c | (uint64_t) d << 32;
+    }
+
+    if (len >= 2) {
+        memcpy(&a, p, 2);
+        memcpy(&b, p + len - 2, 2);
+
+        return a | (uint64_t) b << 16;
+    }
+
+    return p[0];
+}
+
+
+/*
  * Whether the len bytes (1 to 16) at a and b are the same: two loads each
  * that overlap, no call.  Most fields of a key but the text are short (a
  * class, a rel), and a call to memcmp() costs more than the compare.
@@ -86,38 +114,18 @@ sf_key_word(sf_key_t *k, size_t v, int cmp)
 static inline int
 sf_key_same16(const unsigned char *a, const unsigned char *b, size_t len)
 {
-    uint16_t  c, d, e, f;
-    uint32_t  g, h, i, j;
     uint64_t  w, x, y, z;
 
-    if (len >= 8) {
-        memcpy(&w, a, 8);
-        memcpy(&x, b, 8);
-        memcpy(&y, a + len - 8, 8);
-        memcpy(&z, b + len - 8, 8);
-
-        return ((w ^ x) | (y ^ z)) == 0;
+    if (len < 8) {
+        return sf_key_tail(a, len) == sf_key_tail(b, len);
     }
 
-    if (len >= 4) {
-        memcpy(&g, a, 4);
-        memcpy(&h, b, 4);
-        memcpy(&i, a + len - 4, 4);
-        memcpy(&j, b + len - 4, 4);
+    memcpy(&w, a, 8);
+    memcpy(&x, b, 8);
+    memcpy(&y, a + len - 8, 8);
+    memcpy(&z, b + len - 8, 8);
 
-        return ((g ^ h) | (i ^ j)) == 0;
-    }
-
-    if (len >= 2) {
-        memcpy(&c, a, 2);
-        memcpy(&d, b, 2);
-        memcpy(&e, a + len - 2, 2);
-        memcpy(&f, b + len - 2, 2);
-
-        return ((c ^ d) | (e ^ f)) == 0;
-    }
-
-    return a[0] == b[0];
+    return ((w ^ x) | (y ^ z)) == 0;
 }
 
 
