@@ -944,17 +944,18 @@ test_tag_link(void **state)
 
 
 /*
- * Start tags with one class, the shape sf_lexer_tag() reads by eight
- * bytes at once (sf_lexer_class_attr()), and those near it (another case,
- * quote or space, a name that starts "clas", another attribute after the
- * class, a space or '/' before '>', '>' or the other quote in the value,
- * values of 0 to 40 bytes, end tags): in every chunking the tokens and
- * the record are those of the byte-wise lexer and of sf_tag_next_attr()
- * (check()), and cut at every length in a buffer of that size,
- * sf_lexer_tag() takes the tag whole or not at all.
+ * Tags whose first attribute is a class or an href, the shapes
+ * sf_lexer_tag() reads by eight bytes at once (sf_lexer_first_attr()),
+ * and those near them (another case, quote or space, a name that starts
+ * "clas" or "href", other attributes after it, a space or '/' before
+ * '>', '>' or the other quote in the value, values of 0 to 40 bytes, end
+ * tags): in every chunking the tokens and the record are those of the
+ * byte-wise lexer and of sf_tag_next_attr() (check()), and cut at every
+ * length in a buffer of that size, sf_lexer_tag() takes the tag whole or
+ * not at all.
  */
 static void
-test_tag_class(void **state)
+test_tag_first_attr(void **state)
 {
     size_t           i, len, cut, m, tl;
     uint64_t         seed;
@@ -970,7 +971,8 @@ test_tag_class(void **state)
     static const char  *const attrs[] = {
         " class=\"", " class=\"", " class=\"", " CLASS=\"", "  class=\"",
         "\tclass=\"", " class='", " class=", " classes=\"", " clas=\"",
-        " class =\""
+        " class =\"", " href=\"", " href=\"", " href=\"", " HREF=\"",
+        " href='", " hrefs=\"", " href =\""
     };
     static const char  *const parts[] = {
         "entry-meta", "a", "b c", " ", "-", "0123456789abcdef", ">", "'",
@@ -978,7 +980,8 @@ test_tag_class(void **state)
     };
     static const char  *const tails[] = {
         "\">", "\">", "\">", "\">", "\" >", "\"/>", "\" id=\"x\">",
-        "\"id=y>", "\"", "", ">", "\"\">"
+        "\" rel=\"nofollow\" title=\"a>b\">", "\" x y=z>", "\"id=y>",
+        "\"", "", ">", "\"\">"
     };
 
     (void) state;
@@ -1412,7 +1415,7 @@ main(void)
         cmocka_unit_test(test_tag_buffers),
         cmocka_unit_test(test_tag_random),
         cmocka_unit_test(test_tag_link),
-        cmocka_unit_test(test_tag_class),
+        cmocka_unit_test(test_tag_first_attr),
         cmocka_unit_test(test_tag_img),
         cmocka_unit_test(test_script_escapes),
         cmocka_unit_test(test_template),
