@@ -138,6 +138,7 @@ struct sf_match_s {
     unsigned char        *memo;             /* the keys, SF_MEMO_KEY each */
     size_t                memo_len[SF_MEMO_SLOTS];   /* 0: none */
     size_t                memo_text[SF_MEMO_SLOTS];   /* its text_len */
+    unsigned char         memo_tl8[SF_MEMO_SLOTS];    /* its low byte */
     uint64_t              memo_mask;        /* bits text_len % 64 of them */
     sf_action_e           memo_action[SF_MEMO_SLOTS];
     const char           *memo_rule[SF_MEMO_SLOTS];

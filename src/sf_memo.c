@@ -236,10 +236,15 @@ sf_memo_holds(const sf_match_t *match, const sf_memo_src_t *ms)
 }
 
 
+#if (SF_MEMO_SLOTS != 8)
+#error "sf_match_memo() looks at the slots' memo_tl8 as one word"
+#endif
+
 int
 sf_match_memo(sf_match_t *match, const sf_block_t *b)
 {
     int       i;
+    uint64_t  w, z;
     sf_key_t  k;
 
     if (!((match->memo_mask >> (b->text_len & 63)) & 1) || match->memo_missed)
@@ -247,7 +252,22 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
         return -1;
     }
 
-    for (i = 0; i < SF_MEMO_SLOTS; i++) {
+    /*
+     * The slots whose text length ends in the block's byte, in one word
+     * (x - 1 borrows into the high bit of each zero byte, ~x masks the
+     * others; a borrow may flag a byte above a zero one too): most slots
+     * are passed over without a look at their lengths.
+     */
+    memcpy(&w, match->memo_tl8, 8);
+    w ^= 0x0101010101010101ULL * (b->text_len & 0xff);
+    z = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+
+    for ( /* void */ ; z != 0; z &= z - 1) {
+        i = (int) (sf_ctz64(z) >> 3);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        i = SF_MEMO_SLOTS - 1 - i;
+#endif
+
         if (match->memo_len[i] == 0 || match->memo_text[i] != b->text_len) {
             continue;
         }
@@ -431,6 +451,7 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
 
     match->memo_len[n] = k.len;
     match->memo_text[n] = b->text_len;
+    match->memo_tl8[n] = (unsigned char) b->text_len;
     match->memo_action[n] = result->action;
     match->memo_rule[n] = result->rule_id;
     match->memo_src[n] = ms;
