@@ -17,6 +17,9 @@
 #endif
 
 
+static sf_select_e sf_rules_select_bloom(const sf_rules_t *rules,
+    sf_tag_e tag, const unsigned char *id, size_t id_len,
+    const unsigned char *cls, size_t cls_len, const char **rule_id);
 static sf_select_e sf_rules_select_named(const sf_rules_t *rules,
     sf_tag_e tag, const unsigned char *id, size_t id_len,
     const unsigned char *cls, size_t cls_len, const char **rule_id);
@@ -307,6 +310,25 @@ sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
         return SF_SELECT_NONE;
     }
 
+    /* most tags: no id, no class list a selector may name: no call */
+    if (id_len == 0 && cls_len < rules->cls_min) {
+        return rules->hold[tag] ? SF_SELECT_HOLD : SF_SELECT_NONE;
+    }
+
+    return sf_rules_select_bloom(rules, tag, id, id_len, cls, cls_len,
+                                 rule_id);
+}
+
+
+/*
+ * sf_rules_select() for a tag with an id or a class list that may be
+ * named: the blooms first.
+ */
+static SF_NOINLINE sf_select_e
+sf_rules_select_bloom(const sf_rules_t *rules, sf_tag_e tag,
+    const unsigned char *id, size_t id_len,
+    const unsigned char *cls, size_t cls_len, const char **rule_id)
+{
     /*
      * Most tags carry classes, few of them are named by a rule: a bloom
      * filter of the names keeps the selector checks off the common path.
