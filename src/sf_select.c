@@ -287,6 +287,15 @@ sf_select_class_named(const sf_rules_t *rules, const unsigned char *cls,
 }
 
 
+/* A tag without an id or a class a rule may name: held by its name, or
+ * let flow. */
+static inline sf_select_e
+sf_select_by_name(const sf_rules_t *rules, sf_tag_e tag)
+{
+    return rules->hold[tag] ? SF_SELECT_HOLD : SF_SELECT_NONE;
+}
+
+
 int
 sf_rules_class_named(const sf_rules_t *rules, const unsigned char *cls,
     size_t len)
@@ -311,12 +320,10 @@ sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
     }
 
     /* most tags: no id, no class list a selector may name: no call */
-    if (id_len == 0 && cls_len < rules->cls_min) {
-        return rules->hold[tag] ? SF_SELECT_HOLD : SF_SELECT_NONE;
-    }
-
-    return sf_rules_select_bloom(rules, tag, id, id_len, cls, cls_len,
-                                 rule_id);
+    return (id_len == 0 && cls_len < rules->cls_min)
+           ? sf_select_by_name(rules, tag)
+           : sf_rules_select_bloom(rules, tag, id, id_len, cls, cls_len,
+                                   rule_id);
 }
 
 
@@ -344,12 +351,10 @@ sf_rules_select_bloom(const sf_rules_t *rules, sf_tag_e tag,
     }
 
     /* a tag without class or id a rule may name: by its name, or not */
-    if (id == NULL && cls == NULL) {
-        return rules->hold[tag] ? SF_SELECT_HOLD : SF_SELECT_NONE;
-    }
-
-    return sf_rules_select_named(rules, tag, id, id_len, cls, cls_len,
-                                 rule_id);
+    return (id != NULL || cls != NULL)
+           ? sf_rules_select_named(rules, tag, id, id_len, cls, cls_len,
+                                   rule_id)
+           : sf_select_by_name(rules, tag);
 }
 
 
