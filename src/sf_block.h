@@ -153,12 +153,34 @@ int sf_match_fits(const sf_match_t *match, const sf_rules_t *rules,
 unsigned char *sf_match_shape(sf_match_t *match);
 
 /*
+ * What a stream found of a class list of len bytes at cls, kept in the
+ * scratch by its bytes (sf_class_memo.c): sf_match_class() returns the
+ * bits sf_match_class_keep() was last given for the same bytes, with
+ * SF_CLASS_KNOWN set, or 0 when they are not kept (lists shorter than 8
+ * bytes or longer than the slots' keys never are).  The bits mean what
+ * the stream makes them mean: its facts of a list depend on its bytes
+ * and the scratch's rules alone.
+ */
+#define SF_CLASS_KNOWN  0x80
+
+unsigned sf_match_class(const sf_match_t *match, const unsigned char *cls,
+    size_t len);
+void sf_match_class_keep(sf_match_t *match, const unsigned char *cls,
+    size_t len, unsigned bits);
+
+/*
  * Decide on a start tag: is it a candidate block, and does a rule decided
  * by selector alone drop it whole?  rule_id gets the firing rule's id.
  */
 sf_select_e sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
     const unsigned char *id, size_t id_len,
     const unsigned char *cls, size_t cls_len, const char **rule_id);
+/*
+ * Whether a selector may name a word of the class list: when 0,
+ * sf_rules_select() answers for the tag as it does without its class.
+ */
+int sf_rules_class_named(const sf_rules_t *rules, const unsigned char *cls,
+    size_t len);
 
 /* Decide a whole held block. */
 void sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,

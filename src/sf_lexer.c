@@ -22,8 +22,10 @@
 
 #if defined(__GNUC__)
 #define SF_LEXER_NOINLINE  __attribute__ ((noinline))
+#define SF_LEXER_INLINE    inline __attribute__ ((always_inline))
 #else
 #define SF_LEXER_NOINLINE
+#define SF_LEXER_INLINE    inline
 #endif
 
 
@@ -1455,27 +1457,26 @@ sf_lexer_tag_read(sf_lexer_t *lx, const unsigned char *name, size_t n,
 #if (SF_LEXER_KEY_SSE2)
 
 /*
- * The attributes of the common shape, from the byte after the tag's name
- * (base, one space): names that start with a byte above ' ' other than
+ * The attributes of the common shape, from the name at p after the tag's
+ * name (base, one space), n of them recorded before it: names that start
+ * with a byte above ' ' other than
  * '/', '=' and '>' and end at '=', ' ' or '>' in their first sixteen
  * bytes; values in double quotes or none; one space between them, '>'
  * after the last.  Records them as sf_lexer_attr_spans() does and
  * returns the tag's '>'; NULL for anything else (more attributes than
  * recorded too): sf_lexer_tag() reads those.  Few branches, no loop a
- * byte.
+ * byte; inline at both its places, whose registers it shares.
  */
-static const unsigned char *
+static SF_LEXER_INLINE const unsigned char *
 sf_lexer_quick_attrs(sf_lexer_t *lx, const unsigned char *base,
-    const unsigned char *stop)
+    const unsigned char *p, unsigned n, const unsigned char *stop)
 {
-    unsigned              n, k, dq;
+    unsigned              k, dq;
     __m128i               v;
     sf_tag_span_t        *sp;
-    const unsigned char  *p, *q, *e;
+    const unsigned char  *q, *e;
 
-    p = base + 1;
-
-    for (n = 0; n < SF_TAG_SPANS; n++) {
+    for ( /* void */ ; n < SF_TAG_SPANS; n++) {
         if (stop - p < 16) {
             return NULL;
         }
@@ -1545,6 +1546,69 @@ sf_lexer_quick_attrs(sf_lexer_t *lx, const unsigned char *base,
 
 
 /*
+ * sf_lexer_quick_attrs() for the commonest first attributes of a page's
+ * tags, a class (<div class="entry-meta">) or an address (<a href="...")
+ * in lower case: the eight bytes after the name compared with
+ * " class=\"" or " href=\"" at once (no name to find, no key to fold),
+ * the value's end quote found sixteen bytes a compare; '>' right after
+ * it ends the tag, a space goes on to the next attributes.  Records the
+ * attributes as sf_lexer_quick_attrs() does and returns the tag's '>';
+ * NULL for anything else, the record left to be written again:
+ * sf_lexer_quick_attrs() reads it from base.
+ */
+static inline const unsigned char *
+sf_lexer_first_attr(sf_lexer_t *lx, const unsigned char *base,
+    const unsigned char *stop)
+{
+    unsigned              dq;
+    uint64_t              w, key;
+    const unsigned char  *v, *e;
+
+    if (stop - base < 8 + 16) {
+        return NULL;
+    }
+
+    memcpy(&w, base, 8);
+
+    if (w == SF_TAG_KEY8(' ', 'c', 'l', 'a', 's', 's', '=', '"')) {
+        key = SF_TAG_KEY8('c', 'l', 'a', 's', 's', 0, 0, 0);
+        v = base + 8;
+
+    } else if ((w & 0xffffffffffffffULL)
+               == SF_TAG_KEY8(' ', 'h', 'r', 'e', 'f', '=', '"', 0))
+    {
+        key = SF_TAG_KEY4('h', 'r', 'e', 'f');
+        v = base + 7;
+
+    } else {
+        return NULL;
+    }
+
+    dq = (unsigned) _mm_movemask_epi8(
+             _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
+                            _mm_set1_epi8('"')));
+    e = (dq != 0) ? v + __builtin_ctz(dq)
+                  : sf_lexer_quote_end(v + 16, stop, '"');
+
+    if (e == NULL || stop - e < 2) {
+        return NULL;
+    }
+
+    lx->attrs.attr[0].key = key;
+    lx->attrs.attr[0].value = (uint32_t) (v - base);
+    lx->attrs.attr[0].value_len = (uint32_t) (e - v);
+
+    if (e[1] == '>') {
+        lx->attrs.n = 1;
+        return e + 1;
+    }
+
+    return (e[1] == ' ') ? sf_lexer_quick_attrs(lx, base, e + 2, 1, stop)
+                         : NULL;
+}
+
+
+/*
  * sf_lexer_tag() for the tags of the common shape, with sixteen bytes
  * readable after '<' or "</": a name that ends at ' ' or '>' among them,
  * then the attributes of sf_lexer_quick_attrs().  Returns 0 for any other
@@ -1559,7 +1623,7 @@ sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
     unsigned              end, bits;
     __m128i               v;
     sf_tag_e              tag;
-    const unsigned char  *name, *q;
+    const unsigned char  *name, *q, *e;
     const sf_tag_word_t  *word;
 
     end = (p[1] == '/');
@@ -1597,7 +1661,8 @@ sf_lexer_tag_quick(sf_lexer_t *lx, const unsigned char *p,
     id = (uint32_t) tag | (uint32_t) n << 8 | (uint32_t) end << 16;
 
     if (*q == ' ') {
-        q = sf_lexer_quick_attrs(lx, q, stop);
+        e = sf_lexer_first_attr(lx, q, stop);
+        q = (e != NULL) ? e : sf_lexer_quick_attrs(lx, q, q + 1, 0, stop);
 
         if (q == NULL) {
             return 0;

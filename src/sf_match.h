@@ -26,6 +26,8 @@
 #define SF_MEMO_WASTED    4                 /* slots of a kind written over
                                                unanswered before the kind
                                                is kept 1 in 8 */
+#define SF_CLASS_SLOTS    32                /* class lists remembered */
+#define SF_CLASS_KEY      128               /* bytes of the longest */
 
 
 /* A link of the block being decided, in every coordinate it needs. */
@@ -136,6 +138,7 @@ struct sf_match_s {
     unsigned char        *memo;             /* the keys, SF_MEMO_KEY each */
     size_t                memo_len[SF_MEMO_SLOTS];   /* 0: none */
     size_t                memo_text[SF_MEMO_SLOTS];   /* its text_len */
+    unsigned char         memo_tl8[SF_MEMO_SLOTS];    /* its low byte */
     uint64_t              memo_mask;        /* bits text_len % 64 of them */
     sf_action_e           memo_action[SF_MEMO_SLOTS];
     const char           *memo_rule[SF_MEMO_SLOTS];
@@ -172,6 +175,15 @@ struct sf_match_s {
      * lookups after it for the same block (the reject's, the full way's)
      * answer -1 at once; cleared when the block is decided */
     unsigned              memo_missed;
+    /*
+     * The class lists of start tags met lately, of 8 to SF_CLASS_KEY
+     * bytes, each with what the stream found of it (sf_match_class()):
+     * a listing's template gives the same few lists under every entry.
+     * class_len 0: a free slot.
+     */
+    unsigned char         class_key[SF_CLASS_SLOTS][SF_CLASS_KEY];
+    unsigned char         class_len[SF_CLASS_SLOTS];
+    unsigned char         class_bits[SF_CLASS_SLOTS];
 
     pcre2_general_context  *gctx;
     pcre2_match_context    *mctx;

@@ -79,6 +79,57 @@ sf_key_word(sf_key_t *k, size_t v, int cmp)
 
 
 /*
+ * The len bytes (1 to 7) at p in a word: two loads that overlap; for one
+ * len, other bytes give another word.
+ */
+static inline uint64_t
+sf_key_tail(const unsigned char *p, size_t len)
+{
+    uint16_t  a, b;
+    uint32_t  c, d;
+
+    if (len >= 4) {
+        memcpy(&c, p, 4);
+        memcpy(&d, p + len - 4, 4);
+
+        return c | (uint64_t) d << 32;
+    }
+
+    if (len >= 2) {
+        memcpy(&a, p, 2);
+        memcpy(&b, p + len - 2, 2);
+
+        return a | (uint64_t) b << 16;
+    }
+
+    return p[0];
+}
+
+
+/*
+ * Whether the len bytes (1 to 16) at a and b are the same: two loads each
+ * that overlap, no call.  Most fields of a key but the text are short (a
+ * class, a rel), and a call to memcmp() costs more than the compare.
+ */
+static inline int
+sf_key_same16(const unsigned char *a, const unsigned char *b, size_t len)
+{
+    uint64_t  w, x, y, z;
+
+    if (len < 8) {
+        return sf_key_tail(a, len) == sf_key_tail(b, len);
+    }
+
+    memcpy(&w, a, 8);
+    memcpy(&x, b, 8);
+    memcpy(&y, a + len - 8, 8);
+    memcpy(&z, b + len - 8, 8);
+
+    return ((w ^ x) | (y ^ z)) == 0;
+}
+
+
+/*
  * A field of the block: one word of its length and whether its pointer
  * is NULL, then its bytes, if any.  0 when it does not fit or differs.
  */
@@ -98,7 +149,9 @@ sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
     }
 
     if (cmp) {
-        if (memcmp(k->cmp + k->len, p, len) != 0) {
+        if (len <= 16 ? !sf_key_same16(k->cmp + k->len, p, len)
+                      : memcmp(k->cmp + k->len, p, len) != 0)
+        {
             return 0;
         }
 
@@ -183,10 +236,15 @@ sf_memo_holds(const sf_match_t *match, const sf_memo_src_t *ms)
 }
 
 
+#if (SF_MEMO_SLOTS != 8)
+#error "sf_match_memo() looks at the slots' memo_tl8 as one word"
+#endif
+
 int
 sf_match_memo(sf_match_t *match, const sf_block_t *b)
 {
     int       i;
+    uint64_t  w, z;
     sf_key_t  k;
 
     if (!((match->memo_mask >> (b->text_len & 63)) & 1) || match->memo_missed)
@@ -194,7 +252,22 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
         return -1;
     }
 
-    for (i = 0; i < SF_MEMO_SLOTS; i++) {
+    /*
+     * The slots whose text length ends in the block's byte, in one word
+     * (x - 1 borrows into the high bit of each zero byte, ~x masks the
+     * others; a borrow may flag a byte above a zero one too): most slots
+     * are passed over without a look at their lengths.
+     */
+    memcpy(&w, match->memo_tl8, 8);
+    w ^= 0x0101010101010101ULL * (b->text_len & 0xff);
+    z = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+
+    for ( /* void */ ; z != 0; z &= z - 1) {
+        i = (int) (sf_ctz64(z) >> 3);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        i = SF_MEMO_SLOTS - 1 - i;
+#endif
+
         if (match->memo_len[i] == 0 || match->memo_text[i] != b->text_len) {
             continue;
         }
@@ -378,6 +451,7 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
 
     match->memo_len[n] = k.len;
     match->memo_text[n] = b->text_len;
+    match->memo_tl8[n] = (unsigned char) b->text_len;
     match->memo_action[n] = result->action;
     match->memo_rule[n] = result->rule_id;
     match->memo_src[n] = ms;

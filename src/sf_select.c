@@ -17,6 +17,9 @@
 #endif
 
 
+static sf_select_e sf_rules_select_bloom(const sf_rules_t *rules,
+    sf_tag_e tag, const unsigned char *id, size_t id_len,
+    const unsigned char *cls, size_t cls_len, const char **rule_id);
 static sf_select_e sf_rules_select_named(const sf_rules_t *rules,
     sf_tag_e tag, const unsigned char *id, size_t id_len,
     const unsigned char *cls, size_t cls_len, const char **rule_id);
@@ -198,6 +201,28 @@ sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls, size_t len)
 
 #if (SF_SELECT_WORDS)
     /*
+     * Most class lists are one word of 8 to 16 bytes ("entry-meta",
+     * "inside-article"): two loads that overlap tell that no byte is ' '
+     * or below (x - 0x21 borrows into the high bit of the first such
+     * byte, ~x masks the bytes >= 0x80), and the word is the list.
+     */
+    if (len >= 8 && len <= 16) {
+        memcpy(&word, cls, 8);
+        memcpy(&sp, cls + len - 8, 8);
+
+        if ((((word - 0x2121212121212121ull) & ~word)
+             | ((sp - 0x2121212121212121ull) & ~sp))
+            & 0x8080808080808080ull)
+        {
+            goto words;
+        }
+
+        return (bloom & sf_rules_bloom(cls, len)) != 0;
+    }
+
+words:
+
+    /*
      * The words of up to 64 bytes at once: their first and last bytes are
      * the edges of the runs of zero bits in the mask of white space (and
      * of bytes below it), and one hash of those bytes and the length
@@ -249,6 +274,37 @@ sf_rules_bloom_list(uint64_t bloom, const unsigned char *cls, size_t len)
 }
 
 
+/*
+ * Most class lists of a page are one or two short words: one shorter
+ * than any class a selector names needs no look at its words.
+ */
+static inline int
+sf_select_class_named(const sf_rules_t *rules, const unsigned char *cls,
+    size_t len)
+{
+    return len >= rules->cls_min
+           && sf_rules_bloom_list(rules->cls_bloom, cls, len);
+}
+
+
+/* A tag without an id or a class a rule may name: held by its name, or
+ * let flow. */
+static inline sf_select_e
+sf_select_by_name(const sf_rules_t *rules, sf_tag_e tag)
+{
+    return rules->hold[tag] ? SF_SELECT_HOLD : SF_SELECT_NONE;
+}
+
+
+int
+sf_rules_class_named(const sf_rules_t *rules, const unsigned char *cls,
+    size_t len)
+{
+    return rules != NULL && rules->compiled
+           && sf_select_class_named(rules, cls, len);
+}
+
+
 sf_select_e
 sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
     const unsigned char *id, size_t id_len,
@@ -263,25 +319,23 @@ sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
         return SF_SELECT_NONE;
     }
 
-    /* a tag without class or id is held by its name, or not at all */
-    if (id_len == 0 && cls_len == 0) {
-        return rules->hold[tag] ? SF_SELECT_HOLD : SF_SELECT_NONE;
-    }
-
-    return sf_rules_select_named(rules, tag, id, id_len, cls, cls_len,
-                                 rule_id);
+    /* most tags: no id, no class list a selector may name: no call */
+    return (id_len == 0 && cls_len < rules->cls_min)
+           ? sf_select_by_name(rules, tag)
+           : sf_rules_select_bloom(rules, tag, id, id_len, cls, cls_len,
+                                   rule_id);
 }
 
 
-/* sf_rules_select() for a tag with a class or an id: the selectors. */
+/*
+ * sf_rules_select() for a tag with an id or a class list that may be
+ * named: the blooms first.
+ */
 static SF_NOINLINE sf_select_e
-sf_rules_select_named(const sf_rules_t *rules, sf_tag_e tag,
+sf_rules_select_bloom(const sf_rules_t *rules, sf_tag_e tag,
     const unsigned char *id, size_t id_len,
     const unsigned char *cls, size_t cls_len, const char **rule_id)
 {
-    size_t      i, j;
-    sf_rule_t  *r;
-
     /*
      * Most tags carry classes, few of them are named by a rule: a bloom
      * filter of the names keeps the selector checks off the common path.
@@ -292,31 +346,41 @@ sf_rules_select_named(const sf_rules_t *rules, sf_tag_e tag,
         id = NULL;
     }
 
-    /*
-     * Most class lists of a page are one or two short words: one shorter
-     * than any class a selector names needs no look at its words.
-     */
-    if (cls_len < rules->cls_min
-        || !sf_rules_bloom_list(rules->cls_bloom, cls, cls_len))
-    {
+    if (!sf_select_class_named(rules, cls, cls_len)) {
         cls = NULL;
     }
 
-    /* class and id checks only for tags that have them */
-    if (id != NULL || cls != NULL) {
-        for (i = 0; i < rules->nselectors; i++) {
-            r = rules->selectors[i];
+    /* a tag without class or id a rule may name: by its name, or not */
+    return (id != NULL || cls != NULL)
+           ? sf_rules_select_named(rules, tag, id, id_len, cls, cls_len,
+                                   rule_id)
+           : sf_select_by_name(rules, tag);
+}
 
-            for (j = 0; j < r->nsel; j++) {
-                if (sf_selector_match(&r->sel[j], tag, id, id_len, cls,
-                                      cls_len))
-                {
-                    if (rule_id != NULL) {
-                        *rule_id = r->id;
-                    }
 
-                    return SF_SELECT_DROP;
+/*
+ * sf_rules_select() for a tag with an id or a class list (NULL: none, or
+ * none the blooms let through) that a rule may name: the selectors.
+ */
+static SF_NOINLINE sf_select_e
+sf_rules_select_named(const sf_rules_t *rules, sf_tag_e tag,
+    const unsigned char *id, size_t id_len,
+    const unsigned char *cls, size_t cls_len, const char **rule_id)
+{
+    size_t      i, j;
+    sf_rule_t  *r;
+
+    for (i = 0; i < rules->nselectors; i++) {
+        r = rules->selectors[i];
+
+        for (j = 0; j < r->nsel; j++) {
+            if (sf_selector_match(&r->sel[j], tag, id, id_len, cls, cls_len))
+            {
+                if (rule_id != NULL) {
+                    *rule_id = r->id;
                 }
+
+                return SF_SELECT_DROP;
             }
         }
     }
@@ -325,13 +389,11 @@ sf_rules_select_named(const sf_rules_t *rules, sf_tag_e tag,
         return SF_SELECT_HOLD;
     }
 
-    if (id != NULL || cls != NULL) {
-        for (i = 0; i < rules->nhold_sel; i++) {
-            if (sf_selector_match(rules->hold_sel[i], tag, id, id_len, cls,
-                                  cls_len))
-            {
-                return SF_SELECT_HOLD;
-            }
+    for (i = 0; i < rules->nhold_sel; i++) {
+        if (sf_selector_match(rules->hold_sel[i], tag, id, id_len, cls,
+                              cls_len))
+        {
+            return SF_SELECT_HOLD;
         }
     }
 

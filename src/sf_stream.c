@@ -654,7 +654,6 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     sf_tag_e     t;
     sf_attrs_t   a, *pa;
     sf_select_e  sel;
-    const char  *rule_id;
 
     t = s->lx.tag;
 
@@ -672,15 +671,11 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
     /* as sf_stream_pass_tag(): a start closes, then the rules select */
     sf_stream_implicit_close(s, t);
-    rule_id = NULL;
-    sel = sf_rules_select(s->rules, t, pa->id.data, pa->id.len, pa->cls.data,
-                          pa->cls.len, &rule_id);
+    sel = sf_stream_select_elt(s, t, pa, &own);
 
     if (sel == SF_SELECT_DROP) {
         return 0;
     }
-
-    own = sf_stream_own_flags(&tag, pa);
 
     if (sel == SF_SELECT_NONE) {
         sf_stream_push_elt(s, t, pa->id.data, pa->id.len, pa->cls.data,

@@ -561,6 +561,8 @@ sf_stream_attrs_named(const sf_tag_t *tag)
 }
 
 unsigned sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a);
+sf_select_e sf_stream_select_elt(sf_stream_t *s, sf_tag_e t, sf_attrs_t *a,
+    unsigned *own);
 void sf_stream_push(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a);
 void sf_stream_push_any(sf_stream_t *s, sf_tag_e t, const unsigned char *id,
     size_t id_len, const unsigned char *cls, size_t cls_len, unsigned own);
@@ -639,6 +641,22 @@ sf_stream_implicit_close(sf_stream_t *s, sf_tag_e t)
     }
 }
 
+/* What an element says about where its contents sit by its name alone. */
+static inline unsigned
+sf_stream_tag_flags(sf_tag_e t)
+{
+    switch (t) {
+    case SF_TAG_ARTICLE:
+        return SF_BLOCK_IN_ENTRY;
+    case SF_TAG_BLOCKQUOTE:
+        return SF_BLOCK_IN_BLOCKQUOTE;
+    case SF_TAG_PRE:
+        return SF_BLOCK_IN_CODE;
+    default:
+        return 0;
+    }
+}
+
 /* What an element itself says about where its contents sit. */
 static inline unsigned
 sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
@@ -646,21 +664,7 @@ sf_stream_own_flags(sf_tag_t *tag, sf_attrs_t *a)
     unsigned  flags;
 
     a = sf_stream_attrs(a);
-
-    switch (tag->tag) {
-    case SF_TAG_ARTICLE:
-        flags = SF_BLOCK_IN_ENTRY;
-        break;
-    case SF_TAG_BLOCKQUOTE:
-        flags = SF_BLOCK_IN_BLOCKQUOTE;
-        break;
-    case SF_TAG_PRE:
-        flags = SF_BLOCK_IN_CODE;
-        break;
-    default:
-        flags = 0;
-        break;
-    }
+    flags = sf_stream_tag_flags(tag->tag);
 
     /* most elements have none of the attributes that place contents */
     if (a->id.data == NULL && a->cls.data == NULL && a->itemprop.data == NULL)

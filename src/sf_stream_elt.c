@@ -20,6 +20,8 @@
 static void sf_stream_attrs_walk(sf_attrs_t *a, const sf_tag_t *tag);
 static void sf_stream_attrs_spans(sf_attrs_t *a, const sf_tag_t *tag);
 static int sf_stream_may_place(const unsigned char *v, size_t len);
+static unsigned sf_stream_class_bits(sf_stream_t *s,
+    const unsigned char *cls, size_t len);
 static sf_tag_e sf_stream_top(sf_stream_t *s);
 static int sf_stream_heading(sf_tag_e t);
 
@@ -403,57 +405,105 @@ sf_stream_may_place(const unsigned char *v, size_t len)
 
 
 /*
- * What an element's id, classes and itemprop say of its contents (the
- * part of sf_stream_own_flags() for an element that has any of them).
+ * What sf_stream_class_bits() finds in a class list: a word a selector
+ * may name; a word that names comments (the element holds comments
+ * unless it is <html> or <body>); a class of sf_stream_place_classes that
+ * places the contents in a comment list, in the entry.
  */
-unsigned
-sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a)
+#define SF_STREAM_CLS_NAMED    0x01
+#define SF_STREAM_CLS_WORD     0x02
+#define SF_STREAM_CLS_LIST     0x04
+#define SF_STREAM_CLS_ENTRY    0x08
+
+
+/*
+ * What the words of a class list say of the contents, as the bits above
+ * but SF_STREAM_CLS_NAMED: one pass over the words, when any may tell.
+ */
+static unsigned
+sf_stream_class_words(const unsigned char *cls, size_t len)
 {
-    int                      comments;
-    size_t                   len;
-    unsigned                 flags;
+    size_t                   n;
+    unsigned                 bits;
     const unsigned char     *p, *w;
     const sf_stream_word_t  *c;
 
-    flags = 0;
-
-    /*
-     * An element whose id or a class word names comments (#comments,
-     * .comments-area, wpDiscuz's wpd- containers, ...) holds what readers
-     * wrote; not <html> or <body>, whose classes describe the page.
-     */
-    comments = t != SF_TAG_HTML && t != SF_TAG_BODY;
-
-    if (comments && a->id.data != NULL
-        && sf_stream_may_place(a->id.data, a->id.len)
-        && sf_stream_comment_list(a->id.data, a->id.len))
-    {
-        flags |= SF_BLOCK_IN_COMMENTS;
+    if (!sf_stream_may_place(cls, len)) {
+        return 0;
     }
 
-    /* one pass over the class words, when any may tell */
-    p = a->cls.data;
+    bits = 0;
+    p = cls;
 
-    if (p != NULL && !sf_stream_may_place(p, a->cls.len)) {
-        p = NULL;
-    }
-
-    while (p != NULL
-           && (w = sf_stream_word(&p, a->cls.data + a->cls.len, &len)) != NULL)
-    {
-        if (comments && sf_stream_comment_word(w, len)) {
-            flags |= SF_BLOCK_IN_COMMENTS;
+    while ((w = sf_stream_word(&p, cls + len, &n)) != NULL) {
+        if (sf_stream_comment_word(w, n)) {
+            bits |= SF_STREAM_CLS_WORD;
         }
 
-        if (len < 11 || len > 13) {
+        if (n < 11 || n > 13) {
             continue;
         }
 
         for (c = sf_stream_place_classes; c->word != NULL; c++) {
-            if (len == c->len && memcmp(w, c->word, len) == 0) {
-                flags |= (unsigned) c->value;
+            if (n == c->len && memcmp(w, c->word, n) == 0) {
+                bits |= (c->value & SF_BLOCK_IN_COMMENTS) ? SF_STREAM_CLS_LIST
+                                                          : SF_STREAM_CLS_ENTRY;
             }
         }
+    }
+
+    return bits;
+}
+
+
+/*
+ * What the stream looks for in a class list (NULL: none): a word a
+ * selector may name (sf_rules_class_named()), and what its words say of
+ * the contents (sf_stream_class_words()).  Both depend on the list's
+ * bytes and the rules alone: the scratch keeps them by the bytes
+ * (sf_match_class()), and a listing's template lists are read once.
+ */
+static unsigned
+sf_stream_class_bits(sf_stream_t *s, const unsigned char *cls, size_t len)
+{
+    unsigned  bits;
+
+    if (cls == NULL) {
+        return 0;
+    }
+
+    bits = sf_match_class(s->match, cls, len);
+
+    if (bits != 0) {
+        return bits;
+    }
+
+    bits = (sf_rules_class_named(s->rules, cls, len) ? SF_STREAM_CLS_NAMED
+                                                     : 0)
+           | sf_stream_class_words(cls, len);
+    sf_match_class_keep(s->match, cls, len, bits);
+
+    return bits;
+}
+
+
+/*
+ * What an element's id and itemprop say of its contents: an id that
+ * names comments (not on <html> or <body>), the itemprop of the article
+ * body.
+ */
+static unsigned
+sf_stream_id_flags(sf_tag_e t, const sf_attrs_t *a)
+{
+    unsigned  flags;
+
+    flags = 0;
+
+    if (t != SF_TAG_HTML && t != SF_TAG_BODY && a->id.data != NULL
+        && sf_stream_may_place(a->id.data, a->id.len)
+        && sf_stream_comment_list(a->id.data, a->id.len))
+    {
+        flags |= SF_BLOCK_IN_COMMENTS;
     }
 
     if (a->itemprop.data != NULL && a->itemprop.len == 11
@@ -463,6 +513,83 @@ sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a)
     }
 
     return flags;
+}
+
+
+/*
+ * What an element's attributes a say of its contents, the bits of its
+ * class list known: an element whose id or a class word names comments
+ * (#comments, .comments-area, wpDiscuz's wpd- containers, ...) holds
+ * what readers wrote; not <html> or <body>, whose classes describe the
+ * page.  Most elements have a class list alone: no call for them.
+ */
+static unsigned
+sf_stream_attr_flags_cls(sf_tag_e t, const sf_attrs_t *a, unsigned bits)
+{
+    unsigned  flags;
+
+    flags = 0;
+
+    if ((bits & SF_STREAM_CLS_LIST)
+        || ((bits & SF_STREAM_CLS_WORD) && t != SF_TAG_HTML
+            && t != SF_TAG_BODY))
+    {
+        flags |= SF_BLOCK_IN_COMMENTS;
+    }
+
+    if (bits & SF_STREAM_CLS_ENTRY) {
+        flags |= SF_BLOCK_IN_ENTRY;
+    }
+
+    if (a->id.data != NULL || a->itemprop.data != NULL) {
+        flags |= sf_stream_id_flags(t, a);
+    }
+
+    return flags;
+}
+
+
+/*
+ * sf_rules_select() and sf_stream_own_flags() (in *own, unless dropped)
+ * for the start tag of element t with the attributes a, parsed: the class
+ * list as the rules and the flags would look at it, answered by the
+ * scratch when the list came before (sf_stream_class_bits()), the class
+ * hidden from the rules when no selector may name a word of it (as they
+ * would look past it).
+ */
+sf_select_e
+sf_stream_select_elt(sf_stream_t *s, sf_tag_e t, sf_attrs_t *a,
+    unsigned *own)
+{
+    int          named;
+    unsigned     bits;
+    sf_select_e  sel;
+
+    bits = sf_stream_class_bits(s, a->cls.data, a->cls.len);
+    named = (bits & SF_STREAM_CLS_NAMED) != 0;
+    sel = sf_rules_select(s->rules, t, a->id.data, a->id.len,
+                          named ? a->cls.data : NULL,
+                          named ? a->cls.len : 0, NULL);
+
+    if (sel != SF_SELECT_DROP) {
+        *own = sf_stream_tag_flags(t) | sf_stream_attr_flags_cls(t, a, bits);
+    }
+
+    return sel;
+}
+
+
+/*
+ * What an element's id, classes and itemprop say of its contents (the
+ * part of sf_stream_own_flags() for an element that has any of them).
+ */
+unsigned
+sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a)
+{
+    return sf_stream_attr_flags_cls(t, a, a->cls.data != NULL
+                                          ? sf_stream_class_words(
+                                                a->cls.data, a->cls.len)
+                                          : 0);
 }
 
 

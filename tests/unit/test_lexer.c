@@ -801,6 +801,49 @@ pick(uint64_t *seed, const char *const *words, size_t n)
 
 
 /*
+ * A random tag into in (size bytes): one of the n_heads heads, one of the
+ * n_mids mids (none when 0), 0 to 4 of the parts, one of the tails and,
+ * for half of them, after: its length.  The word of words is the seed's.
+ */
+static size_t
+pick_tag(uint64_t *seed, char *in, size_t size,
+    const char *const *heads, size_t n_heads,
+    const char *const *mids, size_t n_mids,
+    const char *const *parts, size_t n_parts,
+    const char *const *tails, size_t n_tails, const char *after)
+{
+    size_t  k, n, len;
+
+    len = (size_t) snprintf(in, size, "%s", pick(seed, heads, n_heads));
+
+    if (n_mids > 0) {
+        len += (size_t) snprintf(in + len, size - len, "%s",
+                                 pick(seed, mids, n_mids));
+    }
+
+    n = (*seed >> 8) % 5;
+
+    for (k = 0; k < n; k++) {
+        len += (size_t) snprintf(in + len, size - len, "%s",
+                                 pick(seed, parts, n_parts));
+    }
+
+    len += (size_t) snprintf(in + len, size - len, "%s",
+                             pick(seed, tails, n_tails));
+    len += (size_t) snprintf(in + len, size - len, "%s",
+                             (*seed & 0x100) ? "" : after);
+
+    return len;
+}
+
+#define PICK_TAG(seed, in, heads, mids, n_mids, parts, tails, after)        \
+    pick_tag(&(seed), (in), sizeof(in), (heads),                           \
+             sizeof(heads) / sizeof((heads)[0]), (mids), (n_mids), (parts), \
+             sizeof(parts) / sizeof((parts)[0]), (tails),                   \
+             sizeof(tails) / sizeof((tails)[0]), (after))
+
+
+/*
  * Random tags of the shapes the quick reader takes and of those near
  * them (quotes of both kinds and none, '=' and white space anywhere,
  * slashes, control bytes, more than eight attributes, text after them or
@@ -915,19 +958,101 @@ test_tag_link(void **state)
     seed = 0x2545f4914f6cdd1dULL;
 
     for (i = 0; i < 4000; i++) {
-        len = (size_t) snprintf(in, sizeof(in), "%s", PICK(seed, heads));
-        n = (seed >> 8) % 5;
+        (void) PICK_TAG(seed, in, heads, NULL, 0, parts, tails,
+                        "text</a> after it <p>x");
+        check(in, NULL);
+    }
+}
 
-        for (k = 0; k < n; k++) {
-            len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
-                                     PICK(seed, parts));
+
+/*
+ * Tags whose first attribute is a class or an href, the shapes
+ * sf_lexer_tag() reads by eight bytes at once (sf_lexer_first_attr()),
+ * and those near them (another case, quote or space, a name that starts
+ * "clas" or "href", other attributes after it, a space or '/' before
+ * '>', '>' or the other quote in the value, values of 0 to 40 bytes, end
+ * tags): in every chunking the tokens and the record are those of the
+ * byte-wise lexer and of sf_tag_next_attr() (check()), and cut at every
+ * length in a buffer of that size, sf_lexer_tag() takes the tag whole or
+ * not at all.
+ */
+static void
+test_tag_first_attr(void **state)
+{
+    size_t           i, len, cut, m, tl;
+    uint64_t         seed;
+    sf_lexer_t       lx, scan;
+    sf_lex_event_e   ev;
+    unsigned char   *buf;
+    char             in[256];
+
+    static const char  *const heads[] = {
+        "<div", "<div", "<span", "<header", "<DIV", "</div", "<h1",
+        "<figure", "<x-y", "<a"
+    };
+    static const char  *const attrs[] = {
+        " class=\"", " class=\"", " class=\"", " CLASS=\"", "  class=\"",
+        "\tclass=\"", " class='", " class=", " classes=\"", " clas=\"",
+        " class =\"", " href=\"", " href=\"", " href=\"", " HREF=\"",
+        " href='", " hrefs=\"", " href =\""
+    };
+    static const char  *const parts[] = {
+        "entry-meta", "a", "b c", " ", "-", "0123456789abcdef", ">", "'",
+        "inside-article", "x"
+    };
+    static const char  *const tails[] = {
+        "\">", "\">", "\">", "\">", "\" >", "\"/>", "\" id=\"x\">",
+        "\" rel=\"nofollow\" title=\"a>b\">", "\" x y=z>", "\"id=y>",
+        "\"", "", ">", "\"\">"
+    };
+
+    (void) state;
+
+    check("<div class=\"entry-meta\">x<span class=\"\">y",
+          "M{<div class=\"entry-meta\">}T{x}M{<span class=\"\">}T{y}");
+
+    seed = 0x853c49e6748fea9bULL;
+
+    for (i = 0; i < 3000; i++) {
+        len = PICK_TAG(seed, in, heads, attrs,
+                       sizeof(attrs) / sizeof(attrs[0]), parts, tails,
+                       "text</div> <p>x");
+        check(in, NULL);
+
+        /* the tag's length as the byte-wise lexer finds it, if whole */
+        sf_lexer_init(&scan);
+        tl = 0;
+
+        do {
+            tl += sf_lexer_scan(&scan, (const unsigned char *) in + tl,
+                                len - tl, &ev);
+        } while (ev != SF_LEX_END && tl < len);
+
+        if (ev != SF_LEX_END) {
+            tl = len + 1;
         }
 
-        len += (size_t) snprintf(in + len, sizeof(in) - len, "%s",
-                                 PICK(seed, tails));
-        snprintf(in + len, sizeof(in) - len, "%s",
-                 (seed & 0x100) ? "" : "text</a> after it <p>x");
-        check(in, NULL);
+        /* cut at every length: the tag whole, as the scan found it, or 0 */
+        for (cut = 0; cut <= len; cut++) {
+            buf = malloc(cut + (cut == 0));
+            assert_non_null(buf);
+            memcpy(buf, in, cut);
+            sf_lexer_init(&lx);
+            m = sf_lexer_tag(&lx, buf, cut);
+            free(buf);
+
+            if (cut < tl) {
+                assert_int_equal(m, 0);
+                continue;
+            }
+
+            assert_int_equal(m, tl);
+            assert_int_equal(lx.tag, scan.tag);
+            assert_int_equal(lx.end, scan.end);
+            assert_int_equal(lx.name_len, scan.name_len);
+            assert_int_equal(lx.state, scan.state);
+            check_spans(&lx, in, m);
+        }
     }
 }
 
@@ -1316,6 +1441,7 @@ main(void)
         cmocka_unit_test(test_tag_buffers),
         cmocka_unit_test(test_tag_random),
         cmocka_unit_test(test_tag_link),
+        cmocka_unit_test(test_tag_first_attr),
         cmocka_unit_test(test_tag_img),
         cmocka_unit_test(test_script_escapes),
         cmocka_unit_test(test_template),

@@ -286,7 +286,96 @@ static uint32_t t_rand(uint32_t *seed);
 
 
 /*
- * The words of class lists against a bloom, sixteen bytes a load, as the
+ * The class lists the scratch keeps (sf_match_class()): a list is
+ * answered with the bits kept last for the same bytes, or not at all,
+ * never with another list's: lists of 0 to 140 bytes from four bytes
+ * (so that many share a slot, and their first and last eight bytes),
+ * asked in buffers of their exact size (ASan sees a read past them),
+ * as kept or with one byte changed anywhere.  Lists under 8 bytes or
+ * over SF_CLASS_KEY are never answered.
+ */
+static void
+test_class_memo(void **state)
+{
+    size_t          i, j, k, n, len[3000];
+    unsigned        bits[3000], got, hits;
+    uint32_t        x;
+    unsigned char  *list[3000], *q;
+
+    static const unsigned char  abc[] = { 'a', 'b', ' ', '-' };
+
+    (void) state;
+
+    load(NULL, 1);
+    x = 2024;
+    hits = 0;
+    n = sizeof(list) / sizeof(list[0]);
+
+    for (i = 0; i < n; i++) {
+        /* most like the one before but in the middle */
+        k = (i > 0 && len[i - 1] > 0 && t_rand(&x) % 2 == 0);
+        len[i] = k ? len[i - 1] : t_rand(&x) % 141;
+        list[i] = malloc(len[i] + (len[i] == 0));
+        assert_non_null(list[i]);
+
+        if (k) {
+            memcpy(list[i], list[i - 1], len[i]);
+            list[i][len[i] / 2] = abc[t_rand(&x) % 4];
+
+        } else {
+            for (k = 0; k < len[i]; k++) {
+                list[i][k] = abc[t_rand(&x) % 4];
+            }
+        }
+
+        bits[i] = t_rand(&x) % 0x80;
+        sf_match_class_keep(match, list[i], len[i], bits[i]);
+
+        /* one of the lists so far, as kept or with a byte changed */
+        j = i - t_rand(&x) % (i < 40 ? i + 1 : 40);
+        q = malloc(len[j] + (len[j] == 0));
+        assert_non_null(q);
+        memcpy(q, list[j], len[j]);
+
+        if (len[j] > 0 && t_rand(&x) % 2 == 0) {
+            q[t_rand(&x) % len[j]] = abc[t_rand(&x) % 4];
+        }
+
+        got = sf_match_class(match, q, len[j]);
+
+        if (got != 0) {
+            /* the bits of the last list kept with these very bytes */
+            for (k = i + 1; k-- > 0; ) {
+                if (len[k] == len[j] && memcmp(list[k], q, len[j]) == 0) {
+                    break;
+                }
+            }
+
+            if (k > i || got != (bits[k] | SF_CLASS_KNOWN)) {
+                fail_msg("list %zu, %zu bytes: answered %#x", j, len[j],
+                         got);
+            }
+
+            assert_true(len[j] >= 8 && len[j] <= SF_CLASS_KEY);
+            hits++;
+        }
+
+        free(q);
+    }
+
+    for (i = 0; i < n; i++) {
+        free(list[i]);
+    }
+
+    /* the lists asked as kept are mostly still there */
+    assert_true(hits > n / 8);
+    unload();
+}
+
+
+/*
+ * The words of class lists against a bloom, sixteen bytes a load (a list
+ * of 8 to 16 bytes that is one word in two loads of eight), as the
  * portable way reads them one byte at a time: lists of every length up
  * to 200 (exact, ASan sees a read past them), words of any length (past
  * the 64 bytes of a window too), white space and control bytes, high
@@ -1188,6 +1277,74 @@ test_full_memo(void **state)
 
             rm(tb[0]);
             rm(tb[1]);
+        }
+    }
+
+    unload();
+}
+
+
+/*
+ * The memo compares a key's short fields (of up to sixteen bytes) without
+ * a call: a block equal to a decided one but for one byte of its class or
+ * its container's class, at each place of each length from 1 to 24, is
+ * not answered from the memo; the same block from buffers of their own,
+ * of the exact size, is.
+ */
+static void
+test_memo_short_fields(void **state)
+{
+    size_t                 len, pos, k, f;
+    t_block_t             *tb[3];
+    unsigned char         *v[3];
+    sf_decision_result_t   a;
+
+    (void) state;
+
+    load("rule box\n  scope div\n  contains \"boxx\"\n  action drop\nend\n",
+         0);
+
+    for (len = 1; len <= 24; len++) {
+        for (pos = 0; pos < len; pos++) {
+            /* field 0: the block's class, 1: its container's */
+            f = (len + pos) & 1;
+
+            for (k = 0; k < 3; k++) {
+                v[k] = malloc(len);
+                assert_non_null(v[k]);
+                memset(v[k], 'a' + (int) (len % 7), len);
+                v[k][len - 1] = 'z';
+
+                if (k == 2) {
+                    v[k][pos] ^= 0x01;
+                }
+
+                tb[k] = mk_tag(SF_TAG_DIV, "boxx in a box");
+
+                if (f == 0) {
+                    tb[k]->b.cls = v[k];
+                    tb[k]->b.cls_len = len;
+
+                } else {
+                    tb[k]->b.parent_cls = v[k];
+                    tb[k]->b.parent_cls_len = len;
+                }
+            }
+
+            /* the first decided, its copy answered (the memo kept busy) */
+            sf_rules_decide(rules, match, &tb[0]->b, &a);
+            assert_true(sf_match_memo(match, &tb[1]->b) >= 0);
+            sf_rules_decide(rules, match, &tb[1]->b, &a);
+
+            if (sf_match_memo(match, &tb[2]->b) >= 0) {
+                fail_msg("%zu bytes, byte %zu of field %zu changed: "
+                         "answered", len, pos, f);
+            }
+
+            for (k = 0; k < 3; k++) {
+                rm(tb[k]);
+                free(v[k]);
+            }
         }
     }
 
@@ -3804,6 +3961,8 @@ main(void)
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_select),
         cmocka_unit_test(test_bloom_list),
+        cmocka_unit_test(test_class_memo),
+        cmocka_unit_test(test_memo_short_fields),
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_phrases),
         cmocka_unit_test(test_regex),

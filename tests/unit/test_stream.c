@@ -1896,6 +1896,85 @@ test_flow_tags(void **state)
  * comment area) must come out as it does byte by byte, where they are
  * read token by token.
  */
+/*
+ * Class lists the scratch answers for (sf_stream_select_elt()): the same
+ * lists of containers again and again, and lists that share their length
+ * and first and last eight bytes with them but name nothing or place
+ * nothing, fed whole (the fused loop asks the scratch) and in every
+ * chunking (byte by byte the handlers look at each list) through one
+ * shared scratch: the section a rule names is dropped whole each time,
+ * its look-alike kept; the comment area's block is kept, its look-alike's
+ * (met first, so that the scratch holds its list first) dropped.
+ */
+static void
+test_class_lists(void **state)
+{
+    size_t          i, len, elen;
+    sf_rules_t     *r;
+    sf_options_t    opt;
+    sf_test_out_t   out;
+    sf_scratch_t   *sc;
+    char            in[8192], exp[8192];
+
+    static const char  text[] =
+        "rule gone\n"
+        "    scope section.sidebar-widget-area\n"
+        "    action drop\n"
+        "end\n"
+        "rule buy\n"
+        "    scope p\n"
+        "    contains \"buy it now please\"\n"
+        "    action drop\n"
+        "end\n";
+    static const char  *const pieces[][2] = {
+        { "<section class=\"sidebar-widget-area\"><p>x</p></section>", "" },
+        { "<section class=\"sidebar-wodget-area\"><p>y</p></section>",
+          NULL },
+        { "<div class=\"panel-01 contents panel-02\"><p>buy it now please"
+          "</p></div>", "<div class=\"panel-01 contents panel-02\"></div>" },
+        { "<div class=\"panel-01 comments panel-02\"><p>buy it now please"
+          "</p></div>", NULL }
+    };
+
+    (void) state;
+
+    r = sf_test_rules(text, 0);
+    assert_non_null(r);
+    sf_options_init(&opt);
+    opt.canonical = 0;
+    sc = sf_scratch_create(r, &opt.limits, &sf_malloc_allocator);
+    assert_non_null(sc);
+    opt.scratch = sc;
+
+    len = page_add(in, sizeof(in), 0, "<html><head><title>T</title></head>"
+                   "<body><main><article><p>a</p>\n", 1);
+    elen = page_add(exp, sizeof(exp), 0, in, 1);
+
+    for (i = 0; i < 24; i++) {
+        /* each piece after each other one */
+        len = page_add(in, sizeof(in), len, pieces[i % 4][0], 1);
+        elen = page_add(exp, sizeof(exp), elen,
+                        pieces[i % 4][1] != NULL ? pieces[i % 4][1]
+                                                 : pieces[i % 4][0], 1);
+        len = page_add(in, sizeof(in), len, pieces[(i * 3 + 1) % 4][0], 1);
+        elen = page_add(exp, sizeof(exp), elen,
+                        pieces[(i * 3 + 1) % 4][1] != NULL
+                        ? pieces[(i * 3 + 1) % 4][1]
+                        : pieces[(i * 3 + 1) % 4][0], 1);
+    }
+
+    len = page_add(in, sizeof(in), len, PAGE_TAIL, 1);
+    elen = page_add(exp, sizeof(exp), elen, PAGE_TAIL, 1);
+
+    sf_test_check(r, &opt, in, len, exp, elen, &out);
+    assert_int_equal(out.stats.blocks_removed, 24);
+    sf_test_out_free(&out);
+
+    sf_scratch_destroy(sc);
+    sf_rules_destroy(r);
+}
+
+
 static void
 test_attr_blocks(void **state)
 {
@@ -2930,6 +3009,7 @@ main(void)
         cmocka_unit_test(test_container_credit),
         cmocka_unit_test(test_flow_tags),
         cmocka_unit_test(test_attr_blocks),
+        cmocka_unit_test(test_class_lists),
         cmocka_unit_test(test_flush_and_finish),
         cmocka_unit_test(test_run_callback),
     };
