@@ -183,15 +183,42 @@ int sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
  * container's, when anonymous).  Such a block whose text is shorter than
  * below, and when calm is set has no '&', '<' nor byte of 0x80 or more,
  * is kept for sure: sf_rules_prejudge() would say 1.  below 0: the tables
- * do not tell.  The stream keeps the answer per kind of block.
+ * do not tell.  text: sf_rules_bare_keep() may be asked of the kind's
+ * other blocks.  The stream keeps the answer per kind of block.
  */
 typedef struct {
     size_t                below;
     unsigned              calm;
+    unsigned              text;
 } sf_bare_t;
 
 void sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
     sf_tag_e tag, unsigned flags, size_t nlinks, sf_bare_t *bare);
+
+/*
+ * What sf_rules_bare_keep() found of a block's text, for the rest of its
+ * decision (sf_rules_prejudge_bare()): how (0: nothing, the decision
+ * starts over; else the reject's verdict, the rules left m, the bytes
+ * the normalized text keeps at least lo and the lead bytes seen).
+ */
+typedef struct {
+    uint64_t              m;
+    uint64_t              seen;
+    size_t                lo;
+    int                   how;
+} sf_bare_look_t;
+
+/*
+ * For a block of a kind whose answer above has text set, its text not
+ * kept by that answer (longer, or not calm): 1 when the reject's tables
+ * and its look at the text (tag, flags and nlinks as above, text the
+ * block's visible text) keep it for sure, as sf_rules_prejudge() would;
+ * 0 when the whole block must be built and decided, by
+ * sf_rules_prejudge_bare() with *look, which goes on from there.
+ */
+int sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
+    sf_tag_e tag, unsigned flags, size_t nlinks, const unsigned char *text,
+    size_t len, sf_bare_look_t *look);
 
 /*
  * sf_rules_decide() in two steps: sf_rules_prejudge() runs the reject on
@@ -201,6 +228,12 @@ void sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
  */
 int sf_rules_prejudge(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t *may);
+
+/* sf_rules_prejudge() of the block sf_rules_bare_keep() did not keep
+ * (block: its tag, flags, nlinks and text as given there), from what it
+ * found (look). */
+int sf_rules_prejudge_bare(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block, const sf_bare_look_t *look, uint64_t *may);
 void sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t may, sf_decision_result_t *result);
 

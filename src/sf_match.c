@@ -709,6 +709,29 @@ sf_rules_prejudge(const sf_rules_t *rules, sf_match_t *match,
 }
 
 
+/*
+ * sf_match_kept() of a block sf_rules_bare_keep() looked at: it passed
+ * the checks before the memo's, and its text's length is in no slot of
+ * the memo (sf_rules_bare_keep() leaves those to sf_match_kept()).
+ */
+int
+sf_rules_prejudge_bare(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block, const sf_bare_look_t *look, uint64_t *may)
+{
+    *may = ~(uint64_t) 0;
+
+    if (look->how == 0) {
+        return sf_match_kept(rules, match, block, may);
+    }
+
+    match->title_read = 0;
+    match->href_read = 0;
+    match->src_link = 0;
+
+    return sf_reject_bare(rules, match, block, look, may);
+}
+
+
 void
 sf_rules_decide(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, sf_decision_result_t *result)

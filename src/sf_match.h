@@ -380,4 +380,9 @@ void sf_match_by_host(sf_match_t *match, const unsigned char *href,
 int sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *b, uint64_t *may);
 
+/* sf_reject_block() from what sf_rules_bare_keep() found (look->how set):
+ * the same answer. */
+int sf_reject_bare(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *b, const sf_bare_look_t *look, uint64_t *may);
+
 #endif /* SF_MATCH_H_INCLUDED */

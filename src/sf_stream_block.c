@@ -35,7 +35,8 @@ static void sf_stream_links(sf_stream_t *s, const unsigned char *base);
 static void sf_stream_heading_end(sf_stream_t *s, unsigned flags);
 static int sf_stream_plain(sf_stream_t *s);
 static int sf_stream_bare(sf_stream_t *s);
-static int sf_stream_bare_kept(sf_stream_t *s, unsigned flags);
+static int sf_stream_bare_kept(sf_stream_t *s, unsigned flags,
+    sf_bare_look_t *look);
 static inline void sf_stream_kept(sf_stream_t *s, unsigned flags,
     const unsigned char *base, size_t len);
 static void sf_stream_decide(sf_stream_t *s, const unsigned char *base,
@@ -441,6 +442,10 @@ sf_stream_bare_ask(sf_stream_t *s, sf_tag_e t, unsigned nlinks,
         e->below |= SF_BARE_CALM;
     }
 
+    if (bare.text) {
+        e->below |= SF_BARE_TEXT;
+    }
+
     return e->below;
 }
 
@@ -475,15 +480,31 @@ sf_stream_bare_below(sf_stream_t *s, sf_tag_e t, unsigned nlinks,
 }
 
 
+/* No '&', '<' nor byte of 0x80 or more: none may start a hazard. */
+static int
+sf_stream_calm(const unsigned char *text, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (text[i] >= 0x80 || text[i] == '&' || text[i] == '<') {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 /*
  * Whether the held block, bare (sf_stream_bare()), is kept for sure by
- * what the rules tell of its kind (sf_stream_bare_below()); blocks of 16
- * links or more are not kept here.
+ * what the rules tell of its kind (sf_stream_bare_below()), or else by
+ * the reject's tables and its look at the text (sf_rules_bare_keep());
+ * blocks of 16 links or more are not kept here.
  */
 static int
-sf_stream_bare_kept(sf_stream_t *s, unsigned flags)
+sf_stream_bare_kept(sf_stream_t *s, unsigned flags, sf_bare_look_t *look)
 {
-    size_t    i;
     unsigned  below;
     sf_tag_e  t;
 
@@ -495,22 +516,17 @@ sf_stream_bare_kept(sf_stream_t *s, unsigned flags)
 
     below = sf_stream_bare_below(s, t, (unsigned) s->nlinks, flags);
 
-    if (s->text_len >= (size_t) (below & SF_BARE_MAX)) {
-        return 0;
-    }
-
-    if (!(below & SF_BARE_CALM)) {
+    if (s->text_len < (size_t) (below & SF_BARE_MAX)
+        && (!(below & SF_BARE_CALM) || sf_stream_calm(s->text, s->text_len)))
+    {
         return 1;
     }
 
-    /* no '&', '<' nor byte of 0x80 or more: none may start a hazard */
-    for (i = 0; i < s->text_len; i++) {
-        if (s->text[i] >= 0x80 || s->text[i] == '&' || s->text[i] == '<') {
-            return 0;
-        }
-    }
-
-    return 1;
+    /* a longer text (most prose), or not calm: the reject's tables and
+     * its look at it, without the block struct */
+    return (below & SF_BARE_TEXT)
+           && sf_rules_bare_keep(s->rules, s->match, t, flags, s->nlinks,
+                                 s->text, s->text_len, look);
 }
 
 
@@ -1703,16 +1719,18 @@ static void
 sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len,
     int links)
 {
-    int          kept;
-    uint64_t     may;
-    unsigned     flags;
-    sf_elt_t    *parent;
-    sf_block_t   b;
+    int             kept;
+    uint64_t        may;
+    unsigned        flags;
+    sf_elt_t       *parent;
+    sf_block_t      b;
+    sf_bare_look_t  look;
 
     flags = sf_stream_held_flags(s, s->h_own);
+    look.how = 0;
 
     if (sf_stream_bare(s) && sf_stream_plain(s)
-        && sf_stream_bare_kept(s, flags))
+        && sf_stream_bare_kept(s, flags, &look))
     {
         s->blocks++;
         sf_stream_kept(s, flags, base, len);
@@ -1762,11 +1780,12 @@ sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len,
     b.title_len = s->title_len;
 
     /*
-     * Most blocks are kept for sure by the reject (sf_rules_prejudge); the
-     * rest goes on from the rules it left.  The shape detector looks at
+     * Most blocks are kept for sure by the reject (sf_rules_prejudge(),
+     * on from what sf_rules_bare_keep() found of a bare one); the rest
+     * goes on from the rules it left.  The shape detector looks at
      * the blocks of two or three links no rule took.
      */
-    kept = sf_rules_prejudge(s->rules, s->match, &b, &may);
+    kept = sf_rules_prejudge_bare(s->rules, s->match, &b, &look, &may);
 
     /* kept with no rule left nor a shape the detector reads: most blocks */
     if (kept && sf_stream_plain(s)) {
