@@ -1882,7 +1882,9 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
     sf_tag_e tag, unsigned flags, size_t nlinks, const unsigned char *text,
     size_t len, sf_bare_look_t *look)
 {
-    size_t    nl, nlc;
+    int       how;
+    size_t    nl, nlc, lo;
+    uint64_t  m, seen;
     unsigned  first;
 
     look->how = 0;
@@ -1900,17 +1902,25 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
     }
 
     first = (flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
-    look->m = rules->rej_any[first] & rules->rej_tag[tag];
+    m = rules->rej_any[first] & rules->rej_tag[tag];
 
-    if (look->m == 0) {
+    if (m == 0) {
         return 1;
     }
 
     nl = nlinks < match->max_links ? nlinks : match->max_links;
     nlc = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
 
-    look->how = sf_reject_tables(rules, &look->m, nlc, first, text, len,
-                                 &look->lo, &look->seen);
+    how = sf_reject_tables(rules, &m, nlc, first, text, len, &lo, &seen);
 
-    return look->how == SF_REJECT_KEPT;
+    if (how == SF_REJECT_KEPT) {
+        return 1;
+    }
+
+    look->how = how;
+    look->m = m;
+    look->lo = lo;
+    look->seen = seen;
+
+    return 0;
 }
