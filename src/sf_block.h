@@ -198,21 +198,22 @@ void sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
 /*
  * What sf_rules_bare_keep() found of a block's text, for the rest of its
  * decision (sf_rules_prejudge_bare()): how (0: nothing, the decision
- * starts over; else the reject's verdict, the rules left m, the bytes
- * the normalized text keeps at least lo and the lead bytes seen).
+ * starts over; else how far the reject went: the full way, or through
+ * the probe of all anchors, with the phrase bits it set in the scratch),
+ * the rules left m and the bytes the normalized text keeps at least lo.
  */
 typedef struct {
     uint64_t              m;
-    uint64_t              seen;
     size_t                lo;
     int                   how;
 } sf_bare_look_t;
 
 /*
  * For a block of a kind whose answer above has text set, its text not
- * kept by that answer (longer, or not calm): 1 when the reject's tables
- * and its look at the text (tag, flags and nlinks as above, text the
- * block's visible text) keep it for sure, as sf_rules_prejudge() would;
+ * kept by that answer (longer, or not calm): 1 when the reject's tables,
+ * its look at the text and its probe of the anchors (tag, flags and
+ * nlinks as above, text the block's visible text) keep it for sure, as
+ * sf_rules_prejudge() would;
  * 0 when the whole block must be built and decided, by
  * sf_rules_prejudge_bare() with *look, which goes on from there.
  */

@@ -1559,6 +1559,8 @@ sf_reject_text(const sf_rules_t *rules, const unsigned char *text,
 #define SF_REJECT_KEPT   1
 #define SF_REJECT_PROBE  2
 #define SF_REJECT_FULL   3
+/* sf_rules_bare_keep()'s look went on through the probe: bits[] set */
+#define SF_REJECT_PROBED 4
 
 
 /*
@@ -1706,16 +1708,17 @@ sf_reject_from(const sf_rules_t *rules, sf_match_t *match,
     nlc = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
 
     if (look != NULL) {
-        /* the bounds, scope and tables of a bare block, looked at */
-        if (look->how != SF_REJECT_PROBE) {
+        /* the bounds, scope, tables and probe of a bare block, done */
+        if (look->how != SF_REJECT_PROBED) {
             return look->how == SF_REJECT_KEPT;
         }
 
         m = look->m;
         lo = look->lo;
-        seen = look->seen;
+        goto left;
+    }
 
-    } else if (b->text_len > match->cap
+    if (b->text_len > match->cap
                || (rules->text_limit != 0
                    && b->text_len > rules->text_limit))
     {
@@ -1765,6 +1768,8 @@ sf_reject_from(const sf_rules_t *rules, sf_match_t *match,
     {
         return 1;
     }
+
+left:
 
     /* within the bounds, the full way need look at no other rule */
     if (may != NULL) {
@@ -1867,7 +1872,8 @@ sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
 
 /*
  * sf_rules_bare_keep() (sf_block.h): sf_reject_block() as far as its
- * tables and the look at the text go, for a block without class or id
+ * tables, the look at the text and the probe go, for a block without
+ * class or id
  * of a kind sf_rules_bare() told text of (its rules compiled with the
  * reject's tables, the kind in them, no quote nor comment area): its
  * scope is the tag's rules (sf_reject_scope() finds no attribute to
@@ -1917,10 +1923,23 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
         return 1;
     }
 
+    /*
+     * The probe too: the memo's look that sf_reject_block() has before
+     * it would find nothing (the text's length is in no slot).
+     */
+    if (how == SF_REJECT_PROBE) {
+        if (sf_reject_probe_all(rules, match->bits, &m, nlc, first, text,
+                                len, seen))
+        {
+            return 1;
+        }
+
+        how = SF_REJECT_PROBED;
+    }
+
     look->how = how;
     look->m = m;
     look->lo = lo;
-    look->seen = seen;
 
     return 0;
 }
