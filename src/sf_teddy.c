@@ -411,11 +411,13 @@ sf_teddy_found(const sf_teddy_t *t, const unsigned char *text, size_t len,
  * A step of 32: the windows that start at text[i] to text[i + 31] and
  * the bytes they end with, text[i + 4] to text[i + 35], counted.  The
  * first 4 bytes are counted before, the last (1 to 31 of them) in the 32
- * that end the text, with the windows that end in them.
+ * that end the text, with the windows that end in them.  From the step
+ * at start: the first 4 bytes when 0, else the bytes before start + 4
+ * are counted (sf_teddy_avx2() stopped there at a candidate).
  */
-SF_TEDDY_TARGET static size_t
-sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
-    size_t *lower, int *found)
+SF_TEDDY_TARGET SF_NOINLINE static size_t
+sf_teddy_from(const sf_teddy_t *t, const unsigned char *text, size_t len,
+    size_t start, size_t *lower, int *found)
 {
     int                   hit;
     size_t                i, last;
@@ -427,19 +429,25 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
     hit = 0;
     c = sf_teddy_bytes;
     __asm__ ("" : "+r" (c));
+    acc = _mm256_setzero_si256();
 
-    /* the first 4 bytes */
-    v = sf_teddy_load(text);
-    head = sf_teddy_load(sf_teddy_head);
+    if (start == 0) {
+        /* the first 4 bytes */
+        v = sf_teddy_load(text);
+        head = sf_teddy_load(sf_teddy_head);
 
-    if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(c, v), head)) != 0) {
-        return 0;
+        if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(c, v), head))
+            != 0)
+        {
+            return 0;
+        }
+
+        acc = _mm256_sub_epi8(acc, _mm256_and_si256(head,
+                                                    sf_teddy_kept(c, v)));
     }
 
-    acc = _mm256_sub_epi8(_mm256_setzero_si256(),
-                          _mm256_and_si256(head, sf_teddy_kept(c, v)));
     e = _mm256_setzero_si256();
-    i = 0;
+    i = start;
 
     for ( ;; ) {
         /*
@@ -531,6 +539,123 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
 
     *lower += sf_avx2_sum(acc);
     *found = hit;
+
+    return len;
+}
+
+
+/* The candidates of the windows from len - 36 on where mask has their
+ * bit: *found, and the end of the text. */
+SF_TEDDY_TARGET SF_NOINLINE static size_t
+sf_teddy_end(const sf_teddy_t *t, const unsigned char *text, size_t len,
+    uint32_t mask, int *found)
+{
+    *found = sf_teddy_found(t, text, len, len - 36, mask);
+
+    return len;
+}
+
+
+/*
+ * sf_teddy_from() of a text of one round of the counter (most blocks),
+ * while no window is a candidate: nothing of its own is live across a
+ * call, so it saves no register and keeps no vector on the stack, and it
+ * goes on in sf_teddy_from() (a tail call) from the first step that has
+ * one.
+ */
+SF_TEDDY_TARGET static size_t
+sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
+    size_t *lower, int *found)
+{
+    size_t                i, last;
+    uint32_t              mask;
+    __m256i               v, e, bad, acc, head, t0, t1, t2, t3, t4;
+    const unsigned char  (*c)[32];
+
+    last = len - 36;
+
+    if (last > 32 * 252) {
+        return sf_teddy_from(t, text, len, 0, lower, found);
+    }
+
+    *found = 0;
+    c = sf_teddy_bytes;
+    __asm__ ("" : "+r" (c));
+
+    /* the first 4 bytes */
+    v = sf_teddy_load(text);
+    head = sf_teddy_load(sf_teddy_head);
+
+    if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(c, v), head)) != 0) {
+        return 0;
+    }
+
+    acc = _mm256_sub_epi8(_mm256_setzero_si256(),
+                          _mm256_and_si256(head, sf_teddy_kept(c, v)));
+    t0 = sf_teddy_load(t->lo[0]);
+    t1 = sf_teddy_load(t->lo[1]);
+    t2 = sf_teddy_load(t->lo[2]);
+    t3 = sf_teddy_load(t->lo[3]);
+    t4 = sf_teddy_load(t->lo[4]);
+
+    for (i = 0; i <= last; i += 32) {
+        v = sf_teddy_load(text + i + 4);
+        bad = sf_teddy_bad(c, v);
+        e = _mm256_or_si256(bad,
+                            sf_teddy_windows(t0, t1, t2, t3, t4, text + i, v));
+
+        if (!_mm256_testz_si256(e, e)) {
+            if (_mm256_movemask_epi8(bad) != 0) {
+                *lower += sf_avx2_sum(acc);
+                return i + 4;
+            }
+
+            /* at the first step, sf_teddy_from() counts the first bytes
+             * itself */
+            if (i > 0) {
+                *lower += sf_avx2_sum(acc);
+            }
+
+            return sf_teddy_from(t, text, len, i, lower, found);
+        }
+
+        acc = _mm256_sub_epi8(acc, sf_teddy_kept(c, v));
+    }
+
+    if (i + 4 >= len) {
+        *lower += sf_avx2_sum(acc);
+        return len;
+    }
+
+    /*
+     * The bytes from i + 4 on, in the 32 that end the text.  The tables
+     * are loaded again (an empty asm tells the compiler so): kept in
+     * registers past the loop, they took the stack in it.
+     */
+    __asm__ __volatile__ ("" ::: "memory");
+
+    v = sf_teddy_load(text + len - 32);
+    head = sf_avx2_tail(len - (i + 4));
+
+    if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(c, v), head))
+        != 0)
+    {
+        *lower += sf_avx2_sum(acc);
+        return i + 4;
+    }
+
+    acc = _mm256_sub_epi8(acc, _mm256_and_si256(head, sf_teddy_kept(c, v)));
+    *lower += sf_avx2_sum(acc);
+
+    /* the windows from len - 36 on; those before i are seen */
+    e = sf_teddy_windows(sf_teddy_load(t->lo[0]), sf_teddy_load(t->lo[1]),
+                         sf_teddy_load(t->lo[2]), sf_teddy_load(t->lo[3]),
+                         sf_teddy_load(t->lo[4]), text + len - 36, v);
+    mask = ~(uint32_t) 0 << (i - (len - 36));
+
+    if (!_mm256_testz_si256(e, e)) {
+        return sf_teddy_end(t, text, len, mask, found);
+    }
 
     return len;
 }
