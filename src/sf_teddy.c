@@ -570,7 +570,7 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
     size_t                i, last;
     uint32_t              mask;
     __m256i               v, e, bad, acc, head, t0, t1, t2, t3, t4;
-    const unsigned char  (*c)[32];
+    const unsigned char  *q, *end, (*c)[32];
 
     last = len - 36;
 
@@ -598,13 +598,22 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
     t3 = sf_teddy_load(t->lo[3]);
     t4 = sf_teddy_load(t->lo[4]);
 
-    for (i = 0; i <= last; i += 32) {
-        v = sf_teddy_load(text + i + 4);
+    /* q is where the next step starts: the test is the loop's last */
+    for (q = text, end = text + last; /* void */; /* void */) {
+        v = sf_teddy_load(q + 4);
         bad = sf_teddy_bad(c, v);
-        e = _mm256_or_si256(bad,
-                            sf_teddy_windows(t0, t1, t2, t3, t4, text + i, v));
+        e = _mm256_or_si256(bad, sf_teddy_windows(t0, t1, t2, t3, t4, q, v));
+        acc = _mm256_sub_epi8(acc, sf_teddy_kept(c, v));
+        /* the count before the step is not kept apart (a register less
+         * and no move a step): the rare way takes the step's bytes off */
+        __asm__ ("" : "+x" (acc));
+        q += 32;
 
         if (!_mm256_testz_si256(e, e)) {
+            /* the step is not counted here */
+            acc = _mm256_add_epi8(acc, sf_teddy_kept(c, v));
+            i = (size_t) (q - text) - 32;
+
             if (_mm256_movemask_epi8(bad) != 0) {
                 *lower += sf_avx2_sum(acc);
                 return i + 4;
@@ -619,8 +628,12 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
             return sf_teddy_from(t, text, len, i, lower, found);
         }
 
-        acc = _mm256_sub_epi8(acc, sf_teddy_kept(c, v));
+        if (q > end) {
+            break;
+        }
     }
+
+    i = (size_t) (q - text);
 
     if (i + 4 >= len) {
         *lower += sf_avx2_sum(acc);
