@@ -213,9 +213,9 @@ typedef struct {
  * kept by that answer (longer, or not calm): 1 when the reject's tables,
  * its look at the text and its probe of the anchors (tag, flags and
  * nlinks as above, text the block's visible text) keep it for sure, as
- * sf_rules_prejudge() would;
- * 0 when the whole block must be built and decided, by
- * sf_rules_prejudge_bare() with *look, which goes on from there.
+ * sf_rules_prejudge() would; 0 when the whole block must be built and
+ * decided, by sf_rules_prejudge_bare() with *look, which goes on from
+ * there.
  */
 int sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
     sf_tag_e tag, unsigned flags, size_t nlinks, const unsigned char *text,

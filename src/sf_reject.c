@@ -1873,15 +1873,15 @@ sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
 /*
  * sf_rules_bare_keep() (sf_block.h): sf_reject_block() as far as its
  * tables, the look at the text and the probe go, for a block without
- * class or id
- * of a kind sf_rules_bare() told text of (its rules compiled with the
- * reject's tables, the kind in them, no quote nor comment area): its
- * scope is the tag's rules (sf_reject_scope() finds no attribute to
- * read), and no block struct is built.  1 where sf_reject_block() says 1
- * before it looks at the conditions of the rules left (sf_reject_rules(),
- * which reads the block).  The memo sf_match_kept() looks up first
- * holds none of these blocks: the full way only remembers a block the
- * reject did not keep, and the reject tells the same block the same.
+ * class or id of a kind sf_rules_bare() told text of (its rules compiled
+ * with the reject's tables, the kind in them, no quote nor comment
+ * area): its scope is the tag's rules (sf_reject_scope() finds no
+ * attribute to read), and no block struct is built.  1 where
+ * sf_reject_block() says 1 before it looks at the conditions of the
+ * rules left (sf_reject_rules(), which reads the block).  The memo
+ * sf_match_kept() looks up first holds none of these blocks: the full
+ * way only remembers a block the reject did not keep, and the reject
+ * tells the same block the same.
  */
 int
 sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
