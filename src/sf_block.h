@@ -183,13 +183,11 @@ int sf_rules_keep(const sf_rules_t *rules, sf_match_t *match,
  * container's, when anonymous).  Such a block whose text is shorter than
  * below, and when calm is set has no '&', '<' nor byte of 0x80 or more,
  * is kept for sure: sf_rules_prejudge() would say 1.  below 0: the tables
- * do not tell.  text: sf_rules_bare_keep() may be asked of the kind's
- * other blocks.  The stream keeps the answer per kind of block.
+ * do not tell.  The stream keeps the answer per kind of block.
  */
 typedef struct {
     size_t                below;
     unsigned              calm;
-    unsigned              text;
 } sf_bare_t;
 
 void sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
@@ -209,8 +207,8 @@ typedef struct {
 } sf_bare_look_t;
 
 /*
- * For a block of a kind whose answer above has text set, its text not
- * kept by that answer (longer, or not calm): 1 when the reject's tables,
+ * For such a block whose text that answer does not keep (longer, or not
+ * calm; tag, flags and nlinks as above): 1 when the reject's tables,
  * its look at the text and its probe of the anchors (tag, flags and
  * nlinks as above, text the block's visible text) keep it for sure, as
  * sf_rules_prejudge() would; 0 when the whole block must be built and
@@ -220,6 +218,11 @@ typedef struct {
 int sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
     sf_tag_e tag, unsigned flags, size_t nlinks, const unsigned char *text,
     size_t len, sf_bare_look_t *look);
+
+/* Whether a rule may take some block without class or id, as
+ * sf_rules_bare_keep() reads it (when not, sf_rules_bare() keeps them
+ * all at less cost). */
+int sf_rules_bare_any(const sf_rules_t *rules, const sf_match_t *match);
 
 /*
  * sf_rules_decide() in two steps: sf_rules_prejudge() runs the reject on

@@ -1816,7 +1816,6 @@ sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
 
     bare->below = 0;
     bare->calm = 0;
-    bare->text = 0;
 
     if (rules == NULL || match == NULL || !rules->compiled
         || (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)))
@@ -1833,9 +1832,6 @@ sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
     {
         return;
     }
-
-    /* sf_rules_bare_keep() reads the other blocks of the kind */
-    bare->text = 1;
 
     /* ... and a text within the bounds it tells about */
     bound = match->cap;
@@ -1873,9 +1869,7 @@ sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
 /*
  * sf_rules_bare_keep() (sf_block.h): sf_reject_block() as far as its
  * tables, the look at the text and the probe go, for a block without
- * class or id of a kind sf_rules_bare() told text of (its rules compiled
- * with the reject's tables, the kind in them, no quote nor comment
- * area): its scope is the tag's rules (sf_reject_scope() finds no
+ * class or id: its scope is the tag's rules (sf_reject_scope() finds no
  * attribute to read), and no block struct is built.  1 where
  * sf_reject_block() says 1 before it looks at the conditions of the
  * rules left (sf_reject_rules(), which reads the block).  The memo
@@ -1895,14 +1889,22 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
 
     look->how = 0;
 
+    /* no rules, or quoted text and existing comments: as sf_match_kept() */
+    if (rules == NULL || match == NULL || !rules->compiled
+        || (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)))
+    {
+        return 1;
+    }
+
     /*
-     * The bounds of sf_reject_block(); a text as long as one the memo
-     * holds is left to the whole way, which looks there first (the same
-     * boilerplate under every entry, sent the full way each time).
+     * As sf_rules_bare() has them (the reject's tables and anchors, the
+     * tag in them), within the bounds of sf_reject_block(); else the
+     * whole way.
      */
-    if (len > match->cap
-        || (rules->text_limit != 0 && len > rules->text_limit)
-        || ((match->memo_mask >> (len & 63)) & 1))
+    if (!rules->rej_ok || rules->anchor_all.map == NULL || match->slow
+        || (unsigned) tag >= SF_TAG_NTAGS
+        || len > match->cap
+        || (rules->text_limit != 0 && len > rules->text_limit))
     {
         return 0;
     }
@@ -1910,8 +1912,18 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
     first = (flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
     m = rules->rej_any[first] & rules->rej_tag[tag];
 
+    /* no rule takes the block whatever its text (nor is any in the memo) */
     if (m == 0) {
         return 1;
+    }
+
+    /*
+     * A text as long as one the memo holds is left to the whole way,
+     * which looks there first (the same boilerplate under every entry,
+     * sent the full way each time).
+     */
+    if ((match->memo_mask >> (len & 63)) & 1) {
+        return 0;
     }
 
     nl = nlinks < match->max_links ? nlinks : match->max_links;
@@ -1942,4 +1954,13 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
     look->lo = lo;
 
     return 0;
+}
+
+
+int
+sf_rules_bare_any(const sf_rules_t *rules, const sf_match_t *match)
+{
+    return rules != NULL && match != NULL && rules->compiled
+           && rules->rej_ok && rules->anchor_all.map != NULL && !match->slow
+           && (rules->rej_any[0] | rules->rej_any[1]) != 0;
 }

@@ -92,9 +92,8 @@ typedef struct {
  * has links (sf_stream_bare_below()): key 0 is empty, else
  * the kind with SF_BARE_KEY set; below is sf_bare_t's below cut to
  * SF_BARE_MAX (a longer text is then left to the full way: never kept
- * where the rules would not keep it), with SF_BARE_CALM for calm and
- * SF_BARE_TEXT for text (a text the answer does not keep goes to
- * sf_rules_bare_keep(), else the full way).  Four bytes an entry: the router profile's stream stays within 16 KiB.
+ * where the rules would not keep it), with SF_BARE_CALM for calm.  Four
+ * bytes an entry: the router profile's stream stays within 16 KiB.
  */
 typedef struct {
     uint16_t              key;
@@ -104,8 +103,7 @@ typedef struct {
 #define SF_BARE_MEMO      16
 #define SF_BARE_KEY       0x8000u
 #define SF_BARE_CALM      0x8000u
-#define SF_BARE_TEXT      0x4000u
-#define SF_BARE_MAX       0x3fffu
+#define SF_BARE_MAX       0x7fffu
 
 
 /* An attribute value, raw (entities intact); data NULL when absent. */
@@ -282,6 +280,8 @@ struct sf_stream_s {
     unsigned              done:1;
     unsigned              broken:1;         /* page bytes found no slot */
     unsigned              avx2:1;           /* the CPU has AVX2 */
+    /* a rule may take a bare block: sf_stream_bare_kept() */
+    unsigned              bare_text:1;
 
     sf_elt_t              stack[SF_STACK_MAX];
     unsigned char         arena[SF_ARENA_SIZE];

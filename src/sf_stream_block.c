@@ -24,6 +24,11 @@
 #define SF_STREAM_AVX2  0
 #endif
 
+/* A bare block's text this long goes to sf_rules_bare_keep() without
+ * the kind's answer (sf_stream_bare_below()), which keeps so long a text
+ * only where no rule takes the kind (s->bare_text tells when none may). */
+#define SF_STREAM_BARE_LONG  64
+
 
 static void sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a, const unsigned char *base);
@@ -442,10 +447,6 @@ sf_stream_bare_ask(sf_stream_t *s, sf_tag_e t, unsigned nlinks,
         e->below |= SF_BARE_CALM;
     }
 
-    if (bare.text) {
-        e->below |= SF_BARE_TEXT;
-    }
-
     return e->below;
 }
 
@@ -499,8 +500,12 @@ sf_stream_calm(const unsigned char *text, size_t len)
 /*
  * Whether the held block, bare (sf_stream_bare()), is kept for sure by
  * what the rules tell of its kind (sf_stream_bare_below()), or else by
- * the reject's tables and its look at the text (sf_rules_bare_keep());
- * blocks of 16 links or more are not kept here.
+ * the reject's tables and its looks at the text (sf_rules_bare_keep(),
+ * which fills *look for the rest of the decision when it does not keep
+ * it); blocks of 16 links or more are not kept by the kind's answer.
+ * A text of SF_STREAM_BARE_LONG bytes or more (most prose) goes to the
+ * reject at once when a rule may take a bare block (s->bare_text): else
+ * the kind's answer keeps it, at less cost.
  */
 static int
 sf_stream_bare_kept(sf_stream_t *s, unsigned flags, sf_bare_look_t *look)
@@ -510,23 +515,21 @@ sf_stream_bare_kept(sf_stream_t *s, unsigned flags, sf_bare_look_t *look)
 
     t = (flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : s->held_tag;
 
-    if (s->nlinks >= 16 || (unsigned) t >= 128) {
-        return 0;
-    }
-
-    below = sf_stream_bare_below(s, t, (unsigned) s->nlinks, flags);
-
-    if (s->text_len < (size_t) (below & SF_BARE_MAX)
-        && (!(below & SF_BARE_CALM) || sf_stream_calm(s->text, s->text_len)))
+    if ((s->text_len < SF_STREAM_BARE_LONG || !s->bare_text)
+        && s->nlinks < 16 && (unsigned) t < 128)
     {
-        return 1;
+        below = sf_stream_bare_below(s, t, (unsigned) s->nlinks, flags);
+
+        if (s->text_len < (size_t) (below & SF_BARE_MAX)
+            && (!(below & SF_BARE_CALM)
+                || sf_stream_calm(s->text, s->text_len)))
+        {
+            return 1;
+        }
     }
 
-    /* a longer text (most prose), or not calm: the reject's tables and
-     * its look at it, without the block struct */
-    return (below & SF_BARE_TEXT)
-           && sf_rules_bare_keep(s->rules, s->match, t, flags, s->nlinks,
-                                 s->text, s->text_len, look);
+    return sf_rules_bare_keep(s->rules, s->match, t, flags, s->nlinks,
+                              s->text, s->text_len, look);
 }
 
 
@@ -560,6 +563,9 @@ sf_stream_short_init(sf_stream_t *s)
 #if (SF_STREAM_AVX2)
     s->avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
 #endif
+
+    /* a long text of a bare block: to the reject at once, or the kind */
+    s->bare_text = sf_rules_bare_any(s->rules, s->match) ? 1 : 0;
 
     /* all block elements have ids below 64 (checked above): a word each */
     for (t = 0; t < 64 && t < SF_TAG_NTAGS; t++) {
