@@ -1606,6 +1606,16 @@ sf_reject_tables(const sf_rules_t *rules, uint64_t *mp, size_t nlc,
         return SF_REJECT_FULL;
     }
 
+    /*
+     * The guess held (most prose): the fused pass read the whole text,
+     * plain, without a long anchor (longhit 0), and the text keeps as
+     * many bytes as the guess took; sf_reject_lo() only grows with them,
+     * so the rules left all need a long anchor, as below.
+     */
+    if (longhit == 0 && fused && *lo >= len - len / 4) {
+        return SF_REJECT_KEPT;
+    }
+
     /* none whatever phrases the text has */
     m &= rules->rej_all[nlc][first];
 
