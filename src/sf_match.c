@@ -128,6 +128,8 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     match->memory = sizeof(sf_match_t);
     match->cap = limits->max_text > 0 ? limits->max_text : 1;
     match->max_links = limits->max_links;
+    match->nlc_max = match->max_links < SF_REJECT_NLC - 1
+                     ? match->max_links : SF_REJECT_NLC - 1;
     match->work_limit = limits->regex_match_limit;
     match->title_cap = match->cap < SF_TITLE_MAX ? match->cap : SF_TITLE_MAX;
     nbits = sf_bits_size(rules->nphrases);

@@ -81,6 +81,8 @@ struct sf_match_s {
     size_t                memory;
     unsigned char        *shape;            /* 3 x SF_SHAPE_CAP, or NULL */
     size_t                max_links;
+    /* the reject's link row of max_links links or more (sf_reject.c) */
+    size_t                nlc_max;
 
     unsigned char        *buf[2];
     size_t                cap;

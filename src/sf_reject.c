@@ -1893,11 +1893,9 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
     size_t len, sf_bare_look_t *look)
 {
     int       how;
-    size_t    nl, nlc, lo;
+    size_t    nlc, lo;
     uint64_t  m, seen;
     unsigned  first;
-
-    look->how = 0;
 
     /* no rules, or quoted text and existing comments: as sf_match_kept() */
     if (rules == NULL || match == NULL || !rules->compiled
@@ -1916,6 +1914,7 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
         || len > match->cap
         || (rules->text_limit != 0 && len > rules->text_limit))
     {
+        look->how = 0;
         return 0;
     }
 
@@ -1933,11 +1932,12 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
      * sent the full way each time).
      */
     if ((match->memo_mask >> (len & 63)) & 1) {
+        look->how = 0;
         return 0;
     }
 
-    nl = nlinks < match->max_links ? nlinks : match->max_links;
-    nlc = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
+    /* as sf_reject_block() has it: at most max_links links, then 3 */
+    nlc = nlinks < match->nlc_max ? nlinks : match->nlc_max;
 
     how = sf_reject_tables(rules, &m, nlc, first, text, len, &lo, &seen);
 
