@@ -544,31 +544,19 @@ sf_teddy_from(const sf_teddy_t *t, const unsigned char *text, size_t len,
 }
 
 
-/* The candidates of the windows from len - 36 on where mask has their
- * bit: *found, and the end of the text. */
-SF_TEDDY_TARGET SF_NOINLINE static size_t
-sf_teddy_end(const sf_teddy_t *t, const unsigned char *text, size_t len,
-    uint32_t mask, int *found)
-{
-    *found = sf_teddy_found(t, text, len, len - 36, mask);
-
-    return len;
-}
-
-
 /*
  * sf_teddy_from() of a text of one round of the counter (most blocks),
  * while no window is a candidate: nothing of its own is live across a
  * call, so it saves no register and keeps no vector on the stack, and it
  * goes on in sf_teddy_from() (a tail call) from the first step that has
- * one.
+ * one.  Its last step is a step of the loop too, over the bytes of the
+ * one before it (sf_teddy_from() masks a step of its own there).
  */
 SF_TEDDY_TARGET static size_t
 sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
     size_t *lower, int *found)
 {
     size_t                i, last;
-    uint32_t              mask;
     __m256i               v, e, bad, acc, head, t0, t1, t2, t3, t4;
     const unsigned char  *q, *end, (*c)[32];
 
@@ -598,7 +586,13 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
     t3 = sf_teddy_load(t->lo[3]);
     t4 = sf_teddy_load(t->lo[4]);
 
-    /* q is where the next step starts: the test is the loop's last */
+    /*
+     * q is where the next step starts: the test is the loop's last.  The
+     * last step starts at end (len - 36), over the bytes of the one
+     * before from len - 32 on: those are taken off the count again
+     * first.  The windows there that start before the step before ended
+     * are seen already: no candidate (else the loop left), none again.
+     */
     for (q = text, end = text + last; /* void */; /* void */) {
         v = sf_teddy_load(q + 4);
         bad = sf_teddy_bad(c, v);
@@ -629,46 +623,18 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
         }
 
         if (q > end) {
-            break;
+            if (q == end + 32) {
+                break;
+            }
+
+            acc = _mm256_add_epi8(acc,
+                                  _mm256_and_si256(sf_teddy_kept(c, v),
+                                      sf_avx2_tail((size_t) (q - end))));
+            q = end;
         }
     }
 
-    i = (size_t) (q - text);
-
-    if (i + 4 >= len) {
-        *lower += sf_avx2_sum(acc);
-        return len;
-    }
-
-    /*
-     * The bytes from i + 4 on, in the 32 that end the text.  The tables
-     * are loaded again (an empty asm tells the compiler so): kept in
-     * registers past the loop, they took the stack in it.
-     */
-    __asm__ __volatile__ ("" ::: "memory");
-
-    v = sf_teddy_load(text + len - 32);
-    head = sf_avx2_tail(len - (i + 4));
-
-    if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(c, v), head))
-        != 0)
-    {
-        *lower += sf_avx2_sum(acc);
-        return i + 4;
-    }
-
-    acc = _mm256_sub_epi8(acc, _mm256_and_si256(head, sf_teddy_kept(c, v)));
     *lower += sf_avx2_sum(acc);
-
-    /* the windows from len - 36 on; those before i are seen */
-    e = sf_teddy_windows(sf_teddy_load(t->lo[0]), sf_teddy_load(t->lo[1]),
-                         sf_teddy_load(t->lo[2]), sf_teddy_load(t->lo[3]),
-                         sf_teddy_load(t->lo[4]), text + len - 36, v);
-    mask = ~(uint32_t) 0 << (i - (len - 36));
-
-    if (!_mm256_testz_si256(e, e)) {
-        return sf_teddy_end(t, text, len, mask, found);
-    }
 
     return len;
 }
