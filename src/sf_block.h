@@ -216,6 +216,37 @@ void sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
     sf_tag_e tag, unsigned flags, size_t nlinks, sf_bare_t *bare);
 
 /*
+ * What sf_rules_bare_keep() found of a block's text, for the rest of its
+ * decision (sf_rules_prejudge_bare()): how (0: nothing, the decision
+ * starts over; else how far the reject went: the full way, or through
+ * the probe of all anchors, with the phrase bits it set in the scratch),
+ * the rules left m and the bytes the normalized text keeps at least lo.
+ */
+typedef struct {
+    uint64_t              m;
+    size_t                lo;
+    int                   how;
+} sf_bare_look_t;
+
+/*
+ * For such a block whose text that answer does not keep (longer, or not
+ * calm; tag, flags and nlinks as above): 1 when the reject's tables,
+ * its look at the text and its probe of the anchors (tag, flags and
+ * nlinks as above, text the block's visible text) keep it for sure, as
+ * sf_rules_prejudge() would; 0 when the whole block must be built and
+ * decided, by sf_rules_prejudge_bare() with *look, which goes on from
+ * there.
+ */
+int sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
+    sf_tag_e tag, unsigned flags, size_t nlinks, const unsigned char *text,
+    size_t len, sf_bare_look_t *look);
+
+/* Whether a rule may take some block without class or id, as
+ * sf_rules_bare_keep() reads it (when not, sf_rules_bare() keeps them
+ * all at less cost). */
+int sf_rules_bare_any(const sf_rules_t *rules, const sf_match_t *match);
+
+/*
  * sf_rules_decide() in two steps: sf_rules_prejudge() runs the reject on
  * the whole block (links included) and, when it returns 0, gives the
  * rules it left in *may; sf_rules_decide_rest() decides from those
@@ -223,6 +254,12 @@ void sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
  */
 int sf_rules_prejudge(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t *may);
+
+/* sf_rules_prejudge() of the block sf_rules_bare_keep() did not keep
+ * (block: its tag, flags, nlinks and text as given there), from what it
+ * found (look). */
+int sf_rules_prejudge_bare(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block, const sf_bare_look_t *look, uint64_t *may);
 void sf_rules_decide_rest(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t may, sf_decision_result_t *result);
 

@@ -128,6 +128,8 @@ sf_match_create(const sf_rules_t *rules, const sf_limits_t *limits,
     match->memory = sizeof(sf_match_t);
     match->cap = limits->max_text > 0 ? limits->max_text : 1;
     match->max_links = limits->max_links;
+    match->nlc_max = match->max_links < SF_REJECT_NLC - 1
+                     ? match->max_links : SF_REJECT_NLC - 1;
     match->work_limit = limits->regex_match_limit;
     match->title_cap = match->cap < SF_TITLE_MAX ? match->cap : SF_TITLE_MAX;
     nbits = sf_bits_size(rules->nphrases);
@@ -706,6 +708,29 @@ sf_rules_prejudge(const sf_rules_t *rules, sf_match_t *match,
     *may = ~(uint64_t) 0;
 
     return sf_match_kept(rules, match, block, may);
+}
+
+
+/*
+ * sf_match_kept() of a block sf_rules_bare_keep() looked at: it passed
+ * the checks before the memo's, and its text's length is in no slot of
+ * the memo (sf_rules_bare_keep() leaves those to sf_match_kept()).
+ */
+int
+sf_rules_prejudge_bare(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block, const sf_bare_look_t *look, uint64_t *may)
+{
+    *may = ~(uint64_t) 0;
+
+    if (look->how == 0) {
+        return sf_match_kept(rules, match, block, may);
+    }
+
+    match->title_read = 0;
+    match->href_read = 0;
+    match->src_link = 0;
+
+    return sf_reject_bare(rules, match, block, look, may);
 }
 
 

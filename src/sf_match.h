@@ -83,6 +83,8 @@ struct sf_match_s {
     size_t                memory;
     unsigned char        *shape;            /* 3 x SF_SHAPE_CAP, or NULL */
     size_t                max_links;
+    /* the reject's link row of max_links links or more (sf_reject.c) */
+    size_t                nlc_max;
 
     unsigned char        *buf[2];
     size_t                cap;
@@ -391,5 +393,10 @@ void sf_match_by_host(sf_match_t *match, const unsigned char *href,
  */
 int sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *b, uint64_t *may);
+
+/* sf_reject_block() from what sf_rules_bare_keep() found (look->how set):
+ * the same answer. */
+int sf_reject_bare(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *b, const sf_bare_look_t *look, uint64_t *may);
 
 #endif /* SF_MATCH_H_INCLUDED */

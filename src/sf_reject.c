@@ -31,6 +31,13 @@
 #define SF_REJECT_SSE2  0
 #endif
 
+/* sf_reject_tables() in both its callers: its results stay in registers */
+#if defined(__GNUC__)
+#define SF_REJECT_INLINE  inline __attribute__ ((always_inline))
+#else
+#define SF_REJECT_INLINE  inline
+#endif
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define SF_REJECT_LE    1
 #else
@@ -1546,11 +1553,150 @@ sf_reject_text(const sf_rules_t *rules, const unsigned char *text,
 }
 
 
-int
-sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
-    const sf_block_t *b, uint64_t *may)
+/* What sf_reject_tables() tells (sf_bare_look_t's how): kept for sure,
+ * the probe of all anchors next, or the full way (a text the raw look
+ * does not accept). */
+#define SF_REJECT_KEPT   1
+#define SF_REJECT_PROBE  2
+#define SF_REJECT_FULL   3
+/* sf_rules_bare_keep()'s look went on through the probe: bits[] set */
+#define SF_REJECT_PROBED 4
+
+
+/*
+ * The reject's tables and its look at the text of a block of *m rules in
+ * scope (none of them 0), nlc and first its row: what follows the scope
+ * in sf_reject_block(), the same for a block the stream tells bare
+ * (sf_rules_bare_keep()).  On SF_REJECT_PROBE, *m are the rules left,
+ * *lo, *seen what the look found.
+ */
+static SF_REJECT_INLINE int
+sf_reject_tables(const sf_rules_t *rules, uint64_t *mp, size_t nlc,
+    unsigned first, const unsigned char *text, size_t len, size_t *lo,
+    uint64_t *seen)
 {
-    int       hit, n, longhit, fused, tab;
+    int       fused, longhit;
+    uint64_t  m;
+
+    m = *mp;
+
+    if (sf_reject_short(rules, m, nlc, first, text, len)) {
+        return SF_REJECT_KEPT;
+    }
+
+    if (len >= 4 && len < SF_REJECT_SMALL
+        && sf_reject_small(rules, m & rules->rej_all[nlc][first]
+                                  & rules->rej_plain[nlc][first],
+                           text, len))
+    {
+        return SF_REJECT_KEPT;
+    }
+
+    /*
+     * The fused pass when the long anchors will likely be probed: the
+     * rules left for a plain text of prose (a quarter of it white space
+     * at most) need one.  Only a guess: either way tells the same.
+     */
+    fused = rules->teddy.on && len >= SF_TEDDY_MIN
+            && (m & rules->rej_all[nlc][first]
+                & rules->rej_long_plain[nlc][first]
+                & ~sf_reject_lo(rules, len - len / 4)) == 0;
+
+    if (!sf_reject_look(rules, text, len, fused, lo, seen, &longhit)) {
+        return SF_REJECT_FULL;
+    }
+
+    /*
+     * The guess held (most prose): the fused pass read the whole text,
+     * plain, without a long anchor (longhit 0), and the text keeps as
+     * many bytes as the guess took; sf_reject_lo() only grows with them,
+     * so the rules left all need a long anchor, as below.
+     */
+    if (longhit == 0 && fused && *lo >= len - len / 4) {
+        return SF_REJECT_KEPT;
+    }
+
+    /* none whatever phrases the text has */
+    m &= rules->rej_all[nlc][first];
+
+    /* too short a text for any anchor: as one without */
+    if (len < rules->anchor_all.minlen) {
+        m &= (*seen & rules->lead_mask) == 0
+             ? rules->rej_plain[nlc][first] : rules->rej_none[nlc][first];
+    }
+
+    /* none that takes a text as long */
+    m &= ~sf_reject_lo(rules, *lo);
+    *mp = m;
+
+    if (m == 0) {
+        return SF_REJECT_KEPT;
+    }
+
+    /* the rules left need a long anchor: none there, none fires */
+    if ((m & ((*seen & rules->lead_mask) == 0
+              ? rules->rej_long_plain[nlc][first]
+              : rules->rej_long[nlc][first])) == 0
+        && rules->anchor_long.map != NULL
+        && !(longhit >= 0 ? longhit
+             : sf_reject_probe_long(rules, text, len)))
+    {
+        return SF_REJECT_KEPT;
+    }
+
+    return SF_REJECT_PROBE;
+}
+
+
+/*
+ * The probe of all anchors (and the wide ones) of a text the look
+ * accepted, which sets bits[] to the phrases found or maybe there: 1 when
+ * none of the rules *m left fires without one (kept), else 0 with *m the
+ * rules left.
+ */
+static SF_REJECT_INLINE int
+sf_reject_probe_all(const sf_rules_t *rules, unsigned char *bits,
+    uint64_t *m, size_t nlc, unsigned first, const unsigned char *text,
+    size_t len, uint64_t seen)
+{
+    int  hit;
+
+    hit = sf_reject_probe(rules, text, len, seen, bits);
+
+    /* letters of other scripts: only a text with their lead bytes */
+    if (rules->nwide > 0 && (seen & rules->wide_leads) != 0) {
+        if (!hit) {
+            sf_reject_bits(rules, seen, bits);
+        }
+
+        hit |= sf_reject_wide(rules, text, len, bits);
+    }
+
+    if (!hit) {
+        if (rules->rej_ok) {
+            /* none with only the phrases that need no anchor */
+            *m &= (seen & rules->lead_mask) == 0
+                  ? rules->rej_plain[nlc][first] : rules->rej_none[nlc][first];
+
+            if (*m == 0) {
+                return 1;
+            }
+        }
+
+        sf_reject_bits(rules, seen, bits);
+    }
+
+    return 0;
+}
+
+
+/* sf_reject_block(), or sf_reject_bare() with look: one body, so that
+ * what it takes inline it takes once. */
+static SF_NOINLINE int
+sf_reject_from(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *b, const sf_bare_look_t *look, uint64_t *may)
+{
+    int       n, longhit, tab;
     size_t    nl, nlc, lo;
     uint64_t  m, seen;
     sf_tag_e  tag;
@@ -1567,87 +1713,50 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         *may = m;
     }
 
-    /*
-     * Within these bounds nothing overflows and nothing is too long:
-     * the full way would keep text_overflow clear.
-     */
-    if (b->text_len > match->cap
-        || (rules->text_limit != 0 && b->text_len > rules->text_limit))
-    {
-        return 0;
+    /* no escaped markup, so no link but the block's */
+    nl = b->nlinks < match->max_links ? b->nlinks : match->max_links;
+    nlc = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
+
+    if (look != NULL) {
+        /* the bounds, scope, tables and probe of a bare block, done */
+        if (look->how != SF_REJECT_PROBED) {
+            return look->how == SF_REJECT_KEPT;
+        }
+
+        m = look->m;
+        lo = look->lo;
+        goto left;
     }
 
-    if (tab) {
+    if (b->text_len > match->cap
+               || (rules->text_limit != 0
+                   && b->text_len > rules->text_limit))
+    {
+        /*
+         * Within these bounds nothing overflows and nothing is too long:
+         * the full way would keep text_overflow clear.
+         */
+        return 0;
+
+    } else if (tab) {
         /* no rule can take the block whatever its text */
         m = sf_reject_scope(rules, b, tag, rules->rej_any[first]);
 
         if (m == 0) {
             return 1;
         }
-    }
 
-    /* no escaped markup, so no link but the block's */
-    nl = b->nlinks < match->max_links ? b->nlinks : match->max_links;
-    nlc = nl < SF_REJECT_NLC - 1 ? nl : SF_REJECT_NLC - 1;
+        n = sf_reject_tables(rules, &m, nlc, first, b->text, b->text_len,
+                             &lo, &seen);
 
-    if (tab) {
-        if (sf_reject_short(rules, m, nlc, first, b->text, b->text_len)) {
-            return 1;
+        if (n != SF_REJECT_PROBE) {
+            return n == SF_REJECT_KEPT;
         }
 
-        if (b->text_len >= 4 && b->text_len < SF_REJECT_SMALL
-            && sf_reject_small(rules, m & rules->rej_all[nlc][first]
-                                      & rules->rej_plain[nlc][first],
-                               b->text, b->text_len))
-        {
-            return 1;
-        }
-    }
-
-    /*
-     * The fused pass when the long anchors will likely be probed: the
-     * rules left for a plain text of prose (a quarter of it white space
-     * at most) need one.  Only a guess: either way tells the same.
-     */
-    fused = rules->teddy.on && b->text_len >= SF_TEDDY_MIN
-            && tab
-            && (m & rules->rej_all[nlc][first]
-                & rules->rej_long_plain[nlc][first]
-                & ~sf_reject_lo(rules, b->text_len - b->text_len / 4)) == 0;
-
-    if (!sf_reject_look(rules, b->text, b->text_len, fused, &lo, &seen,
-                        &longhit))
+    } else if (!sf_reject_look(rules, b->text, b->text_len, 0, &lo, &seen,
+                               &longhit))
     {
         return 0;
-    }
-
-    if (tab) {
-        /* none whatever phrases the text has */
-        m &= rules->rej_all[nlc][first];
-
-        /* too short a text for any anchor: as one without */
-        if (b->text_len < rules->anchor_all.minlen) {
-            m &= (seen & rules->lead_mask) == 0
-                 ? rules->rej_plain[nlc][first] : rules->rej_none[nlc][first];
-        }
-
-        /* none that takes a text as long */
-        m &= ~sf_reject_lo(rules, lo);
-
-        if (m == 0) {
-            return 1;
-        }
-
-        /* the rules left need a long anchor: none there, none fires */
-        if ((m & ((seen & rules->lead_mask) == 0
-                  ? rules->rej_long_plain[nlc][first]
-                  : rules->rej_long[nlc][first])) == 0
-            && rules->anchor_long.map != NULL
-            && !(longhit >= 0 ? longhit
-                 : sf_reject_probe_long(rules, b->text, b->text_len)))
-        {
-            return 1;
-        }
     }
 
     /*
@@ -1664,30 +1773,13 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
         }
     }
 
-    hit = sf_reject_probe(rules, b->text, b->text_len, seen, match->bits);
-
-    /* letters of other scripts: only a text with their lead bytes */
-    if (rules->nwide > 0 && (seen & rules->wide_leads) != 0) {
-        if (!hit) {
-            sf_reject_bits(rules, seen, match->bits);
-        }
-
-        hit |= sf_reject_wide(rules, b->text, b->text_len, match->bits);
+    if (sf_reject_probe_all(rules, match->bits, &m, nlc, first, b->text,
+                            b->text_len, seen))
+    {
+        return 1;
     }
 
-    if (!hit) {
-        if (rules->rej_ok) {
-            /* none with only the phrases that need no anchor */
-            m &= (seen & rules->lead_mask) == 0
-                 ? rules->rej_plain[nlc][first] : rules->rej_none[nlc][first];
-
-            if (m == 0) {
-                return 1;
-            }
-        }
-
-        sf_reject_bits(rules, seen, match->bits);
-    }
+left:
 
     /* within the bounds, the full way need look at no other rule */
     if (may != NULL) {
@@ -1700,6 +1792,22 @@ sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
     }
 
     return sf_reject_rules(rules, match, b, m, nl, lo, may);
+}
+
+
+int
+sf_reject_block(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *b, uint64_t *may)
+{
+    return sf_reject_from(rules, match, b, NULL, may);
+}
+
+
+int
+sf_reject_bare(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *b, const sf_bare_look_t *look, uint64_t *may)
+{
+    return sf_reject_from(rules, match, b, look, may);
 }
 
 
@@ -1765,4 +1873,104 @@ sf_rules_bare(const sf_rules_t *rules, const sf_match_t *match,
                       ? rules->anchor_all.minlen : bound;
         bare->calm = 1;
     }
+}
+
+
+/*
+ * sf_rules_bare_keep() (sf_block.h): sf_reject_block() as far as its
+ * tables, the look at the text and the probe go, for a block without
+ * class or id: its scope is the tag's rules (sf_reject_scope() finds no
+ * attribute to read), and no block struct is built.  1 where
+ * sf_reject_block() says 1 before it looks at the conditions of the
+ * rules left (sf_reject_rules(), which reads the block).  The memo
+ * sf_match_kept() looks up first holds none of these blocks: the full
+ * way only remembers a block the reject did not keep, and the reject
+ * tells the same block the same.
+ */
+int
+sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
+    sf_tag_e tag, unsigned flags, size_t nlinks, const unsigned char *text,
+    size_t len, sf_bare_look_t *look)
+{
+    int       how;
+    size_t    nlc, lo;
+    uint64_t  m, seen;
+    unsigned  first;
+
+    /* no rules, or quoted text and existing comments: as sf_match_kept() */
+    if (rules == NULL || match == NULL || !rules->compiled
+        || (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)))
+    {
+        return 1;
+    }
+
+    /*
+     * As sf_rules_bare() has them (the reject's tables and anchors, the
+     * tag in them), within the bounds of sf_reject_block(); else the
+     * whole way.
+     */
+    if (!rules->rej_ok || rules->anchor_all.map == NULL || match->slow
+        || (unsigned) tag >= SF_TAG_NTAGS
+        || len > match->cap
+        || (rules->text_limit != 0 && len > rules->text_limit))
+    {
+        look->how = 0;
+        return 0;
+    }
+
+    first = (flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
+    m = rules->rej_any[first] & rules->rej_tag[tag];
+
+    /* no rule takes the block whatever its text (nor is any in the memo) */
+    if (m == 0) {
+        return 1;
+    }
+
+    /*
+     * A text as long as one the memo holds is left to the whole way,
+     * which looks there first (the same boilerplate under every entry,
+     * sent the full way each time).
+     */
+    if ((match->memo_mask >> (len & 63)) & 1) {
+        look->how = 0;
+        return 0;
+    }
+
+    /* as sf_reject_block() has it: at most max_links links, then 3 */
+    nlc = nlinks < match->nlc_max ? nlinks : match->nlc_max;
+
+    how = sf_reject_tables(rules, &m, nlc, first, text, len, &lo, &seen);
+
+    if (how == SF_REJECT_KEPT) {
+        return 1;
+    }
+
+    /*
+     * The probe too: the memo's look that sf_reject_block() has before
+     * it would find nothing (the text's length is in no slot).
+     */
+    if (how == SF_REJECT_PROBE) {
+        if (sf_reject_probe_all(rules, match->bits, &m, nlc, first, text,
+                                len, seen))
+        {
+            return 1;
+        }
+
+        how = SF_REJECT_PROBED;
+    }
+
+    look->how = how;
+    look->m = m;
+    look->lo = lo;
+
+    return 0;
+}
+
+
+int
+sf_rules_bare_any(const sf_rules_t *rules, const sf_match_t *match)
+{
+    return rules != NULL && match != NULL && rules->compiled
+           && rules->rej_ok && rules->anchor_all.map != NULL && !match->slow
+           && (rules->rej_any[0] | rules->rej_any[1]) != 0;
 }

@@ -281,6 +281,8 @@ struct sf_stream_s {
     unsigned              done:1;
     unsigned              broken:1;         /* page bytes found no slot */
     unsigned              avx2:1;           /* the CPU has AVX2 */
+    /* a rule may take a bare block: sf_stream_bare_kept() */
+    unsigned              bare_text:1;
 
     sf_elt_t              stack[SF_STACK_MAX];
     unsigned char         arena[SF_ARENA_SIZE];

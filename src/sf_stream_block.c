@@ -24,6 +24,11 @@
 #define SF_STREAM_AVX2  0
 #endif
 
+/* A bare block's text this long goes to sf_rules_bare_keep() without
+ * the kind's answer (sf_stream_bare_below()), which keeps so long a text
+ * only where no rule takes the kind (s->bare_text tells when none may). */
+#define SF_STREAM_BARE_LONG  64
+
 
 static void sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag,
     sf_attrs_t *a, const unsigned char *base);
@@ -35,7 +40,8 @@ static void sf_stream_links(sf_stream_t *s, const unsigned char *base);
 static void sf_stream_heading_end(sf_stream_t *s, unsigned flags);
 static int sf_stream_plain(sf_stream_t *s);
 static int sf_stream_bare(sf_stream_t *s);
-static int sf_stream_bare_kept(sf_stream_t *s, unsigned flags);
+static int sf_stream_bare_kept(sf_stream_t *s, unsigned flags,
+    sf_bare_look_t *look);
 static inline void sf_stream_kept(sf_stream_t *s, unsigned flags,
     const unsigned char *base, size_t len);
 static void sf_stream_decide(sf_stream_t *s, const unsigned char *base,
@@ -506,42 +512,55 @@ sf_stream_bare_below(sf_stream_t *s, sf_tag_e t, unsigned nlinks,
 }
 
 
-/*
- * Whether the held block, bare (sf_stream_bare()), is kept for sure by
- * what the rules tell of its kind (sf_stream_bare_below()); blocks of 16
- * links or more are not kept here.
- */
+/* No '&', '<' nor byte of 0x80 or more: none may start a hazard. */
 static int
-sf_stream_bare_kept(sf_stream_t *s, unsigned flags)
+sf_stream_calm(const unsigned char *text, size_t len)
 {
-    size_t    i;
-    unsigned  below;
-    sf_tag_e  t;
+    size_t  i;
 
-    t = (flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : s->held_tag;
-
-    if (s->nlinks >= 16 || (unsigned) t >= 128) {
-        return 0;
-    }
-
-    below = sf_stream_bare_below(s, t, (unsigned) s->nlinks, flags);
-
-    if (s->text_len >= (size_t) (below & SF_BARE_MAX)) {
-        return 0;
-    }
-
-    if (!(below & SF_BARE_CALM)) {
-        return 1;
-    }
-
-    /* no '&', '<' nor byte of 0x80 or more: none may start a hazard */
-    for (i = 0; i < s->text_len; i++) {
-        if (s->text[i] >= 0x80 || s->text[i] == '&' || s->text[i] == '<') {
+    for (i = 0; i < len; i++) {
+        if (text[i] >= 0x80 || text[i] == '&' || text[i] == '<') {
             return 0;
         }
     }
 
     return 1;
+}
+
+
+/*
+ * Whether the held block, bare (sf_stream_bare()), is kept for sure by
+ * what the rules tell of its kind (sf_stream_bare_below()), or else by
+ * the reject's tables and its looks at the text (sf_rules_bare_keep(),
+ * which fills *look for the rest of the decision when it does not keep
+ * it); blocks of 16 links or more are not kept by the kind's answer.
+ * A text of SF_STREAM_BARE_LONG bytes or more (most prose) goes to the
+ * reject at once when a rule may take a bare block (s->bare_text): else
+ * the kind's answer keeps it, at less cost.
+ */
+static int
+sf_stream_bare_kept(sf_stream_t *s, unsigned flags, sf_bare_look_t *look)
+{
+    unsigned  below;
+    sf_tag_e  t;
+
+    t = (flags & SF_BLOCK_ANONYMOUS) ? SF_TAG_NONE : s->held_tag;
+
+    if ((s->text_len < SF_STREAM_BARE_LONG || !s->bare_text)
+        && s->nlinks < 16 && (unsigned) t < 128)
+    {
+        below = sf_stream_bare_below(s, t, (unsigned) s->nlinks, flags);
+
+        if (s->text_len < (size_t) (below & SF_BARE_MAX)
+            && (!(below & SF_BARE_CALM)
+                || sf_stream_calm(s->text, s->text_len)))
+        {
+            return 1;
+        }
+    }
+
+    return sf_rules_bare_keep(s->rules, s->match, t, flags, s->nlinks,
+                              s->text, s->text_len, look);
 }
 
 
@@ -575,6 +594,9 @@ sf_stream_short_init(sf_stream_t *s)
 #if (SF_STREAM_AVX2)
     s->avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
 #endif
+
+    /* a long text of a bare block: to the reject at once, or the kind */
+    s->bare_text = sf_rules_bare_any(s->rules, s->match) ? 1 : 0;
 
     /* all block elements have ids below 64 (checked above): a word each */
     for (t = 0; t < 64 && t < SF_TAG_NTAGS; t++) {
@@ -1974,16 +1996,18 @@ static void
 sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len,
     int links)
 {
-    int          kept;
-    uint64_t     may;
-    unsigned     flags;
-    sf_elt_t    *parent;
-    sf_block_t   b;
+    int             kept;
+    uint64_t        may;
+    unsigned        flags;
+    sf_elt_t       *parent;
+    sf_block_t      b;
+    sf_bare_look_t  look;
 
     flags = sf_stream_held_flags(s, s->h_own);
+    look.how = 0;
 
     if (sf_stream_bare(s) && sf_stream_plain(s)
-        && sf_stream_bare_kept(s, flags))
+        && sf_stream_bare_kept(s, flags, &look))
     {
         s->blocks++;
         sf_stream_kept(s, flags, base, len);
@@ -2033,11 +2057,12 @@ sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len,
     b.title_len = s->title_len;
 
     /*
-     * Most blocks are kept for sure by the reject (sf_rules_prejudge); the
-     * rest goes on from the rules it left.  The shape detector looks at
+     * Most blocks are kept for sure by the reject (sf_rules_prejudge(),
+     * on from what sf_rules_bare_keep() found of a bare one); the rest
+     * goes on from the rules it left.  The shape detector looks at
      * the blocks of two or three links no rule took.
      */
-    kept = sf_rules_prejudge(s->rules, s->match, &b, &may);
+    kept = sf_rules_prejudge_bare(s->rules, s->match, &b, &look, &may);
 
     /* kept with no rule left nor a shape the detector reads: most blocks */
     if (kept && sf_stream_plain(s)) {

@@ -411,11 +411,13 @@ sf_teddy_found(const sf_teddy_t *t, const unsigned char *text, size_t len,
  * A step of 32: the windows that start at text[i] to text[i + 31] and
  * the bytes they end with, text[i + 4] to text[i + 35], counted.  The
  * first 4 bytes are counted before, the last (1 to 31 of them) in the 32
- * that end the text, with the windows that end in them.
+ * that end the text, with the windows that end in them.  From the step
+ * at start: the first 4 bytes when 0, else the bytes before start + 4
+ * are counted (sf_teddy_avx2() stopped there at a candidate).
  */
-SF_TEDDY_TARGET static size_t
-sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
-    size_t *lower, int *found)
+SF_TEDDY_TARGET SF_NOINLINE static size_t
+sf_teddy_from(const sf_teddy_t *t, const unsigned char *text, size_t len,
+    size_t start, size_t *lower, int *found)
 {
     int                   hit;
     size_t                i, last;
@@ -427,19 +429,25 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
     hit = 0;
     c = sf_teddy_bytes;
     __asm__ ("" : "+r" (c));
+    acc = _mm256_setzero_si256();
 
-    /* the first 4 bytes */
-    v = sf_teddy_load(text);
-    head = sf_teddy_load(sf_teddy_head);
+    if (start == 0) {
+        /* the first 4 bytes */
+        v = sf_teddy_load(text);
+        head = sf_teddy_load(sf_teddy_head);
 
-    if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(c, v), head)) != 0) {
-        return 0;
+        if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(c, v), head))
+            != 0)
+        {
+            return 0;
+        }
+
+        acc = _mm256_sub_epi8(acc, _mm256_and_si256(head,
+                                                    sf_teddy_kept(c, v)));
     }
 
-    acc = _mm256_sub_epi8(_mm256_setzero_si256(),
-                          _mm256_and_si256(head, sf_teddy_kept(c, v)));
     e = _mm256_setzero_si256();
-    i = 0;
+    i = start;
 
     for ( ;; ) {
         /*
@@ -531,6 +539,102 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
 
     *lower += sf_avx2_sum(acc);
     *found = hit;
+
+    return len;
+}
+
+
+/*
+ * sf_teddy_from() of a text of one round of the counter (most blocks),
+ * while no window is a candidate: nothing of its own is live across a
+ * call, so it saves no register and keeps no vector on the stack, and it
+ * goes on in sf_teddy_from() (a tail call) from the first step that has
+ * one.  Its last step is a step of the loop too, over the bytes of the
+ * one before it (sf_teddy_from() masks a step of its own there).
+ */
+SF_TEDDY_TARGET static size_t
+sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
+    size_t *lower, int *found)
+{
+    size_t                i, last;
+    __m256i               v, e, bad, acc, head, t0, t1, t2, t3, t4;
+    const unsigned char  *q, *end, (*c)[32];
+
+    last = len - 36;
+
+    if (last > 32 * 252) {
+        return sf_teddy_from(t, text, len, 0, lower, found);
+    }
+
+    *found = 0;
+    c = sf_teddy_bytes;
+    __asm__ ("" : "+r" (c));
+
+    /* the first 4 bytes */
+    v = sf_teddy_load(text);
+    head = sf_teddy_load(sf_teddy_head);
+
+    if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(c, v), head)) != 0) {
+        return 0;
+    }
+
+    acc = _mm256_sub_epi8(_mm256_setzero_si256(),
+                          _mm256_and_si256(head, sf_teddy_kept(c, v)));
+    t0 = sf_teddy_load(t->lo[0]);
+    t1 = sf_teddy_load(t->lo[1]);
+    t2 = sf_teddy_load(t->lo[2]);
+    t3 = sf_teddy_load(t->lo[3]);
+    t4 = sf_teddy_load(t->lo[4]);
+
+    /*
+     * q is where the next step starts: the test is the loop's last.  The
+     * last step starts at end (len - 36), over the bytes of the one
+     * before from len - 32 on: those are taken off the count again
+     * first.  The windows there that start before the step before ended
+     * are seen already: no candidate (else the loop left), none again.
+     */
+    for (q = text, end = text + last; /* void */; /* void */) {
+        v = sf_teddy_load(q + 4);
+        bad = sf_teddy_bad(c, v);
+        e = _mm256_or_si256(bad, sf_teddy_windows(t0, t1, t2, t3, t4, q, v));
+        acc = _mm256_sub_epi8(acc, sf_teddy_kept(c, v));
+        /* the count before the step is not kept apart (a register less
+         * and no move a step): the rare way takes the step's bytes off */
+        __asm__ ("" : "+x" (acc));
+        q += 32;
+
+        if (!_mm256_testz_si256(e, e)) {
+            /* the step is not counted here */
+            acc = _mm256_add_epi8(acc, sf_teddy_kept(c, v));
+            i = (size_t) (q - text) - 32;
+
+            if (_mm256_movemask_epi8(bad) != 0) {
+                *lower += sf_avx2_sum(acc);
+                return i + 4;
+            }
+
+            /* at the first step, sf_teddy_from() counts the first bytes
+             * itself */
+            if (i > 0) {
+                *lower += sf_avx2_sum(acc);
+            }
+
+            return sf_teddy_from(t, text, len, i, lower, found);
+        }
+
+        if (q > end) {
+            if (q == end + 32) {
+                break;
+            }
+
+            acc = _mm256_add_epi8(acc,
+                                  _mm256_and_si256(sf_teddy_kept(c, v),
+                                      sf_avx2_tail((size_t) (q - end))));
+            q = end;
+        }
+    }
+
+    *lower += sf_avx2_sum(acc);
 
     return len;
 }

@@ -2669,6 +2669,172 @@ t_rest_same(sf_match_t *slow, const sf_block_t *blk)
 
 
 /*
+ * What the stream asks of a block without class or id whose text the
+ * kind's answer (sf_rules_bare()) does not keep: sf_rules_bare_keep()
+ * without the block struct, then sf_rules_prejudge_bare() on from what
+ * it found.  Random texts of prose, the built-in pack's phrases (all or
+ * a part of one), entities, letters of other scripts and '<', of every
+ * length up to a few fused steps (the AVX2 pass's boundaries among
+ * them), under every tag, link count and place, say what the general way
+ * (sf_rules_prejudge() on a scratch of its own) says: kept for sure only
+ * where it is, and else the same answer and the same rules left; the
+ * decision from there is that of the way without the reject.
+ */
+static void
+test_bare_keep(void **state)
+{
+    int                    k, kb, kr;
+    size_t                 i, j, len, want, nkept, nleft;
+    uint32_t               seed;
+    uint64_t               mb, mr;
+    unsigned char          text[1200];
+    sf_block_t             blk;
+    sf_link_t              links[4];
+    sf_match_t            *ref, *slow;
+    sf_bare_look_t         look;
+    sf_decision_result_t   a, b;
+
+    static const char     *pieces[] = {
+        "Lorem ipsum dolor sit amet, ", "consectetur adipiscing elit ",
+        "sed do eiusmod tempor ", "The post ", " appeared first on ",
+        "Read the original article on ", "Source: ", "First appeared on ",
+        "Follow us on Google News", "denial of responsibility",
+        "all trademarks belong to their rightful owners", "Web Times ",
+        "originally published ", "Read More", "&#8217;", "&amp;", "&nbsp;",
+        "\xd0\x9f\xd1\x80\xd0\xb8 ", "\xe2\x80\x9cquoted\xe2\x80\x9d ",
+        "\xc2\xad", "<", "  ", "\t", "origi", "nally ", "x", ". "
+    };
+    static const sf_tag_e  tags[] = {
+        SF_TAG_P, SF_TAG_DIV, SF_TAG_LI, SF_TAG_NONE, SF_TAG_H2, SF_TAG_TD
+    };
+
+    (void) state;
+
+    load(NULL, 1);
+    ref = sf_match_create(rules, &limits, &alloc);
+    slow = sf_match_create(rules, &limits, &alloc);
+    assert_non_null(ref);
+    assert_non_null(slow);
+    sf_match_fast(slow, 0);
+
+    seed = 4242;
+    nkept = 0;
+    nleft = 0;
+    memset(links, 0, sizeof(links));
+
+    for (i = 0; i < 40000; i++) {
+        /* a length near a step's edge now and then, else any */
+        want = (t_rand(&seed) & 3) == 0
+               ? 32 * (t_rand(&seed) % 12) + t_rand(&seed) % 9
+               : t_rand(&seed) % ((i & 3) == 3 ? 400 : 1100);
+        len = 0;
+
+        while (len < want) {
+            const char  *pc;
+            size_t       n;
+
+            if ((i & 3) == 3) {
+                /*
+                 * Mostly white space around footer words: a short text
+                 * once normalized (rules with a small max-length), far
+                 * more bytes raw.
+                 */
+                if ((t_rand(&seed) & 3) != 0) {
+                    pc = "                \n\n\t\t    \n           ";
+                    pc += t_rand(&seed) % 28;
+
+                } else {
+                    pc = pieces[3 + t_rand(&seed) % 11];
+                }
+
+            } else if ((t_rand(&seed) & 3) != 0) {
+                pc = pieces[t_rand(&seed) % 3];
+
+            } else {
+                pc = pieces[t_rand(&seed) % (sizeof(pieces)
+                                              / sizeof(pieces[0]))];
+            }
+
+            n = strlen(pc);
+            n = n < sizeof(text) - len ? n : sizeof(text) - len;
+            memcpy(text + len, pc, n);
+            len += n;
+        }
+
+        len = want < len ? want : len;
+
+        memset(&blk, 0, sizeof(blk));
+        blk.tag = tags[t_rand(&seed) % (sizeof(tags) / sizeof(tags[0]))];
+        blk.flags = SF_BLOCK_IN_ENTRY
+                    | ((t_rand(&seed) & 3) == 0 ? SF_BLOCK_FIRST_IN_ENTRY
+                                                 : 0)
+                    | (blk.tag == SF_TAG_NONE ? SF_BLOCK_ANONYMOUS : 0);
+        blk.text = text;
+        blk.text_len = len;
+        blk.raw = text;
+        blk.raw_len = len;
+        blk.nlinks = t_rand(&seed) % 5;
+        blk.links = links;
+
+        for (j = 0; j < blk.nlinks; j++) {
+            links[j].href = (const unsigned char *) "https://s.ex/1";
+            links[j].href_len = 14;
+            links[j].text_start = len * j / 4;
+            links[j].text_end = len * (j + 1) / 4;
+        }
+
+        kb = sf_rules_bare_keep(rules, match,
+                                (blk.flags & SF_BLOCK_ANONYMOUS)
+                                ? SF_TAG_NONE : blk.tag,
+                                blk.flags, blk.nlinks, text, len, &look);
+        kr = sf_rules_prejudge(rules, ref, &blk, &mr);
+
+        if (kb) {
+            sf_rules_decide(rules, slow, &blk, &b);
+
+            if (!kr || b.action != SF_ACT_KEEP || b.rule_id != NULL) {
+                fail_msg("step %zu: bare kept, the reject %d, rule %s: "
+                         "\"%.*s\"", i, kr,
+                         b.rule_id != NULL ? b.rule_id : "-", (int) len,
+                         text);
+            }
+
+            nkept++;
+            continue;
+        }
+
+        k = sf_rules_prejudge_bare(rules, match, &blk, &look, &mb);
+
+        /* a memo's answer leaves every rule to the full way */
+        if (k != kr || (!k && mb != mr && match->memo_found == 0)) {
+            fail_msg("step %zu: bare %d %llx, the reject %d %llx: \"%.*s\"",
+                     i, k, (unsigned long long) mb, kr,
+                     (unsigned long long) mr, (int) len, text);
+        }
+
+        if (look.how != 0) {
+            nleft++;
+        }
+
+        if (!k) {
+            sf_rules_decide_rest(rules, match, &blk, mb, &a);
+            sf_rules_decide(rules, slow, &blk, &b);
+            t_same_result(&a, &b, i);
+        }
+    }
+
+    /* both ways taken, often */
+    printf("bare: %zu kept, %zu on from the look\n", nkept, nleft);
+    assert_true(nkept > 2000);
+    assert_true(nleft > 500);
+
+    sf_match_destroy(ref, &alloc);
+    sf_match_destroy(slow, &alloc);
+    unload();
+}
+
+
+/*
  * A rule that looks at the text only through "title" is decided without
  * normalizing a block whose raw text is the page title's (sf_match_as_
  * title): random titles of ASCII words, cases, runs of spaces, entities,
@@ -3999,6 +4165,7 @@ main(void)
         cmocka_unit_test(test_reject_anchor_eq),
         cmocka_unit_test(test_reject_decimal),
         cmocka_unit_test(test_reject_lengths),
+        cmocka_unit_test(test_bare_keep),
         cmocka_unit_test(test_reject_small_texts),
         cmocka_unit_test(test_decide_cost),
         cmocka_unit_test(test_template_budget),
