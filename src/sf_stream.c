@@ -636,6 +636,54 @@ sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 
 /*
+ * Whether the 8 bytes at p begin "</T>", the end tag of the start tag
+ * "<T>" of m bytes at open (8 bytes readable there too): one compare of
+ * the words, for a name of up to five bytes ("</ul>", "</table>").
+ */
+static inline int
+sf_stream_end_of(const unsigned char *open, size_t m, const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t  o, x;
+
+    if (m > 7) {
+        return 0;
+    }
+
+    memcpy(&o, open, 8);
+    memcpy(&x, p, 8);
+
+    /* "<T>" moved one byte up behind "</": "</T>", its m + 1 bytes */
+    return ((x ^ ((o >> 8) << 16 | 0x2f3c)) & (~(uint64_t) 0 >> (8 * (7 - m))))
+           == 0;
+#else
+    (void) open;
+    (void) m;
+    (void) p;
+
+    return 0;
+#endif
+}
+
+
+/*
+ * The end tag of m bytes at the input's head p of the element t the fused
+ * loop opened (sf_stream_end_of() knew it), as the lexer and
+ * sf_stream_flow_tag() take it: closed, and sent.  The caller checked
+ * that the output has room for it.
+ */
+static inline void
+sf_stream_flow_end(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t m, sf_tag_e t)
+{
+    sf_lexer_took(&s->lx, t, m - 3, 1);
+    sf_stream_pop_top(s, t);
+    sf_stream_out_head(s, io, p, m);
+    sf_stream_took(s, io, m);
+}
+
+
+/*
  * A block's start tag with attributes, m bytes at the input's head p in
  * PASS in the body, read by the lexer: the rules select it by its id and
  * class as sf_stream_pass_tag() does.  One they let flow opens and is
@@ -914,8 +962,14 @@ static void
 sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m)
 {
-    int     taken;
-    size_t  next;
+    int                    taken;
+    size_t                 next, om;
+    sf_tag_e               ot;
+    const unsigned char   *open;
+
+    open = NULL;
+    om = 0;
+    ot = SF_TAG_NONE;
 
     for ( ;; ) {
         next = 0;
@@ -948,7 +1002,32 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             } else if (m <= io->avail_out) {
                 /* containers and scripts: opened or closed, and sent */
                 if (sf_stream_flow_tag(s, io, p, m)) {
-                    return;
+                    /*
+                     * A container opened ("<ul>"): the tag right after it
+                     * (its first item) read in this turn, and its end
+                     * after what it held known by its bytes (below).
+                     */
+                    if (s->lx.end || !sf_lexer_in_text(&s->lx) || n - m < 8
+                        || p[m] != '<')
+                    {
+                        return;
+                    }
+
+                    open = p;
+                    om = m;
+                    ot = s->lx.tag;
+                    p += m;
+                    n -= m;
+                    sf_stream_compact_next(s);
+                    m = sf_stream_read_tag(s, p,
+                                           n < s->hold_cap - s->hold_len
+                                           ? n : s->hold_cap - s->hold_len);
+
+                    if (m == 0) {
+                        return;
+                    }
+
+                    continue;
                 }
 
                 /* a block's start tag with attributes: selected, read */
@@ -973,6 +1052,14 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
              * "</ul>"), read here as the loop's next turn would read it.
              */
             if (s->hold_len != 0 || n < 8 || p[0] != '<' || p[1] != '/') {
+                return;
+            }
+
+            /* the container opened in this turn ends: "</ul>" as written */
+            if (open != NULL && sf_stream_end_of(open, om, p)
+                && om < io->avail_out && s->q_n == 0)
+            {
+                sf_stream_flow_end(s, io, p, om + 1, ot);
                 return;
             }
 

@@ -1890,6 +1890,202 @@ test_flow_tags(void **state)
 
 
 /*
+ * The page of len bytes at in (an exact buffer), whole and in random
+ * chunks, comes out as byte by byte through an output window of out_size
+ * bytes, statistics included: check_whole_as_bytes() and four chunkings.
+ */
+static void
+check_chunkings(const sf_rules_t *r, const sf_options_t *opt,
+    const char *in, size_t len, size_t out_size, unsigned *seed)
+{
+    unsigned        i, s0;
+    unsigned char  *exact;
+    sf_test_out_t   bytes, o;
+
+    check_whole_as_bytes(r, opt, in, len, out_size);
+
+    exact = malloc(len);
+    assert_non_null(exact);
+    memcpy(exact, in, len);
+
+    sf_test_run(r, opt, exact, len, 1, seed, out_size, &bytes);
+
+    for (i = 0; i < 4; i++) {
+        s0 = *seed;
+        sf_test_run(r, opt, exact, len, (size_t) -1, seed, out_size, &o);
+
+        if (o.rc != bytes.rc || o.len != bytes.len
+            || memcmp(o.data, bytes.data, o.len) != 0
+            || memcmp(&o.stats, &bytes.stats, sizeof(sf_stats_t)) != 0)
+        {
+            fprintf(stderr, "out %zu, chunk seed %u, input (%zu bytes): "
+                    "%.*s\n", out_size, s0, len, (int) len, in);
+            fail_msg("a chunked run differs from the byte by byte run");
+        }
+
+        sf_test_out_free(&o);
+    }
+
+    sf_test_out_free(&bytes);
+    free(exact);
+}
+
+
+/*
+ * A random page of test_flow_turn(): containers opened right before their
+ * items and ended right after them, as written or not, scripts and styles
+ * of random texts, open elements up to max_depth deep.  Its length.
+ */
+static size_t
+flow_turn_page(char *page, size_t size, unsigned *seed, size_t max_depth)
+{
+    size_t       len, j, depth, k;
+    unsigned     x;
+    const char  *o;
+
+    static const char  *opens[] = {
+        "<ul>", "<ol>", "<div>", "<table>", "<tr>", "<section>", "<nav>",
+        "<UL>", "<blockquote>", "<dl>", "<ul class=\"x\">", "<article>"
+    };
+    static const char  *ends[] = {
+        "</ul>", "</ol>", "</div>", "</table>", "</tr>", "</section>",
+        "</nav>", "</UL>", "</blockquote>", "</dl>", "</ul>", "</article>"
+    };
+    static const char  *others[] = {
+        "</ul >", "</ulx>", "</u>", "</uL>", "</ol>", "</li>", "</div>",
+        "</ul", "\n", "</table >"
+    };
+    static const char  *items[] = {
+        "<li>a</li>", "<li>one</li><li>two</li>", "<td>c</td>", "<p>b</p>",
+        "<li>buy it now please</li>", "<li>&amp;</li>",
+        "<li class=\"ad\">ab</li>", "<dt>x", "<img src=\"a.jpg\">",
+        "<!-- c -->", "<b>x</b>", "text", "<li><p>a</p></li>",
+        "<li>a</li><li>b</li><li>c</li><li>d</li>", "<p>x</p>\n"
+    };
+    static const char  *raws[] = {
+        "var a = 1 < 2;", "</scrip", "<!--", "-->", "</b>", "x",
+        "</script >", "</SCRIPT", "<", "</style>", "\n"
+    };
+    static const char  *raw_ends[] = {
+        "</script>", "</SCRIPT>", "</script>", "</Script>", "</script >",
+        "</script>"
+    };
+
+    depth = 0;
+    len = page_add(page, size, 0, "<html><head><title>T</title></head>"
+                   "<body><main><article><p>first</p>", 1);
+
+    for (j = 0; j < 60; j++) {
+        *seed = *seed * 1103515245u + 12345u;
+        x = *seed >> 8;
+
+        if (x % 5 <= 1 && depth < max_depth) {
+            k = (x >> 4) % 12;
+            len = page_add(page, size, len, opens[k], 1);
+            depth++;
+
+            /* most containers' first item right after their start */
+            if ((x >> 8) % 4 != 0) {
+                len = page_add(page, size, len, items[(x >> 10) % 15], 1);
+            }
+
+            /* and their end right after it, as written or not */
+            if ((x >> 14) % 3 == 0) {
+                o = (x >> 16) % 4 ? ends[k] : others[(x >> 18) % 10];
+                len = page_add(page, size, len, o, 1);
+                depth -= (o == ends[k]);
+            }
+
+        } else if (x % 5 == 2 && depth > 0) {
+            len = page_add(page, size, len, ends[(x >> 4) % 12], 1);
+            depth--;
+
+        } else if (x % 5 == 3) {
+            /* a script or a style: random raw text, its end or not */
+            len = page_add(page, size, len,
+                           (x >> 4) % 7 == 0 ? "<style>" : "<script>", 1);
+
+            for (k = 0; k < (x >> 8) % 6; k++) {
+                *seed = *seed * 1103515245u + 12345u;
+                len = page_add(page, size, len, raws[(*seed >> 8) % 11], 1);
+            }
+
+            len = page_add(page, size, len,
+                           (x >> 4) % 7 == 0
+                           ? "</style>" : raw_ends[(x >> 12) % 6], 1);
+
+        } else if (x % 5 == 4 && (x >> 4) % 3 == 0) {
+            len = page_add(page, size, len, others[(x >> 6) % 10], 1);
+
+        } else {
+            len = page_add(page, size, len, items[(x >> 4) % 15], 1);
+        }
+    }
+
+    return page_add(page, size, len, PAGE_TAIL, 1);
+}
+
+
+/*
+ * The fused loop's turn after a container's start tag without attributes
+ * (sf_stream_fast_tag()): the tag right after it read at once, the
+ * container's own end after a run of short blocks known by its bytes
+ * (sf_stream_end_of()); scripts and styles after them.  Random pages
+ * (flow_turn_page(), every fourth past the open elements kept) come out
+ * whole as byte by byte and in random chunks, where none of it is taken
+ * that way; so do they cut short at each of their last bytes and through
+ * output windows around a tag's size.
+ */
+static void
+test_flow_turn(void **state)
+{
+    size_t         len, cut, w, i;
+    unsigned       seed;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    sf_test_out_t  out;
+    char           page[8192];
+
+    (void) state;
+
+    seed = random_seed("test_flow_turn");
+    r = sf_test_rules(short_rules, 0);
+    sf_options_init(&opt);
+    assert_non_null(r);
+
+    for (i = 0; i < 60; i++) {
+        len = flow_turn_page(page, sizeof(page), &seed,
+                             i % 4 == 3 ? 80 : 12);
+
+        check_chunkings(r, &opt, page, len, 65536, &seed);
+
+        for (cut = len - 48; cut < len; cut++) {
+            check_whole_as_bytes(r, &opt, page, cut, 65536);
+        }
+
+        for (w = 1; w < 40; w++) {
+            check_whole_as_bytes(r, &opt, page, len, w);
+        }
+    }
+
+    /* the common shapes, as the held way counts and sends them */
+    len = page_add(page, sizeof(page), 0,
+                   "<html><head><title>T</title></head><body><main>"
+                   "<article><p>first</p>", 1);
+    len = page_add(page, sizeof(page), len,
+                   "<ul><li>one</li><li>two</li></ul>\n"
+                   "<script>var a = 1 < 2;</script>\n", 50);
+    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+    sf_test_check(r, &opt, page, len, page, len, &out);
+    assert_int_equal(out.stats.blocks_held, 101);
+    sf_test_out_free(&out);
+
+    sf_rules_destroy(r);
+}
+
+
+/*
  * Blocks whose start tag has attributes, selected by them as the held way
  * does and then read whole or opened as containers from the input
  * (sf_stream_open_block): what their id and class tell (a rule's scope, a
@@ -2681,6 +2877,7 @@ main(void)
         cmocka_unit_test(test_container_first_block),
         cmocka_unit_test(test_container_credit),
         cmocka_unit_test(test_flow_tags),
+        cmocka_unit_test(test_flow_turn),
         cmocka_unit_test(test_attr_blocks),
         cmocka_unit_test(test_flush_and_finish),
         cmocka_unit_test(test_run_callback),
