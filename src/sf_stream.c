@@ -576,14 +576,49 @@ sf_stream_fused(const sf_stream_t *s)
 
 
 /*
+ * A script's (or a style's) start tag of m bytes at the input's head p,
+ * read by the lexer (raw text entered) in PASS in the body, sent as
+ * sf_stream_flow_tag() sends a tag (nothing of a script in the body is
+ * read, no element is opened for it), and with it in one copy the text and the
+ * end tag that sf_stream_fast_raw() and sf_stream_flow_tag() would send
+ * in the loop's next turns: the text up to the first '<' that may matter
+ * within the input and the output window, and a plain end tag there.  The
+ * caller checked sf_stream_fused() and that the output has room for the
+ * start tag.
+ */
+static SF_FLOW_INLINE void
+sf_stream_flow_raw(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t m)
+{
+    size_t  n, t;
+
+    n = io->avail_in < io->avail_out ? io->avail_in : io->avail_out;
+
+    if (!s->title_capture && s->js_state == 0) {
+        m += sf_lexer_raw_run(&s->lx, p + m, n - m, &t);
+
+        if (t != 0) {
+            sf_lexer_raw_end(&s->lx);
+            m += t;
+        }
+    }
+
+    /* most scripts of a page's body are short: one fixed copy */
+    sf_stream_out_fixed(s, io, p, m, 32);
+    sf_stream_took(s, io, m);
+}
+
+
+/*
  * A whole tag of m bytes at the input's head p in PASS in the body, read
  * by the lexer, that only opens or closes an element and is sent, as
  * sf_stream_pass_tag() would do it: an end tag, a start tag of
  * s->flow_tags without attributes, a script or style start (raw text in
- * the body is sent as it is), sent from the input with no copy to the
- * hold-back.  Returns 0 for the others: the tags that count, hold, drop,
- * credit or read the head.  The caller checked sf_stream_fused() and that
- * the output has room for the tag.
+ * the body is sent as it is, sf_stream_flow_raw()), sent from the input
+ * with no copy to the hold-back: 2 for a container opened, else 1.
+ * Returns 0 for the others: the tags that count, hold, drop, credit or
+ * read the head.  The caller checked sf_stream_fused() and that the
+ * output has room for the tag.
  */
 static SF_FLOW_INLINE int
 sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
@@ -624,8 +659,18 @@ sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             sf_stream_push_elt(s, t, NULL, 0, NULL, 0, 0);
         }
 
+        sf_stream_out_head(s, io, p, m);
+        sf_stream_took(s, io, m);
+
+        return 2;
+
     } else if (!sf_tag_is_rawtext(t)) {
         return 0;
+
+    } else if (t != SF_TAG_PLAINTEXT) {
+        /* the lexer is in plain raw text: the script's text and end */
+        sf_stream_flow_raw(s, io, p, m);
+        return 1;
     }
 
     sf_stream_out_head(s, io, p, m);
@@ -962,7 +1007,7 @@ static void
 sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m)
 {
-    int                    taken;
+    int                    taken, flow;
     size_t                 next, om;
     sf_tag_e               ot;
     const unsigned char   *open;
@@ -1001,15 +1046,15 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
             } else if (m <= io->avail_out) {
                 /* containers and scripts: opened or closed, and sent */
-                if (sf_stream_flow_tag(s, io, p, m)) {
+                flow = sf_stream_flow_tag(s, io, p, m);
+
+                if (flow != 0) {
                     /*
                      * A container opened ("<ul>"): the tag right after it
                      * (its first item) read in this turn, and its end
                      * after what it held known by its bytes (below).
                      */
-                    if (s->lx.end || !sf_lexer_in_text(&s->lx) || n - m < 8
-                        || p[m] != '<')
-                    {
+                    if (flow != 2 || n - m < 8 || p[m] != '<') {
                         return;
                     }
 

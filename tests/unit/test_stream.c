@@ -2030,7 +2030,8 @@ flow_turn_page(char *page, size_t size, unsigned *seed, size_t max_depth)
  * The fused loop's turn after a container's start tag without attributes
  * (sf_stream_fast_tag()): the tag right after it read at once, the
  * container's own end after a run of short blocks known by its bytes
- * (sf_stream_end_of()); scripts and styles after them.  Random pages
+ * (sf_stream_end_of()), and a script's or a style's start tag sent with
+ * its text and end tag in one copy (sf_stream_flow_raw()).  Random pages
  * (flow_turn_page(), every fourth past the open elements kept) come out
  * whole as byte by byte and in random chunks, where none of it is taken
  * that way; so do they cut short at each of their last bytes and through
