@@ -1346,6 +1346,75 @@ check_whole_as_bytes(const sf_rules_t *r, const sf_options_t *opt,
 
 
 /*
+ * The page of len bytes at in (an exact buffer), whole and in random
+ * chunks, comes out as byte by byte through an output window of out_size
+ * bytes, statistics included: check_whole_as_bytes() and four chunkings.
+ */
+static void
+check_chunkings(const sf_rules_t *r, const sf_options_t *opt,
+    const char *in, size_t len, size_t out_size, unsigned *seed)
+{
+    unsigned        i, s0;
+    unsigned char  *exact;
+    sf_test_out_t   bytes, o;
+
+    check_whole_as_bytes(r, opt, in, len, out_size);
+
+    exact = malloc(len);
+    assert_non_null(exact);
+    memcpy(exact, in, len);
+
+    sf_test_run(r, opt, exact, len, 1, seed, out_size, &bytes);
+
+    for (i = 0; i < 4; i++) {
+        s0 = *seed;
+        sf_test_run(r, opt, exact, len, (size_t) -1, seed, out_size, &o);
+
+        if (o.rc != bytes.rc || o.len != bytes.len
+            || memcmp(o.data, bytes.data, o.len) != 0
+            || memcmp(&o.stats, &bytes.stats, sizeof(sf_stats_t)) != 0)
+        {
+            fprintf(stderr, "out %zu, chunk seed %u, input (%zu bytes): "
+                    "%.*s\n", out_size, s0, len, (int) len, in);
+            fail_msg("a chunked run differs from the byte by byte run");
+        }
+
+        sf_test_out_free(&o);
+    }
+
+    sf_test_out_free(&bytes);
+    free(exact);
+}
+
+
+/*
+ * A page of piece written times after a lead paragraph, in every
+ * chunking (sf_test_check()): it comes out as it went in, held blocks
+ * counted as the held way counts them.
+ */
+static void
+check_repeated(const sf_rules_t *r, const char *piece, size_t times,
+    unsigned held)
+{
+    size_t         len;
+    sf_options_t   opt;
+    sf_test_out_t  out;
+    static char    page[8192];
+
+    sf_options_init(&opt);
+    len = page_add(page, sizeof(page), 0,
+                   "<html><head><title>T</title></head><body><main>"
+                   "<article><p>first</p>", 1);
+    len = page_add(page, sizeof(page), len, piece, times);
+    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+    sf_test_check(r, &opt, page, len, page, len, &out);
+    assert_int_equal(out.stats.blocks_held, held);
+    sf_test_out_free(&out);
+}
+
+
+/*
  * The rules of the random pages of short blocks: a literal too long for
  * their texts, so that the tables keep most of them, and one for a class
  * some start tags have.
@@ -1518,6 +1587,91 @@ test_short_runs(void **state)
 
     sf_rules_destroy(r);
     sf_rules_destroy(r2);
+}
+
+
+/*
+ * Lists of two or three short items, the article's common shape, which
+ * sf_stream_short_lean() takes from the first item on: texts around the
+ * bound the tables keep (with this rule, calm texts of under 8 bytes are
+ * kept by them, the others decided the full way), with entities, UTF-8,
+ * a tag or the literal in them (it fits the 16 bytes after a start tag),
+ * end tags written otherwise, through small text buffers, hold-backs and
+ * output windows: whole as byte by byte and in random chunks.
+ */
+static void
+test_short_pairs(void **state)
+{
+    char           page[6144];
+    size_t         i, j, k, len, cut, w;
+    unsigned       x, seed;
+    sf_options_t   opt;
+    sf_rules_t    *r;
+
+    static const char  *texts[] = {
+        "", "a", "ab", "abc", "abcd", "abcde", "qqx", "qqxz", "qqxzq",
+        "&amp;", "&", "\xc3\xa9", "\xc3\x9f", "a&b", "\xc3\xa9\xc3\xa9",
+        "a<b>c</b>", "x\n", " ", "abcdefghijklmno", "abcdefghijklmnop",
+        "zebra crossing", "a zebra crossing", "zebra crossin", "Zebra crossing",
+        "zebra\ncrossing", "zebra &amp; x", "zebr\xc3\xa9", "zebra"
+    };
+    static const char  *tags[] = { "li", "td", "p", "dd", "li" };
+    static const char  *ends[] = { "</%s>", "</%s>", "</%s>", "</%s >" };
+
+    (void) state;
+
+    r = sf_test_rules("rule q\n    scope p li dd td\n"
+                      "    contains \"zebra crossing\"\n    action drop\n"
+                      "end\n", 0);
+    assert_non_null(r);
+    seed = random_seed("test_short_pairs");
+
+    for (i = 0; i < 80; i++) {
+        sf_options_init(&opt);
+        opt.limits.max_text = (i % 3 == 0) ? 1 + i % 7 : 4096;
+        opt.limits.max_holdback = (i % 5 == 1) ? 24 + i % 9 : 4096;
+
+        len = page_add(page, sizeof(page), 0,
+                       "<html><head><title>T</title></head><body><main>"
+                       "<article><p>first</p>", 1);
+
+        for (j = 0; j < 12; j++) {
+            seed = seed * 1103515245u + 12345u;
+            x = seed >> 8;
+
+            len = page_add(page, sizeof(page), len, "<ul>", 1);
+
+            for (k = 0; k < 2 + (x % 5 == 0); k++) {
+                seed = seed * 1103515245u + 12345u;
+                len += (size_t) sprintf(page + len, "<%s>%s",
+                                        tags[(x >> 4) % 5],
+                                        texts[(seed >> 8) % 28]);
+                len += (size_t) sprintf(page + len,
+                                        ends[(seed >> 16) % 4],
+                                        tags[(x >> 4) % 5]);
+            }
+
+            len = page_add(page, sizeof(page), len,
+                           (x >> 8) % 3 ? "</ul>\n" : "</ul>", 1);
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+        check_chunkings(r, &opt, page, len, 65536, &seed);
+
+        for (cut = len - 40; cut < len; cut++) {
+            check_whole_as_bytes(r, &opt, page, cut, 65536);
+        }
+
+        for (w = 8; w < 40; w++) {
+            check_whole_as_bytes(r, &opt, page, len, w);
+        }
+    }
+
+    /* the article's list, as the held way counts and sends it */
+    check_repeated(r, "<ul><li>one</li><li>two</li></ul>\n", 60, 121);
+
+    sf_rules_destroy(r);
 }
 
 
@@ -1890,48 +2044,6 @@ test_flow_tags(void **state)
 
 
 /*
- * The page of len bytes at in (an exact buffer), whole and in random
- * chunks, comes out as byte by byte through an output window of out_size
- * bytes, statistics included: check_whole_as_bytes() and four chunkings.
- */
-static void
-check_chunkings(const sf_rules_t *r, const sf_options_t *opt,
-    const char *in, size_t len, size_t out_size, unsigned *seed)
-{
-    unsigned        i, s0;
-    unsigned char  *exact;
-    sf_test_out_t   bytes, o;
-
-    check_whole_as_bytes(r, opt, in, len, out_size);
-
-    exact = malloc(len);
-    assert_non_null(exact);
-    memcpy(exact, in, len);
-
-    sf_test_run(r, opt, exact, len, 1, seed, out_size, &bytes);
-
-    for (i = 0; i < 4; i++) {
-        s0 = *seed;
-        sf_test_run(r, opt, exact, len, (size_t) -1, seed, out_size, &o);
-
-        if (o.rc != bytes.rc || o.len != bytes.len
-            || memcmp(o.data, bytes.data, o.len) != 0
-            || memcmp(&o.stats, &bytes.stats, sizeof(sf_stats_t)) != 0)
-        {
-            fprintf(stderr, "out %zu, chunk seed %u, input (%zu bytes): "
-                    "%.*s\n", out_size, s0, len, (int) len, in);
-            fail_msg("a chunked run differs from the byte by byte run");
-        }
-
-        sf_test_out_free(&o);
-    }
-
-    sf_test_out_free(&bytes);
-    free(exact);
-}
-
-
-/*
  * A random page of test_flow_turn(): containers opened right before their
  * items and ended right after them, as written or not, scripts and styles
  * of random texts, open elements up to max_depth deep.  Its length.
@@ -2044,7 +2156,6 @@ test_flow_turn(void **state)
     unsigned       seed;
     sf_rules_t    *r;
     sf_options_t   opt;
-    sf_test_out_t  out;
     char           page[8192];
 
     (void) state;
@@ -2070,17 +2181,8 @@ test_flow_turn(void **state)
     }
 
     /* the common shapes, as the held way counts and sends them */
-    len = page_add(page, sizeof(page), 0,
-                   "<html><head><title>T</title></head><body><main>"
-                   "<article><p>first</p>", 1);
-    len = page_add(page, sizeof(page), len,
-                   "<ul><li>one</li><li>two</li></ul>\n"
-                   "<script>var a = 1 < 2;</script>\n", 50);
-    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
-
-    sf_test_check(r, &opt, page, len, page, len, &out);
-    assert_int_equal(out.stats.blocks_held, 101);
-    sf_test_out_free(&out);
+    check_repeated(r, "<ul><li>one</li><li>two</li></ul>\n"
+                   "<script>var a = 1 < 2;</script>\n", 50, 101);
 
     sf_rules_destroy(r);
 }
@@ -2867,6 +2969,7 @@ main(void)
         cmocka_unit_test(test_fixture_page),
         cmocka_unit_test(test_short_blocks),
         cmocka_unit_test(test_short_runs),
+        cmocka_unit_test(test_short_pairs),
         cmocka_unit_test(test_short_entry_first),
         cmocka_unit_test(test_block_spaces),
         cmocka_unit_test(test_run_ends),
