@@ -1564,8 +1564,8 @@ sf_stream_short_lean(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         ++*count;
         b = e;
 
-        /* the next one starts as the first did */
-        if ((size_t) (end - b) < m + 16) {
+        /* the next one starts as the first did (24 bytes: its probe) */
+        if ((size_t) (end - b) < m + 24) {
             break;
         }
 
@@ -1580,7 +1580,7 @@ sf_stream_short_lean(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             b = r.b;
             *count += r.count;
 
-            if (r.done || (size_t) (end - b) < m + 16) {
+            if (r.done || (size_t) (end - b) < m + 24) {
                 break;
             }
         }
@@ -1619,9 +1619,8 @@ sf_stream_short_lean(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             break;
         }
 
+        /* its end tag: 8 bytes readable (the 24 above) */
         q = b + m + tl;
-
-        /* its end tag: its text's end is at most 15 bytes in */
         memcpy(&x, q, 8);
 
         if ((x ^ word) & wmask) {

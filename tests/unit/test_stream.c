@@ -1388,6 +1388,35 @@ check_chunkings(const sf_rules_t *r, const sf_options_t *opt,
 
 
 /*
+ * The first len bytes of the page at in, whole and byte by byte, come out
+ * the same (statistics too), the page's own bytes readable past them.
+ */
+static void
+check_cut_in_place(const sf_rules_t *r, const sf_options_t *opt,
+    const char *in, size_t len)
+{
+    unsigned       seed;
+    sf_test_out_t  whole, bytes;
+
+    seed = 1;
+    sf_test_run(r, opt, (const unsigned char *) in, len, 0, &seed, 65536,
+                &whole);
+    sf_test_run(r, opt, (const unsigned char *) in, len, 1, &seed, 65536,
+                &bytes);
+
+    if (whole.len != bytes.len || memcmp(whole.data, bytes.data, whole.len)
+        || memcmp(&whole.stats, &bytes.stats, sizeof(sf_stats_t)) != 0)
+    {
+        fprintf(stderr, "cut at %zu of: %s\n", len, in);
+        fail_msg("a run cut short took bytes past its input");
+    }
+
+    sf_test_out_free(&whole);
+    sf_test_out_free(&bytes);
+}
+
+
+/*
  * A page of piece written times after a lead paragraph, in every
  * chunking (sf_test_check()): it comes out as it went in, held blocks
  * counted as the held way counts them.
@@ -1597,7 +1626,9 @@ test_short_runs(void **state)
  * kept by them, the others decided the full way), with entities, UTF-8,
  * a tag or the literal in them (it fits the 16 bytes after a start tag),
  * end tags written otherwise, through small text buffers, hold-backs and
- * output windows: whole as byte by byte and in random chunks.
+ * output windows, cut at each byte of the last lists (exact buffers: a
+ * read past the input shows under ASan): whole as byte by byte and in
+ * random chunks.
  */
 static void
 test_short_pairs(void **state)
@@ -1606,7 +1637,8 @@ test_short_pairs(void **state)
     size_t         i, j, k, len, cut, w;
     unsigned       x, seed;
     sf_options_t   opt;
-    sf_rules_t    *r;
+    sf_rules_t    *r, *r2;
+    const sf_rules_t  *rr;
 
     static const char  *texts[] = {
         "", "a", "ab", "abc", "abcd", "abcde", "qqx", "qqxz", "qqxzq",
@@ -1624,9 +1656,15 @@ test_short_pairs(void **state)
                       "    contains \"zebra crossing\"\n    action drop\n"
                       "end\n", 0);
     assert_non_null(r);
+
+    /* a rule for none of them: their texts kept up to the text's bound */
+    r2 = sf_test_rules("rule q\n    scope h3\n    contains \"zebra\"\n"
+                       "    action drop\nend\n", 0);
+    assert_non_null(r2);
     seed = random_seed("test_short_pairs");
 
     for (i = 0; i < 80; i++) {
+        rr = (i % 4 == 2) ? r2 : r;
         sf_options_init(&opt);
         opt.limits.max_text = (i % 3 == 0) ? 1 + i % 7 : 4096;
         opt.limits.max_holdback = (i % 5 == 1) ? 24 + i % 9 : 4096;
@@ -1657,14 +1695,20 @@ test_short_pairs(void **state)
 
         len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
 
-        check_chunkings(r, &opt, page, len, 65536, &seed);
+        check_chunkings(rr, &opt, page, len, 65536, &seed);
 
-        for (cut = len - 40; cut < len; cut++) {
-            check_whole_as_bytes(r, &opt, page, cut, 65536);
+        /*
+         * The input's end anywhere in the last lists: in an exact buffer,
+         * and in the page's, where the bytes past it are the page's own
+         * (what a reader must not take, as a chunk boundary hides them).
+         */
+        for (cut = len - 120; cut < len; cut++) {
+            check_whole_as_bytes(rr, &opt, page, cut, 65536);
+            check_cut_in_place(rr, &opt, page, cut);
         }
 
         for (w = 8; w < 40; w++) {
-            check_whole_as_bytes(r, &opt, page, len, w);
+            check_whole_as_bytes(rr, &opt, page, len, w);
         }
     }
 
@@ -1672,6 +1716,7 @@ test_short_pairs(void **state)
     check_repeated(r, "<ul><li>one</li><li>two</li></ul>\n", 60, 121);
 
     sf_rules_destroy(r);
+    sf_rules_destroy(r2);
 }
 
 
