@@ -711,6 +711,31 @@ sf_stream_end_word(const unsigned char *p, size_t avail, size_t k)
 
 
 /*
+ * sf_stream_end_word() of a start tag without attributes, "<T>" written
+ * so: its first k + 3 bytes alone are the end tag's, the others any (all
+ * its compares are masked to them), in three steps.
+ */
+static inline uint64_t
+sf_stream_end_word_bare(const unsigned char *p, size_t avail, size_t k)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t  w;
+
+    if (k > 4 || avail < 8) {
+        return 0;
+    }
+
+    /* "<T>" moved up one byte behind "</": "</T>" */
+    memcpy(&w, p, 8);
+
+    return (w >> 8) << 16 | 0x2f3c;
+#else
+    return sf_stream_end_word(p, avail, k);
+#endif
+}
+
+
+/*
  * Whether the end tag at q (avail bytes readable there) is "</T>" of the
  * start tag "<T>" at p, T being k bytes, as written; word is
  * sf_stream_end_word() of it: one compare of eight bytes when not 0.
@@ -1803,7 +1828,7 @@ sf_stream_short_run(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     lim = below & SF_BARE_MAX;
     end = p + n;
 
-    word = sf_stream_end_word(p, n, k);
+    word = sf_stream_end_word_bare(p, n, k);
 
     /* most blocks the tables do not keep end here: a longer text */
     q = sf_stream_text_end(p + m, end, lim, &calm);
