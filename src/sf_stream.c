@@ -576,6 +576,26 @@ sf_stream_fused(const sf_stream_t *s)
 
 
 /*
+ * The m bytes at the input's head p that the fused loop sends, and the
+ * one newline (or space) between two blocks after them when a tag follows
+ * it and the output has room: sent with them, as sf_stream_fast() sends
+ * it in PASS in the body (a byte, no lexer), rather than in a turn of its
+ * own.  Their length.
+ */
+static inline size_t
+sf_stream_flow_space(sf_io_t *io, const unsigned char *p, size_t m)
+{
+    if (m + 2 <= io->avail_in && m < io->avail_out && p[m + 1] == '<'
+        && sf_stream_space(p[m]))
+    {
+        return m + 1;
+    }
+
+    return m;
+}
+
+
+/*
  * A script's (or a style's) start tag of m bytes at the input's head p,
  * read by the lexer (raw text entered) in PASS in the body, sent as
  * sf_stream_flow_tag() sends a tag (nothing of a script in the body is
@@ -599,7 +619,7 @@ sf_stream_flow_raw(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
         if (t != 0) {
             sf_lexer_raw_end(&s->lx);
-            m += t;
+            m = sf_stream_flow_space(io, p, m + t);
         }
     }
 
@@ -723,6 +743,7 @@ sf_stream_flow_end(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 {
     sf_lexer_took(&s->lx, t, m - 3, 1);
     sf_stream_pop_top(s, t);
+    m = sf_stream_flow_space(io, p, m);
     sf_stream_out_head(s, io, p, m);
     sf_stream_took(s, io, m);
 }

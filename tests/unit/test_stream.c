@@ -2117,7 +2117,7 @@ flow_turn_page(char *page, size_t size, unsigned *seed, size_t max_depth)
         "<li>buy it now please</li>", "<li>&amp;</li>",
         "<li class=\"ad\">ab</li>", "<dt>x", "<img src=\"a.jpg\">",
         "<!-- c -->", "<b>x</b>", "text", "<li><p>a</p></li>",
-        "<li>a</li><li>b</li><li>c</li><li>d</li>", "<p>x</p>\n"
+        "<li>a</li><li>b</li><li>c</li><li>d</li>", "<p>x</p>\n", "y"
     };
     static const char  *raws[] = {
         "var a = 1 < 2;", "</scrip", "<!--", "-->", "</b>", "x",
@@ -2143,7 +2143,7 @@ flow_turn_page(char *page, size_t size, unsigned *seed, size_t max_depth)
 
             /* most containers' first item right after their start */
             if ((x >> 8) % 4 != 0) {
-                len = page_add(page, size, len, items[(x >> 10) % 15], 1);
+                len = page_add(page, size, len, items[(x >> 10) % 16], 1);
             }
 
             /* and their end right after it, as written or not */
@@ -2175,7 +2175,7 @@ flow_turn_page(char *page, size_t size, unsigned *seed, size_t max_depth)
             len = page_add(page, size, len, others[(x >> 6) % 10], 1);
 
         } else {
-            len = page_add(page, size, len, items[(x >> 4) % 15], 1);
+            len = page_add(page, size, len, items[(x >> 4) % 16], 1);
         }
     }
 
