@@ -1093,7 +1093,19 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
                         return;
                     }
 
-                    continue;
+                    if (!sf_stream_short_start(s, m)) {
+                        continue;
+                    }
+
+                    /*
+                     * its first item: the stream is as the checks above
+                     * found it (PASS in the body after the head, nothing
+                     * queued), read at once
+                     */
+                    next = 0;
+                    taken = sf_stream_short_block(s, io, p, n, m, &next)
+                            != 0;
+                    goto read;
                 }
 
                 /* a block's start tag with attributes: selected, read */
@@ -1101,6 +1113,8 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
                         && sf_stream_open_block(s, io, p, n, m, &next);
             }
         }
+
+read:
 
         if (!taken) {
             sf_stream_take_tag(s, io, p, n, m);
