@@ -576,14 +576,69 @@ sf_stream_fused(const sf_stream_t *s)
 
 
 /*
+ * The m bytes at the input's head p that the fused loop sends, and the
+ * one newline (or space) between two blocks after them when a tag follows
+ * it and the output has room: sent with them, as sf_stream_fast() sends
+ * it in PASS in the body (a byte, no lexer), rather than in a turn of its
+ * own.  Their length.
+ */
+static inline size_t
+sf_stream_flow_space(sf_io_t *io, const unsigned char *p, size_t m)
+{
+    if (m + 2 <= io->avail_in && m < io->avail_out && p[m + 1] == '<'
+        && sf_stream_space(p[m]))
+    {
+        return m + 1;
+    }
+
+    return m;
+}
+
+
+/*
+ * A script's (or a style's) start tag of m bytes at the input's head p,
+ * read by the lexer (raw text entered) in PASS in the body, sent as
+ * sf_stream_flow_tag() sends a tag (nothing of a script in the body is
+ * read, no element is opened for it), and with it in one copy the text and the
+ * end tag that sf_stream_fast_raw() and sf_stream_flow_tag() would send
+ * in the loop's next turns: the text up to the first '<' that may matter
+ * within the input and the output window, and a plain end tag there.  The
+ * caller checked sf_stream_fused() and that the output has room for the
+ * start tag.
+ */
+static SF_FLOW_INLINE void
+sf_stream_flow_raw(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t m)
+{
+    size_t  n, t;
+
+    n = io->avail_in < io->avail_out ? io->avail_in : io->avail_out;
+
+    if (!s->title_capture && s->js_state == 0) {
+        m += sf_lexer_raw_run(&s->lx, p + m, n - m, &t);
+
+        if (t != 0) {
+            sf_lexer_raw_end(&s->lx);
+            m = sf_stream_flow_space(io, p, m + t);
+        }
+    }
+
+    /* most scripts of a page's body are short: one fixed copy */
+    sf_stream_out_fixed(s, io, p, m, 32);
+    sf_stream_took(s, io, m);
+}
+
+
+/*
  * A whole tag of m bytes at the input's head p in PASS in the body, read
  * by the lexer, that only opens or closes an element and is sent, as
  * sf_stream_pass_tag() would do it: an end tag, a start tag of
  * s->flow_tags without attributes, a script or style start (raw text in
- * the body is sent as it is), sent from the input with no copy to the
- * hold-back.  Returns 0 for the others: the tags that count, hold, drop,
- * credit or read the head.  The caller checked sf_stream_fused() and that
- * the output has room for the tag.
+ * the body is sent as it is, sf_stream_flow_raw()), sent from the input
+ * with no copy to the hold-back: 2 for a container opened, else 1.
+ * Returns 0 for the others: the tags that count, hold, drop, credit or
+ * read the head.  The caller checked sf_stream_fused() and that the
+ * output has room for the tag.
  */
 static SF_FLOW_INLINE int
 sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
@@ -624,14 +679,73 @@ sf_stream_flow_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             sf_stream_push_elt(s, t, NULL, 0, NULL, 0, 0);
         }
 
+        sf_stream_out_head(s, io, p, m);
+        sf_stream_took(s, io, m);
+
+        return 2;
+
     } else if (!sf_tag_is_rawtext(t)) {
         return 0;
+
+    } else if (t != SF_TAG_PLAINTEXT) {
+        /* the lexer is in plain raw text: the script's text and end */
+        sf_stream_flow_raw(s, io, p, m);
+        return 1;
     }
 
     sf_stream_out_head(s, io, p, m);
     sf_stream_took(s, io, m);
 
     return 1;
+}
+
+
+/*
+ * Whether the 8 bytes at p begin "</T>", the end tag of the start tag
+ * "<T>" of m bytes at open (8 bytes readable there too): one compare of
+ * the words, for a name of up to five bytes ("</ul>", "</table>").
+ */
+static inline int
+sf_stream_end_of(const unsigned char *open, size_t m, const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t  o, x;
+
+    if (m > 7) {
+        return 0;
+    }
+
+    memcpy(&o, open, 8);
+    memcpy(&x, p, 8);
+
+    /* "<T>" moved one byte up behind "</": "</T>", its m + 1 bytes */
+    return ((x ^ ((o >> 8) << 16 | 0x2f3c)) & (~(uint64_t) 0 >> (8 * (7 - m))))
+           == 0;
+#else
+    (void) open;
+    (void) m;
+    (void) p;
+
+    return 0;
+#endif
+}
+
+
+/*
+ * The end tag of m bytes at the input's head p of the element t the fused
+ * loop opened (sf_stream_end_of() knew it), as the lexer and
+ * sf_stream_flow_tag() take it: closed, and sent.  The caller checked
+ * that the output has room for it.
+ */
+static inline void
+sf_stream_flow_end(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t m, sf_tag_e t)
+{
+    sf_lexer_took(&s->lx, t, m - 3, 1);
+    sf_stream_pop_top(s, t);
+    m = sf_stream_flow_space(io, p, m);
+    sf_stream_out_head(s, io, p, m);
+    sf_stream_took(s, io, m);
 }
 
 
@@ -909,8 +1023,14 @@ static void
 sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m)
 {
-    int     taken;
-    size_t  next;
+    int                    taken, flow;
+    size_t                 next, om;
+    sf_tag_e               ot;
+    const unsigned char   *open;
+
+    open = NULL;
+    om = 0;
+    ot = SF_TAG_NONE;
 
     for ( ;; ) {
         next = 0;
@@ -942,8 +1062,45 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
             } else if (m <= io->avail_out) {
                 /* containers and scripts: opened or closed, and sent */
-                if (sf_stream_flow_tag(s, io, p, m)) {
-                    return;
+                flow = sf_stream_flow_tag(s, io, p, m);
+
+                if (flow != 0) {
+                    /*
+                     * A container opened ("<ul>"): the tag right after it
+                     * (its first item) read in this turn, and its end
+                     * after what it held known by its bytes (below).
+                     */
+                    if (flow != 2 || n - m < 8 || p[m] != '<') {
+                        return;
+                    }
+
+                    open = p;
+                    om = m;
+                    ot = s->lx.tag;
+                    p += m;
+                    n -= m;
+                    sf_stream_compact_next(s);
+                    m = sf_stream_read_tag(s, p,
+                                           n < s->hold_cap - s->hold_len
+                                           ? n : s->hold_cap - s->hold_len);
+
+                    if (m == 0) {
+                        return;
+                    }
+
+                    if (!sf_stream_short_start(s, m)) {
+                        continue;
+                    }
+
+                    /*
+                     * its first item: the stream is as the checks above
+                     * found it (PASS in the body after the head, nothing
+                     * queued), read at once
+                     */
+                    next = 0;
+                    taken = sf_stream_short_block(s, io, p, n, m, &next)
+                            != 0;
+                    goto read;
                 }
 
                 /* a block's start tag with attributes: selected, read */
@@ -951,6 +1108,8 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
                         && sf_stream_open_block(s, io, p, n, m, &next);
             }
         }
+
+read:
 
         if (!taken) {
             sf_stream_take_tag(s, io, p, n, m);
@@ -968,6 +1127,14 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
              * "</ul>"), read here as the loop's next turn would read it.
              */
             if (s->hold_len != 0 || n < 8 || p[0] != '<' || p[1] != '/') {
+                return;
+            }
+
+            /* the container opened in this turn ends: "</ul>" as written */
+            if (open != NULL && sf_stream_end_of(open, om, p)
+                && om < io->avail_out && s->q_n == 0)
+            {
+                sf_stream_flow_end(s, io, p, om + 1, ot);
                 return;
             }
 

@@ -430,16 +430,16 @@ sf_stream_took(sf_stream_t *s, sf_io_t *io, size_t n)
 
 /*
  * A tag or a few spaces at the input's head (p is io->next_in) to the
- * output: one fixed copy of sixteen bytes when both sides have them rather
- * than a call; the bytes past n in the output window are not sent, and
- * what is sent next writes over them.
+ * output: one fixed copy of w bytes (a constant: sixteen, thirty-two) when
+ * both sides have them rather than a call; the bytes past n in the output
+ * window are not sent, and what is sent next writes over them.
  */
 static inline void
-sf_stream_out_head(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
-    size_t n)
+sf_stream_out_fixed(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t w)
 {
-    if (n <= 16 && io->avail_in >= 16 && io->avail_out >= 16) {
-        memcpy(io->next_out, p, 16);
+    if (n <= w && io->avail_in >= w && io->avail_out >= w) {
+        memcpy(io->next_out, p, w);
         io->next_out += n;
         io->avail_out -= n;
         s->stats.bytes_out += n;
@@ -447,6 +447,14 @@ sf_stream_out_head(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     }
 
     sf_stream_out(s, io, p, n);
+}
+
+/* sf_stream_out_fixed() of sixteen bytes: most tags. */
+static inline void
+sf_stream_out_head(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n)
+{
+    sf_stream_out_fixed(s, io, p, n, 16);
 }
 
 

@@ -764,6 +764,29 @@ sf_stream_end_word(const unsigned char *p, size_t avail, size_t k)
 
 
 /*
+ * sf_stream_end_word() of a start tag without attributes, "<T>" written
+ * so: its first k + 3 bytes alone are the end tag's, the others any (all
+ * its compares are masked to them), in three steps.
+ */
+static inline uint64_t
+sf_stream_end_word_bare(const unsigned char *p, size_t avail, size_t k)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t  w;
+
+    if (k <= 4 && avail >= 8) {
+        /* "<T>" moved up one byte behind "</": "</T>" */
+        memcpy(&w, p, 8);
+        return (w >> 8) << 16 | 0x2f3c;
+    }
+#endif
+
+    /* 0 (a longer name, a short input), as sf_stream_end_word() says */
+    return sf_stream_end_word(p, avail, k);
+}
+
+
+/*
  * Whether the end tag at q (avail bytes readable there) is "</T>" of the
  * start tag "<T>" at p, T being k bytes, as written; word is
  * sf_stream_end_word() of it: one compare of eight bytes when not 0.
@@ -1731,6 +1754,152 @@ held_way:
 
 
 /*
+ * The blocks of sf_stream_short_loop()'s common run (after the entry's
+ * first block, a name of up to four bytes: word is the end tag's), from
+ * its first, whose text ends at q: each block's end tag one compare with
+ * word, the limits of the loop checked with the run's in registers, the
+ * next start tag one compare with the first, and its text's end found in
+ * the sixteen bytes after it (sf_stream_text_end() for a longer text);
+ * past the second block, sf_stream_run_fast().  A block it cannot take
+ * that way near the input's end ends the run: the loop's next turn reads
+ * it.  Returns the end of the blocks taken, their number in *count.
+ */
+static SF_TEXT_INLINE const unsigned char *
+sf_stream_short_lean(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t m, uint64_t word, unsigned below,
+    const unsigned char *q, unsigned *count)
+{
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)                               \
+    && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    int                    calm;
+    size_t                 lim, out, room, tcap, tl;
+    uint64_t               wmask, smask, start, x;
+    unsigned               lt;
+    __m128i                v;
+    sf_stream_run_t        r;
+    const unsigned char   *b, *e, *end;
+
+    end = p + n;
+    b = p;
+    *count = 0;
+
+    /* "</T>" is m + 1 bytes, "<T>" m, both within a word */
+    wmask = ~(uint64_t) 0 >> (8 * (7 - m));
+
+    /* most paragraphs end here: a tag in the text, read whole */
+    if ((size_t) (end - q) < 8 || n < 8) {
+        return b;
+    }
+
+    memcpy(&x, q, 8);
+
+    if ((x ^ word) & wmask) {
+        return b;
+    }
+
+    lim = below & SF_BARE_MAX;
+    out = io->avail_out;
+    room = s->hold_cap - s->hold_len;
+    tcap = s->text_cap;
+    smask = ~(uint64_t) 0 >> (8 * (8 - m));
+    memcpy(&start, p, 8);
+    start &= smask;
+
+    for ( ;; ) {
+        /* the block at b: its text [b + m, q), its end tag at q (x) */
+        e = q + m + 1;
+
+        if ((size_t) (e - p) > out || (size_t) (e - b) > room
+            || (size_t) (q - b) - m > tcap)
+        {
+            break;
+        }
+
+        ++*count;
+        b = e;
+
+        /* the next one starts as the first did (24 bytes: its probe) */
+        if ((size_t) (end - b) < m + 24) {
+            break;
+        }
+
+        memcpy(&x, b, 8);
+
+        if ((x ^ start) & smask) {
+            break;
+        }
+
+        if (*count == 2) {
+            r = sf_stream_run_fast(s, io, p, n, m, below, word, b);
+            b = r.b;
+            *count += r.count;
+
+            if (r.done || (size_t) (end - b) < m + 24) {
+                break;
+            }
+        }
+
+        v = _mm_loadu_si128((const __m128i *) (const void *) (b + m));
+        lt = (unsigned) _mm_movemask_epi8(
+                 _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+
+        if (lt == 0) {
+            q = sf_stream_text_end(b + m, end, lim, &calm);
+
+            if (q == NULL || ((below & SF_BARE_CALM) && !calm)
+                || (size_t) (end - q) < 8)
+            {
+                break;
+            }
+
+            memcpy(&x, q, 8);
+
+            if ((x ^ word) & wmask) {
+                break;
+            }
+
+            continue;
+        }
+
+        tl = (size_t) __builtin_ctz(lt);
+
+        if (tl >= lim
+            || ((below & SF_BARE_CALM)
+                && ((unsigned) _mm_movemask_epi8(
+                        _mm_or_si128(v, _mm_cmpeq_epi8(v,
+                                                       _mm_set1_epi8('&'))))
+                    & ((lt & -lt) - 1))))
+        {
+            break;
+        }
+
+        /* its end tag: 8 bytes readable (the 24 above) */
+        q = b + m + tl;
+        memcpy(&x, q, 8);
+
+        if ((x ^ word) & wmask) {
+            break;
+        }
+    }
+
+    return b;
+#else
+    (void) s;
+    (void) io;
+    (void) n;
+    (void) m;
+    (void) word;
+    (void) below;
+    (void) q;
+
+    *count = 0;
+
+    return p;
+#endif
+}
+
+
+/*
  * The blocks of sf_stream_short_run() from its first, whose text ends at
  * q (calm or not), first when it may be the entry's first text block;
  * word, flags and below as it found them.  Inline at both places: the
@@ -1754,6 +1923,25 @@ sf_stream_short_loop(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     total = 0;
     count = 0;
     b = p;
+
+    /* most runs: list items after the entry's first block */
+    if (!first && word != 0) {
+        b = sf_stream_short_lean(s, io, p, n, m, word, below, q, &count);
+
+        if (count != 0) {
+            /* a list of two short items: one fixed copy */
+            total = (size_t) (b - p);
+            s->blocks += count;
+            s->stats.blocks_held += count;
+            s->held_tag = t;
+            sf_stream_out_fixed(s, io, p, total, 32);
+            sf_stream_took_block(s, io, total, t, k);
+
+            return total;
+        }
+
+        goto run_end;
+    }
 
     /* q: the end of the text of the block at b, calm or not */
     for ( ;; ) {
@@ -1806,6 +1994,8 @@ sf_stream_short_loop(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             break;
         }
     }
+
+run_end:
 
     s->blocks += count;
     s->stats.blocks_held += count;
@@ -1901,7 +2091,7 @@ sf_stream_short_ask(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     lim = below & SF_BARE_MAX;
     end = p + n;
 
-    word = sf_stream_end_word(p, n, k);
+    word = sf_stream_end_word_bare(p, n, k);
 
     /* most blocks the tables do not keep end here: a longer text */
     q = sf_stream_text_end(p + m, end, lim, &calm);

@@ -1346,6 +1346,104 @@ check_whole_as_bytes(const sf_rules_t *r, const sf_options_t *opt,
 
 
 /*
+ * The page of len bytes at in (an exact buffer), whole and in random
+ * chunks, comes out as byte by byte through an output window of out_size
+ * bytes, statistics included: check_whole_as_bytes() and four chunkings.
+ */
+static void
+check_chunkings(const sf_rules_t *r, const sf_options_t *opt,
+    const char *in, size_t len, size_t out_size, unsigned *seed)
+{
+    unsigned        i, s0;
+    unsigned char  *exact;
+    sf_test_out_t   bytes, o;
+
+    check_whole_as_bytes(r, opt, in, len, out_size);
+
+    exact = malloc(len);
+    assert_non_null(exact);
+    memcpy(exact, in, len);
+
+    sf_test_run(r, opt, exact, len, 1, seed, out_size, &bytes);
+
+    for (i = 0; i < 4; i++) {
+        s0 = *seed;
+        sf_test_run(r, opt, exact, len, (size_t) -1, seed, out_size, &o);
+
+        if (o.rc != bytes.rc || o.len != bytes.len
+            || memcmp(o.data, bytes.data, o.len) != 0
+            || memcmp(&o.stats, &bytes.stats, sizeof(sf_stats_t)) != 0)
+        {
+            fprintf(stderr, "out %zu, chunk seed %u, input (%zu bytes): "
+                    "%.*s\n", out_size, s0, len, (int) len, in);
+            fail_msg("a chunked run differs from the byte by byte run");
+        }
+
+        sf_test_out_free(&o);
+    }
+
+    sf_test_out_free(&bytes);
+    free(exact);
+}
+
+
+/*
+ * The first len bytes of the page at in, whole and byte by byte, come out
+ * the same (statistics too), the page's own bytes readable past them.
+ */
+static void
+check_cut_in_place(const sf_rules_t *r, const sf_options_t *opt,
+    const char *in, size_t len)
+{
+    unsigned       seed;
+    sf_test_out_t  whole, bytes;
+
+    seed = 1;
+    sf_test_run(r, opt, (const unsigned char *) in, len, 0, &seed, 65536,
+                &whole);
+    sf_test_run(r, opt, (const unsigned char *) in, len, 1, &seed, 65536,
+                &bytes);
+
+    if (whole.len != bytes.len || memcmp(whole.data, bytes.data, whole.len)
+        || memcmp(&whole.stats, &bytes.stats, sizeof(sf_stats_t)) != 0)
+    {
+        fprintf(stderr, "cut at %zu of: %s\n", len, in);
+        fail_msg("a run cut short took bytes past its input");
+    }
+
+    sf_test_out_free(&whole);
+    sf_test_out_free(&bytes);
+}
+
+
+/*
+ * A page of piece written times after a lead paragraph, in every
+ * chunking (sf_test_check()): it comes out as it went in, held blocks
+ * counted as the held way counts them.
+ */
+static void
+check_repeated(const sf_rules_t *r, const char *piece, size_t times,
+    unsigned held)
+{
+    size_t         len;
+    sf_options_t   opt;
+    sf_test_out_t  out;
+    static char    page[8192];
+
+    sf_options_init(&opt);
+    len = page_add(page, sizeof(page), 0,
+                   "<html><head><title>T</title></head><body><main>"
+                   "<article><p>first</p>", 1);
+    len = page_add(page, sizeof(page), len, piece, times);
+    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+    sf_test_check(r, &opt, page, len, page, len, &out);
+    assert_int_equal(out.stats.blocks_held, held);
+    sf_test_out_free(&out);
+}
+
+
+/*
  * The rules of the random pages of short blocks: a literal too long for
  * their texts, so that the tables keep most of them, and one for a class
  * some start tags have.
@@ -1515,6 +1613,107 @@ test_short_runs(void **state)
     sf_test_check(r, &opt, page, len, page, len, &out);
     assert_int_equal(out.stats.blocks_held, 201);
     sf_test_out_free(&out);
+
+    sf_rules_destroy(r);
+    sf_rules_destroy(r2);
+}
+
+
+/*
+ * Lists of two or three short items, the article's common shape, which
+ * sf_stream_short_lean() takes from the first item on: texts around the
+ * bound the tables keep (with this rule, calm texts of under 8 bytes are
+ * kept by them, the others decided the full way), with entities, UTF-8,
+ * a tag or the literal in them (it fits the 16 bytes after a start tag),
+ * end tags written otherwise, through small text buffers, hold-backs and
+ * output windows, cut at each byte of the last lists (exact buffers: a
+ * read past the input shows under ASan): whole as byte by byte and in
+ * random chunks.
+ */
+static void
+test_short_pairs(void **state)
+{
+    char           page[6144];
+    size_t         i, j, k, len, cut, w;
+    unsigned       x, seed;
+    sf_options_t   opt;
+    sf_rules_t    *r, *r2;
+    const sf_rules_t  *rr;
+
+    static const char  *texts[] = {
+        "", "a", "ab", "abc", "abcd", "abcde", "qqx", "qqxz", "qqxzq",
+        "&amp;", "&", "\xc3\xa9", "\xc3\x9f", "a&b", "\xc3\xa9\xc3\xa9",
+        "a<b>c</b>", "x\n", " ", "abcdefghijklmno", "abcdefghijklmnop",
+        "zebra crossing", "a zebra crossing", "zebra crossin", "Zebra crossing",
+        "zebra\ncrossing", "zebra &amp; x", "zebr\xc3\xa9", "zebra"
+    };
+    static const char  *tags[] = { "li", "td", "p", "dd", "li" };
+    static const char  *ends[] = { "</%s>", "</%s>", "</%s>", "</%s >" };
+
+    (void) state;
+
+    r = sf_test_rules("rule q\n    scope p li dd td\n"
+                      "    contains \"zebra crossing\"\n    action drop\n"
+                      "end\n", 0);
+    assert_non_null(r);
+
+    /* a rule for none of them: their texts kept up to the text's bound */
+    r2 = sf_test_rules("rule q\n    scope h3\n    contains \"zebra\"\n"
+                       "    action drop\nend\n", 0);
+    assert_non_null(r2);
+    seed = random_seed("test_short_pairs");
+
+    for (i = 0; i < 80; i++) {
+        rr = (i % 4 == 2) ? r2 : r;
+        sf_options_init(&opt);
+        opt.limits.max_text = (i % 3 == 0) ? 1 + i % 7 : 4096;
+        opt.limits.max_holdback = (i % 5 == 1) ? 24 + i % 9 : 4096;
+
+        len = page_add(page, sizeof(page), 0,
+                       "<html><head><title>T</title></head><body><main>"
+                       "<article><p>first</p>", 1);
+
+        for (j = 0; j < 12; j++) {
+            seed = seed * 1103515245u + 12345u;
+            x = seed >> 8;
+
+            len = page_add(page, sizeof(page), len, "<ul>", 1);
+
+            for (k = 0; k < 2 + (x % 5 == 0); k++) {
+                seed = seed * 1103515245u + 12345u;
+                len += (size_t) sprintf(page + len, "<%s>%s",
+                                        tags[(x >> 4) % 5],
+                                        texts[(seed >> 8) % 28]);
+                len += (size_t) sprintf(page + len,
+                                        ends[(seed >> 16) % 4],
+                                        tags[(x >> 4) % 5]);
+            }
+
+            len = page_add(page, sizeof(page), len,
+                           (x >> 8) % 3 ? "</ul>\n" : "</ul>", 1);
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+        check_chunkings(rr, &opt, page, len, 65536, &seed);
+
+        /*
+         * The input's end anywhere in the last lists: in an exact buffer,
+         * and in the page's, where the bytes past it are the page's own
+         * (what a reader must not take, as a chunk boundary hides them).
+         */
+        for (cut = len - 120; cut < len; cut++) {
+            check_whole_as_bytes(rr, &opt, page, cut, 65536);
+            check_cut_in_place(rr, &opt, page, cut);
+        }
+
+        for (w = 8; w < 40; w++) {
+            check_whole_as_bytes(rr, &opt, page, len, w);
+        }
+    }
+
+    /* the article's list, as the held way counts and sends it */
+    check_repeated(r, "<ul><li>one</li><li>two</li></ul>\n", 60, 121);
 
     sf_rules_destroy(r);
     sf_rules_destroy(r2);
@@ -1884,6 +2083,151 @@ test_flow_tags(void **state)
     sf_test_out_free(&out);
 
 #undef PAGE
+
+    sf_rules_destroy(r);
+}
+
+
+/*
+ * A random page of test_flow_turn(): containers opened right before their
+ * items and ended right after them, as written or not, scripts and styles
+ * of random texts, open elements up to max_depth deep.  Its length.
+ */
+static size_t
+flow_turn_page(char *page, size_t size, unsigned *seed, size_t max_depth)
+{
+    size_t       len, j, depth, k;
+    unsigned     x;
+    const char  *o;
+
+    static const char  *opens[] = {
+        "<ul>", "<ol>", "<div>", "<table>", "<tr>", "<section>", "<nav>",
+        "<UL>", "<blockquote>", "<dl>", "<ul class=\"x\">", "<article>"
+    };
+    static const char  *ends[] = {
+        "</ul>", "</ol>", "</div>", "</table>", "</tr>", "</section>",
+        "</nav>", "</UL>", "</blockquote>", "</dl>", "</ul>", "</article>"
+    };
+    static const char  *others[] = {
+        "</ul >", "</ulx>", "</u>", "</uL>", "</ol>", "</li>", "</div>",
+        "</ul", "\n", "</table >"
+    };
+    static const char  *items[] = {
+        "<li>a</li>", "<li>one</li><li>two</li>", "<td>c</td>", "<p>b</p>",
+        "<li>buy it now please</li>", "<li>&amp;</li>",
+        "<li class=\"ad\">ab</li>", "<dt>x", "<img src=\"a.jpg\">",
+        "<!-- c -->", "<b>x</b>", "text", "<li><p>a</p></li>",
+        "<li>a</li><li>b</li><li>c</li><li>d</li>", "<p>x</p>\n", "y"
+    };
+    static const char  *raws[] = {
+        "var a = 1 < 2;", "</scrip", "<!--", "-->", "</b>", "x",
+        "</script >", "</SCRIPT", "<", "</style>", "\n"
+    };
+    static const char  *raw_ends[] = {
+        "</script>", "</SCRIPT>", "</script>", "</Script>", "</script >",
+        "</script>"
+    };
+
+    depth = 0;
+    len = page_add(page, size, 0, "<html><head><title>T</title></head>"
+                   "<body><main><article><p>first</p>", 1);
+
+    for (j = 0; j < 60; j++) {
+        *seed = *seed * 1103515245u + 12345u;
+        x = *seed >> 8;
+
+        if (x % 5 <= 1 && depth < max_depth) {
+            k = (x >> 4) % 12;
+            len = page_add(page, size, len, opens[k], 1);
+            depth++;
+
+            /* most containers' first item right after their start */
+            if ((x >> 8) % 4 != 0) {
+                len = page_add(page, size, len, items[(x >> 10) % 16], 1);
+            }
+
+            /* and their end right after it, as written or not */
+            if ((x >> 14) % 3 == 0) {
+                o = (x >> 16) % 4 ? ends[k] : others[(x >> 18) % 10];
+                len = page_add(page, size, len, o, 1);
+                depth -= (o == ends[k]);
+            }
+
+        } else if (x % 5 == 2 && depth > 0) {
+            len = page_add(page, size, len, ends[(x >> 4) % 12], 1);
+            depth--;
+
+        } else if (x % 5 == 3) {
+            /* a script or a style: random raw text, its end or not */
+            len = page_add(page, size, len,
+                           (x >> 4) % 7 == 0 ? "<style>" : "<script>", 1);
+
+            for (k = 0; k < (x >> 8) % 6; k++) {
+                *seed = *seed * 1103515245u + 12345u;
+                len = page_add(page, size, len, raws[(*seed >> 8) % 11], 1);
+            }
+
+            len = page_add(page, size, len,
+                           (x >> 4) % 7 == 0
+                           ? "</style>" : raw_ends[(x >> 12) % 6], 1);
+
+        } else if (x % 5 == 4 && (x >> 4) % 3 == 0) {
+            len = page_add(page, size, len, others[(x >> 6) % 10], 1);
+
+        } else {
+            len = page_add(page, size, len, items[(x >> 4) % 16], 1);
+        }
+    }
+
+    return page_add(page, size, len, PAGE_TAIL, 1);
+}
+
+
+/*
+ * The fused loop's turn after a container's start tag without attributes
+ * (sf_stream_fast_tag()): the tag right after it read at once, the
+ * container's own end after a run of short blocks known by its bytes
+ * (sf_stream_end_of()), and a script's or a style's start tag sent with
+ * its text and end tag in one copy (sf_stream_flow_raw()).  Random pages
+ * (flow_turn_page(), every fourth past the open elements kept) come out
+ * whole as byte by byte and in random chunks, where none of it is taken
+ * that way; so do they cut short at each of their last bytes and through
+ * output windows around a tag's size.
+ */
+static void
+test_flow_turn(void **state)
+{
+    size_t         len, cut, w, i;
+    unsigned       seed;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    char           page[8192];
+
+    (void) state;
+
+    seed = random_seed("test_flow_turn");
+    r = sf_test_rules(short_rules, 0);
+    sf_options_init(&opt);
+    assert_non_null(r);
+
+    for (i = 0; i < 60; i++) {
+        len = flow_turn_page(page, sizeof(page), &seed,
+                             i % 4 == 3 ? 80 : 12);
+
+        check_chunkings(r, &opt, page, len, 65536, &seed);
+
+        for (cut = len - 48; cut < len; cut++) {
+            check_whole_as_bytes(r, &opt, page, cut, 65536);
+        }
+
+        for (w = 1; w < 40; w++) {
+            check_whole_as_bytes(r, &opt, page, len, w);
+        }
+    }
+
+    /* the common shapes, as the held way counts and sends them */
+    check_repeated(r, "<ul><li>one</li><li>two</li></ul>\n"
+                   "<script>var a = 1 < 2;</script>\n", 50, 101);
 
     sf_rules_destroy(r);
 }
@@ -2995,6 +3339,7 @@ main(void)
         cmocka_unit_test(test_fixture_page),
         cmocka_unit_test(test_short_blocks),
         cmocka_unit_test(test_short_runs),
+        cmocka_unit_test(test_short_pairs),
         cmocka_unit_test(test_short_entry_first),
         cmocka_unit_test(test_block_spaces),
         cmocka_unit_test(test_run_ends),
@@ -3008,6 +3353,7 @@ main(void)
         cmocka_unit_test(test_container_lone),
         cmocka_unit_test(test_container_credit),
         cmocka_unit_test(test_flow_tags),
+        cmocka_unit_test(test_flow_turn),
         cmocka_unit_test(test_attr_blocks),
         cmocka_unit_test(test_class_lists),
         cmocka_unit_test(test_flush_and_finish),
