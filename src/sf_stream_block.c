@@ -1520,6 +1520,81 @@ sf_stream_whole_img(sf_stream_t *s, const unsigned char *q,
 
 
 /*
+ * A bare inline tag at q (before end, 16 bytes readable) in a block read
+ * whole, other than a link and the block's own tag t: "<span>",
+ * "</strong>", "<br>", a known name in lower case of up to eight bytes and
+ * '>' right after it.  The held way adds nothing of it to the block but
+ * a line break's space (sf_stream_whole_inline(), for its end tag too),
+ * and the lexer it reads it with is as the block's end tag leaves it
+ * before anyone looks (no attribute record is read): its length, that
+ * space added, with no lexer and no attribute looked at; 0 for any other
+ * tag, nothing changed.
+ */
+static inline size_t
+sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
+    const unsigned char *end, sf_tag_e t)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    size_t                 k, n;
+    unsigned               e;
+    uint64_t               gt;
+    const sf_tag_word_t   *word;
+#if !defined(__SSE2__) || defined(SF_NO_SIMD)
+    uint64_t               w;
+#endif
+
+    if (end - q < 16) {
+        return 0;
+    }
+
+    /* "</strong>": the '>' may be the ninth or tenth byte */
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    gt = (uint64_t) _mm_movemask_epi8(
+             _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) q),
+                            _mm_set1_epi8('>')));
+    k = (size_t) __builtin_ctzll(gt | 0x400);
+#else
+    memcpy(&w, q, 8);
+    gt = sf_lexer_word_has(w, '>');
+    k = (gt != 0) ? (size_t) __builtin_ctzll(gt) >> 3
+                  : (q[8] == '>') ? 8 : (q[9] == '>') ? 9 : 10;
+#endif
+
+    if (k > 9) {
+        return 0;
+    }
+
+    e = (q[1] == '/');
+
+    if (k < 2 + e) {
+        return 0;
+    }
+
+    n = k - 1 - e;
+    word = sf_tag_word(sf_tag_name_key(q + 1 + e, n), n);
+
+    /* the inline tags the enum knows come after the link's */
+    if (word == NULL || word->tag <= SF_TAG_A || word->tag == t) {
+        return 0;
+    }
+
+    if (word->tag == SF_TAG_BR) {
+        sf_stream_text_add(s, (const unsigned char *) " ", 1);
+    }
+
+    return k + 1;
+#else
+    (void) s;
+    (void) q;
+    (void) end;
+    (void) t;
+
+    return 0;
+#endif
+}
+
+
+/*
  * An inline tag of tn bytes at q in a block sf_stream_whole_read() reads,
  * the lexer's last: added to the block as sf_stream_take_tag() tells it
  * to sf_stream_held_tag().  An end tag has no attributes a rule may name
@@ -1645,6 +1720,15 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
         /* an image without an id or a class: only its end is needed */
         if ((tn = sf_stream_whole_img(s, q, end, &first)) != 0) {
+            continue;
+        }
+
+        /* "</span>", "<br>": nothing of the lexer either */
+        if ((tn = sf_stream_whole_plain(s, q, end, t)) != 0) {
+            if (s->text_over) {
+                goto held_way;
+            }
+
             continue;
         }
 

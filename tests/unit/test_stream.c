@@ -2109,6 +2109,121 @@ test_whole_blocks(void **state)
 }
 
 
+/*
+ * Bare inline tags in blocks read whole ("<span>", "</strong>", "<br>",
+ * sf_stream_whole_plain()) against the held way: random paragraphs and
+ * divs of words and tags, known inline names and others (a link, code,
+ * blocks, unknown, upper case, a '/' or a space before the '>', names of
+ * one to eleven bytes), a span held by its class with spans inside, and
+ * a literal a rule drops that a line break's space completes; whole as
+ * byte by byte and in random chunks, cut short at each of the last
+ * block's bytes (a buffer of that size), through small output windows
+ * and with a text buffer the blocks overflow.
+ */
+static void
+test_whole_plain_tags(void **state)
+{
+    size_t         len, cut, w, i, j, k, n;
+    unsigned       seed, x;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    char           page[32768];
+
+    static const char  text[] =
+        "rule buy\n"
+        "    scope p div span.ad\n"
+        "    contains \"buy it now please\"\n"
+        "    action drop\n"
+        "end\n";
+    static const char  *tags[] = {
+        "<br>", "</br>", "<span>", "</span>", "<strong>", "</strong>",
+        "<em>", "</em>", "<b>", "</b>", "<i>", "<small>", "</small>",
+        "<cite>", "<label>", "</button>", "<select>", "<input>", "<img>",
+        "<a>", "</a>", "<code>", "</code>", "<u>", "</time>", "<BR>",
+        "<br/>", "<span >", "<p>", "</div>", "<abbr>", "<bR>", "<hr>",
+        "<span class=\"ad\">", "<strongest>", "</strongest>", "<>",
+        "</>", "<script>", "<selected>", "<em", "<br >", "</small >"
+    };
+    static const char  *words[] = {
+        "buy", "it", "now", "please", " ", "x", "buy it now please", "\n"
+    };
+    static const char  *heads[] = {
+        "<p>", "<div>", "<span class=\"ad\">", "<p class=\"c\">"
+    };
+    static const char  *closes[] = { "</p>", "</div>", "</span>", "</p>" };
+
+    (void) state;
+
+    r = sf_test_rules(text, 0);
+    assert_non_null(r);
+    seed = random_seed("test_whole_plain_tags");
+
+    for (i = 0; i < 64; i++) {
+        sf_options_init(&opt);
+        opt.canonical = 0;
+
+        len = page_add(page, sizeof(page), 0,
+                       "<html><head><title>T</title></head><body><main>"
+                       "<article><p>first</p>\n", 1);
+
+        for (j = 0; j < 8; j++) {
+            seed = seed * 1103515245u + 12345u;
+            x = seed >> 8;
+            len = page_add(page, sizeof(page), len, heads[x % 4], 1);
+
+            for (n = (x >> 3) % 24; n > 0; n--) {
+                seed = seed * 1103515245u + 12345u;
+                x = seed >> 8;
+                len = page_add(page, sizeof(page), len,
+                               x % 3 == 0 ? tags[(x >> 4) % 43]
+                                          : words[(x >> 4) % 8], 1);
+
+                /* the literal, its words apart by a tag or a space */
+                if (x % 7 == 0) {
+                    for (k = 0; k < 4; k++) {
+                        seed = seed * 1103515245u + 12345u;
+                        x = seed >> 8;
+                        len = page_add(page, sizeof(page), len, words[k], 1);
+                        len = page_add(page, sizeof(page), len,
+                                       x % 3 == 0 ? " "
+                                       : x % 3 == 1 ? tags[(x >> 4) % 2]
+                                       : tags[(x >> 4) % 43],
+                                       k < 3);
+                    }
+                }
+            }
+
+            seed = seed * 1103515245u + 12345u;
+            x = seed >> 8;
+            len = page_add(page, sizeof(page), len, closes[x % 4], 1);
+            len = page_add(page, sizeof(page), len, "\n", (x >> 3) % 2);
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+
+        if (i % 8 == 0) {
+            sf_test_check(r, &opt, page, len, NULL, 0, NULL);
+        }
+
+        /* the input's end at each of the last block's bytes */
+        for (cut = len - sizeof(PAGE_TAIL) - 60; cut < len; cut++) {
+            check_whole_as_bytes(r, &opt, page, cut, 65536);
+        }
+
+        for (w = 1; w < 40; w += 3) {
+            check_whole_as_bytes(r, &opt, page, len, w);
+        }
+
+        opt.limits.max_text = 4 + i % 24;
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+    }
+
+    sf_rules_destroy(r);
+}
+
+
 /* The rules of the containers' tests: captions, divs and figures held. */
 #define CONTAINER_RULES                                                      \
     "rule buy\n"                                                             \
@@ -2999,6 +3114,7 @@ main(void)
         cmocka_unit_test(test_block_spaces),
         cmocka_unit_test(test_run_ends),
         cmocka_unit_test(test_whole_blocks),
+        cmocka_unit_test(test_whole_plain_tags),
         cmocka_unit_test(test_whole_direct),
         cmocka_unit_test(test_whole_runs),
         cmocka_unit_test(test_whole_long_runs),
