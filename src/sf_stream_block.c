@@ -1520,61 +1520,112 @@ sf_stream_whole_img(sf_stream_t *s, const unsigned char *q,
 
 
 /*
- * A bare inline tag at q (before end, 16 bytes readable) in a block read
- * whole, other than a link and the block's own tag t: "<span>",
- * "</strong>", "<br>", a known name in lower case of up to eight bytes and
- * '>' right after it.  The held way adds nothing of it to the block but
- * a line break's space (sf_stream_whole_inline(), for its end tag too),
- * and the lexer it reads it with is as the block's end tag leaves it
- * before anyone looks (no attribute record is read): its length, that
- * space added, with no lexer and no attribute looked at; 0 for any other
- * tag, nothing changed.
+ * An inline tag at q (before end, 16 bytes readable) in a block read
+ * whole, other than a link and the block's own tag t, of the two
+ * commonest shapes: bare ("<span>", "</strong>", "<br>": a known name in
+ * lower case of up to eight bytes, '>' right after it) or with one class
+ * and nothing else ("<span class=\"byline\">": a known name of up to six
+ * bytes, " class=\"" so written, a value not empty, '>' right after it),
+ * told apart by where the first '>' and the first space are.  The held
+ * way keeps nothing of either but a line break's space, unless a rule
+ * names the tag by its class (sf_rules_select(), as sf_stream_named()
+ * asks it), and the lexer it reads the tag with is
+ * as the block's end tag leaves it before anyone looks (no attribute
+ * record is read): the tag's length, that space added, with no lexer
+ * and no attribute parsed; 0 for any other tag, nothing changed.
  */
 static inline size_t
 sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
     const unsigned char *end, sf_tag_e t)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    size_t                 k, n;
+    size_t                 k, j, n;
     unsigned               e;
-    uint64_t               gt;
-    const sf_tag_word_t   *word;
-#if !defined(__SSE2__) || defined(SF_NO_SIMD)
     uint64_t               w;
+    const unsigned char   *v, *c;
+    const sf_tag_word_t   *word;
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    unsigned               gt, sp;
+    __m128i                x;
 #endif
 
     if (end - q < 16) {
         return 0;
     }
 
-    /* "</strong>": the '>' may be the ninth or tenth byte */
+    /* k: the first '>', j: the first space, 16 if none */
 #if defined(__SSE2__) && !defined(SF_NO_SIMD)
-    gt = (uint64_t) _mm_movemask_epi8(
-             _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) q),
-                            _mm_set1_epi8('>')));
-    k = (size_t) __builtin_ctzll(gt | 0x400);
+    x = _mm_loadu_si128((const __m128i *) q);
+    gt = (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('>')));
+    sp = (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+
+    /* neither shape ("<figcaption>"): no '>' in ten bytes, no space in 8 */
+    if (((gt & 0x3ff) | (sp & 0xfc)) == 0) {
+        return 0;
+    }
+
+    k = (size_t) __builtin_ctz(gt | 0x10000);
+    j = (size_t) __builtin_ctz(sp | 0x10000);
 #else
-    memcpy(&w, q, 8);
-    gt = sf_lexer_word_has(w, '>');
-    k = (gt != 0) ? (size_t) __builtin_ctzll(gt) >> 3
-                  : (q[8] == '>') ? 8 : (q[9] == '>') ? 9 : 10;
+    for (k = 0; k < 16 && q[k] != '>'; k++) { /* void */ }
+    for (j = 0; j < 16 && q[j] != ' '; j++) { /* void */ }
 #endif
 
-    if (k > 9) {
+    if (k < j) {
+        /* bare; "</strong>": the '>' may be the ninth or tenth byte */
+        e = (q[1] == '/');
+
+        if (k > 9 || k < 2 + e) {
+            return 0;
+        }
+
+        n = k - 1 - e;
+        v = NULL;
+        c = q + k + 1;
+
+    } else if (j < 8 && j >= 2) {
+        /* one class; the name's bytes are all before the space */
+        e = 0;
+        n = j - 1;
+        memcpy(&w, q + j, 8);
+
+        if (w != SF_TAG_KEY8(' ', 'c', 'l', 'a', 's', 's', '=', '"')) {
+            return 0;
+        }
+
+        /* most class lists are short: their end quote in one compare */
+        v = q + j + 8;
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+        gt = (end - v >= 16)
+             ? (unsigned) _mm_movemask_epi8(
+                   _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
+                                  _mm_set1_epi8('"')))
+             : 0;
+        c = (gt != 0) ? v + __builtin_ctz(gt)
+                      : memchr(v, '"', (size_t) (end - v));
+#else
+        c = memchr(v, '"', (size_t) (end - v));
+#endif
+
+        if (c == NULL || c == v || end - c < 2 || c[1] != '>') {
+            return 0;
+        }
+
+        c += 2;
+
+    } else {
         return 0;
     }
 
-    e = (q[1] == '/');
-
-    if (k < 2 + e) {
-        return 0;
-    }
-
-    n = k - 1 - e;
     word = sf_tag_word(sf_tag_name_key(q + 1 + e, n), n);
 
     /* the inline tags the enum knows come after the link's */
-    if (word == NULL || word->tag <= SF_TAG_A || word->tag == t) {
+    if (word == NULL || word->tag <= SF_TAG_A || word->tag == t
+        || (v != NULL
+            && sf_rules_select(s->rules, (sf_tag_e) word->tag, NULL, 0, v,
+                               (size_t) (c - 2 - v), NULL)
+               != SF_SELECT_NONE))
+    {
         return 0;
     }
 
@@ -1582,7 +1633,7 @@ sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
         sf_stream_text_add(s, (const unsigned char *) " ", 1);
     }
 
-    return k + 1;
+    return (size_t) (c - q);
 #else
     (void) s;
     (void) q;
@@ -1723,7 +1774,7 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             continue;
         }
 
-        /* "</span>", "<br>": nothing of the lexer either */
+        /* "</span>", "<br>", "<span class=\"x\">": nothing of the lexer */
         if ((tn = sf_stream_whole_plain(s, q, end, t)) != 0) {
             if (s->text_over) {
                 goto held_way;

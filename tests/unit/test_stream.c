@@ -2110,12 +2110,14 @@ test_whole_blocks(void **state)
 
 
 /*
- * Bare inline tags in blocks read whole ("<span>", "</strong>", "<br>",
- * sf_stream_whole_plain()) against the held way: random paragraphs and
- * divs of words and tags, known inline names and others (a link, code,
- * blocks, unknown, upper case, a '/' or a space before the '>', names of
- * one to eleven bytes), a span held by its class with spans inside, and
- * a literal a rule drops that a line break's space completes; whole as
+ * Bare inline tags and tags of one class in blocks read whole ("<span>",
+ * "</strong>", "<br>", "<span class=\"x\">", sf_stream_whole_plain())
+ * against the held way: random paragraphs and divs of words and tags,
+ * known inline names and others (a link, code, blocks, unknown, upper
+ * case, a '/' or a space before the '>', names of one to eleven bytes,
+ * classes empty, in single quotes, with a '>', a rule names or not, more
+ * attributes), a span held by its class with spans inside, and a
+ * literal a rule drops that a line break's space completes; whole as
  * byte by byte and in random chunks, cut short at each of the last
  * block's bytes (a buffer of that size), through small output windows
  * and with a text buffer the blocks overflow.
@@ -2142,8 +2144,15 @@ test_whole_plain_tags(void **state)
         "<a>", "</a>", "<code>", "</code>", "<u>", "</time>", "<BR>",
         "<br/>", "<span >", "<p>", "</div>", "<abbr>", "<bR>", "<hr>",
         "<span class=\"ad\">", "<strongest>", "</strongest>", "<>",
-        "</>", "<script>", "<selected>", "<em", "<br >", "</small >"
+        "</>", "<script>", "<selected>", "<em", "<br >", "</small >",
+        "<span class=\"x\">", "<em class=\"y z\">", "<b class=\"\">",
+        "<span class=\"x\" id=\"a\">", "<br class=\"c\">",
+        "<strong class=\"ad\">", "<span  class=\"x\">",
+        "<span class='x'>", "<SPAN class=\"x\">", "<span class=\"a>b\">",
+        "<a class=\"x\">", "<p class=\"x\">", "<span class=\"ad x\">",
+        "<button class=\"x\">", "<span class=\"x\"/>", "<time class=\"x\">"
     };
+    const size_t  ntags = sizeof(tags) / sizeof(tags[0]);
     static const char  *words[] = {
         "buy", "it", "now", "please", " ", "x", "buy it now please", "\n"
     };
@@ -2175,7 +2184,7 @@ test_whole_plain_tags(void **state)
                 seed = seed * 1103515245u + 12345u;
                 x = seed >> 8;
                 len = page_add(page, sizeof(page), len,
-                               x % 3 == 0 ? tags[(x >> 4) % 43]
+                               x % 3 == 0 ? tags[(x >> 4) % ntags]
                                           : words[(x >> 4) % 8], 1);
 
                 /* the literal, its words apart by a tag or a space */
@@ -2187,7 +2196,7 @@ test_whole_plain_tags(void **state)
                         len = page_add(page, sizeof(page), len,
                                        x % 3 == 0 ? " "
                                        : x % 3 == 1 ? tags[(x >> 4) % 2]
-                                       : tags[(x >> 4) % 43],
+                                       : tags[(x >> 4) % ntags],
                                        k < 3);
                     }
                 }
