@@ -216,6 +216,103 @@ sf_stream_whole_link(sf_stream_t *s, const unsigned char *q, size_t tn)
 }
 
 
+/*
+ * A link at q (before end) "<a href=\"...\"", its address ending at the
+ * quote h_end (sf_lexer_link_quote()), followed by
+ * a rel and a target, either or both, once each, in either order (one
+ * space before each, written in lower case, the value in double quotes),
+ * then '>': "<a href=\"...\" target=\"_blank\" rel=\"noopener\">".  The
+ * held way takes its address and rel alone (no id nor class to name it
+ * by, sf_stream_whole_tag()), set here as sf_stream_whole_inline() sets
+ * them; the lexer is not read (as with sf_stream_whole_link()).  Returns
+ * its length, the link made; 0 for any other tag, nothing changed.
+ */
+static SF_NOINLINE size_t
+sf_stream_whole_link_rel(sf_stream_t *s, const unsigned char *q,
+    const unsigned char *h_end, const unsigned char *end)
+{
+    size_t                 rel_len;
+    uint64_t               w;
+    unsigned               target;
+    sf_link_t             *l;
+    const unsigned char   *e, *v, *rel;
+
+    e = h_end;
+    rel = NULL;
+    rel_len = 0;
+    target = 0;
+
+    /* e: a value's end quote; past it a space and the next, or '>' */
+    while (e != NULL && end - e >= 2 + 8 && e[1] == ' ') {
+        memcpy(&w, e + 2, 8);
+
+        if ((w & 0xffffffffffULL) == SF_TAG_KEY8('r', 'e', 'l', '=', '"', 0,
+                                                 0, 0)
+            && rel == NULL)
+        {
+            v = e + 7;
+            e = memchr(v, '"', (size_t) (end - v));
+            rel = v;
+            rel_len = (e != NULL) ? (size_t) (e - v) : 0;
+
+        } else if (w == SF_TAG_KEY8('t', 'a', 'r', 'g', 'e', 't', '=', '"')
+                   && !target)
+        {
+            v = e + 10;
+            e = memchr(v, '"', (size_t) (end - v));
+            target = 1;
+
+        } else {
+            return 0;
+        }
+    }
+
+    if (e == NULL || end - e < 2 || e[1] != '>'
+        || (rel == NULL && !target))
+    {
+        return 0;
+    }
+
+    s->link_open = 0;
+
+    if (s->nlinks < s->opt.limits.max_links) {
+        /* a value empty: NULL, as sf_stream_links() makes it */
+        l = &s->links[s->nlinks];
+        l->href_len = (size_t) (h_end - (q + 9));
+        l->href = l->href_len ? q + 9 : NULL;
+        l->rel = rel_len ? rel : NULL;
+        l->rel_len = rel_len;
+        l->cls = NULL;
+        l->cls_len = 0;
+        sf_stream_whole_open(s, l);
+    }
+
+    return (size_t) (e + 2 - q);
+}
+
+
+/*
+ * A link at q whose address ends at the quote e (sf_lexer_link_quote()):
+ * "<a href=\"...\">" (sf_stream_whole_link()) or with a rel or a target
+ * after the address (sf_stream_whole_link_rel()).  Its length, the link
+ * made, or 0.
+ */
+static inline size_t
+sf_stream_whole_a(sf_stream_t *s, const unsigned char *q,
+    const unsigned char *e, const unsigned char *end)
+{
+    size_t  tn;
+
+    if (end - e >= 2 && e[1] == '>') {
+        tn = (size_t) (e + 2 - q);
+        sf_stream_whole_link(s, q, tn);
+        return tn;
+    }
+
+    return sf_stream_whole_link_rel(s, q, e, end);
+}
+
+
 /* The links sf_stream_whole_inline() made, at the block's end: those
  * still open end with its text. */
 static void
@@ -1697,7 +1794,7 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t                 k, tn, len;
     sf_tag_e               t;
     sf_lexer_t             lx;
-    const unsigned char   *c, *q, *end;
+    const unsigned char   *c, *q, *e, *end;
 
     t = s->lx.tag;
     k = s->lx.name_len;
@@ -1746,15 +1843,18 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
         } else {
             /* "<a href=\"...\">", the commonest link: sf_stream_whole_link() */
-            tn = sf_lexer_link_len(q, (size_t) (end - q));
+            e = sf_lexer_link_quote(q, (size_t) (end - q));
 
-            if (tn != 0) {
+            if (e != NULL) {
+                /* a link in a link: the held way's, as the lexer would
+                 * find the block's own tag */
                 if (t == SF_TAG_A) {
                     goto held_way;
                 }
 
-                sf_stream_whole_link(s, q, tn);
-                continue;
+                if ((tn = sf_stream_whole_a(s, q, e, end)) != 0) {
+                    continue;
+                }
             }
         }
 
