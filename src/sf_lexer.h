@@ -160,6 +160,52 @@ sf_lexer_quotes16(const unsigned char *p)
 #endif
 
 /*
+ * The end quote of the address of a link at p written "<a href=\"...\""
+ * (lower case, one space before the address), read in the data state
+ * within len bytes; NULL for any other tag or one that goes on past len.
+ */
+static inline const unsigned char *
+sf_lexer_link_quote(const unsigned char *p, size_t len)
+{
+    uint64_t              w;
+#if (SF_LEXER_H_SSE2)
+    unsigned              bits;
+#endif
+
+    if (len < 11) {
+        return NULL;
+    }
+
+    memcpy(&w, p, 8);
+
+    if (w != SF_TAG_KEY8('<', 'a', ' ', 'h', 'r', 'e', 'f', '=')
+        || p[8] != '"')
+    {
+        return NULL;
+    }
+
+    /*
+     * the value's end quote: most addresses are short, their 32 first
+     * bytes two compares (a call costs three times as much)
+     */
+#if (SF_LEXER_H_SSE2)
+    if (len >= 9 + 32) {
+        bits = sf_lexer_quotes16(p + 9) | sf_lexer_quotes16(p + 25) << 16;
+        return (bits != 0) ? p + 9 + __builtin_ctz(bits)
+                           : memchr(p + 9 + 32, '"', len - 9 - 32);
+    }
+
+    if (len >= 9 + 16) {
+        bits = sf_lexer_quotes16(p + 9);
+        return (bits != 0) ? p + 9 + __builtin_ctz(bits)
+                           : memchr(p + 9 + 16, '"', len - 9 - 16);
+    }
+#endif
+
+    return memchr(p + 9, '"', len - 9);
+}
+
+/*
  * The length of the commonest link at p, "<a href=\"...\">" written so (one
  * attribute, in lower case, one space before it, nothing after its
  * value), read in the data state; 0 for any other tag or one that goes
@@ -171,43 +217,9 @@ sf_lexer_quotes16(const unsigned char *p)
 static inline size_t
 sf_lexer_link_len(const unsigned char *p, size_t len)
 {
-    uint64_t              w;
     const unsigned char  *q;
-#if (SF_LEXER_H_SSE2)
-    unsigned              bits;
-#endif
 
-    if (len < 11) {
-        return 0;
-    }
-
-    memcpy(&w, p, 8);
-
-    if (w != SF_TAG_KEY8('<', 'a', ' ', 'h', 'r', 'e', 'f', '=')
-        || p[8] != '"')
-    {
-        return 0;
-    }
-
-    /*
-     * the value's end quote: most addresses are short, their 32 first
-     * bytes two compares (a call costs three times as much)
-     */
-#if (SF_LEXER_H_SSE2)
-    if (len >= 9 + 32) {
-        bits = sf_lexer_quotes16(p + 9) | sf_lexer_quotes16(p + 25) << 16;
-        q = (bits != 0) ? p + 9 + __builtin_ctz(bits)
-                        : memchr(p + 9 + 32, '"', len - 9 - 32);
-
-    } else if (len >= 9 + 16) {
-        bits = sf_lexer_quotes16(p + 9);
-        q = (bits != 0) ? p + 9 + __builtin_ctz(bits)
-                        : memchr(p + 9 + 16, '"', len - 9 - 16);
-    } else
-#endif
-    {
-        q = memchr(p + 9, '"', len - 9);
-    }
+    q = sf_lexer_link_quote(p, len);
 
     /* and the '>' right after it */
     if (q == NULL || p + len - q < 2 || q[1] != '>') {

@@ -222,6 +222,103 @@ sf_stream_whole_link(sf_stream_t *s, const unsigned char *q, size_t tn)
 }
 
 
+/*
+ * A link at q (before end) "<a href=\"...\"", its address ending at the
+ * quote h_end (sf_lexer_link_quote()), followed by
+ * a rel and a target, either or both, once each, in either order (one
+ * space before each, written in lower case, the value in double quotes),
+ * then '>': "<a href=\"...\" target=\"_blank\" rel=\"noopener\">".  The
+ * held way takes its address and rel alone (no id nor class to name it
+ * by, sf_stream_whole_tag()), set here as sf_stream_whole_inline() sets
+ * them; the lexer is not read (as with sf_stream_whole_link()).  Returns
+ * its length, the link made; 0 for any other tag, nothing changed.
+ */
+static SF_NOINLINE size_t
+sf_stream_whole_link_rel(sf_stream_t *s, const unsigned char *q,
+    const unsigned char *h_end, const unsigned char *end)
+{
+    size_t                 rel_len;
+    uint64_t               w;
+    unsigned               target;
+    sf_link_t             *l;
+    const unsigned char   *e, *v, *rel;
+
+    e = h_end;
+    rel = NULL;
+    rel_len = 0;
+    target = 0;
+
+    /* e: a value's end quote; past it a space and the next, or '>' */
+    while (e != NULL && end - e >= 2 + 8 && e[1] == ' ') {
+        memcpy(&w, e + 2, 8);
+
+        if ((w & 0xffffffffffULL) == SF_TAG_KEY8('r', 'e', 'l', '=', '"', 0,
+                                                 0, 0)
+            && rel == NULL)
+        {
+            v = e + 7;
+            e = memchr(v, '"', (size_t) (end - v));
+            rel = v;
+            rel_len = (e != NULL) ? (size_t) (e - v) : 0;
+
+        } else if (w == SF_TAG_KEY8('t', 'a', 'r', 'g', 'e', 't', '=', '"')
+                   && !target)
+        {
+            v = e + 10;
+            e = memchr(v, '"', (size_t) (end - v));
+            target = 1;
+
+        } else {
+            return 0;
+        }
+    }
+
+    if (e == NULL || end - e < 2 || e[1] != '>'
+        || (rel == NULL && !target))
+    {
+        return 0;
+    }
+
+    s->link_open = 0;
+
+    if (s->nlinks < s->opt.limits.max_links) {
+        /* a value empty: NULL, as sf_stream_links() makes it */
+        l = &s->links[s->nlinks];
+        l->href_len = (size_t) (h_end - (q + 9));
+        l->href = l->href_len ? q + 9 : NULL;
+        l->rel = rel_len ? rel : NULL;
+        l->rel_len = rel_len;
+        l->cls = NULL;
+        l->cls_len = 0;
+        sf_stream_whole_open(s, l);
+    }
+
+    return (size_t) (e + 2 - q);
+}
+
+
+/*
+ * A link at q whose address ends at the quote e (sf_lexer_link_quote()):
+ * "<a href=\"...\">" (sf_stream_whole_link()) or with a rel or a target
+ * after the address (sf_stream_whole_link_rel()).  Its length, the link
+ * made, or 0.
+ */
+static inline size_t
+sf_stream_whole_a(sf_stream_t *s, const unsigned char *q,
+    const unsigned char *e, const unsigned char *end)
+{
+    size_t  tn;
+
+    if (end - e >= 2 && e[1] == '>') {
+        tn = (size_t) (e + 2 - q);
+        sf_stream_whole_link(s, q, tn);
+        return tn;
+    }
+
+    return sf_stream_whole_link_rel(s, q, e, end);
+}
+
+
 /* The links sf_stream_whole_inline() made, at the block's end: those
  * still open end with its text. */
 static void
@@ -1565,6 +1662,132 @@ sf_stream_whole_img(sf_stream_t *s, const unsigned char *q,
 
 
 /*
+ * An inline tag at q (before end, 16 bytes readable) in a block read
+ * whole, other than a link and the block's own tag t, of the two
+ * commonest shapes: bare ("<span>", "</strong>", "<br>": a known name in
+ * lower case of up to eight bytes, '>' right after it) or with one class
+ * and nothing else ("<span class=\"byline\">": a known name of up to six
+ * bytes, " class=\"" so written, a value not empty, '>' right after it),
+ * told apart by where the first '>' and the first space are.  The held
+ * way keeps nothing of either but a line break's space, unless a rule
+ * names the tag by its class (sf_rules_select(), as sf_stream_named()
+ * asks it), and the lexer it reads the tag with is
+ * as the block's end tag leaves it before anyone looks (no attribute
+ * record is read): the tag's length, that space added, with no lexer
+ * and no attribute parsed; 0 for any other tag, nothing changed.
+ */
+static inline size_t
+sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
+    const unsigned char *end, sf_tag_e t)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    size_t                 k, j, n;
+    unsigned               e;
+    uint64_t               w;
+    const unsigned char   *v, *c;
+    const sf_tag_word_t   *word;
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    unsigned               gt, sp;
+    __m128i                x;
+#endif
+
+    if (end - q < 16) {
+        return 0;
+    }
+
+    /* k: the first '>', j: the first space, 16 if none */
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    x = _mm_loadu_si128((const __m128i *) q);
+    gt = (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('>')));
+    sp = (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+
+    /* neither shape ("<figcaption>"): no '>' in ten bytes, no space in 8 */
+    if (((gt & 0x3ff) | (sp & 0xfc)) == 0) {
+        return 0;
+    }
+
+    k = (size_t) __builtin_ctz(gt | 0x10000);
+    j = (size_t) __builtin_ctz(sp | 0x10000);
+#else
+    for (k = 0; k < 16 && q[k] != '>'; k++) { /* void */ }
+    for (j = 0; j < 16 && q[j] != ' '; j++) { /* void */ }
+#endif
+
+    if (k < j) {
+        /* bare; "</strong>": the '>' may be the ninth or tenth byte */
+        e = (q[1] == '/');
+
+        if (k > 9 || k < 2 + e) {
+            return 0;
+        }
+
+        n = k - 1 - e;
+        v = NULL;
+        c = q + k + 1;
+
+    } else if (j < 8 && j >= 2) {
+        /* one class; the name's bytes are all before the space */
+        e = 0;
+        n = j - 1;
+        memcpy(&w, q + j, 8);
+
+        if (w != SF_TAG_KEY8(' ', 'c', 'l', 'a', 's', 's', '=', '"')) {
+            return 0;
+        }
+
+        /* most class lists are short: their end quote in one compare */
+        v = q + j + 8;
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+        gt = (end - v >= 16)
+             ? (unsigned) _mm_movemask_epi8(
+                   _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
+                                  _mm_set1_epi8('"')))
+             : 0;
+        c = (gt != 0) ? v + __builtin_ctz(gt)
+                      : memchr(v, '"', (size_t) (end - v));
+#else
+        c = memchr(v, '"', (size_t) (end - v));
+#endif
+
+        if (c == NULL || c == v || end - c < 2 || c[1] != '>') {
+            return 0;
+        }
+
+        c += 2;
+
+    } else {
+        return 0;
+    }
+
+    word = sf_tag_word(sf_tag_name_key(q + 1 + e, n), n);
+
+    /* the inline tags the enum knows come after the link's */
+    if (word == NULL || word->tag <= SF_TAG_A || word->tag == t
+        || (v != NULL
+            && sf_rules_select(s->rules, (sf_tag_e) word->tag, NULL, 0, v,
+                               (size_t) (c - 2 - v), NULL)
+               != SF_SELECT_NONE))
+    {
+        return 0;
+    }
+
+    if (word->tag == SF_TAG_BR) {
+        sf_stream_text_add(s, (const unsigned char *) " ", 1);
+    }
+
+    return (size_t) (c - q);
+#else
+    (void) s;
+    (void) q;
+    (void) end;
+    (void) t;
+
+    return 0;
+#endif
+}
+
+
+/*
  * An inline tag of tn bytes at q in a block sf_stream_whole_read() reads,
  * the lexer's last: added to the block as sf_stream_take_tag() tells it
  * to sf_stream_held_tag().  An end tag has no attributes a rule may name
@@ -1616,7 +1839,7 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t                 k, tn, len;
     sf_tag_e               t;
     sf_lexer_t             lx;
-    const unsigned char   *c, *q, *end;
+    const unsigned char   *c, *q, *e, *end;
 
     t = s->lx.tag;
     k = s->lx.name_len;
@@ -1665,15 +1888,18 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
         } else {
             /* "<a href=\"...\">", the commonest link: sf_stream_whole_link() */
-            tn = sf_lexer_link_len(q, (size_t) (end - q));
+            e = sf_lexer_link_quote(q, (size_t) (end - q));
 
-            if (tn != 0) {
+            if (e != NULL) {
+                /* a link in a link: the held way's, as the lexer would
+                 * find the block's own tag */
                 if (t == SF_TAG_A) {
                     goto held_way;
                 }
 
-                sf_stream_whole_link(s, q, tn);
-                continue;
+                if ((tn = sf_stream_whole_a(s, q, e, end)) != 0) {
+                    continue;
+                }
             }
         }
 
@@ -1690,6 +1916,15 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
         /* an image without an id or a class: only its end is needed */
         if ((tn = sf_stream_whole_img(s, q, end, &first)) != 0) {
+            continue;
+        }
+
+        /* "</span>", "<br>", "<span class=\"x\">": nothing of the lexer */
+        if ((tn = sf_stream_whole_plain(s, q, end, t)) != 0) {
+            if (s->text_over) {
+                goto held_way;
+            }
+
             continue;
         }
 

@@ -2453,6 +2453,281 @@ test_whole_blocks(void **state)
 }
 
 
+/* The rules of a test of random pages of inline tags, and its seed. */
+static sf_rules_t *
+inline_rules(const char *text, const char *test, unsigned *seed)
+{
+    sf_rules_t  *r;
+
+    r = sf_test_rules(text, 0);
+    assert_non_null(r);
+    *seed = random_seed(test);
+
+    return r;
+}
+
+
+/* The options and the start of a random page of inline tags. */
+static size_t
+inline_page_head(sf_options_t *opt, char *page, size_t size)
+{
+    sf_options_init(opt);
+    opt->canonical = 0;
+
+    return page_add(page, size, 0,
+                    "<html><head><title>T</title></head><body><main>"
+                    "<article><p>first</p>\n", 1);
+}
+
+
+/*
+ * The checks of the random pages of inline tags: page i (len bytes)
+ * whole as byte by byte, one in eight in random chunks too, cut short at
+ * each of its last back bytes before the tail, through small output
+ * windows.
+ */
+static void
+check_inline_page(const sf_rules_t *r, const sf_options_t *opt,
+    const char *page, size_t len, size_t i, size_t back)
+{
+    size_t  cut, w;
+
+    check_whole_as_bytes(r, opt, page, len, 65536);
+
+    if (i % 8 == 0) {
+        sf_test_check(r, opt, page, len, NULL, 0, NULL);
+    }
+
+    /* the input's end at each of the last block's bytes */
+    for (cut = len - sizeof(PAGE_TAIL) - back; cut < len; cut++) {
+        check_whole_as_bytes(r, opt, page, cut, 65536);
+    }
+
+    for (w = 1; w < 40; w += 3) {
+        check_whole_as_bytes(r, opt, page, len, w);
+    }
+}
+
+
+/*
+ * Bare inline tags and tags of one class in blocks read whole ("<span>",
+ * "</strong>", "<br>", "<span class=\"x\">", sf_stream_whole_plain())
+ * against the held way: random paragraphs and divs of words and tags,
+ * known inline names and others (a link, code, blocks, unknown, upper
+ * case, a '/' or a space before the '>', names of one to eleven bytes,
+ * classes empty, in single quotes, with a '>', a rule names or not, more
+ * attributes), a span held by its class with spans inside, and a
+ * literal a rule drops that a line break's space completes; whole as
+ * byte by byte and in random chunks, cut short at each of the last
+ * block's bytes (a buffer of that size), through small output windows
+ * and with a text buffer the blocks overflow.
+ */
+static void
+test_whole_plain_tags(void **state)
+{
+    size_t         len, i, j, k, n;
+    unsigned       seed, x;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    char           page[32768];
+
+    static const char  text[] =
+        "rule buy\n"
+        "    scope p div span.ad\n"
+        "    contains \"buy it now please\"\n"
+        "    action drop\n"
+        "end\n";
+    static const char  *tags[] = {
+        "<br>", "</br>", "<span>", "</span>", "<strong>", "</strong>",
+        "<em>", "</em>", "<b>", "</b>", "<i>", "<small>", "</small>",
+        "<cite>", "<label>", "</button>", "<select>", "<input>", "<img>",
+        "<a>", "</a>", "<code>", "</code>", "<u>", "</time>", "<BR>",
+        "<br/>", "<span >", "<p>", "</div>", "<abbr>", "<bR>", "<hr>",
+        "<span class=\"ad\">", "<strongest>", "</strongest>", "<>",
+        "</>", "<script>", "<selected>", "<em", "<br >", "</small >",
+        "<span class=\"x\">", "<em class=\"y z\">", "<b class=\"\">",
+        "<span class=\"x\" id=\"a\">", "<br class=\"c\">",
+        "<strong class=\"ad\">", "<span  class=\"x\">",
+        "<span class='x'>", "<SPAN class=\"x\">", "<span class=\"a>b\">",
+        "<a class=\"x\">", "<p class=\"x\">", "<span class=\"ad x\">",
+        "<button class=\"x\">", "<span class=\"x\"/>", "<time class=\"x\">"
+    };
+    const size_t  ntags = sizeof(tags) / sizeof(tags[0]);
+    static const char  *words[] = {
+        "buy", "it", "now", "please", " ", "x", "buy it now please", "\n"
+    };
+    static const char  *heads[] = {
+        "<p>", "<div>", "<span class=\"ad\">", "<p class=\"c\">"
+    };
+    static const char  *closes[] = { "</p>", "</div>", "</span>", "</p>" };
+
+    (void) state;
+
+    r = inline_rules(text, "test_whole_plain_tags", &seed);
+
+    for (i = 0; i < 64; i++) {
+        len = inline_page_head(&opt, page, sizeof(page));
+
+        for (j = 0; j < 8; j++) {
+            seed = seed * 1103515245u + 12345u;
+            x = seed >> 8;
+            len = page_add(page, sizeof(page), len, heads[x % 4], 1);
+
+            for (n = (x >> 3) % 24; n > 0; n--) {
+                seed = seed * 1103515245u + 12345u;
+                x = seed >> 8;
+                len = page_add(page, sizeof(page), len,
+                               x % 3 == 0 ? tags[(x >> 4) % ntags]
+                                          : words[(x >> 4) % 8], 1);
+
+                /* the literal, its words apart by a tag or a space */
+                if (x % 7 == 0) {
+                    for (k = 0; k < 4; k++) {
+                        seed = seed * 1103515245u + 12345u;
+                        x = seed >> 8;
+                        len = page_add(page, sizeof(page), len, words[k], 1);
+                        len = page_add(page, sizeof(page), len,
+                                       x % 3 == 0 ? " "
+                                       : x % 3 == 1 ? tags[(x >> 4) % 2]
+                                       : tags[(x >> 4) % ntags],
+                                       k < 3);
+                    }
+                }
+            }
+
+            seed = seed * 1103515245u + 12345u;
+            x = seed >> 8;
+            len = page_add(page, sizeof(page), len, closes[x % 4], 1);
+            len = page_add(page, sizeof(page), len, "\n", (x >> 3) % 2);
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+        check_inline_page(r, &opt, page, len, i, 60);
+
+        opt.limits.max_text = 4 + i % 24;
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+    }
+
+    sf_rules_destroy(r);
+}
+
+
+/*
+ * Links with a rel or a target after the address, in blocks read whole
+ * (sf_stream_whole_link_rel()), against the held way: random paragraphs
+ * of words and links whose address (empty, with a '>', one a rule names)
+ * is followed by 0 to 3 attributes of those and others (empty, twice,
+ * upper case, single quotes, no quotes, two spaces, a class, an id, a
+ * title) and a '>' written otherwise or not; rules read the rel, the
+ * address, the count and text of the links, and take a source from the
+ * first; whole as byte by byte, cut short at each of the last block's
+ * bytes, through small output windows, more links than the table keeps.
+ */
+static void
+test_whole_link_attrs(void **state)
+{
+    size_t         len, i, j, k, n;
+    unsigned       seed, x;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    char           page[32768];
+
+    static const char  text[] =
+        "rule rel\n"
+        "    scope p\n"
+        "    link-rel 1 \"nofollow\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule href\n"
+        "    scope p\n"
+        "    link-href -1 \"drop.example\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule three\n"
+        "    scope p\n"
+        "    links >= 3\n"
+        "    link-text 2 \"two\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule src\n"
+        "    scope p\n"
+        "    contains \"via\"\n"
+        "    action drop-source link 1 name 2\n"
+        "end\n";
+    static const char  *hrefs[] = {
+        "<a href=\"https://a.example/x\"", "<a href=\"\"",
+        "<a href=\"https://drop.example/\"", "<a href=\"/y>z\"",
+        "<a href=\"https://b.example/a-rather-long-address/of-a-post/\"",
+        "<a HREF=\"https://a.example/\"", "<a  href=\"/x\""
+    };
+    static const char  *attrs[] = {
+        " rel=\"nofollow\"", " rel=\"noopener\"", " rel=\"\"",
+        " target=\"_blank\"", " target=\"\"", " REL=\"nofollow\"",
+        " rel='nofollow'", " title=\"t\"", " class=\"c\"", " id=\"i\"",
+        "  rel=\"nofollow\"", " rel=\"a>b\"", " rel=nofollow",
+        " rel=\"noopener NoFollow\"", " target=\"_blank\"",
+        " rel=\"nofollow\""
+    };
+    static const char  *ends[] = { ">", ">", ">", " >", "/>", ">" };
+    static const char  *words[] = {
+        "via", "one", "two", " ", "x", "</a>", "<br>", "\n"
+    };
+
+    (void) state;
+
+    r = inline_rules(text, "test_whole_link_attrs", &seed);
+
+    for (i = 0; i < 48; i++) {
+        len = inline_page_head(&opt, page, sizeof(page));
+
+        for (j = 0; j < 8; j++) {
+            len = page_add(page, sizeof(page), len, "<p>", 1);
+            seed = seed * 1103515245u + 12345u;
+
+            for (n = (seed >> 11) % 16; n > 0; n--) {
+                seed = seed * 1103515245u + 12345u;
+                x = seed >> 8;
+
+                if (x % 3 != 0) {
+                    len = page_add(page, sizeof(page), len,
+                                   words[(x >> 4) % 8], 1);
+                    continue;
+                }
+
+                len = page_add(page, sizeof(page), len,
+                               hrefs[(x >> 4) % 7], 1);
+
+                for (k = (x >> 8) % 4; k > 0; k--) {
+                    seed = seed * 1103515245u + 12345u;
+                    x = seed >> 8;
+                    len = page_add(page, sizeof(page), len,
+                                   attrs[(x >> 4) % 16], 1);
+                }
+
+                len = page_add(page, sizeof(page), len,
+                               ends[(x >> 9) % 6], 1);
+                len = page_add(page, sizeof(page), len,
+                               words[(x >> 12) % 3], 1);
+                len = page_add(page, sizeof(page), len, "</a>",
+                               (x >> 14) % 5 != 0);
+            }
+
+            len = page_add(page, sizeof(page), len, "</p>\n", 1);
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+        check_inline_page(r, &opt, page, len, i, 80);
+
+        opt.limits.max_links = 1 + i % 3;
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+    }
+
+    sf_rules_destroy(r);
+}
+
+
 /* The rules of the containers' tests: captions, divs and figures held. */
 #define CONTAINER_RULES                                                      \
     "rule buy\n"                                                             \
@@ -3344,6 +3619,8 @@ main(void)
         cmocka_unit_test(test_block_spaces),
         cmocka_unit_test(test_run_ends),
         cmocka_unit_test(test_whole_blocks),
+        cmocka_unit_test(test_whole_plain_tags),
+        cmocka_unit_test(test_whole_link_attrs),
         cmocka_unit_test(test_whole_direct),
         cmocka_unit_test(test_whole_runs),
         cmocka_unit_test(test_whole_long_runs),
