@@ -1436,7 +1436,8 @@ sf_reject_rules(const sf_rules_t *rules, sf_match_t *match,
 
 /* Whether the block (its container, when anonymous) may have a class or
  * an id that some selector that may take its tag names (rej_bloom[tag]:
- * a class and an id are looked up in the same bits). */
+ * a class and an id are looked up in the same bits; a class list shorter
+ * than any class named holds none). */
 static int
 sf_reject_attr(const sf_rules_t *rules, const sf_block_t *b, sf_tag_e tag)
 {
@@ -1454,7 +1455,7 @@ sf_reject_attr(const sf_rules_t *rules, const sf_block_t *b, sf_tag_e tag)
 
     return (a.id != NULL && a.id_len > 0
             && (bloom & sf_rules_bloom(a.id, a.id_len)) != 0)
-           || (a.cls != NULL && a.cls_len > 0
+           || (a.cls != NULL && a.cls_len >= rules->cls_min
                && sf_rules_bloom_list(bloom, a.cls, a.cls_len));
 }
 
