@@ -1435,10 +1435,13 @@ sf_reject_rules(const sf_rules_t *rules, sf_match_t *match,
 
 
 /* Whether the block (its container, when anonymous) may have a class or
- * an id that some selector names. */
+ * an id that some selector that may take its tag names (rej_bloom[tag]:
+ * a class and an id are looked up in the same bits; a class list shorter
+ * than any class named holds none). */
 static int
-sf_reject_attr(const sf_rules_t *rules, const sf_block_t *b)
+sf_reject_attr(const sf_rules_t *rules, const sf_block_t *b, sf_tag_e tag)
 {
+    uint64_t          bloom;
     sf_block_attrs_t  a;
 
     sf_block_attrs(b, &a);
@@ -1448,10 +1451,12 @@ sf_reject_attr(const sf_rules_t *rules, const sf_block_t *b)
                || (a.cls != NULL && a.cls_len > 0);
     }
 
+    bloom = rules->rej_bloom[tag];
+
     return (a.id != NULL && a.id_len > 0
-            && (rules->id_bloom & sf_rules_bloom(a.id, a.id_len)) != 0)
-           || (a.cls != NULL && a.cls_len > 0
-               && sf_rules_bloom_list(rules->cls_bloom, a.cls, a.cls_len));
+            && (bloom & sf_rules_bloom(a.id, a.id_len)) != 0)
+           || (a.cls != NULL && a.cls_len >= rules->cls_min
+               && sf_rules_bloom_list(bloom, a.cls, a.cls_len));
 }
 
 
@@ -1465,7 +1470,7 @@ sf_reject_scope(const sf_rules_t *rules, const sf_block_t *b, sf_tag_e tag,
     in = m & rules->rej_tag[tag];
     a = m & rules->rej_attr & ~in;
 
-    if (a == 0 || !sf_reject_attr(rules, b)) {
+    if (a == 0 || !sf_reject_attr(rules, b, tag)) {
         return in;
     }
 

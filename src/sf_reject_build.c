@@ -675,6 +675,53 @@ sf_reject_lo_add(sf_rules_t *rules, size_t max, uint64_t bit)
 
 
 /*
+ * The names of a rule's selectors in the blooms of the tags each may take:
+ * its own, or every one (anonymous blocks too) when it names none ("*",
+ * "anon" or a tag alone put the rule in rej_tag[] instead); and whether
+ * a name is one the bloom of class tokens would not see.
+ */
+static void
+sf_reject_names(sf_rules_t *rules, const sf_rule_t *r)
+{
+    size_t                i, s, t;
+    uint64_t              bits;
+    const sf_selector_t  *sel;
+
+    for (s = 0; s < r->nsel; s++) {
+        sel = &r->sel[s];
+
+        for (i = 0; i < sel->cls_len; i++) {
+            rules->rej_nobloom |= sel->cls[i] <= ' ';
+        }
+
+        rules->rej_nobloom |= sel->id != NULL && sel->id_len == 0;
+        rules->rej_nobloom |= sel->cls != NULL && sel->cls_len == 0;
+
+        if (sel->any || sel->anon || (sel->cls == NULL && sel->id == NULL))
+        {
+            continue;
+        }
+
+        bits = 0;
+
+        if (sel->cls != NULL && sel->cls_len > 0) {
+            bits |= sf_rules_bloom(sel->cls, sel->cls_len);
+        }
+
+        if (sel->id != NULL && sel->id_len > 0) {
+            bits |= sf_rules_bloom(sel->id, sel->id_len);
+        }
+
+        for (t = 0; t < SF_TAG_NTAGS; t++) {
+            if (sel->tag == SF_TAG_NONE || sel->tag == (sf_tag_e) t) {
+                rules->rej_bloom[t] |= bits;
+            }
+        }
+    }
+}
+
+
+/*
  * The reject's tables (sf_rules.h): per first-in-entry and link count, the
  * rules a block may leave unrejected, for a text that may hold anything,
  * for one without hazards and for one without hazards or anchors.
@@ -682,7 +729,7 @@ sf_reject_lo_add(sf_rules_t *rules, size_t max, uint64_t bit)
 int
 sf_reject_compile(sf_rules_t *rules)
 {
-    size_t          k, n, nb, nl, s, i;
+    size_t          k, n, nb, nl, i;
     unsigned        first;
     uint64_t        bit;
     sf_rule_t      *r;
@@ -731,6 +778,7 @@ sf_reject_compile(sf_rules_t *rules)
     memset(rules->rej_plain, 0, sizeof(rules->rej_plain));
     memset(rules->rej_long_plain, 0, sizeof(rules->rej_long_plain));
     memset(rules->rej_tag, 0, sizeof(rules->rej_tag));
+    memset(rules->rej_bloom, 0, sizeof(rules->rej_bloom));
     rules->rej_attr = 0;
     rules->rej_nobloom = 0;
     rules->rej_lo_n = 0;
@@ -753,17 +801,7 @@ sf_reject_compile(sf_rules_t *rules)
             rules->rej_attr |= bit;
         }
 
-        /* a name the bloom of class tokens would not see */
-        for (s = 0; s < r->nsel; s++) {
-            for (i = 0; i < r->sel[s].cls_len; i++) {
-                rules->rej_nobloom |= r->sel[s].cls[i] <= ' ';
-            }
-
-            rules->rej_nobloom |= r->sel[s].id != NULL
-                                  && r->sel[s].id_len == 0;
-            rules->rej_nobloom |= r->sel[s].cls != NULL
-                                  && r->sel[s].cls_len == 0;
-        }
+        sf_reject_names(rules, r);
 
         for (first = 0; first < 2; first++) {
             if (sf_reject_static_rule(rules, k, 0, 1, first, all, 1)) {

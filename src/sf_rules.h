@@ -404,6 +404,9 @@ struct sf_rules_s {
     uint64_t              lead_mask;        /* every anchor_leads[] */
     uint64_t              rej_tag[SF_TAG_NTAGS];
     uint64_t              rej_attr;
+    /* per tag, one bit per hash of the classes and ids of the selectors
+     * that may take a block of it (SF_TAG_NONE: an anonymous one) */
+    uint64_t              rej_bloom[SF_TAG_NTAGS];
     /* rej_lo_mask[j]: the rules that cannot fire on a text keeping more
      * than rej_lo_val[j] bytes, by increasing rej_lo_val (rej_lo_n) */
     size_t                rej_lo_val[64];

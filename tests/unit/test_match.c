@@ -2669,6 +2669,109 @@ t_rest_same(sf_match_t *slow, const sf_block_t *blk)
 
 
 /*
+ * The reject looks at a block's class and id only in the names of the
+ * selectors that may take its tag (rej_bloom[tag]): one with a tag takes
+ * only blocks of it, one without any block and the container of an
+ * anonymous one.  Random blocks of a few tags, with ids and class lists
+ * (the parent's too) of names that share bloom bits with the selectors'
+ * ("nav-next" and "comment-form", "site" and "gn"), are decided as the
+ * full way alone decides them, and each selector takes some.
+ */
+static void
+test_reject_scope_tags(void **state)
+{
+    size_t       i, j, k, w, nfired[4];
+    uint32_t     seed;
+    t_block_t   *tb;
+    sf_match_t  *slow;
+    char         cls[4][64], id[2][16];
+    sf_decision_result_t  b;
+
+    static const sf_tag_e  tags[] = {
+        SF_TAG_P, SF_TAG_DIV, SF_TAG_SPAN, SF_TAG_LI, SF_TAG_NONE
+    };
+    static const char     *names[] = {
+        "gn", "wide", "f", "nav-next", "comment-form", "site", "gnx",
+        "x", "container", "fx"
+    };
+    static const char     *ids[] = { "rule-span", "rule-div", "rule-li",
+                                     "rule-any" };
+
+    (void) state;
+
+    slow = t_slow("rule rule-span\n  scope span.comment-form \"div#f\"\n"
+                  "  contains \"three\"\n  action drop\nend\n"
+                  "rule rule-div\n  scope div.gn\n  contains \"three\"\n"
+                  "  action drop\nend\n"
+                  "rule rule-li\n  scope \"li#fx\"\n  contains \"three\"\n"
+                  "  action drop\nend\n"
+                  "rule rule-any\n  scope .wide \"#gnx\"\n"
+                  "  contains \"three\"\n  action drop\nend\n");
+    seed = 0x5c09e7a1u;
+    memset(nfired, 0, sizeof(nfired));
+
+    for (i = 0; i < 20000; i++) {
+        tb = mk_tag(tags[t_rand(&seed) % 5],
+                    t_rand(&seed) % 4 == 0 ? "one two" : "x three y");
+
+        for (k = 0; k < 4; k++) {
+            cls[k][0] = '\0';
+            w = t_rand(&seed) % 4;
+
+            for (j = 0; j < w; j++) {
+                if (j > 0) {
+                    strcat(cls[k], " ");
+                }
+
+                strcat(cls[k], names[t_rand(&seed) % 10]);
+            }
+        }
+
+        for (k = 0; k < 2; k++) {
+            snprintf(id[k], sizeof(id[k]), "%s",
+                     names[t_rand(&seed) % 10]);
+        }
+
+        if (cls[0][0] != '\0') {
+            tb->b.cls = (const unsigned char *) cls[0];
+            tb->b.cls_len = strlen(cls[0]);
+        }
+
+        if (cls[1][0] != '\0') {
+            tb->b.parent_cls = (const unsigned char *) cls[1];
+            tb->b.parent_cls_len = strlen(cls[1]);
+        }
+
+        if (t_rand(&seed) % 3 == 0) {
+            tb->b.id = (const unsigned char *) id[0];
+            tb->b.id_len = strlen(id[0]);
+        }
+
+        if (t_rand(&seed) % 3 == 0) {
+            tb->b.parent_id = (const unsigned char *) id[1];
+            tb->b.parent_id_len = strlen(id[1]);
+        }
+
+        t_same(slow, &tb->b);
+        sf_rules_decide(rules, slow, &tb->b, &b);
+
+        for (k = 0; b.rule_id != NULL && k < 4; k++) {
+            nfired[k] += strcmp(b.rule_id, ids[k]) == 0;
+        }
+
+        rm(tb);
+    }
+
+    for (k = 0; k < 4; k++) {
+        assert_true(nfired[k] > 100);
+    }
+
+    sf_match_destroy(slow, &alloc);
+    unload();
+}
+
+
+/*
  * What the stream asks of a block without class or id whose text the
  * kind's answer (sf_rules_bare()) does not keep: sf_rules_bare_keep()
  * without the block struct, then sf_rules_prejudge_bare() on from what
@@ -4165,6 +4268,7 @@ main(void)
         cmocka_unit_test(test_reject_anchor_eq),
         cmocka_unit_test(test_reject_decimal),
         cmocka_unit_test(test_reject_lengths),
+        cmocka_unit_test(test_reject_scope_tags),
         cmocka_unit_test(test_bare_keep),
         cmocka_unit_test(test_reject_small_texts),
         cmocka_unit_test(test_decide_cost),
