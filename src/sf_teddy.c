@@ -430,6 +430,8 @@ sf_teddy_from(const sf_teddy_t *t, const unsigned char *text, size_t len,
     c = sf_teddy_bytes;
     __asm__ ("" : "+r" (c));
     acc = _mm256_setzero_si256();
+    /* set by every step before a candidate reads it; clang cannot tell */
+    v = acc;
 
     if (start == 0) {
         /* the first 4 bytes */
