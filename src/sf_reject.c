@@ -1510,8 +1510,19 @@ sf_reject_lo(const sf_rules_t *rules, size_t lo)
  * sf_reject_scan() over a text, by the fused pass (sf_teddy.c) first when
  * fused is set and the pass runs: then *longhit is 1 or 0 when the pass
  * told whether a long anchor is there (as sf_reject_probe_long() would),
- * else -1.
+ * else -1; with SF_TEDDY_REFS when the pass read references, which
+ * sf_reject_refs() then adds to *seen (0: most prose, nothing to do).
  */
+static inline void
+sf_reject_refs(uint64_t *seen, int *longhit)
+{
+    if (*longhit > 1) {
+        *seen |= (uint64_t) 1 << (SF_REJECT_REF4_LEAD & 63);
+        *longhit &= 1;
+    }
+}
+
+
 static inline int
 sf_reject_look(const sf_rules_t *rules, const unsigned char *text,
     size_t len, int fused, size_t *lo, uint64_t *seen, int *longhit)
@@ -1528,8 +1539,14 @@ sf_reject_look(const sf_rules_t *rules, const unsigned char *text,
         i = sf_teddy_scan(&rules->teddy, text, len, lo, &found);
 
         if (i == len) {
+            /* with SF_TEDDY_REFS: its caller sets *seen (sf_reject_refs) */
             *longhit = found;
             return 1;
+        }
+
+        /* what the scan tells of references read: their lead byte */
+        if (found & SF_TEDDY_REFS) {
+            *seen = (uint64_t) 1 << (SF_REJECT_REF4_LEAD & 63);
         }
     }
 
@@ -1548,6 +1565,8 @@ sf_reject_text(const sf_rules_t *rules, const unsigned char *text,
         return 0;
     }
 
+    sf_reject_refs(seen, longhit);
+
     if (*longhit < 0 && rules->anchor_long.map != NULL) {
         *longhit = sf_reject_probe_long(rules, text, len);
     }
@@ -1555,6 +1574,37 @@ sf_reject_text(const sf_rules_t *rules, const unsigned char *text,
     *hit = sf_reject_probe(rules, text, len, *seen, bits);
 
     return 1;
+}
+
+
+/*
+ * More of the bytes the normalized text of a text sf_reject_scan()
+ * accepted keeps, apart from those it counts: a space followed by a byte
+ * of '!' to '~' but '&' (no entity's, whose bytes hold no space and
+ * start with '&') is in a run of white space that ends at a byte the
+ * normalized text keeps, and runs so are one space each there but the
+ * first, which may lead the text.  Only the spaces for such a run, less
+ * one: prose keeps about one byte in six so.
+ */
+static size_t
+sf_reject_gaps(const sf_rules_t *rules, const unsigned char *text,
+    size_t len)
+{
+    size_t  i, n;
+
+    if (rules->avx2 && len >= 33) {
+        n = sf_reject_avx2_gaps(text, len);
+
+    } else {
+        n = 0;
+
+        for (i = 0; i + 1 < len; i++) {
+            n += text[i] == ' ' && text[i + 1] > ' ' && text[i + 1] < 0x7f
+                 && text[i + 1] != '&';
+        }
+    }
+
+    return n > 0 ? n - 1 : 0;
 }
 
 
@@ -1580,8 +1630,8 @@ sf_reject_tables(const sf_rules_t *rules, uint64_t *mp, size_t nlc,
     unsigned first, const unsigned char *text, size_t len, size_t *lo,
     uint64_t *seen)
 {
-    int       fused, longhit;
-    uint64_t  m;
+    int       fused, held, longhit;
+    uint64_t  m, lng;
 
     m = *mp;
 
@@ -1600,12 +1650,18 @@ sf_reject_tables(const sf_rules_t *rules, uint64_t *mp, size_t nlc,
     /*
      * The fused pass when the long anchors will likely be probed: the
      * rules left for a plain text of prose (a quarter of it white space
-     * at most) need one.  Only a guess: either way tells the same.
+     * at most, or with its spaces counted, sf_reject_gaps(), a
+     * thirty-second) need one.  Only a guess: either way tells the same.
      */
-    fused = rules->teddy.on && len >= SF_TEDDY_MIN
-            && (m & rules->rej_all[nlc][first]
-                & rules->rej_long_plain[nlc][first]
-                & ~sf_reject_lo(rules, len - len / 4)) == 0;
+    held = rules->teddy.on && len >= SF_TEDDY_MIN
+           && (m & rules->rej_all[nlc][first]
+               & rules->rej_long_plain[nlc][first]
+               & ~sf_reject_lo(rules, len - len / 4)) == 0;
+    fused = held
+            || (rules->teddy.on && len >= SF_TEDDY_MIN
+                && (m & rules->rej_all[nlc][first]
+                    & rules->rej_long_plain[nlc][first]
+                    & ~sf_reject_lo(rules, len - len / 32)) == 0);
 
     if (!sf_reject_look(rules, text, len, fused, lo, seen, &longhit)) {
         return SF_REJECT_FULL;
@@ -1617,9 +1673,11 @@ sf_reject_tables(const sf_rules_t *rules, uint64_t *mp, size_t nlc,
      * many bytes as the guess took; sf_reject_lo() only grows with them,
      * so the rules left all need a long anchor, as below.
      */
-    if (longhit == 0 && fused && *lo >= len - len / 4) {
+    if (longhit == 0 && held && *lo >= len - len / 4) {
         return SF_REJECT_KEPT;
     }
+
+    sf_reject_refs(seen, &longhit);
 
     /* none whatever phrases the text has */
     m &= rules->rej_all[nlc][first];
@@ -1632,6 +1690,23 @@ sf_reject_tables(const sf_rules_t *rules, uint64_t *mp, size_t nlc,
 
     /* none that takes a text as long */
     m &= ~sf_reject_lo(rules, *lo);
+
+    lng = (*seen & rules->lead_mask) == 0 ? rules->rej_long_plain[nlc][first]
+                                          : rules->rej_long[nlc][first];
+
+    /*
+     * Rules that need no long anchor left only by their max-length (a
+     * footer's rule, on a paragraph of prose a little longer): the spaces
+     * the normalized text keeps too may leave them out, and the long
+     * anchors' probe then tells instead of the probe of all anchors.
+     */
+    if ((m & lng) != 0 && (m & lng & ~sf_reject_lo(rules, len)) == 0
+        && rules->anchor_long.map != NULL)
+    {
+        *lo += sf_reject_gaps(rules, text, len);
+        m &= ~sf_reject_lo(rules, *lo);
+    }
+
     *mp = m;
 
     if (m == 0) {
@@ -1639,9 +1714,7 @@ sf_reject_tables(const sf_rules_t *rules, uint64_t *mp, size_t nlc,
     }
 
     /* the rules left need a long anchor: none there, none fires */
-    if ((m & ((*seen & rules->lead_mask) == 0
-              ? rules->rej_long_plain[nlc][first]
-              : rules->rej_long[nlc][first])) == 0
+    if ((m & lng) == 0
         && rules->anchor_long.map != NULL
         && !(longhit >= 0 ? longhit
              : sf_reject_probe_long(rules, text, len)))

@@ -174,7 +174,68 @@ sf_avx2_plain(const unsigned char *text, size_t len, size_t i, size_t *lower,
     return i;
 }
 
+
+/* A byte that stays itself in the normalized text wherever it is not in
+ * an entity: ' ' + 1 to '~' (signed: none of 0x80 or more), not '&'. */
+#define sf_avx2_printable(v, sp, del, amp)                                    \
+    _mm256_andnot_si256(_mm256_cmpeq_epi8(v, amp),                            \
+                        _mm256_and_si256(_mm256_cmpgt_epi8(v, sp),            \
+                                         _mm256_cmpgt_epi8(del, v)))
+
+
+SF_AVX2 static size_t
+sf_avx2_gaps(const unsigned char *text, size_t len)
+{
+    size_t   i, n, steps;
+    __m256i  y, z, sp, del, amp, acc, g;
+
+    sp = _mm256_set1_epi8(' ');
+    del = _mm256_set1_epi8(0x7f);
+    amp = _mm256_set1_epi8('&');
+    acc = _mm256_setzero_si256();
+    n = 0;
+    steps = 0;
+
+    for (i = 0; i + 33 <= len; i += 32) {
+        y = _mm256_loadu_si256((const __m256i *) (text + i));
+        z = _mm256_loadu_si256((const __m256i *) (text + i + 1));
+        g = _mm256_and_si256(_mm256_cmpeq_epi8(y, sp),
+                             sf_avx2_printable(z, sp, del, amp));
+        acc = _mm256_sub_epi8(acc, g);
+
+        if (++steps == 255) {
+            n += sf_avx2_sum(acc);
+            acc = _mm256_setzero_si256();
+            steps = 0;
+        }
+    }
+
+    /* the positions from i to len - 2, in the 32 that end at len - 2 */
+    if (i + 1 < len) {
+        y = _mm256_loadu_si256((const __m256i *) (text + len - 33));
+        z = _mm256_loadu_si256((const __m256i *) (text + len - 32));
+        g = _mm256_and_si256(_mm256_cmpeq_epi8(y, sp),
+                             sf_avx2_printable(z, sp, del, amp));
+        acc = _mm256_sub_epi8(acc, _mm256_and_si256(g,
+                                       sf_avx2_tail(len - 1 - i)));
+    }
+
+    return n + sf_avx2_sum(acc);
+}
+
 #endif
+
+
+size_t
+sf_reject_avx2_gaps(const unsigned char *text, size_t len)
+{
+#if (SF_REJECT_AVX2)
+    return sf_avx2_gaps(text, len);
+#else
+    (void) text; (void) len;
+    return 0;
+#endif
+}
 
 
 size_t

@@ -33,4 +33,11 @@ size_t sf_reject_avx2_next(const sf_anchor_set_t *set,
 size_t sf_reject_avx2_plain(const unsigned char *text, size_t len,
     size_t i, size_t *lower, uint64_t *seen);
 
+/*
+ * How many i below len - 1 have text[i] a space and text[i + 1] a byte
+ * of '!' to '~' but '&' (sf_reject_gaps()).  Only with 33 bytes or more;
+ * 0 without AVX2.
+ */
+size_t sf_reject_avx2_gaps(const unsigned char *text, size_t len);
+
 #endif /* SF_REJECT_AVX2_H_INCLUDED */

@@ -2,8 +2,9 @@
  * sf_teddy.c: the raw-text reject's fused AVX2 pass over a block's text:
  * what sf_reject_scan() counts and whether sf_reject_probe_long() would
  * find a long anchor, told in one pass of 32 bytes a step for a text of
- * plain ASCII (most prose); any other text goes on the SSE2 or byte-wise
- * way from the first step that is not plain (sf_reject.c).
+ * plain ASCII (most prose), references to typographic separators
+ * ("&#8217;", sf_reject_ref4()) read through; any other text goes on the
+ * SSE2 or byte-wise way from the first step that is not so (sf_reject.c).
  *
  * The long anchors are looked for by fingerprints, in the way of Teddy
  * (Hyperscan's literal matcher): each anchor has a window of 5 of its
@@ -408,6 +409,36 @@ sf_teddy_found(const sf_teddy_t *t, const unsigned char *text, size_t len,
 
 
 /*
+ * Whether each byte that is not plain of the 32 from text + at (bits mb)
+ * is the '&' of a reference to a separator that sf_reject_ref4() takes
+ * ("&#8217;"): its other bytes are plain and counted as kept, its windows
+ * only candidates; 7 bytes a reference are taken off *lower (which the
+ * pass and the scan after it make up: a size_t wraps back) and *found
+ * gets SF_TEDDY_REFS.  Out of line: the loop leaves for it, as for a
+ * candidate.
+ */
+static SF_NOINLINE int
+sf_teddy_refs(const unsigned char *text, size_t len, size_t at, uint32_t mb,
+    size_t *lower, int *found)
+{
+    size_t  p, n;
+
+    for (n = 0; mb != 0; mb &= mb - 1, n++) {
+        p = at + (size_t) sf_ctz64(mb);
+
+        if (text[p] != '&' || len - p < 7 || !sf_reject_ref4(text + p)) {
+            return 0;
+        }
+    }
+
+    *lower -= 7 * n;
+    *found = SF_TEDDY_REFS;
+
+    return 1;
+}
+
+
+/*
  * A step of 32: the windows that start at text[i] to text[i + 31] and
  * the bytes they end with, text[i + 4] to text[i + 35], counted.  The
  * first 4 bytes are counted before, the last (1 to 31 of them) in the 32
@@ -419,7 +450,7 @@ SF_TEDDY_TARGET SF_NOINLINE static size_t
 sf_teddy_from(const sf_teddy_t *t, const unsigned char *text, size_t len,
     size_t start, size_t *lower, int *found)
 {
-    int                   hit;
+    int                   hit, refs;
     size_t                i, last;
     uint32_t              mask;
     __m256i               v, e, bad, acc, head, t0, t1, t2, t3, t4;
@@ -427,11 +458,14 @@ sf_teddy_from(const sf_teddy_t *t, const unsigned char *text, size_t len,
 
     *found = 0;
     hit = 0;
+    refs = 0;
     c = sf_teddy_bytes;
     __asm__ ("" : "+r" (c));
     acc = _mm256_setzero_si256();
-    /* set by every step before a candidate reads it; clang cannot tell */
+    /* set by every step before a candidate or a reference reads them;
+     * clang cannot tell */
     v = acc;
+    bad = acc;
 
     if (start == 0) {
         /* the first 4 bytes */
@@ -472,28 +506,38 @@ sf_teddy_from(const sf_teddy_t *t, const unsigned char *text, size_t len,
             e = sf_teddy_windows(t0, t1, t2, t3, t4, text + i, v);
 
             if (!_mm256_testz_si256(_mm256_or_si256(bad, e),
-                                    _mm256_or_si256(bad, e)))
+                                    _mm256_or_si256(bad, e))
+                && (!hit || !_mm256_testz_si256(bad, bad)))
             {
-                if (_mm256_movemask_epi8(bad) != 0) {
-                    *lower += sf_avx2_sum(acc);
-                    return i + 4;
-                }
-
-                if (!hit) {
-                    break;
-                }
+                break;
             }
 
             acc = _mm256_sub_epi8(acc, sf_teddy_kept(c, v));
         }
 
         if (i <= last) {
+            /* a byte that is not plain: a reference the pass reads
+             * through, else it stops there */
+            mask = (uint32_t) _mm256_movemask_epi8(bad);
+
+            if (mask != 0
+                && !sf_teddy_refs(text, len, i + 4, mask, lower, &refs))
+            {
+                *lower += sf_avx2_sum(acc);
+                *found = refs;
+                return i + 4;
+            }
+
             /* a candidate in the step at i: its bytes counted, the
              * counters summed, then the check */
             acc = _mm256_sub_epi8(acc, sf_teddy_kept(c, v));
             *lower += sf_avx2_sum(acc);
             acc = _mm256_setzero_si256();
-            hit = sf_teddy_found(t, text, len, i, ~(uint32_t) 0);
+
+            if (!hit && !_mm256_testz_si256(e, e)) {
+                hit = sf_teddy_found(t, text, len, i, ~(uint32_t) 0);
+            }
+
             i += 32;
             continue;
         }
@@ -516,11 +560,14 @@ sf_teddy_from(const sf_teddy_t *t, const unsigned char *text, size_t len,
 
         v = sf_teddy_load(text + len - 32);
         head = sf_avx2_tail(len - (i + 4));
+        mask = (uint32_t) _mm256_movemask_epi8(
+                   _mm256_and_si256(sf_teddy_bad(c, v), head));
 
-        if (_mm256_movemask_epi8(_mm256_and_si256(sf_teddy_bad(c, v), head))
-            != 0)
+        if (mask != 0
+            && !sf_teddy_refs(text, len, len - 32, mask, lower, &refs))
         {
             *lower += sf_avx2_sum(acc);
+            *found = refs;
             return i + 4;
         }
 
@@ -540,7 +587,7 @@ sf_teddy_from(const sf_teddy_t *t, const unsigned char *text, size_t len,
     }
 
     *lower += sf_avx2_sum(acc);
-    *found = hit;
+    *found = hit | refs;
 
     return len;
 }
@@ -610,13 +657,8 @@ sf_teddy_avx2(const sf_teddy_t *t, const unsigned char *text, size_t len,
             acc = _mm256_add_epi8(acc, sf_teddy_kept(c, v));
             i = (size_t) (q - text) - 32;
 
-            if (_mm256_movemask_epi8(bad) != 0) {
-                *lower += sf_avx2_sum(acc);
-                return i + 4;
-            }
-
             /* at the first step, sf_teddy_from() counts the first bytes
-             * itself */
+             * itself; it reads a byte that is not plain there too */
             if (i > 0) {
                 *lower += sf_avx2_sum(acc);
             }

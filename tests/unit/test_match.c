@@ -3710,6 +3710,159 @@ test_reject_lengths(void **state)
 
 
 /*
+ * A rule whose phrase has only a short anchor ("premier") and a
+ * "max-length" is left out of a longer paragraph by the bytes its
+ * normalized text keeps, white space between words too (sf_reject_gaps),
+ * and the fused pass reads references to separators ("&#8217;") through:
+ * random texts whose normalized text is 118 to 122 bytes long, with the
+ * phrase (its letters in either case, its spaces any run of white space)
+ * among words with references and entities, spaced by runs of white
+ * space and entities that fold to a space ("&nbsp;"), some led or ended
+ * by one of those, are decided as the full way decides them, and the
+ * rule fires exactly on those of 120 bytes or fewer.
+ */
+static void
+test_reject_gaps(void **state)
+{
+    char                   text[600];
+    size_t                 i, len, n, want, pl, r, k, mode;
+    uint32_t               seed;
+    t_block_t             *tb;
+    sf_match_t            *slow;
+    sf_decision_result_t   b;
+    const char            *pc, *put;
+
+    /* words and how many bytes each keeps normalized */
+    static const struct {
+        const char  *w;
+        size_t       n;
+    } words[] = {
+        { "lorem", 5 }, { "Ipsum", 5 }, { "dolor,", 6 }, { "sit.", 4 },
+        { "x", 1 }, { "0123", 4 }, { "premier", 7 }, { "EN", 2 },
+        { "(sur)", 5 }, { "don&#8217;t", 5 }, { "&#8220;q&#8221;", 3 },
+        { "&amp;", 1 }, { "a&#8211;b", 3 }, { "~", 1 }, { "O&#8217;", 2 }
+    };
+    static const char  *spaces[] = {
+        " ", " ", " ", " ", "  ", "\n", "\t", " \n ", "&nbsp;", " &nbsp; ",
+        "&#160;", " \x01 ", "\x7f"
+    };
+    static const char  *phrases[] = {
+        "en premier sur", "En Premier SUR", "en  premier\nsur",
+        "en premier&nbsp;sur", "EN PREMIER sur"
+    };
+    /* tight: each space of the normalized text one the count finds, a
+     * leading one too, all of the words' bytes counted */
+    static const char  *tight[] = { " ", "  ", " \n ", " &nbsp; " };
+
+#define T_PICK(a)  a[t_rand(&seed) % (sizeof(a) / sizeof(a[0]))]
+#define T_SPACE()  (mode ? T_PICK(spaces) : T_PICK(tight))
+#define T_PHRASE() (mode ? T_PICK(phrases) : phrases[t_rand(&seed) % 2])
+#define T_PUT(p)   do { put = (p); pl = strlen(put);                          \
+                        memcpy(text + len, put, pl); len += pl; } while (0)
+
+    (void) state;
+
+    slow = t_slow("rule short-anchor\n  scope p\n"
+                  "  contains \"en premier sur\"\n"
+                  "  max-length 120\n  action drop\nend\n"
+                  "rule long-anchor\n  scope p\n"
+                  "  contains \"originally published\"\n"
+                  "  action drop\nend\n");
+    assert_true(rules->teddy.made);
+
+    seed = 4242;
+
+    for (i = 0; i < 20000; i++) {
+        want = 118 + i % 5;
+        mode = (i / 5) % 2;
+        len = 0;
+
+        /* the AVX2 count, and the byte-wise one */
+        sf_teddy_use(rules, (int) ((i / 10) % 2));
+
+        if (t_rand(&seed) % 3 == 0) {
+            T_PUT(T_SPACE());
+        }
+
+        /* n: the bytes the normalized text has so far */
+        pc = T_PHRASE();
+        n = 14;
+
+        if (t_rand(&seed) & 1) {
+            T_PUT(pc);
+            pc = NULL;
+        } else {
+            T_PUT(words[0].w);
+            n = words[0].n;
+        }
+
+        /* words, the phrase among them (its place by chance, before
+         * what is left gets too short for it) */
+        for ( ;; ) {
+            r = want - n;
+
+            if (pc != NULL && (r < 25 || t_rand(&seed) % 4 == 0)) {
+                T_PUT(T_SPACE());
+                T_PUT(pc);
+                n += 15;
+                pc = NULL;
+                continue;
+            }
+
+            if (r < 10) {
+                break;
+            }
+
+            k = t_rand(&seed) % (mode ? sizeof(words) / sizeof(words[0])
+                                      : 9);
+            T_PUT(T_SPACE());
+            T_PUT(words[k].w);
+            n += 1 + words[k].n;
+        }
+
+        /* a last word of what is left (each byte kept), then maybe a
+         * space that ends the text */
+        r = want - n;
+
+        if (r >= 2) {
+            T_PUT(" ");
+            memset(text + len, 'z', r - 1);
+            len += r - 1;
+
+        } else if (r == 1) {
+            T_PUT(".");
+        }
+
+        if (t_rand(&seed) % 3 == 0) {
+            T_PUT(T_SPACE());
+        }
+
+        text[len] = '\0';
+
+        tb = mk(text);
+        sf_rules_decide(rules, slow, &tb->b, &b);
+
+        if ((b.rule_id != NULL) != (want <= 120)) {
+            fail_msg("%zu bytes normalized, rule %s on \"%s\"", want,
+                     b.rule_id != NULL ? b.rule_id : "-", text);
+        }
+
+        t_same(slow, &tb->b);
+        rm(tb);
+    }
+
+#undef T_PICK
+#undef T_SPACE
+#undef T_PHRASE
+#undef T_PUT
+
+    sf_teddy_use(rules, 1);
+    sf_match_destroy(slow, &alloc);
+    unload();
+}
+
+
+/*
  * A text of 4 to 31 plain ASCII bytes is kept from the tables of texts
  * without anchors, its length and a few map loads (sf_reject_small): rules
  * that need no phrase but a short text, and one that needs an anchor,
@@ -4268,6 +4421,7 @@ main(void)
         cmocka_unit_test(test_reject_anchor_eq),
         cmocka_unit_test(test_reject_decimal),
         cmocka_unit_test(test_reject_lengths),
+        cmocka_unit_test(test_reject_gaps),
         cmocka_unit_test(test_reject_scope_tags),
         cmocka_unit_test(test_bare_keep),
         cmocka_unit_test(test_reject_small_texts),
