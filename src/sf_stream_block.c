@@ -1662,6 +1662,228 @@ sf_stream_whole_img(sf_stream_t *s, const unsigned char *q,
 
 
 /*
+ * Whether the byte c may be in a name sf_stream_whole_attrs() takes:
+ * lower-case letters, digits, '-', '_' and ':' (no byte folds to another).
+ */
+static inline int
+sf_stream_attr_byte(unsigned c)
+{
+    return (c - 'a' < 26) || (c - '0' < 10) || c == '-' || c == '_'
+           || c == ':';
+}
+
+
+/*
+ * Whether the n bytes at v are an element name in lower case: a letter,
+ * then letters and digits.  One the table does not know is SF_TAG_OTHER
+ * to the lexer as it is (none of its bytes folds to another's).
+ */
+static inline int
+sf_stream_lower_name(const unsigned char *v, size_t n)
+{
+    size_t  i;
+
+    if ((unsigned) v[0] - 'a' >= 26) {
+        return 0;
+    }
+
+    for (i = 1; i < n; i++) {
+        if ((unsigned) v[i] - 'a' >= 26 && (unsigned) v[i] - '0' >= 10) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * The length of the name at v (before end) of the bytes
+ * sf_stream_attr_byte() takes: with SSE2 sixteen bytes in one look (a
+ * longer name is read on byte by byte).
+ */
+static inline size_t
+sf_stream_attr_name(const unsigned char *v, const unsigned char *end)
+{
+    size_t    n;
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    unsigned  good;
+    __m128i   x, az, dg;
+
+    if (end - v >= 16) {
+        /* a range as a signed compare: the byte moved to start at -128 */
+        x = _mm_loadu_si128((const __m128i *) v);
+        az = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char) (128 - 'a'))),
+                            _mm_set1_epi8(-128 + 26));
+        dg = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char) (128 - '0'))),
+                            _mm_set1_epi8(-128 + 10));
+        az = _mm_or_si128(az, dg);
+        az = _mm_or_si128(az, _mm_cmpeq_epi8(x, _mm_set1_epi8('-')));
+        az = _mm_or_si128(az, _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
+        az = _mm_or_si128(az, _mm_cmpeq_epi8(x, _mm_set1_epi8(':')));
+        good = (unsigned) _mm_movemask_epi8(az);
+
+        if (good != 0xffff) {
+            return (size_t) __builtin_ctz(~good);
+        }
+    }
+#endif
+
+    for (n = 0; v + n < end && sf_stream_attr_byte(v[n]); n++) {
+        /* void */
+    }
+
+    return n;
+}
+
+
+/* The first '"' at v or after it before end, or NULL: a short value's in
+ * one look with SSE2. */
+static inline const unsigned char *
+sf_stream_attr_quote(const unsigned char *v, const unsigned char *end)
+{
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    unsigned  m;
+
+    if (end - v >= 16) {
+        m = (unsigned) _mm_movemask_epi8(
+                _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
+                               _mm_set1_epi8('"')));
+
+        if (m != 0) {
+            return v + __builtin_ctz(m);
+        }
+    }
+#endif
+
+    return memchr(v, '"', (size_t) (end - v));
+}
+
+
+/*
+ * Where the value of the attribute named by the an bytes at v goes among
+ * those of a tag a block read whole keeps (id, class, href, rel: what
+ * sf_stream_whole_tag() reads of the lexer's record), or NULL.  Names are
+ * in lower case here (sf_stream_whole_attrs()).
+ */
+static inline sf_stream_val_t *
+sf_stream_whole_slot(sf_attrs_t *a, const unsigned char *v, size_t an)
+{
+    switch (an) {
+    case 2:
+        return memcmp(v, "id", 2) == 0 ? &a->id : NULL;
+    case 3:
+        return memcmp(v, "rel", 3) == 0 ? &a->rel : NULL;
+    case 4:
+        return memcmp(v, "href", 4) == 0 ? &a->href : NULL;
+    case 5:
+        return memcmp(v, "class", 5) == 0 ? &a->cls : NULL;
+    default:
+        return NULL;
+    }
+}
+
+
+/*
+ * An inline start tag at q (before end, 16 bytes readable) in a block
+ * read whole that sf_stream_whole_plain() does not take for its
+ * attributes, j its first space: a name of two to six bytes in lower case
+ * (a known inline one other than the block's own, or one the engine does
+ * not know), then attributes each one space after the last, name="value"
+ * or a bare name, in lower case, then '>' ("<time class=\"x\"
+ * datetime=\"...\" itemprop=\"y\">", "<a class=\"u\" href=\"...\"
+ * rel=\"author\">", an image with a class).  The held way keeps its id,
+ * class, href and rel alone (the first of each, as sf_stream_attrs_parse()
+ * finds them), asks the selectors of a tag with an id or a class
+ * (sf_stream_named()) and adds it to the block (sf_stream_whole_inline());
+ * so here, the lexer untouched as with sf_stream_whole_plain().  Returns
+ * the tag's length, or 0 (a bare id or class, any other shape, a tag a
+ * rule names; nothing changed).
+ */
+static SF_NOINLINE size_t
+sf_stream_whole_attrs(sf_stream_t *s, const unsigned char *q,
+    const unsigned char *end, sf_tag_e t, size_t j)
+{
+    size_t                 n;
+    sf_tag_e               tag;
+    sf_attrs_t             a;
+    sf_stream_val_t       *val;
+    const unsigned char   *c, *v;
+    const sf_tag_word_t   *word;
+
+    n = j - 1;
+    c = q + j;
+
+    if (!sf_stream_lower_name(q + 1, n)) {
+        return 0;
+    }
+
+    /* a name the table does not know, all in lower case: SF_TAG_OTHER */
+    word = sf_tag_word(sf_tag_name_key(q + 1, n), n);
+    tag = word != NULL ? (sf_tag_e) word->tag : SF_TAG_OTHER;
+
+    if ((word != NULL && word->tag < SF_TAG_A) || tag == t) {
+        return 0;
+    }
+
+    a.id.data = NULL;
+    a.id.len = 0;
+    a.cls = a.id;
+    a.href = a.id;
+    a.rel = a.id;
+
+    /* c: the space before an attribute, or the tag's '>' */
+    while (*c == ' ') {
+        v = ++c;
+        c += sf_stream_attr_name(c, end);
+
+        if (c == v || end - c < 2) {
+            return 0;
+        }
+
+        val = sf_stream_whole_slot(&a, v, (size_t) (c - v));
+
+        if (*c == '=') {
+            if (c[1] != '"') {
+                return 0;
+            }
+
+            v = c + 2;
+            c = sf_stream_attr_quote(v, end);
+
+            if (c == NULL || end - c < 2) {
+                return 0;
+            }
+
+            /* as in browsers, the first of duplicate attributes counts */
+            if (val != NULL && val->data == NULL) {
+                val->data = v;
+                val->len = (size_t) (c - v);
+            }
+
+            c++;
+
+        } else if (val != NULL) {
+            return 0;
+        }
+    }
+
+    if (*c != '>'
+        || ((a.id.data != NULL || a.cls.data != NULL)
+            && sf_rules_select(s->rules, tag, a.id.data, a.id.len,
+                               a.cls.data, a.cls.len, NULL)
+               != SF_SELECT_NONE))
+    {
+        return 0;
+    }
+
+    sf_stream_whole_inline(s, tag, 0, &a);
+
+    return (size_t) (c + 1 - q);
+}
+
+
+/*
  * An inline tag at q (before end, 16 bytes readable) in a block read
  * whole, other than a link and the block's own tag t, of the two
  * commonest shapes: bare ("<span>", "</strong>", "<br>": a known name in
@@ -1684,6 +1906,7 @@ sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
     size_t                 k, j, n;
     unsigned               e;
     uint64_t               w;
+    sf_tag_e               tag;
     const unsigned char   *v, *c;
     const sf_tag_word_t   *word;
 #if defined(__SSE2__) && !defined(SF_NO_SIMD)
@@ -1731,8 +1954,9 @@ sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
         n = j - 1;
         memcpy(&w, q + j, 8);
 
+        /* other attributes, or more: sf_stream_whole_attrs() */
         if (w != SF_TAG_KEY8(' ', 'c', 'l', 'a', 's', 's', '=', '"')) {
-            return 0;
+            return sf_stream_whole_attrs(s, q, end, t, j);
         }
 
         /* most class lists are short: their end quote in one compare */
@@ -1750,7 +1974,7 @@ sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
 #endif
 
         if (c == NULL || c == v || end - c < 2 || c[1] != '>') {
-            return 0;
+            return sf_stream_whole_attrs(s, q, end, t, j);
         }
 
         c += 2;
@@ -1761,17 +1985,28 @@ sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
 
     word = sf_tag_word(sf_tag_name_key(q + 1 + e, n), n);
 
+    /* a name the table does not know, in lower case ("</time>"): OTHER */
+    if (word != NULL) {
+        tag = (sf_tag_e) word->tag;
+
+    } else if (sf_stream_lower_name(q + 1 + e, n)) {
+        tag = SF_TAG_OTHER;
+
+    } else {
+        return 0;
+    }
+
     /* the inline tags the enum knows come after the link's */
-    if (word == NULL || word->tag <= SF_TAG_A || word->tag == t
+    if ((tag <= SF_TAG_A && tag != SF_TAG_OTHER) || tag == t
         || (v != NULL
-            && sf_rules_select(s->rules, (sf_tag_e) word->tag, NULL, 0, v,
+            && sf_rules_select(s->rules, tag, NULL, 0, v,
                                (size_t) (c - 2 - v), NULL)
                != SF_SELECT_NONE))
     {
         return 0;
     }
 
-    if (word->tag == SF_TAG_BR) {
+    if (tag == SF_TAG_BR) {
         sf_stream_text_add(s, (const unsigned char *) " ", 1);
     }
 

@@ -2728,6 +2728,175 @@ test_whole_link_attrs(void **state)
 }
 
 
+/* The next of a test's random numbers, from its seed. */
+static unsigned
+attr_rand(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+
+    return *seed >> 8;
+}
+
+
+/*
+ * One random inline tag of test_whole_attr_tags() at len in page: a name
+ * (the first six, the commonest, one time in two), 0 to 4 attributes, an
+ * end, and one time in four the literal around it, its words apart by
+ * the tag alone.
+ */
+static size_t
+attr_tag_add(char *page, size_t size, size_t len, unsigned *seed)
+{
+    size_t    k;
+    unsigned  x, lit;
+
+    static const char  *names[] = {
+        "<span", "<time", "<a", "<Span class=\"x\"", "<sPan class=\"x\"",
+        "<span class=\"x\"", "<img", "<em", "<br", "<abbr", "<strong",
+        "<code", "<p", "<div", "<h1", "<x1", "<TIME", "<Span", "<button",
+        "<figcaption", "<label", "<u", "<nav", "<i", "<b", "</span",
+        "<span-x", "<q9", "<cite"
+    };
+    static const char  *attrs[] = {
+        " class=\"x\"", " class=\"ad\"", " class=\"\"", " id=\"i\"",
+        " id=\"j\"", " id=\"\"", " href=\"https://a.example/x\"",
+        " href=\"\"", " href=\"https://drop.example/\"",
+        " rel=\"nofollow\"", " rel=\"\"", " itemprop=\"name\"",
+        " itemscope", " datetime=\"2024-02-20T06:12:44+00:00\"",
+        " title=\"a>b\"", " CLASS=\"ad\"", " class='ad'", " data-x=y",
+        " class", " id", " href", "  class=\"x\"", " xml:lang=\"en\"",
+        " aria-label=\"a label longer than sixteen bytes, and more\"",
+        " itemtype=\"https://schema.org/Person\"", " a_b=\"c\"",
+        " rel=\"nofollow\"", " class=\"ad x\"", " ID=\"i\"",
+        " data-a-rather-long-name=\"v\"", " c=\"\"", " x=\"i\""
+    };
+    static const char  *ends[] = { ">", ">", ">", " >", "/>", "" };
+
+    x = attr_rand(seed);
+    lit = (x >> 20) % 4 == 0;
+    len = page_add(page, size, len, "buy ", lit);
+    len = page_add(page, size, len,
+                   names[(x >> 4) % 2
+                         ? (x >> 5) % 6
+                         : (x >> 5) % (sizeof(names) / sizeof(names[0]))],
+                   1);
+
+    for (k = (x >> 12) % 5; k > 0; k--) {
+        len = page_add(page, size, len, attrs[(attr_rand(seed) >> 4) % 32],
+                       1);
+    }
+
+    len = page_add(page, size, len, ends[(x >> 9) % 6], 1);
+
+    return page_add(page, size, len, "it now please", lit);
+}
+
+
+/*
+ * Inline start tags with attributes in blocks read whole
+ * (sf_stream_whole_attrs(), and names the engine does not know in
+ * sf_stream_whole_plain()) against the held way: first tags a rule names
+ * by their class or id, then random paragraphs, divs and spans of words
+ * and tags, each a name (known inline ones, the block's own, a link,
+ * code, blocks, unknown, upper case, long) and 0 to 4 attributes (an id
+ * or a class a rule names or not, empty, twice, bare, in upper case, in
+ * single quotes, unquoted, two spaces, a '>' in a value, long values,
+ * names of 1 to 15 bytes and more, links' href and rel that rules read),
+ * then a '>' written otherwise or not; whole as byte by byte and in
+ * random chunks, cut short at each of the last block's bytes (a buffer
+ * of that size), through small output windows, with a text buffer the
+ * blocks overflow and more links than kept.
+ */
+static void
+test_whole_attr_tags(void **state)
+{
+    size_t         len, i, b, n;
+    unsigned       seed, x;
+    char           page[32768];
+    sf_options_t   opt;
+    sf_rules_t    *r;
+
+    /* a block with the literal, a tag named by its id or class in it */
+    static const char  text[] =
+        "rule named\n"
+        "    scope p div .ad \"#i\" span.x\n"
+        "    contains \"buy it now please\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule href\n"
+        "    scope div p\n"
+        "    link-href 1 \"drop.example\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule rel\n"
+        "    scope p\n"
+        "    link-rel -1 \"nofollow\"\n"
+        "    action drop\n"
+        "end\n";
+    static const char  *words[] = {
+        "buy", "it", "now", "please", " ", "x", "buy it now please", "\n",
+        "</a>", "</time>", "</span>", "</TIME>"
+    };
+    /* a block's start and its end tag, one after the other */
+    static const char  *blocks[] = {
+        "<p>", "</p>", "<div>", "</div>", "<span class=\"ad\">", "</span>",
+        "<p class=\"c\">", "</p>\n", "<div class=\"d\">", "</div>\n"
+    };
+    static const char  *named[] = {
+        "<span class=\"x\">", "<Span class=\"x\">", "<SPAN class=\"x\">",
+        "<span title=\"t\" class=\"x\">", "<Span class=\"x\" title=\"t\">",
+        "<span id=\"i\" title=\"t\">", "<time id=\"i\" title=\"t\">",
+        "<time class=\"ad\">", "<span class=\"y\" CLASS=\"x\">",
+        "<span class=\"y\" title=\"t\">", "<span class=\"x\" id>",
+        "<span class=\"x\" class=\"y\">", "<span id=\"i\" t=\"\" id=\"j\">",
+        "<span title=\"t\" class='x'>", "<span title=\"\" id='i' t=\"\">"
+    };
+
+    (void) state;
+
+    r = inline_rules(text, "test_whole_attr_tags", &seed);
+    len = inline_page_head(&opt, page, sizeof(page));
+
+    for (i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+        len = page_add(page, sizeof(page), len, "<p>buy it now please ", 1);
+        len = page_add(page, sizeof(page), len, named[i], 1);
+        len = page_add(page, sizeof(page), len, "w</span> x</p>\n", 1);
+    }
+
+    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+    check_inline_page(r, &opt, page, len, 0, 80);
+
+    for (i = 0; i < 64; i++) {
+        len = inline_page_head(&opt, page, sizeof(page));
+
+        /* eight blocks of up to 15 words and tags, a third of them tags */
+        for (b = 0; b < 8; b++) {
+            x = attr_rand(&seed);
+            len = page_add(page, sizeof(page), len, blocks[2 * (x % 5)], 1);
+
+            for (n = (x >> 3) % 16; n > 0; n--) {
+                x = attr_rand(&seed);
+                len = (x % 3 != 0)
+                      ? page_add(page, sizeof(page), len,
+                                 words[(x >> 4) % 12], 1)
+                      : attr_tag_add(page, sizeof(page), len, &seed);
+            }
+
+            len = page_add(page, sizeof(page), len,
+                           blocks[2 * (attr_rand(&seed) % 5) + 1], 1);
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+        opt.limits.max_links = (i % 2) ? 1 + i % 3 : opt.limits.max_links;
+        check_inline_page(r, &opt, page, len, i, 80);
+        opt.limits.max_text = 4 + i % 24;
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+    }
+
+    sf_rules_destroy(r);
+}
+
+
 /* The rules of the containers' tests: captions, divs and figures held. */
 #define CONTAINER_RULES                                                      \
     "rule buy\n"                                                             \
@@ -3620,6 +3789,7 @@ main(void)
         cmocka_unit_test(test_run_ends),
         cmocka_unit_test(test_whole_blocks),
         cmocka_unit_test(test_whole_plain_tags),
+        cmocka_unit_test(test_whole_attr_tags),
         cmocka_unit_test(test_whole_link_attrs),
         cmocka_unit_test(test_whole_direct),
         cmocka_unit_test(test_whole_runs),
