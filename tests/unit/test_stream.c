@@ -1477,6 +1477,16 @@ random_seed(const char *test)
 }
 
 
+/* The next of a test's random numbers, from its seed. */
+static unsigned
+next_random(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+
+    return *seed >> 8;
+}
+
+
 /* A random list item, mostly short and plain, now and then not. */
 static size_t
 short_run_item(char *p, const char *tag, unsigned *seed)
@@ -1489,8 +1499,7 @@ short_run_item(char *p, const char *tag, unsigned *seed)
         "\x80", "<", " < ", "\n"
     };
 
-    *seed = *seed * 1103515245u + 12345u;
-    x = *seed >> 8;
+    x = next_random(seed);
 
     n = (size_t) sprintf(p, (x % 23 == 0) ? "<%s class=\"ad\">" : "<%s>", tag);
     len = (x >> 6) % 19;
@@ -1502,8 +1511,7 @@ short_run_item(char *p, const char *tag, unsigned *seed)
     }
 
     for (i = 0; i < len; i++) {
-        *seed = *seed * 1103515245u + 12345u;
-        x = *seed >> 8;
+        x = next_random(seed);
 
         if (x % 37 == 0) {
             n += (size_t) sprintf(p + n, "%s", odd[(x >> 6) % 10]);
@@ -1513,8 +1521,7 @@ short_run_item(char *p, const char *tag, unsigned *seed)
         }
     }
 
-    *seed = *seed * 1103515245u + 12345u;
-    x = *seed >> 8;
+    x = next_random(seed);
 
     if (x % 61 == 0) {
         n += (size_t) sprintf(p + n, "</%s >", tag);
@@ -1674,8 +1681,7 @@ test_short_pairs(void **state)
                        "<article><p>first</p>", 1);
 
         for (j = 0; j < 12; j++) {
-            seed = seed * 1103515245u + 12345u;
-            x = seed >> 8;
+            x = next_random(&seed);
 
             len = page_add(page, sizeof(page), len, "<ul>", 1);
 
@@ -1766,8 +1772,7 @@ test_short_entry_first(void **state)
         len = page_add(page, sizeof(page), 0, HEAD "<ul>", 1);
 
         for (j = 0; j < 1 + i % 9; j++) {
-            seed = seed * 1103515245u + 12345u;
-            x = seed >> 8;
+            x = next_random(&seed);
             len = page_add(page, sizeof(page), len, items[x % 8], 1);
         }
 
@@ -1850,8 +1855,7 @@ test_block_spaces(void **state)
                        "<article><p>first</p>", 1);
 
         for (j = 0; j < 10 + i * 4; j++) {
-            seed = seed * 1103515245u + 12345u;
-            x = seed >> 8;
+            x = next_random(&seed);
             len = page_add(page, sizeof(page), len, spaces[x % 9], 1);
             len = page_add(page, sizeof(page), len, parts[(x >> 4) % 11], 1);
         }
@@ -1922,8 +1926,7 @@ test_run_ends(void **state)
         depth = 0;
 
         for (j = 0; j < 40; j++) {
-            seed = seed * 1103515245u + 12345u;
-            x = seed >> 8;
+            x = next_random(&seed);
 
             if (x % 4 == 0 && depth < 12) {
                 len = page_add(page, sizeof(page), len,
@@ -2133,8 +2136,7 @@ flow_turn_page(char *page, size_t size, unsigned *seed, size_t max_depth)
                    "<body><main><article><p>first</p>", 1);
 
     for (j = 0; j < 60; j++) {
-        *seed = *seed * 1103515245u + 12345u;
-        x = *seed >> 8;
+        x = next_random(seed);
 
         if (x % 5 <= 1 && depth < max_depth) {
             k = (x >> 4) % 12;
@@ -2569,13 +2571,11 @@ test_whole_plain_tags(void **state)
         len = inline_page_head(&opt, page, sizeof(page));
 
         for (j = 0; j < 8; j++) {
-            seed = seed * 1103515245u + 12345u;
-            x = seed >> 8;
+            x = next_random(&seed);
             len = page_add(page, sizeof(page), len, heads[x % 4], 1);
 
             for (n = (x >> 3) % 24; n > 0; n--) {
-                seed = seed * 1103515245u + 12345u;
-                x = seed >> 8;
+                x = next_random(&seed);
                 len = page_add(page, sizeof(page), len,
                                x % 3 == 0 ? tags[(x >> 4) % ntags]
                                           : words[(x >> 4) % 8], 1);
@@ -2583,8 +2583,7 @@ test_whole_plain_tags(void **state)
                 /* the literal, its words apart by a tag or a space */
                 if (x % 7 == 0) {
                     for (k = 0; k < 4; k++) {
-                        seed = seed * 1103515245u + 12345u;
-                        x = seed >> 8;
+                        x = next_random(&seed);
                         len = page_add(page, sizeof(page), len, words[k], 1);
                         len = page_add(page, sizeof(page), len,
                                        x % 3 == 0 ? " "
@@ -2595,8 +2594,7 @@ test_whole_plain_tags(void **state)
                 }
             }
 
-            seed = seed * 1103515245u + 12345u;
-            x = seed >> 8;
+            x = next_random(&seed);
             len = page_add(page, sizeof(page), len, closes[x % 4], 1);
             len = page_add(page, sizeof(page), len, "\n", (x >> 3) % 2);
         }
@@ -2686,8 +2684,7 @@ test_whole_link_attrs(void **state)
             seed = seed * 1103515245u + 12345u;
 
             for (n = (seed >> 11) % 16; n > 0; n--) {
-                seed = seed * 1103515245u + 12345u;
-                x = seed >> 8;
+                x = next_random(&seed);
 
                 if (x % 3 != 0) {
                     len = page_add(page, sizeof(page), len,
@@ -2699,8 +2696,7 @@ test_whole_link_attrs(void **state)
                                hrefs[(x >> 4) % 7], 1);
 
                 for (k = (x >> 8) % 4; k > 0; k--) {
-                    seed = seed * 1103515245u + 12345u;
-                    x = seed >> 8;
+                    x = next_random(&seed);
                     len = page_add(page, sizeof(page), len,
                                    attrs[(x >> 4) % 16], 1);
                 }
@@ -2725,16 +2721,6 @@ test_whole_link_attrs(void **state)
     }
 
     sf_rules_destroy(r);
-}
-
-
-/* The next of a test's random numbers, from its seed. */
-static unsigned
-attr_rand(unsigned *seed)
-{
-    *seed = *seed * 1103515245u + 12345u;
-
-    return *seed >> 8;
 }
 
 
@@ -2772,7 +2758,7 @@ attr_tag_add(char *page, size_t size, size_t len, unsigned *seed)
     };
     static const char  *ends[] = { ">", ">", ">", " >", "/>", "" };
 
-    x = attr_rand(seed);
+    x = next_random(seed);
     lit = (x >> 20) % 4 == 0;
     len = page_add(page, size, len, "buy ", lit);
     len = page_add(page, size, len,
@@ -2782,7 +2768,7 @@ attr_tag_add(char *page, size_t size, size_t len, unsigned *seed)
                    1);
 
     for (k = (x >> 12) % 5; k > 0; k--) {
-        len = page_add(page, size, len, attrs[(attr_rand(seed) >> 4) % 32],
+        len = page_add(page, size, len, attrs[(next_random(seed) >> 4) % 32],
                        1);
     }
 
@@ -2871,11 +2857,11 @@ test_whole_attr_tags(void **state)
 
         /* eight blocks of up to 15 words and tags, a third of them tags */
         for (b = 0; b < 8; b++) {
-            x = attr_rand(&seed);
+            x = next_random(&seed);
             len = page_add(page, sizeof(page), len, blocks[2 * (x % 5)], 1);
 
             for (n = (x >> 3) % 16; n > 0; n--) {
-                x = attr_rand(&seed);
+                x = next_random(&seed);
                 len = (x % 3 != 0)
                       ? page_add(page, sizeof(page), len,
                                  words[(x >> 4) % 12], 1)
@@ -2883,7 +2869,7 @@ test_whole_attr_tags(void **state)
             }
 
             len = page_add(page, sizeof(page), len,
-                           blocks[2 * (attr_rand(&seed) % 5) + 1], 1);
+                           blocks[2 * (next_random(&seed) % 5) + 1], 1);
         }
 
         len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
@@ -3104,16 +3090,14 @@ test_container_lone(void **state)
 
         /* now and then more figures than the open elements kept */
         for (j = 0; j < (i % 4 == 3 ? 70 : 6); j++) {
-            seed = seed * 1103515245u + 12345u;
-            x = seed >> 8;
+            x = next_random(&seed);
             k = x % 7;
             len = page_add(page, sizeof(page), len, heads[k], 1);
             len = page_add(page, sizeof(page), len, "<figcaption>", 1);
 
             /* mostly short and plain: the tables keep those */
             for (n = (x >> 4) % ((x >> 12) % 4 == 0 ? 90 : 24); n > 0; n--) {
-                seed = seed * 1103515245u + 12345u;
-                x = seed >> 8;
+                x = next_random(&seed);
 
                 if (x % 41 == 0) {
                     len = page_add(page, sizeof(page), len,
@@ -3125,8 +3109,7 @@ test_container_lone(void **state)
                 }
             }
 
-            seed = seed * 1103515245u + 12345u;
-            x = seed >> 8;
+            x = next_random(&seed);
             len = page_add(page, sizeof(page), len,
                            x % 17 == 0 ? "</figcaption >" : "</figcaption>",
                            1);
@@ -3599,8 +3582,7 @@ test_long_hint(void **state)
                        "<article>", 1);
 
         for (j = 0; j < 60; j++) {
-            seed = seed * 1103515245u + 12345u;
-            x = seed >> 8;
+            x = next_random(&seed);
             k = (x % 7 < 4) ? x % 7 : (x >> 3) % 7;
             n = (x >> 6) % 4 == 0 ? (x >> 8) % 48 : 10 + (x >> 8) % 14;
 
