@@ -896,6 +896,7 @@ again:
     if (n > 1 && p[1] == '<' && sf_stream_space(*p) && io->avail_out > 0
         && s->mode == SF_MODE_PASS && s->in_body && !s->in_head)
     {
+        sf_stream_check_order(s, 1);
         *io->next_out++ = *p;
         io->avail_out--;
         s->stats.bytes_out++;
