@@ -21,8 +21,9 @@ BUILD     := build
 WARN      := -Wall -Wextra -Werror -Wpointer-arith -Wshadow -Wstrict-prototypes
 CFLAGS    ?= -O2 -g
 OPT        = $(CFLAGS)
+# SF_QUEUE_CHECK: the output's order checked at each write (sf_stream.h)
 SAN       := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
-             -fno-sanitize-recover=all
+             -fno-sanitize-recover=all -DSF_QUEUE_CHECK
 # large-file interfaces: 32-bit readdir() fails with EOVERFLOW on 64-bit
 # directory cookies (armhf under qemu-user on ext4) without them
 CFLAGS_ENGINE := -std=c99 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
@@ -261,6 +262,7 @@ $(BUILD)/fuzz_stream: tests/fuzz/fuzz_stream.c $(ENGINE_SRC) $(ENGINE_HDR)
 	@mkdir -p $(@D)
 	clang -std=c99 -D_DEFAULT_SOURCE -g -O1 \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -DSF_QUEUE_CHECK \
 	    -Isrc -o $@ \
 	    tests/fuzz/fuzz_stream.c $(ENGINE_SRC) $(LIBS)
 
@@ -295,6 +297,7 @@ $(BUILD)/fuzz_feed: tests/fuzz/fuzz_feed.c $(ENGINE_SRC) $(ENGINE_HDR)
 	@mkdir -p $(@D)
 	clang -std=c99 -D_DEFAULT_SOURCE -g -O1 \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -DSF_QUEUE_CHECK \
 	    -Isrc -o $@ \
 	    tests/fuzz/fuzz_feed.c $(ENGINE_SRC) $(LIBS)
 

@@ -14,6 +14,9 @@
 
 #include <stddef.h>
 #include <string.h>
+#ifdef SF_QUEUE_CHECK
+#include <stdlib.h>
+#endif
 
 #include "sf_block.h"
 #include "sf_explain.h"
@@ -406,11 +409,31 @@ void sf_stream_queue_token(sf_stream_t *s);
 int sf_stream_drain(sf_stream_t *s, sf_io_t *io);
 
 
+/*
+ * SF_QUEUE_CHECK (the ASan and fuzz builds): no byte goes straight to the
+ * output window while bytes wait in the queue.  The fast paths check the
+ * window's room, not the queue, as bytes wait only while the window is
+ * full (sf_stream_queue_wait() checks that side); this tells at once
+ * when a path breaks either.
+ */
+#ifdef SF_QUEUE_CHECK
+#define sf_stream_check_order(s, n)                                          \
+    do {                                                                     \
+        if ((n) > 0 && (s)->q_n > 0) {                                       \
+            abort();                                                         \
+        }                                                                    \
+    } while (0)
+#else
+#define sf_stream_check_order(s, n)
+#endif
+
+
 /* n bytes into the caller's output window, which has the room. */
 static inline void
 sf_stream_out(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n)
 {
+    sf_stream_check_order(s, n);
     memcpy(io->next_out, p, n);
     io->next_out += n;
     io->avail_out -= n;
@@ -438,6 +461,8 @@ static inline void
 sf_stream_out_fixed(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t w)
 {
+    sf_stream_check_order(s, n);
+
     if (n <= w && io->avail_in >= w && io->avail_out >= w) {
         memcpy(io->next_out, p, w);
         io->next_out += n;

@@ -5,6 +5,7 @@
  * and the feed loop drains them before it looks at more input.
  */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "sf_stream.h"
@@ -45,6 +46,13 @@ sf_stream_queue_wait(sf_stream_t *s, const unsigned char *p, size_t len)
         p += n;
         len -= n;
     }
+
+#ifdef SF_QUEUE_CHECK
+    /* bytes wait only behind a full window: the fast paths rely on it */
+    if (s->io != NULL && s->io->avail_out > 0) {
+        abort();
+    }
+#endif
 
     i = (s->q_head + s->q_n) % SF_QUEUE_MAX;
     seg = &s->queue[i];

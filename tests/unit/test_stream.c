@@ -3179,6 +3179,123 @@ test_container_credit(void **state)
 
 
 /*
+ * The end tag right after a run of short blocks, or after a container's
+ * first block, is read in the same turn (sf_stream_fast_tag()) and sent
+ * from the input only when the window has the room, the queue not
+ * checked: bytes wait only while the window is full.  A credit longer
+ * than the footer it replaces ('&' in its URL written "&amp;") is decided
+ * from the input when the window takes the footer, and the part the
+ * window does not take is queued: the queue holds bytes, the hold-back
+ * none, when the end tag is read.  Some of the windows from 1 to 400
+ * bytes end there (sf_test_check()'s windows do not); through each, the
+ * end tag must come after the whole credit.
+ */
+static void
+check_queued_end(const sf_rules_t *r, const sf_options_t *opt,
+    const char *in, const char *expected, unsigned *seed)
+{
+    size_t          len, w;
+    sf_test_out_t   out;
+
+    len = strlen(in);
+
+    sf_test_check(r, opt, in, len, expected, strlen(expected), NULL);
+
+    for (w = 1; w <= 400; w++) {
+        sf_test_run(r, opt, (const unsigned char *) in, len,
+                    w % 2 ? 0 : (size_t) -1, seed, w, &out);
+
+        if (out.rc != SF_OK || out.len != strlen(expected)
+            || memcmp(out.data, expected, out.len) != 0)
+        {
+            fprintf(stderr, "window %zu:\n%.*s\n", w, (int) out.len,
+                    (const char *) out.data);
+            fail_msg("the output differs through a window of %zu bytes", w);
+        }
+
+        assert_int_equal(out.stats.credits, 1);
+        sf_test_out_free(&out);
+    }
+}
+
+
+static void
+test_run_end_queued(void **state)
+{
+    unsigned       seed;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+
+    static const char  text[] =
+        "rule footer\n"
+        "    scope p li div anon\n"
+        "    contains \"first appeared on\"\n"
+        "    links >= 2\n"
+        "    action drop-source link 1 name 2\n"
+        "end\n"
+        "rule buy\n"
+        "    scope p li div\n"
+        "    contains \"buy now\"\n"
+        "    action drop\n"
+        "end\n";
+
+#define HEAD                                                                 \
+    "<html><head><title>T</title></head><body><main><article>"             \
+    "<p>The first paragraph of the entry, long enough to be prose.</p>\n"
+#define URL                                                                  \
+    "https://src.example/s?a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9"
+#define URL_ATTR                                                             \
+    "https://src.example/s?a=1&amp;b=2&amp;c=3&amp;d=4&amp;e=5&amp;f=6"    \
+    "&amp;g=7&amp;h=8&amp;i=9"
+#define FOOT(t)                                                              \
+    "<" t ">The post <a href=\"" URL "\">S</a> first appeared on "          \
+    "<a href=\"https://src.example/\">Src</a>.</" t ">"
+#define LISTS                                                                \
+    "\n<p>buy now</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n"          \
+    "<ol><li>x</li><li>y</li></ol>\n<div><p>z</p></div>\n"
+#define LISTS_OUT                                                            \
+    "\n\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n"                        \
+    "<ol><li>x</li><li>y</li></ol>\n<div><p>z</p></div>\n"
+
+    (void) state;
+
+    r = sf_test_rules(text, 0);
+    assert_non_null(r);
+    sf_options_init(&opt);
+    opt.canonical = 0;
+    seed = random_seed("test_run_end_queued");
+
+    /* a held div opened as a container at its footer: "</div>" after it */
+    check_queued_end(r, &opt,
+                     HEAD "<div>" FOOT("p") "</div>" LISTS PAGE_TAIL,
+                     HEAD "<div>" CREDIT(URL_ATTR, "Src") "</div>" LISTS_OUT
+                     PAGE_TAIL, &seed);
+
+    /* a list opened by the fused loop, its one item the footer: "</ul>" */
+    check_queued_end(r, &opt,
+                     HEAD "<ul>" FOOT("li") "</ul>" LISTS PAGE_TAIL,
+                     HEAD "<ul>" CREDIT(URL_ATTR, "Src") "</ul>" LISTS_OUT
+                     PAGE_TAIL, &seed);
+
+    /* a run of items, the footer its last: "</ul>" after the run */
+    check_queued_end(r, &opt,
+                     HEAD "<ul><li>a</li><li>b</li>" FOOT("li") "</ul>" LISTS
+                     PAGE_TAIL,
+                     HEAD "<ul><li>a</li><li>b</li>" CREDIT(URL_ATTR, "Src")
+                     "</ul>" LISTS_OUT PAGE_TAIL, &seed);
+
+#undef HEAD
+#undef URL
+#undef URL_ATTR
+#undef FOOT
+#undef LISTS
+#undef LISTS_OUT
+
+    sf_rules_destroy(r);
+}
+
+
+/*
  * The page through a stream with the file's rules and opt, as a caller
  * that reuses its buffers feeds it:
  * each chunk (chunk bytes; 0: whole, -1: random up to 400) in a buffer of
@@ -3781,6 +3898,7 @@ main(void)
         cmocka_unit_test(test_container_first_block),
         cmocka_unit_test(test_container_lone),
         cmocka_unit_test(test_container_credit),
+        cmocka_unit_test(test_run_end_queued),
         cmocka_unit_test(test_flow_tags),
         cmocka_unit_test(test_flow_turn),
         cmocka_unit_test(test_attr_blocks),
