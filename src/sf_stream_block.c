@@ -129,6 +129,20 @@ sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
 }
 
 
+/* A line break's space to the block's text: sf_stream_text_add() of one
+ * byte, a store rather than a copy of a length the compiler cannot see. */
+static inline void
+sf_stream_text_space(sf_stream_t *s)
+{
+    if (s->text_len < s->text_cap) {
+        s->text[s->text_len++] = ' ';
+
+    } else {
+        s->text_over = 1;
+    }
+}
+
+
 /* The link l, just set, opened where the block's text is now: the last
  * of the block's links (sf_stream_whole_inline()). */
 static inline void
@@ -159,7 +173,7 @@ sf_stream_whole_inline(sf_stream_t *s, sf_tag_e t, unsigned end,
 
     if (t != SF_TAG_A) {
         if (t == SF_TAG_BR || t == SF_TAG_HR) {
-            sf_stream_text_add(s, (const unsigned char *) " ", 1);
+            sf_stream_text_space(s);
         }
 
         return;
@@ -2045,7 +2059,7 @@ taken:
 
     /* a line break, bare or of a class ("<br class=\"c\">"): a space */
     if (tag == SF_TAG_BR) {
-        sf_stream_text_add(s, (const unsigned char *) " ", 1);
+        sf_stream_text_space(s);
     }
 
     return (size_t) (c - q);

@@ -2852,6 +2852,12 @@ test_whole_attr_tags(void **state)
     len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
     check_inline_page(r, &opt, page, len, 0, 80);
 
+    /* a text buffer a line break's space fills or overflows */
+    for (i = 1; i < 24; i++) {
+        opt.limits.max_text = i;
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+    }
+
     for (i = 0; i < 64; i++) {
         len = inline_page_head(&opt, page, sizeof(page));
 
@@ -2893,7 +2899,8 @@ test_whole_attr_tags(void **state)
  * tag as it was, its id and class (the second or third attribute) a rule
  * names the block by (and a span's class in upper case, which the
  * names' quick look in sf_stream_attr_name() leaves to the whole one).
- * Links of one class alone or more attributes go to
+ * A text buffer the line breaks' spaces fill, then overflow.  Links of
+ * one class alone or more attributes go to
  * the lexer's way or sf_stream_whole_attrs() (sf_stream_whole_plain()
  * tells them by their name first), which rules count.  Whole as byte by
  * byte and in random chunks, cut short, through small output windows.
@@ -2954,7 +2961,11 @@ test_whole_lexer_kept(void **state)
         "<div title=\"x\" id=\"k\"><img src=\"/i.png\" alt=\"an image of "
         "a size\">buy it now please<span class='x'>y</span></div>\n",
         "<p>x <span title=\"t\" CLASS=\"ad\">buy</span> y <span "
-        "itemprop=\"a\" Class=\"ad\">z</span></p>\n"
+        "itemprop=\"a\" Class=\"ad\">z</span></p>\n",
+        "<p>a<br>b<br>c<br class=\"z\">d<br>e<br><br><br>f<br>g<br>h"
+        "<br>i</p>\n",
+        "<p class=\"c\">buy it now please<br></p>\n<p>a<br></p>\n"
+        "<p>ab<br class=\"z\"></p>\n<p>abc<br><br></p>\n"
     };
 
     (void) state;
@@ -2970,6 +2981,12 @@ test_whole_lexer_kept(void **state)
 
     len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
     check_inline_page(r, &opt, page, len, 0, 80);
+
+    /* a text buffer a line break's space fills or overflows */
+    for (i = 1; i < 24; i++) {
+        opt.limits.max_text = i;
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+    }
 
     for (i = 0; i < 64; i++) {
         len = inline_page_head(&opt, page, sizeof(page));
