@@ -129,6 +129,20 @@ sf_stream_held_inline(sf_stream_t *s, sf_tag_t *tag, sf_attrs_t *a,
 }
 
 
+/* A line break's space to the block's text: sf_stream_text_add() of one
+ * byte, a store rather than a copy of a length the compiler cannot see. */
+static inline void
+sf_stream_text_space(sf_stream_t *s)
+{
+    if (s->text_len < s->text_cap) {
+        s->text[s->text_len++] = ' ';
+
+    } else {
+        s->text_over = 1;
+    }
+}
+
+
 /* The link l, just set, opened where the block's text is now: the last
  * of the block's links (sf_stream_whole_inline()). */
 static inline void
@@ -159,7 +173,7 @@ sf_stream_whole_inline(sf_stream_t *s, sf_tag_e t, unsigned end,
 
     if (t != SF_TAG_A) {
         if (t == SF_TAG_BR || t == SF_TAG_HR) {
-            sf_stream_text_add(s, (const unsigned char *) " ", 1);
+            sf_stream_text_space(s);
         }
 
         return;
@@ -222,6 +236,29 @@ sf_stream_whole_link(sf_stream_t *s, const unsigned char *q, size_t tn)
 }
 
 
+/* The first '"' at v or after it before end, or NULL: a short value's in
+ * one look with SSE2. */
+static inline const unsigned char *
+sf_stream_attr_quote(const unsigned char *v, const unsigned char *end)
+{
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    unsigned  m;
+
+    if (end - v >= 16) {
+        m = (unsigned) _mm_movemask_epi8(
+                _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
+                               _mm_set1_epi8('"')));
+
+        if (m != 0) {
+            return v + __builtin_ctz(m);
+        }
+    }
+#endif
+
+    return memchr(v, '"', (size_t) (end - v));
+}
+
+
 /*
  * A link at q (before end) "<a href=\"...\"", its address ending at the
  * quote h_end (sf_lexer_link_quote()), followed by
@@ -257,7 +294,7 @@ sf_stream_whole_link_rel(sf_stream_t *s, const unsigned char *q,
             && rel == NULL)
         {
             v = e + 7;
-            e = memchr(v, '"', (size_t) (end - v));
+            e = sf_stream_attr_quote(v, end);
             rel = v;
             rel_len = (e != NULL) ? (size_t) (e - v) : 0;
 
@@ -265,7 +302,7 @@ sf_stream_whole_link_rel(sf_stream_t *s, const unsigned char *q,
                    && !target)
         {
             v = e + 10;
-            e = memchr(v, '"', (size_t) (end - v));
+            e = sf_stream_attr_quote(v, end);
             target = 1;
 
         } else {
@@ -1635,8 +1672,38 @@ sf_stream_end_tag(const unsigned char *q, const unsigned char *end)
 }
 
 
+/* Whether the tag at q (before end) may be sf_stream_whole_img()'s. */
+static inline int
+sf_stream_is_img(const unsigned char *q, const unsigned char *end)
+{
+    return end - q >= 37 && memcmp(q, "<img ", 5) == 0;
+}
+
+
 /*
- * A short image at q (before end) in a block read whole, without an id or
+ * The lexer as the block's start tag left it, kept in lx before a reader
+ * of the lexer changes it, unless saved already: its attribute record
+ * only when the start tag has one (attrs; sf_stream_whole_read()'s
+ * held_way puts it back).  Returns 1: saved.
+ */
+static inline int
+sf_stream_whole_save(sf_stream_t *s, sf_lexer_t *lx, int saved,
+    int attrs)
+{
+    if (!saved) {
+        memcpy(lx, &s->lx, offsetof(sf_lexer_t, attrs));
+
+        if (attrs) {
+            lx->attrs = s->lx.attrs;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * A short image at q (sf_stream_is_img()) in a block read whole, without an id or
  * a class (sf_lexer_tag_img()): its length, the lexer past it, or 0.  A
  * tag right after it (a figure's caption) is the next '<', *first: no
  * text run to read there.
@@ -1646,10 +1713,6 @@ sf_stream_whole_img(sf_stream_t *s, const unsigned char *q,
     const unsigned char *end, const unsigned char **first)
 {
     size_t  tn;
-
-    if (end - q < 37 || memcmp(q, "<img ", 5) != 0) {
-        return 0;
-    }
 
     tn = sf_lexer_tag_img(&s->lx, q, (size_t) (end - q));
 
@@ -1715,6 +1778,16 @@ sf_stream_attr_name(const unsigned char *v, const unsigned char *end)
         x = _mm_loadu_si128((const __m128i *) v);
         az = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char) (128 - 'a'))),
                             _mm_set1_epi8(-128 + 26));
+
+        /* most names are letters alone, then '=' (or ' ', '>'): told by
+         * the first byte not a letter, no other byte range looked at */
+        good = (unsigned) _mm_movemask_epi8(az);
+        n = (size_t) __builtin_ctz(~good);
+
+        if (n < 16 && (v[n] == '=' || v[n] == ' ' || v[n] == '>')) {
+            return n;
+        }
+
         dg = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char) (128 - '0'))),
                             _mm_set1_epi8(-128 + 10));
         az = _mm_or_si128(az, dg);
@@ -1734,29 +1807,6 @@ sf_stream_attr_name(const unsigned char *v, const unsigned char *end)
     }
 
     return n;
-}
-
-
-/* The first '"' at v or after it before end, or NULL: a short value's in
- * one look with SSE2. */
-static inline const unsigned char *
-sf_stream_attr_quote(const unsigned char *v, const unsigned char *end)
-{
-#if defined(__SSE2__) && !defined(SF_NO_SIMD)
-    unsigned  m;
-
-    if (end - v >= 16) {
-        m = (unsigned) _mm_movemask_epi8(
-                _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
-                               _mm_set1_epi8('"')));
-
-        if (m != 0) {
-            return v + __builtin_ctz(m);
-        }
-    }
-#endif
-
-    return memchr(v, '"', (size_t) (end - v));
 }
 
 
@@ -1789,7 +1839,7 @@ sf_stream_whole_slot(sf_attrs_t *a, const unsigned char *v, size_t an)
  * read whole that sf_stream_whole_plain() does not take for its
  * attributes, j its first space: a name of two to six bytes in lower case
  * (a known inline one other than the block's own, or one the engine does
- * not know), then attributes each one space after the last, name="value"
+ * not know: tag, as sf_stream_whole_plain() found it), then attributes each one space after the last, name="value"
  * or a bare name, in lower case, then '>' ("<time class=\"x\"
  * datetime=\"...\" itemprop=\"y\">", "<a class=\"u\" href=\"...\"
  * rel=\"author\">", an image with a class).  The held way keeps its id,
@@ -1802,29 +1852,13 @@ sf_stream_whole_slot(sf_attrs_t *a, const unsigned char *v, size_t an)
  */
 static SF_NOINLINE size_t
 sf_stream_whole_attrs(sf_stream_t *s, const unsigned char *q,
-    const unsigned char *end, sf_tag_e t, size_t j)
+    const unsigned char *end, sf_tag_e tag, size_t j)
 {
-    size_t                 n;
-    sf_tag_e               tag;
     sf_attrs_t             a;
     sf_stream_val_t       *val;
     const unsigned char   *c, *v;
-    const sf_tag_word_t   *word;
 
-    n = j - 1;
     c = q + j;
-
-    if (!sf_stream_lower_name(q + 1, n)) {
-        return 0;
-    }
-
-    /* a name the table does not know, all in lower case: SF_TAG_OTHER */
-    word = sf_tag_word(sf_tag_name_key(q + 1, n), n);
-    tag = word != NULL ? (sf_tag_e) word->tag : SF_TAG_OTHER;
-
-    if ((word != NULL && word->tag < SF_TAG_A) || tag == t) {
-        return 0;
-    }
 
     a.id.data = NULL;
     a.id.len = 0;
@@ -1945,39 +1979,11 @@ sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
         }
 
         n = k - 1 - e;
-        v = NULL;
-        c = q + k + 1;
 
     } else if (j < 8 && j >= 2) {
-        /* one class; the name's bytes are all before the space */
+        /* attributes; the name's bytes are all before the space */
         e = 0;
         n = j - 1;
-        memcpy(&w, q + j, 8);
-
-        /* other attributes, or more: sf_stream_whole_attrs() */
-        if (w != SF_TAG_KEY8(' ', 'c', 'l', 'a', 's', 's', '=', '"')) {
-            return sf_stream_whole_attrs(s, q, end, t, j);
-        }
-
-        /* most class lists are short: their end quote in one compare */
-        v = q + j + 8;
-#if defined(__SSE2__) && !defined(SF_NO_SIMD)
-        gt = (end - v >= 16)
-             ? (unsigned) _mm_movemask_epi8(
-                   _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
-                                  _mm_set1_epi8('"')))
-             : 0;
-        c = (gt != 0) ? v + __builtin_ctz(gt)
-                      : memchr(v, '"', (size_t) (end - v));
-#else
-        c = memchr(v, '"', (size_t) (end - v));
-#endif
-
-        if (c == NULL || c == v || end - c < 2 || c[1] != '>') {
-            return sf_stream_whole_attrs(s, q, end, t, j);
-        }
-
-        c += 2;
 
     } else {
         return 0;
@@ -1996,18 +2002,64 @@ sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
         return 0;
     }
 
-    /* the inline tags the enum knows come after the link's */
-    if ((tag <= SF_TAG_A && tag != SF_TAG_OTHER) || tag == t
-        || (v != NULL
-            && sf_rules_select(s->rules, tag, NULL, 0, v,
-                               (size_t) (c - 2 - v), NULL)
-               != SF_SELECT_NONE))
+    /*
+     * the inline tags the enum knows come after the link's: a block's
+     * tag ("<div class=\"x\">", a container's first block) or the
+     * block's own is told at once, before its attributes are looked at
+     */
+    if ((tag < SF_TAG_A && tag != SF_TAG_OTHER) || tag == t) {
+        return 0;
+    }
+
+    if (k < j) {
+        if (tag == SF_TAG_A) {
+            return 0;
+        }
+
+        c = q + k + 1;
+        goto taken;
+    }
+
+    memcpy(&w, q + j, 8);
+
+    /* other attributes, or more: sf_stream_whole_attrs() */
+    if (w != SF_TAG_KEY8(' ', 'c', 'l', 'a', 's', 's', '=', '"')) {
+        return sf_stream_whole_attrs(s, q, end, tag, j);
+    }
+
+    /* most class lists are short: their end quote in one compare */
+    v = q + j + 8;
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+    gt = (end - v >= 16)
+         ? (unsigned) _mm_movemask_epi8(
+               _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
+                              _mm_set1_epi8('"')))
+         : 0;
+    c = (gt != 0) ? v + __builtin_ctz(gt)
+                  : memchr(v, '"', (size_t) (end - v));
+#else
+    c = memchr(v, '"', (size_t) (end - v));
+#endif
+
+    if (c == NULL || c == v || end - c < 2 || c[1] != '>') {
+        return sf_stream_whole_attrs(s, q, end, tag, j);
+    }
+
+    /* one class and nothing else: a link's is the lexer's way */
+    if (tag == SF_TAG_A
+        || sf_rules_select(s->rules, tag, NULL, 0, v, (size_t) (c - v), NULL)
+           != SF_SELECT_NONE)
     {
         return 0;
     }
 
+    c += 2;
+
+taken:
+
+    /* a line break, bare or of a class ("<br class=\"c\">"): a space */
     if (tag == SF_TAG_BR) {
-        sf_stream_text_add(s, (const unsigned char *) " ", 1);
+        sf_stream_text_space(s);
     }
 
     return (size_t) (c - q);
@@ -2138,20 +2190,13 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             }
         }
 
-        /* the attribute record only when the start tag has one (see below) */
-        if (!saved) {
-            memcpy(&lx, &s->lx, offsetof(sf_lexer_t, attrs));
-
-            if (m > k + 2) {
-                lx.attrs = s->lx.attrs;
-            }
-
-            saved = 1;
-        }
-
         /* an image without an id or a class: only its end is needed */
-        if ((tn = sf_stream_whole_img(s, q, end, &first)) != 0) {
-            continue;
+        if (sf_stream_is_img(q, end)) {
+            saved = sf_stream_whole_save(s, &lx, saved, m > k + 2);
+
+            if ((tn = sf_stream_whole_img(s, q, end, &first)) != 0) {
+                continue;
+            }
         }
 
         /* "</span>", "<br>", "<span class=\"x\">": nothing of the lexer */
@@ -2163,6 +2208,8 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
             continue;
         }
 
+        /* only the lexer's readers change it: kept before the first */
+        saved = sf_stream_whole_save(s, &lx, saved, m > k + 2);
         tn = sf_stream_read_tag(s, q, (size_t) (end - q));
 
         if (tn == 0 || !sf_lexer_in_text(&s->lx) || s->lx.inert

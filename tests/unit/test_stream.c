@@ -2852,6 +2852,12 @@ test_whole_attr_tags(void **state)
     len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
     check_inline_page(r, &opt, page, len, 0, 80);
 
+    /* a text buffer a line break's space fills or overflows */
+    for (i = 1; i < 24; i++) {
+        opt.limits.max_text = i;
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+    }
+
     for (i = 0; i < 64; i++) {
         len = inline_page_head(&opt, page, sizeof(page));
 
@@ -2877,6 +2883,135 @@ test_whole_attr_tags(void **state)
         check_inline_page(r, &opt, page, len, i, 80);
         opt.limits.max_text = 4 + i % 24;
         check_whole_as_bytes(r, &opt, page, len, 65536);
+    }
+
+    sf_rules_destroy(r);
+}
+
+
+/*
+ * Blocks read whole whose inline tags go first to the readers that leave
+ * the lexer alone (a line break, a span's end, one class, a link, an
+ * image) and then to one the lexer reads (sf_stream_whole_save(): the
+ * lexer kept only there, its attribute record with the spans the start
+ * tag has): code, a class in single quotes, an unquoted value, an id a
+ * rule names, a block's start; the held way must then find the start
+ * tag as it was, its id and class (the second or third attribute) a rule
+ * names the block by (and a span's class in upper case, which the
+ * names' quick look in sf_stream_attr_name() leaves to the whole one).
+ * A text buffer the line breaks' spaces fill, then overflow.  Links of
+ * one class alone or more attributes go to
+ * the lexer's way or sf_stream_whole_attrs() (sf_stream_whole_plain()
+ * tells them by their name first), which rules count.  Whole as byte by
+ * byte and in random chunks, cut short, through small output windows.
+ */
+static void
+test_whole_lexer_kept(void **state)
+{
+    size_t         len, i, b, n;
+    unsigned       seed, x;
+    char           page[32768];
+    sf_options_t   opt;
+    sf_rules_t    *r;
+
+    static const char  text[] =
+        "rule named\n"
+        "    scope p.c \"#k\" div.d\n"
+        "    contains \"buy it now please\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule links\n"
+        "    scope p div\n"
+        "    links >= 2\n"
+        "    contains \"two links\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule ad\n"
+        "    scope span.ad \"#i\"\n"
+        "    action drop\n"
+        "end\n";
+    static const char  *heads[] = {
+        "<p class=\"c\">", "</p>", "<p id=\"k\" class=\"c\">", "</p>",
+        "<p title=\"t\" lang=\"en\" class=\"c\">", "</p>\n",
+        "<div class=\"d\">", "</div>", "<p>", "</p>",
+        "<div title=\"x\" id=\"k\">", "</div>\n",
+        "<p class=\"e\" id=\"j\">", "</p>"
+    };
+    static const char  *words[] = {
+        "buy it now please", "two links", "buy", " ", "x", "\n",
+        "<br>", "</span>", "<span class=\"x\">", "<em>", "</em>",
+        "<a href=\"/x\">", "</a>", "<a class=\"x\">", "<a class=\"x\" "
+        "href=\"/y\">", "<img src=\"/i.png\" alt=\"an image of a size\">",
+        "<a href=\"/z\" rel=\"nofollow\">", "<strong>", "</strong>",
+        "<br class=\"z\">"
+    };
+    static const char  *lexed[] = {
+        "<code>", "</code>", "<span class='x'>", "<em title=t>",
+        "<span class=\"ad\">", "<b id=\"i\">", "<span id=i>", "<p>",
+        "<div>", "<a class='x'>", "<q>", "</q>"
+    };
+    static const char  *fixed[] = {
+        "<p class=\"c\">buy it<br class=\"z\">now please</p>\n",
+        "<p>two<a class=\"x\">links</a> <a href=\"/y\">b</a></p>\n",
+        "<p>two <a class=\"x\" href=\"/y\">links</a> <a href=\"/z\">"
+        "b</a></p>\n",
+        "<p id=\"j\" lang=\"en\" class=\"c\">buy it<br>now "
+        "<code>x</code> please</p>\n",
+        "<p title=\"t\" class=\"c\">buy it</span> now please<q>x</q></p>\n",
+        "<div title=\"x\" id=\"k\"><img src=\"/i.png\" alt=\"an image of "
+        "a size\">buy it now please<span class='x'>y</span></div>\n",
+        "<p>x <span title=\"t\" CLASS=\"ad\">buy</span> y <span "
+        "itemprop=\"a\" Class=\"ad\">z</span></p>\n",
+        "<p>a<br>b<br>c<br class=\"z\">d<br>e<br><br><br>f<br>g<br>h"
+        "<br>i</p>\n",
+        "<p class=\"c\">buy it now please<br></p>\n<p>a<br></p>\n"
+        "<p>ab<br class=\"z\"></p>\n<p>abc<br><br></p>\n"
+    };
+
+    (void) state;
+
+    r = inline_rules(text, "test_whole_lexer_kept", &seed);
+
+    /* first each shape once: a line break of a class is a space too */
+    len = inline_page_head(&opt, page, sizeof(page));
+
+    for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        len = page_add(page, sizeof(page), len, fixed[i], 1);
+    }
+
+    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+    check_inline_page(r, &opt, page, len, 0, 80);
+
+    /* a text buffer a line break's space fills or overflows */
+    for (i = 1; i < 24; i++) {
+        opt.limits.max_text = i;
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+    }
+
+    for (i = 0; i < 64; i++) {
+        len = inline_page_head(&opt, page, sizeof(page));
+
+        for (b = 0; b < 8; b++) {
+            x = next_random(&seed);
+            len = page_add(page, sizeof(page), len, heads[2 * (x % 7)], 1);
+
+            for (n = (x >> 3) % 12; n > 0; n--) {
+                x = next_random(&seed);
+                len = page_add(page, sizeof(page), len,
+                               (x % 5 != 0)
+                               ? words[(x >> 4) % (sizeof(words)
+                                                   / sizeof(words[0]))]
+                               : lexed[(x >> 4) % (sizeof(lexed)
+                                                   / sizeof(lexed[0]))],
+                               1);
+            }
+
+            len = page_add(page, sizeof(page), len,
+                           heads[2 * (next_random(&seed) % 7) + 1], 1);
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+        check_inline_page(r, &opt, page, len, i, 80);
     }
 
     sf_rules_destroy(r);
@@ -3890,6 +4025,7 @@ main(void)
         cmocka_unit_test(test_whole_plain_tags),
         cmocka_unit_test(test_whole_attr_tags),
         cmocka_unit_test(test_whole_link_attrs),
+        cmocka_unit_test(test_whole_lexer_kept),
         cmocka_unit_test(test_whole_direct),
         cmocka_unit_test(test_whole_runs),
         cmocka_unit_test(test_whole_long_runs),
