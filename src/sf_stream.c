@@ -1186,28 +1186,24 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
                 }
 
                 /* a block's start tag with attributes: selected, read */
-                if (n < SF_CARRY_NEAR && m != s->lx.name_len + 2
-                    && sf_stream_near(s, io, p, n))
-                {
-                    return;
-                }
+                if (s->head_seen && m != s->lx.name_len + 2) {
+                    if (n < SF_CARRY_NEAR && sf_stream_near(s, io, p, n)) {
+                        return;
+                    }
 
-                taken = s->head_seen && m != s->lx.name_len + 2
-                        && sf_stream_open_block(s, io, p, n, m, &next);
+                    taken = sf_stream_open_block(s, io, p, n, m, &next);
+                }
             }
         }
 
 read:
 
         if (!taken) {
-            /*
-             * a block the input's end cut, or a start tag right at the
-             * end: kept for the next input's head
-             */
-            if ((s->cut || n - m < 16) && !s->lx.end) {
+            /* a block the input's end cut: kept for the next input's head */
+            if (s->cut) {
                 s->cut = 0;
 
-                if (sf_stream_carry(s, io, p, n)) {
+                if (!s->lx.end && sf_stream_carry(s, io, p, n)) {
                     return;
                 }
             }
