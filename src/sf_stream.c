@@ -39,6 +39,10 @@ static int sf_stream_fast_raw(sf_stream_t *s, sf_io_t *io);
 static void sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io,
     const unsigned char *p, size_t n, size_t m);
 static int sf_stream_feed_io(sf_stream_t *s, sf_io_t *io, unsigned flags);
+static size_t sf_stream_replay(sf_stream_t *s, sf_io_t *io, sf_io_t *v,
+    unsigned ok);
+static void sf_stream_replayed(sf_stream_t *s, sf_io_t *io, sf_io_t *v,
+    size_t k);
 static void sf_stream_retype(sf_stream_t *s);
 static void sf_stream_overflow(sf_stream_t *s);
 static int sf_stream_step(sf_stream_t *s, sf_io_t *io);
@@ -836,6 +840,72 @@ sf_stream_compact_next(sf_stream_t *s)
 
 
 /*
+ * A chunk boundary inside a block costs the block its readers: they need
+ * its end tag in the input, and a block cut by the input's end goes the
+ * held way, tag by tag (~3,000 instructions a boundary on the aggregator
+ * page in 4 KiB chunks).  So when an input that is not the last ends
+ * within a quarter of the hold-back from a block's start tag at p (one
+ * the whole reader stopped at the end for, s->cut, or near the end,
+ * sf_stream_near(), or a tag the end cut), the stream in PASS with
+ * nothing held or queued and the lexer in the data state (as it was
+ * before the tag: the tag's record is read again), the n bytes from p
+ * are kept in the hold-back's last quarter but one, taken as read, and
+ * sf_stream_replay() reads them again ahead of the next input, contiguous
+ * with its head.  Reading them then is reading an input cut at p rather
+ * than inside the block: the same output (every chunking gives it).  A
+ * tag refused for another reason is refused again there; it costs a copy.
+ */
+static inline size_t
+sf_stream_carry_room(const sf_stream_t *s)
+{
+    size_t  cap;
+
+    /* the whole buffer's (sf_stream_replay() cuts hold_cap while it reads) */
+    cap = s->opt.limits.max_holdback;
+
+    return cap / 4 < SF_CARRY_MAX ? cap / 4 : SF_CARRY_MAX;
+}
+
+
+static SF_NOINLINE int
+sf_stream_carry(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n)
+{
+    if (!s->carry_ok || n > sf_stream_carry_room(s)
+        || p != io->next_in || n != io->avail_in || s->hold_len != 0
+        || !sf_stream_fused(s) || !sf_lexer_in_text(&s->lx)
+        || s->lx.tmpl != 0)
+    {
+        return 0;
+    }
+
+    /* within sf_stream_replay() p may be in the hold-back's end itself */
+    memmove(s->hold + s->opt.limits.max_holdback - sf_stream_carry_room(s)
+            - n, p, n);
+    s->carry = (uint16_t) n;
+    sf_stream_took(s, io, n);
+
+    return 1;
+}
+
+
+
+/*
+ * A block's start tag this near the end of an input that is not the last
+ * (n bytes from it to the end): kept before any reader reads it.  Most
+ * such blocks go on past the end, and a reader would read them up to it
+ * only to give up; one that does not costs a short copy, not a reading
+ * twice.
+ */
+static SF_NOINLINE int
+sf_stream_near(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n)
+{
+    return !s->lx.end && s->head_seen && sf_stream_carry(s, io, p, n);
+}
+
+
+/*
  * The fused loop's common cases, in the lexer's data state: a text run up
  * to the next '<' moves in one copy to where the mode sends it, and a tag
  * that ends within the input (and the hold-back room) is read at once and
@@ -992,6 +1062,13 @@ again:
     m = sf_stream_read_tag(s, p, n < room ? n : room);
 
     if (m == 0) {
+        /* a tag the input's end cut: kept for the next input's head */
+        if (s->carry_ok && n < room && (n < 2 || p[1] != '!')
+            && memchr(p, '>', n) == NULL && sf_stream_carry(s, io, p, n))
+        {
+            return 1;
+        }
+
         return moved | taken;
     }
 
@@ -1057,6 +1134,11 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
         if (sf_stream_fused(s)) {
             if (sf_stream_short_start(s, m)) {
+                /* near the end of an input: kept (sf_stream_near()) */
+                if (n < SF_CARRY_NEAR && sf_stream_near(s, io, p, n)) {
+                    return;
+                }
+
                 /* short blocks in the body: read whole, or not at all */
                 taken = s->head_seen
                         && sf_stream_short_block(s, io, p, n, m, &next) != 0;
@@ -1105,14 +1187,28 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
                 }
 
                 /* a block's start tag with attributes: selected, read */
-                taken = s->head_seen && m != s->lx.name_len + 2
-                        && sf_stream_open_block(s, io, p, n, m, &next);
+                if (s->head_seen && m != s->lx.name_len + 2) {
+                    if (n < SF_CARRY_NEAR && sf_stream_near(s, io, p, n)) {
+                        return;
+                    }
+
+                    taken = sf_stream_open_block(s, io, p, n, m, &next);
+                }
             }
         }
 
 read:
 
         if (!taken) {
+            /* a block the input's end cut: kept for the next input's head */
+            if (s->cut) {
+                s->cut = 0;
+
+                if (!s->lx.end && sf_stream_carry(s, io, p, n)) {
+                    return;
+                }
+            }
+
             sf_stream_take_tag(s, io, p, n, m);
             return;
         }
@@ -1426,30 +1522,142 @@ sf_stream_feed(sf_stream_t *s, sf_io_t *io, unsigned flags)
 }
 
 
+/*
+ * The tail sf_stream_carry() kept, read again ahead of the input: the
+ * input's head (a quarter of the hold-back at most) copied right after
+ * it, and both read by the feed loop from there as an input of their own
+ * (v), the hold-back's room cut to what lies before them.  Both quarters
+ * fit in what is left: nothing was held before the tail, and the held
+ * bytes never outgrow those read since, so every check of the room passes
+ * as with the whole buffer.  A block that input's end cuts again is kept
+ * again when it is this input's end too.  Returns the bytes of the input
+ * copied.
+ */
+static size_t
+sf_stream_replay(sf_stream_t *s, sf_io_t *io, sf_io_t *v, unsigned ok)
+{
+    size_t  r, k, d, cap;
+
+    r = s->carry;
+    cap = s->opt.limits.max_holdback;
+    d = sf_stream_carry_room(s);
+    k = io->avail_in < d ? io->avail_in : d;
+
+    memcpy(s->hold + cap - d, io->next_in, k);
+
+    v->next_in = s->hold + cap - d - r;
+    v->avail_in = r + k;
+    v->next_out = io->next_out;
+    v->avail_out = io->avail_out;
+
+    s->carry = 0;
+    s->carry_ok = ok || k < io->avail_in;
+    s->hold_cap = cap - d - r;
+    s->stats.bytes_in -= r;
+    s->io = v;
+
+    return k;
+}
+
+
+/*
+ * The end of sf_stream_replay()'s reading, at its copy of the input or
+ * at an output window used up: the input is past what was read of its
+ * copy, or the rest of the tail waits at the buffer's end.
+ */
+static void
+sf_stream_replayed(sf_stream_t *s, sf_io_t *io, sf_io_t *v, size_t k)
+{
+    size_t  r, d, cap;
+
+    cap = s->opt.limits.max_holdback;
+    d = sf_stream_carry_room(s);
+
+    s->hold_cap = cap;
+    s->io = io;
+    io->next_out = v->next_out;
+    io->avail_out = v->avail_out;
+
+    if (v->avail_in <= k) {
+        io->next_in += k - v->avail_in;
+        io->avail_in -= k - v->avail_in;
+        return;
+    }
+
+    /* a carry made in the reading is past k: none here */
+    r = v->avail_in - k;
+    memmove(s->hold + cap - d - r, v->next_in, r);
+    s->carry = (uint16_t) r;
+    s->stats.bytes_in += r;
+}
+
+
 static int
 sf_stream_feed_io(sf_stream_t *s, sf_io_t *io, unsigned flags)
 {
+    size_t     k;
+    unsigned   ok;
+    sf_io_t    v, *in;
+
+    ok = !(flags & (SF_FINISH | SF_FLUSH));
+    s->carry_ok = ok;
+    in = io;
+    k = 0;
+
+    /*
+     * A tail kept at the last input's end is read first, with a copy of
+     * this input's head (in): alone at the end or a flush; an empty input
+     * otherwise leaves it kept.
+     */
+    if (s->carry != 0 && !s->finished && (io->avail_in > 0 || !ok)) {
+        k = sf_stream_replay(s, io, &v, ok);
+        in = &v;
+    }
 
     for ( ;; ) {
-        if (s->q_n > 0 && sf_stream_drain(s, io) != SF_OK) {
+        if (s->q_n > 0 && sf_stream_drain(s, in) != SF_OK) {
+            if (in != io) {
+                sf_stream_replayed(s, io, in, k);
+            }
+
             return SF_BUSY;
         }
 
         sf_stream_compact(s);
 
-        if (io->avail_in == 0) {
-            break;
+        if (in->avail_in <= k) {
+            if (in == io) {
+                break;
+            }
+
+            /* the tail read: on with the input, past what the copy read */
+            sf_stream_replayed(s, io, in, k);
+            s->carry_ok = ok;
+            in = io;
+            k = 0;
+
+            /* a block the copy's end cut, not the input's: read again */
+            if (s->carry != 0 && io->avail_in > 0) {
+                k = sf_stream_replay(s, io, &v, ok);
+                in = &v;
+            }
+
+            continue;
         }
 
         if (s->finished) {
             return SF_ERROR;
         }
 
-        if (sf_stream_fast(s, io)) {
+        if (sf_stream_fast(s, in)) {
             continue;
         }
 
-        if (sf_stream_step(s, io) == SF_BUSY) {
+        if (sf_stream_step(s, in) == SF_BUSY) {
+            if (in != io) {
+                sf_stream_replayed(s, io, in, k);
+            }
+
             return SF_BUSY;
         }
     }
@@ -1653,7 +1861,7 @@ failed:
 int
 sf_stream_holding(const sf_stream_t *s)
 {
-    return s->q_n > 0 || s->tok
+    return s->q_n > 0 || s->tok || s->carry != 0
            || (s->mode == SF_MODE_HELD && !s->held_pass)
            || s->mode == SF_MODE_HEADHOLD;
 }

@@ -30,6 +30,8 @@
 #define SF_SOURCE_SIZE    2049      /* a clean URL is at most 2 KiB */
 #define SF_NAME_SIZE      256
 #define SF_JSKEY_SIZE     10        /* longer than any key looked for */
+#define SF_CARRY_MAX      16384     /* of an input's tail kept (uint16_t) */
+#define SF_CARRY_NEAR     1024      /* a block this near the end: kept */
 
 /*
  * The output queue (sf_stream_queue()).  The feed loop drains it before it
@@ -286,12 +288,23 @@ struct sf_stream_s {
     unsigned              avx2:1;           /* the CPU has AVX2 */
     /* a rule may take a bare block: sf_stream_bare_kept() */
     unsigned              bare_text:1;
+    /* this input is not the last: its tail may be kept (sf_stream_carry) */
+    unsigned              carry_ok:1;
+    /* the whole reader stopped at the input's end: the block is cut */
+    unsigned              cut:1;
 
     sf_elt_t              stack[SF_STACK_MAX];
     unsigned char         arena[SF_ARENA_SIZE];
     unsigned char         title[SF_TITLE_SIZE];
     char                  name[SF_NAME_SIZE];
     unsigned char         js_key[SF_JSKEY_SIZE];
+
+    /*
+     * The tail of the last input, from a block's start tag that no reader
+     * took, kept at the hold-back's end and read again ahead of the next
+     * input (sf_stream_carry()); in the padding before foot_len
+     */
+    uint16_t              carry;
 
     /* the first source a footer named, whatever the page's source is */
     size_t                foot_len;

@@ -1243,7 +1243,13 @@ sf_stream_whole_text(sf_stream_t *s, const unsigned char *c,
         return q;
     }
 
-    if (q == NULL || (size_t) (q - c) > s->text_cap - s->text_len) {
+    if (q == NULL) {
+        /* the block goes on past the end: sf_stream_carry() may keep it */
+        s->cut = 1;
+        return NULL;
+    }
+
+    if ((size_t) (q - c) > s->text_cap - s->text_len) {
         return NULL;
     }
 
@@ -2215,6 +2221,8 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         if (tn == 0 || !sf_lexer_in_text(&s->lx) || s->lx.inert
             || s->lx.tag == SF_TAG_CODE)
         {
+            /* a tag the end cut (not a comment): sf_stream_carry() */
+            s->cut |= (tn == 0 && (end - q < 2 || q[1] != '!'));
             goto held_way;
         }
 

@@ -3604,6 +3604,203 @@ test_whole_direct(void **state)
 
 
 /*
+ * The page of test_carry(): blocks of every reader and of the held way,
+ * a footer that names the credit's source, a dropped block, a comment, a
+ * script and a long paragraph, so that a chunk boundary falls in each.
+ */
+static size_t
+carry_page(char *page, size_t size)
+{
+    size_t  i, len;
+
+    static const char  *blocks[] = {
+        "<p>Lorem ipsum dolor sit amet, <a href=\"https://a.example/x\">"
+        "consectetur</a> adipiscing elit, sed do eiusmod tempor.</p>\n",
+        "<div class=\"entry-meta\"><span class=\"posted-on\"><time "
+        "class=\"d\" datetime=\"2024-02-20T06:12:44+00:00\">Feb 20</time>"
+        "</span> by <span class=\"author\"><a class=\"u\" href=\"/a\" "
+        "rel=\"author\">Ann</a></span></div>\n",
+        "<ul><li>one</li><li>two <b>2</b></li></ul>\n",
+        "<figure><img src=\"/i.jpg\" alt=\"i\"><figcaption>cap</figcaption>"
+        "</figure>\n",
+        "<p>buy now <a href=\"/b\">here</a> while it lasts</p>\n",
+        "<!-- a comment --><h2>A <a href=\"#h\">heading</a></h2>\n",
+        "<div class=\"inside\"><p>nested <em>p</em></p><p>second</p>"
+        "</div>\n",
+        "<p class=\"lead\">a <em>classed</em> one, kept</p>\n",
+        "<script>var x = '<p>';</script>\n",
+        "<p>A long paragraph that a boundary cuts in its text, on and on: "
+        "sed ut perspiciatis unde omnis iste natus error sit voluptatem "
+        "accusantium doloremque laudantium, totam rem aperiam, eaque ipsa "
+        "quae ab illo inventore veritatis et quasi architecto beatae vitae "
+        "dicta sunt explicabo. Nemo enim ipsam voluptatem quia voluptas "
+        "sit aspernatur aut odit aut fugit, sed quia consequuntur magni "
+        "dolores eos qui ratione voluptatem sequi nesciunt.</p>\n"
+    };
+
+    len = page_add(page, size, 0,
+                   "<html><head><title>T</title></head><body><main>"
+                   "<article><p>first</p>\n"
+                   "<p>The post <a href=\"https://src.example/a\">A</a> first "
+                   "appeared on <a href=\"https://src.example/\">Src</a>.</p>\n",
+                   1);
+
+    for (i = 0; i < 40; i++) {
+        len = page_add(page, size, len,
+                       blocks[(i * 7) % (sizeof(blocks) / sizeof(blocks[0]))],
+                       1);
+    }
+
+    return page_add(page, size, len, PAGE_TAIL, 1);
+}
+
+
+/*
+ * A chunk boundary inside a block: the tail of an input that is not the
+ * last, from the start tag of a block the readers would read whole, is
+ * kept (s->carry) and read again with the next input's head, so that the
+ * block is read whole rather than the held way (sf_stream_carry(),
+ * sf_stream_replay()).  An input cut near a block's start, or inside a
+ * long one, ends with the tail kept, nothing of the block sent, and the
+ * stream holding; a last input keeps nothing.  Every chunking and window,
+ * the hold-back at its default and so small that the tail and the next
+ * input's head take several turns, must give what the whole page gives
+ * (check_windows() with its stats: bytes_in too).
+ */
+static void
+test_carry(void **state)
+{
+    int             rc;
+    size_t          i, c, w, len, cut, at, got, carry_len;
+    unsigned        r;
+    sf_io_t         io;
+    const char     *q;
+    sf_stream_t    *s;
+    sf_options_t    opt;
+    sf_test_out_t   ref, out;
+    static unsigned char  buf[16384];
+    static char     page[16384], long_page[4096];
+
+    static const size_t  chunks[] = {
+        1, 2, 3, 5, 16, 61, 100, 333, 512, 1000, 1500, 4096
+    };
+    static const size_t  windows[] = { 1, 7, 4096 };
+    static const size_t  holds[] = { 16384, 1024, 256 };
+
+    (void) state;
+
+    carry_len = carry_page(page, sizeof(page));
+    len = carry_len;
+
+    /*
+     * the tail kept: a block's start near the end (kept before a reader
+     * reads it), a block cut 1500 bytes from its start (kept when the
+     * reader stopped at the end)
+     */
+    q = strstr(page + 2000, "<p>A long paragraph");
+    assert_non_null(q);
+
+    for (i = 0; i < 2; i++) {
+        if (i == 1) {
+            len = page_add(long_page, sizeof(long_page), 0,
+                           "<html><head><title>T</title></head><body>"
+                           "<main><article><p>first</p>\n<p>", 1);
+            q = long_page + len - 3;
+            len = page_add(long_page, sizeof(long_page), len,
+                           "lorem ipsum ", 200);
+            len = page_add(long_page, sizeof(long_page), len,
+                           "</p>\n" PAGE_TAIL, 1);
+        }
+
+        at = (size_t) (q - (i == 0 ? page : long_page));
+        cut = at + (i == 0 ? 3 : 1500);
+        sf_options_init(&opt);
+        s = sf_stream_create(rules, &opt, &sf_malloc_allocator);
+        assert_non_null(s);
+
+        io.next_in = (const unsigned char *) (i == 0 ? page : long_page);
+        io.avail_in = cut;
+        io.next_out = buf;
+        io.avail_out = sizeof(buf);
+        rc = sf_stream_feed(s, &io, 0);
+        assert_int_equal(rc, SF_OK);
+        assert_int_equal(io.avail_in, 0);
+
+        /* from that block's start, or one nearer the end before it */
+        assert_true(s->carry > 0);
+        assert_true(i == 1 || s->carry < SF_CARRY_NEAR);
+        assert_true(i == 0 || s->carry == cut - at);
+        assert_int_equal(s->mode, SF_MODE_PASS);
+        assert_true(sf_stream_holding(s));
+        assert_true(s->stats.bytes_in == cut);
+
+        /* the rest, last: nothing kept, what the whole page gives */
+        io.avail_in = (i == 0 ? carry_len : len) - cut;
+        got = (size_t) (io.next_out - buf);
+
+        do {
+            io.next_out = buf + got;
+            io.avail_out = sizeof(buf) - got;
+            rc = sf_stream_feed(s, &io, SF_FINISH);
+            got = (size_t) (io.next_out - buf);
+        } while (rc == SF_BUSY && got < sizeof(buf));
+
+        assert_int_equal(rc, SF_DONE);
+        assert_int_equal(s->carry, 0);
+        assert_false(sf_stream_holding(s));
+        assert_true(s->stats.bytes_in == (i == 0 ? carry_len : len));
+        sf_stream_destroy(s);
+
+        sf_options_init(&opt);
+        r = 1;
+        run_reused(&opt, i == 0 ? page : long_page,
+                   i == 0 ? carry_len : len, 0, 65536, &r, &ref);
+        assert_int_equal(got, ref.len);
+        assert_memory_equal(buf, ref.data, ref.len);
+        sf_test_out_free(&ref);
+    }
+
+    len = carry_len;
+
+    for (c = 0; c < sizeof(holds) / sizeof(holds[0]); c++) {
+        sf_options_init(&opt);
+        opt.limits.max_holdback = holds[c];
+        r = 1;
+        run_reused(&opt, page, len, 0, 65536, &r, &ref);
+
+        for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+            for (w = 0; w < sizeof(windows) / sizeof(windows[0]); w++) {
+                if (chunks[i] * windows[w] < 8) {
+                    continue;
+                }
+
+                run_reused(&opt, page, len, chunks[i], windows[w], &r, &out);
+
+                assert_int_equal(out.len, ref.len);
+                assert_memory_equal(out.data, ref.data, ref.len);
+                assert_memory_equal(&out.stats, &ref.stats,
+                                    sizeof(sf_stats_t));
+                assert_string_equal(out.status, ref.status);
+                sf_test_out_free(&out);
+            }
+        }
+
+        /* random chunks through random windows */
+        for (i = 0; i < 40; i++) {
+            w = 1 + (next_random(&r) >> 4) % 600;
+            run_reused(&opt, page, len, (size_t) -1, w, &r, &out);
+
+            assert_int_equal(out.len, ref.len);
+            assert_memory_equal(out.data, ref.data, ref.len);
+            assert_memory_equal(&out.stats, &ref.stats, sizeof(sf_stats_t));
+            sf_test_out_free(&out);
+        }
+
+        sf_test_out_free(&ref);
+    }
+}
+
+/*
  * The text runs of a block read whole that end within sixteen bytes are
  * found and copied sixteen bytes at a time, where the input and the text
  * buffer have the room; the rest as before.  Against the held way (byte
@@ -4027,6 +4224,7 @@ main(void)
         cmocka_unit_test(test_whole_link_attrs),
         cmocka_unit_test(test_whole_lexer_kept),
         cmocka_unit_test(test_whole_direct),
+        cmocka_unit_test(test_carry),
         cmocka_unit_test(test_whole_runs),
         cmocka_unit_test(test_whole_long_runs),
         cmocka_unit_test(test_whole_handoff),
