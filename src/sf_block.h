@@ -228,10 +228,10 @@ typedef struct {
     int                   how;
 } sf_bare_look_t;
 
-/* look->how when sf_rules_bare_keep() kept the block after its look at
- * the text: sf_rules_kept_bare() may have the memo remember it, when its
- * text is SF_BARE_LOOKED bytes or more (the memo's one compare costs less
- * than the look from there). */
+/* look->how when sf_rules_bare_keep() kept the block after its probe of
+ * the anchors, or after its look at a text of SF_BARE_LOOKED bytes or
+ * more (the memo's one compare costs less than the look from there):
+ * sf_rules_kept_bare() has the memo remember it. */
 #define SF_BARE_SEEN  5
 #define SF_BARE_LOOKED  512
 

@@ -239,7 +239,7 @@ struct sf_match_s {
 static inline unsigned
 sf_memo_bit(size_t len, unsigned flags)
 {
-    return (unsigned) ((len + 7 * (size_t) flags) & 63);
+    return (unsigned) ((len ^ flags) & 63);
 }
 
 

@@ -1620,6 +1620,10 @@ sf_reject_gaps(const sf_rules_t *rules, const unsigned char *text,
  * how SF_BARE_SEEN when sf_rules_bare_keep() keeps so; match->rej_seen
  * after sf_reject_block()): the memo answers the same block for less */
 #define SF_REJECT_SEEN   SF_BARE_SEEN
+/* kept after the look at a text of len bytes: SF_REJECT_SEEN when the
+ * memo's compare costs less than that look, from SF_MEMO_BARE bytes */
+#define SF_REJECT_KEPT_AFTER(len)                                            \
+    ((len) >= SF_MEMO_BARE ? SF_REJECT_SEEN : SF_REJECT_KEPT)
 
 
 /*
@@ -1678,7 +1682,7 @@ sf_reject_tables(const sf_rules_t *rules, uint64_t *mp, size_t nlc,
      * so the rules left all need a long anchor, as below.
      */
     if (longhit == 0 && held && *lo >= len - len / 4) {
-        return SF_REJECT_SEEN;
+        return SF_REJECT_KEPT_AFTER(len);
     }
 
     sf_reject_refs(seen, &longhit);
@@ -1714,7 +1718,7 @@ sf_reject_tables(const sf_rules_t *rules, uint64_t *mp, size_t nlc,
     *mp = m;
 
     if (m == 0) {
-        return SF_REJECT_SEEN;
+        return SF_REJECT_KEPT_AFTER(len);
     }
 
     /* the rules left need a long anchor: none there, none fires */
@@ -1723,7 +1727,7 @@ sf_reject_tables(const sf_rules_t *rules, uint64_t *mp, size_t nlc,
         && !(longhit >= 0 ? longhit
              : sf_reject_probe_long(rules, text, len)))
     {
-        return SF_REJECT_SEEN;
+        return SF_REJECT_KEPT_AFTER(len);
     }
 
     return SF_REJECT_PROBE;
@@ -1832,10 +1836,9 @@ sf_reject_from(const sf_rules_t *rules, sf_match_t *match,
         n = sf_reject_tables(rules, &m, nlc, first, b->text, b->text_len,
                              &lo, &seen);
 
-        /* kept after the look: worth the memo when the text is long */
+        /* kept after the look at a long text: worth the memo's */
         if (n != SF_REJECT_PROBE) {
-            match->rej_seen = n == SF_REJECT_SEEN
-                              && b->text_len >= SF_MEMO_BARE;
+            match->rej_seen = n == SF_REJECT_SEEN;
             return n == SF_REJECT_KEPT || n == SF_REJECT_SEEN;
         }
 

@@ -2672,7 +2672,7 @@ sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len,
     if (sf_stream_bare(s) && sf_stream_plain(s)
         && sf_stream_bare_kept(s, flags, &look))
     {
-        if (look.how != SF_BARE_SEEN || s->text_len < SF_BARE_LOOKED) {
+        if (look.how != SF_BARE_SEEN) {
             s->blocks++;
             sf_stream_kept(s, flags, base, len);
             return;
