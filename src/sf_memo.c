@@ -111,7 +111,7 @@ sf_key_tail(const unsigned char *p, size_t len)
  * that overlap, no call.  Most fields of a key but the text are short (a
  * class, a rel), and a call to memcmp() costs more than the compare.
  */
-static inline int
+static SF_KEY_INLINE int
 sf_key_same16(const unsigned char *a, const unsigned char *b, size_t len)
 {
     uint64_t  w, x, y, z;
