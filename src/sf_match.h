@@ -116,6 +116,12 @@ struct sf_match_s {
      * that points into them holds while its counts are these */
     uint64_t              src_gen;
     uint64_t              name_gen;
+    /* the host of source (host_len bytes at host_off) as it was at write
+     * count host_gen + 1 (0: none known): the memo's source by host,
+     * made again under every entry, finds it once */
+    uint64_t              host_gen;
+    size_t                host_off;
+    size_t                host_len;
     /* the raw page title (traw_len bytes) that tlen and tshort are of,
      * when traw_ok: normalized once while it stays the same */
     unsigned char        *traw;

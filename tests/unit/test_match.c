@@ -2049,6 +2049,53 @@ test_memo_kept_blocks(void **state)
 }
 
 
+/*
+ * A source named by host (the rule names no link for it) is made again
+ * from the block's link each time, the memo's answer too: the host found
+ * once while the source stays as written, found again when another href
+ * wrote it (each href's own host, of its own length, whatever came
+ * before).
+ */
+static void
+test_memo_host_again(void **state)
+{
+    size_t                 i, k;
+    char                   html[160];
+    t_block_t             *tb;
+    sf_decision_result_t   a;
+
+    static const char     *hosts[] = {
+        "a.ex", "news.example.org", "a.ex", "a.ex", "b.ex:8080", "a.ex"
+    };
+    static const char     *names[] = {
+        "a.ex", "news.example.org", "a.ex", "a.ex", "b.ex", "a.ex"
+    };
+
+    (void) state;
+
+    load("rule src\n  contains \"read the original\"\n"
+         "  action drop-source link 1\nend\n", 0);
+
+    for (k = 0; k < 3; k++) {
+        for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+            snprintf(html, sizeof(html), "Read the original <a href=\""
+                     "https://%s/story/1\">here</a>", hosts[i]);
+            tb = mk(html);
+            sf_rules_decide(rules, match, &tb->b, &a);
+            assert_string_equal(a.rule_id, "src");
+            assert_non_null(a.source_name);
+            assert_int_equal(a.source_name_len, strlen(names[i]));
+            assert_memory_equal(a.source_name, names[i], strlen(names[i]));
+            assert_true(a.source_name >= a.source
+                        && a.source_name < a.source + a.source_len);
+            rm(tb);
+        }
+    }
+
+    unload();
+}
+
+
 static void
 test_memo_keeps_used(void **state)
 {
@@ -4547,6 +4594,7 @@ main(void)
         cmocka_unit_test(test_memo_keeps_used),
         cmocka_unit_test(test_memo_kinds),
         cmocka_unit_test(test_memo_kept_blocks),
+        cmocka_unit_test(test_memo_host_again),
         cmocka_unit_test(test_memo_hrefs),
         cmocka_unit_test(test_href_lower),
         cmocka_unit_test(test_title_short),
