@@ -228,18 +228,34 @@ typedef struct {
     int                   how;
 } sf_bare_look_t;
 
+/* look->how when sf_rules_bare_keep() kept the block after its probe of
+ * the anchors, or after its look at a text of SF_BARE_LOOKED bytes or
+ * more (the memo's one compare costs less than the look from there):
+ * sf_rules_kept_bare() has the memo remember it. */
+#define SF_BARE_SEEN  5
+#define SF_BARE_LOOKED  512
+
 /*
  * For such a block whose text that answer does not keep (longer, or not
  * calm; tag, flags and nlinks as above): 1 when the reject's tables,
  * its look at the text and its probe of the anchors (tag, flags and
  * nlinks as above, text the block's visible text) keep it for sure, as
- * sf_rules_prejudge() would; 0 when the whole block must be built and
- * decided, by sf_rules_prejudge_bare() with *look, which goes on from
- * there.
+ * sf_rules_prejudge() would (look->how SF_BARE_SEEN when it read the
+ * text); 0 when the whole block must be built and decided, by
+ * sf_rules_prejudge_bare() with *look, which goes on from there.
  */
 int sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
     sf_tag_e tag, unsigned flags, size_t nlinks, const unsigned char *text,
     size_t len, sf_bare_look_t *look);
+
+/*
+ * A block sf_rules_bare_keep() kept after its look at the text (block
+ * built as for sf_rules_prejudge_bare()): remembered, so that the same
+ * block next time is kept by the memo's one compare before that look
+ * (sf_rules_prejudge_bare() with look->how 0 asks the memo first).
+ */
+void sf_rules_kept_bare(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block);
 
 /* Whether a rule may take some block without class or id, as
  * sf_rules_bare_keep() reads it (when not, sf_rules_bare() keeps them

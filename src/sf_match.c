@@ -680,16 +680,38 @@ sf_match_kept(const sf_rules_t *rules, sf_match_t *match,
     /*
      * A block the full way decided lately (a disclaimer under every
      * article) is told again before the reject reads it: the reject
-     * passes the same block on to the full way each time.
+     * passes the same block on to the full way each time.  One the
+     * memo keeps with no rule (the reject read it through before) is
+     * kept here.
      */
-    if (may != NULL && ((match->memo_mask >> (block->text_len & 63)) & 1)
+    if (may != NULL
+        && ((match->memo_mask >> sf_memo_bit(block->text_len, block->flags))
+            & 1)
         && sf_match_recent(match, block))
     {
+        if (sf_match_recall_kept(match, (int) match->memo_found - 1)) {
+            match->memo_found = 0;
+            return 1;
+        }
+
         return 0;
     }
 
     /* no rules left to try (may NULL): the links are not looked at */
-    return sf_reject_block(rules, match, block, may);
+    if (may == NULL) {
+        return sf_reject_block(rules, match, block, may);
+    }
+
+    /* kept after a look at its text: the memo's, next time */
+    if (sf_reject_block(rules, match, block, may)) {
+        if (match->rej_seen) {
+            sf_match_remember_kept(match, block);
+        }
+
+        return 1;
+    }
+
+    return 0;
 }
 
 
@@ -730,7 +752,32 @@ sf_rules_prejudge_bare(const sf_rules_t *rules, sf_match_t *match,
     match->href_read = 0;
     match->src_link = 0;
 
-    return sf_reject_bare(rules, match, block, look, may);
+    /* kept by the conditions of the rules left: the memo's next time */
+    if (sf_reject_bare(rules, match, block, look, may)) {
+        if (match->rej_seen) {
+            sf_match_remember_kept(match, block);
+        }
+
+        return 1;
+    }
+
+    return 0;
+}
+
+
+void
+sf_rules_kept_bare(const sf_rules_t *rules, sf_match_t *match,
+    const sf_block_t *block)
+{
+    if (rules == NULL || match == NULL || block == NULL) {
+        return;
+    }
+
+    /* its look read neither the title nor an href */
+    match->title_read = 0;
+    match->href_read = 0;
+
+    sf_match_remember_kept(match, block);
 }
 
 

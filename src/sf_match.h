@@ -18,10 +18,14 @@
 #define SF_SOURCE_RAW     512               /* hrefs the source cache keeps */
 #define SF_TITLE_RAW      256               /* titles the title cache keeps */
 #define SF_NAME_RAW       256               /* names the name cache keeps */
-#define SF_MEMO_SLOTS     8                 /* full decisions remembered */
+#define SF_MEMO_SLOTS     16                /* decisions remembered */
 #define SF_MEMO_KEY       1024              /* bytes of a block's key */
 #define SF_MEMO_IDLE      32                /* decisions without a hit
                                                before it keeps 1 in 8 */
+#define SF_MEMO_BARE      SF_BARE_LOOKED    /* text bytes from which the
+                                               memo's one compare costs
+                                               less than the reject's look
+                                               (sf_block.h) */
 #define SF_MEMO_KINDS     8                 /* kinds of decision counted */
 #define SF_MEMO_WASTED    4                 /* slots of a kind written over
                                                unanswered before the kind
@@ -112,6 +116,12 @@ struct sf_match_s {
      * that points into them holds while its counts are these */
     uint64_t              src_gen;
     uint64_t              name_gen;
+    /* the host of source (host_len bytes at host_off) as it was at write
+     * count host_gen + 1 (0: none known): the memo's source by host,
+     * made again under every entry, finds it once */
+    uint64_t              host_gen;
+    size_t                host_off;
+    size_t                host_len;
     /* the raw page title (traw_len bytes) that tlen and tshort are of,
      * when traw_ok: normalized once while it stays the same */
     unsigned char        *traw;
@@ -130,18 +140,22 @@ struct sf_match_s {
     size_t                nraw_out;
     unsigned              nraw_ok:1;
     /*
-     * The last full decisions without a limit hit, each by every byte
+     * The last full decisions without a limit hit, and the blocks the
+     * reject kept only after a look at their text, each by every byte
      * and field of the block the decision reads (sf_match_key): the
      * boilerplate of a site, a disclaimer or a "read the original" link
      * under every article, is decided once while it stays here, also
-     * across the pages of the streams that share this scratch.  Eight:
-     * an aggregator's article has five such blocks.
+     * across the pages of the streams that share this scratch.  Sixteen:
+     * an aggregator's article has five such full decisions and as many
+     * blocks its template repeats that the reject reads through.
      */
     unsigned char        *memo;             /* the keys, SF_MEMO_KEY each */
     size_t                memo_len[SF_MEMO_SLOTS];   /* 0: none */
     size_t                memo_text[SF_MEMO_SLOTS];   /* its text_len */
     unsigned char         memo_tl8[SF_MEMO_SLOTS];    /* its low byte */
-    uint64_t              memo_mask;        /* bits text_len % 64 of them */
+    /* bits sf_memo_bit() of them: of their text_len and flags */
+    uint64_t              memo_mask;
+    unsigned char         memo_bit[SF_MEMO_SLOTS];
     sf_action_e           memo_action[SF_MEMO_SLOTS];
     const char           *memo_rule[SF_MEMO_SLOTS];
     /* what the slot's decision did not read (SF_MEMO_NO*): its key has
@@ -169,6 +183,9 @@ struct sf_match_s {
     unsigned char         memo_wasted[SF_MEMO_KINDS];
     unsigned              memo_answered;
     unsigned              memo_sample;
+    /* the reject kept the block after a look at its text (sf_reject.c):
+     * worth remembering, the look costs more than the memo's */
+    unsigned              rej_seen;
     /* 1 + the slot sf_match_kept() (or sf_reject_block()) found the
      * block in as it passed it on, 0: none; sf_rules_decide_rest(),
      * next, takes it instead of walking the key again */
@@ -217,6 +234,19 @@ struct sf_match_s {
     unsigned              overflow:1;
     unsigned              slow:1;           /* no raw-text reject (tests) */
 };
+
+
+/*
+ * The bit of memo_mask for a block of text len and flags: a lookup of a
+ * block whose bit is clear is passed over at once.  Its flags in it, so
+ * that the entry's first paragraph, remembered, does not send every
+ * other paragraph as long the whole way (sf_rules_bare_keep()).
+ */
+static inline unsigned
+sf_memo_bit(size_t len, unsigned flags)
+{
+    return (unsigned) ((len ^ flags) & 63);
+}
 
 
 /* The index of the lowest bit set in x, not 0 (de Bruijn). */
@@ -344,8 +374,8 @@ int sf_match_word(const unsigned char *list, size_t len,
 
 /*
  * The slot of the last full decisions (sf_memo.c) that holds the block,
- * or -1; its key is walked only when a slot's text is as long (memo_mask
- * tells whether one may be).
+ * or -1; its key is walked only when a slot's text is as long (memo_mask,
+ * by sf_memo_bit(), tells whether one may be).
  */
 int sf_match_memo(sf_match_t *match, const sf_block_t *b);
 
@@ -355,6 +385,14 @@ int sf_match_memo(sf_match_t *match, const sf_block_t *b);
  */
 void sf_match_remember(sf_match_t *match, const sf_block_t *b,
     const sf_decision_result_t *result);
+
+/* Remembers a block the reject kept: as a full decision that keeps it
+ * with no rule, which is what the full way would decide of it. */
+void sf_match_remember_kept(sf_match_t *match, const sf_block_t *b);
+
+/* Whether slot n (sf_match_memo()'s answer) keeps the block with no rule
+ * and nothing more: the reject's answer "kept", the memo has answered. */
+int sf_match_recall_kept(sf_match_t *match, int n);
 
 /* The decision of slot n (sf_match_memo()'s answer for block b) into
  * result; the memo has answered (memo_idle). */

@@ -111,7 +111,7 @@ sf_key_tail(const unsigned char *p, size_t len)
  * that overlap, no call.  Most fields of a key but the text are short (a
  * class, a rel), and a call to memcmp() costs more than the compare.
  */
-static inline int
+static SF_KEY_INLINE int
 sf_key_same16(const unsigned char *a, const unsigned char *b, size_t len)
 {
     uint64_t  w, x, y, z;
@@ -177,8 +177,10 @@ sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
 /*
  * The block's key: every field the decision reads (not raw nor index),
  * written out.  Returns 0 when it does not fit, or differs from k->cmp.
- * The title (the entry's) comes first: the same boilerplate under
- * another entry differs there, in its first bytes; then the text.  A
+ * Its tag, flags and links count come first, a word each: an entry's
+ * heading and its title paragraph have the same text; then the title
+ * (the entry's): the same boilerplate under another entry differs
+ * there, in its first bytes; then the text.  A
  * decision that never read the title (notitle: sf_match_page_title() was
  * not called, by the reject nor by the full way) is the same under any
  * title, so its key has none: a disclaimer under every entry of a
@@ -195,12 +197,12 @@ sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k,
     size_t            i;
     const sf_link_t  *l;
 
-    ok = ((how & SF_MEMO_NOTITLE) ? sf_key_word(k, SF_KEY_NOTITLE, cmp)
-                  : sf_key_bytes(k, b->title, b->title_len, cmp))
-         && sf_key_bytes(k, b->text, b->text_len, cmp)
-         && sf_key_word(k, (size_t) b->tag, cmp)
+    ok = sf_key_word(k, (size_t) b->tag, cmp)
          && sf_key_word(k, b->flags, cmp)
          && sf_key_word(k, b->nlinks << 1 | (b->links != NULL), cmp)
+         && ((how & SF_MEMO_NOTITLE) ? sf_key_word(k, SF_KEY_NOTITLE, cmp)
+                  : sf_key_bytes(k, b->title, b->title_len, cmp))
+         && sf_key_bytes(k, b->text, b->text_len, cmp)
          && sf_key_bytes(k, b->id, b->id_len, cmp)
          && sf_key_bytes(k, b->cls, b->cls_len, cmp)
          && sf_key_bytes(k, b->parent_id, b->parent_id_len, cmp)
@@ -236,37 +238,51 @@ sf_memo_holds(const sf_match_t *match, const sf_memo_src_t *ms)
 }
 
 
-#if (SF_MEMO_SLOTS != 8)
-#error "sf_match_memo() looks at the slots' memo_tl8 as one word"
+/*
+ * The slots of eight (their low bytes at tl) whose text length ends in
+ * the byte of len, as bits: x - 1 borrows into the high bit of each zero
+ * byte, ~x masks the others (a borrow may flag a byte above a zero one
+ * too), and one multiply gathers the high bits.  Most slots are passed
+ * over without a look at their lengths.
+ */
+static inline unsigned
+sf_memo_near(const unsigned char *tl, size_t len)
+{
+    uint64_t  w, z;
+
+    memcpy(&w, tl, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    w ^= 0x0101010101010101ULL * (len & 0xff);
+    z = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+
+    return (unsigned) (((z >> 7) * 0x0102040810204080ULL) >> 56);
+}
+
+
+#if (SF_MEMO_SLOTS != 16)
+#error "sf_match_memo() looks at the slots' memo_tl8 as two words"
 #endif
 
 int
 sf_match_memo(sf_match_t *match, const sf_block_t *b)
 {
     int       i;
-    uint64_t  w, z;
+    unsigned  near;
     sf_key_t  k;
 
-    if (!((match->memo_mask >> (b->text_len & 63)) & 1) || match->memo_missed)
+    if (!((match->memo_mask >> sf_memo_bit(b->text_len, b->flags)) & 1)
+        || match->memo_missed)
     {
         return -1;
     }
 
-    /*
-     * The slots whose text length ends in the block's byte, in one word
-     * (x - 1 borrows into the high bit of each zero byte, ~x masks the
-     * others; a borrow may flag a byte above a zero one too): most slots
-     * are passed over without a look at their lengths.
-     */
-    memcpy(&w, match->memo_tl8, 8);
-    w ^= 0x0101010101010101ULL * (b->text_len & 0xff);
-    z = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+    near = sf_memo_near(match->memo_tl8, b->text_len)
+           | sf_memo_near(match->memo_tl8 + 8, b->text_len) << 8;
 
-    for ( /* void */ ; z != 0; z &= z - 1) {
-        i = (int) (sf_ctz64(z) >> 3);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        i = SF_MEMO_SLOTS - 1 - i;
-#endif
+    for ( /* void */ ; near != 0; near &= near - 1) {
+        i = (int) sf_ctz64(near);
 
         if (match->memo_len[i] == 0 || match->memo_text[i] != b->text_len) {
             continue;
@@ -452,6 +468,7 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
     match->memo_len[n] = k.len;
     match->memo_text[n] = b->text_len;
     match->memo_tl8[n] = (unsigned char) b->text_len;
+    match->memo_bit[n] = (unsigned char) sf_memo_bit(b->text_len, b->flags);
     match->memo_action[n] = result->action;
     match->memo_rule[n] = result->rule_id;
     match->memo_src[n] = ms;
@@ -460,7 +477,7 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
 
     for (i = 0; i < SF_MEMO_SLOTS; i++) {
         if (match->memo_len[i] > 0) {
-            match->memo_mask |= (uint64_t) 1 << (match->memo_text[i] & 63);
+            match->memo_mask |= (uint64_t) 1 << match->memo_bit[i];
         }
     }
 }
@@ -506,4 +523,48 @@ sf_match_recall(sf_match_t *match, int n, const sf_block_t *b,
         result->source_name = (const char *) match->source + ms->name_off;
         result->source_name_len = ms->name_len;
     }
+}
+
+
+/*
+ * The reject keeps a block only where the full way would keep it with no
+ * rule, and a full decision so needs nothing of the block to be made
+ * again: a slot that keeps with no rule, no source and no limit (none
+ * with a limit is written) answers "kept" before the reject, whether the
+ * reject or the full way wrote it.  The reject's part of what the
+ * decision read of the title and the hrefs is in title_read, href_read
+ * (cleared by sf_match_kept(), or here for a block the stream told bare,
+ * whose look reads neither).
+ */
+void
+sf_match_remember_kept(sf_match_t *match, const sf_block_t *b)
+{
+    sf_decision_result_t  res;
+
+    memset(&res, 0, sizeof(sf_decision_result_t));
+    res.action = SF_ACT_KEEP;
+    match->src_link = 0;
+
+    sf_match_remember(match, b, &res);
+
+    /* a slot more: the next lookup of this length walks it */
+    match->memo_missed = 0;
+}
+
+
+int
+sf_match_recall_kept(sf_match_t *match, int n)
+{
+    if (match->memo_action[n] != SF_ACT_KEEP || match->memo_rule[n] != NULL
+        || (match->memo_how[n] & SF_MEMO_HOST) || match->memo_src[n].len != 0)
+    {
+        return 0;
+    }
+
+    match->memo_idle = 0;
+    match->memo_used |= 1u << n;
+    match->memo_answered |= 1u << n;
+    match->memo_wasted[match->memo_kind[n]] = 0;
+
+    return 1;
 }

@@ -1616,6 +1616,14 @@ sf_reject_gaps(const sf_rules_t *rules, const unsigned char *text,
 #define SF_REJECT_FULL   3
 /* sf_rules_bare_keep()'s look went on through the probe: bits[] set */
 #define SF_REJECT_PROBED 4
+/* kept, as SF_REJECT_KEPT, but after the look at the text (sf_bare_look_t's
+ * how SF_BARE_SEEN when sf_rules_bare_keep() keeps so; match->rej_seen
+ * after sf_reject_block()): the memo answers the same block for less */
+#define SF_REJECT_SEEN   SF_BARE_SEEN
+/* kept after the look at a text of len bytes: SF_REJECT_SEEN when the
+ * memo's compare costs less than that look, from SF_MEMO_BARE bytes */
+#define SF_REJECT_KEPT_AFTER(len)                                            \
+    ((len) >= SF_MEMO_BARE ? SF_REJECT_SEEN : SF_REJECT_KEPT)
 
 
 /*
@@ -1674,7 +1682,7 @@ sf_reject_tables(const sf_rules_t *rules, uint64_t *mp, size_t nlc,
      * so the rules left all need a long anchor, as below.
      */
     if (longhit == 0 && held && *lo >= len - len / 4) {
-        return SF_REJECT_KEPT;
+        return SF_REJECT_KEPT_AFTER(len);
     }
 
     sf_reject_refs(seen, &longhit);
@@ -1710,7 +1718,7 @@ sf_reject_tables(const sf_rules_t *rules, uint64_t *mp, size_t nlc,
     *mp = m;
 
     if (m == 0) {
-        return SF_REJECT_KEPT;
+        return SF_REJECT_KEPT_AFTER(len);
     }
 
     /* the rules left need a long anchor: none there, none fires */
@@ -1719,7 +1727,7 @@ sf_reject_tables(const sf_rules_t *rules, uint64_t *mp, size_t nlc,
         && !(longhit >= 0 ? longhit
              : sf_reject_probe_long(rules, text, len)))
     {
-        return SF_REJECT_KEPT;
+        return SF_REJECT_KEPT_AFTER(len);
     }
 
     return SF_REJECT_PROBE;
@@ -1786,6 +1794,7 @@ sf_reject_from(const sf_rules_t *rules, sf_match_t *match,
     tab = rules->rej_ok && (unsigned) tag < SF_TAG_NTAGS;
     m = ~(uint64_t) 0;
     match->memo_found = 0;
+    match->rej_seen = 0;
 
     if (may != NULL) {
         *may = m;
@@ -1827,8 +1836,10 @@ sf_reject_from(const sf_rules_t *rules, sf_match_t *match,
         n = sf_reject_tables(rules, &m, nlc, first, b->text, b->text_len,
                              &lo, &seen);
 
+        /* kept after the look at a long text: worth the memo's */
         if (n != SF_REJECT_PROBE) {
-            return n == SF_REJECT_KEPT;
+            match->rej_seen = n == SF_REJECT_SEEN;
+            return n == SF_REJECT_KEPT || n == SF_REJECT_SEEN;
         }
 
     } else if (!sf_reject_look(rules, b->text, b->text_len, 0, &lo, &seen,
@@ -1842,7 +1853,9 @@ sf_reject_from(const sf_rules_t *rules, sf_match_t *match,
      * article): it tells it again, without the probe.  Blocks kept by
      * the tables or the long anchors never come here.
      */
-    if (((match->memo_mask >> (b->text_len & 63)) & 1) && may != NULL) {
+    if (((match->memo_mask >> sf_memo_bit(b->text_len, b->flags)) & 1)
+        && may != NULL)
+    {
         n = sf_match_memo(match, b);
 
         if (n >= 0) {
@@ -1854,6 +1867,7 @@ sf_reject_from(const sf_rules_t *rules, sf_match_t *match,
     if (sf_reject_probe_all(rules, match->bits, &m, nlc, first, b->text,
                             b->text_len, seen))
     {
+        match->rej_seen = 1;
         return 1;
     }
 
@@ -1869,7 +1883,9 @@ left:
         return 0;
     }
 
-    return sf_reject_rules(rules, match, b, m, nl, lo, may);
+    match->rej_seen = sf_reject_rules(rules, match, b, m, nl, lo, may);
+
+    return match->rej_seen;
 }
 
 
@@ -2009,7 +2025,7 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
      * which looks there first (the same boilerplate under every entry,
      * sent the full way each time).
      */
-    if ((match->memo_mask >> (len & 63)) & 1) {
+    if ((match->memo_mask >> sf_memo_bit(len, flags)) & 1) {
         look->how = 0;
         return 0;
     }
@@ -2023,6 +2039,12 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
         return 1;
     }
 
+    /* kept after the look: the stream may have the memo remember it */
+    if (how == SF_REJECT_SEEN) {
+        look->how = how;
+        return 1;
+    }
+
     /*
      * The probe too: the memo's look that sf_reject_block() has before
      * it would find nothing (the text's length is in no slot).
@@ -2031,6 +2053,7 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
         if (sf_reject_probe_all(rules, match->bits, &m, nlc, first, text,
                                 len, seen))
         {
+            look->how = SF_REJECT_SEEN;
             return 1;
         }
 

@@ -94,10 +94,15 @@ sf_match_by_host(sf_match_t *match, const unsigned char *href, size_t len,
     result->source = match->source;
     result->source_len = n;
 
-    n = sf_url_host(result->source, result->source_len, &host);
+    /* the source's host, found again only when the source was written */
+    if (match->host_gen != match->src_gen + 1) {
+        match->host_len = sf_url_host(match->source, n, &host);
+        match->host_off = match->host_len > 0 ? host - match->source : 0;
+        match->host_gen = match->src_gen + 1;
+    }
 
-    if (n > 0) {
-        result->source_name = host;
-        result->source_name_len = n;
+    if (match->host_len > 0) {
+        result->source_name = match->source + match->host_off;
+        result->source_name_len = match->host_len;
     }
 }

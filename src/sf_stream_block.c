@@ -2720,13 +2720,20 @@ sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len,
 
     flags = sf_stream_held_flags(s, s->h_own);
     look.how = 0;
+    kept = 0;
 
+    /* kept by the tables, or by a look at its text that the memo is to
+     * remember (built first) */
     if (sf_stream_bare(s) && sf_stream_plain(s)
         && sf_stream_bare_kept(s, flags, &look))
     {
-        s->blocks++;
-        sf_stream_kept(s, flags, base, len);
-        return;
+        if (look.how != SF_BARE_SEEN) {
+            s->blocks++;
+            sf_stream_kept(s, flags, base, len);
+            return;
+        }
+
+        kept = 1;
     }
 
     /* every field set here: no memset of the whole block on the hot path */
@@ -2770,6 +2777,12 @@ sf_stream_decide(sf_stream_t *s, const unsigned char *base, size_t len,
     b.index = s->blocks++;
     b.title = s->title_len ? s->title : NULL;
     b.title_len = s->title_len;
+
+    if (kept) {
+        sf_rules_kept_bare(s->rules, s->match, &b);
+        sf_stream_kept(s, flags, base, len);
+        return;
+    }
 
     /*
      * Most blocks are kept for sure by the reject (sf_rules_prejudge(),

@@ -271,6 +271,85 @@ test_drop_and_keep(void **state)
 }
 
 
+/*
+ * Long blocks that come again (a listing's entries under each other): a
+ * paragraph and a classed div the reject reads through are kept by the
+ * memo from their second time on; the same bytes but a phrase a rule
+ * takes, as long, between them are removed each time, in every chunking.
+ */
+static void
+test_memo_repeated_blocks(void **state)
+{
+    size_t          i, k, n, len, exp;
+    char            prose[640], other[640], *in, *want;
+    sf_rules_t     *r;
+    sf_options_t    opt;
+    sf_test_out_t   out;
+
+    static const char  *forms[] = {
+        "<p>%s</p>\n", "<div class=\"box\">%s</div>\n"
+    };
+
+    (void) state;
+
+    r = sf_test_rules("rule kill\n  scope p div\n  contains \"zz kill zz\"\n"
+                      "  action drop\nend\n", 0);
+    assert_non_null(r);
+    sf_options_init(&opt);
+
+    /* 520 bytes and more of prose without a phrase of the rules */
+    n = 0;
+
+    for (i = 0; n < 520; i++) {
+        n += (size_t) snprintf(prose + n, sizeof(prose) - n,
+                               "Sentence %zu of the entry goes on. ", i % 5);
+    }
+
+    memcpy(other, prose, n + 1);
+    memcpy(other + 200, "zz kill zz", 10);
+
+    len = 64 * 1024;
+    in = malloc(len);
+    want = malloc(len);
+    assert_non_null(in);
+    assert_non_null(want);
+    n = (size_t) snprintf(in, len, "<html><body><main>");
+    exp = (size_t) snprintf(want, len, "<html><body><main>");
+
+    for (i = 0; i < 12; i++) {
+        n += (size_t) snprintf(in + n, len - n, "<article>");
+        exp += (size_t) snprintf(want + exp, len - exp, "<article>");
+
+        for (k = 0; k < 2; k++) {
+            n += (size_t) snprintf(in + n, len - n, forms[k], prose);
+            exp += (size_t) snprintf(want + exp, len - exp, forms[k], prose);
+
+            /* every third entry, the other text after it: removed */
+            if (i % 3 == k) {
+                n += (size_t) snprintf(in + n, len - n, forms[k], other);
+                exp += (size_t) snprintf(want + exp, len - exp, "\n");
+            }
+        }
+
+        n += (size_t) snprintf(in + n, len - n, "</article>\n");
+        exp += (size_t) snprintf(want + exp, len - exp, "</article>\n");
+    }
+
+    n += (size_t) snprintf(in + n, len - n, "</main></body></html>");
+    exp += (size_t) snprintf(want + exp, len - exp, "</main></body></html>");
+    assert_true(n < len - 1 && exp < len - 1);
+
+    sf_test_check(r, &opt, in, n, want, exp, &out);
+    assert_int_equal(out.stats.blocks_removed, 8);
+    assert_int_equal(out.stats.blocks_held, 12 * 2 + 8);
+    sf_test_out_free(&out);
+
+    free(in);
+    free(want);
+    sf_rules_destroy(r);
+}
+
+
 static void
 test_container(void **state)
 {
@@ -4193,6 +4272,7 @@ main(void)
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_clean_page_identical),
         cmocka_unit_test(test_drop_and_keep),
+        cmocka_unit_test(test_memo_repeated_blocks),
         cmocka_unit_test(test_container),
         cmocka_unit_test(test_anonymous_block),
         cmocka_unit_test(test_implicit_close),
