@@ -891,6 +891,20 @@ sf_stream_carry(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 
 /*
+ * A tag the input's end cut at p (n bytes, no '>' in them, not a comment
+ * or a declaration, which the byte-wise lexer reads), within the room:
+ * kept for the next input's head.
+ */
+static SF_NOINLINE int
+sf_stream_carry_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n, size_t room)
+{
+    return n < room && (n < 2 || p[1] != '!') && memchr(p, '>', n) == NULL
+           && sf_stream_carry(s, io, p, n);
+}
+
+
+/*
  * A block's start tag this near the end of an input that is not the last
  * (n bytes from it to the end): kept before any reader reads it.  Most
  * such blocks go on past the end, and a reader would read them up to it
@@ -1063,9 +1077,7 @@ again:
 
     if (m == 0) {
         /* a tag the input's end cut: kept for the next input's head */
-        if (s->carry_ok && n < room && (n < 2 || p[1] != '!')
-            && memchr(p, '>', n) == NULL && sf_stream_carry(s, io, p, n))
-        {
+        if (s->carry_ok && sf_stream_carry_tag(s, io, p, n, room)) {
             return 1;
         }
 
