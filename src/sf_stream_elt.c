@@ -288,10 +288,14 @@ sf_stream_attrs_memo(sf_attrs_t *a, const unsigned char *p,
     sf_stream_attrs_clear(a);
 
     /* most block tags have one or two of them: a class, an id */
-    for (i = 0, vals = e->vals; vals != 0; i++, vals >>= 1) {
-        if ((vals & 1) == 0) {
-            continue;
+    for (vals = e->vals; vals != 0; vals &= vals - 1) {
+#if defined(__GNUC__)
+        i = (size_t) __builtin_ctz(vals);
+#else
+        for (i = 0; ((vals >> i) & 1) == 0; i++) {
+            /* void */
         }
+#endif
 
         val = (sf_stream_val_t *) ((unsigned char *) a
                                    + sf_stream_memo_vals[i]);
