@@ -169,6 +169,40 @@ void sf_match_class_keep(sf_match_t *match, const unsigned char *cls,
     size_t len, unsigned bits);
 
 /*
+ * What a stream found of a block's start tag of 16 to SF_TAG_MEMO_KEY
+ * bytes, kept in the scratch by all its bytes (sf_tag_memo.c): the
+ * lexer's reading of it (element, name length), the rules' selection and
+ * the element's own flags, and where the values of the attributes the
+ * stream looks at are (offsets from the '<', in the order of sf_attrs_t,
+ * those present set in vals).  All of it depends on the tag's bytes and the scratch's
+ * rules alone.
+ */
+#define SF_TAG_MEMO_KEY   192
+#define SF_TAG_MEMO_VALS  8
+
+typedef struct {
+    unsigned              own;
+    unsigned char         len;
+    unsigned char         tag;
+    unsigned char         name_len;
+    unsigned char         sel;
+    unsigned char         vals;             /* bit i: value i present */
+    unsigned char         off[SF_TAG_MEMO_VALS];
+    unsigned char         vlen[SF_TAG_MEMO_VALS];
+} sf_tag_memo_t;
+
+/*
+ * The record kept for the tag whose bytes begin at p (len bytes readable
+ * there, 16 or more): the one whose every byte is there, or NULL.
+ */
+const sf_tag_memo_t *sf_match_tag(const sf_match_t *match,
+    const unsigned char *p, size_t len);
+/* Keep e for the e->len bytes at p (16 to SF_TAG_MEMO_KEY), over the
+ * oldest record. */
+void sf_match_tag_keep(sf_match_t *match, const unsigned char *p,
+    const sf_tag_memo_t *e);
+
+/*
  * Decide on a start tag: is it a candidate block, and does a rule decided
  * by selector alone drop it whole?  rule_id gets the firing rule's id.
  */

@@ -1889,6 +1889,50 @@ sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len)
 
 
 size_t
+sf_lexer_comment(sf_lexer_t *lx, const unsigned char *p, size_t len)
+{
+    const unsigned char  *q, *end;
+
+    /*
+     * "<!--", a first byte that neither ends it nor starts a dash run
+     * ("<!-->", "<!---"), and its first "--" before a '>': no run of
+     * dashes before the end run, which is two dashes long.
+     */
+    if (len < 8 || !sf_lexer_in_text(lx) || memcmp(p, "<!--", 4) != 0
+        || p[4] == '-' || p[4] == '>')
+    {
+        return 0;
+    }
+
+    end = p + len;
+
+    for (q = p + 5; /* void */; q++) {
+        q = memchr(q, '-', (size_t) (end - q));
+
+        if (q == NULL || end - q < 3) {
+            return 0;
+        }
+
+        if (q[1] == '-') {
+            break;
+        }
+    }
+
+    if (q[2] != '>') {
+        return 0;
+    }
+
+    /* as sf_lexer_scan() leaves it: at '<' a markup token began */
+    sf_lexer_took(lx, SF_TAG_NONE, 0, 0);
+    lx->count = 2;
+    lx->esc = 0;
+    sf_lexer_text(lx);
+
+    return (size_t) (q + 3 - p);
+}
+
+
+size_t
 sf_lexer_tag_img(sf_lexer_t *lx, const unsigned char *p, size_t len)
 {
 #if (SF_LEXER_KEY_SSE2)

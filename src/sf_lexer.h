@@ -136,6 +136,13 @@ size_t sf_lexer_scan(sf_lexer_t *lx, const unsigned char *p, size_t len,
  */
 size_t sf_lexer_tag(sf_lexer_t *lx, const unsigned char *p, size_t len);
 /*
+ * A whole comment at p in the data state, of the common shape: "<!--", a
+ * text without "--" that neither starts with '-' nor with '>', "-->", all
+ * within len.  Returns its length and leaves the lexer as sf_lexer_scan()
+ * leaves it after the comment; 0, the lexer untouched, for anything else.
+ */
+size_t sf_lexer_comment(sf_lexer_t *lx, const unsigned char *p, size_t len);
+/*
  * sf_lexer_tag() for "<img " at p, in the data state, when its attributes
  * have sf_lexer_quick_attrs()'s shape and none of their names starts with
  * "id" or "cl" (so neither an id nor a class): its length, the lexer as

@@ -32,6 +32,8 @@
                                                is kept 1 in 8 */
 #define SF_CLASS_SLOTS    32                /* class lists remembered */
 #define SF_CLASS_KEY      128               /* bytes of the longest */
+#define SF_TAG_MEMO_SLOTS 16                /* start tags remembered (one
+                                               16-byte look at their hashes) */
 
 
 /* A link of the block being decided, in every coordinate it needs. */
@@ -203,6 +205,16 @@ struct sf_match_s {
     unsigned char         class_key[SF_CLASS_SLOTS][SF_CLASS_KEY];
     unsigned char         class_len[SF_CLASS_SLOTS];
     unsigned char         class_bits[SF_CLASS_SLOTS];
+    /*
+     * The block start tags met lately (sf_tag_memo.c), by all their bytes:
+     * a listing's template opens every entry's blocks with the same tags.
+     * tag_hash: a byte of each one's first sixteen, high bit set (0: a
+     * free slot), looked at all at once; tag_next: the oldest.
+     */
+    unsigned char         tag_hash[SF_TAG_MEMO_SLOTS];
+    unsigned char         tag_key[SF_TAG_MEMO_SLOTS][SF_TAG_MEMO_KEY];
+    sf_tag_memo_t         tag_memo[SF_TAG_MEMO_SLOTS];
+    unsigned              tag_next;
 
     pcre2_general_context  *gctx;
     pcre2_match_context    *mctx;

@@ -37,7 +37,7 @@ static unsigned sf_stream_route(sf_stream_t *s);
 static int sf_stream_fast(sf_stream_t *s, sf_io_t *io);
 static int sf_stream_fast_raw(sf_stream_t *s, sf_io_t *io);
 static void sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io,
-    const unsigned char *p, size_t n, size_t m);
+    const unsigned char *p, size_t n, size_t m, const sf_tag_memo_t *memo);
 static int sf_stream_feed_io(sf_stream_t *s, sf_io_t *io, unsigned flags);
 static size_t sf_stream_replay(sf_stream_t *s, sf_io_t *io, sf_io_t *v,
     unsigned ok);
@@ -754,6 +754,62 @@ sf_stream_flow_end(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 
 /*
+ * Out of the fused loop: inline there, its few registers cost every tag
+ * the loop reads (~0.03 instructions a byte of an article).
+ */
+const sf_tag_memo_t *
+sf_stream_known_tag(sf_stream_t *s, const unsigned char *p, size_t len)
+{
+    const sf_tag_memo_t  *e;
+
+    if (len < 16 || (unsigned) (p[1] | 0x20) - 'a' >= 26 || !s->head_seen
+        || s->mode != SF_MODE_PASS || !s->in_body || s->in_head
+        || s->q_n != 0 || s->explain != NULL)
+    {
+        return NULL;
+    }
+
+    e = sf_match_tag(s->match, p, len);
+
+    if (e != NULL) {
+        sf_lexer_took(&s->lx, (sf_tag_e) e->tag, e->name_len, 0);
+        s->lx.attrs.n = SF_TAG_SPANS + 1;
+    }
+
+    return e;
+}
+
+
+/*
+ * The block start tag of m bytes at p, taken (element t, its name k
+ * bytes, selected sel, own flags own, values a; the readers have moved
+ * the lexer on since), kept in the scratch for the next time its bytes
+ * come.
+ */
+static void
+sf_stream_keep_tag(sf_stream_t *s, const unsigned char *p, size_t m,
+    sf_tag_e t, size_t k, const sf_attrs_t *a, sf_select_e sel,
+    unsigned own)
+{
+    sf_tag_memo_t  e;
+
+    if (m < 16 || m > SF_TAG_MEMO_KEY || (unsigned) t > 255
+        || !sf_stream_attrs_keep(a, p, m, &e))
+    {
+        return;
+    }
+
+    e.own = own;
+    e.len = (unsigned char) m;
+    e.tag = (unsigned char) t;
+    e.name_len = (unsigned char) k;
+    e.sel = (unsigned char) sel;
+
+    sf_match_tag_keep(s->match, p, &e);
+}
+
+
+/*
  * A block's start tag with attributes, m bytes at the input's head p in
  * PASS in the body, read by the lexer: the rules select it by its id and
  * class as sf_stream_pass_tag() does.  One they let flow opens and is
@@ -761,12 +817,16 @@ sf_stream_flow_end(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
  * input by sf_stream_whole_block() (*next: the start tag of its first
  * block, read).  Returns 0 with nothing taken for the others (an element
  * dropped whole, the document's own elements, the page's heading, what
- * the reader leaves): sf_stream_take_tag() reads the tag.
+ * the reader leaves): sf_stream_take_tag() reads the tag.  A tag the
+ * scratch remembers (memo, found by the read, or looked up here) is not
+ * parsed nor selected again: its values and the rules' answer are the
+ * slot's; one taken is kept there.
  */
 static int
 sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
-    size_t n, size_t m, size_t *next)
+    size_t n, size_t m, const sf_tag_memo_t *memo, size_t *next)
 {
+    int          r;
     unsigned     own;
     sf_tag_t     tag;
     sf_tag_e     t;
@@ -784,15 +844,31 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
     sf_stream_lexed_tag(s, &tag, p, m);
     a.tag = &tag;
-    a.parsed = 0;
-    pa = sf_stream_attrs(&a);
 
-    /* as sf_stream_pass_tag(): a start closes, then the rules select */
-    sf_stream_implicit_close(s, t);
-    sel = sf_stream_select_elt(s, t, pa, &own);
+    /* a tag the read did not look up (a container's first block) */
+    if (memo == NULL && m >= 16 && m <= SF_TAG_MEMO_KEY) {
+        memo = sf_match_tag(s->match, p, m);
+    }
 
-    if (sel == SF_SELECT_DROP) {
-        return 0;
+    if (memo != NULL && memo->len == m) {
+        sf_stream_attrs_memo(&a, p, memo);
+        sf_stream_implicit_close(s, t);
+        sel = (sf_select_e) memo->sel;
+        own = memo->own;
+        pa = &a;
+
+    } else {
+        memo = NULL;
+        a.parsed = 0;
+        pa = sf_stream_attrs(&a);
+
+        /* as sf_stream_pass_tag(): a start closes, then the rules select */
+        sf_stream_implicit_close(s, t);
+        sel = sf_stream_select_elt(s, t, pa, &own);
+
+        if (sel == SF_SELECT_DROP) {
+            return 0;
+        }
     }
 
     if (sel == SF_SELECT_NONE) {
@@ -800,10 +876,46 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
                            pa->cls.len, own);
         sf_stream_out(s, io, p, m);
         sf_stream_took(s, io, m);
-        return 1;
+        r = 1;
+
+    } else {
+        r = sf_stream_whole_block(s, io, p, n, m, pa, own, next) != 0;
     }
 
-    return sf_stream_whole_block(s, io, p, n, m, pa, own, next) != 0;
+    if (r && memo == NULL) {
+        sf_stream_keep_tag(s, p, m, t, tag.name_len, pa, sel, own);
+    }
+
+    return r;
+}
+
+
+/*
+ * A comment at the input's head p (n bytes there) between blocks ("<!--
+ * .entry-content -->") in PASS in the body, of the shape
+ * sf_lexer_comment() takes: sent as the loop's steps send it (its bytes
+ * flow), in one copy.  Returns 0, nothing taken, for any other.
+ */
+static inline int
+sf_stream_flow_comment(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
+    size_t n)
+{
+    size_t  m;
+
+    if (n < 8 || p[1] != '!' || !sf_stream_fused(s)) {
+        return 0;
+    }
+
+    m = sf_lexer_comment(&s->lx, p, n < io->avail_out ? n : io->avail_out);
+
+    if (m == 0) {
+        return 0;
+    }
+
+    sf_stream_out(s, io, p, m);
+    sf_stream_took(s, io, m);
+
+    return 1;
 }
 
 
@@ -935,6 +1047,7 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
     size_t                 n, m, room, len;
     unsigned               to;
     const unsigned char   *p, *q;
+    const sf_tag_memo_t   *memo;
 
     if (s->tok || s->tok_over) {
         return 0;
@@ -945,11 +1058,7 @@ sf_stream_fast(sf_stream_t *s, sf_io_t *io)
 again:
 
     if (!sf_lexer_in_text(&s->lx)) {
-        if (!sf_lexer_in_raw(&s->lx)) {
-            return taken;
-        }
-
-        if (!sf_stream_fast_raw(s, io)) {
+        if (!sf_lexer_in_raw(&s->lx) || !sf_stream_fast_raw(s, io)) {
             return taken;
         }
 
@@ -962,7 +1071,6 @@ again:
         }
 
         sf_stream_compact_next(s);
-
         taken = 1;
         goto again;
     }
@@ -1073,18 +1181,20 @@ again:
     }
 
     /* one place reads tags: the loop stays small */
-    m = sf_stream_read_tag(s, p, n < room ? n : room);
+    len = n < room ? n : room;
+    m = (len >= 8) ? sf_lexer_short_tag(&s->lx, p, len) : 0;
+    memo = (m == 0) ? sf_stream_known_tag(s, p, len) : NULL;
+    m = (m != 0) ? m
+        : (memo != NULL) ? memo->len : sf_lexer_tag(&s->lx, p, len);
 
-    if (m == 0) {
+    if (m != 0) {
+        sf_stream_fast_tag(s, io, p, n, m, memo);
+
+    } else if (!sf_stream_flow_comment(s, io, p, n)) {
         /* a tag the input's end cut: kept for the next input's head */
-        if (s->carry_ok && sf_stream_carry_tag(s, io, p, n, room)) {
-            return 1;
-        }
-
-        return moved | taken;
+        return (s->carry_ok && sf_stream_carry_tag(s, io, p, n, room))
+               ? 1 : moved | taken;
     }
-
-    sf_stream_fast_tag(s, io, p, n, m);
 
     /*
      * The next token in this turn when the loop's turn would do nothing
@@ -1111,7 +1221,7 @@ again:
  */
 static void
 sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
-    size_t n, size_t m)
+    size_t n, size_t m, const sf_tag_memo_t *memo)
 {
     int                    taken, flow;
     size_t                 next, om;
@@ -1174,6 +1284,7 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
                     ot = s->lx.tag;
                     p += m;
                     n -= m;
+                    memo = NULL;
                     sf_stream_compact_next(s);
                     m = sf_stream_read_tag(s, p,
                                            n < s->hold_cap - s->hold_len
@@ -1204,7 +1315,8 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
                         return;
                     }
 
-                    taken = sf_stream_open_block(s, io, p, n, m, &next);
+                    taken = sf_stream_open_block(s, io, p, n, m, memo,
+                                                 &next);
                 }
             }
         }
@@ -1257,6 +1369,7 @@ read:
                 return;
             }
 
+            memo = NULL;
             m = sf_stream_read_tag(s, p, n < s->hold_cap ? n : s->hold_cap);
 
             if (m == 0
@@ -1271,6 +1384,7 @@ read:
 
         /* a container's first block: its start tag is read, at the head */
         m = next;
+        memo = NULL;
     }
 }
 

@@ -377,6 +377,19 @@ sf_stream_pass(sf_stream_t *s, sf_pass_reason_e reason)
 }
 
 
+/*
+ * A start tag with attributes at p (len bytes readable there) where the
+ * fused loop reads tags, in PASS in the body, that the scratch remembers
+ * (sf_match_tag(): a block's start tag sf_stream_open_block() kept): not
+ * lexed, the lexer left as sf_lexer_tag() leaves it but for the
+ * attributes' record, not whole (a reader of it reads the bytes); the
+ * slot, which has them, and the tag's length.  NULL, the lexer
+ * untouched, for the others.
+ */
+const sf_tag_memo_t *sf_stream_known_tag(sf_stream_t *s,
+    const unsigned char *p, size_t len);
+
+
 /* A whole tag at p ('<') within len bytes, read by the lexer: its length,
  * or 0 (the lexer untouched). */
 static inline size_t
@@ -608,6 +621,15 @@ sf_stream_attrs_named(const sf_tag_t *tag)
     return 0;
 }
 
+/*
+ * The values of the start tag at p as the scratch's record e of it has
+ * them (sf_match_tag()), parsed; and the other way, 0 when a value is not
+ * within the tag's m bytes.
+ */
+void sf_stream_attrs_memo(sf_attrs_t *a, const unsigned char *p,
+    const sf_tag_memo_t *e);
+int sf_stream_attrs_keep(const sf_attrs_t *a, const unsigned char *p,
+    size_t m, sf_tag_memo_t *e);
 unsigned sf_stream_attr_flags(sf_tag_e t, sf_attrs_t *a);
 sf_select_e sf_stream_select_elt(sf_stream_t *s, sf_tag_e t, sf_attrs_t *a,
     unsigned *own);

@@ -264,6 +264,80 @@ sf_stream_attrs_parse(sf_attrs_t *a)
 }
 
 
+/*
+ * The values a start tag the scratch remembers keeps (sf_tag_memo.c), in
+ * its order: bit i of its mask, offset and length i.
+ */
+static const size_t  sf_stream_memo_vals[SF_TAG_MEMO_VALS] = {
+    offsetof(sf_attrs_t, id), offsetof(sf_attrs_t, cls),
+    offsetof(sf_attrs_t, href), offsetof(sf_attrs_t, rel),
+    offsetof(sf_attrs_t, itemprop), offsetof(sf_attrs_t, content),
+    offsetof(sf_attrs_t, property), offsetof(sf_attrs_t, name)
+};
+
+
+void
+sf_stream_attrs_memo(sf_attrs_t *a, const unsigned char *p,
+    const sf_tag_memo_t *e)
+{
+    unsigned          vals;
+    size_t            i;
+    sf_stream_val_t  *val;
+
+    a->parsed = 1;
+    sf_stream_attrs_clear(a);
+
+    /* most block tags have one or two of them: a class, an id */
+    for (vals = e->vals; vals != 0; vals &= vals - 1) {
+#if defined(__GNUC__)
+        i = (size_t) __builtin_ctz(vals);
+#else
+        for (i = 0; ((vals >> i) & 1) == 0; i++) {
+            /* void */
+        }
+#endif
+
+        val = (sf_stream_val_t *) ((unsigned char *) a
+                                   + sf_stream_memo_vals[i]);
+        val->data = p + e->off[i];
+        val->len = e->vlen[i];
+    }
+}
+
+
+int
+sf_stream_attrs_keep(const sf_attrs_t *a, const unsigned char *p, size_t m,
+    sf_tag_memo_t *e)
+{
+    size_t                  i;
+    const sf_stream_val_t  *val;
+
+    e->vals = 0;
+
+    for (i = 0; i < SF_TAG_MEMO_VALS; i++) {
+        val = (const sf_stream_val_t *) ((const unsigned char *) a
+                                         + sf_stream_memo_vals[i]);
+        e->off[i] = 0;
+        e->vlen[i] = 0;
+
+        if (val->data == NULL) {
+            continue;
+        }
+
+        /* a value is within the tag, which the slot's bytes hold */
+        if (val->data <= p || val->data + val->len > p + m) {
+            return 0;
+        }
+
+        e->vals |= 1u << i;
+        e->off[i] = (unsigned char) (val->data - p);
+        e->vlen[i] = (unsigned char) val->len;
+    }
+
+    return 1;
+}
+
+
 /* Classes that place the contents of their element. */
 static const sf_stream_word_t  sf_stream_place_classes[] = {
     { "commentlist", 11, SF_BLOCK_IN_COMMENTS },

@@ -132,6 +132,42 @@ check_img(sf_lexer_t *general, const sf_lexer_t *lx, const char *p,
 
 
 /*
+ * sf_lexer_comment() took m bytes at p (n readable) into lx as
+ * sf_lexer_scan() takes them into general, the lexer before: one opaque
+ * token of the same length, ended, and the same lexer after it.
+ */
+static void
+check_comment(sf_lexer_t *general, const sf_lexer_t *lx, const char *p,
+    size_t n, size_t m)
+{
+    size_t          k, steps;
+    sf_lex_event_e  ev;
+
+    (void) n;
+    k = 0;
+    ev = SF_LEX_MORE;
+
+    /* a step may take nothing (the '<' that starts markup), not many */
+    for (steps = 0; ev != SF_LEX_END; steps++) {
+        assert_true(k < m && steps <= m + 4);
+        k += sf_lexer_scan(general, (const unsigned char *) p + k, m - k,
+                           &ev);
+    }
+
+    assert_int_equal(k, m);
+    assert_int_equal(general->state, lx->state);
+    assert_int_equal(general->kind, lx->kind);
+    assert_int_equal(general->tag, lx->tag);
+    assert_int_equal(general->end, lx->end);
+    assert_int_equal(general->name_len, lx->name_len);
+    assert_int_equal(general->count, lx->count);
+    assert_int_equal(general->inert, lx->inert);
+    assert_int_equal(general->esc, lx->esc);
+    assert_int_equal(general->tmpl, lx->tmpl);
+}
+
+
+/*
  * Tokenize in pieces of `chunk` bytes (0: whole) and describe the tokens:
  * T{text} R{raw} M{tag} O{opaque}, consecutive text or raw runs merged.
  * fast: as the stream's feed loop does, a tag at a '<' in page text is
@@ -207,6 +243,24 @@ lex(const char *in, size_t chunk, int fast, char *out, size_t cap)
                 if (m > 0) {
                     check_img(&general, &lx, in + pos, n, m);
                     TAG(m);
+                    continue;
+                }
+
+                /* the comment reader of the fused loop, as the steps */
+                general = lx;
+                m = sf_lexer_comment(&lx, (const unsigned char *) in + pos,
+                                     n);
+
+                if (m > 0) {
+                    check_comment(&general, &lx, in + pos, n, m);
+                    FLUSH();
+                    cur_kind = SF_LEX_OPAQUE;
+                    memcpy(cur, in + pos, m);
+                    cur_len = m;
+                    FLUSH();
+                    cur_kind = lx.kind;
+                    pos += m;
+                    n -= m;
                     continue;
                 }
 
@@ -531,6 +585,58 @@ test_comments(void **state)
     check("<!---->a", "O{<!---->}T{a}");
     check("<!-- a --!>b", "O{<!-- a --!>}T{b}");
     check("<!-- <p> -- ->x-->y", "O{<!-- <p> -- ->x-->}T{y}");
+}
+
+
+/*
+ * The comments between blocks the fused loop sends in one copy
+ * (sf_lexer_comment()): the common shape is taken, as the steps read it
+ * (check_comment()); the others ("<!-->", a run of dashes inside, "--!>",
+ * a comment cut by the input's end) are left to the steps, the lexer
+ * untouched.
+ */
+static void
+test_comment_fast(void **state)
+{
+    size_t             i, n, m;
+    sf_lexer_t         lx, general, before;
+    static const char  *const taken[] = {
+        "<!-- .entry-content -->x", "<!--x-->", "<!-- a - b -->",
+        "<!-- <p> > -->", "<!--x--><p>", "<!-- a->b -->"
+    };
+    static const char  *const left[] = {
+        "<!-->x", "<!--->x", "<!---->x", "<!-- a -- b -->x", "<!-- a --!>x",
+        "<!-- a --->x", "<!---x-->", "<!-- a -", "<!-- a --", "<!-- a ->",
+        "<!- a -->", "<!DOCTYPE html>", "<!-- a", "< !-- a -->"
+    };
+
+    (void) state;
+
+    for (i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
+        sf_lexer_init(&lx);
+        general = lx;
+        n = strlen(taken[i]);
+        m = sf_lexer_comment(&lx, (const unsigned char *) taken[i], n);
+        assert_true(m == (size_t) (strstr(taken[i], "-->") + 3 - taken[i]));
+        check_comment(&general, &lx, taken[i], n, m);
+
+        /* and not past the bytes readable */
+        sf_lexer_init(&lx);
+        assert_int_equal(sf_lexer_comment(&lx, (const unsigned char *)
+                                          taken[i], m - 1), 0);
+    }
+
+    for (i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
+        sf_lexer_init(&lx);
+        lx.count = 5;
+        memcpy(&before, &lx, sizeof(lx));
+        assert_int_equal(sf_lexer_comment(&lx, (const unsigned char *)
+                                          left[i], strlen(left[i])), 0);
+        assert_memory_equal(&before, &lx, sizeof(lx));
+    }
+
+    check("a<!-- x -->b<!-- y -- z -->c", "T{a}O{<!-- x -->}T{b}"
+          "O{<!-- y -- z -->}T{c}");
 }
 
 
@@ -1435,6 +1541,7 @@ main(void)
         cmocka_unit_test(test_text_and_tags),
         cmocka_unit_test(test_attr_spans),
         cmocka_unit_test(test_comments),
+        cmocka_unit_test(test_comment_fast),
         cmocka_unit_test(test_bogus_doctype_cdata),
         cmocka_unit_test(test_rawtext),
         cmocka_unit_test(test_raw_runs),

@@ -374,6 +374,121 @@ test_class_memo(void **state)
 
 
 /*
+ * The start tags the scratch keeps (sf_match_tag()): a tag is answered
+ * only with a record kept for its very bytes, never another's, and every
+ * one of the last SF_TAG_MEMO_SLOTS kept is answered.  Tags of 16 to
+ * SF_TAG_MEMO_KEY bytes from a few bytes (so that many share their first
+ * sixteen, one hash), most like the one before but at one place, asked
+ * with text after them or in buffers of their exact size (ASan sees a
+ * read past them), as kept or with one byte changed; one byte short of
+ * the tag is never answered.
+ */
+static void
+test_tag_memo(void **state)
+{
+    size_t                i, j, k, n, qn, len[2000];
+    unsigned              hits, misses;
+    uint32_t              x;
+    unsigned char        *tag[2000], *q;
+    sf_tag_memo_t         e;
+    const sf_tag_memo_t  *got;
+
+    static const unsigned char  abc[] = { 'a', '"', ' ', '=' };
+
+    (void) state;
+
+    load(NULL, 1);
+    x = 7;
+    hits = 0;
+    misses = 0;
+    n = sizeof(tag) / sizeof(tag[0]);
+
+    /* an empty scratch answers nothing */
+    assert_null(sf_match_tag(match, (const unsigned char *)
+                             "<div class=\"x\">  ", 18));
+
+    for (i = 0; i < n; i++) {
+        k = (i > 0 && t_rand(&x) % 2 == 0);
+        len[i] = k ? len[i - 1] : 16 + t_rand(&x) % (SF_TAG_MEMO_KEY - 15);
+        tag[i] = malloc(len[i]);
+        assert_non_null(tag[i]);
+
+        if (k) {
+            memcpy(tag[i], tag[i - 1], len[i]);
+            tag[i][1 + t_rand(&x) % (len[i] - 2)] = abc[t_rand(&x) % 4];
+
+        } else {
+            memcpy(tag[i], "<div class=", 11);
+
+            for (k = 11; k < len[i]; k++) {
+                tag[i][k] = abc[t_rand(&x) % 4];
+            }
+
+            tag[i][len[i] - 1] = '>';
+        }
+
+        memset(&e, 0, sizeof(e));
+        e.len = (unsigned char) len[i];
+        e.own = (unsigned) i;
+        e.tag = (unsigned char) (i % 200);
+        sf_match_tag_keep(match, tag[i], &e);
+
+        /* one of the tags so far, as kept or with a byte changed */
+        j = i - t_rand(&x) % (i < 24 ? i + 1 : 24);
+        qn = len[j] + (t_rand(&x) % 2 ? 0 : t_rand(&x) % 20);
+        q = malloc(qn);
+        assert_non_null(q);
+        memset(q, 'a', qn);
+        memcpy(q, tag[j], len[j]);
+
+        if (t_rand(&x) % 3 == 0) {
+            q[t_rand(&x) % len[j]] = abc[t_rand(&x) % 4];
+        }
+
+        got = sf_match_tag(match, q, qn);
+
+        if (got != NULL) {
+            /* a record kept for these bytes, whole */
+            k = got->own;
+
+            if (k > i || got->len != len[k] || got->tag != k % 200
+                || got->len > qn || memcmp(tag[k], q, len[k]) != 0)
+            {
+                fail_msg("tag %zu, %zu bytes: answered with %zu", j, len[j],
+                         k);
+            }
+
+            hits++;
+
+        } else if (i - j < SF_TAG_MEMO_SLOTS
+                   && memcmp(tag[j], q, len[j]) == 0)
+        {
+            fail_msg("tag %zu, kept %zu tags ago, not answered", j, i - j);
+
+        } else {
+            misses++;
+        }
+
+        /* short of its '>', no tag is answered with this one's record */
+        if (memcmp(tag[j], q, len[j]) == 0) {
+            got = sf_match_tag(match, q, len[j] - 1);
+            assert_true(got == NULL || got->len < len[j]);
+        }
+
+        free(q);
+    }
+
+    for (i = 0; i < n; i++) {
+        free(tag[i]);
+    }
+
+    assert_true(hits > n / 4);
+    assert_true(misses > n / 16);
+    unload();
+}
+
+
+/*
  * The words of class lists against a bloom, sixteen bytes a load (a list
  * of 8 to 16 bytes that is one word in two loads of eight), as the
  * portable way reads them one byte at a time: lists of every length up
@@ -4571,6 +4686,7 @@ main(void)
         cmocka_unit_test(test_select),
         cmocka_unit_test(test_bloom_list),
         cmocka_unit_test(test_class_memo),
+        cmocka_unit_test(test_tag_memo),
         cmocka_unit_test(test_memo_short_fields),
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_phrases),

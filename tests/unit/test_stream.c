@@ -2400,6 +2400,189 @@ test_class_lists(void **state)
 }
 
 
+/*
+ * The page at in fed whole up to the second entry (its first read and
+ * remembered): the start tag at the head of piece (with the text after
+ * it) is read from the scratch's memory as sf_lexer_tag() reads it (the
+ * same length, element and state, the record marked not whole), and its
+ * values are those parsed from the lexer's record.
+ */
+static void
+check_tag_memo(const sf_rules_t *r, const sf_options_t *opt, const char *in,
+    const char *piece)
+{
+    size_t                m, len;
+    sf_io_t               io;
+    sf_tag_t              tag;
+    sf_attrs_t            a, b, *pb;
+    sf_lexer_t            general;
+    sf_stream_t          *s;
+    const char           *second;
+    const sf_tag_memo_t  *memo;
+    static unsigned char  buf[16384];
+
+    s = sf_stream_create(r, opt, &sf_malloc_allocator);
+    assert_non_null(s);
+
+    second = strstr(strstr(in, "</article>\n") + 1, "<article");
+    assert_non_null(second);
+    io.next_in = (const unsigned char *) in;
+    io.avail_in = (size_t) (second - in);
+    io.next_out = buf;
+    io.avail_out = sizeof(buf);
+    assert_int_equal(sf_stream_feed(s, &io, 0), SF_OK);
+    assert_int_equal(io.avail_in, 0);
+
+    len = strlen(piece);
+    general = s->lx;
+    memo = sf_stream_known_tag(s, (const unsigned char *) piece, len);
+    assert_non_null(memo);
+    m = memo->len;
+    assert_true(m == (size_t) (strchr(piece, '>') + 1 - piece));
+    assert_int_equal(s->lx.attrs.n, SF_TAG_SPANS + 1);
+
+    assert_int_equal(sf_lexer_tag(&general, (const unsigned char *) piece,
+                                  len), m);
+    assert_int_equal(general.tag, s->lx.tag);
+    assert_int_equal(general.end, s->lx.end);
+    assert_int_equal(general.name_len, s->lx.name_len);
+    assert_int_equal(general.state, s->lx.state);
+    assert_int_equal(general.kind, s->lx.kind);
+    assert_int_equal(general.inert, s->lx.inert);
+
+    /* the values kept, and those the general record gives */
+    sf_stream_attrs_memo(&a, (const unsigned char *) piece, memo);
+    s->lx = general;
+    sf_stream_lexed_tag(s, &tag, (const unsigned char *) piece, m);
+    b.tag = &tag;
+    b.parsed = 0;
+    pb = sf_stream_attrs(&b);
+    assert_true(a.id.data == pb->id.data && a.id.len == pb->id.len);
+    assert_true(a.cls.data == pb->cls.data && a.cls.len == pb->cls.len);
+    assert_true(a.itemprop.data == pb->itemprop.data
+                && a.itemprop.len == pb->itemprop.len);
+    assert_true(a.href.data == pb->href.data && a.rel.data == pb->rel.data
+                && a.content.data == pb->content.data
+                && a.property.data == pb->property.data
+                && a.name.data == pb->name.data);
+    assert_non_null(a.cls.data);
+    assert_non_null(a.itemprop.data);
+
+    sf_stream_destroy(s);
+}
+
+
+/*
+ * A listing's entries open their blocks with the same start tags: from
+ * the second entry on, the fused loop takes each from the scratch's
+ * memory of it (sf_match_tag()), unlexed, its values, selection and
+ * flags those kept under the first entry.  Tags alike in their first
+ * sixteen bytes (one hash) are told apart by the rest: a comment area
+ * keeps what a rule drops, a list named otherwise does not; a block
+ * decided by its class ("promo-box-area") is dropped under every entry,
+ * its near twin kept; a section the rules hold, its twin flows.  The
+ * comments between the blocks are sent in one copy (sf_lexer_comment()),
+ * the shapes it does not take by the loop's steps.  Whole, byte by byte
+ * and in chunks, with a scratch shared by the runs (its memory carried
+ * from one to the next) and without.
+ */
+static void
+test_tag_memo_blocks(void **state)
+{
+    size_t          i, k, len, elen;
+    sf_rules_t     *r;
+    sf_options_t    opt;
+    sf_test_out_t   out;
+    sf_scratch_t   *sc;
+    char            in[16384], exp[16384];
+
+    static const char  text[] =
+        "rule buy\n"
+        "    scope p li div\n"
+        "    contains \"buy it now please\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule promo\n"
+        "    scope div.promo-box-area\n"
+        "    contains \"subscribe\"\n"
+        "    action drop\n"
+        "end\n"
+        "rule wire\n"
+        "    scope section.wire-area\n"
+        "    contains \"from the wire\"\n"
+        "    action drop\n"
+        "end\n";
+    static const char  *const pieces[][2] = {
+        { "<div class=\"comments-area x\" id=\"c\"><p>buy it now please"
+          "</p></div>\n", NULL },
+        { "<div class=\"commerce-area x\" id=\"c\"><p>buy it now please"
+          "</p></div>\n", "<div class=\"commerce-area x\" id=\"c\"></div>\n" },
+        { "<div class=\"promo-box-area\">Subscribe <b>now</b></div>\n",
+          "\n" },
+        { "<div class=\"promo-box-arez\">Subscribe <b>now</b></div>\n",
+          NULL },
+        { "<!-- .entry-content -->\n", NULL },
+        { "<section class=\"wire-area x\" id=\"w\">from the wire <b>x</b>"
+          "</section>\n", "\n" },
+        { "<section class=\"wire-arez x\" id=\"w\">from the wire <b>x</b>"
+          "</section><!-- a -- b --><!----><!-- - -->\n", NULL },
+        { "<div class=\"entry-content\" itemprop=\"text\"><p>k</p>"
+          "<p>buy it now please</p></div>\n",
+          "<div class=\"entry-content\" itemprop=\"text\"><p>k</p></div>\n" }
+    };
+
+    (void) state;
+
+    r = sf_test_rules(text, 0);
+    assert_non_null(r);
+    sf_options_init(&opt);
+    opt.canonical = 0;
+
+    len = page_add(in, sizeof(in), 0, "<html><head><title>T</title></head>"
+                   "<body><main>", 1);
+    elen = page_add(exp, sizeof(exp), 0, in, 1);
+
+    for (i = 0; i < 6; i++) {
+        len = page_add(in, sizeof(in), len, "<article class=\"entry-item\">\n",
+                       1);
+        elen = page_add(exp, sizeof(exp), elen,
+                        "<article class=\"entry-item\">\n", 1);
+
+        /* the blocks in another order under every other entry */
+        for (k = 0; k < 8; k++) {
+            const char  *const *piece = pieces[i % 2 ? 7 - k : k];
+
+            len = page_add(in, sizeof(in), len, piece[0], 1);
+            elen = page_add(exp, sizeof(exp), elen,
+                            piece[1] != NULL ? piece[1] : piece[0], 1);
+        }
+
+        len = page_add(in, sizeof(in), len, "</article>\n", 1);
+        elen = page_add(exp, sizeof(exp), elen, "</article>\n", 1);
+    }
+
+    len = page_add(in, sizeof(in), len, "</main></body></html>", 1);
+    elen = page_add(exp, sizeof(exp), elen, "</main></body></html>", 1);
+
+    sf_test_check(r, &opt, in, len, exp, elen, &out);
+    assert_int_equal(out.stats.blocks_removed, 24);
+    sf_test_out_free(&out);
+
+    sc = sf_scratch_create(r, &opt.limits, &sf_malloc_allocator);
+    assert_non_null(sc);
+    opt.scratch = sc;
+
+    sf_test_check(r, &opt, in, len, exp, elen, &out);
+    assert_int_equal(out.stats.blocks_removed, 24);
+    sf_test_out_free(&out);
+
+    check_tag_memo(r, &opt, in, pieces[7][0]);
+
+    sf_scratch_destroy(sc);
+    sf_rules_destroy(r);
+}
+
+
 static void
 test_attr_blocks(void **state)
 {
@@ -4317,6 +4500,7 @@ main(void)
         cmocka_unit_test(test_flow_turn),
         cmocka_unit_test(test_attr_blocks),
         cmocka_unit_test(test_class_lists),
+        cmocka_unit_test(test_tag_memo_blocks),
         cmocka_unit_test(test_flush_and_finish),
         cmocka_unit_test(test_run_callback),
     };
