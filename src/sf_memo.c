@@ -196,11 +196,11 @@ sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
 /*
  * The block's key: every field the decision reads (not raw nor index),
  * written out.  Returns 0 when it does not fit, or differs from k->cmp.
- * A part for the block, then one for each link read: the block's head
- * has its tag, flags and links count (an entry's heading and its title
- * paragraph have the same text) and a word for each field; its bytes
- * then the title's (the entry's: the same boilerplate under another
- * entry differs there, in its first bytes), then the text's.  A
+ * Two parts for the block, then one for each link read: the first has
+ * its tag, flags and links count (an entry's heading and its title
+ * paragraph have the same text) and the title (the entry's: the same
+ * boilerplate under another entry differs there, in its first bytes);
+ * the second a word for each other field, then the text's bytes.  A
  * decision that never read the title (notitle: sf_match_page_title() was
  * not called, by the reject nor by the full way) is the same under any
  * title, so its key has none: a disclaimer under every entry of a
@@ -220,15 +220,12 @@ sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k,
     notitle = (how & SF_MEMO_NOTITLE) != 0;
     nohref = (how & SF_MEMO_NOHREF) != 0;
 
-    need = 9 * sizeof(size_t);
+    /* the title's part first: a block like a slot's but under another
+     * entry is passed over there, before the words of the others */
+    need = 4 * sizeof(size_t);
 
-    if (!cmp) {
-        need += sf_key_field_size(b->text, b->text_len)
-                + sf_key_field_size(b->id, b->id_len)
-                + sf_key_field_size(b->cls, b->cls_len)
-                + sf_key_field_size(b->parent_id, b->parent_id_len)
-                + sf_key_field_size(b->parent_cls, b->parent_cls_len)
-                + (notitle ? 0 : sf_key_field_size(b->title, b->title_len));
+    if (!cmp && !notitle) {
+        need += sf_key_field_size(b->title, b->title_len);
     }
 
     if (!sf_key_fits(k, need)) {
@@ -242,16 +239,37 @@ sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k,
     sf_key_put(k, 3, notitle ? SF_KEY_NOTITLE
                              : sf_key_field_word(b->title, b->title_len),
                cmp, &d);
-    sf_key_put(k, 4, sf_key_field_word(b->text, b->text_len), cmp, &d);
-    sf_key_put(k, 5, sf_key_field_word(b->id, b->id_len), cmp, &d);
-    sf_key_put(k, 6, sf_key_field_word(b->cls, b->cls_len), cmp, &d);
-    sf_key_put(k, 7, sf_key_field_word(b->parent_id, b->parent_id_len),
+
+    if (!sf_key_head(k, 4, d)
+        || !(notitle || sf_key_bytes(k, b->title, b->title_len, cmp)))
+    {
+        return 0;
+    }
+
+    need = 5 * sizeof(size_t);
+
+    if (!cmp) {
+        need += sf_key_field_size(b->text, b->text_len)
+                + sf_key_field_size(b->id, b->id_len)
+                + sf_key_field_size(b->cls, b->cls_len)
+                + sf_key_field_size(b->parent_id, b->parent_id_len)
+                + sf_key_field_size(b->parent_cls, b->parent_cls_len);
+    }
+
+    if (!sf_key_fits(k, need)) {
+        return 0;
+    }
+
+    d = 0;
+    sf_key_put(k, 0, sf_key_field_word(b->text, b->text_len), cmp, &d);
+    sf_key_put(k, 1, sf_key_field_word(b->id, b->id_len), cmp, &d);
+    sf_key_put(k, 2, sf_key_field_word(b->cls, b->cls_len), cmp, &d);
+    sf_key_put(k, 3, sf_key_field_word(b->parent_id, b->parent_id_len),
                cmp, &d);
-    sf_key_put(k, 8, sf_key_field_word(b->parent_cls, b->parent_cls_len),
+    sf_key_put(k, 4, sf_key_field_word(b->parent_cls, b->parent_cls_len),
                cmp, &d);
 
-    ok = sf_key_head(k, 9, d)
-         && (notitle || sf_key_bytes(k, b->title, b->title_len, cmp))
+    ok = sf_key_head(k, 5, d)
          && sf_key_bytes(k, b->text, b->text_len, cmp)
          && sf_key_bytes(k, b->id, b->id_len, cmp)
          && sf_key_bytes(k, b->cls, b->cls_len, cmp)
