@@ -49,30 +49,49 @@ typedef struct {
 
 
 /*
- * Puts one word of the key; 0 when it does not fit or does not compare.
- * A word is one load and one compare: most of a key is words.
+ * A part of the key is a head of words, then the bytes of its fields,
+ * where the words say: once the words are equal and the part fits, its
+ * bytes need no check of where they end.  sf_key_fits() checks that the
+ * part (need bytes, the head's included) fits.  Compared, need is the
+ * head only: a slot's key is whole parts (one that did not fit is no
+ * key), the parts walked so far were equal to its first ones, so a head
+ * that starts before the key's end is the head of its next part, and a
+ * head equal to it says the part's bytes are all in the key.
+ * sf_key_put() puts word i
+ * of the head, or gathers in *d how it differs: the words are compared
+ * all at once, one branch (sf_key_head()).
  */
 static SF_KEY_INLINE int
-sf_key_word(sf_key_t *k, size_t v, int cmp)
+sf_key_fits(const sf_key_t *k, size_t need)
 {
-    size_t  w;
+    return k->cap - k->len >= need;
+}
 
-    if (k->cap - k->len < sizeof(size_t)) {
+
+static SF_KEY_INLINE void
+sf_key_put(sf_key_t *k, size_t i, size_t v, int cmp, size_t *d)
+{
+    size_t  x;
+
+    if (cmp) {
+        memcpy(&x, k->cmp + k->len + i * sizeof(size_t), sizeof(size_t));
+        *d |= x ^ v;
+
+    } else {
+        memcpy(k->buf + k->len + i * sizeof(size_t), &v, sizeof(size_t));
+    }
+}
+
+
+/* Past the head of n words: 0 when they differ (d not 0). */
+static SF_KEY_INLINE int
+sf_key_head(sf_key_t *k, size_t n, size_t d)
+{
+    if (d != 0) {
         return 0;
     }
 
-    if (cmp) {
-        memcpy(&w, k->cmp + k->len, sizeof(size_t));
-
-        if (w != v) {
-            return 0;
-        }
-
-    } else {
-        memcpy(k->buf + k->len, &v, sizeof(size_t));
-    }
-
-    k->len += sizeof(size_t);
+    k->len += n * sizeof(size_t);
 
     return 1;
 }
@@ -130,22 +149,22 @@ sf_key_same16(const unsigned char *a, const unsigned char *b, size_t len)
 
 
 /*
- * A field of the block: one word of its length and whether its pointer
- * is NULL, then its bytes, if any.  0 when it does not fit or differs.
+ * A field's word in the head of its part: its length and whether its
+ * pointer is NULL; and how many bytes it has after the head.
+ */
+#define sf_key_field_word(p, len)  ((size_t) (len) << 1 | ((p) != NULL))
+#define sf_key_field_size(p, len)  ((p) != NULL ? (size_t) (len) : 0)
+
+
+/*
+ * A field's bytes, if any, after the head of its part (sf_key_words()
+ * checked that they fit).  0 when they differ.
  */
 static SF_KEY_INLINE int
 sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
 {
-    if (!sf_key_word(k, len << 1 | (p != NULL), cmp)) {
-        return 0;
-    }
-
     if (p == NULL || len == 0) {
         return 1;
-    }
-
-    if (k->cap - k->len < len) {
-        return 0;
     }
 
     if (cmp) {
@@ -177,10 +196,11 @@ sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
 /*
  * The block's key: every field the decision reads (not raw nor index),
  * written out.  Returns 0 when it does not fit, or differs from k->cmp.
- * Its tag, flags and links count come first, a word each: an entry's
- * heading and its title paragraph have the same text; then the title
- * (the entry's): the same boilerplate under another entry differs
- * there, in its first bytes; then the text.  A
+ * Two parts for the block, then one for each link read: the first has
+ * its tag, flags and links count (an entry's heading and its title
+ * paragraph have the same text) and the title (the entry's: the same
+ * boilerplate under another entry differs there, in its first bytes);
+ * the second a word for each other field, then the text's bytes.  A
  * decision that never read the title (notitle: sf_match_page_title() was
  * not called, by the reject nor by the full way) is the same under any
  * title, so its key has none: a disclaimer under every entry of a
@@ -193,32 +213,98 @@ static SF_KEY_INLINE int
 sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k,
     int cmp, unsigned how)
 {
-    int               ok;
-    size_t            i;
+    int               ok, notitle, nohref;
+    size_t            i, d, need;
     const sf_link_t  *l;
 
-    ok = sf_key_word(k, (size_t) b->tag, cmp)
-         && sf_key_word(k, b->flags, cmp)
-         && sf_key_word(k, b->nlinks << 1 | (b->links != NULL), cmp)
-         && ((how & SF_MEMO_NOTITLE) ? sf_key_word(k, SF_KEY_NOTITLE, cmp)
-                  : sf_key_bytes(k, b->title, b->title_len, cmp))
+    notitle = (how & SF_MEMO_NOTITLE) != 0;
+    nohref = (how & SF_MEMO_NOHREF) != 0;
+
+    /* the title's part first: a block like a slot's but under another
+     * entry is passed over there, before the words of the others */
+    need = 4 * sizeof(size_t);
+
+    if (!cmp && !notitle) {
+        need += sf_key_field_size(b->title, b->title_len);
+    }
+
+    if (!sf_key_fits(k, need)) {
+        return 0;
+    }
+
+    d = 0;
+    sf_key_put(k, 0, (size_t) b->tag, cmp, &d);
+    sf_key_put(k, 1, b->flags, cmp, &d);
+    sf_key_put(k, 2, b->nlinks << 1 | (b->links != NULL), cmp, &d);
+    sf_key_put(k, 3, notitle ? SF_KEY_NOTITLE
+                             : sf_key_field_word(b->title, b->title_len),
+               cmp, &d);
+
+    if (!sf_key_head(k, 4, d)
+        || !(notitle || sf_key_bytes(k, b->title, b->title_len, cmp)))
+    {
+        return 0;
+    }
+
+    need = 5 * sizeof(size_t);
+
+    if (!cmp) {
+        need += sf_key_field_size(b->text, b->text_len)
+                + sf_key_field_size(b->id, b->id_len)
+                + sf_key_field_size(b->cls, b->cls_len)
+                + sf_key_field_size(b->parent_id, b->parent_id_len)
+                + sf_key_field_size(b->parent_cls, b->parent_cls_len);
+    }
+
+    if (!sf_key_fits(k, need)) {
+        return 0;
+    }
+
+    d = 0;
+    sf_key_put(k, 0, sf_key_field_word(b->text, b->text_len), cmp, &d);
+    sf_key_put(k, 1, sf_key_field_word(b->id, b->id_len), cmp, &d);
+    sf_key_put(k, 2, sf_key_field_word(b->cls, b->cls_len), cmp, &d);
+    sf_key_put(k, 3, sf_key_field_word(b->parent_id, b->parent_id_len),
+               cmp, &d);
+    sf_key_put(k, 4, sf_key_field_word(b->parent_cls, b->parent_cls_len),
+               cmp, &d);
+
+    ok = sf_key_head(k, 5, d)
          && sf_key_bytes(k, b->text, b->text_len, cmp)
          && sf_key_bytes(k, b->id, b->id_len, cmp)
          && sf_key_bytes(k, b->cls, b->cls_len, cmp)
          && sf_key_bytes(k, b->parent_id, b->parent_id_len, cmp)
          && sf_key_bytes(k, b->parent_cls, b->parent_cls_len, cmp);
 
-    /* the links the decision reads (sf_match_normalize) */
+    /* the links the decision reads (sf_match_normalize), a part each */
     for (i = 0; ok && b->links != NULL && i < b->nlinks
                 && i < match->max_links; i++)
     {
         l = &b->links[i];
 
-        ok = sf_key_word(k, l->text_start, cmp)
-             && sf_key_word(k, l->text_end, cmp)
-             && ((how & SF_MEMO_NOHREF)
-                 ? sf_key_word(k, SF_KEY_NOHREF | (l->href != NULL), cmp)
-                 : sf_key_bytes(k, l->href, l->href_len, cmp))
+        need = 5 * sizeof(size_t);
+
+        if (!cmp) {
+            need += sf_key_field_size(l->rel, l->rel_len)
+                    + sf_key_field_size(l->cls, l->cls_len)
+                    + (nohref ? 0 : sf_key_field_size(l->href, l->href_len));
+        }
+
+        if (!sf_key_fits(k, need)) {
+            return 0;
+        }
+
+        d = 0;
+        sf_key_put(k, 0, l->text_start, cmp, &d);
+        sf_key_put(k, 1, l->text_end, cmp, &d);
+        sf_key_put(k, 2, nohref ? SF_KEY_NOHREF | (l->href != NULL)
+                                : sf_key_field_word(l->href, l->href_len),
+                   cmp, &d);
+        sf_key_put(k, 3, sf_key_field_word(l->rel, l->rel_len), cmp, &d);
+        sf_key_put(k, 4, sf_key_field_word(l->cls, l->cls_len), cmp, &d);
+
+        ok = sf_key_head(k, 5, d)
+             && (nohref || sf_key_bytes(k, l->href, l->href_len, cmp))
              && sf_key_bytes(k, l->rel, l->rel_len, cmp)
              && sf_key_bytes(k, l->cls, l->cls_len, cmp);
     }

@@ -282,6 +282,122 @@ test_select(void **state)
 }
 
 
+/*
+ * The key's head words are compared all at once, its bytes then with no
+ * check of where they end: a block with the same bytes in its fields but
+ * split otherwise between two of them (the same key length), a NULL field
+ * for an empty one, or a link's text or fields split otherwise, must not
+ * be answered by the slot of the first.
+ */
+static void
+t_memo_set(t_block_t *tb, size_t pair, size_t cut, const unsigned char *v,
+    size_t len, int null_first)
+{
+    const unsigned char  **p0, **p1;
+    size_t                *l0, *l1;
+
+    switch (pair) {
+    case 0:
+        p0 = &tb->b.id; l0 = &tb->b.id_len;
+        p1 = &tb->b.cls; l1 = &tb->b.cls_len;
+        break;
+    case 1:
+        p0 = &tb->b.cls; l0 = &tb->b.cls_len;
+        p1 = &tb->b.parent_id; l1 = &tb->b.parent_id_len;
+        break;
+    case 2:
+        p0 = &tb->b.parent_id; l0 = &tb->b.parent_id_len;
+        p1 = &tb->b.parent_cls; l1 = &tb->b.parent_cls_len;
+        break;
+    default:
+        p0 = &tb->links[0].rel; l0 = &tb->links[0].rel_len;
+        p1 = &tb->links[0].cls; l1 = &tb->links[0].cls_len;
+        break;
+    }
+
+    *p0 = (null_first && cut == 0) ? NULL : v;
+    *l0 = cut;
+    *p1 = v + cut;
+    *l1 = len - cut;
+}
+
+
+static void
+test_memo_key_heads(void **state)
+{
+    int                    null_first;
+    size_t                 k, pair, cut, len;
+    t_block_t             *tb[3];
+    sf_decision_result_t   a;
+    static const unsigned char  v[] = "abcdefghijklmnopqrstuvwx";
+
+    (void) state;
+
+    load("rule box\n  scope div\n  contains \"boxx\"\n  links >= 1\n"
+         "  action drop\nend\n", 0);
+
+    len = sizeof(v) - 1;
+
+    for (pair = 0; pair < 4; pair++) {
+        for (cut = 0; cut <= len; cut++) {
+            for (null_first = 0; null_first < 2; null_first++) {
+                /* the first's split; NULL is for an empty field only */
+                if (cut == len / 2 || (null_first && cut != 0)) {
+                    continue;
+                }
+
+                for (k = 0; k < 3; k++) {
+                    tb[k] = mk_tag(SF_TAG_DIV,
+                                   "boxx <a href=\"http://a.example/x\">in"
+                                   "</a> a box");
+                    assert_int_equal(tb[k]->b.nlinks, 1);
+
+                    if (k < 2) {
+                        t_memo_set(tb[k], pair, len / 2, v, len, 0);
+
+                    } else {
+                        t_memo_set(tb[k], pair, cut, v, len, null_first);
+                    }
+                }
+
+                sf_rules_decide(rules, match, &tb[0]->b, &a);
+                assert_true(sf_match_memo(match, &tb[1]->b) >= 0);
+                sf_rules_decide(rules, match, &tb[1]->b, &a);
+
+                if (sf_match_memo(match, &tb[2]->b) >= 0) {
+                    fail_msg("fields %zu split at %zu (null %d): answered",
+                             pair, cut, null_first);
+                }
+
+                for (k = 0; k < 3; k++) {
+                    rm(tb[k]);
+                }
+            }
+        }
+    }
+
+    /* a link's text elsewhere, the same bytes */
+    for (k = 0; k < 3; k++) {
+        tb[k] = mk_tag(SF_TAG_DIV,
+                       "boxx <a href=\"http://a.example/x\">in</a> a box");
+    }
+
+    tb[2]->links[0].text_start++;
+    tb[2]->links[0].text_end++;
+
+    sf_rules_decide(rules, match, &tb[0]->b, &a);
+    assert_true(sf_match_memo(match, &tb[1]->b) >= 0);
+    sf_rules_decide(rules, match, &tb[1]->b, &a);
+    assert_true(sf_match_memo(match, &tb[2]->b) < 0);
+
+    for (k = 0; k < 3; k++) {
+        rm(tb[k]);
+    }
+
+    unload();
+}
+
+
 static uint32_t t_rand(uint32_t *seed);
 
 
@@ -4688,6 +4804,7 @@ main(void)
         cmocka_unit_test(test_class_memo),
         cmocka_unit_test(test_tag_memo),
         cmocka_unit_test(test_memo_short_fields),
+        cmocka_unit_test(test_memo_key_heads),
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_phrases),
         cmocka_unit_test(test_regex),
