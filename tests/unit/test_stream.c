@@ -4063,6 +4063,132 @@ test_carry(void **state)
 }
 
 /*
+ * One feed of run_flushes(): the input (freed after, what the stream took
+ * overwritten first, as a caller reuses its buffers) through windows of w
+ * bytes until it is all taken; the output appended to out.
+ */
+static int
+feed_windows(sf_stream_t *s, const char *p, size_t n, unsigned flags,
+    size_t w, sf_test_out_t *out)
+{
+    int             rc;
+    sf_io_t         io;
+    unsigned char  *in, buf[4096];
+
+    in = malloc(n + 1);
+    assert_non_null(in);
+    memcpy(in, p, n);
+    io.next_in = in;
+    io.avail_in = n;
+
+    do {
+        io.next_out = buf;
+        io.avail_out = w;
+        rc = sf_stream_feed(s, &io, flags);
+        assert_true(rc != SF_ERROR);
+        memcpy(out->data + out->len, buf, (size_t) (io.next_out - buf));
+        out->len += (size_t) (io.next_out - buf);
+        memset(in, '#', (size_t) (io.next_in - in));
+    } while (rc == SF_BUSY);
+
+    assert_int_equal(io.avail_in, 0);
+    free(in);
+
+    return rc;
+}
+
+
+/*
+ * The tail kept at an input's end (test_carry()) and the calls a caller
+ * makes with no input: an empty input that is not the last keeps it (no
+ * output, the stream holding), an empty SF_FLUSH reads it (nothing kept
+ * after), and an empty SF_FINISH right after an input that kept one ends
+ * the page with it, as nginx calls at a flush or at the last buffer.
+ * Every chunking through windows of 1 to 4096 bytes must give what the
+ * whole page gives, stats included.
+ */
+static void
+test_carry_flush(void **state)
+{
+    int             rc;
+    size_t          i, w, pos, n, len, before, kept;
+    unsigned        r, turn;
+    sf_stream_t    *s;
+    sf_options_t    opt;
+    sf_test_out_t   ref, out;
+    static char     page[16384];
+
+    static const size_t  chunks[] = { 7, 61, 333, 1000, 1500, 4096 };
+    static const size_t  windows[] = { 1, 3, 64, 4096 };
+
+    (void) state;
+
+    len = carry_page(page, sizeof(page));
+    sf_options_init(&opt);
+    r = 1;
+    run_reused(&opt, page, len, 0, 65536, &r, &ref);
+    kept = 0;
+
+    for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+        for (w = 0; w < sizeof(windows) / sizeof(windows[0]); w++) {
+            memset(&out, 0, sizeof(sf_test_out_t));
+            out.data = malloc(len + 65536);
+            assert_non_null(out.data);
+            s = sf_stream_create(rules, &opt, &sf_malloc_allocator);
+            assert_non_null(s);
+            turn = 0;
+
+            for (pos = 0; pos < len; pos += n) {
+                n = chunks[i] < len - pos ? chunks[i] : len - pos;
+                rc = feed_windows(s, page + pos, n, 0, windows[w], &out);
+                assert_int_equal(rc, SF_OK);
+
+                if (s->carry == 0) {
+                    continue;
+                }
+
+                kept++;
+
+                /* an empty input that is not the last: still kept */
+                before = out.len;
+                rc = feed_windows(s, page, 0, 0, windows[w], &out);
+                assert_int_equal(rc, SF_OK);
+                assert_true(s->carry != 0);
+                assert_true(sf_stream_holding(s));
+                assert_int_equal(out.len, before);
+
+                /* an empty flush, every other time: read, none kept */
+                if (turn++ % 2 == 0 && pos + n < len) {
+                    rc = feed_windows(s, page, 0, SF_FLUSH, windows[w],
+                                      &out);
+                    assert_int_equal(rc, SF_OK);
+                    assert_int_equal(s->carry, 0);
+                    assert_true(out.len <= ref.len);
+                    assert_memory_equal(out.data, ref.data, out.len);
+                }
+            }
+
+            /* the last input was not marked: an empty one ends the page */
+            rc = feed_windows(s, page, 0, SF_FINISH, windows[w], &out);
+            assert_int_equal(rc, SF_DONE);
+            assert_false(sf_stream_holding(s));
+
+            assert_int_equal(out.len, ref.len);
+            assert_memory_equal(out.data, ref.data, ref.len);
+            out.stats = *sf_stream_stats(s);
+            assert_memory_equal(&out.stats, &ref.stats, sizeof(sf_stats_t));
+            sf_stream_destroy(s);
+            sf_test_out_free(&out);
+        }
+    }
+
+    /* the sequences above were met: tails were kept */
+    assert_true(kept > 20);
+    sf_test_out_free(&ref);
+}
+
+
+/*
  * The text runs of a block read whole that end within sixteen bytes are
  * found and copied sixteen bytes at a time, where the input and the text
  * buffer have the room; the rest as before.  Against the held way (byte
@@ -4488,6 +4614,7 @@ main(void)
         cmocka_unit_test(test_whole_lexer_kept),
         cmocka_unit_test(test_whole_direct),
         cmocka_unit_test(test_carry),
+        cmocka_unit_test(test_carry_flush),
         cmocka_unit_test(test_whole_runs),
         cmocka_unit_test(test_whole_long_runs),
         cmocka_unit_test(test_whole_handoff),
