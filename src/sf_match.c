@@ -650,6 +650,22 @@ sf_match_recent(sf_match_t *match, const sf_block_t *block)
 
 
 /*
+ * A block the reject kept (kept != 0) after reading it through, by its
+ * probe, a rule's conditions or a look at a long text: remembered, so that
+ * the memo keeps it the next time before the reject reads it again.
+ */
+static inline int
+sf_match_seen_kept(sf_match_t *match, const sf_block_t *block, int kept)
+{
+    if (kept && match->rej_seen) {
+        sf_match_remember_kept(match, block);
+    }
+
+    return kept;
+}
+
+
+/*
  * Whether the block is kept without a look at its text: quoted text and
  * existing comments are never touched, and the raw-text reject may tell
  * that no rule can take it (may: the rules it could not reject).
@@ -703,15 +719,8 @@ sf_match_kept(const sf_rules_t *rules, sf_match_t *match,
     }
 
     /* kept after a look at its text: the memo's, next time */
-    if (sf_reject_block(rules, match, block, may)) {
-        if (match->rej_seen) {
-            sf_match_remember_kept(match, block);
-        }
-
-        return 1;
-    }
-
-    return 0;
+    return sf_match_seen_kept(match, block,
+                              sf_reject_block(rules, match, block, may));
 }
 
 
@@ -753,15 +762,8 @@ sf_rules_prejudge_bare(const sf_rules_t *rules, sf_match_t *match,
     match->src_link = 0;
 
     /* kept by the conditions of the rules left: the memo's next time */
-    if (sf_reject_bare(rules, match, block, look, may)) {
-        if (match->rej_seen) {
-            sf_match_remember_kept(match, block);
-        }
-
-        return 1;
-    }
-
-    return 0;
+    return sf_match_seen_kept(match, block,
+                              sf_reject_bare(rules, match, block, look, may));
 }
 
 
