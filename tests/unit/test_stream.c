@@ -2774,6 +2774,27 @@ check_inline_page(const sf_rules_t *r, const sf_options_t *opt,
 
 
 /*
+ * The fixed page of inline tags (len bytes so far) ended and checked as
+ * above, then with text buffers of 1 to 23 bytes, which a line break's
+ * space fills or overflows (opt's max_text left at 23).
+ */
+static void
+check_inline_fixed(const sf_rules_t *r, sf_options_t *opt, char *page,
+    size_t size, size_t len)
+{
+    size_t  i;
+
+    len = page_add(page, size, len, PAGE_TAIL, 1);
+    check_inline_page(r, opt, page, len, 0, 80);
+
+    for (i = 1; i < 24; i++) {
+        opt->limits.max_text = i;
+        check_whole_as_bytes(r, opt, page, len, 65536);
+    }
+}
+
+
+/*
  * Bare inline tags and tags of one class in blocks read whole ("<span>",
  * "</strong>", "<br>", "<span class=\"x\">", sf_stream_whole_plain())
  * against the held way: random paragraphs and divs of words and tags,
@@ -3111,14 +3132,7 @@ test_whole_attr_tags(void **state)
         len = page_add(page, sizeof(page), len, "w</span> x</p>\n", 1);
     }
 
-    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
-    check_inline_page(r, &opt, page, len, 0, 80);
-
-    /* a text buffer a line break's space fills or overflows */
-    for (i = 1; i < 24; i++) {
-        opt.limits.max_text = i;
-        check_whole_as_bytes(r, &opt, page, len, 65536);
-    }
+    check_inline_fixed(r, &opt, page, sizeof(page), len);
 
     for (i = 0; i < 64; i++) {
         len = inline_page_head(&opt, page, sizeof(page));
@@ -3241,14 +3255,7 @@ test_whole_lexer_kept(void **state)
         len = page_add(page, sizeof(page), len, fixed[i], 1);
     }
 
-    len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
-    check_inline_page(r, &opt, page, len, 0, 80);
-
-    /* a text buffer a line break's space fills or overflows */
-    for (i = 1; i < 24; i++) {
-        opt.limits.max_text = i;
-        check_whole_as_bytes(r, &opt, page, len, 65536);
-    }
+    check_inline_fixed(r, &opt, page, sizeof(page), len);
 
     for (i = 0; i < 64; i++) {
         len = inline_page_head(&opt, page, sizeof(page));
@@ -3918,6 +3925,20 @@ carry_page(char *page, size_t size)
 
 
 /*
+ * A run's output and stats the same as the reference run's (out freed):
+ * what a caller sees is the same whatever the chunks and windows.
+ */
+static void
+check_same_run(sf_test_out_t *out, const sf_test_out_t *ref)
+{
+    assert_int_equal(out->len, ref->len);
+    assert_memory_equal(out->data, ref->data, ref->len);
+    assert_memory_equal(&out->stats, &ref->stats, sizeof(sf_stats_t));
+    sf_test_out_free(out);
+}
+
+
+/*
  * A chunk boundary inside a block: the tail of an input that is not the
  * last, from the start tag of a block the readers would read whole, is
  * kept (s->carry) and read again with the next input's head, so that the
@@ -4052,10 +4073,7 @@ test_carry(void **state)
             w = 1 + (next_random(&r) >> 4) % 600;
             run_reused(&opt, page, len, (size_t) -1, w, &r, &out);
 
-            assert_int_equal(out.len, ref.len);
-            assert_memory_equal(out.data, ref.data, ref.len);
-            assert_memory_equal(&out.stats, &ref.stats, sizeof(sf_stats_t));
-            sf_test_out_free(&out);
+            check_same_run(&out, &ref);
         }
 
         sf_test_out_free(&ref);
@@ -4227,16 +4245,10 @@ test_whole_runs(void **state)
         r = 3;
         run_reused(&opt, page, len, 1, 4096, &r, &ref);
         run_reused(&opt, page, len, 0, 4096, &r, &out);
-        assert_int_equal(out.len, ref.len);
-        assert_memory_equal(out.data, ref.data, ref.len);
-        assert_memory_equal(&out.stats, &ref.stats, sizeof(sf_stats_t));
-        sf_test_out_free(&out);
+        check_same_run(&out, &ref);
 
         run_reused(&opt, page, len, (size_t) -1, 4096, &r, &out);
-        assert_int_equal(out.len, ref.len);
-        assert_memory_equal(out.data, ref.data, ref.len);
-        assert_memory_equal(&out.stats, &ref.stats, sizeof(sf_stats_t));
-        sf_test_out_free(&out);
+        check_same_run(&out, &ref);
         sf_test_out_free(&ref);
     }
 }
@@ -4314,10 +4326,7 @@ test_whole_long_runs(void **state)
             no_avx2 = (int) (i & 1);
             run_reused(&opt, page, len, i < 2 ? 0 : (size_t) -1, 65536, &r,
                        &out);
-            assert_int_equal(out.len, ref.len);
-            assert_memory_equal(out.data, ref.data, ref.len);
-            assert_memory_equal(&out.stats, &ref.stats, sizeof(sf_stats_t));
-            sf_test_out_free(&out);
+            check_same_run(&out, &ref);
         }
 
         sf_test_out_free(&ref);
