@@ -44,8 +44,8 @@ MODULE_SO  := $(BUILD)/ngx_http_syndication_filter_module.so
 
 .PHONY: all engine module test unit unit-opt unit-asan integration run \
         bench quality fixtures-cli fuzz fuzz-feed clean deps rules \
-        bench-nginx bench-engine bench-instr golden release-check \
-        clang-warn fuzz-check layout-check soak FORCE
+        bench-nginx bench-engine bench-instr bench-worker golden \
+        release-check clang-warn fuzz-check layout-check soak FORCE
 
 all: engine module
 
@@ -321,9 +321,15 @@ soak: $(MODULE_SO)
 bench-instr: $(BUILD)/synfilter
 	/usr/bin/python3 tests/bench/instr.py
 
-# one run, all tables: instructions per byte, the engine alone, then nginx
-# side by side
-bench: bench-instr bench-engine bench-nginx
+# user-space instructions per request of an nginx worker, plain and with
+# the module, static and proxied (callgrind): what req/s and CPU time
+# cannot tell apart from the machine's kernel
+bench-worker: $(MODULE_SO)
+	/usr/bin/python3 tests/bench/worker_instr.py
+
+# one run, all tables: instructions per byte, the engine alone, a worker's
+# instructions per request, then nginx side by side
+bench: bench-instr bench-engine bench-worker bench-nginx
 	@echo "machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo \
 	    | sed 's/.*: //'), $$(nginx -v 2>&1 | sed 's/.*: //')"
 
