@@ -54,11 +54,16 @@ def instructions(data, args):
                             SYNFILTER] + args,
                            stdin=f, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=True)
-        with open(out) as f:
-            for line in f:
-                if line.startswith("summary:") or line.startswith("totals:"):
-                    return int(line.split()[1])
-    raise RuntimeError("no callgrind summary")
+        return callgrind_total(out)
+
+
+def callgrind_total(path):
+    """The instructions a callgrind output file counted in all."""
+    with open(path) as f:
+        for line in f:
+            if line.startswith("summary:") or line.startswith("totals:"):
+                return int(line.split()[1])
+    raise RuntimeError("no callgrind summary in " + path)
 
 
 def main():

@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 import bench_nginx  # noqa: E402
 import harness  # noqa: E402
+import instr  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "20"))
 
@@ -30,21 +31,8 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "20"))
 def instructions(d, how, filt, backend_port, requests):
     """Instructions of one worker serving `requests` requests."""
     port = harness.free_port()
-    if how == "static":
-        src = "root %s;" % os.path.join(d, "www")
-    else:
-        src = ("proxy_pass http://127.0.0.1:%d; proxy_http_version 1.1; "
-               "proxy_set_header Connection \"\";" % backend_port)
-    conf = """
-        server {{
-            listen 127.0.0.1:{port};
-            access_log off;
-            location / {{
-                {src}
-                {directives}
-            }}
-        }}""".format(port=port, src=src,
-                     directives=bench_nginx.FILTERS[filt])
+    conf = bench_nginx.cell_conf(how, port, os.path.join(d, "www"),
+                                 backend_port, bench_nginx.FILTERS[filt])
     cell = harness.Nginx(os.path.join(d, "%s-%s-%d" % (how, filt, requests)),
                          conf, log_level="warn")
     path = cell.write_conf()
@@ -71,11 +59,7 @@ def instructions(d, how, filt, backend_port, requests):
     finally:
         proc.terminate()
         proc.wait()
-    with open(out) as f:
-        for line in f:
-            if line.startswith("summary:") or line.startswith("totals:"):
-                return int(line.split()[1])
-    raise RuntimeError("no callgrind summary")
+    return instr.callgrind_total(out)
 
 
 def main():

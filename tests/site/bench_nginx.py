@@ -72,6 +72,27 @@ def build_pages(www):
     return len(big), len(mini), len(var)
 
 
+def cell_conf(how, port, www, bport, directives):
+    """The server of one cell: the pages of www on port, served from the
+    disk (static) or proxied from the backend on bport, filtered by
+    directives."""
+    if how == "static":
+        src = "root %s;" % www
+    else:
+        src = ("proxy_pass http://127.0.0.1:%d; "
+               "proxy_http_version 1.1; "
+               "proxy_set_header Connection \"\";" % bport)
+    return """
+        server {{
+            listen 127.0.0.1:{port};
+            access_log off;
+            location / {{
+                {src}
+                {directives}
+            }}
+        }}""".format(port=port, src=src, directives=directives)
+
+
 def wrk(url):
     p = subprocess.run(["wrk", "-t1", "-c8", "-d%ds" % SECONDS, url],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -116,21 +137,7 @@ def main():
                     continue
                 for kind in ("page", "min", "var"):
                     port = harness.free_port()
-                    if how == "static":
-                        src = "root %s;" % www
-                    else:
-                        src = ("proxy_pass http://127.0.0.1:%d; "
-                               "proxy_http_version 1.1; "
-                               "proxy_set_header Connection \"\";" % bport)
-                    conf = """
-        server {{
-            listen 127.0.0.1:{port};
-            access_log off;
-            location / {{
-                {src}
-                {directives}
-            }}
-        }}""".format(port=port, src=src, directives=directives)
+                    conf = cell_conf(how, port, www, bport, directives)
                     cell = harness.Nginx(os.path.join(d, "%s-%s-%s"
                                                       % (how, name, kind)),
                                          conf, extra_modules=extra,
