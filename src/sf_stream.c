@@ -1066,7 +1066,9 @@ again:
          * A script's text and end tag taken: what follows is read in this
          * turn, as after a tag (the loop's turn would do nothing first).
          */
-        if (s->q_n != 0 || io->avail_in == 0 || s->tok || s->tok_over) {
+        if (s->q_n != 0 || io->avail_in == 0 || s->tok || s->tok_over
+            || s->replaying)
+        {
             return 1;
         }
 
@@ -1200,9 +1202,13 @@ again:
      * The next token in this turn when the loop's turn would do nothing
      * before it: nothing queued, input left, no token in the hold-back
      * (its compaction done here, a no-op most of the time).  Most tags
-     * and text runs of a page follow each other this way.
+     * and text runs of a page follow each other this way.  Not in
+     * sf_stream_replay()'s copy: the loop goes back to the input as soon
+     * as the tail is read, so the copy need not hold the rest of it.
      */
-    if (s->q_n == 0 && io->avail_in > 0 && !s->tok && !s->tok_over) {
+    if (s->q_n == 0 && io->avail_in > 0 && !s->tok && !s->tok_over
+        && !s->replaying)
+    {
         sf_stream_compact_next(s);
         taken = 1;
         goto again;
@@ -1650,9 +1656,13 @@ sf_stream_feed(sf_stream_t *s, sf_io_t *io, unsigned flags)
 
 /*
  * The tail sf_stream_carry() kept, read again ahead of the input: the
- * input's head (a quarter of the hold-back at most) copied right after
- * it, and both read by the feed loop from there as an input of their own
- * (v), the hold-back's room cut to what lies before them.  Both quarters
+ * input's head (SF_REPLAY_HEAD bytes, a quarter of the hold-back at most)
+ * copied right after it, and both read by the feed loop from there as an
+ * input of their own (v), the hold-back's room cut to what lies before
+ * them, a token a turn (s->replaying): the loop reads the input itself
+ * from the first token past the tail on.  Most kept blocks end within a
+ * few hundred bytes of the input's head; one that goes on past the copy
+ * is cut there and kept again, as at an input's end.  Both quarters
  * fit in what is left: nothing was held before the tail, and the held
  * bytes never outgrow those read since, so every check of the room passes
  * as with the whole buffer.  A block that input's end cuts again is kept
@@ -1667,7 +1677,8 @@ sf_stream_replay(sf_stream_t *s, sf_io_t *io, sf_io_t *v, unsigned ok)
     r = s->carry;
     cap = s->opt.limits.max_holdback;
     d = sf_stream_carry_room(s);
-    k = io->avail_in < d ? io->avail_in : d;
+    k = d < SF_REPLAY_HEAD ? d : SF_REPLAY_HEAD;
+    k = io->avail_in < k ? io->avail_in : k;
 
     memcpy(s->hold + cap - d, io->next_in, k);
 
@@ -1681,6 +1692,7 @@ sf_stream_replay(sf_stream_t *s, sf_io_t *io, sf_io_t *v, unsigned ok)
     s->hold_cap = cap - d - r;
     s->stats.bytes_in -= r;
     s->io = v;
+    s->replaying = 1;
 
     return k;
 }
@@ -1701,6 +1713,7 @@ sf_stream_replayed(sf_stream_t *s, sf_io_t *io, sf_io_t *v, size_t k)
 
     s->hold_cap = cap;
     s->io = io;
+    s->replaying = 0;
     io->next_out = v->next_out;
     io->avail_out = v->avail_out;
 

@@ -32,6 +32,7 @@
 #define SF_JSKEY_SIZE     10        /* longer than any key looked for */
 #define SF_CARRY_MAX      16384     /* of an input's tail kept (uint16_t) */
 #define SF_CARRY_NEAR     1024      /* a block this near the end: kept */
+#define SF_REPLAY_HEAD    1024      /* of the next input copied after it */
 
 /*
  * The output queue (sf_stream_queue()).  The feed loop drains it before it
@@ -270,6 +271,8 @@ struct sf_stream_s {
 
     unsigned              tok:1;            /* a token is in hold */
     unsigned              tok_over:1;       /* ... and outgrew it */
+    /* sf_stream_replay()'s copy is read: one token a turn of the loop */
+    unsigned              replaying:1;
     unsigned              anon:1;           /* the held block is anonymous */
     unsigned              h_code:1;         /* ... touched a <code> */
     unsigned              held_pass:1;      /* it outgrew the hold-back */
