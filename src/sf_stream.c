@@ -1032,6 +1032,23 @@ sf_stream_near(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
 
 /*
+ * Whether the fused loop reads the next token in this turn: the loop's
+ * turn would do nothing before it (nothing queued, input left, no token
+ * in the hold-back).  Not in sf_stream_replay()'s input, a token a turn:
+ * the loop goes back to the input as soon as the tail is read, so the
+ * copy of its head need not hold the rest of it.  (After a script's text
+ * the fast path goes on without asking: past the tail it then reads on
+ * in the copy, whose end is an input's end, a block cut there kept.)
+ */
+static inline int
+sf_stream_goes_on(const sf_stream_t *s, const sf_io_t *io)
+{
+    return s->q_n == 0 && io->avail_in > 0 && !s->tok && !s->tok_over
+           && !s->replaying;
+}
+
+
+/*
  * The fused loop's common cases, in the lexer's data state: a text run up
  * to the next '<' moves in one copy to where the mode sends it, and a tag
  * that ends within the input (and the hold-back room) is read at once and
@@ -1066,9 +1083,7 @@ again:
          * A script's text and end tag taken: what follows is read in this
          * turn, as after a tag (the loop's turn would do nothing first).
          */
-        if (s->q_n != 0 || io->avail_in == 0 || s->tok || s->tok_over
-            || s->replaying)
-        {
+        if (s->q_n != 0 || io->avail_in == 0 || s->tok || s->tok_over) {
             return 1;
         }
 
@@ -1202,13 +1217,9 @@ again:
      * The next token in this turn when the loop's turn would do nothing
      * before it: nothing queued, input left, no token in the hold-back
      * (its compaction done here, a no-op most of the time).  Most tags
-     * and text runs of a page follow each other this way.  Not in
-     * sf_stream_replay()'s copy: the loop goes back to the input as soon
-     * as the tail is read, so the copy need not hold the rest of it.
+     * and text runs of a page follow each other this way.
      */
-    if (s->q_n == 0 && io->avail_in > 0 && !s->tok && !s->tok_over
-        && !s->replaying)
-    {
+    if (sf_stream_goes_on(s, io)) {
         sf_stream_compact_next(s);
         taken = 1;
         goto again;
