@@ -835,9 +835,11 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
     t = s->lx.tag;
 
-    if (s->lx.end || s->lx.inert || !sf_tag_is_block(t) || sf_tag_is_void(t)
-        || sf_tag_is_rawtext(t) || t == SF_TAG_HTML || t == SF_TAG_HEAD
-        || t == SF_TAG_BODY || t == SF_TAG_H1)
+    /* a tag the scratch remembers passed these when it was kept */
+    if (memo == NULL
+        && (s->lx.end || s->lx.inert || !sf_tag_is_block(t)
+            || sf_tag_is_void(t) || sf_tag_is_rawtext(t) || t == SF_TAG_HTML
+            || t == SF_TAG_HEAD || t == SF_TAG_BODY || t == SF_TAG_H1))
     {
         return 0;
     }
@@ -1252,6 +1254,20 @@ sf_stream_fast_tag(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     for ( ;; ) {
         next = 0;
         taken = 0;
+
+        /*
+         * A start tag the scratch remembers (sf_stream_known_tag(): PASS
+         * in the body after the head, nothing queued) is one that
+         * sf_stream_open_block() took: no short block's, none that flows.
+         */
+        if (memo != NULL && m <= io->avail_out) {
+            if (n < SF_CARRY_NEAR && sf_stream_near(s, io, p, n)) {
+                return;
+            }
+
+            taken = sf_stream_open_block(s, io, p, n, m, memo, &next);
+            goto read;
+        }
 
         /*
          * A short block's start in a held block: the held one ends before

@@ -2473,6 +2473,62 @@ check_tag_memo(const sf_rules_t *r, const sf_options_t *opt, const char *in,
 
 
 /*
+ * The page at in fed up to the second entry (its first read and
+ * remembered), then, as an input that is not the last, the start tag at
+ * the head of piece with more than SF_CARRY_NEAR bytes of its text and no
+ * end: the fused loop takes the tag from the scratch's memory straight to
+ * the block's reader (sf_stream_fast_tag()), which reads up to the
+ * input's end and stops there; the block is kept for the next input
+ * (s->carry, the stream in PASS), not held.
+ */
+static void
+check_memo_route(const sf_rules_t *r, const sf_options_t *opt,
+    const char *in, const char *piece)
+{
+    size_t                m, at, len;
+    sf_io_t               io;
+    sf_stream_t          *s;
+    const char           *second;
+    static char           cut[4096];
+    static unsigned char  buf[16384];
+
+    s = sf_stream_create(r, opt, &sf_malloc_allocator);
+    assert_non_null(s);
+
+    second = strstr(strstr(in, "</article>\n") + 1, "<article");
+    assert_non_null(second);
+    io.next_in = (const unsigned char *) in;
+    io.avail_in = (size_t) (second - in);
+    io.next_out = buf;
+    io.avail_out = sizeof(buf);
+    assert_int_equal(sf_stream_feed(s, &io, 0), SF_OK);
+    assert_int_equal(io.avail_in, 0);
+
+    m = (size_t) (strchr(piece, '>') + 1 - piece);
+    assert_true(m >= 16);
+    len = page_add(cut, sizeof(cut), 0, "<article class=\"entry-item\">\n",
+                   1);
+    at = len;
+    memcpy(cut + len, piece, m);
+    len = page_add(cut, sizeof(cut), len + m, "lorem ipsum ", 150);
+    assert_true(len - at - m > SF_CARRY_NEAR);
+
+    /* the tag is one the scratch answers */
+    assert_non_null(sf_match_tag(s->match, (const unsigned char *) cut + at,
+                                 len - at));
+
+    io.next_in = (const unsigned char *) cut;
+    io.avail_in = len;
+    assert_int_equal(sf_stream_feed(s, &io, 0), SF_OK);
+    assert_int_equal(io.avail_in, 0);
+    assert_int_equal(s->mode, SF_MODE_PASS);
+    assert_int_equal(s->carry, len - at);
+
+    sf_stream_destroy(s);
+}
+
+
+/*
  * A listing's entries open their blocks with the same start tags: from
  * the second entry on, the fused loop takes each from the scratch's
  * memory of it (sf_match_tag()), unlexed, its values, selection and
@@ -2577,6 +2633,7 @@ test_tag_memo_blocks(void **state)
     sf_test_out_free(&out);
 
     check_tag_memo(r, &opt, in, pieces[7][0]);
+    check_memo_route(r, &opt, in, pieces[3][0]);
 
     sf_scratch_destroy(sc);
     sf_rules_destroy(r);
