@@ -827,6 +827,7 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     size_t n, size_t m, const sf_tag_memo_t *memo, size_t *next)
 {
     int          r;
+    size_t       k;
     unsigned     own;
     sf_tag_t     tag;
     sf_tag_e     t;
@@ -834,6 +835,7 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     sf_select_e  sel;
 
     t = s->lx.tag;
+    k = s->lx.name_len;
 
     /* a tag the scratch remembers passed these when it was kept */
     if (memo == NULL
@@ -844,15 +846,14 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
         return 0;
     }
 
-    sf_stream_lexed_tag(s, &tag, p, m);
-    a.tag = &tag;
-
     /* a tag the read did not look up (a container's first block) */
     if (memo == NULL && m >= 16 && m <= SF_TAG_MEMO_KEY) {
         memo = sf_match_tag(s->match, p, m);
     }
 
     if (memo != NULL && memo->len == m) {
+        /* the values are the slot's: the tag's bytes are not parsed */
+        a.tag = NULL;
         sf_stream_attrs_memo(&a, p, memo);
         sf_stream_implicit_close(s, t);
         sel = (sf_select_e) memo->sel;
@@ -861,6 +862,8 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 
     } else {
         memo = NULL;
+        sf_stream_lexed_tag(s, &tag, p, m);
+        a.tag = &tag;
         a.parsed = 0;
         pa = sf_stream_attrs(&a);
 
@@ -885,7 +888,7 @@ sf_stream_open_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
     }
 
     if (r && memo == NULL) {
-        sf_stream_keep_tag(s, p, m, t, tag.name_len, pa, sel, own);
+        sf_stream_keep_tag(s, p, m, t, k, pa, sel, own);
     }
 
     return r;
