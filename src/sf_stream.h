@@ -816,11 +816,12 @@ sf_stream_short_block(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
 /*
  * Whether the tag the lexer read last, m bytes, may begin a short block:
  * a start tag without attributes of s->short_tags (sf_stream_short_init).
+ * An end tag is never m == name_len + 2 bytes ("</p>": 4, the name 1).
  */
 static inline int
 sf_stream_short_start(const sf_stream_t *s, size_t m)
 {
-    return m == s->lx.name_len + 2 && !s->lx.end
+    return m == s->lx.name_len + 2
            && (unsigned) s->lx.tag < 64
            && ((s->short_tags >> s->lx.tag) & 1);
 }
