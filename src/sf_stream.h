@@ -31,7 +31,7 @@
 #define SF_NAME_SIZE      256
 #define SF_JSKEY_SIZE     10        /* longer than any key looked for */
 #define SF_CARRY_MAX      16384     /* of an input's tail kept (uint16_t) */
-#define SF_CARRY_NEAR     1024      /* a block this near the end: kept */
+#define SF_CARRY_NEAR     768       /* a block this near the end: kept */
 #define SF_REPLAY_HEAD    1024      /* of the next input copied after it */
 
 /*
