@@ -2081,6 +2081,68 @@ taken:
 
 
 /*
+ * sf_stream_whole_plain() of a bare end tag at q (before end, q[1] '/'),
+ * the commonest inline tag after a link's ("</span>", "</strong>",
+ * "</time>"): its name ends at the first '>', so no space is looked for
+ * (a name the table knows, or one sf_stream_lower_name() takes, has
+ * none) and no attribute.  Returns the tag's length; 0, nothing
+ * changed, where sf_stream_whole_plain() must tell (a line break's
+ * space, a link's end, a block's, the block's own, any other shape).
+ */
+static inline size_t
+sf_stream_whole_close(const unsigned char *q, const unsigned char *end,
+    sf_tag_e t)
+{
+#if defined(__SSE2__) && !defined(SF_NO_SIMD) \
+    && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    size_t                 k, n;
+    unsigned               gt;
+    sf_tag_e               tag;
+    const sf_tag_word_t   *word;
+
+    if (end - q < 16) {
+        return 0;
+    }
+
+    gt = (unsigned) _mm_movemask_epi8(
+             _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) q),
+                            _mm_set1_epi8('>')));
+    k = (size_t) __builtin_ctz(gt | 0x10000);
+
+    /* "</b>" to "</strong>": a name of one to seven bytes */
+    if (k - 3 > 6) {
+        return 0;
+    }
+
+    n = k - 2;
+    word = sf_tag_word(sf_tag_name_key(q + 2, n), n);
+
+    if (word != NULL) {
+        tag = (sf_tag_e) word->tag;
+
+    } else if (sf_stream_lower_name(q + 2, n)) {
+        tag = SF_TAG_OTHER;
+
+    } else {
+        return 0;
+    }
+
+    if ((tag <= SF_TAG_BR && tag != SF_TAG_OTHER) || tag == t) {
+        return 0;
+    }
+
+    return k + 1;
+#else
+    (void) q;
+    (void) end;
+    (void) t;
+
+    return 0;
+#endif
+}
+
+
+/*
  * An inline tag of tn bytes at q in a block sf_stream_whole_read() reads,
  * the lexer's last: added to the block as sf_stream_take_tag() tells it
  * to sf_stream_held_tag().  An end tag has no attributes a rule may name
@@ -2179,6 +2241,11 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
                 continue;
             }
 
+            /* "</span>": no image, nothing of the lexer, no text */
+            if ((tn = sf_stream_whole_close(q, end, t)) != 0) {
+                continue;
+            }
+
         } else {
             /* "<a href=\"...\">", the commonest link: sf_stream_whole_link() */
             e = sf_lexer_link_quote(q, (size_t) (end - q));
@@ -2194,14 +2261,14 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
                     continue;
                 }
             }
-        }
 
-        /* an image without an id or a class: only its end is needed */
-        if (sf_stream_is_img(q, end)) {
-            saved = sf_stream_whole_save(s, &lx, saved, m > k + 2);
+            /* an image without an id or a class: only its end is needed */
+            if (sf_stream_is_img(q, end)) {
+                saved = sf_stream_whole_save(s, &lx, saved, m > k + 2);
 
-            if ((tn = sf_stream_whole_img(s, q, end, &first)) != 0) {
-                continue;
+                if ((tn = sf_stream_whole_img(s, q, end, &first)) != 0) {
+                    continue;
+                }
             }
         }
 
