@@ -237,18 +237,20 @@ sf_stream_whole_link(sf_stream_t *s, const unsigned char *q, size_t tn)
 
 
 /*
- * The first '"' at v or after it before end, or NULL: with SSE2 a short
- * value's in one look, one of up to 32 bytes (a date, a class list) in
- * two, cheaper than a call of memchr(); a longer one (an address) by
- * memchr(), which reads it 32 bytes a look.
+ * The first '"' at v or after it before end (end16: end - 16, within
+ * the input, where its last sixteen bytes start), or NULL: with SSE2 a
+ * short value's in one look, one of up to 32 bytes (a date, a class
+ * list) in two, cheaper than a call of memchr(); a longer one (an
+ * address) by memchr(), which reads it 32 bytes a look.
  */
 static inline const unsigned char *
-sf_stream_attr_quote(const unsigned char *v, const unsigned char *end)
+sf_stream_attr_quote_to(const unsigned char *v, const unsigned char *end,
+    const unsigned char *end16)
 {
 #if defined(__SSE2__) && !defined(SF_NO_SIMD)
     unsigned  m;
 
-    if (end - v >= 16) {
+    if (v <= end16) {
         m = (unsigned) _mm_movemask_epi8(
                 _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
                                _mm_set1_epi8('"')));
@@ -259,7 +261,7 @@ sf_stream_attr_quote(const unsigned char *v, const unsigned char *end)
 
         v += 16;
 
-        if (end - v >= 16) {
+        if (v <= end16) {
             m = (unsigned) _mm_movemask_epi8(
                     _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
                                    _mm_set1_epi8('"')));
@@ -274,6 +276,16 @@ sf_stream_attr_quote(const unsigned char *v, const unsigned char *end)
 #endif
 
     return memchr(v, '"', (size_t) (end - v));
+}
+
+
+/* sf_stream_attr_quote_to() where end16 is not known (end - 16 may not
+ * be within the input). */
+static inline const unsigned char *
+sf_stream_attr_quote(const unsigned char *v, const unsigned char *end)
+{
+    return (end - v >= 16) ? sf_stream_attr_quote_to(v, end, end - 16)
+                           : memchr(v, '"', (size_t) (end - v));
 }
 
 
@@ -1785,19 +1797,21 @@ sf_stream_lower_name(const unsigned char *v, size_t n)
 
 
 /*
- * The length of the name at v (before end) of the bytes
+ * The length of the name at v (before end, end16 its sixteen bytes
+ * before) of the bytes
  * sf_stream_attr_byte() takes: with SSE2 sixteen bytes in one look (a
  * longer name is read on byte by byte).
  */
 static inline size_t
-sf_stream_attr_name(const unsigned char *v, const unsigned char *end)
+sf_stream_attr_name(const unsigned char *v, const unsigned char *end,
+    const unsigned char *end16)
 {
     size_t    n;
 #if defined(__SSE2__) && !defined(SF_NO_SIMD)
     unsigned  good;
     __m128i   x, az, dg;
 
-    if (end - v >= 16) {
+    if (v <= end16) {
         /* a range as a signed compare: the byte moved to start at -128 */
         x = _mm_loadu_si128((const __m128i *) v);
         az = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char) (128 - 'a'))),
@@ -1880,9 +1894,13 @@ sf_stream_whole_attrs(sf_stream_t *s, const unsigned char *q,
 {
     sf_attrs_t             a;
     sf_stream_val_t       *val;
-    const unsigned char   *c, *v;
+    const unsigned char   *c, *v, *end2, *end16;
 
     c = q + j;
+
+    /* the limits compared with at once: q has sixteen bytes before end */
+    end2 = end - 2;
+    end16 = end - 16;
 
     a.id.data = NULL;
     a.id.len = 0;
@@ -1893,9 +1911,9 @@ sf_stream_whole_attrs(sf_stream_t *s, const unsigned char *q,
     /* c: the space before an attribute, or the tag's '>' */
     while (*c == ' ') {
         v = ++c;
-        c += sf_stream_attr_name(c, end);
+        c += sf_stream_attr_name(c, end, end16);
 
-        if (c == v || end - c < 2) {
+        if (c == v || c > end2) {
             return 0;
         }
 
@@ -1907,9 +1925,9 @@ sf_stream_whole_attrs(sf_stream_t *s, const unsigned char *q,
             }
 
             v = c + 2;
-            c = sf_stream_attr_quote(v, end);
+            c = sf_stream_attr_quote_to(v, end, end16);
 
-            if (c == NULL || end - c < 2) {
+            if (c == NULL || c > end2) {
                 return 0;
             }
 
@@ -2103,13 +2121,14 @@ taken:
  * the commonest inline tag after a link's ("</span>", "</strong>",
  * "</time>"): its name ends at the first '>', so no space is looked for
  * (a name the table knows, or one sf_stream_lower_name() takes, has
- * none) and no attribute.  Returns the tag's length; 0, nothing
+ * none) and no attribute.  Returns the tag's length, *first the tag
+ * right after it if one is (sixteen bytes are readable at q); 0, nothing
  * changed, where sf_stream_whole_plain() must tell (a line break's
  * space, a link's end, a block's, the block's own, any other shape).
  */
 static inline size_t
 sf_stream_whole_close(const unsigned char *q, const unsigned char *end,
-    sf_tag_e t)
+    sf_tag_e t, const unsigned char **first)
 {
 #if defined(__SSE2__) && !defined(SF_NO_SIMD) \
     && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -2149,11 +2168,14 @@ sf_stream_whole_close(const unsigned char *q, const unsigned char *end,
         return 0;
     }
 
+    *first = (q[k + 1] == '<') ? q + k + 1 : NULL;
+
     return k + 1;
 #else
     (void) q;
     (void) end;
     (void) t;
+    (void) first;
 
     return 0;
 #endif
@@ -2252,25 +2274,19 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
              * ended, nothing to check.  Neither this nor the next reader
              * changes the lexer: at the block's end it is as the end tag
              * leaves it, and the records of the tags before are not read.
+             * A tag right after an end tag ("</a></span>", a third of the
+             * runs of the aggregator page) is first: no run read there.
+             * "</span>" so too, nothing of the lexer read, no image
+             * (sf_stream_whole_close()).
              */
             if (sf_stream_link_end(q, (size_t) (end - q))) {
                 tn = 4;
                 sf_stream_whole_inline(s, SF_TAG_A, 1, NULL);
-
-                /*
-                 * "</a></span>": an end tag often ends an element's last
-                 * words, the next tag right after it (a third of the text
-                 * runs of the aggregator page are empty): no run to read
-                 * there (eight bytes are readable at q)
-                 */
                 first = (q[4] == '<') ? q + 4 : NULL;
                 continue;
             }
 
-            /* "</span>": no image, nothing of the lexer, no text */
-            if ((tn = sf_stream_whole_close(q, end, t)) != 0) {
-                /* "</span></a>" so too (sixteen bytes readable at q) */
-                first = (q[tn] == '<') ? q + tn : NULL;
+            if ((tn = sf_stream_whole_close(q, end, t, &first)) != 0) {
                 continue;
             }
 
