@@ -1953,7 +1953,10 @@ sf_stream_whole_attrs(sf_stream_t *s, const unsigned char *q,
         return 0;
     }
 
-    sf_stream_whole_inline(s, tag, 0, &a);
+    /* a link, a line break: most tags with attributes add nothing */
+    if (tag == SF_TAG_A || tag == SF_TAG_BR || tag == SF_TAG_HR) {
+        sf_stream_whole_inline(s, tag, 0, &a);
+    }
 
     return (size_t) (c + 1 - q);
 }

@@ -2699,7 +2699,17 @@ test_whole_blocks(void **state)
         { PAGE("<p>The post <a href=\"https://a.example/x\" rel=\"x\">X</a>"
                " first appeared on <a href=\"https://a.example/\">A</a>.</p>"
                "<p>k</p>"),
-          PAGE(CREDIT("https://a.example/x", "A") "<p>k</p>") }
+          PAGE(CREDIT("https://a.example/x", "A") "<p>k</p>") },
+        /*
+         * a link and a line break of more attributes than a class
+         * (sf_stream_whole_attrs()): the link named, the break a space
+         */
+        { PAGE("<p>The post <a class=\"u\" href=\"https://a.example/x\" "
+               "title=\"t\">X</a> first appeared on "
+               "<a href=\"https://a.example/\">A</a>.</p><p>k</p>"),
+          PAGE(CREDIT("https://a.example/x", "A") "<p>k</p>") },
+        { PAGE("<p>buy<br class=\"c\" title=\"t\">now</p><p>k</p>"),
+          PAGE("<p>k</p>") }
     };
 
     (void) state;
