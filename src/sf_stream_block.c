@@ -1884,13 +1884,16 @@ sf_stream_whole_slot(sf_attrs_t *a, const unsigned char *v, size_t an)
  * class, href and rel alone (the first of each, as sf_stream_attrs_parse()
  * finds them), asks the selectors of a tag with an id or a class
  * (sf_stream_named()) and adds it to the block (sf_stream_whole_inline());
- * so here, the lexer untouched as with sf_stream_whole_plain().  Returns
- * the tag's length, or 0 (a bare id or class, any other shape, a tag a
- * rule names; nothing changed).
+ * so here, the lexer untouched as with sf_stream_whole_plain().  cls
+ * (not NULL): the tag's first attribute is a class of value [cls,
+ * cls_end) that sf_stream_whole_plain() read, cls_end its end quote,
+ * where the reading goes on.  Returns the tag's length, or 0 (a bare id
+ * or class, any other shape, a tag a rule names; nothing changed).
  */
 static SF_NOINLINE size_t
 sf_stream_whole_attrs(sf_stream_t *s, const unsigned char *q,
-    const unsigned char *end, sf_tag_e tag, size_t j)
+    const unsigned char *end, sf_tag_e tag, size_t j,
+    const unsigned char *cls, const unsigned char *cls_end)
 {
     sf_attrs_t             a;
     sf_stream_val_t       *val;
@@ -1907,6 +1910,13 @@ sf_stream_whole_attrs(sf_stream_t *s, const unsigned char *q,
     a.cls = a.id;
     a.href = a.id;
     a.rel = a.id;
+
+    /* the class sf_stream_whole_plain() read first: on past its quote */
+    if (cls != NULL) {
+        a.cls.data = cls;
+        a.cls.len = (size_t) (cls_end - cls);
+        c = cls_end + 1;
+    }
 
     /* c: the space before an attribute, or the tag's '>' */
     while (*c == ' ') {
@@ -2069,7 +2079,7 @@ sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
 
     /* other attributes, or more: sf_stream_whole_attrs() */
     if (w != SF_TAG_KEY8(' ', 'c', 'l', 'a', 's', 's', '=', '"')) {
-        return sf_stream_whole_attrs(s, q, end, tag, j);
+        return sf_stream_whole_attrs(s, q, end, tag, j, NULL, NULL);
     }
 
     /* most class lists are short: their end quote in one compare */
@@ -2086,8 +2096,13 @@ sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
     c = memchr(v, '"', (size_t) (end - v));
 #endif
 
-    if (c == NULL || c == v || end - c < 2 || c[1] != '>') {
-        return sf_stream_whole_attrs(s, q, end, tag, j);
+    if (c == NULL || c == v || end - c < 2) {
+        return sf_stream_whole_attrs(s, q, end, tag, j, NULL, NULL);
+    }
+
+    /* more attributes after the class: read on from its end quote c */
+    if (c[1] != '>') {
+        return sf_stream_whole_attrs(s, q, end, tag, j, v, c);
     }
 
     /* one class and nothing else: a link's is the lexer's way */
