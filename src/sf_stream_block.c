@@ -236,15 +236,21 @@ sf_stream_whole_link(sf_stream_t *s, const unsigned char *q, size_t tn)
 }
 
 
-/* The first '"' at v or after it before end, or NULL: a short value's in
- * one look with SSE2. */
+/*
+ * The first '"' at v or after it before end (end16: end - 16, within
+ * the input, where its last sixteen bytes start), or NULL: with SSE2 a
+ * short value's in one look, one of up to 32 bytes (a date, a class
+ * list) in two, cheaper than a call of memchr(); a longer one (an
+ * address) by memchr(), which reads it 32 bytes a look.
+ */
 static inline const unsigned char *
-sf_stream_attr_quote(const unsigned char *v, const unsigned char *end)
+sf_stream_attr_quote_to(const unsigned char *v, const unsigned char *end,
+    const unsigned char *end16)
 {
 #if defined(__SSE2__) && !defined(SF_NO_SIMD)
     unsigned  m;
 
-    if (end - v >= 16) {
+    if (v <= end16) {
         m = (unsigned) _mm_movemask_epi8(
                 _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
                                _mm_set1_epi8('"')));
@@ -252,10 +258,34 @@ sf_stream_attr_quote(const unsigned char *v, const unsigned char *end)
         if (m != 0) {
             return v + __builtin_ctz(m);
         }
+
+        v += 16;
+
+        if (v <= end16) {
+            m = (unsigned) _mm_movemask_epi8(
+                    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
+                                   _mm_set1_epi8('"')));
+
+            if (m != 0) {
+                return v + __builtin_ctz(m);
+            }
+
+            v += 16;
+        }
     }
 #endif
 
     return memchr(v, '"', (size_t) (end - v));
+}
+
+
+/* sf_stream_attr_quote_to() where end16 is not known (end - 16 may not
+ * be within the input). */
+static inline const unsigned char *
+sf_stream_attr_quote(const unsigned char *v, const unsigned char *end)
+{
+    return (end - v >= 16) ? sf_stream_attr_quote_to(v, end, end - 16)
+                           : memchr(v, '"', (size_t) (end - v));
 }
 
 
@@ -1767,19 +1797,21 @@ sf_stream_lower_name(const unsigned char *v, size_t n)
 
 
 /*
- * The length of the name at v (before end) of the bytes
+ * The length of the name at v (before end, end16 its sixteen bytes
+ * before) of the bytes
  * sf_stream_attr_byte() takes: with SSE2 sixteen bytes in one look (a
  * longer name is read on byte by byte).
  */
 static inline size_t
-sf_stream_attr_name(const unsigned char *v, const unsigned char *end)
+sf_stream_attr_name(const unsigned char *v, const unsigned char *end,
+    const unsigned char *end16)
 {
     size_t    n;
 #if defined(__SSE2__) && !defined(SF_NO_SIMD)
     unsigned  good;
     __m128i   x, az, dg;
 
-    if (end - v >= 16) {
+    if (v <= end16) {
         /* a range as a signed compare: the byte moved to start at -128 */
         x = _mm_loadu_si128((const __m128i *) v);
         az = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char) (128 - 'a'))),
@@ -1852,19 +1884,26 @@ sf_stream_whole_slot(sf_attrs_t *a, const unsigned char *v, size_t an)
  * class, href and rel alone (the first of each, as sf_stream_attrs_parse()
  * finds them), asks the selectors of a tag with an id or a class
  * (sf_stream_named()) and adds it to the block (sf_stream_whole_inline());
- * so here, the lexer untouched as with sf_stream_whole_plain().  Returns
- * the tag's length, or 0 (a bare id or class, any other shape, a tag a
- * rule names; nothing changed).
+ * so here, the lexer untouched as with sf_stream_whole_plain().  cls
+ * (not NULL): the tag's first attribute is a class of value [cls,
+ * cls_end) that sf_stream_whole_plain() read, cls_end its end quote,
+ * where the reading goes on.  Returns the tag's length, or 0 (a bare id
+ * or class, any other shape, a tag a rule names; nothing changed).
  */
 static SF_NOINLINE size_t
 sf_stream_whole_attrs(sf_stream_t *s, const unsigned char *q,
-    const unsigned char *end, sf_tag_e tag, size_t j)
+    const unsigned char *end, sf_tag_e tag, size_t j,
+    const unsigned char *cls, const unsigned char *cls_end)
 {
     sf_attrs_t             a;
     sf_stream_val_t       *val;
-    const unsigned char   *c, *v;
+    const unsigned char   *c, *v, *end2, *end16;
 
     c = q + j;
+
+    /* the limits compared with at once: q has sixteen bytes before end */
+    end2 = end - 2;
+    end16 = end - 16;
 
     a.id.data = NULL;
     a.id.len = 0;
@@ -1872,12 +1911,19 @@ sf_stream_whole_attrs(sf_stream_t *s, const unsigned char *q,
     a.href = a.id;
     a.rel = a.id;
 
+    /* the class sf_stream_whole_plain() read first: on past its quote */
+    if (cls != NULL) {
+        a.cls.data = cls;
+        a.cls.len = (size_t) (cls_end - cls);
+        c = cls_end + 1;
+    }
+
     /* c: the space before an attribute, or the tag's '>' */
     while (*c == ' ') {
         v = ++c;
-        c += sf_stream_attr_name(c, end);
+        c += sf_stream_attr_name(c, end, end16);
 
-        if (c == v || end - c < 2) {
+        if (c == v || c > end2) {
             return 0;
         }
 
@@ -1889,9 +1935,9 @@ sf_stream_whole_attrs(sf_stream_t *s, const unsigned char *q,
             }
 
             v = c + 2;
-            c = sf_stream_attr_quote(v, end);
+            c = sf_stream_attr_quote_to(v, end, end16);
 
-            if (c == NULL || end - c < 2) {
+            if (c == NULL || c > end2) {
                 return 0;
             }
 
@@ -1917,7 +1963,10 @@ sf_stream_whole_attrs(sf_stream_t *s, const unsigned char *q,
         return 0;
     }
 
-    sf_stream_whole_inline(s, tag, 0, &a);
+    /* a link, a line break: most tags with attributes add nothing */
+    if (tag == SF_TAG_A || tag == SF_TAG_BR || tag == SF_TAG_HR) {
+        sf_stream_whole_inline(s, tag, 0, &a);
+    }
 
     return (size_t) (c + 1 - q);
 }
@@ -2030,7 +2079,7 @@ sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
 
     /* other attributes, or more: sf_stream_whole_attrs() */
     if (w != SF_TAG_KEY8(' ', 'c', 'l', 'a', 's', 's', '=', '"')) {
-        return sf_stream_whole_attrs(s, q, end, tag, j);
+        return sf_stream_whole_attrs(s, q, end, tag, j, NULL, NULL);
     }
 
     /* most class lists are short: their end quote in one compare */
@@ -2047,8 +2096,13 @@ sf_stream_whole_plain(sf_stream_t *s, const unsigned char *q,
     c = memchr(v, '"', (size_t) (end - v));
 #endif
 
-    if (c == NULL || c == v || end - c < 2 || c[1] != '>') {
-        return sf_stream_whole_attrs(s, q, end, tag, j);
+    if (c == NULL || c == v || end - c < 2) {
+        return sf_stream_whole_attrs(s, q, end, tag, j, NULL, NULL);
+    }
+
+    /* more attributes after the class: read on from its end quote c */
+    if (c[1] != '>') {
+        return sf_stream_whole_attrs(s, q, end, tag, j, v, c);
     }
 
     /* one class and nothing else: a link's is the lexer's way */
@@ -2074,6 +2128,72 @@ taken:
     (void) q;
     (void) end;
     (void) t;
+
+    return 0;
+#endif
+}
+
+
+/*
+ * sf_stream_whole_plain() of a bare end tag at q (before end, q[1] '/'),
+ * the commonest inline tag after a link's ("</span>", "</strong>",
+ * "</time>"): its name ends at the first '>', so no space is looked for
+ * (a name the table knows, or one sf_stream_lower_name() takes, has
+ * none) and no attribute.  Returns the tag's length, *first the tag
+ * right after it if one is (sixteen bytes are readable at q); 0, nothing
+ * changed, where sf_stream_whole_plain() must tell (a line break's
+ * space, a link's end, a block's, the block's own, any other shape).
+ */
+static inline size_t
+sf_stream_whole_close(const unsigned char *q, const unsigned char *end,
+    sf_tag_e t, const unsigned char **first)
+{
+#if defined(__SSE2__) && !defined(SF_NO_SIMD) \
+    && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    size_t                 k, n;
+    unsigned               gt;
+    sf_tag_e               tag;
+    const sf_tag_word_t   *word;
+
+    if (end - q < 16) {
+        return 0;
+    }
+
+    gt = (unsigned) _mm_movemask_epi8(
+             _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) q),
+                            _mm_set1_epi8('>')));
+    k = (size_t) __builtin_ctz(gt | 0x10000);
+
+    /* "</b>" to "</strong>": a name of one to seven bytes */
+    if (k - 3 > 6) {
+        return 0;
+    }
+
+    n = k - 2;
+    word = sf_tag_word(sf_tag_name_key(q + 2, n), n);
+
+    if (word != NULL) {
+        tag = (sf_tag_e) word->tag;
+
+    } else if (sf_stream_lower_name(q + 2, n)) {
+        tag = SF_TAG_OTHER;
+
+    } else {
+        return 0;
+    }
+
+    if ((tag <= SF_TAG_BR && tag != SF_TAG_OTHER) || tag == t) {
+        return 0;
+    }
+
+    *first = (q[k + 1] == '<') ? q + k + 1 : NULL;
+
+    return k + 1;
+#else
+    (void) q;
+    (void) end;
+    (void) t;
+    (void) first;
 
     return 0;
 #endif
@@ -2172,10 +2292,19 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
              * ended, nothing to check.  Neither this nor the next reader
              * changes the lexer: at the block's end it is as the end tag
              * leaves it, and the records of the tags before are not read.
+             * A tag right after an end tag ("</a></span>", a third of the
+             * runs of the aggregator page) is first: no run read there.
+             * "</span>" so too, nothing of the lexer read, no image
+             * (sf_stream_whole_close()).
              */
             if (sf_stream_link_end(q, (size_t) (end - q))) {
                 tn = 4;
                 sf_stream_whole_inline(s, SF_TAG_A, 1, NULL);
+                first = (q[4] == '<') ? q + 4 : NULL;
+                continue;
+            }
+
+            if ((tn = sf_stream_whole_close(q, end, t, &first)) != 0) {
                 continue;
             }
 
@@ -2194,14 +2323,14 @@ sf_stream_whole_read(sf_stream_t *s, sf_io_t *io, const unsigned char *p,
                     continue;
                 }
             }
-        }
 
-        /* an image without an id or a class: only its end is needed */
-        if (sf_stream_is_img(q, end)) {
-            saved = sf_stream_whole_save(s, &lx, saved, m > k + 2);
+            /* an image without an id or a class: only its end is needed */
+            if (sf_stream_is_img(q, end)) {
+                saved = sf_stream_whole_save(s, &lx, saved, m > k + 2);
 
-            if ((tn = sf_stream_whole_img(s, q, end, &first)) != 0) {
-                continue;
+                if ((tn = sf_stream_whole_img(s, q, end, &first)) != 0) {
+                    continue;
+                }
             }
         }
 

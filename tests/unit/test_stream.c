@@ -2756,7 +2756,17 @@ test_whole_blocks(void **state)
         { PAGE("<p>The post <a href=\"https://a.example/x\" rel=\"x\">X</a>"
                " first appeared on <a href=\"https://a.example/\">A</a>.</p>"
                "<p>k</p>"),
-          PAGE(CREDIT("https://a.example/x", "A") "<p>k</p>") }
+          PAGE(CREDIT("https://a.example/x", "A") "<p>k</p>") },
+        /*
+         * a link and a line break of more attributes than a class
+         * (sf_stream_whole_attrs()): the link named, the break a space
+         */
+        { PAGE("<p>The post <a class=\"u\" href=\"https://a.example/x\" "
+               "title=\"t\">X</a> first appeared on "
+               "<a href=\"https://a.example/\">A</a>.</p><p>k</p>"),
+          PAGE(CREDIT("https://a.example/x", "A") "<p>k</p>") },
+        { PAGE("<p>buy<br class=\"c\" title=\"t\">now</p><p>k</p>"),
+          PAGE("<p>k</p>") }
     };
 
     (void) state;
@@ -2929,6 +2939,105 @@ test_whole_plain_tags(void **state)
                                        x % 3 == 0 ? " "
                                        : x % 3 == 1 ? tags[(x >> 4) % 2]
                                        : tags[(x >> 4) % ntags],
+                                       k < 3);
+                    }
+                }
+            }
+
+            x = next_random(&seed);
+            len = page_add(page, sizeof(page), len, closes[x % 4], 1);
+            len = page_add(page, sizeof(page), len, "\n", (x >> 3) % 2);
+        }
+
+        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
+
+        check_inline_page(r, &opt, page, len, i, 60);
+
+        opt.limits.max_text = 4 + i % 24;
+        check_whole_as_bytes(r, &opt, page, len, 65536);
+    }
+
+    sf_rules_destroy(r);
+}
+
+
+/*
+ * Bare end tags in blocks read whole ("</span>", "</time>",
+ * sf_stream_whole_close()) against the held way: random paragraphs,
+ * divs and spans of words and end tags of one to eleven bytes of name,
+ * known inline names and unknown ones, a line break's ("</br>": a
+ * space), a link's, the block's own, a block's, raw text's and code's,
+ * in upper case, with a space or a byte no name has; the literal a
+ * rule drops, its words apart by a line break's end tag or another;
+ * whole as byte by byte and in random chunks, cut short at each of the
+ * last block's bytes, through small output windows and with a text
+ * buffer the blocks overflow.
+ */
+static void
+test_whole_close_tags(void **state)
+{
+    size_t         len, i, j, k, n;
+    unsigned       seed, x;
+    sf_rules_t    *r;
+    sf_options_t   opt;
+    char           page[32768];
+
+    static const char  text[] =
+        "rule buy\n"
+        "    scope p div span.ad\n"
+        "    contains \"buy it now please\"\n"
+        "    action drop\n"
+        "end\n";
+    static const char  *tags[] = {
+        /* those the held way takes in a block read whole */
+        "</br>", "</BR>", "</bR>", "</span>", "</strong>", "</em>", "</b>",
+        "</i>", "</small>", "</cite>", "</label>", "</select>", "</button>",
+        "</input>", "</time>", "</u>", "</abbr>", "</mark>", "</a>",
+        "<a href=\"/x\">", "</span >", "</Span>", "</strongest>",
+        "</selects>", "</x-y>", "</a1>", "</img>", "<br>", "<span>",
+        "</span/>", "</time\n>", "</tt>", "</q>", "</hr>",
+        /* and those that end the block, or that it does not read */
+        "</code>", "<code>", "</p>", "</div>", "</li>", "</h1>", "</1a>",
+        "</>", "</ >", "</script>", "</title>", "</template>",
+        "</figcaption>"
+    };
+    const size_t  ntags = sizeof(tags) / sizeof(tags[0]);
+    const size_t  nkept = 34;
+    static const char  *words[] = {
+        "buy", "it", "now", "please", " ", "x", "buy it now please", "\n"
+    };
+    static const char  *heads[] = {
+        "<p>", "<div>", "<span class=\"ad\">", "<p class=\"c\">"
+    };
+    static const char  *closes[] = { "</p>", "</div>", "</span>", "</p>" };
+
+    (void) state;
+
+    r = inline_rules(text, "test_whole_close_tags", &seed);
+
+    for (i = 0; i < 64; i++) {
+        len = inline_page_head(&opt, page, sizeof(page));
+
+        for (j = 0; j < 8; j++) {
+            x = next_random(&seed);
+            len = page_add(page, sizeof(page), len, heads[x % 4], 1);
+
+            for (n = (x >> 3) % 24; n > 0; n--) {
+                x = next_random(&seed);
+                len = page_add(page, sizeof(page), len,
+                               x % 3 != 0 ? words[(x >> 4) % 8]
+                               : (x >> 12) % 16 == 0 ? tags[(x >> 4) % ntags]
+                               : tags[(x >> 4) % nkept], 1);
+
+                /* the literal, its words apart by an end tag or a space */
+                if (x % 7 == 0) {
+                    for (k = 0; k < 4; k++) {
+                        x = next_random(&seed);
+                        len = page_add(page, sizeof(page), len, words[k], 1);
+                        len = page_add(page, sizeof(page), len,
+                                       x % 3 == 0 ? " "
+                                       : x % 3 == 1 ? tags[0]
+                                       : tags[(x >> 4) % nkept],
                                        k < 3);
                     }
                 }
@@ -3175,7 +3284,8 @@ test_whole_attr_tags(void **state)
         "<time class=\"ad\">", "<span class=\"y\" CLASS=\"x\">",
         "<span class=\"y\" title=\"t\">", "<span class=\"x\" id>",
         "<span class=\"x\" class=\"y\">", "<span id=\"i\" t=\"\" id=\"j\">",
-        "<span title=\"t\" class='x'>", "<span title=\"\" id='i' t=\"\">"
+        "<span title=\"t\" class='x'>", "<span title=\"\" id='i' t=\"\">",
+        "<span class=\"x\" title=\"t\">", "<a class=\"x\" href=\"/h\">"
     };
 
     (void) state;
@@ -3183,11 +3293,25 @@ test_whole_attr_tags(void **state)
     r = inline_rules(text, "test_whole_attr_tags", &seed);
     len = inline_page_head(&opt, page, sizeof(page));
 
+    /*
+     * the literal in a span named by its class, more attributes after it
+     * (sf_stream_whole_attrs() on from the class sf_stream_whole_plain()
+     * read): the span dropped, not its block; as the byte by byte run
+     * reads it the same way, the output is told here
+     */
+    sf_test_str(r, &opt,
+                "<html><head><title>T</title></head><body><main><article>"
+                "<p>first</p>\n<p>w <span class=\"x\" title=\"t\">buy it "
+                "now please</span> x</p>\n" PAGE_TAIL,
+                "<html><head><title>T</title></head><body><main><article>"
+                "<p>first</p>\n<p>w  x</p>\n" PAGE_TAIL);
+
     for (i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
         len = page_add(page, sizeof(page), len, "<p>buy it now please ", 1);
         len = page_add(page, sizeof(page), len, named[i], 1);
         len = page_add(page, sizeof(page), len, "w</span> x</p>\n", 1);
     }
+
 
     check_inline_fixed(r, &opt, page, sizeof(page), len);
 
@@ -4675,6 +4799,7 @@ main(void)
         cmocka_unit_test(test_run_ends),
         cmocka_unit_test(test_whole_blocks),
         cmocka_unit_test(test_whole_plain_tags),
+        cmocka_unit_test(test_whole_close_tags),
         cmocka_unit_test(test_whole_attr_tags),
         cmocka_unit_test(test_whole_link_attrs),
         cmocka_unit_test(test_whole_lexer_kept),
