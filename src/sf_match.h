@@ -402,6 +402,14 @@ void sf_match_remember(sf_match_t *match, const sf_block_t *b,
  * with no rule, which is what the full way would decide of it. */
 void sf_match_remember_kept(sf_match_t *match, const sf_block_t *b);
 
+/*
+ * sf_match_memo() for sf_match_kept(), which looked at memo_mask: -1 when
+ * no slot holds the block (memo_missed set), 1 when its slot keeps it
+ * with no rule (sf_match_recall_kept(): answered), else 0 with
+ * memo_found 1 + the slot, for the full way.
+ */
+int sf_match_memo_kept(sf_match_t *match, const sf_block_t *b);
+
 /* Whether slot n (sf_match_memo()'s answer) keeps the block with no rule
  * and nothing more: the reject's answer "kept", the memo has answered. */
 int sf_match_recall_kept(sf_match_t *match, int n);

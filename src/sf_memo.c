@@ -496,17 +496,13 @@ sf_memo_near16(const unsigned char *tl, size_t len)
 #endif
 }
 
-int
-sf_match_memo(sf_match_t *match, const sf_block_t *b)
+/* The slot that holds the block, or -1 (memo_mask and memo_missed
+ * looked at by the caller). */
+static inline int
+sf_memo_find(const sf_match_t *match, const sf_block_t *b)
 {
     int       i;
     unsigned  near;
-
-    if (!((match->memo_mask >> sf_memo_bit(b->text_len, b->flags)) & 1)
-        || match->memo_missed)
-    {
-        return -1;
-    }
 
     near = sf_memo_near16(match->memo_tl8, b->text_len);
 
@@ -526,6 +522,72 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
     }
 
     return -1;
+}
+
+
+int
+sf_match_memo(sf_match_t *match, const sf_block_t *b)
+{
+    if (!((match->memo_mask >> sf_memo_bit(b->text_len, b->flags)) & 1)
+        || match->memo_missed)
+    {
+        return -1;
+    }
+
+    return sf_memo_find(match, b);
+}
+
+
+/* Whether slot n keeps the block with no rule and nothing more. */
+static inline int
+sf_memo_kept(sf_match_t *match, int n)
+{
+    if (match->memo_action[n] != SF_ACT_KEEP || match->memo_rule[n] != NULL
+        || (match->memo_how[n] & SF_MEMO_HOST) || match->memo_src[n].len != 0)
+    {
+        return 0;
+    }
+
+    match->memo_idle = 0;
+    match->memo_used |= 1u << n;
+    match->memo_answered |= 1u << n;
+    match->memo_wasted[match->memo_kind[n]] = 0;
+
+    return 1;
+}
+
+
+/*
+ * The block's slot goes to the full way (memo_found), which takes the
+ * memo's answer; else the lookups after this one for the same block
+ * answer at once (memo_missed).  memo_missed is set here and cleared by
+ * the decision only: a block that comes after one with it set either
+ * comes here too (its text length is in memo_mask) or is in no slot
+ * anyway (every lookup checks the mask first).  Set where it should not
+ * be (a test's slow way), it could only send a block the memo holds the
+ * full way: the same answer.
+ */
+int
+sf_match_memo_kept(sf_match_t *match, const sf_block_t *b)
+{
+    int  n;
+
+    match->memo_missed = 0;
+    n = sf_memo_find(match, b);
+
+    if (n < 0) {
+        match->memo_missed = 1;
+        return -1;
+    }
+
+    if (sf_memo_kept(match, n)) {
+        match->memo_found = 0;
+        return 1;
+    }
+
+    match->memo_found = (unsigned) n + 1;
+
+    return 0;
 }
 
 
@@ -769,16 +831,5 @@ sf_match_remember_kept(sf_match_t *match, const sf_block_t *b)
 int
 sf_match_recall_kept(sf_match_t *match, int n)
 {
-    if (match->memo_action[n] != SF_ACT_KEEP || match->memo_rule[n] != NULL
-        || (match->memo_how[n] & SF_MEMO_HOST) || match->memo_src[n].len != 0)
-    {
-        return 0;
-    }
-
-    match->memo_idle = 0;
-    match->memo_used |= 1u << n;
-    match->memo_answered |= 1u << n;
-    match->memo_wasted[match->memo_kind[n]] = 0;
-
-    return 1;
+    return sf_memo_kept(match, n);
 }
