@@ -358,7 +358,7 @@ static SF_KEY_INLINE int
 sf_key_same_block(const sf_match_t *match, const sf_block_t *b,
     const unsigned char *key, size_t len, unsigned how)
 {
-    size_t                i, nl, off, n;
+    size_t                i, nl, off, n, t;
     uint64_t              d;
     const sf_link_t      *l;
     const unsigned char  *w;
@@ -400,8 +400,10 @@ sf_key_same_block(const sf_match_t *match, const sf_block_t *b,
         return 0;
     }
 
-    /* every length the slot's: the bytes, field after field */
-    sf_key_cmp(b->text, b->text_len);
+    /* every length the slot's: the bytes, field after field, the text's
+     * last (one call, with nothing else to do after it) */
+    t = off;
+    off += sf_key_field_size(b->text, b->text_len);
     sf_key_cmp(b->id, b->id_len);
     sf_key_cmp(b->cls, b->cls_len);
     sf_key_cmp(b->parent_id, b->parent_id_len);
@@ -437,7 +439,9 @@ sf_key_same_block(const sf_match_t *match, const sf_block_t *b,
 
 #undef sf_key_cmp
 
-    return off == len;
+    return off == len
+           && sf_key_same(key + t, b->text,
+                          sf_key_field_size(b->text, b->text_len));
 }
 
 
