@@ -144,7 +144,7 @@ struct sf_match_s {
     /*
      * The last full decisions without a limit hit, and the blocks the
      * reject kept only after a look at their text, each by every byte
-     * and field of the block the decision reads (sf_match_key): the
+     * and field of the block the decision reads (sf_key_write()): the
      * boilerplate of a site, a disclaimer or a "read the original" link
      * under every article, is decided once while it stays here, also
      * across the pages of the streams that share this scratch.  Sixteen:

@@ -456,6 +456,8 @@ sf_memo_holds(const sf_match_t *match, const sf_memo_src_t *ms)
 }
 
 
+#if !(SF_MEMO_SSE2)
+
 /*
  * The slots of eight (their low bytes at tl) whose text length ends in
  * the byte of len, as bits: x - 1 borrows into the high bit of each zero
@@ -477,6 +479,8 @@ sf_memo_near(const unsigned char *tl, size_t len)
 
     return (unsigned) (((z >> 7) * 0x0102040810204080ULL) >> 56);
 }
+
+#endif
 
 
 #if (SF_MEMO_SLOTS != 16)
