@@ -50,12 +50,13 @@
  * reads; the bytes, in that order: the title's (when the decision read
  * it), the text's, the id's, the class's, the container's id's and
  * class's, then each link's href (when read), rel and class.  A compare
- * (sf_key_same_block()) looks at all the words of the head at once,
- * one branch: when they are equal every length is the slot's, so each
- * field's bytes are where the slot has them, within its key, and they
- * are compared with no check of where they end.  The text's length is
- * the slot's memo_text, checked before; the words say whether it is
- * there.
+ * (sf_key_same_block()) looks at a part's words at once, one branch:
+ * when they are equal its lengths are the slot's, so its fields' bytes
+ * are where the slot has them, within its key, and they are compared
+ * with no check of where they end (the block's words that count the
+ * links first: the slot's key has as many link parts).  The text's
+ * length is the slot's memo_text, checked before; the words say whether
+ * it is there.
  */
 #define SF_KEY_WORDS  7
 #define SF_KEY_LINK   5
@@ -409,25 +410,19 @@ sf_key_same_block(const sf_match_t *match, const sf_block_t *b,
     sf_key_cmp(b->parent_id, b->parent_id_len);
     sf_key_cmp(b->parent_cls, b->parent_cls_len);
 
-    /* the links' words, then their bytes */
-    d = 0;
-
+    /* each link's words, then its bytes */
     for (i = 0; i < nl; i++) {
         l = &b->links[i];
         w = key + (SF_KEY_WORDS + SF_KEY_LINK * i) * sizeof(uint64_t);
-        d |= (sf_key_at(w, 0) ^ sf_key_link_word(l, how, 0))
-             | (sf_key_at(w, 1) ^ sf_key_link_word(l, how, 1))
-             | (sf_key_at(w, 2) ^ sf_key_link_word(l, how, 2))
-             | (sf_key_at(w, 3) ^ sf_key_link_word(l, how, 3))
-             | (sf_key_at(w, 4) ^ sf_key_link_word(l, how, 4));
-    }
+        d = (sf_key_at(w, 0) ^ sf_key_link_word(l, how, 0))
+            | (sf_key_at(w, 1) ^ sf_key_link_word(l, how, 1))
+            | (sf_key_at(w, 2) ^ sf_key_link_word(l, how, 2))
+            | (sf_key_at(w, 3) ^ sf_key_link_word(l, how, 3))
+            | (sf_key_at(w, 4) ^ sf_key_link_word(l, how, 4));
 
-    if (d != 0) {
-        return 0;
-    }
-
-    for (i = 0; i < nl; i++) {
-        l = &b->links[i];
+        if (d != 0) {
+            return 0;
+        }
 
         if (!(how & SF_MEMO_NOHREF)) {
             sf_key_cmp(l->href, l->href_len);
