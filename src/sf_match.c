@@ -619,37 +619,6 @@ sf_match_cand(const sf_rules_t *rules, const sf_match_t *match)
 
 
 /*
- * Whether the memo holds the block: then its slot goes to the full way
- * (memo_found), which takes the memo's answer; else the lookups after
- * this one for the same block answer at once (memo_missed).  Out of
- * sf_match_kept(), which most blocks pass through without it.
- *
- * memo_missed is set here and cleared by the decision only: a block that
- * comes after one with it set either comes here too (its text length is
- * in memo_mask) or is in no slot anyway (every lookup checks the mask
- * first).  Set where it should not be (a test's slow way), it could only
- * send a block the memo holds the full way: the same answer.
- */
-static SF_NOINLINE int
-sf_match_recent(sf_match_t *match, const sf_block_t *block)
-{
-    int  n;
-
-    match->memo_missed = 0;
-    n = sf_match_memo(match, block);
-
-    if (n < 0) {
-        match->memo_missed = 1;
-        return 0;
-    }
-
-    match->memo_found = (unsigned) n + 1;
-
-    return 1;
-}
-
-
-/*
  * A block the reject kept (kept != 0) after reading it through, by its
  * probe, a rule's conditions or a look at a long text: remembered, so that
  * the memo keeps it the next time before the reject reads it again.
@@ -674,6 +643,8 @@ static inline int
 sf_match_kept(const sf_rules_t *rules, sf_match_t *match,
     const sf_block_t *block, uint64_t *may)
 {
+    int  kept;
+
     if (rules == NULL || match == NULL || block == NULL || !rules->compiled)
     {
         return 1;
@@ -702,15 +673,13 @@ sf_match_kept(const sf_rules_t *rules, sf_match_t *match,
      */
     if (may != NULL
         && ((match->memo_mask >> sf_memo_bit(block->text_len, block->flags))
-            & 1)
-        && sf_match_recent(match, block))
+            & 1))
     {
-        if (sf_match_recall_kept(match, (int) match->memo_found - 1)) {
-            match->memo_found = 0;
-            return 1;
-        }
+        kept = sf_match_memo_kept(match, block);
 
-        return 0;
+        if (kept >= 0) {
+            return kept;
+        }
     }
 
     /* no rules left to try (may NULL): the links are not looked at */

@@ -144,7 +144,7 @@ struct sf_match_s {
     /*
      * The last full decisions without a limit hit, and the blocks the
      * reject kept only after a look at their text, each by every byte
-     * and field of the block the decision reads (sf_match_key): the
+     * and field of the block the decision reads (sf_key_write()): the
      * boilerplate of a site, a disclaimer or a "read the original" link
      * under every article, is decided once while it stays here, also
      * across the pages of the streams that share this scratch.  Sixteen:
@@ -401,6 +401,14 @@ void sf_match_remember(sf_match_t *match, const sf_block_t *b,
 /* Remembers a block the reject kept: as a full decision that keeps it
  * with no rule, which is what the full way would decide of it. */
 void sf_match_remember_kept(sf_match_t *match, const sf_block_t *b);
+
+/*
+ * sf_match_memo() for sf_match_kept(), which looked at memo_mask: -1 when
+ * no slot holds the block (memo_missed set), 1 when its slot keeps it
+ * with no rule (sf_match_recall_kept(): answered), else 0 with
+ * memo_found 1 + the slot, for the full way.
+ */
+int sf_match_memo_kept(sf_match_t *match, const sf_block_t *b);
 
 /* Whether slot n (sf_match_memo()'s answer) keeps the block with no rule
  * and nothing more: the reject's answer "kept", the memo has answered. */

@@ -23,6 +23,13 @@
 
 #include "sf_match.h"
 
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+#include <emmintrin.h>
+#define SF_MEMO_SSE2  1
+#else
+#define SF_MEMO_SSE2  0
+#endif
+
 
 /*
  * The key's walk inline where it is written and where it is compared
@@ -37,64 +44,22 @@
 
 
 /*
- * A block's key (sf_match_key) being written to buf or compared with cmp,
- * len bytes of it so far, cap at most.
+ * A block's key (sf_key_write()): a head of words, then the bytes of the
+ * fields whose lengths the words tell.  The head is the block's
+ * SF_KEY_WORDS words, then SF_KEY_LINK words for each link the decision
+ * reads; the bytes, in that order: the title's (when the decision read
+ * it), the text's, the id's, the class's, the container's id's and
+ * class's, then each link's href (when read), rel and class.  A compare
+ * (sf_key_same_block()) looks at a part's words at once, one branch:
+ * when they are equal its lengths are the slot's, so its fields' bytes
+ * are where the slot has them, within its key, and they are compared
+ * with no check of where they end (the block's words that count the
+ * links first: the slot's key has as many link parts).  The text's
+ * length is the slot's memo_text, checked before; the words say whether
+ * it is there.
  */
-typedef struct {
-    unsigned char        *buf;
-    const unsigned char  *cmp;
-    size_t                len;
-    size_t                cap;
-} sf_key_t;
-
-
-/*
- * A part of the key is a head of words, then the bytes of its fields,
- * where the words say: once the words are equal and the part fits, its
- * bytes need no check of where they end.  sf_key_fits() checks that the
- * part (need bytes, the head's included) fits.  Compared, need is the
- * head only: a slot's key is whole parts (one that did not fit is no
- * key), the parts walked so far were equal to its first ones, so a head
- * that starts before the key's end is the head of its next part, and a
- * head equal to it says the part's bytes are all in the key.
- * sf_key_put() puts word i
- * of the head, or gathers in *d how it differs: the words are compared
- * all at once, one branch (sf_key_head()).
- */
-static SF_KEY_INLINE int
-sf_key_fits(const sf_key_t *k, size_t need)
-{
-    return k->cap - k->len >= need;
-}
-
-
-static SF_KEY_INLINE void
-sf_key_put(sf_key_t *k, size_t i, size_t v, int cmp, size_t *d)
-{
-    size_t  x;
-
-    if (cmp) {
-        memcpy(&x, k->cmp + k->len + i * sizeof(size_t), sizeof(size_t));
-        *d |= x ^ v;
-
-    } else {
-        memcpy(k->buf + k->len + i * sizeof(size_t), &v, sizeof(size_t));
-    }
-}
-
-
-/* Past the head of n words: 0 when they differ (d not 0). */
-static SF_KEY_INLINE int
-sf_key_head(sf_key_t *k, size_t n, size_t d)
-{
-    if (d != 0) {
-        return 0;
-    }
-
-    k->len += n * sizeof(size_t);
-
-    return 1;
-}
+#define SF_KEY_WORDS  7
+#define SF_KEY_LINK   5
 
 
 /*
@@ -125,18 +90,63 @@ sf_key_tail(const unsigned char *p, size_t len)
 }
 
 
+#if (SF_MEMO_SSE2)
+
+/* The 16 bytes at a and b, which bytes are the same: a bit each. */
+#define sf_key_eq16(a, b)                                                     \
+    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) (const void *) (a)),     \
+                   _mm_loadu_si128((const __m128i *) (const void *) (b)))
+
 /*
- * Whether the len bytes (1 to 16) at a and b are the same: two loads each
- * that overlap, no call.  Most fields of a key but the text are short (a
- * class, a rel), and a call to memcmp() costs more than the compare.
+ * Whether the len bytes (17 to 64) at a and b are the same: 16 bytes a
+ * compare, the last 16 in a load that overlaps the one before, no call
+ * (a text or an href of a few dozen bytes: the call costs more).
+ */
+static inline int
+sf_key_same64(const unsigned char *a, const unsigned char *b, size_t len)
+{
+    __m128i  e;
+
+    e = _mm_and_si128(sf_key_eq16(a, b),
+                      sf_key_eq16(a + len - 16, b + len - 16));
+
+    if (len > 32) {
+        e = _mm_and_si128(e, sf_key_eq16(a + 16, b + 16));
+
+        if (len > 48) {
+            e = _mm_and_si128(e, sf_key_eq16(a + 32, b + 32));
+        }
+    }
+
+    return _mm_movemask_epi8(e) == 0xffff;
+}
+
+#endif
+
+
+/*
+ * Whether the len bytes at a and b are the same.  Most fields of a key
+ * but the text are short (a class, a rel): up to 16 bytes in two loads
+ * each that overlap, no call, as a call to memcmp() costs more than the
+ * compare.
  */
 static SF_KEY_INLINE int
-sf_key_same16(const unsigned char *a, const unsigned char *b, size_t len)
+sf_key_same(const unsigned char *a, const unsigned char *b, size_t len)
 {
     uint64_t  w, x, y, z;
 
+    if (len > 16) {
+#if (SF_MEMO_SSE2)
+        /* up to 64 bytes in 16-byte loads, the last overlapping */
+        if (len <= 32) {
+            return sf_key_same64(a, b, len);
+        }
+#endif
+        return memcmp(a, b, len) == 0;
+    }
+
     if (len < 8) {
-        return sf_key_tail(a, len) == sf_key_tail(b, len);
+        return len == 0 || sf_key_tail(a, len) == sf_key_tail(b, len);
     }
 
     memcpy(&w, a, 8);
@@ -149,39 +159,11 @@ sf_key_same16(const unsigned char *a, const unsigned char *b, size_t len)
 
 
 /*
- * A field's word in the head of its part: its length and whether its
- * pointer is NULL; and how many bytes it has after the head.
+ * A field's word in the head: its length and whether its pointer is
+ * NULL; and how many bytes it has after the head.
  */
-#define sf_key_field_word(p, len)  ((size_t) (len) << 1 | ((p) != NULL))
+#define sf_key_field_word(p, len)  ((uint64_t) (len) << 1 | ((p) != NULL))
 #define sf_key_field_size(p, len)  ((p) != NULL ? (size_t) (len) : 0)
-
-
-/*
- * A field's bytes, if any, after the head of its part (sf_key_words()
- * checked that they fit).  0 when they differ.
- */
-static SF_KEY_INLINE int
-sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
-{
-    if (p == NULL || len == 0) {
-        return 1;
-    }
-
-    if (cmp) {
-        if (len <= 16 ? !sf_key_same16(k->cmp + k->len, p, len)
-                      : memcmp(k->cmp + k->len, p, len) != 0)
-        {
-            return 0;
-        }
-
-    } else {
-        memcpy(k->buf + k->len, p, len);
-    }
-
-    k->len += len;
-
-    return 1;
-}
 
 
 /*
@@ -189,127 +171,272 @@ sf_key_bytes(sf_key_t *k, const unsigned char *p, size_t len, int cmp)
  * an href (but whether it is there) when it read none: a field writes its
  * length shifted and a bit, never all ones or all ones but bit 0.
  */
-#define SF_KEY_NOTITLE  (~(size_t) 0)
-#define SF_KEY_NOHREF   (~(size_t) 1)
+#define SF_KEY_NOTITLE  (~(uint64_t) 0)
+#define SF_KEY_NOHREF   (~(uint64_t) 1)
 
 
 /*
- * The block's key: every field the decision reads (not raw nor index),
- * written out.  Returns 0 when it does not fit, or differs from k->cmp.
- * Two parts for the block, then one for each link read: the first has
- * its tag, flags and links count (an entry's heading and its title
- * paragraph have the same text) and the title (the entry's: the same
- * boilerplate under another entry differs there, in its first bytes);
- * the second a word for each other field, then the text's bytes.  A
- * decision that never read the title (notitle: sf_match_page_title() was
- * not called, by the reject nor by the full way) is the same under any
- * title, so its key has none: a disclaimer under every entry of a
- * listing, each with its own title, is one key.  The same for the hrefs
- * (how: SF_MEMO_NOHREF), whose bytes a "read the original" link under
- * each entry has of its own, when the decision read none but the one it
- * takes the source from by host, which the memo then makes again.
+ * The block's words (word i of b, as the decision read it: how): its tag
+ * and flags (an entry's heading and its title paragraph have the same
+ * text), its links' count, whether it has links and text, the title's (or
+ * that the decision never read it: notitle, sf_match_page_title() was not
+ * called, by the reject nor by the full way; such a decision is the same
+ * under any title, so its key has none: a disclaimer under every entry
+ * of a listing, each with its own title, is one key), and one for each
+ * other field.  A switch on a constant, inline: each word in a register.
  */
-static SF_KEY_INLINE int
-sf_match_key(const sf_match_t *match, const sf_block_t *b, sf_key_t *k,
-    int cmp, unsigned how)
+static SF_KEY_INLINE uint64_t
+sf_key_word(const sf_block_t *b, unsigned how, size_t i)
 {
-    int               ok, notitle, nohref;
-    size_t            i, d, need;
+    switch (i) {
+    case 0:
+        return (uint64_t) (unsigned) b->tag | (uint64_t) b->flags << 32;
+    case 1:
+        return (uint64_t) b->nlinks << 2
+               | (uint64_t) (b->links != NULL) << 1 | (b->text != NULL);
+    case 2:
+        return (how & SF_MEMO_NOTITLE)
+               ? SF_KEY_NOTITLE : sf_key_field_word(b->title, b->title_len);
+    case 3:
+        return sf_key_field_word(b->id, b->id_len);
+    case 4:
+        return sf_key_field_word(b->cls, b->cls_len);
+    case 5:
+        return sf_key_field_word(b->parent_id, b->parent_id_len);
+    default:
+        return sf_key_field_word(b->parent_cls, b->parent_cls_len);
+    }
+}
+
+
+/*
+ * A link's words: where its text is, and its href's (or, when the
+ * decision read no href (SF_MEMO_NOHREF) but the one it takes the source
+ * from by host, which the memo then makes again, whether it is there: a
+ * "read the original" link under each entry has its own), rel's and
+ * class's.
+ */
+static SF_KEY_INLINE uint64_t
+sf_key_link_word(const sf_link_t *l, unsigned how, size_t i)
+{
+    switch (i) {
+    case 0:
+        return l->text_start;
+    case 1:
+        return l->text_end;
+    case 2:
+        return (how & SF_MEMO_NOHREF)
+               ? SF_KEY_NOHREF | (l->href != NULL)
+               : sf_key_field_word(l->href, l->href_len);
+    case 3:
+        return sf_key_field_word(l->rel, l->rel_len);
+    default:
+        return sf_key_field_word(l->cls, l->cls_len);
+    }
+}
+
+
+/* Word i of the key at key. */
+static SF_KEY_INLINE uint64_t
+sf_key_at(const unsigned char *key, size_t i)
+{
+    uint64_t  x;
+
+    memcpy(&x, key + i * sizeof(uint64_t), sizeof(uint64_t));
+
+    return x;
+}
+
+
+/* The links the decision reads (sf_match_normalize), a part each. */
+static inline size_t
+sf_key_nlinks(const sf_match_t *match, const sf_block_t *b)
+{
+    if (b->links == NULL) {
+        return 0;
+    }
+
+    return b->nlinks < match->max_links ? b->nlinks : match->max_links;
+}
+
+
+/* A field's bytes to buf at *len: 0 when they do not fit. */
+static inline int
+sf_key_put(unsigned char *buf, size_t *len, const unsigned char *p,
+    size_t n)
+{
+    if (n > SF_MEMO_KEY - *len) {
+        return 0;
+    }
+
+    if (n > 0) {
+        memcpy(buf + *len, p, n);
+        *len += n;
+    }
+
+    return 1;
+}
+
+
+/*
+ * Writes the block's key to buf (SF_MEMO_KEY bytes): its length, 0 when
+ * it does not fit.
+ */
+static size_t
+sf_key_write(const sf_match_t *match, const sf_block_t *b, unsigned how,
+    unsigned char *buf)
+{
+    size_t            i, nl, len;
+    uint64_t          w[SF_KEY_WORDS];
     const sf_link_t  *l;
 
-    notitle = (how & SF_MEMO_NOTITLE) != 0;
-    nohref = (how & SF_MEMO_NOHREF) != 0;
+    nl = sf_key_nlinks(match, b);
 
-    /* the title's part first: a block like a slot's but under another
-     * entry is passed over there, before the words of the others */
-    need = 4 * sizeof(size_t);
-
-    if (!cmp && !notitle) {
-        need += sf_key_field_size(b->title, b->title_len);
-    }
-
-    if (!sf_key_fits(k, need)) {
+    if (nl > (SF_MEMO_KEY / sizeof(uint64_t) - SF_KEY_WORDS) / SF_KEY_LINK) {
         return 0;
     }
 
-    d = 0;
-    sf_key_put(k, 0, (size_t) b->tag, cmp, &d);
-    sf_key_put(k, 1, b->flags, cmp, &d);
-    sf_key_put(k, 2, b->nlinks << 1 | (b->links != NULL), cmp, &d);
-    sf_key_put(k, 3, notitle ? SF_KEY_NOTITLE
-                             : sf_key_field_word(b->title, b->title_len),
-               cmp, &d);
+    w[0] = sf_key_word(b, how, 0);
+    w[1] = sf_key_word(b, how, 1);
+    w[2] = sf_key_word(b, how, 2);
+    w[3] = sf_key_word(b, how, 3);
+    w[4] = sf_key_word(b, how, 4);
+    w[5] = sf_key_word(b, how, 5);
+    w[6] = sf_key_word(b, how, 6);
+    memcpy(buf, w, SF_KEY_WORDS * sizeof(uint64_t));
+    len = SF_KEY_WORDS * sizeof(uint64_t);
 
-    if (!sf_key_head(k, 4, d)
-        || !(notitle || sf_key_bytes(k, b->title, b->title_len, cmp)))
-    {
-        return 0;
+    for (i = 0; i < nl; i++) {
+        l = &b->links[i];
+        w[0] = sf_key_link_word(l, how, 0);
+        w[1] = sf_key_link_word(l, how, 1);
+        w[2] = sf_key_link_word(l, how, 2);
+        w[3] = sf_key_link_word(l, how, 3);
+        w[4] = sf_key_link_word(l, how, 4);
+        memcpy(buf + len, w, SF_KEY_LINK * sizeof(uint64_t));
+        len += SF_KEY_LINK * sizeof(uint64_t);
     }
 
-    need = 5 * sizeof(size_t);
-
-    if (!cmp) {
-        need += sf_key_field_size(b->text, b->text_len)
-                + sf_key_field_size(b->id, b->id_len)
-                + sf_key_field_size(b->cls, b->cls_len)
-                + sf_key_field_size(b->parent_id, b->parent_id_len)
-                + sf_key_field_size(b->parent_cls, b->parent_cls_len);
+    /* the bytes, in the order sf_key_same_block() reads them */
+#define sf_key_field(p, plen)                                                 \
+    if (!sf_key_put(buf, &len, p, sf_key_field_size(p, plen))) {              \
+        return 0;                                                             \
     }
 
-    if (!sf_key_fits(k, need)) {
-        return 0;
+    if (!(how & SF_MEMO_NOTITLE)) {
+        sf_key_field(b->title, b->title_len);
     }
 
-    d = 0;
-    sf_key_put(k, 0, sf_key_field_word(b->text, b->text_len), cmp, &d);
-    sf_key_put(k, 1, sf_key_field_word(b->id, b->id_len), cmp, &d);
-    sf_key_put(k, 2, sf_key_field_word(b->cls, b->cls_len), cmp, &d);
-    sf_key_put(k, 3, sf_key_field_word(b->parent_id, b->parent_id_len),
-               cmp, &d);
-    sf_key_put(k, 4, sf_key_field_word(b->parent_cls, b->parent_cls_len),
-               cmp, &d);
+    sf_key_field(b->text, b->text_len);
+    sf_key_field(b->id, b->id_len);
+    sf_key_field(b->cls, b->cls_len);
+    sf_key_field(b->parent_id, b->parent_id_len);
+    sf_key_field(b->parent_cls, b->parent_cls_len);
 
-    ok = sf_key_head(k, 5, d)
-         && sf_key_bytes(k, b->text, b->text_len, cmp)
-         && sf_key_bytes(k, b->id, b->id_len, cmp)
-         && sf_key_bytes(k, b->cls, b->cls_len, cmp)
-         && sf_key_bytes(k, b->parent_id, b->parent_id_len, cmp)
-         && sf_key_bytes(k, b->parent_cls, b->parent_cls_len, cmp);
-
-    /* the links the decision reads (sf_match_normalize), a part each */
-    for (i = 0; ok && b->links != NULL && i < b->nlinks
-                && i < match->max_links; i++)
-    {
+    for (i = 0; i < nl; i++) {
         l = &b->links[i];
 
-        need = 5 * sizeof(size_t);
-
-        if (!cmp) {
-            need += sf_key_field_size(l->rel, l->rel_len)
-                    + sf_key_field_size(l->cls, l->cls_len)
-                    + (nohref ? 0 : sf_key_field_size(l->href, l->href_len));
+        if (!(how & SF_MEMO_NOHREF)) {
+            sf_key_field(l->href, l->href_len);
         }
 
-        if (!sf_key_fits(k, need)) {
+        sf_key_field(l->rel, l->rel_len);
+        sf_key_field(l->cls, l->cls_len);
+    }
+
+#undef sf_key_field
+
+    return len;
+}
+
+
+/*
+ * Whether the block's key is the slot's (key, len bytes, written with
+ * how), compared as it is walked: nothing copied.  The slot's text is as
+ * long as the block's.
+ */
+static SF_KEY_INLINE int
+sf_key_same_block(const sf_match_t *match, const sf_block_t *b,
+    const unsigned char *key, size_t len, unsigned how)
+{
+    size_t                i, nl, off, n, t;
+    uint64_t              d;
+    const sf_link_t      *l;
+    const unsigned char  *w;
+
+    /*
+     * The title first: a block like a slot's but under another entry is
+     * passed over there, before the words of the others.  Its count of
+     * links the slot's, the title's bytes are where the slot has them.
+     */
+    d = (sf_key_at(key, 0) ^ sf_key_word(b, how, 0))
+        | (sf_key_at(key, 1) ^ sf_key_word(b, how, 1))
+        | (sf_key_at(key, 2) ^ sf_key_word(b, how, 2));
+
+    if (d != 0) {
+        return 0;
+    }
+
+    nl = sf_key_nlinks(match, b);
+    off = (SF_KEY_WORDS + SF_KEY_LINK * nl) * sizeof(uint64_t);
+
+#define sf_key_cmp(p, plen)                                                   \
+    n = sf_key_field_size(p, plen);                                           \
+    if (!sf_key_same(key + off, p, n)) {                                      \
+        return 0;                                                             \
+    }                                                                         \
+    off += n
+
+    if (!(how & SF_MEMO_NOTITLE)) {
+        sf_key_cmp(b->title, b->title_len);
+    }
+
+    /* the block's other words all at once, one branch, then its text */
+    d = (sf_key_at(key, 3) ^ sf_key_word(b, how, 3))
+        | (sf_key_at(key, 4) ^ sf_key_word(b, how, 4))
+        | (sf_key_at(key, 5) ^ sf_key_word(b, how, 5))
+        | (sf_key_at(key, 6) ^ sf_key_word(b, how, 6));
+
+    if (d != 0) {
+        return 0;
+    }
+
+    /* every length the slot's: the bytes, field after field, the text's
+     * last (one call, with nothing else to do after it) */
+    t = off;
+    off += sf_key_field_size(b->text, b->text_len);
+    sf_key_cmp(b->id, b->id_len);
+    sf_key_cmp(b->cls, b->cls_len);
+    sf_key_cmp(b->parent_id, b->parent_id_len);
+    sf_key_cmp(b->parent_cls, b->parent_cls_len);
+
+    /* each link's words, then its bytes */
+    for (i = 0; i < nl; i++) {
+        l = &b->links[i];
+        w = key + (SF_KEY_WORDS + SF_KEY_LINK * i) * sizeof(uint64_t);
+        d = (sf_key_at(w, 0) ^ sf_key_link_word(l, how, 0))
+            | (sf_key_at(w, 1) ^ sf_key_link_word(l, how, 1))
+            | (sf_key_at(w, 2) ^ sf_key_link_word(l, how, 2))
+            | (sf_key_at(w, 3) ^ sf_key_link_word(l, how, 3))
+            | (sf_key_at(w, 4) ^ sf_key_link_word(l, how, 4));
+
+        if (d != 0) {
             return 0;
         }
 
-        d = 0;
-        sf_key_put(k, 0, l->text_start, cmp, &d);
-        sf_key_put(k, 1, l->text_end, cmp, &d);
-        sf_key_put(k, 2, nohref ? SF_KEY_NOHREF | (l->href != NULL)
-                                : sf_key_field_word(l->href, l->href_len),
-                   cmp, &d);
-        sf_key_put(k, 3, sf_key_field_word(l->rel, l->rel_len), cmp, &d);
-        sf_key_put(k, 4, sf_key_field_word(l->cls, l->cls_len), cmp, &d);
+        if (!(how & SF_MEMO_NOHREF)) {
+            sf_key_cmp(l->href, l->href_len);
+        }
 
-        ok = sf_key_head(k, 5, d)
-             && (nohref || sf_key_bytes(k, l->href, l->href_len, cmp))
-             && sf_key_bytes(k, l->rel, l->rel_len, cmp)
-             && sf_key_bytes(k, l->cls, l->cls_len, cmp);
+        sf_key_cmp(l->rel, l->rel_len);
+        sf_key_cmp(l->cls, l->cls_len);
     }
 
-    return ok;
+#undef sf_key_cmp
+
+    return off == len
+           && sf_key_same(key + t, b->text,
+                          sf_key_field_size(b->text, b->text_len));
 }
 
 
@@ -323,6 +450,8 @@ sf_memo_holds(const sf_match_t *match, const sf_memo_src_t *ms)
                    || ms->name_gen == match->name_gen));
 }
 
+
+#if !(SF_MEMO_SSE2)
 
 /*
  * The slots of eight (their low bytes at tl) whose text length ends in
@@ -346,26 +475,39 @@ sf_memo_near(const unsigned char *tl, size_t len)
     return (unsigned) (((z >> 7) * 0x0102040810204080ULL) >> 56);
 }
 
+#endif
+
 
 #if (SF_MEMO_SLOTS != 16)
 #error "sf_match_memo() looks at the slots' memo_tl8 as two words"
 #endif
 
-int
-sf_match_memo(sf_match_t *match, const sf_block_t *b)
+
+/*
+ * The slots whose text length ends in the byte of len, as bits: with
+ * SSE2 one 16-byte compare, else two words of eight.
+ */
+static inline unsigned
+sf_memo_near16(const unsigned char *tl, size_t len)
+{
+#if (SF_MEMO_SSE2)
+    return (unsigned) _mm_movemask_epi8(
+               _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) tl),
+                              _mm_set1_epi8((char) (len & 0xff))));
+#else
+    return sf_memo_near(tl, len) | sf_memo_near(tl + 8, len) << 8;
+#endif
+}
+
+/* The slot that holds the block, or -1 (memo_mask and memo_missed
+ * looked at by the caller). */
+static inline int
+sf_memo_find(const sf_match_t *match, const sf_block_t *b)
 {
     int       i;
     unsigned  near;
-    sf_key_t  k;
 
-    if (!((match->memo_mask >> sf_memo_bit(b->text_len, b->flags)) & 1)
-        || match->memo_missed)
-    {
-        return -1;
-    }
-
-    near = sf_memo_near(match->memo_tl8, b->text_len)
-           | sf_memo_near(match->memo_tl8 + 8, b->text_len) << 8;
+    near = sf_memo_near16(match->memo_tl8, b->text_len);
 
     for ( /* void */ ; near != 0; near &= near - 1) {
         i = (int) sf_ctz64(near);
@@ -374,14 +516,8 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
             continue;
         }
 
-        /* compared as it is written out: nothing copied */
-        k.buf = NULL;
-        k.cmp = match->memo + i * SF_MEMO_KEY;
-        k.len = 0;
-        k.cap = match->memo_len[i];
-
-        if (sf_match_key(match, b, &k, 1, match->memo_how[i])
-            && k.len == match->memo_len[i]
+        if (sf_key_same_block(match, b, match->memo + i * SF_MEMO_KEY,
+                              match->memo_len[i], match->memo_how[i])
             && sf_memo_holds(match, &match->memo_src[i]))
         {
             return i;
@@ -389,6 +525,72 @@ sf_match_memo(sf_match_t *match, const sf_block_t *b)
     }
 
     return -1;
+}
+
+
+int
+sf_match_memo(sf_match_t *match, const sf_block_t *b)
+{
+    if (!((match->memo_mask >> sf_memo_bit(b->text_len, b->flags)) & 1)
+        || match->memo_missed)
+    {
+        return -1;
+    }
+
+    return sf_memo_find(match, b);
+}
+
+
+/* Whether slot n keeps the block with no rule and nothing more. */
+static inline int
+sf_memo_kept(sf_match_t *match, int n)
+{
+    if (match->memo_action[n] != SF_ACT_KEEP || match->memo_rule[n] != NULL
+        || (match->memo_how[n] & SF_MEMO_HOST) || match->memo_src[n].len != 0)
+    {
+        return 0;
+    }
+
+    match->memo_idle = 0;
+    match->memo_used |= 1u << n;
+    match->memo_answered |= 1u << n;
+    match->memo_wasted[match->memo_kind[n]] = 0;
+
+    return 1;
+}
+
+
+/*
+ * The block's slot goes to the full way (memo_found), which takes the
+ * memo's answer; else the lookups after this one for the same block
+ * answer at once (memo_missed).  memo_missed is set here and cleared by
+ * the decision only: a block that comes after one with it set either
+ * comes here too (its text length is in memo_mask) or is in no slot
+ * anyway (every lookup checks the mask first).  Set where it should not
+ * be (a test's slow way), it could only send a block the memo holds the
+ * full way: the same answer.
+ */
+int
+sf_match_memo_kept(sf_match_t *match, const sf_block_t *b)
+{
+    int  n;
+
+    match->memo_missed = 0;
+    n = sf_memo_find(match, b);
+
+    if (n < 0) {
+        match->memo_missed = 1;
+        return -1;
+    }
+
+    if (sf_memo_kept(match, n)) {
+        match->memo_found = 0;
+        return 1;
+    }
+
+    match->memo_found = (unsigned) n + 1;
+
+    return 0;
 }
 
 
@@ -465,7 +667,6 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
 {
     int            i, n;
     unsigned       how, kind, old;
-    sf_key_t       k;
     sf_memo_src_t  ms;
 
     /*
@@ -539,19 +740,11 @@ sf_match_remember(sf_match_t *match, const sf_block_t *b,
     match->memo_answered &= ~(1u << n);
     match->memo_kind[n] = (unsigned char) kind;
 
-    k.buf = match->memo + n * SF_MEMO_KEY;
-    k.cmp = NULL;
-    k.len = 0;
-    k.cap = SF_MEMO_KEY;
-
-    if (!sf_match_key(match, b, &k, 0, how)) {
-        k.len = 0;
-    }
-
     match->memo_how[n] = (unsigned char) how;
     match->memo_link[n] = match->src_link;
 
-    match->memo_len[n] = k.len;
+    match->memo_len[n] = sf_key_write(match, b, how,
+                                      match->memo + n * SF_MEMO_KEY);
     match->memo_text[n] = b->text_len;
     match->memo_tl8[n] = (unsigned char) b->text_len;
     match->memo_bit[n] = (unsigned char) sf_memo_bit(b->text_len, b->flags);
@@ -641,16 +834,5 @@ sf_match_remember_kept(sf_match_t *match, const sf_block_t *b)
 int
 sf_match_recall_kept(sf_match_t *match, int n)
 {
-    if (match->memo_action[n] != SF_ACT_KEEP || match->memo_rule[n] != NULL
-        || (match->memo_how[n] & SF_MEMO_HOST) || match->memo_src[n].len != 0)
-    {
-        return 0;
-    }
-
-    match->memo_idle = 0;
-    match->memo_used |= 1u << n;
-    match->memo_answered |= 1u << n;
-    match->memo_wasted[match->memo_kind[n]] = 0;
-
-    return 1;
+    return sf_memo_kept(match, n);
 }

@@ -1991,6 +1991,22 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
     uint64_t  m, seen;
     unsigned  first;
 
+    /*
+     * A text as long as one the memo holds is left to the whole way,
+     * which looks there first (the same boilerplate under every entry,
+     * sent the full way each time), before anything else: the checks
+     * below that keep a block (a quote, a tag no rule takes) the whole
+     * way makes too, and it answers the same (a block no rule can take
+     * is in no slot: the memo holds full decisions and blocks the reject
+     * read through).  Most such blocks on a listing are its template's,
+     * which the memo answers.
+     */
+    if (match != NULL && ((match->memo_mask >> sf_memo_bit(len, flags)) & 1))
+    {
+        look->how = 0;
+        return 0;
+    }
+
     /* no rules, or quoted text and existing comments: as sf_match_kept() */
     if (rules == NULL || match == NULL || !rules->compiled
         || (flags & (SF_BLOCK_IN_BLOCKQUOTE | SF_BLOCK_IN_COMMENTS)))
@@ -2015,19 +2031,9 @@ sf_rules_bare_keep(const sf_rules_t *rules, sf_match_t *match,
     first = (flags & SF_BLOCK_FIRST_IN_ENTRY) != 0;
     m = rules->rej_any[first] & rules->rej_tag[tag];
 
-    /* no rule takes the block whatever its text (nor is any in the memo) */
+    /* no rule takes the block whatever its text */
     if (m == 0) {
         return 1;
-    }
-
-    /*
-     * A text as long as one the memo holds is left to the whole way,
-     * which looks there first (the same boilerplate under every entry,
-     * sent the full way each time).
-     */
-    if ((match->memo_mask >> sf_memo_bit(len, flags)) & 1) {
-        look->how = 0;
-        return 0;
     }
 
     /* as sf_reject_block() has it: at most max_links links, then 3 */

@@ -20,6 +20,9 @@
 static sf_select_e sf_rules_select_bloom(const sf_rules_t *rules,
     sf_tag_e tag, const unsigned char *id, size_t id_len,
     const unsigned char *cls, size_t cls_len, const char **rule_id);
+static sf_select_e sf_rules_select_cls(const sf_rules_t *rules,
+    sf_tag_e tag, const unsigned char *cls, size_t cls_len,
+    const char **rule_id);
 static sf_select_e sf_rules_select_named(const sf_rules_t *rules,
     sf_tag_e tag, const unsigned char *id, size_t id_len,
     const unsigned char *cls, size_t cls_len, const char **rule_id);
@@ -320,10 +323,31 @@ sf_rules_select(const sf_rules_t *rules, sf_tag_e tag,
     }
 
     /* most tags: no id, no class list a selector may name: no call */
-    return (id_len == 0 && cls_len < rules->cls_min)
-           ? sf_select_by_name(rules, tag)
-           : sf_rules_select_bloom(rules, tag, id, id_len, cls, cls_len,
-                                   rule_id);
+    if (id_len == 0) {
+        return cls_len < rules->cls_min
+               ? sf_select_by_name(rules, tag)
+               : sf_rules_select_cls(rules, tag, cls, cls_len, rule_id);
+    }
+
+    return sf_rules_select_bloom(rules, tag, id, id_len, cls, cls_len,
+                                 rule_id);
+}
+
+
+/*
+ * sf_rules_select_bloom() of a tag with a class list and no id (most
+ * inline tags a page gives a class): its one bloom, and nothing else
+ * kept across the call.
+ */
+static SF_NOINLINE sf_select_e
+sf_rules_select_cls(const sf_rules_t *rules, sf_tag_e tag,
+    const unsigned char *cls, size_t cls_len, const char **rule_id)
+{
+    if (!sf_rules_bloom_list(rules->cls_bloom, cls, cls_len)) {
+        return sf_select_by_name(rules, tag);
+    }
+
+    return sf_rules_select_named(rules, tag, NULL, 0, cls, cls_len, rule_id);
 }
 
 

@@ -1516,11 +1516,11 @@ test_full_memo(void **state)
 
 
 /*
- * The memo compares a key's short fields (of up to sixteen bytes) without
- * a call: a block equal to a decided one but for one byte of its class or
- * its container's class, at each place of each length from 1 to 24, is
- * not answered from the memo; the same block from buffers of their own,
- * of the exact size, is.
+ * The memo compares a key's short fields (of up to sixteen bytes, and
+ * with SSE2 of up to 32) without a call: a block equal to a decided one
+ * but for one byte of its class or its container's class, at each place
+ * of each length from 1 to 40, is not answered from the memo; the same
+ * block from buffers of their own, of the exact size, is.
  */
 static void
 test_memo_short_fields(void **state)
@@ -1535,7 +1535,7 @@ test_memo_short_fields(void **state)
     load("rule box\n  scope div\n  contains \"boxx\"\n  action drop\nend\n",
          0);
 
-    for (len = 1; len <= 24; len++) {
+    for (len = 1; len <= 40; len++) {
         for (pos = 0; pos < len; pos++) {
             /* field 0: the block's class, 1: its container's */
             f = (len + pos) & 1;
