@@ -236,6 +236,20 @@ sf_stream_whole_link(sf_stream_t *s, const unsigned char *q, size_t tn)
 }
 
 
+#if defined(__SSE2__) && !defined(SF_NO_SIMD)
+
+/* The bits of the '"' among the sixteen bytes at v. */
+static inline unsigned
+sf_stream_quote16(const unsigned char *v)
+{
+    return (unsigned) _mm_movemask_epi8(
+               _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
+                              _mm_set1_epi8('"')));
+}
+
+#endif
+
+
 /*
  * The first '"' at v or after it before end (end16: end - 16, within
  * the input, where its last sixteen bytes start), or NULL: with SSE2 a
@@ -251,22 +265,14 @@ sf_stream_attr_quote_to(const unsigned char *v, const unsigned char *end,
     unsigned  m;
 
     if (v <= end16) {
-        m = (unsigned) _mm_movemask_epi8(
-                _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
-                               _mm_set1_epi8('"')));
-
-        if (m != 0) {
+        if ((m = sf_stream_quote16(v)) != 0) {
             return v + __builtin_ctz(m);
         }
 
         v += 16;
 
         if (v <= end16) {
-            m = (unsigned) _mm_movemask_epi8(
-                    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) v),
-                                   _mm_set1_epi8('"')));
-
-            if (m != 0) {
+            if ((m = sf_stream_quote16(v)) != 0) {
                 return v + __builtin_ctz(m);
             }
 

@@ -2862,20 +2862,17 @@ check_inline_fixed(const sf_rules_t *r, sf_options_t *opt, char *page,
 
 
 /*
- * Bare inline tags and tags of one class in blocks read whole ("<span>",
- * "</strong>", "<br>", "<span class=\"x\">", sf_stream_whole_plain())
- * against the held way: random paragraphs and divs of words and tags,
- * known inline names and others (a link, code, blocks, unknown, upper
- * case, a '/' or a space before the '>', names of one to eleven bytes,
- * classes empty, in single quotes, with a '>', a rule names or not, more
- * attributes), a span held by its class with spans inside, and a
- * literal a rule drops that a line break's space completes; whole as
- * byte by byte and in random chunks, cut short at each of the last
- * block's bytes (a buffer of that size), through small output windows
+ * The pages of test_whole_plain_tags() and test_whole_close_tags(), and
+ * their checks: 64 pages of 8 paragraphs, divs and spans of words and
+ * tags[] (one of tags[nkept..ntags] one pick in sixteen), where the
+ * literal a rule drops has its words apart by a space, one of the first
+ * nsep tags or another; whole as byte by byte and in random chunks, cut
+ * short at each of the last block's bytes, through small output windows
  * and with a text buffer the blocks overflow.
  */
 static void
-test_whole_plain_tags(void **state)
+check_whole_tag_pages(const char *name, const char *const *tags,
+    size_t ntags, size_t nkept, size_t nsep)
 {
     size_t         len, i, j, k, n;
     unsigned       seed, x;
@@ -2889,22 +2886,6 @@ test_whole_plain_tags(void **state)
         "    contains \"buy it now please\"\n"
         "    action drop\n"
         "end\n";
-    static const char  *tags[] = {
-        "<br>", "</br>", "<span>", "</span>", "<strong>", "</strong>",
-        "<em>", "</em>", "<b>", "</b>", "<i>", "<small>", "</small>",
-        "<cite>", "<label>", "</button>", "<select>", "<input>", "<img>",
-        "<a>", "</a>", "<code>", "</code>", "<u>", "</time>", "<BR>",
-        "<br/>", "<span >", "<p>", "</div>", "<abbr>", "<bR>", "<hr>",
-        "<span class=\"ad\">", "<strongest>", "</strongest>", "<>",
-        "</>", "<script>", "<selected>", "<em", "<br >", "</small >",
-        "<span class=\"x\">", "<em class=\"y z\">", "<b class=\"\">",
-        "<span class=\"x\" id=\"a\">", "<br class=\"c\">",
-        "<strong class=\"ad\">", "<span  class=\"x\">",
-        "<span class='x'>", "<SPAN class=\"x\">", "<span class=\"a>b\">",
-        "<a class=\"x\">", "<p class=\"x\">", "<span class=\"ad x\">",
-        "<button class=\"x\">", "<span class=\"x\"/>", "<time class=\"x\">"
-    };
-    const size_t  ntags = sizeof(tags) / sizeof(tags[0]);
     static const char  *words[] = {
         "buy", "it", "now", "please", " ", "x", "buy it now please", "\n"
     };
@@ -2913,9 +2894,7 @@ test_whole_plain_tags(void **state)
     };
     static const char  *closes[] = { "</p>", "</div>", "</span>", "</p>" };
 
-    (void) state;
-
-    r = inline_rules(text, "test_whole_plain_tags", &seed);
+    r = inline_rules(text, name, &seed);
 
     for (i = 0; i < 64; i++) {
         len = inline_page_head(&opt, page, sizeof(page));
@@ -2927,8 +2906,9 @@ test_whole_plain_tags(void **state)
             for (n = (x >> 3) % 24; n > 0; n--) {
                 x = next_random(&seed);
                 len = page_add(page, sizeof(page), len,
-                               x % 3 == 0 ? tags[(x >> 4) % ntags]
-                                          : words[(x >> 4) % 8], 1);
+                               x % 3 != 0 ? words[(x >> 4) % 8]
+                               : (x >> 12) % 16 == 0 ? tags[(x >> 4) % ntags]
+                               : tags[(x >> 4) % nkept], 1);
 
                 /* the literal, its words apart by a tag or a space */
                 if (x % 7 == 0) {
@@ -2937,8 +2917,8 @@ test_whole_plain_tags(void **state)
                         len = page_add(page, sizeof(page), len, words[k], 1);
                         len = page_add(page, sizeof(page), len,
                                        x % 3 == 0 ? " "
-                                       : x % 3 == 1 ? tags[(x >> 4) % 2]
-                                       : tags[(x >> 4) % ntags],
+                                       : x % 3 == 1 ? tags[(x >> 4) % nsep]
+                                       : tags[(x >> 4) % nkept],
                                        k < 3);
                     }
                 }
@@ -2962,6 +2942,46 @@ test_whole_plain_tags(void **state)
 
 
 /*
+ * Bare inline tags and tags of one class in blocks read whole ("<span>",
+ * "</strong>", "<br>", "<span class=\"x\">", sf_stream_whole_plain())
+ * against the held way: random paragraphs and divs of words and tags,
+ * known inline names and others (a link, code, blocks, unknown, upper
+ * case, a '/' or a space before the '>', names of one to eleven bytes,
+ * classes empty, in single quotes, with a '>', a rule names or not, more
+ * attributes), a span held by its class with spans inside, and a
+ * literal a rule drops that a line break's space completes; whole as
+ * byte by byte and in random chunks, cut short at each of the last
+ * block's bytes (a buffer of that size), through small output windows
+ * and with a text buffer the blocks overflow.
+ */
+static void
+test_whole_plain_tags(void **state)
+{
+    static const char  *tags[] = {
+        "<br>", "</br>", "<span>", "</span>", "<strong>", "</strong>",
+        "<em>", "</em>", "<b>", "</b>", "<i>", "<small>", "</small>",
+        "<cite>", "<label>", "</button>", "<select>", "<input>", "<img>",
+        "<a>", "</a>", "<code>", "</code>", "<u>", "</time>", "<BR>",
+        "<br/>", "<span >", "<p>", "</div>", "<abbr>", "<bR>", "<hr>",
+        "<span class=\"ad\">", "<strongest>", "</strongest>", "<>",
+        "</>", "<script>", "<selected>", "<em", "<br >", "</small >",
+        "<span class=\"x\">", "<em class=\"y z\">", "<b class=\"\">",
+        "<span class=\"x\" id=\"a\">", "<br class=\"c\">",
+        "<strong class=\"ad\">", "<span  class=\"x\">",
+        "<span class='x'>", "<SPAN class=\"x\">", "<span class=\"a>b\">",
+        "<a class=\"x\">", "<p class=\"x\">", "<span class=\"ad x\">",
+        "<button class=\"x\">", "<span class=\"x\"/>", "<time class=\"x\">"
+    };
+    const size_t  ntags = sizeof(tags) / sizeof(tags[0]);
+
+    (void) state;
+
+    /* the literal's words apart by a line break or any tag */
+    check_whole_tag_pages("test_whole_plain_tags", tags, ntags, ntags, 2);
+}
+
+
+/*
  * Bare end tags in blocks read whole ("</span>", "</time>",
  * sf_stream_whole_close()) against the held way: random paragraphs,
  * divs and spans of words and end tags of one to eleven bytes of name,
@@ -2976,18 +2996,6 @@ test_whole_plain_tags(void **state)
 static void
 test_whole_close_tags(void **state)
 {
-    size_t         len, i, j, k, n;
-    unsigned       seed, x;
-    sf_rules_t    *r;
-    sf_options_t   opt;
-    char           page[32768];
-
-    static const char  text[] =
-        "rule buy\n"
-        "    scope p div span.ad\n"
-        "    contains \"buy it now please\"\n"
-        "    action drop\n"
-        "end\n";
     static const char  *tags[] = {
         /* those the held way takes in a block read whole */
         "</br>", "</BR>", "</bR>", "</span>", "</strong>", "</em>", "</b>",
@@ -3002,61 +3010,11 @@ test_whole_close_tags(void **state)
         "</figcaption>"
     };
     const size_t  ntags = sizeof(tags) / sizeof(tags[0]);
-    const size_t  nkept = 34;
-    static const char  *words[] = {
-        "buy", "it", "now", "please", " ", "x", "buy it now please", "\n"
-    };
-    static const char  *heads[] = {
-        "<p>", "<div>", "<span class=\"ad\">", "<p class=\"c\">"
-    };
-    static const char  *closes[] = { "</p>", "</div>", "</span>", "</p>" };
 
     (void) state;
 
-    r = inline_rules(text, "test_whole_close_tags", &seed);
-
-    for (i = 0; i < 64; i++) {
-        len = inline_page_head(&opt, page, sizeof(page));
-
-        for (j = 0; j < 8; j++) {
-            x = next_random(&seed);
-            len = page_add(page, sizeof(page), len, heads[x % 4], 1);
-
-            for (n = (x >> 3) % 24; n > 0; n--) {
-                x = next_random(&seed);
-                len = page_add(page, sizeof(page), len,
-                               x % 3 != 0 ? words[(x >> 4) % 8]
-                               : (x >> 12) % 16 == 0 ? tags[(x >> 4) % ntags]
-                               : tags[(x >> 4) % nkept], 1);
-
-                /* the literal, its words apart by an end tag or a space */
-                if (x % 7 == 0) {
-                    for (k = 0; k < 4; k++) {
-                        x = next_random(&seed);
-                        len = page_add(page, sizeof(page), len, words[k], 1);
-                        len = page_add(page, sizeof(page), len,
-                                       x % 3 == 0 ? " "
-                                       : x % 3 == 1 ? tags[0]
-                                       : tags[(x >> 4) % nkept],
-                                       k < 3);
-                    }
-                }
-            }
-
-            x = next_random(&seed);
-            len = page_add(page, sizeof(page), len, closes[x % 4], 1);
-            len = page_add(page, sizeof(page), len, "\n", (x >> 3) % 2);
-        }
-
-        len = page_add(page, sizeof(page), len, PAGE_TAIL, 1);
-
-        check_inline_page(r, &opt, page, len, i, 60);
-
-        opt.limits.max_text = 4 + i % 24;
-        check_whole_as_bytes(r, &opt, page, len, 65536);
-    }
-
-    sf_rules_destroy(r);
+    /* the literal's words apart by "</br>" or a tag the held way takes */
+    check_whole_tag_pages("test_whole_close_tags", tags, ntags, 34, 1);
 }
 
 
