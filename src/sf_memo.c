@@ -165,6 +165,24 @@ sf_key_same(const unsigned char *a, const unsigned char *b, size_t len)
 #define sf_key_field_word(p, len)  ((uint64_t) (len) << 1 | ((p) != NULL))
 #define sf_key_field_size(p, len)  ((p) != NULL ? (size_t) (len) : 0)
 
+/*
+ * The byte fields of a block after its text, and those of a link, in the
+ * key's order: the writer and the compare walk them with f, one
+ * statement a field, so the two orders cannot part.
+ */
+#define sf_key_block_fields(f, b)                                             \
+    f((b)->id, (b)->id_len);                                                  \
+    f((b)->cls, (b)->cls_len);                                                \
+    f((b)->parent_id, (b)->parent_id_len);                                    \
+    f((b)->parent_cls, (b)->parent_cls_len)
+
+#define sf_key_link_fields(f, l, how)                                         \
+    if (!((how) & SF_MEMO_NOHREF)) {                                          \
+        f((l)->href, (l)->href_len);                                          \
+    }                                                                         \
+    f((l)->rel, (l)->rel_len);                                                \
+    f((l)->cls, (l)->cls_len)
+
 
 /*
  * The key's word for the title when the decision did not read it, and for
@@ -328,20 +346,11 @@ sf_key_write(const sf_match_t *match, const sf_block_t *b, unsigned how,
     }
 
     sf_key_field(b->text, b->text_len);
-    sf_key_field(b->id, b->id_len);
-    sf_key_field(b->cls, b->cls_len);
-    sf_key_field(b->parent_id, b->parent_id_len);
-    sf_key_field(b->parent_cls, b->parent_cls_len);
+    sf_key_block_fields(sf_key_field, b);
 
     for (i = 0; i < nl; i++) {
         l = &b->links[i];
-
-        if (!(how & SF_MEMO_NOHREF)) {
-            sf_key_field(l->href, l->href_len);
-        }
-
-        sf_key_field(l->rel, l->rel_len);
-        sf_key_field(l->cls, l->cls_len);
+        sf_key_link_fields(sf_key_field, l, how);
     }
 
 #undef sf_key_field
@@ -405,10 +414,7 @@ sf_key_same_block(const sf_match_t *match, const sf_block_t *b,
      * last (one call, with nothing else to do after it) */
     t = off;
     off += sf_key_field_size(b->text, b->text_len);
-    sf_key_cmp(b->id, b->id_len);
-    sf_key_cmp(b->cls, b->cls_len);
-    sf_key_cmp(b->parent_id, b->parent_id_len);
-    sf_key_cmp(b->parent_cls, b->parent_cls_len);
+    sf_key_block_fields(sf_key_cmp, b);
 
     /* each link's words, then its bytes */
     for (i = 0; i < nl; i++) {
@@ -424,12 +430,7 @@ sf_key_same_block(const sf_match_t *match, const sf_block_t *b,
             return 0;
         }
 
-        if (!(how & SF_MEMO_NOHREF)) {
-            sf_key_cmp(l->href, l->href_len);
-        }
-
-        sf_key_cmp(l->rel, l->rel_len);
-        sf_key_cmp(l->cls, l->cls_len);
+        sf_key_link_fields(sf_key_cmp, l, how);
     }
 
 #undef sf_key_cmp

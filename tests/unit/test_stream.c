@@ -2401,6 +2401,34 @@ test_class_lists(void **state)
 
 
 /*
+ * A stream fed the page at in whole up to its second entry (the first
+ * read and remembered), its output into buf.
+ */
+static sf_stream_t *
+stream_to_second_entry(const sf_rules_t *r, const sf_options_t *opt,
+    const char *in, unsigned char *buf, size_t size)
+{
+    sf_io_t       io;
+    sf_stream_t  *s;
+    const char   *second;
+
+    s = sf_stream_create(r, opt, &sf_malloc_allocator);
+    assert_non_null(s);
+
+    second = strstr(strstr(in, "</article>\n") + 1, "<article");
+    assert_non_null(second);
+    io.next_in = (const unsigned char *) in;
+    io.avail_in = (size_t) (second - in);
+    io.next_out = buf;
+    io.avail_out = size;
+    assert_int_equal(sf_stream_feed(s, &io, 0), SF_OK);
+    assert_int_equal(io.avail_in, 0);
+
+    return s;
+}
+
+
+/*
  * The page at in fed whole up to the second entry (its first read and
  * remembered): the start tag at the head of piece (with the text after
  * it) is read from the scratch's memory as sf_lexer_tag() reads it (the
@@ -2412,26 +2440,14 @@ check_tag_memo(const sf_rules_t *r, const sf_options_t *opt, const char *in,
     const char *piece)
 {
     size_t                m, len;
-    sf_io_t               io;
     sf_tag_t              tag;
     sf_attrs_t            a, b, *pb;
     sf_lexer_t            general;
     sf_stream_t          *s;
-    const char           *second;
     const sf_tag_memo_t  *memo;
     static unsigned char  buf[16384];
 
-    s = sf_stream_create(r, opt, &sf_malloc_allocator);
-    assert_non_null(s);
-
-    second = strstr(strstr(in, "</article>\n") + 1, "<article");
-    assert_non_null(second);
-    io.next_in = (const unsigned char *) in;
-    io.avail_in = (size_t) (second - in);
-    io.next_out = buf;
-    io.avail_out = sizeof(buf);
-    assert_int_equal(sf_stream_feed(s, &io, 0), SF_OK);
-    assert_int_equal(io.avail_in, 0);
+    s = stream_to_second_entry(r, opt, in, buf, sizeof(buf));
 
     len = strlen(piece);
     general = s->lx;
@@ -2488,21 +2504,10 @@ check_memo_route(const sf_rules_t *r, const sf_options_t *opt,
     size_t                m, at, len;
     sf_io_t               io;
     sf_stream_t          *s;
-    const char           *second;
     static char           cut[4096];
     static unsigned char  buf[16384];
 
-    s = sf_stream_create(r, opt, &sf_malloc_allocator);
-    assert_non_null(s);
-
-    second = strstr(strstr(in, "</article>\n") + 1, "<article");
-    assert_non_null(second);
-    io.next_in = (const unsigned char *) in;
-    io.avail_in = (size_t) (second - in);
-    io.next_out = buf;
-    io.avail_out = sizeof(buf);
-    assert_int_equal(sf_stream_feed(s, &io, 0), SF_OK);
-    assert_int_equal(io.avail_in, 0);
+    s = stream_to_second_entry(r, opt, in, buf, sizeof(buf));
 
     m = (size_t) (strchr(piece, '>') + 1 - piece);
     assert_true(m >= 16);
@@ -2519,6 +2524,8 @@ check_memo_route(const sf_rules_t *r, const sf_options_t *opt,
 
     io.next_in = (const unsigned char *) cut;
     io.avail_in = len;
+    io.next_out = buf;
+    io.avail_out = sizeof(buf);
     assert_int_equal(sf_stream_feed(s, &io, 0), SF_OK);
     assert_int_equal(io.avail_in, 0);
     assert_int_equal(s->mode, SF_MODE_PASS);
