@@ -279,6 +279,8 @@ sf_stream_attr_quote_to(const unsigned char *v, const unsigned char *end,
             v += 16;
         }
     }
+#else
+    (void) end16;
 #endif
 
     return memchr(v, '"', (size_t) (end - v));
@@ -1844,6 +1846,8 @@ sf_stream_attr_name(const unsigned char *v, const unsigned char *end,
             return (size_t) __builtin_ctz(~good);
         }
     }
+#else
+    (void) end16;
 #endif
 
     for (n = 0; v + n < end && sf_stream_attr_byte(v[n]); n++) {
