@@ -162,6 +162,12 @@ unsigned char *sf_match_shape(sf_match_t *match);
  * and the scratch's rules alone.
  */
 #define SF_CLASS_KNOWN  0x80
+/*
+ * The one bit every stream keeps with the same meaning, so that the
+ * reject reads it too: a word of the list may be a class a selector
+ * names (sf_rules_class_named()).
+ */
+#define SF_CLASS_NAMED  0x01
 
 unsigned sf_match_class(const sf_match_t *match, const unsigned char *cls,
     size_t len);

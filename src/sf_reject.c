@@ -1434,12 +1434,43 @@ sf_reject_rules(const sf_rules_t *rules, sf_match_t *match,
 }
 
 
+/*
+ * Whether a word of the class list may be a class that a selector of
+ * bloom (rej_bloom[tag]) names.  A block comes into a selector's scope by
+ * its class only when a word is the selector's class, and every class a
+ * selector names is in cls_bloom too: the ids bloom holds are left out,
+ * and a list the stream told has no word in cls_bloom (SF_CLASS_NAMED
+ * clear, kept in the scratch: a listing's template repeats its long
+ * lists, "featured-image page-header-image-single grid-container") has
+ * none in what is left; its words are not read again.
+ */
+static int
+sf_reject_cls(const sf_rules_t *rules, const sf_match_t *match,
+    uint64_t bloom, const unsigned char *cls, size_t len)
+{
+    unsigned  bits;
+
+    /* a list of up to sixteen bytes is told as fast as looked up */
+    if (len > 16) {
+        bits = sf_match_class(match, cls, len);
+
+        if (bits != 0 && !(bits & SF_CLASS_NAMED)) {
+            return 0;
+        }
+    }
+
+    return sf_rules_bloom_list(bloom & rules->cls_bloom, cls, len);
+}
+
+
 /* Whether the block (its container, when anonymous) may have a class or
  * an id that some selector that may take its tag names (rej_bloom[tag]:
- * a class and an id are looked up in the same bits; a class list shorter
- * than any class named holds none). */
+ * an id is looked up in all its bits, a class in those of classes,
+ * sf_reject_cls(); a class list shorter than any class named holds
+ * none). */
 static int
-sf_reject_attr(const sf_rules_t *rules, const sf_block_t *b, sf_tag_e tag)
+sf_reject_attr(const sf_rules_t *rules, const sf_match_t *match,
+    const sf_block_t *b, sf_tag_e tag)
 {
     uint64_t          bloom;
     sf_block_attrs_t  a;
@@ -1456,21 +1487,21 @@ sf_reject_attr(const sf_rules_t *rules, const sf_block_t *b, sf_tag_e tag)
     return (a.id != NULL && a.id_len > 0
             && (bloom & sf_rules_bloom(a.id, a.id_len)) != 0)
            || (a.cls != NULL && a.cls_len >= rules->cls_min
-               && sf_rules_bloom_list(bloom, a.cls, a.cls_len));
+               && sf_reject_cls(rules, match, bloom, a.cls, a.cls_len));
 }
 
 
 /* The rules of m whose scope takes the block. */
 static uint64_t
-sf_reject_scope(const sf_rules_t *rules, const sf_block_t *b, sf_tag_e tag,
-    uint64_t m)
+sf_reject_scope(const sf_rules_t *rules, const sf_match_t *match,
+    const sf_block_t *b, sf_tag_e tag, uint64_t m)
 {
     uint64_t  in, a, x;
 
     in = m & rules->rej_tag[tag];
     a = m & rules->rej_attr & ~in;
 
-    if (a == 0 || !sf_reject_attr(rules, b, tag)) {
+    if (a == 0 || !sf_reject_attr(rules, match, b, tag)) {
         return in;
     }
 
@@ -1827,7 +1858,7 @@ sf_reject_from(const sf_rules_t *rules, sf_match_t *match,
 
     } else if (tab) {
         /* no rule can take the block whatever its text */
-        m = sf_reject_scope(rules, b, tag, rules->rej_any[first]);
+        m = sf_reject_scope(rules, match, b, tag, rules->rej_any[first]);
 
         if (m == 0) {
             return 1;

@@ -484,7 +484,7 @@ sf_stream_may_place(const unsigned char *v, size_t len)
  * unless it is <html> or <body>); a class of sf_stream_place_classes that
  * places the contents in a comment list, in the entry.
  */
-#define SF_STREAM_CLS_NAMED    0x01
+#define SF_STREAM_CLS_NAMED    SF_CLASS_NAMED
 #define SF_STREAM_CLS_WORD     0x02
 #define SF_STREAM_CLS_LIST     0x04
 #define SF_STREAM_CLS_ENTRY    0x08

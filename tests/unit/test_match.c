@@ -744,6 +744,85 @@ test_scope(void **state)
 }
 
 
+/*
+ * The reject reads a long class list of a block's (its container's, for
+ * an anonymous one) as the stream kept it in the scratch
+ * (SF_CLASS_NAMED): a list none of whose words a selector names takes
+ * the block into no rule's scope by its class, and it is not read again;
+ * one with such a word is read.  An id a selector names that is a word
+ * of a list takes nothing in either.
+ */
+static void
+test_reject_class_memo(void **state)
+{
+    char        text[32];
+    size_t      i, k;
+    uint64_t    may;
+    unsigned    bits;
+    t_block_t  *tb;
+
+    static const struct {
+        const char  *cls;
+        unsigned     named;             /* a selector names a word */
+    } cases[] = {
+        { "featured-image page-header-image-single grid-parent-x", 1 },
+        { "featured-image page-header-image-single grid-container", 0 },
+        { "featured-image grid-parent-x page-header-image-single", 1 },
+        /* "grid-container" is the id of a selector's, not a class */
+        { "page-header grid-container", 0 },
+        { "grid-parent-x", 1 }
+    };
+
+    (void) state;
+
+    load("rule cls\n  scope .grid-parent-x\n  contains \"three\"\n"
+         "  action drop\nend\n"
+         "rule divid\n  scope \"#grid-container\"\n"
+         "  contains \"three\"\n  action drop\nend\n", 0);
+
+    /* k 0: the lists unknown to the scratch; 1: kept as the stream would;
+     * 2: kept with the bits of the other kind */
+    for (k = 0; k < 3; k++) {
+        for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+            bits = cases[i].named ^ (k == 2);
+
+            if (k > 0) {
+                sf_match_class_keep(match, (const unsigned char *) cases[i].cls,
+                                    strlen(cases[i].cls),
+                                    bits ? SF_CLASS_NAMED : 0);
+            }
+
+            /* a text of its own: no decision the scratch keeps answers */
+            snprintf(text, sizeof(text), "three %zu %zu", k, i);
+            tb = mk_tag(SF_TAG_NONE, text);
+            tb->b.parent_cls = (const unsigned char *) cases[i].cls;
+            tb->b.parent_cls_len = strlen(cases[i].cls);
+
+            /*
+             * kept for sure by the reject unless a selector names a word;
+             * the scratch's word is taken for a list of over sixteen bytes
+             * (k 2: a named list said to be none is not read again, the
+             * other kind is read and found to have none)
+             */
+            assert_int_equal(sf_rules_prejudge(rules, match, &tb->b, &may),
+                             (k == 2 && strlen(cases[i].cls) > 16)
+                             || !cases[i].named);
+
+            rm(tb);
+
+            if (k < 2) {
+                tb = mk_tag(SF_TAG_NONE, text);
+                tb->b.parent_cls = (const unsigned char *) cases[i].cls;
+                tb->b.parent_cls_len = strlen(cases[i].cls);
+                assert_string_equal(fired(tb), cases[i].named ? "cls" : "-");
+            }
+        }
+    }
+
+    unload();
+}
+
+
 static void
 test_phrases(void **state)
 {
@@ -4806,6 +4885,7 @@ main(void)
         cmocka_unit_test(test_memo_short_fields),
         cmocka_unit_test(test_memo_key_heads),
         cmocka_unit_test(test_scope),
+        cmocka_unit_test(test_reject_class_memo),
         cmocka_unit_test(test_phrases),
         cmocka_unit_test(test_regex),
         cmocka_unit_test(test_links),
