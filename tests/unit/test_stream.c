@@ -4227,6 +4227,87 @@ test_carry(void **state)
 }
 
 /*
+ * The copy of the next input's head after a kept tail (sf_stream_replay():
+ * sf_stream_copy_head() with AVX2, 128 and 32 bytes a round, the last 32
+ * over the ones before): a tail kept, then next inputs of every length
+ * around those rounds (and the copy's 1 KiB cap), the rest last.  Each
+ * must give what the whole page gives: a byte the copy misses or moves is
+ * read in the tail's block.
+ */
+static void
+test_replay_copy(void **state)
+{
+    int             rc;
+    size_t          i, len, cut, got, next;
+    unsigned        r;
+    sf_io_t         io;
+    const char     *q;
+    sf_stream_t    *s;
+    sf_options_t    opt;
+    sf_test_out_t   ref;
+    static unsigned char  buf[16384];
+    static char     page[16384];
+
+    static const size_t  nexts[] = {
+        1, 31, 32, 33, 63, 95, 127, 128, 129, 161, 255, 256, 257, 300,
+        511, 700, 1000, 1023, 1024, 1025, 1100
+    };
+
+    (void) state;
+
+    len = carry_page(page, sizeof(page));
+    q = strstr(page + 2000, "<p>A long paragraph");
+    assert_non_null(q);
+    cut = (size_t) (q - page) + 3;
+
+    sf_options_init(&opt);
+    r = 1;
+    run_reused(&opt, page, len, 0, 65536, &r, &ref);
+
+    for (i = 0; i < sizeof(nexts) / sizeof(nexts[0]); i++) {
+        next = nexts[i];
+        assert_true(cut + next < len);
+
+        sf_options_init(&opt);
+        s = sf_stream_create(rules, &opt, &sf_malloc_allocator);
+        assert_non_null(s);
+
+        io.next_in = (const unsigned char *) page;
+        io.avail_in = cut;
+        io.next_out = buf;
+        io.avail_out = sizeof(buf);
+        rc = sf_stream_feed(s, &io, 0);
+        assert_int_equal(rc, SF_OK);
+        assert_true(s->carry > 0);
+
+        /* the head copied after the tail: next bytes, or its cap */
+        io.avail_in = next;
+        rc = sf_stream_feed(s, &io, 0);
+        assert_int_equal(rc, SF_OK);
+        assert_int_equal(io.avail_in, 0);
+
+        io.avail_in = len - cut - next;
+        got = (size_t) (io.next_out - buf);
+
+        do {
+            io.next_out = buf + got;
+            io.avail_out = sizeof(buf) - got;
+            rc = sf_stream_feed(s, &io, SF_FINISH);
+            got = (size_t) (io.next_out - buf);
+        } while (rc == SF_BUSY && got < sizeof(buf));
+
+        assert_int_equal(rc, SF_DONE);
+        assert_int_equal(got, ref.len);
+        assert_memory_equal(buf, ref.data, ref.len);
+        assert_true(s->stats.bytes_in == len);
+        sf_stream_destroy(s);
+    }
+
+    sf_test_out_free(&ref);
+}
+
+
+/*
  * One feed of run_flushes(): the input (freed after, what the stream took
  * overwritten first, as a caller reuses its buffers) through windows of w
  * bytes until it is all taken; the output appended to out.
@@ -4771,6 +4852,7 @@ main(void)
         cmocka_unit_test(test_whole_direct),
         cmocka_unit_test(test_carry),
         cmocka_unit_test(test_carry_flush),
+        cmocka_unit_test(test_replay_copy),
         cmocka_unit_test(test_whole_runs),
         cmocka_unit_test(test_whole_long_runs),
         cmocka_unit_test(test_whole_handoff),
