@@ -4085,6 +4085,32 @@ check_same_run(sf_test_out_t *out, const sf_test_out_t *ref)
 
 
 /*
+ * The rest of the input at io fed as the last, its output after what buf
+ * holds up to io->next_out, until the stream is done: the bytes buf then
+ * holds.
+ */
+static size_t
+feed_last(sf_stream_t *s, sf_io_t *io, unsigned char *buf, size_t size)
+{
+    int     rc;
+    size_t  got;
+
+    got = (size_t) (io->next_out - buf);
+
+    do {
+        io->next_out = buf + got;
+        io->avail_out = size - got;
+        rc = sf_stream_feed(s, io, SF_FINISH);
+        got = (size_t) (io->next_out - buf);
+    } while (rc == SF_BUSY && got < size);
+
+    assert_int_equal(rc, SF_DONE);
+
+    return got;
+}
+
+
+/*
  * A chunk boundary inside a block: the tail of an input that is not the
  * last, from the start tag of a block the readers would read whole, is
  * kept (s->carry) and read again with the next input's head, so that the
@@ -4165,16 +4191,7 @@ test_carry(void **state)
 
         /* the rest, last: nothing kept, what the whole page gives */
         io.avail_in = (i == 0 ? carry_len : len) - cut;
-        got = (size_t) (io.next_out - buf);
-
-        do {
-            io.next_out = buf + got;
-            io.avail_out = sizeof(buf) - got;
-            rc = sf_stream_feed(s, &io, SF_FINISH);
-            got = (size_t) (io.next_out - buf);
-        } while (rc == SF_BUSY && got < sizeof(buf));
-
-        assert_int_equal(rc, SF_DONE);
+        got = feed_last(s, &io, buf, sizeof(buf));
         assert_int_equal(s->carry, 0);
         assert_false(sf_stream_holding(s));
         assert_true(s->stats.bytes_in == (i == 0 ? carry_len : len));
@@ -4287,16 +4304,7 @@ test_replay_copy(void **state)
         assert_int_equal(io.avail_in, 0);
 
         io.avail_in = len - cut - next;
-        got = (size_t) (io.next_out - buf);
-
-        do {
-            io.next_out = buf + got;
-            io.avail_out = sizeof(buf) - got;
-            rc = sf_stream_feed(s, &io, SF_FINISH);
-            got = (size_t) (io.next_out - buf);
-        } while (rc == SF_BUSY && got < sizeof(buf));
-
-        assert_int_equal(rc, SF_DONE);
+        got = feed_last(s, &io, buf, sizeof(buf));
         assert_int_equal(got, ref.len);
         assert_memory_equal(buf, ref.data, ref.len);
         assert_true(s->stats.bytes_in == len);
