@@ -649,16 +649,21 @@ sf_memo_where(const sf_match_t *match, const sf_decision_result_t *result,
 }
 
 
-/* The kind of a decision, by its rule and what it did not read. */
+/*
+ * The kind of a decision, by its rule's id and what it did not read: by
+ * the id's bytes, not its address, so that which decisions are kept is
+ * the same on every machine and in every run (a few remembered a page).
+ */
 static unsigned
 sf_memo_kind(const char *rule, unsigned how)
 {
-    uintptr_t  h;
+    unsigned  h;
 
-    h = (uintptr_t) rule;
+    for (h = 0; rule != NULL && *rule != '\0'; rule++) {
+        h = h * 31 + (unsigned char) *rule;
+    }
 
-    return (unsigned) ((h ^ (h >> 5) ^ (h >> 11) ^ how)
-                       & (SF_MEMO_KINDS - 1));
+    return (h ^ (h >> 5) ^ (h >> 11) ^ how) & (SF_MEMO_KINDS - 1);
 }
 
 
